@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the aiprov CLI: runs the built program in dist/ and sets the exit code.
+import { run } from "../dist/cli/main.js";
+
+const code = await run(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+});
+process.exitCode = code;

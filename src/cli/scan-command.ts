@@ -1,0 +1,84 @@
+/**
+ * `aiprov scan [path]`: the whole audit of a project folder.
+ */
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { loadConfig } from "../config/config.js";
+import { UsageError } from "../errors.js";
+import type { Severity } from "../model/types.js";
+import { loadPacks } from "../policy/load.js";
+import { renderText } from "../report/text.js";
+import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
+import { scan } from "../scan/scan.js";
+import { setNow } from "../util/clock.js";
+import type { CliIO } from "./main.js";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Parses `--now`: an ISO 8601 date or date-time. @throws UsageError when it is not one. */
+export function parseNow(value: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29)`);
+  return d;
+}
+
+/** Registers the scan command. */
+export function registerScanCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
+  program
+    .command("scan")
+    .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
+    .argument("[path]", "project folder to scan", ".")
+    .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
+    .addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices(["text", "json"]))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
+    .option("--offline", "make no network request (the knowledge base and local files only)")
+    .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
+    .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
+    .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
+    .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
+    .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
+    .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
+    .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ aiprov scan ../submission --policy kr-sovereign-from-scratch
+  $ aiprov scan . --format json --output aiprov.json
+  $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org`,
+    )
+    .action(async (path: string, opts: Record<string, unknown>) => {
+      const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
+      if (opts.now) setNow(parseNow(opts.now as string));
+      const policies = (opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]);
+      const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
+      const kb = loadKnowledgeBase(knowledge);
+      const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
+      const format = (opts.format as "text" | "json" | undefined) ?? config.format ?? "text";
+      const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
+      const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
+      const root = resolve(io.cwd, path);
+      const result = await scan({
+        root,
+        kb,
+        packs,
+        parameters: config.parameters ?? {},
+        failOn,
+        offline,
+        organization: [...(config.organization ?? []), ...((opts.organization as string[] | undefined) ?? [])],
+        knowledgeDirs: knowledge,
+        ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
+        ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
+        ...((opts.exclude as string[] | undefined) ?? config.exclude ? { exclude: (opts.exclude as string[] | undefined) ?? config.exclude! } : {}),
+      });
+      result.root = path;
+      const output = (opts.output as string | undefined) ?? config.output;
+      const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
+      const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });
+      if (output) await writeFile(resolve(io.cwd, output), text);
+      else io.stdout(text);
+      state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
+    });
+}

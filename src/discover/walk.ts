@@ -1,0 +1,205 @@
+/**
+ * Discover: walks the scanned tree and yields the files extractors may read.
+ *
+ * - honours `.gitignore` files at every level (gitignore semantics through the `ignore` package, the matcher used by
+ *   ESLint), unless `noIgnore` is set;
+ * - always skips VCS folders, `node_modules`, virtualenvs and caches (see {@link ALWAYS_SKIPPED_DIRS});
+ * - never follows a symbolic link that leaves the root, and never visits a folder twice (link cycles);
+ * - applies user `exclude` / `include` globs (gitignore syntax);
+ * - records every skip with its reason for the coverage summary.
+ * It only lists and stats; it never reads file contents (apart from `.gitignore` files) and never writes.
+ */
+import { opendir, readFile, realpath, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import ignoreModule from "ignore";
+import type { Coverage } from "../model/types.js";
+
+type Ignore = ReturnType<typeof ignoreModule>;
+const ignore = ignoreModule as unknown as (options?: { ignorecase?: boolean }) => Ignore;
+
+/** Folder names never descended into: VCS data, dependency trees, virtualenvs, caches. */
+export const ALWAYS_SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  "node_modules",
+  ".venv",
+  "venv",
+  ".tox",
+  ".nox",
+  "__pycache__",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  ".cache",
+  "site-packages",
+  ".ipynb_checkpoints",
+  ".next",
+  ".turbo",
+  ".gradle",
+  ".idea",
+  ".vscode",
+]);
+
+/** A file found by the walk. */
+export interface DiscoveredFile {
+  /** Root-relative POSIX path. */
+  path: string;
+  /** Absolute path (after resolving links inside the root). */
+  absolutePath: string;
+  size: number;
+}
+
+/** Walk options. */
+export interface WalkOptions {
+  /** Do not apply `.gitignore` files (vendored weights in `models/` are often git-ignored). */
+  noIgnore?: boolean;
+  /** gitignore-syntax patterns to leave out. */
+  exclude?: string[];
+  /** gitignore-syntax patterns: when given, only matching files are kept. */
+  include?: string[];
+  /** Maximum number of skip records kept in detail (counts are always complete). */
+  maxSkipRecords?: number;
+}
+
+/** Result of a walk: the files, plus the skip records that feed {@link Coverage}. */
+export interface WalkResult {
+  files: DiscoveredFile[];
+  filesSeen: number;
+  skipped: Coverage["skipped"];
+  skippedByReason: Record<string, number>;
+  /** Files that look like model files or manifests but were skipped by ignore rules (worth a `--no-ignore`). */
+  ignoredModelLike: string[];
+}
+
+const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx))$/;
+
+/**
+ * Walks `root` and returns every file not skipped, sorted by path (the file-system order never leaks into reports).
+ * @throws Error when `root` does not exist or is not a directory.
+ */
+export async function walk(root: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const rootReal = await realpath(root);
+  const rootStat = await stat(rootReal);
+  if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
+  const maxSkip = options.maxSkipRecords ?? 1000;
+  const result: WalkResult = { files: [], filesSeen: 0, skipped: [], skippedByReason: {}, ignoredModelLike: [] };
+  const exclude = options.exclude?.length ? ignore().add(options.exclude) : undefined;
+  const include = options.include?.length ? ignore().add(options.include) : undefined;
+  const visited = new Set<string>([rootReal]);
+
+  const skip = (path: string, reason: Coverage["skipped"][number]["reason"]): void => {
+    result.skippedByReason[reason] = (result.skippedByReason[reason] ?? 0) + 1;
+    if (result.skipped.length < maxSkip) result.skipped.push({ path, reason });
+  };
+
+  // Each level carries the ignore matchers of its ancestors, each with the folder it is relative to.
+  type Matcher = { base: string; ig: Ignore };
+  const isIgnored = (matchers: Matcher[], rel: string, isDir: boolean): boolean => {
+    for (const m of matchers) {
+      const sub = m.base === "" ? rel : rel.slice(m.base.length + 1);
+      if (m.ig.ignores(isDir ? `${sub}/` : sub)) return true;
+    }
+    return false;
+  };
+
+  const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[]): Promise<void> => {
+    let local = matchers;
+    if (!options.noIgnore) {
+      try {
+        const text = await readFile(join(dirAbs, ".gitignore"), "utf8");
+        local = [...matchers, { base: dirRel, ig: ignore().add(text) }];
+      } catch {
+        // no .gitignore here
+      }
+    }
+    let entries: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[] = [];
+    try {
+      const dir = await opendir(dirAbs);
+      for await (const d of dir) entries.push({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() });
+    } catch {
+      skip(dirRel || ".", "unreadable");
+      return;
+    }
+    entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
+      let abs = join(dirAbs, e.name);
+      let isDir = e.isDir;
+      let isFile = e.isFile;
+      if (e.isLink) {
+        let target: string;
+        try {
+          target = await realpath(abs);
+        } catch {
+          skip(rel, "unreadable");
+          continue;
+        }
+        if (target !== rootReal && !target.startsWith(rootReal + sep)) {
+          skip(rel, "symlink-outside-root");
+          continue;
+        }
+        const st = await stat(target);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+        abs = target;
+      }
+      if (isDir) {
+        if (ALWAYS_SKIPPED_DIRS.has(e.name) || (await isVirtualenv(abs))) {
+          skip(rel, "excluded-dir");
+          continue;
+        }
+        if (isIgnored(local, rel, true)) {
+          skip(rel, "ignored");
+          continue;
+        }
+        if (exclude?.ignores(`${rel}/`)) {
+          skip(rel, "ignored");
+          continue;
+        }
+        const real = e.isLink ? abs : await realpath(abs).catch(() => abs);
+        if (visited.has(real)) continue;
+        visited.add(real);
+        await visit(abs, rel, local);
+        continue;
+      }
+      if (!isFile) continue;
+      result.filesSeen++;
+      if (isIgnored(local, rel, false)) {
+        skip(rel, "ignored");
+        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < 200) result.ignoredModelLike.push(rel);
+        continue;
+      }
+      if (exclude?.ignores(rel) || (include && !include.ignores(rel))) {
+        skip(rel, "ignored");
+        continue;
+      }
+      let size = 0;
+      try {
+        size = (await stat(abs)).size;
+      } catch {
+        skip(rel, "unreadable");
+        continue;
+      }
+      result.files.push({ path: rel, absolutePath: abs, size });
+    }
+  };
+
+  await visit(rootReal, "", []);
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
+}
+
+async function isVirtualenv(dirAbs: string): Promise<boolean> {
+  try {
+    await stat(join(dirAbs, "pyvenv.cfg"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Root-relative POSIX path of an absolute path. */
+export function toRelative(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join("/");
+}

@@ -1,0 +1,260 @@
+/**
+ * Hugging Face model configs: `config.json`, and JSON / YAML configs of the same shape (a serving stack's
+ * `*_config.yaml` that is a dumped `PretrainedConfig`). Yields one component per config level (the model and each
+ * nested component config) with its identity facts, and a reference for every key that names an upstream model.
+ *
+ * Keys follow transformers' configuration classes (https://huggingface.co/docs/transformers/main_classes/configuration)
+ * and the families listed in shared/research/manifests-and-apis.md §A1.
+ */
+import { posix } from "node:path";
+import type { ComponentRole, ConfigFacts, LocalComponent, ModelReference, Relation } from "../../../model/types.js";
+import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
+import { makeReference } from "../../reference.js";
+import type { Extractor, ExtractOutput } from "../../types.js";
+
+const ID = "hf-config";
+
+/** Files of other formats that share the `*config*` name (handled by their own extractors or not model configs). */
+const OTHER_CONFIGS = new Set([
+  "adapter_config.json",
+  "tokenizer_config.json",
+  "preprocessor_config.json",
+  "processor_config.json",
+  "generation_config.json",
+  "special_tokens_map.json",
+  "quantize_config.json",
+  "scheduler_config.json",
+  "feature_extractor_config.json",
+  "config_sentence_transformers.json",
+  "sentence_bert_config.json",
+  "mergekit_config.yml",
+  "tsconfig.json",
+  "jsconfig.json",
+  "training_config.yml",
+]);
+
+/** Nested keys holding a component's config, and the role of that component. */
+const NESTED_ROLES: Record<string, ComponentRole> = {
+  vision_config: "vision-encoder",
+  vision_tower_config: "vision-encoder",
+  visual: "vision-encoder",
+  vision_encoder: "vision-encoder",
+  img_processor: "vision-encoder",
+  audio_config: "audio-encoder",
+  speech_config: "audio-encoder",
+  audio_encoder: "audio-encoder",
+  text_config: "backbone",
+  llm_config: "backbone",
+  language_config: "backbone",
+  language: "backbone",
+  thinker_config: "model",
+  talker_config: "other",
+  projector_config: "projector",
+  vision_tower: "vision-encoder",
+  mm_vision_tower: "vision-encoder",
+  qformer_config: "projector",
+};
+
+/** Keys whose string value names the checkpoint a component was initialised from. */
+const NAME_KEYS: Record<string, { role?: ComponentRole; relation: Relation }> = {
+  _name_or_path: { relation: "initialised-from" },
+  name_or_path: { relation: "initialised-from" },
+  model_name_or_path: { relation: "initialised-from" },
+  pretrained_model_name_or_path: { relation: "initialised-from" },
+  base_model_name_or_path: { relation: "initialised-from" },
+  mm_vision_tower: { role: "vision-encoder", relation: "initialised-from" },
+  vision_tower: { role: "vision-encoder", relation: "initialised-from" },
+  vision_tower_name: { role: "vision-encoder", relation: "initialised-from" },
+  image_encoder: { role: "vision-encoder", relation: "initialised-from" },
+  model_name: { relation: "initialised-from" },
+  eva_model_name: { role: "vision-encoder", relation: "initialised-from" },
+  text_model_id: { role: "backbone", relation: "initialised-from" },
+  audio_model_id: { role: "audio-encoder", relation: "initialised-from" },
+  vision_model_id: { role: "vision-encoder", relation: "initialised-from" },
+  llm_model_id: { role: "backbone", relation: "initialised-from" },
+  speech_encoder: { role: "audio-encoder", relation: "initialised-from" },
+};
+
+/** Keys never copied into identity facts (noise or huge). */
+const FACT_SKIP = new Set(["id2label", "label2id", "task_specific_params", "transformers_version", "_commit_hash", "auto_map", "quantization_config"]);
+
+function looksLikeHfConfig(data: Record<string, unknown>): boolean {
+  return (
+    typeof data.model_type === "string" ||
+    Array.isArray(data.architectures) ||
+    Object.keys(data).some((k) => k in NESTED_ROLES && typeof data[k] === "object" && data[k] !== null) ||
+    typeof data._name_or_path === "string"
+  );
+}
+
+/** Role of a top-level config from its architecture classes. */
+export function roleFromArchitectures(archs: readonly string[], modelType: string | undefined): ComponentRole {
+  const a = archs.join(" ");
+  if (/Vision(?:Transformer|Model|Encoder|Tower)|ViT|VisionPretrained|SiglipVision|CLIPVision/i.test(a)) return "vision-encoder";
+  if (/Audio(?:Encoder|Tower)|WhisperEncoder|SpeechEncoder/i.test(a)) return "audio-encoder";
+  if (/CLIPTextModel|T5EncoderModel/.test(a)) return "text-encoder";
+  if (/Projector|Resampler/i.test(a)) return "projector";
+  if (/ForSequenceClassification/.test(a) && /rerank/i.test(modelType ?? "")) return "reranker";
+  if (modelType && /_vision(?:_model)?$|^siglip_vision|^clip_vision/.test(modelType)) return "vision-encoder";
+  if (modelType && /audio_encoder$/.test(modelType)) return "audio-encoder";
+  return "model";
+}
+
+function collectFacts(obj: Record<string, unknown>): ConfigFacts {
+  const facts: ConfigFacts = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (FACT_SKIP.has(k)) continue;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") facts[k] = v;
+    else if (Array.isArray(v) && v.length <= 64 && v.every((x) => x === null || ["string", "number", "boolean"].includes(typeof x))) facts[k] = v as ConfigFacts[string];
+  }
+  return facts;
+}
+
+/** Parses JSON or YAML by extension; YAML files are only HF configs when they look like one. */
+export function parseConfigText(path: string, text: string): ParsedDocument {
+  return /\.ya?ml$/i.test(path) ? parseYamlDocument(text) : parseJsonDocument(text);
+}
+
+export const hfConfigExtractor: Extractor = {
+  id: ID,
+  description: "Hugging Face config.json and configs of the same shape: components, nested component configs, _name_or_path, auto_map",
+  matches(path, base) {
+    if (OTHER_CONFIGS.has(base)) return false;
+    if (base === "config.json") return true;
+    return /config[^/]*\.(?:json|ya?ml)$/i.test(base) && !/^(?:docker-compose|compose|\.?pre-commit)/.test(base);
+  },
+  async extract(file, ctx): Promise<ExtractOutput> {
+    const text = await file.text(ctx.maxTextBytes);
+    if (/^version https:\/\/git-lfs\.github\.com\/spec\/v1/.test(text)) {
+      return { diagnostics: [{ code: "git-lfs-pointer", severity: "warning", message: "file is a Git LFS pointer; the real config was not checked out", location: { file: file.path, line: 1 } }] };
+    }
+    const isYaml = /\.ya?ml$/i.test(file.path);
+    let doc: ParsedDocument;
+    try {
+      doc = parseConfigText(file.path, text);
+    } catch (err) {
+      // A malformed config.json is a model manifest we could not read: its component is undetermined.
+      // A malformed YAML file merely named *config* may be anything: only a diagnostic.
+      const diag = { code: "parse-error", severity: "error" as const, message: `${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } };
+      if (file.path.endsWith("config.json")) {
+        return { components: [unparsableComponent(file.path)], diagnostics: [diag] };
+      }
+      return { diagnostics: [diag] };
+    }
+    const data = doc.data;
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      if (posix.basename(file.path) === "config.json") {
+        return { components: [unparsableComponent(file.path)], diagnostics: [{ code: "not-an-object", severity: "error", message: "config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
+      }
+      return {};
+    }
+    const root = data as Record<string, unknown>;
+    if (!looksLikeHfConfig(root)) return isYaml || posix.basename(file.path) !== "config.json" ? {} : extractNonHfConfig(file.path, root, doc);
+    const out: { components: LocalComponent[]; references: ModelReference[] } = { components: [], references: [] };
+    walkConfig(file.path, doc, root, [], undefined, out);
+    return out;
+  },
+};
+
+function unparsableComponent(path: string): LocalComponent {
+  const dir = posix.dirname(path);
+  return { key: `${path}#`, role: "model", name: dir === "." ? posix.basename(path) : posix.basename(dir), location: { file: path, line: 1 }, unparsable: true };
+}
+
+// A config.json that is not a transformers config (an app's settings) may still name models by key.
+function extractNonHfConfig(path: string, root: Record<string, unknown>, doc: ParsedDocument): ExtractOutput {
+  const references: ModelReference[] = [];
+  for (const [k, v] of Object.entries(root)) {
+    const spec = NAME_KEYS[k];
+    if (!spec || typeof v !== "string") continue;
+    const pointer = toPointer([k]);
+    const ref = makeReference({ extractor: ID, raw: v, location: { file: path, pointer, ...doc.locate(pointer) }, relation: spec.relation, baseDir: posix.dirname(path), ...(spec.role ? { role: spec.role } : {}) });
+    if (ref.kind === "hub-id" && ref.target) references.push(ref);
+  }
+  return { references };
+}
+
+function walkConfig(
+  path: string,
+  doc: ParsedDocument,
+  obj: Record<string, unknown>,
+  tokens: (string | number)[],
+  parent: { key: string; name: string; modelType?: string } | undefined,
+  out: { components: LocalComponent[]; references: ModelReference[] },
+  nestedRole?: ComponentRole,
+): void {
+  const pointer = toPointer(tokens);
+  const key = `${path}#${pointer}`;
+  const archs = Array.isArray(obj.architectures) ? obj.architectures.filter((a): a is string => typeof a === "string") : [];
+  const ownModelType = typeof obj.model_type === "string" ? obj.model_type : undefined;
+  const role = nestedRole ?? roleFromArchitectures(archs, ownModelType);
+  const dir = posix.dirname(path);
+  // A dumped config in a generic folder (`configs/32b_cont_config.yaml`) is better named by its file.
+  const folder = posix.basename(path) === "config.json" && dir !== "." ? posix.basename(dir) : posix.basename(path).replace(/\.(?:json|ya?ml)$/i, "");
+  const name = parent ? `${parent.name}/${String(tokens[tokens.length - 1])}` : folder;
+  const at = doc.locate(pointer) ?? { line: 1, column: 1 };
+  const component: LocalComponent = {
+    key,
+    role,
+    name: name || posix.basename(path),
+    location: { file: path, pointer, line: at.line, column: at.column },
+    ...(parent ? { parent: parent.key } : {}),
+    // A nested tower without its own model_type inherits the parent's (Qwen2.5-VL's vision_config has none).
+    ...(ownModelType ?? parent?.modelType ? { modelType: ownModelType ?? parent?.modelType } : {}),
+    ...(archs.length ? { architectures: archs } : {}),
+    config: collectFacts(obj),
+  };
+  const lines: Record<string, number> = {};
+  for (const k of Object.keys(component.config ?? {})) {
+    const l = doc.locate(toPointer([...tokens, k]))?.line;
+    if (l !== undefined) lines[k] = l;
+  }
+  component.configLines = lines;
+  out.components.push(component);
+
+  for (const [k, v] of Object.entries(obj)) {
+    const childTokens = [...tokens, k];
+    const childPointer = toPointer(childTokens);
+    const loc = () => ({ file: path, pointer: childPointer, ...(doc.locate(childPointer) ?? {}) });
+    const nested = NESTED_ROLES[k];
+    if (nested && typeof v === "object" && v !== null && !Array.isArray(v)) {
+      walkConfig(path, doc, v as Record<string, unknown>, childTokens, { key, name: component.name, ...(component.modelType ? { modelType: component.modelType } : {}) }, out, nested);
+      continue;
+    }
+    const spec = NAME_KEYS[k];
+    if (spec && typeof v === "string" && v.trim() !== "") {
+      const ref = makeReference({
+        extractor: ID,
+        raw: v,
+        location: loc(),
+        relation: spec.relation,
+        subject: key,
+        baseDir: posix.dirname(path),
+        ...(spec.role ?? (k.startsWith("_") || k.includes("name_or_path") ? role : undefined) ? { role: spec.role ?? role } : {}),
+      });
+      // A bare word (`default`, `llava`) under a name key is not a model reference; keep only ids and paths.
+      if (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name") out.references.push(ref);
+      continue;
+    }
+    if (k === "auto_map" && typeof v === "object" && v !== null) {
+      for (const [cls, target] of Object.entries(v as Record<string, unknown>)) {
+        const values = Array.isArray(target) ? target : [target];
+        for (const [i, t] of values.entries()) {
+          if (typeof t !== "string" || !t.includes("--")) continue;
+          const repo = t.split("--")[0]!;
+          const p = toPointer(Array.isArray(target) ? [...childTokens, cls, i] : [...childTokens, cls]);
+          out.references.push(
+            makeReference({
+              extractor: ID,
+              raw: repo,
+              location: { file: path, pointer: p, ...(doc.locate(p) ?? {}) },
+              relation: "same-architecture",
+              subject: key,
+              facts: { remoteCode: true, autoMapClass: cls, autoMapValue: t },
+            }),
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The linking pass: joins facts that span files, after every extractor has run.
+ * 1. Folder facts (a model card's licence, claims and `base_model`) attach to the top-level component of their folder,
+ *    or become a component of their own.
+ * 2. `${VAR}` / `${VAR:-default}` references resolve from variables defined in the nearest `.env` above the file.
+ * 3. Local-path references that point at a folder or file inside the tree attach to the component found there.
+ * Pure: it reads no file and returns new arrays.
+ */
+import { posix } from "node:path";
+import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
+import { makeReference } from "./reference.js";
+import type { ExtractOutput, FolderFacts, VariableDefinition } from "./types.js";
+
+/** Result of linking: the merged, linked inventory. */
+export interface LinkedInventory {
+  components: LocalComponent[];
+  references: ModelReference[];
+  mentions: Mention[];
+  diagnostics: Diagnostic[];
+}
+
+const dirOf = (file: string): string => (posix.dirname(file) === "." ? "" : posix.dirname(file));
+
+const isTopLevel = (c: LocalComponent): boolean => c.parent === undefined && (c.location.pointer ?? "") === "";
+
+/** Preference among top-level components of one folder: a model config first, then an adapter. */
+function folderOwner(components: LocalComponent[], dir: string): LocalComponent | undefined {
+  const candidates = components.filter((c) => isTopLevel(c) && dirOf(c.location.file) === dir);
+  return candidates.find((c) => posix.basename(c.location.file) === "config.json") ?? candidates.find((c) => c.role === "adapter") ?? candidates[0];
+}
+
+function lookupVariable(vars: VariableDefinition[], name: string, fileDir: string): VariableDefinition | undefined {
+  let best: VariableDefinition | undefined;
+  for (const v of vars) {
+    if (v.name !== name) continue;
+    const applies = v.scope === "" || fileDir === v.scope || fileDir.startsWith(`${v.scope}/`);
+    if (!applies) continue;
+    // Nearest scope wins; within one scope, a real .env beats an .env.example, and a later line beats an earlier one.
+    if (!best || v.scope.length > best.scope.length || (v.scope.length === best.scope.length && rank(v) >= rank(best))) best = v;
+  }
+  return best;
+}
+
+const rank = (v: VariableDefinition): number => (/(?:example|sample|template)/i.test(v.location.file) ? 0 : 1);
+
+/** Links the outputs of all extractors. */
+export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
+  const components: LocalComponent[] = [];
+  let references: ModelReference[] = [];
+  const mentions: Mention[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const variables: VariableDefinition[] = [];
+  const folders: FolderFacts[] = [];
+  for (const o of outputs) {
+    components.push(...(o.components ?? []));
+    references.push(...(o.references ?? []));
+    mentions.push(...(o.mentions ?? []));
+    diagnostics.push(...(o.diagnostics ?? []));
+    variables.push(...(o.variables ?? []));
+    folders.push(...(o.folders ?? []));
+  }
+
+  // 1. Folder facts.
+  const subjectMap = new Map<string, string>();
+  for (const f of folders.sort((a, b) => a.location.file.localeCompare(b.location.file))) {
+    let owner = folderOwner(components, f.dir);
+    if (!owner) {
+      owner = {
+        key: `${f.location.file}#`,
+        role: f.tags?.includes("peft") ? "adapter" : "model",
+        name: f.name ?? (f.dir === "" ? "(root)" : posix.basename(f.dir)),
+        location: { ...f.location, pointer: "" },
+      };
+      components.push(owner);
+    }
+    if (f.license && !owner.license) owner.license = f.license;
+    if (f.claims) owner.claims = { ...(owner.claims ?? {}), ...f.claims };
+    subjectMap.set(`folder:${f.dir}`, owner.key);
+  }
+  references = references.map((r) => (r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r));
+
+  // 2. Variables.
+  references = references.map((r) => {
+    if (r.skipReason !== "dynamic-value") return r;
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?$/.exec(r.raw.trim());
+    if (!m) return r;
+    const def = lookupVariable(variables, m[1]!, dirOf(r.location.file));
+    const value = def?.value || m[2];
+    if (!value) return r;
+    const relinked = makeReference({
+      extractor: r.extractor,
+      raw: value,
+      location: r.location,
+      ...(r.relation ? { relation: r.relation } : {}),
+      ...(r.role ? { role: r.role } : {}),
+      ...(r.subject ? { subject: r.subject } : {}),
+      strength: r.strength,
+      baseDir: dirOf(r.location.file),
+      facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
+    });
+    return { ...relinked, id: r.id };
+  });
+
+  // 3. Local paths inside the tree.
+  const byDir = new Map<string, LocalComponent>();
+  for (const c of components) if (isTopLevel(c)) {
+    const d = dirOf(c.location.file);
+    if (!byDir.has(d) || posix.basename(c.location.file) === "config.json") byDir.set(d, c);
+  }
+  references = references.map((r) => {
+    if (r.kind !== "local-path" || r.skipReason !== "local-path" || !r.target) return r;
+    const owner = byDir.get(r.target) ?? byDir.get(dirOf(r.target));
+    if (!owner || owner.key === r.subject) return r;
+    const { skipReason: _drop, ...rest } = r;
+    return { ...rest, localTarget: owner.key };
+  });
+
+  components.sort((a, b) => a.key.localeCompare(b.key));
+  references.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.id.localeCompare(b.id));
+  mentions.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
+  return { components: dedupeComponents(components), references: dedupeById(references), mentions, diagnostics };
+}
+
+function dedupeById<T extends { id: string }>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(x.id) ? false : (seen.add(x.id), true)));
+}
+
+function dedupeComponents(xs: LocalComponent[]): LocalComponent[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(x.key) ? false : (seen.add(x.key), true)));
+}

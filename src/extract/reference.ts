@@ -1,0 +1,76 @@
+/**
+ * Helpers extractors share to build references and components with stable ids and redacted raw text.
+ */
+import { isAbsolute, posix } from "node:path";
+import type { ComponentRole, EvidenceStrength, ModelReference, Relation, SkipReason, SourceLocation } from "../model/types.js";
+import { stableId } from "../util/hash.js";
+import { redact } from "../util/redact.js";
+import { parseHubId } from "../util/hub-id.js";
+
+/** Input of {@link makeReference}. */
+export interface ReferenceInput {
+  extractor: string;
+  raw: string;
+  location: SourceLocation;
+  relation?: Relation;
+  role?: ComponentRole;
+  subject?: string;
+  strength?: EvidenceStrength;
+  facts?: Record<string, string | number | boolean>;
+  /** Folder of the referencing file (root-relative), to resolve relative local paths. */
+  baseDir?: string;
+}
+
+/** A Hugging Face cache folder: `models--org--name[/snapshots/<sha>]` (huggingface_hub cache layout). */
+const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9][\w.-]*?)--([\w.-]+?)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
+
+const VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/;
+
+/**
+ * Classifies a model value as written and builds the reference: a Hub id, a local path (resolved against `baseDir`
+ * to a root-relative path, or marked outside the root), a `${VAR}` (kept for the linking pass), or an empty value.
+ */
+export function makeReference(input: ReferenceInput): ModelReference {
+  const raw = redact(input.raw.trim());
+  const base = {
+    extractor: input.extractor,
+    raw,
+    location: input.location,
+    strength: input.strength ?? ("declared" as const),
+    ...(input.relation ? { relation: input.relation } : {}),
+    ...(input.role ? { role: input.role } : {}),
+    ...(input.subject ? { subject: input.subject } : {}),
+    ...(input.facts ? { facts: input.facts } : {}),
+  };
+  const id = stableId([input.extractor, input.location.file, input.location.pointer ?? input.location.line, raw]);
+  if (raw === "" || raw === "null" || raw === "None") {
+    return { id, kind: "hub-id", ...base, skipReason: "missing-value" satisfies SkipReason };
+  }
+  if (VAR.test(raw) && /\$/.test(raw)) {
+    return { id, kind: "hub-id", ...base, skipReason: "dynamic-value", facts: { ...(input.facts ?? {}), expression: raw } };
+  }
+  const cache = HF_CACHE.exec(raw.replace(/\\/g, "/"));
+  if (cache) {
+    return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true } };
+  }
+  const hub = looksLikePath(raw) ? undefined : parseHubId(raw);
+  if (hub) return { id, kind: "hub-id", ...base, target: hub.id, ...(hub.revision ? { revision: hub.revision } : {}) };
+  if (looksLikePath(raw)) {
+    const norm = raw.replace(/\\/g, "/");
+    if (isAbsolute(norm) || /^[A-Za-z]:\//.test(norm) || norm.startsWith("~")) {
+      return { id, kind: "local-path", ...base, target: norm, skipReason: "local-path-outside-root" };
+    }
+    const joined = posix.normalize(posix.join(input.baseDir ?? "", norm));
+    if (joined.startsWith("../") || joined === "..") return { id, kind: "local-path", ...base, target: joined, skipReason: "local-path-outside-root" };
+    return { id, kind: "local-path", ...base, target: joined.replace(/\/$/, ""), skipReason: "local-path" };
+  }
+  return { id, kind: "known-component", ...base, target: raw, skipReason: "unknown-alias" };
+}
+
+/** True for values written as file-system paths (`./x`, `../x`, `/x`, `C:\x`, `x/y/z`, `models\x`). */
+export function looksLikePath(raw: string): boolean {
+  const v = raw.replace(/\\/g, "/");
+  if (/^(?:\.{1,2}\/|\/|~\/|[A-Za-z]:\/)/.test(v)) return true;
+  if (raw.includes("\\")) return true;
+  return v.split("/").filter(Boolean).length > 2;
+}

@@ -1,0 +1,77 @@
+/**
+ * Runs the registered extractors over the discovered files with bounded concurrency. One bad file never stops the
+ * scan: any error an extractor throws becomes a diagnostic naming the file and what is wrong.
+ */
+import { posix } from "node:path";
+import type { DiscoveredFile } from "../discover/walk.js";
+import type { Diagnostic } from "../model/types.js";
+import { BinaryFileError, createFileReader, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
+import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
+
+/** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
+export interface ExtractionResult {
+  outputs: { extractor: string; file: string; output: ExtractOutput }[];
+  diagnostics: Diagnostic[];
+  filesScanned: number;
+  bytesRead: number;
+  byExtractor: Record<string, number>;
+  tooLarge: string[];
+  binary: string[];
+}
+
+/** Maps a thrown error to a diagnostic. */
+function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
+  if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
+  if (err instanceof BinaryFileError) return { code: "binary-file", severity: "error", message: `${err.message} (extractor ${extractor} expected a text manifest)`, location: { file } };
+  if (err instanceof InvalidUtf8Error) return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR") return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
+  return { code: "extractor-error", severity: "error", message: `${extractor}: ${(err as Error)?.message ?? String(err)}`, location: { file } };
+}
+
+/**
+ * Runs every extractor whose `matches` accepts a file.
+ * @param concurrency number of files read at once (default 16).
+ */
+export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16): Promise<ExtractionResult> {
+  const counter: ReadCounter = { bytes: 0 };
+  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
+  const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
+  for (const f of files) {
+    const base = posix.basename(f.path);
+    let wanted = false;
+    for (const x of extractors) {
+      if (x.matches(f.path, base)) {
+        jobs.push({ file: f, extractor: x });
+        wanted = true;
+      }
+    }
+    if (wanted) result.filesScanned++;
+  }
+  const slots: ({ extractor: string; file: string; output: ExtractOutput } | undefined)[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      const { file, extractor } = jobs[i]!;
+      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter);
+      result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
+      try {
+        slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };
+      } catch (err) {
+        if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
+        if (err instanceof BinaryFileError) result.binary.push(file.path);
+        const diag = errorDiagnostic(file.path, extractor.id, err);
+        // A model manifest that could not be read still describes a component: it becomes undetermined.
+        const unparsable = /(?:^|\/)(?:config|adapter_config)\.json$/.test(file.path)
+          ? { components: [{ key: `${file.path}#`, role: (file.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: posix.basename(posix.dirname(file.path)) || file.path, location: { file: file.path }, unparsable: true }] }
+          : {};
+        slots[i] = { extractor: extractor.id, file: file.path, output: { ...unparsable, diagnostics: [diag] } };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+  for (const s of slots) if (s) result.outputs.push(s);
+  result.bytesRead = counter.bytes;
+  return result;
+}

@@ -1,0 +1,93 @@
+/**
+ * The extractor interface: the seam every manifest format plugs into.
+ *
+ * An extractor is one typed object (Renovate's managers, knip's plugins): a cheap path-only `matches` test
+ * (osv-scalibr's `FileRequired`) kept apart from the parse (`extract`). The core walks the tree and hands each
+ * extractor its file through a {@link FileReader} with bounded operations; an extractor never walks directories,
+ * never touches the network and never executes what it reads. Facts that span files (`${VAR}` defined in `.env`,
+ * a local path pointing at a model folder) are joined afterwards by the linking pass (`src/extract/link.ts`).
+ */
+import type { Readable } from "node:stream";
+import type { Diagnostic, Evidence, LocalComponent, Mention, ModelReference, SourceLocation } from "../model/types.js";
+
+/** Bounded, read-only access to one file of the scanned tree. */
+export interface FileReader {
+  /** Path relative to the scanned root, POSIX separators. */
+  readonly path: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /**
+   * The file as UTF-8 text.
+   * @param limit maximum bytes (default: the scan's text limit).
+   * @throws FileTooLargeError when the file is larger than `limit`; BinaryFileError when it holds NUL bytes;
+   *   InvalidUtf8Error when it is not valid UTF-8.
+   */
+  text(limit?: number): Promise<string>;
+  /** The first `n` bytes (fewer when the file is shorter). */
+  head(n: number): Promise<Uint8Array>;
+  /** Bytes `[start, end)` of the file. @throws RangeError when the range lies outside the file. */
+  range(start: number, end: number): Promise<Uint8Array>;
+  /** A stream of the whole file, for formats that must be read in bounded memory (tokenizer.json). */
+  stream(): Readable;
+  /** Absolute path, only for libraries that insist on a path (e.g. `@huggingface/gguf` with `allowLocalFile`). */
+  readonly absolutePath: string;
+}
+
+/** A variable definition found in an env file or a compose `environment:` block, for `${VAR}` resolution. */
+export interface VariableDefinition {
+  name: string;
+  value: string;
+  location: SourceLocation;
+  /** Scope: the folder (root-relative) whose files it applies to; `""` for the root. */
+  scope: string;
+}
+
+/**
+ * Facts about the model stored in a folder, from a file that describes the folder rather than a component
+ * (a model card). The linking pass attaches them to the folder's top-level component, or makes one.
+ * References whose `subject` is `folder:<dir>` belong to the same model.
+ */
+export interface FolderFacts {
+  /** Root-relative folder (`""` for the root). */
+  dir: string;
+  location: SourceLocation;
+  name?: string;
+  license?: string;
+  licenseLocation?: SourceLocation;
+  tags?: string[];
+  claims?: { fromScratch?: Evidence };
+}
+
+/** What one extractor found in one file. Every field is optional: most files yield little. */
+export interface ExtractOutput {
+  components?: LocalComponent[];
+  references?: ModelReference[];
+  mentions?: Mention[];
+  variables?: VariableDefinition[];
+  folders?: FolderFacts[];
+  diagnostics?: Diagnostic[];
+}
+
+/** Settings an extractor may read. */
+export interface ExtractContext {
+  /** Maximum bytes read as text from one file. */
+  maxTextBytes: number;
+}
+
+/** One manifest format. */
+export interface Extractor {
+  /** Kebab-case id, unique in the registry (`src/extract/registry.ts`). */
+  readonly id: string;
+  /** One line: what the format is and what it yields. */
+  readonly description: string;
+  /**
+   * Cheap path-only test: does this extractor want the file? Must not read the file.
+   * @param path root-relative POSIX path; @param base its last segment.
+   */
+  matches(path: string, base: string): boolean;
+  /**
+   * Parses the file. Problems with the file become diagnostics in the output (or a thrown error, which the core
+   * turns into a diagnostic naming the file); nothing is ever written.
+   */
+  extract(file: FileReader, ctx: ExtractContext): Promise<ExtractOutput>;
+}

@@ -1,0 +1,284 @@
+/**
+ * Builds the lineage graph: nodes for the components found in the tree and for their upstreams, typed edges from each
+ * derived node to what it derives from, each edge carrying its evidence.
+ *
+ * Node ids are stable across runs: `local:<file>#<pointer>` for components in the tree, `hub:<org/name>` for Hub
+ * repos, `known:<id>` for known pretrained components of the knowledge base, `ref:<reference id>` for references that
+ * could not be resolved to anything.
+ */
+import type {
+  ComponentRole,
+  Diagnostic,
+  Evidence,
+  EvidenceStrength,
+  LineageEdge,
+  LineageGraph,
+  LineageNode,
+  LocalComponent,
+  ModelReference,
+  Publisher,
+  Relation,
+} from "../model/types.js";
+import { stableId } from "../util/hash.js";
+import { hubOrg } from "../util/hub-id.js";
+import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
+import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatures.js";
+import type { UpstreamInfo } from "../resolve/types.js";
+
+/** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
+export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
+
+const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declared: 1, "weight-similar": 2, "weight-identical": 3 };
+
+/** The strongest of some strengths (weight evidence beats declarations, declarations beat structure). */
+export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStrength {
+  return strengths.reduce<EvidenceStrength>((a, b) => (STRENGTH_ORDER[b] > STRENGTH_ORDER[a] ? b : a), "structural");
+}
+
+/** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
+const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
+
+/** Inputs of {@link buildLineage}. */
+export interface BuildInput {
+  components: readonly LocalComponent[];
+  references: readonly ModelReference[];
+  kb: KnowledgeBase;
+  /** Hub orgs, publisher ids or entity names that count as the applicant's own. */
+  organization: readonly string[];
+  /** What the resolver found for every Hub repo referenced (and their parents). */
+  upstream: ReadonlyMap<string, UpstreamInfo>;
+}
+
+/** Whether a publisher belongs to the applicant's organization. */
+export function isOwn(publisher: Publisher | undefined, organization: readonly string[], kb: KnowledgeBase): boolean {
+  if (!publisher) return false;
+  const names = new Set(organization.map((o) => o.toLowerCase()));
+  if (names.has(publisher.org.toLowerCase()) || names.has(publisher.entity.toLowerCase())) return true;
+  const entry = kb.publisherForOrg(publisher.org);
+  return !!entry && (names.has(entry.id) || entry.orgs.some((o) => names.has(o.toLowerCase())));
+}
+
+/** Builds the graph. Pure: no I/O. */
+export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnostics: Diagnostic[] } {
+  const { kb, organization, upstream } = input;
+  const nodes = new Map<string, LineageNode>();
+  const edges = new Map<string, LineageEdge>();
+  const diagnostics: Diagnostic[] = [];
+  const unresolvedBy = new Map<string, ModelReference[]>();
+  const checked = new Map<string, string[]>();
+
+  const addEdge = (from: string, to: string, relation: Relation, evidence: Evidence): void => {
+    if (from === to) return;
+    const id = stableId([from, to, relation]);
+    const e = edges.get(id);
+    if (e) {
+      if (!e.evidence.some((x) => x.code === evidence.code && x.location.file === evidence.location.file && x.location.pointer === evidence.location.pointer && x.location.line === evidence.location.line)) e.evidence.push(evidence);
+      e.strength = strongest(e.evidence.map((x) => x.strength));
+    } else edges.set(id, { id, from, to, relation, strength: evidence.strength, evidence: [evidence] });
+  };
+
+  const knownNode = (known: KnownComponent): string => {
+    const id = `known:${known.id}`;
+    if (!nodes.has(id)) {
+      const publisher = toPublisher(known.publisher, kb.publisherForOrg(known.publisher));
+      nodes.set(id, {
+        id,
+        kind: "upstream",
+        role: known.role,
+        name: known.name,
+        knownComponent: known.id,
+        repos: known.checkpoints.flatMap((c) => c.repos),
+        publisher,
+        ...(known.license ? { license: known.license } : {}),
+        status: isOwn(publisher, organization, kb) ? "own" : "third-party",
+        inProduct: false,
+      });
+      for (const l of known.lineage ?? []) {
+        const parent = kb.component(l.component);
+        if (!parent) continue;
+        const to = knownNode(parent);
+        addEdge(id, to, l.relation, { code: "knowledge-base-lineage", strength: "declared", location: { file: known.file }, raw: l.source.title, args: { source: l.source.url ?? l.source.title } });
+      }
+    }
+    return id;
+  };
+
+  const hubNode = (repo: string, inProduct: boolean): string => {
+    const id = `hub:${repo}`;
+    const existing = nodes.get(id);
+    if (existing) {
+      existing.inProduct ||= inProduct;
+      return id;
+    }
+    const info = upstream.get(repo);
+    const publisher = info?.publisher ?? toPublisher(hubOrg(repo), kb.publisherForOrg(hubOrg(repo)));
+    const own = isOwn(publisher, organization, kb);
+    let status: LineageNode["status"] = own ? "own" : "third-party";
+    let statusReason: LineageNode["statusReason"];
+    if (info?.state === "undetermined") {
+      status = "undetermined";
+      statusReason = info.reason ?? { code: "unresolved" };
+    } else if (publisher.repackager && !(info?.parents.length)) {
+      // A re-packager is never the origin: without its declared base, the origin is undetermined.
+      status = "undetermined";
+      statusReason = { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false } };
+    } else if (info && !info.lineageLookedUp && !own) {
+      statusReason = { code: "lineage-not-looked-up" };
+    }
+    nodes.set(id, {
+      id,
+      kind: "upstream",
+      role: "model",
+      name: repo,
+      repo,
+      publisher,
+      ...(info?.license ? { license: info.license } : {}),
+      ...(info?.revision ? { revision: info.revision } : {}),
+      status,
+      ...(statusReason ? { statusReason } : {}),
+      inProduct,
+    });
+    for (const p of info?.parents ?? []) {
+      const to = hubNode(p.repo, false);
+      for (const ev of p.evidence) addEdge(id, to, p.relation, ev);
+    }
+    return id;
+  };
+
+  /** The upstream node a reference from a component of `role` to `repo` points at. */
+  const upstreamFor = (repo: string, role: ComponentRole | undefined, inProduct: boolean): string => {
+    if (role && PART_ROLES.has(role)) {
+      const known = kb.components.find((k) => k.role === role && k.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === repo.toLowerCase())));
+      if (known) {
+        const id = knownNode(known);
+        // The part lives in that repo: keep the repo visible as the known component's container.
+        const container = hubNode(repo, false);
+        addEdge(id, container, "component-of", { code: "knowledge-base-checkpoint", strength: "declared", location: { file: known.file }, args: { repo } });
+        return id;
+      }
+    }
+    return hubNode(repo, inProduct);
+  };
+
+  // 1. Local nodes and component-of edges.
+  for (const c of input.components) {
+    nodes.set(`local:${c.key}`, {
+      id: `local:${c.key}`,
+      kind: "local",
+      role: c.role,
+      name: c.name,
+      location: c.location,
+      ...(c.license ? { license: c.license } : {}),
+      ...(c.claims ? { claims: c.claims } : {}),
+      status: c.unparsable ? "undetermined" : "no-third-party-lineage",
+      ...(c.unparsable ? { statusReason: { code: "manifest-unparsable", args: { file: c.location.file } } } : {}),
+      inProduct: true,
+    });
+  }
+  for (const c of input.components) {
+    if (c.parent && nodes.has(`local:${c.parent}`)) {
+      addEdge(`local:${c.key}`, `local:${c.parent}`, "component-of", { code: "nested-component-config", strength: "declared", location: c.location, raw: c.location.pointer ?? "" });
+    }
+  }
+
+  // 2. Structural and path evidence from the knowledge base.
+  for (const c of input.components) {
+    const from = `local:${c.key}`;
+    const what: string[] = [];
+    if (c.config && Object.keys(c.config).length > 0) {
+      what.push(`config identity compared with ${kb.components.length} known component signatures`);
+      for (const m of matchSignatures(c, kb)) {
+        const to = knownNode(m.known);
+        const cp = m.checkpoint !== undefined ? m.known.checkpoints[m.checkpoint] : undefined;
+        const firstKey = m.matched[0]?.key;
+        const keyLine = firstKey ? c.configLines?.[firstKey] : undefined;
+        addEdge(from, to, "same-architecture", {
+          code: "signature-match",
+          strength: "structural",
+          location: keyLine && firstKey ? { file: c.location.file, line: keyLine, pointer: `${c.location.pointer ?? ""}/${firstKey}` } : c.location,
+          raw: m.matched.map((x) => `${x.key}=${JSON.stringify(x.value)}`).join(", "),
+          args: {
+            level: m.level,
+            known: m.known.id,
+            matchedKeys: m.matched.length,
+            keys: m.matched.map((x) => x.key),
+            ...(cp ? { checkpoints: cp.repos, source: cp.source.url ?? cp.source.title } : {}),
+          },
+        });
+      }
+    }
+    const segs = matchPathSegments(c.location.file, kb);
+    what.push("path segments compared with known checkpoint names");
+    for (const s of segs) {
+      const to = s.known.role === c.role ? knownNode(s.known) : hubNode(s.repo, false);
+      if (s.known.role === c.role) addEdge(to, hubNode(s.repo, false), "component-of", { code: "knowledge-base-checkpoint", strength: "declared", location: { file: s.known.file }, args: { repo: s.repo } });
+      addEdge(from, to, "initialised-from", {
+        code: "path-segment",
+        strength: "declared",
+        location: { file: c.location.file },
+        raw: s.segment,
+        args: { segment: s.segment, repo: s.repo },
+      });
+    }
+    checked.set(from, what);
+  }
+
+  // 3. References.
+  for (const r of input.references) {
+    const from = r.subject ? `local:${r.subject}` : undefined;
+    const evidence: Evidence = { code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}) };
+    if (r.localTarget) {
+      if (from) addEdge(from, `local:${r.localTarget}`, r.relation ?? "initialised-from", evidence);
+      continue;
+    }
+    if (r.kind === "hub-id" && r.target && !r.skipReason) {
+      const subjectRole = from ? nodes.get(from)?.role : undefined;
+      const role = r.role ?? (subjectRole && PART_ROLES.has(subjectRole) ? subjectRole : undefined);
+      const to = upstreamFor(r.target, role, !from);
+      if (from) {
+        addEdge(from, to, r.relation ?? "initialised-from", evidence);
+        checked.get(from)?.push(`reference ${r.raw}`);
+      }
+      continue;
+    }
+    if (r.skipReason === "not-a-model") continue;
+    if (from) {
+      const list = unresolvedBy.get(from) ?? [];
+      list.push(r);
+      unresolvedBy.set(from, list);
+    } else {
+      const id = `ref:${r.id}`;
+      nodes.set(id, { id, kind: "upstream", role: r.role ?? "model", name: r.raw, location: r.location, status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } }, inProduct: true });
+    }
+  }
+
+  // 4. Local statuses.
+  const out = [...edges.values()];
+  for (const node of nodes.values()) {
+    if (node.kind !== "local") continue;
+    const own = out.filter((e) => e.from === node.id && e.relation !== "component-of");
+    const thirdParty = own.some((e) => WEIGHT_RELATIONS.has(e.relation) && ["third-party", "undetermined"].includes(nodes.get(e.to)?.status ?? ""));
+    const unresolved = unresolvedBy.get(node.id) ?? [];
+    if (node.status === "undetermined") continue;
+    if (thirdParty) {
+      node.status = "third-party";
+      continue;
+    }
+    const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party");
+    if (checkpointMatch) {
+      node.status = "undetermined";
+      node.statusReason = { code: "checkpoint-signature-match", args: { known: nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to } };
+      continue;
+    }
+    if (unresolved.length > 0) {
+      node.status = "undetermined";
+      node.statusReason = { code: "unresolved-reference", args: { reason: unresolved[0]!.skipReason ?? "unresolved", raw: unresolved[0]!.raw, count: unresolved.length } };
+      continue;
+    }
+    node.checked = checked.get(node.id) ?? [];
+  }
+
+  const sortedNodes = [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const sortedEdges = out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.relation.localeCompare(b.relation));
+  return { graph: { nodes: sortedNodes, edges: sortedEdges }, diagnostics };
+}

@@ -1,0 +1,352 @@
+/**
+ * The audit result model: one serializable object that every pipeline stage fills in and every reporter reads.
+ *
+ * Shape follows the pipeline in STYLE.md: discover -> extract -> resolve -> lineage -> policy -> report.
+ * Diagnostics (tool problems) are kept apart from findings (policy verdicts), as ORT's `OrtResult` does.
+ * The JSON form of {@link AuditResult} is validated by `schemas/report.schema.json`; change both together and bump
+ * {@link SCHEMA_VERSION} on any incompatible change.
+ */
+
+/** Version of the JSON report format (`schemas/report.schema.json`). */
+export const SCHEMA_VERSION = "1.0.0";
+
+/**
+ * Role a component plays in a product. Terms follow transformers / the Hub:
+ * `vision-encoder` is also called vision tower, `projector` the multimodal projector / connector / resampler.
+ */
+export type ComponentRole =
+  | "model"
+  | "backbone"
+  | "vision-encoder"
+  | "audio-encoder"
+  | "audio-decoder"
+  | "vision-decoder"
+  | "projector"
+  | "tokenizer"
+  | "processor"
+  | "adapter"
+  | "text-encoder"
+  | "embedding"
+  | "reranker"
+  | "diffusion"
+  | "vae"
+  | "other";
+
+/**
+ * Type of a lineage edge, from the derived node (`from`) to the node it derives from (`to`).
+ * `finetune`, `adapter`, `merge`, `quantized` are the Hub's `base_model_relation` values
+ * (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model); `distillation` is training on a
+ * teacher's outputs; `initialised-from` means the weights started from the parent's weights (used as-is or trained
+ * further: the criterion MSIT applies, see shared/research/domain-policy.md §1.2); `component-of` links a part to the
+ * model that contains it; `same-architecture` records only that configs agree (it proves nothing about weights).
+ */
+export type Relation =
+  | "finetune"
+  | "adapter"
+  | "merge"
+  | "quantized"
+  | "distillation"
+  | "initialised-from"
+  | "component-of"
+  | "same-architecture";
+
+/** All relation values, in a stable order (for schemas, CLI help and validation). */
+export const RELATIONS: readonly Relation[] = [
+  "finetune",
+  "adapter",
+  "merge",
+  "quantized",
+  "distillation",
+  "initialised-from",
+  "component-of",
+  "same-architecture",
+];
+
+/**
+ * How strongly a piece of evidence supports an edge.
+ * - `declared`: a manifest, card, path or code names the upstream (self-declared; may be vague or wrong);
+ * - `structural`: configuration facts equal a known upstream's (architecture identity; says nothing about weights);
+ * - `weight-identical`: tensor bytes hash-equal an upstream's;
+ * - `weight-similar`: same-shape tensors correlate with an upstream's beyond calibrated thresholds.
+ */
+export type EvidenceStrength = "declared" | "structural" | "weight-identical" | "weight-similar";
+
+/** Where a fact came from: a file in the scanned tree (relative POSIX path) or a Hub repo at a commit. */
+export interface SourceLocation {
+  /** Path relative to the scanned root, POSIX separators; or the file inside `hub.repo` when `hub` is set. */
+  file: string;
+  /** 1-based line number, when the format has lines. */
+  line?: number;
+  /** 1-based column number. */
+  column?: number;
+  /** RFC 6901 JSON pointer to the key inside a JSON/YAML document. */
+  pointer?: string;
+  /** Set when the fact was read from the Hub (or the knowledge base's record of it). */
+  hub?: { repo: string; revision?: string };
+}
+
+/**
+ * One piece of evidence for an edge or a fact. `code` is a stable machine id (e.g. `config-name-or-path`,
+ * `path-segment`, `signature-match`, `card-base-model`); `args` carry typed values that reporters turn into words.
+ */
+export interface Evidence {
+  code: string;
+  strength: EvidenceStrength;
+  location: SourceLocation;
+  /** The raw text that was read (secrets redacted), e.g. `"_name_or_path": "lmsys/vicuna-7b-v1.5"`. */
+  raw?: string;
+  args?: Record<string, string | number | boolean | string[]>;
+}
+
+/** Reason a reference could not be resolved to an upstream id (closed list, like Renovate's `skipReason`). */
+export type SkipReason =
+  | "dynamic-value"
+  | "local-path"
+  | "local-path-outside-root"
+  | "unsupported-syntax"
+  | "unknown-alias"
+  | "parse-error"
+  | "missing-value"
+  | "not-a-model";
+
+/** All skip reasons, in a stable order. */
+export const SKIP_REASONS: readonly SkipReason[] = [
+  "dynamic-value",
+  "local-path",
+  "local-path-outside-root",
+  "unsupported-syntax",
+  "unknown-alias",
+  "parse-error",
+  "missing-value",
+  "not-a-model",
+];
+
+/** Kind of reference target. */
+export type ReferenceKind = "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id";
+
+/**
+ * A reference from the scanned tree to a model, as an extractor found it. `subject` is the local component the
+ * reference belongs to (the config or card that names it), when it belongs to one.
+ */
+export interface ModelReference {
+  /** Stable id: hash of extractor, file, pointer/line and target. */
+  id: string;
+  extractor: string;
+  kind: ReferenceKind;
+  /** Text as written, secrets redacted. */
+  raw: string;
+  /** Normalised target: `org/name` for Hub ids, a root-relative path for local paths, a tag for Ollama. */
+  target?: string;
+  revision?: string;
+  /** How the subject relates to the target (for a card's `base_model`: its `base_model_relation` or `finetune`). */
+  relation?: Relation;
+  /** Role of what is referenced, when the context says it (a `vision_tower` key names a vision encoder). */
+  role?: ComponentRole;
+  /** Local component key this reference belongs to. */
+  subject?: string;
+  strength: EvidenceStrength;
+  location: SourceLocation;
+  skipReason?: SkipReason;
+  /** Key of the local component a local-path reference points at (set by the linking pass). */
+  localTarget?: string;
+  /** Extra facts, e.g. `trustRemoteCode: true`. */
+  facts?: Record<string, string | number | boolean>;
+}
+
+/** Config facts of a component, as read (key -> scalar or list of scalars); used for signature matching. */
+export type ConfigFacts = Record<string, string | number | boolean | null | (string | number | boolean | null)[]>;
+
+/**
+ * A component defined inside the scanned tree: a model folder, a nested sub-config (`vision_config`), an adapter,
+ * a tokenizer. `key` is unique and stable within a scan (root-relative file path plus JSON pointer).
+ */
+export interface LocalComponent {
+  key: string;
+  role: ComponentRole;
+  /** Human name: the folder name, `general.name`, or the architecture class. */
+  name: string;
+  location: SourceLocation;
+  /** The component that contains this one (its key). */
+  parent?: string;
+  /** `model_type` of the config. */
+  modelType?: string;
+  architectures?: string[];
+  /** Identity-relevant configuration values, for signature matching. */
+  config?: ConfigFacts;
+  /** Line of each config key in `location.file` (for evidence that points at the exact key). */
+  configLines?: Record<string, number>;
+  /** Licence as declared beside the component (card `license`), SPDX id where one exists. */
+  license?: string;
+  /** Claims the component's own documentation makes (for disclosure-consistency rules). */
+  claims?: { fromScratch?: Evidence };
+  /** True when the manifest describing the component could not be parsed: its lineage is undetermined. */
+  unparsable?: boolean;
+  /** Other facts (quantization method, dtype, tensor-prefix counts, ...). */
+  facts?: Record<string, string | number | boolean | string[]>;
+}
+
+/** A mention of a model in prose (a README), kept apart from references that load or derive from a model. */
+export interface Mention {
+  target: string;
+  location: SourceLocation;
+  raw: string;
+}
+
+/** Publisher facts, from the knowledge base or the Hub. `country` is ISO 3166-1 alpha-2 or `unknown`. */
+export interface Publisher {
+  /** Hub organization or user name. */
+  org: string;
+  /** Legal entity, or the org name when unknown. */
+  entity: string;
+  country: string;
+  /** True for re-packagers (quantizers, mirrors): never an origin. */
+  repackager?: boolean;
+  /** Where the country/entity fact comes from. */
+  source?: string;
+}
+
+/** Lineage graph node. */
+export interface LineageNode {
+  /** Stable id: `local:<key>` for components in the tree, `hub:<org/name>[//<role>]` for upstream ones. */
+  id: string;
+  kind: "local" | "upstream";
+  role: ComponentRole;
+  name: string;
+  /** Hub id for upstream nodes. */
+  repo?: string;
+  /** Known-component id from the knowledge base (e.g. `qwen2.5-vl-vit`). */
+  knownComponent?: string;
+  /** For known components: the Hub repos of the checkpoints that carry it. */
+  repos?: string[];
+  publisher?: Publisher;
+  license?: string;
+  /** Commit the facts were read at, for Hub nodes. */
+  revision?: string;
+  location?: SourceLocation;
+  /**
+   * Provenance state of the node:
+   * `own` (the applicant's organization), `third-party` (origin found elsewhere),
+   * `no-third-party-lineage` (every manifest read, nothing matched), `undetermined` (could not resolve or parse).
+   */
+  status: "own" | "third-party" | "no-third-party-lineage" | "undetermined";
+  /** Why the status is what it is (codes with args; reporters render them). */
+  statusReason?: { code: string; args?: Record<string, string | number | boolean | string[]> };
+  /** What was checked, for `no-third-party-lineage`. */
+  checked?: string[];
+  /** True for nodes that are part of the product (local nodes and upstreams the product loads directly). */
+  inProduct: boolean;
+  /** Claims made by the component's own documentation. */
+  claims?: { fromScratch?: Evidence };
+}
+
+/** Lineage graph edge from a derived node to its parent. */
+export interface LineageEdge {
+  id: string;
+  from: string;
+  to: string;
+  relation: Relation;
+  /** Strongest strength among the evidence. */
+  strength: EvidenceStrength;
+  evidence: Evidence[];
+}
+
+export interface LineageGraph {
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
+
+/** Severity of a rule and of its findings (SARIF `level` names error/warning/note). */
+export type Severity = "error" | "warning" | "note";
+
+/** A policy verdict on one node. */
+export interface Finding {
+  /** Stable fingerprint: hash of pack, rule, node id and evidence locations without line numbers. */
+  id: string;
+  pack: string;
+  rule: string;
+  severity: Severity;
+  /** `fail` (the rule is violated) or `undetermined` (the data cannot settle it: never a pass). */
+  verdict: "fail" | "undetermined";
+  /** Node the finding is about. */
+  node: string;
+  /** Message id of the rule, with arguments; reporters fill in the rule's template. */
+  message: { id: string; text: string; args: Record<string, string | number | boolean | string[]> };
+  /** Lineage path from the product node to the upstream that triggers the rule (node ids). */
+  path: string[];
+  evidence: Evidence[];
+  /** Primary location (where a reviewer should look first). */
+  location?: SourceLocation;
+  howToFix?: string;
+  /** Set when a waiver covers it. */
+  waived?: { reason: string; comment: string; owner: string; expires?: string };
+  /** With `--baseline`: whether the finding was already in the baseline. */
+  baseline?: "new" | "existing";
+}
+
+/** Coverage of the scan: what was read, what was skipped and why. */
+export interface Coverage {
+  filesSeen: number;
+  filesScanned: number;
+  bytesRead: number;
+  /** Files (or folders) skipped, with a reason from a closed list. */
+  skipped: { path: string; reason: "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest" }[];
+  /** Count of skipped entries by reason (skipped may be truncated for large trees; these counts are not). */
+  skippedByReason: Record<string, number>;
+  /** Manifest files read per extractor. */
+  byExtractor: Record<string, number>;
+}
+
+/** A problem the tool met (not a policy verdict): unreadable or malformed file, a Hub error. */
+export interface Diagnostic {
+  code: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+  location?: SourceLocation;
+}
+
+/** Policy packs applied, with their versions and parameters. */
+export interface PolicyRun {
+  pack: string;
+  version: string;
+  rules: { id: string; title: string; severity: Severity; source: { title: string; url?: string }; description: string; howToFix?: string }[];
+  parameters: Record<string, unknown>;
+}
+
+/** The whole audit. */
+export interface AuditResult {
+  schemaVersion: string;
+  tool: { name: "aiprov"; version: string; knowledgeBaseVersion: string };
+  /** ISO 8601; `SOURCE_DATE_EPOCH` fixes it. */
+  createdAt: string;
+  /** Scanned root as the user named it (not resolved to an absolute path, so reports are portable). */
+  root: string;
+  settings: {
+    policies: string[];
+    failOn: Severity | "never";
+    offline: boolean;
+    organization: string[];
+    knowledge: string[];
+    /** Baseline report the findings were compared with. */
+    baseline?: string;
+    /** Hub endpoint used (never with credentials). */
+    hubUrl?: string;
+  };
+  components: LocalComponent[];
+  references: ModelReference[];
+  mentions: Mention[];
+  lineage: LineageGraph;
+  policies: PolicyRun[];
+  findings: Finding[];
+  coverage: Coverage;
+  diagnostics: Diagnostic[];
+  summary: {
+    components: number;
+    references: number;
+    findings: Record<Severity, number>;
+    undetermined: number;
+    /** Findings covered by a waiver. */
+    waived?: number;
+    /** `fail` when a finding is at or above fail-on, `pass` otherwise, `no-policy` when none was applied. */
+    verdict: "pass" | "fail" | "no-policy";
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Loading and validating rule packs. A pack is named by id (a bundled `rules/<id>.yaml`) or by a path to a YAML file.
+ * Every problem is reported at once, as `file:path: message`, before any scanning.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import { packagePath } from "../util/package-root.js";
+import { validate } from "../util/schema.js";
+import type { Condition, RulePack } from "./types.js";
+
+/** Folder of the bundled packs. */
+export const BUNDLED_RULES_DIR = packagePath("rules");
+
+/** Ids of the bundled packs, sorted. */
+export function bundledPackIds(): string[] {
+  return readdirSync(BUNDLED_RULES_DIR)
+    .filter((f) => f.endsWith(".yaml") && !f.endsWith(".tests.yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""))
+    .sort();
+}
+
+function packFile(nameOrPath: string): string | undefined {
+  if (/[\\/]|\.ya?ml$/.test(nameOrPath)) return existsSync(nameOrPath) ? nameOrPath : undefined;
+  const f = packagePath("rules", `${nameOrPath}.yaml`);
+  return existsSync(f) ? f : undefined;
+}
+
+function collectParams(cond: Condition, out: Set<string>): void {
+  for (const [k, v] of Object.entries(cond)) {
+    if (typeof v === "string" && v.startsWith("$")) out.add(v.slice(1));
+    else if (k === "all" || k === "any") (v as Condition[]).forEach((c) => collectParams(c, out));
+    else if (k === "not") collectParams(v as Condition, out);
+    else if (k === "edge" && (v as { to?: Condition }).to) collectParams((v as { to: Condition }).to, out);
+    else if (k === "ancestor" || k === "subcomponent") collectParams((v as { where: Condition }).where, out);
+  }
+}
+
+/** Checks what the schema cannot: unique rule ids, file name = id, parameters used exist, defaults have the declared type. */
+function semanticProblems(pack: RulePack, file: string): string[] {
+  const problems: string[] = [];
+  const stem = basename(file).replace(/\.ya?ml$/, "");
+  if (stem !== pack.id) problems.push(`${file}:/id: pack id '${pack.id}' must equal the file name '${stem}'`);
+  const seen = new Set<string>();
+  pack.rules.forEach((r, i) => {
+    if (seen.has(r.id)) problems.push(`${file}:/rules/${i}/id: duplicate rule id '${r.id}'`);
+    seen.add(r.id);
+    const used = new Set<string>();
+    collectParams(r.when, used);
+    for (const p of used) {
+      const decl = pack.parameters?.[p];
+      if (!decl) problems.push(`${file}:/rules/${i}/when: unknown parameter '$${p}'`);
+      else if (decl.type !== "string-list") problems.push(`${file}:/rules/${i}/when: parameter '$${p}' is used as a list but declared ${decl.type}`);
+    }
+  });
+  for (const [k, p] of Object.entries(pack.parameters ?? {})) {
+    const ok = p.type === "string-list" ? Array.isArray(p.default) : p.type === "boolean" ? typeof p.default === "boolean" : typeof p.default === "string";
+    if (!ok) problems.push(`${file}:/parameters/${k}/default: does not match type ${p.type}`);
+  }
+  return problems;
+}
+
+/**
+ * Loads packs by id or path.
+ * @throws ConfigError listing every problem (unknown pack, invalid YAML, schema violations, semantic problems).
+ */
+export function loadPacks(namesOrPaths: readonly string[]): RulePack[] {
+  const problems: string[] = [];
+  const packs: RulePack[] = [];
+  for (const name of namesOrPaths) {
+    const file = packFile(name);
+    if (!file) {
+      problems.push(`${name}: no such rule pack (bundled packs: ${bundledPackIds().join(", ")})`);
+      continue;
+    }
+    const text = readFileSync(file, "utf8");
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      problems.push(...doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`));
+      continue;
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push(`${file}: invalid YAML: ${(err as Error).message}`);
+      continue;
+    }
+    const errs = validate("rule-pack.schema.json", data, file);
+    if (errs.length > 0) {
+      problems.push(...errs);
+      continue;
+    }
+    const pack = { ...(data as Omit<RulePack, "file">), file };
+    const sem = semanticProblems(pack, file);
+    if (sem.length > 0) {
+      problems.push(...sem);
+      continue;
+    }
+    packs.push(pack);
+  }
+  if (problems.length > 0) throw new ConfigError("invalid rule pack:", problems);
+  return packs;
+}

@@ -1,0 +1,79 @@
+/**
+ * Rule packs: policy as data. A pack is one YAML file in `rules/` whose name is the pack id, validated by
+ * `schemas/rule-pack.schema.json`. Conditions are built from a closed set of predicates combined with
+ * `all` / `any` / `not` (no expressions, no code: packs may come from untrusted places), so adding predicates and
+ * quantifiers later is additive. Rule metadata follows ESLint's rule modules (id, severity, description, source,
+ * messages, howToFix).
+ */
+import type { ComponentRole, EvidenceStrength, LineageNode, Relation, Severity } from "../model/types.js";
+
+/** A list value, or `$name` naming a pack parameter that holds the list. */
+export type ListOrParam<T extends string = string> = T[] | `$${string}`;
+
+/**
+ * A condition over one lineage node. Exactly one key per object (the schema enforces it).
+ * - `all` / `any` / `not`: combinators;
+ * - `kind`, `role`, `status`, `statusReason`, `inProduct`, `thirdParty`, `knownComponent`: the node's own attributes;
+ *   `thirdParty` holds for upstream nodes whose publisher is not the applicant's organization;
+ * - `country`, `publisher`, `license`: publisher country (ISO alpha-2), publisher org / knowledge-base id / entity,
+ *   licence (`*` globs), each a list or a `$parameter`;
+ * - `edge`: some outgoing edge of the given relations (and strengths / evidence levels) leads to a node where `to` holds;
+ * - `ancestor`: some node reachable through outgoing edges of the given relations satisfies `where` (the path and its
+ *   evidence become the finding's evidence chain);
+ * - `subcomponent`: some part of this node (reverse `component-of`, any depth) satisfies `where`;
+ * - `claims`: the component's documentation makes the named claim (`from-scratch`).
+ */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { kind: LineageNode["kind"] }
+  | { role: ListOrParam<ComponentRole> }
+  | { status: LineageNode["status"][] }
+  | { statusReason: string[] }
+  | { inProduct: boolean }
+  | { thirdParty: boolean }
+  | { knownComponent: boolean }
+  | { country: ListOrParam }
+  | { publisher: ListOrParam }
+  | { license: ListOrParam }
+  | { claims: ("from-scratch")[] }
+  | { edge: { relations: Relation[]; strengths?: EvidenceStrength[]; levels?: ("checkpoint" | "family")[]; to?: Condition } }
+  | { ancestor: { via: Relation[]; strengths?: EvidenceStrength[]; maxDepth?: number; where: Condition } }
+  | { subcomponent: { where: Condition } };
+
+/** A pack parameter: a typed value with a documented default, overridable from the config file. */
+export interface PackParameter {
+  type: "string-list" | "string" | "boolean";
+  description: string;
+  default: string[] | string | boolean;
+}
+
+/** One rule. */
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** What a match means: the rule is violated (`fail`) or the data cannot settle it (`undetermined`). */
+  verdict: "fail" | "undetermined";
+  description: string;
+  source: { title: string; url?: string };
+  /** Message templates keyed by id; `{name}` placeholders are filled from the finding's arguments. */
+  messages: Record<string, string>;
+  howToFix?: string;
+  when: Condition;
+}
+
+/** A rule pack. */
+export interface RulePack {
+  id: string;
+  version: string;
+  title: string;
+  description: string;
+  /** How the pack treats undetermined components: fail (error), warn (warning) or ignore. */
+  undetermined: "fail" | "warn" | "ignore";
+  parameters?: Record<string, PackParameter>;
+  rules: Rule[];
+  /** File it was loaded from. */
+  file: string;
+}

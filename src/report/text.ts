@@ -1,0 +1,157 @@
+/**
+ * The terminal report: inventory grouped by component with its lineage tree, findings with their evidence chain,
+ * coverage and diagnostics. A pure function of the result (colour is decided by the caller: none when stdout is not
+ * a TTY or `NO_COLOR` is set, https://no-color.org).
+ */
+import { Chalk } from "chalk";
+import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation } from "../model/types.js";
+
+/** Options of {@link renderText}. */
+export interface TextOptions {
+  color: boolean;
+}
+
+/** `file:line:column` (or the Hub repo@revision:file) of a location. */
+export function formatLocation(l: SourceLocation): string {
+  if (l.hub) return `${l.hub.repo}${l.hub.revision ? `@${l.hub.revision.slice(0, 12)}` : ""}:${l.file}`;
+  return `${l.file}${l.line ? `:${l.line}${l.column ? `:${l.column}` : ""}` : ""}`;
+}
+
+/** One-line description of a node: name, role, publisher and country, licence. */
+export function describeNode(n: LineageNode): string {
+  const bits: string[] = [n.role];
+  if (n.publisher) bits.push(`${n.publisher.entity}, ${n.publisher.country}`);
+  if (n.license) bits.push(`licence ${n.license}`);
+  if (n.revision) bits.push(`@${n.revision.slice(0, 12)}`);
+  return `${n.name} (${bits.join("; ")})`;
+}
+
+const STATUS_TEXT: Record<LineageNode["status"], string> = {
+  own: "own",
+  "third-party": "third-party origin found",
+  "no-third-party-lineage": "no third-party lineage found",
+  undetermined: "undetermined",
+};
+
+/** Human text for a status reason code. */
+export function reasonText(r: LineageNode["statusReason"]): string {
+  if (!r) return "";
+  const a = r.args ?? {};
+  switch (r.code) {
+    case "manifest-unparsable":
+      return `its manifest ${String(a.file)} could not be parsed`;
+    case "checkpoint-signature-match":
+      return `its configuration equals ${String(a.known)}'s; weights not compared`;
+    case "unresolved-reference":
+      return `reference ${JSON.stringify(a.raw)} not resolved (${String(a.reason)})`;
+    case "repackager-origin-unresolved":
+      return `${String(a.org)} is a re-packager; its upstream origin was not resolved`;
+    case "lineage-not-looked-up":
+      return "its own lineage was not looked up (offline)";
+    default:
+      return [r.code, ...Object.entries(a).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)].join(" ");
+  }
+}
+
+function evidenceLine(e: Evidence): string {
+  const raw = e.raw ? ` ${JSON.stringify(e.raw.length > 120 ? `${e.raw.slice(0, 117)}...` : e.raw)}` : "";
+  const ptr = e.location.pointer ? ` ${e.location.pointer}` : "";
+  return `${e.strength} ${e.code} at ${formatLocation(e.location)}${ptr}${raw}`;
+}
+
+/** Renders the result as terminal text. */
+export function renderText(result: AuditResult, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const nodes = new Map(result.lineage.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, LineageEdge[]>();
+  const parts = new Map<string, string[]>();
+  for (const e of result.lineage.edges) {
+    if (e.relation === "component-of") {
+      parts.set(e.to, [...(parts.get(e.to) ?? []), e.from]);
+      if (nodes.get(e.from)?.kind === "local") continue;
+    }
+    out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  }
+  const lines: string[] = [];
+  lines.push(c.bold(`aiprov ${result.tool.version}`) + c.dim(` · ${result.root} · knowledge base ${result.tool.knowledgeBaseVersion}`));
+  lines.push(result.settings.policies.length > 0 ? `Policies: ${result.settings.policies.join(", ")}` : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."));
+  lines.push("");
+
+  const statusColor = (n: LineageNode): string => {
+    const t = STATUS_TEXT[n.status];
+    return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
+  };
+  const printed = new Set<string>();
+  const tree = (id: string, indent: string, seen: Set<string>): void => {
+    for (const e of out.get(id) ?? []) {
+      const to = nodes.get(e.to);
+      if (!to) continue;
+      const strengths = [...new Set(e.evidence.map((x) => x.strength))].join("+");
+      const again = printed.has(e.to) && (out.get(e.to)?.length ?? 0) > 0;
+      lines.push(`${indent}└─ ${c.cyan(e.relation)} → ${describeNode(to)} ${c.dim(`[${strengths}]`)}${again ? c.dim(" (lineage shown above)") : ""}`);
+      for (const ev of e.evidence) lines.push(`${indent}     ${c.dim(evidenceLine(ev))}`);
+      if (!seen.has(e.to) && !again) {
+        printed.add(e.to);
+        tree(e.to, `${indent}   `, new Set([...seen, e.to]));
+      }
+    }
+  };
+  const locals = result.lineage.nodes.filter((n) => n.kind === "local");
+  const direct = result.lineage.nodes.filter((n) => n.kind === "upstream" && n.inProduct);
+  lines.push(c.bold(`Components (${locals.length} in the tree, ${direct.length} loaded from elsewhere)`));
+  const printNode = (n: LineageNode, indent: string): void => {
+    lines.push(`${indent}● ${c.bold(n.name)} ${c.dim(`[${n.role}]`)}${n.location ? c.dim(`  ${formatLocation(n.location)}${n.location.pointer ? ` ${n.location.pointer}` : ""}`) : ""}`);
+    lines.push(`${indent}  ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.license ? c.dim(` · licence ${n.license}`) : ""}`);
+    if (n.status === "no-third-party-lineage" && n.checked?.length) lines.push(`${indent}  ${c.dim(`checked: ${n.checked.join("; ")}`)}`);
+    tree(n.id, `${indent}  `, new Set([n.id]));
+    for (const p of (parts.get(n.id) ?? []).sort()) {
+      const pn = nodes.get(p);
+      if (pn && pn.kind === "local") printNode(pn, `${indent}    `);
+    }
+  };
+  const isPart = new Set(result.lineage.edges.filter((e) => e.relation === "component-of" && nodes.get(e.from)?.kind === "local").map((e) => e.from));
+  for (const n of locals.filter((x) => !isPart.has(x.id))) printNode(n, "  ");
+  for (const n of direct) {
+    lines.push(`  ● ${c.bold(n.name)} ${c.dim(`[${n.role}, loaded by the product]`)}`);
+    lines.push(`    ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.publisher ? c.dim(` · ${n.publisher.entity}, ${n.publisher.country}`) : ""}`);
+    const refs = result.references.filter((r) => r.target === n.repo || `ref:${r.id}` === n.id).slice(0, 5);
+    for (const r of refs) lines.push(c.dim(`    referenced at ${formatLocation(r.location)} ${JSON.stringify(r.raw)}`));
+    tree(n.id, "    ", new Set([n.id]));
+  }
+  if (locals.length === 0 && direct.length === 0) lines.push(c.dim("  (no model or model component found)"));
+  lines.push("");
+
+  if (result.settings.policies.length > 0) {
+    const f = result.summary.findings;
+    lines.push(c.bold(`Findings: ${f.error} error, ${f.warning} warning, ${f.note} note`) + (result.findings.some((x) => x.waived) ? c.dim(` (${result.findings.filter((x) => x.waived).length} waived)`) : ""));
+    for (const x of result.findings) {
+      const sev = x.severity === "error" ? c.red("✖ error") : x.severity === "warning" ? c.yellow("▲ warning") : c.blue("ℹ note");
+      lines.push(`  ${sev} ${c.bold(`${x.pack}/${x.rule}`)}${x.verdict === "undetermined" ? c.yellow(" (undetermined)") : ""}${x.waived ? c.dim(` [waived: ${x.waived.reason}, ${x.waived.owner}${x.waived.expires ? `, until ${x.waived.expires}` : ""}]`) : ""}`);
+      lines.push(`    ${x.message.text}`);
+      if (x.location) lines.push(c.dim(`    at ${formatLocation(x.location)}${x.location.pointer ? ` ${x.location.pointer}` : ""}`));
+      lines.push(c.dim(`    lineage: ${x.path.map((id) => nodes.get(id)?.name ?? id).join(" → ")}`));
+      for (const ev of x.evidence) lines.push(c.dim(`    evidence: ${evidenceLine(ev)}`));
+      if (x.howToFix) lines.push(c.dim(`    fix: ${x.howToFix.trim()}`));
+    }
+    if (result.findings.length === 0) lines.push(c.green("  no findings"));
+    lines.push("");
+  }
+
+  const cov = result.coverage;
+  const skippedText = Object.entries(cov.skippedByReason)
+    .sort()
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  lines.push(c.bold("Coverage") + c.dim(`: ${cov.filesSeen} files seen, ${cov.filesScanned} manifests read (${cov.bytesRead} bytes)${skippedText ? `, skipped: ${skippedText}` : ""}`));
+  const diags = result.diagnostics.filter((d) => d.severity !== "info");
+  if (result.diagnostics.length > 0) {
+    lines.push(c.bold(`Diagnostics (${result.diagnostics.length})`));
+    for (const d of result.diagnostics.slice(0, 50)) lines.push(`  ${d.severity === "error" ? c.red(d.severity) : d.severity === "warning" ? c.yellow(d.severity) : c.dim(d.severity)} ${d.location ? `${formatLocation(d.location)}: ` : ""}${d.message}`);
+    if (result.diagnostics.length > 50) lines.push(c.dim(`  ... ${result.diagnostics.length - 50} more (see --format json)`));
+  }
+  void diags;
+  lines.push("");
+  const v = result.summary.verdict;
+  lines.push(v === "fail" ? c.red.bold(`Verdict: FAIL (findings at or above --fail-on ${result.settings.failOn})`) : v === "pass" ? c.green.bold("Verdict: PASS") : c.bold("Verdict: no policy applied"));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,161 @@
+/**
+ * The knowledge base: publishers (Hub org -> legal entity, country; re-packagers) and known pretrained component
+ * signatures. Bundled YAML lives in `rules/knowledge/`; users add directories read after it, whose entries replace
+ * bundled ones with the same id. Every file is validated against its schema in `schemas/` before use.
+ */
+import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../../errors.js";
+import { validate } from "../../util/schema.js";
+import { packagePath } from "../../util/package-root.js";
+import type { ComponentRole, Publisher } from "../../model/types.js";
+
+/** A cited source. */
+export interface KnowledgeSource {
+  title: string;
+  url?: string;
+  file?: string;
+}
+
+/** One publisher entry (`schemas/knowledge-publishers.schema.json`). */
+export interface PublisherEntry {
+  id: string;
+  entity: string;
+  country: string;
+  orgs: string[];
+  aliases?: string[];
+  repackager?: boolean;
+  parent?: string;
+  notes?: string;
+  source: KnowledgeSource;
+}
+
+/** Scalar or list value of a configuration key. */
+export type SignatureValue = string | number | boolean | (string | number | boolean)[];
+
+/** One known pretrained component (`schemas/knowledge-component.schema.json`). */
+export interface KnownComponent {
+  id: string;
+  name: string;
+  role: ComponentRole;
+  publisher: string;
+  license?: string;
+  match?: { modelTypes?: string[]; architectures?: string[] };
+  keyAliases?: Record<string, string[]>;
+  identity: Record<string, SignatureValue>;
+  excluded?: string[];
+  checkpoints: { repos: string[]; identity: Record<string, SignatureValue>; source: KnowledgeSource }[];
+  lineage?: { relation: "finetune" | "adapter" | "merge" | "quantized" | "distillation" | "initialised-from"; component: string; source: KnowledgeSource }[];
+  notes?: string;
+  sources: KnowledgeSource[];
+  /** File the entry was read from (relative to its knowledge directory's parent, for reports). */
+  file: string;
+}
+
+/** The loaded knowledge base. */
+export interface KnowledgeBase {
+  /** `name@version` of every directory read, bundled first. */
+  version: string;
+  directories: string[];
+  publishers: PublisherEntry[];
+  components: KnownComponent[];
+  /** Publisher for a Hub org or alias (case-insensitive), if known. */
+  publisherForOrg(org: string): PublisherEntry | undefined;
+  /** Known component by id. */
+  component(id: string): KnownComponent | undefined;
+}
+
+/** The bundled knowledge directory inside the package. */
+export const BUNDLED_KNOWLEDGE_DIR = packagePath("rules", "knowledge");
+
+function readYaml(file: string, problems: string[]): unknown {
+  try {
+    return parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 100 });
+  } catch (err) {
+    problems.push(`${file}: invalid YAML: ${(err as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Loads the bundled knowledge base and then each user directory in order.
+ * A user directory may hold `manifest.yaml`, `publishers.yaml` and `components/*.yaml` (any of them).
+ * @throws ConfigError listing every invalid file and schema violation as `file:path: message`.
+ */
+export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBase {
+  const problems: string[] = [];
+  const publishers = new Map<string, PublisherEntry>();
+  const components = new Map<string, KnownComponent>();
+  const versions: string[] = [];
+  const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      problems.push(`${dir}: knowledge directory does not exist`);
+      continue;
+    }
+    const label = dir === BUNDLED_KNOWLEDGE_DIR ? "rules/knowledge" : dir;
+    const manifestFile = join(dir, "manifest.yaml");
+    if (existsSync(manifestFile)) {
+      const m = readYaml(manifestFile, problems);
+      const errs = validate("knowledge-manifest.schema.json", m, manifestFile);
+      problems.push(...errs);
+      if (errs.length === 0 && m) versions.push(`${(m as { name: string }).name}@${(m as { version: string }).version}`);
+    } else if (dir !== BUNDLED_KNOWLEDGE_DIR) {
+      versions.push(`${label}@unversioned`);
+    }
+    const pubFile = join(dir, "publishers.yaml");
+    if (existsSync(pubFile)) {
+      const data = readYaml(pubFile, problems);
+      const errs = validate("knowledge-publishers.schema.json", data, pubFile);
+      problems.push(...errs);
+      if (errs.length === 0 && data) for (const p of (data as { publishers: PublisherEntry[] }).publishers) publishers.set(p.id, p);
+    }
+    for (const file of yamlFiles(join(dir, "components"))) {
+      const data = readYaml(file, problems);
+      const errs = validate("knowledge-component.schema.json", data, file);
+      problems.push(...errs);
+      if (errs.length === 0 && data) {
+        const c = data as Omit<KnownComponent, "file">;
+        components.set(c.id, { ...c, file: relative(join(dir, ".."), file).split("\\").join("/") });
+      }
+    }
+  }
+  // Cross-references: lineage must name known components.
+  for (const c of components.values()) {
+    for (const l of c.lineage ?? []) if (!components.has(l.component)) problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
+  }
+  if (problems.length > 0) throw new ConfigError("the knowledge base is invalid:", problems);
+  const byOrg = new Map<string, PublisherEntry>();
+  for (const p of publishers.values()) for (const o of p.orgs) byOrg.set(o.toLowerCase(), p);
+  const byAlias = new Map<string, PublisherEntry>();
+  for (const p of publishers.values()) for (const a of p.aliases ?? []) byAlias.set(a.toLowerCase(), p);
+  return {
+    version: versions.join("+"),
+    directories: dirs,
+    publishers: [...publishers.values()],
+    components: [...components.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
+    component: (id) => components.get(id),
+  };
+}
+
+/** Converts a knowledge-base publisher entry into the result's {@link Publisher} for a given org. */
+export function toPublisher(org: string, entry: PublisherEntry | undefined): Publisher {
+  if (!entry) return { org, entity: org, country: "unknown" };
+  return {
+    org,
+    entity: entry.entity,
+    country: entry.country,
+    ...(entry.repackager ? { repackager: true } : {}),
+    source: entry.source.url ? `${entry.source.title} <${entry.source.url}>` : entry.source.title,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The scan pipeline: discover -> extract -> link -> resolve -> lineage -> policy, producing one {@link AuditResult}.
+ * Library code: it never prints and never exits; the CLI maps its errors to exit codes.
+ */
+import { stat } from "node:fs/promises";
+import type { AuditResult, Severity } from "../model/types.js";
+import { SCHEMA_VERSION } from "../model/types.js";
+import { walk } from "../discover/walk.js";
+import { EXTRACTORS } from "../extract/registry.js";
+import { runExtractors } from "../extract/run.js";
+import { link } from "../extract/link.js";
+import { buildLineage } from "../lineage/build.js";
+import { evaluatePacks } from "../policy/engine.js";
+import type { RulePack } from "../policy/types.js";
+import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
+import { createOfflineResolver } from "../resolve/offline.js";
+import type { Resolver } from "../resolve/types.js";
+import { UsageError } from "../errors.js";
+import { TOOL_VERSION } from "../util/package-root.js";
+import { now } from "../util/clock.js";
+
+/** Default maximum bytes read as text from one file (8 MiB). */
+export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
+
+/** Options of {@link scan}. */
+export interface ScanOptions {
+  root: string;
+  kb: KnowledgeBase;
+  packs: readonly RulePack[];
+  parameters?: Record<string, Record<string, unknown>>;
+  failOn: Severity | "never";
+  offline: boolean;
+  organization: readonly string[];
+  knowledgeDirs?: readonly string[];
+  /** Resolver for Hub repos; defaults to the offline resolver. */
+  resolver?: Resolver;
+  maxTextBytes?: number;
+  noIgnore?: boolean;
+  include?: string[];
+  exclude?: string[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+
+/** True when a finding of `severity` is at or above the fail-on threshold. */
+export function failsAt(severity: Severity, failOn: Severity | "never"): boolean {
+  return failOn !== "never" && SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
+}
+
+/**
+ * Scans a tree and returns the audit result.
+ * @throws UsageError when the root does not exist or is not a directory.
+ */
+export async function scan(options: ScanOptions): Promise<AuditResult> {
+  const st = await stat(options.root).catch(() => undefined);
+  if (!st) throw new UsageError(`${options.root}: no such file or directory`);
+  if (!st.isDirectory()) throw new UsageError(`${options.root}: not a directory (aiprov scans a project folder)`);
+  const walked = await walk(options.root, { ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const extraction = await runExtractors(walked.files, EXTRACTORS, { maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES });
+  const inventory = link(extraction.outputs.map((o) => o.output));
+  const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
+  const resolver = options.resolver ?? createOfflineResolver(options.kb);
+  const upstream = await resolver.resolve(repos);
+  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream });
+  const { findings, runs } = evaluatePacks(graph, options.packs, options.parameters);
+
+  const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
+  const skippedByReason = { ...walked.skippedByReason };
+  for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
+  for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics()];
+  if (walked.ignoredModelLike.length > 0) {
+    diagnostics.push({ code: "model-files-ignored", severity: "info", message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}` });
+  }
+  diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
+  const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) if (!f.waived) counts[f.severity]++;
+  const failing = findings.some((f) => !f.waived && failsAt(f.severity, options.failOn));
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "aiprov", version: TOOL_VERSION, knowledgeBaseVersion: options.kb.version },
+    createdAt: now().toISOString(),
+    root: options.root,
+    settings: {
+      policies: options.packs.map((p) => p.id),
+      failOn: options.failOn,
+      offline: options.offline,
+      organization: [...options.organization],
+      knowledge: [...(options.knowledgeDirs ?? [])],
+    },
+    components: inventory.components,
+    references: inventory.references,
+    mentions: inventory.mentions,
+    lineage: graph,
+    policies: runs,
+    findings,
+    coverage: {
+      filesSeen: walked.filesSeen,
+      filesScanned: extraction.filesScanned,
+      bytesRead: extraction.bytesRead,
+      skipped,
+      skippedByReason,
+      byExtractor: extraction.byExtractor,
+    },
+    diagnostics,
+    summary: {
+      components: inventory.components.length,
+      references: inventory.references.length,
+      findings: counts,
+      undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
+      verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** Spawns the built CLI (`bin/aiprov.js`) as a user would, and captures its output and exit code. */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CORPUS = join(REPO_ROOT, "..", "shared", "corpus");
+export const BIN = join(REPO_ROOT, "bin", "aiprov.js");
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `aiprov <args>` with a clean environment (no network, fixed clock, no colour). */
+export function aiprov(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", HF_HUB_OFFLINE: "1", ...opts.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
