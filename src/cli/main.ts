@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
+import { registerReportCommand } from "./report-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerScanCommand(program, io, state);
+  registerReportCommand(program, io, state);
   program.addHelpText(
     "after",
     `

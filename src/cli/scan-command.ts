@@ -1,18 +1,18 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
 import type { Severity } from "../model/types.js";
 import { loadPacks } from "../policy/load.js";
-import { renderText } from "../report/text.js";
+import type { ReportFormat } from "../report/index.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
+import { addOutputOptions, writeReports } from "./outputs.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -25,13 +25,11 @@ export function parseNow(value: string): Date {
 
 /** Registers the scan command. */
 export function registerScanCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
-  program
+  const cmd = program
     .command("scan")
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
     .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
-    .addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices(["text", "json"]))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
     .option("--offline", "make no network request (the knowledge base and local files only)")
     .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
@@ -47,16 +45,17 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
 Examples:
   $ aiprov scan ../submission --policy kr-sovereign-from-scratch
   $ aiprov scan . --format json --output aiprov.json
-  $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org`,
-    )
-    .action(async (path: string, opts: Record<string, unknown>) => {
+  $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org
+  $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
+    );
+  addOutputOptions(cmd).action(async (path: string, opts: Record<string, unknown>) => {
       const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
       if (opts.now) setNow(parseNow(opts.now as string));
       const policies = (opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]);
       const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
       const kb = loadKnowledgeBase(knowledge);
       const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
-      const format = (opts.format as "text" | "json" | undefined) ?? config.format ?? "text";
+      const format = (opts.format as ReportFormat | undefined) ?? config.format ?? "text";
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
       const root = resolve(io.cwd, path);
@@ -75,10 +74,8 @@ Examples:
       });
       result.root = path;
       const output = (opts.output as string | undefined) ?? config.output;
-      const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
-      const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });
-      if (output) await writeFile(resolve(io.cwd, output), text);
-      else io.stdout(text);
+      // Every report is written before the exit code says "findings": CI uploads them either way.
+      await writeReports(result, opts, format, output, io);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });
 }
