@@ -13,7 +13,6 @@ import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sor
 /** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
   return s
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

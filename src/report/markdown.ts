@@ -27,6 +27,11 @@ export function mdEscape(s: string): string {
   return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`").replace(/\r?\n/g, " ");
 }
 
+/** Inline code span: backticks inside become single quotes, line breaks spaces (code spans escape nothing else). */
+export function mdCode(s: string): string {
+  return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+}
+
 /** Text inside a Mermaid quoted label: quotes and angle brackets as entity codes (Mermaid's `#quot;` syntax). */
 function mermaidLabel(s: string): string {
   return s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
@@ -83,7 +88,7 @@ export function renderMarkdown(result: AuditResult): string {
   out.push("");
   out.push(
     `**${s.findings.error}** error · **${s.findings.warning}** warning · **${s.findings.note}** note` +
-      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components · scanned \`${mdEscape(result.root)}\`` +
+      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components · scanned ${mdCode(result.root)}` +
       (result.settings.policies.length > 0 ? ` · fails on ${result.settings.failOn}` : ""),
   );
   out.push("");
@@ -148,13 +153,13 @@ export function renderMarkdown(result: AuditResult): string {
       const mark = f.waived ? "⏸️" : f.severity === "error" ? "❌" : f.severity === "warning" ? "⚠️" : "ℹ️";
       const block: string[] = [];
       block.push(
-        `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at \`${mdEscape(pinnedSource(at))}\`` : ""}`,
+        `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
       );
       block.push(`  ${mdEscape(f.message.text)}`);
       if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
       block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`);
       block.push("");
-      for (const e of f.evidence) block.push(`  - \`${mdEscape(evidenceText(e, 120))}\``);
+      for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
       if (f.howToFix) block.push(`  - **How to fix:** ${mdEscape(f.howToFix.trim())}`);
       block.push("");
       block.push("  </details>");
