@@ -2,9 +2,10 @@
  * Report outputs shared by `scan` and `report`: the main `--format`/`--output` pair and one `--<format>-output <file>`
  * flag per format (as Semgrep's `--sarif-output`, `--json-output`), so one run writes every report a pipeline needs.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
 import type { CliIO } from "./main.js";
@@ -29,21 +30,24 @@ export function addOutputOptions(cmd: Command): Command {
 }
 
 /**
- * Writes the main report (to `output`, else stdout) and every per-format file that was asked for. Files are
- * written relative to the current folder; missing parent folders are created.
+ * Writes the main report (to `output`, else stdout) and every per-format file that was asked for, relative to the
+ * current folder. @throws UsageError naming the flag and file when a file cannot be written (missing folder,
+ * permissions).
  */
 export async function writeReports(result: AuditResult, opts: Record<string, unknown>, format: ReportFormat, output: string | undefined, io: CliIO): Promise<void> {
-  const write = async (file: string, text: string): Promise<void> => {
-    const path = resolve(io.cwd, file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+  const write = async (flag: string, file: string, text: string): Promise<void> => {
+    try {
+      await writeFile(resolve(io.cwd, file), text);
+    } catch (err) {
+      throw new UsageError(`${flag} ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
   };
   for (const o of OUTPUT_FLAGS) {
     const file = opts[o.key] as string | undefined;
-    if (file) await write(file, renderReport(result, o.format));
+    if (file) await write(o.flag.split(" ")[0]!, file, renderReport(result, o.format));
   }
   const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
   const text = renderReport(result, format, { color });
-  if (output) await write(output, text);
+  if (output) await write("--output", output, text);
   else io.stdout(text);
 }

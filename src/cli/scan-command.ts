@@ -1,7 +1,8 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
@@ -12,15 +13,50 @@ import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
-import { addOutputOptions, writeReports } from "./outputs.js";
+import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** Parses `--now`: an ISO 8601 date or date-time. @throws UsageError when it is not one. */
+/**
+ * Parses `--now`: an ISO 8601 calendar date (`2026-11-29` or `20261129`) or date-time (`2026-11-29T12:00:00Z`).
+ * @throws UsageError when it is not one, or names a day that does not exist (2026-02-30).
+ */
 export function parseNow(value: string): Date {
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29)`);
-  return d;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  const bad = () => new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29 or 2026-11-29T12:00:00Z)`);
+  if (!m) throw bad();
+  const [, y, mo, d, time] = m as unknown as [string, string, string, string, string | undefined];
+  const date = new Date(`${y}-${mo}-${d}${time ?? "T00:00:00Z"}`);
+  if (Number.isNaN(date.getTime())) throw bad();
+  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) throw bad();
+  return date;
+}
+
+/**
+ * Recognises the start of a report aiprov wrote, in any format: text (`aiprov <version>`), JSON (`"tool": {"name":
+ * "aiprov"`), SARIF, CycloneDX and SPDX (a tool named `"aiprov"`), Markdown (`## <icon> aiprov:`), HTML (the
+ * generator meta tag), JUnit (`<testsuites name="aiprov `).
+ */
+const AIPROV_REPORT_HEAD = /^aiprov |"tool":\s*\{\s*"name":\s*"aiprov"|"name":\s*"aiprov"|^## \S+ aiprov: |<meta name="generator" content="aiprov |<testsuites name="aiprov /m;
+
+/**
+ * Checks an output path (`--output` or a `--<format>-output`) before the scan runs: its folder must exist, and a file
+ * inside the scanned folder that is not an earlier aiprov report is never overwritten (it may be one of the
+ * manifests being audited).
+ * @returns the absolute output path. @throws UsageError.
+ */
+export function checkOutputPath(output: string, cwd: string, root: string, flag = "--output"): string {
+  const abs = resolve(cwd, output);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${output}: folder ${dir} does not exist`);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag} ${output}: is a folder, expected a file path`);
+  const inside = abs.startsWith(root + sep);
+  if (inside && existsSync(abs)) {
+    const head = readFileSync(abs, { encoding: "utf8" }).slice(0, 2000);
+    if (!AIPROV_REPORT_HEAD.test(head)) throw new UsageError(`${flag} ${output}: refusing to overwrite a file inside the scanned folder that is not an aiprov report`);
+  }
+  return abs;
 }
 
 /** Registers the scan command. */
@@ -50,8 +86,10 @@ Examples:
     );
   addOutputOptions(cmd).action(async (path: string, opts: Record<string, unknown>) => {
       const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
-      if (opts.now) setNow(parseNow(opts.now as string));
-      const policies = (opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]);
+      if (opts.now !== undefined) setNow(parseNow(opts.now as string));
+      const epoch = io.env.SOURCE_DATE_EPOCH;
+      if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
+      const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
       const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
       const kb = loadKnowledgeBase(knowledge);
       const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
@@ -59,6 +97,12 @@ Examples:
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
       const root = resolve(io.cwd, path);
+      const output = (opts.output as string | undefined) ?? config.output;
+      const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
+      const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
+      // A report written inside the scanned folder must not change the next scan of it.
+      const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
+      const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
       const result = await scan({
         root,
         kb,
@@ -70,10 +114,10 @@ Examples:
         knowledgeDirs: knowledge,
         ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
         ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
-        ...((opts.exclude as string[] | undefined) ?? config.exclude ? { exclude: (opts.exclude as string[] | undefined) ?? config.exclude! } : {}),
+        ...(exclude.length > 0 ? { exclude } : {}),
+        ...(ownFiles.length > 0 ? { ownFiles } : {}),
       });
       result.root = path;
-      const output = (opts.output as string | undefined) ?? config.output;
       // Every report is written before the exit code says "findings": CI uploads them either way.
       await writeReports(result, opts, format, output, io);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;

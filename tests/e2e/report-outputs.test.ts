@@ -2,7 +2,7 @@
  * The CLI's report outputs: one scan writes every format asked for (even when it exits 1 for findings), `report --from`
  * re-renders a saved result to the same bytes, and a file that is not an aiprov result exits 2 naming the problem.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,8 +30,9 @@ describe("report outputs", () => {
     expect(readFileSync(join(dir, "out.html"), "utf8")).toMatch(/^<!DOCTYPE html>/);
   });
 
-  it("writes every per-format file in one run, relative to the current folder, creating folders", () => {
+  it("writes every per-format file in one run, relative to the current folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-out-"));
+    mkdirSync(join(dir, "reports"));
     const args = ALL.flatMap(([flag, file]) => [flag, `reports/${file}`]);
     const r = aiprov(["scan", join(process.cwd(), "examples/omni-submission"), "--policy", "kr-sovereign-from-scratch", "--format", "markdown", "--output", "main.md", ...args], { cwd: dir });
     expect(r.stderr).toBe("");
@@ -75,6 +76,31 @@ describe("report outputs", () => {
     const r3 = aiprov(["report", "--from", join(dir, "missing.json")]);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain("cannot read");
+  });
+
+  it("checks every output path before scanning: a missing folder, or a scanned file that is not an aiprov report, exits 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aiprov-out-"));
+    const r = aiprov(["scan", "examples/omni-submission", "--sarif-output", join(dir, "no-such-folder", "out.sarif")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--sarif-output");
+    expect(r.stderr).toContain("does not exist");
+    const r2 = aiprov(["scan", "examples/omni-submission", "--html-output", "examples/omni-submission/model/config.json"]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain("--html-output examples/omni-submission/model/config.json: refusing to overwrite");
+  });
+
+  it("recognises its own earlier reports inside the scanned folder and leaves them out of the next scan", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aiprov-own-"));
+    writeFileSync(join(dir, "config.json"), readFileSync("examples/omni-submission/encoders/audio/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json"));
+    const args = ALL.flatMap(([flag, file]) => [flag, join(dir, file)]);
+    const first = aiprov(["scan", dir, "--policy", "kr-sovereign-from-scratch", ...args]);
+    expect(first.stderr).toBe("");
+    const firstJson = readFileSync(join(dir, "r.json"), "utf8");
+    // Every report now sits inside the scanned folder; the second scan overwrites them and sees the same tree.
+    const second = aiprov(["scan", dir, "--policy", "kr-sovereign-from-scratch", ...args]);
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(first.code);
+    expect(readFileSync(join(dir, "r.json"), "utf8")).toBe(firstJson);
   });
 
   it("lists the formats and output flags in --help", () => {
