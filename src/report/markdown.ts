@@ -18,6 +18,7 @@ import {
   productRoots,
   sortedFindings,
 } from "./common.js";
+import { reasonText } from "./text.js";
 
 /** Upper bound on the rendered Markdown, under GitHub's 65,536-character comment limit. */
 export const MARKDOWN_MAX_CHARS = 60_000;
@@ -40,7 +41,9 @@ function mermaidLabel(s: string): string {
 function origin(n: LineageNode, g: GraphIndex): { origin: string; country: string; relation: string } {
   const edges = originEdges(n.id, g);
   if (edges.length === 0) {
-    return { origin: n.publisher ? `${n.publisher.entity}` : STATUS_LABEL[n.status], country: n.publisher?.country ?? "", relation: "" };
+    // No upstream edge of its own: say where it comes from (its publisher) or why its status is what it is.
+    const why = n.statusReason ? reasonText(n.statusReason) : n.status === "no-third-party-lineage" || n.status === "own" ? STATUS_LABEL[n.status] : "";
+    return { origin: n.publisher ? n.publisher.entity : why, country: n.publisher?.country ?? "", relation: "" };
   }
   const names: string[] = [];
   const countries = new Set<string>();
