@@ -18,7 +18,8 @@ import { reasonText } from "./text.js";
 
 /** The SPDX 3.0.1 JSON-LD context every document names. */
 export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
-const NO_ASSERTION_LICENSE = "https://spdx.org/rdf/3.0.1/terms/Expandedlicensing/NoAssertionLicense";
+/** The NoAssertionLicense individual, in the compact form the 3.0.1 context and JSON schema name. */
+const NO_ASSERTION_LICENSE = "expandedlicensing_NoAssertionLicense";
 const CREATION_INFO = "_:creationinfo";
 
 type Json = Record<string, unknown>;
@@ -92,8 +93,8 @@ export function toSpdx(result: AuditResult): Json {
         .filter(Boolean)
         .join(" "),
       software_primaryPurpose: "model",
-      software_downloadLocation: n.repo ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}` : "NOASSERTION",
     };
+    if (n.repo) pkg.software_downloadLocation = `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`;
     if (n.revision) pkg.software_packageVersion = n.revision;
     if (supplier) pkg.suppliedBy = supplier;
     if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
