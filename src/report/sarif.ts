@@ -185,7 +185,8 @@ export function toSarif(result: AuditResult): Json {
         automationDetails: { id: `aiprov/${result.settings.policies.join("+") || "inventory"}/` },
         invocations: [
           {
-            executionSuccessful: !result.diagnostics.some((d) => d.severity === "error" && d.code.startsWith("internal")),
+            // A result exists only when the scan ran to the end; problems it met are the notifications below.
+            executionSuccessful: true,
             endTimeUtc: result.createdAt,
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
