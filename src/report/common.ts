@@ -94,13 +94,15 @@ export function isInTree(l: SourceLocation | undefined, evidenceCode?: string): 
 }
 
 /**
- * The location a reviewer should open first for a finding: its own location, else the first in-tree evidence with a
- * line, else the first in-tree evidence, else the finding node's location.
+ * The location a reviewer should open first for a finding: its own location when it has a line, else the first
+ * in-tree evidence with a line (the config key), else its own location, else the first in-tree evidence, else the
+ * finding node's location.
  */
 export function primaryLocation(f: Finding, g: GraphIndex): SourceLocation | undefined {
-  if (f.location && isInTree(f.location)) return f.location;
+  const own = f.location && isInTree(f.location) ? f.location : undefined;
+  if (own?.line !== undefined) return own;
   const inTree = f.evidence.filter((e) => isInTree(e.location, e.code));
-  return inTree.find((e) => e.location.line !== undefined)?.location ?? inTree[0]?.location ?? g.nodes.get(f.node)?.location;
+  return inTree.find((e) => e.location.line !== undefined)?.location ?? own ?? inTree[0]?.location ?? g.nodes.get(f.node)?.location;
 }
 
 /** Hub page of a file at a revision (`https://huggingface.co/<repo>/blob/<rev>/<file>`), for Hub-pinned evidence. */

@@ -51,13 +51,11 @@ function artifactUri(result: AuditResult, file: string): string {
 
 function physical(result: AuditResult, l: SourceLocation, hubUrl: string | undefined): Json {
   if (l.hub) return { artifactLocation: { uri: hubFileUrl(l, hubUrl) } };
-  const region: Json = {};
-  if (l.line !== undefined) region.startLine = l.line;
+  // A fact about a whole file (a folder name, a file name) points at its first line: code scanning places an alert
+  // only with a region, and the SARIF Multitool warns without one (SARIF2017).
+  const region: Json = { startLine: l.line ?? 1 };
   if (l.line !== undefined && l.column !== undefined) region.startColumn = l.column;
-  return {
-    artifactLocation: { uri: artifactUri(result, l.file), uriBaseId: "%SRCROOT%" },
-    ...(Object.keys(region).length > 0 ? { region } : {}),
-  };
+  return { artifactLocation: { uri: artifactUri(result, l.file), uriBaseId: "%SRCROOT%" }, region };
 }
 
 function location(result: AuditResult, l: SourceLocation, hubUrl: string | undefined, message?: string, id?: number): Json {
