@@ -11,7 +11,8 @@ import { testPacks } from "../policy/rule-tests.js";
 import type { RulePack } from "../policy/types.js";
 import type { CliIO } from "./main.js";
 
-const isPath = (s: string): boolean => /[\\/]|\.ya?ml$/.test(s);
+/** A pack file rather than `pack/rule`: ends in .yaml/.yml or is written as a path (`./`, `../`, `/`, `C:\`). */
+const isPath = (s: string): boolean => /\.ya?ml$/.test(s) || /^(?:\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/.test(s);
 
 /** `rules list` text: one line per pack and per rule. */
 export function renderPackList(packs: readonly RulePack[]): string {
