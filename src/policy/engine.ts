@@ -350,7 +350,7 @@ export function evaluatePacks(
           for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) m.evidence.push(...e.evidence);
         }
         const chain = originChain(m.target, g);
-        if (chain.names.length > 1) args.upstreamLineage = chain.names.join(" ← ");
+        if (chain.names.length > 0) args.upstreamLineage = chain.names.join(" ← ");
         const checkpoints = [...new Set(m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])))];
         if (checkpoints.length > 0) args.checkpoints = checkpoints;
         const messageId = Object.keys(rule.messages)[0]!;
