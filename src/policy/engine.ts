@@ -328,7 +328,8 @@ export function evaluatePacks(
       for (const node of graph.nodes) {
         const m = evaluate(rule.when, node, g, params);
         if (!m) continue;
-        const target = m.target ? g.nodes.get(m.target) : undefined;
+        // A rule that follows no edge is about the node itself: it is its own target (publisher, licence, ...).
+        const target = m.target ? g.nodes.get(m.target) : node;
         const args: Record<string, string | number | boolean | string[]> = {
           node: node.name,
           role: node.role,
