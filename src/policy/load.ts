@@ -84,11 +84,15 @@ export function parameterTypeProblem(type: PackParameter["type"], value: unknown
 /**
  * Checks a config file's `parameters` against the packs being applied: every parameter of an applied pack must be
  * declared by it and have the declared type. Parameters of packs not applied in this run are not checked (one config
- * may serve several runs).
+ * may serve several runs), but a pack id that is neither applied nor bundled is reported (a typo would silently drop
+ * every override of it).
  * @returns problems as `file:/parameters/<pack>/<name>: message` (empty when all are valid).
  */
-export function parameterProblems(packs: readonly RulePack[], overrides: Record<string, Record<string, unknown>>, file: string): string[] {
+export function parameterProblems(packs: readonly RulePack[], overrides: Record<string, Record<string, unknown>>, file: string, knownPackIds: readonly string[] = bundledPackIds()): string[] {
   const problems: string[] = [];
+  for (const id of Object.keys(overrides)) {
+    if (!packs.some((p) => p.id === id) && !knownPackIds.includes(id)) problems.push(`${file}:/parameters/${id}: no such rule pack (bundled packs: ${knownPackIds.join(", ")})`);
+  }
   for (const pack of packs) {
     for (const [name, value] of Object.entries(overrides[pack.id] ?? {})) {
       const decl = pack.parameters?.[name];

@@ -133,7 +133,7 @@ export function loadRuleTests(file: string, pack: RulePack): RuleTestFile {
         problems.push(...caseProblems(c, `${file}:/tests/${rule}/${kind}/${i}`));
         if (kind === "invalid" && !(c.errors?.length)) problems.push(`${file}:/tests/${rule}/invalid/${i}/errors: an invalid case must list at least one expected finding`);
         if (kind === "valid" && c.errors) problems.push(`${file}:/tests/${rule}/valid/${i}/errors: a valid case expects no finding; move it to invalid`);
-        if (c.parameters) problems.push(...parameterProblems([pack], { [pack.id]: c.parameters }, `${file}:/tests/${rule}/${kind}/${i}`).map((p) => p.replace(`/parameters/${pack.id}/`, "/parameters/")));
+        if (c.parameters) problems.push(...parameterProblems([pack], { [pack.id]: c.parameters }, `${file}:/tests/${rule}/${kind}/${i}`, [pack.id]).map((p) => p.replace(`/parameters/${pack.id}/`, "/parameters/")));
       });
     }
   }
