@@ -24,7 +24,7 @@ export interface ExplainNode {
   state: UpstreamInfo["state"];
   reason?: UpstreamInfo["reason"];
   /** Evidence codes and files for the edge from the child. */
-  evidence?: { code: string; file: string; revision?: string; raw?: string }[];
+  evidence?: { code: string; file: string; repo?: string; revision?: string; raw?: string }[];
   /** True when this repo already appears above it on the path (a cycle). */
   cycle?: boolean;
   /** True when it was printed earlier in the tree (its parents are not repeated). */
@@ -43,7 +43,7 @@ export function explainTree(root: string, infos: ReadonlyMap<string, UpstreamInf
     const key = repo.toLowerCase();
     const node: ExplainNode = {
       repo: info?.repo ?? repo,
-      ...(edge ? { relation: edge.relation, evidence: edge.evidence.map((e) => ({ code: e.code, file: e.location.file, ...(e.location.hub?.revision ? { revision: e.location.hub.revision } : {}), ...(e.raw ? { raw: e.raw } : {}) })) } : {}),
+      ...(edge ? { relation: edge.relation, evidence: edge.evidence.map((e) => ({ code: e.code, file: e.location.file, ...(e.location.hub?.repo ? { repo: e.location.hub.repo } : {}), ...(e.location.hub?.revision ? { revision: e.location.hub.revision } : {}), ...(e.raw ? { raw: e.raw } : {}) })) } : {}),
       ...(info?.revision ? { revision: info.revision } : {}),
       ...(info?.license ? { license: info.license } : {}),
       publisher: info ? { org: info.publisher.org, entity: info.publisher.entity, country: info.publisher.country, ...(info.publisher.repackager ? { repackager: true } : {}) } : { org: repo.split("/")[0] ?? repo, entity: repo.split("/")[0] ?? repo, country: "unknown" },
@@ -61,7 +61,7 @@ export function explainTree(root: string, infos: ReadonlyMap<string, UpstreamInf
   return build(root, []);
 }
 
-function describe(n: ExplainNode): string {
+function describe(n: ExplainNode, child?: string): string {
   const parts: string[] = [];
   if (n.relation) parts.push(n.relation);
   parts.push(`${n.repo}${n.revision ? `@${n.revision.slice(0, 7)}` : ""}`);
@@ -74,7 +74,7 @@ function describe(n: ExplainNode): string {
   if (n.cycle) line += "  (cycle: already on this path)";
   if (n.seen) line += "  (see above)";
   const weak = n.evidence?.some((e) => e.code === "card-prose");
-  if (n.evidence?.length) line += `  via ${[...new Set(n.evidence.map((e) => `${e.code} ${e.file}`))].join(", ")}${weak ? " (weak: card prose)" : ""}`;
+  if (n.evidence?.length) line += `  via ${[...new Set(n.evidence.map((e) => `${e.code} ${e.repo && e.repo !== child ? `${e.repo}/` : ""}${e.file}`))].join(", ")}${weak ? " (weak: card prose)" : ""}`;
   return line;
 }
 
@@ -84,7 +84,7 @@ export function renderExplainText(tree: ExplainNode, diagnostics: readonly Diagn
   const walk = (n: ExplainNode, prefix: string): void => {
     n.parents.forEach((p, i) => {
       const last = i === n.parents.length - 1;
-      lines.push(`${prefix}${last ? "└─ " : "├─ "}${describe(p)}`);
+      lines.push(`${prefix}${last ? "└─ " : "├─ "}${describe(p, n.repo)}`);
       walk(p, `${prefix}${last ? "   " : "│  "}`);
     });
   };

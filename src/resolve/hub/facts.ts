@@ -91,8 +91,9 @@ export interface RepoTraits {
 /** The relation the Hub infers for a base model without `base_model_relation`. */
 export function inferRelation(traits: RepoTraits, baseCount: number): Relation {
   if (traits.adapter) return "adapter";
-  if (traits.quantized) return "quantized";
+  // A quantization has one base; several bases mean a merge even when the repo also ships GGUF files.
   if (traits.merge || baseCount > 1) return "merge";
+  if (traits.quantized) return "quantized";
   return "finetune";
 }
 

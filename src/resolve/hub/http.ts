@@ -86,6 +86,17 @@ function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return !!(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
+/** A connection that was made but broke mid-answer (reset, closed early): retried like a 5xx. */
+export class HubTransferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HubTransferError";
+  }
+}
+
+/** Error codes that mean the Hub cannot be reached at all (Node/undici `cause.code`). */
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ECONNRESET_CONNECT", "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"]);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Creates the wrapped fetch. Library code: never prints. */
@@ -126,8 +137,10 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
       return await fetch(url, { ...init, signal });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === "TimeoutError" || e.name === "AbortError" ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
-      down = `${origin} unreachable (${why})`;
+      const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
+      const code = e.cause?.code ?? "";
+      if (!timedOut && !CONNECT_ERRORS.has(code)) throw new HubTransferError(`${url}: ${code || e.message}`);
+      down = `${origin} unreachable (${timedOut ? `no answer within ${timeoutMs} ms` : code})`;
       throw new HubUnreachableError(down);
     }
   };
@@ -140,7 +153,16 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
     await acquire();
     try {
       for (let attempt = 0; ; attempt++) {
-        const res = await once(url, { ...init, headers });
+        let res: Response;
+        try {
+          res = await once(url, { ...init, headers });
+        } catch (err) {
+          if (err instanceof HubTransferError && attempt < retries) {
+            await sleep(backoff * 2 ** attempt);
+            continue;
+          }
+          throw err;
+        }
         if (res.ok || res.status === 304) return res;
         const retryable = res.status === 429 || res.status >= 500;
         if (retryable && attempt < retries) {

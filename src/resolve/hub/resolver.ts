@@ -23,7 +23,7 @@ import { toPublisher, type KnowledgeBase } from "../knowledge/knowledge-base.js"
 import type { Resolver, UpstreamInfo } from "../types.js";
 import { DiskCache, HfCache } from "./cache.js";
 import { addParent, autoMapParents, cardParents, ggufParents, hubLocation, mergekitParents, peftParent, proseParents, type Hint, type Parent, type RepoTraits } from "./facts.js";
-import { createHubFetch, HubHttpError, HubUnreachableError, type HubFetch } from "./http.js";
+import { createHubFetch, HubHttpError, HubTransferError, HubUnreachableError, type HubFetch } from "./http.js";
 
 /** Default Hub endpoint. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
@@ -107,6 +107,7 @@ function reasonOf(err: unknown): { missing: NonNullable<UpstreamInfo["reason"]>;
     if (err.status === 429) return { missing: { code: "rate-limited", args: { status: 429 } }, cacheable: false };
     return { missing: { code: "hub-error", args: { status: err.status } }, cacheable: false };
   }
+  if (err instanceof HubTransferError) return { missing: { code: "hub-error", args: { message: err.message } }, cacheable: false };
   return { missing: { code: "hub-error", args: { message: (err as Error)?.message ?? String(err) } }, cacheable: false };
 }
 
