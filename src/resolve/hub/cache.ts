@@ -49,8 +49,8 @@ function readJson<T>(file: string): T | undefined {
 /** The "latest commit" entry: the sha `main` pointed at, or why the repo could not be read. */
 export interface LatestEntry {
   sha?: string;
-  /** A definite negative answer (`not-found`, `not-found-or-private`, `forbidden`), cached like a sha. */
-  missing?: string;
+  /** A definite negative answer (`not-found`, `not-found-or-private`, `forbidden`) with its arguments, cached like a sha. */
+  missing?: { code: string; args?: Record<string, string | number | boolean | string[]> };
   /** Epoch milliseconds. */
   fetchedAt: number;
 }

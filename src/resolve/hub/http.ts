@@ -94,8 +94,11 @@ export class HubTransferError extends Error {
   }
 }
 
-/** Error codes that mean the Hub cannot be reached at all (Node/undici `cause.code`). */
-const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ECONNRESET_CONNECT", "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"]);
+/**
+ * Error codes of a connection that was made and then broke (Node/undici `cause.code`): retried. Any other failure
+ * to fetch (refused, DNS, TLS, bad port, timeout) means the Hub cannot be reached.
+ */
+const TRANSFER_ERRORS = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE", "UND_ERR_CLOSED", "UND_ERR_BODY_TIMEOUT"]);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -139,8 +142,8 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
       const e = err as Error & { cause?: { code?: string } };
       const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
       const code = e.cause?.code ?? "";
-      if (!timedOut && !CONNECT_ERRORS.has(code)) throw new HubTransferError(`${url}: ${code || e.message}`);
-      down = `${origin} unreachable (${timedOut ? `no answer within ${timeoutMs} ms` : code})`;
+      if (!timedOut && TRANSFER_ERRORS.has(code)) throw new HubTransferError(`${url}: ${code}`);
+      down = `${origin} unreachable (${timedOut ? `no answer within ${timeoutMs} ms` : code || e.cause?.toString() || e.message})`;
       throw new HubUnreachableError(down);
     }
   };

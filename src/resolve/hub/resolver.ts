@@ -280,7 +280,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
   const lookup = async (repo: string): Promise<Lookup> => {
     const nowMs = Date.now();
     const latest = options.refresh && !options.offline ? undefined : options.cache?.getLatest(repo, nowMs, options.offline);
-    if (latest?.missing) return { missing: { code: latest.missing, args: { cached: true } }, cacheable: false };
+    if (latest?.missing) return { missing: latest.missing, cacheable: false };
     if (latest?.sha) {
       const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha);
       if (rec?.v === 1) return { record: rec };
@@ -301,7 +301,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     }
     if (options.offline) return { missing: { code: "offline" }, cacheable: false };
     const r = await lookupNetwork(repo);
-    if ("missing" in r && r.cacheable) options.cache?.putLatest(repo, { missing: r.missing.code, fetchedAt: Date.now() });
+    if ("missing" in r && r.cacheable) options.cache?.putLatest(repo, { missing: r.missing, fetchedAt: Date.now() });
     return r;
   };
 
