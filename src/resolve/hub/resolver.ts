@@ -3,8 +3,7 @@
  * Hub with `@huggingface/hub`, recursively up to a depth limit, with de-duplication and cycle detection.
  *
  * Per repo it costs, on a cold cache, one `modelInfo` call (`expand`: author, cardData, config, tags, gguf, gated,
- * sha, createdAt, siblings) and a file download (two requests: `fileDownloadInfo` then the body) only when the info
- * does not settle the lineage: the README for prose, `adapter_config.json`, `mergekit_config.yml`, `config.json`
+ * sha, createdAt, siblings) and one GET per file only when the info does not settle the lineage: the README for prose, `adapter_config.json`, `mergekit_config.yml`, `config.json`
  * for nested components, or a GGUF header. Everything read names the repo, the file and the commit sha.
  *
  * Order of sources per repo: aiprov's cache (a fresh "latest" entry, then the record of that commit), the Hugging
@@ -139,7 +138,10 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     if (options.offline) return undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const blob = await downloadFile({ repo, path, revision: sha, hubUrl, fetch: http.fetch, xet: false });
+        // One GET per file: the file's URL at the commit is known, so the library's size/ETag probe
+        // (`fileDownloadInfo`, a second request) is skipped; a missing file answers 404 EntryNotFound.
+        const url = `${hubUrl}/${repo}/resolve/${encodeURIComponent(sha)}/${path.split("/").map(encodeURIComponent).join("/")}`;
+        const blob = await downloadFile({ repo, path, revision: sha, hubUrl, fetch: http.fetch, xet: false, downloadInfo: { url, etag: "", size: Number.MAX_SAFE_INTEGER } });
         return blob ? await blob.text() : undefined;
       } catch (err) {
         if (err instanceof HubHttpError && err.errorCode === "EntryNotFound") return undefined;
