@@ -111,7 +111,14 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
   const retries = options.retries ?? 3;
   const backoff = options.backoffMs ?? 250;
   const maxWait = options.maxWaitMs ?? 10_000;
-  const dispatcher = proxyConfigured(env) ? new EnvHttpProxyAgent() : undefined;
+  // The variables come from `env` (not the process's), so a caller's environment is what counts.
+  const dispatcher = proxyConfigured(env)
+    ? new EnvHttpProxyAgent({
+        ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),
+        ...(env.HTTPS_PROXY || env.https_proxy ? { httpsProxy: env.HTTPS_PROXY || env.https_proxy } : {}),
+        ...(env.NO_PROXY || env.no_proxy ? { noProxy: env.NO_PROXY || env.no_proxy } : {}),
+      })
+    : undefined;
   let count = 0;
   let down: string | undefined;
   let active = 0;

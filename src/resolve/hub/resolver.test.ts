@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { startLocalHub, type LocalHub } from "../../local-hub/server.js";
 import { loadKnowledgeBase } from "../knowledge/knowledge-base.js";
 import { DiskCache, HfCache } from "./cache.js";
@@ -228,5 +229,56 @@ describe("Hub resolver on the local Hub", () => {
     expect(parentsOf(m, "berkeley-nest/Starling-LM-7B-alpha")).toEqual({ "openchat/openchat_3.5": "finetune" });
     // One GET cut short, one retried in full.
     expect(hub.requests.filter((q) => q.path.includes("/resolve/"))).toHaveLength(2);
+  });
+
+  it("resolves the parts of a composite model from its config.json (ultravox: Whisper encoder, Llama backbone)", async () => {
+    const m = await resolver().resolve(["fixie-ai/ultravox-v0_6-llama-3_1-8b"]);
+    const ps = m.get("fixie-ai/ultravox-v0_6-llama-3_1-8b")!.parents;
+    expect(ps.map((p) => [p.repo, p.relation, p.role])).toEqual([
+      ["openai/whisper-large-v3-turbo", "initialised-from", "audio-encoder"],
+      ["meta-llama/Llama-3.1-8B-Instruct", "initialised-from", "backbone"],
+    ]);
+    expect(ps[0]!.evidence[0]!.location).toMatchObject({ file: "config.json", pointer: "/audio_config/_name_or_path", hub: { repo: "fixie-ai/ultravox-v0_6-llama-3_1-8b" } });
+    expect(ps[0]!.evidence[0]!.location.line).toBeGreaterThan(1);
+  });
+
+  it("goes through HTTP_PROXY, and around it for NO_PROXY hosts", async () => {
+    const seen: string[] = [];
+    const proxy = createHttpServer((req, res) => {
+      seen.push(req.url ?? "");
+      const target = new URL(req.url ?? "");
+      const up = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    // undici tunnels through the proxy with CONNECT, as corporate proxies expect.
+    proxy.on("connect", (req, client, head) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = connect(Number(port), host!, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const m = await resolver({ env: { HTTP_PROXY: proxyUrl } }).resolve(["openchat/openchat_3.5"]);
+      expect(m.get("openchat/openchat_3.5")!.reason).toBeUndefined();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((x) => x === `CONNECT 127.0.0.1:${hub.port}` || x.startsWith(`${hub.url}/`))).toBe(true);
+      seen.length = 0;
+      await resolver({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" }, cache: new DiskCache(join(tmp, "np")) }).resolve(["openchat/openchat_3.5"]);
+      expect(seen).toEqual([]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });

@@ -78,6 +78,9 @@ interface RepoRecord {
 
 type Lookup = { record: RepoRecord } | { missing: NonNullable<UpstreamInfo["reason"]>; cacheable: boolean };
 
+/** Architectures and model types of composite models (several pretrained parts), whose config.json is worth reading. */
+const COMPOSITE = /ForConditionalGeneration|VisionText|Vision|VL|Llava|Omni|Ultravox|Speech|Audio|Vlm|multimodal|mllama|qwen2_5_vl|qwen2_vl|idefics|paligemma|internvl/i;
+
 const INFO_FIELDS = ["author", "cardData", "config", "tags", "gguf", "gated", "sha", "createdAt", "siblings"];
 
 /** An in-memory {@link FileReader} over downloaded text, so the local-file extractors can read Hub files. */
@@ -214,13 +217,19 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
       }
     }
     if (config?.auto_map && parents.length === 0) for (const p of autoMapParents(repo, sha, config.auto_map, "config.json")) addParent(parents, repo, p);
-    if (parents.length === 0 && haveFile("config.json")) {
-      // Nested component configs and _name_or_path: the same extraction as for local files.
+    const archs = Array.isArray(config?.architectures) ? (config.architectures as unknown[]).join(" ") : "";
+    const composite = COMPOSITE.test(`${archs} ${typeof config?.model_type === "string" ? config.model_type : ""}`);
+    if ((parents.length === 0 || composite) && haveFile("config.json")) {
+      // Nested component configs and _name_or_path: the same extraction as for local files, so that a composite
+      // model's parts (a VLM's vision tower, an audio encoder) are resolved upstream as they are locally.
       const text = await download(repo, sha, "config.json");
       if (text) {
         const out = await hfConfigExtractor.extract(memoryReader("config.json", text), { maxTextBytes: 8 * 1024 * 1024 }).catch(() => ({ references: [] }));
+        const hadCard = parents.length > 0;
         for (const r of out.references ?? []) {
           if (r.kind !== "hub-id" || !r.target || r.skipReason) continue;
+          // With card parents, only the parts are new information (the whole model's base is declared already).
+          if (hadCard && (!r.role || r.role === "model" || r.role === "backbone")) continue;
           addParent(parents, repo, {
             repo: r.target,
             relation: r.relation ?? "initialised-from",
