@@ -78,6 +78,9 @@ interface RepoRecord {
 
 type Lookup = { record: RepoRecord } | { missing: NonNullable<UpstreamInfo["reason"]>; cacheable: boolean };
 
+/** Most bytes read from one Hub file (8 MiB, the scan's own text limit). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
 /** Architectures and model types of composite models (several pretrained parts), whose config.json is worth reading. */
 const COMPOSITE = /ForConditionalGeneration|VisionText|Vision|VL|Llava|Omni|Ultravox|Speech|Audio|Vlm|multimodal|mllama|qwen2_5_vl|qwen2_vl|idefics|paligemma|internvl/i;
 
@@ -145,9 +148,11 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
         // (`fileDownloadInfo`, a second request) is skipped; a missing file answers 404 EntryNotFound.
         const url = `${hubUrl}/${repo}/resolve/${encodeURIComponent(sha)}/${path.split("/").map(encodeURIComponent).join("/")}`;
         const blob = await downloadFile({ repo, path, revision: sha, hubUrl, fetch: http.fetch, xet: false, downloadInfo: { url, etag: "", size: Number.MAX_SAFE_INTEGER } });
-        return blob ? await blob.text() : undefined;
+        // A Range request caps what is read (cards and configs are small; a huge one is cut, then fails to parse).
+        return blob ? await blob.slice(0, MAX_FILE_BYTES).text() : undefined;
       } catch (err) {
         if (err instanceof HubHttpError && err.errorCode === "EntryNotFound") return undefined;
+        if (err instanceof HubHttpError && err.status === 416) return "";
         if (err instanceof HubHttpError || err instanceof HubUnreachableError || attempt >= 1) throw err;
         // A body cut short (connection reset mid-transfer): try once more.
       }
