@@ -3,6 +3,7 @@
  * Adding a format means adding its folder under `src/extract/extractors/` and one line here; the conformance test
  * (`src/extract/registry.test.ts`) then demands its README, tests and fixtures.
  */
+import { attributionExtractor } from "./extractors/attribution/index.js";
 import { dotenvExtractor } from "./extractors/dotenv/index.js";
 import { hfConfigExtractor } from "./extractors/hf-config/index.js";
 import { modelCardExtractor } from "./extractors/model-card/index.js";
@@ -10,4 +11,4 @@ import { peftAdapterExtractor } from "./extractors/peft-adapter/index.js";
 import type { Extractor } from "./types.js";
 
 /** Every registered extractor, sorted by id. */
-export const EXTRACTORS: readonly Extractor[] = [dotenvExtractor, hfConfigExtractor, modelCardExtractor, peftAdapterExtractor];
+export const EXTRACTORS: readonly Extractor[] = [attributionExtractor, dotenvExtractor, hfConfigExtractor, modelCardExtractor, peftAdapterExtractor];

@@ -62,9 +62,10 @@ describe("JUnit XML reporter", () => {
   });
 
   it("reports a waived finding as skipped with its owner and expiry", () => {
-    const xml = renderJunit(omniWithWaiverAndHubPin());
+    const r = omniWithWaiverAndHubPin();
+    const xml = renderJunit(r);
     expect(xml.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30: architecture-only: [^"]*"\/>/g)).toHaveLength(1);
-    expect(xml).toMatch(/<testsuites [^>]*failures="3"[^>]*skipped="1"/);
+    expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${r.findings.length - 1}"[^>]*skipped="1"`));
   });
 });
 
@@ -119,9 +120,10 @@ describe("SPDX 3.0.1 reporter", () => {
   });
 
   it("annotates findings, with waivers", () => {
-    const graph = toSpdx(omniWithWaiverAndHubPin())["@graph"] as Json[];
+    const r = omniWithWaiverAndHubPin();
+    const graph = toSpdx(r)["@graph"] as Json[];
     const notes = graph.filter((x) => x.type === "Annotation");
-    expect(notes).toHaveLength(4);
+    expect(notes).toHaveLength(r.findings.length);
     expect(notes.filter((n) => String(n.statement).includes("waived by ml-platform@example.com until 2026-06-30"))).toHaveLength(1);
   });
 });
