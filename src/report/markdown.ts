@@ -23,6 +23,12 @@ import { reasonText } from "./text.js";
 /** Upper bound on the rendered Markdown, under GitHub's 65,536-character comment limit. */
 export const MARKDOWN_MAX_CHARS = 60_000;
 
+/** At most this many component rows; the rest are counted (the HTML and JSON reports list them all). */
+export const MARKDOWN_MAX_COMPONENT_ROWS = 60;
+
+/** The Mermaid graph is left out (and the reader sent to the HTML report) when its source is longer than this. */
+export const MARKDOWN_MAX_MERMAID_CHARS = 15_000;
+
 /** Escapes text for a Markdown table cell or inline text (pipes, backticks, angle brackets, line breaks). */
 export function mdEscape(s: string): string {
   return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`").replace(/\r?\n/g, " ");
@@ -113,23 +119,32 @@ export function renderMarkdown(result: AuditResult): string {
     }
   };
   for (const r of roots) addRow(r);
-  for (const n of rows) {
+  for (const n of rows.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) {
     const o = origin(n, g);
     const where = n.location ? ` <sub>${mdEscape(pinnedSource(n.location))}</sub>` : n.repo ? ` <sub>${mdEscape(n.repo)}${n.revision ? `@${n.revision.slice(0, 12)}` : ""}</sub>` : "";
     out.push(`| **${mdEscape(n.name)}**${where} | ${n.role} | ${STATUS_LABEL[n.status]} | ${mdEscape(o.origin)} | ${mdEscape(o.country)} | ${mdEscape(n.license ?? "")} | ${mdEscape(o.relation)} |`);
   }
   if (rows.length === 0) out.push("| _(no model or model component found)_ | | | | | | |");
+  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS) {
+    out.push("");
+    out.push(`… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
+  }
   out.push("");
 
   const head = out.join("\n");
   const tail: string[] = [];
   tail.push("<details><summary>Lineage graph</summary>");
   tail.push("");
-  tail.push("```mermaid");
-  tail.push(mermaidGraph(result));
-  tail.push("```");
-  tail.push("");
-  tail.push("Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
+  const graph = mermaidGraph(result);
+  if (graph.length <= MARKDOWN_MAX_MERMAID_CHARS) {
+    tail.push("```mermaid");
+    tail.push(graph);
+    tail.push("```");
+    tail.push("");
+    tail.push("Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
+  } else {
+    tail.push(`The graph (${result.lineage.nodes.length} nodes, ${result.lineage.edges.length} edges) is too large for a comment; the HTML report draws it per product component.`);
+  }
   tail.push("");
   tail.push("</details>");
   tail.push("");

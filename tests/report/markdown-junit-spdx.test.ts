@@ -35,13 +35,21 @@ describe("Markdown reporter", () => {
     expect(renderMarkdown(omniWithWaiverAndHubPin())).toContain("_Waived by ml-platform@example.com until 2026-06-30: architecture-only:");
   });
 
-  it("stays under GitHub's comment size with thousands of findings and says how many it left out", () => {
+  it("stays under GitHub's comment size with thousands of findings and components and says what it left out", () => {
     const r = omniResult();
     const f = r.findings[0]!;
+    const upstream = r.lineage.nodes.find((n) => n.kind === "upstream")!;
+    for (let i = 0; i < 1000; i++) {
+      const id = `local:synthetic/${i}/adapter_config.json#`;
+      r.lineage.nodes.push({ id, kind: "local", role: "adapter", name: `adapter-${i}`, status: "third-party", inProduct: true, location: { file: `synthetic/${i}/adapter_config.json`, line: 1 } });
+      r.lineage.edges.push({ id: `e${i}`, from: id, to: upstream.id, relation: "adapter", strength: "declared", evidence: [] });
+    }
     r.findings = Array.from({ length: 3000 }, (_, i): Finding => ({ ...f, id: `x${i}`, node: `${f.node}${i}` }));
     const md = renderMarkdown(r);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_MAX_CHARS);
     expect(md).toMatch(/… \d+ more findings not shown/);
+    expect(md).toMatch(/… \d+ more components not shown/);
+    expect(md).toContain("is too large for a comment; the HTML report draws it");
     expect(md).toContain("<details><summary>Scan settings</summary>");
   });
 });
