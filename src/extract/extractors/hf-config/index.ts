@@ -223,11 +223,13 @@ function walkConfig(
     }
     const spec = NAME_KEYS[k];
     if (spec && typeof v === "string" && v.trim() !== "") {
+      // A quantized checkpoint (root `quantization_config` / MLX `quantization`) names the model it quantized.
+      const quantized = tokens.length === 0 && /name_or_path$/.test(k) && [obj.quantization_config, obj.quantization].some((q) => typeof q === "object" && q !== null);
       const ref = makeReference({
         extractor: ID,
         raw: v,
         location: loc(),
-        relation: spec.relation,
+        relation: quantized ? "quantized" : spec.relation,
         subject: key,
         baseDir: posix.dirname(path),
         ...(spec.role ?? (k.startsWith("_") || k.includes("name_or_path") ? role : undefined) ? { role: spec.role ?? role } : {}),

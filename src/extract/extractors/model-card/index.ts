@@ -9,6 +9,7 @@ import type { Evidence, ModelReference, Relation } from "../../../model/types.js
 import { parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput, FolderFacts } from "../../types.js";
+import { mergekitReferencesInText } from "../mergekit/index.js";
 
 const ID = "model-card";
 
@@ -77,9 +78,10 @@ export const modelCardExtractor: Extractor = {
     } catch (err) {
       return { diagnostics: [{ code: "parse-error", severity: "warning", message: `model card front matter: ${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }] };
     }
-    if (!fm) return {};
     const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
     const subject = `folder:${dir}`;
+    const recipes = fencedMergekitReferences(text, file.path, subject);
+    if (!fm) return recipes.length ? { references: recipes } : {};
     const data = fm.data;
     const references: ModelReference[] = [];
     const loc = (tokens: (string | number)[]) => {
@@ -120,7 +122,7 @@ export const modelCardExtractor: Extractor = {
     const diagnostics = fm.leadingBlankLines
       ? [{ code: "front-matter-not-at-start", severity: "info" as const, message: "model card front matter does not start on the first line; the Hub may not read it", location: { file: file.path, line: fm.startLine - 1 } }]
       : [];
-    return { references, folders: [folder], diagnostics };
+    return { references: [...references, ...recipes], folders: [folder], diagnostics };
   },
 };
 
@@ -134,4 +136,22 @@ function fromScratchClaim(text: string, file: string): Evidence | undefined {
     if (m) return { code: "card-claims-from-scratch", strength: "declared", location: { file, line: i + 1, column: m.index + 1 }, raw: lines[i]!.trim().slice(0, 200) };
   }
   return undefined;
+}
+
+/**
+ * mergekit recipes in fenced YAML blocks of the card's body (LazyMergekit and mergekit-generated cards print the
+ * recipe under "Configuration"): each names the merge parents with the exact line inside the card.
+ */
+function fencedMergekitReferences(text: string, file: string, subject: string): ModelReference[] {
+  const lines = text.split(/\r?\n/);
+  const out: ModelReference[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*```\s*ya?ml\s*$/i.test(lines[i]!)) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^\s*```\s*$/.test(lines[end]!)) end++;
+    const body = lines.slice(i + 1, end).join("\n");
+    if (/^\s*(?:merge_method|slices|models|base_model)\s*:/m.test(body)) out.push(...mergekitReferencesInText(body, file, subject, i + 1, { embeddedIn: "model-card" }));
+    i = end;
+  }
+  return out;
 }
