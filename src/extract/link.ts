@@ -93,9 +93,13 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   }
   // A base named without a declared relation by a card whose folder holds a quantization block is quantized from it.
   const byKey = new Map(components.map((c) => [c.key, c]));
+  // Likewise a base named by a card whose folder holds a mergekit recipe is a merge parent.
+  const merged = new Set(references.filter((r) => r.extractor === "mergekit" && r.relation === "merge" && r.subject).map((r) => r.subject!));
   references = references.map((r) => {
-    if (r.facts?.relationInferred !== true || !r.subject || !byKey.get(r.subject)?.facts?.quantMethod) return r;
-    return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
+    if (r.facts?.relationInferred !== true || !r.subject) return r;
+    if (byKey.get(r.subject)?.facts?.quantMethod) return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
+    if (merged.has(r.subject)) return { ...r, relation: "merge", facts: { ...r.facts, relationInferredFrom: "mergekit" } };
+    return r;
   });
   // A diffusers pipeline entry (`model_index.json#/text_encoder`) owns the model found in its sub-folder.
   for (const entry of components.filter((c) => /(?:^|\/)model_index\.json$/.test(c.location.file) && (c.location.pointer ?? "").split("/").length === 2)) {

@@ -62,6 +62,8 @@ export const timmOpenClipExtractor: Extractor = {
       const vision = str(cfg.vision_cfg?.timm_model_name);
       if (vision) push(timmReference(parsed, file.path, ["model_cfg", "vision_cfg", "timm_model_name"], vision, "vision-encoder", `folder:${dir}`));
       const text = str(cfg.text_cfg?.hf_model_name);
+      const tokenizer = str(cfg.text_cfg?.hf_tokenizer_name);
+      if (tokenizer) push(makeReference({ extractor: ID, raw: tokenizer, location: parsed.loc(["model_cfg", "text_cfg", "hf_tokenizer_name"]), relation: "initialised-from", role: "tokenizer", subject: `folder:${dir}`, baseDir: dir, facts: { library: "open_clip" } }));
       if (text) push(makeReference({ extractor: ID, raw: text, location: parsed.loc(["model_cfg", "text_cfg", "hf_model_name"]), relation: "initialised-from", role: "text-encoder", subject: `folder:${dir}`, baseDir: dir, facts: { library: "open_clip" } }));
       return { references, folders: [{ dir, location: { file: file.path, line: 1 }, facts: { library: "open_clip", ...(vision ? { visionTower: vision } : {}) } }] };
     }
@@ -71,9 +73,13 @@ export const timmOpenClipExtractor: Extractor = {
       // A timm model folder: the folder's model is this vision backbone.
       components.push({ key, role: "vision-encoder", name: dir === "" ? arch : posix.basename(dir), location: { file: file.path, line: 1, column: 1, pointer: "" }, facts: { library: "timm", architecture: arch, ...(typeof data.num_classes === "number" ? { numClasses: data.num_classes } : {}), ...(str(pcfg.tag) ? { pretrainedTag: pcfg.tag as string } : {}) } });
       const hub = str(pcfg.hf_hub_id);
+      const tag = str(pcfg.tag);
       if (hub) {
-        const id = hub.endsWith("/") ? `${hub}${arch}${str(pcfg.tag) ? `.${pcfg.tag as string}` : ""}` : hub;
+        const id = hub.endsWith("/") ? `${hub}${arch}${tag ? `.${tag}` : ""}` : hub;
         push(makeReference({ extractor: ID, raw: id, location: parsed.loc(["pretrained_cfg", "hf_hub_id"]), relation: "initialised-from", role: "vision-encoder", subject: key, baseDir: dir, facts: { library: "timm" } }));
+      } else if (tag) {
+        // timm publishes pretrained weights as `timm/<architecture>.<tag>`: the tag names the weights it started from.
+        push(makeReference({ extractor: ID, raw: `timm/${arch}.${tag}`, location: parsed.loc(["pretrained_cfg", "tag"]), relation: "initialised-from", role: "vision-encoder", subject: key, baseDir: dir, facts: { library: "timm", derivedFrom: "architecture+pretrained_cfg.tag" } }));
       }
       return { components, references };
     }
