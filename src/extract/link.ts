@@ -74,6 +74,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   for (const f of folders.sort((a, b) => a.location.file.localeCompare(b.location.file))) {
     const owner = ownerOf(f.dir, f.location, f.name, f.role ?? (f.tags?.includes("peft") ? "adapter" : undefined));
     if (f.license && !owner.license) owner.license = f.license;
+    if (f.unparsable) owner.unparsable = true;
     if (f.claims) owner.claims = { ...(owner.claims ?? {}), ...f.claims };
     if (f.facts) owner.facts = { ...(owner.facts ?? {}), ...f.facts };
     if (f.role && owner.role === "model") owner.role = f.role;

@@ -61,6 +61,8 @@ export interface FolderFacts {
   facts?: Record<string, string | number | boolean | string[]>;
   /** Role of the folder's model when this file says it (a sentence-transformers folder is an `embedding`). */
   role?: ComponentRole;
+  /** The folder's metadata could not be read (broken front matter): its model is undetermined. */
+  unparsable?: boolean;
 }
 
 /** What one extractor found in one file. Every field is optional: most files yield little. */

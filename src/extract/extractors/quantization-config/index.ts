@@ -65,7 +65,12 @@ export const quantizationConfigExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const base = posix.basename(file.path);
-    const parsed = await readMapDocument(file, ctx.maxTextBytes, base);
+    // config.json is hf-config's to report (unreadable, binary, too large): this extractor only adds facts to it.
+    const parsed = await readMapDocument(file, ctx.maxTextBytes, base).catch((err: unknown) => {
+      if (base === "config.json") return undefined;
+      throw err;
+    });
+    if (!parsed) return {};
     // config.json problems are reported by hf-config; only the stand-alone files report their own.
     if (isDiagnostic(parsed)) return base === "config.json" ? {} : { diagnostics: [parsed] };
     const q = quantizationBlock(parsed.data, base);

@@ -49,7 +49,12 @@ export const timmOpenClipExtractor: Extractor = {
     return base === "config.json" || base === "open_clip_config.json";
   },
   async extract(file, ctx): Promise<ExtractOutput> {
-    const parsed = await readMapDocument(file, ctx.maxTextBytes, posix.basename(file.path));
+    // config.json is hf-config's to report (unreadable, binary, too large): this extractor only adds references.
+    const parsed = await readMapDocument(file, ctx.maxTextBytes, posix.basename(file.path)).catch((err: unknown) => {
+      if (posix.basename(file.path) === "config.json") return undefined;
+      throw err;
+    });
+    if (!parsed) return {};
     if (isDiagnostic(parsed)) return posix.basename(file.path) === "config.json" ? {} : { diagnostics: [parsed] };
     const { data } = parsed;
     const key = `${file.path}#`;
