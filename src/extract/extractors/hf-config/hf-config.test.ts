@@ -21,6 +21,7 @@ describe("hf-config extractor", () => {
     const visual = out.components!.find((c) => c.location.pointer === "/visual")!;
     expect(visual.role).toBe("vision-encoder");
     expect(out.components!.find((c) => c.location.pointer === "/language")?.role).toBe("backbone");
+    expect(out.references!.some((r) => r.location.pointer === "/_name_or_path")).toBe(false);
   });
 
   it("Ultravox: Whisper audio encoder and Llama 3.1 text model", async () => {

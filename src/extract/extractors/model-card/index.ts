@@ -168,8 +168,16 @@ function fencedMergekitReferences(text: string, file: string, subject: string): 
     if (!/^\s*```\s*ya?ml\s*$/i.test(lines[i]!)) continue;
     let end = i + 1;
     while (end < lines.length && !/^\s*```\s*$/.test(lines[end]!)) end++;
-    const body = lines.slice(i + 1, end).join("\n");
-    if (/^\s*(?:merge_method|slices|models|base_model)\s*:/m.test(body)) out.push(...mergekitReferencesInText(body, file, subject, i + 1, { embeddedIn: "model-card" }));
+    const blockLines = lines.slice(i + 1, end);
+    if (/^\s*(?:merge_method|slices|models|base_model)\s*:/m.test(blockLines.join("\n"))) {
+      // An unclosed fence swallows the prose after it: retry on shorter prefixes ending before a blank line.
+      let found = mergekitReferencesInText(blockLines.join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
+      for (let cut = blockLines.length - 1; found.length === 0 && cut > 0; cut--) {
+        if (blockLines[cut]!.trim() !== "") continue;
+        found = mergekitReferencesInText(blockLines.slice(0, cut).join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
+      }
+      out.push(...found);
+    }
     i = end;
   }
   return out;

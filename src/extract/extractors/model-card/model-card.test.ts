@@ -31,6 +31,15 @@ describe("model-card extractor", () => {
     expect(out.folders?.[0]?.license).toBe("other:yi-license");
   });
 
+  it("an unclosed fence around a recipe: the recipe is still read, the prose after it is not", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const root = mkdtempSync(join(tmpdir(), "aiprov-card-"));
+    writeFileSync(join(root, "README.md"), "---\nlicense: apache-2.0\n---\n```yaml\n\nslices:\n  - sources:\n      - model: a/b\nmerge_method: slerp\nbase_model: a/b\n\n## Licence\nCe modèle: est sous licence.\n\n```\n");
+    const out = await extractFile(modelCardExtractor, root, "README.md");
+    expect(out.references!.map((r) => [r.target, r.location.line])).toEqual([["a/b", 8], ["a/b", 10]]);
+  });
+
   it("front matter helpers", () => {
     expect(findFrontMatter("# title\n")).toBeUndefined();
     expect(cardLicense({ license: "other", license_name: "hyperclovax-seed" })).toBe("other:hyperclovax-seed");

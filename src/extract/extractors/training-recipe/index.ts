@@ -65,8 +65,11 @@ export const trainingRecipeExtractor: Extractor = {
         if (spec && typeof v === "string" && v.trim() !== "") {
           const values = spec.list ? v.split(",").map((x) => x.trim()).filter(Boolean) : [v];
           for (const raw of values) {
-            const relation = spec.relation ?? (lora ? "adapter" : "initialised-from");
-            const ref = makeReference({ extractor: ID, raw, location: locate(doc, file.path, [...tokens, k]), relation, ...(spec.role ? { role: spec.role } : {}), subject, baseDir: dirOf(file.path), facts: { recipe: tool, key: k } });
+            // A key nested under `processor:` / `tokenizer:` (colpali-style configs) names that part's source.
+            const parent = String(tokens[tokens.length - 1] ?? "");
+            const role = spec.role ?? (/processor/i.test(parent) ? "processor" : /tokenizer/i.test(parent) ? "tokenizer" : undefined);
+            const relation = spec.relation ?? (role ? "initialised-from" : lora ? "adapter" : "initialised-from");
+            const ref = makeReference({ extractor: ID, raw, location: locate(doc, file.path, [...tokens, k]), relation, ...(role ? { role } : {}), subject, baseDir: dirOf(file.path), facts: { recipe: tool, key: k } });
             if (ref.kind !== "known-component") references.push(ref);
           }
         } else if (typeof v === "object") walk(v, [...tokens, k], depth + 1);

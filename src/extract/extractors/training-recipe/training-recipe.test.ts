@@ -19,6 +19,7 @@ describe("training-recipe extractor", () => {
       ["local-path", "colpali-paligemma-lora/models/paligemma-3b-mix-448", 6],
       ["local-path", "colpali-paligemma-lora/models/paligemma-3b-mix-448", 10],
     ]);
+    expect(out.references!.map((r) => r.role)).toEqual(["processor", undefined]);
   });
 
   it("LLaMA-Factory LoRA SFT: the base, relation adapter", async () => {
