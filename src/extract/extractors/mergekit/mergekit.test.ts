@@ -23,6 +23,16 @@ describe("mergekit extractor", () => {
     expect(out.references!.every((r) => r.subject === "folder:mergekit-slerp-yi15-6b")).toBe(true);
   });
 
+  it("a broken YAML file is a diagnostic only when it reads like a recipe", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const root = mkdtempSync(join(tmpdir(), "aiprov-mk-"));
+    writeFileSync(join(root, "automerge.yml"), "key: {{ .Values.x }\n");
+    expect(await extractFile(mergekitExtractor, root, "automerge.yml")).toEqual({});
+    writeFileSync(join(root, "merge.yml"), "merge_method: slerp\nslices: [\n");
+    expect((await extractFile(mergekitExtractor, root, "merge.yml")).diagnostics?.[0]?.code).toBe("parse-error");
+  });
+
   it("model_stock of three Llama-3.1 derivatives", async () => {
     const out = await extractFile(mergekitExtractor, FIX, "mergekit-model-stock-llama31-8b/mergekit_config.yml");
     expect(new Set(out.references!.map((r) => r.target))).toEqual(new Set(["arcee-ai/Llama-3.1-SuperNova-Lite", "DreadPoor/Heart_Stolen-8B-Model_Stock", "Dampfinchen/Llama-3.1-8B-Ultra-Instruct"]));

@@ -16,4 +16,9 @@ describe("special-tokens-map extractor", () => {
     expect(out.folders?.[0]?.facts).toMatchObject({ "specialTokens.bos": "<|startoftext|>", "specialTokens.eos": "<|im_end|>" });
     expect(out.folders?.[0]?.facts?.tokenFamilies).toContain("yi");
   });
+
+  it("added_tokens.json: TinyLLaVA's Gemma 3 image token", async () => {
+    const out = await extractFile(specialTokensMapExtractor, FIX, "tinyllava-gemma3-siglip2-checkpoint/added_tokens.json");
+    expect(out.folders?.[0]?.facts).toMatchObject({ addedTokens: ["<image_soft_token>=262144"], tokenFamilies: ["gemma3"] });
+  });
 });

@@ -52,7 +52,12 @@ export const trainingRecipeExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const parsed = await readMapDocument(file, ctx.maxTextBytes, "training recipe");
-    if (isDiagnostic(parsed)) return parsed.code === "not-an-object" ? {} : { diagnostics: [{ ...parsed, severity: "warning" }] };
+    if (isDiagnostic(parsed)) {
+      // A broken file that names none of the recipe keys is someone else's format: no noise.
+      if (parsed.code === "not-an-object") return {};
+      const text = await file.text(ctx.maxTextBytes);
+      return Object.keys(KEYS).some((k) => text.includes(k)) ? { diagnostics: [{ ...parsed, severity: "warning" }] } : {};
+    }
     const { doc, data } = parsed;
     const tool = flavour(data);
     const lora = /lora/i.test(String(data.finetuning_type ?? data.adapter ?? "")) || data.use_peft === true;
