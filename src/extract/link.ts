@@ -76,7 +76,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     if (f.license && !owner.license) owner.license = f.license;
     if (f.unparsable) owner.unparsable = true;
     if (f.claims) owner.claims = { ...(owner.claims ?? {}), ...f.claims };
-    if (f.facts) owner.facts = { ...(owner.facts ?? {}), ...f.facts };
+    if (f.facts) owner.facts = mergeFacts(owner.facts, f.facts);
     if (f.role && owner.role === "model") owner.role = f.role;
   }
   // References naming the folder's model as subject: the owner, made from the reference's file when there is none.
@@ -161,4 +161,14 @@ function dedupeById<T extends { id: string }>(xs: T[]): T[] {
 function dedupeComponents(xs: LocalComponent[]): LocalComponent[] {
   const seen = new Set<string>();
   return xs.filter((x) => (seen.has(x.key) ? false : (seen.add(x.key), true)));
+}
+
+/** Merges folder facts into a component's: later scalars win; lists (family hints from several files) are united. */
+function mergeFacts(a: LocalComponent["facts"], b: NonNullable<LocalComponent["facts"]>): NonNullable<LocalComponent["facts"]> {
+  const out = { ...(a ?? {}) };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = Array.isArray(prev) && Array.isArray(v) ? [...new Set([...prev, ...v])].sort() : v;
+  }
+  return out;
 }
