@@ -8,6 +8,8 @@ import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { registerCacheCommand } from "./cache-command.js";
 import { registerExplainCommand } from "./explain-command.js";
+import { registerInitCommand } from "./init-command.js";
+import { registerRulesCommand } from "./rules-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
@@ -35,6 +37,8 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
   registerScanCommand(program, io, state);
   registerExplainCommand(program, io, state);
   registerCacheCommand(program, io, state);
+  registerRulesCommand(program, io, state);
+  registerInitCommand(program, io, state);
   program.addHelpText(
     "after",
     `

@@ -3,6 +3,7 @@
  * Adding a format means adding its folder under `src/extract/extractors/` and one line here; the conformance test
  * (`src/extract/registry.test.ts`) then demands its README, tests and fixtures.
  */
+import { attributionExtractor } from "./extractors/attribution/index.js";
 import { chatTemplateExtractor } from "./extractors/chat-template/index.js";
 import { diffusersPipelineExtractor } from "./extractors/diffusers-pipeline/index.js";
 import { dotenvExtractor } from "./extractors/dotenv/index.js";
@@ -26,6 +27,7 @@ import type { Extractor } from "./types.js";
 
 /** Every registered extractor, sorted by id. */
 export const EXTRACTORS: readonly Extractor[] = [
+  attributionExtractor,
   chatTemplateExtractor,
   diffusersPipelineExtractor,
   dotenvExtractor,
