@@ -48,4 +48,13 @@ describe("link: folder joins", () => {
     ]);
     expect(out.components.find((c) => c.key === "text_encoder/config.json#")).toMatchObject({ parent: "model_index.json#/text_encoder", role: "text-encoder" });
   });
+
+  it("facts of a part-only file in a folder without a model go to the folder's tokenizer, not to a made-up model", () => {
+    const out = link([
+      { components: [comp("tok/tokenizer_config.json#", "tokenizer", { parent: "folder:tok" })] },
+      { folders: [{ dir: "tok", location: { file: "tok/special_tokens_map.json" }, attachOnly: true, facts: { "specialTokens.bos": "<s>" } }] },
+    ]);
+    expect(out.components).toHaveLength(1);
+    expect(out.components[0]).toMatchObject({ role: "tokenizer", facts: { "specialTokens.bos": "<s>" } });
+  });
 });

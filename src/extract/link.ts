@@ -76,6 +76,11 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     return owner;
   };
   for (const f of folders.sort((a, b) => a.location.file.localeCompare(b.location.file))) {
+    if (f.attachOnly && !folderOwner(components, f.dir) && !subjectMap.has(`folder:${f.dir}`)) {
+      const part = components.find((c) => c.parent === `folder:${f.dir}`);
+      if (part && f.facts) part.facts = mergeFacts(part.facts, f.facts);
+      continue;
+    }
     const owner = ownerOf(f.dir, f.location, f.name, f.role ?? (f.tags?.includes("peft") ? "adapter" : undefined));
     if (f.license && !owner.license) owner.license = f.license;
     if (f.unparsable) owner.unparsable = true;

@@ -61,6 +61,11 @@ export interface FolderFacts {
   facts?: Record<string, string | number | boolean | string[]>;
   /** Role of the folder's model when this file says it (a sentence-transformers folder is an `embedding`). */
   role?: ComponentRole;
+  /**
+   * The file describes a part, not a model (special tokens, a chat template): when the folder has no model, its facts
+   * go to a part of the folder (its tokenizer) instead of making a model up.
+   */
+  attachOnly?: boolean;
   /** The folder's metadata could not be read (broken front matter): its model is undetermined. */
   unparsable?: boolean;
 }

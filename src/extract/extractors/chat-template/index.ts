@@ -29,6 +29,6 @@ export const chatTemplateExtractor: Extractor = {
       }
     }
     const families = tokenFamilies(template);
-    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, facts: { chatTemplateFile: file.path, ...(families.length ? { chatTemplateFamilies: families } : {}) } }] };
+    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, attachOnly: true, facts: { chatTemplateFile: file.path, ...(families.length ? { chatTemplateFamilies: families } : {}) } }] };
   },
 };

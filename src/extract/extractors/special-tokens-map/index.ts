@@ -27,7 +27,7 @@ export const specialTokensMapExtractor: Extractor = {
       facts.addedTokens = entries.slice(0, 64).map(([t, id]) => `${t}=${String(id)}`);
       const families = tokenFamilies(entries.map(([t]) => t).join("\n"));
       if (families.length) facts.tokenFamilies = families;
-      return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, facts }] };
+      return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, attachOnly: true, facts }] };
     }
     for (const [k, v] of Object.entries(parsed.data)) {
       if (Array.isArray(v)) {
@@ -43,6 +43,6 @@ export const specialTokensMapExtractor: Extractor = {
     }
     const families = tokenFamilies(all.join("\n"));
     if (families.length) facts.tokenFamilies = families;
-    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, facts }] };
+    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, attachOnly: true, facts }] };
   },
 };
