@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync, createWriteStream } from "node:fs";
+import { mkdtempSync, writeFileSync, createWriteStream, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -84,6 +84,7 @@ describe("readTokenizerJson", () => {
     out.write("]}}");
     await new Promise<void>((res) => out.end(res));
     const s = await readTokenizerFile(path);
+    rmSync(dir, { recursive: true, force: true });
     expect(s.vocabSize).toBe(200_000);
     expect(s.mergesCount).toBe(150_000);
     expect(s.idSpace).toBe(200_001);

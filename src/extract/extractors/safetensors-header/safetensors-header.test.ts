@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, openSync, ftruncateSync, closeSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, openSync, ftruncateSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -88,6 +88,7 @@ describe("safetensors-header extractor", () => {
     writeFileSync(fd2, big);
     closeSync(fd2);
     const out = await extractFile(safetensorsHeaderExtractor, root, "model.safetensors");
+    rmSync(root, { recursive: true, force: true });
     expect(out.diagnostics?.[0]?.message).toMatch(/HeaderTooLarge/);
   });
 });
