@@ -1,0 +1,142 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareModels } from "./compare.js";
+import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder } from "./generate.js";
+import { openLocalModel } from "./source.js";
+import { DERIVED_MIN, UNRELATED_MAX } from "./thresholds.js";
+
+let root: string;
+const dir = (name: string): string => join(root, name);
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "aiprov-fp-"));
+  const up = generateModel({ seed: 1 });
+  const upVision = up.filter((t) => t.name.startsWith("visual."));
+  await writeModelFolder(dir("upstream"), up, "F32", generatedConfig({ seed: 1 }));
+  // The upstream's vision tower, byte for byte, inside a different model with the current layout and its own LLM.
+  const other = generateModel({ seed: 2, visionPrefix: null, textHidden: 96 });
+  await writeModelFolder(dir("reuse"), [...reprefix(upVision, "visual.", "model.visual."), ...reprefix(other, "model.", "model.language_model."), ...other.filter((t) => t.name === "lm_head.weight")], "F32", generatedConfig({ seed: 2, textHidden: 96 }));
+  await writeModelFolder(dir("finetune"), perturb(up, 0.5, 7), "F32", generatedConfig({ seed: 1 }));
+  // Independently initialised, same shapes, LayerNorm weights all 1.0 (raw cosine there is 1).
+  await writeModelFolder(dir("unrelated"), generateModel({ seed: 3 }), "F32", generatedConfig({ seed: 1 }));
+  await writeModelFolder(dir("bf16"), up, "BF16", generatedConfig({ seed: 1 }));
+  await writeModelFolder(dir("f16"), up, "F16", generatedConfig({ seed: 1 }));
+  // Truncated: the last 1,000 bytes missing.
+  const full = await readFile(join(dir("upstream"), "model.safetensors"));
+  await mkdir(dir("truncated"));
+  await writeFile(join(dir("truncated"), "model.safetensors"), full.subarray(0, full.length - 1000));
+  // A header that lies: the first tensor's offsets are shifted past the end of the buffer.
+  const n = Number(full.readBigUInt64LE(0));
+  const header = JSON.parse(full.subarray(8, 8 + n).toString("utf8")) as Record<string, { data_offsets: [number, number] }>;
+  const first = Object.keys(header)[0]!;
+  header[first]!.data_offsets = [header[first]!.data_offsets[0] + 4, header[first]!.data_offsets[1] + 4];
+  const hb = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(hb.length));
+  await mkdir(dir("lying"));
+  await writeFile(join(dir("lying"), "model.safetensors"), Buffer.concat([len, hb, full.subarray(8 + n)]));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function compare(a: string, b: string, component: "vision" | "text" | "all" = "vision") {
+  const sa = await openLocalModel(dir(a), a);
+  const sb = await openLocalModel(dir(b), b);
+  try {
+    return await compareModels(sa, sb, component);
+  } finally {
+    await sa.close();
+    await sb.close();
+  }
+}
+
+describe("compareModels on generated models", () => {
+  it("finds the byte-identical vision tower in another model's layout", async () => {
+    const r = await compare("upstream", "reuse");
+    const v = r.components[0]!;
+    expect(v.verdict).toBe("identical");
+    expect(v.reason).toBe("all-hashes-equal");
+    expect(v.a!.prefixes).toEqual(["visual."]);
+    expect(v.b!.prefixes).toEqual(["model.visual."]);
+    expect(v.hashes.equal).toBe(v.hashes.compared);
+    expect(v.similarity!.pearson).toBeCloseTo(1, 6);
+    expect(Math.abs(v.similarity!.control.pearson)).toBeLessThan(UNRELATED_MAX);
+    expect(v.config.architectureEqual).toBe(true);
+  });
+
+  it("says the reuse model's own text model is unrelated to the upstream's", async () => {
+    const r = await compare("upstream", "reuse", "text");
+    expect(r.components[0]!.verdict).not.toBe("identical");
+    expect(r.components[0]!.verdict).not.toBe("derived");
+  });
+
+  it("says derived for a copy fine-tuned by noise, with the control near 0", async () => {
+    const r = await compare("upstream", "finetune");
+    const v = r.components[0]!;
+    expect(v.verdict).toBe("derived");
+    expect(v.hashes.equal).toBeLessThan(v.hashes.compared);
+    // Noise of 0.5 sd gives r = 1/sqrt(1.25) = 0.894.
+    expect(v.similarity!.pearson).toBeGreaterThan(0.85);
+    expect(v.similarity!.pearson).toBeLessThan(0.95);
+    expect(Math.abs(v.similarity!.control.pearson)).toBeLessThan(UNRELATED_MAX);
+  });
+
+  it("says unrelated for an independent model of the same shapes, although 1-D LayerNorm weights are equal", async () => {
+    const r = await compare("upstream", "unrelated");
+    const v = r.components[0]!;
+    expect(v.verdict).toBe("unrelated");
+    expect(Math.abs(v.similarity!.pearson)).toBeLessThan(UNRELATED_MAX);
+    // The norm vectors hash-equal (all 1.0) and are reported, but they do not make the towers related.
+    expect(v.hashes.equal).toBeGreaterThan(0);
+    expect(v.smallOrOneDimensional).toBeGreaterThan(0);
+    expect(v.config.architectureEqual).toBe(true);
+  });
+
+  it.each(["bf16", "f16"])("says identical for a copy re-serialized as %s (values equal up to rounding)", async (name) => {
+    const r = await compare("upstream", name);
+    const v = r.components[0]!;
+    expect(v.verdict).toBe("identical");
+    expect(v.reason).toBe("values-equal-up-to-dtype-rounding");
+    expect(v.hashes.equal).toBeLessThan(v.hashes.compared);
+    expect(v.similarity!.pearson).toBeGreaterThan(0.999);
+  });
+
+  it("says identical comparing the bf16 copy with itself the other way round", async () => {
+    const r = await compare("bf16", "upstream");
+    expect(r.components[0]!.verdict).toBe("identical");
+  });
+
+  it("reports a truncated file and leaves the verdict undetermined", async () => {
+    const r = await compare("upstream", "truncated");
+    expect(r.components[0]!.verdict).toBe("undetermined");
+    expect(r.components[0]!.reason).toBe("weights-unreadable-in-b");
+    expect(r.problems).toEqual([{ side: "b", file: "model.safetensors", message: expect.stringMatching(/MetadataIncompleteBuffer|InvalidOffset/) }]);
+  });
+
+  it("reports a header that lies about offsets and leaves the verdict undetermined", async () => {
+    const r = await compare("lying", "upstream");
+    expect(r.components[0]!.verdict).toBe("undetermined");
+    expect(r.problems[0]).toMatchObject({ side: "a", file: "model.safetensors", message: expect.stringMatching(/InvalidOffset/) });
+  });
+
+  it("reads only the component's bytes plus headers", async () => {
+    const sa = await openLocalModel(dir("upstream"));
+    const sb = await openLocalModel(dir("finetune"));
+    await compareModels(sa, sb, "vision");
+    const vision = sa.tensors.filter((t) => t.kind === "vision").reduce((a, t) => a + t.end - t.start, 0);
+    const headers = sa.tensors.reduce((m, t) => Math.min(m, t.start), Infinity);
+    // Each side is read twice at most (hash pass and statistics pass).
+    expect(sa.bytesRead()).toBeLessThanOrEqual(2 * vision + headers);
+    expect(sa.bytesRead()).toBeLessThan(sa.totalBytes());
+    await sa.close();
+    await sb.close();
+  });
+
+  it("keeps the shipped thresholds ordered", () => {
+    expect(DERIVED_MIN).toBeGreaterThan(UNRELATED_MAX);
+  });
+});
