@@ -6,6 +6,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
+import { registerCompareCommand } from "./compare-command.js";
+import { registerFingerprintCommand } from "./fingerprint-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerScanCommand(program, io, state);
+  registerCompareCommand(program, io, state);
+  registerFingerprintCommand(program, io, state);
   program.addHelpText(
     "after",
     `

@@ -10,6 +10,7 @@ import { EXTRACTORS } from "../extract/registry.js";
 import { runExtractors } from "../extract/run.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
+import { matchLocalWeights } from "../fingerprint/scan-match.js";
 import { evaluatePacks } from "../policy/engine.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
@@ -61,14 +62,15 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
-  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream });
+  const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
+  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
   const { findings, runs } = evaluatePacks(graph, options.packs, options.parameters);
 
   const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics()];
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics()];
   if (walked.ignoredModelLike.length > 0) {
     diagnostics.push({ code: "model-files-ignored", severity: "info", message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}` });
   }
