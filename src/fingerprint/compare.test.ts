@@ -140,3 +140,24 @@ describe("compareModels on generated models", () => {
     expect(DERIVED_MIN).toBeGreaterThan(UNRELATED_MAX);
   });
 });
+
+describe("compareModels without comparable weights", () => {
+  it("says same architecture only when B has the config but no weights", async () => {
+    const onlyConfig = join(root, "config-only");
+    await mkdir(onlyConfig);
+    await writeFile(join(onlyConfig, "config.json"), JSON.stringify(generatedConfig({ seed: 1 })));
+    const r = await compare("upstream", "config-only");
+    expect(r.components[0]).toMatchObject({ verdict: "same-architecture-only", reason: "component-absent-in-b", config: { architectureEqual: true } });
+  });
+
+  it("compares quantized tensors by hash only and says which dtypes were not decoded", async () => {
+    const q = join(root, "int8");
+    await mkdir(q);
+    const { buildSafetensors } = await import("../formats/safetensors.js");
+    const tensors = generateModel({ seed: 1, textPrefix: null }).map((t) => ({ name: t.name, dtype: "I8", shape: t.shape, data: new Uint8Array(t.values.length).map((_, i) => i % 251) }));
+    await writeFile(join(q, "model.safetensors"), buildSafetensors(tensors));
+    await writeFile(join(q, "config.json"), JSON.stringify(generatedConfig({ seed: 1 })));
+    const r = await compare("upstream", "int8");
+    expect(r.components[0]).toMatchObject({ verdict: "same-architecture-only", reason: "dtype-not-compared", notCompared: { I8: 18 } });
+  });
+});
