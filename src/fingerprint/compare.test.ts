@@ -93,6 +93,8 @@ describe("compareModels on generated models", () => {
     // The norm vectors hash-equal (all 1.0) and are reported, but they do not make the towers related.
     expect(v.hashes.equal).toBeGreaterThan(0);
     expect(v.smallOrOneDimensional).toBeGreaterThan(0);
+    // The trap: pooled cosine of the 1-D tensors (all-ones norms, zero biases) is 1 between unrelated models.
+    expect(v.smallCosine).toBeCloseTo(1, 6);
     expect(v.config.architectureEqual).toBe(true);
   });
 

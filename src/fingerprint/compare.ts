@@ -52,6 +52,8 @@ export interface ComponentComparison {
   notCompared: Record<string, number>;
   /** Tensors that are 1-D or small: hashed, not used for similarity. */
   smallOrOneDimensional: number;
+  /** Pooled cosine over those 1-D/small tensors, shown to make the trap visible (never used for a verdict). */
+  smallCosine?: number;
 }
 
 /** The result of {@link compareModels}. */
@@ -134,6 +136,7 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
   try {
     const buffers = { a: new Float32Array(CHUNK_ELEMENTS), b: new Float32Array(CHUNK_ELEMENTS) };
     const large: PairSums[] = [];
+    const small: PairSums[] = [];
     const perTensor: number[] = [];
     const controls: number[] = [];
     let allEqual = true;
@@ -156,6 +159,7 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
       if (sums.sha256.a === sums.sha256.b) base.hashes.equal++;
       comparedValues++;
       if (sums.differing > 0) allEqual = false;
+      if (!big) small.push(sums);
       if (big) {
         large.push(sums);
         const s = statsOf([sums]);
@@ -170,6 +174,7 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
       base.similarity = { ...pooled, matrices: large.length, perTensorPearson: { min: Math.min(...perTensor), median: median(perTensor), max: Math.max(...perTensor) }, controlMaxAbsPearson: Math.max(...controls) };
     }
     base.valuesEqual = comparedValues > 0 && allEqual;
+    if (small.length > 0) base.smallCosine = statsOf(small).cosine;
     if (base.hashes.equal === pairs.length && everyTensorOfA) return { ...base, verdict: "identical", reason: "all-hashes-equal" };
     if (base.valuesEqual && everyTensorOfA && Object.keys(base.notCompared).length === 0) return { ...base, verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
     const sim = base.similarity;

@@ -64,7 +64,7 @@ function renderComponent(c: ComponentComparison): string[] {
     lines.push(`              control: the same statistic against an independent reference with B's mean and deviation (fixed seed)`);
   }
   if (c.valuesEqual !== undefined) lines.push(`  values      ${c.valuesEqual ? "all compared values equal up to dtype rounding" : "values differ"}`);
-  if (c.smallOrOneDimensional > 0) lines.push(`  1-D/small   ${c.smallOrOneDimensional} tensors (norms, biases, small) checked for equality only: norm weights start at 1.0 in every model, so their cosine proves nothing`);
+  if (c.smallOrOneDimensional > 0) lines.push(`  1-D/small   ${c.smallOrOneDimensional} tensors (norms, biases, small)${c.smallCosine !== undefined ? `: cosine ${f4(c.smallCosine)}` : ""}; checked for equality only, never for a verdict: norm weights start at 1.0 in every model, so their cosine proves nothing`);
   const nc = Object.entries(c.notCompared);
   if (nc.length > 0) lines.push(`  not decoded ${nc.map(([d, n]) => `${n} ${d}`).join(", ")} tensors (quantized/integer dtypes are compared by hash only)`);
   return lines;
