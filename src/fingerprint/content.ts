@@ -14,18 +14,36 @@ export const CHUNK_ELEMENTS = 1 << 20;
 /** Bytes per hashing read. */
 export const HASH_CHUNK_BYTES = 8 << 20;
 
-/** SHA-256 (hex) of each tensor's raw bytes, read sequentially per file in {@link HASH_CHUNK_BYTES} reads. */
+/**
+ * SHA-256 (hex) of each tensor's raw bytes, read sequentially per file in {@link HASH_CHUNK_BYTES} reads with one read
+ * in flight ahead of the hashing (so disk and hash overlap).
+ */
 export async function hashTensors(source: ModelSource, tensors: readonly SourceTensor[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const byFile = new Map<string, SourceTensor[]>();
   for (const t of tensors) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
   for (const [file, list] of [...byFile.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     list.sort((a, b) => a.start - b.start);
-    for (const t of list) {
-      const h = createHash("sha256");
-      for (let p = t.start; p < t.end; p += HASH_CHUNK_BYTES) h.update(await source.read(file, p, Math.min(t.end, p + HASH_CHUNK_BYTES)));
-      out.set(t.name, h.digest("hex"));
+    const jobs: { t: SourceTensor; start: number; end: number }[] = [];
+    for (const t of list) for (let p = t.start; p < t.end || (p === t.start && t.start === t.end); p += HASH_CHUNK_BYTES) {
+      jobs.push({ t, start: p, end: Math.min(t.end, p + HASH_CHUNK_BYTES) });
+      if (t.start === t.end) break;
     }
+    let current: ReturnType<typeof createHash> | undefined;
+    let currentName = "";
+    let next = jobs.length > 0 ? source.read(file, jobs[0]!.start, jobs[0]!.end) : undefined;
+    for (let i = 0; i < jobs.length; i++) {
+      const bytes = await next!;
+      next = i + 1 < jobs.length ? source.read(file, jobs[i + 1]!.start, jobs[i + 1]!.end) : undefined;
+      const job = jobs[i]!;
+      if (job.t.name !== currentName) {
+        if (current) out.set(currentName, current.digest("hex"));
+        current = createHash("sha256");
+        currentName = job.t.name;
+      }
+      current!.update(bytes);
+    }
+    if (current) out.set(currentName, current.digest("hex"));
   }
   return out;
 }
