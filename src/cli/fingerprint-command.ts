@@ -10,7 +10,7 @@ import { UsageError } from "../errors.js";
 import type { ComponentKind } from "../fingerprint/components.js";
 import { createFingerprint } from "../fingerprint/entry.js";
 import { openModel } from "../fingerprint/open.js";
-import { tokenizerSignature } from "../fingerprint/tokenizer-signature.js";
+import { sourceTokenizer } from "../fingerprint/tokenizer-source.js";
 import { PACKAGE_ROOT, TOOL_VERSION } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
 import type { CliIO } from "./main.js";
@@ -60,7 +60,7 @@ Examples:
       const source = await openModel(model, { cwd: io.cwd, env: io.env, offline });
       try {
         const isHub = source.label === model && !(await stat(resolve(io.cwd, model)).catch(() => undefined));
-        const tokenizer = tokenizerSignature(source.sideFiles);
+        const { signature: tokenizer } = await sourceTokenizer(source);
         const entry = await createFingerprint(source, {
           id,
           ...(opts.name ? { name: opts.name } : {}),

@@ -16,6 +16,8 @@ import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
 import { configSignature, type ConfigSignature } from "./config-signature.js";
 import { CHUNK_ELEMENTS, compareTensors, elementsOf, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
 import type { ModelSource, SourceProblem, SourceTensor } from "./source.js";
+import { compareTokenizers, type TokenizerComparison, type TokenizerSignature } from "./tokenizer-signature.js";
+import { sourceTokenizer } from "./tokenizer-source.js";
 import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, MIN_POOLED_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
 
 /** A verdict for one component. */
@@ -61,6 +63,8 @@ export interface ModelComparison {
   a: { label: string; files: number; bytes: number; bytesRead: number };
   b: { label: string; files: number; bytes: number; bytesRead: number };
   components: ComponentComparison[];
+  /** Tokenizer signals (proves tokenizer lineage, never weights); absent when neither side has tokenizer files. */
+  tokenizer?: TokenizerComparison & { a?: TokenizerSignature; b?: TokenizerSignature };
   thresholds: { derivedMin: number; unrelatedMax: number; minMatrixElements: number; minPooledElements: number };
   problems: (SourceProblem & { side: "a" | "b" })[];
 }
@@ -197,11 +201,18 @@ export async function compareModels(a: ModelSource, b: ModelSource, selector: Co
     if (selector === "all" && c.reason === "component-absent" && !c.config.a && !c.config.b) continue;
     components.push(c);
   }
+  const ta = await sourceTokenizer(a);
+  const tb = await sourceTokenizer(b);
+  const problems: ModelComparison["problems"] = [...a.problems.map((p) => ({ ...p, side: "a" as const })), ...b.problems.map((p) => ({ ...p, side: "b" as const }))];
+  if (ta.problem) problems.push({ side: "a", file: "tokenizer.json", message: ta.problem });
+  if (tb.problem) problems.push({ side: "b", file: "tokenizer.json", message: tb.problem });
+  const tokenizer = ta.signature || tb.signature ? { ...compareTokenizers(ta.signature, tb.signature, { ...(ta.vocabulary ? { a: ta.vocabulary } : {}), ...(tb.vocabulary ? { b: tb.vocabulary } : {}) }), ...(ta.signature ? { a: ta.signature } : {}), ...(tb.signature ? { b: tb.signature } : {}) } : undefined;
   return {
     a: { label: a.label, files: a.files.length, bytes: a.totalBytes(), bytesRead: a.bytesRead() },
     b: { label: b.label, files: b.files.length, bytes: b.totalBytes(), bytesRead: b.bytesRead() },
     components,
+    ...(tokenizer ? { tokenizer } : {}),
     thresholds: { derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX, minMatrixElements: MIN_MATRIX_ELEMENTS, minPooledElements: MIN_POOLED_ELEMENTS },
-    problems: [...a.problems.map((p) => ({ ...p, side: "a" as const })), ...b.problems.map((p) => ({ ...p, side: "b" as const }))],
+    problems,
   };
 }

@@ -70,6 +70,14 @@ function renderComponent(c: ComponentComparison): string[] {
   return lines;
 }
 
+function renderTokenizer(t: NonNullable<ModelComparison["tokenizer"]>): string[] {
+  const yn = (v: boolean | undefined): string => (v === undefined ? "n/a" : v ? "equal" : "differ");
+  const lines = [`tokenizer: ${t.verdict.toUpperCase()} (proves tokenizer lineage only, never weights)`];
+  lines.push(`  vocabulary  size A ${t.vocabSize.a ?? "-"} B ${t.vocabSize.b ?? "-"}; hash ${yn(t.vocabHashEqual)}; merges ${yn(t.mergesHashEqual)}${t.jaccard !== undefined ? `; Jaccard ${t.jaccard.toFixed(4)}${t.jaccardExact ? "" : " (MinHash estimate)"}` : ""}`);
+  lines.push(`  specials    ${t.specialTokensEqual ? "equal" : "differ"} (A ${t.a?.specialTokens.length ?? 0}, B ${t.b?.specialTokens.length ?? 0} special tokens with ids); pre-tokenizer ${yn(t.preTokenizerEqual)}; chat template ${yn(t.chatTemplateEqual)}`);
+  return lines;
+}
+
 /** Renders a comparison as text. */
 export function renderComparisonText(r: ModelComparison): string {
   const out: string[] = [];
@@ -77,6 +85,7 @@ export function renderComparisonText(r: ModelComparison): string {
   out.push(`B: ${r.b.label} (${r.b.files} weight files, ${formatBytes(r.b.bytes)})`);
   out.push("");
   for (const c of r.components) out.push(...renderComponent(c), "");
+  if (r.tokenizer) out.push(...renderTokenizer(r.tokenizer), "");
   out.push(`thresholds: derived when pooled Pearson >= ${r.thresholds.derivedMin} with |control| <= ${r.thresholds.unrelatedMax}; unrelated when |Pearson| <= ${r.thresholds.unrelatedMax}; matrices of >= ${r.thresholds.minMatrixElements} values (calibrated: see README)`);
   out.push(`bytes read: A ${formatBytes(r.a.bytesRead)} of ${formatBytes(r.a.bytes)}, B ${formatBytes(r.b.bytesRead)} of ${formatBytes(r.b.bytes)}`);
   if (r.problems.length > 0) {
