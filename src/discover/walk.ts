@@ -59,6 +59,8 @@ export interface WalkOptions {
   exclude?: string[];
   /** gitignore-syntax patterns: when given, only matching files are kept. */
   include?: string[];
+  /** Root-relative paths left out without a trace (the tool's own report file), so they never change a report. */
+  ownFiles?: string[];
   /** Maximum number of skip records kept in detail (counts are always complete). */
   maxSkipRecords?: number;
 }
@@ -164,6 +166,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         continue;
       }
       if (!isFile) continue;
+      if (options.ownFiles?.includes(rel)) continue;
       result.filesSeen++;
       if (isIgnored(local, rel, false)) {
         skip(rel, "ignored");
