@@ -163,3 +163,29 @@ describe("compareModels without comparable weights", () => {
     expect(r.components[0]).toMatchObject({ verdict: "same-architecture-only", reason: "dtype-not-compared", notCompared: { I8: 18 } });
   });
 });
+
+describe("a standalone copy of a component (no prefix)", () => {
+  it("is compared with the other side's component, and matched against a fingerprint entry", async () => {
+    const up = generateModel({ seed: 1 });
+    await writeModelFolder(join(root, "standalone-tower"), reprefix(up, "visual.", ""), "BF16");
+    const r = await compare("upstream", "standalone-tower");
+    expect(r.components[0]).toMatchObject({ component: "vision", verdict: "identical", reason: "values-equal-up-to-dtype-rounding" });
+
+    const { createFingerprint, matchFingerprint } = await import("./entry.js");
+    const sa = await openLocalModel(dir("upstream"));
+    const entry = await createFingerprint(sa, { id: "up", components: ["vision"], createdWith: "test" });
+    await sa.close();
+    const sb = await openLocalModel(join(root, "standalone-tower"));
+    const m = await matchFingerprint(sb, entry, { hash: true });
+    // BF16 bytes differ from the F32 entry's hashes: similar by sketches, not byte-identical.
+    expect(m.map((x) => [x.component, x.strength])).toEqual([["vision", "weight-similar"]]);
+    expect(m[0]!.sketch.valuesEqual).toBe(true);
+    expect(m[0]!.hashes).toMatchObject({ equal: 0, entryTensors: 18 });
+    // Read: the header, the sketched windows (BF16: 2 bytes a value), then the component once for the hashes.
+    const header = Math.min(...sb.tensors.map((t) => t.start));
+    const component = sb.tensors.reduce((a, t) => a + t.end - t.start, 0);
+    const windows = entry.components[0]!.sketches.reduce((a, k) => a + 2 * k.values.length, 0);
+    expect(sb.bytesRead()).toBe(header + windows + component);
+    await sb.close();
+  });
+});

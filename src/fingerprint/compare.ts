@@ -81,6 +81,15 @@ function layoutOf(tensors: readonly SourceTensor[]): SideLayout {
   };
 }
 
+/** The tensors of `source` when it is a standalone copy of a component whose tensors are `other`, else none. */
+export function standalone(source: ModelSource, other: readonly { relative: string }[]): SourceTensor[] {
+  const mine = new Map<string, SourceTensor>();
+  for (const t of source.tensors) mine.set(t.name, t);
+  const hits = other.filter((o) => mine.has(o.relative)).length;
+  if (hits === 0 || hits < other.length / 2) return [];
+  return source.tensors.map((t) => ({ ...t, prefix: "", relative: t.name }));
+}
+
 function kindsFor(selector: ComponentSelector): ComponentKind[] {
   return selector === "all" ? [...COMPONENT_KINDS] : [selector];
 }
@@ -97,8 +106,12 @@ function median(xs: number[]): number {
  * statistics, in bounded chunks; reads nothing outside the component.
  */
 export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
-  const ta = a.tensors.filter((t) => t.kind === kind);
-  const tb = b.tensors.filter((t) => t.kind === kind);
+  let ta = a.tensors.filter((t) => t.kind === kind);
+  let tb = b.tensors.filter((t) => t.kind === kind);
+  // A standalone checkpoint of the component (a vision tower saved on its own, names without a prefix) is the
+  // component: take it whole when most of the other side's component names appear in it.
+  if (ta.length === 0 && tb.length > 0) ta = standalone(a, tb);
+  else if (tb.length === 0 && ta.length > 0) tb = standalone(b, ta);
   const ca = configSignature(a.config, kind);
   const cb = configSignature(b.config, kind);
   const config: ComponentComparison["config"] = {

@@ -11,6 +11,7 @@ import { configSignature, type ConfigSignature } from "./config-signature.js";
 import { accumulate, elementsOf, emptySums, equalityTolerance, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
 import { mulberry32, seedOf } from "./prng.js";
 import type { ModelSource, SourceTensor } from "./source.js";
+import { standalone } from "./compare.js";
 import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, MIN_POOLED_ELEMENTS, SKETCH_MATRICES, SKETCH_VALUES, UNRELATED_MAX } from "./thresholds.js";
 import type { TokenizerSignature } from "./tokenizer-signature.js";
 
@@ -132,7 +133,9 @@ export interface FingerprintMatch {
 export async function matchFingerprint(source: ModelSource, entry: FingerprintEntry, opts: { hash?: boolean } = {}): Promise<FingerprintMatch[]> {
   const out: FingerprintMatch[] = [];
   for (const ec of entry.components) {
-    const local = new Map(source.tensors.filter((t) => t.kind === ec.component).map((t) => [t.relative, t]));
+    let mine = source.tensors.filter((t) => t.kind === ec.component);
+    if (mine.length === 0) mine = standalone(source, ec.tensors.map((t) => ({ relative: t.name })));
+    const local = new Map(mine.map((t) => [t.relative, t]));
     if (local.size === 0) continue;
     const shapes = new Map(ec.tensors.map((t) => [t.name, t]));
     const sums: PairSums[] = [];

@@ -62,7 +62,7 @@ export async function matchLocalWeights(components: readonly LocalComponent[], f
           const role = ROLE_OF[m.component];
           const child = components.find((c) => c.parent === model.key && c.role === role);
           const ec = entry.components.find((c) => c.component === m.component)!;
-          const firstFile = source.tensors.find((t) => t.kind === m.component)?.file ?? model.location.file;
+          const firstFile = source.tensors.find((t) => t.kind === m.component)?.file ?? source.files[0]?.name ?? model.location.file;
           const hashes = m.hashes ? `${m.hashes.equal} of ${m.hashes.entryTensors} tensors SHA-256-equal; ` : "";
           out.weights.push({
             subject: (child ?? model).key,
