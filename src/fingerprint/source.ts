@@ -74,7 +74,13 @@ export async function createRangeSource(label: string, files: readonly RangeFile
     const f = byName.get(file);
     if (!f) throw new SafetensorsError(`${file}: not part of ${label}`);
     if (start < 0 || end > f.size || start > end) throw new SafetensorsError(`${file}: range ${start}-${end} lies outside the ${f.size}-byte file`);
-    const b = await f.read(start, end);
+    let b: Uint8Array;
+    try {
+      b = await f.read(start, end);
+    } catch (err) {
+      // An I/O or network failure on one file is that file's problem, reported like a malformed file.
+      throw new SafetensorsError(`${file}: read of bytes ${start}-${end} failed: ${(err as Error).message}`);
+    }
     bytes += b.length;
     if (b.length !== end - start) throw new SafetensorsError(`${file}: read ${b.length} of ${end - start} bytes at ${start} (file truncated?)`);
     return b;

@@ -98,6 +98,19 @@ describe("aiprov fingerprint + scan", () => {
     expect(scratch.diagnostics.some((d) => d.code === "weights-compared")).toBe(true);
   });
 
+  it("reports a truncated weight file as a diagnostic and goes on scanning", async () => {
+    const kb = p("kb-truncated-case");
+    expect(aiprov(["fingerprint", p("upstream"), "--component", "vision", "--out", kb]).code).toBe(0);
+    const full = await readFile(p("project-reuse", "vlm", "model.safetensors"));
+    await writeModelFolder(p("project-truncated", "vlm"), [], "F32", generatedConfig({ seed: 12, textHidden: 96 }));
+    await writeFile(p("project-truncated", "vlm", "model.safetensors"), full.subarray(0, full.length - 10));
+    const r = aiprov(["scan", p("project-truncated"), "--knowledge", kb, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.diagnostics.find((d) => d.code === "weights-unreadable")).toMatchObject({ severity: "warning", location: { file: "vlm/model.safetensors" }, message: expect.stringMatching(/MetadataIncompleteBuffer/) });
+    expect(result.lineage.edges.filter((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"))).toEqual([]);
+  });
+
   it("never writes into the installed package", () => {
     const r = aiprov(["fingerprint", p("upstream"), "--out", join(REPO_ROOT, "rules", "knowledge")]);
     expect(r.code).toBe(2);
