@@ -13,6 +13,7 @@ import { openModel } from "../fingerprint/open.js";
 import { sourceTokenizer } from "../fingerprint/tokenizer-source.js";
 import { PACKAGE_ROOT, TOOL_VERSION } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
+import { addHubOptions, hubSettings } from "./hub-options.js";
 import type { CliIO } from "./main.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -29,7 +30,7 @@ export async function outputPath(cwd: string, out: string, id: string): Promise<
 
 /** Registers the fingerprint command. */
 export function registerFingerprintCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
-  program
+  const cmd = program
     .command("fingerprint")
     .description("Write a weight fingerprint entry (config and tokenizer signatures, tensor layout, per-tensor SHA-256, sampled sketches) for a knowledge directory.")
     .argument("<model>", "model folder (with *.safetensors) or Hub id")
@@ -38,7 +39,8 @@ export function registerFingerprintCommand(program: Command, io: CliIO, state: {
     .option("--name <name>", "human name of the entry")
     .addOption(new Option("--component <kind>", "component to fingerprint").choices(["vision", "audio", "projector", "text", "all"]).default("all"))
     .option("--known <kind=id>", "mark a component as a known knowledge-base component, e.g. vision=qwen2.5-vl-vit (repeatable)", collect)
-    .option("--offline", "make no network request (Hub ids are refused)")
+    .option("--offline", "make no network request (Hub ids are refused)");
+  addHubOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -47,7 +49,8 @@ Examples:
   $ aiprov scan ./submission --knowledge ./my-knowledge --policy kr-sovereign-from-scratch`,
     )
     .action(async (model: string, opts: { out: string; id?: string; name?: string; component: ComponentKind | "all"; known?: string[]; offline?: boolean }) => {
-      const offline = Boolean(opts.offline) || io.env.HF_HUB_OFFLINE === "1";
+      const hub = hubSettings(opts, io.env);
+      const open = { cwd: io.cwd, env: io.env, offline: hub.offline, hubUrl: hub.hubUrl, timeoutMs: hub.timeoutMs, ...(hub.token ? { token: hub.token } : {}) };
       const id = opts.id ?? basename(model.replace(/[\\/]+$/, "").replace(/@.*$/, "")).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) throw new UsageError(`--id '${id}': use lowercase letters, digits, '.', '_' and '-'`);
       const knownComponents: Partial<Record<ComponentKind, string>> = {};
@@ -57,7 +60,7 @@ Examples:
         knownComponents[m[1] as ComponentKind] = m[2]!;
       }
       const file = await outputPath(io.cwd, opts.out, id);
-      const source = await openModel(model, { cwd: io.cwd, env: io.env, offline });
+      const source = await openModel(model, open);
       try {
         const isHub = source.label === model && !(await stat(resolve(io.cwd, model)).catch(() => undefined));
         const { signature: tokenizer } = await sourceTokenizer(source);

@@ -6,7 +6,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
+import { registerCacheCommand } from "./cache-command.js";
 import { registerCompareCommand } from "./compare-command.js";
+import { registerExplainCommand } from "./explain-command.js";
 import { registerFingerprintCommand } from "./fingerprint-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
@@ -33,6 +35,8 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerScanCommand(program, io, state);
+  registerExplainCommand(program, io, state);
+  registerCacheCommand(program, io, state);
   registerCompareCommand(program, io, state);
   registerFingerprintCommand(program, io, state);
   program.addHelpText(

@@ -14,6 +14,7 @@ import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
+import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -53,7 +54,7 @@ export function checkOutputPath(output: string, cwd: string, root: string): stri
 
 /** Registers the scan command. */
 export function registerScanCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
-  program
+  const cmd = program
     .command("scan")
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
@@ -61,14 +62,15 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices(["text", "json"]))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
-    .option("--offline", "make no network request (the knowledge base and local files only)")
+    .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
     .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
     .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
-    .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
+    .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock");
+  addHubOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -88,7 +90,10 @@ Examples:
       const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
       const format = (opts.format as "text" | "json" | undefined) ?? config.format ?? "text";
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
-      const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
+      const hub = hubSettings(opts, io.env, config);
+      const offline = hub.offline;
+      const progress = progressReporter(io, Boolean(process.stderr.isTTY));
+      const resolver = makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
@@ -102,6 +107,8 @@ Examples:
         parameters: config.parameters ?? {},
         failOn,
         offline,
+        resolver,
+        ...(offline ? {} : { hubUrl: hub.hubUrl }),
         organization: [...(config.organization ?? []), ...((opts.organization as string[] | undefined) ?? [])],
         knowledgeDirs: knowledge,
         ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
@@ -109,6 +116,7 @@ Examples:
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
       });
+      progress.stop();
       result.root = path;
       const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
       const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });

@@ -1,9 +1,11 @@
 /**
- * Opens what the user named: an existing local folder, or else a Hub id (`org/name[@revision]`) read by ranges.
+ * Opens what the user named: an existing local folder, or else a Hub id (`org/name[@revision]`) read by ranges
+ * through the Hub client's fetch (`src/resolve/hub/http.ts`: token to the Hub's origin only, timeouts, retries).
  */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { createHubFetch } from "../resolve/hub/http.js";
 import { parseHubId } from "../util/hub-id.js";
 import { openHubModel } from "./hub-source.js";
 import { openLocalModel, type ModelSource } from "./source.js";
@@ -13,7 +15,9 @@ export interface OpenOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   offline: boolean;
-  fetch?: typeof fetch;
+  hubUrl: string;
+  token?: string;
+  timeoutMs?: number;
 }
 
 /**
@@ -27,11 +31,6 @@ export async function openModel(arg: string, opts: OpenOptions): Promise<ModelSo
   const id = parseHubId(arg);
   if (!id) throw new UsageError(`${arg}: no such folder, and not a Hub id (org/name)`);
   if (opts.offline) throw new UsageError(`${arg}: no such folder; reading it from the Hub needs the network (drop --offline / HF_HUB_OFFLINE)`);
-  const token = opts.env.HF_TOKEN ?? opts.env.HUGGING_FACE_HUB_TOKEN;
-  return openHubModel(id.id, {
-    ...(opts.env.HF_ENDPOINT ? { hubUrl: opts.env.HF_ENDPOINT } : {}),
-    ...(token ? { accessToken: token } : {}),
-    ...(id.revision ? { revision: id.revision } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
+  const hub = createHubFetch({ hubUrl: opts.hubUrl, ...(opts.token ? { token: opts.token } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), env: opts.env });
+  return openHubModel(id.id, { hubUrl: opts.hubUrl, fetch: hub.fetch, ...(id.revision ? { revision: id.revision } : {}) });
 }

@@ -36,6 +36,8 @@ export interface ScanOptions {
   knowledgeDirs?: readonly string[];
   /** Resolver for Hub repos; defaults to the offline resolver. */
   resolver?: Resolver;
+  /** Hub endpoint the resolver uses (recorded in the report's settings; never with credentials). */
+  hubUrl?: string;
   maxTextBytes?: number;
   noIgnore?: boolean;
   include?: string[];
@@ -104,6 +106,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       offline: options.offline,
       organization: [...options.organization],
       knowledge: [...(options.knowledgeDirs ?? [])],
+      ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     },
     components: inventory.components,
     references: inventory.references,
