@@ -6,18 +6,21 @@
  *  2. similarity over a 600M-parameter BF16 vision component (A vs a perturbed copy B): time and peak RSS
  *     (target < 512 MB);
  *  3. bytes read to decide a component match from a knowledge-base entry's sketches, as a fraction of the model, and
- *     for a full component comparison (target < 1% for sketches; at most the component plus headers for a full one).
+ *     for a full component comparison (target < 1% for sketches; at most the component plus headers for a full one),
+ *     locally and 4. against a model served by the local Hub (src/local-hub) through HTTP range requests.
  * Files are generated into os.tmpdir() and deleted afterwards. Set AIPROV_BENCH_GB to shrink the hashing file.
  */
 import { execFileSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
-import { mkdtempSync, openSync, writeSync, closeSync, rmSync, mkdirSync, statSync, readSync } from "node:fs";
+import { mkdtempSync, openSync, writeSync, closeSync, rmSync, mkdirSync, statSync, readSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashTensors } from "../dist/fingerprint/content.js";
 import { compareModels } from "../dist/fingerprint/compare.js";
 import { createFingerprint, matchFingerprint } from "../dist/fingerprint/entry.js";
 import { openLocalModel } from "../dist/fingerprint/source.js";
+import { openHubModel } from "../dist/fingerprint/hub-source.js";
+import { startLocalHub } from "../dist/local-hub/server.js";
 
 const root = mkdtempSync(join(tmpdir(), "aiprov-bench-fp-"));
 const MB = 1e6;
@@ -139,6 +142,59 @@ try {
   console.log(`sketch match (${entry.components[0].sketches.length} sketches of ${entry.components[0].sketches[0].values.length} values): ${m.r.length ? m.r[0].strength : "no match"}, Pearson ${m.r[0]?.sketch.pearson.toFixed(4)}, read ${fresh.bytesRead()} bytes of ${fresh.totalBytes()} = ${((100 * fresh.bytesRead()) / fresh.totalBytes()).toFixed(4)}% of the model (target < 1%), ${m.s.toFixed(2)} s`);
   await fresh.close();
   await b.close();
+
+  // 4. The same decisions against a Hub model served by the local Hub (HTTP range requests): a 2-component model,
+  // vision tower 1/4 of the parameters. The local Hub reads the whole file per request, so this model is smaller.
+  const hubRoot = join(root, "hub");
+  const remoteDir = join(hubRoot, "acme", "vlm");
+  const rshape = [2048, 2048];
+  writeModel(remoteDir, 24, rshape, "visual.", (buf) => randomBf16(buf));
+  // Rewrite with a text model: 3 of every 4 tensors under model.layers.
+  const header = {};
+  const bytes = rshape[0] * rshape[1] * 2;
+  for (let i = 0; i < 24; i++) header[i % 4 === 0 ? `visual.blocks.${i}.mlp.fc.weight` : `model.layers.${i}.mlp.up_proj.weight`] = { dtype: "BF16", shape: rshape, data_offsets: [i * bytes, (i + 1) * bytes] };
+  const raw = Buffer.from(JSON.stringify(header));
+  const hb = Buffer.alloc(raw.length + ((8 - (raw.length % 8)) % 8), 0x20);
+  raw.copy(hb);
+  const remoteFile = join(remoteDir, "model.safetensors");
+  const src = openSync(join(remoteDir, "model.safetensors"), "r");
+  const oldLen = Buffer.alloc(8);
+  readFully(src, oldLen, 0);
+  const oldHeader = Number(oldLen.readBigUInt64LE(0));
+  const tmp = join(remoteDir, "model.tmp");
+  const out = openSync(tmp, "w");
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(hb.length));
+  writeSync(out, len);
+  writeSync(out, hb);
+  const chunk = Buffer.alloc(bytes);
+  for (let i = 0; i < 24; i++) {
+    readFully(src, chunk, 8 + oldHeader + i * bytes);
+    writeSync(out, chunk);
+  }
+  closeSync(out);
+  closeSync(src);
+  rmSync(remoteFile);
+  renameSync(tmp, remoteFile);
+  const localCopy = await openLocalModel(remoteDir);
+  const remoteEntry = await createFingerprint(localCopy, { id: "remote-bench", components: ["vision"], createdWith: "bench" });
+  await localCopy.close();
+  const hubServer = await startLocalHub({ fixtures: hubRoot });
+  try {
+    const remote = await openHubModel("acme/vlm", { hubUrl: hubServer.url });
+    const sm = await timeAsync(() => matchFingerprint(remote, remoteEntry));
+    const sketchBytes = remote.bytesRead();
+    console.log(`remote sketch match via the local Hub: ${sm.r.length ? sm.r[0].strength : "no match"}, read ${sketchBytes} bytes of ${remote.totalBytes()} = ${((100 * sketchBytes) / remote.totalBytes()).toFixed(4)}% of the model (target < 1%), ${hubServer.requests.length} HTTP requests, ${sm.s.toFixed(2)} s`);
+    const remote2 = await openHubModel("acme/vlm", { hubUrl: hubServer.url });
+    const local2 = await openLocalModel(remoteDir);
+    const fc = await timeAsync(() => compareModels(remote2, local2, "vision"));
+    const comp = remote2.tensors.filter((t) => t.kind === "vision").reduce((s, t) => s + t.end - t.start, 0);
+    const hdr = Math.min(...remote2.tensors.map((t) => t.start));
+    console.log(`remote full vision comparison via the local Hub: ${fc.r.components[0].verdict}, read ${(remote2.bytesRead() / MB).toFixed(1)} MB = component ${(comp / MB).toFixed(1)} MB + header ${hdr} B (${((100 * remote2.bytesRead()) / remote2.totalBytes()).toFixed(1)}% of the ${(remote2.totalBytes() / MB).toFixed(0)} MB model), ${fc.s.toFixed(1)} s`);
+    await local2.close();
+  } finally {
+    await hubServer.close();
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
