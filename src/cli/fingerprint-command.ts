@@ -62,12 +62,11 @@ Examples:
       const file = await outputPath(io.cwd, opts.out, id);
       const source = await openModel(model, open);
       try {
-        const isHub = source.label === model && !(await stat(resolve(io.cwd, model)).catch(() => undefined));
         const { signature: tokenizer } = await sourceTokenizer(source);
         const entry = await createFingerprint(source, {
           id,
           ...(opts.name ? { name: opts.name } : {}),
-          ...(isHub ? { repo: model.replace(/@.*$/, "") } : {}),
+          ...(source.hub ? { repo: source.hub.repo, ...(source.hub.revision ? { revision: source.hub.revision } : {}) } : {}),
           ...(opts.component === "all" ? {} : { components: [opts.component] }),
           knownComponents,
           ...(tokenizer ? { tokenizer } : {}),

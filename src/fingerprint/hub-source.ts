@@ -60,5 +60,5 @@ export async function openHubModel(repo: string, ctx: HubContext = {}): Promise<
       }
     }
   }
-  return createRangeSource(repo, files, { ...(config ? { config } : {}), sideFiles, problems }, { maxHeader: MAX_REMOTE_HEADER_BYTES });
+  return createRangeSource(repo, files, { ...(config ? { config } : {}), sideFiles, problems, hub: { repo, ...(ctx.revision ? { revision: ctx.revision } : {}) } }, { maxHeader: MAX_REMOTE_HEADER_BYTES });
 }

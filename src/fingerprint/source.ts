@@ -27,6 +27,8 @@ export interface SourceProblem {
 export interface ModelSource {
   /** What the user named (folder path or Hub id). */
   label: string;
+  /** The Hub repo (and revision asked for) when the source is read from the Hub. */
+  hub?: { repo: string; revision?: string };
   /** Weight files read (names inside the source) and their sizes in bytes. */
   files: { name: string; size: number }[];
   tensors: SourceTensor[];
@@ -64,7 +66,7 @@ function toTensors(file: string, tensors: TensorInfo[]): SourceTensor[] {
  * Builds a source from range readers: reads each file's header (8 + N bytes), checks coverage when `checkCoverage`,
  * and records a problem (never throws) for a file that is not valid safetensors.
  */
-export async function createRangeSource(label: string, files: readonly RangeFile[], side: { config?: Record<string, unknown>; sideFiles?: Map<string, string>; problems?: SourceProblem[]; close?: () => Promise<void> } = {}, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<ModelSource> {
+export async function createRangeSource(label: string, files: readonly RangeFile[], side: { config?: Record<string, unknown>; sideFiles?: Map<string, string>; problems?: SourceProblem[]; close?: () => Promise<void>; hub?: { repo: string; revision?: string } } = {}, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<ModelSource> {
   let bytes = 0;
   const byName = new Map(files.map((f) => [f.name, f]));
   const tensors: SourceTensor[] = [];
@@ -107,6 +109,7 @@ export async function createRangeSource(label: string, files: readonly RangeFile
   });
   return {
     label,
+    ...(side.hub ? { hub: side.hub } : {}),
     files: kept,
     tensors: unique,
     ...(side.config ? { config: side.config } : {}),

@@ -2,7 +2,7 @@
  * Remote comparison against the local Hub (src/local-hub/server.ts on 127.0.0.1): weights are read by HTTP range
  * requests only, and the bytes read are a small fraction of the file.
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { createFingerprint, matchFingerprint } from "../../src/fingerprint/entry
 import { generateModel, generatedConfig, reprefix, writeModelFolder } from "../../src/fingerprint/generate.js";
 import { openHubModel } from "../../src/fingerprint/hub-source.js";
 import { openLocalModel } from "../../src/fingerprint/source.js";
+import type { FingerprintEntry } from "../../src/fingerprint/entry.js";
+import type { AuditResult } from "../../src/model/types.js";
 
 let root: string;
 let hub: LocalHub;
@@ -77,5 +79,19 @@ describe("remote comparison through the local Hub", () => {
     const offline = await aiprovAsync(["compare", "acme/upstream-vl", join(root, "reuse"), "--hub-url", hub.url]);
     expect(offline.code).toBe(2);
     expect(offline.stderr).toMatch(/needs the network/);
+  });
+
+  it("builds a weight entry from a Hub model (the README procedure), and a scan finds the reused tower with it", async () => {
+    const kb = join(root, "my-knowledge");
+    const w = await aiprovAsync(["fingerprint", "acme/upstream-vl", "--component", "vision", "--hub-url", hub.url, "--out", kb], { env: { HF_HUB_OFFLINE: "0" } });
+    expect(w.code).toBe(0);
+    const entry = JSON.parse(await readFile(join(kb, "fingerprints", "upstream-vl.json"), "utf8")) as FingerprintEntry;
+    expect(entry.source).toEqual({ repo: "acme/upstream-vl" });
+    expect(entry.components.map((c) => [c.component, c.prefixes])).toEqual([["vision", ["visual."]]]);
+    await cp(join(root, "reuse"), join(root, "project", "weights"), { recursive: true });
+    const r = await aiprovAsync(["scan", join(root, "project"), "--knowledge", kb, "--offline", "--format", "json"]);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    const edge = result.lineage.edges.find((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"));
+    expect(edge).toMatchObject({ from: "local:weights/config.json#/vision_config", to: "hub:acme/upstream-vl", relation: "initialised-from", strength: "weight-identical" });
   });
 });
