@@ -189,3 +189,14 @@ describe("a standalone copy of a component (no prefix)", () => {
     await sb.close();
   });
 });
+
+describe("components made only of 1-D tensors", () => {
+  it("never calls equal LayerNorm vectors identical", async () => {
+    const norms = (seed: number) => generateModel({ seed, textPrefix: null }).filter((t) => t.shape.length === 1);
+    await writeModelFolder(join(root, "norms-a"), norms(1), "F32");
+    await writeModelFolder(join(root, "norms-b"), norms(9), "F32");
+    const r = await compare("norms-a", "norms-b");
+    expect(r.components[0]).toMatchObject({ verdict: "undetermined", reason: "no-large-matrices", hashes: { equal: 7, compared: 7 } });
+    expect(r.components[0]!.smallCosine).toBeCloseTo(1, 6);
+  });
+});

@@ -102,8 +102,8 @@ function median(xs: number[]): number {
 }
 
 /**
- * Compares one component of two sources. Reads A's and B's component tensors once for hashing and once for the
- * statistics, in bounded chunks; reads nothing outside the component.
+ * Compares one component of two sources. Reads A's and B's component tensors once, in bounded chunks (the same bytes
+ * feed SHA-256 and the statistics); reads nothing outside the component.
  */
 export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
   let ta = a.tensors.filter((t) => t.kind === kind);
@@ -192,6 +192,9 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     }
     base.valuesEqual = comparedValues > 0 && allEqual;
     if (small.length > 0) base.smallCosine = statsOf(small).cosine;
+    // Equal 1-D tensors alone (all-ones norms, zero biases) prove nothing: identity needs a large matrix.
+    const substantive = large.length > 0 || uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
+    if (!substantive) return noWeights("no-large-matrices");
     if (base.hashes.equal === pairs.length && everyTensorOfA) return { ...base, verdict: "identical", reason: "all-hashes-equal" };
     if (base.valuesEqual && everyTensorOfA && Object.keys(base.notCompared).length === 0) return { ...base, verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
     const sim = base.similarity;
