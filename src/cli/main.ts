@@ -10,6 +10,8 @@ import { registerCacheCommand } from "./cache-command.js";
 import { registerCompareCommand } from "./compare-command.js";
 import { registerExplainCommand } from "./explain-command.js";
 import { registerFingerprintCommand } from "./fingerprint-command.js";
+import { registerInitCommand } from "./init-command.js";
+import { registerRulesCommand } from "./rules-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
@@ -37,6 +39,8 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
   registerScanCommand(program, io, state);
   registerExplainCommand(program, io, state);
   registerCacheCommand(program, io, state);
+  registerRulesCommand(program, io, state);
+  registerInitCommand(program, io, state);
   registerCompareCommand(program, io, state);
   registerFingerprintCommand(program, io, state);
   program.addHelpText(

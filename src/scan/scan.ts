@@ -12,6 +12,8 @@ import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
 import { evaluatePacks } from "../policy/engine.js";
+import { applyBaseline } from "../policy/baseline.js";
+import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
@@ -42,6 +44,10 @@ export interface ScanOptions {
   noIgnore?: boolean;
   include?: string[];
   exclude?: string[];
+  /** Waivers (config file and `--waivers`), applied after evaluation. */
+  waivers?: readonly LoadedWaiver[];
+  /** A previous report's finding fingerprints: only findings not in it can fail the scan. */
+  baseline?: { file: string; fingerprints: ReadonlySet<string> };
   /** Root-relative paths of files aiprov itself writes (its report), never scanned or counted. */
   ownFiles?: string[];
 }
@@ -77,14 +83,23 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const upstream = await resolver.resolve(repos);
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
   const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
-  const { findings, runs } = evaluatePacks(graph, options.packs, options.parameters);
+  const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
+    components: inventory.components,
+    references: inventory.references,
+    files: walked.files.map((f) => f.path),
+    documents: inventory.documents,
+  });
+  const runs = evaluated.runs;
+  const waived = applyWaivers(evaluated.findings, options.waivers ?? [], graph.nodes, runs, now());
+  const findings = options.baseline ? applyBaseline(waived.findings, options.baseline.fingerprints) : waived.findings;
 
   const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics()];
-  if (extraction.filesScanned === 0) {
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
+  if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
   }
   if (walked.ignoredModelLike.length > 0) {
@@ -93,7 +108,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
-  const failing = findings.some((f) => !f.waived && failsAt(f.severity, options.failOn));
+  const failing = findings.some((f) => !f.waived && f.baseline !== "existing" && failsAt(f.severity, options.failOn));
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
   return redactDeep<AuditResult>({
     schemaVersion: SCHEMA_VERSION,
@@ -106,6 +121,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       offline: options.offline,
       organization: [...options.organization],
       knowledge: [...(options.knowledgeDirs ?? [])],
+      ...(options.baseline ? { baseline: options.baseline.file } : {}),
       ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     },
     components: inventory.components,
@@ -128,6 +144,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       references: inventory.references.length,
       findings: counts,
       undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
+      ...(findings.some((f) => f.waived) ? { waived: findings.filter((f) => f.waived).length } : {}),
       verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
     },
   });
