@@ -127,3 +127,25 @@ export async function writeModelFolder(dir: string, tensors: readonly GeneratedT
   if (config) await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return file;
 }
+
+/**
+ * A small byte-level BPE `tokenizer.json` (tokenizers library serialisation) and a ChatML `tokenizer_config.json`:
+ * `vocab` generated tokens `t0..`, the given `extra` tokens appended, merges pairing consecutive tokens.
+ */
+export function generatedTokenizer(o: { vocab: number; extra?: string[]; chatTemplate?: string }): { tokenizerJson: string; tokenizerConfig: string } {
+  const tokens = [...Array.from({ length: o.vocab }, (_, i) => `t${i}`), ...(o.extra ?? [])];
+  const vocab = Object.fromEntries(tokens.map((t, i) => [t, i]));
+  const merges = tokens.slice(0, Math.min(64, tokens.length - 1)).map((t, i) => [t, tokens[i + 1]!]);
+  const specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"].map((content, i) => ({ id: tokens.length + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const tokenizerJson = JSON.stringify({ version: "1.0", truncation: null, padding: null, added_tokens: specials, normalizer: null, pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true }, post_processor: null, decoder: { type: "ByteLevel" }, model: { type: "BPE", dropout: null, unk_token: null, vocab, merges } });
+  const tokenizerConfig = JSON.stringify({ tokenizer_class: "Qwen2Tokenizer", eos_token: "<|im_end|>", chat_template: o.chatTemplate ?? "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}", added_tokens_decoder: Object.fromEntries(specials.map((s) => [String(s.id), { content: s.content, special: true }])) });
+  return { tokenizerJson, tokenizerConfig };
+}
+
+/** Writes {@link generatedTokenizer}'s files into `dir`. */
+export async function writeTokenizer(dir: string, o: Parameters<typeof generatedTokenizer>[0]): Promise<void> {
+  const t = generatedTokenizer(o);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "tokenizer.json"), t.tokenizerJson);
+  await writeFile(join(dir, "tokenizer_config.json"), t.tokenizerConfig);
+}

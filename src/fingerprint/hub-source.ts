@@ -60,5 +60,19 @@ export async function openHubModel(repo: string, ctx: HubContext = {}): Promise<
       }
     }
   }
-  return createRangeSource(repo, files, { ...(config ? { config } : {}), sideFiles, problems, hub: { repo, ...(ctx.revision ? { revision: ctx.revision } : {}) } }, { maxHeader: MAX_REMOTE_HEADER_BYTES });
+  const streamed = new Set(entries.map((e) => e.path));
+  const sideStream = (name: string): AsyncIterable<Uint8Array> | undefined => {
+    if (!streamed.has(name)) return undefined;
+    return (async function* () {
+      const blob = await downloadFile({ ...common, path: name, xet: false });
+      if (!blob) return;
+      const reader = blob.stream().getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    })();
+  };
+  return createRangeSource(repo, files, { ...(config ? { config } : {}), sideFiles, problems, sideStream, hub: { repo, ...(ctx.revision ? { revision: ctx.revision } : {}) } }, { maxHeader: MAX_REMOTE_HEADER_BYTES });
 }

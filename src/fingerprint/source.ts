@@ -3,6 +3,7 @@
  * seen as its safetensors headers, its config and tokenizer files, and a counted byte-range reader. Only headers are
  * read up front; tensor bytes are read later, in bounded chunks, by the comparison code.
  */
+import { createReadStream } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { readSafetensorsHeader, SafetensorsError, type TensorInfo } from "../formats/safetensors.js";
@@ -37,6 +38,8 @@ export interface ModelSource {
   /** Raw text of small side files (tokenizer.json, tokenizer_config.json, ...) when present, by name. */
   sideFiles: Map<string, string>;
   problems: SourceProblem[];
+  /** A stream of a {@link STREAMED_SIDE_FILES} file, or undefined when the source has none. */
+  sideStream(name: (typeof STREAMED_SIDE_FILES)[number]): AsyncIterable<Uint8Array> | undefined;
   /** Reads bytes [start, end) of a weight file. */
   read(file: string, start: number, end: number): Promise<Uint8Array>;
   /** Bytes read so far (headers included). */
@@ -46,8 +49,10 @@ export interface ModelSource {
   close(): Promise<void>;
 }
 
-/** Side files read beside the weights (each capped at {@link SIDE_FILE_LIMIT} bytes). */
-export const SIDE_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja", "chat_template.json", "vocab.json", "merges.txt"] as const;
+/** Small side files read whole beside the weights (each capped at {@link SIDE_FILE_LIMIT} bytes). */
+export const SIDE_FILES = ["config.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja", "chat_template.json"] as const;
+/** Side files streamed, never read whole (tokenizer.json is often 5-30 MB). */
+export const STREAMED_SIDE_FILES = ["tokenizer.json"] as const;
 /** Cap on a side file (tokenizer.json is often 5-30 MB). */
 export const SIDE_FILE_LIMIT = 64 * 1024 * 1024;
 
@@ -66,7 +71,7 @@ function toTensors(file: string, tensors: TensorInfo[]): SourceTensor[] {
  * Builds a source from range readers: reads each file's header (8 + N bytes), checks coverage when `checkCoverage`,
  * and records a problem (never throws) for a file that is not valid safetensors.
  */
-export async function createRangeSource(label: string, files: readonly RangeFile[], side: { config?: Record<string, unknown>; sideFiles?: Map<string, string>; problems?: SourceProblem[]; close?: () => Promise<void>; hub?: { repo: string; revision?: string } } = {}, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<ModelSource> {
+export async function createRangeSource(label: string, files: readonly RangeFile[], side: { config?: Record<string, unknown>; sideFiles?: Map<string, string>; problems?: SourceProblem[]; close?: () => Promise<void>; hub?: { repo: string; revision?: string }; sideStream?: ModelSource["sideStream"] } = {}, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<ModelSource> {
   let bytes = 0;
   const byName = new Map(files.map((f) => [f.name, f]));
   const tensors: SourceTensor[] = [];
@@ -115,6 +120,7 @@ export async function createRangeSource(label: string, files: readonly RangeFile
     ...(side.config ? { config: side.config } : {}),
     sideFiles: side.sideFiles ?? new Map(),
     problems,
+    sideStream: side.sideStream ?? (() => undefined),
     read,
     bytesRead: () => bytes,
     totalBytes: () => files.reduce((a, f) => a + f.size, 0),
@@ -181,6 +187,7 @@ export async function openLocalModel(folder: string, label = folder): Promise<Mo
     ...(config ? { config } : {}),
     sideFiles,
     problems,
+    sideStream: (name) => (names.includes(name) ? createReadStream(join(folder, name), { highWaterMark: 1 << 20 }) : undefined),
     close: async () => {
       await Promise.all(handles.map((h) => h.close()));
     },

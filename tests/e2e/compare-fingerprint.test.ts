@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiprov, REPO_ROOT } from "../helpers/cli.js";
-import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder } from "../../src/fingerprint/generate.js";
+import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder, writeTokenizer } from "../../src/fingerprint/generate.js";
 import type { ModelComparison } from "../../src/fingerprint/compare.js";
 import type { AuditResult } from "../../src/model/types.js";
 import { validate } from "../../src/util/schema.js";
@@ -24,6 +24,10 @@ beforeAll(async () => {
   await writeModelFolder(p("project-finetune", "vlm"), [...reprefix(perturb(up, 0.3, 5), "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
   // A submission trained from scratch with the same architecture (LayerNorm weights all 1.0).
   await writeModelFolder(p("project-scratch", "vlm"), generateModel({ seed: 13 }), "BF16", generatedConfig({ seed: 11 }));
+  // Tokenizers: the fine-tune keeps the upstream's; the scratch model extends it with 200 tokens of its own.
+  await writeTokenizer(p("upstream"), { vocab: 1000 });
+  await writeTokenizer(p("project-finetune", "vlm"), { vocab: 1000 });
+  await writeTokenizer(p("project-scratch", "vlm"), { vocab: 1000, extra: Array.from({ length: 200 }, (_, i) => `ko${i}`) });
 });
 
 afterAll(async () => {
@@ -61,6 +65,24 @@ describe("aiprov compare (CLI)", () => {
     expect(Math.abs(scratch.similarity!.pearson)).toBeLessThanOrEqual(scratchResult.thresholds.unrelatedMax);
   });
 
+  it("prints the tokenizer signals: identical for the fine-tune, overlapping with the exact Jaccard for the extension", () => {
+    const ft = aiprov(["compare", p("upstream"), p("project-finetune", "vlm"), "--component", "vision"]);
+    expect(ft.stdout).toMatch(/^tokenizer: IDENTICAL \(proves tokenizer lineage only, never weights\)/m);
+    const ext = JSON.parse(aiprov(["compare", p("upstream"), p("project-scratch", "vlm"), "--component", "vision", "--format", "json"]).stdout) as ModelComparison;
+    expect(ext.tokenizer).toMatchObject({ verdict: "overlapping", vocabHashEqual: false, specialTokensEqual: false, chatTemplateEqual: true, vocabSize: { a: 1000, b: 1200 }, jaccardExact: true });
+    expect(ext.tokenizer!.jaccard).toBeCloseTo(1000 / 1200, 6);
+    // The tokenizer never changes the weight verdict.
+    expect(ext.components[0]!.verdict).toBe("unrelated");
+  });
+
+  it("reports a malformed tokenizer.json as a problem and still compares the weights", async () => {
+    await writeModelFolder(p("broken-tok"), generateModel({ seed: 11 }), "BF16", generatedConfig({ seed: 11 }));
+    await writeFile(p("broken-tok", "tokenizer.json"), '{"model": {"type": "BPE", "vocab": {"a": 0,');
+    const r = JSON.parse(aiprov(["compare", p("upstream"), p("broken-tok"), "--component", "vision", "--format", "json"]).stdout) as ModelComparison;
+    expect(r.components[0]!.verdict).toBe("identical");
+    expect(r.problems).toEqual([{ side: "b", file: "tokenizer.json", message: expect.stringMatching(/invalid tokenizer\.json|truncated|JSON/) }]);
+  });
+
   it("exits 2 for a missing folder while offline", () => {
     const r = aiprov(["compare", p("nope"), p("upstream")]);
     expect(r.code).toBe(2);
@@ -74,8 +96,10 @@ describe("aiprov fingerprint + scan", () => {
     const w = aiprov(["fingerprint", p("upstream"), "--component", "vision", "--known", "vision=qwen2.5-vl-vit", "--id", "gen-upstream", "--out", kb]);
     expect(w.code).toBe(0);
     expect(w.stderr).toMatch(/wrote .*fingerprints\/gen-upstream\.json: vision; 18 tensors hashed, 11 sketches/);
-    const entry = JSON.parse(await readFile(join(kb, "fingerprints", "gen-upstream.json"), "utf8")) as unknown;
+    const entry = JSON.parse(await readFile(join(kb, "fingerprints", "gen-upstream.json"), "utf8")) as { tokenizer?: { vocabSize: number; vocabMinHash: number[]; specialTokens: unknown[] } };
     expect(validate("knowledge-fingerprint.schema.json", entry, "entry")).toEqual([]);
+    expect(entry.tokenizer).toMatchObject({ vocabSize: 1000, specialTokens: [{ id: 1000, content: "<|endoftext|>" }, { id: 1001, content: "<|im_start|>" }, { id: 1002, content: "<|im_end|>" }] });
+    expect(entry.tokenizer!.vocabMinHash).toHaveLength(128);
     expect(loadKnowledgeBase([kb]).fingerprints.map((f) => f.id)).toEqual(["gen-upstream"]);
 
     const scan = (project: string): AuditResult => {
