@@ -23,6 +23,17 @@ import { openHubModel } from "../dist/fingerprint/hub-source.js";
 import { startLocalHub } from "../dist/local-hub/server.js";
 
 const root = mkdtempSync(join(tmpdir(), "aiprov-bench-fp-"));
+// Gigabytes of generated files must not outlive an interrupted run.
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    rmSync(root, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+process.stdout.on("error", () => {
+  rmSync(root, { recursive: true, force: true });
+  process.exit(1);
+});
 const MB = 1e6;
 
 /** Writes a safetensors file of `count` BF16 tensors of `shape` under `prefix`, data from `fill(buf, index)`. */
