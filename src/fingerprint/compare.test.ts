@@ -200,3 +200,18 @@ describe("components made only of 1-D tensors", () => {
     expect(r.components[0]!.smallCosine).toBeCloseTo(1, 6);
   });
 });
+
+describe("the audio component", () => {
+  it("finds an audio tower copied from the Qwen2.5-Omni layout (thinker.audio_tower.) to the MiniCPM-o one (apm.)", async () => {
+    const tower = generateModel({ seed: 31, textPrefix: null });
+    await writeModelFolder(join(root, "omni"), [...reprefix(tower, "visual.", "thinker.audio_tower."), ...generateModel({ seed: 32, visionPrefix: null, textPrefix: "thinker.model." })], "F32");
+    await writeModelFolder(join(root, "minicpm-o"), [...reprefix(tower, "visual.", "apm."), ...generateModel({ seed: 33, visionPrefix: null, textPrefix: "llm.model." })], "BF16");
+    const r = await compare("omni", "minicpm-o", "all");
+    expect(r.components.map((c) => [c.component, c.verdict])).toEqual([
+      ["audio", "identical"],
+      ["text", "unrelated"],
+    ]);
+    expect(r.components[0]!.a!.prefixes).toEqual(["thinker.audio_tower."]);
+    expect(r.components[0]!.b!.prefixes).toEqual(["apm."]);
+  });
+});
