@@ -21,7 +21,8 @@ export interface OpenOptions {
 }
 
 /**
- * @throws UsageError when the argument is neither a folder nor a Hub id, or is a Hub id while offline.
+ * @throws UsageError when the argument is neither a folder nor a Hub id, is a Hub id while offline, or cannot be
+ *   listed on the Hub (not found, gated, unreachable).
  */
 export async function openModel(arg: string, opts: OpenOptions): Promise<ModelSource> {
   const path = resolve(opts.cwd, arg);
@@ -32,5 +33,10 @@ export async function openModel(arg: string, opts: OpenOptions): Promise<ModelSo
   if (!id) throw new UsageError(`${arg}: no such folder, and not a Hub id (org/name)`);
   if (opts.offline) throw new UsageError(`${arg}: no such folder; reading it from the Hub needs the network (drop --offline / HF_HUB_OFFLINE)`);
   const hub = createHubFetch({ hubUrl: opts.hubUrl, ...(opts.token ? { token: opts.token } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), env: opts.env });
-  return openHubModel(id.id, { hubUrl: opts.hubUrl, fetch: hub.fetch, ...(id.revision ? { revision: id.revision } : {}) });
+  try {
+    return await openHubModel(id.id, { hubUrl: opts.hubUrl, fetch: hub.fetch, ...(id.revision ? { revision: id.revision } : {}) });
+  } catch (err) {
+    // Not found, gated, unreachable: the tool cannot do its job for this argument; say so in one sentence.
+    throw new UsageError(`${arg}: could not be read from ${opts.hubUrl}: ${(err as Error).message}`);
+  }
 }

@@ -76,6 +76,9 @@ describe("remote comparison through the local Hub", () => {
     expect(c.components[0]!.verdict).toBe("identical");
     expect(c.a).toMatchObject({ label: "acme/upstream-vl", bytes: fileSize });
     expect(c.a.bytesRead / c.a.bytes).toBeLessThan(0.1);
+    const missing = await aiprovAsync(["compare", "acme/no-such-model", join(root, "reuse"), "--hub-url", hub.url], { env: { HF_HUB_OFFLINE: "0" } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^aiprov: acme\/no-such-model: could not be read from http:\/\/127\.0\.0\.1:\d+: .*RepoNotFound/);
     const offline = await aiprovAsync(["compare", "acme/upstream-vl", join(root, "reuse"), "--hub-url", hub.url]);
     expect(offline.code).toBe(2);
     expect(offline.stderr).toMatch(/needs the network/);
