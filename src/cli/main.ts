@@ -7,7 +7,9 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { registerCacheCommand } from "./cache-command.js";
+import { registerCompareCommand } from "./compare-command.js";
 import { registerExplainCommand } from "./explain-command.js";
+import { registerFingerprintCommand } from "./fingerprint-command.js";
 import { registerInitCommand } from "./init-command.js";
 import { registerReportCommand } from "./report-command.js";
 import { registerRulesCommand } from "./rules-command.js";
@@ -41,6 +43,8 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
   registerRulesCommand(program, io, state);
   registerInitCommand(program, io, state);
   registerReportCommand(program, io, state);
+  registerCompareCommand(program, io, state);
+  registerFingerprintCommand(program, io, state);
   program.addHelpText(
     "after",
     `
