@@ -9,6 +9,7 @@
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
+import { codeReference } from "./code/model-ref.js";
 import type { ExtractOutput, FolderFacts, VariableDefinition } from "./types.js";
 
 /** Result of linking: the merged, linked inventory. */
@@ -82,12 +83,15 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   // 2. Variables.
   references = references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
-    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?$/.exec(r.raw.trim());
+    // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
     if (!m) return r;
     const def = lookupVariable(variables, m[1]!, dirOf(r.location.file));
     const value = def?.value || m[2];
     if (!value) return r;
-    const relinked = makeReference({
+    const relinked = r.kind === "ollama-tag" || r.kind === "modelscope-id"
+      ? codeReference({ extractor: r.extractor, value, location: r.location, kind: r.kind, ...(r.relation ? { relation: r.relation } : {}), ...(r.role ? { role: r.role } : {}), baseDir: dirOf(r.location.file), facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) } })
+      : makeReference({
       extractor: r.extractor,
       raw: value,
       location: r.location,
@@ -98,7 +102,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       baseDir: dirOf(r.location.file),
       facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
     });
-    return { ...relinked, id: r.id };
+    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}) };
   });
 
   // 3. Local paths inside the tree.

@@ -14,6 +14,7 @@ import { evaluatePacks } from "../policy/engine.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
+import { mapOllamaTags } from "../resolve/knowledge/ollama.js";
 import type { Resolver } from "../resolve/types.js";
 import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
@@ -57,7 +58,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   if (!st.isDirectory()) throw new UsageError(`${options.root}: not a directory (aiprov scans a project folder)`);
   const walked = await walk(options.root, { ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
   const extraction = await runExtractors(walked.files, EXTRACTORS, { maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES });
-  const inventory = link(extraction.outputs.map((o) => o.output));
+  const linked = link(extraction.outputs.map((o) => o.output));
+  const inventory = { ...linked, references: mapOllamaTags(linked.references, options.kb) };
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
