@@ -72,7 +72,8 @@ export interface WalkResult {
   ignoredModelLike: string[];
 }
 
-const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx))$/;
+/** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
+export const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|mlmodel|tflite))$/;
 
 /**
  * Walks `root` and returns every file not skipped, sorted by path (the file-system order never leaks into reports).
@@ -151,6 +152,9 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         }
         if (isIgnored(local, rel, true)) {
           skip(rel, "ignored");
+          // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is
+          // an informed choice.
+          await peekModelLike(abs, rel, result.ignoredModelLike);
           continue;
         }
         if (exclude?.ignores(`${rel}/`)) {
@@ -167,7 +171,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       result.filesSeen++;
       if (isIgnored(local, rel, false)) {
         skip(rel, "ignored");
-        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < 200) result.ignoredModelLike.push(rel);
+        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
         continue;
       }
       if (exclude?.ignores(rel) || (include && !include.ignores(rel))) {
@@ -188,6 +192,39 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   await visit(rootReal, "", []);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
+}
+
+/** Maximum entries listed inside one ignored folder, and the depth followed, when looking for model files. */
+const PEEK_MAX_ENTRIES = 2000;
+const PEEK_MAX_DEPTH = 4;
+const IGNORED_MODEL_LIKE_MAX = 200;
+
+/**
+ * Lists model-looking files inside an ignored folder (bounded: {@link PEEK_MAX_ENTRIES} entries, depth
+ * {@link PEEK_MAX_DEPTH}, never following links), appending their root-relative paths to `out`.
+ */
+async function peekModelLike(dirAbs: string, dirRel: string, out: string[]): Promise<void> {
+  let budget = PEEK_MAX_ENTRIES;
+  const queue: { abs: string; rel: string; depth: number }[] = [{ abs: dirAbs, rel: dirRel, depth: 0 }];
+  while (queue.length && budget > 0 && out.length < IGNORED_MODEL_LIKE_MAX) {
+    const { abs, rel, depth } = queue.shift()!;
+    let names: { name: string; dir: boolean; file: boolean }[] = [];
+    try {
+      const dir = await opendir(abs);
+      for await (const d of dir) {
+        names.push({ name: d.name, dir: d.isDirectory(), file: d.isFile() });
+        if (--budget <= 0) break;
+      }
+    } catch {
+      continue;
+    }
+    names = names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const n of names) {
+      const r = `${rel}/${n.name}`;
+      if (n.file && MODEL_LIKE.test(r) && out.length < IGNORED_MODEL_LIKE_MAX) out.push(r);
+      else if (n.dir && depth + 1 < PEEK_MAX_DEPTH && !ALWAYS_SKIPPED_DIRS.has(n.name)) queue.push({ abs: join(abs, n.name), rel: r, depth: depth + 1 });
+    }
+  }
 }
 
 async function isVirtualenv(dirAbs: string): Promise<boolean> {

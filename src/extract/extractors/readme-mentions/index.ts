@@ -49,7 +49,7 @@ export function findMentions(text: string, file: string): Mention[] {
     for (const m of l.matchAll(CODE_SPAN)) {
       if (inUrl(m.index!)) continue;
       const v = m[1]!;
-      if (v.split("/").length !== 2 || FOLDER_NAMESPACES.has(v.split("/")[0]!.toLowerCase())) continue;
+      if (v.split("/").length !== 2 || FOLDER_NAMESPACES.has(v.split("/")[0]!.toLowerCase()) || !/[\d-]/.test(v.split("/")[1]!)) continue;
       const id = parseHubId(v);
       if (id) {
         add(id.id, i + 1, m.index! + 2, v);
