@@ -105,6 +105,36 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}) };
   });
 
+  // 2b. Settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files give
+  //     the key `/a/b` (PrivateGPT's scripts/setup reads settings.yaml profiles). The base profile wins; the number
+  //     of candidate files is kept.
+  const settingsByPointer = new Map<string, ModelReference[]>();
+  for (const r of references) {
+    if (r.extractor !== "app-settings" || r.skipReason === "dynamic-value" || !r.location.pointer) continue;
+    const list = settingsByPointer.get(r.location.pointer) ?? [];
+    list.push(r);
+    settingsByPointer.set(r.location.pointer, list);
+  }
+  references = references.map((r) => {
+    if (r.skipReason !== "dynamic-value") return r;
+    const expr = String(r.facts?.expression ?? r.raw);
+    const m = /^(?:self\.)?(?:settings|config|cfg|conf|get_settings|load_settings|settings_obj)(?:\(\))?((?:\.[A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(expr);
+    if (!m) return r;
+    const pointer = m[1]!.split(".").filter(Boolean).join("/");
+    const hits = settingsByPointer.get(`/${pointer}`);
+    if (!hits?.length) return r;
+    const chosen = hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
+    const { skipReason: _drop, ...rest } = r;
+    return {
+      ...rest,
+      kind: chosen.kind,
+      ...(chosen.target ? { target: chosen.target } : {}),
+      ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
+      ...(chosen.role && !r.role ? { role: chosen.role } : {}),
+      facts: { ...(r.facts ?? {}), settingsKey: `/${pointer}`, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(hits.map((h) => h.target)).size },
+    };
+  });
+
   // 3. Local paths inside the tree.
   const byDir = new Map<string, LocalComponent>();
   for (const c of components) if (isTopLevel(c)) {

@@ -34,6 +34,8 @@ interface Scope {
   assignments: Map<string, SyntaxNode[]>;
   /** Names bound by a parameter without a default, or by loops, `with ... as`, augmented assignment: never constant. */
   unknownBindings: Set<string>;
+  /** Defaults of parameters, by parameter name (for `self.<name>` set by a constructor elsewhere). */
+  parameterDefaults: Map<string, SyntaxNode[]>;
   usesOllama: boolean;
 }
 
@@ -65,7 +67,7 @@ function line(n: SyntaxNode, o: PythonSourceOptions): { file: string; line: numb
 }
 
 function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), usesOllama: false };
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false };
   const assign = (name: string, value: SyntaxNode): void => {
     const list = scope.assignments.get(name) ?? [];
     list.push(value);
@@ -108,7 +110,10 @@ function collectScope(root: SyntaxNode): Scope {
       case "typed_default_parameter": {
         const name = n.childForFieldName("name");
         const value = n.childForFieldName("value");
-        if (name && value) assign(name.text, value);
+        if (name && value) {
+          assign(name.text, value);
+          scope.parameterDefaults.set(name.text, [...(scope.parameterDefaults.get(name.text) ?? []), value]);
+        }
         break;
       }
       case "parameters":
@@ -192,11 +197,25 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
   }
   if (n.type === "identifier" || (n.type === "attribute" && n.childForFieldName("object")?.text === "self")) {
     const defs = scope.assignments.get(n.text) ?? [];
-    if (defs.length === 1 && !scope.unknownBindings.has(n.text)) {
-      const v = resolve(defs[0]!, scope, depth + 1);
-      if ("value" in v) {
+    if (defs.length >= 1 && !scope.unknownBindings.has(n.text)) {
+      // One assignment, or several that all give the same constant (a default repeated in each constructor).
+      const values = defs.map((d) => resolve(d, scope, depth + 1));
+      const first = values[0]!;
+      if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) {
         const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
-        return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1 } };
+        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
+      }
+      // Assigned once from an expression: keep that expression (more telling than the variable's name).
+      if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") return { expression: first.expression };
+    }
+    if (n.type === "attribute") {
+      // `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree.
+      const attr = n.childForFieldName("attribute")?.text ?? "";
+      const params = scope.parameterDefaults.get(attr) ?? [];
+      if (params.length > 0 && !scope.assignments.has(n.text)) {
+        const values = params.map((d) => resolve(d, scope, depth + 1));
+        const first = values[0]!;
+        if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) return { value: first.value, facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 } };
       }
     }
     return { expression: n.text };
@@ -404,6 +423,22 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
           }
           return;
         }
+        // argparse: `add_argument("--model-path", default="...")` names the model a script loads by default.
+        if (last === "add_argument") {
+          const flag = a.positional.find((p) => p.type === "string");
+          const def = a.keywords.get("default");
+          const flagName = flag ? (stringValue(flag, scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
+          if (def && (def.type === "string" || def.type === "concatenated_string") && ((MODEL_NAME.test(flagName) && !NOT_MODEL_NAME.test(flagName)) || /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i.test(flagName))) {
+            emit(def, { facts: { cliFlag: flagName } });
+          }
+          return;
+        }
+        // Weight downloads through a helper (`download_weights(url, dest)`, Cog's `pget`) and vocoder checkpoints.
+        if (/download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$/i.test(last) || /Vocoder$/.test(last)) {
+          const arg = a.positional[0];
+          if (arg) emit(arg, { call: a, ...(/Vocoder$/.test(last) ? { role: "audio-decoder" as const } : {}), facts: { loader: last } });
+          return;
+        }
         // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass).
         for (const [k, v] of a.keywords) {
           if (!MODEL_NAME.test(k) || NOT_MODEL_NAME.test(k)) continue;
@@ -411,6 +446,15 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
           if ("value" in r && (isModelShaped(r.value) || (scope.usesOllama && /^[\w.-]+(?::[\w.-]+)?$/.test(r.value)))) emit(v, { call: a, ...(scope.usesOllama && !isModelShaped(r.value) ? { kind: "ollama-tag" as const } : {}), facts: { keyword: k } });
         }
         return;
+      }
+      // An HF cache folder name anywhere (a tarball of the cache, a list of folders) names its repo.
+      if (n.type === "string" && !seen.has(n.startIndex) && n.parent?.type !== "concatenated_string") {
+        const v = stringValue(n, scope, 0);
+        if (v && /(?:^|\/)models--[\w.-]+--[\w.-]+/.test(v) && !/^(?:assignment|keyword_argument|argument_list)$/.test(n.parent?.type ?? "")) {
+          seen.add(n.startIndex);
+          refs.push(codeReference({ extractor, location: line(n, o), value: v.replace(/\.(?:tar(?:\.gz)?|tgz|zip)$/, ""), facts: { ...(v !== v.replace(/\.(?:tar(?:\.gz)?|tgz|zip)$/, "") ? { archive: true } : {}) }, baseDir }));
+          return;
+        }
       }
       // Constants in model-named variables, parameters and dictionary keys.
       let name: string | undefined;
@@ -426,13 +470,25 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
         name = k?.type === "string" ? k.text.replace(/^['"]|['"]$/g, "") : undefined;
         value = n.childForFieldName("value");
       }
-      if (!name || !value || (value.type !== "string" && value.type !== "concatenated_string")) return;
+      if (!name || !value) return;
       const bare = name.replace(/^self\./, "");
+      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
+      if (value.type !== "string" && value.type !== "concatenated_string") {
+        // A model-named setting read from the environment (`X: str = os.environ["X"]`, a default `env.X_MODEL`).
+        if (named && MODEL_NAME.test(bare) && n.type !== "pair") {
+          const r = resolve(value, scope);
+          const envLike = "value" in r ? /^\$\{/.test(r.value) : /^(?:os\.environ|os\.getenv|env\.|settings\.|config\.)/.test(value.text) || /\.[A-Z][A-Z0-9_]*$/.test(value.text);
+          if (envLike) emit(value, { facts: { variable: bare } });
+        }
+        return;
+      }
       const v = stringValue(value, scope, 0);
       if (v === undefined) return;
-      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$/, ""));
       if (/models--[\w.-]+--[\w.-]+/.test(v) || (named && isModelShaped(v))) emit(value, { facts: { variable: bare } });
-      else if (named && scope.usesOllama && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) && MODEL_NAME.test(bare)) emit(value, { kind: "ollama-tag", facts: { variable: bare } });
+      else if (named && MODEL_NAME.test(bare) && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) && !/^(?:true|false|none|null|auto|cpu|cuda|\d+(?:\.\d+)?)$/i.test(v)) {
+        // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, else an alias we keep.
+        emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
+      }
     });
     return refs;
   });

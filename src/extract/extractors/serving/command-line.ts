@@ -155,8 +155,14 @@ export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; 
         continue;
       }
       if (c === "$" && text[i + 1] === "{") {
-        const end = text.indexOf("}", i);
-        const stop = end === -1 ? text.length : end + 1;
+        // `${...}` may nest (`${A:-${B}/x}`): keep it whole.
+        let depth = 0;
+        let stop = i;
+        for (; stop < text.length; stop++) {
+          if (text[stop] === "{") depth++;
+          else if (text[stop] === "}" && --depth === 0) break;
+        }
+        stop = Math.min(stop + 1, text.length);
         word += text.slice(i, stop);
         advance(stop - i);
         continue;
@@ -168,6 +174,31 @@ export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; 
   }
   flush();
   return { commands, heredocs };
+}
+
+/**
+ * Replaces each `${VAR:-default}` whose VAR is not in `vars` by its default (defaults may nest `${...}`).
+ */
+export function applyDefaults(text: string, vars: ReadonlyMap<string, string>): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?-/.exec(text.slice(i));
+    if (!m) {
+      out += text[i++];
+      continue;
+    }
+    let depth = 1;
+    let j = i + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}") depth--;
+    }
+    const inner = text.slice(i + m[0].length, j - 1);
+    out += vars.has(m[1]!) ? `\${${m[1]}}` : applyDefaults(inner, vars);
+    i = j;
+  }
+  return out;
 }
 
 /** Substitutes `$VAR` / `${VAR}` / `${VAR:-d}` from `vars` when every variable in `text` is known. */
@@ -208,6 +239,7 @@ const MODEL_FLAGS: Record<string, { role?: ComponentRole; relation?: Relation; k
   "--mmproj": { role: "projector" },
   "--lora": { role: "adapter", relation: "adapter" },
   "--embedding-model": { role: "embedding" },
+  "--vocoder": { role: "audio-decoder" },
 };
 
 /** Context for {@link analyseCommand}. */
