@@ -1,8 +1,9 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
@@ -16,11 +17,38 @@ import type { CliIO } from "./main.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** Parses `--now`: an ISO 8601 date or date-time. @throws UsageError when it is not one. */
+/**
+ * Parses `--now`: an ISO 8601 calendar date (`2026-11-29` or `20261129`) or date-time (`2026-11-29T12:00:00Z`).
+ * @throws UsageError when it is not one, or names a day that does not exist (2026-02-30).
+ */
 export function parseNow(value: string): Date {
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29)`);
-  return d;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  const bad = () => new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29 or 2026-11-29T12:00:00Z)`);
+  if (!m) throw bad();
+  const [, y, mo, d, time] = m as unknown as [string, string, string, string, string | undefined];
+  const date = new Date(`${y}-${mo}-${d}${time ?? "T00:00:00Z"}`);
+  if (Number.isNaN(date.getTime())) throw bad();
+  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) throw bad();
+  return date;
+}
+
+/**
+ * Checks `--output` before the scan runs: its folder must exist, and a file inside the scanned folder that is not an
+ * earlier aiprov report is never overwritten (it may be one of the manifests being audited).
+ * @returns the absolute output path. @throws UsageError.
+ */
+export function checkOutputPath(output: string, cwd: string, root: string): string {
+  const abs = resolve(cwd, output);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--output ${output}: folder ${dir} does not exist`);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`--output ${output}: is a folder, expected a file path`);
+  const inside = abs.startsWith(root + sep);
+  if (inside && existsSync(abs)) {
+    const head = readFileSync(abs, { encoding: "utf8" }).slice(0, 400);
+    if (!/^aiprov |"tool":\s*\{\s*"name":\s*"aiprov"/.test(head)) throw new UsageError(`--output ${output}: refusing to overwrite a file inside the scanned folder that is not an aiprov report`);
+  }
+  return abs;
 }
 
 /** Registers the scan command. */
@@ -51,8 +79,10 @@ Examples:
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
-      if (opts.now) setNow(parseNow(opts.now as string));
-      const policies = (opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]);
+      if (opts.now !== undefined) setNow(parseNow(opts.now as string));
+      const epoch = io.env.SOURCE_DATE_EPOCH;
+      if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
+      const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
       const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
       const kb = loadKnowledgeBase(knowledge);
       const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
@@ -60,6 +90,11 @@ Examples:
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
       const root = resolve(io.cwd, path);
+      const output = (opts.output as string | undefined) ?? config.output;
+      const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
+      // A report written inside the scanned folder must not change the next scan of it.
+      const ownFiles = outputAbs && outputAbs.startsWith(root + sep) ? [relative(root, outputAbs).split(sep).join("/")] : [];
+      const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
       const result = await scan({
         root,
         kb,
@@ -71,13 +106,19 @@ Examples:
         knowledgeDirs: knowledge,
         ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
         ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
-        ...((opts.exclude as string[] | undefined) ?? config.exclude ? { exclude: (opts.exclude as string[] | undefined) ?? config.exclude! } : {}),
+        ...(exclude.length > 0 ? { exclude } : {}),
+        ...(ownFiles.length > 0 ? { ownFiles } : {}),
       });
       result.root = path;
-      const output = (opts.output as string | undefined) ?? config.output;
       const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
       const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });
-      if (output) await writeFile(resolve(io.cwd, output), text);
+      if (outputAbs) {
+        try {
+          await writeFile(outputAbs, text);
+        } catch (err) {
+          throw new UsageError(`--output ${output}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+      }
       else io.stdout(text);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });

@@ -39,7 +39,11 @@ export const CONFIG_SEARCH_PLACES = [".aiprovrc", ".aiprovrc.json", ".aiprovrc.y
 const yamlLoader: Loader = (file, content) => {
   const doc = parseDocument(content, { uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError("invalid configuration file:", doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`));
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    throw new ConfigError("invalid configuration file:", [`${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`]);
+  }
 };
 const jsonLoader: Loader = (file, content) => {
   try {

@@ -4,7 +4,8 @@
  * - honours `.gitignore` files at every level (gitignore semantics through the `ignore` package, the matcher used by
  *   ESLint), unless `noIgnore` is set;
  * - always skips VCS folders, `node_modules`, virtualenvs and caches (see {@link ALWAYS_SKIPPED_DIRS});
- * - never follows a symbolic link that leaves the root, and never visits a folder twice (link cycles);
+ * - never follows a symbolic link that leaves the root; follows linked files inside it (under the link's name) but
+ *   not linked folders (their content is walked at its real path, so link cycles cannot loop);
  * - applies user `exclude` / `include` globs (gitignore syntax);
  * - records every skip with its reason for the coverage summary.
  * It only lists and stats; it never reads file contents (apart from `.gitignore` files) and never writes.
@@ -58,6 +59,8 @@ export interface WalkOptions {
   exclude?: string[];
   /** gitignore-syntax patterns: when given, only matching files are kept. */
   include?: string[];
+  /** Root-relative paths left out without a trace (the tool's own report file), so they never change a report. */
+  ownFiles?: string[];
   /** Maximum number of skip records kept in detail (counts are always complete). */
   maxSkipRecords?: number;
 }
@@ -87,7 +90,6 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   const result: WalkResult = { files: [], filesSeen: 0, skipped: [], skippedByReason: {}, ignoredModelLike: [] };
   const exclude = options.exclude?.length ? ignore().add(options.exclude) : undefined;
   const include = options.include?.length ? ignore().add(options.include) : undefined;
-  const visited = new Set<string>([rootReal]);
 
   const skip = (path: string, reason: Coverage["skipped"][number]["reason"]): void => {
     result.skippedByReason[reason] = (result.skippedByReason[reason] ?? 0) + 1;
@@ -141,7 +143,10 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
           continue;
         }
         const st = await stat(target);
-        isDir = st.isDirectory();
+        // A linked folder inside the root is walked at its real path already; following it would scan it twice.
+        // Linked files are followed under the link's name (a Hugging Face cache snapshot links to its blobs).
+        if (st.isDirectory()) continue;
+        isDir = false;
         isFile = st.isFile();
         abs = target;
       }
@@ -161,13 +166,11 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
           skip(rel, "ignored");
           continue;
         }
-        const real = e.isLink ? abs : await realpath(abs).catch(() => abs);
-        if (visited.has(real)) continue;
-        visited.add(real);
         await visit(abs, rel, local);
         continue;
       }
       if (!isFile) continue;
+      if (options.ownFiles?.includes(rel)) continue;
       result.filesSeen++;
       if (isIgnored(local, rel, false)) {
         skip(rel, "ignored");

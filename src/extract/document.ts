@@ -13,6 +13,11 @@ export interface ParsedDocument {
   data: unknown;
   /** 1-based line and column of the value at `pointer` (of its key when it has one), or undefined. */
   locate(pointer: string): { line: number; column: number } | undefined;
+  /**
+   * Keys written more than once in one object (JSON allows it; parsers keep the last value, hiding the others).
+   * `pointer` is the object's pointer; `values` and `lines` list every occurrence in order.
+   */
+  duplicates?: { pointer: string; key: string; values: unknown[]; lines: number[] }[];
 }
 
 /** Error thrown for a document that cannot be parsed; `message` says what is wrong and where. */
@@ -21,6 +26,11 @@ export class DocumentParseError extends Error {
     super(message);
     this.name = "DocumentParseError";
   }
+}
+
+/** `PropertyNameExpected` -> `property name expected`. */
+function words(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
 /** Escapes one reference token for a JSON pointer (RFC 6901 §3). */
@@ -71,13 +81,32 @@ export function parseJsonDocument(text: string, lineOffset = 0): ParsedDocument 
     const first = errors[0];
     const at = first ? offsetToLineCol(starts, first.offset) : undefined;
     throw new DocumentParseError(
-      `invalid JSON: ${first ? printParseErrorCode(first.error) : "empty document"}${at ? ` at line ${at.line + lineOffset}, column ${at.column}` : ""}`,
+      `invalid JSON: ${first ? words(printParseErrorCode(first.error)) : "empty document"}${at ? ` at line ${at.line + lineOffset}, column ${at.column}` : ""}`,
       at ? at.line + lineOffset : undefined,
     );
   }
   const data = getNodeValue(tree) as unknown;
+  const duplicates: NonNullable<ParsedDocument["duplicates"]> = [];
+  const findDuplicates = (node: JsonNode, tokens: (string | number)[]): void => {
+    if (node.type === "object") {
+      const seen = new Map<string, JsonNode[]>();
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (!k || typeof k.value !== "string") continue;
+        seen.set(k.value, [...(seen.get(k.value) ?? []), prop]);
+        if (v) findDuplicates(v, [...tokens, k.value]);
+      }
+      for (const [key, props] of seen) {
+        if (props.length > 1) duplicates.push({ pointer: toPointer(tokens), key, values: props.map((p) => (p.children?.[1] ? getNodeValue(p.children[1]) : undefined)), lines: props.map((p) => offsetToLineCol(starts, p.offset).line + lineOffset) });
+      }
+    } else if (node.type === "array") {
+      (node.children ?? []).forEach((c, i) => findDuplicates(c, [...tokens, i]));
+    }
+  };
+  findDuplicates(tree, []);
   return {
     data,
+    ...(duplicates.length > 0 ? { duplicates } : {}),
     locate(pointer) {
       const node = findJsonNode(tree, parsePointer(pointer));
       if (!node) return undefined;
@@ -112,14 +141,15 @@ export function parseYamlDocument(text: string, lineOffset = 0): ParsedDocument 
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const at = e.linePos?.[0];
-    throw new DocumentParseError(`invalid YAML: ${e.message.split("\n")[0]}`, at ? at.line + lineOffset : undefined);
+    const at = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
+    throw new DocumentParseError(`invalid YAML at line ${(at?.line ?? 1) + lineOffset}: ${e.message.split("\n")[0]}`, at ? at.line + lineOffset : undefined);
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
   } catch (err) {
-    throw new DocumentParseError(`invalid YAML: ${(err as Error).message.split("\n")[0]}`);
+    const msg = (err as Error).message.split("\n")[0] ?? "";
+    throw new DocumentParseError(/alias/i.test(msg) ? `invalid YAML: too many alias expansions (a YAML alias bomb?): ${msg}` : `invalid YAML: ${msg}`, 1 + lineOffset);
   }
   return {
     data,

@@ -75,6 +75,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       components.push(owner);
     }
     if (f.license && !owner.license) owner.license = f.license;
+    if (f.unparsable) owner.unparsable = true;
     if (f.claims) owner.claims = { ...(owner.claims ?? {}), ...f.claims };
     subjectMap.set(`folder:${f.dir}`, owner.key);
   }

@@ -53,8 +53,10 @@ export function makeReference(input: ReferenceInput): ModelReference {
   if (cache) {
     return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true } };
   }
-  const hub = looksLikePath(raw) ? undefined : parseHubId(raw);
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  const hub = isUrl || /^(?:hf\.co\/|huggingface\.co\/|hf[-_]hub:)/i.test(raw) || !looksLikePath(raw) ? parseHubId(raw) : undefined;
   if (hub) return { id, kind: "hub-id", ...base, target: hub.id, ...(hub.revision ? { revision: hub.revision } : {}) };
+  if (isUrl) return { id, kind: "url", ...base, target: raw, skipReason: "unsupported-syntax" };
   if (looksLikePath(raw)) {
     const norm = raw.replace(/\\/g, "/");
     if (isAbsolute(norm) || /^[A-Za-z]:\//.test(norm) || norm.startsWith("~")) {

@@ -64,7 +64,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
         const diag = errorDiagnostic(file.path, extractor.id, err);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
         const unparsable = /(?:^|\/)(?:config|adapter_config)\.json$/.test(file.path)
-          ? { components: [{ key: `${file.path}#`, role: (file.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: posix.basename(posix.dirname(file.path)) || file.path, location: { file: file.path }, unparsable: true }] }
+          ? { components: [{ key: `${file.path}#`, role: (file.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: posix.dirname(file.path) === "." ? posix.basename(file.path) : posix.basename(posix.dirname(file.path)), location: { file: file.path }, unparsable: true }] }
           : {};
         slots[i] = { extractor: extractor.id, file: file.path, output: { ...unparsable, diagnostics: [diag] } };
       }

@@ -56,6 +56,8 @@ export interface FolderFacts {
   licenseLocation?: SourceLocation;
   tags?: string[];
   claims?: { fromScratch?: Evidence };
+  /** The folder's metadata could not be read (broken front matter): its model is undetermined. */
+  unparsable?: boolean;
 }
 
 /** What one extractor found in one file. Every field is optional: most files yield little. */

@@ -171,7 +171,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       ...(c.license ? { license: c.license } : {}),
       ...(c.claims ? { claims: c.claims } : {}),
       status: c.unparsable ? "undetermined" : "no-third-party-lineage",
-      ...(c.unparsable ? { statusReason: { code: "manifest-unparsable", args: { file: c.location.file } } } : {}),
+      ...(c.unparsable ? { statusReason: typeof c.facts?.notRead === "string" ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } } : { code: "manifest-unparsable", args: { file: c.location.file } } } : {}),
       inProduct: true,
     });
   }
@@ -237,6 +237,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const to = upstreamFor(r.target, role, !from);
       if (from) {
         addEdge(from, to, r.relation ?? "initialised-from", evidence);
+        const def = typeof r.facts?.definedAt === "string" ? /^(.*):(\d+)$/.exec(r.facts.definedAt) : null;
+        if (def) addEdge(from, to, r.relation ?? "initialised-from", { code: "variable-definition", strength: r.strength, location: { file: def[1]!, line: Number(def[2]) }, raw: `${String(r.facts?.variable)}=${r.target}` });
         checked.get(from)?.push(`reference ${r.raw}`);
       }
       continue;
@@ -277,6 +279,28 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     }
     node.checked = checked.get(node.id) ?? [];
   }
+
+  // 5. A model is no cleaner than its parts: a part's third-party or undetermined origin shows on the whole.
+  const partsOf = new Map<string, string[]>();
+  for (const e of out) if (e.relation === "component-of" && nodes.get(e.from)?.kind === "local" && nodes.get(e.to)?.kind === "local") partsOf.set(e.to, [...(partsOf.get(e.to) ?? []), e.from]);
+  const settle = (id: string, seen: Set<string>): LineageNode["status"] => {
+    const node = nodes.get(id)!;
+    if (seen.has(id) || node.status !== "no-third-party-lineage") return node.status;
+    seen.add(id);
+    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) }));
+    const third = parts.filter((p) => p.status === "third-party").map((p) => nodes.get(p.id)!.name);
+    const und = parts.filter((p) => p.status === "undetermined").map((p) => nodes.get(p.id)!.name);
+    if (third.length > 0) {
+      node.status = "third-party";
+      node.statusReason = { code: "part-third-party", args: { parts: third, ...(und.length ? { undetermined: und } : {}) } };
+    } else if (und.length > 0) {
+      node.status = "undetermined";
+      node.statusReason = { code: "part-undetermined", args: { parts: und } };
+    }
+    if (node.status !== "no-third-party-lineage") delete node.checked;
+    return node.status;
+  };
+  for (const n of nodes.values()) if (n.kind === "local") settle(n.id, new Set());
 
   const sortedNodes = [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
   const sortedEdges = out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.relation.localeCompare(b.relation));

@@ -147,11 +147,11 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
   return undefined;
 }
 
-/** Fills `{name}` placeholders from args; lists are joined with ", "; unknown names stay as written. */
+/** Fills `{name}` placeholders from args; lists are joined with ", "; a missing value reads "unknown". */
 export function renderMessage(template: string, args: Record<string, string | number | boolean | string[]>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
+  return template.replace(/\{(\w+)\}/g, (_m, k: string) => {
     const v = args[k];
-    if (v === undefined) return m;
+    if (v === undefined) return "unknown";
     return Array.isArray(v) ? v.join(", ") : String(v);
   });
 }
@@ -217,12 +217,15 @@ export function evaluatePacks(
           for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) m.evidence.push(...e.evidence);
         }
         const chain = originChain(m.target, g);
-        if (chain.names.length > 1) args.upstreamLineage = chain.names.join(" ← ");
+        if (chain.names.length > 0) args.upstreamLineage = chain.names.length > 1 ? chain.names.join(" ← ") : `${chain.names[0]} (no further lineage known)`;
         const checkpoints = [...new Set(m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])))];
         if (checkpoints.length > 0) args.checkpoints = checkpoints;
         const messageId = Object.keys(rule.messages)[0]!;
         const evidence = dedupeEvidence([...m.evidence, ...chain.evidence]);
-        const location = evidence.find((e) => !e.location.hub && e.location.line !== undefined)?.location ?? node.location;
+        // The reviewer looks first where the strongest claim is made: declared and weight evidence before structure,
+        // files of the scanned tree before knowledge-base records.
+        const inTree = evidence.filter((e) => !e.location.hub && !e.code.startsWith("knowledge-base"));
+        const location = (inTree.find((e) => e.strength !== "structural") ?? inTree[0])?.location ?? node.location;
         findings.push({
           id: stableId([pack.id, rule.id, node.id, m.target, ...evidence.map((e) => `${e.code}@${e.location.file}${e.location.pointer ?? ""}`).sort()]),
           pack: pack.id,

@@ -46,6 +46,12 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `reference ${JSON.stringify(a.raw)} not resolved (${String(a.reason)})`;
     case "repackager-origin-unresolved":
       return `${String(a.org)} is a re-packager; its upstream origin was not resolved`;
+    case "manifest-not-read":
+      return `its manifest ${String(a.file)} was not read (${String(a.reason)})`;
+    case "part-third-party":
+      return `its part(s) ${[a.parts].flat().join(", ")} have a third-party origin`;
+    case "part-undetermined":
+      return `the origin of its part(s) ${[a.parts].flat().join(", ")} is undetermined`;
     case "lineage-not-looked-up":
       return "its own lineage was not looked up (offline)";
     default:

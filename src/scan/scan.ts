@@ -19,6 +19,7 @@ import type { Resolver } from "../resolve/types.js";
 import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { now } from "../util/clock.js";
+import { redactDeep } from "../util/redact.js";
 
 /** Default maximum bytes read as text from one file (8 MiB). */
 export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
@@ -39,6 +40,8 @@ export interface ScanOptions {
   noIgnore?: boolean;
   include?: string[];
   exclude?: string[];
+  /** Root-relative paths of files aiprov itself writes (its report), never scanned or counted. */
+  ownFiles?: string[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -56,9 +59,18 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const st = await stat(options.root).catch(() => undefined);
   if (!st) throw new UsageError(`${options.root}: no such file or directory`);
   if (!st.isDirectory()) throw new UsageError(`${options.root}: not a directory (aiprov scans a project folder)`);
-  const walked = await walk(options.root, { ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const walked = await walk(options.root, { ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) });
   const extraction = await runExtractors(walked.files, EXTRACTORS, { maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES });
-  const linked = link(extraction.outputs.map((o) => o.output));
+  // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
+  // it is undetermined, never silently absent.
+  const notRead = walked.skipped
+    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && /(?:^|\/)(?:config|adapter_config)\.json$/.test(s.path))
+    .map((s) => ({
+      components: [{ key: `${s.path}#`, role: (s.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: s.path.split("/").slice(-2, -1)[0] ?? s.path, location: { file: s.path }, unparsable: true, facts: { notRead: s.reason } }],
+      diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
+    }));
+  const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
+  // Ollama library tags map to their upstream Hub models through the knowledge base's cited table.
   const inventory = { ...linked, references: mapOllamaTags(linked.references, options.kb) };
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
@@ -71,6 +83,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
   const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics()];
+  if (extraction.filesScanned === 0) {
+    diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
+  }
   if (walked.ignoredModelLike.length > 0) {
     diagnostics.push({ code: "model-files-ignored", severity: "info", message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}` });
   }
@@ -78,7 +93,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
   const failing = findings.some((f) => !f.waived && failsAt(f.severity, options.failOn));
-  return {
+  // Secrets found in scanned files never leave the tool, whatever field they ended up in.
+  return redactDeep<AuditResult>({
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "aiprov", version: TOOL_VERSION, knowledgeBaseVersion: options.kb.version },
     createdAt: now().toISOString(),
@@ -112,5 +128,5 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
       verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
     },
-  };
+  });
 }

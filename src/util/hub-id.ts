@@ -8,7 +8,7 @@ const HUB_ID = new RegExp(`^(${PART})/(${PART})$`);
 
 /** Common prefixes that wrap a Hub id: `hf.co/`, `https://huggingface.co/`, `hf-hub:`, `hf_hub:`, `huggingface/`. */
 const WRAPPERS: RegExp[] = [
-  /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(?:models\/)?/i,
+  /^https?:\/\/(?:[^/@\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)\/(?:models\/)?/i,
   /^(?:hf\.co|huggingface\.co)\//i,
   /^hf[-_]hub:/i,
 ];

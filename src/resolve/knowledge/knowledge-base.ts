@@ -114,8 +114,12 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const ollama = new Map<string, OllamaTagEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
   for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    if (!existsSync(dir)) {
       problems.push(`${dir}: knowledge directory does not exist`);
+      continue;
+    }
+    if (!statSync(dir).isDirectory()) {
+      problems.push(`${dir}: is a file; --knowledge takes a directory holding manifest.yaml, publishers.yaml and components/*.yaml`);
       continue;
     }
     const label = dir === BUNDLED_KNOWLEDGE_DIR ? "rules/knowledge" : dir;

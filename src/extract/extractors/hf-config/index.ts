@@ -133,10 +133,10 @@ export const hfConfigExtractor: Extractor = {
     try {
       doc = parseConfigText(file.path, text);
     } catch (err) {
-      // A malformed config.json is a model manifest we could not read: its component is undetermined.
-      // A malformed YAML file merely named *config* may be anything: only a diagnostic.
+      // A malformed config.json is a model manifest we could not read: its component is undetermined. So is any
+      // other *config* file whose text carries model-config keys; one without them may be anything: a diagnostic.
       const diag = { code: "parse-error", severity: "error" as const, message: `${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } };
-      if (file.path.endsWith("config.json")) {
+      if (posix.basename(file.path) === "config.json" || MODEL_CONFIG_KEYS.test(text)) {
         return { components: [unparsableComponent(file.path)], diagnostics: [diag] };
       }
       return { diagnostics: [diag] };
@@ -152,13 +152,44 @@ export const hfConfigExtractor: Extractor = {
     if (!looksLikeHfConfig(root)) return isYaml || posix.basename(file.path) !== "config.json" ? {} : extractNonHfConfig(file.path, root, doc);
     const out: { components: LocalComponent[]; references: ModelReference[] } = { components: [], references: [] };
     walkConfig(file.path, doc, root, [], undefined, out);
-    return out;
+    return { ...out, diagnostics: duplicateKeys(file.path, doc, out) };
   },
 };
 
+/** Keys whose presence in a file's text marks it as a model configuration even when it does not parse. */
+const MODEL_CONFIG_KEYS = /^\s*["']?(?:architectures|model_type|_name_or_path|hidden_size|d_model|num_hidden_layers|encoder_layers|depth|vision_config|audio_config|text_config)["']?\s*:/m;
+
+/**
+ * Reports keys written twice in one object. For keys that name a model, the earlier values are kept as references
+ * too: a parser keeps only the last one, and the hidden one may be the true origin.
+ */
+function duplicateKeys(path: string, doc: ParsedDocument, out: { components: LocalComponent[]; references: ModelReference[] }) {
+  const diagnostics = [];
+  for (const d of doc.duplicates ?? []) {
+    diagnostics.push({ code: "duplicate-key", severity: "warning" as const, message: `key '${d.key}' is written ${d.values.length} times (lines ${d.lines.join(", ")}); parsers keep only the last value`, location: { file: path, line: d.lines[0]!, pointer: `${d.pointer}/${d.key}` } });
+    const spec = NAME_KEYS[d.key];
+    const subject = `${path}#${d.pointer}`;
+    if (!spec || !out.components.some((c) => c.key === subject)) continue;
+    d.values.slice(0, -1).forEach((v, i) => {
+      if (typeof v !== "string") return;
+      const ref = makeReference({ extractor: ID, raw: v, location: { file: path, pointer: `${d.pointer}/${d.key}`, line: d.lines[i]! }, relation: spec.relation, subject, baseDir: posix.dirname(path), facts: { duplicateKey: true } });
+      if (ref.kind !== "known-component") out.references.push(ref);
+    });
+  }
+  return diagnostics;
+}
+
 function unparsableComponent(path: string): LocalComponent {
   const dir = posix.dirname(path);
-  return { key: `${path}#`, role: "model", name: dir === "." ? posix.basename(path) : posix.basename(dir), location: { file: path, line: 1 }, unparsable: true };
+  const name = posix.basename(path) === "config.json" && dir !== "." ? posix.basename(dir) : posix.basename(path);
+  return { key: `${path}#`, role: roleFromPath(path), name, location: { file: path, line: 1 }, unparsable: true };
+}
+
+/** Best guess of the role of an unreadable config from its path (an `encoders/vision/...` file is a vision encoder). */
+function roleFromPath(path: string): ComponentRole {
+  if (/vision|visual|vit|image/i.test(path)) return "vision-encoder";
+  if (/audio|speech|whisper/i.test(path)) return "audio-encoder";
+  return "model";
 }
 
 // A config.json that is not a transformers config (an app's settings) may still name models by key.

@@ -71,14 +71,27 @@ export const modelCardExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(ctx.maxTextBytes);
+    const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
     let fm: FrontMatter | undefined;
     try {
       fm = findFrontMatter(text);
     } catch (err) {
-      return { diagnostics: [{ code: "parse-error", severity: "warning", message: `model card front matter: ${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }] };
+      // Metadata that names a base model but does not parse leaves the model's lineage undetermined.
+      return {
+        folders: [{ dir, location: { file: file.path, line: (err as { line?: number }).line ?? 1 }, unparsable: true }],
+        diagnostics: [{ code: "parse-error", severity: "error", message: `model card front matter: ${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }],
+      };
     }
-    if (!fm) return {};
-    const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
+    if (!fm) {
+      // An opening fence on the first line that is never closed: the Hub would not read this metadata either.
+      if (/^---\s*\r?\n/.test(text) && /^(?:base_model|license)\s*:/m.test(text.split(/\r?\n/).slice(1, 200).join("\n"))) {
+        return {
+          folders: [{ dir, location: { file: file.path, line: 1 }, unparsable: true }],
+          diagnostics: [{ code: "front-matter-unclosed", severity: "error", message: "model card front matter opens with '---' on line 1 but is never closed; its metadata could not be read", location: { file: file.path, line: 1 } }],
+        };
+      }
+      return {};
+    }
     const subject = `folder:${dir}`;
     const data = fm.data;
     const references: ModelReference[] = [];
@@ -89,8 +102,15 @@ export const modelCardExtractor: Extractor = {
     const declaredRelation = typeof data.base_model_relation === "string" && RELATIONS.has(data.base_model_relation as Relation) ? (data.base_model_relation as Relation) : undefined;
     const tags = Array.isArray(data.tags) ? data.tags.filter((t): t is string => typeof t === "string") : [];
     const bases: { raw: string; tokens: (string | number)[] }[] = [];
+    const diagnostics: NonNullable<ExtractOutput["diagnostics"]> = [];
+    let badBase = false;
+    const wrongType = (tokens: (string | number)[], v: unknown): void => {
+      badBase = true;
+      diagnostics.push({ code: "unsupported-value", severity: "error", message: `${tokens.join(".")} should be a Hub model id (a string), found ${JSON.stringify(v)}; the base model is undetermined`, location: loc(tokens) });
+    };
     if (typeof data.base_model === "string") bases.push({ raw: data.base_model, tokens: ["base_model"] });
-    else if (Array.isArray(data.base_model)) data.base_model.forEach((b, i) => typeof b === "string" && bases.push({ raw: b, tokens: ["base_model", i] }));
+    else if (Array.isArray(data.base_model)) data.base_model.forEach((b, i) => (typeof b === "string" ? bases.push({ raw: b, tokens: ["base_model", i] }) : wrongType(["base_model", i], b)));
+    else if (data.base_model !== undefined && data.base_model !== null) wrongType(["base_model"], data.base_model);
     if (typeof data.finetuned_from === "string") bases.push({ raw: data.finetuned_from, tokens: ["finetuned_from"] });
     // The Hub infers the relation when it is absent; a mergekit card with several bases is a merge.
     const inferred: Relation = tags.some((t) => /^(?:merge|mergekit)$/i.test(t)) && bases.length > 1 ? "merge" : tags.includes("peft") || data.library_name === "peft" ? "adapter" : "finetune";
@@ -114,12 +134,11 @@ export const modelCardExtractor: Extractor = {
       ...(license ? { license, licenseLocation: loc(["license"]) } : {}),
       ...(typeof data.model_name === "string" ? { name: data.model_name } : {}),
       tags,
+      ...(badBase ? { unparsable: true } : {}),
     };
     const claim = fromScratchClaim(text, file.path);
     if (claim) folder.claims = { fromScratch: claim };
-    const diagnostics = fm.leadingBlankLines
-      ? [{ code: "front-matter-not-at-start", severity: "info" as const, message: "model card front matter does not start on the first line; the Hub may not read it", location: { file: file.path, line: fm.startLine - 1 } }]
-      : [];
+    if (fm.leadingBlankLines) diagnostics.push({ code: "front-matter-not-at-start", severity: "info", message: "model card front matter does not start on the first line; the Hub may not read it", location: { file: file.path, line: fm.startLine - 1 } });
     return { references, folders: [folder], diagnostics };
   },
 };

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Benchmark dispatcher: runs every bench/*.bench.js in name order (or those whose names contain an argument),
+// each in its own process so peak-memory figures do not mix. Usage: npm run bench [-- <filter>...]
+import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.js"))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (benches.length === 0) {
+  console.log("no benchmark matched");
+  process.exit(0);
+}
+let failed = 0;
+for (const b of benches) {
+  console.log(`\n=== ${b} ===`);
+  const r = spawnSync(process.execPath, ["--expose-gc", join(here, b)], { stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadKnowledgeBase } from "./knowledge-base.js";
+import { matchPathSegments, matchSignatures } from "./signatures.js";
+import { extractFiles } from "../../../tests/helpers/extract.js";
+import { CORPUS } from "../../../tests/helpers/cli.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const kb = loadKnowledgeBase();
+
+async function componentsOf(abs: string, rel = "config.json") {
+  return (await extractFiles([{ abs, rel }])).components;
+}
+
+async function matchesOf(abs: string, rel?: string) {
+  const comps = await componentsOf(abs, rel);
+  return comps.flatMap((c) => matchSignatures(c, kb).map((m) => ({ component: c.name, role: c.role, known: m.known.id, level: m.level, checkpoint: m.checkpoint })));
+}
+
+describe("component signatures: positives on real configs", () => {
+  it("the Qwen2.5-VL-7B-Instruct config's nested vision_config matches the 7B checkpoint of the Qwen2.5-VL ViT", async () => {
+    const m = await matchesOf(join(CORPUS, "qwen2.5-vl-7b-instruct", "config.json"));
+    expect(m).toEqual([{ component: "config/vision_config", role: "vision-encoder", known: "qwen2.5-vl-vit", level: "checkpoint", checkpoint: 0 }]);
+  });
+
+  it("the OmniServe vision encoder config matches the 32B/72B release (intermediate_size 3456), not the 7B", async () => {
+    const m = await matchesOf(join(CORPUS, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml");
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ known: "qwen2.5-vl-vit", level: "checkpoint" });
+    expect(kb.component("qwen2.5-vl-vit")!.checkpoints[m[0]!.checkpoint!]!.repos).toContain("Qwen/Qwen2.5-VL-32B-Instruct");
+  });
+
+  it("out_hidden_size (set by the paired LLM) is not part of the identity", async () => {
+    const comps = await componentsOf(join(CORPUS, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "x/omni_cont_config.yaml");
+    const c = { ...comps[0]!, config: { ...comps[0]!.config, out_hidden_size: 1234 } };
+    expect(matchSignatures(c, kb).map((m) => m.level)).toEqual(["checkpoint"]);
+  });
+
+  it("the OmniServe audio encoder config matches the Qwen2-Audio encoder, and not Whisper (model_type tells them apart)", async () => {
+    const file = "encoder/audio/track_b/app/model/weights/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json";
+    const m = await matchesOf(join(CORPUS, "hyperclovax-omniserve", file), file);
+    expect(m.map((x) => x.known)).toEqual(["qwen2-audio-encoder"]);
+  });
+
+  it("Whisper large-v3 matches its encoder signature; large-v2 (80 mel bins) does not", async () => {
+    expect((await matchesOf(join(here, "fixtures/whisper-large-v3.config.json"))).map((x) => x.known)).toEqual(["whisper-large-v3-encoder"]);
+    expect(await matchesOf(join(here, "fixtures/whisper-large-v2.config.json"))).toEqual([]);
+  });
+});
+
+describe("component signatures: negatives that must not match", () => {
+  it.each([
+    ["CLIP ViT-L/14", "clip-vit-large-patch14.config.json"],
+    ["SigLIP so400m", "siglip-so400m-patch14-384.config.json"],
+    ["a home-made ViT with other dimensions on the Qwen2.5-VL code path", "homemade-vit.config.json"],
+    ["a generic LlamaForCausalLM (an architecture class alone identifies no checkpoint)", "llama-3.1-8b.config.json"],
+  ])("%s", async (_name, file) => {
+    expect(await matchesOf(join(here, "fixtures", file))).toEqual([]);
+  });
+
+  it("CLIP dimensions do not match even with the gate bypassed (no model_type, no architectures)", async () => {
+    const comps = await componentsOf(join(here, "fixtures/clip-vit-large-patch14.config.json"));
+    const vision = comps.find((c) => c.role === "vision-encoder")!;
+    const bare = { ...vision, modelType: undefined, architectures: undefined } as typeof vision;
+    expect(matchSignatures(bare, kb)).toEqual([]);
+  });
+});
+
+describe("path segments naming a known checkpoint", () => {
+  it("a weights folder named after Qwen2-Audio-7B-Instruct names that release only (longest match)", () => {
+    const m = matchPathSegments("app/weights/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json", kb);
+    expect(m.map((x) => x.repo)).toEqual(["Qwen/Qwen2-Audio-7B-Instruct"]);
+  });
+
+  it("does not match part of a longer word or the file name itself", () => {
+    expect(matchPathSegments("models/myqwen2-audio-7bx/config.json", kb)).toEqual([]);
+    expect(matchPathSegments("whisper-large-v3-notes.md", kb)).toEqual([]);
+  });
+});
