@@ -5,7 +5,7 @@
  * Each grammar is loaded once per process; a {@link Parser} per call keeps concurrent extractions independent.
  */
 import { createRequire } from "node:module";
-import { Language, Parser, type Node, type Tree } from "web-tree-sitter";
+import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -52,8 +52,16 @@ export async function withTree<T>(id: GrammarId, text: string, use: (root: Node)
   }
 }
 
-/** Calls `visit` on every named node below `root`, depth first, in source order. */
-export function walkNamed(root: Node, visit: (n: Node) => void): void {
+/**
+ * Calls `visit` on every named node below `root`, depth first, in source order; with `types`, only on nodes of those
+ * types (the cursor reads a node's type without building a Node object, which is most of the walk's cost).
+ */
+export function walkNamed(root: Node, visit: (n: Node) => void, types?: ReadonlySet<string>): void {
+  if (types) {
+    // A query runs inside the WASM module and hands back only the wanted nodes, in source order.
+    for (const c of queryFor(root.tree.language, types).captures(root)) visit(c.node);
+    return;
+  }
   const cursor = root.walk();
   try {
     let done = false;
@@ -70,4 +78,18 @@ export function walkNamed(root: Node, visit: (n: Node) => void): void {
   } finally {
     cursor.delete();
   }
+}
+
+const queries = new Map<Language, Map<ReadonlySet<string>, Query>>();
+
+/** A query capturing every node of the given types (cached per grammar and type set). */
+function queryFor(language: Language, types: ReadonlySet<string>): Query {
+  let byTypes = queries.get(language);
+  if (!byTypes) queries.set(language, (byTypes = new Map()));
+  let q = byTypes.get(types);
+  if (!q) {
+    q = new Query(language, [...types].map((t) => `(${t}) @n`).join("\n"));
+    byTypes.set(types, q);
+  }
+  return q;
 }

@@ -117,7 +117,7 @@ export async function extractJsSource(text: string, file: string): Promise<Model
           if (local) scope.imports.set(local, src);
         }
       }
-    });
+    }, SCOPE_TYPES);
     const refs: ModelReference[] = [];
     const seen = new Set<number>();
     const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; facts?: Record<string, string | number | boolean> }): void => {
@@ -207,10 +207,13 @@ export async function extractJsSource(text: string, file: string): Promise<Model
         const v = resolve(value, scope);
         if ("value" in v && isModelShaped(v.value) && !/^https?:/.test(v.value)) emit(value, { facts: { variable: name } });
       }
-    });
+    }, MAIN_TYPES);
     return refs;
   });
 }
+
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator"]);
 
 function isPathLike(v: string): boolean {
   return /^[./~]/.test(v);

@@ -125,9 +125,13 @@ function collectScope(root: SyntaxNode): Scope {
         break;
       default:
     }
-  });
+  }, SCOPE_TYPES);
   return scope;
 }
+
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call", "assignment", "default_parameter", "typed_default_parameter", "pair"]);
+const MAIN_TYPES_WITH_STRINGS: ReadonlySet<string> = new Set([...MAIN_TYPES, "string"]);
 
 /** The literal value of a Python string node (`r"..."`, implicit concatenation, f-strings with constant parts). */
 function stringValue(n: SyntaxNode, scope: Scope, depth: number): string | undefined {
@@ -489,7 +493,7 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
         // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, else an alias we keep.
         emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
       }
-    });
+    }, text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
     return refs;
   });
 }
