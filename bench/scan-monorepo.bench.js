@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
 const FILES = Number(process.env.AIPROV_BENCH_FILES ?? 50_000);
-const root = join(tmpdir(), `aiprov-bench-monorepo-${FILES}-v1`);
+const root = join(tmpdir(), `aiprov-bench-monorepo-${FILES}-v2`);
 
 // Deterministic PRNG (mulberry32).
 let seed = 0x9e3779b9;
@@ -33,7 +33,7 @@ const ident = () => `${pick(WORDS)}_${pick(WORDS)}_${Math.floor(rand() * 1000)}`
 function noisePy(lines) {
   const out = ["import os", "import json", ""];
   for (let i = 0; i < lines; i++) out.push(i % 6 === 0 ? `def ${ident()}(x, y=${i}):` : `    ${ident()} = json.dumps({"k": "${pick(WORDS)}", "n": ${i}})  # ${pick(WORDS)}`);
-  return out.join("\n") + "\n";
+  return out.join("\n") + "\n    pass\n";
 }
 function noiseTs(lines) {
   const out = [`import { ${pick(WORDS)} } from "./${pick(WORDS)}.js";`, ""];

@@ -23,7 +23,8 @@ describe("app-settings extractor", () => {
 
   it("reads LiteLLM provider prefixes", async () => {
     const refs = (await runOn(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
-    expect(refs.map((r) => [r.kind, r.target])).toEqual([["hub-id", "meta-llama/Llama-3.1-8B-Instruct"], ["ollama-tag", "qwen2.5:7b"]]);
+    // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org
+    expect(refs.map((r) => [r.kind, r.target])).toEqual([["hub-id", "meta-llama/Llama-3.1-8B-Instruct"], ["ollama-tag", "qwen2.5:7b"], ["hub-id", "openai/whisper-large-v3"]]);
   });
 
   it("reads TOML and JSON model lists with lines and pointers", async () => {

@@ -67,6 +67,11 @@ function classify(value: string, key: string, path: (string | number)[]): { valu
   }
   const inOllama = path.some((p) => /ollama/i.test(String(p)));
   const lite = /^(huggingface|ollama|ollama_chat|hosted_vllm|vllm|text-completion-openai|together_ai|openrouter|sagemaker|bedrock|openai|azure|anthropic|gemini|vertex_ai|groq|mistral|cohere)\/(.+)$/.exec(v);
+  // `openai/` is both LiteLLM's OpenAI prefix and a Hub org (openai/whisper-large-v3, openai/clip-vit-...): only
+  // OpenAI API model names make it a provider prefix.
+  if (lite && lite[1] === "openai" && !/^(?:gpt-|o\d|chatgpt|text-embedding-|text-davinci|dall-e|whisper-1$|tts-|davinci|babbage|omni-moderation)/i.test(lite[2]!)) {
+    return parseHubId(v) ? { value: v } : undefined;
+  }
   if (lite) {
     const provider = lite[1]!;
     if (provider === "huggingface" || provider === "hosted_vllm" || provider === "vllm" || provider === "together_ai" || provider === "openrouter") {

@@ -52,6 +52,17 @@ describe("python-code extractor", () => {
     expect(refs.find((r) => r.location.line === 5)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "cfg.speech_encoder" } });
   });
 
+  it("parses a file whose only loader is a sentence-transformers class", async () => {
+    const { pythonCodeExtractor: x } = await import("./index.js");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "aiprov-py-"));
+    writeFileSync(join(dir, "embed.py"), 'from sentence_transformers import SentenceTransformer\nembedder = SentenceTransformer("BAAI/bge-m3")\n');
+    const out = await runOn(x, dir, "embed.py");
+    expect(out.references?.map((r) => r.target)).toEqual(["BAAI/bge-m3"]);
+  });
+
   it("does not treat look-alikes as models (MIME types, prompt files, generic LLM classes)", async () => {
     const src = ['MIME = "image/png"', 'prompt = load_prompt("prompts/rag-exaone.yaml")', "class LLM: pass", 'x = LLM(model="not/vllm")'].join("\n");
     const refs = await extractPythonSource(src, { file: "x.py" });

@@ -498,6 +498,9 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
   });
 }
 
+/** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
+const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
+
 function isPythonPath(path: string, base: string): boolean {
   if (/\.(?:py|pyw|ipynb)$/.test(base)) return true;
   // Extensionless scripts in script folders are sniffed for a Python shebang in extract().
@@ -542,7 +545,7 @@ export const pythonCodeExtractor: Extractor = {
       return { references };
     }
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse.
-    if (!/pretrained|pipeline|model|download|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|\.(?:gguf|safetensors|pt|pth|bin)\b/i.test(text)) return {};
+    if (!PREFILTER.test(text)) return {};
     return { references: await extractPythonSource(text, { file: file.path }) };
   },
 };
