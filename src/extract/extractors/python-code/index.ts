@@ -438,7 +438,7 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
           return;
         }
         // Weight downloads through a helper (`download_weights(url, dest)`, Cog's `pget`) and vocoder checkpoints.
-        if (/download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$/i.test(last) || /Vocoder$/.test(last)) {
+        if (/download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$|^load_state_dict_from_url$|^download_url_to_file$/i.test(last) || /Vocoder$/.test(last)) {
           const arg = a.positional[0];
           if (arg) emit(arg, { call: a, ...(/Vocoder$/.test(last) ? { role: "audio-decoder" as const } : {}), facts: { loader: last } });
           return;
