@@ -6,6 +6,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
+import { registerCacheCommand } from "./cache-command.js";
+import { registerExplainCommand } from "./explain-command.js";
+import { registerInitCommand } from "./init-command.js";
+import { registerRulesCommand } from "./rules-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
@@ -31,6 +35,10 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerScanCommand(program, io, state);
+  registerExplainCommand(program, io, state);
+  registerCacheCommand(program, io, state);
+  registerRulesCommand(program, io, state);
+  registerInitCommand(program, io, state);
   program.addHelpText(
     "after",
     `

@@ -6,14 +6,18 @@ import { writeFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/config.js";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
 import type { Severity } from "../model/types.js";
-import { loadPacks } from "../policy/load.js";
+import { loadPacks, parameterProblems } from "../policy/load.js";
+import { loadBaseline } from "../policy/baseline.js";
+import type { RulePack } from "../policy/types.js";
+import { loadWaiversFile, waiversFromConfig } from "../policy/waivers.js";
 import { renderText } from "../report/text.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
+import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -53,7 +57,7 @@ export function checkOutputPath(output: string, cwd: string, root: string): stri
 
 /** Registers the scan command. */
 export function registerScanCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
-  program
+  const cmd = program
     .command("scan")
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
@@ -61,7 +65,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices(["text", "json"]))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
-    .option("--offline", "make no network request (the knowledge base and local files only)")
+    .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
     .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
@@ -69,26 +73,55 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
+    .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
+    .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan");
+  addHubOptions(cmd)
     .addHelpText(
       "after",
       `
 Examples:
   $ aiprov scan ../submission --policy kr-sovereign-from-scratch
   $ aiprov scan . --format json --output aiprov.json
-  $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org`,
+  $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org
+  $ aiprov scan . --policy us-covered-adversary --waivers waivers.yaml --now 2026-06-01
+  $ aiprov scan . --policy licence-duties --baseline previous.json   # fail only on new findings`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
-      const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
+      const { config, file: configFile } = await loadConfig(io.cwd, opts.config as string | undefined);
       if (opts.now !== undefined) setNow(parseNow(opts.now as string));
       const epoch = io.env.SOURCE_DATE_EPOCH;
       if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
       const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
       const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
       const kb = loadKnowledgeBase(knowledge);
-      const packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
+      // Every problem with packs, parameters and waivers is reported at once, before any scanning.
+      const problems: string[] = [];
+      let packs: RulePack[] = [];
+      try {
+        packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        problems.push(...err.problems);
+      }
+      problems.push(...parameterProblems(packs, config.parameters ?? {}, configFile ?? "config"));
+      const waivers = waiversFromConfig(config.waivers, configFile ?? "config");
+      if (opts.waivers) {
+        try {
+          waivers.push(...loadWaiversFile(resolve(io.cwd, opts.waivers as string)));
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          problems.push(...err.problems);
+        }
+      }
+      if (problems.length > 0) throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
+      const baselineFile = opts.baseline as string | undefined;
+      const baseline = baselineFile ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) } : undefined;
       const format = (opts.format as "text" | "json" | undefined) ?? config.format ?? "text";
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
-      const offline = Boolean(opts.offline) || config.offline === true || io.env.HF_HUB_OFFLINE === "1";
+      const hub = hubSettings(opts, io.env, config);
+      const offline = hub.offline;
+      const progress = progressReporter(io, Boolean(process.stderr.isTTY));
+      const resolver = makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
@@ -102,13 +135,18 @@ Examples:
         parameters: config.parameters ?? {},
         failOn,
         offline,
+        resolver,
+        ...(offline ? {} : { hubUrl: hub.hubUrl }),
         organization: [...(config.organization ?? []), ...((opts.organization as string[] | undefined) ?? [])],
         knowledgeDirs: knowledge,
+        waivers,
+        ...(baseline ? { baseline } : {}),
         ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
         ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
       });
+      progress.stop();
       result.root = path;
       const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
       const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });

@@ -10,7 +10,7 @@ import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
-import type { ExtractOutput, FolderFacts, VariableDefinition } from "./types.js";
+import type { ExtractOutput, FolderFacts, ProjectDocument, VariableDefinition } from "./types.js";
 
 /** Result of linking: the merged, linked inventory. */
 export interface LinkedInventory {
@@ -18,6 +18,8 @@ export interface LinkedInventory {
   references: ModelReference[];
   mentions: Mention[];
   diagnostics: Diagnostic[];
+  /** Attribution documents (README, NOTICE, LICENSE, USE_POLICY), sorted by file, for the policy engine. */
+  documents: ProjectDocument[];
 }
 
 const dirOf = (file: string): string => (posix.dirname(file) === "." ? "" : posix.dirname(file));
@@ -52,6 +54,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   const diagnostics: Diagnostic[] = [];
   const variables: VariableDefinition[] = [];
   const folders: FolderFacts[] = [];
+  const documents: ProjectDocument[] = [];
   for (const o of outputs) {
     components.push(...(o.components ?? []));
     references.push(...(o.references ?? []));
@@ -59,6 +62,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     diagnostics.push(...(o.diagnostics ?? []));
     variables.push(...(o.variables ?? []));
     folders.push(...(o.folders ?? []));
+    documents.push(...(o.documents ?? []));
   }
 
   // 1. Folder facts.
@@ -153,7 +157,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   components.sort((a, b) => a.key.localeCompare(b.key));
   references.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.id.localeCompare(b.id));
   mentions.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
-  return { components: dedupeComponents(components), references: dedupeById(references), mentions, diagnostics };
+  return { components: dedupeComponents(components), references: dedupeById(references), mentions, diagnostics, documents: documents.sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
 function dedupeById<T extends { id: string }>(xs: T[]): T[] {

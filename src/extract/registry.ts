@@ -4,6 +4,7 @@
  * (`src/extract/registry.test.ts`) then demands its README, tests and fixtures.
  */
 import { appSettingsExtractor } from "./extractors/app-settings/index.js";
+import { attributionExtractor } from "./extractors/attribution/index.js";
 import { dotenvExtractor } from "./extractors/dotenv/index.js";
 import { hfConfigExtractor } from "./extractors/hf-config/index.js";
 import { jsCodeExtractor } from "./extractors/js-code/index.js";
@@ -18,6 +19,7 @@ import type { Extractor } from "./types.js";
 /** Every registered extractor, sorted by id. */
 export const EXTRACTORS: readonly Extractor[] = [
   appSettingsExtractor,
+  attributionExtractor,
   dotenvExtractor,
   hfConfigExtractor,
   jsCodeExtractor,

@@ -68,6 +68,8 @@ export interface ExtractOutput {
   variables?: VariableDefinition[];
   folders?: FolderFacts[];
   diagnostics?: Diagnostic[];
+  /** Attribution documents, for licence-duty rules (never copied into the report). */
+  documents?: ProjectDocument[];
 }
 
 /** Settings an extractor may read. */
@@ -92,4 +94,16 @@ export interface Extractor {
    * turns into a diagnostic naming the file); nothing is ever written.
    */
   extract(file: FileReader, ctx: ExtractContext): Promise<ExtractOutput>;
+}
+
+/**
+ * An attribution document of the project (README, NOTICE, LICENSE, USE_POLICY, ...): its text, for rules that check
+ * a licence's attribution duties ("Built with Llama", the Gemma NOTICE line). Kept in memory for the policy engine
+ * only; the report never carries the text.
+ */
+export interface ProjectDocument {
+  /** Root-relative POSIX path. */
+  file: string;
+  kind: "readme" | "notice" | "license" | "use-policy";
+  text: string;
 }

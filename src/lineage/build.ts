@@ -139,7 +139,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       inProduct,
     });
     for (const p of info?.parents ?? []) {
-      const to = hubNode(p.repo, false);
+      const to = p.role ? upstreamFor(p.repo, p.role, false) : hubNode(p.repo, false);
       for (const ev of p.evidence) addEdge(id, to, p.relation, ev);
     }
     return id;

@@ -2,16 +2,34 @@
  * The policy engine: evaluates every rule of every pack on every lineage node and returns findings.
  * Evaluation is a pure function of the graph, the packs and their parameters: no I/O, no clock.
  */
-import type { Evidence, Finding, LineageEdge, LineageGraph, LineageNode, PolicyRun, Severity } from "../model/types.js";
+import type { Evidence, Finding, LineageEdge, LineageGraph, LineageNode, LocalComponent, ModelReference, PolicyRun, Severity } from "../model/types.js";
+import type { ProjectDocument } from "../extract/types.js";
 import { stableId } from "../util/hash.js";
-import type { Condition, ListOrParam, Rule, RulePack } from "./types.js";
+import type { Condition, ListOrParam, ReferenceCondition, Rule, RulePack } from "./types.js";
 
-/** A successful match: the lineage path it followed and the evidence along it. */
+type Arg = string | number | boolean | string[];
+
+/** A successful match: the lineage path it followed, the evidence along it, and extra message arguments. */
 interface Match {
   path: string[];
   evidence: Evidence[];
   target?: string;
   relations: string[];
+  args?: Record<string, Arg>;
+}
+
+/**
+ * What the engine may read besides the graph: the inventory (components with their facts, references with theirs)
+ * and the project's files and attribution documents. Every field is optional: rules that need a missing field do not
+ * match (a rule test case may give only a graph).
+ */
+export interface PolicyContext {
+  components?: readonly LocalComponent[];
+  references?: readonly ModelReference[];
+  /** Root-relative POSIX paths of every file seen in the project. */
+  files?: readonly string[];
+  /** README / NOTICE / LICENSE / USE_POLICY texts (kept in memory only, never in the report). */
+  documents?: readonly ProjectDocument[];
 }
 
 /** Indexes over the graph, built once per evaluation. */
@@ -19,9 +37,36 @@ interface GraphIndex {
   nodes: Map<string, LineageNode>;
   out: Map<string, LineageEdge[]>;
   parts: Map<string, string[]>;
+  components: Map<string, LocalComponent>;
+  refsByNode: Map<string, ModelReference[]>;
+  ctx: PolicyContext;
 }
 
-function indexGraph(graph: LineageGraph): GraphIndex {
+/** References that point at a node (by Hub repo, a known component's repos, or `ref:<id>`), or that a local node declares. */
+function indexReferences(graph: LineageGraph, refs: readonly ModelReference[]): Map<string, ModelReference[]> {
+  const byRepo = new Map<string, string[]>();
+  for (const n of graph.nodes) {
+    for (const r of [n.repo, ...(n.knownComponent ? [] : n.repos ?? [])]) {
+      if (!r) continue;
+      const k = r.toLowerCase();
+      byRepo.set(k, [...(byRepo.get(k) ?? []), n.id]);
+    }
+  }
+  const out = new Map<string, ModelReference[]>();
+  const add = (id: string, r: ModelReference): void => {
+    const l = out.get(id) ?? [];
+    if (!l.includes(r)) l.push(r);
+    out.set(id, l);
+  };
+  for (const r of refs) {
+    add(`ref:${r.id}`, r);
+    if (r.target) for (const id of byRepo.get(r.target.toLowerCase()) ?? []) add(id, r);
+    if (r.subject) add(`local:${r.subject}`, r);
+  }
+  return out;
+}
+
+function indexGraph(graph: LineageGraph, ctx: PolicyContext = {}): GraphIndex {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const out = new Map<string, LineageEdge[]>();
   const parts = new Map<string, string[]>();
@@ -35,7 +80,8 @@ function indexGraph(graph: LineageGraph): GraphIndex {
       parts.set(e.to, p);
     }
   }
-  return { nodes, out, parts };
+  const components = new Map((ctx.components ?? []).map((c) => [`local:${c.key}`, c]));
+  return { nodes, out, parts, components, refsByNode: indexReferences(graph, ctx.references ?? []), ctx };
 }
 
 /** Resolves a list-or-parameter value. @throws Error for an unknown parameter (packs are validated before this). */
@@ -64,8 +110,12 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
     for (const c of cond.all) {
       const m = evaluate(c, node, g, params);
       if (!m) return undefined;
-      if (m.path.length > acc.path.length) acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
+      const args = { ...(acc.args ?? {}), ...(m.args ?? {}) };
+      // The last lineage-following conjunct gives the finding its path and target (a later `ancestor` beats an
+      // earlier structural `edge` check of the same length).
+      if (m.path.length > 1 && m.path.length >= acc.path.length) acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
       else acc.evidence.push(...m.evidence);
+      if (Object.keys(args).length > 0) acc.args = args;
     }
     return acc;
   }
@@ -86,11 +136,54 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
   if ("knownComponent" in cond) return ok(!!node.knownComponent === cond.knownComponent);
   if ("country" in cond) return ok(!!node.publisher && list(cond.country, params).includes(node.publisher.country));
   if ("publisher" in cond) {
-    const names = list(cond.publisher, params).map((x) => x.toLowerCase());
-    return ok(!!node.publisher && (names.includes(node.publisher.org.toLowerCase()) || names.includes(node.publisher.entity.toLowerCase())));
+    const pub = node.publisher;
+    return ok(!!pub && list(cond.publisher, params).some((p) => globMatch(p, pub.org) || globMatch(p, pub.entity)));
   }
   if ("license" in cond) return ok(!!node.license && list(cond.license, params).some((p) => globMatch(p, node.license!)));
-  if ("claims" in cond) return ok(cond.claims.includes("from-scratch") && !!node.claims?.fromScratch);
+  if ("claims" in cond) {
+    const claim = cond.claims.includes("from-scratch") ? node.claims?.fromScratch : undefined;
+    return claim ? { path: [node.id], evidence: [claim], relations: [], args: { claim: claim.raw ?? "from scratch" } } : undefined;
+  }
+  if ("name" in cond) return ok(list(cond.name, params).some((p) => globMatch(p, node.name)));
+  if ("repo" in cond) {
+    const repos = [node.repo, ...(node.repos ?? [])].filter((r): r is string => !!r);
+    return ok(list(cond.repo, params).some((p) => repos.some((r) => globMatch(p, r))));
+  }
+  if ("parameter" in cond) return ok(params[cond.parameter.slice(1)] === true);
+  if ("fact" in cond) {
+    const facts = g.components.get(node.id)?.facts ?? {};
+    return ok(Object.entries(cond.fact).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v))));
+  }
+  if ("reference" in cond) return referenceMatch(cond.reference, node, g);
+  if ("projectFile" in cond) {
+    const pats = list(cond.projectFile, params);
+    const file = (g.ctx.files ?? []).find((f) => pats.some((p) => globMatch(p, f) || globMatch(p, f.split("/").pop()!)));
+    return file ? { path: [node.id], evidence: [{ code: "project-file", strength: "declared", location: { file } }], relations: [], args: { projectFile: file } } : undefined;
+  }
+  if ("projectText" in cond) {
+    const phrases = list(cond.projectText, params).map(normaliseText);
+    for (const d of g.ctx.documents ?? []) {
+      const lines = d.text.split(/\r?\n/);
+      const flat = normaliseText(d.text);
+      const phrase = phrases.find((p) => flat.includes(p));
+      if (!phrase) continue;
+      const lineIdx = lines.findIndex((l) => normaliseText(l).includes(phrase.split(" ")[0]!));
+      return { path: [node.id], evidence: [{ code: "project-text", strength: "declared", location: { file: d.file, ...(lineIdx >= 0 ? { line: lineIdx + 1 } : {}) }, raw: phrase }], relations: [], args: { projectText: phrase, projectTextAt: d.file } };
+    }
+    return undefined;
+  }
+  if ("someNode" in cond) {
+    for (const other of g.nodes.values()) {
+      if (other.id === node.id) continue;
+      const m = evaluate(cond.someNode.where, other, g, params);
+      if (m) {
+        const edgeEvidence: Evidence[] = [];
+        for (let i = 0; i + 1 < m.path.length; i++) for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) edgeEvidence.push(...e.evidence);
+        return { path: [node.id], evidence: [...m.evidence, ...edgeEvidence], relations: [], args: { ...(m.args ?? {}), other: other.name, otherPath: m.path.map((id) => g.nodes.get(id)?.name ?? id) } };
+      }
+    }
+    return undefined;
+  }
   if ("edge" in cond) {
     for (const e of g.out.get(node.id) ?? []) {
       if (!cond.edge.relations.includes(e.relation)) continue;
@@ -101,7 +194,7 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
       const to = g.nodes.get(e.to);
       if (!to) continue;
       const m = cond.edge.to ? evaluate(cond.edge.to, to, g, params) : { path: [to.id], evidence: [], relations: [] };
-      if (m) return { path: [node.id, ...m.path], evidence: [...ev, ...m.evidence], target: m.target ?? to.id, relations: [e.relation, ...m.relations] };
+      if (m) return { path: [node.id, ...m.path], evidence: [...ev, ...m.evidence], target: m.target ?? to.id, relations: [e.relation, ...m.relations], ...(m.args ? { args: m.args } : {}) };
     }
     return undefined;
   }
@@ -123,7 +216,7 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
         seen.add(e.to);
         const next = { id: e.to, path: [...cur.path, e.to], evidence: [...cur.evidence, ...ev], relations: [...cur.relations, e.relation] };
         const m = evaluate(where, to, g, params);
-        if (m) return { path: [...next.path, ...m.path.slice(1)], evidence: [...next.evidence, ...m.evidence], target: m.target ?? e.to, relations: [...next.relations, ...m.relations] };
+        if (m) return { path: [...next.path, ...m.path.slice(1)], evidence: [...next.evidence, ...m.evidence], target: m.target ?? e.to, relations: [...next.relations, ...m.relations], ...(m.args ? { args: m.args } : {}) };
         queue.push(next);
       }
     }
@@ -139,10 +232,40 @@ function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Rec
       const part = g.nodes.get(id);
       if (!part) continue;
       const m = evaluate(cond.subcomponent.where, part, g, params);
-      if (m) return { path: [node.id, ...m.path], evidence: m.evidence, target: m.target ?? id, relations: ["has-part", ...m.relations] };
+      if (m) return { path: [node.id, ...m.path], evidence: m.evidence, target: m.target ?? id, relations: ["has-part", ...m.relations], ...(m.args ? { args: m.args } : {}) };
       stack.push(...(g.parts.get(id) ?? []));
     }
     return undefined;
+  }
+  return undefined;
+}
+
+/** Lower-case, collapse whitespace and strip quotes, so "Built  with\nLlama" and "built with Llama" match. */
+function normaliseText(s: string): string {
+  return s.toLowerCase().replace(/[“”"']/g, "").replace(/\s+/g, " ").trim();
+}
+
+function factEquals(actual: unknown, expected: string | boolean | number): boolean {
+  if (Array.isArray(actual)) return actual.some((a) => factEquals(a, expected));
+  if (typeof expected === "string" && typeof actual === "string") return actual.toLowerCase() === expected.toLowerCase();
+  return actual === expected;
+}
+
+/** The `reference` predicate: some reference of the node satisfies every given key. */
+function referenceMatch(rc: ReferenceCondition, node: LineageNode, g: GraphIndex): Match | undefined {
+  for (const r of g.refsByNode.get(node.id) ?? []) {
+    if (rc.kinds && !rc.kinds.includes(r.kind)) continue;
+    if (rc.extractors && !rc.extractors.includes(r.extractor)) continue;
+    if (rc.pinned !== undefined && !!r.revision !== rc.pinned) continue;
+    const facts = r.facts ?? {};
+    if (rc.facts && !Object.entries(rc.facts).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v)))) continue;
+    if (rc.withoutFacts && rc.withoutFacts.some((k) => facts[k] !== undefined && facts[k] !== false)) continue;
+    return {
+      path: [node.id],
+      evidence: [{ code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } } : {}) }],
+      relations: [],
+      args: { reference: r.raw, referenceAt: `${r.location.file}${r.location.line ? `:${r.location.line}` : ""}` },
+    };
   }
   return undefined;
 }
@@ -156,11 +279,18 @@ export function renderMessage(template: string, args: Record<string, string | nu
   });
 }
 
-function severityFor(rule: Rule, pack: RulePack): Severity | undefined {
-  if (rule.verdict !== "undetermined") return rule.severity;
+/** A rule's severity, reading a `$parameter` when it names one. */
+export function ruleSeverity(rule: Rule, params: Record<string, unknown>): Severity {
+  const s = typeof rule.severity === "string" && rule.severity.startsWith("$") ? params[rule.severity.slice(1)] : rule.severity;
+  return s === "error" || s === "warning" || s === "note" ? s : "error";
+}
+
+function severityFor(rule: Rule, pack: RulePack, params: Record<string, unknown>): Severity | undefined {
+  const base = ruleSeverity(rule, params);
+  if (rule.verdict !== "undetermined") return base;
   if (pack.undetermined === "ignore") return undefined;
-  if (pack.undetermined === "warn" && rule.severity === "error") return "warning";
-  return rule.severity;
+  if (pack.undetermined === "warn" && base === "error") return "warning";
+  return base;
 }
 
 /** Resolved parameters of a pack: defaults overridden by the config file's `policies.<pack>.parameters`. */
@@ -179,8 +309,9 @@ export function evaluatePacks(
   graph: LineageGraph,
   packs: readonly RulePack[],
   overrides: Record<string, Record<string, unknown>> = {},
+  context: PolicyContext = {},
 ): { findings: Finding[]; runs: PolicyRun[] } {
-  const g = indexGraph(graph);
+  const g = indexGraph(graph, context);
   const findings: Finding[] = [];
   const runs: PolicyRun[] = [];
   for (const pack of packs) {
@@ -189,15 +320,16 @@ export function evaluatePacks(
       pack: pack.id,
       version: pack.version,
       parameters: params,
-      rules: pack.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, source: r.source, description: r.description, ...(r.howToFix ? { howToFix: r.howToFix } : {}) })),
+      rules: pack.rules.map((r) => ({ id: r.id, title: r.title, severity: ruleSeverity(r, params), source: r.source, description: r.description, ...(r.howToFix ? { howToFix: r.howToFix } : {}) })),
     });
     for (const rule of pack.rules) {
-      const severity = severityFor(rule, pack);
+      const severity = severityFor(rule, pack, params);
       if (!severity) continue;
       for (const node of graph.nodes) {
         const m = evaluate(rule.when, node, g, params);
         if (!m) continue;
-        const target = m.target ? g.nodes.get(m.target) : undefined;
+        // A rule that follows no edge is about the node itself: it is its own target (publisher, licence, ...).
+        const target = m.target ? g.nodes.get(m.target) : node;
         const args: Record<string, string | number | boolean | string[]> = {
           node: node.name,
           role: node.role,
@@ -207,9 +339,11 @@ export function evaluatePacks(
           ...(target?.publisher ? { publisher: target.publisher.entity, country: target.publisher.country } : {}),
           ...(node.publisher ? { nodePublisher: node.publisher.entity, nodeCountry: node.publisher.country } : {}),
           ...(node.license ? { license: node.license } : {}),
+          ...(target?.license ? { targetLicense: target.license } : {}),
           relations: m.relations,
           path: m.path.map((id) => g.nodes.get(id)?.name ?? id),
           strengths: [...new Set(m.evidence.map((e) => e.strength))].sort(),
+          ...(m.args ?? {}),
         };
         // Corroborating evidence: every edge between consecutive path nodes, whatever its relation
         // (a declared path segment and a structural signature match on the same hop are both shown).

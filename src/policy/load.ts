@@ -8,7 +8,7 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { packagePath } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
-import type { Condition, RulePack } from "./types.js";
+import type { Condition, PackParameter, RulePack } from "./types.js";
 
 /** Folder of the bundled packs. */
 export const BUNDLED_RULES_DIR = packagePath("rules");
@@ -27,13 +27,14 @@ function packFile(nameOrPath: string): string | undefined {
   return existsSync(f) ? f : undefined;
 }
 
-function collectParams(cond: Condition, out: Set<string>): void {
+/** Parameters a condition uses, with the type each use needs (`parameter` needs a boolean, the rest a list). */
+function collectParams(cond: Condition, out: Map<string, "string-list" | "boolean">): void {
   for (const [k, v] of Object.entries(cond)) {
-    if (typeof v === "string" && v.startsWith("$")) out.add(v.slice(1));
+    if (typeof v === "string" && v.startsWith("$")) out.set(v.slice(1), k === "parameter" ? "boolean" : "string-list");
     else if (k === "all" || k === "any") (v as Condition[]).forEach((c) => collectParams(c, out));
     else if (k === "not") collectParams(v as Condition, out);
     else if (k === "edge" && (v as { to?: Condition }).to) collectParams((v as { to: Condition }).to, out);
-    else if (k === "ancestor" || k === "subcomponent") collectParams((v as { where: Condition }).where, out);
+    else if (k === "ancestor" || k === "subcomponent" || k === "someNode") collectParams((v as { where: Condition }).where, out);
   }
 }
 
@@ -46,17 +47,64 @@ function semanticProblems(pack: RulePack, file: string): string[] {
   pack.rules.forEach((r, i) => {
     if (seen.has(r.id)) problems.push(`${file}:/rules/${i}/id: duplicate rule id '${r.id}'`);
     seen.add(r.id);
-    const used = new Set<string>();
+    const used = new Map<string, "string-list" | "boolean">();
     collectParams(r.when, used);
-    for (const p of used) {
+    for (const [p, type] of used) {
       const decl = pack.parameters?.[p];
       if (!decl) problems.push(`${file}:/rules/${i}/when: unknown parameter '$${p}'`);
-      else if (decl.type !== "string-list") problems.push(`${file}:/rules/${i}/when: parameter '$${p}' is used as a list but declared ${decl.type}`);
+      else if (decl.type !== type) problems.push(`${file}:/rules/${i}/when: parameter '$${p}' is used as ${type === "boolean" ? "a boolean" : "a list"} but declared ${decl.type}`);
+    }
+    if (r.severity.startsWith("$")) {
+      const decl = pack.parameters?.[r.severity.slice(1)];
+      if (!decl) problems.push(`${file}:/rules/${i}/severity: unknown parameter '${r.severity}'`);
+      else if (decl.type !== "severity") problems.push(`${file}:/rules/${i}/severity: parameter '${r.severity}' must be declared with type severity, not ${decl.type}`);
     }
   });
   for (const [k, p] of Object.entries(pack.parameters ?? {})) {
-    const ok = p.type === "string-list" ? Array.isArray(p.default) : p.type === "boolean" ? typeof p.default === "boolean" : typeof p.default === "string";
-    if (!ok) problems.push(`${file}:/parameters/${k}/default: does not match type ${p.type}`);
+    const problem = parameterTypeProblem(p.type, p.default);
+    if (problem) problems.push(`${file}:/parameters/${k}/default: ${problem}`);
+  }
+  return problems;
+}
+
+/** Why a value does not fit a parameter type, or undefined when it does. */
+export function parameterTypeProblem(type: PackParameter["type"], value: unknown): string | undefined {
+  switch (type) {
+    case "string-list":
+      return Array.isArray(value) && value.every((x) => typeof x === "string") ? undefined : `must be a list of strings (type ${type})`;
+    case "boolean":
+      return typeof value === "boolean" ? undefined : `must be true or false (type ${type})`;
+    case "string":
+      return typeof value === "string" ? undefined : `must be a string (type ${type})`;
+    case "severity":
+      return value === "error" || value === "warning" || value === "note" ? undefined : `must be one of error, warning, note (type ${type})`;
+  }
+}
+
+/**
+ * Checks a config file's `parameters` against the packs being applied: every parameter of an applied pack must be
+ * declared by it and have the declared type. Parameters of packs not applied in this run are not checked (one config
+ * may serve several runs), but a pack id that is neither applied nor bundled is reported (a typo would silently drop
+ * every override of it).
+ * @returns problems as `file:/parameters/<pack>/<name>: message` (empty when all are valid).
+ */
+export function parameterProblems(packs: readonly RulePack[], overrides: Record<string, Record<string, unknown>>, file: string, knownPackIds: readonly string[] = bundledPackIds()): string[] {
+  const problems: string[] = [];
+  for (const id of Object.keys(overrides)) {
+    if (!packs.some((p) => p.id === id) && !knownPackIds.includes(id)) problems.push(`${file}:/parameters/${id}: no such rule pack (bundled packs: ${knownPackIds.join(", ")})`);
+  }
+  for (const pack of packs) {
+    for (const [name, value] of Object.entries(overrides[pack.id] ?? {})) {
+      const decl = pack.parameters?.[name];
+      const where = `${file}:/parameters/${pack.id}/${name}`;
+      if (!decl) {
+        const known = Object.keys(pack.parameters ?? {});
+        problems.push(`${where}: unknown parameter of pack ${pack.id}${known.length ? ` (parameters: ${known.join(", ")})` : " (it has none)"}`);
+        continue;
+      }
+      const problem = parameterTypeProblem(decl.type, value);
+      if (problem) problems.push(`${where}: ${problem}`);
+    }
   }
   return problems;
 }

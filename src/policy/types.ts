@@ -22,6 +22,20 @@ export type ListOrParam<T extends string = string> = T[] | `$${string}`;
  *   evidence become the finding's evidence chain);
  * - `subcomponent`: some part of this node (reverse `component-of`, any depth) satisfies `where`;
  * - `claims`: the component's documentation makes the named claim (`from-scratch`).
+ *
+ * Added for the shipped packs (all additive, all closed):
+ * - `name` / `repo`: `*` globs (case-insensitive) on the node's name, or on its Hub repo / known component's repos;
+ *   `name: ["Llama*"]` encodes the Llama 3.x naming duty;
+ * - `parameter`: a boolean pack parameter (`$commercial`) is true, so one pack serves several deployment profiles;
+ * - `someNode`: some node of the graph (any node, not only this one's lineage) satisfies `where`, for project-wide
+ *   consistency checks such as a "from scratch" claim beside evidence of reuse elsewhere in the product;
+ * - `reference`: some reference in the project that points at this node (or, for a local node, that it declares)
+ *   is of the given kinds, pinned or not, and carries the given facts (`trustRemoteCode`, `weightFormat`, ...) or lacks
+ *   others (`checksum`);
+ * - `fact`: the local component's own extracted facts (`weightFormat: [pickle]`);
+ * - `projectFile`: some file of the scanned project matches a glob (on its path or its base name), e.g. `NOTICE*`;
+ * - `projectText`: some attribution document of the project (README, NOTICE, LICENSE, USE_POLICY) contains one of
+ *   the phrases (case-insensitive, whitespace-normalised), e.g. "Built with Llama".
  */
 export type Condition =
   | { all: Condition[] }
@@ -40,11 +54,33 @@ export type Condition =
   | { claims: ("from-scratch")[] }
   | { edge: { relations: Relation[]; strengths?: EvidenceStrength[]; levels?: ("checkpoint" | "family")[]; to?: Condition } }
   | { ancestor: { via: Relation[]; strengths?: EvidenceStrength[]; maxDepth?: number; where: Condition } }
-  | { subcomponent: { where: Condition } };
+  | { subcomponent: { where: Condition } }
+  | { name: ListOrParam }
+  | { repo: ListOrParam }
+  | { parameter: `$${string}` }
+  | { someNode: { where: Condition } }
+  | { reference: ReferenceCondition }
+  | { fact: Record<string, (string | boolean | number)[]> }
+  | { projectFile: ListOrParam }
+  | { projectText: ListOrParam };
+
+/**
+ * What a reference must look like for the `reference` predicate (every given key must hold).
+ * `pinned` is true when the reference names a revision (a commit, tag or branch: `revision=`, `@rev`).
+ * `facts`: fact name -> accepted values; `withoutFacts`: facts that must be absent or false.
+ */
+export interface ReferenceCondition {
+  kinds?: ("hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id")[];
+  pinned?: boolean;
+  facts?: Record<string, (string | boolean | number)[]>;
+  withoutFacts?: string[];
+  extractors?: string[];
+}
 
 /** A pack parameter: a typed value with a documented default, overridable from the config file. */
 export interface PackParameter {
-  type: "string-list" | "string" | "boolean";
+  /** `severity` is a string restricted to error / warning / note (a rule's `severity: $name` reads it). */
+  type: "string-list" | "string" | "boolean" | "severity";
   description: string;
   default: string[] | string | boolean;
 }
@@ -53,7 +89,8 @@ export interface PackParameter {
 export interface Rule {
   id: string;
   title: string;
-  severity: Severity;
+  /** A severity, or `$name` of a `severity` parameter (configurable per deployment, e.g. ancestors of a component). */
+  severity: Severity | `$${string}`;
   /** What a match means: the rule is violated (`fail`) or the data cannot settle it (`undetermined`). */
   verdict: "fail" | "undetermined";
   description: string;

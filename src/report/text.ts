@@ -129,10 +129,13 @@ export function renderText(result: AuditResult, options: TextOptions): string {
 
   if (result.settings.policies.length > 0) {
     const f = result.summary.findings;
-    lines.push(c.bold(`Findings: ${f.error} error, ${f.warning} warning, ${f.note} note`) + (result.findings.some((x) => x.waived) ? c.dim(` (${result.findings.filter((x) => x.waived).length} waived)`) : ""));
-    for (const x of result.findings) {
+    // With --baseline, findings already in the baseline are counted but not listed: the report shows what is new.
+    const existing = result.findings.filter((x) => x.baseline === "existing").length;
+    const extra = [result.findings.some((x) => x.waived) ? `${result.findings.filter((x) => x.waived).length} waived` : "", existing > 0 ? `${existing} in the baseline, not shown` : ""].filter(Boolean).join(", ");
+    lines.push(c.bold(`Findings: ${f.error} error, ${f.warning} warning, ${f.note} note`) + (extra ? c.dim(` (${extra})`) : ""));
+    for (const x of result.findings.filter((y) => y.baseline !== "existing")) {
       const sev = x.severity === "error" ? c.red("✖ error") : x.severity === "warning" ? c.yellow("▲ warning") : c.blue("ℹ note");
-      lines.push(`  ${sev} ${c.bold(`${x.pack}/${x.rule}`)}${x.verdict === "undetermined" ? c.yellow(" (undetermined)") : ""}${x.waived ? c.dim(` [waived: ${x.waived.reason}, ${x.waived.owner}${x.waived.expires ? `, until ${x.waived.expires}` : ""}]`) : ""}`);
+      lines.push(`  ${sev} ${c.bold(`${x.pack}/${x.rule}`)}${x.verdict === "undetermined" ? c.yellow(" (undetermined)") : ""}${x.baseline === "new" ? c.bold(" [new]") : ""}${x.waived ? c.dim(` [waived: ${x.waived.reason}, ${x.waived.owner}${x.waived.expires ? `, until ${x.waived.expires}` : ""}]`) : ""}`);
       lines.push(`    ${x.message.text}`);
       if (x.location) lines.push(c.dim(`    at ${formatLocation(x.location)}${x.location.pointer ? ` ${x.location.pointer}` : ""}`));
       lines.push(c.dim(`    lineage: ${x.path.map((id) => nodes.get(id)?.name ?? id).join(" → ")}`));
@@ -140,6 +143,7 @@ export function renderText(result: AuditResult, options: TextOptions): string {
       if (x.howToFix) lines.push(c.dim(`    fix: ${x.howToFix.trim()}`));
     }
     if (result.findings.length === 0) lines.push(c.green("  no findings"));
+    else if (existing === result.findings.length) lines.push(c.green("  no new findings"));
     lines.push("");
   }
 

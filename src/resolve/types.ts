@@ -3,7 +3,7 @@
  * parents. The offline resolver answers from the knowledge base alone; the Hub resolver (`src/resolve/hub/`) adds
  * model cards, configs and GGUF headers read through `@huggingface/hub`. Only resolvers touch the network.
  */
-import type { Evidence, Publisher, Relation } from "../model/types.js";
+import type { ComponentRole, Evidence, Publisher, Relation } from "../model/types.js";
 
 /** What a resolver knows of one upstream repo. */
 export interface UpstreamInfo {
@@ -19,8 +19,11 @@ export interface UpstreamInfo {
   state: "resolved" | "undetermined";
   /** Why it is undetermined (`gated`, `not-found`, `unauthorized`, `rate-limited`, `offline`, `network`, ...). */
   reason?: { code: string; args?: Record<string, string | number | boolean | string[]> };
-  /** Declared parents of the repo (model card `base_model`, adapter base, GGUF base models, ...). */
-  parents: { repo: string; relation: Relation; evidence: Evidence[] }[];
+  /**
+   * Declared parents of the repo (model card `base_model`, adapter base, GGUF base models, ...). `role` is set when a
+   * component config of the repo names the parent (a VLM's vision tower), so the parent is that part of the repo.
+   */
+  parents: { repo: string; relation: Relation; evidence: Evidence[]; role?: ComponentRole }[];
   /** True when the repo's own lineage was looked up (false offline: parents are then unknown, not absent). */
   lineageLookedUp: boolean;
 }

@@ -11,6 +11,8 @@ import { runExtractors } from "../extract/run.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { evaluatePacks } from "../policy/engine.js";
+import { applyBaseline } from "../policy/baseline.js";
+import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
@@ -36,10 +38,16 @@ export interface ScanOptions {
   knowledgeDirs?: readonly string[];
   /** Resolver for Hub repos; defaults to the offline resolver. */
   resolver?: Resolver;
+  /** Hub endpoint the resolver uses (recorded in the report's settings; never with credentials). */
+  hubUrl?: string;
   maxTextBytes?: number;
   noIgnore?: boolean;
   include?: string[];
   exclude?: string[];
+  /** Waivers (config file and `--waivers`), applied after evaluation. */
+  waivers?: readonly LoadedWaiver[];
+  /** A previous report's finding fingerprints: only findings not in it can fail the scan. */
+  baseline?: { file: string; fingerprints: ReadonlySet<string> };
   /** Root-relative paths of files aiprov itself writes (its report), never scanned or counted. */
   ownFiles?: string[];
 }
@@ -76,14 +84,23 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
   const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream });
-  const { findings, runs } = evaluatePacks(graph, options.packs, options.parameters);
+  const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
+    components: inventory.components,
+    references: inventory.references,
+    files: walked.files.map((f) => f.path),
+    documents: inventory.documents,
+  });
+  const runs = evaluated.runs;
+  const waived = applyWaivers(evaluated.findings, options.waivers ?? [], graph.nodes, runs, now());
+  const findings = options.baseline ? applyBaseline(waived.findings, options.baseline.fingerprints) : waived.findings;
 
   const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics()];
-  if (extraction.filesScanned === 0) {
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
+  if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
   }
   if (walked.ignoredModelLike.length > 0) {
@@ -92,7 +109,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
-  const failing = findings.some((f) => !f.waived && failsAt(f.severity, options.failOn));
+  const failing = findings.some((f) => !f.waived && f.baseline !== "existing" && failsAt(f.severity, options.failOn));
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
   return redactDeep<AuditResult>({
     schemaVersion: SCHEMA_VERSION,
@@ -105,6 +122,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       offline: options.offline,
       organization: [...options.organization],
       knowledge: [...(options.knowledgeDirs ?? [])],
+      ...(options.baseline ? { baseline: options.baseline.file } : {}),
+      ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     },
     components: inventory.components,
     references: inventory.references,
@@ -126,6 +145,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       references: inventory.references.length,
       findings: counts,
       undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
+      ...(findings.some((f) => f.waived) ? { waived: findings.filter((f) => f.waived).length } : {}),
       verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
     },
   });

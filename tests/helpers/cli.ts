@@ -1,5 +1,5 @@
 /** Spawns the built CLI (`bin/aiprov.js`) as a user would, and captures its output and exit code. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -22,4 +22,23 @@ export function aiprov(args: string[], opts: { cwd?: string; env?: Record<string
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Like {@link aiprov} but without blocking the event loop, for tests that serve something (the local Hub) from the
+ * test process itself. Same clean environment; pass `HF_HUB_OFFLINE: "0"` in `env` to let it reach 127.0.0.1.
+ */
+export function aiprovAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", HF_HUB_OFFLINE: "1", ...opts.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
 }

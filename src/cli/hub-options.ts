@@ -1,0 +1,98 @@
+/**
+ * Hub settings shared by the commands that resolve lineage (`scan`, `explain`): flags, environment variables
+ * (`HF_TOKEN`, `HF_ENDPOINT`, `HF_HUB_OFFLINE`, as huggingface_hub reads them) and the configuration file, in that
+ * order of precedence. The token is only ever handed to the fetch wrapper; it is never printed or stored.
+ */
+import { Option, type Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
+import { createOfflineResolver } from "../resolve/offline.js";
+import { aiprovCacheDir, DiskCache, HfCache, hfCacheDir } from "../resolve/hub/cache.js";
+import { createHubResolver, DEFAULT_HUB_URL } from "../resolve/hub/resolver.js";
+import type { Resolver } from "../resolve/types.js";
+import type { AiprovConfig } from "../config/config.js";
+import type { CliIO } from "./main.js";
+
+/** Resolved Hub settings. */
+export interface HubSettings {
+  offline: boolean;
+  hubUrl: string;
+  token?: string;
+  timeoutMs: number;
+  refresh: boolean;
+}
+
+/** Adds `--hub-url`, `--token`, `--timeout`, `--refresh` to a command (`--offline` is declared by each command). */
+export function addHubOptions(cmd: Command): Command {
+  return cmd
+    .option("--hub-url <url>", "Hugging Face Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)")
+    .option("--token <token>", "Hub access token for gated or private repos (default: HF_TOKEN); never printed or stored")
+    .addOption(new Option("--timeout <seconds>", "timeout of one Hub request, in seconds (default 5)"))
+    .option("--refresh", "ignore cached 'latest commit' entries and ask the Hub again");
+}
+
+/** The Hub URL without credentials, query or trailing slash. @throws UsageError when it is not an http(s) URL. */
+export function cleanHubUrl(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`--hub-url: '${value}' is not a URL`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--hub-url: '${value}' is not an http(s) URL`);
+  u.username = "";
+  u.password = "";
+  u.search = "";
+  u.hash = "";
+  return u.href.replace(/\/+$/, "");
+}
+
+/** Reads the settings. @throws UsageError on a bad `--timeout` or `--hub-url`. */
+export function hubSettings(opts: Record<string, unknown>, env: NodeJS.ProcessEnv, config: AiprovConfig = {}): HubSettings {
+  const offline = Boolean(opts.offline) || config.offline === true || env.HF_HUB_OFFLINE === "1" || env.HF_HUB_OFFLINE?.toLowerCase() === "true";
+  const hubUrl = cleanHubUrl((opts.hubUrl as string | undefined) ?? env.HF_ENDPOINT ?? config.hubUrl ?? DEFAULT_HUB_URL);
+  const rawTimeout = opts.timeout as string | undefined;
+  const seconds = rawTimeout !== undefined ? Number(rawTimeout) : (config.timeout ?? 5);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: '${rawTimeout}' is not a positive number of seconds`);
+  const token = (opts.token as string | undefined) ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
+  return { offline, hubUrl, ...(token ? { token } : {}), timeoutMs: Math.round(seconds * 1000), refresh: Boolean(opts.refresh) };
+}
+
+/**
+ * The resolver for a command: the offline (knowledge-base) resolver for `scan --offline`; otherwise the Hub resolver
+ * with aiprov's cache and the Hugging Face cache. `cacheOnlyWhenOffline` makes an offline `explain` read the caches.
+ */
+export function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJS.ProcessEnv, extra: { cacheOnlyWhenOffline?: boolean; onProgress?: (done: number, total: number) => void } = {}): Resolver {
+  if (s.offline && !extra.cacheOnlyWhenOffline) return createOfflineResolver(kb);
+  return createHubResolver({
+    kb,
+    hubUrl: s.hubUrl,
+    ...(s.token ? { token: s.token } : {}),
+    offline: s.offline,
+    refresh: s.refresh,
+    timeoutMs: s.timeoutMs,
+    cache: new DiskCache(aiprovCacheDir(env)),
+    hfCache: new HfCache(hfCacheDir(env)),
+    env,
+    ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
+  });
+}
+
+/**
+ * A progress line on stderr, only when stderr is a terminal and resolving takes more than `delayMs`.
+ * Returns the callback for the resolver and a function that clears the line.
+ */
+export function progressReporter(io: CliIO, stderrIsTTY: boolean, delayMs = 400): { onProgress: (done: number, total: number) => void; stop: () => void } {
+  const started = Date.now();
+  let shown = false;
+  return {
+    onProgress: (done, total) => {
+      if (!stderrIsTTY || Date.now() - started < delayMs) return;
+      shown = true;
+      io.stderr(`\rresolving lineage on the Hub: ${done}/${total} repos`);
+    },
+    stop: () => {
+      if (shown) io.stderr("\r\x1b[K");
+    },
+  };
+}

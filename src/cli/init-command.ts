@@ -1,0 +1,80 @@
+/**
+ * `aiprov init`: writes a commented starter configuration (`.aiprovrc.yaml`) with the applicant's organization, the
+ * chosen packs and an empty waiver list. It never overwrites an existing file.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { Command } from "commander";
+import { UsageError } from "../errors.js";
+import { bundledPackIds, loadPacks } from "../policy/load.js";
+import { WAIVER_REASONS } from "../policy/waivers.js";
+import { packagePath } from "../util/package-root.js";
+import type { CliIO } from "./main.js";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The starter config text. Pure; `schemaPath` is written in the editor hint (yaml-language-server). */
+export function renderInitConfig(organization: readonly string[], packs: readonly string[], schemaPath: string): string {
+  const loaded = loadPacks(packs);
+  const list = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
+  const lines = [
+    `# yaml-language-server: $schema=${schemaPath}`,
+    "# aiprov configuration (see the README, Configuration file). YAML or JSON only: aiprov never",
+    "# executes JavaScript configuration. Command-line flags override these values.",
+    "",
+    "# Rule packs to apply (aiprov rules list). Bundled ids or paths to your own pack files.",
+    `policy: ${list(packs)}`,
+    "",
+    "# Names, Hub organizations or knowledge-base publisher ids that count as your own (never reported as third party).",
+    `organization: ${list(organization)}`,
+    "",
+    "# Lowest finding severity that fails the scan (exit 1): error, warning, note or never.",
+    "failOn: error",
+    "",
+    "# Pack parameters, per pack: to override a default, replace {} with the commented map below and uncomment the",
+    "# lines you change (aiprov rules show <pack> explains each). Unknown names and wrong types are errors.",
+    "parameters: {}",
+  ];
+  for (const p of loaded) {
+    const decl = Object.entries(p.parameters ?? {});
+    if (decl.length === 0) continue;
+    lines.push(`#   ${p.id}:`);
+    for (const [k, d] of decl) lines.push(`#     ${k}: ${JSON.stringify(d.default)}`);
+  }
+  lines.push(
+    "",
+    "# Accepted findings. Each waiver names a rule (id or pack/rule) and a component (node id, name or Hub repo, `*`",
+    `# globs), a reason (${WAIVER_REASONS.join(", ")}), a comment, an owner and an optional`,
+    "# expiry date (YYYY-MM-DD, inclusive); expired waivers stop applying and are reported, unused ones are reported as stale.",
+    "#  - rule: us-covered-adversary/covered-component",
+    "#    component: encoders/audio/*",
+    "#    reason: government-waiver",
+    "#    comment: DoD waiver 2026-017 covers the audio encoder until it is replaced",
+    "#    owner: compliance@example.com",
+    "#    expires: 2026-12-31",
+    "waivers: []",
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** Registers `init`. */
+export function registerInitCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
+  program
+    .command("init")
+    .description("Write a commented starter configuration file (.aiprovrc.yaml); never overwrites an existing file.")
+    .option("--organization <name>", "a name or Hub org that counts as your own (repeatable)", collect)
+    .option("-p, --policy <pack>", "a rule pack to apply (repeatable; default: unknown-provenance)", collect)
+    .option("-o, --output <file>", "file to write", ".aiprovrc.yaml")
+    .action((opts: { organization?: string[]; policy?: string[]; output: string }) => {
+      const file = resolve(io.cwd, opts.output);
+      if (existsSync(file)) throw new UsageError(`${opts.output}: already exists; aiprov init never overwrites a file (remove it or use --output)`);
+      const packs = opts.policy ?? ["unknown-provenance"];
+      const unknown = packs.filter((p) => !bundledPackIds().includes(p) && !/[\\/]|\.ya?ml$/.test(p));
+      if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")}: no such bundled pack (aiprov rules list)`);
+      const text = renderInitConfig(opts.organization ?? [], packs.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)), relative(io.cwd, packagePath("schemas", "config.schema.json")) || "config.schema.json");
+      writeFileSync(file, text, { flag: "wx" });
+      io.stdout(`wrote ${opts.output}\n`);
+      state.exitCode = 0;
+    });
+}
