@@ -1,9 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dotenvExtractor, parseDotenv } from "./index.js";
-import { runOn } from "../../testing.js";
+import { runOn } from "../../test-run.js";
 
-const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
+// Written in the shape of huggingface/chat-ui .env (backtick JSON model lists) and SeungJu-Mun/Ko-Llava .env
+// (values copied from shared/corpus); the token is fake. Kept inline so the corpus fixtures beside stay byte copies.
+const ENV = [
+  "# Fixture written for aiprov in the shape of huggingface/chat-ui .env and SeungJu-Mun/Ko-Llava .env.",
+  "HF_TOKEN=hf_FakeTokenForTestsOnly0123456789abcdef",
+  "LLAMA_MODEL=beomi/Llama-3-KoEn-8B",
+  'export CACHE_DIR="/data/hf cache"',
+  "MODELS=`[",
+  "  {",
+  '    "name": "NousResearch/Hermes-3-Llama-3.1-8B",',
+  '    "description": "chat"',
+  "  }",
+  "]`",
+  "TEXT_EMBEDDING_MODELS = `[",
+  '  { "name": "Xenova/gte-small", "endpoints": [{ "type": "transformersjs" }] }',
+  "]`",
+  "OLD_MODELS=`[]`",
+  "",
+].join("\n");
+const FIX = mkdtempSync(join(tmpdir(), "aiprov-dotenv-"));
+writeFileSync(join(FIX, ".env"), ENV);
 
 describe("dotenv extractor", () => {
   it("defines variables, including multi-line backtick values", async () => {

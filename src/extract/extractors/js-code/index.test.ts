@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { jsCodeExtractor } from "./index.js";
-import { runOn } from "../../testing.js";
+import { runOn } from "../../test-run.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { servingExtractor } from "./index.js";
 import { analyseCommand, splitShell } from "./command-line.js";
-import { runOn } from "../../testing.js";
+import { runOn } from "../../test-run.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
