@@ -65,25 +65,61 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     documents.push(...(o.documents ?? []));
   }
 
-  // 1. Folder facts.
+  // 1. Folder facts, and the `folder:<dir>` markers of references and components.
   const subjectMap = new Map<string, string>();
-  for (const f of folders.sort((a, b) => a.location.file.localeCompare(b.location.file))) {
-    let owner = folderOwner(components, f.dir);
+  const ownerOf = (dir: string, location: LocalComponent["location"], name?: string, role?: LocalComponent["role"]): LocalComponent => {
+    let owner = folderOwner(components, dir);
     if (!owner) {
-      owner = {
-        key: `${f.location.file}#`,
-        role: f.tags?.includes("peft") ? "adapter" : "model",
-        name: f.name ?? (f.dir === "" ? "(root)" : posix.basename(f.dir)),
-        location: { ...f.location, pointer: "" },
-      };
+      owner = { key: `${location.file}#`, role: role ?? "model", name: name ?? (dir === "" ? "(root)" : posix.basename(dir)), location: { ...location, pointer: "" } };
       components.push(owner);
     }
+    subjectMap.set(`folder:${dir}`, owner.key);
+    return owner;
+  };
+  for (const f of folders.sort((a, b) => a.location.file.localeCompare(b.location.file))) {
+    if (f.attachOnly && !folderOwner(components, f.dir) && !subjectMap.has(`folder:${f.dir}`)) {
+      const part = components.find((c) => c.parent === `folder:${f.dir}`);
+      if (part && f.facts) part.facts = mergeFacts(part.facts, f.facts);
+      continue;
+    }
+    const owner = ownerOf(f.dir, f.location, f.name, f.role ?? (f.tags?.includes("peft") ? "adapter" : undefined));
     if (f.license && !owner.license) owner.license = f.license;
     if (f.unparsable) owner.unparsable = true;
     if (f.claims) owner.claims = { ...(owner.claims ?? {}), ...f.claims };
-    subjectMap.set(`folder:${f.dir}`, owner.key);
+    if (f.facts) owner.facts = mergeFacts(owner.facts, f.facts);
+    if (f.role && owner.role === "model") owner.role = f.role;
+  }
+  // References naming the folder's model as subject: the owner, made from the reference's file when there is none.
+  for (const r of [...references].sort((a, b) => a.location.file.localeCompare(b.location.file))) {
+    if (r.subject?.startsWith("folder:") && !subjectMap.has(r.subject)) ownerOf(r.subject.slice("folder:".length), r.location);
   }
   references = references.map((r) => (r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r));
+  // Parts of the folder's model (a tokenizer, a processor, a tensor-prefix group) hang under its owner when it has one.
+  for (const c of components) {
+    if (!c.parent?.startsWith("folder:")) continue;
+    const dir = c.parent.slice("folder:".length);
+    const owner = subjectMap.get(c.parent) ?? folderOwner(components.filter((x) => x !== c && !x.parent?.startsWith("folder:")), dir)?.key;
+    if (owner && owner !== c.key) c.parent = owner;
+    else delete c.parent;
+  }
+  // A base named without a declared relation by a card whose folder holds a quantization block is quantized from it.
+  const byKey = new Map(components.map((c) => [c.key, c]));
+  // Likewise a base named by a card whose folder holds a mergekit recipe is a merge parent.
+  const merged = new Set(references.filter((r) => r.extractor === "mergekit" && r.relation === "merge" && r.subject).map((r) => r.subject!));
+  references = references.map((r) => {
+    if (r.facts?.relationInferred !== true || !r.subject) return r;
+    if (byKey.get(r.subject)?.facts?.quantMethod) return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
+    if (merged.has(r.subject)) return { ...r, relation: "merge", facts: { ...r.facts, relationInferredFrom: "mergekit" } };
+    return r;
+  });
+  // A diffusers pipeline entry (`model_index.json#/text_encoder`) owns the model found in its sub-folder.
+  for (const entry of components.filter((c) => /(?:^|\/)model_index\.json$/.test(c.location.file) && (c.location.pointer ?? "").split("/").length === 2)) {
+    const sub = posix.join(dirOf(entry.location.file), (entry.location.pointer ?? "").slice(1));
+    const part = folderOwner(components, sub);
+    if (!part || part === entry || part.parent) continue;
+    part.parent = entry.key;
+    if (part.role === "model" && entry.role !== "model" && entry.role !== "other") part.role = entry.role;
+  }
 
   // 2. Variables.
   references = references.map((r) => {
@@ -168,4 +204,14 @@ function dedupeById<T extends { id: string }>(xs: T[]): T[] {
 function dedupeComponents(xs: LocalComponent[]): LocalComponent[] {
   const seen = new Set<string>();
   return xs.filter((x) => (seen.has(x.key) ? false : (seen.add(x.key), true)));
+}
+
+/** Merges folder facts into a component's: later scalars win; lists (family hints from several files) are united. */
+function mergeFacts(a: LocalComponent["facts"], b: NonNullable<LocalComponent["facts"]>): NonNullable<LocalComponent["facts"]> {
+  const out = { ...(a ?? {}) };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = Array.isArray(prev) && Array.isArray(v) ? [...new Set([...prev, ...v])].sort() : v;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  * a local path pointing at a model folder) are joined afterwards by the linking pass (`src/extract/link.ts`).
  */
 import type { Readable } from "node:stream";
-import type { Diagnostic, Evidence, LocalComponent, Mention, ModelReference, SourceLocation } from "../model/types.js";
+import type { ComponentRole, Diagnostic, Evidence, LocalComponent, Mention, ModelReference, SourceLocation } from "../model/types.js";
 
 /** Bounded, read-only access to one file of the scanned tree. */
 export interface FileReader {
@@ -45,7 +45,8 @@ export interface VariableDefinition {
 /**
  * Facts about the model stored in a folder, from a file that describes the folder rather than a component
  * (a model card). The linking pass attaches them to the folder's top-level component, or makes one.
- * References whose `subject` is `folder:<dir>` belong to the same model.
+ * References whose `subject` is `folder:<dir>`, and components whose `parent` is `folder:<dir>`, belong to the same
+ * model: the linking pass replaces the marker with the folder owner's key.
  */
 export interface FolderFacts {
   /** Root-relative folder (`""` for the root). */
@@ -56,6 +57,15 @@ export interface FolderFacts {
   licenseLocation?: SourceLocation;
   tags?: string[];
   claims?: { fromScratch?: Evidence };
+  /** Facts about the folder's model (quantization, tensor counts, tokenizer hints), merged into its owner's facts. */
+  facts?: Record<string, string | number | boolean | string[]>;
+  /** Role of the folder's model when this file says it (a sentence-transformers folder is an `embedding`). */
+  role?: ComponentRole;
+  /**
+   * The file describes a part, not a model (special tokens, a chat template): when the folder has no model, its facts
+   * go to a part of the folder (its tokenizer) instead of making a model up.
+   */
+  attachOnly?: boolean;
   /** The folder's metadata could not be read (broken front matter): its model is undetermined. */
   unparsable?: boolean;
 }

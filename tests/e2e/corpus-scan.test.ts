@@ -1,3 +1,8 @@
+/**
+ * Every case folder of the shared corpus (`../shared/corpus`, see its SOURCES.md) scans without crashing: the CLI
+ * never exits 2, writes nothing to stderr, and its JSON validates against the report schema. One real-world tree that
+ * trips the tool is one product an auditor cannot check.
+ */
 import { describe, expect, it } from "vitest";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -18,5 +23,8 @@ describe("aiprov scan <case> --format json over every case of shared/corpus", ()
     const result = JSON.parse(r.stdout) as AuditResult;
     expect(validate("report.schema.json", result, c)).toEqual([]);
     expect(result.coverage.filesSeen).toBeGreaterThan(0);
+    // No extractor may fail internally on a real file (a thrown TypeError and the like become extractor-error).
+    const internal = result.diagnostics.filter((d) => d.code === "extractor-error");
+    expect(internal).toEqual([]);
   });
 });

@@ -73,6 +73,13 @@ const NAME_KEYS: Record<string, { role?: ComponentRole; relation: Relation }> = 
   vision_model_id: { role: "vision-encoder", relation: "initialised-from" },
   llm_model_id: { role: "backbone", relation: "initialised-from" },
   speech_encoder: { role: "audio-encoder", relation: "initialised-from" },
+  // TinyLLaVA-Factory and LLaVA-style configs name each part's checkpoint separately.
+  llm_model_name_or_path: { role: "backbone", relation: "initialised-from" },
+  vision_model_name_or_path: { role: "vision-encoder", relation: "initialised-from" },
+  vision_tower_name_or_path: { role: "vision-encoder", relation: "initialised-from" },
+  audio_model_name_or_path: { role: "audio-encoder", relation: "initialised-from" },
+  speech_encoder_name_or_path: { role: "audio-encoder", relation: "initialised-from" },
+  tokenizer_name_or_path: { role: "tokenizer", relation: "initialised-from" },
 };
 
 /** Keys never copied into identity facts (noise or huge). */
@@ -254,17 +261,21 @@ function walkConfig(
     }
     const spec = NAME_KEYS[k];
     if (spec && typeof v === "string" && v.trim() !== "") {
+      // A quantized checkpoint (root `quantization_config` / MLX `quantization`) names the model it quantized.
+      const quantized = tokens.length === 0 && /name_or_path$/.test(k) && [obj.quantization_config, obj.quantization].some((q) => typeof q === "object" && q !== null);
       const ref = makeReference({
         extractor: ID,
         raw: v,
         location: loc(),
-        relation: spec.relation,
+        relation: quantized ? "quantized" : spec.relation,
         subject: key,
         baseDir: posix.dirname(path),
         ...(spec.role ?? (k.startsWith("_") || k.includes("name_or_path") ? role : undefined) ? { role: spec.role ?? role } : {}),
       });
       // A bare word (`default`, `llava`) under a name key is not a model reference; keep only ids and paths.
-      if (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name") out.references.push(ref);
+      // `./` (InfiMM's `_name_or_path`) names the config's own folder: not a reference to anything else.
+      const self = ref.kind === "local-path" && (ref.target === posix.dirname(path) || ref.target === ".");
+      if (!self && (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name")) out.references.push(ref);
       continue;
     }
     if (k === "auto_map" && typeof v === "object" && v !== null) {

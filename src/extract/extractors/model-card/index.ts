@@ -9,6 +9,7 @@ import type { Evidence, ModelReference, Relation } from "../../../model/types.js
 import { parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput, FolderFacts } from "../../types.js";
+import { mergekitReferencesInText } from "../mergekit/index.js";
 
 const ID = "model-card";
 
@@ -82,6 +83,7 @@ export const modelCardExtractor: Extractor = {
         diagnostics: [{ code: "parse-error", severity: "error", message: `model card front matter: ${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }],
       };
     }
+    const recipes = fencedMergekitReferences(text, file.path, `folder:${dir}`);
     if (!fm) {
       // An opening fence on the first line that is never closed: the Hub would not read this metadata either.
       if (/^---\s*\r?\n/.test(text) && /^(?:base_model|license)\s*:/m.test(text.split(/\r?\n/).slice(1, 200).join("\n"))) {
@@ -90,7 +92,7 @@ export const modelCardExtractor: Extractor = {
           diagnostics: [{ code: "front-matter-unclosed", severity: "error", message: "model card front matter opens with '---' on line 1 but is never closed; its metadata could not be read", location: { file: file.path, line: 1 } }],
         };
       }
-      return {};
+      return recipes.length ? { references: recipes } : {};
     }
     const subject = `folder:${dir}`;
     const data = fm.data;
@@ -139,7 +141,7 @@ export const modelCardExtractor: Extractor = {
     const claim = fromScratchClaim(text, file.path);
     if (claim) folder.claims = { fromScratch: claim };
     if (fm.leadingBlankLines) diagnostics.push({ code: "front-matter-not-at-start", severity: "info", message: "model card front matter does not start on the first line; the Hub may not read it", location: { file: file.path, line: fm.startLine - 1 } });
-    return { references, folders: [folder], diagnostics };
+    return { references: [...references, ...recipes], folders: [folder], diagnostics };
   },
 };
 
@@ -153,4 +155,30 @@ function fromScratchClaim(text: string, file: string): Evidence | undefined {
     if (m) return { code: "card-claims-from-scratch", strength: "declared", location: { file, line: i + 1, column: m.index + 1 }, raw: lines[i]!.trim().slice(0, 200) };
   }
   return undefined;
+}
+
+/**
+ * mergekit recipes in fenced YAML blocks of the card's body (LazyMergekit and mergekit-generated cards print the
+ * recipe under "Configuration"): each names the merge parents with the exact line inside the card.
+ */
+function fencedMergekitReferences(text: string, file: string, subject: string): ModelReference[] {
+  const lines = text.split(/\r?\n/);
+  const out: ModelReference[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*```\s*ya?ml\s*$/i.test(lines[i]!)) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^\s*```\s*$/.test(lines[end]!)) end++;
+    const blockLines = lines.slice(i + 1, end);
+    if (/^\s*(?:merge_method|slices|models|base_model)\s*:/m.test(blockLines.join("\n"))) {
+      // An unclosed fence swallows the prose after it: retry on shorter prefixes ending before a blank line.
+      let found = mergekitReferencesInText(blockLines.join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
+      for (let cut = blockLines.length - 1; found.length === 0 && cut > 0; cut--) {
+        if (blockLines[cut]!.trim() !== "") continue;
+        found = mergekitReferencesInText(blockLines.slice(0, cut).join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
+      }
+      out.push(...found);
+    }
+    i = end;
+  }
+  return out;
 }

@@ -1,0 +1,60 @@
+/**
+ * The linking pass's folder joins: `folder:<dir>` subjects and parents resolve to the folder's model, folder facts
+ * merge (lists united), inferred card relations become `quantized` / `merge` from the folder's other files, and a
+ * diffusers pipeline entry owns the model in its sub-folder.
+ */
+import { describe, expect, it } from "vitest";
+import type { LocalComponent, ModelReference } from "../model/types.js";
+import { link } from "./link.js";
+import { makeReference } from "./reference.js";
+
+const comp = (key: string, role: LocalComponent["role"], extra: Partial<LocalComponent> = {}): LocalComponent => ({ key, role, name: key, location: { file: key.split("#")[0]!, pointer: key.split("#")[1] ?? "" }, ...extra });
+const cardRef = (file: string, raw: string): ModelReference => makeReference({ extractor: "model-card", raw, location: { file, line: 3 }, relation: "finetune", subject: `folder:${file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ""}`, facts: { relationInferred: true } });
+
+describe("link: folder joins", () => {
+  it("hangs a tokenizer under the folder's config and unites list facts", () => {
+    const out = link([
+      { components: [comp("m/config.json#", "model"), comp("m/tokenizer_config.json#", "tokenizer", { parent: "folder:m" })] },
+      { folders: [{ dir: "m", location: { file: "m/added_tokens.json" }, facts: { tokenFamilies: ["paligemma"] } }] },
+      { folders: [{ dir: "m", location: { file: "m/special_tokens_map.json" }, facts: { tokenFamilies: ["gemma"], "specialTokens.bos": "<bos>" } }] },
+    ]);
+    const model = out.components.find((c) => c.key === "m/config.json#")!;
+    expect(out.components.find((c) => c.key === "m/tokenizer_config.json#")?.parent).toBe(model.key);
+    expect(model.facts).toEqual({ tokenFamilies: ["gemma", "paligemma"], "specialTokens.bos": "<bos>" });
+  });
+
+  it("a part whose folder has no model becomes top-level; a reference's folder gets a model made from its file", () => {
+    const ref = makeReference({ extractor: "mergekit", raw: "a/b", location: { file: "r/mergekit_config.yml", line: 4 }, relation: "merge", subject: "folder:r" });
+    const out = link([{ components: [comp("t/tokenizer.json#", "tokenizer", { parent: "folder:t" })] }, { references: [ref] }]);
+    expect(out.components.find((c) => c.key === "t/tokenizer.json#")?.parent).toBeUndefined();
+    expect(out.references[0]!.subject).toBe("r/mergekit_config.yml#");
+    expect(out.components.find((c) => c.key === "r/mergekit_config.yml#")?.role).toBe("model");
+  });
+
+  it("an inferred card relation is quantized beside a quantization block, merge beside a recipe", () => {
+    const out = link([
+      { components: [comp("q/config.json#", "model"), comp("g/config.json#", "model")] },
+      { folders: [{ dir: "q", location: { file: "q/config.json" }, facts: { quantMethod: "bitsandbytes" } }], references: [cardRef("q/README.md", "x/base")] },
+      { references: [cardRef("g/README.md", "y/base"), makeReference({ extractor: "mergekit", raw: "z/other", location: { file: "g/mergekit_config.yml", line: 2 }, relation: "merge", subject: "folder:g" })] },
+    ]);
+    expect(out.references.find((r) => r.target === "x/base")?.relation).toBe("quantized");
+    expect(out.references.find((r) => r.target === "y/base")?.relation).toBe("merge");
+  });
+
+  it("a diffusers pipeline entry owns the model in its sub-folder, which takes the entry's role", () => {
+    const out = link([
+      { components: [comp("model_index.json#", "diffusion"), comp("model_index.json#/text_encoder", "text-encoder", { parent: "model_index.json#" })] },
+      { components: [comp("text_encoder/config.json#", "model")] },
+    ]);
+    expect(out.components.find((c) => c.key === "text_encoder/config.json#")).toMatchObject({ parent: "model_index.json#/text_encoder", role: "text-encoder" });
+  });
+
+  it("facts of a part-only file in a folder without a model go to the folder's tokenizer, not to a made-up model", () => {
+    const out = link([
+      { components: [comp("tok/tokenizer_config.json#", "tokenizer", { parent: "folder:tok" })] },
+      { folders: [{ dir: "tok", location: { file: "tok/special_tokens_map.json" }, attachOnly: true, facts: { "specialTokens.bos": "<s>" } }] },
+    ]);
+    expect(out.components).toHaveLength(1);
+    expect(out.components[0]).toMatchObject({ role: "tokenizer", facts: { "specialTokens.bos": "<s>" } });
+  });
+});
