@@ -99,6 +99,9 @@ export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; 
         advance(m[0].length);
         continue;
       }
+      // `<<` without a tag (or `<<<` here-string): an operator, not part of a word.
+      advance(2);
+      continue;
     }
     // A word.
     const startLine = line;
@@ -169,6 +172,11 @@ export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; 
       }
       word += c;
       advance(1);
+    }
+    // Every pass of the outer loop consumes input: a word that read nothing still moves on (no endless loop).
+    if (word === "" && !quoted && i < text.length && line === startLine && col === startCol) {
+      advance(1);
+      continue;
     }
     cur.push({ text: word, line: startLine + lineOffset, column: startCol, quoted });
   }

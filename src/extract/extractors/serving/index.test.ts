@@ -59,4 +59,9 @@ describe("serving extractor", () => {
     const refs = analyseCommand(commands[0]!, { extractor: "serving", file: "x.sh", baseDir: "", vars: new Map() });
     expect(refs.map((r) => [r.target, r.relation ?? null])).toEqual([["org/m", null], ["lora", "adapter"]]);
   });
+
+  it("terminates on a `<<` without a heredoc tag (found by the property test: it used to loop forever)", () => {
+    expect(splitShell("=<}<<").commands.map((c) => c.map((w) => w.text))).toEqual([["=<}"]]);
+    expect(splitShell("cat <<< word").commands.map((c) => c.map((w) => w.text))).toEqual([["cat", "<", "word"]]);
+  });
 });
