@@ -7,8 +7,11 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { registerCacheCommand } from "./cache-command.js";
+import { registerCompareCommand } from "./compare-command.js";
 import { registerExplainCommand } from "./explain-command.js";
+import { registerFingerprintCommand } from "./fingerprint-command.js";
 import { registerInitCommand } from "./init-command.js";
+import { registerReportCommand } from "./report-command.js";
 import { registerRulesCommand } from "./rules-command.js";
 import { registerScanCommand } from "./scan-command.js";
 
@@ -39,6 +42,9 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
   registerCacheCommand(program, io, state);
   registerRulesCommand(program, io, state);
   registerInitCommand(program, io, state);
+  registerReportCommand(program, io, state);
+  registerCompareCommand(program, io, state);
+  registerFingerprintCommand(program, io, state);
   program.addHelpText(
     "after",
     `

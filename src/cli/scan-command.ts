@@ -2,7 +2,6 @@
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/config.js";
@@ -12,12 +11,13 @@ import { loadPacks, parameterProblems } from "../policy/load.js";
 import { loadBaseline } from "../policy/baseline.js";
 import type { RulePack } from "../policy/types.js";
 import { loadWaiversFile, waiversFromConfig } from "../policy/waivers.js";
-import { renderText } from "../report/text.js";
+import type { ReportFormat } from "../report/index.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
+import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -38,19 +38,27 @@ export function parseNow(value: string): Date {
 }
 
 /**
- * Checks `--output` before the scan runs: its folder must exist, and a file inside the scanned folder that is not an
- * earlier aiprov report is never overwritten (it may be one of the manifests being audited).
+ * Recognises the start of a report aiprov wrote, in any format: text (`aiprov <version>`), JSON (`"tool": {"name":
+ * "aiprov"`), SARIF, CycloneDX and SPDX (a tool named `"aiprov"`), Markdown (`## <icon> aiprov:`), HTML (the
+ * generator meta tag), JUnit (`<testsuites name="aiprov `).
+ */
+const AIPROV_REPORT_HEAD = /^aiprov |"tool":\s*\{\s*"name":\s*"aiprov"|"name":\s*"aiprov"|^## \S+ aiprov: |<meta name="generator" content="aiprov |<testsuites name="aiprov /m;
+
+/**
+ * Checks an output path (`--output` or a `--<format>-output`) before the scan runs: its folder must exist, and a file
+ * inside the scanned folder that is not an earlier aiprov report is never overwritten (it may be one of the
+ * manifests being audited).
  * @returns the absolute output path. @throws UsageError.
  */
-export function checkOutputPath(output: string, cwd: string, root: string): string {
+export function checkOutputPath(output: string, cwd: string, root: string, flag = "--output"): string {
   const abs = resolve(cwd, output);
   const dir = dirname(abs);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--output ${output}: folder ${dir} does not exist`);
-  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`--output ${output}: is a folder, expected a file path`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${output}: folder ${dir} does not exist`);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag} ${output}: is a folder, expected a file path`);
   const inside = abs.startsWith(root + sep);
   if (inside && existsSync(abs)) {
-    const head = readFileSync(abs, { encoding: "utf8" }).slice(0, 400);
-    if (!/^aiprov |"tool":\s*\{\s*"name":\s*"aiprov"/.test(head)) throw new UsageError(`--output ${output}: refusing to overwrite a file inside the scanned folder that is not an aiprov report`);
+    const head = readFileSync(abs, { encoding: "utf8" }).slice(0, 2000);
+    if (!AIPROV_REPORT_HEAD.test(head)) throw new UsageError(`${flag} ${output}: refusing to overwrite a file inside the scanned folder that is not an aiprov report`);
   }
   return abs;
 }
@@ -62,8 +70,6 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
     .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
-    .addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices(["text", "json"]))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
     .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
     .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
@@ -75,7 +81,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
     .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
     .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan");
-  addHubOptions(cmd)
+  addOutputOptions(addHubOptions(cmd))
     .addHelpText(
       "after",
       `
@@ -84,7 +90,8 @@ Examples:
   $ aiprov scan . --format json --output aiprov.json
   $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org
   $ aiprov scan . --policy us-covered-adversary --waivers waivers.yaml --now 2026-06-01
-  $ aiprov scan . --policy licence-duties --baseline previous.json   # fail only on new findings`,
+  $ aiprov scan . --policy licence-duties --baseline previous.json   # fail only on new findings
+  $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { config, file: configFile } = await loadConfig(io.cwd, opts.config as string | undefined);
@@ -116,7 +123,7 @@ Examples:
       if (problems.length > 0) throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
       const baselineFile = opts.baseline as string | undefined;
       const baseline = baselineFile ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) } : undefined;
-      const format = (opts.format as "text" | "json" | undefined) ?? config.format ?? "text";
+      const format = (opts.format as ReportFormat | undefined) ?? config.format ?? "text";
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const hub = hubSettings(opts, io.env, config);
       const offline = hub.offline;
@@ -125,8 +132,9 @@ Examples:
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
+      const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
       // A report written inside the scanned folder must not change the next scan of it.
-      const ownFiles = outputAbs && outputAbs.startsWith(root + sep) ? [relative(root, outputAbs).split(sep).join("/")] : [];
+      const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
       const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
       const result = await scan({
         root,
@@ -148,16 +156,8 @@ Examples:
       });
       progress.stop();
       result.root = path;
-      const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
-      const text = format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderText(result, { color });
-      if (outputAbs) {
-        try {
-          await writeFile(outputAbs, text);
-        } catch (err) {
-          throw new UsageError(`--output ${output}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        }
-      }
-      else io.stdout(text);
+      // Every report is written before the exit code says "findings": CI uploads them either way.
+      await writeReports(result, opts, format, output, io);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });
 }

@@ -14,7 +14,7 @@ export interface AiprovConfig {
   policy?: string | string[];
   organization?: string[];
   knowledge?: string[];
-  format?: "text" | "json";
+  format?: "text" | "json" | "sarif" | "markdown" | "html" | "cyclonedx" | "spdx" | "junit";
   output?: string;
   failOn?: Severity | "never";
   offline?: boolean;

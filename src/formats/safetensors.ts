@@ -127,3 +127,111 @@ export async function readSafetensorsHeader(read: (start: number, end: number) =
   const n = readHeaderLength(await read(0, Math.min(8, fileSize)), fileSize, opts.maxHeader ?? MAX_LOCAL_HEADER_BYTES);
   return parseHeader(await read(8, 8 + n), opts.checkCoverage === false ? undefined : fileSize);
 }
+
+/** Floating-point dtypes whose values aiprov decodes and compares (converted to float32 in bounded chunks). */
+export const COMPARABLE_DTYPES: ReadonlySet<string> = new Set(["F32", "F16", "BF16"]);
+
+/** Relative rounding step (unit roundoff) of each comparable dtype: 2^-(mantissa bits). */
+export const DTYPE_UNIT_ROUNDOFF: Readonly<Record<string, number>> = { F32: 2 ** -24, F16: 2 ** -11, BF16: 2 ** -8 };
+
+const F16_TABLE = ((): Float32Array => {
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return t;
+})();
+
+/**
+ * Decodes little-endian F32, F16 or BF16 bytes into float32 values (IEEE 754 binary32/binary16; bfloat16 is the top
+ * 16 bits of a binary32). `bytes.length` must be a multiple of the dtype width.
+ * @param out optional buffer to fill (at least `bytes.length / width` long); a new one is allocated otherwise.
+ * @returns the decoded values (a view of `out` when given).
+ * @throws SafetensorsError for any other dtype (quantized and integer dtypes are not compared).
+ */
+export function decodeFloats(bytes: Uint8Array, dtype: string, out?: Float32Array): Float32Array {
+  const width = dtype === "F32" ? 4 : dtype === "F16" || dtype === "BF16" ? 2 : 0;
+  if (width === 0) throw new SafetensorsError(`dtype ${dtype} is not decoded (only F32, F16, BF16 are compared)`);
+  const n = Math.floor(bytes.length / width);
+  const res = out ? out.subarray(0, n) : new Float32Array(n);
+  if (dtype === "F32") {
+    if (bytes.byteOffset % 4 === 0) res.set(new Float32Array(bytes.buffer, bytes.byteOffset, n));
+    else res.set(new Float32Array(bytes.slice(0, n * 4).buffer));
+    return res;
+  }
+  const u16 = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.slice(0, n * 2).buffer);
+  if (dtype === "F16") {
+    for (let i = 0; i < n; i++) res[i] = F16_TABLE[u16[i]!]!;
+    return res;
+  }
+  const u32 = new Uint32Array(res.buffer, res.byteOffset, n);
+  for (let i = 0; i < n; i++) u32[i] = u16[i]! << 16;
+  return res;
+}
+
+/**
+ * Encodes float32 values as little-endian F32, F16 (round to nearest even) or BF16 (round to nearest even) bytes.
+ * Used by tests, benchmarks and calibration to write generated models.
+ * @throws SafetensorsError for other dtypes.
+ */
+export function encodeFloats(values: Float32Array, dtype: string): Uint8Array {
+  if (dtype === "F32") return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  const out = new Uint16Array(values.length);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  if (dtype === "BF16") {
+    for (let i = 0; i < values.length; i++) {
+      f[0] = values[i]!;
+      const x = u[0]!;
+      out[i] = (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
+    }
+  } else if (dtype === "F16") {
+    for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i]!);
+  } else throw new SafetensorsError(`dtype ${dtype} is not encoded (only F32, F16, BF16)`);
+  return new Uint8Array(out.buffer);
+}
+
+function toHalf(v: number): number {
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (Number.isNaN(v)) return 0x7e00;
+  if (a >= 65520) return sign | 0x7c00;
+  if (a < 2 ** -24 / 2) return sign;
+  if (a < 2 ** -14) return sign | Math.round(a / 2 ** -24);
+  let e = Math.floor(Math.log2(a));
+  let m = Math.round((a / 2 ** e - 1) * 1024);
+  if (m === 1024) {
+    m = 0;
+    e += 1;
+  }
+  return sign | ((e + 15) << 10) | m;
+}
+
+/**
+ * Builds a complete safetensors file in memory (header padded with spaces to a multiple of 8, tensors in the given
+ * order). For tests, calibration and benchmarks; tensors are given as already-encoded bytes.
+ */
+export function buildSafetensors(tensors: readonly { name: string; dtype: string; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  let off = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [off, off + t.data.length] };
+    off += t.data.length;
+  }
+  const raw = new TextEncoder().encode(JSON.stringify(header));
+  const hb = new Uint8Array(raw.length + ((8 - (raw.length % 8)) % 8)).fill(0x20);
+  hb.set(raw);
+  const out = new Uint8Array(8 + hb.length + off);
+  new DataView(out.buffer).setBigUint64(0, BigInt(hb.length), true);
+  out.set(hb, 8);
+  let p = 8 + hb.length;
+  for (const t of tensors) {
+    out.set(t.data, p);
+    p += t.data.length;
+  }
+  return out;
+}

@@ -38,6 +38,18 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
 const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
 
+/**
+ * Tensor evidence from the fingerprint stage (`src/fingerprint/scan-match.ts`): the local component `subject` carries
+ * weights of a knowledge-base fingerprint entry. The target node is the entry's known component when it names one,
+ * else its Hub repo, else a `fingerprint:<entry>` node.
+ */
+export interface WeightEvidenceInput {
+  subject: string;
+  target: { entry: string; name: string; role: ComponentRole; knownComponent?: string; repo?: string };
+  /** Strength `weight-identical` or `weight-similar`. */
+  evidence: Evidence;
+}
+
 /** Inputs of {@link buildLineage}. */
 export interface BuildInput {
   components: readonly LocalComponent[];
@@ -47,6 +59,8 @@ export interface BuildInput {
   organization: readonly string[];
   /** What the resolver found for every Hub repo referenced (and their parents). */
   upstream: ReadonlyMap<string, UpstreamInfo>;
+  /** Weight evidence (optional; absent when no fingerprint entry matched or none was loaded). */
+  weights?: readonly WeightEvidenceInput[];
 }
 
 /** Whether a publisher belongs to the applicant's organization. */
@@ -221,6 +235,22 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       });
     }
     checked.set(from, what);
+  }
+
+  // 2b. Weight evidence: the component's tensors match a fingerprint entry.
+  for (const w of input.weights ?? []) {
+    const from = `local:${w.subject}`;
+    if (!nodes.has(from)) continue;
+    const known = w.target.knownComponent ? kb.component(w.target.knownComponent) : undefined;
+    let to: string;
+    if (known) to = knownNode(known);
+    else if (w.target.repo) to = upstreamFor(w.target.repo, w.target.role, false);
+    else {
+      to = `fingerprint:${w.target.entry}`;
+      if (!nodes.has(to)) nodes.set(to, { id: to, kind: "upstream", role: w.target.role, name: w.target.name, status: "third-party", statusReason: { code: "fingerprint-entry", args: { entry: w.target.entry } }, inProduct: false });
+    }
+    addEdge(from, to, "initialised-from", w.evidence);
+    checked.get(from)?.push(`weights compared with fingerprint entry ${w.target.entry}`);
   }
 
   // 3. References.

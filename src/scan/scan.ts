@@ -10,6 +10,7 @@ import { EXTRACTORS } from "../extract/registry.js";
 import { runExtractors } from "../extract/run.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
+import { matchLocalWeights } from "../fingerprint/scan-match.js";
 import { evaluatePacks } from "../policy/engine.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
@@ -83,7 +84,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
-  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream });
+  const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
+  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
     references: inventory.references,
@@ -98,7 +100,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
   // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
   if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });

@@ -10,6 +10,7 @@ import { ConfigError } from "../../errors.js";
 import { validate } from "../../util/schema.js";
 import { packagePath } from "../../util/package-root.js";
 import type { ComponentRole, Publisher } from "../../model/types.js";
+import type { FingerprintEntry } from "../../fingerprint/entry.js";
 
 /** A cited source. */
 export interface KnowledgeSource {
@@ -68,6 +69,8 @@ export interface KnowledgeBase {
   directories: string[];
   publishers: PublisherEntry[];
   components: KnownComponent[];
+  /** Weight fingerprint entries (`fingerprints/*.json|yaml`, `schemas/knowledge-fingerprint.schema.json`). */
+  fingerprints: FingerprintEntry[];
   /** Publisher for a Hub org or alias (case-insensitive), if known. */
   publisherForOrg(org: string): PublisherEntry | undefined;
   /** Known component by id. */
@@ -101,9 +104,27 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+function readJson(file: string, problems: string[]): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    problems.push(`${file}: invalid JSON: ${(err as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+}
+
+function fingerprintFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
 /**
  * Loads the bundled knowledge base and then each user directory in order.
- * A user directory may hold `manifest.yaml`, `publishers.yaml` and `components/*.yaml` (any of them).
+ * A user directory may hold `manifest.yaml`, `publishers.yaml`, `components/*.yaml` and `fingerprints/*.json|yaml`
+ * (weight fingerprint entries written by `aiprov fingerprint`), any of them.
  * @throws ConfigError listing every invalid file and schema violation as `file:path: message`.
  */
 export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBase {
@@ -112,6 +133,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const components = new Map<string, KnownComponent>();
   const versions: string[] = [];
   const ollama = new Map<string, OllamaTagEntry>();
+  const fingerprints = new Map<string, FingerprintEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
   for (const dir of dirs) {
     if (!existsSync(dir)) {
@@ -155,6 +177,18 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
         components.set(c.id, { ...c, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
+    for (const file of fingerprintFiles(join(dir, "fingerprints"))) {
+      const data = file.endsWith(".json") ? readJson(file, problems) : readYaml(file, problems);
+      const errs = validate("knowledge-fingerprint.schema.json", data, file);
+      problems.push(...errs);
+      if (errs.length === 0 && data) {
+        const f = data as FingerprintEntry;
+        fingerprints.set(f.id, { ...f, file: relative(join(dir, ".."), file).split("\\").join("/") });
+      }
+    }
+  }
+  for (const f of fingerprints.values()) {
+    for (const c of f.components) if (c.knownComponent && !components.has(c.knownComponent)) problems.push(`${f.file}:/components: unknown known component '${c.knownComponent}'`);
   }
   // Cross-references: lineage must name known components.
   for (const c of components.values()) {
@@ -170,6 +204,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     directories: dirs,
     publishers: [...publishers.values()],
     components: [...components.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    fingerprints: [...fingerprints.values()].sort((a, b) => a.id.localeCompare(b.id)),
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
     ollamaTags: [...ollama.values()],

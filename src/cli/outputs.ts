@@ -1,0 +1,53 @@
+/**
+ * Report outputs shared by `scan` and `report`: the main `--format`/`--output` pair and one `--<format>-output <file>`
+ * flag per format (as Semgrep's `--sarif-output`, `--json-output`), so one run writes every report a pipeline needs.
+ */
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { UsageError } from "../errors.js";
+import type { AuditResult } from "../model/types.js";
+import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
+import type { CliIO } from "./main.js";
+
+/** The per-format output flags: commander option key, flag and format. */
+export const OUTPUT_FLAGS: readonly { key: string; flag: string; format: ReportFormat; what: string }[] = [
+  { key: "jsonOutput", flag: "--json-output <file>", format: "json", what: "the JSON result (schemas/report.schema.json)" },
+  { key: "sarifOutput", flag: "--sarif-output <file>", format: "sarif", what: "SARIF 2.1.0 for code scanning" },
+  { key: "markdownOutput", flag: "--markdown-output <file>", format: "markdown", what: "a Markdown pull-request summary" },
+  { key: "htmlOutput", flag: "--html-output <file>", format: "html", what: "a self-contained HTML report" },
+  { key: "cyclonedxOutput", flag: "--cyclonedx-output <file>", format: "cyclonedx", what: "a CycloneDX 1.6 JSON AI-BOM" },
+  { key: "spdxOutput", flag: "--spdx-output <file>", format: "spdx", what: "an SPDX 3.0.1 JSON-LD AI-BOM" },
+  { key: "junitOutput", flag: "--junit-output <file>", format: "junit", what: "JUnit XML" },
+];
+
+/** Adds `--format`, `--output` and the per-format output flags to a command. */
+export function addOutputOptions(cmd: Command): Command {
+  cmd.addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices([...REPORT_FORMATS]));
+  cmd.option("-o, --output <file>", "write the --format report to a file instead of stdout");
+  for (const o of OUTPUT_FLAGS) cmd.option(o.flag, `also write ${o.what} to <file>`);
+  return cmd;
+}
+
+/**
+ * Writes the main report (to `output`, else stdout) and every per-format file that was asked for, relative to the
+ * current folder. @throws UsageError naming the flag and file when a file cannot be written (missing folder,
+ * permissions).
+ */
+export async function writeReports(result: AuditResult, opts: Record<string, unknown>, format: ReportFormat, output: string | undefined, io: CliIO): Promise<void> {
+  const write = async (flag: string, file: string, text: string): Promise<void> => {
+    try {
+      await writeFile(resolve(io.cwd, file), text);
+    } catch (err) {
+      throw new UsageError(`${flag} ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  };
+  for (const o of OUTPUT_FLAGS) {
+    const file = opts[o.key] as string | undefined;
+    if (file) await write(o.flag.split(" ")[0]!, file, renderReport(result, o.format));
+  }
+  const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
+  const text = renderReport(result, format, { color });
+  if (output) await write("--output", output, text);
+  else io.stdout(text);
+}

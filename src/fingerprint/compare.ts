@@ -1,0 +1,234 @@
+/**
+ * Compares two models component by component: config signatures, tensor layout, per-tensor SHA-256, and pooled
+ * similarity over the component's large matrices with a control, then a verdict per component:
+ *
+ * - `identical`: every tensor of A's component is in B with equal bytes, or equal values up to dtype rounding;
+ * - `derived`: pooled Pearson >= {@link DERIVED_MIN} while the control stays within {@link UNRELATED_MAX};
+ * - `unrelated`: |pooled Pearson| <= {@link UNRELATED_MAX} over at least {@link MIN_POOLED_ELEMENTS} values;
+ * - `same-architecture-only`: config architecture hashes are equal but no weights could be compared;
+ * - `undetermined`: anything else (component missing, no same-shape tensors, quantized only, read errors, or a
+ *   Pearson between the two thresholds).
+ * 1-D tensors (norms, biases) are hashed and checked for equality but never drive similarity: LayerNorm weights all
+ * start at 1.0, so their cosine between unrelated models is about 1.
+ */
+import { COMPARABLE_DTYPES, SafetensorsError } from "../formats/safetensors.js";
+import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
+import { configSignature, type ConfigSignature } from "./config-signature.js";
+import { CHUNK_ELEMENTS, compareTensors, elementsOf, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
+import type { ModelSource, SourceProblem, SourceTensor } from "./source.js";
+import { compareTokenizers, type TokenizerComparison, type TokenizerSignature } from "./tokenizer-signature.js";
+import { sourceTokenizer } from "./tokenizer-source.js";
+import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, MIN_POOLED_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
+
+/** A verdict for one component. */
+export type Verdict = "identical" | "derived" | "same-architecture-only" | "unrelated" | "undetermined";
+
+/** Which component(s) to compare. */
+export type ComponentSelector = "vision" | "audio" | "text" | "all";
+
+/** Layout facts of one side of a component. */
+export interface SideLayout {
+  prefixes: string[];
+  tensors: number;
+  parameters: number;
+  bytes: number;
+  dtypes: Record<string, number>;
+}
+
+/** Everything compared for one component. */
+export interface ComponentComparison {
+  component: ComponentKind;
+  verdict: Verdict;
+  /** Machine code for the verdict's reason (reporters turn it into words). */
+  reason: string;
+  a?: SideLayout;
+  b?: SideLayout;
+  config: { a?: ConfigSignature; b?: ConfigSignature; architectureEqual?: boolean; familyEqual?: boolean };
+  layout: { common: number; sameShape: number; onlyA: number; onlyB: number; shapeMismatch: number };
+  hashes: { compared: number; equal: number };
+  /** Pooled statistics over the large matrices (2-D+, >= MIN_MATRIX_ELEMENTS), with the control. */
+  similarity?: PairStats & { matrices: number; perTensorPearson: { min: number; median: number; max: number }; controlMaxAbsPearson: number };
+  /** True when every compared tensor (1-D included) has equal values up to dtype rounding. */
+  valuesEqual?: boolean;
+  /** Same-shape tensors skipped because a dtype is not decoded (quantized or integer), by dtype. */
+  notCompared: Record<string, number>;
+  /** Tensors that are 1-D or small: hashed, not used for similarity. */
+  smallOrOneDimensional: number;
+  /** Pooled cosine over those 1-D/small tensors, shown to make the trap visible (never used for a verdict). */
+  smallCosine?: number;
+}
+
+/** The result of {@link compareModels}. */
+export interface ModelComparison {
+  a: { label: string; files: number; bytes: number; bytesRead: number };
+  b: { label: string; files: number; bytes: number; bytesRead: number };
+  components: ComponentComparison[];
+  /** Tokenizer signals (proves tokenizer lineage, never weights); absent when neither side has tokenizer files. */
+  tokenizer?: TokenizerComparison & { a?: TokenizerSignature; b?: TokenizerSignature };
+  thresholds: { derivedMin: number; unrelatedMax: number; minMatrixElements: number; minPooledElements: number };
+  problems: (SourceProblem & { side: "a" | "b" })[];
+}
+
+function layoutOf(tensors: readonly SourceTensor[]): SideLayout {
+  const dtypes: Record<string, number> = {};
+  for (const t of tensors) dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + 1;
+  return {
+    prefixes: [...new Set(tensors.map((t) => t.prefix))].sort(),
+    tensors: tensors.length,
+    parameters: tensors.reduce((a, t) => a + elementsOf(t), 0),
+    bytes: tensors.reduce((a, t) => a + (t.end - t.start), 0),
+    dtypes,
+  };
+}
+
+/** The tensors of `source` when it is a standalone copy of a component whose tensors are `other`, else none. */
+export function standalone(source: ModelSource, other: readonly { relative: string }[]): SourceTensor[] {
+  const mine = new Map<string, SourceTensor>();
+  for (const t of source.tensors) mine.set(t.name, t);
+  const hits = other.filter((o) => mine.has(o.relative)).length;
+  if (hits === 0 || hits < other.length / 2) return [];
+  return source.tensors.map((t) => ({ ...t, prefix: "", relative: t.name }));
+}
+
+function kindsFor(selector: ComponentSelector): ComponentKind[] {
+  return selector === "all" ? [...COMPONENT_KINDS] : [selector];
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Compares one component of two sources. Reads A's and B's component tensors once, in bounded chunks (the same bytes
+ * feed SHA-256 and the statistics); reads nothing outside the component.
+ */
+export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
+  let ta = a.tensors.filter((t) => t.kind === kind);
+  let tb = b.tensors.filter((t) => t.kind === kind);
+  // A standalone checkpoint of the component (a vision tower saved on its own, names without a prefix) is the
+  // component: take it whole when most of the other side's component names appear in it.
+  if (ta.length === 0 && tb.length > 0) ta = standalone(a, tb);
+  else if (tb.length === 0 && ta.length > 0) tb = standalone(b, ta);
+  const ca = configSignature(a.config, kind);
+  const cb = configSignature(b.config, kind);
+  const config: ComponentComparison["config"] = {
+    ...(ca ? { a: ca } : {}),
+    ...(cb ? { b: cb } : {}),
+    ...(ca && cb ? { architectureEqual: ca.architectureHash === cb.architectureHash, familyEqual: ca.familyHash === cb.familyHash } : {}),
+  };
+  const base: ComponentComparison = {
+    component: kind,
+    verdict: "undetermined",
+    reason: "",
+    ...(ta.length ? { a: layoutOf(ta) } : {}),
+    ...(tb.length ? { b: layoutOf(tb) } : {}),
+    config,
+    layout: { common: 0, sameShape: 0, onlyA: ta.length, onlyB: tb.length, shapeMismatch: 0 },
+    hashes: { compared: 0, equal: 0 },
+    notCompared: {},
+    smallOrOneDimensional: 0,
+  };
+  const noWeights = (reason: string): ComponentComparison => ({ ...base, verdict: config.architectureEqual ? "same-architecture-only" : "undetermined", reason });
+  if (ta.length === 0 && tb.length === 0) return noWeights("component-absent");
+  if (ta.length === 0) return noWeights(a.problems.length > 0 ? "weights-unreadable-in-a" : "component-absent-in-a");
+  if (tb.length === 0) return noWeights(b.problems.length > 0 ? "weights-unreadable-in-b" : "component-absent-in-b");
+
+  const byRelB = new Map(tb.map((t) => [t.relative, t]));
+  const pairs: [SourceTensor, SourceTensor][] = [];
+  for (const x of ta) {
+    const y = byRelB.get(x.relative);
+    if (!y) continue;
+    base.layout.common++;
+    if (x.shape.length === y.shape.length && x.shape.every((d, i) => d === y.shape[i])) pairs.push([x, y]);
+    else base.layout.shapeMismatch++;
+  }
+  base.layout.sameShape = pairs.length;
+  base.layout.onlyA = ta.length - base.layout.common;
+  base.layout.onlyB = tb.length - base.layout.common;
+  if (pairs.length === 0) return noWeights("no-same-shape-tensors");
+
+  try {
+    const buffers = { a: new Float32Array(CHUNK_ELEMENTS), b: new Float32Array(CHUNK_ELEMENTS) };
+    const large: PairSums[] = [];
+    const small: PairSums[] = [];
+    const perTensor: number[] = [];
+    const controls: number[] = [];
+    let allEqual = true;
+    let comparedValues = 0;
+    const uncomparable = pairs.filter(([x, y]) => !COMPARABLE_DTYPES.has(x.dtype) || !COMPARABLE_DTYPES.has(y.dtype));
+    const ha = await hashTensors(a, uncomparable.map((p) => p[0]));
+    const hb = await hashTensors(b, uncomparable.map((p) => p[1]));
+    for (const [x, y] of uncomparable) {
+      const key = COMPARABLE_DTYPES.has(x.dtype) ? y.dtype : x.dtype;
+      base.notCompared[key] = (base.notCompared[key] ?? 0) + 1;
+      if (ha.get(x.name) === hb.get(y.name)) base.hashes.equal++;
+      else allEqual = false;
+    }
+    for (const [x, y] of pairs) {
+      if (!COMPARABLE_DTYPES.has(x.dtype) || !COMPARABLE_DTYPES.has(y.dtype)) continue;
+      const big = isLargeMatrix(x, MIN_MATRIX_ELEMENTS);
+      if (!big) base.smallOrOneDimensional++;
+      // One pass per tensor: the same bytes feed SHA-256 and the statistics.
+      const sums = await compareTensors({ source: a, tensor: x }, { source: b, tensor: y }, buffers);
+      if (sums.sha256.a === sums.sha256.b) base.hashes.equal++;
+      comparedValues++;
+      if (sums.differing > 0) allEqual = false;
+      if (!big) small.push(sums);
+      if (big) {
+        large.push(sums);
+        const s = statsOf([sums]);
+        perTensor.push(s.pearson);
+        controls.push(Math.abs(s.control.pearson));
+      }
+    }
+    base.hashes.compared = pairs.length;
+    const everyTensorOfA = base.layout.onlyA === 0 && base.layout.shapeMismatch === 0;
+    if (large.length > 0) {
+      const pooled = statsOf(large);
+      base.similarity = { ...pooled, matrices: large.length, perTensorPearson: { min: Math.min(...perTensor), median: median(perTensor), max: Math.max(...perTensor) }, controlMaxAbsPearson: Math.max(...controls) };
+    }
+    base.valuesEqual = comparedValues > 0 && allEqual;
+    if (small.length > 0) base.smallCosine = statsOf(small).cosine;
+    // Equal 1-D tensors alone (all-ones norms, zero biases) prove nothing: identity needs a large matrix.
+    const substantive = large.length > 0 || uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
+    if (!substantive) return noWeights("no-large-matrices");
+    if (base.hashes.equal === pairs.length && everyTensorOfA) return { ...base, verdict: "identical", reason: "all-hashes-equal" };
+    if (base.valuesEqual && everyTensorOfA && Object.keys(base.notCompared).length === 0) return { ...base, verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
+    const sim = base.similarity;
+    if (!sim || sim.elements < MIN_POOLED_ELEMENTS) return noWeights(Object.keys(base.notCompared).length > 0 ? "dtype-not-compared" : "no-large-matrices");
+    if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: "pearson-above-derived-threshold" };
+    if (Math.abs(sim.pearson) <= UNRELATED_MAX) return { ...base, verdict: "unrelated", reason: "pearson-at-control-level" };
+    return { ...base, verdict: "undetermined", reason: "pearson-between-thresholds" };
+  } catch (err) {
+    if (!(err instanceof SafetensorsError)) throw err;
+    return { ...base, verdict: "undetermined", reason: `read-error: ${err.message}` };
+  }
+}
+
+/** Compares the selected components of two opened sources. */
+export async function compareModels(a: ModelSource, b: ModelSource, selector: ComponentSelector = "all"): Promise<ModelComparison> {
+  const components: ComponentComparison[] = [];
+  for (const kind of kindsFor(selector)) {
+    const c = await compareComponent(a, b, kind);
+    // With `all`, kinds absent on both sides are noise.
+    if (selector === "all" && c.reason === "component-absent" && !c.config.a && !c.config.b) continue;
+    components.push(c);
+  }
+  const ta = await sourceTokenizer(a);
+  const tb = await sourceTokenizer(b);
+  const problems: ModelComparison["problems"] = [...a.problems.map((p) => ({ ...p, side: "a" as const })), ...b.problems.map((p) => ({ ...p, side: "b" as const }))];
+  if (ta.problem) problems.push({ side: "a", file: "tokenizer.json", message: ta.problem });
+  if (tb.problem) problems.push({ side: "b", file: "tokenizer.json", message: tb.problem });
+  const tokenizer = ta.signature || tb.signature ? { ...compareTokenizers(ta.signature, tb.signature, { ...(ta.vocabulary ? { a: ta.vocabulary } : {}), ...(tb.vocabulary ? { b: tb.vocabulary } : {}) }), ...(ta.signature ? { a: ta.signature } : {}), ...(tb.signature ? { b: tb.signature } : {}) } : undefined;
+  return {
+    a: { label: a.label, files: a.files.length, bytes: a.totalBytes(), bytesRead: a.bytesRead() },
+    b: { label: b.label, files: b.files.length, bytes: b.totalBytes(), bytesRead: b.bytesRead() },
+    components,
+    ...(tokenizer ? { tokenizer } : {}),
+    thresholds: { derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX, minMatrixElements: MIN_MATRIX_ELEMENTS, minPooledElements: MIN_POOLED_ELEMENTS },
+    problems,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * JUnit XML report, for CI systems that read only test reports (Jenkins, GitLab `artifacts:reports:junit`, Azure
+ * Pipelines). Shape: the de-facto schema Jenkins and GitLab read (`testsuites` > `testsuite` > `testcase` with
+ * `failure`, `error` or `skipped`; https://github.com/testmoapp/junitxml documents the common subset).
+ *
+ * One test suite per applied pack; in it one test case per finding (a `failure` when unwaived, `skipped` with the
+ * waiver when waived) and one passing test case per rule that found nothing. A suite `aiprov.diagnostics` holds the
+ * tool's error diagnostics as `error` test cases, so a scan that could not read something is not a silent pass.
+ */
+import type { AuditResult, Finding } from "../model/types.js";
+import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sortedFindings } from "./common.js";
+
+/** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+interface Case {
+  name: string;
+  classname: string;
+  file?: string;
+  line?: number;
+  body: string;
+  kind: "pass" | "failure" | "skipped" | "error";
+}
+
+/** Renders the result as a JUnit XML document (UTF-8, trailing newline). Pure and deterministic. */
+export function renderJunit(result: AuditResult): string {
+  const g = indexGraph(result);
+  const suites: { name: string; cases: Case[] }[] = [];
+  for (const pack of result.policies) {
+    const cases: Case[] = [];
+    for (const rule of pack.rules) {
+      const findings = sortedFindings(result.findings.filter((f) => f.pack === pack.pack && f.rule === rule.id));
+      if (findings.length === 0) {
+        cases.push({ name: `${rule.id}: ${rule.title}`, classname: `aiprov.${pack.pack}`, body: "", kind: "pass" });
+        continue;
+      }
+      for (const f of findings) cases.push(findingCase(result, f, g));
+    }
+    suites.push({ name: `aiprov.${pack.pack}`, cases });
+  }
+  if (result.policies.length === 0) {
+    suites.push({
+      name: "aiprov.inventory",
+      cases: [{ name: `inventory: ${result.summary.components} components, ${result.summary.references} references (no policy applied)`, classname: "aiprov.inventory", body: "", kind: "pass" }],
+    });
+  }
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    suites.push({
+      name: "aiprov.diagnostics",
+      cases: errors.map((d) => ({
+        name: `${d.code}${d.location ? ` ${pinnedSource(d.location)}` : ""}`,
+        classname: "aiprov.diagnostics",
+        ...(d.location && !d.location.hub ? { file: d.location.file } : {}),
+        ...(d.location?.line !== undefined ? { line: d.location.line } : {}),
+        body: d.message,
+        kind: "error" as const,
+      })),
+    });
+  }
+  const count = (cs: Case[], k: Case["kind"]): number => cs.filter((c) => c.kind === k).length;
+  const all = suites.flatMap((s) => s.cases);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="aiprov ${xmlEscape(result.root)}" tests="${all.length}" failures="${count(all, "failure")}" errors="${count(all, "error")}" skipped="${count(all, "skipped")}" time="0" timestamp="${xmlEscape(result.createdAt.replace(/\.\d+Z$/, "Z"))}">`,
+  ];
+  for (const s of suites) {
+    lines.push(
+      `  <testsuite name="${xmlEscape(s.name)}" tests="${s.cases.length}" failures="${count(s.cases, "failure")}" errors="${count(s.cases, "error")}" skipped="${count(s.cases, "skipped")}" time="0" timestamp="${xmlEscape(result.createdAt.replace(/\.\d+Z$/, "Z"))}">`,
+    );
+    for (const c of s.cases) {
+      const attrs = `name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}"${c.file ? ` file="${xmlEscape(c.file)}"` : ""}${c.line !== undefined ? ` line="${c.line}"` : ""} time="0"`;
+      if (c.kind === "pass") {
+        lines.push(`    <testcase ${attrs}/>`);
+        continue;
+      }
+      lines.push(`    <testcase ${attrs}>`);
+      const [first = "", ...rest] = c.body.split("\n");
+      if (c.kind === "skipped") lines.push(`      <skipped message="${xmlEscape(first)}"/>`);
+      else lines.push(`      <${c.kind} message="${xmlEscape(first)}" type="${c.kind === "error" ? "diagnostic" : "finding"}">${xmlEscape([first, ...rest].join("\n"))}</${c.kind}>`);
+      if (c.kind === "skipped") lines.push(`      <system-out>${xmlEscape(rest.join("\n"))}</system-out>`);
+      lines.push(`    </testcase>`);
+    }
+    lines.push(`  </testsuite>`);
+  }
+  lines.push(`</testsuites>`);
+  return `${lines.join("\n")}\n`;
+}
+
+function findingCase(result: AuditResult, f: Finding, g: ReturnType<typeof indexGraph>): Case {
+  const at = primaryLocation(f, g);
+  const node = g.nodes.get(f.node)?.name ?? f.node;
+  const detail = [
+    `${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}: ${f.message.text}`,
+    at ? `at ${pinnedSource(at)}` : "",
+    `lineage: ${pathNames(f, g).join(" -> ")}`,
+    ...f.evidence.map((e) => `evidence: ${evidenceText(e)}`),
+    f.howToFix ? `fix: ${f.howToFix.trim()}` : "",
+  ].filter(Boolean);
+  if (f.waived) {
+    const w = f.waived;
+    return {
+      name: `${f.rule}: ${node}`,
+      classname: `aiprov.${f.pack}`,
+      ...(at && !at.hub ? { file: at.file } : {}),
+      ...(at?.line !== undefined ? { line: at.line } : {}),
+      body: [`waived by ${w.owner}${w.expires ? ` until ${w.expires}` : ""}: ${w.reason}: ${w.comment}`, ...detail].join("\n"),
+      kind: "skipped",
+    };
+  }
+  return {
+    name: `${f.rule}: ${node}`,
+    classname: `aiprov.${f.pack}`,
+    ...(at && !at.hub ? { file: at.file } : {}),
+    ...(at?.line !== undefined ? { line: at.line } : {}),
+    body: detail.join("\n"),
+    kind: "failure",
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Markdown report for a pull-request comment or a GitHub job summary: the verdict, a table of the product's
+ * components (origin, country, licence, relation), the findings with their evidence, and the lineage graph as a
+ * Mermaid flowchart (GitHub renders `mermaid` code blocks: https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/creating-diagrams).
+ * Long parts are folded in `<details>`. The whole text stays under {@link MARKDOWN_MAX_CHARS} (GitHub rejects a
+ * comment body over 65,536 characters): findings past the budget are counted, not printed.
+ */
+import type { AuditResult, LineageNode } from "../model/types.js";
+import {
+  type GraphIndex,
+  STATUS_LABEL,
+  evidenceText,
+  indexGraph,
+  originEdges,
+  pathNames,
+  pinnedSource,
+  primaryLocation,
+  productRoots,
+  sortedFindings,
+} from "./common.js";
+import { reasonText } from "./text.js";
+
+/** Upper bound on the rendered Markdown, under GitHub's 65,536-character comment limit. */
+export const MARKDOWN_MAX_CHARS = 60_000;
+
+/** At most this many component rows; the rest are counted (the HTML and JSON reports list them all). */
+export const MARKDOWN_MAX_COMPONENT_ROWS = 60;
+
+/** The Mermaid graph is left out (and the reader sent to the HTML report) when its source is longer than this. */
+export const MARKDOWN_MAX_MERMAID_CHARS = 15_000;
+
+/** Escapes text for a Markdown table cell or inline text (pipes, backticks, angle brackets, line breaks). */
+export function mdEscape(s: string): string {
+  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`").replace(/\r?\n/g, " ");
+}
+
+/** Inline code span: backticks inside become single quotes, line breaks spaces (code spans escape nothing else). */
+export function mdCode(s: string): string {
+  return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+}
+
+/** Text inside a Mermaid quoted label: quotes and angle brackets as entity codes (Mermaid's `#quot;` syntax). */
+function mermaidLabel(s: string): string {
+  return s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+}
+
+function origin(n: LineageNode, g: GraphIndex): { origin: string; country: string; relation: string } {
+  const edges = originEdges(n.id, g);
+  if (edges.length === 0) {
+    // No upstream edge of its own: say where it comes from (its publisher) or why its status is what it is.
+    const why = n.statusReason ? reasonText(n.statusReason) : n.status === "no-third-party-lineage" || n.status === "own" ? STATUS_LABEL[n.status] : "";
+    return { origin: n.publisher ? n.publisher.entity : why, country: n.publisher?.country ?? "", relation: "" };
+  }
+  const names: string[] = [];
+  const countries = new Set<string>();
+  const relations: string[] = [];
+  for (const e of edges) {
+    const to = g.nodes.get(e.to);
+    names.push(to ? `${to.name}${to.publisher ? ` (${to.publisher.entity})` : ""}` : e.to);
+    if (to?.publisher) countries.add(to.publisher.country);
+    relations.push(`${e.relation} (${e.strength})`);
+  }
+  return { origin: [...new Set(names)].join("; "), country: [...countries].join(", "), relation: [...new Set(relations)].join("; ") };
+}
+
+/** Mermaid flowchart of the whole lineage graph (left to right; node ids are `n0`, `n1`, ... in result order). */
+export function mermaidGraph(result: AuditResult): string {
+  const ids = new Map(result.lineage.nodes.map((n, i) => [n.id, `n${i}`]));
+  const lines = ["flowchart LR"];
+  for (const n of result.lineage.nodes) {
+    const who = n.publisher ? `<br/>${n.publisher.entity.length > 40 ? `${n.publisher.entity.slice(0, 37)}...` : n.publisher.entity}, ${n.publisher.country}` : "";
+    const label = `${mermaidLabel(n.name)}<br/><i>${n.role}</i>${mermaidLabel(who).replace(/#lt;br\/#gt;/g, "<br/>")}`;
+    lines.push(n.kind === "local" ? `  ${ids.get(n.id)}["${label}"]` : `  ${ids.get(n.id)}(["${label}"])`);
+  }
+  for (const e of result.lineage.edges) {
+    const dashed = e.strength === "structural" ? "-.->" : "-->";
+    lines.push(`  ${ids.get(e.from)} ${dashed}|${e.relation}| ${ids.get(e.to)}`);
+  }
+  const byStatus: Record<string, string[]> = {};
+  for (const n of result.lineage.nodes) (byStatus[n.status] ??= []).push(ids.get(n.id)!);
+  lines.push("  classDef thirdparty fill:#fde2e1,stroke:#b42318", "  classDef undetermined fill:#fff4d6,stroke:#b54708", "  classDef clean fill:#e3f6e8,stroke:#067647");
+  if (byStatus["third-party"]) lines.push(`  class ${byStatus["third-party"].join(",")} thirdparty`);
+  if (byStatus.undetermined) lines.push(`  class ${byStatus.undetermined.join(",")} undetermined`);
+  const clean = [...(byStatus.own ?? []), ...(byStatus["no-third-party-lineage"] ?? [])];
+  if (clean.length > 0) lines.push(`  class ${clean.join(",")} clean`);
+  return lines.join("\n");
+}
+
+/** Renders the result as a Markdown pull-request summary (trailing newline). Pure and deterministic. */
+export function renderMarkdown(result: AuditResult): string {
+  const g = indexGraph(result);
+  const s = result.summary;
+  const out: string[] = [];
+  const icon = s.verdict === "fail" ? "❌" : s.verdict === "pass" ? "✅" : "ℹ️";
+  const verdictText = s.verdict === "fail" ? "FAIL" : s.verdict === "pass" ? "PASS" : "no policy applied";
+  out.push(`## ${icon} aiprov: ${verdictText}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`);
+  out.push("");
+  out.push(
+    `**${s.findings.error}** error · **${s.findings.warning}** warning · **${s.findings.note}** note` +
+      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components · scanned ${mdCode(result.root)}` +
+      (result.settings.policies.length > 0 ? ` · fails on ${result.settings.failOn}` : ""),
+  );
+  out.push("");
+
+  out.push("### Components");
+  out.push("");
+  out.push("| Component | Role | Status | Origin | Country | Licence | Relation |");
+  out.push("|---|---|---|---|---|---|---|");
+  const roots = productRoots(result, g);
+  const rows: LineageNode[] = [];
+  const seen = new Set<string>();
+  const addRow = (n: LineageNode): void => {
+    if (seen.has(n.id)) return;
+    seen.add(n.id);
+    rows.push(n);
+    for (const e of g.in.get(n.id) ?? []) {
+      const from = g.nodes.get(e.from);
+      if (e.relation === "component-of" && from?.kind === "local") addRow(from);
+    }
+  };
+  for (const r of roots) addRow(r);
+  for (const n of rows.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) {
+    const o = origin(n, g);
+    const where = n.location ? ` <sub>${mdEscape(pinnedSource(n.location))}</sub>` : n.repo ? ` <sub>${mdEscape(n.repo)}${n.revision ? `@${n.revision.slice(0, 12)}` : ""}</sub>` : "";
+    out.push(`| **${mdEscape(n.name)}**${where} | ${n.role} | ${STATUS_LABEL[n.status]} | ${mdEscape(o.origin)} | ${mdEscape(o.country)} | ${mdEscape(n.license ?? "")} | ${mdEscape(o.relation)} |`);
+  }
+  if (rows.length === 0) out.push("| _(no model or model component found)_ | | | | | | |");
+  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS) {
+    out.push("");
+    out.push(`… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
+  }
+  out.push("");
+
+  const head = out.join("\n");
+  const tail: string[] = [];
+  tail.push("<details><summary>Lineage graph</summary>");
+  tail.push("");
+  const graph = mermaidGraph(result);
+  if (graph.length <= MARKDOWN_MAX_MERMAID_CHARS) {
+    tail.push("```mermaid");
+    tail.push(graph);
+    tail.push("```");
+    tail.push("");
+    tail.push("Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
+  } else {
+    tail.push(`The graph (${result.lineage.nodes.length} nodes, ${result.lineage.edges.length} edges) is too large for a comment; the HTML report draws it per product component.`);
+  }
+  tail.push("");
+  tail.push("</details>");
+  tail.push("");
+  tail.push("<details><summary>Scan settings</summary>");
+  tail.push("");
+  tail.push(`- aiprov ${mdEscape(result.tool.version)}, knowledge base ${mdEscape(result.tool.knowledgeBaseVersion)}, ${result.createdAt}`);
+  tail.push(`- policies: ${result.settings.policies.map(mdEscape).join(", ") || "none"}; fail on: ${result.settings.failOn}; offline: ${result.settings.offline ? "yes" : "no"}`);
+  if (result.settings.organization.length > 0) tail.push(`- organization: ${result.settings.organization.map(mdEscape).join(", ")}`);
+  tail.push(`- coverage: ${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} manifests read; ${result.diagnostics.length} diagnostics`);
+  tail.push("");
+  tail.push("</details>");
+  const tailText = `${tail.join("\n")}\n`;
+
+  const findings: string[] = [];
+  if (result.settings.policies.length > 0) {
+    findings.push(`### Findings (${result.findings.length})`);
+    findings.push("");
+    if (result.findings.length === 0) findings.push("No findings.");
+    const budget = MARKDOWN_MAX_CHARS - head.length - tailText.length - 400;
+    let used = 0;
+    let left = 0;
+    for (const f of sortedFindings(result.findings)) {
+      const at = primaryLocation(f, g);
+      const mark = f.waived ? "⏸️" : f.severity === "error" ? "❌" : f.severity === "warning" ? "⚠️" : "ℹ️";
+      const block: string[] = [];
+      block.push(
+        `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
+      );
+      block.push(`  ${mdEscape(f.message.text)}`);
+      if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
+      block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`);
+      block.push("");
+      for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
+      if (f.howToFix) block.push(`  - **How to fix:** ${mdEscape(f.howToFix.trim())}`);
+      block.push("");
+      block.push("  </details>");
+      const text = block.join("\n");
+      if (used + text.length > budget) {
+        left++;
+        continue;
+      }
+      used += text.length + 1;
+      findings.push(text);
+    }
+    if (left > 0) findings.push(`- … ${left} more findings not shown (comment size limit); see the SARIF, HTML or JSON report.`);
+    findings.push("");
+  }
+  return `${head}\n${findings.length > 0 ? `${findings.join("\n")}\n` : ""}${tailText}`;
+}

@@ -1,0 +1,183 @@
+/**
+ * SPDX 3.0.1 JSON-LD document with the AI profile (https://spdx.github.io/spdx-spec/v3.0.1/; serialisation:
+ * https://spdx.github.io/spdx-spec/v3.0.1/serializations/; JSON schema https://spdx.org/schema/3.0.1/spdx-json-schema.json).
+ *
+ * Every lineage node is an `ai_AIPackage` (primary purpose `model`) supplied by an `Organization` (the publisher;
+ * SPDX has no country field, so the headquarters country is in the organization's `comment`). The lineage is
+ * written as `Relationship`s: derivations (finetune, adapter, merge, quantized, distillation, initialised-from) as
+ * `descendantOf` from the derived package to its parent, `component-of` as `contains` from the whole to the part,
+ * `same-architecture` as `other`; each relationship's `comment` names aiprov's relation type, strength and evidence.
+ * Each package has exactly one `hasDeclaredLicense` and one `hasConcludedLicense` relationship, as the AI profile's
+ * conformance clause requires (NoAssertionLicense where unknown; aiprov concludes nothing). Findings are `review`
+ * annotations on their package. A `software_Sbom` of type `analyzed` holds the product and its components.
+ */
+import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
+import { stableId } from "../util/hash.js";
+import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
+import { reasonText } from "./text.js";
+
+/** The SPDX 3.0.1 JSON-LD context every document names. */
+export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
+/** The NoAssertionLicense individual, in the compact form the 3.0.1 context and JSON schema name. */
+const NO_ASSERTION_LICENSE = "expandedlicensing_NoAssertionLicense";
+const CREATION_INFO = "_:creationinfo";
+
+type Json = Record<string, unknown>;
+
+/** `hf` licence ids and SPDX ids pass through; anything else becomes a `LicenseRef-` id (SPDX 3 licence expression). */
+function licenseExpression(value: string): string {
+  if (/^[A-Za-z0-9.+-]+$/.test(value) && !/^other$/i.test(value)) return value;
+  return `LicenseRef-${value.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "")}`;
+}
+
+function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other" {
+  if (e.relation === "component-of") return "contains";
+  if (e.relation === "same-architecture") return "other";
+  return "descendantOf";
+}
+
+/** Builds the SPDX 3.0.1 document as a JSON-LD object. Pure and deterministic. */
+export function toSpdx(result: AuditResult): Json {
+  const g = indexGraph(result);
+  const ns = `urn:aiprov:spdx:${stableId([result.root, result.createdAt, JSON.stringify(result.lineage.nodes.map((n) => n.id))], 24)}`;
+  const id = (kind: string, ...parts: string[]): string => `${ns}:${kind}-${stableId(parts, 16)}`;
+  const created = result.createdAt.replace(/\.\d+Z$/, "Z");
+  const graph: Json[] = [];
+  const element = (o: Json): string => {
+    graph.push({ creationInfo: CREATION_INFO, ...o });
+    return o.spdxId as string;
+  };
+  const agentId = `${ns}:agent-aiprov`;
+  const toolId = `${ns}:tool-aiprov`;
+  graph.push({ type: "CreationInfo", "@id": CREATION_INFO, specVersion: "3.0.1", created, createdBy: [agentId], createdUsing: [toolId] });
+  element({ type: "SoftwareAgent", spdxId: agentId, name: "aiprov" });
+  element({ type: "Tool", spdxId: toolId, name: `aiprov ${result.tool.version}` });
+
+  const orgs = new Map<string, string>();
+  const orgFor = (n: LineageNode): string | undefined => {
+    if (!n.publisher) return undefined;
+    const key = n.publisher.entity;
+    let o = orgs.get(key);
+    if (!o) {
+      o = id("org", key);
+      orgs.set(key, o);
+      element({
+        type: "Organization",
+        spdxId: o,
+        name: n.publisher.entity,
+        comment: `Headquarters country (ISO 3166-1 alpha-2): ${n.publisher.country}. Hub organization: ${n.publisher.org}.${n.publisher.source ? ` Source: ${n.publisher.source}` : ""}`,
+      });
+    }
+    return o;
+  };
+
+  const pkgIds = new Map<string, string>();
+  const components = result.components;
+  for (const n of result.lineage.nodes) {
+    const pid = id("pkg", n.id);
+    pkgIds.set(n.id, pid);
+    const supplier = orgFor(n);
+    const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
+    const comp = key ? components.find((c) => c.key === key) : undefined;
+    const pkg: Json = {
+      type: "ai_AIPackage",
+      spdxId: pid,
+      name: n.name,
+      summary: `${n.role}; ${STATUS_LABEL[n.status]}`,
+      comment: [
+        `aiprov node ${n.id} (${n.kind}, role ${n.role}, status ${n.status}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}).`,
+        n.location ? `Defined at ${pinnedSource(n.location)}.` : "",
+        n.repos?.length ? `Released in ${n.repos.join(", ")}.` : "",
+        n.checked?.length ? `Checked: ${n.checked.join("; ")}.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      software_primaryPurpose: "model",
+    };
+    if (n.repo) pkg.software_downloadLocation = `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`;
+    if (n.revision) pkg.software_packageVersion = n.revision;
+    if (supplier) pkg.suppliedBy = supplier;
+    if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
+    if (comp?.config) {
+      const entries = Object.entries(comp.config)
+        .filter(([, v]) => v !== null)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .slice(0, 64)
+        .map(([k, v]) => ({ type: "DictionaryEntry", key: k, value: Array.isArray(v) ? JSON.stringify(v) : String(v) }));
+      if (entries.length > 0) pkg.ai_hyperparameter = entries;
+    }
+    element(pkg);
+    const declared = n.license ? element({ type: "simplelicensing_LicenseExpression", spdxId: id("lic", n.license), simplelicensing_licenseExpression: licenseExpression(n.license) }) : NO_ASSERTION_LICENSE;
+    element({ type: "Relationship", spdxId: id("rel", n.id, "declared"), from: pid, to: [declared], relationshipType: "hasDeclaredLicense" });
+    element({ type: "Relationship", spdxId: id("rel", n.id, "concluded"), from: pid, to: [NO_ASSERTION_LICENSE], relationshipType: "hasConcludedLicense" });
+  }
+  // Licence expressions are shared: keep one element per id.
+  const seenIds = new Set<string>();
+  for (let i = graph.length - 1; i >= 0; i--) {
+    const sid = graph[i]!.spdxId as string | undefined;
+    if (!sid) continue;
+    if (seenIds.has(sid)) graph.splice(i, 1);
+    else seenIds.add(sid);
+  }
+
+  for (const e of result.lineage.edges) {
+    const from = pkgIds.get(e.from);
+    const to = pkgIds.get(e.to);
+    if (!from || !to) continue;
+    const type = relationshipType(e);
+    const [a, b] = type === "contains" ? [to, from] : [from, to];
+    const evidence = e.evidence.map((x) => `${x.strength} ${x.code} at ${pinnedSource(x.location)}`).join("; ");
+    element({
+      type: "Relationship",
+      spdxId: id("rel", e.id),
+      from: a,
+      to: [b],
+      relationshipType: type,
+      comment: `aiprov relation ${e.relation} (${e.strength})${isLocalPartEdge(e, g) ? ", a nested configuration of the model" : ""}. Evidence: ${evidence}`,
+    });
+  }
+
+  for (const f of result.findings) {
+    const subject = pkgIds.get(f.node);
+    if (!subject) continue;
+    element({
+      type: "Annotation",
+      spdxId: id("finding", f.id),
+      annotationType: "review",
+      subject,
+      statement: `${f.pack}/${f.rule} ${f.severity} (${f.verdict})${f.waived ? `, waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${f.waived.reason}` : ""}: ${f.message.text}`,
+    });
+  }
+
+  const productId = element({
+    type: "software_Package",
+    spdxId: id("product", result.root),
+    name: result.root.replace(/\/+$/, "").split("/").pop() || result.root,
+    software_primaryPurpose: "application",
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.`,
+  });
+  const roots = productRoots(result, g)
+    .map((n) => pkgIds.get(n.id))
+    .filter((x): x is string => x !== undefined);
+  if (roots.length > 0) element({ type: "Relationship", spdxId: id("rel", "product"), from: productId, to: roots, relationshipType: "contains" });
+
+  const sbomId = id("sbom", result.root);
+  const docId = id("doc", result.root);
+  const elements = graph.filter((x) => x.spdxId && x.type !== "SpdxDocument").map((x) => x.spdxId as string);
+  graph.push({ type: "software_Sbom", spdxId: sbomId, creationInfo: CREATION_INFO, name: `AI-BOM of ${result.root}`, software_sbomType: ["analyzed"], rootElement: [productId], element: elements });
+  graph.push({
+    type: "SpdxDocument",
+    spdxId: docId,
+    creationInfo: CREATION_INFO,
+    name: `aiprov AI-BOM of ${result.root}`,
+    profileConformance: ["core", "software", "ai", "simpleLicensing"],
+    rootElement: [sbomId],
+    element: [...elements, sbomId],
+  });
+  return { "@context": SPDX_CONTEXT, "@graph": graph };
+}
+
+/** {@link toSpdx} serialised as pretty JSON with a trailing newline. */
+export function renderSpdx(result: AuditResult): string {
+  return `${JSON.stringify(toSpdx(result), null, 2)}\n`;
+}

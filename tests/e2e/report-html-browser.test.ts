@@ -1,0 +1,95 @@
+/**
+ * Opens the HTML report in headless Chromium: no console error, no request leaves the page, the lineage graphs hold a
+ * node and an edge (by element id) for every component and lineage edge of the result, and a screenshot is saved to
+ * test-artifacts/. Without a browser the test is skipped and says so, except under CI=true, where that fails.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditResult } from "../../src/model/types.js";
+import { nodeDomId } from "../../src/report/common.js";
+import { renderHtml } from "../../src/report/html.js";
+import { CHROMIUM, hasChromium, launchChromium } from "../helpers/browser.js";
+import { REPO_ROOT, aiprov } from "../helpers/cli.js";
+import { omniWithWaiverAndHubPin } from "../helpers/results.js";
+
+const ARTIFACTS = join(REPO_ROOT, "test-artifacts");
+const available = hasChromium();
+if (!available) {
+  if (process.env.CI === "true") throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+  console.warn(`[aiprov] HTML browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AIPROV_CHROMIUM)`);
+}
+
+describe.skipIf(!available)("HTML report in headless Chromium", () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  const work = mkdtempSync(join(tmpdir(), "aiprov-html-"));
+  beforeAll(async () => {
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(file: string): Promise<{ page: import("playwright-core").Page; errors: string[]; requests: string[] }> {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => {
+      if (!r.url().startsWith("file:")) requests.push(r.url());
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    return { page, errors, requests };
+  }
+
+  it("the acceptance scan writes an HTML report whose graph draws every component and edge, encoders linked to their upstreams", async () => {
+    const html = join(work, "out.html");
+    const json = join(work, "out.json");
+    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--html-output", html, "--json-output", json]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const result = JSON.parse(readFileSync(json, "utf8")) as AuditResult;
+    const { page, errors, requests } = await open(html);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    for (const n of result.lineage.nodes) expect(await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId(n.id)}"]`).count(), `node ${n.id}`).toBeGreaterThan(0);
+    for (const e of result.lineage.edges) expect(await page.locator(`svg.lineage g.edge[id$="-edge-${e.id}"]`).count(), `edge ${e.id}`).toBeGreaterThan(0);
+
+    // The vision and audio encoders are drawn with edges to the upstream models they match or come from.
+    const edgeTo = async (from: string, to: string): Promise<number> => page.locator(`svg.lineage g.edge[data-from="${from}"][data-to="${to}"]`).count();
+    const encoders = result.lineage.nodes.filter((n) => n.kind === "local" && (n.role === "vision-encoder" || n.role === "audio-encoder"));
+    expect(encoders.map((n) => n.role).sort()).toEqual(["audio-encoder", "audio-encoder", "vision-encoder", "vision-encoder"]);
+    for (const n of encoders) {
+      const upstream = n.role === "vision-encoder" ? "known:qwen2.5-vl-vit" : "known:qwen2-audio-encoder";
+      expect(await edgeTo(n.id, upstream), `${n.id} -> ${upstream}`).toBeGreaterThan(0);
+    }
+    expect(await edgeTo("known:qwen2-audio-encoder", "known:whisper-large-v3-encoder")).toBeGreaterThan(0);
+    // Drawn, not only present: the boxes have a size on the page.
+    const box = await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId("known:qwen2.5-vl-vit")}"] rect`).first().boundingBox();
+    expect(box!.width).toBeGreaterThan(20);
+    await page.screenshot({ path: join(ARTIFACTS, "omni-report.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("shows waivers with owner and expiry and Hub evidence pinned to its commit", async () => {
+    const file = join(work, "waived.html");
+    writeFileSync(file, renderHtml(omniWithWaiverAndHubPin()));
+    const { page, errors } = await open(file);
+    expect(errors).toEqual([]);
+    const waivers = await page.locator("#waivers tbody tr").allInnerTexts();
+    expect(waivers).toHaveLength(1);
+    expect(waivers[0]).toContain("ml-platform@example.com");
+    expect(waivers[0]).toContain("2026-06-30");
+    expect(await page.locator("#findings").innerText()).toContain("Qwen/Qwen2-Audio-7B-Instruct@0a095220c30b7b31434169c3086508ef3ea5bf0a");
+    await page.emulateMedia({ media: "print" });
+    await page.pdf({ path: join(ARTIFACTS, "omni-report-waived.pdf") }).catch(() => undefined);
+    await page.screenshot({ path: join(ARTIFACTS, "omni-report-waived.png"), fullPage: true });
+    await page.close();
+  });
+});

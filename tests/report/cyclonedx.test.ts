@@ -1,0 +1,73 @@
+import * as CDX from "@cyclonedx/cyclonedx-library";
+import { describe, expect, it } from "vitest";
+import { toCycloneDx } from "../../src/report/cyclonedx.js";
+import { omniResult, omniWithWaiverAndHubPin } from "../helpers/results.js";
+
+type Json = Record<string, any>;
+
+/** The CycloneDX library's strict validator: the official 1.6 JSON schema it ships (bom-1.6 + spdx + jsf). */
+const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+
+function prop(c: Json, name: string): string[] {
+  return ((c.properties ?? []) as Json[]).filter((p) => p.name === name).map((p) => p.value as string);
+}
+
+describe("CycloneDX 1.6 reporter", () => {
+  it("validates against the official CycloneDX 1.6 schema (strict), also with a waiver and a Hub pin", async () => {
+    for (const r of [omniResult(), omniWithWaiverAndHubPin()]) {
+      const bom = toCycloneDx(r);
+      expect(bom.specVersion).toBe("1.6");
+      expect(await validator.validate(JSON.stringify(bom))).toBeNull();
+    }
+  });
+
+  it("the validator rejects a broken BOM (so the check above can fail)", async () => {
+    const bom = toCycloneDx(omniResult()) as Json;
+    bom.components[0].type = "neural-net";
+    expect(await validator.validate(JSON.stringify(bom))).not.toBeNull();
+  });
+
+  it("writes every lineage node as a machine-learning-model with supplier country, licence and relation properties", () => {
+    const r = omniResult();
+    const bom = toCycloneDx(r) as Json;
+    const comps = bom.components as Json[];
+    expect(comps.map((c) => c["bom-ref"]).sort()).toEqual(r.lineage.nodes.map((n) => n.id).sort());
+    expect(new Set(comps.map((c) => c.type))).toEqual(new Set(["machine-learning-model"]));
+    const qwen = comps.find((c) => c["bom-ref"] === "known:qwen2-audio-encoder")!;
+    expect(qwen.supplier).toEqual({ name: "Alibaba Cloud (Alibaba Group Holding Ltd.)", address: { country: "CN" } });
+    const whisper = comps.find((c) => c["bom-ref"] === "known:whisper-large-v3-encoder")!;
+    // The knowledge base says "apache-2.0" (the Hub's spelling); the BOM carries the SPDX id.
+    expect(r.lineage.nodes.find((n) => n.id === "known:whisper-large-v3-encoder")!.license).toBe("apache-2.0");
+    expect(whisper.licenses).toEqual([{ license: { id: "Apache-2.0" } }]);
+    const root = comps.find((c) => c["bom-ref"] === "local:README.md#")!;
+    expect(root.licenses).toEqual([{ license: { name: "other:omni-submission-license" } }]);
+  });
+
+  it("records the lineage in pedigree.ancestors with the relation type, strength and evidence", () => {
+    const bom = toCycloneDx(omniResult()) as Json;
+    const audio = (bom.components as Json[]).find((c) => c["bom-ref"] === "local:model/config.json#/audio_config")!;
+    const ancestors = audio.pedigree.ancestors as Json[];
+    const init = ancestors.find((a) => prop(a, "aiprov:relation")[0] === "initialised-from")!;
+    expect(prop(init, "aiprov:ref")).toEqual(["known:qwen2-audio-encoder"]);
+    expect(prop(init, "aiprov:strength")).toEqual(["declared"]);
+    expect(prop(init, "aiprov:evidence")[0]).toContain("model/config.json:37:5 /audio_config/_name_or_path");
+    expect(init.supplier.address.country).toBe("CN");
+    // The encoder's own upstream is on its component: Qwen2-Audio encoder <- Whisper large-v3 encoder.
+    const qwen = (bom.components as Json[]).find((c) => c["bom-ref"] === "known:qwen2-audio-encoder")!;
+    expect((qwen.pedigree.ancestors as Json[]).flatMap((a) => prop(a, "aiprov:ref"))).toContain("known:whisper-large-v3-encoder");
+    // A local model depends on its nested parts.
+    const deps = (bom.dependencies as Json[]).find((d) => d.ref === "local:model/config.json#")!;
+    expect(deps.dependsOn).toEqual(expect.arrayContaining(["local:model/config.json#/audio_config", "local:model/config.json#/vision_config"]));
+  });
+
+  it("fills modelCard.modelParameters from the config where known, and carries findings and waivers as properties", () => {
+    const r = omniWithWaiverAndHubPin();
+    const bom = toCycloneDx(r) as Json;
+    const withCard = (bom.components as Json[]).filter((c) => c.modelCard);
+    expect(withCard.length).toBeGreaterThan(0);
+    for (const c of withCard) expect(Object.keys(c.modelCard.modelParameters).length).toBeGreaterThan(0);
+    const findings = (bom.components as Json[]).flatMap((c) => prop(c, "aiprov:finding"));
+    expect(findings).toHaveLength(r.findings.length);
+    expect(findings.filter((f) => f.includes("waived by ml-platform@example.com until 2026-06-30"))).toHaveLength(1);
+  });
+});
