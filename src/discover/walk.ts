@@ -10,7 +10,8 @@
  * - records every skip with its reason for the coverage summary.
  * It only lists and stats; it never reads file contents (apart from `.gitignore` files) and never writes.
  */
-import { opendir, readFile, realpath, stat } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { opendir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import ignoreModule from "ignore";
 import type { Coverage } from "../model/types.js";
@@ -75,7 +76,8 @@ export interface WalkResult {
   ignoredModelLike: string[];
 }
 
-const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx))$/;
+/** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
+export const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|mlmodel|tflite))$/;
 
 /**
  * Walks `root` and returns every file not skipped, sorted by path (the file-system order never leaks into reports).
@@ -107,21 +109,22 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
 
   const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[]): Promise<void> => {
     let local = matchers;
-    if (!options.noIgnore) {
-      try {
-        const text = await readFile(join(dirAbs, ".gitignore"), "utf8");
-        local = [...matchers, { base: dirRel, ig: ignore().add(text) }];
-      } catch {
-        // no .gitignore here
-      }
-    }
+    // Directory listings, .gitignore reads and file stats use the synchronous calls: on trees of tens of thousands
+    // of files the promise API's per-call overhead dominates the walk (see bench/scan-monorepo.bench.js).
     let entries: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[] = [];
     try {
-      const dir = await opendir(dirAbs);
-      for await (const d of dir) entries.push({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() });
+      entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
     } catch {
       skip(dirRel || ".", "unreadable");
       return;
+    }
+    if (!options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
+      try {
+        const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
+        local = [...matchers, { base: dirRel, ig: ignore().add(text) }];
+      } catch {
+        // unreadable .gitignore: no rules from it
+      }
     }
     entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -156,6 +159,9 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         }
         if (isIgnored(local, rel, true)) {
           skip(rel, "ignored");
+          // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is
+          // an informed choice.
+          await peekModelLike(abs, rel, result.ignoredModelLike);
           continue;
         }
         if (exclude?.ignores(`${rel}/`)) {
@@ -170,7 +176,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       result.filesSeen++;
       if (isIgnored(local, rel, false)) {
         skip(rel, "ignored");
-        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < 200) result.ignoredModelLike.push(rel);
+        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
         continue;
       }
       if (exclude?.ignores(rel) || (include && !include.ignores(rel))) {
@@ -179,7 +185,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       }
       let size = 0;
       try {
-        size = (await stat(abs)).size;
+        size = statSync(abs).size;
       } catch {
         skip(rel, "unreadable");
         continue;
@@ -193,9 +199,42 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   return result;
 }
 
+/** Maximum entries listed inside one ignored folder, and the depth followed, when looking for model files. */
+const PEEK_MAX_ENTRIES = 2000;
+const PEEK_MAX_DEPTH = 4;
+const IGNORED_MODEL_LIKE_MAX = 200;
+
+/**
+ * Lists model-looking files inside an ignored folder (bounded: {@link PEEK_MAX_ENTRIES} entries, depth
+ * {@link PEEK_MAX_DEPTH}, never following links), appending their root-relative paths to `out`.
+ */
+async function peekModelLike(dirAbs: string, dirRel: string, out: string[]): Promise<void> {
+  let budget = PEEK_MAX_ENTRIES;
+  const queue: { abs: string; rel: string; depth: number }[] = [{ abs: dirAbs, rel: dirRel, depth: 0 }];
+  while (queue.length && budget > 0 && out.length < IGNORED_MODEL_LIKE_MAX) {
+    const { abs, rel, depth } = queue.shift()!;
+    let names: { name: string; dir: boolean; file: boolean }[] = [];
+    try {
+      const dir = await opendir(abs);
+      for await (const d of dir) {
+        names.push({ name: d.name, dir: d.isDirectory(), file: d.isFile() });
+        if (--budget <= 0) break;
+      }
+    } catch {
+      continue;
+    }
+    names = names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const n of names) {
+      const r = `${rel}/${n.name}`;
+      if (n.file && MODEL_LIKE.test(r) && out.length < IGNORED_MODEL_LIKE_MAX) out.push(r);
+      else if (n.dir && depth + 1 < PEEK_MAX_DEPTH && !ALWAYS_SKIPPED_DIRS.has(n.name)) queue.push({ abs: join(abs, n.name), rel: r, depth: depth + 1 });
+    }
+  }
+}
+
 async function isVirtualenv(dirAbs: string): Promise<boolean> {
   try {
-    await stat(join(dirAbs, "pyvenv.cfg"));
+    statSync(join(dirAbs, "pyvenv.cfg"));
     return true;
   } catch {
     return false;

@@ -44,9 +44,12 @@ export interface ReadCounter {
  * Creates a reader for one file.
  * @param path root-relative POSIX path; @param absolutePath where to read it; @param size its size in bytes;
  * @param defaultTextLimit the scan's text limit in bytes; @param counter accumulates bytes read (coverage).
+ * @param preloaded the file's bytes when the caller already read them (not counted again).
  */
-export function createFileReader(path: string, absolutePath: string, size: number, defaultTextLimit: number, counter: ReadCounter): FileReader {
+export function createFileReader(path: string, absolutePath: string, size: number, defaultTextLimit: number, counter: ReadCounter, preloaded?: Uint8Array): FileReader {
   const readRange = async (start: number, end: number): Promise<Uint8Array> => {
+    // A file already read once for this scan (small files are read once and shared by every extractor that wants it).
+    if (preloaded) return preloaded.subarray(Math.max(0, start), Math.min(end, preloaded.length));
     const fh = await open(absolutePath, "r");
     try {
       const len = Math.max(0, end - start);

@@ -9,6 +9,7 @@
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
+import { codeReference } from "./code/model-ref.js";
 import type { ExtractOutput, FolderFacts, ProjectDocument, VariableDefinition } from "./types.js";
 
 /** Result of linking: the merged, linked inventory. */
@@ -123,12 +124,15 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   // 2. Variables.
   references = references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
-    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?$/.exec(r.raw.trim());
+    // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
     if (!m) return r;
     const def = lookupVariable(variables, m[1]!, dirOf(r.location.file));
     const value = def?.value || m[2];
     if (!value) return r;
-    const relinked = makeReference({
+    const relinked = r.kind === "ollama-tag" || r.kind === "modelscope-id"
+      ? codeReference({ extractor: r.extractor, value, location: r.location, kind: r.kind, ...(r.relation ? { relation: r.relation } : {}), ...(r.role ? { role: r.role } : {}), baseDir: dirOf(r.location.file), facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) } })
+      : makeReference({
       extractor: r.extractor,
       raw: value,
       location: r.location,
@@ -139,7 +143,37 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       baseDir: dirOf(r.location.file),
       facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
     });
-    return { ...relinked, id: r.id };
+    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}) };
+  });
+
+  // 2b. Settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files give
+  //     the key `/a/b` (PrivateGPT's scripts/setup reads settings.yaml profiles). The base profile wins; the number
+  //     of candidate files is kept.
+  const settingsByPointer = new Map<string, ModelReference[]>();
+  for (const r of references) {
+    if (r.extractor !== "app-settings" || r.skipReason === "dynamic-value" || !r.location.pointer) continue;
+    const list = settingsByPointer.get(r.location.pointer) ?? [];
+    list.push(r);
+    settingsByPointer.set(r.location.pointer, list);
+  }
+  references = references.map((r) => {
+    if (r.skipReason !== "dynamic-value") return r;
+    const expr = String(r.facts?.expression ?? r.raw);
+    const m = /^(?:self\.)?(?:settings|config|cfg|conf|get_settings|load_settings|settings_obj)(?:\(\))?((?:\.[A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(expr);
+    if (!m) return r;
+    const pointer = m[1]!.split(".").filter(Boolean).join("/");
+    const hits = settingsByPointer.get(`/${pointer}`);
+    if (!hits?.length) return r;
+    const chosen = hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
+    const { skipReason: _drop, ...rest } = r;
+    return {
+      ...rest,
+      kind: chosen.kind,
+      ...(chosen.target ? { target: chosen.target } : {}),
+      ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
+      ...(chosen.role && !r.role ? { role: chosen.role } : {}),
+      facts: { ...(r.facts ?? {}), settingsKey: `/${pointer}`, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(hits.map((h) => h.target)).size },
+    };
   });
 
   // 3. Local paths inside the tree.

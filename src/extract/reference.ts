@@ -5,7 +5,7 @@ import { isAbsolute, posix } from "node:path";
 import type { ComponentRole, EvidenceStrength, ModelReference, Relation, SkipReason, SourceLocation } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { redact } from "../util/redact.js";
-import { parseHubId } from "../util/hub-id.js";
+import { FOLDER_NAMESPACES, parseHubId } from "../util/hub-id.js";
 
 /** Input of {@link makeReference}. */
 export interface ReferenceInput {
@@ -74,5 +74,7 @@ export function looksLikePath(raw: string): boolean {
   const v = raw.replace(/\\/g, "/");
   if (/^(?:\.{1,2}\/|\/|~\/|[A-Za-z]:\/)/.test(v)) return true;
   if (raw.includes("\\")) return true;
+  const first = v.split("/")[0] ?? "";
+  if (v.includes("/") && FOLDER_NAMESPACES.has(first.toLowerCase())) return true;
   return v.split("/").filter(Boolean).length > 2;
 }

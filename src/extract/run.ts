@@ -2,6 +2,7 @@
  * Runs the registered extractors over the discovered files with bounded concurrency. One bad file never stops the
  * scan: any error an extractor throws becomes a diagnostic naming the file and what is wrong.
  */
+import { readFileSync } from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic } from "../model/types.js";
@@ -18,6 +19,9 @@ export interface ExtractionResult {
   tooLarge: string[];
   binary: string[];
 }
+
+/** Files up to this size are read once and shared by the extractors that want them (1 MiB). */
+const PRELOAD_MAX_BYTES = 1024 * 1024;
 
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
@@ -48,13 +52,34 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     }
     if (wanted) result.filesScanned++;
   }
+  // Small files wanted by several extractors are read once (synchronously: for many small files the promise API's
+  // open/read/close per call costs more than the read) and shared; the buffer is dropped after the file's last job.
+  const remaining = new Map<DiscoveredFile, number>();
+  for (const j of jobs) remaining.set(j.file, (remaining.get(j.file) ?? 0) + 1);
+  const cache = new Map<DiscoveredFile, Uint8Array>();
+  const preload = (file: DiscoveredFile): Uint8Array | undefined => {
+    let bytes = cache.get(file);
+    if (!bytes && file.size <= Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes)) {
+      try {
+        bytes = readFileSync(file.absolutePath);
+        counter.bytes += bytes.length;
+      } catch {
+        return undefined; // the reader reports the error with its own diagnostics
+      }
+    }
+    const left = (remaining.get(file) ?? 1) - 1;
+    remaining.set(file, left);
+    if (bytes && left > 0) cache.set(file, bytes);
+    else cache.delete(file);
+    return bytes;
+  };
   const slots: ({ extractor: string; file: string; output: ExtractOutput } | undefined)[] = new Array(jobs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
-      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter);
+      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter, preload(file));
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };

@@ -17,6 +17,7 @@ import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
+import { mapOllamaTags } from "../resolve/knowledge/ollama.js";
 import type { Resolver } from "../resolve/types.js";
 import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
@@ -77,7 +78,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       components: [{ key: `${s.path}#`, role: (s.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: s.path.split("/").slice(-2, -1)[0] ?? s.path, location: { file: s.path }, unparsable: true, facts: { notRead: s.reason } }],
       diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
     }));
-  const inventory = link([...extraction.outputs.map((o) => o.output), ...notRead]);
+  const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
+  // Ollama library tags map to their upstream Hub models through the knowledge base's cited table.
+  const inventory = { ...linked, references: mapOllamaTags(linked.references, options.kb) };
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);

@@ -54,6 +54,14 @@ export interface KnownComponent {
   file: string;
 }
 
+/** One Ollama library name (`schemas/knowledge-ollama-tags.schema.json`). */
+export interface OllamaTagEntry {
+  name: string;
+  default: string;
+  upstream: Record<string, string>;
+  source: KnowledgeSource;
+}
+
 /** The loaded knowledge base. */
 export interface KnowledgeBase {
   /** `name@version` of every directory read, bundled first. */
@@ -67,6 +75,13 @@ export interface KnowledgeBase {
   publisherForOrg(org: string): PublisherEntry | undefined;
   /** Known component by id. */
   component(id: string): KnownComponent | undefined;
+  /** Ollama library names (from `ollama-tags.yaml`), by name. */
+  ollamaTags?: OllamaTagEntry[];
+  /**
+   * The Hub repo an Ollama tag packages (`qwen2.5:7b`, `llama3.1`, `exaone3.5:latest`, `bge-m3:567m`), with the
+   * entry that says so; undefined for tags not in the table.
+   */
+  ollamaUpstream?(tag: string): { repo: string; entry: OllamaTagEntry } | undefined;
 }
 
 /** The bundled knowledge directory inside the package. */
@@ -117,6 +132,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const publishers = new Map<string, PublisherEntry>();
   const components = new Map<string, KnownComponent>();
   const versions: string[] = [];
+  const ollama = new Map<string, OllamaTagEntry>();
   const fingerprints = new Map<string, FingerprintEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
   for (const dir of dirs) {
@@ -144,6 +160,13 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       const errs = validate("knowledge-publishers.schema.json", data, pubFile);
       problems.push(...errs);
       if (errs.length === 0 && data) for (const p of (data as { publishers: PublisherEntry[] }).publishers) publishers.set(p.id, p);
+    }
+    const ollamaFile = join(dir, "ollama-tags.yaml");
+    if (existsSync(ollamaFile)) {
+      const data = readYaml(ollamaFile, problems);
+      const errs = validate("knowledge-ollama-tags.schema.json", data, ollamaFile);
+      problems.push(...errs);
+      if (errs.length === 0 && data) for (const t of (data as { tags: OllamaTagEntry[] }).tags) ollama.set(t.name, t);
     }
     for (const file of yamlFiles(join(dir, "components"))) {
       const data = readYaml(file, problems);
@@ -184,6 +207,16 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     fingerprints: [...fingerprints.values()].sort((a, b) => a.id.localeCompare(b.id)),
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
+    ollamaTags: [...ollama.values()],
+    ollamaUpstream: (tag) => {
+      const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
+      const entry = ollama.get(name);
+      if (!entry) return undefined;
+      const wanted = !size || size === "latest" ? entry.default : size;
+      // Quantization suffixes (`7b-instruct-q4_K_M`) keep their size prefix.
+      const key = Object.keys(entry.upstream).find((k) => wanted === k || wanted.startsWith(`${k}-`));
+      return key ? { repo: entry.upstream[key]!, entry } : undefined;
+    },
   };
 }
 

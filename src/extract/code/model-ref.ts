@@ -1,0 +1,122 @@
+/**
+ * Turning a model argument found in code (or a command line) into a {@link ModelReference}: a resolved string goes
+ * through {@link makeReference} (Hub id, local path, HF cache path, `${VAR}`); a value only known at run time is kept
+ * with skip reason `dynamic-value` and its expression; runtime-specific names (Ollama tags, ModelScope ids, Whisper
+ * sizes, direct weight URLs) get their own kinds. Facts use the names the policy helpers read:
+ * `trustRemoteCode`, `weightFormat` (`pickle` | `safetensors` | `gguf`), and the reference's `revision`.
+ */
+import type { ComponentRole, ModelReference, ReferenceKind, Relation, SourceLocation } from "../../model/types.js";
+import { stableId } from "../../util/hash.js";
+import { redact } from "../../util/redact.js";
+import { parseHubId } from "../../util/hub-id.js";
+import { looksLikePath, makeReference } from "../reference.js";
+
+/** Names of variables, keys and keyword arguments that hold a model (`model`, `model_id`, `EMBEDDING_MODEL`, ...). */
+export const MODEL_NAME = /^(?:model|models|model_?id|model_?name|model_?path|model_?name_?or_?path|pretrained_?model_?name_?or_?path|repo_?id|checkpoint|ckpt|tokenizer|tokenizer_?name|tokenizer_?path|.*[_-]model|.*[_-]model[_-]?(?:name|id|path|repo|version)|.*[_-]repo[_-]?id|.*Model(?:Name|Id|Path)?|.*_(?:MODEL|MODEL_NAME|MODEL_ID|MODEL_PATH|REPO_ID|CKPT)|MODEL_?(?:NAME|ID|PATH)?|embedding_?model|served_?model)$/i;
+
+/** Names that contain "model" but never hold one. */
+export const NOT_MODEL_NAME = /(?:type|mode(?!l)|dir|cache|url|endpoint|prompt|template|format|kwargs|config|class|args|max|len|size|dtype|device|temperature|timeout|port|host|api|key|token$|_loaded|list|registry|spec|family)/i;
+
+/** Weight format for a file name or URL (`.bin`/`.pt`/`.pth`/`.ckpt`/`.pkl` are pickle). */
+export function weightFormatOf(value: string): "pickle" | "safetensors" | "gguf" | undefined {
+  const v = value.toLowerCase().replace(/[?#].*$/, "");
+  if (/\.(?:bin|pt|pth|ckpt|pkl|pickle)$/.test(v)) return "pickle";
+  if (/\.safetensors$/.test(v)) return "safetensors";
+  if (/\.gguf$/.test(v)) return "gguf";
+  return undefined;
+}
+
+/** Input of {@link codeReference}. */
+export interface CodeReferenceInput {
+  extractor: string;
+  location: SourceLocation;
+  /** The resolved string, when the value is a constant (or `${VAR}` form for an env lookup). */
+  value?: string;
+  /** Source text of the expression, kept when the value is only known at run time. */
+  expression?: string;
+  /** Forced kind: `ollama-tag`, `modelscope-id`, `known-component` (e.g. a Whisper size). */
+  kind?: ReferenceKind;
+  role?: ComponentRole;
+  relation?: Relation;
+  revision?: string;
+  facts?: Record<string, string | number | boolean>;
+  baseDir?: string;
+}
+
+const OLLAMA_TAG = /^(?:hf\.co\/|huggingface\.co\/)?[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?(?::[\w.-]+)?$/;
+
+/** Builds the reference for one model argument. */
+export function codeReference(input: CodeReferenceInput): ModelReference {
+  const facts = { ...(input.facts ?? {}) };
+  if (input.value === undefined) {
+    const expression = redact((input.expression ?? "").slice(0, 300));
+    const raw = expression;
+    return {
+      id: stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, raw]),
+      extractor: input.extractor,
+      kind: input.kind ?? "hub-id",
+      raw,
+      strength: "declared",
+      location: input.location,
+      skipReason: "dynamic-value",
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.relation ? { relation: input.relation } : {}),
+      ...(input.revision ? { revision: input.revision } : {}),
+      facts: { ...facts, expression },
+    };
+  }
+  const value = input.value.trim();
+  if (value.includes("$") && /\$\{?[A-Za-z_]/.test(value)) {
+    // `${VAR}` / `${VAR:-default}`: the linking pass resolves it from .env; keep the kind it will need.
+    const ref = makeReference({ extractor: input.extractor, raw: value, location: input.location, ...(input.role ? { role: input.role } : {}), ...(input.relation ? { relation: input.relation } : {}), ...(Object.keys(facts).length ? { facts } : {}), ...(input.baseDir !== undefined ? { baseDir: input.baseDir } : {}) });
+    return { ...ref, id: stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, value]), ...(input.kind ? { kind: input.kind } : {}), ...(input.revision ? { revision: input.revision } : {}) };
+  }
+  const wf = weightFormatOf(value);
+  if (wf && !("weightFormat" in facts)) facts.weightFormat = wf;
+  const id = stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, value]);
+  const common = {
+    id,
+    extractor: input.extractor,
+    raw: redact(value),
+    strength: "declared" as const,
+    location: input.location,
+    ...(input.role ? { role: input.role } : {}),
+    ...(input.relation ? { relation: input.relation } : {}),
+  };
+  const withFacts = Object.keys(facts).length > 0 ? { facts } : {};
+  if (input.kind === "ollama-tag" && !value.includes("$")) {
+    const hf = /^(?:hf\.co|huggingface\.co)\/([^:]+)(?::(.+))?$/.exec(value);
+    if (hf && parseHubId(hf[1]!)) {
+      return { ...common, kind: "hub-id", target: parseHubId(hf[1]!)!.id, ...withFacts, facts: { ...facts, ...(hf[2] ? { quantization: hf[2] } : {}), ollama: true } };
+    }
+    if (OLLAMA_TAG.test(value) && !looksLikePath(value)) return { ...common, kind: "ollama-tag", target: value.includes(":") ? value : `${value}:latest`, ...withFacts };
+  }
+  if (input.kind === "modelscope-id" && parseHubId(value) && !looksLikePath(value)) {
+    return { ...common, kind: "modelscope-id", target: parseHubId(value)!.id, ...(input.revision ? { revision: input.revision } : {}), ...withFacts };
+  }
+  if (input.kind === "known-component") return { ...common, kind: "known-component", target: value, ...withFacts };
+  if (/^https?:\/\//i.test(value) && !parseHubId(value)) {
+    return { ...common, kind: "url", target: value, ...withFacts };
+  }
+  const ref = makeReference({
+    extractor: input.extractor,
+    raw: value,
+    location: input.location,
+    ...(input.role ? { role: input.role } : {}),
+    ...(input.relation ? { relation: input.relation } : {}),
+    ...(Object.keys(facts).length ? { facts } : {}),
+    ...(input.baseDir !== undefined ? { baseDir: input.baseDir } : {}),
+  });
+  const out: ModelReference = { ...ref, id };
+  if (input.revision && !out.revision) out.revision = input.revision;
+  return out;
+}
+
+/** True when `value` is worth reporting when found in a model-named variable or key: a Hub id, a path, a cache path. */
+export function isModelShaped(value: string): boolean {
+  const v = value.trim();
+  if (v === "" || v.length > 300 || /\s/.test(v)) return false;
+  if (/models--[\w.-]+--[\w.-]+/.test(v)) return true;
+  if (/^https?:\/\//i.test(v)) return parseHubId(v) !== undefined || weightFormatOf(v) !== undefined;
+  return parseHubId(v) !== undefined || looksLikePath(v) || weightFormatOf(v) !== undefined;
+}

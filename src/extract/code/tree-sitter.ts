@@ -1,0 +1,95 @@
+/**
+ * Loads web-tree-sitter and the Python, JavaScript, TypeScript and TSX grammars shipped as `.wasm` files inside the
+ * grammar npm packages (`tree-sitter-python`, `tree-sitter-javascript`, `tree-sitter-typescript`). Pure WASM: no
+ * native build. Grammar ABI 14/15 is supported by web-tree-sitter 0.25 (https://github.com/tree-sitter/tree-sitter).
+ * Each grammar is loaded once per process; a {@link Parser} per call keeps concurrent extractions independent.
+ */
+import { createRequire } from "node:module";
+import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
+
+export type { Node as SyntaxNode, Tree as SyntaxTree };
+
+/** Grammars aiprov parses. */
+export type GrammarId = "python" | "javascript" | "typescript" | "tsx";
+
+const WASM: Record<GrammarId, string> = {
+  python: "tree-sitter-python/tree-sitter-python.wasm",
+  javascript: "tree-sitter-javascript/tree-sitter-javascript.wasm",
+  typescript: "tree-sitter-typescript/tree-sitter-typescript.wasm",
+  tsx: "tree-sitter-typescript/tree-sitter-tsx.wasm",
+};
+
+const require = createRequire(import.meta.url);
+let init: Promise<void> | undefined;
+const languages = new Map<GrammarId, Promise<Language>>();
+
+/** Loads (once) the grammar `id`. @throws Error when the grammar's `.wasm` file cannot be found or loaded. */
+export function loadGrammar(id: GrammarId): Promise<Language> {
+  init ??= Parser.init();
+  let lang = languages.get(id);
+  if (!lang) {
+    lang = init.then(() => Language.load(require.resolve(WASM[id])));
+    languages.set(id, lang);
+  }
+  return lang;
+}
+
+/**
+ * Parses `text` with grammar `id` and hands the tree to `use`; the tree's WASM memory is freed afterwards.
+ * Tree-sitter never throws on syntax errors: it yields ERROR nodes, so partial files still give their references.
+ */
+export async function withTree<T>(id: GrammarId, text: string, use: (root: Node) => T): Promise<T> {
+  const lang = await loadGrammar(id);
+  const parser = new Parser();
+  parser.setLanguage(lang);
+  const tree = parser.parse(text);
+  try {
+    if (!tree) throw new Error(`tree-sitter could not parse the file as ${id}`);
+    return use(tree.rootNode);
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+}
+
+/**
+ * Calls `visit` on every named node below `root`, depth first, in source order; with `types`, only on nodes of those
+ * types (the cursor reads a node's type without building a Node object, which is most of the walk's cost).
+ */
+export function walkNamed(root: Node, visit: (n: Node) => void, types?: ReadonlySet<string>): void {
+  if (types) {
+    // A query runs inside the WASM module and hands back only the wanted nodes, in source order.
+    for (const c of queryFor(root.tree.language, types).captures(root)) visit(c.node);
+    return;
+  }
+  const cursor = root.walk();
+  try {
+    let done = false;
+    while (!done) {
+      if (cursor.nodeIsNamed) visit(cursor.currentNode);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+const queries = new Map<Language, Map<ReadonlySet<string>, Query>>();
+
+/** A query capturing every node of the given types (cached per grammar and type set). */
+function queryFor(language: Language, types: ReadonlySet<string>): Query {
+  let byTypes = queries.get(language);
+  if (!byTypes) queries.set(language, (byTypes = new Map()));
+  let q = byTypes.get(types);
+  if (!q) {
+    q = new Query(language, [...types].map((t) => `(${t}) @n`).join("\n"));
+    byTypes.set(types, q);
+  }
+  return q;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { appSettingsExtractor } from "./index.js";
+import { runOn } from "../../test-run.js";
+
+const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
+
+describe("app-settings extractor", () => {
+  it("reads model keys, ${VAR:default} forms and Ollama sections; keeps paths, MIME types, prompt files and API models out", async () => {
+    const refs = (await runOn(appSettingsExtractor, FIX, "settings.yaml")).references ?? [];
+    expect(refs.map((r) => [r.kind, r.target ?? r.raw, r.location.line])).toEqual([
+      ["hub-id", "${PGPT_TOKENIZER:meta-llama/Meta-Llama-3.1-8B-Instruct}", 4],
+      ["hub-id", "cross-encoder/ms-marco-MiniLM-L-2-v2", 8],
+      ["hub-id", "lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF", 10],
+      ["hub-id", "nomic-ai/nomic-embed-text-v1.5", 13],
+      ["ollama-tag", "llama3.1:latest", 16],
+      ["ollama-tag", "nomic-embed-text:latest", 17],
+    ]);
+    expect(refs[0]).toMatchObject({ skipReason: "dynamic-value", role: "tokenizer" });
+    expect(refs[1]?.role).toBe("reranker");
+    expect(refs[3]?.role).toBe("embedding");
+  });
+
+  it("reads LiteLLM provider prefixes", async () => {
+    const refs = (await runOn(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
+    // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org
+    expect(refs.map((r) => [r.kind, r.target])).toEqual([["hub-id", "meta-llama/Llama-3.1-8B-Instruct"], ["ollama-tag", "qwen2.5:7b"], ["hub-id", "openai/whisper-large-v3"]]);
+  });
+
+  it("reads TOML and JSON model lists with lines and pointers", async () => {
+    const toml = (await runOn(appSettingsExtractor, FIX, "app.toml")).references ?? [];
+    expect(toml.map((r) => [r.target, r.location.line])).toEqual([["BAAI/bge-m3", 3], ["Qwen/Qwen2.5-7B-Instruct", 6]]);
+    const json = (await runOn(appSettingsExtractor, FIX, "models.json")).references ?? [];
+    expect(json.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([
+      ["NousResearch/Hermes-3-Llama-3.1-8B", "/models/0/name", 3],
+      ["Xenova/gte-small", "/models/1/name", 4],
+    ]);
+  });
+
+  it("leaves merge recipes to their extractor and skips files it does not own", async () => {
+    expect((await runOn(appSettingsExtractor, FIX, "mergekit.yaml")).references).toEqual([]);
+    for (const f of ["package.json", "config.json", "tokenizer_config.json", "docker-compose.yml", ".github/workflows/ci.yaml"]) expect(appSettingsExtractor.matches(f, f.split("/").pop()!)).toBe(false);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * JavaScript and TypeScript (`.js .mjs .cjs .jsx .ts .mts .cts .tsx`), parsed with tree-sitter: transformers.js
+ * (`@huggingface/transformers`, `@xenova/transformers`) `pipeline(task, model, options)` and
+ * `<AnyClass>.from_pretrained(id, options)`, `@huggingface/inference` calls whose argument object names a `model`,
+ * LangChain.js Hugging Face / Ollama classes, and string constants under model-named keys and variables (including
+ * objects whose keys are Hub ids, e.g. a model menu). `options.revision` becomes the reference's revision.
+ * A `const` assigned once in the file resolves to its string; anything else is `dynamic-value` with its expression.
+ */
+import { posix } from "node:path";
+import type { ComponentRole, ModelReference, ReferenceKind } from "../../../model/types.js";
+import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
+import { parseHubId } from "../../../util/hub-id.js";
+import type { Extractor, ExtractOutput } from "../../types.js";
+
+const ID = "js-code";
+
+type Value = { value: string; facts?: Record<string, string | number | boolean> } | { expression: string };
+
+interface Scope {
+  consts: Map<string, SyntaxNode[]>;
+  imports: Map<string, string>;
+}
+
+const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
+  HuggingFaceInferenceEmbeddings: { role: "embedding" },
+  HuggingFaceTransformersEmbeddings: { role: "embedding" },
+  HuggingFaceInference: {},
+  ChatOllama: { kind: "ollama-tag" },
+  Ollama: { kind: "ollama-tag" },
+  OllamaEmbeddings: { role: "embedding", kind: "ollama-tag" },
+};
+
+function grammarFor(path: string): GrammarId {
+  if (/\.tsx$/.test(path)) return "tsx";
+  if (/\.(?:ts|mts|cts)$/.test(path)) return "typescript";
+  return "javascript";
+}
+
+function stringOf(n: SyntaxNode, scope: Scope, depth: number): string | undefined {
+  if (n.type === "string") return n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => (c.type === "escape_sequence" ? c.text.slice(1) : c.text)).join("");
+  if (n.type === "template_string") {
+    let out = "";
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === "string_fragment") out += c.text;
+      else if (c.type === "escape_sequence") out += c.text.slice(1);
+      else if (c.type === "template_substitution") {
+        const e = c.namedChildren[0];
+        const v = e ? resolve(e, scope, depth + 1) : undefined;
+        if (!v || !("value" in v)) return undefined;
+        out += v.value;
+      }
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
+  if (depth > 8) return { expression: n.text };
+  if (n.type === "string" || n.type === "template_string") {
+    const v = stringOf(n, scope, depth);
+    return v === undefined ? { expression: n.text } : { value: v };
+  }
+  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return resolve(n.namedChildren[0], scope, depth + 1);
+  if (n.type === "binary_expression" && n.childForFieldName("operator")?.text === "+") {
+    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+    return "value" in l && "value" in r ? { value: l.value + r.value } : { expression: n.text };
+  }
+  const env = /^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(n.text);
+  if (env) return { value: `\${${env[1]}}`, facts: { envLookup: true } };
+  if (n.type === "identifier") {
+    const defs = scope.consts.get(n.text) ?? [];
+    if (defs.length === 1) {
+      const v = resolve(defs[0]!, scope, depth + 1);
+      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, definedAtLine: defs[0]!.startPosition.row + 1 } };
+    }
+  }
+  return { expression: n.text };
+}
+
+function keyName(k: SyntaxNode | null): string | undefined {
+  if (!k) return undefined;
+  if (k.type === "property_identifier" || k.type === "identifier") return k.text;
+  if (k.type === "string") return k.namedChildren.map((c) => c?.text ?? "").join("");
+  return undefined;
+}
+
+function objectProp(obj: SyntaxNode | undefined, name: string): SyntaxNode | undefined {
+  if (obj?.type !== "object") return undefined;
+  for (const p of obj.namedChildren) {
+    if (p?.type === "pair" && keyName(p.childForFieldName("key")) === name) return p.childForFieldName("value") ?? undefined;
+    if (p?.type === "shorthand_property_identifier" && p.text === name) return p;
+  }
+  return undefined;
+}
+
+/** Extracts model references from JavaScript / TypeScript text. */
+export async function extractJsSource(text: string, file: string): Promise<ModelReference[]> {
+  const baseDir = posix.dirname(file) === "." ? "" : posix.dirname(file);
+  return withTree(grammarFor(file), text, (root) => {
+    const scope: Scope = { consts: new Map(), imports: new Map() };
+    walkNamed(root, (n) => {
+      if (n.type === "variable_declarator") {
+        const name = n.childForFieldName("name");
+        const value = n.childForFieldName("value");
+        if (name?.type === "identifier" && value) scope.consts.set(name.text, [...(scope.consts.get(name.text) ?? []), value]);
+      } else if (n.type === "assignment_expression") {
+        const left = n.childForFieldName("left");
+        if (left?.type === "identifier") scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+      } else if (n.type === "import_statement") {
+        const src = n.childForFieldName("source")?.namedChildren[0]?.text ?? "";
+        for (const s of n.descendantsOfType("import_specifier")) {
+          const local = s?.childForFieldName("alias")?.text ?? s?.childForFieldName("name")?.text;
+          if (local) scope.imports.set(local, src);
+        }
+      }
+    }, SCOPE_TYPES);
+    const refs: ModelReference[] = [];
+    const seen = new Set<number>();
+    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; facts?: Record<string, string | number | boolean> }): void => {
+      if (seen.has(arg.startIndex)) return;
+      seen.add(arg.startIndex);
+      const v = resolve(arg, scope);
+      const facts: Record<string, string | number | boolean> = { ...(opts.facts ?? {}), ...("value" in v ? (v.facts ?? {}) : {}) };
+      let revision: string | undefined;
+      const rev = objectProp(opts.options, "revision");
+      if (rev) {
+        const rv = resolve(rev, scope);
+        if ("value" in rv) revision = rv.value;
+        else facts.revisionExpression = rv.expression;
+      }
+      const dtype = objectProp(opts.options, "dtype");
+      if (dtype) {
+        const dv = resolve(dtype, scope);
+        if ("value" in dv) facts.dtype = dv.value;
+      }
+      refs.push(
+        codeReference({
+          extractor: ID,
+          location: { file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
+          ...("value" in v ? { value: v.value } : { expression: v.expression }),
+          ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.role ? { role: opts.role } : {}),
+          ...(revision ? { revision } : {}),
+          facts,
+          baseDir,
+        }),
+      );
+    };
+    walkNamed(root, (n) => {
+      if (n.type === "call_expression" || n.type === "new_expression") {
+        const fn = n.childForFieldName(n.type === "call_expression" ? "function" : "constructor");
+        const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+        if (!fn) return;
+        const name = fn.type === "member_expression" ? fn.childForFieldName("property")?.text ?? "" : fn.text;
+        const owner = fn.type === "member_expression" ? fn.childForFieldName("object")?.text ?? "" : "";
+        if (name === "pipeline" && args.length >= 2) {
+          emit(args[1]!, { options: args[2], facts: { loader: "pipeline", ...(scope.imports.get("pipeline") ? { library: scope.imports.get("pipeline")! } : {}) } });
+          return;
+        }
+        if (name === "from_pretrained" && args[0]) {
+          const role: ComponentRole | undefined = /Tokenizer/.test(owner) ? "tokenizer" : /Processor/.test(owner) ? "processor" : undefined;
+          emit(args[0], { options: args[1], ...(role ? { role } : {}), facts: { loader: `${owner}.from_pretrained`, ...(/Config$/.test(owner) ? { configOnly: true } : {}) } });
+          return;
+        }
+        const cls = CLASS_LOADERS[name];
+        if (cls && args[0]?.type === "object") {
+          const m = objectProp(args[0], "model") ?? objectProp(args[0], "modelName");
+          if (m) emit(m, { ...(cls.role ? { role: cls.role } : {}), ...(cls.kind ? { kind: cls.kind } : {}), facts: { loader: name } });
+          return;
+        }
+        // @huggingface/inference: hf.textGeneration({ model, inputs }), client.chatCompletion({ model, ... })
+        if (args[0]?.type === "object") {
+          const m = objectProp(args[0], "model");
+          if (m) {
+            const v = resolve(m, scope);
+            if ("value" in v && parseHubId(v.value)) emit(m, { facts: { loader: name, keyword: "model" } });
+          }
+        }
+        return;
+      }
+      if (n.type === "pair") {
+        const k = keyName(n.childForFieldName("key"));
+        const value = n.childForFieldName("value");
+        if (!k || !value) return;
+        if (n.childForFieldName("key")?.type === "string" && parseHubId(k) && !isPathLike(k)) {
+          // An object whose keys are Hub ids (a model menu: { "Xenova/whisper-tiny": [41, 152] }).
+          const holder = n.parent?.parent;
+          const holderName = holder?.type === "variable_declarator" ? holder.childForFieldName("name")?.text ?? "" : holder?.type === "pair" ? keyName(holder.childForFieldName("key")) ?? "" : "";
+          if (/model/i.test(holderName)) emit(n.childForFieldName("key")!, { facts: { key: holderName } });
+          return;
+        }
+        if (MODEL_NAME.test(k) && !NOT_MODEL_NAME.test(k) && (value.type === "string" || value.type === "template_string")) {
+          const v = resolve(value, scope);
+          if ("value" in v && isModelShaped(v.value) && !/^https?:/.test(v.value)) emit(value, { facts: { key: k } });
+        }
+        return;
+      }
+      if (n.type === "variable_declarator") {
+        const name = n.childForFieldName("name")?.text ?? "";
+        const value = n.childForFieldName("value");
+        if (!value || (value.type !== "string" && value.type !== "template_string")) return;
+        if (!MODEL_NAME.test(name) || NOT_MODEL_NAME.test(name)) return;
+        const v = resolve(value, scope);
+        if ("value" in v && isModelShaped(v.value) && !/^https?:/.test(v.value)) emit(value, { facts: { variable: name } });
+      }
+    }, MAIN_TYPES);
+    return refs;
+  });
+}
+
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator"]);
+
+function isPathLike(v: string): boolean {
+  return /^[./~]/.test(v);
+}
+
+export const jsCodeExtractor: Extractor = {
+  id: ID,
+  description: "JavaScript/TypeScript (tree-sitter): transformers.js pipeline/from_pretrained, @huggingface/inference, LangChain.js",
+  matches(path, base) {
+    return /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(base) && !/\.d\.[cm]?ts$/.test(base) && !/\.min\.js$/.test(base) && !/(?:^|\/)(?:dist|build|vendor)\//.test(path);
+  },
+  async extract(file, ctx): Promise<ExtractOutput> {
+    const text = await file.text(ctx.maxTextBytes);
+    if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
+    return { references: await extractJsSource(text, file.path) };
+  },
+};

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { pythonCodeExtractor, extractPythonSource } from "./index.js";
+import { runOn } from "../../test-run.js";
+
+const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
+
+describe("python-code extractor", () => {
+  it("finds every loader in loaders.py with its line, kind and facts", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "loaders.py");
+    const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line);
+    expect(at(15)[0]).toMatchObject({ kind: "hub-id", target: "meta-llama/Llama-3.1-8B-Instruct", role: "tokenizer", revision: "0e9e39f249a16976918f6564b8830bc894c89659" });
+    expect(at(16)[0]?.facts).toMatchObject({ trustRemoteCode: true, variable: "MODEL_ID" });
+    expect(at(17)[0]).toMatchObject({ target: "Qwen/Qwen2.5-VL-7B-Instruct", facts: { configOnly: true } });
+    expect(at(18)[0]).toMatchObject({ kind: "local-path", target: "adapters/ko-lora", role: "adapter", relation: "adapter" });
+    expect(at(19)[0]?.target).toBe("openai/whisper-large-v3");
+    expect(at(20)[0]).toMatchObject({ target: "BAAI/bge-m3", role: "embedding" });
+    expect(at(21)[0]).toMatchObject({ target: "BAAI/bge-reranker-v2-m3", role: "reranker" });
+    expect(at(22)[0]?.facts).toMatchObject({ weightFormat: "gguf", filename: "Llama-3.2-3B-Instruct-Q4_K_M.gguf" });
+    expect(at(24)[0]).toMatchObject({ kind: "modelscope-id", target: "qwen/Qwen2.5-7B-Instruct" });
+    expect(at(26)[0]).toMatchObject({ target: "NCSOFT/VARCO-VISION-2.0-1.7B", facts: { trustRemoteCode: true, loader: "vllm.LLM" } });
+    expect(at(28)[0]).toMatchObject({ kind: "known-component", target: "large-v3", facts: { upstream: "openai/whisper-large-v3" } });
+    expect(at(29)[0]).toMatchObject({ kind: "known-component", target: "intel-isl/MiDaS:DPT_Large" });
+    expect(at(31)[0]?.facts).toMatchObject({ weightFormat: "pickle" });
+    // os.getenv with a default becomes ${VAR:-default} for the linking pass.
+    expect(at(32)[0]).toMatchObject({ skipReason: "dynamic-value", raw: "${LLM_MODEL:-upstage/SOLAR-10.7B-Instruct-v1.0}" });
+    // A loop variable is not a constant.
+    expect(at(34)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "name" } });
+  });
+
+  it("reads notebook code cells, skipping shell escapes and markdown", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "notebook.ipynb");
+    expect(out.references?.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([["google/siglip-so400m-patch14-384", "/cells/1/source", 3]]);
+  });
+
+  it("turns a notebook with broken JSON into a diagnostic", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "broken.ipynb");
+    expect(out.references ?? []).toEqual([]);
+    expect(out.diagnostics?.[0]).toMatchObject({ code: "parse-error", location: { file: "broken.ipynb" } });
+  });
+
+  it("sniffs extensionless scripts for a Python shebang", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "scripts/setup");
+    expect(out.references?.[0]?.target).toBe("meta-llama/Meta-Llama-3.1-8B-Instruct");
+  });
+
+  it("resolves parameter defaults and f-strings of constants, and keeps other expressions", async () => {
+    const src = ['BASE = "models"', 'def load(model_path: str = "moonshotai/Kimi-VL-A3B-Thinking"):', "    AutoConfig.from_pretrained(model_path, trust_remote_code=True)", 'load_pretrained_model(f"{BASE}/Llama-3.1-8B-Omni", model_base=None)', "AutoModel.from_pretrained(cfg.speech_encoder)"].join("\n");
+    const refs = await extractPythonSource(src, { file: "x.py" });
+    expect(refs.find((r) => r.location.line === 3)).toMatchObject({ target: "moonshotai/Kimi-VL-A3B-Thinking", facts: { resolvedFrom: "parameter-default", trustRemoteCode: true } });
+    expect(refs.find((r) => r.location.line === 4)).toMatchObject({ kind: "local-path", target: "models/Llama-3.1-8B-Omni" });
+    expect(refs.find((r) => r.location.line === 5)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "cfg.speech_encoder" } });
+  });
+
+  it("parses a file whose only loader is a sentence-transformers class", async () => {
+    const { pythonCodeExtractor: x } = await import("./index.js");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "aiprov-py-"));
+    writeFileSync(join(dir, "embed.py"), 'from sentence_transformers import SentenceTransformer\nembedder = SentenceTransformer("BAAI/bge-m3")\n');
+    const out = await runOn(x, dir, "embed.py");
+    expect(out.references?.map((r) => r.target)).toEqual(["BAAI/bge-m3"]);
+  });
+
+  it("does not treat look-alikes as models (MIME types, prompt files, generic LLM classes)", async () => {
+    const src = ['MIME = "image/png"', 'prompt = load_prompt("prompts/rag-exaone.yaml")', "class LLM: pass", 'x = LLM(model="not/vllm")'].join("\n");
+    const refs = await extractPythonSource(src, { file: "x.py" });
+    expect(refs.filter((r) => r.target === "image/png" || /prompts/.test(r.raw))).toEqual([]);
+    // A local class named LLM is not vLLM's, but a model-named keyword with a Hub-shaped value is still a reference.
+    expect(refs.find((r) => r.target === "not/vllm")?.facts?.loader).toBeUndefined();
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { readmeMentionsExtractor } from "./index.js";
+import { runOn } from "../../test-run.js";
+
+const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
+
+describe("readme-mentions extractor", () => {
+  it("reports Hub URLs, code spans and versioned bare ids as mentions, never references", async () => {
+    const out = await runOn(readmeMentionsExtractor, FIX, "README.md");
+    expect(out.references).toBeUndefined();
+    expect(out.mentions?.map((m) => [m.target, m.location.line])).toEqual([
+      ["meta-llama/Llama-3.1-8B-Instruct", 7],
+      ["LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", 7],
+      ["upstage/SOLAR-10.7B-Instruct-v1.0", 8],
+      ["BAAI/bge-m3", 10],
+    ]);
+  });
+
+  it("skips front matter, dataset URLs, MIME types and folders", async () => {
+    const out = await runOn(readmeMentionsExtractor, FIX, "README.md");
+    const targets = out.mentions?.map((m) => m.target) ?? [];
+    for (const t of ["Qwen/Qwen2.5-7B-Instruct", "HAERAE-HUB/KMMLU", "image/png", "models/Qwen3-4B", "input/output", "docs/setup"]) expect(targets).not.toContain(t);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Prose mentions of Hub models in READMEs and docs (`README*.md`, `*.md` under `docs/`): Hub model URLs
+ * (`https://huggingface.co/<org>/<name>`, `hf.co/<org>/<name>`; dataset and Space URLs are not models), Hub ids in
+ * code spans and link texts, and bare `org/name` tokens whose name carries a version or size (`Qwen3-4B`).
+ * They are reported as {@link Mention}s, kept apart from references: a README that names a model does not load it.
+ * A model card's YAML front matter is the model-card extractor's, and is skipped here.
+ */
+import type { Mention } from "../../../model/types.js";
+import { parseHubId, FOLDER_NAMESPACES } from "../../../util/hub-id.js";
+import { redact } from "../../../util/redact.js";
+import type { Extractor, ExtractOutput } from "../../types.js";
+
+const ID = "readme-mentions";
+
+const URL = /https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*)(?:\/(?:resolve|blob|tree|raw)\/[^\s)"'>\]]+)?/g;
+const CODE_SPAN = /`([^`\s]{3,200})`/g;
+const BARE = /(?<![\w./:@-])([A-Za-z0-9][\w-]{1,40}\/[A-Za-z0-9][\w.-]{1,95})(?![\w/])/g;
+const NON_MODEL_URL_ORGS = new Set(["datasets", "spaces", "docs", "blog", "papers", "settings", "join", "login", "pricing", "learn", "tasks", "collections", "organizations", "api", "models", "chat"]);
+
+/** Finds the mentions in Markdown text. Front matter lines (the first `---` block) are skipped. */
+export function findMentions(text: string, file: string): Mention[] {
+  const lines = text.split(/\r?\n/);
+  const out: Mention[] = [];
+  const seen = new Set<string>();
+  let inFront = lines[0]?.trim() === "---";
+  const add = (target: string, line: number, column: number, raw: string): void => {
+    const key = `${target}@${line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ target, location: { file, line, column }, raw: redact(raw) });
+  };
+  lines.forEach((l, i) => {
+    if (inFront) {
+      if (i > 0 && l.trim() === "---") inFront = false;
+      return;
+    }
+    const covered: [number, number][] = [];
+    for (const m of l.matchAll(URL)) {
+      const org = m[1]!.split("/")[0]!.toLowerCase();
+      if (NON_MODEL_URL_ORGS.has(org)) {
+        covered.push([m.index!, m.index! + m[0].length]);
+        continue;
+      }
+      const id = parseHubId(`https://huggingface.co/${m[1]!.replace(/\.$/, "")}`);
+      if (id) add(id.id, i + 1, m.index! + 1, m[0]);
+      covered.push([m.index!, m.index! + m[0].length]);
+    }
+    const inUrl = (at: number): boolean => covered.some(([a, b]) => at >= a && at < b) || /https?:\/\/\S*$/.test(l.slice(0, at));
+    for (const m of l.matchAll(CODE_SPAN)) {
+      if (inUrl(m.index!)) continue;
+      const v = m[1]!;
+      if (v.split("/").length !== 2 || FOLDER_NAMESPACES.has(v.split("/")[0]!.toLowerCase()) || !/[\d-]/.test(v.split("/")[1]!)) continue;
+      const id = parseHubId(v);
+      if (id) {
+        add(id.id, i + 1, m.index! + 2, v);
+        covered.push([m.index!, m.index! + m[0].length]);
+      }
+    }
+    for (const m of l.matchAll(BARE)) {
+      if (inUrl(m.index!)) continue;
+      const v = m[1]!.replace(/[.,;:]+$/, "");
+      const [org, name] = v.split("/") as [string, string];
+      if (FOLDER_NAMESPACES.has(org.toLowerCase()) || !/\d/.test(name) || !/-/.test(name) || /^v?\d+(?:\.\d+)*$/.test(org)) continue;
+      const id = parseHubId(v);
+      if (id) add(id.id, i + 1, m.index! + 1, v);
+    }
+  });
+  return out;
+}
+
+export const readmeMentionsExtractor: Extractor = {
+  id: ID,
+  description: "README and docs prose: Hub model ids and URLs, reported as mentions (not references)",
+  matches(path, base) {
+    return /^readme(?:[._-][\w-]+)?\.(?:md|markdown|mdx|rst|txt)$/i.test(base) || (/\.(?:md|mdx)$/i.test(base) && /(?:^|\/)docs?\//.test(path));
+  },
+  async extract(file, ctx): Promise<ExtractOutput> {
+    return { mentions: findMentions(await file.text(ctx.maxTextBytes), file.path) };
+  },
+};
