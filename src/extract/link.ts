@@ -10,7 +10,7 @@ import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
-import type { ExtractOutput, FolderFacts, ProjectDocument, VariableDefinition } from "./types.js";
+import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
 
 /** Result of linking: the merged, linked inventory. */
 export interface LinkedInventory {
@@ -55,7 +55,11 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   const variables: VariableDefinition[] = [];
   const folders: FolderFacts[] = [];
   const documents: ProjectDocument[] = [];
+  const codeModules: CodeModuleFacts[] = [];
+  const pendingCode: PendingCodeReference[] = [];
   for (const o of outputs) {
+    codeModules.push(...(o.codeModules ?? []));
+    pendingCode.push(...(o.pendingCode ?? []));
     components.push(...(o.components ?? []));
     references.push(...(o.references ?? []));
     mentions.push(...(o.mentions ?? []));
@@ -176,6 +180,11 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     };
   });
 
+  // 2c. Code across files: classes built without a model argument take their constructor default from the module
+  //     that defines them (or a base class's); names imported from another module of the tree take its constant.
+  references = [...references, ...linkCode(codeModules, pendingCode, references)];
+  references = references.map((r) => resolveImportedConstant(r, codeModules));
+
   // 3. Local paths inside the tree.
   const byDir = new Map<string, LocalComponent>();
   for (const c of components) if (isTopLevel(c)) {
@@ -194,6 +203,113 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   references.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.id.localeCompare(b.id));
   mentions.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
   return { components: dedupeComponents(components), references: dedupeById(references), mentions, diagnostics, documents: documents.sort((a, b) => a.file.localeCompare(b.file)) };
+}
+
+const JS_EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.tsx", "/index.js"];
+
+/**
+ * The scanned file a module name points at, seen from `fromFile`. Python: `a.b` is `a/b.py` or `a/b/__init__.py`
+ * under the importing file's folder or the nearest ancestor that has it (`.x` / `..x` are relative); JS/TS: a
+ * relative specifier with the usual extensions and `index` files (bare package names are not in the tree).
+ */
+export function resolveModuleFile(byFile: ReadonlyMap<string, CodeModuleFacts>, fromFile: string, module: string, language: "python" | "js"): CodeModuleFacts | undefined {
+  if (module === "") return byFile.get(fromFile);
+  if (language === "js") {
+    if (!module.startsWith(".")) return undefined;
+    const base = posix.normalize(posix.join(dirOf(fromFile), module));
+    for (const ext of JS_EXTENSIONS) {
+      const m = byFile.get(base + ext);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  const dots = /^\.*/.exec(module)![0].length;
+  const rel = module.slice(dots).split(".").filter(Boolean).join("/");
+  let dirs: string[];
+  if (dots > 0) {
+    let d = dirOf(fromFile);
+    for (let i = 1; i < dots; i++) d = dirOf(d);
+    dirs = [d];
+  } else {
+    dirs = [];
+    for (let d = dirOf(fromFile); ; d = dirOf(d)) {
+      dirs.push(d);
+      if (d === "") break;
+    }
+  }
+  for (const d of dirs) {
+    const stem = d === "" ? rel : rel === "" ? d : `${d}/${rel}`;
+    const m = byFile.get(`${stem}.py`) ?? byFile.get(`${stem}/__init__.py`);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** The model-named constructor defaults a class gets, from its own `__init__` or the nearest base that has them. */
+function constructorDefaults(byFile: ReadonlyMap<string, CodeModuleFacts>, mod: CodeModuleFacts, symbol: string, depth = 0): { cls: CodeClassFacts; mod: CodeModuleFacts } | undefined {
+  if (depth > 6) return undefined;
+  const cls = mod.classes?.find((c) => c.name === symbol);
+  if (!cls) return undefined;
+  if (cls.modelDefaults.length > 0) return { cls, mod };
+  for (const b of cls.bases) {
+    const dot = b.lastIndexOf(".");
+    const baseMod = resolveModuleFile(byFile, mod.file, dot > 0 ? b.slice(0, dot) : "", mod.language);
+    const found = baseMod && constructorDefaults(byFile, baseMod, dot > 0 ? b.slice(dot + 1) : b, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** References made by code that builds a class of another module without a model argument. */
+function linkCode(modules: readonly CodeModuleFacts[], pending: readonly PendingCodeReference[], existing: readonly ModelReference[]): ModelReference[] {
+  if (pending.length === 0) return [];
+  const byFile = new Map(modules.map((m) => [m.file, m]));
+  const taken = new Set(existing.map((r) => r.id));
+  const out: ModelReference[] = [];
+  for (const p of pending) {
+    const mod = resolveModuleFile(byFile, p.location.file, p.module, p.language);
+    const found = mod && constructorDefaults(byFile, mod, p.symbol);
+    if (!found) continue;
+    const ollama = mod.usesOllama || found.mod.usesOllama;
+    for (const d of found.cls.modelDefaults) {
+      const bare = d.value !== undefined && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(d.value);
+      const ref = codeReference({
+        extractor: p.extractor,
+        location: p.location,
+        ...(d.value !== undefined ? { value: d.value } : { expression: d.expression ?? "" }),
+        ...(ollama && bare ? { kind: "ollama-tag" as const } : {}),
+        facts: { constructs: p.module ? `${p.module}.${p.symbol}` : p.symbol, parameter: d.param, resolvedFrom: "constructor-default", definedAt: `${found.mod.file}:${d.line}` },
+        baseDir: dirOf(p.location.file),
+      });
+      if (taken.has(ref.id)) continue;
+      taken.add(ref.id);
+      out.push(ref);
+    }
+  }
+  return out;
+}
+
+/** A run-time value that is a name imported from another module of the tree takes that module's constant. */
+function resolveImportedConstant(r: ModelReference, modules: readonly CodeModuleFacts[]): ModelReference {
+  if (r.skipReason !== "dynamic-value" || typeof r.facts?.importedFrom !== "string" || typeof r.facts.importedName !== "string") return r;
+  const language = r.extractor === "js-code" ? "js" : "python";
+  const byFile = new Map(modules.filter((m) => m.language === language).map((m) => [m.file, m]));
+  const mod = resolveModuleFile(byFile, r.location.file, r.facts.importedFrom, language);
+  const c = mod?.constants?.[r.facts.importedName];
+  if (!mod || !c) return r;
+  const bare = /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(c.value);
+  const ref = codeReference({
+    extractor: r.extractor,
+    location: r.location,
+    value: c.value,
+    ...(r.kind === "ollama-tag" || (mod.usesOllama && bare) ? { kind: "ollama-tag" as const } : r.kind === "modelscope-id" ? { kind: "modelscope-id" as const } : {}),
+    ...(r.role ? { role: r.role } : {}),
+    ...(r.relation ? { relation: r.relation } : {}),
+    ...(r.revision ? { revision: r.revision } : {}),
+    facts: { ...(r.facts ?? {}), resolvedFrom: "imported-constant", definedAt: `${mod.file}:${c.line}` },
+    baseDir: dirOf(r.location.file),
+  });
+  return { ...ref, id: r.id, ...(r.subject ? { subject: r.subject } : {}) };
 }
 
 function dedupeById<T extends { id: string }>(xs: T[]): T[] {

@@ -80,6 +80,54 @@ export interface ExtractOutput {
   diagnostics?: Diagnostic[];
   /** Attribution documents, for licence-duty rules (never copied into the report). */
   documents?: ProjectDocument[];
+  /** Facts about a code module that other files may import (constants, classes), for cross-file resolution. */
+  codeModules?: CodeModuleFacts[];
+  /** Code that takes a model from another module: the linking pass turns each into a reference when it resolves. */
+  pendingCode?: PendingCodeReference[];
+}
+
+/**
+ * What a source file defines that another file can import: module-level string constants and classes whose
+ * constructor has model-named parameters with defaults. Read by the linking pass (`src/extract/link.ts`).
+ */
+export interface CodeModuleFacts {
+  /** Root-relative POSIX path of the module's file. */
+  file: string;
+  language: "python" | "js";
+  /** Module-level constants by name (JS: members of the default export are `default.NAME`). */
+  constants?: Record<string, { value: string; line: number }>;
+  /** Top-level classes. */
+  classes?: CodeClassFacts[];
+  /** The module imports an Ollama client: a bare model name there is an Ollama tag. */
+  usesOllama?: boolean;
+}
+
+/** A class and the model-named defaults of its constructor (Python `__init__`). */
+export interface CodeClassFacts {
+  name: string;
+  /** Base classes: `module.Name` when imported (module as written), `Name` when defined in the same file. */
+  bases: string[];
+  /** True when the class defines its own constructor (its defaults then hide its bases'). */
+  hasInit: boolean;
+  /** Model-named constructor parameters with their default: a constant `value` or the source `expression`. */
+  modelDefaults: { param: string; value?: string; expression?: string; line: number }[];
+}
+
+/**
+ * A place where code takes a model from another module: a class built without a model argument (`Chain()`, whose
+ * constructor default names the model) or an imported constant. Becomes a reference only when the module is in the
+ * scanned tree and the symbol is found there.
+ */
+export interface PendingCodeReference {
+  extractor: string;
+  language: "python" | "js";
+  location: SourceLocation;
+  /** `constructor`: a class instantiated with no model argument. */
+  via: "constructor";
+  /** The import's module as written (`chains`, `.base`, `src.core.chat_vector`); `""` for the same file. */
+  module: string;
+  /** The class name in that module. */
+  symbol: string;
 }
 
 /** Settings an extractor may read. */

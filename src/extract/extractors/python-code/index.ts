@@ -13,7 +13,7 @@ import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, Relation
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
-import type { Extractor, ExtractOutput } from "../../types.js";
+import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 
 const ID = "python-code";
 
@@ -227,6 +227,66 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
   return { expression: n.text };
 }
 
+/** `from <module> import <name>` facts of an expression that is an imported name (or a member of one). */
+function importFacts(n: SyntaxNode, scope: Scope): Record<string, string> {
+  if (n.type !== "identifier") return {};
+  const q = scope.imports.get(n.text);
+  if (!q || !q.includes(".") || scope.assignments.has(n.text)) return {};
+  const dot = q.lastIndexOf(".");
+  return { importedFrom: q.slice(0, dot), importedName: q.slice(dot + 1) };
+}
+
+const isModelParam = (name: string): boolean => MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name);
+
+/** Top-level classes of a module with the model-named defaults of their `__init__`. */
+function moduleClasses(root: SyntaxNode, scope: Scope): CodeClassFacts[] {
+  const out: CodeClassFacts[] = [];
+  for (const top of root.namedChildren) {
+    const cls = top?.type === "decorated_definition" ? top.childForFieldName("definition") : top;
+    if (cls?.type !== "class_definition") continue;
+    const name = cls.childForFieldName("name")?.text;
+    if (!name) continue;
+    const bases: string[] = [];
+    for (const b of cls.childForFieldName("superclasses")?.namedChildren ?? []) {
+      if (!b || (b.type !== "identifier" && b.type !== "attribute")) continue;
+      bases.push(qualify(b, scope));
+    }
+    let hasInit = false;
+    const modelDefaults: CodeClassFacts["modelDefaults"] = [];
+    for (const st of cls.childForFieldName("body")?.namedChildren ?? []) {
+      const fn = st?.type === "decorated_definition" ? st.childForFieldName("definition") : st;
+      if (fn?.type !== "function_definition" || fn.childForFieldName("name")?.text !== "__init__") continue;
+      hasInit = true;
+      for (const p of fn.childForFieldName("parameters")?.namedChildren ?? []) {
+        if (p?.type !== "default_parameter" && p?.type !== "typed_default_parameter") continue;
+        const pn = p.childForFieldName("name")?.text ?? "";
+        const pv = p.childForFieldName("value");
+        if (!pv || !isModelParam(pn) || pv.type === "none") continue;
+        const v = resolve(pv, scope);
+        modelDefaults.push({ param: pn, ...("value" in v ? { value: v.value } : { expression: v.expression }), line: pv.startPosition.row + 1 });
+      }
+    }
+    out.push({ name, bases, hasInit, modelDefaults });
+  }
+  return out;
+}
+
+/** Module-level string constants (`NAME = "..."` assigned once at the top level). */
+function moduleConstants(root: SyntaxNode, scope: Scope): Record<string, { value: string; line: number }> {
+  const out: Record<string, { value: string; line: number }> = {};
+  for (const top of root.namedChildren) {
+    const a = top?.type === "expression_statement" ? top.namedChildren[0] : undefined;
+    if (a?.type !== "assignment") continue;
+    const left = a.childForFieldName("left");
+    if (left?.type !== "identifier" || (scope.assignments.get(left.text)?.length ?? 0) !== 1) continue;
+    const right = a.childForFieldName("right");
+    if (!right || (right.type !== "string" && right.type !== "concatenated_string")) continue;
+    const v = resolve(right, scope);
+    if ("value" in v) out[left.text] = { value: v.value, line: right.startPosition.row + 1 };
+  }
+  return out;
+}
+
 interface Args {
   positional: SyntaxNode[];
   keywords: Map<string, SyntaxNode>;
@@ -267,11 +327,30 @@ function isTrue(n: SyntaxNode | undefined): boolean {
 
 /** Extracts model references from Python source text. Pure: reads nothing but `text`. */
 export async function extractPythonSource(text: string, o: PythonSourceOptions): Promise<ModelReference[]> {
+  return (await extractPythonModule(text, o)).references;
+}
+
+/** What one Python module yields: its references, what other modules can import from it, and pending references. */
+export interface PythonModuleResult {
+  references: ModelReference[];
+  module: CodeModuleFacts;
+  pending: PendingCodeReference[];
+}
+
+/**
+ * Extracts references and cross-file facts from Python source text: top-level classes with their model-named
+ * constructor defaults, module-level constants, and classes built without a model argument from an imported module
+ * (resolved by the linking pass). Pure: reads nothing but `text`.
+ */
+export async function extractPythonModule(text: string, o: PythonSourceOptions): Promise<PythonModuleResult> {
   const extractor = o.extractor ?? ID;
   const baseDir = posix.dirname(o.file) === "." ? "" : posix.dirname(o.file);
   return withTree("python", text, (root) => {
     const scope = collectScope(root);
     const refs: ModelReference[] = [];
+    const pending: PendingCodeReference[] = [];
+    const classes = moduleClasses(root, scope);
+    const localClasses = new Set(classes.map((c) => c.name));
     const seen = new Set<number>();
     const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; call?: Args; facts?: Record<string, string | number | boolean> }): void => {
       if (seen.has(arg.startIndex)) return;
@@ -295,6 +374,7 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
         if (isTrue(opts.call.keywords.get("local_files_only"))) facts.localFilesOnly = true;
       }
       if ("value" in v) Object.assign(facts, v.facts ?? {});
+      else Object.assign(facts, importFacts(arg, scope));
       const ref = codeReference({
         extractor,
         location: line(arg, o),
@@ -443,6 +523,14 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
           if (arg) emit(arg, { call: a, ...(/Vocoder$/.test(last) ? { role: "audio-decoder" as const } : {}), facts: { loader: last } });
           return;
         }
+        // A class of another module (or of this file) built with no model argument: its constructor default may name
+        // the model; the linking pass looks the class up.
+        if (fn.type === "identifier" && /^[A-Z]/.test(fn.text) && a.positional.length === 0 && ![...a.keywords.keys()].some(isModelParam)) {
+          const imported = scope.imports.get(fn.text);
+          const dot = imported?.lastIndexOf(".") ?? -1;
+          if (imported && dot > 0) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
+          else if (!imported && localClasses.has(fn.text)) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: "", symbol: fn.text });
+        }
         // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass).
         for (const [k, v] of a.keywords) {
           if (!MODEL_NAME.test(k) || NOT_MODEL_NAME.test(k)) continue;
@@ -494,7 +582,15 @@ export async function extractPythonSource(text: string, o: PythonSourceOptions):
         emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
       }
     }, text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
-    return refs;
+    const constants = moduleConstants(root, scope);
+    const module: CodeModuleFacts = {
+      file: o.file,
+      language: "python",
+      ...(Object.keys(constants).length ? { constants } : {}),
+      ...(classes.length ? { classes } : {}),
+      ...(scope.usesOllama ? { usesOllama: true } : {}),
+    };
+    return { references: refs, module, pending };
   });
 }
 
@@ -544,8 +640,11 @@ export const pythonCodeExtractor: Extractor = {
       for (const c of cells) references.push(...(await extractPythonSource(c.source, { file: file.path, pointer: c.pointer })));
       return { references };
     }
-    // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse.
+    // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
+    // those words defines no model-named constant or constructor default either.)
     if (!PREFILTER.test(text)) return {};
-    return { references: await extractPythonSource(text, { file: file.path }) };
+    const r = await extractPythonModule(text, { file: file.path });
+    const keep = r.module.constants !== undefined || (r.module.classes ?? []).some((c) => c.modelDefaults.length > 0 || c.bases.length > 0);
+    return { references: r.references, ...(keep ? { codeModules: [r.module] } : {}), ...(r.pending.length ? { pendingCode: r.pending } : {}) };
   },
 };
