@@ -22,7 +22,9 @@ describe("js-code extractor", () => {
 
   it("reads a model menu whose keys are Hub ids (TSX)", async () => {
     const out = await runOn(jsCodeExtractor, FIX, "AudioManager.tsx");
-    expect(out.references?.map((r) => r.target)).toEqual(["Xenova/whisper-tiny", "Xenova/whisper-base", "distil-whisper/distil-medium.en"]);
+    expect(out.references?.filter((r) => !r.skipReason).map((r) => r.target)).toEqual(["Xenova/whisper-tiny", "Xenova/whisper-base", "distil-whisper/distil-medium.en"]);
+    // The menu's setter chooses the model at run time.
+    expect(out.references?.filter((r) => r.skipReason)).toMatchObject([{ skipReason: "dynamic-value", location: { line: 8 }, facts: { setter: "setModel", expression: "e.target.value" } }]);
   });
 
   it("reads @huggingface/inference calls and from_pretrained, with process.env as ${VAR}", async () => {

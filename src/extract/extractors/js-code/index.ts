@@ -11,7 +11,7 @@ import type { ComponentRole, ModelReference, ReferenceKind } from "../../../mode
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
-import type { Extractor, ExtractOutput } from "../../types.js";
+import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
 
 const ID = "js-code";
 
@@ -20,6 +20,10 @@ type Value = { value: string; facts?: Record<string, string | number | boolean> 
 interface Scope {
   consts: Map<string, SyntaxNode[]>;
   imports: Map<string, string>;
+  /** Local names bound by an import: the module specifier and the imported name (`default`, `*` or the export). */
+  importSyms: Map<string, { module: string; name: string }>;
+  /** React state variables (`const [model, setModel] = useState(init)`): their initial value is in `consts`. */
+  states: Set<string>;
 }
 
 const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -71,14 +75,68 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
   }
   const env = /^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(n.text);
   if (env) return { value: `\${${env[1]}}`, facts: { envLookup: true } };
-  if (n.type === "identifier") {
+  if (n.type === "identifier" || n.type === "shorthand_property_identifier") {
     const defs = scope.consts.get(n.text) ?? [];
     if (defs.length === 1) {
       const v = resolve(defs[0]!, scope, depth + 1);
-      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, definedAtLine: defs[0]!.startPosition.row + 1 } };
+      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, definedAtLine: defs[0]!.startPosition.row + 1, ...(scope.states.has(n.text) ? { resolvedFrom: "initial-state" } : {}) } };
     }
   }
   return { expression: n.text };
+}
+
+/**
+ * Where a run-time value comes from another module: an imported name, a member of an imported default or namespace
+ * (`Constants.DEFAULT_MODEL`), followed through single `const` definitions and React state initial values.
+ */
+function importFacts(n: SyntaxNode, scope: Scope, depth = 0): Record<string, string> {
+  if (depth > 8) return {};
+  if (n.type === "identifier" || n.type === "shorthand_property_identifier") {
+    const sym = scope.importSyms.get(n.text);
+    if (sym && sym.name !== "*") return { importedFrom: sym.module, importedName: sym.name };
+    const defs = scope.consts.get(n.text) ?? [];
+    return defs.length === 1 ? importFacts(defs[0]!, scope, depth + 1) : {};
+  }
+  if (n.type === "member_expression") {
+    const obj = n.childForFieldName("object");
+    const prop = n.childForFieldName("property")?.text;
+    const sym = obj?.type === "identifier" ? scope.importSyms.get(obj.text) : undefined;
+    if (sym && prop) return { importedFrom: sym.module, importedName: sym.name === "*" ? prop : `${sym.name}.${prop}` };
+  }
+  return {};
+}
+
+const isModelKey = (k: string): boolean => MODEL_NAME.test(k) && !NOT_MODEL_NAME.test(k);
+
+/** `useState(init)` / `React.useState<T>(init)`: the initial value, or undefined for another call. */
+function useStateInit(value: SyntaxNode | null): SyntaxNode | undefined {
+  if (value?.type !== "call_expression" || !/^(?:React\.)?useState$/.test(value.childForFieldName("function")?.text ?? "")) return undefined;
+  return value.childForFieldName("arguments")?.namedChildren.find((a): a is SyntaxNode => !!a && a.type !== "comment") ?? undefined;
+}
+
+/** Exported string constants a module offers to its importers (only model-named or model-shaped ones). */
+function moduleConstants(root: SyntaxNode, scope: Scope): Record<string, { value: string; line: number }> {
+  const out: Record<string, { value: string; line: number }> = {};
+  const take = (name: string, key: string, v: SyntaxNode | null): void => {
+    if (!v || (v.type !== "string" && v.type !== "template_string")) return;
+    const r = resolve(v, scope);
+    if ("value" in r && (isModelKey(key) || isModelShaped(r.value))) out[name] = { value: r.value, line: v.startPosition.row + 1 };
+  };
+  for (const top of root.namedChildren) {
+    if (top?.type !== "export_statement") continue;
+    const decl = top.childForFieldName("declaration");
+    if (decl?.type === "lexical_declaration") {
+      for (const d of decl.namedChildren) if (d?.type === "variable_declarator" && d.childForFieldName("name")?.type === "identifier") take(d.childForFieldName("name")!.text, d.childForFieldName("name")!.text, d.childForFieldName("value"));
+    }
+    const value = top.childForFieldName("value");
+    if (value?.type === "object") {
+      for (const p of value.namedChildren) {
+        const k = p?.type === "pair" ? keyName(p.childForFieldName("key")) : undefined;
+        if (k) take(`default.${k}`, k, p!.childForFieldName("value"));
+      }
+    }
+  }
+  return out;
 }
 
 function keyName(k: SyntaxNode | null): string | undefined {
@@ -99,22 +157,43 @@ function objectProp(obj: SyntaxNode | undefined, name: string): SyntaxNode | und
 
 /** Extracts model references from JavaScript / TypeScript text. */
 export async function extractJsSource(text: string, file: string): Promise<ModelReference[]> {
+  return (await extractJsModule(text, file)).references;
+}
+
+/** References of a JS/TS module and the model constants it exports (for importers in other files). */
+export async function extractJsModule(text: string, file: string): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
   const baseDir = posix.dirname(file) === "." ? "" : posix.dirname(file);
   return withTree(grammarFor(file), text, (root) => {
-    const scope: Scope = { consts: new Map(), imports: new Map() };
+    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set() };
     walkNamed(root, (n) => {
       if (n.type === "variable_declarator") {
         const name = n.childForFieldName("name");
         const value = n.childForFieldName("value");
         if (name?.type === "identifier" && value) scope.consts.set(name.text, [...(scope.consts.get(name.text) ?? []), value]);
+        const init = name?.type === "array_pattern" ? useStateInit(value) : undefined;
+        const state = name?.namedChildren[0];
+        if (init && state?.type === "identifier") {
+          scope.consts.set(state.text, [...(scope.consts.get(state.text) ?? []), init]);
+          scope.states.add(state.text);
+        }
       } else if (n.type === "assignment_expression") {
         const left = n.childForFieldName("left");
         if (left?.type === "identifier") scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
       } else if (n.type === "import_statement") {
         const src = n.childForFieldName("source")?.namedChildren[0]?.text ?? "";
+        const spec = src.replace(/^['"`]|['"`]$/g, "");
         for (const s of n.descendantsOfType("import_specifier")) {
           const local = s?.childForFieldName("alias")?.text ?? s?.childForFieldName("name")?.text;
           if (local) scope.imports.set(local, src);
+          if (local && s?.childForFieldName("name")) scope.importSyms.set(local, { module: spec, name: s.childForFieldName("name")!.text });
+        }
+        const clause = n.namedChildren.find((c) => c?.type === "import_clause");
+        for (const c of clause?.namedChildren ?? []) {
+          if (c?.type === "identifier") scope.importSyms.set(c.text, { module: spec, name: "default" });
+          if (c?.type === "namespace_import") {
+            const id = c.namedChildren.find((x) => x?.type === "identifier");
+            if (id) scope.importSyms.set(id.text, { module: spec, name: "*" });
+          }
         }
       }
     }, SCOPE_TYPES);
@@ -124,7 +203,7 @@ export async function extractJsSource(text: string, file: string): Promise<Model
       if (seen.has(arg.startIndex)) return;
       seen.add(arg.startIndex);
       const v = resolve(arg, scope);
-      const facts: Record<string, string | number | boolean> = { ...(opts.facts ?? {}), ...("value" in v ? (v.facts ?? {}) : {}) };
+      const facts: Record<string, string | number | boolean> = { ...(opts.facts ?? {}), ...("value" in v ? (v.facts ?? {}) : importFacts(arg, scope)) };
       let revision: string | undefined;
       const rev = objectProp(opts.options, "revision");
       if (rev) {
@@ -166,6 +245,11 @@ export async function extractJsSource(text: string, file: string): Promise<Model
           emit(args[0], { options: args[1], ...(role ? { role } : {}), facts: { loader: `${owner}.from_pretrained`, ...(/Config$/.test(owner) ? { configOnly: true } : {}) } });
           return;
         }
+        // The setter of a model-named React state (`setModel(e.target.value)`) chooses the model at run time.
+        if (/^set(?:[A-Z]\w*)?Model(?:Name|Id|Path)?$/.test(name) && args.length === 1) {
+          emit(args[0]!, { facts: { setter: name } });
+          return;
+        }
         const cls = CLASS_LOADERS[name];
         if (cls && args[0]?.type === "object") {
           const m = objectProp(args[0], "model") ?? objectProp(args[0], "modelName");
@@ -199,7 +283,19 @@ export async function extractJsSource(text: string, file: string): Promise<Model
         }
         return;
       }
+      if (n.type === "shorthand_property_identifier") {
+        // `{ model }` handing a model-named state or constant on (`postMessage({ audio, model })`).
+        if (isModelKey(n.text) && (scope.states.has(n.text) || (scope.consts.get(n.text)?.length === 1 && "value" in resolve(n, scope)))) emit(n, { facts: { key: n.text } });
+        return;
+      }
       if (n.type === "variable_declarator") {
+        const pattern = n.childForFieldName("name");
+        const init = pattern?.type === "array_pattern" ? useStateInit(n.childForFieldName("value")) : undefined;
+        const state = pattern?.namedChildren[0];
+        if (init && state?.type === "identifier" && isModelKey(state.text)) {
+          emit(init, { facts: { state: state.text } });
+          return;
+        }
         const name = n.childForFieldName("name")?.text ?? "";
         const value = n.childForFieldName("value");
         if (!value || (value.type !== "string" && value.type !== "template_string")) return;
@@ -208,12 +304,13 @@ export async function extractJsSource(text: string, file: string): Promise<Model
         if ("value" in v && isModelShaped(v.value) && !/^https?:/.test(v.value)) emit(value, { facts: { variable: name } });
       }
     }, MAIN_TYPES);
-    return refs;
+    const constants = moduleConstants(root, scope);
+    return { references: refs, module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) } };
   });
 }
 
 const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement"]);
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier"]);
 
 function isPathLike(v: string): boolean {
   return /^[./~]/.test(v);
@@ -228,6 +325,7 @@ export const jsCodeExtractor: Extractor = {
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(ctx.maxTextBytes);
     if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
-    return { references: await extractJsSource(text, file.path) };
+    const r = await extractJsModule(text, file.path);
+    return { references: r.references, ...(r.module.constants ? { codeModules: [r.module] } : {}) };
   },
 };
