@@ -52,32 +52,6 @@ export interface DiscoveredFile {
   size: number;
 }
 
-/**
- * A discovered file whose `size` is looked up (one `stat`) the first time it is read, unless a reader sets it first
- * from the descriptor it opened: on trees of tens of thousands of files the walk's per-file `stat` was a fifth of
- * the scan. A file that vanished after the listing has size 0 (reading it then fails with a diagnostic).
- */
-export function lazySizedFile(path: string, absolutePath: string): DiscoveredFile {
-  let known: number | undefined;
-  return {
-    path,
-    absolutePath,
-    get size(): number {
-      if (known === undefined) {
-        try {
-          known = statSync(absolutePath).size;
-        } catch {
-          known = 0;
-        }
-      }
-      return known;
-    },
-    set size(n: number) {
-      known = n;
-    },
-  };
-}
-
 /** Walk options. */
 export interface WalkOptions {
   /** Do not apply `.gitignore` files (vendored weights in `models/` are often git-ignored). */
@@ -209,8 +183,14 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         skip(rel, "ignored");
         continue;
       }
-      // The size is read when first asked for (most small files are read whole without it: see runExtractors).
-      result.files.push(lazySizedFile(rel, abs));
+      let size = 0;
+      try {
+        size = statSync(abs).size;
+      } catch {
+        skip(rel, "unreadable");
+        continue;
+      }
+      result.files.push({ path: rel, absolutePath: abs, size });
     }
   };
 

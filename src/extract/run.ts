@@ -2,7 +2,7 @@
  * Runs the registered extractors over the discovered files with bounded concurrency. One bad file never stops the
  * scan: any error an extractor throws becomes a diagnostic naming the file and what is wrong.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic } from "../model/types.js";
@@ -59,28 +59,12 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
   const cache = new Map<DiscoveredFile, Uint8Array>();
   const preload = (file: DiscoveredFile): Uint8Array | undefined => {
     let bytes = cache.get(file);
-    if (!bytes && !cache.has(file)) {
-      // open + fstat + read + close: the size comes from the open descriptor (the walk does not stat).
-      let fd: number | undefined;
+    if (!bytes && file.size <= Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes)) {
       try {
-        fd = openSync(file.absolutePath, "r");
-        const size = fstatSync(fd).size;
-        file.size = size;
-        if (size <= Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes)) {
-          const buf = Buffer.allocUnsafeSlow(size); // exact, unpooled: a kept file must not pin a shared pool
-          let got = 0;
-          while (got < size) {
-            const n = readSync(fd, buf, got, size - got, got);
-            if (n === 0) break;
-            got += n;
-          }
-          bytes = got === size ? buf : buf.subarray(0, got);
-          counter.bytes += bytes.length;
-        }
+        bytes = readFileSync(file.absolutePath);
+        counter.bytes += bytes.length;
       } catch {
         return undefined; // the reader reports the error with its own diagnostics
-      } finally {
-        if (fd !== undefined) closeSync(fd);
       }
     }
     const left = (remaining.get(file) ?? 1) - 1;
@@ -95,8 +79,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
-      const preloaded = preload(file); // before `file.size`: the preload learns the size without a separate stat
-      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter, preloaded);
+      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter, preload(file));
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };

@@ -312,9 +312,6 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
 const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement"]);
 const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier"]);
 
-/** Words (lower-cased text) one of which every file with a recognised loader or model-named key contains. */
-const JS_PREFILTER = /p(?:retrained|ipeline)|model|ollama|huggingface|@xenova/;
-
 function isPathLike(v: string): boolean {
   return /^[./~]/.test(v);
 }
@@ -327,9 +324,7 @@ export const jsCodeExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(ctx.maxTextBytes);
-    // Cheap pre-filter (the words every recognised loader or model-named key contains); matching lower-cased text is
-    // faster than a case-insensitive alternation.
-    if (!JS_PREFILTER.test(text.toLowerCase())) return {};
+    if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
     const r = await extractJsModule(text, file.path);
     return { references: r.references, ...(r.module.constants ? { codeModules: [r.module] } : {}) };
   },

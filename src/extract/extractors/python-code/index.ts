@@ -595,19 +595,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
 }
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
-export const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
-
-/**
- * {@link PREFILTER} for lower-cased text, with shared prefixes factored out. Run over `text.toLowerCase()` it makes
- * the same decision (ASCII case folding) about a quarter faster than the case-insensitive alternation, which
- * dominates the cost of skipping the many Python files of a monorepo that load no model (bench/scan-monorepo).
- */
-const PREFILTER_LOWER = /p(?:retrained|ipeline|get)|model|download|transformer|encoder|client|hub|whisper|ollama|repo_id|c(?:kpt|heckpoint)|llm|embedding|vocoder|open_clip|torch\.load|load_file|safe_open|\.(?:gguf|safetensors|pt|pth|bin)\b/;
-
-/** True when `text` may hold a loader or a model-named setting (the decision of `PREFILTER.test(text)`). */
-export function mayHoldModel(text: string): boolean {
-  return PREFILTER_LOWER.test(text.toLowerCase());
-}
+const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
 
 function isPythonPath(path: string, base: string): boolean {
   if (/\.(?:py|pyw|ipynb)$/.test(base)) return true;
@@ -654,7 +642,7 @@ export const pythonCodeExtractor: Extractor = {
     }
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
     // those words defines no model-named constant or constructor default either.)
-    if (!mayHoldModel(text)) return {};
+    if (!PREFILTER.test(text)) return {};
     const r = await extractPythonModule(text, { file: file.path });
     const keep = r.module.constants !== undefined || (r.module.classes ?? []).some((c) => c.modelDefaults.length > 0 || c.bases.length > 0);
     return { references: r.references, ...(keep ? { codeModules: [r.module] } : {}), ...(r.pending.length ? { pendingCode: r.pending } : {}) };
