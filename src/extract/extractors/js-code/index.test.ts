@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { jsCodeExtractor } from "./index.js";
+import { extractJsSource, jsCodeExtractor } from "./index.js";
 import { runOn } from "../../test-run.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
@@ -38,5 +38,29 @@ describe("js-code extractor", () => {
     expect(jsCodeExtractor.matches("dist/app.js", "app.js")).toBe(false);
     expect(jsCodeExtractor.matches("src/types.d.ts", "types.d.ts")).toBe(false);
     expect(jsCodeExtractor.matches("src/app.tsx", "app.tsx")).toBe(true);
+  });
+
+  it("follows a model parameter through same-file helpers to the calls that hand it in; a constant default parameter resolves", async () => {
+    const text = [
+      'import { pipeline } from "@huggingface/transformers";', // 1
+      "async function getPipeline(modelName: string) {", // 2
+      '  return pipeline("feature-extraction", modelName);', // 3
+      "}", // 4
+      "export async function embed(name: string, inputs: string[]) {", // 5
+      "  return (await getPipeline(name))(inputs);", // 6
+      "}", // 7
+      'export const run = (cfg: { id: string }) => embed(cfg.id, ["a"]);', // 8
+      'export const fixed = () => embed("Xenova/all-MiniLM-L6-v2", ["b"]);', // 9
+      'export async function caption(model = "Xenova/vit-gpt2-image-captioning") {', // 10
+      '  return pipeline("image-to-text", model);', // 11
+      "}", // 12
+    ].join("\n");
+    const refs = await extractJsSource(text, "src/embed.ts");
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    expect(at(3)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "modelName" } });
+    expect(at(6)).toEqual([]);
+    expect(at(8)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "cfg.id", through: "embed", loader: "pipeline" } });
+    expect(at(9)[0]).toMatchObject({ target: "Xenova/all-MiniLM-L6-v2", facts: { through: "embed" } });
+    expect(at(11)[0]).toMatchObject({ target: "Xenova/vit-gpt2-image-captioning" });
   });
 });

@@ -24,6 +24,8 @@ interface Scope {
   importSyms: Map<string, { module: string; name: string }>;
   /** React state variables (`const [model, setModel] = useState(init)`): their initial value is in `consts`. */
   states: Set<string>;
+  /** Parameters without a default: never constant. */
+  params: Set<string>;
 }
 
 const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -77,7 +79,7 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
   if (env) return { value: `\${${env[1]}}`, facts: { envLookup: true } };
   if (n.type === "identifier" || n.type === "shorthand_property_identifier") {
     const defs = scope.consts.get(n.text) ?? [];
-    if (defs.length === 1) {
+    if (defs.length === 1 && !scope.params.has(n.text)) {
       const v = resolve(defs[0]!, scope, depth + 1);
       if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, definedAtLine: defs[0]!.startPosition.row + 1, ...(scope.states.has(n.text) ? { resolvedFrom: "initial-state" } : {}) } };
     }
@@ -164,7 +166,7 @@ export async function extractJsSource(text: string, file: string): Promise<Model
 export async function extractJsModule(text: string, file: string): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
   const baseDir = posix.dirname(file) === "." ? "" : posix.dirname(file);
   return withTree(grammarFor(file), text, (root) => {
-    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set() };
+    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set() };
     walkNamed(root, (n) => {
       if (n.type === "variable_declarator") {
         const name = n.childForFieldName("name");
@@ -175,6 +177,13 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         if (init && state?.type === "identifier") {
           scope.consts.set(state.text, [...(scope.consts.get(state.text) ?? []), init]);
           scope.states.add(state.text);
+        }
+      } else if (n.type === "formal_parameters") {
+        for (const c of n.namedChildren) {
+          const p = c ? parameterOf(c) : undefined;
+          if (!p) continue;
+          if (p.value) scope.consts.set(p.name, [...(scope.consts.get(p.name) ?? []), p.value]);
+          else scope.params.add(p.name);
         }
       } else if (n.type === "assignment_expression") {
         const left = n.childForFieldName("left");
@@ -229,18 +238,32 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }),
       );
     };
+    // Same-file flow: a named function whose parameter reaches a loader makes each call of it a reference too.
+    const calls: { callee: string; node: SyntaxNode }[] = [];
+    const flows = new Map<string, { index: number; loader: string }>();
+    const flowsFrom = (arg: SyntaxNode, loader: string): boolean => {
+      if (arg.type !== "identifier" || !scope.params.has(arg.text)) return false;
+      const f = enclosingFunction(arg);
+      const index = f?.params.indexOf(arg.text) ?? -1;
+      if (!f || index < 0 || flows.has(f.name)) return index >= 0;
+      flows.set(f.name, { index, loader });
+      return true;
+    };
     walkNamed(root, (n) => {
       if (n.type === "call_expression" || n.type === "new_expression") {
         const fn = n.childForFieldName(n.type === "call_expression" ? "function" : "constructor");
         const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
         if (!fn) return;
+        if (fn.type === "identifier" && n.type === "call_expression") calls.push({ callee: fn.text, node: n });
         const name = fn.type === "member_expression" ? fn.childForFieldName("property")?.text ?? "" : fn.text;
         const owner = fn.type === "member_expression" ? fn.childForFieldName("object")?.text ?? "" : "";
         if (name === "pipeline" && args.length >= 2) {
+          flowsFrom(args[1]!, "pipeline");
           emit(args[1]!, { options: args[2], facts: { loader: "pipeline", ...(scope.imports.get("pipeline") ? { library: scope.imports.get("pipeline")! } : {}) } });
           return;
         }
         if (name === "from_pretrained" && args[0]) {
+          flowsFrom(args[0], `${owner}.from_pretrained`);
           const role: ComponentRole | undefined = /Tokenizer/.test(owner) ? "tokenizer" : /Processor/.test(owner) ? "processor" : undefined;
           emit(args[0], { options: args[1], ...(role ? { role } : {}), facts: { loader: `${owner}.from_pretrained`, ...(/Config$/.test(owner) ? { configOnly: true } : {}) } });
           return;
@@ -304,12 +327,50 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         if ("value" in v && isModelShaped(v.value) && !/^https?:/.test(v.value)) emit(value, { facts: { variable: name } });
       }
     }, MAIN_TYPES);
+    // Follow the flows to the calls that hand the model in (a few rounds: a helper may call a helper).
+    for (let round = 0, before = -1; round < 4 && flows.size !== before; round++) {
+      before = flows.size;
+      for (const { callee, node } of calls) {
+        const flow = flows.get(callee);
+        const arg = flow ? (node.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment")[flow.index] : undefined;
+        if (!flow || !arg || flowsFrom(arg, flow.loader)) continue;
+        emit(arg, { facts: { loader: flow.loader, through: callee } });
+      }
+    }
     const constants = moduleConstants(root, scope);
     return { references: refs, module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) } };
   });
 }
 
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement"]);
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement", "formal_parameters"]);
+
+/** A parameter's name and default (`x = "d"` in JS, `x: T = "d"` in TS), or undefined for another node. */
+function parameterOf(n: SyntaxNode): { name: string; value?: SyntaxNode } | undefined {
+  if (n.type === "required_parameter" || n.type === "optional_parameter") {
+    const pattern = n.childForFieldName("pattern");
+    const value = n.childForFieldName("value");
+    return pattern?.type === "identifier" ? { name: pattern.text, ...(value ? { value } : {}) } : undefined;
+  }
+  if (n.type === "assignment_pattern" && n.parent?.type === "formal_parameters") {
+    const left = n.childForFieldName("left");
+    const right = n.childForFieldName("right");
+    return left?.type === "identifier" && right ? { name: left.text, value: right } : undefined;
+  }
+  if (n.type === "identifier" && n.parent?.type === "formal_parameters") return { name: n.text };
+  return undefined;
+}
+
+/** The named function (declaration, or a `const f = (...) => ...`) that encloses a node, with its parameter names. */
+function enclosingFunction(n: SyntaxNode): { name: string; params: string[] } | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type !== "function_declaration" && p.type !== "arrow_function" && p.type !== "function_expression" && p.type !== "function") continue;
+    const name = p.type === "function_declaration" ? p.childForFieldName("name")?.text : p.parent?.type === "variable_declarator" ? p.parent.childForFieldName("name")?.text : undefined;
+    if (!name) return undefined;
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) => (c ? parameterOf(c)?.name ?? "" : ""));
+    return { name, params };
+  }
+  return undefined;
+}
 const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier"]);
 
 function isPathLike(v: string): boolean {
