@@ -115,6 +115,8 @@ Examples:
     .action(async (id: string, opts: Record<string, unknown>) => {
       const parsed = parseHubId(id);
       if (!parsed) throw new UsageError(`'${id}' is not a Hugging Face model id (expected org/name)`);
+      // Lineage is resolved at the head of main; a pinned revision would silently be answered for another commit.
+      if (parsed.revision) throw new UsageError(`'${id}': explain resolves the current head of the repo; revisions (@${parsed.revision}) are not supported yet, use ${parsed.id}`);
       const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
       const kb = loadKnowledgeBase([...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))]);
       const settings = hubSettings(opts, io.env, config);

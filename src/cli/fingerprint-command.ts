@@ -3,8 +3,8 @@
  * (`<dir>/fingerprints/<id>.json`), validated by `schemas/knowledge-fingerprint.schema.json`. Never writes into the
  * installed package.
  */
-import { mkdir, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import type { ComponentKind } from "../fingerprint/components.js";
@@ -23,7 +23,20 @@ export async function outputPath(cwd: string, out: string, id: string): Promise<
   const abs = resolve(cwd, out);
   const st = await stat(abs).catch(() => undefined);
   const file = st?.isDirectory() || !/\.json$/i.test(abs) ? join(abs, "fingerprints", `${id}.json`) : abs;
-  const rel = relative(PACKAGE_ROOT, file);
+  // Compare real paths: a link pointing into the package must not smuggle a write into it.
+  const realOf = async (p: string): Promise<string> => {
+    let cur = p;
+    const tail: string[] = [];
+    for (;;) {
+      const r = await realpath(cur).catch(() => undefined);
+      if (r) return join(r, ...tail.reverse());
+      const parent = dirname(cur);
+      if (parent === cur) return p;
+      tail.push(basename(cur));
+      cur = parent;
+    }
+  };
+  const rel = relative(await realOf(PACKAGE_ROOT), await realOf(file));
   if (!rel.startsWith("..") && !isAbsolute(rel)) throw new UsageError(`--out ${out}: inside the installed aiprov package (${PACKAGE_ROOT}); write into your own knowledge directory and pass it with --knowledge`);
   return file;
 }

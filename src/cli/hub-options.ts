@@ -4,6 +4,7 @@
  * order of precedence. The token is only ever handed to the fetch wrapper; it is never printed or stored.
  */
 import { Option, type Command } from "commander";
+import { registerSecret } from "../util/redact.js";
 import { UsageError } from "../errors.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
@@ -53,8 +54,15 @@ export function hubSettings(opts: Record<string, unknown>, env: NodeJS.ProcessEn
   const hubUrl = cleanHubUrl((opts.hubUrl as string | undefined) ?? env.HF_ENDPOINT ?? config.hubUrl ?? DEFAULT_HUB_URL);
   const rawTimeout = opts.timeout as string | undefined;
   const seconds = rawTimeout !== undefined ? Number(rawTimeout) : (config.timeout ?? 5);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: '${rawTimeout}' is not a positive number of seconds`);
+  // setTimeout takes at most 2^31-1 ms; a day is more than any request should wait.
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new UsageError(`--timeout: '${rawTimeout ?? seconds}' is not a number of seconds between 0 and 86400`);
   const token = (opts.token as string | undefined) ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
+  if (token !== undefined && token !== "") {
+    // Whatever happens later, the exact token value is redacted from every message and report.
+    registerSecret(token);
+    // A token is one printable word; anything else would end up inside an HTTP header error (and its message).
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new UsageError(`the Hub token (${opts.token !== undefined ? "--token" : "HF_TOKEN"}) contains spaces or control characters; it was not used`);
+  }
   return { offline, hubUrl, ...(token ? { token } : {}), timeoutMs: Math.round(seconds * 1000), refresh: Boolean(opts.refresh) };
 }
 
@@ -71,7 +79,7 @@ export function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJS.Proc
     offline: s.offline,
     refresh: s.refresh,
     timeoutMs: s.timeoutMs,
-    cache: new DiskCache(aiprovCacheDir(env)),
+    cache: new DiskCache(aiprovCacheDir(env), undefined, s.hubUrl === DEFAULT_HUB_URL ? "" : new URL(s.hubUrl).host + new URL(s.hubUrl).pathname),
     hfCache: new HfCache(hfCacheDir(env)),
     env,
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),

@@ -73,7 +73,11 @@ export function registerInitCommand(program: Command, io: CliIO, state: { exitCo
       const unknown = packs.filter((p) => !bundledPackIds().includes(p) && !/[\\/]|\.ya?ml$/.test(p));
       if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")}: no such bundled pack (aiprov rules list)`);
       const text = renderInitConfig(opts.organization ?? [], packs.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)), relative(io.cwd, packagePath("schemas", "config.schema.json")) || "config.schema.json");
-      writeFileSync(file, text, { flag: "wx" });
+      try {
+        writeFileSync(file, text, { flag: "wx" });
+      } catch (err) {
+        throw new UsageError(`${opts.output}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
       io.stdout(`wrote ${opts.output}\n`);
       state.exitCode = 0;
     });

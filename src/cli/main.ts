@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
+import { redact } from "../util/redact.js";
 import { registerCacheCommand } from "./cache-command.js";
 import { registerCompareCommand } from "./compare-command.js";
 import { registerExplainCommand } from "./explain-command.js";
@@ -62,7 +63,9 @@ Examples:
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+export async function run(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // The last line of defence: nothing printed carries a known secret (the Hub token) or a secret-shaped string.
+  const io: CliIO = { ...rawIo, stdout: (t) => rawIo.stdout(redact(t)), stderr: (t) => rawIo.stderr(redact(t)) };
   const state = { exitCode: EXIT.ok as number };
   const program = buildProgram(io, state);
   try {

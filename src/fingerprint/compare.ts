@@ -188,7 +188,7 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     const everyTensorOfA = base.layout.onlyA === 0 && base.layout.shapeMismatch === 0;
     if (large.length > 0) {
       const pooled = statsOf(large);
-      base.similarity = { ...pooled, matrices: large.length, perTensorPearson: { min: Math.min(...perTensor), median: median(perTensor), max: Math.max(...perTensor) }, controlMaxAbsPearson: Math.max(...controls) };
+      base.similarity = { ...pooled, matrices: large.length, perTensorPearson: { min: perTensor.reduce((a, b) => Math.min(a, b), Infinity), median: median(perTensor), max: perTensor.reduce((a, b) => Math.max(a, b), -Infinity) }, controlMaxAbsPearson: controls.reduce((a, b) => Math.max(a, b), 0) };
     }
     base.valuesEqual = comparedValues > 0 && allEqual;
     if (small.length > 0) base.smallCosine = statsOf(small).cosine;
@@ -199,6 +199,8 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     if (base.valuesEqual && everyTensorOfA && Object.keys(base.notCompared).length === 0) return { ...base, verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
     const sim = base.similarity;
     if (!sim || sim.elements < MIN_POOLED_ELEMENTS) return noWeights(Object.keys(base.notCompared).length > 0 ? "dtype-not-compared" : "no-large-matrices");
+    // A side with no variance (constant, or nothing finite) has no correlation: that is no evidence either way.
+    if (sim.degenerate) return { ...base, verdict: "undetermined", reason: "no-variance" };
     if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: "pearson-above-derived-threshold" };
     if (Math.abs(sim.pearson) <= UNRELATED_MAX) return { ...base, verdict: "unrelated", reason: "pearson-at-control-level" };
     return { ...base, verdict: "undetermined", reason: "pearson-between-thresholds" };

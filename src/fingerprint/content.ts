@@ -63,6 +63,8 @@ export interface PairSums {
   /** Elements whose difference exceeds the dtype rounding tolerance. */
   differing: number;
   maxAbsDiff: number;
+  /** Pairs where either value is NaN or infinite: left out of every statistic (one NaN must not zero a correlation). */
+  nonFinite?: number;
 }
 
 /** Statistics of one pair or of a pooled set of pairs. */
@@ -74,11 +76,15 @@ export interface PairStats {
   /** True when every element agrees within the rounding of the coarser dtype (exactly, for equal dtypes). */
   valuesEqual: boolean;
   maxAbsDiff: number;
+  /** Value pairs left out because either was NaN or infinite. */
+  nonFinite: number;
+  /** True when either side has no variance over the finite values: no correlation can be computed. */
+  degenerate: boolean;
 }
 
 /** Fresh zero sums. */
 export function emptySums(): PairSums {
-  return { n: 0, sa: 0, sb: 0, saa: 0, sbb: 0, sab: 0, sz: 0, szz: 0, saz: 0, differing: 0, maxAbsDiff: 0 };
+  return { n: 0, sa: 0, sb: 0, saa: 0, sbb: 0, sab: 0, sz: 0, szz: 0, saz: 0, differing: 0, maxAbsDiff: 0, nonFinite: 0 };
 }
 
 const SQRT3 = Math.sqrt(3);
@@ -89,12 +95,20 @@ const SQRT3 = Math.sqrt(3);
  */
 export function accumulate(sums: PairSums, a: Float32Array, b: Float32Array, tol: number, rand: () => number): void {
   let { sa, sb, saa, sbb, sab, sz, szz, saz, differing, maxAbsDiff } = sums;
+  let nonFinite = sums.nonFinite ?? 0;
+  let counted = 0;
   // Below the F16 normal range rounding is absolute (subnormal spacing 2^-24); with tol 0 equality is exact.
   const absTol = tol > 0 ? 2 ** -24 : 0;
   const n = a.length;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = b[i]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      nonFinite++;
+      if (!Object.is(x, y)) differing++;
+      continue;
+    }
+    counted++;
     const z = (2 * rand() - 1) * SQRT3;
     sa += x;
     sb += y;
@@ -108,8 +122,8 @@ export function accumulate(sums: PairSums, a: Float32Array, b: Float32Array, tol
     if (d > maxAbsDiff) maxAbsDiff = d;
     if (d > tol * Math.max(Math.abs(x), Math.abs(y)) + absTol) differing++;
   }
-  sums.n += n;
-  Object.assign(sums, { sa, sb, saa, sbb, sab, sz, szz, saz, differing, maxAbsDiff });
+  sums.n += counted;
+  Object.assign(sums, { sa, sb, saa, sbb, sab, sz, szz, saz, differing, maxAbsDiff, nonFinite });
 }
 
 function safeDiv(a: number, b: number): number {
@@ -121,8 +135,10 @@ function safeDiv(a: number, b: number): number {
  * different means never create correlation between unrelated models, the LayerNorm trap).
  */
 export function statsOf(list: readonly PairSums[]): PairStats {
-  let cov = 0, va = 0, vb = 0, dot = 0, na = 0, nb = 0, covZ = 0, vz = 0, dotR = 0, nr = 0, elements = 0, differing = 0, maxAbsDiff = 0;
+  let cov = 0, va = 0, vb = 0, dot = 0, na = 0, nb = 0, covZ = 0, vz = 0, dotR = 0, nr = 0, elements = 0, differing = 0, maxAbsDiff = 0, nonFinite = 0;
   for (const s of list) {
+    nonFinite += s.nonFinite ?? 0;
+    differing += s.n === 0 ? s.differing : 0;
     if (s.n === 0) continue;
     elements += s.n;
     differing += s.differing;
@@ -148,6 +164,8 @@ export function statsOf(list: readonly PairSums[]): PairStats {
     control: { cosine: safeDiv(dotR, Math.sqrt(na * nr)), pearson: safeDiv(covZ, Math.sqrt(va * vz)) },
     valuesEqual: elements > 0 && differing === 0,
     maxAbsDiff,
+    nonFinite,
+    degenerate: !(va > 0 && vb > 0),
   };
 }
 

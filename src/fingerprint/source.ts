@@ -95,7 +95,7 @@ export async function createRangeSource(label: string, files: readonly RangeFile
   for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
     try {
       const h = await readSafetensorsHeader((s, e) => read(f.name, s, e), f.size, opts);
-      tensors.push(...toTensors(f.name, h.tensors));
+      for (const t of toTensors(f.name, h.tensors)) tensors.push(t); // no spread: a header may list 100k+ tensors
       kept.push({ name: f.name, size: f.size });
     } catch (err) {
       if (!(err instanceof SafetensorsError)) throw err;

@@ -57,7 +57,12 @@ export function loadWaiversFile(file: string): LoadedWaiver[] {
   }
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError("invalid waivers file:", doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`));
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    throw new ConfigError("invalid waivers file:", [`${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`]);
+  }
   const problems = validate("waivers.schema.json", data, file);
   if (problems.length > 0) throw new ConfigError("invalid waivers file:", problems);
   return waiversFromConfig((data as { waivers?: Record<string, unknown>[] }).waivers, file);
@@ -108,8 +113,16 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Loa
     return { ...f, waived: { reason: w.reason, comment: w.comment, owner: w.owner, ...(w.expires ? { expires: w.expires } : {}) } };
   });
   const applied = new Set(runs.flatMap((r) => r.rules.flatMap((x) => [x.id, `${r.pack}/${x.id}`])));
+  const appliedPacks = new Set(runs.map((r) => r.pack));
   for (const w of active) {
-    if (used.has(w) || !applied.has(w.rule)) continue;
+    if (used.has(w)) continue;
+    // `pack/rule` for an applied pack that has no such rule is a typo: say so rather than ignore the waiver.
+    const slash = w.rule.indexOf("/");
+    if (!applied.has(w.rule) && slash > 0 && appliedPacks.has(w.rule.slice(0, slash))) {
+      diagnostics.push({ code: "waiver-unknown-rule", severity: "warning", message: `waiver names rule ${w.rule}, which pack ${w.rule.slice(0, slash)} does not have; it applies to nothing`, location: w.source });
+      continue;
+    }
+    if (!applied.has(w.rule)) continue;
     diagnostics.push({ code: "waiver-stale", severity: "warning", message: `waiver for ${w.rule} on ${w.component} matches no finding; remove it`, location: w.source });
   }
   return { findings: out, diagnostics };

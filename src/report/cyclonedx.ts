@@ -82,8 +82,11 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
   return c;
 }
 
+// Pedigree ancestors are what the weights come from; a configuration-only match (same-architecture) is not lineage
+// and stays out of it (it is still in the component's aiprov: properties and in the findings).
 function ancestorsFor(n: LineageNode, g: GraphIndex): Json[] {
-  return originEdges(n.id, g).map((e) => {
+  const seen = new Set<string>();
+  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && !seen.has(e.to) && (seen.add(e.to), true)).map((e) => {
     const to = g.nodes.get(e.to);
     const props: Json[] = [
       { name: `${CDX_PROPERTY_NAMESPACE}:ref`, value: e.to },

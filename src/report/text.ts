@@ -4,6 +4,7 @@
  * a TTY or `NO_COLOR` is set, https://no-color.org).
  */
 import { Chalk } from "chalk";
+import { printableDeep } from "../util/redact.js";
 import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation } from "../model/types.js";
 
 /** Options of {@link renderText}. */
@@ -66,7 +67,9 @@ function evidenceLine(e: Evidence): string {
 }
 
 /** Renders the result as terminal text. */
-export function renderText(result: AuditResult, options: TextOptions): string {
+export function renderText(input: AuditResult, options: TextOptions): string {
+  // Names and paths come from the scanned repository: escape control characters before they reach a terminal.
+  const result = printableDeep(input);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const nodes = new Map(result.lineage.nodes.map((n) => [n.id, n]));
   const out = new Map<string, LineageEdge[]>();

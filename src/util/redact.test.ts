@@ -27,3 +27,11 @@ describe("redactDeep", () => {
     for (const k of ["token", "hf_token", "HUGGING_FACE_HUB_TOKEN", "api_key", "OPENAI_API_KEY", "password", "access_token", "secret_key"]) expect(SECRET_KEY.test(k), k).toBe(true);
   });
 });
+
+describe("printable", () => {
+  it("escapes terminal control characters but keeps tabs, newlines and unicode", async () => {
+    const { printable } = await import("./redact.js");
+    expect(printable("a\u001b[31mRED\u0007b")).toBe("a\\x1b[31mRED\\x07b");
+    expect(printable("한국어\tok\n")).toBe("한국어\tok\n");
+  });
+});

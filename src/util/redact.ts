@@ -16,9 +16,19 @@ const PATTERNS: RegExp[] = [
 /** Credentials inside a URL (`scheme://user:password@host`). */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;
 
+/** Exact secret values known to this process (the Hub token), redacted wherever they appear. */
+const knownSecrets = new Set<string>();
+
+/** Registers a secret value (e.g. the Hub token) so that {@link redact} removes it from any text. Ignores short values. */
+export function registerSecret(value: string): void {
+  if (value.length >= 8) knownSecrets.add(value);
+}
+
 /** Returns `text` with every secret-looking token replaced by `[REDACTED]`. */
 export function redact(text: string): string {
-  let out = text.replace(URL_USERINFO, "$1[REDACTED]@");
+  let out = text;
+  for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join("[REDACTED]");
+  out = out.replace(URL_USERINFO, "$1[REDACTED]@");
   for (const re of PATTERNS) out = out.replace(re, (m, bearer: unknown) => (typeof bearer === "string" && m.startsWith(bearer) ? `${bearer}[REDACTED]` : "[REDACTED]"));
   return out;
 }
@@ -53,4 +63,23 @@ export function hasSecret(text: string): boolean {
     re.lastIndex = 0;
     return hit;
   });
+}
+
+/** C0/C1 control characters except tab and newline: a scanned file name must never drive the reader's terminal. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Replaces control characters with visible `\xNN` escapes. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** A deep copy of a JSON-like value with {@link printable} applied to every string (keys included). */
+export function printableDeep<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return printable(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [printable(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -61,16 +61,18 @@ export class DiskCache {
     readonly dir: string,
     /** Lifetime of "latest" entries in milliseconds (default one hour). */
     readonly latestTtlMs = 60 * 60 * 1000,
+    /** Sub-folder per Hub endpoint (empty for huggingface.co), so answers of one Hub never stand in for another's. */
+    readonly namespace = "",
   ) {}
 
   private recordFile(repo: string, sha: string): string {
     const [org, name] = repo.split("/");
-    return join(this.dir, "hub-v1", "records", safe(org ?? ""), safe(name ?? ""), `${safe(sha)}.json`);
+    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "records", safe(org ?? ""), safe(name ?? ""), `${safe(sha)}.json`);
   }
 
   private latestFile(repo: string): string {
     const [org, name] = repo.split("/");
-    return join(this.dir, "hub-v1", "latest", safe(org ?? ""), `${safe(name ?? "")}.json`);
+    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "latest", safe(org ?? ""), `${safe(name ?? "")}.json`);
   }
 
   /** The record of `repo` at commit `sha`, if cached. */

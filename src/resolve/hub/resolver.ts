@@ -271,7 +271,8 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     const sha = typeof info.sha === "string" ? info.sha : undefined;
     if (!sha) return { missing: { code: "hub-error", args: { message: "the Hub did not return a commit sha" } }, cacheable: false };
     const cached = options.cache?.getRecord<RepoRecord>(repo, sha);
-    if (cached?.v === 1) {
+    // An undetermined record (gated, forbidden) depends on who asks: online, ask again rather than reuse it.
+    if (cached?.v === 1 && cached.state !== "undetermined") {
       options.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
       return { record: cached };
     }
@@ -299,7 +300,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     if (latest?.missing) return { missing: latest.missing, cacheable: false };
     if (latest?.sha) {
       const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha);
-      if (rec?.v === 1) return { record: rec };
+      if (rec?.v === 1 && (rec.state !== "undetermined" || options.offline)) return { record: rec };
     }
     const hfSha = options.hfCache?.ref(repo);
     if (hfSha) {

@@ -47,7 +47,7 @@ export const tokenizerConfigExtractor: Extractor = {
       facts.addedTokenCount = added.length;
       const special = added.filter(([, v]) => (v as { special?: unknown })?.special === true).map(([id, v]) => `${tokenContent(v) ?? "?"}=${id}`);
       if (special.length) facts.specialTokens = special.slice(0, 64);
-      specials.push(...added.map(([, v]) => tokenContent(v) ?? ""));
+      for (const [, v] of added) specials.push(tokenContent(v) ?? "");
     }
     if (Array.isArray(data.additional_special_tokens)) specials.push(...data.additional_special_tokens.map((t) => tokenContent(t) ?? ""));
     const template = typeof data.chat_template === "string" ? data.chat_template : Array.isArray(data.chat_template) ? JSON.stringify(data.chat_template) : undefined;
