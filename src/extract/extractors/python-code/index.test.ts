@@ -71,3 +71,44 @@ describe("python-code extractor", () => {
     expect(refs.find((r) => r.target === "not/vllm")?.facts?.loader).toBeUndefined();
   });
 });
+
+describe("python-code same-file flow", () => {
+  it("follows a parameter to its callers, argparse defaults to args.<dest>, and pathlib joins", async () => {
+    const text = [
+      "import argparse", // 1
+      "from pathlib import Path", // 2
+      "from transformers import AutoModel, AutoTokenizer", // 3
+      "", // 4
+      "def load(model_id, device):", // 5
+      "    return AutoModel.from_pretrained(model_id)", // 6
+      "", // 7
+      "def load_parts(root: Path):", // 8
+      '    return AutoTokenizer.from_pretrained(root / "text_model")', // 9
+      "", // 10
+      "def use(opts):", // 11
+      "    return AutoModel.from_pretrained(opts.base)", // 12
+      "", // 13
+      "def other(name):", // 14
+      "    return AutoModel.from_pretrained(name)", // 15
+      "", // 16
+      "def main():", // 17
+      "    parser = argparse.ArgumentParser()", // 18
+      '    parser.add_argument("--model", default="Qwen/Qwen2.5-7B-Instruct")', // 19
+      '    parser.add_argument("--checkpoint-path", default="ckpt-599808")', // 20
+      '    parser.add_argument("--base", default="google/gemma-2-2b")', // 21
+      "    args = parser.parse_args()", // 22
+      '    load(args.model, "cuda")', // 23
+      "    load_parts(Path(args.checkpoint_path))", // 24
+      "    use(parser.parse_args())", // 25
+      '    other("a/b")', // 26
+      '    other("c/d")', // 27
+    ].join("\n");
+    const refs = await extractPythonSource(text, { file: "infer.py" });
+    const at = (line: number) => refs.find((r) => r.location.line === line);
+    expect(at(6)).toMatchObject({ target: "Qwen/Qwen2.5-7B-Instruct", facts: { resolvedFrom: "caller", through: "load", cliFlag: "model" } });
+    expect(at(9)).toMatchObject({ kind: "local-path", target: "ckpt-599808/text_model", facts: { pathJoin: true } });
+    expect(at(12)).toMatchObject({ target: "google/gemma-2-2b", facts: { resolvedFrom: "argparse-default", cliFlag: "base" } });
+    // Callers that disagree leave the parameter a run-time value.
+    expect(at(15)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "name" } });
+  });
+});

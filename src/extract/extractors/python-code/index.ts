@@ -37,6 +37,10 @@ interface Scope {
   /** Defaults of parameters, by parameter name (for `self.<name>` set by a constructor elsewhere). */
   parameterDefaults: Map<string, SyntaxNode[]>;
   usesOllama: boolean;
+  /** Calls of plain names (`load(args.model, dev)`), by name: the argument lists callers hand a function. */
+  calls: Map<string, SyntaxNode[]>;
+  /** argparse `add_argument` defaults by destination (`--model-path` -> `model_path`). */
+  argDefaults: Map<string, SyntaxNode>;
 }
 
 const LANGCHAIN_HF: Record<string, { kw: string[]; role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -67,7 +71,7 @@ function line(n: SyntaxNode, o: PythonSourceOptions): { file: string; line: numb
 }
 
 function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false };
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map() };
   const assign = (name: string, value: SyntaxNode): void => {
     const list = scope.assignments.get(name) ?? [];
     list.push(value);
@@ -123,13 +127,48 @@ function collectScope(root: SyntaxNode): Scope {
       case "as_pattern_target":
         for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
         break;
+      case "call": {
+        const fn = n.childForFieldName("function");
+        const args = n.childForFieldName("arguments");
+        if (fn?.type === "identifier" && args) scope.calls.set(fn.text, [...(scope.calls.get(fn.text) ?? []), args]);
+        if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
+          let dest: string | undefined;
+          let def: SyntaxNode | undefined;
+          for (const a of args.namedChildren) {
+            if (a?.type === "keyword_argument") {
+              const k = a.childForFieldName("name")?.text;
+              if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
+              if (k === "default") def = a.childForFieldName("value") ?? undefined;
+            } else if (a?.type === "string" && !dest) {
+              const flag = a.text.replace(/^['"]|['"]$/g, "");
+              if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
+            }
+          }
+          if (dest && def) scope.argDefaults.set(dest, def);
+        }
+        break;
+      }
       default:
     }
   }, SCOPE_TYPES);
   return scope;
 }
 
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target"]);
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target", "call"]);
+
+/** The function definition enclosing a node, with the position of parameter `name` (-1 when it is not one). */
+function enclosingParameter(n: SyntaxNode, name: string): { fn: string; index: number } | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type !== "function_definition") continue;
+    const fn = p.childForFieldName("name")?.text;
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c);
+    const names = params.map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+    // Methods are called through objects: only plain functions are followed to their callers.
+    if (!fn || names[0] === "self" || names[0] === "cls") return undefined;
+    return { fn, index: names.indexOf(name) };
+  }
+  return undefined;
+}
 const MAIN_TYPES: ReadonlySet<string> = new Set(["call", "assignment", "default_parameter", "typed_default_parameter", "pair"]);
 const MAIN_TYPES_WITH_STRINGS: ReadonlySet<string> = new Set([...MAIN_TYPES, "string"]);
 
@@ -195,6 +234,28 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     if ("value" in l && "value" in r) return { value: l.value + r.value };
     return { expression: n.text };
   }
+  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "/") {
+    // pathlib: `base / "name"` (both sides constant strings can only be Paths in working code).
+    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+    if ("value" in l && "value" in r) {
+      // A joined Path is a file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
+      const joined = `${l.value.replace(/\/+$/, "")}/${r.value}`;
+      return { value: /^(?:\/|\.{1,2}\/|~|[A-Za-z]:|\$\{)/.test(joined) ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
+    }
+    return { expression: n.text };
+  }
+  if (n.type === "attribute" && n.childForFieldName("object")?.type === "identifier") {
+    // `args.model` where `args = parser.parse_args()` and `add_argument("--model", default="...")`.
+    const obj = n.childForFieldName("object")!;
+    const dest = n.childForFieldName("attribute")?.text ?? "";
+    const def = scope.argDefaults.get(dest);
+    const source = def ? boundTo(obj, scope) : undefined;
+    if (def && source?.type === "call" && /\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) {
+      const v = resolve(def, scope, depth + 1);
+      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } };
+    }
+  }
   if (n.type === "call" && /^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) {
     const a = n.childForFieldName("arguments")?.namedChildren[0];
     if (a && a.type !== "keyword_argument") return resolve(a, scope, depth + 1);
@@ -211,6 +272,22 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
       }
       // Assigned once from an expression: keep that expression (more telling than the variable's name).
       if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") return { expression: first.expression };
+    }
+    if (n.type === "identifier" && scope.unknownBindings.has(n.text)) {
+      // A parameter of a plain function: the value every caller in this file hands it, when they all agree.
+      const at = enclosingParameter(n, n.text);
+      const callers = at && at.index >= 0 ? scope.calls.get(at.fn) ?? [] : [];
+      const values = callers.map((args) => {
+        const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+        const kw = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)?.childForFieldName("value");
+        const pos = list.filter((a) => a.type !== "keyword_argument")[at!.index];
+        const arg = kw ?? pos;
+        return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat") ? resolve(arg, scope, depth + 1) : undefined;
+      });
+      const first = values[0];
+      if (first && "value" in first && values.every((v) => v && "value" in v && v.value === first.value)) {
+        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: at!.fn, callers: values.length } };
+      }
     }
     if (n.type === "attribute") {
       // `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree.
@@ -285,6 +362,18 @@ function moduleConstants(root: SyntaxNode, scope: Scope): Record<string, { value
     if ("value" in v) out[left.text] = { value: v.value, line: right.startPosition.row + 1 };
   }
   return out;
+}
+
+/** The expression a name is bound to: its single assignment, or what every caller hands the parameter (same text). */
+function boundTo(id: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  const defs = scope.assignments.get(id.text) ?? [];
+  if (defs.length === 1 && !scope.unknownBindings.has(id.text)) return defs[0];
+  if (defs.length > 0 || !scope.unknownBindings.has(id.text)) return undefined;
+  const at = enclosingParameter(id, id.text);
+  if (!at || at.index < 0) return undefined;
+  const args = (scope.calls.get(at.fn) ?? []).map((list) => list.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment" && a.type !== "keyword_argument")[at.index]);
+  const first = args[0];
+  return first && args.every((a) => a?.text === first.text) ? first : undefined;
 }
 
 interface Args {
