@@ -13,7 +13,7 @@ import type { ComponentRole, Diagnostic, LocalComponent } from "../model/types.j
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import type { ComponentKind } from "./components.js";
 import { matchFingerprint } from "./entry.js";
-import { createRangeSource, type RangeFile } from "./source.js";
+import { createRangeSource, handleRangeFile, type RangeFile } from "./source.js";
 
 const ROLE_OF: Record<ComponentKind, ComponentRole> = { vision: "vision-encoder", audio: "audio-encoder", projector: "projector", text: "backbone", other: "other" };
 
@@ -27,20 +27,7 @@ export interface WeightStageResult {
 type Handle = Awaited<ReturnType<typeof open>>;
 
 function rangeFile(f: DiscoveredFile, fh: Handle): RangeFile {
-  return {
-    name: f.path,
-    size: f.size,
-    read: async (start, end) => {
-      const buf = Buffer.allocUnsafe(end - start);
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
-        if (bytesRead === 0) break;
-        off += bytesRead;
-      }
-      return new Uint8Array(buf.buffer, buf.byteOffset, off);
-    },
-  };
+  return handleRangeFile(f.path, f.size, fh);
 }
 
 /** Matches one model folder's weights against every entry; appends to `out`. */

@@ -133,6 +133,27 @@ export async function createRangeSource(label: string, files: readonly RangeFile
  * Files are opened read-only and only through bounded range reads.
  * @throws Error (ENOENT/ENOTDIR) when `folder` is not a readable folder.
  */
+/**
+ * A {@link RangeFile} over an open file handle: `read(start, end)` returns bytes [start, end), fewer at end of file.
+ * The caller owns the handle and closes it.
+ */
+export function handleRangeFile(name: string, size: number, fh: Awaited<ReturnType<typeof open>>): RangeFile {
+  return {
+    name,
+    size,
+    read: async (start, end) => {
+      const buf = Buffer.allocUnsafe(end - start);
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return new Uint8Array(buf.buffer, buf.byteOffset, off);
+    },
+  };
+}
+
 export async function openLocalModel(folder: string, label = folder): Promise<ModelSource> {
   const names = (await readdir(folder)).sort();
   const weightNames = names.filter((n) => n.endsWith(".safetensors"));
@@ -145,20 +166,7 @@ export async function openLocalModel(folder: string, label = folder): Promise<Mo
     if (!st.isFile()) continue;
     const fh = await open(path, "r");
     handles.push(fh);
-    files.push({
-      name,
-      size: st.size,
-      read: async (start, end) => {
-        const buf = Buffer.allocUnsafe(end - start);
-        let off = 0;
-        while (off < buf.length) {
-          const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
-          if (bytesRead === 0) break;
-          off += bytesRead;
-        }
-        return new Uint8Array(buf.buffer, buf.byteOffset, off);
-      },
-    });
+    files.push(handleRangeFile(name, st.size, fh));
   }
   const sideFiles = new Map<string, string>();
   let config: Record<string, unknown> | undefined;
