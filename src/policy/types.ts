@@ -14,7 +14,8 @@ export type ListOrParam<T extends string = string> = T[] | `$${string}`;
  * A condition over one lineage node. Exactly one key per object (the schema enforces it).
  * - `all` / `any` / `not`: combinators;
  * - `kind`, `role`, `status`, `statusReason`, `inProduct`, `thirdParty`, `knownComponent`: the node's own attributes;
- *   `thirdParty` holds for upstream nodes whose publisher is not the applicant's organization;
+ *   `thirdParty` holds for upstream nodes with a known publisher that is not the applicant's organization (an
+ *   unresolved reference has no origin: it is undetermined, not third-party);
  * - `country`, `publisher`, `license`: publisher country (ISO alpha-2), publisher org / knowledge-base id / entity,
  *   licence (`*` globs), each a list or a `$parameter`;
  * - `edge`: some outgoing edge of the given relations (and strengths / evidence levels) leads to a node where `to` holds;
