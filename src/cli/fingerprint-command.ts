@@ -15,8 +15,8 @@ import { PACKAGE_ROOT, TOOL_VERSION } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
 import { addHubOptions, hubSettings } from "./hub-options.js";
 import type { CliIO } from "./main.js";
+import { collect } from "./options.js";
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Where `--out` writes: a `.json`/`.yaml` file as given, or `<dir>/fingerprints/<id>.json` for a folder. */
 export async function outputPath(cwd: string, out: string, id: string): Promise<string> {

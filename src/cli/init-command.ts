@@ -10,8 +10,8 @@ import { bundledPackIds, loadPacks } from "../policy/load.js";
 import { WAIVER_REASONS } from "../policy/waivers.js";
 import { packagePath } from "../util/package-root.js";
 import type { CliIO } from "./main.js";
+import { collect } from "./options.js";
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The starter config text. Pure; `schemaPath` is written in the editor hint (yaml-language-server). */
 export function renderInitConfig(organization: readonly string[], packs: readonly string[], schemaPath: string): string {

@@ -3,7 +3,7 @@
  * 2 the tool could not do its job (bad usage, invalid config or pack, internal error). Nothing below this file
  * prints or exits.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { redact } from "../util/redact.js";
@@ -58,7 +58,6 @@ Examples:
   $ aiprov scan . --policy kr-sovereign-from-scratch
   $ aiprov scan ./submission --policy kr-sovereign-from-scratch --format json --output audit.json`,
   );
-  void Option;
   return program;
 }
 

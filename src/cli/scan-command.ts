@@ -18,8 +18,8 @@ import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
+import { collect } from "./options.js";
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * Parses `--now`: an ISO 8601 calendar date (`2026-11-29` or `20261129`) or date-time (`2026-11-29T12:00:00Z`).

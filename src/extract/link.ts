@@ -11,6 +11,7 @@ import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../mod
 import { makeReference } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
+import { dirOf } from "./helpers.js";
 
 /** Result of linking: the merged, linked inventory. */
 export interface LinkedInventory {
@@ -22,7 +23,6 @@ export interface LinkedInventory {
   documents: ProjectDocument[];
 }
 
-const dirOf = (file: string): string => (posix.dirname(file) === "." ? "" : posix.dirname(file));
 
 const isTopLevel = (c: LocalComponent): boolean => c.parent === undefined && (c.location.pointer ?? "") === "";
 

@@ -12,6 +12,7 @@ import { parseDocument } from "yaml";
 import { ConfigError, UsageError } from "../errors.js";
 import type { Diagnostic, Finding, LineageNode, PolicyRun } from "../model/types.js";
 import { validate } from "../util/schema.js";
+import { wildcardMatch } from "../util/glob.js";
 
 /** Why a finding is accepted (closed list; `schemas/waivers.schema.json`). */
 export type WaiverReason = "risk-accepted" | "false-positive" | "not-applicable" | "licence-obtained" | "government-waiver" | "mitigated" | "under-review";
@@ -68,10 +69,6 @@ export function loadWaiversFile(file: string): LoadedWaiver[] {
   return waiversFromConfig((data as { waivers?: Record<string, unknown>[] }).waivers, file);
 }
 
-function glob(pattern: string, value: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(value);
-}
-
 /** True when the waiver's expiry date lies before `now` (a waiver applies through the whole of its last day, UTC). */
 export function isExpired(w: Waiver, now: Date): boolean {
   if (!w.expires) return false;
@@ -84,10 +81,10 @@ export function waiverMatches(w: Waiver, f: Finding, node: LineageNode | undefin
   const rule = w.rule.includes("/") ? `${f.pack}/${f.rule}` : f.rule;
   if (rule !== w.rule) return false;
   const names = [f.node, node?.name, node?.repo, node?.location?.file, f.node.replace(/^local:/, "").replace(/#.*$/, "")].filter((x): x is string => !!x);
-  if (!names.some((n) => glob(w.component, n))) return false;
+  if (!names.some((n) => wildcardMatch(w.component, n))) return false;
   if (w.path) {
     const files = [f.location?.file, ...f.evidence.map((e) => e.location.file)].filter((x): x is string => !!x);
-    if (!files.some((p) => glob(w.path!, p))) return false;
+    if (!files.some((p) => wildcardMatch(w.path!, p))) return false;
   }
   return true;
 }

@@ -6,6 +6,7 @@
 import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
 import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation } from "../model/types.js";
+import { STATUS_LABEL } from "./common.js";
 
 /** Options of {@link renderText}. */
 export interface TextOptions {
@@ -27,12 +28,6 @@ export function describeNode(n: LineageNode): string {
   return `${n.name} (${bits.join("; ")})`;
 }
 
-const STATUS_TEXT: Record<LineageNode["status"], string> = {
-  own: "own",
-  "third-party": "third-party origin found",
-  "no-third-party-lineage": "no third-party lineage found",
-  undetermined: "undetermined",
-};
 
 /** Human text for a status reason code. */
 export function reasonText(r: LineageNode["statusReason"]): string {
@@ -87,7 +82,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
   lines.push("");
 
   const statusColor = (n: LineageNode): string => {
-    const t = STATUS_TEXT[n.status];
+    const t = STATUS_LABEL[n.status];
     return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
   };
   const printed = new Set<string>();
@@ -156,13 +151,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     .map(([k, v]) => `${v} ${k}`)
     .join(", ");
   lines.push(c.bold("Coverage") + c.dim(`: ${cov.filesSeen} files seen, ${cov.filesScanned} manifests read (${cov.bytesRead} bytes)${skippedText ? `, skipped: ${skippedText}` : ""}`));
-  const diags = result.diagnostics.filter((d) => d.severity !== "info");
   if (result.diagnostics.length > 0) {
     lines.push(c.bold(`Diagnostics (${result.diagnostics.length})`));
     for (const d of result.diagnostics.slice(0, 50)) lines.push(`  ${d.severity === "error" ? c.red(d.severity) : d.severity === "warning" ? c.yellow(d.severity) : c.dim(d.severity)} ${d.location ? `${formatLocation(d.location)}: ` : ""}${d.message}`);
     if (result.diagnostics.length > 50) lines.push(c.dim(`  ... ${result.diagnostics.length - 50} more (see --format json)`));
   }
-  void diags;
   lines.push("");
   const v = result.summary.verdict;
   lines.push(v === "fail" ? c.red.bold(`Verdict: FAIL (findings at or above --fail-on ${result.settings.failOn})`) : v === "pass" ? c.green.bold("Verdict: PASS") : c.bold("Verdict: no policy applied"));

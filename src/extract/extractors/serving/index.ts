@@ -14,10 +14,10 @@ import { parseYamlDocument, toPointer, type ParsedDocument } from "../../documen
 import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
 import { extractPythonSource } from "../python-code/index.js";
 import { analyseCommand, applyDefaults, splitShell, substitute, type Word } from "./command-line.js";
+import { dirOf } from "../../helpers.js";
 
 const ID = "serving";
 
-const dirOf = (file: string): string => (posix.dirname(file) === "." ? "" : posix.dirname(file));
 
 function isDockerfile(base: string): boolean {
   return /^(?:Dockerfile|Containerfile)(?:[._-].*)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base);
