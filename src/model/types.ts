@@ -121,6 +121,18 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   "not-a-model",
 ];
 
+/**
+ * What the code or manifest does with the referenced model (absent means `load`).
+ * - `load`: reads its weights, config, tokenizer or processor (from_pretrained, a download, a server's `--model`);
+ * - `write`: a destination the project saves a model to (`save_pretrained(dir)`, a training output folder): the
+ *   project produces a model there, derived from what it loaded;
+ * - `transform`: an in-process operation that derives a model from loaded weights (llm-compressor `oneshot`
+ *   quantization, state-dict arithmetic such as a chat-vector merge); `relation` says which derivation;
+ * - `name`: the text names a model or model family without loading it (a run name that encodes ids, a family key
+ *   compared with a config value, an architecture a monkey-patch claims). Evidence, never a dependency by itself.
+ */
+export type ReferenceUsage = "load" | "write" | "transform" | "name";
+
 /** Kind of reference target. */
 export type ReferenceKind = "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id";
 
@@ -147,6 +159,8 @@ export interface ModelReference {
   strength: EvidenceStrength;
   location: SourceLocation;
   skipReason?: SkipReason;
+  /** What is done with the target (absent: `load`). */
+  usage?: ReferenceUsage;
   /** Key of the local component a local-path reference points at (set by the linking pass). */
   localTarget?: string;
   /** Extra facts, e.g. `trustRemoteCode: true`. */
