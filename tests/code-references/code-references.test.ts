@@ -41,7 +41,14 @@ function markers(caseDir: string): Marker[] {
 
 const GAPS = JSON.parse(readFileSync(join(ROOT, "known-gaps.json"), "utf8")) as { case: string; ref: string; reason: string }[];
 
-const holds = (r: ModelReference, value: string): boolean => r.target === value || r.raw === value || (r.target?.endsWith(value) ?? false) || r.raw.includes(value) || String(r.facts?.expression ?? "").includes(value);
+const holds = (r: ModelReference, value: string): boolean => r.target === value || r.raw === value || (r.target?.endsWith(value) ?? false) || r.raw.includes(value) || String(r.facts?.expression ?? "").includes(value) || Object.values(r.facts ?? {}).some((v) => String(v) === value || String(v).split("|").includes(value));
+
+/**
+ * True when the reference records a fact read from `file:line` (a fact key ending in `At`, e.g. `revisionAt`): an
+ * argument on its own line of a multi-line call (a revision, a quantization format) is a fact of the reference it
+ * modifies, kept with its exact line.
+ */
+const factAt = (r: ModelReference, file: string, line: number): boolean => Object.entries(r.facts ?? {}).some(([k, v]) => k.endsWith("At") && v === `${file}:${line}`);
 
 describe("references in the code described by CODE-REFERENCES.md", () => {
   const kb = loadKnowledgeBase();
@@ -57,7 +64,7 @@ describe("references in the code described by CODE-REFERENCES.md", () => {
       const missing: string[] = [];
       for (const m of markers(join(ROOT, c))) {
         const lines = m.above ? [m.line - 16, m.line - 1] : [m.line, m.line];
-        const candidates = result.references.filter((r) => r.location.file === m.file && (r.location.line ?? 0) >= lines[0]! && (r.location.line ?? 0) <= lines[1]!);
+        const candidates = result.references.filter((r) => (r.location.file === m.file && (r.location.line ?? 0) >= lines[0]! && (r.location.line ?? 0) <= lines[1]!) || factAt(r, m.file, m.line));
         const found = candidates.find((r) => !m.value || holds(r, m.value));
         results.push({ c, m, ...(found ? { found } : {}) });
         if (!found) missing.push(`${m.file}:${m.line} item ${m.item}${m.value ? ` (${m.value})` : ""}`);
