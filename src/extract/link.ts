@@ -192,6 +192,15 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     if (!byDir.has(d) || posix.basename(c.location.file) === "config.json") byDir.set(d, c);
   }
   references = references.map((r) => {
+    if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
+      // An output written to an absolute path whose last folders are a model folder of the tree
+      // (`/home/u/0214/models/x` and `0214/models/x/config.json`): that folder is what the code wrote.
+      const target = r.target.replace(/\/+$/, "");
+      const dir = [...byDir.keys()].filter((d) => d.includes("/") && target.endsWith(`/${d}`)).sort((a, b) => b.length - a.length)[0];
+      if (!dir) return r;
+      const { skipReason: _drop, ...rest } = r;
+      return { ...rest, localTarget: byDir.get(dir)!.key, facts: { ...(r.facts ?? {}), matchedBySuffix: dir } };
+    }
     if (r.kind !== "local-path" || r.skipReason !== "local-path" || !r.target) return r;
     const owner = byDir.get(r.target) ?? byDir.get(dirOf(r.target));
     if (!owner || owner.key === r.subject) return r;
@@ -260,6 +269,28 @@ function constructorDefaults(byFile: ReadonlyMap<string, CodeModuleFacts>, mod: 
   return undefined;
 }
 
+/**
+ * True when a Python module name points into a package of the scanned tree (`src.core.predictor` while
+ * `src/core/*.py` was scanned) but its own file is not there: a project module left out of the tree.
+ */
+function isMissingLocalModule(byFile: ReadonlyMap<string, CodeModuleFacts>, fromFile: string, module: string): boolean {
+  const dots = /^\.*/.exec(module)![0].length;
+  const parts = module.slice(dots).split(".").filter(Boolean);
+  if (parts.length < 2 && dots === 0) return false;
+  const pkg = parts.slice(0, -1).join("/");
+  const dirs: string[] = [];
+  if (dots > 0) {
+    let d = dirOf(fromFile);
+    for (let i = 1; i < dots; i++) d = dirOf(d);
+    dirs.push(pkg ? (d ? `${d}/${pkg}` : pkg) : d);
+  } else for (let d = dirOf(fromFile); ; d = dirOf(d)) {
+    dirs.push(d ? `${d}/${pkg}` : pkg);
+    if (d === "") break;
+  }
+  const files = [...byFile.keys()];
+  return dirs.some((d) => files.some((f) => dirOf(f) === d));
+}
+
 /** References made by code that builds a class of another module without a model argument. */
 function linkCode(modules: readonly CodeModuleFacts[], pending: readonly PendingCodeReference[], existing: readonly ModelReference[]): ModelReference[] {
   if (pending.length === 0) return [];
@@ -269,6 +300,13 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
   for (const p of pending) {
     const mod = resolveModuleFile(byFile, p.location.file, p.module, p.language);
     const found = mod && constructorDefaults(byFile, mod, p.symbol);
+    if (!mod && p.language === "python" && p.module !== "" && isMissingLocalModule(byFile, p.location.file, p.module)) {
+      // The class comes from the project's own package, but its module is not in the tree: what it loads is
+      // unknowable here. Kept, so the auditor sees a model may be loaded there.
+      const ref = codeReference({ extractor: p.extractor, location: p.location, expression: `${p.symbol}()`, facts: { constructs: `${p.module}.${p.symbol}`, moduleNotInTree: p.module } });
+      if (!taken.has(ref.id)) (taken.add(ref.id), out.push({ ...ref, skipReason: "missing-value" }));
+      continue;
+    }
     if (!found) continue;
     const ollama = mod.usesOllama || found.mod.usesOllama;
     for (const d of found.cls.modelDefaults) {

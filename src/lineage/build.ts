@@ -20,7 +20,7 @@ import type {
   Relation,
 } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { hubOrg } from "../util/hub-id.js";
+import { hubOrg, parseHubId } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
 import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
@@ -34,6 +34,9 @@ const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declar
 export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStrength {
   return strengths.reduce<EvidenceStrength>((a, b) => (STRENGTH_ORDER[b] > STRENGTH_ORDER[a] ? b : a), "structural");
 }
+
+/** A value written as a file-system path (never read as a Hub id). */
+const isPathLike = (v: string): boolean => /^(?:\/|\.{1,2}\/|~|[A-Za-z]:[\\/])/.test(v);
 
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
 const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
@@ -257,6 +260,15 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
   for (const r of input.references) {
     const from = r.subject ? `local:${r.subject}` : undefined;
     const evidence: Evidence = { code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}) };
+    // Names (a family key, a patched architecture) and transforms (whose input is loaded by its own reference) are
+    // evidence, never a dependency; a write adds lineage only to the in-tree folder it wrote, from a Hub model it
+    // derived from.
+    if (r.usage === "name" || r.usage === "transform") continue;
+    if (r.usage === "write") {
+      const parent = typeof r.facts?.derivedFrom === "string" && !isPathLike(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom) : undefined;
+      if (r.localTarget && nodes.has(`local:${r.localTarget}`) && parent) addEdge(`local:${r.localTarget}`, upstreamFor(parent.id, r.role, false), r.relation ?? "initialised-from", { ...evidence, code: "code-writes-derived-model" });
+      continue;
+    }
     if (r.localTarget) {
       if (from) addEdge(from, `local:${r.localTarget}`, r.relation ?? "initialised-from", evidence);
       continue;

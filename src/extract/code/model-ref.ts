@@ -5,7 +5,8 @@
  * sizes, direct weight URLs) get their own kinds. Facts use the names the policy helpers read:
  * `trustRemoteCode`, `weightFormat` (`pickle` | `safetensors` | `gguf`), and the reference's `revision`.
  */
-import type { ComponentRole, ModelReference, ReferenceKind, Relation, SourceLocation } from "../../model/types.js";
+import type { ComponentRole, ModelReference, ReferenceKind, ReferenceUsage, Relation, SourceLocation } from "../../model/types.js";
+import { posix } from "node:path";
 import { stableId } from "../../util/hash.js";
 import { redact } from "../../util/redact.js";
 import { parseHubId } from "../../util/hub-id.js";
@@ -41,12 +42,24 @@ export interface CodeReferenceInput {
   revision?: string;
   facts?: Record<string, string | number | boolean>;
   baseDir?: string;
+  /** What the code does with the target (absent: `load`). */
+  usage?: ReferenceUsage;
 }
 
 const OLLAMA_TAG = /^(?:hf\.co\/|huggingface\.co\/)?[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?(?::[\w.-]+)?$/;
 
-/** Builds the reference for one model argument. */
+/** Builds the reference for one model argument (with `usage` set when the code does not load it). */
 export function codeReference(input: CodeReferenceInput): ModelReference {
+  const ref = buildCodeReference(input);
+  if (!input.usage || input.usage === "load") return ref;
+  if (input.usage === "write" && ref.kind === "known-component" && ref.skipReason === "unknown-alias" && ref.target) {
+    // A bare folder name the code writes to (`dest = "models"`) is a local folder, not a model alias.
+    return { ...ref, kind: "local-path", target: posix.join(input.baseDir ?? "", ref.target), skipReason: "local-path", usage: "write" };
+  }
+  return { ...ref, usage: input.usage };
+}
+
+function buildCodeReference(input: CodeReferenceInput): ModelReference {
   const facts = { ...(input.facts ?? {}) };
   if (input.value === undefined) {
     const expression = redact((input.expression ?? "").slice(0, 300));

@@ -37,7 +37,7 @@ class Predictor(BasePredictor):
             filename = url.split("/")[-1]
             dest_path = os.path.join(MODEL_CACHE, filename)
             if not os.path.exists(dest_path.replace(".tar", "")):
-                download_weights(url, dest_path)  # ref: 4
+                download_weights(url, dest_path)  # ref: 4 = https://weights.replicate.delivery/default/kimi-vl-a3b-thinking/model_cache/modules.tar
         model_path = "moonshotai/Kimi-VL-A3B-Thinking"  # ref: 5 = moonshotai/Kimi-VL-A3B-Thinking
         self.model, self.processor = load_model(model_path)
 

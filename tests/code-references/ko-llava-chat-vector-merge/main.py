@@ -9,7 +9,7 @@ def merge():
 
 
 def predict():
-    predictor = KoLLaVAPredictor()  # ref: 2
+    predictor = KoLLaVAPredictor()  # ref: 2 = KoLLaVAPredictor()
     predictor.load_model()
     url = "https://cdn-uploads.huggingface.co/production/uploads/example.png"
     return predictor.generate(url, "이 이미지를 설명해 주세요.")

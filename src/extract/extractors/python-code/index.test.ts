@@ -24,8 +24,8 @@ describe("python-code extractor", () => {
     expect(at(31)[0]?.facts).toMatchObject({ weightFormat: "pickle" });
     // os.getenv with a default becomes ${VAR:-default} for the linking pass.
     expect(at(32)[0]).toMatchObject({ skipReason: "dynamic-value", raw: "${LLM_MODEL:-upstage/SOLAR-10.7B-Instruct-v1.0}" });
-    // A loop variable is not a constant.
-    expect(at(34)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "name" } });
+    // A loop variable over a list literal takes each element: one reference per value, the expression kept.
+    expect(at(34).map((r) => [r.target, r.facts?.expression, r.facts?.itemAt])).toEqual([["a/b", "name", "loaders.py:33"], ["c/d", "name", "loaders.py:33"]]);
   });
 
   it("reads notebook code cells, skipping shell escapes and markdown", async () => {
@@ -108,7 +108,63 @@ describe("python-code same-file flow", () => {
     expect(at(6)).toMatchObject({ target: "Qwen/Qwen2.5-7B-Instruct", facts: { resolvedFrom: "caller", through: "load", cliFlag: "model" } });
     expect(at(9)).toMatchObject({ kind: "local-path", target: "ckpt-599808/text_model", facts: { pathJoin: true } });
     expect(at(12)).toMatchObject({ target: "google/gemma-2-2b", facts: { resolvedFrom: "argparse-default", cliFlag: "base" } });
-    // Callers that disagree leave the parameter a run-time value.
-    expect(at(15)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "name" } });
+    // Callers that disagree: one reference per value each caller passes, with the caller's line.
+    expect(refs.filter((r) => r.location.line === 15).map((r) => [r.target, r.facts?.callerAt])).toEqual([["a/b", "infer.py:26"], ["c/d", "infer.py:27"]]);
+  });
+
+  it("follows a list a loop walks, a dataclass registry, a constructor built in the file and a file read with open()", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "flows.py");
+    const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line);
+    // `for spec in REGISTRY: fetch(spec)` -> `spec.repo_id`: each registry entry's keyword value.
+    expect(at(30).map((r) => [r.target, r.facts?.itemAt, r.facts?.expression])).toEqual([
+      ["Qwen/Qwen3-1.7B", "flows.py:20", "spec.repo_id"],
+      ["Qwen/Qwen3-4B-Instruct-2507", "flows.py:21", "spec.repo_id"],
+    ]);
+    // `Runner("./checkpoints")` -> `self.model_name_or_path = model_name_or_path` -> the loader.
+    expect(at(36)[0]).toMatchObject({ kind: "local-path", target: "checkpoints", facts: { resolvedFrom: "assignment", through: "Runner" } });
+    // BASE_URL (an f-string) + each tarball name; the HF modules cache is remote code.
+    const urls = at(46).filter((r) => r.kind === "url");
+    expect(urls.map((r) => r.target)).toEqual(["https://weights.example.com/releases/weights/models--Qwen--Qwen3-1.7B.tar", "https://weights.example.com/releases/weights/modules.tar"]);
+    expect(urls[0]?.facts).toMatchObject({ prefixAt: "flows.py:10", definedAt: "flows.py:45", values: 2 });
+    expect(urls[1]?.facts).toMatchObject({ hfModulesCache: true, remoteCode: true });
+    // The download's destination is written; the vocoder config is read with open() and handed to the loader.
+    expect(at(47).find((r) => r.usage === "write")).toMatchObject({ kind: "local-path", target: "weights", facts: { definedAt: "flows.py:9" } });
+    expect(at(48)[0]).toMatchObject({ target: "weights/vocoder/config.json", role: "audio-decoder", facts: { loader: "open", configFor: "CodeHiFiGANVocoder" } });
+  });
+});
+
+describe("python-code outputs, derivations and names", () => {
+  it("records writes, transforms and names with their usage and relation", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "derivations.py");
+    const refs = out.references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    // A `*_MODEL_TYPE` setting and a `model_type` comparison name a family; a monkey-patch claims an architecture.
+    expect(at(19)[0]).toMatchObject({ usage: "name", kind: "known-component", target: "siglip", facts: { familyKey: true } });
+    expect(at(60)[0]).toMatchObject({ usage: "name", target: "internvl_chat", facts: { familyKey: "model_type" } });
+    expect(at(54)[0]).toMatchObject({ usage: "name", target: "llama", facts: { patch: "replace_llama_attn_with_flash_attn", claims: "architecture" } });
+    // The step imported when the merged model is missing produces it.
+    expect(at(26)[0]).toMatchObject({ usage: "write", target: "/data/models/merged", facts: { producedBy: "train.step1" } });
+    // llm-compressor oneshot quantizes the model loaded from BASE; save_pretrained writes the derivative, per caller.
+    expect(at(29)[0]).toMatchObject({ usage: "transform", relation: "quantized", target: "meta-llama/Llama-3.1-8B-Instruct", facts: { scheme: "W8A8", modifiers: "GPTQModifier" } });
+    expect(at(30).map((r) => [r.usage, r.relation, r.target, r.facts?.derivedFrom, r.facts?.transformAt])).toEqual([
+      ["write", "quantized", "/data/models/w8a8_002", "meta-llama/Llama-3.1-8B-Instruct", "derivations.py:29"],
+      ["write", "quantized", "/data/models/w8a8_0015", "meta-llama/Llama-3.1-8B-Instruct", "derivations.py:29"],
+    ]);
+    expect(at(30)[0]?.facts).toMatchObject({ rootAt: "derivations.py:17", definedAt: "derivations.py:24", callerAt: "derivations.py:66" });
+    // The tokenizer is saved too, but nothing transformed it.
+    expect(at(31)[0]).toMatchObject({ usage: "write", role: "tokenizer" });
+    expect(at(31)[0]?.relation).toBeUndefined();
+    // A provenance record written by the code names its base.
+    expect(at(33)[0]).toMatchObject({ usage: "name", target: "meta-llama/Llama-3.1-8B-Instruct", facts: { key: "lora_base" } });
+    // State-dict arithmetic merges the chat model into the base; the saved base is a merge.
+    expect(at(40)[0]).toMatchObject({ usage: "transform", relation: "merge", target: "beomi/Llama-3-KoEn-8B", facts: { mergedInto: "meta-llama/Llama-3.1-8B-Instruct" } });
+    expect(at(44)[0]).toMatchObject({ usage: "write", relation: "merge", kind: "local-path", target: "merged", facts: { transformAt: "derivations.py:40" } });
+    // AutoAWQ quantize + save_quantized in another function: its own transform, not oneshot's.
+    expect(at(50)[0]).toMatchObject({ usage: "write", relation: "quantized", facts: { transformAt: "derivations.py:49" } });
+    // An engine config's quantization format is a fact of the loader it is handed to, with its own line.
+    expect(at(58)[0]).toMatchObject({ target: "OpenGVLab/InternVL2-8B-AWQ", facts: { quantization: "awq", quantizationAt: "derivations.py:56" } });
+    expect(at(59)[0]?.facts).toMatchObject({ quantization: "awq", loader: "vllm.LLM" });
+    // Loads stay loads.
+    expect(at(27)[0]?.usage).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
  * Notebook format: nbformat 4 (https://nbformat.readthedocs.io/en/latest/format_description.html).
  */
 import { posix } from "node:path";
-import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, Relation } from "../../../model/types.js";
+import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, ReferenceUsage, Relation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
@@ -41,6 +41,8 @@ interface Scope {
   calls: Map<string, SyntaxNode[]>;
   /** argparse `add_argument` defaults by destination (`--model-path` -> `model_path`). */
   argDefaults: Map<string, SyntaxNode>;
+  /** Names changed in place or bound by unpacking (`x += ...`, `a, b = ...`): never followed per scope. */
+  rebound: Set<string>;
 }
 
 const LANGCHAIN_HF: Record<string, { kw: string[]; role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -71,7 +73,7 @@ function line(n: SyntaxNode, o: PythonSourceOptions): { file: string; line: numb
 }
 
 function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map() };
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set() };
   const assign = (name: string, value: SyntaxNode): void => {
     const list = scope.assignments.get(name) ?? [];
     list.push(value);
@@ -102,12 +104,13 @@ function collectScope(root: SyntaxNode): Scope {
         const right = n.childForFieldName("right");
         if (left?.type === "identifier" && right) assign(left.text, right);
         else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(left.text, right);
-        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) scope.unknownBindings.add(id.text);
+        else if (left?.type === "subscript" || left?.type === "attribute") break; // mutates an object, rebinds no name
+        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) (scope.unknownBindings.add(id.text), scope.rebound.add(id.text));
         break;
       }
       case "augmented_assignment": {
         const left = n.childForFieldName("left");
-        if (left) scope.unknownBindings.add(left.text);
+        if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
         break;
       }
       case "default_parameter":
@@ -156,20 +159,244 @@ function collectScope(root: SyntaxNode): Scope {
 
 const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target", "call"]);
 
-/** The function definition enclosing a node, with the position of parameter `name` (-1 when it is not one). */
+/**
+ * The function definition enclosing a node, with the position of parameter `name` among the arguments its callers
+ * pass (-1 when it is not one). A plain function is called by its name; a class's `__init__` is called by the class
+ * name (`BigVox(path)`), without `self`. Other methods are called through objects and are not followed.
+ */
 function enclosingParameter(n: SyntaxNode, name: string): { fn: string; index: number } | undefined {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type !== "function_definition") continue;
     const fn = p.childForFieldName("name")?.text;
     const params = (p.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c);
     const names = params.map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
-    // Methods are called through objects: only plain functions are followed to their callers.
+    if (fn === "__init__" && names[0] === "self") {
+      let cls = p.parent;
+      while (cls && cls.type !== "class_definition" && cls.type !== "function_definition") cls = cls.parent;
+      const className = cls?.type === "class_definition" ? cls.childForFieldName("name")?.text : undefined;
+      if (!className) return undefined;
+      const i = names.indexOf(name);
+      return { fn: className, index: i > 0 ? i - 1 : -1 };
+    }
     if (!fn || names[0] === "self" || names[0] === "cls") return undefined;
     return { fn, index: names.indexOf(name) };
   }
   return undefined;
 }
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call", "assignment", "default_parameter", "typed_default_parameter", "pair"]);
+
+/** One of the values an expression can take, with the rows (0-based) where its parts were defined, by part name. */
+interface ManyValue {
+  value: string;
+  facts: Record<string, string | number | boolean>;
+  rows: Record<string, number>;
+}
+
+/** At most this many values are followed for one expression (a cartesian product of loops and callers). */
+const MAX_VALUES = 16;
+
+/** The elements of a list or tuple literal (directly, or bound once to the name), or undefined. */
+function literalElements(n: SyntaxNode, scope: Scope, depth: number): SyntaxNode[] | undefined {
+  if (n.type === "list" || n.type === "tuple") return n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment");
+  if (n.type === "identifier" && depth < 6) {
+    const defs = scope.assignments.get(n.text) ?? [];
+    if (defs.length === 1 && !scope.unknownBindings.has(n.text)) return literalElements(defs[0]!, scope, depth + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The expressions a name may be bound to, each with how (`definedAt`: an assignment, `itemAt`: an element of the
+ * list a `for` loop walks, `callerAt`: an argument a same-file caller passes the parameter). Undefined when unknown.
+ */
+function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: SyntaxNode; how: "definedAt" | "itemAt" | "callerAt" }[] | undefined {
+  const defs = scope.assignments.get(id.text) ?? [];
+  if (scope.rebound.has(id.text)) return undefined;
+  if (id.type !== "identifier") return defs.length && !scope.unknownBindings.has(id.text) ? defs.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+  // Names are looked up in the function that uses them, then at module level.
+  const fn = enclosingFunction(id);
+  for (let p = id.parent; p && p !== fn; p = p.parent) {
+    if (p.type !== "for_statement" || p.childForFieldName("left")?.text !== id.text) continue;
+    const items = literalElements(p.childForFieldName("right")!, scope, depth + 1);
+    return items?.map((node) => ({ node, how: "itemAt" as const }));
+  }
+  const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
+  if (local.length) return local.map((node) => ({ node, how: "definedAt" as const }));
+  if (fn && parameterNames(fn).includes(id.text)) {
+    const at = enclosingParameter(id, id.text);
+    if (!at || at.index < 0) return undefined;
+    const out: { node: SyntaxNode; how: "callerAt" }[] = [];
+    for (const args of scope.calls.get(at.fn) ?? []) {
+      const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+      if (list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return undefined;
+      const arg = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
+      if (!arg) return undefined;
+      out.push({ node: arg, how: "callerAt" });
+    }
+    return out.length ? out : undefined;
+  }
+  const global = defs.filter((d) => !enclosingFunction(d));
+  return global.length ? global.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+}
+
+/** The function definition a node is in (a parameter default counts as inside its function), or null at module level. */
+function enclosingFunction(n: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === "function_definition" || p.type === "lambda") return p;
+  return null;
+}
+
+function parameterNames(fn: SyntaxNode): string[] {
+  return (fn.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c).map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+}
+
+function product(parts: ManyValue[][], join: (values: string[]) => string, roles: (string | undefined)[]): ManyValue[] {
+  let acc: { values: string[]; facts: ManyValue["facts"]; rows: ManyValue["rows"] }[] = [{ values: [], facts: {}, rows: {} }];
+  parts.forEach((options, i) => {
+    const next: typeof acc = [];
+    for (const a of acc) {
+      for (const o of options) {
+        const rows = { ...a.rows };
+        for (const [k, r] of Object.entries(o.rows)) rows[k === "definedAt" ? roles[i] ?? "partAt" : k] = r;
+        // A part's own variable bookkeeping describes the part, not the whole: only its other facts carry over.
+        const { variable: _v, resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...partFacts } = o.facts;
+        next.push({ values: [...a.values, o.value], facts: { ...a.facts, ...partFacts }, rows });
+      }
+    }
+    acc = next.slice(0, MAX_VALUES);
+  });
+  return acc.map((a) => ({ value: join(a.values), facts: a.facts, rows: a.rows }));
+}
+
+/** `str()` of a Python number literal, as Python prints it (plain decimals only). */
+function numberText(n: SyntaxNode): string | undefined {
+  const t = n.text.replace(/_/g, "");
+  if (n.type === "integer" && /^\d+$/.test(t)) return String(Number(t));
+  if (n.type === "float" && /^\d*\.\d+$|^\d+\.\d*$/.test(t)) {
+    const [i, f] = t.split(".");
+    const frac = (f ?? "").replace(/0+$/, "");
+    return `${String(Number(i || "0"))}.${frac || "0"}`;
+  }
+  return undefined;
+}
+
+/**
+ * Every constant value an expression can take when a single constant is not enough: a name bound in a `for` loop over
+ * a list literal takes each element; a parameter takes what each same-file caller passes; `obj.attr` of an object
+ * built by `Class(attr=...)` takes that keyword's value; `+`, f-strings, `os.path.join`, `str()` and
+ * `.replace()` / `.lower()` / `.upper()` / `.strip()` combine them. Empty when any part is unknown. At most
+ * {@link MAX_VALUES} values.
+ */
+function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[] {
+  if (depth > 10) return [];
+  const single = resolve(n, scope, depth);
+  if ("value" in single) return [{ value: single.value, facts: { ...(single.facts ?? {}) }, rows: typeof single.facts?.definedAtLine === "number" ? { definedAt: single.facts.definedAtLine - 1 } : {} }];
+  switch (n.type) {
+    case "integer":
+    case "float": {
+      const t = numberText(n);
+      return t === undefined ? [] : [{ value: t, facts: {}, rows: {} }];
+    }
+    case "parenthesized_expression":
+      return n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : [];
+    case "concatenated_string": {
+      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => resolveMany(c, scope, depth + 1));
+      return parts.some((p) => p.length === 0) ? [] : product(parts, (v) => v.join(""), []);
+    }
+    case "string": {
+      const parts: ManyValue[][] = [];
+      const roles: (string | undefined)[] = [];
+      for (const c of n.namedChildren) {
+        if (!c || c.type === "string_start" || c.type === "string_end") continue;
+        if (c.type === "interpolation") {
+          const expr = c.childForFieldName("expression");
+          if (!expr || c.namedChildren.some((x) => x?.type === "format_specifier")) return [];
+          const vs = resolveMany(expr, scope, depth + 1);
+          if (vs.length === 0) return [];
+          parts.push(vs);
+          roles.push("partAt");
+        } else if (c.type === "string_content" || c.type === "escape_sequence") {
+          parts.push([{ value: c.text, facts: {}, rows: {} }]);
+          roles.push(undefined);
+        }
+      }
+      return product(parts, (v) => v.join(""), roles);
+    }
+    case "binary_operator": {
+      if (n.childForFieldName("operator")?.text !== "+") return [];
+      const l = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
+      const r = l.length ? resolveMany(n.childForFieldName("right")!, scope, depth + 1) : [];
+      return r.length ? product([l, r], (v) => v.join(""), ["prefixAt", "suffixAt"]) : [];
+    }
+    case "call": {
+      const fn = n.childForFieldName("function");
+      const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+      if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
+      const q = qualify(fn, scope);
+      if (q === "os.path.join" || q === "posixpath.join") {
+        const parts = args.map((a) => resolveMany(a, scope, depth + 1));
+        if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
+        const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
+        return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${acc.replace(/\/+$/, "")}/${p}`)), roles);
+      }
+      if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
+      if (fn.type === "attribute") {
+        const method = fn.childForFieldName("attribute")?.text ?? "";
+        const obj = fn.childForFieldName("object")!;
+        const consts = args.map((a) => resolve(a, scope, depth + 1));
+        if (consts.some((c) => !("value" in c))) return [];
+        const c = consts.map((x) => ("value" in x ? x.value : ""));
+        const apply: ((s: string) => string) | undefined =
+          method === "replace" && c.length === 2 ? (s) => s.split(c[0]!).join(c[1]!)
+          : method === "lower" && c.length === 0 ? (s) => s.toLowerCase()
+          : method === "upper" && c.length === 0 ? (s) => s.toUpperCase()
+          : method === "strip" && c.length === 0 ? (s) => s.trim()
+          : undefined;
+        if (!apply) return [];
+        return resolveMany(obj, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) }));
+      }
+      return [];
+    }
+    case "identifier":
+    case "attribute": {
+      if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self") {
+        // `spec.repo_id` where `spec` is bound to `ModelSpec(repo_id="...")` calls: each call's keyword value.
+        const obj = n.childForFieldName("object")!;
+        const attr = n.childForFieldName("attribute")?.text ?? "";
+        if (obj.type !== "identifier") return [];
+        const objects = bindingsOf(obj, scope, depth + 1);
+        const out: ManyValue[] = [];
+        for (const b of objects ?? []) {
+          const targets = b.node.type === "identifier" ? bindingsOf(b.node, scope, depth + 1) ?? [] : [b];
+          for (const t of targets) {
+            if (t.node.type !== "call") return [];
+            const kw = callArgs(t.node).keywords.get(attr);
+            if (!kw) return [];
+            const vs = resolveMany(kw, scope, depth + 1);
+            if (vs.length === 0) return [];
+            out.push(...vs.map((v) => ({ ...v, rows: { ...v.rows, itemAt: kw.startPosition.row } })));
+          }
+        }
+        return out.slice(0, MAX_VALUES);
+      }
+      const bound = bindingsOf(n, scope, depth + 1);
+      if (!bound) return [];
+      const out: ManyValue[] = [];
+      for (const b of bound) {
+        if (b.node.text === n.text) return [];
+        const vs = resolveMany(b.node, scope, depth + 1);
+        if (vs.length === 0) return [];
+        out.push(...vs.map((v) => {
+          const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
+          return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
+        }));
+      }
+      const distinct = new Map(out.map((v) => [v.value, v]));
+      return [...distinct.values()].slice(0, MAX_VALUES);
+    }
+    default:
+      return [];
+  }
+}
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call", "assignment", "default_parameter", "typed_default_parameter", "pair", "for_statement", "comparison_operator", "if_statement"]);
 const MAIN_TYPES_WITH_STRINGS: ReadonlySet<string> = new Set([...MAIN_TYPES, "string"]);
 
 /** The literal value of a Python string node (`r"..."`, implicit concatenation, f-strings with constant parts). */
@@ -410,6 +637,163 @@ function roleOfClass(cls: string): ComponentRole | undefined {
   return undefined;
 }
 
+/**
+ * The call a name is bound to by its single assignment in the function that uses it (else at module level), or the
+ * call itself. `self.x` counts its assignments across the class's methods.
+ */
+function callBoundTo(n: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  if (n.type === "call") return n;
+  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self")) return undefined;
+  if (scope.rebound.has(n.text)) return undefined;
+  const defs = scope.assignments.get(n.text) ?? [];
+  let candidates = defs;
+  if (n.type === "identifier") {
+    const fn = enclosingFunction(n);
+    const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
+    candidates = local.length ? local : defs.filter((d) => !enclosingFunction(d));
+  }
+  return candidates.length === 1 && candidates[0]!.type === "call" ? candidates[0] : undefined;
+}
+
+/**
+ * The quantization format a loader call declares: its own `quantization=` (vLLM), or the `model_format=` /
+ * `quant_method=` / `quantization=` of the engine config it is handed (`backend_config=TurbomindEngineConfig(
+ * model_format='awq')`, lmdeploy: https://lmdeploy.readthedocs.io/en/latest/api/pipeline.html), or a
+ * `BitsAndBytesConfig(load_in_4bit=True)` as `quantization_config`. `node` is the value's node (for its line).
+ */
+function quantizationOf(call: Args, scope: Scope): { value: string; node: SyntaxNode } | undefined {
+  const direct = call.keywords.get("quantization");
+  if (direct) {
+    const v = resolve(direct, scope);
+    if ("value" in v && v.value !== "") return { value: v.value, node: direct };
+  }
+  for (const k of ["backend_config", "engine_config", "quantization_config", "quant_config"]) {
+    const arg = call.keywords.get(k);
+    const cfg = arg ? callBoundTo(arg, scope) : undefined;
+    if (!cfg) continue;
+    const a = callArgs(cfg);
+    for (const key of ["model_format", "quant_method", "quantization"]) {
+      const node = a.keywords.get(key);
+      const v = node ? resolve(node, scope) : undefined;
+      if (node && v && "value" in v && v.value !== "" && v.value !== "hf") return { value: v.value, node };
+    }
+    for (const bits of ["load_in_4bit", "load_in_8bit"]) {
+      const node = a.keywords.get(bits);
+      if (isTrue(node)) return { value: `bitsandbytes-${bits.slice(8, 9)}bit`, node: node! };
+    }
+  }
+  return undefined;
+}
+
+/** Loader calls whose result is a model object (`m = AutoModel.from_pretrained(src)`): the model argument. */
+function loadedFrom(obj: SyntaxNode, scope: Scope): { node: SyntaxNode; loader: string } | undefined {
+  const call = callBoundTo(obj, scope);
+  const fn = call?.childForFieldName("function");
+  if (!call || !fn) return undefined;
+  const q = qualify(fn, scope);
+  const last = q.split(".").pop() ?? "";
+  if (!/^(?:from_pretrained|from_quantized|load_model|load_pretrained_model|pipeline|LLM)$/.test(last)) return undefined;
+  const a = callArgs(call);
+  const node = a.keywords.get("pretrained_model_name_or_path") ?? a.keywords.get("model_path") ?? a.keywords.get("model") ?? a.positional[0];
+  return node ? { node, loader: q } : undefined;
+}
+
+/** The model whose state dict an expression walks: `m.state_dict()`, `.items()` / `.keys()` of it, or a name for it. */
+function stateDictOwner(n: SyntaxNode | null | undefined, scope: Scope, depth = 0): SyntaxNode | undefined {
+  if (!n || depth > 4) return undefined;
+  if (n.type === "identifier") {
+    const c = callBoundTo(n, scope);
+    return c ? stateDictOwner(c, scope, depth + 1) : undefined;
+  }
+  if (n.type !== "call") return undefined;
+  const fn = n.childForFieldName("function");
+  if (fn?.type !== "attribute") return undefined;
+  const method = fn.childForFieldName("attribute")?.text;
+  const obj = fn.childForFieldName("object");
+  if (method === "state_dict") return obj ?? undefined;
+  if (method === "items" || method === "keys" || method === "values") return stateDictOwner(obj, scope, depth + 1);
+  return undefined;
+}
+
+/** Facts of an llm-compressor recipe: the modifier classes and their `scheme=` (https://docs.vllm.ai/projects/llm-compressor). */
+function recipeFacts(recipe: SyntaxNode | undefined, scope: Scope): Record<string, string> {
+  if (!recipe) return {};
+  const v = resolve(recipe, scope);
+  if ("value" in v) return { recipe: v.value };
+  const node = recipe.type === "identifier" ? scope.assignments.get(recipe.text)?.[0] ?? recipe : recipe;
+  const out: Record<string, string> = {};
+  const modifiers: string[] = [];
+  for (const c of [node, ...node.descendantsOfType("call")]) {
+    if (!c || c.type !== "call") continue;
+    const name = c.childForFieldName("function")?.text ?? "";
+    if (!/Modifier$/.test(name)) continue;
+    modifiers.push(name);
+    const scheme = callArgs(c).keywords.get("scheme");
+    const sv = scheme ? resolve(scheme, scope) : undefined;
+    if (sv && "value" in sv) out.scheme = sv.value;
+  }
+  if (modifiers.length) out.modifiers = modifiers.join("|");
+  return out;
+}
+
+/**
+ * The config key an expression reads (`cfg.model_type`, `getattr(cfg, "speech_encoder_type", None)`,
+ * `cfg["model_type"]`, `cfg.get("model_type")`, or a name bound to one of those), when it names a model family:
+ * `model_type`, `*_encoder_type`, `*_backbone_type`, `architectures`.
+ */
+function familyKeyOf(n: SyntaxNode, scope: Scope, depth = 0): string | undefined {
+  if (depth > 3) return undefined;
+  let key: string | undefined;
+  if (n.type === "attribute") {
+    const c = callBoundTo(n, scope);
+    if (c && n.childForFieldName("object")?.text === "self") return familyKeyOf(c, scope, depth + 1);
+    key = n.childForFieldName("attribute")?.text;
+  } else if (n.type === "identifier") {
+    const c = callBoundTo(n, scope);
+    const defs = scope.assignments.get(n.text) ?? [];
+    if (c) return familyKeyOf(c, scope, depth + 1);
+    if (defs.length === 1 && !scope.unknownBindings.has(n.text) && defs[0]!.type !== "identifier") return familyKeyOf(defs[0]!, scope, depth + 1);
+    return undefined;
+  } else if (n.type === "subscript") {
+    const k = n.childForFieldName("subscript");
+    key = k?.type === "string" ? stringValue(k, scope, 0) : undefined;
+  } else if (n.type === "call") {
+    const fn = n.childForFieldName("function");
+    const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+    const k = fn?.text === "getattr" ? args[1] : fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "get" ? args[0] : undefined;
+    key = k?.type === "string" ? stringValue(k, scope, 0) : undefined;
+  }
+  return key && FAMILY_KEY.test(key) ? key : undefined;
+}
+
+/**
+ * The path of the file a value was parsed from: `cfg = json.load(f)` (or `yaml.safe_load(f)`, `json.loads(f.read())`)
+ * inside `with open(P) as f:` gives P.
+ */
+function openedFile(n: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  const call = callBoundTo(n, scope);
+  const fq = call ? qualify(call.childForFieldName("function")!, scope) : "";
+  if (!call || !/^(?:json\.loads?|yaml\.(?:safe_)?load|tomllib\.load|toml\.load)$/.test(fq)) return undefined;
+  let handle = callArgs(call).positional[0];
+  if (handle?.type === "call" && handle.childForFieldName("function")?.type === "attribute") handle = handle.childForFieldName("function")!.childForFieldName("object") ?? undefined;
+  if (handle?.type !== "identifier") return undefined;
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type !== "with_statement") continue;
+    for (const item of p.descendantsOfType("as_pattern")) {
+      if (item?.childForFieldName("alias")?.text !== handle.text) continue;
+      const opener = item.namedChildren[0];
+      if (opener?.type === "call" && /^(?:open|io\.open)$/.test(opener.childForFieldName("function")?.text ?? "")) return callArgs(opener).positional[0];
+    }
+  }
+  return undefined;
+}
+
+/** Config keys and settings names whose value is a model family key, not a model id. */
+const FAMILY_KEY = /^(?:model_type|architectures?|(?:\w+_)?(?:model|encoder|decoder|backbone|tower|arch)_?type)$/i;
+
+/** A model family token in a function name (`patch_qwen3vl_rope` -> `qwen3vl`): a known family word, usually with a version. */
+const FAMILY_TOKEN = /^(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|gpt|opt|t5|bert|roberta|clip|siglip|whisper|llava|internvl|mllama|idefics|paligemma|deepseek|baichuan|chatglm|glm|exaone|cohere|olmo|starcoder|mpt|florence|blip|smolvlm|minicpm|pixtral|molmo|aria|janus|kimi)[\w]*$/i;
+
 function isTrue(n: SyntaxNode | undefined): boolean {
   return n?.type === "true";
 }
@@ -441,10 +825,26 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     const classes = moduleClasses(root, scope);
     const localClasses = new Set(classes.map((c) => c.name));
     const seen = new Set<number>();
-    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; call?: Args; facts?: Record<string, string | number | boolean> }): void => {
-      if (seen.has(arg.startIndex)) return;
-      seen.add(arg.startIndex);
-      const v = resolve(arg, scope);
+    /** Write references, and the in-process transforms applied to model objects (by the object's text). */
+    const writes: ModelReference[] = [];
+    const transforms = new Map<string, { relation: Relation; row: number }>();
+    /** Key of a model object: its text within its function (`self.x` within its class). */
+    const objectKey = (obj: SyntaxNode): string => {
+      let scopeNode: SyntaxNode | null = enclosingFunction(obj);
+      if (obj.text.startsWith("self.")) for (let p = obj.parent; p; p = p.parent) if (p.type === "class_definition") (scopeNode = p);
+      return `${scopeNode?.startIndex ?? -1}:${obj.text}`;
+    };
+    const atOf = (row: number): string => `${o.file}:${row + 1 + (o.lineOffset ?? 0)}`;
+    type EmitOptions = { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; call?: Args; facts?: Record<string, string | number | boolean>; usage?: ReferenceUsage; at?: SyntaxNode };
+    const emit = (arg: SyntaxNode, opts: EmitOptions): ModelReference[] => {
+      const loc = opts.at ?? arg;
+      if (seen.has(loc.startIndex)) return [];
+      seen.add(loc.startIndex);
+      const single = resolve(arg, scope);
+      // A value only known at run time may still take a few known values (a loop over a list, several callers).
+      const many = "expression" in single ? resolveMany(arg, scope) : [];
+      const expr = "expression" in single ? single.expression.slice(0, 300) : "";
+      const values: Value[] = many.length > 0 ? many.map((m) => ({ value: m.value, facts: { ...m.facts, expression: expr, ...(many.length > 1 ? { values: many.length } : {}), ...Object.fromEntries(Object.entries(m.rows).map(([k, r]) => [k, atOf(r)])) } })) : [single];
       const facts: Record<string, string | number | boolean> = { ...(opts.facts ?? {}) };
       let revision: string | undefined;
       if (opts.call) {
@@ -455,31 +855,42 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if ("value" in rv) revision = rv.value;
           else facts.revisionExpression = rv.expression;
         }
-        const fname = opts.call.keywords.get("filename") ?? (opts.kind === undefined ? undefined : undefined);
+        const fname = opts.call.keywords.get("filename");
         if (fname) {
           const fv = resolve(fname, scope);
           if ("value" in fv) facts.filename = fv.value;
         }
         if (isTrue(opts.call.keywords.get("local_files_only"))) facts.localFilesOnly = true;
+        const quant = quantizationOf(opts.call, scope);
+        if (quant) Object.assign(facts, { quantization: quant.value, quantizationAt: atOf(quant.node.startPosition.row) });
       }
-      if ("value" in v) Object.assign(facts, v.facts ?? {});
-      else Object.assign(facts, importFacts(arg, scope));
-      const ref = codeReference({
-        extractor,
-        location: line(arg, o),
-        ...("value" in v ? { value: v.value } : { expression: v.expression }),
-        ...(opts.kind ? { kind: opts.kind } : {}),
-        ...(opts.role ? { role: opts.role } : {}),
-        ...(opts.relation ? { relation: opts.relation } : {}),
-        ...(revision ? { revision } : {}),
-        facts,
-        baseDir,
-      });
-      if (typeof facts.filename === "string" && !ref.facts?.weightFormat) {
-        const wf = /\.gguf$/i.test(facts.filename) ? "gguf" : /\.safetensors$/i.test(facts.filename) ? "safetensors" : /\.(?:bin|pt|pth|ckpt|pkl)$/i.test(facts.filename) ? "pickle" : undefined;
-        if (wf) ref.facts = { ...(ref.facts ?? {}), weightFormat: wf };
+      const out: ModelReference[] = [];
+      for (const v of values) {
+        const f: Record<string, string | number | boolean> = { ...facts };
+        if ("value" in v) Object.assign(f, v.facts ?? {});
+        else Object.assign(f, importFacts(arg, scope));
+        if (opts.usage && opts.usage !== "load" && "value" in v && typeof f.definedAtLine === "number" && !f.definedAt) f.definedAt = atOf(f.definedAtLine - 1);
+        if ("value" in v && /(?:^|\/)modules\.(?:tar(?:\.gz)?|tgz|zip)$/.test(v.value)) Object.assign(f, { hfModulesCache: true, remoteCode: true });
+        const ref = codeReference({
+          extractor,
+          location: line(loc, o),
+          ...("value" in v ? { value: v.value } : { expression: v.expression }),
+          ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.role ? { role: opts.role } : {}),
+          ...(opts.relation ? { relation: opts.relation } : {}),
+          ...(opts.usage ? { usage: opts.usage } : {}),
+          ...(revision ? { revision } : {}),
+          facts: f,
+          baseDir,
+        });
+        if (typeof f.filename === "string" && !ref.facts?.weightFormat) {
+          const wf = /\.gguf$/i.test(f.filename) ? "gguf" : /\.safetensors$/i.test(f.filename) ? "safetensors" : /\.(?:bin|pt|pth|ckpt|pkl)$/i.test(f.filename) ? "pickle" : undefined;
+          if (wf) ref.facts = { ...(ref.facts ?? {}), weightFormat: wf };
+        }
+        refs.push(ref);
+        out.push(ref);
       }
-      refs.push(ref);
+      return out;
     };
     const pick = (a: Args, kws: string[], pos: number | undefined): SyntaxNode | undefined => {
       for (const k of kws) if (a.keywords.has(k)) return a.keywords.get(k);
@@ -487,6 +898,64 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     };
 
     walkNamed(root, (n) => {
+      if (n.type === "for_statement") {
+        // State-dict arithmetic: `for k, v in a.state_dict().items(): sd[k] = v + alpha * (sd[k] - v)` with
+        // `sd = b.state_dict()` merges `a` into `b` (a chat vector, task arithmetic).
+        const right = n.childForFieldName("right");
+        const body = n.childForFieldName("body");
+        const from = stateDictOwner(right, scope);
+        if (!right || !body || !from) return;
+        for (const asg of body.descendantsOfType("assignment")) {
+          const l = asg?.childForFieldName("left");
+          const r = asg?.childForFieldName("right");
+          if (!asg || !r || l?.type !== "subscript" || (r.type !== "binary_operator" && r.descendantsOfType("binary_operator").length === 0)) continue;
+          const into = stateDictOwner(l.childForFieldName("value"), scope);
+          if (!into || into.text === from.text) continue;
+          const src = loadedFrom(from, scope);
+          const dst = loadedFrom(into, scope);
+          const dv = dst ? resolve(dst.node, scope) : undefined;
+          emit(src?.node ?? from, { at: right, usage: "transform", relation: "merge", facts: { transform: "state-dict-arithmetic", operation: r.text.slice(0, 120), object: into.text, mergedFrom: from.text, ...(dv ? ("value" in dv ? { mergedInto: dv.value } : { mergedIntoExpression: dv.expression }) : {}) } });
+          transforms.set(objectKey(into), { relation: "merge", row: right.startPosition.row });
+          break;
+        }
+        return;
+      }
+      if (n.type === "comparison_operator") {
+        // `config.model_type == "llava"`, `getattr(cfg, "speech_encoder_type") == "glm4voice"`: names a family.
+        const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+        const [l, r] = n.namedChildren;
+        if (!l || !r || ops.length !== 1 || (ops[0] !== "==" && ops[0] !== "!=")) return;
+        const lit = l.type === "string" ? l : r.type === "string" ? r : undefined;
+        const other = lit === l ? r : l;
+        const key = lit && other.type !== "string" ? familyKeyOf(other, scope) : undefined;
+        const v = lit && key ? stringValue(lit, scope, 0) : undefined;
+        if (lit && v && /^[A-Za-z][\w.-]{0,60}$/.test(v) && !seen.has(lit.startIndex)) {
+          seen.add(lit.startIndex);
+          refs.push(codeReference({ extractor, location: line(lit, o), value: v, kind: "known-component", usage: "name", facts: { familyKey: key!, comparedWith: other.text.slice(0, 120) } }));
+        }
+        return;
+      }
+      if (n.type === "if_statement") {
+        // `if not os.path.exists(P): from step1_train import main` - the imported step produces the model at P.
+        const cond = n.childForFieldName("condition");
+        const inner = cond?.type === "not_operator" ? cond.childForFieldName("argument") : undefined;
+        const f = inner?.type === "call" ? inner.childForFieldName("function") : undefined;
+        if (!inner || !f) return;
+        const fq = qualify(f, scope);
+        let path: SyntaxNode | undefined;
+        if (/^os\.path\.(?:exists|isdir|isfile)$/.test(fq)) path = callArgs(inner).positional[0];
+        else if (f.type === "attribute" && /^(?:exists|is_dir)$/.test(f.childForFieldName("attribute")?.text ?? "")) {
+          const obj = f.childForFieldName("object");
+          path = obj?.type === "call" && /^(?:Path|pathlib\.Path)$/.test(qualify(obj.childForFieldName("function")!, scope)) ? callArgs(obj).positional[0] : obj ?? undefined;
+        }
+        const imp = n.childForFieldName("consequence")?.namedChildren.find((c) => c?.type === "import_from_statement" || c?.type === "import_statement");
+        if (!path || !imp) return;
+        const v = resolve(path, scope);
+        if (!("value" in v) || !isModelShaped(v.value)) return;
+        const mod = imp.type === "import_from_statement" ? imp.childForFieldName("module_name")?.text : imp.childForFieldName("name")?.text;
+        emit(path, { at: imp, usage: "write", facts: { producedBy: mod ?? imp.text, guard: cond!.text.slice(0, 120) } });
+        return;
+      }
       if (n.type === "call") {
         const fn = n.childForFieldName("function");
         if (!fn) return;
@@ -495,6 +964,50 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         const owner = q.split(".").slice(-2, -1)[0] ?? "";
         const a = callArgs(n);
         const fromModelscope = q.startsWith("modelscope.");
+        // Outputs: `model.save_pretrained(dir)` writes a model derived from what `model` was loaded from.
+        if ((last === "save_pretrained" || last === "save_model" || last === "save_quantized") && fn.type === "attribute") {
+          const arg = pick(a, ["save_directory", "output_dir"], 0);
+          const obj = fn.childForFieldName("object");
+          if (!arg || !obj) return;
+          const src = loadedFrom(obj, scope);
+          const sv = src ? resolve(src.node, scope) : undefined;
+          const role = roleOfClass(src?.loader.split(".").slice(-2, -1)[0] ?? "");
+          writes.push(...emit(arg, { usage: "write", ...(role ? { role } : {}), facts: { writer: `${obj.text}.${last}`, object: obj.text, objectKey: objectKey(obj), ...(sv ? ("value" in sv ? { derivedFrom: sv.value } : { derivedFromExpression: sv.expression }) : {}), ...(isTrue(a.keywords.get("save_compressed")) ? { saveCompressed: true } : {}) } }));
+          return;
+        }
+        // llm-compressor one-shot quantization of a loaded model (https://docs.vllm.ai/projects/llm-compressor).
+        if (last === "oneshot" && /^llmcompressor(?:\.|$)/.test(q)) {
+          const m = pick(a, ["model"], 0);
+          if (m) {
+            const src = loadedFrom(m, scope);
+            emit(src?.node ?? m, { at: m, usage: "transform", relation: "quantized", facts: { transform: q, object: m.text, ...recipeFacts(a.keywords.get("recipe"), scope) } });
+            transforms.set(objectKey(m), { relation: "quantized", row: n.startPosition.row });
+          }
+          const out = a.keywords.get("output_dir");
+          if (out) writes.push(...emit(out, { usage: "write", relation: "quantized", facts: { writer: q, ...(m ? { object: m.text, objectKey: objectKey(m) } : {}) } }));
+          return;
+        }
+        // AutoAWQ / AutoGPTQ: `model.quantize(...)` on a loaded model.
+        if (last === "quantize" && fn.type === "attribute") {
+          const obj = fn.childForFieldName("object");
+          const src = obj ? loadedFrom(obj, scope) : undefined;
+          if (obj && src) {
+            emit(src.node, { at: fn.childForFieldName("attribute") ?? fn, usage: "transform", relation: "quantized", facts: { transform: `${src.loader}.quantize`, object: obj.text } });
+            transforms.set(objectKey(obj), { relation: "quantized", row: n.startPosition.row });
+          }
+          return;
+        }
+        // A monkey-patch named after a model family (`patch_qwen3vl_rope(model)`, `replace_llama_attn_with_flash_attn()`)
+        // claims the architecture it patches; it loads nothing.
+        if (fn.type === "identifier") {
+          const pm = /^(?:monkey_?patch|patch|replace|apply)_(\w+)$/i.exec(fn.text);
+          const family = pm?.[1]!.split("_").find((t) => FAMILY_TOKEN.test(t));
+          if (family && !seen.has(fn.startIndex)) {
+            seen.add(fn.startIndex);
+            refs.push(codeReference({ extractor, location: line(fn, o), value: family, kind: "known-component", usage: "name", facts: { patch: fn.text, claims: "architecture", ...importFacts(fn, scope) } }));
+            return;
+          }
+        }
         if (last === "from_pretrained") {
           if (/^Peft/.test(owner)) {
             const adapter = pick(a, ["model_id"], 1);
@@ -609,7 +1122,16 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         // Weight downloads through a helper (`download_weights(url, dest)`, Cog's `pget`) and vocoder checkpoints.
         if (/download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$|^load_state_dict_from_url$|^download_url_to_file$/i.test(last) || /Vocoder$/.test(last)) {
           const arg = a.positional[0];
-          if (arg) emit(arg, { call: a, ...(/Vocoder$/.test(last) ? { role: "audio-decoder" as const } : {}), facts: { loader: last } });
+          const role = /Vocoder$/.test(last) ? { role: "audio-decoder" as const } : {};
+          if (arg) emit(arg, { call: a, ...role, facts: { loader: last } });
+          // The download's destination, when it is a known folder: the weights are written there.
+          const dest = /Vocoder$/.test(last) ? undefined : a.positional[1] ?? a.keywords.get("dest") ?? a.keywords.get("local_dir") ?? a.keywords.get("destination");
+          if (dest && "value" in resolve(dest, scope)) emit(dest, { usage: "write", facts: { writer: last, ...(arg ? { downloadedFrom: arg.text.slice(0, 120) } : {}) } });
+          // A config file read with open() and handed to the loader (`CodeHiFiGANVocoder(ckpt, json.load(f))`).
+          for (const other of [...a.positional.slice(1), ...a.keywords.values()]) {
+            const path = openedFile(other, scope);
+            if (path) emit(path, { ...role, facts: { loader: "open", configFor: last, configFile: true } });
+          }
           return;
         }
         // A class of another module (or of this file) built with no model argument: its constructor default may name
@@ -654,6 +1176,18 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       if (!name || !value) return;
       const bare = name.replace(/^self\./, "");
       const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
+      if (FAMILY_KEY.test(bare) && value.type === "string") {
+        // A family key (`SLM_MODEL_TYPE = "qwen3"`, `{"model_type": "llava"}`): names a family, loads nothing.
+        const fv = stringValue(value, scope, 0);
+        if (fv && /^[A-Za-z][\w.-]{0,60}$/.test(fv) && !/^(?:none|null|auto|default|custom|true|false)$/i.test(fv)) emit(value, { kind: "known-component", usage: "name", facts: { variable: bare, familyKey: true } });
+        return;
+      }
+      if (n.type === "pair" && (value.type === "identifier" || value.type === "attribute") && (named || /(?:^|_)base(?:_|$)/i.test(bare))) {
+        // A record the code writes (`json.dump({"lora_base": LORA_MODEL}, f)`) names the model it came from.
+        const r = resolve(value, scope);
+        if ("value" in r && isModelShaped(r.value)) emit(value, { usage: "name", facts: { key: bare, recorded: true } });
+        return;
+      }
       if (value.type !== "string" && value.type !== "concatenated_string") {
         // A model-named setting read from the environment (`X: str = os.environ["X"]`, a default `env.X_MODEL`).
         if (named && MODEL_NAME.test(bare) && n.type !== "pair") {
@@ -671,6 +1205,14 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
       }
     }, text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
+    for (const w of writes) {
+      const { objectKey: key, ...facts } = w.facts ?? {};
+      w.facts = facts;
+      const t = typeof key === "string" ? transforms.get(key) : undefined;
+      if (!t || t.row + 1 + (o.lineOffset ?? 0) > (w.location.line ?? 0)) continue;
+      w.relation ??= t.relation;
+      w.facts = { ...(w.facts ?? {}), transformAt: atOf(t.row) };
+    }
     const constants = moduleConstants(root, scope);
     const module: CodeModuleFacts = {
       file: o.file,

@@ -18,9 +18,9 @@ RESULTS_DIR = "/home/lgaimers/0214/results"
 def run(dampening_frac: float):
     suffix = "d" + str(dampening_frac).replace(".", "")
     name = f"lora_w8a8_{suffix}"
-    out_dir = os.path.join(MODELS_DIR, name)  # ref: 4
+    out_dir = os.path.join(MODELS_DIR, name)  # ref: 4 = lora_w8a8_d002
     if not os.path.exists(LORA_MODEL):
-        from exp04_lora_w4a16.step1_lora_train import main as train_lora  # ref: 5
+        from exp04_lora_w4a16.step1_lora_train import main as train_lora  # ref: 5 = exp04_lora_w4a16.step1_lora_train
         train_lora()
     tokenizer = AutoTokenizer.from_pretrained(LORA_MODEL, trust_remote_code=True)  # ref: 6 = /home/lgaimers/0214/models/lora_merged
     model = AutoModelForCausalLM.from_pretrained(
@@ -28,11 +28,11 @@ def run(dampening_frac: float):
     )
     dataset = load_calibration(tokenizer, include_manta=True)
     oneshot(
-        model=model,  # ref: 8
+        model=model,  # ref: 8 = /home/lgaimers/0214/models/lora_merged
         dataset=dataset,
         recipe=[GPTQModifier(scheme="W8A8", targets=["Linear"], ignore=["embed_tokens", "lm_head"], dampening_frac=dampening_frac)],
     )
-    model.save_pretrained(out_dir, save_compressed=True)  # ref: 9
+    model.save_pretrained(out_dir, save_compressed=True)  # ref: 9 = lora_w8a8_d0015
     tokenizer.save_pretrained(out_dir)
     with open(os.path.join(RESULTS_DIR, f"{name}_config.json"), "w") as f:
         json.dump({"lora_base": LORA_MODEL, "scheme": "W8A8"}, f)  # ref: 10 = /home/lgaimers/0214/models/lora_merged

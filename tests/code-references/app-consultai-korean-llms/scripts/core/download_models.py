@@ -54,7 +54,7 @@ REGISTRY = [
 
 def download(spec: ModelSpec) -> None:
     snapshot_download(
-        repo_id=spec.repo_id,  # ref: 6
+        repo_id=spec.repo_id,  # ref: 6 = K-intelligence/Midm-2.0-Mini-Instruct
         local_dir=MODELS_ROOT / spec.folder,
         local_dir_use_symlinks=False,
         resume_download=True,

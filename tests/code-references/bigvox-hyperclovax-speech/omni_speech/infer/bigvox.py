@@ -10,7 +10,7 @@ BIGVOX_MODEL = "./checkpoints"  # ref: 1 = checkpoints
 class BigVox:
     def __init__(self, model_name_or_path):
         self.model_name_or_path = model_name_or_path
-        self.tokenizer, self.model, _ = load_pretrained_model(self.model_name_or_path, s2s=False)  # ref: 2
+        self.tokenizer, self.model, _ = load_pretrained_model(self.model_name_or_path, s2s=False)  # ref: 2 = checkpoints
         self.encoder_type = getattr(self.model.config, "speech_encoder_type", None)
         if self.encoder_type == "glm4voice":  # ref: 3 = glm4voice
             self.n_mels = 128

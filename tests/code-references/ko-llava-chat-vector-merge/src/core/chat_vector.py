@@ -42,7 +42,7 @@ class ChatVectorMerger:
         self.base_model.load_state_dict(new_state_dict, strict=False)
 
     def save(self):
-        self.base_model.save_pretrained(env.OUTPUT_DIR)  # ref: 6
+        self.base_model.save_pretrained(env.OUTPUT_DIR)  # ref: 6 = OUTPUT_DIR
 
     def run_full_pipeline(self, alpha: float = 1.0):
         self.load()
