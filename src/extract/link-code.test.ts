@@ -31,7 +31,14 @@ describe("link: code across files", () => {
       await py("main.py", "from src.core.merger import Merger\nfrom src.core.missing import Predictor\n\nm = Merger()\np = Predictor()\n"),
     ]);
     const at = out.references.filter((r) => r.location.file === "main.py");
-    expect(at.map((r) => r.target ?? r.raw).sort()).toEqual(["${BASE}", "beomi/Llama-3-KoEn-8B"]);
+    expect(at.filter((r) => r.location.line === 4).map((r) => r.target ?? r.raw).sort()).toEqual(["${BASE}", "beomi/Llama-3-KoEn-8B"]);
+    // A class of the project's own package whose module is not in the tree: kept, its value missing.
+    expect(at.filter((r) => r.location.line === 5)).toMatchObject([{ raw: "Predictor()", skipReason: "missing-value", facts: { moduleNotInTree: "src.core.missing" } }]);
+  });
+
+  it("keeps nothing for a class of a third-party package", async () => {
+    const out = link([await py("main.py", "from cog import BasePredictor\nfrom fastapi import FastAPI\n\napp = FastAPI()\n")]);
+    expect(out.references).toEqual([]);
   });
 
   it("takes an imported constant's value from the module that defines it", async () => {
