@@ -126,7 +126,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   }
 
   // 2. Variables.
-  references = references.map((r) => {
+  const relinkVariable = (r: ModelReference): ModelReference => {
     if (r.skipReason !== "dynamic-value") return r;
     // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
     const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
@@ -147,8 +147,9 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       baseDir: dirOf(r.location.file),
       facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
     });
-    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}) };
-  });
+    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(r.usage ? { usage: r.usage } : {}) };
+  };
+  references = references.map(relinkVariable);
 
   // 2b. Settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files give
   //     the key `/a/b` (PrivateGPT's scripts/setup reads settings.yaml profiles). The base profile wins; the number
@@ -183,7 +184,11 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   // 2c. Code across files: classes built without a model argument take their constructor default from the module
   //     that defines them (or a base class's); names imported from another module of the tree take its constant.
   references = [...references, ...linkCode(codeModules, pendingCode, references)];
-  references = references.map((r) => resolveImportedConstant(r, codeModules));
+  // An imported value may itself be a `${VAR:-default}` (a settings class reading the environment).
+  references = references.map((r) => {
+    const imported = resolveImportedConstant(r, codeModules);
+    return imported === r ? r : relinkVariable(imported);
+  });
 
   // 3. Local paths inside the tree.
   const byDir = new Map<string, LocalComponent>();
@@ -344,6 +349,7 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
     ...(r.role ? { role: r.role } : {}),
     ...(r.relation ? { relation: r.relation } : {}),
     ...(r.revision ? { revision: r.revision } : {}),
+    ...(r.usage ? { usage: r.usage } : {}),
     facts: { ...(r.facts ?? {}), resolvedFrom: "imported-constant", definedAt: `${mod.file}:${c.line}` },
     baseDir: dirOf(r.location.file),
   });

@@ -533,6 +533,19 @@ function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
 
 /** `from <module> import <name>` facts of an expression that is an imported name (or a member of one). */
 function importFacts(n: SyntaxNode, scope: Scope): Record<string, string> {
+  if (n.type === "attribute" && n.childForFieldName("object")?.type === "identifier") {
+    // `env.OUTPUT_DIR` where `env` is imported (`env.OUTPUT_DIR` in its module) or built at module level by an
+    // imported factory or class (`env = load_env()`: `load_env().OUTPUT_DIR` there). See `moduleFields`.
+    const obj = n.childForFieldName("object")!;
+    const attr = n.childForFieldName("attribute")?.text ?? "";
+    const direct = importFacts(obj, scope);
+    if (direct.importedName) return { importedFrom: direct.importedFrom!, importedName: `${direct.importedName}.${attr}` };
+    const call = callBoundTo(obj, scope);
+    const callee = call?.childForFieldName("function");
+    const viaCall = callee?.type === "identifier" && enclosingFunction(call!) === null ? importFacts(callee, scope) : {};
+    if (viaCall.importedName) return { importedFrom: viaCall.importedFrom!, importedName: `${viaCall.importedName}().${attr}` };
+    return {};
+  }
   if (n.type !== "identifier") return {};
   const q = scope.imports.get(n.text);
   if (!q || !q.includes(".") || scope.assignments.has(n.text)) return {};
@@ -571,6 +584,47 @@ function moduleClasses(root: SyntaxNode, scope: Scope): CodeClassFacts[] {
       }
     }
     out.push({ name, bases, hasInit, modelDefaults });
+  }
+  return out;
+}
+
+/**
+ * Fields other modules can read from a module's objects, keyed as the importing code writes them: `Class.FIELD` and
+ * `Class().FIELD` for a class-body field with a constant (or `os.getenv` / `os.environ`) value (a dataclass or a
+ * pydantic `BaseSettings`), `factory().FIELD` for a top-level function that returns `Class(...)`, and `obj.FIELD`
+ * for a module-level `obj = Class(...)`.
+ */
+function moduleFields(root: SyntaxNode, scope: Scope): Record<string, { value: string; line: number }> {
+  const byClass = new Map<string, Record<string, { value: string; line: number }>>();
+  const tops = root.namedChildren.filter((t): t is SyntaxNode => !!t).map((t) => (t.type === "decorated_definition" ? t.childForFieldName("definition") ?? t : t));
+  for (const cls of tops) {
+    if (cls.type !== "class_definition") continue;
+    const fields: Record<string, { value: string; line: number }> = {};
+    for (const st of cls.childForFieldName("body")?.namedChildren ?? []) {
+      const a = st?.type === "expression_statement" ? st.namedChildren[0] : undefined;
+      const left = a?.type === "assignment" ? a.childForFieldName("left") : undefined;
+      const right = a?.childForFieldName("right");
+      if (left?.type !== "identifier" || !right) continue;
+      const v = resolve(right, scope);
+      if ("value" in v) fields[left.text] = { value: v.value, line: right.startPosition.row + 1 };
+    }
+    if (Object.keys(fields).length) byClass.set(cls.childForFieldName("name")?.text ?? "", fields);
+  }
+  const out: Record<string, { value: string; line: number }> = {};
+  const add = (prefix: string, cls: string | undefined): void => {
+    for (const [k, v] of Object.entries(byClass.get(cls ?? "") ?? {})) out[`${prefix}.${k}`] = v;
+  };
+  for (const cls of byClass.keys()) (add(cls, cls), add(`${cls}()`, cls));
+  for (const t of tops) {
+    if (t.type === "function_definition") {
+      const body = t.childForFieldName("body")?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment" && c.type !== "expression_statement") ?? [];
+      const ret = body.length === 1 && body[0]!.type === "return_statement" ? body[0]!.namedChildren[0] : undefined;
+      if (ret?.type === "call") add(`${t.childForFieldName("name")?.text}()`, ret.childForFieldName("function")?.text);
+    }
+    const a = t.type === "expression_statement" ? t.namedChildren[0] : undefined;
+    const left = a?.type === "assignment" ? a.childForFieldName("left") : undefined;
+    const right = a?.childForFieldName("right");
+    if (left?.type === "identifier" && right?.type === "call" && (scope.assignments.get(left.text)?.length ?? 0) === 1) add(left.text, right.childForFieldName("function")?.text);
   }
   return out;
 }
@@ -1213,7 +1267,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       w.relation ??= t.relation;
       w.facts = { ...(w.facts ?? {}), transformAt: atOf(t.row) };
     }
-    const constants = moduleConstants(root, scope);
+    const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
     const module: CodeModuleFacts = {
       file: o.file,
       language: "python",
