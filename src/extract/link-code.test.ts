@@ -50,4 +50,21 @@ describe("link: code across files", () => {
     expect(a).toMatchObject({ target: "BAAI/bge-m3", location: { line: 4 }, facts: { resolvedFrom: "imported-constant", definedAt: "pkg/settings.py:1" } });
     expect(b).toMatchObject({ skipReason: "dynamic-value", facts: { importedFrom: ".settings", importedName: "OTHER" } });
   });
+
+  it("reads a field of a settings object another module builds, then the environment's default, keeping the usage", async () => {
+    const out = link([
+      await py("src/config/settings.py", 'import os\nfrom dataclasses import dataclass\n\n@dataclass\nclass EnvConfig:\n    OUTPUT_DIR: str = os.getenv("OUTPUT_DIR", "./outputs")\n    BASE: str = "meta-llama/Llama-3.1-8B"\n\ndef load_env():\n    return EnvConfig()\n'),
+      await py("src/core/merge.py", "from transformers import AutoModelForCausalLM\nfrom src.config.settings import load_env\n\nenv = load_env()\n\ndef run():\n    m = AutoModelForCausalLM.from_pretrained(env.BASE)\n    m.save_pretrained(env.OUTPUT_DIR)\n"),
+    ]);
+    const at = (line: number) => out.references.find((r) => r.location.file === "src/core/merge.py" && r.location.line === line);
+    expect(at(7)).toMatchObject({ target: "meta-llama/Llama-3.1-8B", facts: { resolvedFrom: "imported-constant", importedName: "load_env().BASE", definedAt: "src/config/settings.py:7" } });
+    expect(at(8)).toMatchObject({ usage: "write", kind: "local-path", target: "src/core/outputs", facts: { variable: "OUTPUT_DIR", usedDefault: true, derivedFromExpression: "env.BASE", derivedFromLoad: "src/core/merge.py:7" } });
+  });
+
+  it("ties an output written to an absolute path to the model folder of the tree with the same last folders", async () => {
+    const config = { references: [], components: [{ key: "exp/models/q8/config.json#", role: "model" as const, name: "q8", location: { file: "exp/models/q8/config.json", line: 1 } }] };
+    const out = link([config, await py("exp/quant.py", 'from transformers import AutoModel\nm = AutoModel.from_pretrained("/home/u/base")\nm.save_pretrained("/home/u/exp/models/q8")\nm.save_pretrained("/home/u/other/q8")\n')]);
+    const writes = out.references.filter((r) => r.usage === "write");
+    expect(writes.map((r) => [r.target, r.localTarget ?? r.skipReason])).toEqual([["/home/u/exp/models/q8", "exp/models/q8/config.json#"], ["/home/u/other/q8", "local-path-outside-root"]]);
+  });
 });

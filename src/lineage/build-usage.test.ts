@@ -43,4 +43,11 @@ describe("buildLineage reference usages", () => {
     const { graph } = build([ref({ id: "w", usage: "write", kind: "local-path", raw: "/data/models/w8a8", target: "/data/models/w8a8", localTarget: out.key, facts: { derivedFrom: "/home/u/models/lora_merged" } })]);
     expect(graph.edges).toEqual([]);
   });
+
+  it("takes the parent from the load reference the write names when the value came from elsewhere", () => {
+    const load = ref({ id: "l", raw: "env.BASE", target: "meta-llama/Llama-3.1-8B", location: { file: "merge.py", line: 7 } });
+    const write = ref({ id: "w", usage: "write", kind: "local-path", raw: "/data/models/w8a8", target: "/data/models/w8a8", localTarget: out.key, location: { file: "merge.py", line: 8 }, facts: { derivedFromExpression: "env.BASE", derivedFromLoad: "merge.py:7" } });
+    const { graph } = build([load, write]);
+    expect(graph.edges).toMatchObject([{ from: `local:${out.key}`, to: "hub:meta-llama/Llama-3.1-8B", relation: "initialised-from" }]);
+  });
 });

@@ -1026,7 +1026,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           const src = loadedFrom(obj, scope);
           const sv = src ? resolve(src.node, scope) : undefined;
           const role = roleOfClass(src?.loader.split(".").slice(-2, -1)[0] ?? "");
-          writes.push(...emit(arg, { usage: "write", ...(role ? { role } : {}), facts: { writer: `${obj.text}.${last}`, object: obj.text, objectKey: objectKey(obj), ...(sv ? ("value" in sv ? { derivedFrom: sv.value } : { derivedFromExpression: sv.expression }) : {}), ...(isTrue(a.keywords.get("save_compressed")) ? { saveCompressed: true } : {}) } }));
+          writes.push(...emit(arg, { usage: "write", ...(role ? { role } : {}), facts: { writer: `${obj.text}.${last}`, object: obj.text, objectKey: objectKey(obj), ...(sv ? ("value" in sv ? { derivedFrom: sv.value } : { derivedFromExpression: sv.expression }) : {}), ...(src ? { derivedFromLoad: atOf(src.node.startPosition.row) } : {}), ...(isTrue(a.keywords.get("save_compressed")) ? { saveCompressed: true } : {}) } }));
           return;
         }
         // llm-compressor one-shot quantization of a loaded model (https://docs.vllm.ai/projects/llm-compressor).
