@@ -254,6 +254,9 @@ function factEquals(actual: unknown, expected: string | boolean | number): boole
 /** The `reference` predicate: some reference of the node satisfies every given key. */
 function referenceMatch(rc: ReferenceCondition, node: LineageNode, g: GraphIndex): Match | undefined {
   for (const r of g.refsByNode.get(node.id) ?? []) {
+    // A name (a family key, a record) or a transform's input loads nothing itself: its missing revision pin or
+    // facts say nothing about how the node is loaded.
+    if (r.usage === "name" || r.usage === "transform") continue;
     if (rc.kinds && !rc.kinds.includes(r.kind)) continue;
     if (rc.extractors && !rc.extractors.includes(r.extractor)) continue;
     if (rc.pinned !== undefined && !!r.revision !== rc.pinned) continue;
