@@ -17,13 +17,13 @@ def load_model(adapter_path=".", base_model="nvidia/Cosmos-Reason2-2B", device="
     processor = AutoProcessor.from_pretrained(base_model)  # ref: 3 = nvidia/Cosmos-Reason2-2B
     # Apply Qwen3-VL video patch
     patch_qwen3vl_rope(model)  # ref: 4 = qwen3vl
-    model = PeftModel.from_pretrained(model, adapter_path)  # ref: 5
+    model = PeftModel.from_pretrained(model, adapter_path)  # ref: 5 = .
     return model, processor
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--adapter", default=".")  # ref: 6
+    parser.add_argument("--adapter", default=".")  # ref: 6 = .
     parser.add_argument(
         "--base-model", default="nvidia/Cosmos-Reason2-2B"  # ref: 7 = nvidia/Cosmos-Reason2-2B
     )

@@ -8,7 +8,7 @@ from omni_speech.model.builder import load_pretrained_model
 
 
 def merge_lora(args):
-    tokenizer, model, _ = load_pretrained_model(args.model_path, args.model_base, is_lora=True, s2s=args.s2s)  # ref: 1
+    tokenizer, model, _ = load_pretrained_model(args.model_path, args.model_base, is_lora=True, s2s=args.s2s)  # ref: 1 = /root/speechllm_checkpoints/test2/lora_checkpoints
     model.save_pretrained(args.save_model_path)
     tokenizer.save_pretrained(args.save_model_path)
 
