@@ -136,7 +136,7 @@ Examples:
       const hub = hubSettings(opts, io.env, config);
       const offline = hub.offline;
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));
-      const resolver = makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
+      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;

@@ -117,7 +117,14 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     return false;
   };
 
+  // With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files), so that worker
+  // threads reading the files already found are answered while the listing goes on.
+  let sinceYield = 0;
   const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[]): Promise<void> => {
+    if (options.onFile && sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     let local = matchers;
     // Directory listings, .gitignore reads and file stats use the synchronous calls: on trees of tens of thousands
     // of files the promise API's per-call overhead dominates the walk (see bench/scan-monorepo.bench.js).
@@ -200,7 +207,10 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       }
       const file: DiscoveredFile = { path: rel, absolutePath: abs };
       result.files.push(file);
-      options.onFile?.(file);
+      if (options.onFile) {
+        sinceYield++;
+        options.onFile(file);
+      }
     }
   };
 
@@ -208,6 +218,9 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
+
+/** Files found between two turns of the event loop when the walk feeds a consumer. */
+const YIELD_EVERY = 256;
 
 /** Maximum entries listed inside one ignored folder, and the depth followed, when looking for model files. */
 const PEEK_MAX_ENTRIES = 2000;

@@ -1,7 +1,7 @@
 /**
- * Parallel extraction: on a large tree, files are handed in batches to a pool of worker threads
- * (`node:worker_threads`, `./worker.ts`) that run them through the extractor registry, each with its own tree-sitter
- * parsers, while the main thread is still listing the tree. Reading and parsing tens of thousands of files is CPU-
+ * Parallel extraction: on a large tree, files are handed in batches to worker threads (`node:worker_threads`,
+ * `./worker.ts`) that run them through the extractor registry, each with its own tree-sitter parsers, while the main
+ * thread is still listing the tree; once the listing is done, the main thread takes batches too. Reading and parsing tens of thousands of files is CPU-
  * and syscall-bound, so the batches run side by side on the machine's cores (ripgrep, Semgrep and Trivy parallelise
  * the same way). The result is the same, in the same order, as one in-process {@link runExtractors} over the sorted
  * file list: outputs are put back in sorted-path order, extractor order within a file.
@@ -39,7 +39,10 @@ export const PARALLEL_MIN_FILES = 2000;
 /** Files per batch: small enough to keep every worker busy to the end, large enough that messages cost little. */
 const BATCH_FILES = 400;
 
-/** Default number of worker threads: the cores Node may use, at most 4 (reading files stops scaling beyond that). */
+/**
+ * Default number of threads that read and parse files, the main thread included: the cores Node may use, at most 4
+ * (reading files stops scaling beyond that, and each extra thread holds its own heap and parsers).
+ */
 export function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
@@ -58,6 +61,9 @@ async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext):
   return runExtractors(files, EXTRACTORS, ctx);
 }
 
+/** Lets queued messages (a worker's finished batch) be handled between two pieces of work on the main thread. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** An extraction fed file by file while the tree is walked. */
 export interface ExtractionPool {
   /** Takes one discovered file (walk order). */
@@ -69,58 +75,60 @@ export interface ExtractionPool {
   finish(sorted: readonly DiscoveredFile[]): Promise<ExtractionResult>;
   /** Stops the workers without waiting for results (idempotent). */
   close(): Promise<void>;
-  /** Worker threads started so far (0 when the scan ran in-process). */
+  /** Worker threads started so far (0 when the scan ran in the main thread alone). */
   readonly workers: number;
 }
 
+/** Batches a worker holds at once: one running, one waiting, so it never idles while the main thread is busy. */
+const PER_WORKER = 2;
+
 /**
- * Creates an extraction pool with up to `jobs` workers. Workers start once {@link PARALLEL_MIN_FILES} files have been
- * added, so small scans never pay for them.
+ * Creates an extraction pool of `jobs` threads: `jobs - 1` workers, started once {@link PARALLEL_MIN_FILES} files have
+ * been added (small scans never pay for them), and the main thread, which takes batches itself once the walk is done.
  */
 export function createExtractionPool(ctx: ExtractContext, jobs = defaultJobs()): ExtractionPool {
   const file = jobs > 1 ? workerFile() : undefined;
   const workers: Worker[] = [];
-  const idle: Worker[] = [];
+  const held = new Map<Worker, Set<number>>();
   const pending: DiscoveredFile[] = [];
   const queue: number[] = [];
   const batches: DiscoveredFile[][] = [];
   const results: (ExtractionResult | undefined)[] = [];
-  const orphaned = new Set<number>();
-  const current = new Map<Worker, number>();
+  const failed = new Set<number>();
   let added = 0;
   let closed = false;
   let onSettled: (() => void) | undefined;
 
-  const outstanding = (): number => queue.length + current.size;
+  const inFlight = (): number => [...held.values()].reduce((n, s) => n + s.size, 0);
   const dispatch = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const w = idle.pop()!;
-      const id = queue.shift()!;
-      current.set(w, id);
-      w.postMessage({ id, files: batches[id]!, ctx } satisfies PoolRequest);
+    for (const w of workers) {
+      const mine = held.get(w);
+      while (mine && mine.size < PER_WORKER && queue.length > 0) {
+        const id = queue.shift()!;
+        mine.add(id);
+        w.postMessage({ id, files: batches[id]!, ctx } satisfies PoolRequest);
+      }
     }
-    if (outstanding() === 0) onSettled?.();
+    if (queue.length === 0 && inFlight() === 0) onSettled?.();
   };
   const start = (): void => {
-    for (let i = 0; i < jobs; i++) {
+    for (let i = 0; i < jobs - 1; i++) {
       const w = new Worker(file!);
       w.unref();
+      held.set(w, new Set());
       w.on("message", (msg: PoolResponse) => {
-        current.delete(w);
+        held.get(w)?.delete(msg.id);
         if (msg.result) results[msg.id] = msg.result;
-        else orphaned.add(msg.id);
-        idle.push(w);
+        else failed.add(msg.id);
         dispatch();
       });
-      // A dead worker's batch is run in-process at the end; the other workers take the rest.
+      // A dead worker's batches are run in the main thread at the end; the other threads take the rest.
       w.once("error", () => {
-        const id = current.get(w);
-        current.delete(w);
-        if (id !== undefined) orphaned.add(id);
+        for (const id of held.get(w) ?? []) failed.add(id);
+        held.delete(w);
         dispatch();
       });
       workers.push(w);
-      idle.push(w);
     }
   };
   const enqueue = (files: DiscoveredFile[]): void => {
@@ -152,9 +160,16 @@ export function createExtractionPool(ctx: ExtractContext, jobs = defaultJobs()):
         return inProcess(sorted, ctx);
       }
       if (pending.length > 0) enqueue(pending.splice(0));
-      if (outstanding() > 0) await new Promise<void>((settled) => (onSettled = settled));
+      // The main thread works through the queue beside the workers, yielding between batches so that a worker's
+      // finished batch is answered with the next one at once.
+      while (queue.length > 0) {
+        const id = queue.shift()!;
+        results[id] = await inProcess(batches[id]!, ctx);
+        await yieldToEventLoop();
+      }
+      if (inFlight() > 0) await new Promise<void>((settled) => (onSettled = settled));
       await close();
-      for (let i = 0; i < batches.length; i++) if (!results[i] || orphaned.has(i)) results[i] = await inProcess(batches[i]!, ctx);
+      for (let i = 0; i < batches.length; i++) if (!results[i] || failed.has(i)) results[i] = await inProcess(batches[i]!, ctx);
       return mergeInOrder(results as ExtractionResult[], sorted);
     },
   };

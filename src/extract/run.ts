@@ -30,7 +30,14 @@ interface Loaded {
   error?: unknown;
 }
 
-/** Opens `file` once: size from the handle, whole content when at most `maxBytes`. Never throws. */
+/** Scratch buffer for the first read of each file: most files fit, and then no `fstat` is needed (64 KiB). */
+const FIRST_READ = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Opens `file` once and reads it whole when it is at most `maxBytes`. A first read into a scratch buffer ends at
+ * end-of-file for most files, which gives their size without an `fstat`; larger files are measured with `fstat`.
+ * Never throws: an error is returned for the extractor's diagnostic.
+ */
 function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loaded {
   let fd: number;
   try {
@@ -39,16 +46,23 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
     return { size: file.size ?? 0, error };
   }
   try {
+    const first = readSync(fd, FIRST_READ, 0, FIRST_READ.length, 0);
+    counter.bytes += first;
+    if (first < FIRST_READ.length) {
+      if (first > maxBytes) return { size: first };
+      return { size: first, bytes: Buffer.from(FIRST_READ.subarray(0, first)) };
+    }
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { size };
     const bytes = Buffer.allocUnsafe(size);
-    let off = 0;
+    FIRST_READ.copy(bytes, 0, 0, Math.min(first, size));
+    let off = Math.min(first, size);
     while (off < size) {
       const n = readSync(fd, bytes, off, size - off, off);
       if (n === 0) break;
       off += n;
     }
-    counter.bytes += off;
+    counter.bytes += off - Math.min(first, size);
     // A file that shrank while read keeps what was there.
     return { size: off, bytes: off === size ? bytes : bytes.subarray(0, off) };
   } catch (error) {
