@@ -1,0 +1,568 @@
+/**
+ * Same-file value flow over a Python module's tree-sitter AST, for the python-code extractor: the scope (imports,
+ * assignments, parameters, callers, argparse defaults), a single constant an expression resolves to
+ * ({@link resolve}), and the several values it can take through loops, registries and callers ({@link resolveMany}).
+ * Never executes code; names are per file except where noted (per function in {@link bindingsOf}).
+ */
+import { walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
+
+/** A constant an expression resolves to (with how it was found), or the expression kept as written. */
+export type Value = { value: string; facts?: Record<string, string | number | boolean> } | { expression: string };
+
+/** What a module binds, read once per file by {@link collectScope}. */
+export interface Scope {
+  imports: Map<string, string>;
+  assignments: Map<string, SyntaxNode[]>;
+  /** Names bound by a parameter without a default, or by loops, `with ... as`, augmented assignment: never constant. */
+  unknownBindings: Set<string>;
+  /** Defaults of parameters, by parameter name (for `self.<name>` set by a constructor elsewhere). */
+  parameterDefaults: Map<string, SyntaxNode[]>;
+  usesOllama: boolean;
+  /** Calls of plain names (`load(args.model, dev)`), by name: the argument lists callers hand a function. */
+  calls: Map<string, SyntaxNode[]>;
+  /** argparse `add_argument` defaults by destination (`--model-path` -> `model_path`). */
+  argDefaults: Map<string, SyntaxNode>;
+  /** Names changed in place or bound by unpacking (`x += ...`, `a, b = ...`): never followed per scope. */
+  rebound: Set<string>;
+}
+
+const STRING_PREFIX = /^[rRbBuUfF]{0,2}/;
+
+/** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
+export function collectScope(root: SyntaxNode): Scope {
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set() };
+  const assign = (name: string, value: SyntaxNode): void => {
+    const list = scope.assignments.get(name) ?? [];
+    list.push(value);
+    scope.assignments.set(name, list);
+  };
+  walkNamed(root, (n) => {
+    switch (n.type) {
+      case "import_from_statement": {
+        const mod = n.childForFieldName("module_name")?.text ?? "";
+        if (/ollama/i.test(mod)) scope.usesOllama = true;
+        for (const c of n.childrenForFieldName("name")) {
+          if (!c) continue;
+          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
+          else scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
+        }
+        break;
+      }
+      case "import_statement":
+        for (const c of n.childrenForFieldName("name")) {
+          if (!c) continue;
+          if (/ollama/i.test(c.text)) scope.usesOllama = true;
+          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
+          else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
+        }
+        break;
+      case "assignment": {
+        const left = n.childForFieldName("left");
+        const right = n.childForFieldName("right");
+        if (left?.type === "identifier" && right) assign(left.text, right);
+        else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(left.text, right);
+        else if (left?.type === "subscript" || left?.type === "attribute") break; // mutates an object, rebinds no name
+        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) (scope.unknownBindings.add(id.text), scope.rebound.add(id.text));
+        break;
+      }
+      case "augmented_assignment": {
+        const left = n.childForFieldName("left");
+        if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
+        break;
+      }
+      case "default_parameter":
+      case "typed_default_parameter": {
+        const name = n.childForFieldName("name");
+        const value = n.childForFieldName("value");
+        if (name && value) {
+          assign(name.text, value);
+          scope.parameterDefaults.set(name.text, [...(scope.parameterDefaults.get(name.text) ?? []), value]);
+        }
+        break;
+      }
+      case "parameters":
+        for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
+        break;
+      case "for_statement":
+      case "as_pattern_target":
+        for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
+        break;
+      case "call": {
+        const fn = n.childForFieldName("function");
+        const args = n.childForFieldName("arguments");
+        if (fn?.type === "identifier" && args) scope.calls.set(fn.text, [...(scope.calls.get(fn.text) ?? []), args]);
+        if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
+          let dest: string | undefined;
+          let def: SyntaxNode | undefined;
+          for (const a of args.namedChildren) {
+            if (a?.type === "keyword_argument") {
+              const k = a.childForFieldName("name")?.text;
+              if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
+              if (k === "default") def = a.childForFieldName("value") ?? undefined;
+            } else if (a?.type === "string" && !dest) {
+              const flag = a.text.replace(/^['"]|['"]$/g, "");
+              if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
+            }
+          }
+          if (dest && def) scope.argDefaults.set(dest, def);
+        }
+        break;
+      }
+      default:
+    }
+  }, SCOPE_TYPES);
+  return scope;
+}
+
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target", "call"]);
+
+/**
+ * The function definition enclosing a node, with the position of parameter `name` among the arguments its callers
+ * pass (-1 when it is not one). A plain function is called by its name; a class's `__init__` is called by the class
+ * name (`BigVox(path)`), without `self`. Other methods are called through objects and are not followed.
+ */
+function enclosingParameter(n: SyntaxNode, name: string): { fn: string; index: number } | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type !== "function_definition") continue;
+    const fn = p.childForFieldName("name")?.text;
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c);
+    const names = params.map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+    if (fn === "__init__" && names[0] === "self") {
+      let cls = p.parent;
+      while (cls && cls.type !== "class_definition" && cls.type !== "function_definition") cls = cls.parent;
+      const className = cls?.type === "class_definition" ? cls.childForFieldName("name")?.text : undefined;
+      if (!className) return undefined;
+      const i = names.indexOf(name);
+      return { fn: className, index: i > 0 ? i - 1 : -1 };
+    }
+    if (!fn || names[0] === "self" || names[0] === "cls") return undefined;
+    return { fn, index: names.indexOf(name) };
+  }
+  return undefined;
+}
+
+/** One of the values an expression can take, with the rows (0-based) where its parts were defined, by part name. */
+export interface ManyValue {
+  value: string;
+  facts: Record<string, string | number | boolean>;
+  rows: Record<string, number>;
+}
+
+/** At most this many values are followed for one expression (a cartesian product of loops and callers). */
+const MAX_VALUES = 16;
+
+/** The elements of a list or tuple literal (directly, or bound once to the name), or undefined. */
+function literalElements(n: SyntaxNode, scope: Scope, depth: number): SyntaxNode[] | undefined {
+  if (n.type === "list" || n.type === "tuple") return n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment");
+  if (n.type === "identifier" && depth < 6) {
+    const defs = scope.assignments.get(n.text) ?? [];
+    if (defs.length === 1 && !scope.unknownBindings.has(n.text)) return literalElements(defs[0]!, scope, depth + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The expressions a name may be bound to, each with how (`definedAt`: an assignment, `itemAt`: an element of the
+ * list a `for` loop walks, `callerAt`: an argument a same-file caller passes the parameter). Undefined when unknown.
+ */
+function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: SyntaxNode; how: "definedAt" | "itemAt" | "callerAt" }[] | undefined {
+  const defs = scope.assignments.get(id.text) ?? [];
+  if (scope.rebound.has(id.text)) return undefined;
+  if (id.type !== "identifier") return defs.length && !scope.unknownBindings.has(id.text) ? defs.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+  // Names are looked up in the function that uses them, then at module level.
+  const fn = enclosingFunction(id);
+  for (let p = id.parent; p && p !== fn; p = p.parent) {
+    if (p.type !== "for_statement" || p.childForFieldName("left")?.text !== id.text) continue;
+    const items = literalElements(p.childForFieldName("right")!, scope, depth + 1);
+    return items?.map((node) => ({ node, how: "itemAt" as const }));
+  }
+  const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
+  if (local.length) return local.map((node) => ({ node, how: "definedAt" as const }));
+  if (fn && parameterNames(fn).includes(id.text)) {
+    const at = enclosingParameter(id, id.text);
+    if (!at || at.index < 0) return undefined;
+    const out: { node: SyntaxNode; how: "callerAt" }[] = [];
+    for (const args of scope.calls.get(at.fn) ?? []) {
+      const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+      if (list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return undefined;
+      const arg = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
+      if (!arg) return undefined;
+      out.push({ node: arg, how: "callerAt" });
+    }
+    return out.length ? out : undefined;
+  }
+  const global = defs.filter((d) => !enclosingFunction(d));
+  return global.length ? global.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+}
+
+/** The function definition a node is in (a parameter default counts as inside its function), or null at module level. */
+export function enclosingFunction(n: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === "function_definition" || p.type === "lambda") return p;
+  return null;
+}
+
+function parameterNames(fn: SyntaxNode): string[] {
+  return (fn.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c).map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+}
+
+function product(parts: ManyValue[][], join: (values: string[]) => string, roles: (string | undefined)[]): ManyValue[] {
+  let acc: { values: string[]; facts: ManyValue["facts"]; rows: ManyValue["rows"] }[] = [{ values: [], facts: {}, rows: {} }];
+  parts.forEach((options, i) => {
+    const next: typeof acc = [];
+    for (const a of acc) {
+      for (const o of options) {
+        const rows = { ...a.rows };
+        for (const [k, r] of Object.entries(o.rows)) rows[k === "definedAt" ? roles[i] ?? "partAt" : k] = r;
+        // A part's own variable bookkeeping describes the part, not the whole: only its other facts carry over.
+        const { variable: _v, resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...partFacts } = o.facts;
+        next.push({ values: [...a.values, o.value], facts: { ...a.facts, ...partFacts }, rows });
+      }
+    }
+    acc = next.slice(0, MAX_VALUES);
+  });
+  return acc.map((a) => ({ value: join(a.values), facts: a.facts, rows: a.rows }));
+}
+
+/** `str()` of a Python number literal, as Python prints it (plain decimals only). */
+function numberText(n: SyntaxNode): string | undefined {
+  const t = n.text.replace(/_/g, "");
+  if (n.type === "integer" && /^\d+$/.test(t)) return String(Number(t));
+  if (n.type === "float" && /^\d*\.\d+$|^\d+\.\d*$/.test(t)) {
+    const [i, f] = t.split(".");
+    const frac = (f ?? "").replace(/0+$/, "");
+    return `${String(Number(i || "0"))}.${frac || "0"}`;
+  }
+  return undefined;
+}
+
+/**
+ * Every constant value an expression can take when a single constant is not enough: a name bound in a `for` loop over
+ * a list literal takes each element; a parameter takes what each same-file caller passes; `obj.attr` of an object
+ * built by `Class(attr=...)` takes that keyword's value; `+`, f-strings, `os.path.join`, `str()` and
+ * `.replace()` / `.lower()` / `.upper()` / `.strip()` combine them. Empty when any part is unknown. At most
+ * {@link MAX_VALUES} values.
+ */
+export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[] {
+  if (depth > 10) return [];
+  const single = resolve(n, scope, depth);
+  if ("value" in single) return [{ value: single.value, facts: { ...(single.facts ?? {}) }, rows: typeof single.facts?.definedAtLine === "number" ? { definedAt: single.facts.definedAtLine - 1 } : {} }];
+  switch (n.type) {
+    case "integer":
+    case "float": {
+      const t = numberText(n);
+      return t === undefined ? [] : [{ value: t, facts: {}, rows: {} }];
+    }
+    case "parenthesized_expression":
+      return n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : [];
+    case "concatenated_string": {
+      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => resolveMany(c, scope, depth + 1));
+      return parts.some((p) => p.length === 0) ? [] : product(parts, (v) => v.join(""), []);
+    }
+    case "string": {
+      const parts: ManyValue[][] = [];
+      const roles: (string | undefined)[] = [];
+      for (const c of n.namedChildren) {
+        if (!c || c.type === "string_start" || c.type === "string_end") continue;
+        if (c.type === "interpolation") {
+          const expr = c.childForFieldName("expression");
+          if (!expr || c.namedChildren.some((x) => x?.type === "format_specifier")) return [];
+          const vs = resolveMany(expr, scope, depth + 1);
+          if (vs.length === 0) return [];
+          parts.push(vs);
+          roles.push("partAt");
+        } else if (c.type === "string_content" || c.type === "escape_sequence") {
+          parts.push([{ value: c.text, facts: {}, rows: {} }]);
+          roles.push(undefined);
+        }
+      }
+      return product(parts, (v) => v.join(""), roles);
+    }
+    case "binary_operator": {
+      if (n.childForFieldName("operator")?.text !== "+") return [];
+      const l = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
+      const r = l.length ? resolveMany(n.childForFieldName("right")!, scope, depth + 1) : [];
+      return r.length ? product([l, r], (v) => v.join(""), ["prefixAt", "suffixAt"]) : [];
+    }
+    case "call": {
+      const fn = n.childForFieldName("function");
+      const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+      if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
+      const q = qualify(fn, scope);
+      if (q === "os.path.join" || q === "posixpath.join") {
+        const parts = args.map((a) => resolveMany(a, scope, depth + 1));
+        if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
+        const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
+        return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${acc.replace(/\/+$/, "")}/${p}`)), roles);
+      }
+      if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
+      if (fn.type === "attribute") {
+        const method = fn.childForFieldName("attribute")?.text ?? "";
+        const obj = fn.childForFieldName("object")!;
+        const consts = args.map((a) => resolve(a, scope, depth + 1));
+        if (consts.some((c) => !("value" in c))) return [];
+        const c = consts.map((x) => ("value" in x ? x.value : ""));
+        const apply: ((s: string) => string) | undefined =
+          method === "replace" && c.length === 2 ? (s) => s.split(c[0]!).join(c[1]!)
+          : method === "lower" && c.length === 0 ? (s) => s.toLowerCase()
+          : method === "upper" && c.length === 0 ? (s) => s.toUpperCase()
+          : method === "strip" && c.length === 0 ? (s) => s.trim()
+          : undefined;
+        if (!apply) return [];
+        return resolveMany(obj, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) }));
+      }
+      return [];
+    }
+    case "identifier":
+    case "attribute": {
+      if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self") {
+        // `spec.repo_id` where `spec` is bound to `ModelSpec(repo_id="...")` calls: each call's keyword value.
+        const obj = n.childForFieldName("object")!;
+        const attr = n.childForFieldName("attribute")?.text ?? "";
+        if (obj.type !== "identifier") return [];
+        const objects = bindingsOf(obj, scope, depth + 1);
+        const out: ManyValue[] = [];
+        for (const b of objects ?? []) {
+          const targets = b.node.type === "identifier" ? bindingsOf(b.node, scope, depth + 1) ?? [] : [b];
+          for (const t of targets) {
+            if (t.node.type !== "call") return [];
+            const kw = callArgs(t.node).keywords.get(attr);
+            if (!kw) return [];
+            const vs = resolveMany(kw, scope, depth + 1);
+            if (vs.length === 0) return [];
+            out.push(...vs.map((v) => ({ ...v, rows: { ...v.rows, itemAt: kw.startPosition.row } })));
+          }
+        }
+        return out.slice(0, MAX_VALUES);
+      }
+      const bound = bindingsOf(n, scope, depth + 1);
+      if (!bound) return [];
+      const out: ManyValue[] = [];
+      for (const b of bound) {
+        if (b.node.text === n.text) return [];
+        const vs = resolveMany(b.node, scope, depth + 1);
+        if (vs.length === 0) return [];
+        out.push(...vs.map((v) => {
+          const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
+          return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
+        }));
+      }
+      const distinct = new Map(out.map((v) => [v.value, v]));
+      return [...distinct.values()].slice(0, MAX_VALUES);
+    }
+    default:
+      return [];
+  }
+}
+/** The literal value of a Python string node (`r"..."`, implicit concatenation, f-strings with constant parts). */
+export function stringValue(n: SyntaxNode, scope: Scope, depth: number): string | undefined {
+  if (n.type === "concatenated_string") {
+    let out = "";
+    for (const c of n.namedChildren) {
+      const v = c ? stringValue(c, scope, depth) : undefined;
+      if (v === undefined) return undefined;
+      out += v;
+    }
+    return out;
+  }
+  if (n.type !== "string") return undefined;
+  const prefix = STRING_PREFIX.exec(n.text)?.[0] ?? "";
+  const raw = /r/i.test(prefix);
+  let out = "";
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type === "string_content") out += raw ? c.text : c.text.replace(/\\(["'\\])/g, "$1").replace(/\\n/g, "\n");
+    else if (c.type === "escape_sequence") out += c.text.replace(/^\\(["'\\])$/, "$1");
+    else if (c.type === "interpolation") {
+      const expr = c.childForFieldName("expression");
+      const v = expr ? resolve(expr, scope, depth + 1) : undefined;
+      if (!v || !("value" in v)) return undefined;
+      out += v.value;
+    }
+  }
+  return out;
+}
+
+function envLookup(n: SyntaxNode): string | undefined {
+  // os.getenv("X"), os.getenv("X", "d"), os.environ.get("X", "d"), os.environ["X"]
+  if (n.type === "subscript" && /^os\.environ$/.test(n.childForFieldName("value")?.text ?? "")) {
+    const k = n.childForFieldName("subscript");
+    const key = k?.type === "string" ? k.text.replace(/^['"]|['"]$/g, "") : undefined;
+    return key ? `\${${key}}` : undefined;
+  }
+  if (n.type !== "call") return undefined;
+  const fn = n.childForFieldName("function")?.text ?? "";
+  if (!/^(?:os\.getenv|os\.environ\.get|getenv|environ\.get)$/.test(fn)) return undefined;
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a);
+  const key = args[0]?.type === "string" ? args[0].text.replace(/^['"]|['"]$/g, "") : undefined;
+  if (!key) return undefined;
+  const def = args[1]?.type === "string" ? args[1].text.replace(/^[rRuU]?['"]|['"]$/g, "") : undefined;
+  return def !== undefined ? `\${${key}:-${def}}` : `\${${key}}`;
+}
+
+/** Resolves an expression to a constant string when it is one (or a single-assignment variable holding one). */
+export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
+  if (depth > 8) return { expression: n.text };
+  if (n.type === "string" || n.type === "concatenated_string") {
+    const v = stringValue(n, scope, depth);
+    return v === undefined ? { expression: n.text } : { value: v };
+  }
+  const env = envLookup(n);
+  if (env) return { value: env, facts: { envLookup: true } };
+  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return resolve(n.namedChildren[0], scope, depth + 1);
+  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "+") {
+    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+    if ("value" in l && "value" in r) return { value: l.value + r.value };
+    return { expression: n.text };
+  }
+  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "/") {
+    // pathlib: `base / "name"` (both sides constant strings can only be Paths in working code).
+    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+    if ("value" in l && "value" in r) {
+      // A joined Path is a file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
+      const joined = `${l.value.replace(/\/+$/, "")}/${r.value}`;
+      return { value: /^(?:\/|\.{1,2}\/|~|[A-Za-z]:|\$\{)/.test(joined) ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
+    }
+    return { expression: n.text };
+  }
+  if (n.type === "attribute" && n.childForFieldName("object")?.type === "identifier") {
+    // `args.model` where `args = parser.parse_args()` and `add_argument("--model", default="...")`.
+    const obj = n.childForFieldName("object")!;
+    const dest = n.childForFieldName("attribute")?.text ?? "";
+    const def = scope.argDefaults.get(dest);
+    const source = def ? boundTo(obj, scope) : undefined;
+    if (def && source?.type === "call" && /\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) {
+      const v = resolve(def, scope, depth + 1);
+      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } };
+    }
+  }
+  if (n.type === "call" && /^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) {
+    const a = n.childForFieldName("arguments")?.namedChildren[0];
+    if (a && a.type !== "keyword_argument") return resolve(a, scope, depth + 1);
+  }
+  if (n.type === "identifier" || (n.type === "attribute" && n.childForFieldName("object")?.text === "self")) {
+    const defs = scope.assignments.get(n.text) ?? [];
+    if (defs.length >= 1 && !scope.unknownBindings.has(n.text)) {
+      // One assignment, or several that all give the same constant (a default repeated in each constructor).
+      const values = defs.map((d) => resolve(d, scope, depth + 1));
+      const first = values[0]!;
+      if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) {
+        const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
+        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
+      }
+      // Assigned once from an expression: keep that expression (more telling than the variable's name).
+      if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") return { expression: first.expression };
+    }
+    if (n.type === "identifier" && scope.unknownBindings.has(n.text)) {
+      // A parameter of a plain function: the value every caller in this file hands it, when they all agree.
+      const at = enclosingParameter(n, n.text);
+      const callers = at && at.index >= 0 ? scope.calls.get(at.fn) ?? [] : [];
+      const values = callers.map((args) => {
+        const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+        const kw = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)?.childForFieldName("value");
+        const pos = list.filter((a) => a.type !== "keyword_argument")[at!.index];
+        const arg = kw ?? pos;
+        return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat") ? resolve(arg, scope, depth + 1) : undefined;
+      });
+      const first = values[0];
+      if (first && "value" in first && values.every((v) => v && "value" in v && v.value === first.value)) {
+        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: at!.fn, callers: values.length } };
+      }
+    }
+    if (n.type === "attribute") {
+      // `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree.
+      const attr = n.childForFieldName("attribute")?.text ?? "";
+      const params = scope.parameterDefaults.get(attr) ?? [];
+      if (params.length > 0 && !scope.assignments.has(n.text)) {
+        const values = params.map((d) => resolve(d, scope, depth + 1));
+        const first = values[0]!;
+        if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) return { value: first.value, facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 } };
+      }
+    }
+    return { expression: n.text };
+  }
+  return { expression: n.text };
+}
+
+/** `from <module> import <name>` facts of an expression that is an imported name (or a member of one). */
+export function importFacts(n: SyntaxNode, scope: Scope): Record<string, string> {
+  if (n.type === "attribute" && n.childForFieldName("object")?.type === "identifier") {
+    // `env.OUTPUT_DIR` where `env` is imported (`env.OUTPUT_DIR` in its module) or built at module level by an
+    // imported factory or class (`env = load_env()`: `load_env().OUTPUT_DIR` there). See `moduleFields`.
+    const obj = n.childForFieldName("object")!;
+    const attr = n.childForFieldName("attribute")?.text ?? "";
+    const direct = importFacts(obj, scope);
+    if (direct.importedName) return { importedFrom: direct.importedFrom!, importedName: `${direct.importedName}.${attr}` };
+    const call = callBoundTo(obj, scope);
+    const callee = call?.childForFieldName("function");
+    const viaCall = callee?.type === "identifier" && enclosingFunction(call!) === null ? importFacts(callee, scope) : {};
+    if (viaCall.importedName) return { importedFrom: viaCall.importedFrom!, importedName: `${viaCall.importedName}().${attr}` };
+    return {};
+  }
+  if (n.type !== "identifier") return {};
+  const q = scope.imports.get(n.text);
+  if (!q || !q.includes(".") || scope.assignments.has(n.text)) return {};
+  const dot = q.lastIndexOf(".");
+  return { importedFrom: q.slice(0, dot), importedName: q.slice(dot + 1) };
+}
+
+/** The expression a name is bound to: its single assignment, or what every caller hands the parameter (same text). */
+export function boundTo(id: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  const defs = scope.assignments.get(id.text) ?? [];
+  if (defs.length === 1 && !scope.unknownBindings.has(id.text)) return defs[0];
+  if (defs.length > 0 || !scope.unknownBindings.has(id.text)) return undefined;
+  const at = enclosingParameter(id, id.text);
+  if (!at || at.index < 0) return undefined;
+  const args = (scope.calls.get(at.fn) ?? []).map((list) => list.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment" && a.type !== "keyword_argument")[at.index]);
+  const first = args[0];
+  return first && args.every((a) => a?.text === first.text) ? first : undefined;
+}
+
+/** A call's positional arguments and keyword arguments (splats left out). */
+export interface Args {
+  positional: SyntaxNode[];
+  keywords: Map<string, SyntaxNode>;
+}
+
+/** The arguments of a call node. */
+export function callArgs(call: SyntaxNode): Args {
+  const positional: SyntaxNode[] = [];
+  const keywords = new Map<string, SyntaxNode>();
+  for (const a of call.childForFieldName("arguments")?.namedChildren ?? []) {
+    if (!a || a.type === "comment") continue;
+    if (a.type === "keyword_argument") {
+      const k = a.childForFieldName("name")?.text;
+      const v = a.childForFieldName("value");
+      if (k && v) keywords.set(k, v);
+    } else if (a.type !== "list_splat" && a.type !== "dictionary_splat") positional.push(a);
+  }
+  return { positional, keywords };
+}
+
+/** Qualified name of a callee: the first identifier mapped through the imports (`L` -> `vllm.LLM`). */
+export function qualify(fn: SyntaxNode, scope: Scope): string {
+  const text = fn.text.replace(/\s+/g, "");
+  const [head, ...rest] = text.split(".");
+  const mod = scope.imports.get(head ?? "");
+  return mod ? [mod, ...rest].join(".") : text;
+}
+
+/**
+ * The call a name is bound to by its single assignment in the function that uses it (else at module level), or the
+ * call itself. `self.x` counts its assignments across the class's methods.
+ */
+export function callBoundTo(n: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  if (n.type === "call") return n;
+  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self")) return undefined;
+  if (scope.rebound.has(n.text)) return undefined;
+  const defs = scope.assignments.get(n.text) ?? [];
+  let candidates = defs;
+  if (n.type === "identifier") {
+    const fn = enclosingFunction(n);
+    const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
+    candidates = local.length ? local : defs.filter((d) => !enclosingFunction(d));
+  }
+  return candidates.length === 1 && candidates[0]!.type === "call" ? candidates[0] : undefined;
+}
+
