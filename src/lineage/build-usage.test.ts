@@ -50,4 +50,12 @@ describe("buildLineage reference usages", () => {
     const { graph } = build([load, write]);
     expect(graph.edges).toMatchObject([{ from: `local:${out.key}`, to: "hub:meta-llama/Llama-3.1-8B", relation: "initialised-from" }]);
   });
+
+  it("derives a written folder from a model folder of the tree the code loaded", () => {
+    const merged: LocalComponent = { key: "merged/config.json#", role: "model", name: "merged", location: { file: "merged/config.json", line: 1 } };
+    const load = ref({ id: "l", kind: "local-path", raw: "./merged", target: "merged", localTarget: merged.key, location: { file: "q.py", line: 3 } });
+    const write = ref({ id: "w", usage: "write", relation: "quantized", kind: "local-path", raw: "./models/w8a8", target: "models/w8a8", localTarget: out.key, location: { file: "q.py", line: 9 }, facts: { derivedFrom: "./merged", derivedFromLoad: "q.py:3" } });
+    const { graph } = buildLineage({ components: [out, merged], references: [load, write], kb, organization: [], upstream: new Map() });
+    expect(graph.edges).toMatchObject([{ from: `local:${out.key}`, to: `local:${merged.key}`, relation: "quantized" }]);
+  });
 });

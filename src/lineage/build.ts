@@ -258,7 +258,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
 
   // 3. References.
   const loadsAt = new Map<string, ModelReference>();
-  for (const r of input.references) if (!r.usage && r.kind === "hub-id" && r.target && !r.skipReason) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
+  for (const r of input.references) if (!r.usage && ((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
   for (const r of input.references) {
     const from = r.subject ? `local:${r.subject}` : undefined;
     const evidence: Evidence = { code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}) };
@@ -270,8 +270,11 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       // The model it derives from: the value read in the file, or the Hub id the load reference at
       // `derivedFromLoad` (file:line) resolved to after linking (an id from another module or a `.env`).
       const load = typeof r.facts?.derivedFromLoad === "string" ? loadsAt.get(r.facts.derivedFromLoad) : undefined;
-      const parent = typeof r.facts?.derivedFrom === "string" && !isPathLike(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom) : load?.target ? { id: load.target } : undefined;
-      if (r.localTarget && nodes.has(`local:${r.localTarget}`) && parent) addEdge(`local:${r.localTarget}`, upstreamFor(parent.id, r.role, false), r.relation ?? "initialised-from", { ...evidence, code: "code-writes-derived-model" });
+      const hub = typeof r.facts?.derivedFrom === "string" && !isPathLike(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
+      // A model folder of the tree the code loaded (`from_pretrained("./merged")`) is a parent as well.
+      const written = r.localTarget && nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
+      const parent = !written ? undefined : hub ? upstreamFor(hub, r.role, false) : load?.localTarget && nodes.has(`local:${load.localTarget}`) ? `local:${load.localTarget}` : undefined;
+      if (written && parent) addEdge(written, parent, r.relation ?? "initialised-from", { ...evidence, code: "code-writes-derived-model" });
       continue;
     }
     if (r.localTarget) {
