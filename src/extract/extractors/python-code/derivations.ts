@@ -142,8 +142,11 @@ export function openedFile(n: SyntaxNode, scope: Scope): SyntaxNode | undefined 
 /** Config keys and settings names whose value is a model family key, not a model id. */
 export const FAMILY_KEY = /^(?:model_type|architectures?|(?:\w+_)?(?:model|encoder|decoder|backbone|tower|arch)_?type)$/i;
 
-/** A model family token in a function name (`patch_qwen3vl_rope` -> `qwen3vl`): a known family word, usually with a version. */
-export const FAMILY_TOKEN = /^(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|gpt|opt|t5|bert|roberta|clip|siglip|whisper|llava|internvl|mllama|idefics|paligemma|deepseek|baichuan|chatglm|glm|exaone|cohere|olmo|starcoder|mpt|florence|blip|smolvlm|minicpm|pixtral|molmo|aria|janus|kimi)[\w]*$/i;
+/**
+ * A model family token in a function name (`patch_qwen3vl_rope` -> `qwen3vl`): a known family word, alone or followed
+ * by a version or `vl` (so `optimizer` or `clipping` are not families).
+ */
+export const FAMILY_TOKEN = /^(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|gpt|opt|t5|bert|roberta|clip|siglip|whisper|llava|internvl|mllama|idefics|paligemma|deepseek|baichuan|chatglm|glm|exaone|cohere|olmo|starcoder|mpt|florence|blip|smolvlm|minicpm|pixtral|molmo|aria|janus|kimi)(?:\d\w*|_?vl\w*)?$/i;
 
 /** True when the node is the literal `True`. */
 export function isTrue(n: SyntaxNode | undefined): boolean {

@@ -140,8 +140,10 @@ describe("python-code outputs, derivations and names", () => {
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // A `*_MODEL_TYPE` setting and a `model_type` comparison name a family; a monkey-patch claims an architecture.
     expect(at(19)[0]).toMatchObject({ usage: "name", kind: "known-component", target: "siglip", facts: { familyKey: true } });
-    expect(at(60)[0]).toMatchObject({ usage: "name", target: "internvl_chat", facts: { familyKey: "model_type" } });
+    expect(at(61)[0]).toMatchObject({ usage: "name", target: "internvl_chat", facts: { familyKey: "model_type" } });
     expect(at(54)[0]).toMatchObject({ usage: "name", target: "llama", facts: { patch: "replace_llama_attn_with_flash_attn", claims: "architecture" } });
+    // `optimizer` is not a family.
+    expect(at(55)).toEqual([]);
     // The step imported when the merged model is missing produces it.
     expect(at(26)[0]).toMatchObject({ usage: "write", target: "/data/models/merged", facts: { producedBy: "train.step1" } });
     // llm-compressor oneshot quantizes the model loaded from BASE; save_pretrained writes the derivative, per caller.
@@ -150,7 +152,7 @@ describe("python-code outputs, derivations and names", () => {
       ["write", "quantized", "/data/models/w8a8_002", "meta-llama/Llama-3.1-8B-Instruct", "derivations.py:29"],
       ["write", "quantized", "/data/models/w8a8_0015", "meta-llama/Llama-3.1-8B-Instruct", "derivations.py:29"],
     ]);
-    expect(at(30)[0]?.facts).toMatchObject({ rootAt: "derivations.py:17", definedAt: "derivations.py:24", callerAt: "derivations.py:66" });
+    expect(at(30)[0]?.facts).toMatchObject({ rootAt: "derivations.py:17", definedAt: "derivations.py:24", callerAt: "derivations.py:67" });
     // The tokenizer is saved too, but nothing transformed it.
     expect(at(31)[0]).toMatchObject({ usage: "write", role: "tokenizer" });
     expect(at(31)[0]?.relation).toBeUndefined();
@@ -162,8 +164,8 @@ describe("python-code outputs, derivations and names", () => {
     // AutoAWQ quantize + save_quantized in another function: its own transform, not oneshot's.
     expect(at(50)[0]).toMatchObject({ usage: "write", relation: "quantized", facts: { transformAt: "derivations.py:49" } });
     // An engine config's quantization format is a fact of the loader it is handed to, with its own line.
-    expect(at(58)[0]).toMatchObject({ target: "OpenGVLab/InternVL2-8B-AWQ", facts: { quantization: "awq", quantizationAt: "derivations.py:56" } });
-    expect(at(59)[0]?.facts).toMatchObject({ quantization: "awq", loader: "vllm.LLM" });
+    expect(at(59)[0]).toMatchObject({ target: "OpenGVLab/InternVL2-8B-AWQ", facts: { quantization: "awq", quantizationAt: "derivations.py:57" } });
+    expect(at(60)[0]?.facts).toMatchObject({ quantization: "awq", loader: "vllm.LLM" });
     // Loads stay loads.
     expect(at(27)[0]?.usage).toBeUndefined();
   });
