@@ -24,13 +24,31 @@ export interface Scope {
   argDefaults: Map<string, SyntaxNode>;
   /** Names changed in place or bound by unpacking (`x += ...`, `a, b = ...`): never followed per scope. */
   rebound: Set<string>;
+  /** Cache: a name's assignments by the start of the function they are in (-1: module level). */
+  defsByFunction: Map<string, Map<number, SyntaxNode[]>>;
+  /** Cache: what a name's assignments resolve to (null: they do not settle it), with the depth it was computed at. */
+  resolved: Map<string, { depth: number; result: Value | null }>;
+}
+
+/** A name's assignments in function `fn` (null: module level), from a per-name index built once. */
+export function definitionsIn(scope: Scope, name: string, fn: SyntaxNode | null): SyntaxNode[] {
+  let index = scope.defsByFunction.get(name);
+  if (!index) {
+    index = new Map();
+    for (const d of scope.assignments.get(name) ?? []) {
+      const k = enclosingFunction(d)?.startIndex ?? -1;
+      index.set(k, [...(index.get(k) ?? []), d]);
+    }
+    scope.defsByFunction.set(name, index);
+  }
+  return index.get(fn?.startIndex ?? -1) ?? [];
 }
 
 const STRING_PREFIX = /^[rRbBuUfF]{0,2}/;
 
 /** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
 export function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set() };
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), defsByFunction: new Map(), resolved: new Map() };
   const assign = (name: string, value: SyntaxNode): void => {
     const list = scope.assignments.get(name) ?? [];
     list.push(value);
@@ -176,7 +194,7 @@ function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: Syntax
     const items = literalElements(p.childForFieldName("right")!, scope, depth + 1);
     return items?.map((node) => ({ node, how: "itemAt" as const }));
   }
-  const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
+  const local = definitionsIn(scope, id.text, fn);
   if (local.length) return local.map((node) => ({ node, how: "definedAt" as const }));
   if (fn && parameterNames(fn).includes(id.text)) {
     const at = enclosingParameter(id, id.text);
@@ -191,7 +209,7 @@ function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: Syntax
     }
     return out.length ? out : undefined;
   }
-  const global = defs.filter((d) => !enclosingFunction(d));
+  const global = definitionsIn(scope, id.text, null);
   return global.length ? global.map((node) => ({ node, how: "definedAt" as const })) : undefined;
 }
 
@@ -444,15 +462,28 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
   if (n.type === "identifier" || (n.type === "attribute" && n.childForFieldName("object")?.text === "self")) {
     const defs = scope.assignments.get(n.text) ?? [];
     if (defs.length >= 1 && !scope.unknownBindings.has(n.text)) {
-      // One assignment, or several that all give the same constant (a default repeated in each constructor).
-      const values = defs.map((d) => resolve(d, scope, depth + 1));
-      const first = values[0]!;
-      if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) {
-        const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
-        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
+      // What the name's assignments give does not depend on where it is used: computed once per name (a deeper
+      // result, cut short sooner, is not reused at a shallower depth).
+      const cached = scope.resolved.get(n.text);
+      let result: Value | null;
+      if (cached && cached.depth <= depth) result = cached.result;
+      else {
+        result = null;
+        // One assignment, or several that all give the same constant (a default repeated in each constructor).
+        const first = resolve(defs[0]!, scope, depth + 1);
+        if ("value" in first && defs.slice(1).every((d) => {
+          const v = resolve(d, scope, depth + 1);
+          return "value" in v && v.value === first.value;
+        })) {
+          const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
+          result = { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
+        } else if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") {
+          // Assigned once from an expression: keep that expression (more telling than the variable's name).
+          result = { expression: first.expression };
+        }
+        scope.resolved.set(n.text, { depth, result });
       }
-      // Assigned once from an expression: keep that expression (more telling than the variable's name).
-      if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") return { expression: first.expression };
+      if (result) return result;
     }
     if (n.type === "identifier" && scope.unknownBindings.has(n.text)) {
       // A parameter of a plain function: the value every caller in this file hands it, when they all agree.
@@ -559,9 +590,8 @@ export function callBoundTo(n: SyntaxNode, scope: Scope): SyntaxNode | undefined
   const defs = scope.assignments.get(n.text) ?? [];
   let candidates = defs;
   if (n.type === "identifier") {
-    const fn = enclosingFunction(n);
-    const local = defs.filter((d) => enclosingFunction(d)?.startIndex === fn?.startIndex);
-    candidates = local.length ? local : defs.filter((d) => !enclosingFunction(d));
+    const local = definitionsIn(scope, n.text, enclosingFunction(n));
+    candidates = local.length ? local : definitionsIn(scope, n.text, null);
   }
   return candidates.length === 1 && candidates[0]!.type === "call" ? candidates[0] : undefined;
 }
