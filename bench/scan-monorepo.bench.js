@@ -108,21 +108,27 @@ console.log(`tree: ${root} (${meta.files} files, ${meta.refs} model references p
 const rssFile = join(tmpdir(), `aiprov-bench-rss-${process.pid}`);
 const out = join(tmpdir(), `aiprov-bench-out-${process.pid}.json`);
 const runs = [];
+// AIPROV_BENCH_JOBS=<n> passes --jobs <n> (default: aiprov's own default).
+const jobs = process.env.AIPROV_BENCH_JOBS ? ["--jobs", process.env.AIPROV_BENCH_JOBS] : [];
 for (let i = 0; i < 3; i++) {
-  const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out], { AIPROV_BENCH_RSS_FILE: rssFile });
+  const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out, ...jobs], { AIPROV_BENCH_RSS_FILE: rssFile });
   if (r.status !== 0) {
     console.error(`aiprov scan failed (exit ${r.status}): ${r.stderr}`);
     process.exit(1);
   }
   runs.push({ ms, rssKiB: Number(readFileSync(rssFile, "utf8")) });
 }
+// One more run with AIPROV_TIMING=1: where the time goes, stage by stage.
+const timed = time(process.execPath, [join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out], { AIPROV_TIMING: "1" });
+const stages = timed.r.stderr.trim().split("\n").map((l) => l.trim().replace(/\s+/g, " ")).join(", ");
 const result = JSON.parse(readFileSync(out, "utf8"));
 rmSync(out, { force: true });
 rmSync(rssFile, { force: true });
 const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
 const peakMB = Math.max(...runs.map((r) => r.rssKiB)) / 1024;
 console.log(`aiprov: wall ${best.ms.toFixed(0)} ms (best of ${runs.length}: ${runs.map((r) => r.ms.toFixed(0)).join(", ")}), ${(result.coverage.filesSeen / (best.ms / 1000)).toFixed(0)} files/s, peak RSS ${peakMB.toFixed(1)} MB`);
-console.log(`        files seen ${result.coverage.filesSeen}, scanned ${result.coverage.filesScanned}, references ${result.references.length}`);
+console.log(`        files seen ${result.coverage.filesSeen}, scanned ${result.coverage.filesScanned}, references ${result.references.length}; threads ${process.env.AIPROV_BENCH_JOBS ?? "default"}`);
+console.log(`        stages (AIPROV_TIMING=1, one run of ${timed.ms.toFixed(0)} ms): ${stages}`);
 
 const PATTERNS = ["from_pretrained\\(", "pipeline\\(", "snapshot_download", "hf_hub_download", "SentenceTransformer\\(", "vllm serve", "MODEL_ID=", "model: ", "embedding_model: "];
 const rg = spawnSync("rg", ["--version"], { encoding: "utf8" });
