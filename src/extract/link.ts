@@ -127,7 +127,8 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
 
   // 2. Variables.
   references = references.map((r) => {
-    if (r.skipReason !== "dynamic-value") return r;
+    // An empty environment default (`${VAR:-}`, an optional model slot) is filled when an `.env` defines VAR.
+    if (r.skipReason !== "dynamic-value" && !(r.skipReason === "missing-value" && r.raw.startsWith("${"))) return r;
     // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
     const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
     if (!m) return r;
@@ -147,7 +148,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       baseDir: dirOf(r.location.file),
       facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
     });
-    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}) };
+    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(r.usage ? { usage: r.usage } : {}) };
   });
 
   // 2b. Settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files give

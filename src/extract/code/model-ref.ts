@@ -5,7 +5,7 @@
  * sizes, direct weight URLs) get their own kinds. Facts use the names the policy helpers read:
  * `trustRemoteCode`, `weightFormat` (`pickle` | `safetensors` | `gguf`), and the reference's `revision`.
  */
-import type { ComponentRole, ModelReference, ReferenceKind, Relation, SourceLocation } from "../../model/types.js";
+import type { ComponentRole, ModelReference, ReferenceKind, ReferenceUsage, Relation, SourceLocation } from "../../model/types.js";
 import { stableId } from "../../util/hash.js";
 import { redact } from "../../util/redact.js";
 import { parseHubId } from "../../util/hub-id.js";
@@ -39,14 +39,21 @@ export interface CodeReferenceInput {
   role?: ComponentRole;
   relation?: Relation;
   revision?: string;
+  /** What is done with the target (see {@link ReferenceUsage}); absent means `load`. */
+  usage?: ReferenceUsage;
   facts?: Record<string, string | number | boolean>;
   baseDir?: string;
 }
 
 const OLLAMA_TAG = /^(?:hf\.co\/|huggingface\.co\/)?[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?(?::[\w.-]+)?$/;
 
-/** Builds the reference for one model argument. */
+/** Builds the reference for one model argument (its `usage` set when the input gives one other than `load`). */
 export function codeReference(input: CodeReferenceInput): ModelReference {
+  const ref = buildCodeReference(input);
+  return input.usage && input.usage !== "load" ? { ...ref, usage: input.usage } : ref;
+}
+
+function buildCodeReference(input: CodeReferenceInput): ModelReference {
   const facts = { ...(input.facts ?? {}) };
   if (input.value === undefined) {
     const expression = redact((input.expression ?? "").slice(0, 300));
