@@ -11,6 +11,7 @@ import type { ComponentRole, ModelReference, ReferenceKind } from "../../../mode
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
+import { stableId } from "../../../util/hash.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
 
 const ID = "js-code";
@@ -26,6 +27,8 @@ interface Scope {
   states: Set<string>;
   /** Parameters without a default: never constant. */
   params: Set<string>;
+  /** `name += <expr>`: the right-hand sides, in source order (an id built by concatenation). */
+  appends: Map<string, SyntaxNode[]>;
 }
 
 const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -166,7 +169,7 @@ export async function extractJsSource(text: string, file: string): Promise<Model
 export async function extractJsModule(text: string, file: string): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
   const baseDir = posix.dirname(file) === "." ? "" : posix.dirname(file);
   return withTree(grammarFor(file), text, (root) => {
-    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set() };
+    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set(), appends: new Map() };
     walkNamed(root, (n) => {
       if (n.type === "variable_declarator") {
         const name = n.childForFieldName("name");
@@ -188,6 +191,14 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       } else if (n.type === "assignment_expression") {
         const left = n.childForFieldName("left");
         if (left?.type === "identifier") scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+      } else if (n.type === "augmented_assignment_expression") {
+        const left = n.childForFieldName("left");
+        const right = n.childForFieldName("right");
+        if (left?.type === "identifier" && right) {
+          // Any compound assignment makes the name non-constant; `+=` keeps what it appends.
+          scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+          if (n.childForFieldName("operator")?.text === "+=") scope.appends.set(left.text, [...(scope.appends.get(left.text) ?? []), right]);
+        }
       } else if (n.type === "import_statement") {
         const src = n.childForFieldName("source")?.namedChildren[0]?.text ?? "";
         const spec = src.replace(/^['"`]|['"`]$/g, "");
@@ -208,7 +219,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     }, SCOPE_TYPES);
     const refs: ModelReference[] = [];
     const seen = new Set<number>();
-    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; facts?: Record<string, string | number | boolean> }): void => {
+    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; expression?: string; facts?: Record<string, string | number | boolean> }): void => {
       if (seen.has(arg.startIndex)) return;
       seen.add(arg.startIndex);
       const v = resolve(arg, scope);
@@ -218,18 +229,29 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       if (rev) {
         const rv = resolve(rev, scope);
         if ("value" in rv) revision = rv.value;
-        else facts.revisionExpression = rv.expression;
+        else {
+          facts.revisionExpression = rv.expression;
+          // `cond ? "no_attentions" : "main"`: the revisions it can pick.
+          const alts = constantChoices(rev, scope);
+          if (alts) facts.revisionCandidates = alts.join("|");
+        }
+        facts.revisionAt = `${file}:${rev.startPosition.row + 1}`;
       }
       const dtype = objectProp(opts.options, "dtype");
       if (dtype) {
         const dv = resolve(dtype, scope);
         if ("value" in dv) facts.dtype = dv.value;
+        else {
+          const alts = constantChoices(dtype, scope);
+          if (alts) facts.dtypeCandidates = alts.join("|");
+        }
+        facts.dtypeAt = `${file}:${dtype.startPosition.row + 1}`;
       }
       refs.push(
         codeReference({
           extractor: ID,
           location: { file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
-          ...("value" in v ? { value: v.value } : { expression: v.expression }),
+          ...("value" in v ? { value: v.value } : { expression: opts.expression ?? v.expression }),
           ...(opts.kind ? { kind: opts.kind } : {}),
           ...(opts.role ? { role: opts.role } : {}),
           ...(revision ? { revision } : {}),
@@ -237,6 +259,24 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           baseDir,
         }),
       );
+    };
+    // A string a model-named value is tested against (`startsWith`, `===`): a Hub id, an organization (`org/`) or a
+    // repository fragment (`/whisper-medium`) the code names without loading (usage `name`).
+    const emitName = (lit: SyntaxNode, test: string, subject: string): void => {
+      const v = resolve(lit, scope);
+      if (seen.has(lit.startIndex) || !("value" in v)) return;
+      const text = v.value;
+      const location = { file, line: lit.startPosition.row + 1, column: lit.startPosition.column + 1 };
+      const facts = { test, subject };
+      if (parseHubId(text) && !isPathLike(text) && text.includes("/")) {
+        seen.add(lit.startIndex);
+        refs.push(codeReference({ extractor: ID, location, value: text, usage: "name", facts, baseDir }));
+        return;
+      }
+      const part = /^([A-Za-z0-9][\w.-]*)\/$/.exec(text) ?? /^\/([A-Za-z0-9][\w.-]*)$/.exec(text);
+      if (!part) return;
+      seen.add(lit.startIndex);
+      refs.push({ id: stableId([ID, file, location.line, location.column, text]), extractor: ID, kind: "hub-id", raw: text, strength: "declared", location, usage: "name", facts: { ...facts, [text.endsWith("/") ? "organization" : "repository"]: part[1]! } });
     };
     // Same-file flow: a named function whose parameter reaches a loader makes each call of it a reference too.
     const calls: { callee: string; node: SyntaxNode }[] = [];
@@ -266,6 +306,11 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           flowsFrom(args[0], `${owner}.from_pretrained`);
           const role: ComponentRole | undefined = /Tokenizer/.test(owner) ? "tokenizer" : /Processor/.test(owner) ? "processor" : undefined;
           emit(args[0], { options: args[1], ...(role ? { role } : {}), facts: { loader: `${owner}.from_pretrained`, ...(/Config$/.test(owner) ? { configOnly: true } : {}) } });
+          return;
+        }
+        // `model.startsWith("distil-whisper/")`: the code names a model or an organization without loading it.
+        if (fn.type === "member_expression" && STRING_TESTS.has(name) && isModelValue(fn.childForFieldName("object")) && args[0]) {
+          emitName(args[0], name, fn.childForFieldName("object")!.text);
           return;
         }
         // The setter of a model-named React state (`setModel(e.target.value)`) chooses the model at run time.
@@ -306,6 +351,15 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }
         return;
       }
+      if (n.type === "binary_expression") {
+        // `model === "Xenova/whisper-tiny"`: a comparison names the model.
+        if (!/^[!=]==?$/.test(n.childForFieldName("operator")?.text ?? "")) return;
+        const l = n.childForFieldName("left");
+        const r = n.childForFieldName("right");
+        if (l && r && isModelValue(l) && (r.type === "string" || r.type === "template_string")) emitName(r, "comparison", l.text);
+        else if (l && r && isModelValue(r) && (l.type === "string" || l.type === "template_string")) emitName(l, "comparison", r.text);
+        return;
+      }
       if (n.type === "shorthand_property_identifier") {
         // `{ model }` handing a model-named state or constant on (`postMessage({ audio, model })`).
         if (isModelKey(n.text) && (scope.states.has(n.text) || (scope.consts.get(n.text)?.length === 1 && "value" in resolve(n, scope)))) emit(n, { facts: { key: n.text } });
@@ -321,6 +375,15 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }
         const name = n.childForFieldName("name")?.text ?? "";
         const value = n.childForFieldName("value");
+        // `let modelName = model; modelName += ".en"`: an id built by concatenation at run time.
+        const appended = scope.appends.get(name);
+        if (value && appended && isModelKey(name) && value.type !== "string" && value.type !== "template_string") {
+          const v = resolve(value, scope);
+          const expression = [value.text, ...appended.map((a) => a.text)].join(" + ");
+          const suffixes = appended.map((a) => resolve(a, scope)).filter((x): x is { value: string } => "value" in x).map((x) => x.value);
+          if (!("value" in v)) emit(value, { expression, facts: { variable: name, built: "concatenation", ...(suffixes.length ? { appends: suffixes.join("|") } : {}) } });
+          return;
+        }
         if (!value || (value.type !== "string" && value.type !== "template_string")) return;
         if (!MODEL_NAME.test(name) || NOT_MODEL_NAME.test(name)) return;
         const v = resolve(value, scope);
@@ -342,7 +405,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
   });
 }
 
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement", "formal_parameters"]);
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "augmented_assignment_expression", "import_statement", "formal_parameters"]);
 
 /** A parameter's name and default (`x = "d"` in JS, `x: T = "d"` in TS), or undefined for another node. */
 function parameterOf(n: SyntaxNode): { name: string; value?: SyntaxNode } | undefined {
@@ -371,7 +434,36 @@ function enclosingFunction(n: SyntaxNode): { name: string; params: string[] } | 
   }
   return undefined;
 }
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier", "binary_expression"]);
+
+/** String methods whose argument, tested against a model id, names a model, an organization or a repository. */
+const STRING_TESTS: ReadonlySet<string> = new Set(["startsWith", "endsWith", "includes", "indexOf"]);
+
+/** A model-named identifier or member (`model`, `modelName`, `this.model`, `opts.model_id`). */
+function isModelValue(n: SyntaxNode | null | undefined): boolean {
+  if (!n) return false;
+  if (n.type === "identifier") return isModelKey(n.text);
+  if (n.type === "member_expression") return isModelKey(n.childForFieldName("property")?.text ?? "");
+  return false;
+}
+
+/**
+ * The constants a conditional can evaluate to (`c ? "a" : "b"`, nested), in source order; undefined when one branch
+ * is not a constant.
+ */
+function constantChoices(n: SyntaxNode, scope: Scope, depth = 0): string[] | undefined {
+  if (depth > 6) return undefined;
+  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return constantChoices(n.namedChildren[0], scope, depth + 1);
+  if (n.type === "ternary_expression") {
+    const a = n.childForFieldName("consequence");
+    const b = n.childForFieldName("alternative");
+    const ca = a ? constantChoices(a, scope, depth + 1) : undefined;
+    const cb = b ? constantChoices(b, scope, depth + 1) : undefined;
+    return ca && cb ? [...new Set([...ca, ...cb])] : undefined;
+  }
+  const v = resolve(n, scope);
+  return "value" in v ? [v.value] : undefined;
+}
 
 function isPathLike(v: string): boolean {
   return /^[./~]/.test(v);
