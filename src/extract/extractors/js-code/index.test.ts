@@ -32,6 +32,17 @@ describe("js-code extractor", () => {
     expect(at(16)).toEqual([]);
   });
 
+  it("gives a setter fed by a <select> the options it offers", async () => {
+    const refs = (await runOn(jsCodeExtractor, FIX, "SettingsMenu.tsx")).references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    // options mapped from the menu's keys (through a filter): the menu's ids, the first standing for them
+    expect(at(10).find((r) => r.facts?.setter)).toMatchObject({ target: "Xenova/whisper-tiny", facts: { choices: "Xenova/whisper-tiny|Xenova/whisper-small|distil-whisper/distil-large-v2", optionsFrom: "models", resolvedFrom: "select-options" } });
+    // constant options: only model-shaped values
+    expect(at(17)[0]).toMatchObject({ target: "onnx-community/whisper-base", facts: { choices: "onnx-community/whisper-base" } });
+    // a free-text input is a run-time value
+    expect(at(21)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { setter: "setModel" } });
+  });
+
   it("reads model-named keys and keeps dataset URLs and MIME types out", async () => {
     const out = await runOn(jsCodeExtractor, FIX, "Constants.ts");
     expect(out.references?.map((r) => [r.target, r.location.line])).toEqual([["Xenova/whisper-tiny", 5]]);
