@@ -121,7 +121,7 @@ Examples:
       const kb = loadKnowledgeBase([...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))]);
       const settings = hubSettings(opts, io.env, config);
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));
-      const resolver = makeResolver(kb, settings, io.env, { cacheOnlyWhenOffline: true, onProgress: progress.onProgress });
+      const resolver = await makeResolver(kb, settings, io.env, { cacheOnlyWhenOffline: true, onProgress: progress.onProgress });
       const infos = await resolver.resolve([parsed.id]);
       progress.stop();
       const tree = explainTree(parsed.id, infos);

@@ -9,7 +9,7 @@ import { UsageError } from "../errors.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
 import { aiprovCacheDir, DiskCache, HfCache, hfCacheDir } from "../resolve/hub/cache.js";
-import { createHubResolver, DEFAULT_HUB_URL } from "../resolve/hub/resolver.js";
+import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import type { Resolver } from "../resolve/types.js";
 import type { AiprovConfig } from "../config/config.js";
 import type { CliIO } from "./main.js";
@@ -70,8 +70,10 @@ export function hubSettings(opts: Record<string, unknown>, env: NodeJS.ProcessEn
  * The resolver for a command: the offline (knowledge-base) resolver for `scan --offline`; otherwise the Hub resolver
  * with aiprov's cache and the Hugging Face cache. `cacheOnlyWhenOffline` makes an offline `explain` read the caches.
  */
-export function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJS.ProcessEnv, extra: { cacheOnlyWhenOffline?: boolean; onProgress?: (done: number, total: number) => void } = {}): Resolver {
+export async function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJS.ProcessEnv, extra: { cacheOnlyWhenOffline?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<Resolver> {
   if (s.offline && !extra.cacheOnlyWhenOffline) return createOfflineResolver(kb);
+  // The Hub client is loaded only when the Hub may be asked.
+  const { createHubResolver } = await import("../resolve/hub/resolver.js");
   return createHubResolver({
     kb,
     hubUrl: s.hubUrl,

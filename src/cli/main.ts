@@ -7,14 +7,6 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { redact } from "../util/redact.js";
-import { registerCacheCommand } from "./cache-command.js";
-import { registerCompareCommand } from "./compare-command.js";
-import { registerExplainCommand } from "./explain-command.js";
-import { registerFingerprintCommand } from "./fingerprint-command.js";
-import { registerInitCommand } from "./init-command.js";
-import { registerReportCommand } from "./report-command.js";
-import { registerRulesCommand } from "./rules-command.js";
-import { registerScanCommand } from "./scan-command.js";
 
 /** Exit codes (documented in the README). */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -28,8 +20,28 @@ export interface CliIO {
   isTTY: boolean;
 }
 
-/** Builds the program; each command stores its exit code in `state`. */
-export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
+type Register = (program: Command, io: CliIO, state: { exitCode: number }) => void;
+
+/**
+ * The commands, in `--help` order, each loaded on demand: a run loads only the modules of the command it names (a
+ * scan never loads the fingerprint comparison, an `--version` loads nothing), which keeps start-up short in CI.
+ */
+const COMMANDS: readonly [string, () => Promise<Register>][] = [
+  ["scan", async () => (await import("./scan-command.js")).registerScanCommand],
+  ["explain", async () => (await import("./explain-command.js")).registerExplainCommand],
+  ["cache", async () => (await import("./cache-command.js")).registerCacheCommand],
+  ["rules", async () => (await import("./rules-command.js")).registerRulesCommand],
+  ["init", async () => (await import("./init-command.js")).registerInitCommand],
+  ["report", async () => (await import("./report-command.js")).registerReportCommand],
+  ["compare", async () => (await import("./compare-command.js")).registerCompareCommand],
+  ["fingerprint", async () => (await import("./fingerprint-command.js")).registerFingerprintCommand],
+];
+
+/**
+ * Builds the program; each command stores its exit code in `state`. With `argv`, only the command it names is
+ * registered (all of them when it names none, for `--help`, `help` and unknown commands).
+ */
+export async function buildProgram(io: CliIO, state: { exitCode: number }, argv?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name("aiprov")
@@ -38,14 +50,9 @@ export function buildProgram(io: CliIO, state: { exitCode: number }): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  registerScanCommand(program, io, state);
-  registerExplainCommand(program, io, state);
-  registerCacheCommand(program, io, state);
-  registerRulesCommand(program, io, state);
-  registerInitCommand(program, io, state);
-  registerReportCommand(program, io, state);
-  registerCompareCommand(program, io, state);
-  registerFingerprintCommand(program, io, state);
+  const named = COMMANDS.find(([name]) => name === argv?.[0]);
+  if (argv && argv.length > 0 && argv.every((a) => a === "-V" || a === "--version")) return program;
+  for (const [, load] of named ? [named] : COMMANDS) (await load())(program, io, state);
   program.addHelpText(
     "after",
     `
@@ -66,8 +73,8 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
   // The last line of defence: nothing printed carries a known secret (the Hub token) or a secret-shaped string.
   const io: CliIO = { ...rawIo, stdout: (t) => rawIo.stdout(redact(t)), stderr: (t) => rawIo.stderr(redact(t)) };
   const state = { exitCode: EXIT.ok as number };
-  const program = buildProgram(io, state);
   try {
+    const program = await buildProgram(io, state, argv);
     await program.parseAsync([...argv], { from: "user" });
     return state.exitCode;
   } catch (err) {

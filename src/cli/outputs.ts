@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
-import { REPORT_FORMATS, type ReportFormat, renderReport } from "../report/index.js";
+import { loadRenderer, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
 import type { CliIO } from "./main.js";
 
 /** The per-format output flags: commander option key, flag and format. */
@@ -44,10 +44,15 @@ export async function writeReports(result: AuditResult, opts: Record<string, unk
   };
   for (const o of OUTPUT_FLAGS) {
     const file = opts[o.key] as string | undefined;
-    if (file) await write(o.flag.split(" ")[0]!, file, renderReport(result, o.format));
+    if (file) await write(o.flag.split(" ")[0]!, file, await renderLazily(result, o.format));
   }
   const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
-  const text = renderReport(result, format, { color });
+  const text = await renderLazily(result, format, { color });
   if (output) await write("--output", output, text);
   else io.stdout(text);
+}
+
+/** Renders one report, loading only that format's renderer (the CycloneDX library and the HTML layout are large). */
+async function renderLazily(result: AuditResult, format: ReportFormat, options: { color?: boolean } = {}): Promise<string> {
+  return (await loadRenderer(format))(result, options);
 }

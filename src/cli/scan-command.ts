@@ -21,6 +21,13 @@ import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 import { collect } from "./options.js";
 
 
+/** Parses `--jobs`: a whole number from 1 to 64. @throws UsageError otherwise. */
+export function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) throw new UsageError(`--jobs: '${value}' is not a whole number from 1 to 64`);
+  return n;
+}
+
 /**
  * Parses `--now`: an ISO 8601 calendar date (`2026-11-29` or `20261129`) or date-time (`2026-11-29T12:00:00Z`).
  * @throws UsageError when it is not one, or names a day that does not exist (2026-02-30).
@@ -76,6 +83,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
+    .option("-j, --jobs <n>", "worker threads that read and parse files on large trees (default: the usable cores, at most 4; 1: none)", parseJobs)
     .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
@@ -128,7 +136,7 @@ Examples:
       const hub = hubSettings(opts, io.env, config);
       const offline = hub.offline;
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));
-      const resolver = makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
+      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
@@ -153,6 +161,7 @@ Examples:
         ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
+        ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
       });
       progress.stop();
       result.root = path;

@@ -8,9 +8,10 @@
  *   not linked folders (their content is walked at its real path, so link cycles cannot loop);
  * - applies user `exclude` / `include` globs (gitignore syntax);
  * - records every skip with its reason for the coverage summary.
- * It only lists and stats; it never reads file contents (apart from `.gitignore` files) and never writes.
+ * It only lists folders (no per-file `stat`); it never reads file contents (apart from `.gitignore` files) and never
+ * writes.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { opendir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import ignoreModule from "ignore";
@@ -49,7 +50,11 @@ export interface DiscoveredFile {
   path: string;
   /** Absolute path (after resolving links inside the root). */
   absolutePath: string;
-  size: number;
+  /**
+   * Size in bytes, when known. The walk leaves it out (one `stat` per file is a large share of a walk's cost);
+   * the extraction stage learns it from the open file handle, and only for files an extractor wants.
+   */
+  size?: number;
 }
 
 /** Walk options. */
@@ -64,6 +69,11 @@ export interface WalkOptions {
   ownFiles?: string[];
   /** Maximum number of skip records kept in detail (counts are always complete). */
   maxSkipRecords?: number;
+  /**
+   * Called with each kept file as soon as it is found (in walk order, before the final sort), so that reading can
+   * start while the tree is still being listed.
+   */
+  onFile?: (file: DiscoveredFile) => void;
 }
 
 /** Result of a walk: the files, plus the skip records that feed {@link Coverage}. */
@@ -107,7 +117,14 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     return false;
   };
 
+  // With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files), so that worker
+  // threads reading the files already found are answered while the listing goes on.
+  let sinceYield = 0;
   const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[]): Promise<void> => {
+    if (options.onFile && sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     let local = matchers;
     // Directory listings, .gitignore reads and file stats use the synchronous calls: on trees of tens of thousands
     // of files the promise API's per-call overhead dominates the walk (see bench/scan-monorepo.bench.js).
@@ -116,6 +133,11 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
     } catch {
       skip(dirRel || ".", "unreadable");
+      return;
+    }
+    // A virtualenv (a folder holding `pyvenv.cfg`) is a dependency tree, like node_modules: told from its own listing.
+    if (dirRel !== "" && entries.some((e) => e.name === "pyvenv.cfg" && e.isFile)) {
+      skip(dirRel, "excluded-dir");
       return;
     }
     if (!options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
@@ -153,7 +175,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         abs = target;
       }
       if (isDir) {
-        if (ALWAYS_SKIPPED_DIRS.has(e.name) || (await isVirtualenv(abs))) {
+        if (ALWAYS_SKIPPED_DIRS.has(e.name)) {
           skip(rel, "excluded-dir");
           continue;
         }
@@ -183,14 +205,12 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
         skip(rel, "ignored");
         continue;
       }
-      let size = 0;
-      try {
-        size = statSync(abs).size;
-      } catch {
-        skip(rel, "unreadable");
-        continue;
+      const file: DiscoveredFile = { path: rel, absolutePath: abs };
+      result.files.push(file);
+      if (options.onFile) {
+        sinceYield++;
+        options.onFile(file);
       }
-      result.files.push({ path: rel, absolutePath: abs, size });
     }
   };
 
@@ -198,6 +218,9 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
+
+/** Files found between two turns of the event loop when the walk feeds a consumer. */
+const YIELD_EVERY = 256;
 
 /** Maximum entries listed inside one ignored folder, and the depth followed, when looking for model files. */
 const PEEK_MAX_ENTRIES = 2000;
@@ -229,15 +252,6 @@ async function peekModelLike(dirAbs: string, dirRel: string, out: string[]): Pro
       if (n.file && MODEL_LIKE.test(r) && out.length < IGNORED_MODEL_LIKE_MAX) out.push(r);
       else if (n.dir && depth + 1 < PEEK_MAX_DEPTH && !ALWAYS_SKIPPED_DIRS.has(n.name)) queue.push({ abs: join(abs, n.name), rel: r, depth: depth + 1 });
     }
-  }
-}
-
-async function isVirtualenv(dirAbs: string): Promise<boolean> {
-  try {
-    statSync(join(dirAbs, "pyvenv.cfg"));
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -2,7 +2,7 @@
  * Runs the registered extractors over the discovered files with bounded concurrency. One bad file never stops the
  * scan: any error an extractor throws becomes a diagnostic naming the file and what is wrong.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic } from "../model/types.js";
@@ -22,6 +22,55 @@ export interface ExtractionResult {
 
 /** Files up to this size are read once and shared by the extractors that want them (1 MiB). */
 const PRELOAD_MAX_BYTES = 1024 * 1024;
+
+/** A file as opened for the extractors: its size, its bytes when small, or why it could not be opened. */
+interface Loaded {
+  size: number;
+  bytes?: Uint8Array;
+  error?: unknown;
+}
+
+/** Scratch buffer for the first read of each file: most files fit, and then no `fstat` is needed (64 KiB). */
+const FIRST_READ = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Opens `file` once and reads it whole when it is at most `maxBytes`. A first read into a scratch buffer ends at
+ * end-of-file for most files, which gives their size without an `fstat`; larger files are measured with `fstat`.
+ * Never throws: an error is returned for the extractor's diagnostic.
+ */
+function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loaded {
+  let fd: number;
+  try {
+    fd = openSync(file.absolutePath, "r");
+  } catch (error) {
+    return { size: file.size ?? 0, error };
+  }
+  try {
+    const first = readSync(fd, FIRST_READ, 0, FIRST_READ.length, 0);
+    counter.bytes += first;
+    if (first < FIRST_READ.length) {
+      if (first > maxBytes) return { size: first };
+      return { size: first, bytes: Buffer.from(FIRST_READ.subarray(0, first)) };
+    }
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return { size };
+    const bytes = Buffer.allocUnsafe(size);
+    FIRST_READ.copy(bytes, 0, 0, Math.min(first, size));
+    let off = Math.min(first, size);
+    while (off < size) {
+      const n = readSync(fd, bytes, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    counter.bytes += off - Math.min(first, size);
+    // A file that shrank while read keeps what was there.
+    return { size: off, bytes: off === size ? bytes : bytes.subarray(0, off) };
+  } catch (error) {
+    return { size: file.size ?? 0, error };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
@@ -52,26 +101,20 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     }
     if (wanted) result.filesScanned++;
   }
-  // Small files wanted by several extractors are read once (synchronously: for many small files the promise API's
-  // open/read/close per call costs more than the read) and shared; the buffer is dropped after the file's last job.
+  // Each wanted file is opened once: its size comes from the open handle (the walk does not stat), and a small file
+  // is read whole, synchronously (for many small files the promise API's open/read/close per call costs more than
+  // the read), and shared by every extractor that wants it; the buffer is dropped after the file's last job.
   const remaining = new Map<DiscoveredFile, number>();
   for (const j of jobs) remaining.set(j.file, (remaining.get(j.file) ?? 0) + 1);
-  const cache = new Map<DiscoveredFile, Uint8Array>();
-  const preload = (file: DiscoveredFile): Uint8Array | undefined => {
-    let bytes = cache.get(file);
-    if (!bytes && file.size <= Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes)) {
-      try {
-        bytes = readFileSync(file.absolutePath);
-        counter.bytes += bytes.length;
-      } catch {
-        return undefined; // the reader reports the error with its own diagnostics
-      }
-    }
+  const cache = new Map<DiscoveredFile, Loaded>();
+  const preload = (file: DiscoveredFile): Loaded => {
+    let loaded = cache.get(file);
+    if (!loaded) loaded = load(file, Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes), counter);
     const left = (remaining.get(file) ?? 1) - 1;
     remaining.set(file, left);
-    if (bytes && left > 0) cache.set(file, bytes);
+    if (left > 0) cache.set(file, loaded);
     else cache.delete(file);
-    return bytes;
+    return loaded;
   };
   const slots: ({ extractor: string; file: string; output: ExtractOutput } | undefined)[] = new Array(jobs.length);
   let next = 0;
@@ -79,9 +122,11 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
-      const reader = createFileReader(file.path, file.absolutePath, file.size, ctx.maxTextBytes, counter, preload(file));
+      const loaded = preload(file);
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
+        if (loaded.error) throw loaded.error;
+        const reader = createFileReader(file.path, file.absolutePath, loaded.size, ctx.maxTextBytes, counter, loaded.bytes);
         slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };
       } catch (err) {
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);

@@ -26,8 +26,9 @@ export interface WeightStageResult {
 
 type Handle = Awaited<ReturnType<typeof open>>;
 
-function rangeFile(f: DiscoveredFile, fh: Handle): RangeFile {
-  return handleRangeFile(f.path, f.size, fh);
+/** A weight file as a range source; its size comes from the open handle when the walk did not record it. */
+async function rangeFile(f: DiscoveredFile, fh: Handle): Promise<RangeFile> {
+  return handleRangeFile(f.path, f.size ?? (await fh.stat()).size, fh);
 }
 
 /** Matches one model folder's weights against every entry; appends to `out`. */
@@ -91,7 +92,7 @@ export async function matchLocalWeights(components: readonly LocalComponent[], f
           throw new SafetensorsError(`${f.path}: cannot be opened: ${err.message}`);
         });
         handles.push(fh);
-        ranges.push(rangeFile(f, fh));
+        ranges.push(await rangeFile(f, fh));
       }
       await matchModel(model, components, dir, ranges, kb, out);
     } catch (err) {

@@ -12,11 +12,9 @@ import { renderSarif } from "./sarif.js";
 import { renderSpdx } from "./spdx.js";
 import { renderText } from "./text.js";
 
-/** Every report format, in the order `--help` lists them. */
-export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "html", "cyclonedx", "spdx", "junit"] as const;
+import { REPORT_FORMATS, type ReportFormat } from "./formats.js";
 
-/** A report format name. */
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
 /** Renders a result in one format. `color` applies to `text` only. Pure: no I/O. */
 export function renderReport(result: AuditResult, format: ReportFormat, options: { color?: boolean } = {}): string {

@@ -6,8 +6,7 @@ import { stat } from "node:fs/promises";
 import type { AuditResult, Severity } from "../model/types.js";
 import { SCHEMA_VERSION } from "../model/types.js";
 import { walk } from "../discover/walk.js";
-import { EXTRACTORS } from "../extract/registry.js";
-import { runExtractors } from "../extract/run.js";
+import { createExtractionPool } from "../extract/pool.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
@@ -51,6 +50,8 @@ export interface ScanOptions {
   baseline?: { file: string; fingerprints: ReadonlySet<string> };
   /** Root-relative paths of files aiprov itself writes (its report), never scanned or counted. */
   ownFiles?: string[];
+  /** Worker threads for extraction (default: the usable cores, at most 4; 1 runs in-process). See `src/extract/pool.ts`. */
+  jobs?: number;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -68,8 +69,13 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const st = await stat(options.root).catch(() => undefined);
   if (!st) throw new UsageError(`${options.root}: no such file or directory`);
   if (!st.isDirectory()) throw new UsageError(`${options.root}: not a directory (aiprov scans a project folder)`);
-  const walked = await walk(options.root, { ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) });
-  const extraction = await runExtractors(walked.files, EXTRACTORS, { maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES });
+  // Files are read and parsed (by worker threads on a large tree) while the tree is still being listed.
+  const pool = createExtractionPool({ maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES }, options.jobs);
+  const walked = await walk(options.root, { onFile: (f) => pool.add(f), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
+    await pool.close();
+    throw err;
+  });
+  const extraction = await pool.finish(walked.files).finally(() => pool.close());
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AuditResult } from "../../src/model/types.js";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../src/report/index.js";
+import { loadRenderer } from "../../src/report/formats.js";
 import { validate } from "../../src/util/schema.js";
 import { GOLDEN_DIR, expectGolden } from "../helpers/golden.js";
 
@@ -35,6 +36,9 @@ describe("golden reports of the omni example", () => {
       // Pure: a second rendering is byte-identical.
       expect(renderReport(RESULT, format)).toBe(a);
       expectGolden(FILE[format], a);
+    });
+    it(`${format}: the renderer the CLI loads on demand writes the same bytes`, async () => {
+      expect((await loadRenderer(format))(RESULT, {})).toBe(renderReport(RESULT, format));
     });
   }
 });

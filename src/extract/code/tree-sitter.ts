@@ -2,7 +2,8 @@
  * Loads web-tree-sitter and the Python, JavaScript, TypeScript and TSX grammars shipped as `.wasm` files inside the
  * grammar npm packages (`tree-sitter-python`, `tree-sitter-javascript`, `tree-sitter-typescript`). Pure WASM: no
  * native build. Grammar ABI 14/15 is supported by web-tree-sitter 0.25 (https://github.com/tree-sitter/tree-sitter).
- * Each grammar is loaded once per process; a {@link Parser} per call keeps concurrent extractions independent.
+ * Each grammar and its {@link Parser} are made once per thread and reused: a parse and the visit of its tree run
+ * synchronously inside {@link withTree}, so concurrent extractions never share a parser mid-parse.
  */
 import { createRequire } from "node:module";
 import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
@@ -40,17 +41,24 @@ export function loadGrammar(id: GrammarId): Promise<Language> {
  */
 export async function withTree<T>(id: GrammarId, text: string, use: (root: Node) => T): Promise<T> {
   const lang = await loadGrammar(id);
-  const parser = new Parser();
-  parser.setLanguage(lang);
+  let parser = parsers.get(id);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(lang);
+    parsers.set(id, parser);
+  }
   const tree = parser.parse(text);
   try {
     if (!tree) throw new Error(`tree-sitter could not parse the file as ${id}`);
     return use(tree.rootNode);
   } finally {
     tree?.delete();
-    parser.delete();
+    parser.reset();
   }
 }
+
+/** One parser per grammar and thread (see the module comment). */
+const parsers = new Map<GrammarId, Parser>();
 
 /**
  * Calls `visit` on every named node below `root`, depth first, in source order; with `types`, only on nodes of those

@@ -21,11 +21,12 @@ import type { FileReader } from "../../extract/types.js";
 import { toPublisher, type KnowledgeBase } from "../knowledge/knowledge-base.js";
 import type { Resolver, UpstreamInfo } from "../types.js";
 import { DiskCache, HfCache } from "./cache.js";
+import { DEFAULT_HUB_URL } from "./endpoint.js";
 import { addParent, autoMapParents, cardParents, ggufParents, hubLocation, mergekitParents, peftParent, proseParents, type Hint, type Parent, type RepoTraits } from "./facts.js";
 import { createHubFetch, HubHttpError, HubTransferError, HubUnreachableError, type HubFetch } from "./http.js";
 
 /** Default Hub endpoint. */
-export const DEFAULT_HUB_URL = "https://huggingface.co";
+export { DEFAULT_HUB_URL };
 
 /** Settings of {@link createHubResolver}. */
 export interface HubResolverOptions {
