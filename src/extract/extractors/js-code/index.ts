@@ -415,7 +415,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     // An endpoint handler (`type: z.literal("transformersjs")` in its config schema) reading a field of the parsed
     // config (`const { model } = schema.parse(input)`; `model.name`): the value comes from the configuration entries
     // of that endpoint type, which the linking pass finds.
-    const types = endpointTypes(root);
+    const types = /\.literal\(/.test(text) && scope.parsed.size > 0 ? endpointTypes(root) : [];
     const result = types.length !== 1 ? refs : refs.map((r) => {
       const m = r.skipReason === "dynamic-value" ? /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/.exec(String(r.facts?.expression ?? "")) : null;
       return m && scope.parsed.has(m[1]!) ? { ...r, facts: { ...(r.facts ?? {}), endpointType: types[0]!, configKey: m[2]! } } : r;

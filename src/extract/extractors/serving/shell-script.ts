@@ -129,12 +129,12 @@ function encodedNames(text: string): string[] {
 /** `X="${X:-default}"`: the default, or undefined when the value is not this form. */
 function selfDefault(name: string, raw: string): string | undefined {
   const t = raw.trim();
-  const m = new RegExp(`^\\$\\{${name}:?-`).exec(t);
-  if (!m || !t.endsWith("}")) return undefined;
+  const open = [`\${${name}:-`, `\${${name}-`].find((p) => t.startsWith(p));
+  if (!open || !t.endsWith("}")) return undefined;
   let depth = 0;
   for (let k = 1; k < t.length; k++) {
     if (t[k] === "{") depth++;
-    else if (t[k] === "}" && --depth === 0) return k === t.length - 1 ? t.slice(m[0].length, -1) : undefined;
+    else if (t[k] === "}" && --depth === 0) return k === t.length - 1 ? t.slice(open.length, -1) : undefined;
   }
   return undefined;
 }
@@ -168,10 +168,8 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
   const byName = new Map<string, Assignment[]>();
   for (const s of stmts) for (const a of assignmentsOf(s)) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   // Assigned in the branches of a conditional only (or once before them), never in a loop: candidates, not dynamic.
-  const branched = (name: string): boolean => {
-    const list = byName.get(name) ?? [];
-    return list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0));
-  };
+  const branchedNames = new Set([...byName].filter(([, list]) => list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0))).map(([n]) => n));
+  const branched = (name: string): boolean => branchedNames.has(name);
   const candidates = new Map<string, string[]>();
   const evaluated = new Map<string, { a: Assignment; value: string }[]>();
   const models = new Map<string, ScriptModel>();
@@ -240,6 +238,7 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
   }
 
   // What a variable's value encodes: models of this script reached through its expansions, or written in it.
+  const spelled = spellings(models.values());
   const memo = new Map<string, Encoding[]>();
   const encodings = (name: string, seen: Set<string> = new Set()): Encoding[] => {
     if (memo.has(name)) return memo.get(name)!;
@@ -254,7 +253,7 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
       if (m) out.push({ model: m, encodedAs: "flow" });
       else out.push(...encodings(dep, seen));
     }
-    out.push(...literalEncodings(last.value, [...models.values()]));
+    out.push(...literalEncodings(last.value, spelled));
     const unique = [...new Map(out.map((e) => [e.model.variable, e])).values()];
     memo.set(name, unique);
     return unique;
@@ -278,7 +277,7 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
   // Output folders named by a command's flag, with the models they encode.
   for (const [k, r] of references.entries()) {
     if (r.usage !== "write" || r.facts?.variable !== undefined || !r.target) continue;
-    const enc = [...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) => (models.has(n) ? [{ model: models.get(n)!, encodedAs: "flow" as const }] : encodings(n))), ...literalEncodings(r.target, [...models.values()])];
+    const enc = [...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) => (models.has(n) ? [{ model: models.get(n)!, encodedAs: "flow" as const }] : encodings(n))), ...literalEncodings(r.target, spelled)];
     if (enc.length) references[k] = { ...r, facts: { ...(r.facts ?? {}), encodes: [...new Set(enc.map((e) => e.model.value))].join("|") } };
   }
   // Roots of model paths: each line that sets the root names where the models are kept.
@@ -314,21 +313,39 @@ function targetOf(value: string, baseDir: string): string {
   return posix.isAbsolute(norm) ? posix.normalize(norm) : posix.normalize(posix.join(baseDir, norm)).replace(/\/$/, "");
 }
 
+/** The texts a model of the script is spelled with in names: its id, the id with `/` written `_`, its repository. */
+interface Spelling {
+  model: ScriptModel;
+  id: string;
+  underscore: string;
+  repo: string;
+  bounded?: RegExp;
+}
+
+function spellings(models: Iterable<ScriptModel>): Spelling[] {
+  const out: Spelling[] = [];
+  for (const m of models) {
+    const id = m.ref.kind === "hub-id" && m.ref.target && !m.ref.skipReason ? m.ref.target : parseHubId(m.value) && !m.value.includes("$") ? m.value : undefined;
+    if (id) out.push({ model: m, id, underscore: id.replace("/", "_"), repo: id.slice(id.indexOf("/") + 1) });
+  }
+  return out;
+}
+
 /**
  * Models of the script a literal value spells out: a Hub id with `/` written `_` (`Qwen_Qwen2-7B-Instruct`, the
  * `${ID//\//_}` form), the id itself, or its repository name as a whole `-`/`_`/`/`-delimited part of at least eight
  * characters (`llava-onevision-qwen2-7b-ov_dpo-...`). Only ids this script defines are looked for: nothing is guessed.
  */
-function literalEncodings(value: string, models: readonly ScriptModel[]): Encoding[] {
+function literalEncodings(value: string, models: readonly Spelling[]): Encoding[] {
   const out: Encoding[] = [];
-  for (const m of models) {
-    const id = m.ref.kind === "hub-id" && m.ref.target && !m.ref.skipReason ? m.ref.target : parseHubId(m.value) && !m.value.includes("$") ? m.value : undefined;
-    if (!id || value === id) continue;
-    const repo = id.slice(id.indexOf("/") + 1);
-    const bounded = (part: string): boolean => new RegExp(`(?:^|[-_/.])${part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:$|[-_/.])`).test(value);
-    if (value.includes(id.replace("/", "_"))) out.push({ model: m, encodedAs: "underscore-id" });
-    else if (value.includes(id)) out.push({ model: m, encodedAs: "id" });
-    else if (repo.length >= 8 && /[\d-]/.test(repo) && bounded(repo)) out.push({ model: m, encodedAs: "repo-name" });
+  for (const s of models) {
+    if (value === s.id || !value.includes(s.repo)) continue;
+    if (value.includes(s.underscore)) out.push({ model: s.model, encodedAs: "underscore-id" });
+    else if (value.includes(s.id)) out.push({ model: s.model, encodedAs: "id" });
+    else if (s.repo.length >= 8 && /[\d-]/.test(s.repo)) {
+      s.bounded ??= new RegExp(`(?:^|[-_/.])${s.repo.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:$|[-_/.])`);
+      if (s.bounded.test(value)) out.push({ model: s.model, encodedAs: "repo-name" });
+    }
   }
   return out;
 }
