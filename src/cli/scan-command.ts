@@ -144,6 +144,9 @@ Examples:
       // A report written inside the scanned folder must not change the next scan of it.
       const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
       const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
+      // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
+      const timing: [string, number][] | undefined = io.env.AIPROV_TIMING ? [] : undefined;
+      const started = performance.now();
       const result = await scan({
         root,
         kb,
@@ -162,11 +165,13 @@ Examples:
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
         ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
+        ...(timing ? { onStage: (name: string, ms: number) => timing.push([name, ms]) } : {}),
       });
       progress.stop();
       result.root = path;
       // Every report is written before the exit code says "findings": CI uploads them either way.
       await writeReports(result, opts, format, output, io);
+      if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });
 }

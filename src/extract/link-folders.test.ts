@@ -57,4 +57,19 @@ describe("link: folder joins", () => {
     expect(out.components).toHaveLength(1);
     expect(out.components[0]).toMatchObject({ role: "tokenizer", facts: { "specialTokens.bos": "<s>" } });
   });
+
+  it("a Hugging Face cache snapshot in the tree is a copy of its repo at that commit, and a code path into it points at it", () => {
+    const snap = "vendor/hub/models--Qwen--Qwen2.5-7B-Instruct/snapshots/a09a35458c702b33eeacc393d103063234e8bc28";
+    const code = makeReference({ extractor: "python-code", raw: `./hub/models--Qwen--Qwen2.5-7B-Instruct/snapshots/a09a35458c702b33eeacc393d103063234e8bc28`, location: { file: "vendor/app.py", line: 2 }, baseDir: "vendor" });
+    const outside = makeReference({ extractor: "python-code", raw: "/root/.cache/huggingface/hub/models--NCSOFT--VARCO-VISION-2.0-1.7B/snapshots/ed09f37445518b1564d1ef3c6e26fbd7c1b2c818", location: { file: "vendor/app.py", line: 3 } });
+    const out = link([{ components: [comp(`${snap}/config.json#`, "model", { name: "a09a35458c702b33eeacc393d103063234e8bc28" })] }, { references: [code, outside] }]);
+    const layout = out.references.find((r) => r.extractor === "hf-cache-layout")!;
+    expect(layout).toMatchObject({ kind: "hub-id", target: "Qwen/Qwen2.5-7B-Instruct", revision: "a09a35458c702b33eeacc393d103063234e8bc28", subject: `${snap}/config.json#`, relation: "initialised-from" });
+    expect(out.components[0]!.name).toBe("Qwen/Qwen2.5-7B-Instruct@a09a354");
+    expect(out.references.find((r) => r.location.line === 2)).toMatchObject({ target: "Qwen/Qwen2.5-7B-Instruct", localTarget: `${snap}/config.json#` });
+    // A cache path outside the tree keeps its id and commit, and points at nothing local.
+    const far = out.references.find((r) => r.location.line === 3)!;
+    expect(far).toMatchObject({ target: "NCSOFT/VARCO-VISION-2.0-1.7B", revision: "ed09f37445518b1564d1ef3c6e26fbd7c1b2c818" });
+    expect(far.localTarget).toBeUndefined();
+  });
 });

@@ -10,7 +10,7 @@
  */
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
-import { makeReference } from "./reference.js";
+import { HF_CACHE, makeReference } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
 import { dirOf } from "./helpers.js";
@@ -196,7 +196,25 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     const d = dirOf(c.location.file);
     if (!byDir.has(d) || posix.basename(c.location.file) === "config.json") byDir.set(d, c);
   }
+  // 3a. A model folder that is a Hugging Face cache snapshot (`models--org--name/snapshots/<sha>/`) is a copy of that
+  //     Hub repo at that commit: the folder's model gets a reference to it, read from the cache layout.
+  for (const c of components) {
+    if (!isTopLevel(c)) continue;
+    const m = HF_CACHE.exec(c.location.file);
+    if (!m?.[3]) continue;
+    const snapshot = c.location.file.slice(0, m.index + m[0].length).replace(/^\//, "");
+    // The folder is named by a commit hash; the repo and a short commit say more.
+    if (/^[0-9a-f]{40}$/.test(c.name)) c.name = `${m[1]}/${m[2]}@${m[3].slice(0, 7)}`;
+    references.push({
+      ...makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }),
+    });
+  }
   references = references.map((r) => {
+    // A code path into a cache snapshot inside the tree points at that folder's model (which names the Hub repo).
+    if (r.kind === "hub-id" && typeof r.facts?.localPath === "string" && !r.localTarget) {
+      const owner = byDir.get(r.facts.localPath) ?? byDir.get(dirOf(r.facts.localPath));
+      return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
+    }
     if (r.kind !== "local-path" || r.skipReason !== "local-path" || !r.target) return r;
     const owner = byDir.get(r.target) ?? byDir.get(dirOf(r.target));
     if (!owner || owner.key === r.subject) return r;

@@ -21,8 +21,11 @@ export interface ReferenceInput {
   baseDir?: string;
 }
 
-/** A Hugging Face cache folder: `models--org--name[/snapshots/<sha>]` (huggingface_hub cache layout). */
-const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9][\w.-]*?)--([\w.-]+?)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
+/**
+ * A Hugging Face cache folder: `models--org--name[/snapshots/<sha>]` (huggingface_hub cache layout,
+ * https://huggingface.co/docs/huggingface_hub/guides/manage-cache). Groups: org, name, snapshot commit.
+ */
+export const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9][\w.-]*?)--([\w.-]+?)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
 
 const VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/;
 
@@ -51,7 +54,11 @@ export function makeReference(input: ReferenceInput): ModelReference {
   }
   const cache = HF_CACHE.exec(raw.replace(/\\/g, "/"));
   if (cache) {
-    return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true } };
+    // A relative cache path may point at a snapshot inside the scanned tree: the linking pass ties it to that folder.
+    const norm = raw.replace(/\\/g, "/");
+    const inside = looksLikePath(norm) && !isAbsolute(norm) && !/^[A-Za-z]:\//.test(norm) && !norm.startsWith("~") ? posix.normalize(posix.join(input.baseDir ?? "", norm)).replace(/\/$/, "") : undefined;
+    const localPath = inside && !inside.startsWith("../") && inside !== ".." ? inside : undefined;
+    return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true, ...(localPath ? { localPath } : {}) } };
   }
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
   const hub = isUrl || /^(?:hf\.co\/|huggingface\.co\/|hf[-_]hub:)/i.test(raw) || !looksLikePath(raw) ? parseHubId(raw) : undefined;

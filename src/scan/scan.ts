@@ -50,6 +50,11 @@ export interface ScanOptions {
   baseline?: { file: string; fingerprints: ReadonlySet<string> };
   /** Root-relative paths of files aiprov itself writes (its report), never scanned or counted. */
   ownFiles?: string[];
+  /**
+   * Called after each stage with its name and wall time in milliseconds (`walk`, `extract`, `link`, `resolve`,
+   * `weights`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
+   */
+  onStage?: (stage: string, ms: number) => void;
   /** Worker threads for extraction (default: the usable cores, at most 4; 1 runs in-process). See `src/extract/pool.ts`. */
   jobs?: number;
 }
@@ -71,11 +76,19 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   if (!st.isDirectory()) throw new UsageError(`${options.root}: not a directory (aiprov scans a project folder)`);
   // Files are read and parsed (by worker threads on a large tree) while the tree is still being listed.
   const pool = createExtractionPool({ maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES }, options.jobs);
+  let mark = performance.now();
+  const stage = (name: string): void => {
+    const t = performance.now();
+    options.onStage?.(name, t - mark);
+    mark = t;
+  };
   const walked = await walk(options.root, { onFile: (f) => pool.add(f), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
     await pool.close();
     throw err;
   });
+  stage("walk");
   const extraction = await pool.finish(walked.files).finally(() => pool.close());
+  stage("extract");
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped
@@ -85,13 +98,17 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
     }));
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
+  stage("link");
   // Ollama library tags map to their upstream Hub models through the knowledge base's cited table.
   const inventory = { ...linked, references: mapOllamaTags(linked.references, options.kb) };
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
+  stage("resolve");
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
+  stage("weights");
   const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
+  stage("lineage");
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
     references: inventory.references,
@@ -119,7 +136,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   for (const f of findings) if (!f.waived) counts[f.severity]++;
   const failing = findings.some((f) => !f.waived && f.baseline !== "existing" && failsAt(f.severity, options.failOn));
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
-  return redactDeep<AuditResult>({
+  stage("policy");
+  const result = redactDeep<AuditResult>({
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "aiprov", version: TOOL_VERSION, knowledgeBaseVersion: options.kb.version },
     createdAt: now().toISOString(),
@@ -157,4 +175,6 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
     },
   });
+  stage("assemble");
+  return result;
 }
