@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { walk } from "./walk.js";
+import { nameOnly, walk } from "./walk.js";
 
 let root: string;
 let outside: string;
@@ -80,5 +80,24 @@ describe("walk", () => {
   it("returns files sorted by path whatever the creation order", async () => {
     for (const n of ["z.json", "a.json", "m/b.json", "m/a.json"]) await put(n);
     expect((await walk(root)).files.map((f) => f.path)).toEqual(["a.json", "m/a.json", "m/b.json", "z.json"]);
+  });
+
+  it("answers name-only ignore files by name, with the same result as full-path matching", async () => {
+    expect(nameOnly("# c\n*.log\ndist/\n!keep.log\n")).toBe(true);
+    expect(nameOnly("*.log\ndocs/build\n")).toBe(false);
+    expect(nameOnly("/root-only.txt\n")).toBe(false);
+    // Name-only rules (cached by name), with a negation, beside a nested file whose rules are path-anchored.
+    await put(".gitignore", "*.log\n!keep.log\nbuild/\n");
+    await put("a/x.log", "x");
+    await put("a/keep.log", "x");
+    await put("a/b/x.log", "x");
+    await put("a/b/build/config.json");
+    await put("a/b/ok.json");
+    await put("c/.gitignore", "deep/only.json\n");
+    await put("c/deep/only.json");
+    await put("c/only.json");
+    await put("c/x.log", "x");
+    const r = await walk(root);
+    expect(r.files.map((f) => f.path)).toEqual([".gitignore", "a/b/ok.json", "a/keep.log", "c/.gitignore", "c/only.json"]);
   });
 });

@@ -107,10 +107,19 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     if (result.skipped.length < maxSkip) result.skipped.push({ path, reason });
   };
 
-  // Each level carries the ignore matchers of its ancestors, each with the folder it is relative to.
-  type Matcher = { base: string; ig: Ignore };
-  const isIgnored = (matchers: Matcher[], rel: string, isDir: boolean): boolean => {
+  // Each level carries the ignore matchers of its ancestors, each with the folder it is relative to. The walk never
+  // enters an ignored folder, so when every pattern of a file is slash-free (`*.log`, `dist/`, `!keep.txt`), whether an
+  // entry is ignored depends on its name alone: those answers are cached per name (most names repeat in big trees).
+  type Matcher = { base: string; ig: Ignore; byName?: Map<string, boolean> };
+  const isIgnored = (matchers: Matcher[], rel: string, isDir: boolean, name: string): boolean => {
     for (const m of matchers) {
+      if (m.byName) {
+        const key = isDir ? `${name}/` : name;
+        let hit = m.byName.get(key);
+        if (hit === undefined) m.byName.set(key, (hit = m.ig.ignores(key)));
+        if (hit) return true;
+        continue;
+      }
       const sub = m.base === "" ? rel : rel.slice(m.base.length + 1);
       if (m.ig.ignores(isDir ? `${sub}/` : sub)) return true;
     }
@@ -143,7 +152,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     if (!options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
       try {
         const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
-        local = [...matchers, { base: dirRel, ig: ignore().add(text) }];
+        local = [...matchers, { base: dirRel, ig: ignore().add(text), ...(nameOnly(text) ? { byName: new Map<string, boolean>() } : {}) }];
       } catch {
         // unreadable .gitignore: no rules from it
       }
@@ -151,7 +160,8 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
-      let abs = join(dirAbs, e.name);
+      // dirAbs is a normalised absolute path: concatenation is all path.join would do here.
+      let abs = dirAbs + sep + e.name;
       let isDir = e.isDir;
       let isFile = e.isFile;
       if (e.isLink) {
@@ -179,7 +189,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
           skip(rel, "excluded-dir");
           continue;
         }
-        if (isIgnored(local, rel, true)) {
+        if (isIgnored(local, rel, true, e.name)) {
           skip(rel, "ignored");
           // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is
           // an informed choice.
@@ -196,7 +206,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
       if (!isFile) continue;
       if (options.ownFiles?.includes(rel)) continue;
       result.filesSeen++;
-      if (isIgnored(local, rel, false)) {
+      if (isIgnored(local, rel, false, e.name)) {
         skip(rel, "ignored");
         if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
         continue;
@@ -217,6 +227,20 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   await visit(rootReal, "", []);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
+}
+
+/**
+ * True when every pattern of a `.gitignore` text matches by name alone: no slash except a trailing one (gitignore(5):
+ * "If there is a separator at the beginning or middle of the pattern, then the pattern is relative to the directory
+ * level of the particular .gitignore file itself. Otherwise the pattern may also match at any level below").
+ */
+export function nameOnly(gitignore: string): boolean {
+  for (const raw of gitignore.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (line.replace(/^!/, "").replace(/\/+$/, "").includes("/")) return false;
+  }
+  return true;
 }
 
 /** Files found between two turns of the event loop when the walk feeds a consumer. */

@@ -55,7 +55,7 @@ export interface ScanOptions {
    * `weights`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
-  /** Worker threads for extraction (default: the usable cores, at most 4; 1 runs in-process). See `src/extract/pool.ts`. */
+  /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
   jobs?: number;
 }
 
