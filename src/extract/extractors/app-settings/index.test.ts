@@ -21,6 +21,14 @@ describe("app-settings extractor", () => {
     expect(refs[3]?.role).toBe("embedding");
   });
 
+  it("reads the model of an object under a model-named key (Helm values), not image repositories or service names", async () => {
+    const refs = (await runOn(appSettingsExtractor, FIX, "helm-chart/values.yaml")).references ?? [];
+    expect(refs.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([
+      ["Qwen/Qwen2.5-7B-Instruct", "/model/name", 7],
+      ["BAAI/bge-m3", "/embeddingModel/id", 11],
+    ]);
+  });
+
   it("reads LiteLLM provider prefixes", async () => {
     const refs = (await runOn(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
     // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org

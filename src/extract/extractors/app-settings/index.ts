@@ -94,9 +94,15 @@ function classify(value: string, key: string, path: (string | number)[]): { valu
 
 const LIST_ITEM_KEYS = new Set(["name", "id", "model", "model_name", "modelId", "repo_id", "tokenizer"]);
 
+/** Keys that hold the model of an object under a model-named key. */
+const NESTED_KEYS = new Set(["name", "id", "repo", "repo_id", "repoId", "repository", "path"]);
+
 function isModelKey(key: string, path: (string | number)[]): boolean {
   if (/^(?:modelUrl|model_url|modelUrls|model_type|model_kwargs|model_max_length|model_format|modelType)$/.test(key)) return false;
   if (MODEL_NAME.test(key) && !NOT_MODEL_NAME.test(key)) return true;
+  // `name` / `id` / `repo` of an object under a model-named key (Helm values `model: { name: org/model }`).
+  const parent = path.length >= 1 && typeof path[path.length - 1] === "string" ? String(path[path.length - 1]) : "";
+  if (NESTED_KEYS.has(key) && parent && MODEL_NAME.test(parent) && !NOT_MODEL_NAME.test(parent)) return true;
   // `name` / `id` of an entry in a list of models (`MODELS: [{ name: "org/model" }]`, LiteLLM `model_list`).
   const parentList = path.length >= 2 && typeof path[path.length - 1] === "number" ? String(path[path.length - 2]) : "";
   return LIST_ITEM_KEYS.has(key) && /models?(?:_list)?$|MODELS$/i.test(parentList);
