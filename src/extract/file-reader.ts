@@ -35,6 +35,16 @@ export class InvalidUtf8Error extends Error {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Strict UTF-8 text of `bytes` without a leading BOM, or undefined when they are not valid UTF-8. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  try {
+    const text = decoder.decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Counts bytes read through readers created with the same counter. */
 export interface ReadCounter {
   bytes: number;
@@ -44,12 +54,15 @@ export interface ReadCounter {
  * Creates a reader for one file.
  * @param path root-relative POSIX path; @param absolutePath where to read it; @param size its size in bytes;
  * @param defaultTextLimit the scan's text limit in bytes; @param counter accumulates bytes read (coverage).
- * @param preloaded the file's bytes when the caller already read them (not counted again).
+ * @param preloaded the file's bytes when the caller already read them (not counted again), or its text when the caller
+ *   already decoded it (then `head` and `range` read the file again).
  */
-export function createFileReader(path: string, absolutePath: string, size: number, defaultTextLimit: number, counter: ReadCounter, preloaded?: Uint8Array): FileReader {
+export function createFileReader(path: string, absolutePath: string, size: number, defaultTextLimit: number, counter: ReadCounter, preloaded?: Uint8Array | { text: string }): FileReader {
+  const preloadedText = preloaded && "text" in preloaded ? preloaded.text : undefined;
+  const preloadedBytes = preloaded instanceof Uint8Array ? preloaded : undefined;
   const readRange = async (start: number, end: number): Promise<Uint8Array> => {
     // A file already read once for this scan (small files are read once and shared by every extractor that wants it).
-    if (preloaded) return preloaded.subarray(Math.max(0, start), Math.min(end, preloaded.length));
+    if (preloadedBytes) return preloadedBytes.subarray(Math.max(0, start), Math.min(end, preloadedBytes.length));
     const fh = await open(absolutePath, "r");
     try {
       const len = Math.max(0, end - start);
@@ -67,14 +80,12 @@ export function createFileReader(path: string, absolutePath: string, size: numbe
     absolutePath,
     async text(limit = defaultTextLimit) {
       if (size > limit) throw new FileTooLargeError(size, limit);
+      if (preloadedText !== undefined) return preloadedText;
       const bytes = await readRange(0, size);
       if (bytes.includes(0)) throw new BinaryFileError();
-      try {
-        const text = decoder.decode(bytes);
-        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-      } catch {
-        throw new InvalidUtf8Error();
-      }
+      const text = decodeText(bytes);
+      if (text === undefined) throw new InvalidUtf8Error();
+      return text;
     },
     head(n: number) {
       return readRange(0, Math.min(n, size));

@@ -6,7 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic } from "../model/types.js";
-import { BinaryFileError, createFileReader, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
+import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
@@ -26,7 +26,10 @@ const PRELOAD_MAX_BYTES = 1024 * 1024;
 /** A file as opened for the extractors: its size, its bytes when small, or why it could not be opened. */
 interface Loaded {
   size: number;
+  /** The bytes of a small file that is not valid UTF-8 text (binary, or another encoding). */
   bytes?: Uint8Array;
+  /** The text of a small UTF-8 file, decoded straight from the scratch buffer (no copy of its bytes is kept). */
+  text?: string;
   error?: unknown;
 }
 
@@ -50,7 +53,10 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
     counter.bytes += first;
     if (first < FIRST_READ.length) {
       if (first > maxBytes) return { size: first };
-      return { size: first, bytes: Buffer.from(FIRST_READ.subarray(0, first)) };
+      const view = FIRST_READ.subarray(0, first);
+      // Text files are decoded at once; binary and non-UTF-8 files keep their bytes for the readers' own errors.
+      const text = view.includes(0) ? undefined : decodeText(view);
+      return text !== undefined ? { size: first, text } : { size: first, bytes: Buffer.from(view) };
     }
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { size };
@@ -126,7 +132,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         if (loaded.error) throw loaded.error;
-        const reader = createFileReader(file.path, file.absolutePath, loaded.size, ctx.maxTextBytes, counter, loaded.bytes);
+        const reader = createFileReader(file.path, file.absolutePath, loaded.size, ctx.maxTextBytes, counter, loaded.text !== undefined ? { text: loaded.text } : loaded.bytes);
         slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };
       } catch (err) {
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
