@@ -7,6 +7,12 @@ import { describe, expect, it } from "vitest";
 import { extractJsModule } from "./extractors/js-code/index.js";
 import { link } from "./link.js";
 import type { ExtractOutput } from "./types.js";
+import { fileURLToPath } from "node:url";
+import { dotenvExtractor } from "./extractors/dotenv/index.js";
+import { jsCodeExtractor } from "./extractors/js-code/index.js";
+import { runOn } from "./test-run.js";
+
+const FIX = fileURLToPath(new URL("./fixtures/endpoint-config", import.meta.url));
 
 async function js(file: string, text: string): Promise<ExtractOutput> {
   const r = await extractJsModule(text, file);
@@ -25,5 +31,21 @@ describe("link: JS/TS code across files", () => {
     expect(at("src/hooks/useTranscriber.ts", 6)).toEqual([]);
     expect(at("src/hooks/useTranscriber.ts", 8).map((r) => r.target)).toEqual(["Xenova/whisper-tiny"]);
     expect(at("src/Menu.tsx", 2)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { setter: "setModel", expression: "e.target.value" } });
+  });
+
+  it("gives an endpoint handler's config field the model lists' entries of its endpoint type, and the loader its callers' value", async () => {
+    const env = await runOn(dotenvExtractor, FIX, ".env");
+    const code = await runOn(jsCodeExtractor, FIX, "embeddings.ts");
+    const before = (code.references ?? []).filter((r) => r.skipReason === "dynamic-value").map((r) => r.location.line ?? 0).sort((a, b) => a - b);
+    expect(before).toEqual([11, 21]);
+    const out = link([env, code]);
+    const at = (line: number) => out.references.filter((r) => r.location.file === "embeddings.ts" && r.location.line === line);
+    // `model.name` in the transformersjs handler: the TEXT_EMBEDDING_MODELS entry served by transformersjs, not the TEI one
+    expect(at(21)[0]).toMatchObject({ target: "Xenova/gte-small", facts: { endpointType: "transformersjs", configKey: "name", resolvedFrom: "endpoint-config", definedAt: ".env:6", candidates: 1 } });
+    expect(at(21)[0]!.skipReason).toBeUndefined();
+    // the loader's parameter takes what its (now resolved) callers hand it
+    expect(at(11)[0]).toMatchObject({ target: "Xenova/gte-small", facts: { resolvedFrom: "callers", definedAt: "embeddings.ts:21" } });
+    // without the model lists, both stay run-time values
+    expect(link([code]).references.filter((r) => r.skipReason === "dynamic-value").map((r) => r.location.line ?? 0).sort((a, b) => a - b)).toEqual([11, 21]);
   });
 });

@@ -3,6 +3,8 @@
  * 1. Folder facts (a model card's licence, claims and `base_model`) attach to the top-level component of their folder,
  *    or become a component of their own.
  * 2. `${VAR}` / `${VAR:-default}` references resolve from variables defined in the nearest `.env` above the file.
+ *    Code joins follow: settings keys read by code, constructor defaults and imported constants across modules, an
+ *    endpoint handler's config field from the model lists of its endpoint type, a loader's parameter from its callers.
  * 3. Local-path references that point at a folder or file inside the tree attach to the component found there.
  * Pure: it reads no file and returns new arrays.
  */
@@ -127,7 +129,8 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
 
   // 2. Variables.
   const relinkVariable = (r: ModelReference): ModelReference => {
-    if (r.skipReason !== "dynamic-value") return r;
+    // An empty environment default (`${VAR:-}`, an optional model slot) is filled when an `.env` defines VAR.
+    if (r.skipReason !== "dynamic-value" && !(r.skipReason === "missing-value" && r.raw.startsWith("${"))) return r;
     // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
     const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
     if (!m) return r;
@@ -189,6 +192,8 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     const imported = resolveImportedConstant(r, codeModules);
     return imported === r ? r : relinkVariable(imported);
   });
+  references = resolveEndpointConfig(references);
+  references = resolveFromCallers(references);
 
   // 3. Local paths inside the tree.
   const byDir = new Map<string, LocalComponent>();
@@ -372,6 +377,53 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
     baseDir: dirOf(r.location.file),
   });
   return { ...ref, id: r.id, ...(r.subject ? { subject: r.subject } : {}) };
+}
+
+/**
+ * An endpoint handler's config field (`model.name` in a module whose schema says `type: z.literal("transformersjs")`,
+ * facts `endpointType` / `configKey`) takes the value the tree's model lists give that key in the entries served by
+ * that endpoint type (HuggingChat's `TEXT_EMBEDDING_MODELS=[{ name, endpoints: [{ type }] }]`, facts `key` /
+ * `endpointTypes`). The first entry in file order wins; the number of candidates is kept.
+ */
+function resolveEndpointConfig(references: ModelReference[]): ModelReference[] {
+  const entries = references.filter((e) => typeof e.facts?.endpointTypes === "string" && !e.skipReason && e.target).sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
+  if (entries.length === 0) return references;
+  return references.map((r) => {
+    const type = r.facts?.endpointType;
+    if (r.skipReason !== "dynamic-value" || typeof type !== "string") return r;
+    const hits = entries.filter((e) => e.facts?.key === r.facts?.configKey && String(e.facts?.endpointTypes).split("|").includes(type));
+    return hits.length ? takeValue(r, hits, "endpoint-config") : r;
+  });
+}
+
+/**
+ * A loader whose model is a parameter (`pipeline(task, modelName)` inside `getPipeline(modelName)`) takes the values
+ * its callers hand it, once every caller's reference (fact `feeds`: the loader's `file:line:column`) is resolved.
+ */
+function resolveFromCallers(references: ModelReference[]): ModelReference[] {
+  const callers = new Map<string, ModelReference[]>();
+  for (const r of references) if (typeof r.facts?.feeds === "string") callers.set(r.facts.feeds, [...(callers.get(r.facts.feeds) ?? []), r]);
+  if (callers.size === 0) return references;
+  return references.map((r) => {
+    if (r.skipReason !== "dynamic-value") return r;
+    const list = callers.get(`${r.location.file}:${r.location.line ?? 0}:${r.location.column ?? 0}`);
+    if (!list?.length || list.some((c) => c.skipReason === "dynamic-value" || !c.target)) return r;
+    return takeValue(r, list, "callers");
+  });
+}
+
+/** `r` with the target of the first of `from` (and its kind, role and skip reason), keeping `r`'s id and location. */
+function takeValue(r: ModelReference, from: readonly ModelReference[], how: string): ModelReference {
+  const chosen = from[0]!;
+  const { skipReason: _drop, ...rest } = r;
+  return {
+    ...rest,
+    kind: chosen.kind,
+    ...(chosen.target ? { target: chosen.target } : {}),
+    ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
+    ...(chosen.role && !r.role ? { role: chosen.role } : {}),
+    facts: { ...(r.facts ?? {}), resolvedFrom: how, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(from.map((h) => h.target)).size },
+  };
 }
 
 function dedupeById<T extends { id: string }>(xs: T[]): T[] {

@@ -40,10 +40,10 @@ export interface CodeReferenceInput {
   role?: ComponentRole;
   relation?: Relation;
   revision?: string;
+  /** What is done with the target (see {@link ReferenceUsage}); absent means `load`. */
+  usage?: ReferenceUsage;
   facts?: Record<string, string | number | boolean>;
   baseDir?: string;
-  /** What the code does with the target (absent: `load`). */
-  usage?: ReferenceUsage;
 }
 
 const OLLAMA_TAG = /^(?:hf\.co\/|huggingface\.co\/)?[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?(?::[\w.-]+)?$/;

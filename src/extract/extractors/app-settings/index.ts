@@ -30,6 +30,8 @@ interface Hit {
   pointer: string;
   /** Keys from the root to the value. */
   path: (string | number)[];
+  /** Types of the entry's `endpoints: [{ type }]` (HuggingChat model lists), `|`-joined. */
+  endpointTypes?: string;
 }
 
 /** Context for {@link settingsReferences}. */
@@ -112,11 +114,13 @@ function collect(data: unknown, path: (string | number)[], out: Hit[], blobs: { 
     return;
   }
   if (!data || typeof data !== "object") return;
+  const endpoints = (data as { endpoints?: unknown }).endpoints;
+  const types = Array.isArray(endpoints) ? [...new Set(endpoints.map((e) => (e && typeof e === "object" ? (e as { type?: unknown }).type : undefined)).filter((t): t is string => typeof t === "string"))] : [];
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
     if (typeof v === "string") {
       const t = v.trim();
       if ((t.startsWith("[") || t.startsWith("{")) && /model|name|tokenizer/i.test(t) && t.length < 4_000_000) blobs.push({ key: k, text: v, path: [...path, k] });
-      else if (isModelKey(k, path)) out.push({ key: k, value: v, pointer: toPointer([...path, k]), path });
+      else if (isModelKey(k, path)) out.push({ key: k, value: v, pointer: toPointer([...path, k]), path, ...(types.length ? { endpointTypes: types.join("|") } : {}) });
     } else if (Array.isArray(v) && v.every((x) => typeof x === "string") && isModelKey(k, path) && /s$/.test(k)) {
       v.forEach((x, i) => out.push({ key: k, value: x as string, pointer: toPointer([...path, k, i]), path }));
     } else if (v && typeof v === "object") collect(v, [...path, k], out, blobs);
@@ -162,7 +166,7 @@ export function settingsReferences(data: unknown, ctx: SettingsContext, basePath
       value: c.value,
       ...(c.kind ? { kind: c.kind } : {}),
       ...(role ? { role } : {}),
-      facts: { key: h.key, ...(c.facts ?? {}) },
+      facts: { key: h.key, ...(c.facts ?? {}), ...(h.endpointTypes ? { endpointTypes: h.endpointTypes } : {}) },
       baseDir: dir,
     });
     refs.push({ ...ref, raw: h.value.trim() });

@@ -15,6 +15,34 @@ describe("js-code extractor", () => {
     expect(refs.find((r) => r.location.line === 20)).toMatchObject({ target: "Xenova/vit-gpt2-image-captioning", revision: "main", facts: { dtype: "q8" } });
   });
 
+  it("reads ids built at run time, conditional revisions and the names a model is tested against", async () => {
+    const refs = (await runOn(jsCodeExtractor, FIX, "transcribe.js")).references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    // `model.startsWith("distil-whisper/")` names an organization, without loading anything
+    expect(at(5)).toMatchObject([{ usage: "name", raw: "distil-whisper/", facts: { test: "startsWith", subject: "model", organization: "distil-whisper" } }]);
+    expect(at(5)[0]!.target).toBeUndefined();
+    // `let modelName = model; modelName += ".en"`: the concatenation, honestly a run-time value
+    expect(at(6)).toMatchObject([{ skipReason: "dynamic-value", facts: { variable: "modelName", built: "concatenation", appends: ".en", expression: 'model + ".en"' } }]);
+    // the revision and dtype conditionals: their choices, and the line they are read from
+    expect(at(10)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { revisionCandidates: "no_attentions|main", revisionAt: "transcribe.js:12", dtypeCandidates: "q8|fp32", dtypeAt: "transcribe.js:13" } });
+    expect(at(12)).toMatchObject([{ usage: "name", raw: "/whisper-medium", facts: { repository: "whisper-medium", subject: "modelName" } }]);
+    // a comparison with a Hub id names that model
+    expect(at(15)).toMatchObject([{ usage: "name", kind: "hub-id", target: "Xenova/whisper-tiny", facts: { test: "comparison" } }]);
+    // a string test on a value that is not model-named is nothing
+    expect(at(16)).toEqual([]);
+  });
+
+  it("gives a setter fed by a <select> the options it offers", async () => {
+    const refs = (await runOn(jsCodeExtractor, FIX, "SettingsMenu.tsx")).references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    // options mapped from the menu's keys (through a filter): the menu's ids, the first standing for them
+    expect(at(10).find((r) => r.facts?.setter)).toMatchObject({ target: "Xenova/whisper-tiny", facts: { choices: "Xenova/whisper-tiny|Xenova/whisper-small|distil-whisper/distil-large-v2", optionsFrom: "models", resolvedFrom: "select-options" } });
+    // constant options: only model-shaped values
+    expect(at(17)[0]).toMatchObject({ target: "onnx-community/whisper-base", facts: { choices: "onnx-community/whisper-base" } });
+    // a free-text input is a run-time value
+    expect(at(21)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { setter: "setModel" } });
+  });
+
   it("reads model-named keys and keeps dataset URLs and MIME types out", async () => {
     const out = await runOn(jsCodeExtractor, FIX, "Constants.ts");
     expect(out.references?.map((r) => [r.target, r.location.line])).toEqual([["Xenova/whisper-tiny", 5]]);

@@ -11,6 +11,7 @@ import type { ComponentRole, ModelReference, ReferenceKind } from "../../../mode
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
+import { stableId } from "../../../util/hash.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
 
 const ID = "js-code";
@@ -26,6 +27,10 @@ interface Scope {
   states: Set<string>;
   /** Parameters without a default: never constant. */
   params: Set<string>;
+  /** `name += <expr>`: the right-hand sides, in source order (an id built by concatenation). */
+  appends: Map<string, SyntaxNode[]>;
+  /** Names bound to a validated config (`const { model } = schema.parse(input)`, `const cfg = schema.parse(x)`). */
+  parsed: Set<string>;
 }
 
 const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
@@ -166,12 +171,19 @@ export async function extractJsSource(text: string, file: string): Promise<Model
 export async function extractJsModule(text: string, file: string): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
   const baseDir = posix.dirname(file) === "." ? "" : posix.dirname(file);
   return withTree(grammarFor(file), text, (root) => {
-    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set() };
+    const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set(), appends: new Map(), parsed: new Set() };
     walkNamed(root, (n) => {
       if (n.type === "variable_declarator") {
         const name = n.childForFieldName("name");
         const value = n.childForFieldName("value");
         if (name?.type === "identifier" && value) scope.consts.set(name.text, [...(scope.consts.get(name.text) ?? []), value]);
+        if (name && isSchemaParse(value)) {
+          if (name.type === "identifier") scope.parsed.add(name.text);
+          for (const p of name.type === "object_pattern" ? name.namedChildren : []) {
+            if (p?.type === "shorthand_property_identifier_pattern") scope.parsed.add(p.text);
+            else if (p?.type === "pair_pattern" && p.childForFieldName("value")?.type === "identifier") scope.parsed.add(p.childForFieldName("value")!.text);
+          }
+        }
         const init = name?.type === "array_pattern" ? useStateInit(value) : undefined;
         const state = name?.namedChildren[0];
         if (init && state?.type === "identifier") {
@@ -188,6 +200,14 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       } else if (n.type === "assignment_expression") {
         const left = n.childForFieldName("left");
         if (left?.type === "identifier") scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+      } else if (n.type === "augmented_assignment_expression") {
+        const left = n.childForFieldName("left");
+        const right = n.childForFieldName("right");
+        if (left?.type === "identifier" && right) {
+          // Any compound assignment makes the name non-constant; `+=` keeps what it appends.
+          scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+          if (n.childForFieldName("operator")?.text === "+=") scope.appends.set(left.text, [...(scope.appends.get(left.text) ?? []), right]);
+        }
       } else if (n.type === "import_statement") {
         const src = n.childForFieldName("source")?.namedChildren[0]?.text ?? "";
         const spec = src.replace(/^['"`]|['"`]$/g, "");
@@ -208,28 +228,39 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     }, SCOPE_TYPES);
     const refs: ModelReference[] = [];
     const seen = new Set<number>();
-    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; facts?: Record<string, string | number | boolean> }): void => {
+    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; expression?: string; value?: string; facts?: Record<string, string | number | boolean> }): void => {
       if (seen.has(arg.startIndex)) return;
       seen.add(arg.startIndex);
-      const v = resolve(arg, scope);
+      const v: Value = opts.value !== undefined ? { value: opts.value } : resolve(arg, scope);
       const facts: Record<string, string | number | boolean> = { ...(opts.facts ?? {}), ...("value" in v ? (v.facts ?? {}) : importFacts(arg, scope)) };
       let revision: string | undefined;
       const rev = objectProp(opts.options, "revision");
       if (rev) {
         const rv = resolve(rev, scope);
         if ("value" in rv) revision = rv.value;
-        else facts.revisionExpression = rv.expression;
+        else {
+          facts.revisionExpression = rv.expression;
+          // `cond ? "no_attentions" : "main"`: the revisions it can pick.
+          const alts = constantChoices(rev, scope);
+          if (alts) facts.revisionCandidates = alts.join("|");
+        }
+        facts.revisionAt = `${file}:${rev.startPosition.row + 1}`;
       }
       const dtype = objectProp(opts.options, "dtype");
       if (dtype) {
         const dv = resolve(dtype, scope);
         if ("value" in dv) facts.dtype = dv.value;
+        else {
+          const alts = constantChoices(dtype, scope);
+          if (alts) facts.dtypeCandidates = alts.join("|");
+        }
+        facts.dtypeAt = `${file}:${dtype.startPosition.row + 1}`;
       }
       refs.push(
         codeReference({
           extractor: ID,
           location: { file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
-          ...("value" in v ? { value: v.value } : { expression: v.expression }),
+          ...("value" in v ? { value: v.value } : { expression: opts.expression ?? v.expression }),
           ...(opts.kind ? { kind: opts.kind } : {}),
           ...(opts.role ? { role: opts.role } : {}),
           ...(revision ? { revision } : {}),
@@ -238,15 +269,34 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }),
       );
     };
+    // A string a model-named value is tested against (`startsWith`, `===`): a Hub id, an organization (`org/`) or a
+    // repository fragment (`/whisper-medium`) the code names without loading (usage `name`).
+    const emitName = (lit: SyntaxNode, test: string, subject: string): void => {
+      const v = resolve(lit, scope);
+      if (seen.has(lit.startIndex) || !("value" in v)) return;
+      const text = v.value;
+      const location = { file, line: lit.startPosition.row + 1, column: lit.startPosition.column + 1 };
+      const facts = { test, subject };
+      if (parseHubId(text) && !isPathLike(text) && text.includes("/")) {
+        seen.add(lit.startIndex);
+        refs.push(codeReference({ extractor: ID, location, value: text, usage: "name", facts, baseDir }));
+        return;
+      }
+      const part = /^([A-Za-z0-9][\w.-]*)\/$/.exec(text) ?? /^\/([A-Za-z0-9][\w.-]*)$/.exec(text);
+      if (!part) return;
+      seen.add(lit.startIndex);
+      refs.push({ id: stableId([ID, file, location.line, location.column, text]), extractor: ID, kind: "hub-id", raw: text, strength: "declared", location, usage: "name", facts: { ...facts, [text.endsWith("/") ? "organization" : "repository"]: part[1]! } });
+    };
     // Same-file flow: a named function whose parameter reaches a loader makes each call of it a reference too.
     const calls: { callee: string; node: SyntaxNode }[] = [];
-    const flows = new Map<string, { index: number; loader: string }>();
-    const flowsFrom = (arg: SyntaxNode, loader: string): boolean => {
+    // `feeds`: where the loader's own (parameter) reference sits, so the linking pass can give it its callers' values.
+    const flows = new Map<string, { index: number; loader: string; feeds: string }>();
+    const flowsFrom = (arg: SyntaxNode, loader: string, feeds = `${file}:${arg.startPosition.row + 1}:${arg.startPosition.column + 1}`): boolean => {
       if (arg.type !== "identifier" || !scope.params.has(arg.text)) return false;
       const f = enclosingFunction(arg);
       const index = f?.params.indexOf(arg.text) ?? -1;
       if (!f || index < 0 || flows.has(f.name)) return index >= 0;
-      flows.set(f.name, { index, loader });
+      flows.set(f.name, { index, loader, feeds });
       return true;
     };
     walkNamed(root, (n) => {
@@ -268,9 +318,16 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           emit(args[0], { options: args[1], ...(role ? { role } : {}), facts: { loader: `${owner}.from_pretrained`, ...(/Config$/.test(owner) ? { configOnly: true } : {}) } });
           return;
         }
+        // `model.startsWith("distil-whisper/")`: the code names a model or an organization without loading it.
+        if (fn.type === "member_expression" && STRING_TESTS.has(name) && isModelValue(fn.childForFieldName("object")) && args[0]) {
+          emitName(args[0], name, fn.childForFieldName("object")!.text);
+          return;
+        }
         // The setter of a model-named React state (`setModel(e.target.value)`) chooses the model at run time.
         if (/^set(?:[A-Z]\w*)?Model(?:Name|Id|Path)?$/.test(name) && args.length === 1) {
-          emit(args[0]!, { facts: { setter: name } });
+          // Set from a `<select>`'s value: one of its options (the first stands for them, all are kept as `choices`).
+          const choices = /\.(?:current)?[Tt]arget\.value$/.test(args[0]!.text) ? selectChoices(n, scope) : undefined;
+          emit(args[0]!, { ...(choices ? { value: choices.values[0]! } : {}), facts: { setter: name, ...(choices ? { choices: choices.values.join("|"), resolvedFrom: "select-options", expression: args[0]!.text, ...(choices.from ? { optionsFrom: choices.from } : {}) } : {}) } });
           return;
         }
         const cls = CLASS_LOADERS[name];
@@ -306,6 +363,15 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }
         return;
       }
+      if (n.type === "binary_expression") {
+        // `model === "Xenova/whisper-tiny"`: a comparison names the model.
+        if (!/^[!=]==?$/.test(n.childForFieldName("operator")?.text ?? "")) return;
+        const l = n.childForFieldName("left");
+        const r = n.childForFieldName("right");
+        if (l && r && isModelValue(l) && (r.type === "string" || r.type === "template_string")) emitName(r, "comparison", l.text);
+        else if (l && r && isModelValue(r) && (l.type === "string" || l.type === "template_string")) emitName(l, "comparison", r.text);
+        return;
+      }
       if (n.type === "shorthand_property_identifier") {
         // `{ model }` handing a model-named state or constant on (`postMessage({ audio, model })`).
         if (isModelKey(n.text) && (scope.states.has(n.text) || (scope.consts.get(n.text)?.length === 1 && "value" in resolve(n, scope)))) emit(n, { facts: { key: n.text } });
@@ -321,6 +387,15 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         }
         const name = n.childForFieldName("name")?.text ?? "";
         const value = n.childForFieldName("value");
+        // `let modelName = model; modelName += ".en"`: an id built by concatenation at run time.
+        const appended = scope.appends.get(name);
+        if (value && appended && isModelKey(name) && value.type !== "string" && value.type !== "template_string") {
+          const v = resolve(value, scope);
+          const expression = [value.text, ...appended.map((a) => a.text)].join(" + ");
+          const suffixes = appended.map((a) => resolve(a, scope)).filter((x): x is { value: string } => "value" in x).map((x) => x.value);
+          if (!("value" in v)) emit(value, { expression, facts: { variable: name, built: "concatenation", ...(suffixes.length ? { appends: suffixes.join("|") } : {}) } });
+          return;
+        }
         if (!value || (value.type !== "string" && value.type !== "template_string")) return;
         if (!MODEL_NAME.test(name) || NOT_MODEL_NAME.test(name)) return;
         const v = resolve(value, scope);
@@ -333,16 +408,24 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       for (const { callee, node } of calls) {
         const flow = flows.get(callee);
         const arg = flow ? (node.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment")[flow.index] : undefined;
-        if (!flow || !arg || flowsFrom(arg, flow.loader)) continue;
-        emit(arg, { facts: { loader: flow.loader, through: callee } });
+        if (!flow || !arg || flowsFrom(arg, flow.loader, flow.feeds)) continue;
+        emit(arg, { facts: { loader: flow.loader, through: callee, feeds: flow.feeds } });
       }
     }
+    // An endpoint handler (`type: z.literal("transformersjs")` in its config schema) reading a field of the parsed
+    // config (`const { model } = schema.parse(input)`; `model.name`): the value comes from the configuration entries
+    // of that endpoint type, which the linking pass finds.
+    const types = /\.literal\(/.test(text) && scope.parsed.size > 0 ? endpointTypes(root) : [];
+    const result = types.length !== 1 ? refs : refs.map((r) => {
+      const m = r.skipReason === "dynamic-value" ? /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/.exec(String(r.facts?.expression ?? "")) : null;
+      return m && scope.parsed.has(m[1]!) ? { ...r, facts: { ...(r.facts ?? {}), endpointType: types[0]!, configKey: m[2]! } } : r;
+    });
     const constants = moduleConstants(root, scope);
-    return { references: refs, module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) } };
+    return { references: result, module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) } };
   });
 }
 
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "import_statement", "formal_parameters"]);
+const SCOPE_TYPES: ReadonlySet<string> = new Set(["variable_declarator", "assignment_expression", "augmented_assignment_expression", "import_statement", "formal_parameters"]);
 
 /** A parameter's name and default (`x = "d"` in JS, `x: T = "d"` in TS), or undefined for another node. */
 function parameterOf(n: SyntaxNode): { name: string; value?: SyntaxNode } | undefined {
@@ -371,7 +454,113 @@ function enclosingFunction(n: SyntaxNode): { name: string; params: string[] } | 
   }
   return undefined;
 }
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier", "binary_expression"]);
+
+/** `schema.parse(x)` / `safeParse` / `parseAsync` (zod, https://zod.dev/basics), awaited or not. */
+function isSchemaParse(n: SyntaxNode | null | undefined): boolean {
+  const call = n?.type === "await_expression" ? n.namedChildren[0] : n;
+  if (call?.type !== "call_expression") return false;
+  const fn = call.childForFieldName("function");
+  return fn?.type === "member_expression" && /^(?:parse|safeParse|parseAsync|safeParseAsync)$/.test(fn.childForFieldName("property")?.text ?? "");
+}
+
+/** The endpoint types a module's config schemas declare: `type: z.literal("<type>")`. */
+function endpointTypes(root: SyntaxNode): string[] {
+  const out = new Set<string>();
+  for (const p of root.descendantsOfType("pair")) {
+    if (!p || keyName(p.childForFieldName("key")) !== "type") continue;
+    const v = p.childForFieldName("value");
+    const fn = v?.type === "call_expression" ? v.childForFieldName("function") : undefined;
+    const arg = v?.childForFieldName("arguments")?.namedChildren[0];
+    if (fn?.type === "member_expression" && fn.childForFieldName("property")?.text === "literal" && arg?.type === "string") out.add(arg.namedChildren.map((c) => c?.text ?? "").join(""));
+  }
+  return [...out];
+}
+
+/**
+ * The values a `<select>` can hand its `onChange` (the JSX element enclosing `call`): `<option value="id">` constants
+ * and `<option value={k}>` inside `Object.keys(menu)...map((k) => ...)` over an object whose keys are Hub ids. Only
+ * model-shaped values count; undefined when there are none.
+ */
+function selectChoices(call: SyntaxNode, scope: Scope): { values: string[]; from?: string } | undefined {
+  let el: SyntaxNode | null = call.parent;
+  while (el && !(el.type === "jsx_element" && el.childForFieldName("open_tag")?.childForFieldName("name")?.text === "select")) el = el.parent;
+  if (!el) return undefined;
+  const values: string[] = [];
+  let from: string | undefined;
+  for (const open of el.descendantsOfType(["jsx_opening_element", "jsx_self_closing_element"])) {
+    if (open?.childForFieldName("name")?.text !== "option") continue;
+    const attr = open.namedChildren.find((a) => a?.type === "jsx_attribute" && a.namedChildren[0]?.text === "value");
+    const v = attr?.namedChildren[1];
+    if (!v) continue;
+    if (v.type === "string") {
+      const r = resolve(v, scope);
+      if ("value" in r && isModelShaped(r.value)) values.push(r.value);
+      continue;
+    }
+    const id = v.type === "jsx_expression" ? v.namedChildren[0] : undefined;
+    const menu = id?.type === "identifier" ? mappedKeysOf(id, scope) : undefined;
+    if (menu) {
+      values.push(...menu.keys);
+      from = menu.name;
+    }
+  }
+  const unique = [...new Set(values)];
+  return unique.length ? { values: unique, ...(from ? { from } : {}) } : undefined;
+}
+
+/** For `k` bound by `Object.keys(menu)[.filter(...)...].map((k) => ...)`: the menu's Hub-id keys. */
+function mappedKeysOf(id: SyntaxNode, scope: Scope): { name: string; keys: string[] } | undefined {
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type !== "arrow_function" && p.type !== "function_expression") continue;
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) => (c ? parameterOf(c)?.name : undefined));
+    const param = p.childForFieldName("parameter")?.text;
+    if (params[0] !== id.text && param !== id.text) continue;
+    // The callback of `<receiver>.map(...)`; the receiver chain ends in `Object.keys(menu)`.
+    let call = p.parent?.parent;
+    if (call?.type !== "call_expression" || call.childForFieldName("function")?.childForFieldName("property")?.text !== "map") return undefined;
+    let recv = call.childForFieldName("function")?.childForFieldName("object");
+    while (recv?.type === "call_expression" && /^(?:filter|sort|slice|reverse|concat)$/.test(recv.childForFieldName("function")?.childForFieldName("property")?.text ?? "")) {
+      call = recv;
+      recv = recv.childForFieldName("function")?.childForFieldName("object");
+    }
+    const menu = recv?.type === "call_expression" && recv.childForFieldName("function")?.text === "Object.keys" ? recv.childForFieldName("arguments")?.namedChildren[0] : undefined;
+    const defs = menu?.type === "identifier" ? scope.consts.get(menu.text) ?? [] : [];
+    if (defs.length !== 1 || defs[0]!.type !== "object") return undefined;
+    const keys = defs[0]!.namedChildren.filter((c) => c?.type === "pair" && c.childForFieldName("key")?.type === "string").map((c) => keyName(c!.childForFieldName("key"))!).filter((k) => parseHubId(k) && !isPathLike(k));
+    return keys.length ? { name: menu!.text, keys } : undefined;
+  }
+  return undefined;
+}
+
+/** String methods whose argument, tested against a model id, names a model, an organization or a repository. */
+const STRING_TESTS: ReadonlySet<string> = new Set(["startsWith", "endsWith", "includes", "indexOf"]);
+
+/** A model-named identifier or member (`model`, `modelName`, `this.model`, `opts.model_id`). */
+function isModelValue(n: SyntaxNode | null | undefined): boolean {
+  if (!n) return false;
+  if (n.type === "identifier") return isModelKey(n.text);
+  if (n.type === "member_expression") return isModelKey(n.childForFieldName("property")?.text ?? "");
+  return false;
+}
+
+/**
+ * The constants a conditional can evaluate to (`c ? "a" : "b"`, nested), in source order; undefined when one branch
+ * is not a constant.
+ */
+function constantChoices(n: SyntaxNode, scope: Scope, depth = 0): string[] | undefined {
+  if (depth > 6) return undefined;
+  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return constantChoices(n.namedChildren[0], scope, depth + 1);
+  if (n.type === "ternary_expression") {
+    const a = n.childForFieldName("consequence");
+    const b = n.childForFieldName("alternative");
+    const ca = a ? constantChoices(a, scope, depth + 1) : undefined;
+    const cb = b ? constantChoices(b, scope, depth + 1) : undefined;
+    return ca && cb ? [...new Set([...ca, ...cb])] : undefined;
+  }
+  const v = resolve(n, scope);
+  return "value" in v ? [v.value] : undefined;
+}
 
 function isPathLike(v: string): boolean {
   return /^[./~]/.test(v);

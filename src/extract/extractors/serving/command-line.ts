@@ -8,7 +8,8 @@
  * `huggingface-cli download` / `hf download` (https://huggingface.co/docs/huggingface_hub/guides/cli).
  * No command is ever run.
  */
-import type { ModelReference, ReferenceKind, ComponentRole, Relation } from "../../../model/types.js";
+import { posix } from "node:path";
+import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLocation } from "../../../model/types.js";
 import { codeReference } from "../../code/model-ref.js";
 
 /** One shell word with its 1-based position. */
@@ -129,7 +130,9 @@ export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; 
         advance(1);
         while (i < text.length && text[i] !== '"') {
           if (text[i] === "\\" && i + 1 < text.length) {
-            if (text[i + 1] !== "\n") word += text[i + 1];
+            // Inside double quotes a backslash escapes only `$`, `` ` ``, `"`, `\` and a newline; before any other
+            // character it stays (`"${V//\//_}"` keeps its `\/`). POSIX.1-2017 2.2.3.
+            if (text[i + 1] !== "\n") word += /[$`"\\]/.test(text[i + 1]!) ? text[i + 1] : `\\${text[i + 1]}`;
             advance(2);
             continue;
           }
@@ -209,14 +212,145 @@ export function applyDefaults(text: string, vars: ReadonlyMap<string, string>): 
   return out;
 }
 
-/** Substitutes `$VAR` / `${VAR}` / `${VAR:-d}` from `vars` when every variable in `text` is known. */
+/**
+ * Substitutes `$VAR` / `${VAR}` from `vars` and evaluates, for a known VAR, the parameter expansions of POSIX sh and
+ * bash that only rewrite text: `${VAR:-d}` / `${VAR-d}` (VAR's value), `${VAR//pattern/rep}` and `${VAR/pattern/rep}`
+ * (replace all / the first), `${VAR#p}` `${VAR##p}` `${VAR%p}` `${VAR%%p}` (strip the shortest / longest prefix or
+ * suffix); patterns may use `*`, `?` and `\x` (https://www.gnu.org/software/bash/manual/bash.html#Shell-Parameter-Expansion,
+ * POSIX.1-2017 2.6.2). Then `$(basename X [suffix])` and `$(dirname X)` whose argument is fully known are evaluated
+ * (POSIX basename/dirname). An unknown variable, an unsupported operator or a bracket pattern is left as written.
+ * Nothing is ever run.
+ */
 export function substitute(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, d: string | undefined, b: string | undefined) => {
-    const name = a ?? b!;
-    const v = vars.get(name);
-    if (v !== undefined) return v;
-    return m;
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== "$") {
+      out += text[i++];
+      continue;
+    }
+    const plain = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i));
+    if (plain) {
+      const v = vars.get(plain[1]!);
+      out += v ?? plain[0];
+      i += plain[0].length;
+      continue;
+    }
+    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i));
+    if (!braced) {
+      out += text[i++];
+      continue;
+    }
+    // The whole `${...}`, braces balanced (a default may nest `${...}`).
+    let depth = 0;
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}" && --depth === 0) break;
+    }
+    if (j >= text.length) {
+      out += text.slice(i);
+      break;
+    }
+    const whole = text.slice(i, j + 1);
+    const v = vars.get(braced[1]!);
+    const expanded = v === undefined ? undefined : expandParameter(v, text.slice(i + braced[0].length, j));
+    out += expanded ?? whole;
+    i = j + 1;
+  }
+  return evaluatePathCommands(out);
+}
+
+/** Applies the operator part of `${VAR<op>}` to VAR's known value; undefined when the operator is not supported. */
+function expandParameter(value: string, op: string): string | undefined {
+  if (op === "") return value;
+  if (/^:?-/.test(op)) return op.startsWith(":") && value === "" && !op.includes("$") ? op.slice(2) : value;
+  const strip = /^(##?|%%?)(.*)$/s.exec(op);
+  if (strip) {
+    const re = globRegex(strip[2]!);
+    if (!re) return undefined;
+    const longest = strip[1]!.length === 2;
+    const lengths = [...Array(value.length + 1).keys()];
+    if (longest) lengths.reverse();
+    for (const n of lengths) {
+      if (strip[1]![0] === "#" && re.test(value.slice(0, n))) return value.slice(n);
+      if (strip[1]![0] === "%" && re.test(value.slice(value.length - n))) return value.slice(0, value.length - n);
+    }
+    return value;
+  }
+  const repl = /^(\/\/?)((?:\\.|[^/\\])*)(?:\/(.*))?$/s.exec(op);
+  if (repl) {
+    const re = globRegex(repl[2]!);
+    if (!re || repl[2] === "") return undefined;
+    const rep = (repl[3] ?? "").replace(/\\(.)/g, "$1");
+    const all = repl[1] === "//";
+    if (!/[*?]/.test(repl[2]!.replace(/\\./g, ""))) {
+      const literal = repl[2]!.replace(/\\(.)/g, "$1");
+      return all ? value.split(literal).join(rep) : value.replace(literal, () => rep);
+    }
+    if (value.length > 512) return undefined;
+    let out = "";
+    let k = 0;
+    let replaced = false;
+    while (k < value.length) {
+      let hit = -1;
+      if (!replaced || all) for (let e = value.length; e > k; e--) if (re.test(value.slice(k, e))) { hit = e; break; }
+      if (hit < 0) {
+        out += value[k++];
+        continue;
+      }
+      out += rep;
+      k = hit;
+      replaced = true;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** A shell pattern (`*`, `?`, `\x`) as an anchored regular expression; undefined for bracket expressions. */
+function globRegex(pattern: string): RegExp | undefined {
+  let src = "";
+  for (let k = 0; k < pattern.length; k++) {
+    const c = pattern[k]!;
+    if (c === "[") return undefined;
+    if (c === "\\" && k + 1 < pattern.length) src += escapeRegex(pattern[++k]!);
+    else if (c === "*") src += "[\\s\\S]*";
+    else if (c === "?") src += "[\\s\\S]";
+    else src += escapeRegex(c);
+  }
+  return new RegExp(`^${src}$`);
+}
+
+const escapeRegex = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** Evaluates `$(basename X [suffix])` and `$(dirname X)` whose arguments are known text (no `$`, no backquote). */
+function evaluatePathCommands(text: string): string {
+  return text.replace(/\$\(\s*(basename|dirname)\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+)(?:\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+))?\s*\)/g, (m, cmd: string, a: string, b: string | undefined) => {
+    const arg = unquote(a);
+    if (cmd === "dirname") return b === undefined ? posixDirname(arg) : m;
+    const base = posixBasename(arg);
+    const suffix = b === undefined ? "" : unquote(b);
+    return suffix && base !== suffix && base.endsWith(suffix) ? base.slice(0, -suffix.length) : base;
   });
+}
+
+const unquote = (w: string): string => (/^(["']).*\1$/s.test(w) ? w.slice(1, -1) : w);
+
+/** POSIX basename: trailing slashes dropped, then the last segment (`/` stays `/`). */
+function posixBasename(p: string): string {
+  const t = p.replace(/\/+$/, "");
+  if (t === "") return p.startsWith("/") ? "/" : "";
+  return t.slice(t.lastIndexOf("/") + 1);
+}
+
+/** POSIX dirname: the path without its last segment (`.` when there is none). */
+function posixDirname(p: string): string {
+  const t = p.replace(/\/+$/, "");
+  if (t === "") return p.startsWith("/") ? "/" : ".";
+  const k = t.lastIndexOf("/");
+  if (k < 0) return ".";
+  return t.slice(0, k).replace(/\/+$/, "") || "/";
 }
 
 const LLAMA_CPP = /^(?:.*\/)?(?:llama-(?:server|cli|run|simple|mtmd-cli|embedding|bench)|llama-cpp-server|main|server)$/;
@@ -249,6 +383,14 @@ const MODEL_FLAGS: Record<string, { role?: ComponentRole; relation?: Relation; k
   "--embedding-model": { role: "embedding" },
   "--vocoder": { role: "audio-decoder" },
 };
+
+/**
+ * Flags naming the folder a training or conversion command writes its model to (transformers
+ * `TrainingArguments.output_dir`, https://huggingface.co/docs/transformers/main_classes/trainer#transformers.TrainingArguments;
+ * LLaMA-Factory, axolotl and TRL scripts take the same flag). A `write` reference, only kept by the caller when the
+ * command also names a model.
+ */
+const OUTPUT_FLAGS: ReadonlySet<string> = new Set(["--output_dir", "--output-dir"]);
 
 /** Context for {@link analyseCommand}. */
 export interface CommandContext {
@@ -335,6 +477,15 @@ export function analyseCommand(words: readonly Word[], ctx: CommandContext): Mod
     const flag = eq > 0 ? t.slice(0, eq) : t;
     let spec = MODEL_FLAGS[flag];
     if (!spec && flag === "-m" && LLAMA_CPP.test(prog)) spec = {};
+    if (!spec && OUTPUT_FLAGS.has(flag)) {
+      const out = eq > 0 ? { word: { ...w, column: w.column + eq + 1 }, value: t.slice(eq + 1) } : argv[j + 1] && !argv[j + 1]!.text.startsWith("-") ? { word: argv[j + 1]!, value: argv[j + 1]!.text } : undefined;
+      if (out && out.value !== "") {
+        const resolved = substitute(out.value, ctx.vars);
+        refs.push(folderReference(resolved, { file: ctx.file, line: out.word.line, column: out.word.column, ...(ctx.pointer ? { pointer: ctx.pointer } : {}) }, ctx.baseDir, "write", { program: prog, flag, ...(resolved !== out.value ? { expression: out.value } : {}) }, ctx.extractor));
+      }
+      if (out && eq < 0) j++;
+      continue;
+    }
     if (!spec) {
       if (flag === "--lora-modules") {
         for (let q = j + 1; q < argv.length && !argv[q]!.text.startsWith("-"); q++) {
@@ -353,5 +504,23 @@ export function analyseCommand(words: readonly Word[], ctx: CommandContext): Mod
     refs.push(ref(ctx, valueWord, value, extra));
     if (eq < 0) j++;
   }
-  return refs;
+  // An output folder is a model's only when the same command names a model.
+  return refs.some((r) => r.usage === undefined) ? refs : refs.filter((r) => r.usage !== "write");
+}
+
+/** A path written with a `<placeholder>` segment: a value the user is told to fill in. */
+const PLACEHOLDER = /<[^<>\s/]+>/;
+
+/**
+ * A reference to a folder (an output folder, a root that holds models): always a local path, whatever its shape
+ * (`ckpt/run1` is not a Hub id here); a `<placeholder>` segment makes it `missing-value`.
+ */
+export function folderReference(value: string, location: SourceLocation, baseDir: string, usage: "write" | "name", facts: Record<string, string | number | boolean>, extractor = "serving"): ModelReference {
+  const ref = codeReference({ extractor, location, value, usage, facts, baseDir });
+  const placeholder = PLACEHOLDER.test(value);
+  if ((ref.kind === "local-path" && !placeholder) || value.includes("$")) return ref;
+  const norm = value.replace(/\\/g, "/");
+  const target = posix.isAbsolute(norm) || placeholder ? norm : posix.normalize(posix.join(baseDir, norm)).replace(/\/$/, "");
+  const skipReason = placeholder ? "missing-value" : target.startsWith("../") || posix.isAbsolute(target) ? "local-path-outside-root" : "local-path";
+  return { ...ref, kind: "local-path", target, skipReason, facts: { ...(ref.facts ?? {}), ...(placeholder ? { placeholder: true } : {}) } };
 }

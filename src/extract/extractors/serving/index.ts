@@ -12,8 +12,8 @@ import type { Diagnostic, ModelReference } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
-import { extractPythonSource } from "../python-code/index.js";
-import { analyseCommand, applyDefaults, splitShell, substitute, type Word } from "./command-line.js";
+import { analyseCommand, splitShell, substitute, type Word } from "./command-line.js";
+import { shellOutput, variableReference } from "./shell-script.js";
 import { dirOf } from "../../helpers.js";
 
 const ID = "serving";
@@ -33,74 +33,6 @@ function isShell(base: string): boolean {
 
 function isDeployYaml(path: string, base: string): boolean {
   return /\.ya?ml$/i.test(base) && /(?:^|\/)(?:k8s|kube|kubernetes|manifests?|deploy(?:ment)?s?|helm|charts?|templates|overlays|base|kustomize)\//i.test(path);
-}
-
-/** Shell variables that hold a model folder or checkpoint path (`MODEL_DIR`, `VOCODER_CKPT`, `LLM_VERSION`). */
-const MODEL_PATH_VAR = /MODEL_?(?:DIR|PATH|ROOT)|(?:^|_)(?:CKPT|CHECKPOINT)(?:_|$)|VOCODER|_VERSION$/i;
-
-/** A model-named variable holding a model-shaped value is a reference of its own. */
-function variableReference(name: string, value: string, file: string, line: number, column: number, pointer?: string): ModelReference | undefined {
-  if (/TOKEN|SECRET|PASSWORD|KEY$/i.test(name)) return undefined;
-  if (MODEL_PATH_VAR.test(name) && !/CACHE/i.test(name) && isModelShaped(value) && !value.includes("$")) {
-    return codeReference({ extractor: ID, location: { file, line, column, ...(pointer ? { pointer } : {}) }, value, facts: { variable: name }, baseDir: dirOf(file) });
-  }
-  if (!MODEL_NAME.test(name) || NOT_MODEL_NAME.test(name)) return undefined;
-  if (!isModelShaped(value) || value.includes("$")) return undefined;
-  return codeReference({ extractor: ID, location: { file, line, column, ...(pointer ? { pointer } : {}) }, value, facts: { variable: name }, baseDir: dirOf(file) });
-}
-
-async function shellOutput(text: string, file: string, lineOffset = 0, inherited: Map<string, string> = new Map(), pointer?: string): Promise<ExtractOutput> {
-  const { commands, heredocs } = splitShell(text, lineOffset);
-  const vars = new Map(inherited);
-  const counts = new Map<string, number>();
-  const references: ModelReference[] = [];
-  const variables: VariableDefinition[] = [];
-  // Variables assigned once keep their value; assigned twice they are dynamic.
-  for (const cmd of commands) {
-    for (const w of cmd) {
-      const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
-      if (!m || cmd.indexOf(w) > 0 && !/^(?:export|local|declare|readonly)$/.test(cmd[0]!.text) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(cmd[0]!.text)) continue;
-      counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
-    }
-  }
-  for (const cmd of commands) {
-    const assigns = cmd[0] && /^(?:export|local|declare|readonly)$/.test(cmd[0].text) ? cmd.slice(1) : cmd.every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text)) ? cmd : [];
-    for (const w of assigns) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
-      if (!m) continue;
-      const [, name, raw] = m as unknown as [string, string, string];
-      // `$(cd "$(dirname "$0")/.." && pwd)`: a folder relative to the script, known without running it.
-      const scriptDir = /^\$\(cd\s+"?\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\)((?:\/\.\.?)*)\/?"?\s*&&\s*pwd\)$/.exec(raw);
-      if (scriptDir && (counts.get(name) ?? 0) === 1) {
-        // Kept relative to the script's own folder, as every path in this file is resolved.
-        vars.set(name, `.${scriptDir[1] ?? ""}`);
-        continue;
-      }
-      // `${X:-default}` for an X this file does not set: the default, with this file's variables substituted.
-      const value = substitute(applyDefaults(raw, vars), vars);
-      const valueCol = w.column + name.length + 1;
-      if ((counts.get(name) ?? 0) === 1 && !/\$\(/.test(value)) vars.set(name, value);
-      const r = variableReference(name, vars.get(name) ?? value, file, w.line, valueCol, pointer);
-      if (r) references.push(r);
-      else if ((MODEL_PATH_VAR.test(name) || (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name))) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(value) && /[\w.-]+\/[\w.-]+$/.test(value)) {
-        // A path under a root only known at run time (`${THIRD_PARTY_ROOT}/org/name`): kept, with its tail.
-        references.push({ ...codeReference({ extractor: ID, location: { file, line: w.line, column: valueCol }, expression: raw, facts: { variable: name, pathTail: value.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") } }) });
-      }
-      else if (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name) && /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.test(raw)) {
-        const d = /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.exec(raw)![1]!;
-        if (isModelShaped(d) && !d.includes("$")) references.push(codeReference({ extractor: ID, location: { file, line: w.line, column: valueCol }, value: raw.trim(), facts: { variable: name }, baseDir: dirOf(file) }));
-      }
-    }
-    if (assigns.length === cmd.length) continue;
-    references.push(...analyseCommand(cmd, { extractor: ID, file, baseDir: dirOf(file), vars, ...(pointer ? { pointer } : {}) }));
-  }
-  for (const h of heredocs) {
-    if (/\bpython[0-9.]*\b/.test(h.command)) {
-      const refs = await extractPythonSource(h.text, { file, lineOffset: h.startLine - 1, extractor: ID });
-      references.push(...refs.map((r) => ({ ...r, facts: { ...(r.facts ?? {}), embeddedPython: true } })));
-    }
-  }
-  return { references, variables };
 }
 
 /** Splits a Dockerfile into instructions (continuations joined), each with its first line. */

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { splitShell, analyseCommand } from "./command-line.js";
+import { splitShell, analyseCommand, substitute } from "./command-line.js";
+import { shellOutput } from "./shell-script.js";
 import { parseModelfile } from "../modelfile/index.js";
 import { parseDotenv } from "../dotenv/index.js";
 import { extractPythonSource } from "../python-code/index.js";
@@ -28,6 +29,28 @@ describe("part-B parsers on arbitrary input", () => {
         for (const c of commands) analyseCommand(c, { extractor: "serving", file: "x.sh", baseDir: "", vars: new Map() });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("substitute never throws, leaves text without known variables or path commands as written, and ends", () => {
+    const vars = new Map([["A", "org/name-1"], ["B", ""], ["C", "/x/y/z"]]);
+    fc.assert(
+      fc.property(shellish, (text) => {
+        expect(typeof substitute(text, vars)).toBe("string");
+        if (!text.includes("$(")) expect(substitute(text, new Map())).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("shellOutput never throws and reports lines inside the text", async () => {
+    await fc.assert(
+      fc.asyncProperty(shellish, async (text) => {
+        const lines = text.split("\n").length;
+        const out = await shellOutput(`M=org/model-7b\nMODEL_DIR=\${M//\\//_}\n${text}`, "s.sh");
+        for (const r of out.references ?? []) expect(r.location.line ?? 1).toBeLessThanOrEqual(lines + 2);
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -14,7 +14,7 @@ class PipelineFactory {
             this.instance = pipeline(this.task, this.model, { // ref: 1
                 quantized: this.quantized,
                 progress_callback,
-                revision: this.model.includes("/whisper-medium") ? "no_attentions" : "main", // ref: 2
+                revision: this.model.includes("/whisper-medium") ? "no_attentions" : "main", // ref: 2 = no_attentions
             });
         }
         return this.instance;
@@ -34,7 +34,7 @@ class AutomaticSpeechRecognitionPipelineFactory extends PipelineFactory {
 }
 
 const transcribe = async (audio, model, multilingual, quantized, subtask, language) => {
-    const isDistilWhisper = model.startsWith("distil-whisper/"); // ref: 3
+    const isDistilWhisper = model.startsWith("distil-whisper/"); // ref: 3 = distil-whisper/
     let modelName = model; // ref: 4
     if (!isDistilWhisper && !multilingual) {
         modelName += ".en";

@@ -8,7 +8,7 @@ VISION_MODEL_VERSION_CLEAN="${VISION_MODEL_VERSION//\//_}"
 SFT_MODEL="lmms-lab/llava-onevision-qwen2-7b-ov" # ref: 2 = lmms-lab/llava-onevision-qwen2-7b-ov
 EPOCH=1
 beta=0.1
-DPO_RUN_NAME="llava-onevision-qwen2-7b-ov_dpo-beta${beta}-epoch${EPOCH}" # ref: 3
+DPO_RUN_NAME="llava-onevision-qwen2-7b-ov_dpo-beta${beta}-epoch${EPOCH}" # ref: 3 = llava-onevision-qwen2-7b-ov_dpo-beta0.1-epoch1
 OUTPUT_DIR="<your-output-folder>/${DPO_RUN_NAME}"
 
 torchrun --nproc_per_node="${NUM_GPUS}" \

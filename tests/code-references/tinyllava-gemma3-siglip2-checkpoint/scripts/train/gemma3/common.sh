@@ -5,7 +5,7 @@ FACTORY_ROOT="${FACTORY_ROOT:-/root/autodl-tmp/TinyLLaVA_Factory}"
 
 if [ -z "${THIRD_PARTY_ROOT:-}" ]; then
   if [ -d /root/autodl-tmp/TinyLLaVA_Factory/third_party ]; then
-    THIRD_PARTY_ROOT=/root/autodl-tmp/TinyLLaVA_Factory/third_party  # ref: 1
+    THIRD_PARTY_ROOT=/root/autodl-tmp/TinyLLaVA_Factory/third_party  # ref: 1 = /root/autodl-tmp/TinyLLaVA_Factory/third_party
   else
     THIRD_PARTY_ROOT="${PROJECT_ROOT}/third_party"
   fi
@@ -20,7 +20,7 @@ CONV_VERSION="${CONV_VERSION:-gemma3}"
 
 VERSION="${VERSION:-gemma3-1b-pt_base}"
 CHECKPOINT_ROOT="${CHECKPOINT_ROOT:-${FACTORY_ROOT}/checkpoints/llava_factory}"
-RUN_PREFIX="${RUN_PREFIX:-tiny-llava-$(basename "${LLM_VERSION}")-$(basename "${VT_VERSION}")-${VERSION}}"  # ref: 5
-PRETRAIN_OUTPUT_DIR="${CHECKPOINT_ROOT}/${RUN_PREFIX}-pretrain"  # ref: 6
+RUN_PREFIX="${RUN_PREFIX:-tiny-llava-$(basename "${LLM_VERSION}")-$(basename "${VT_VERSION}")-${VERSION}}"  # ref: 5 = tiny-llava-gemma-3-1b-pt-siglip2-so400m-patch14-384-gemma3-1b-pt_base
+PRETRAIN_OUTPUT_DIR="${CHECKPOINT_ROOT}/${RUN_PREFIX}-pretrain"  # ref: 6 = tiny-llava-gemma-3-1b-pt-siglip2-so400m-patch14-384-gemma3-1b-pt_base-pretrain
 FINETUNE_OUTPUT_DIR="${CHECKPOINT_ROOT}/${RUN_PREFIX}-finetune"
 PRETRAINED_MODEL_PATH="${PRETRAINED_MODEL_PATH:-${PRETRAIN_OUTPUT_DIR}}"
