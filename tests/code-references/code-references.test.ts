@@ -4,9 +4,11 @@
  * `# ref: N [= value]` (or `// ref: N`) on its line, or `# ref-above: N = value` after a multi-line shell command.
  * The expectation is written from CODE-REFERENCES.md, not from aiprov's output: every marked reference must be found
  * (a reference on that line, holding the value when one is given). What aiprov does not find yet is listed, with the
- * reason, in `known-gaps.json`: a reference missing from both fails, and so does a gap that is now found (remove it).
- * The issue's target is at most one in ten found references kept only as a run-time value (`dynamic-value`); the
- * measured share is printed and bounded at one in five until interprocedural flow lands (see the README section).
+ * reason, in `known-gaps.json` (empty now: every marked reference is found): a reference missing from both fails, and
+ * so does a gap that is now found (remove it). The issue's bound: at most one in ten marked references is skipped,
+ * i.e. found without its value (skip reason `dynamic-value`: known only at run time, or `missing-value`: its value is
+ * not in the tree, as an env variable nothing sets). Other skip reasons (`local-path`, `unknown-alias`, ...) carry
+ * the value as written and count as found.
  */
 import { describe, expect, it } from "vitest";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -39,6 +41,9 @@ function markers(caseDir: string): Marker[] {
   return out;
 }
 
+/** Skip reasons of a reference found without its value. */
+const VALUELESS = new Set(["dynamic-value", "missing-value"]);
+
 const GAPS = JSON.parse(readFileSync(join(ROOT, "known-gaps.json"), "utf8")) as { case: string; ref: string; reason: string }[];
 
 const holds = (r: ModelReference, value: string): boolean => r.target === value || r.raw === value || (r.target?.endsWith(value) ?? false) || r.raw.includes(value) || String(r.facts?.expression ?? "").includes(value) || Object.values(r.facts ?? {}).some((v) => String(v) === value || String(v).split("|").includes(value));
@@ -65,7 +70,9 @@ describe("references in the code described by CODE-REFERENCES.md", () => {
       for (const m of markers(join(ROOT, c))) {
         const lines = m.above ? [m.line - 16, m.line - 1] : [m.line, m.line];
         const candidates = result.references.filter((r) => (r.location.file === m.file && (r.location.line ?? 0) >= lines[0]! && (r.location.line ?? 0) <= lines[1]!) || factAt(r, m.file, m.line));
-        const found = candidates.find((r) => !m.value || holds(r, m.value));
+        // A marker is found with its value when any reference on the line has it; a skipped one only counts otherwise.
+        const matching = candidates.filter((r) => !m.value || holds(r, m.value));
+        const found = matching.find((r) => !VALUELESS.has(r.skipReason ?? "")) ?? matching[0];
         results.push({ c, m, ...(found ? { found } : {}) });
         if (!found) missing.push(`${m.file}:${m.line} item ${m.item}${m.value ? ` (${m.value})` : ""}`);
       }
@@ -74,12 +81,13 @@ describe("references in the code described by CODE-REFERENCES.md", () => {
     });
   }
 
-  it("keeps few of them only as a run-time value", () => {
+  it("skips at most one in ten of them (found without a value)", () => {
     const found = results.filter((r) => r.found);
-    const dynamic = found.filter((r) => r.found!.skipReason === "dynamic-value");
+    const skipped = found.filter((r) => VALUELESS.has(r.found!.skipReason ?? ""));
     expect(found.length).toBeGreaterThan(0);
-    console.log(`code references: ${results.length} marked, ${found.length} found, ${GAPS.length} known gaps, ${dynamic.length} found only as run-time values`);
-    if (process.env.AIPROV_PRINT_GAPS) for (const r of dynamic) console.log("DYN " + r.c + " " + r.m.file + ":" + r.m.line + " " + String(r.found!.facts?.expression ?? r.found!.raw));
-    expect(dynamic.length / found.length).toBeLessThanOrEqual(0.2);
+    console.log(`code references: ${results.length} marked, ${found.length} found, ${GAPS.length} known gaps, ${skipped.length} skipped (${skipped.filter((r) => r.found!.skipReason === "dynamic-value").length} run-time values, ${skipped.filter((r) => r.found!.skipReason === "missing-value").length} values not in the tree)`);
+    if (process.env.AIPROV_PRINT_GAPS) for (const r of skipped) console.log(`SKIP ${r.found!.skipReason} ${r.c} ${r.m.file}:${r.m.line} ${String(r.found!.facts?.expression ?? r.found!.raw)}`);
+    expect(GAPS).toEqual([]);
+    expect(skipped.length / results.length).toBeLessThanOrEqual(0.1);
   });
 });
