@@ -173,15 +173,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     const hits = settingsByPointer.get(`/${pointer}`);
     if (!hits?.length) return r;
     const chosen = hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
-    const { skipReason: _drop, ...rest } = r;
-    return {
-      ...rest,
-      kind: chosen.kind,
-      ...(chosen.target ? { target: chosen.target } : {}),
-      ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
-      ...(chosen.role && !r.role ? { role: chosen.role } : {}),
-      facts: { ...(r.facts ?? {}), settingsKey: `/${pointer}`, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(hits.map((h) => h.target)).size },
-    };
+    return takeValue(r, [chosen, ...hits.filter((h) => h !== chosen)], { settingsKey: `/${pointer}` });
   });
 
   // 2c. Code across files: classes built without a model argument take their constructor default from the module
@@ -392,7 +384,7 @@ function resolveEndpointConfig(references: ModelReference[]): ModelReference[] {
     const type = r.facts?.endpointType;
     if (r.skipReason !== "dynamic-value" || typeof type !== "string") return r;
     const hits = entries.filter((e) => e.facts?.key === r.facts?.configKey && String(e.facts?.endpointTypes).split("|").includes(type));
-    return hits.length ? takeValue(r, hits, "endpoint-config") : r;
+    return hits.length ? takeValue(r, hits, { resolvedFrom: "endpoint-config" }) : r;
   });
 }
 
@@ -408,12 +400,16 @@ function resolveFromCallers(references: ModelReference[]): ModelReference[] {
     if (r.skipReason !== "dynamic-value") return r;
     const list = callers.get(`${r.location.file}:${r.location.line ?? 0}:${r.location.column ?? 0}`);
     if (!list?.length || list.some((c) => c.skipReason === "dynamic-value" || !c.target)) return r;
-    return takeValue(r, list, "callers");
+    return takeValue(r, list, { resolvedFrom: "callers" });
   });
 }
 
-/** `r` with the target of the first of `from` (and its kind, role and skip reason), keeping `r`'s id and location. */
-function takeValue(r: ModelReference, from: readonly ModelReference[], how: string): ModelReference {
+/**
+ * `r` with the target of the first of `from` (and its kind, role and skip reason), keeping `r`'s id and location;
+ * `how` (e.g. `{ resolvedFrom: "callers" }`) is added to its facts with where the value is defined and how many
+ * distinct values the candidates hold.
+ */
+function takeValue(r: ModelReference, from: readonly ModelReference[], how: Record<string, string>): ModelReference {
   const chosen = from[0]!;
   const { skipReason: _drop, ...rest } = r;
   return {
@@ -422,7 +418,7 @@ function takeValue(r: ModelReference, from: readonly ModelReference[], how: stri
     ...(chosen.target ? { target: chosen.target } : {}),
     ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
     ...(chosen.role && !r.role ? { role: chosen.role } : {}),
-    facts: { ...(r.facts ?? {}), resolvedFrom: how, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(from.map((h) => h.target)).size },
+    facts: { ...(r.facts ?? {}), ...how, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(from.map((h) => h.target)).size },
   };
 }
 
