@@ -16,7 +16,8 @@ import { codeReference, MODEL_NAME, NOT_MODEL_NAME, weightFormatOf } from "../..
 import { looksLikePath } from "../../reference.js";
 import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { parseHubId } from "../../../util/hub-id.js";
-import type { Extractor, ExtractOutput } from "../../types.js";
+import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
+import { helmToYaml, helmValueVariables, isHelmTemplate } from "../../helm.js";
 
 const ID = "app-settings";
 
@@ -91,6 +92,12 @@ function classify(value: string, key: string, path: (string | number)[]): { valu
   if (weightFormatOf(v) && /path|file|checkpoint|ckpt|weights|model/i.test(key)) return { value: v };
   return undefined;
 }
+
+/**
+ * A Helm chart's default values file. Override files (`values-prod.yaml`) are one `helm install -f` away and are not
+ * applied by default: their model ids are read as settings, not as the chart's values.
+ */
+const HELM_VALUES_FILE = /^values\.ya?ml$/;
 
 const LIST_ITEM_KEYS = new Set(["name", "id", "model", "model_name", "modelId", "repo_id", "tokenizer"]);
 
@@ -228,10 +235,14 @@ export const appSettingsExtractor: Extractor = {
     return !/(?:^|\/)(?:\.github|\.circleci|\.gitlab|locales?|i18n|translations?|fixtures?\/golden)\//.test(path);
   },
   async extract(file, ctx): Promise<ExtractOutput> {
-    const text = await file.text(ctx.maxTextBytes);
-    if (!/model|repo_id|tokenizer|checkpoint|ckpt/i.test(text)) return {};
+    const raw = await file.text(ctx.maxTextBytes);
+    // A Helm chart's values file gives `.Values.a.b` to the chart's templates, whatever its keys are named.
+    const chartValues = HELM_VALUES_FILE.test(posix.basename(file.path));
+    if (!chartValues && !/model|repo_id|tokenizer|checkpoint|ckpt/i.test(raw)) return {};
+    const text = isHelmTemplate(file.path, raw) ? helmToYaml(raw) : raw;
     const diagnostics: Diagnostic[] = [];
     const references: ModelReference[] = [];
+    const variables: VariableDefinition[] = [];
     try {
       if (/\.toml$/i.test(file.path)) {
         const data = parseToml(text);
@@ -240,14 +251,13 @@ export const appSettingsExtractor: Extractor = {
         const doc = parseJsonDocument(text);
         references.push(...settingsReferences(doc.data, { file: file.path, locate: locator(text, doc) }));
       } else {
-        // Helm templates are Go templates, not YAML, until rendered.
-        if (/\{\{[-\s]/.test(text) && /(?:^|\/)templates\//.test(file.path)) return {};
         const parts = text.split(/^---\s*$/m);
         let offset = 0;
         for (const part of parts) {
           if (part.trim()) {
             const doc = parseYamlDocument(part, offset);
             references.push(...settingsReferences(doc.data, { file: file.path, locate: locator(text, doc) }));
+            if (chartValues) variables.push(...helmValueVariables(doc.data, file.path, posix.dirname(file.path) === "." ? "" : posix.dirname(file.path), (pointer) => { const at = doc.locate(pointer); return at ? { file: file.path, line: at.line, pointer } : undefined; }));
           }
           offset += part.split("\n").length - 1 + 1;
         }
@@ -255,6 +265,6 @@ export const appSettingsExtractor: Extractor = {
     } catch (err) {
       diagnostics.push({ code: "parse-error", severity: "warning", message: (err as Error).message, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } });
     }
-    return { references, diagnostics };
+    return { references, diagnostics, ...(variables.length ? { variables } : {}) };
   },
 };

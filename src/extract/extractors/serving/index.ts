@@ -15,6 +15,7 @@ import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.j
 import { analyseCommand, splitShell, substitute, type Word } from "./command-line.js";
 import { shellOutput, variableReference } from "./shell-script.js";
 import { dirOf } from "../../helpers.js";
+import { helmToYaml, isHelmTemplate } from "../../helm.js";
 
 const ID = "serving";
 
@@ -204,11 +205,11 @@ export const servingExtractor: Extractor = {
     const references: ModelReference[] = [];
     const variables: VariableDefinition[] = [];
     const diagnostics: Diagnostic[] = [];
+    // Helm templates hold Go template actions: their value reads become `${HELM_VALUES__...}` (see src/extract/helm.ts).
+    const helm = isHelmTemplate(file.path, text);
     for (const d of yamlDocuments(text)) {
-      // Helm templates hold Go template actions: not YAML until rendered.
-      if (/\{\{/.test(d.text) && /(?:^|\/)templates\//.test(file.path)) continue;
       try {
-        const o = await yamlOutput(parseYamlDocument(d.text, d.lineOffset), file.path, isCompose(base));
+        const o = await yamlOutput(parseYamlDocument(helm ? helmToYaml(d.text) : d.text, d.lineOffset), file.path, isCompose(base));
         references.push(...(o.references ?? []));
         variables.push(...(o.variables ?? []));
       } catch (err) {

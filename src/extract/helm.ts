@@ -1,0 +1,68 @@
+/**
+ * Helm chart templates (`<chart>/templates/*.yaml`) are Go templates (https://helm.sh/docs/chart_template_guide/),
+ * not YAML, until Helm renders them. aiprov never renders them (that would run the chart's template code); it turns
+ * each action into something YAML can hold, keeping every line where it was:
+ * - a value read `{{ .Values.a.b }}` (with pipes such as `| quote`) becomes `${HELM_VALUES__a__b}`, and
+ *   `{{ .Values.a.b | default "x" }}` becomes `${HELM_VALUES__a__b:-x}`: the linking pass fills them from the chart's
+ *   `values.yaml` (see {@link helmValueVariables}) as it fills `${VAR}` from an `.env`;
+ * - a line holding only control actions (`{{- if ... }}`, `{{- end }}`, `{{- toYaml ... | nindent 8 }}`, comments)
+ *   becomes empty;
+ * - any other action (`{{ .Release.Name }}`, `{{ include "x" . }}`) becomes the placeholder `helm-expression`.
+ */
+import type { SourceLocation } from "../model/types.js";
+import type { VariableDefinition } from "./types.js";
+
+/** Prefix of the variable names that stand for chart values. */
+export const HELM_VALUES_PREFIX = "HELM_VALUES__";
+
+const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
+
+/** True for a file that is a Helm template: under a `templates/` folder and holding `{{`. */
+export function isHelmTemplate(path: string, text: string): boolean {
+  return /(?:^|\/)templates\//.test(path) && text.includes("{{");
+}
+
+/** The variable name that stands for `.Values.<path>` (`path` as dotted keys). */
+export function helmVariableName(path: string): string {
+  return HELM_VALUES_PREFIX + path.split(".").join("__");
+}
+
+/** The template as YAML text with the same lines (see the module comment). Never throws. */
+export function helmToYaml(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (!line.includes("{{")) return line;
+      if (line.replace(ACTION, "").trim() === "") return "";
+      return line.replace(ACTION, (_all, body: string) => {
+        const m = /^\.Values\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*((?:\|[^|]*)*)$/.exec(body.trim());
+        if (!m) return "helm-expression";
+        const def = /\|\s*default\s+"([^"]*)"/.exec(m[2] ?? "") ?? /\|\s*default\s+'([^']*)'/.exec(m[2] ?? "");
+        return `\${${helmVariableName(m[1]!)}${def ? `:-${def[1]}` : ""}}`;
+      });
+    })
+    .join("\n");
+}
+
+/** Most values a chart's values file gives the linking pass (a huge values file is cut here, not read whole). */
+const MAX_VALUES = 5000;
+
+/**
+ * The scalar values of a chart's values file as variables for `.Values.a.b`, scoped to the chart folder (the values
+ * file's folder, whose `templates/` read them). `locate` gives each value's line.
+ */
+export function helmValueVariables(data: unknown, file: string, scope: string, locate: (pointer: string) => SourceLocation | undefined): VariableDefinition[] {
+  const out: VariableDefinition[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (out.length >= MAX_VALUES) return;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (/^[A-Za-z_]\w*$/.test(k)) walk(x, [...path, k]);
+      return;
+    }
+    if (path.length === 0 || !(typeof v === "string" || typeof v === "number" || typeof v === "boolean")) return;
+    const pointer = `/${path.join("/")}`;
+    out.push({ name: helmVariableName(path.join(".")), value: String(v), location: locate(pointer) ?? { file, pointer }, scope });
+  };
+  walk(data, []);
+  return out;
+}
