@@ -72,4 +72,20 @@ describe("link: folder joins", () => {
     expect(far).toMatchObject({ target: "NCSOFT/VARCO-VISION-2.0-1.7B", revision: "ed09f37445518b1564d1ef3c6e26fbd7c1b2c818" });
     expect(far.localTarget).toBeUndefined();
   });
+
+  it("a relative path in code is looked up beside the file, then from the project root (the usual working directory)", () => {
+    const rel = (raw: string, file: string): ModelReference => makeReference({ extractor: "python-code", raw, location: { file, line: 1 }, baseDir: file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "" });
+    const out = link([
+      { components: [comp("models/my-bert/config.json#", "model"), comp("app/local/config.json#", "model")] },
+      { references: [rel("./models/my-bert", "app/serve.py"), rel("./local", "app/other.py"), rel("./models/absent", "app/x.py"), rel("models\\my-bert", "src/core/config.py")] },
+    ]);
+    const by = (f: string) => out.references.find((r) => r.location.file === f)!;
+    expect(by("app/serve.py")).toMatchObject({ target: "models/my-bert", localTarget: "models/my-bert/config.json#", facts: { resolvedFrom: "project root" } });
+    // Beside the file wins when the folder is there.
+    expect(by("app/other.py")).toMatchObject({ target: "app/local", localTarget: "app/local/config.json#" });
+    expect(by("app/other.py").facts?.resolvedFrom).toBeUndefined();
+    // Nowhere in the tree: kept as written beside the file, unresolved.
+    expect(by("app/x.py")).toMatchObject({ target: "app/models/absent", skipReason: "local-path" });
+    expect(by("src/core/config.py")).toMatchObject({ target: "models/my-bert", localTarget: "models/my-bert/config.json#" });
+  });
 });

@@ -11,7 +11,7 @@
 import { pushTo } from "../util/multimap.js";
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
-import { HF_CACHE, makeReference } from "./reference.js";
+import { HF_CACHE, looksLikePath, makeReference } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
 import { dirOf } from "./helpers.js";
@@ -217,16 +217,35 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       const { skipReason: _drop, ...rest } = r;
       return { ...rest, localTarget: byDir.get(dir)!.key, facts: { ...(r.facts ?? {}), matchedBySuffix: dir } };
     }
+    // A relative path is looked up beside the file that names it, then from the project root: code and scripts
+    // resolve paths against the working directory, which is usually the root (`python app/serve.py`).
+    const ownerOf = (path: string): LocalComponent | undefined => byDir.get(path) ?? byDir.get(dirOf(path));
+    const fromRoot = (): string | undefined => {
+      const raw = r.raw.replace(/\\/g, "/");
+      if (!looksLikePath(raw) || raw.startsWith("/") || raw.startsWith("~") || /^[A-Za-z]:\//.test(raw)) return undefined;
+      const p = posix.normalize(raw).replace(/\/$/, "");
+      return p.startsWith("../") || p === ".." ? undefined : p;
+    };
     // A code path into a cache snapshot inside the tree points at that folder's model (which names the Hub repo).
     if (r.kind === "hub-id" && typeof r.facts?.localPath === "string" && !r.localTarget) {
-      const owner = byDir.get(r.facts.localPath) ?? byDir.get(dirOf(r.facts.localPath));
+      const root = fromRoot();
+      const owner = ownerOf(r.facts.localPath) ?? (root ? ownerOf(root) : undefined);
       return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
     }
-    if (r.kind !== "local-path" || r.skipReason !== "local-path" || !r.target) return r;
-    const owner = byDir.get(r.target) ?? byDir.get(dirOf(r.target));
+    if (r.kind !== "local-path" || !r.target || !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")) return r;
+    let owner = r.skipReason === "local-path" ? ownerOf(r.target) : undefined;
+    let target = r.target;
+    if (!owner) {
+      const root = fromRoot();
+      const alt = root !== undefined && root !== r.target ? ownerOf(root) : undefined;
+      if (alt) {
+        owner = alt;
+        target = root!;
+      }
+    }
     if (!owner || owner.key === r.subject) return r;
     const { skipReason: _drop, ...rest } = r;
-    return { ...rest, localTarget: owner.key };
+    return { ...rest, target, localTarget: owner.key, ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}) };
   });
 
   components.sort((a, b) => a.key.localeCompare(b.key));
