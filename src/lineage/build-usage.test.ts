@@ -39,9 +39,11 @@ describe("buildLineage reference usages", () => {
     expect(graph.nodes.find((n) => n.id === `local:${out.key}`)?.status).toBe("third-party");
   });
 
-  it("does not read a local path the write derived from as a Hub id", () => {
+  it("does not read a local path the write derived from as a Hub id: the written folder is undetermined", () => {
     const { graph } = build([ref({ id: "w", usage: "write", kind: "local-path", raw: "/data/models/w8a8", target: "/data/models/w8a8", localTarget: out.key, facts: { derivedFrom: "/home/u/models/lora_merged" } })]);
     expect(graph.edges).toEqual([]);
+    // The code says where the folder comes from, and the scan cannot see it: never "no third-party lineage".
+    expect(graph.nodes.find((n) => n.id === `local:${out.key}`)).toMatchObject({ status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: "local-path-outside-root", raw: "/home/u/models/lora_merged" } } });
   });
 
   it("takes the parent from the load reference the write names when the value came from elsewhere", () => {

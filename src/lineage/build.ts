@@ -275,6 +275,15 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const written = r.localTarget && nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
       const parent = !written ? undefined : hub ? upstreamFor(hub, r.role, false) : load?.localTarget && nodes.has(`local:${load.localTarget}`) ? `local:${load.localTarget}` : undefined;
       if (written && parent) addEdge(written, parent, r.relation ?? "initialised-from", { ...evidence, code: "code-writes-derived-model" });
+      else if (written) {
+        // The code writes this folder from a model the scan cannot resolve (a path outside the tree, a run-time
+        // value): where the folder comes from is not known, so it is undetermined, never "no third-party lineage".
+        const source = typeof r.facts?.derivedFrom === "string" ? r.facts.derivedFrom : undefined;
+        const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : /^(?:\/|~|[A-Za-z]:[\\/])/.test(source) ? "local-path-outside-root" : isPathLike(source) ? "local-path" : "unknown-alias");
+        const list = unresolvedBy.get(written) ?? [];
+        list.push({ ...r, raw: source ?? r.raw, skipReason: reason });
+        unresolvedBy.set(written, list);
+      }
       continue;
     }
     if (r.localTarget) {
