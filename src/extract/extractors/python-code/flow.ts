@@ -274,6 +274,46 @@ function dictEntries(n: SyntaxNode, scope: Scope, depth: number): { key: string;
   return out;
 }
 
+/** A read of a same-file dict literal: `X[key]` or `X.get(key)` / `X.get(key, fallback)`. */
+interface DictAccess {
+  name: string;
+  entries: { key: string; value: SyntaxNode }[];
+  key: SyntaxNode;
+  fallback?: SyntaxNode;
+}
+
+function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | undefined {
+  let obj: SyntaxNode | null | undefined;
+  let key: SyntaxNode | null | undefined;
+  let fallback: SyntaxNode | undefined;
+  if (n.type === "subscript") (obj = n.childForFieldName("value"), key = n.childForFieldName("subscript"));
+  else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
+    const a = callArgs(n);
+    if (a.keywords.size > 0 || a.positional.length < 1 || a.positional.length > 2) return undefined;
+    (obj = n.childForFieldName("function")?.childForFieldName("object"), key = a.positional[0], fallback = a.positional[1]);
+  }
+  const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
+  return entries && entries.length > 0 ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) } : undefined;
+}
+
+/**
+ * The values a dict read can take: the entry each possible key names (every entry, and the fallback, when the key is
+ * unknown), or none when a known key names no entry and there is no fallback.
+ */
+function dictValues(access: DictAccess, scope: Scope, depth: number): ManyValue[] {
+  const keys = resolveMany(access.key, scope, depth + 1);
+  const fallback = access.fallback ? [{ key: undefined, value: access.fallback }] : [];
+  const chosen: ({ key: string | undefined; value: SyntaxNode } | undefined)[] = keys.length ? keys.map((k) => access.entries.find((e) => e.key === k.value) ?? fallback[0]) : [...access.entries, ...fallback];
+  const out: ManyValue[] = [];
+  for (const e of chosen) {
+    if (!e) return [];
+    const vs = resolveMany(e.value, scope, depth + 1);
+    if (vs.length === 0) return [];
+    out.push(...vs.map((v) => ({ ...v, facts: { ...v.facts, variable: access.name, ...(e.key !== undefined ? { dictKey: e.key } : {}) }, rows: { ...v.rows, itemAt: e.value.startPosition.row } })));
+  }
+  return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
+}
+
 /**
  * `str.format` of a template (`"{}/{}"`, `"{0}/{name}"`; `{{`/`}}` escapes) and printf-style `%` of one (`"%s/%s"`,
  * `%d`, `%%`), per https://docs.python.org/3/library/string.html#formatstrings and
@@ -386,8 +426,9 @@ function numberText(n: SyntaxNode): string | undefined {
 
 /**
  * Every constant value an expression can take when a single constant is not enough: a name bound in a `for` loop over
- * a list literal takes each element; a parameter takes what each same-file caller passes; `obj.attr` of an object
- * built by `Class(attr=...)` takes that keyword's value; `+`, f-strings, `os.path.join`, `str()` and
+ * a list literal takes each element; a parameter takes its default and what each same-file caller passes; a read of a
+ * dict literal (`X[k]`, `X.get(k, d)`) takes the entry each possible key names; `obj.attr` of an object built by
+ * `Class(attr=...)` takes that keyword's value; `+`, f-strings, `str.format`, `%`, `os.path.join`, `str()` and
  * `.replace()` / `.lower()` / `.upper()` / `.strip()` combine them. Empty when any part is unknown. At most
  * {@link MAX_VALUES} values.
  */
@@ -427,21 +468,8 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
       return product(parts, (v) => v.join(""), roles);
     }
     case "subscript": {
-      // A dict literal's entry: the one a constant key names, else one per possible key (every entry when unknown).
-      const obj = n.childForFieldName("value");
-      const key = n.childForFieldName("subscript");
-      const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
-      if (!entries || !key || entries.length === 0) return [];
-      const keys = resolveMany(key, scope, depth + 1);
-      const chosen = keys.length ? keys.map((k) => entries.find((e) => e.key === k.value)) : entries;
-      if (chosen.some((e) => !e)) return [];
-      const out: ManyValue[] = [];
-      for (const e of chosen) {
-        const vs = resolveMany(e!.value, scope, depth + 1);
-        if (vs.length === 0) return [];
-        out.push(...vs.map((v) => ({ ...v, facts: { ...v.facts, variable: obj!.text, dictKey: e!.key }, rows: { ...v.rows, itemAt: e!.value.startPosition.row } })));
-      }
-      return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
+      const access = dictAccess(n, scope, depth);
+      return access ? dictValues(access, scope, depth) : [];
     }
     case "binary_operator": {
       if (n.childForFieldName("operator")?.text === "%") return percentValues(n, scope, depth);
@@ -454,6 +482,8 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
       const fn = n.childForFieldName("function");
       const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
       if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format") return formatValues(n, scope, depth);
+      const access = dictAccess(n, scope, depth);
+      if (access) return dictValues(access, scope, depth);
       if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
       const q = qualify(fn, scope);
       if (q === "os.path.join" || q === "posixpath.join") {
@@ -613,15 +643,13 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     const many = formatValues(n, scope, depth);
     return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : { expression: n.text };
   }
-  if (n.type === "subscript") {
-    // `MODELS["small"]` where `MODELS = {"small": "...", ...}`: that entry.
-    const obj = n.childForFieldName("value");
-    const key = n.childForFieldName("subscript");
-    const entries = obj ? dictEntries(obj, scope, depth + 1) : undefined;
-    const k = entries && key ? resolve(key, scope, depth + 1) : undefined;
-    const hit = k && "value" in k ? entries?.find((e) => e.key === k.value) : undefined;
-    const v = hit ? resolve(hit.value, scope, depth + 1) : undefined;
-    if (hit && v && "value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: obj!.text, dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } };
+  const access = n.type === "subscript" || n.type === "call" ? dictAccess(n, scope, depth) : undefined;
+  if (access) {
+    // `MODELS["small"]` / `MODELS.get("small", fallback)` where `MODELS = {"small": "...", ...}`: that entry.
+    const k = resolve(access.key, scope, depth + 1);
+    const hit = "value" in k ? access.entries.find((e) => e.key === k.value) : undefined;
+    const v = hit ? resolve(hit.value, scope, depth + 1) : "value" in k && access.fallback ? resolve(access.fallback, scope, depth + 1) : undefined;
+    if (v && "value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: access.name, ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}) } };
     return { expression: n.text };
   }
   if (n.type === "identifier") {

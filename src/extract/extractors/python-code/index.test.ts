@@ -182,6 +182,9 @@ describe("python-code outputs, derivations and names", () => {
     // A dict literal: every entry for an unknown key, the named entry for a constant key.
     expect(at(37)).toEqual(["Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-7B-Instruct"]);
     expect((out.references ?? []).find((r) => r.location.line === 40)).toMatchObject({ kind: "hub-id", target: "Qwen/Qwen2.5-0.5B-Instruct", facts: { dictKey: "small", resolvedFrom: "dict-entry" } });
+    // `.get(key, fallback)`: every entry and the fallback for an unknown key; the named entry for a constant one.
+    expect(at(51)).toEqual(["Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-1.5B-Instruct", "Qwen/Qwen2.5-7B-Instruct"]);
+    expect(at(54)).toEqual(["Qwen/Qwen2.5-7B-Instruct"]);
     expect(at(41)).toEqual(["google/gemma-2-2b-it"]);
     expect(at(42)).toEqual(["google/gemma-2-9b-it"]);
     expect(at(43)).toEqual(["google/gemma-2-2b-it"]);
