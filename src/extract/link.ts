@@ -8,6 +8,7 @@
  * 3. Local-path references that point at a folder or file inside the tree attach to the component found there.
  * Pure: it reads no file and returns new arrays.
  */
+import { pushTo } from "../util/multimap.js";
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
 import { HF_CACHE, makeReference } from "./reference.js";
@@ -394,7 +395,7 @@ function resolveEndpointConfig(references: ModelReference[]): ModelReference[] {
  */
 function resolveFromCallers(references: ModelReference[]): ModelReference[] {
   const callers = new Map<string, ModelReference[]>();
-  for (const r of references) if (typeof r.facts?.feeds === "string") callers.set(r.facts.feeds, [...(callers.get(r.facts.feeds) ?? []), r]);
+  for (const r of references) if (typeof r.facts?.feeds === "string") pushTo(callers, r.facts.feeds, r);
   if (callers.size === 0) return references;
   return references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;

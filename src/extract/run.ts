@@ -3,9 +3,11 @@
  * scan: any error an extractor throws becomes a diagnostic naming the file and what is wrong.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
-import type { Diagnostic } from "../model/types.js";
+import type { Diagnostic, ModelReference } from "../model/types.js";
+import { makeReference } from "./reference.js";
 import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 
@@ -78,6 +80,60 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
   }
 }
 
+/** Words that show a file may hold a model reference (matched on the raw bytes read as Latin-1, case-insensitive). */
+const MODEL_WORDS = /from_pretrained|pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors/i;
+
+/** Bytes searched per chunk when a file too large to parse is searched for {@link MODEL_WORDS} (1 MiB). */
+const SEARCH_CHUNK = 1024 * 1024;
+
+/**
+ * The first model word in a file's raw bytes (searched in bounded chunks, so a file of any size costs one chunk of
+ * memory), or undefined when there is none. Throws when the file cannot be read.
+ */
+async function firstModelWord(absolutePath: string, bytes?: Uint8Array): Promise<string | undefined> {
+  // UTF-16 text interleaves NUL bytes: the words are looked for with them taken out too.
+  const search = (text: string): string | undefined => MODEL_WORDS.exec(text)?.[0] ?? (text.includes("\0") ? MODEL_WORDS.exec(text.replace(/\0/g, ""))?.[0] : undefined);
+  if (bytes) return search(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"));
+  const fh = await open(absolutePath, "r");
+  try {
+    const buf = Buffer.allocUnsafe(SEARCH_CHUNK);
+    let carry = "";
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, SEARCH_CHUNK, pos);
+      if (bytesRead === 0) return undefined;
+      pos += bytesRead;
+      // A word cut by the chunk edge is found in the overlap kept from the previous chunk.
+      const text = carry + buf.toString("latin1", 0, bytesRead);
+      const hit = search(text);
+      if (hit) return hit;
+      carry = text.slice(-32);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The unresolved reference standing for a file that may hold model references but could not be read, or undefined
+ * when its bytes hold no model word (then nothing was missed). Unopenable files always count.
+ */
+async function unreadReference(file: DiscoveredFile, extractor: string, err: unknown, loaded: Loaded | undefined): Promise<ModelReference | undefined> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
+  if (!why) return undefined;
+  let word: string | undefined = "(unknown: the file could not be opened)";
+  if (loaded?.error === undefined) {
+    try {
+      word = await firstModelWord(file.absolutePath, loaded?.bytes);
+    } catch {
+      word = "(unknown: the file could not be read)";
+    }
+  }
+  if (!word) return undefined;
+  const { target: _none, skipReason: _alias, ...ref } = makeReference({ extractor, raw: `<${file.path} not read: ${why}>`, location: { file: file.path }, facts: { notRead: why, modelWord: word } });
+  return { ...ref, kind: "hub-id", skipReason: "parse-error" };
+}
+
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
   if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
@@ -122,13 +178,16 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     else cache.delete(file);
     return loaded;
   };
+  const reportedUnopened = new Set<string>();
+  const unreadReported = new Set<string>();
   const slots: ({ extractor: string; file: string; output: ExtractOutput } | undefined)[] = new Array(jobs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
-      const loaded = preload(file);
+      let loaded: Loaded | undefined;
+      loaded = preload(file);
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         if (loaded.error) throw loaded.error;
@@ -137,12 +196,19 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
       } catch (err) {
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
         if (err instanceof BinaryFileError) result.binary.push(file.path);
-        const diag = errorDiagnostic(file.path, extractor.id, err);
+        // One file that cannot be opened is one problem, however many extractors wanted it.
+        const unopened = loaded?.error !== undefined;
+        const diag = unopened && reportedUnopened.has(file.path) ? undefined : errorDiagnostic(file.path, extractor.id, err);
+        if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
         const unparsable = /(?:^|\/)(?:config|adapter_config)\.json$/.test(file.path)
           ? { components: [{ key: `${file.path}#`, role: (file.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: posix.dirname(file.path) === "." ? posix.basename(file.path) : posix.basename(posix.dirname(file.path)), location: { file: file.path }, unparsable: true }] }
           : {};
-        slots[i] = { extractor: extractor.id, file: file.path, output: { ...unparsable, diagnostics: [diag] } };
+        // A file that may hold references but could not be read: unresolved, so that missing data is never a pass.
+        const dataFile = err instanceof FileTooLargeError && extractor.largeFilesAreData;
+        const unread = extractor.holdsReferences && !dataFile && !unreadReported.has(file.path) ? await unreadReference(file, extractor.id, err, loaded) : undefined;
+        if (unread) unreadReported.add(file.path);
+        slots[i] = { extractor: extractor.id, file: file.path, output: { ...unparsable, ...(unread ? { references: [unread] } : {}), diagnostics: diag ? [diag] : [] } };
       }
     }
   };

@@ -148,6 +148,15 @@ export interface Extractor {
    */
   matches(path: string, base: string): boolean;
   /**
+   * True when the files this extractor reads (code, serving files, settings, recipes) may hold model references that
+   * only it would find. Such a file that cannot be read (not UTF-8, binary, too large, no permission) and whose raw
+   * bytes hold model words becomes an unresolved reference (skip reason `parse-error`): its component, or the
+   * product, is undetermined, never a silent pass.
+   */
+  readonly holdsReferences?: boolean;
+  /** With {@link holdsReferences}: a file over the size limit is data (a dataset dump), not a file that was missed. */
+  readonly largeFilesAreData?: boolean;
+  /**
    * Parses the file. Problems with the file become diagnostics in the output (or a thrown error, which the core
    * turns into a diagnostic naming the file); nothing is ever written.
    */

@@ -118,7 +118,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
   for (const n of direct) {
     lines.push(`  ● ${c.bold(n.name)} ${c.dim(`[${n.role}, loaded by the product]`)}`);
     lines.push(`    ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.publisher ? c.dim(` · ${n.publisher.entity}, ${n.publisher.country}`) : ""}`);
-    const refs = result.references.filter((r) => r.target === n.repo || `ref:${r.id}` === n.id).slice(0, 5);
+    const refs = result.references.filter((r) => (n.repo !== undefined && r.target === n.repo) || `ref:${r.id}` === n.id).slice(0, 5);
     for (const r of refs) lines.push(c.dim(`    referenced at ${formatLocation(r.location)} ${JSON.stringify(r.raw)}${r.usage && r.usage !== "load" ? ` (${r.usage}${r.relation ? `, ${r.relation}` : ""})` : ""}`));
     tree(n.id, "    ", new Set([n.id]));
   }

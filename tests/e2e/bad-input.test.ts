@@ -168,4 +168,34 @@ describe("hidden or malformed manifests are undetermined, never a pass", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SOURCE_DATE_EPOCH/);
   });
+
+  it("a code or settings file that cannot be read but holds model words is undetermined, never a pass", async () => {
+    const d = await mkdtemp(join(tmpdir(), "aiprov-unread-"));
+    try {
+      // A valid Python file in another encoding (PEP 263), one in UTF-16, a Latin-1 settings file, a generated module
+      // over the code-analysis limit, and bad files with no model word at all (nothing can have been missed there).
+      await writeFile(join(d, "cp949.py"), Buffer.concat([Buffer.from("# -*- coding: cp949 -*-\nfrom transformers import AutoModel\n# "), Buffer.from([0xc7, 0xd1, 0xb1, 0xdb]), Buffer.from('\nm = AutoModel.from_pretrained("LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct")\n')]));
+      await writeFile(join(d, "utf16.py"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('m = AutoModel.from_pretrained("Qwen/Qwen2.5-7B")\n', "utf16le")]));
+      await writeFile(join(d, "settings.yaml"), Buffer.from("llm:\n  model: caf\xe9/model\n", "latin1"));
+      await writeFile(join(d, "generated.py"), `MODEL = "Qwen/Qwen2.5-7B"\n${"v = f(1)\n".repeat(300_000)}`);
+      await writeFile(join(d, "noise.py"), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0xff, 0x0a]));
+      await writeFile(join(d, "big-data.json"), JSON.stringify({ rows: Array.from({ length: 2 }, () => "model ".repeat(1_500_000)) }));
+      const r = aiprov(["scan", d, "--policy", "kr-sovereign-from-scratch", "--format", "json"]);
+      expect(r.code).toBe(1);
+      const result = JSON.parse(r.stdout) as AuditResult;
+      const unread = result.references.filter((x) => x.facts?.notRead).map((x) => [x.location.file, x.facts?.notRead, x.skipReason]);
+      expect(unread).toEqual([
+        ["cp949.py", "not valid UTF-8", "parse-error"],
+        ["generated.py", "too large to parse", "parse-error"],
+        ["settings.yaml", "not valid UTF-8", "parse-error"],
+        ["utf16.py", "binary (NUL bytes)", "parse-error"],
+      ]);
+      expect(result.summary.verdict).toBe("fail");
+      expect(result.findings.filter((f) => f.rule === "undetermined-lineage").length).toBe(4);
+      // Each unread file is named by a diagnostic; a data file over the limit is a warning, not a missed reference.
+      expect(result.diagnostics.map((x) => x.location?.file)).toEqual(expect.arrayContaining(["big-data.json", "cp949.py", "generated.py", "noise.py", "settings.yaml", "utf16.py"]));
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
 });

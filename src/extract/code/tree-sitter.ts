@@ -101,3 +101,10 @@ function queryFor(language: Language, types: ReadonlySet<string>): Query {
   }
   return q;
 }
+
+/**
+ * Largest source file parsed and analysed (2 MiB). Hand-written code is far smaller; a larger file is generated or
+ * bundled, and analysing it would take seconds and gigabytes. A larger file is searched for model words instead, and
+ * one that holds some is reported as not read (see `holdsReferences` in `src/extract/types.ts`).
+ */
+export const CODE_ANALYSIS_MAX_BYTES = 2 * 1024 * 1024;

@@ -229,6 +229,8 @@ function locator(text: string, doc: ParsedDocument | undefined): SettingsContext
 
 export const appSettingsExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
+  largeFilesAreData: true,
   description: "Application settings (YAML, JSON, TOML, Helm values, LiteLLM): model-named keys with Hub ids, ${VAR:default}, model lists",
   matches(path, base) {
     if (!/\.(?:ya?ml|json|toml)$/i.test(base) || NOT_SETTINGS.test(base)) return false;

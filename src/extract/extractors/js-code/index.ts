@@ -6,10 +6,11 @@
  * objects whose keys are Hub ids, e.g. a model menu). `options.revision` becomes the reference's revision.
  * A `const` assigned once in the file resolves to its string; anything else is `dynamic-value` with its expression.
  */
+import { pushTo } from "../../../util/multimap.js";
 import { posix } from "node:path";
 import type { ComponentRole, ModelReference, ReferenceKind } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
+import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
 import { stableId } from "../../../util/hash.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
@@ -176,7 +177,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       if (n.type === "variable_declarator") {
         const name = n.childForFieldName("name");
         const value = n.childForFieldName("value");
-        if (name?.type === "identifier" && value) scope.consts.set(name.text, [...(scope.consts.get(name.text) ?? []), value]);
+        if (name?.type === "identifier" && value) pushTo(scope.consts, name.text, value);
         if (name && isSchemaParse(value)) {
           if (name.type === "identifier") scope.parsed.add(name.text);
           for (const p of name.type === "object_pattern" ? name.namedChildren : []) {
@@ -187,26 +188,26 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         const init = name?.type === "array_pattern" ? useStateInit(value) : undefined;
         const state = name?.namedChildren[0];
         if (init && state?.type === "identifier") {
-          scope.consts.set(state.text, [...(scope.consts.get(state.text) ?? []), init]);
+          pushTo(scope.consts, state.text, init);
           scope.states.add(state.text);
         }
       } else if (n.type === "formal_parameters") {
         for (const c of n.namedChildren) {
           const p = c ? parameterOf(c) : undefined;
           if (!p) continue;
-          if (p.value) scope.consts.set(p.name, [...(scope.consts.get(p.name) ?? []), p.value]);
+          if (p.value) pushTo(scope.consts, p.name, p.value);
           else scope.params.add(p.name);
         }
       } else if (n.type === "assignment_expression") {
         const left = n.childForFieldName("left");
-        if (left?.type === "identifier") scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
+        if (left?.type === "identifier") pushTo(scope.consts, left.text, n);
       } else if (n.type === "augmented_assignment_expression") {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
         if (left?.type === "identifier" && right) {
           // Any compound assignment makes the name non-constant; `+=` keeps what it appends.
-          scope.consts.set(left.text, [...(scope.consts.get(left.text) ?? []), n]);
-          if (n.childForFieldName("operator")?.text === "+=") scope.appends.set(left.text, [...(scope.appends.get(left.text) ?? []), right]);
+          pushTo(scope.consts, left.text, n);
+          if (n.childForFieldName("operator")?.text === "+=") pushTo(scope.appends, left.text, right);
         }
       } else if (n.type === "import_statement") {
         const src = n.childForFieldName("source")?.namedChildren[0]?.text ?? "";
@@ -568,12 +569,13 @@ function isPathLike(v: string): boolean {
 
 export const jsCodeExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "JavaScript/TypeScript (tree-sitter): transformers.js pipeline/from_pretrained, @huggingface/inference, LangChain.js",
   matches(path, base) {
     return /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(base) && !/\.d\.[cm]?ts$/.test(base) && !/\.min\.js$/.test(base) && !/(?:^|\/)(?:dist|build|vendor)\//.test(path);
   },
   async extract(file, ctx): Promise<ExtractOutput> {
-    const text = await file.text(ctx.maxTextBytes);
+    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
     const r = await extractJsModule(text, file.path);
     return { references: r.references, ...(r.module.constants ? { codeModules: [r.module] } : {}) };

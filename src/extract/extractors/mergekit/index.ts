@@ -82,6 +82,7 @@ export function mergekitReferencesInText(text: string, file: string, subject: st
 
 export const mergekitExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "mergekit recipes (mergekit_config.yml, *merge*.yml): merge parents, base model, method",
   matches(_path, base) {
     return /^mergekit[^/]*\.ya?ml$/i.test(base) || /merge[^/]*\.ya?ml$/i.test(base);

@@ -43,6 +43,7 @@ export function parseModelfile(text: string): ModelfileInstruction[] {
 
 export const modelfileExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "Ollama Modelfile: FROM (library tag, hf.co repo, GGUF file), ADAPTER, LICENSE",
   matches(_path, base) {
     return /^Modelfile(?:[._-][\w.-]+)?$/.test(base) || /\.modelfile$/i.test(base);

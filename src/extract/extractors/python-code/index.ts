@@ -11,7 +11,7 @@
 import { posix } from "node:path";
 import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, ReferenceUsage, Relation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
+import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
@@ -607,6 +607,7 @@ function notebookCells(text: string): { pointer: string; source: string }[] {
 
 export const pythonCodeExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "Python source and notebooks (tree-sitter): from_pretrained, pipeline, hub downloads, LangChain, vLLM, Ollama, whisper",
   matches(path, base) {
     return isPythonPath(path, base);
@@ -616,7 +617,7 @@ export const pythonCodeExtractor: Extractor = {
       const head = new TextDecoder().decode(await file.head(64));
       if (!/^#!.*\bpython/.test(head)) return {};
     }
-    const text = await file.text(ctx.maxTextBytes);
+    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     if (file.path.endsWith(".ipynb")) {
       let cells;
       try {

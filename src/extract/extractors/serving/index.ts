@@ -192,6 +192,7 @@ function yamlDocuments(text: string): { text: string; lineOffset: number }[] {
 
 export const servingExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "Dockerfiles, shell scripts, Compose files and Kubernetes manifests: vLLM/TGI/SGLang/llama.cpp/Ollama/HF CLI model flags and env",
   matches(path, base) {
     return isDockerfile(base) || isCompose(base) || isShell(base) || isDeployYaml(path, base);

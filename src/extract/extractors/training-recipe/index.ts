@@ -46,6 +46,7 @@ function flavour(d: Record<string, unknown>): string {
 
 export const trainingRecipeExtractor: Extractor = {
   id: ID,
+  holdsReferences: true,
   description: "Training recipes (axolotl, LLaMA-Factory, TRL/transformers args): the checkpoint training starts from",
   matches(_path, base) {
     return NAME.test(base) && !/^(?:package|tsconfig|jsconfig)/.test(base) && !/merge/i.test(base);
