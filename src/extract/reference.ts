@@ -76,10 +76,10 @@ export function makeReference(input: ReferenceInput): ModelReference {
   return { id, kind: "known-component", ...base, target: raw, skipReason: "unknown-alias" };
 }
 
-/** True for values written as file-system paths (`./x`, `../x`, `/x`, `C:\x`, `x/y/z`, `models\x`). */
+/** True for values written as file-system paths (`.`, `..`, `./x`, `../x`, `/x`, `C:\x`, `x/y/z`, `models\x`). */
 export function looksLikePath(raw: string): boolean {
   const v = raw.replace(/\\/g, "/");
-  if (/^(?:\.{1,2}\/|\/|~\/|[A-Za-z]:\/)/.test(v)) return true;
+  if (/^(?:\.{1,2}\/|\/|~\/|[A-Za-z]:\/)/.test(v) || v === "." || v === "..") return true;
   if (raw.includes("\\")) return true;
   const first = v.split("/")[0] ?? "";
   if (v.includes("/") && FOLDER_NAMESPACES.has(first.toLowerCase())) return true;

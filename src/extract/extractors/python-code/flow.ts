@@ -24,6 +24,8 @@ export interface Scope {
   argDefaults: Map<string, SyntaxNode>;
   /** Names changed in place or bound by unpacking (`x += ...`, `a, b = ...`): never followed per scope. */
   rebound: Set<string>;
+  /** Names whose object is changed in place (`X[k] = ...`, `X.update(...)`): their literal is not trusted. */
+  mutated: Set<string>;
   /** Cache: a name's assignments by the start of the function they are in (-1: module level). */
   defsByFunction: Map<string, Map<number, SyntaxNode[]>>;
   /** Cache: what a name's assignments resolve to (null: they do not settle it), with the depth it was computed at. */
@@ -48,7 +50,7 @@ const STRING_PREFIX = /^[rRbBuUfF]{0,2}/;
 
 /** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
 export function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), defsByFunction: new Map(), resolved: new Map() };
+  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), mutated: new Set(), defsByFunction: new Map(), resolved: new Map() };
   const assign = (name: string, value: SyntaxNode): void => {
     const list = scope.assignments.get(name) ?? [];
     list.push(value);
@@ -79,13 +81,18 @@ export function collectScope(root: SyntaxNode): Scope {
         const right = n.childForFieldName("right");
         if (left?.type === "identifier" && right) assign(left.text, right);
         else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(left.text, right);
-        else if (left?.type === "subscript" || left?.type === "attribute") break; // mutates an object, rebinds no name
+        else if (left?.type === "subscript" || left?.type === "attribute") {
+          // Mutates an object, rebinds no name.
+          if (left.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+          break;
+        }
         else if (left) for (const id of left.descendantsOfType("identifier")) if (id) (scope.unknownBindings.add(id.text), scope.rebound.add(id.text));
         break;
       }
       case "augmented_assignment": {
         const left = n.childForFieldName("left");
-        if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
+        if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+        else if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
         break;
       }
       case "default_parameter":
@@ -109,6 +116,7 @@ export function collectScope(root: SyntaxNode): Scope {
         const fn = n.childForFieldName("function");
         const args = n.childForFieldName("arguments");
         if (fn?.type === "identifier" && args) scope.calls.set(fn.text, [...(scope.calls.get(fn.text) ?? []), args]);
+        if (fn?.type === "attribute" && /^(?:update|setdefault|pop|clear)$/.test(fn.childForFieldName("attribute")?.text ?? "")) scope.mutated.add(fn.childForFieldName("object")?.text ?? "");
         if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
           let dest: string | undefined;
           let def: SyntaxNode | undefined;
@@ -194,23 +202,186 @@ function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: Syntax
     const items = literalElements(p.childForFieldName("right")!, scope, depth + 1);
     return items?.map((node) => ({ node, how: "itemAt" as const }));
   }
+  const param = parameterBindings(id, scope);
+  if (param !== null) return param;
   const local = definitionsIn(scope, id.text, fn);
   if (local.length) return local.map((node) => ({ node, how: "definedAt" as const }));
-  if (fn && parameterNames(fn).includes(id.text)) {
-    const at = enclosingParameter(id, id.text);
-    if (!at || at.index < 0) return undefined;
-    const out: { node: SyntaxNode; how: "callerAt" }[] = [];
-    for (const args of scope.calls.get(at.fn) ?? []) {
-      const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-      if (list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return undefined;
-      const arg = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
-      if (!arg) return undefined;
-      out.push({ node: arg, how: "callerAt" });
-    }
-    return out.length ? out : undefined;
-  }
+  if (fn && parameterNames(fn).includes(id.text)) return undefined;
   const global = definitionsIn(scope, id.text, null);
   return global.length ? global.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+}
+
+/** The value node of a parameter default (`def f(name="x")`, `name: str = "x"`). */
+function isParameterDefault(n: SyntaxNode): boolean {
+  return n.parent?.type === "default_parameter" || n.parent?.type === "typed_default_parameter";
+}
+
+/**
+ * What parameter `id` of the function it is used in may be bound to: its default (`definedAt`) and what each same-file
+ * caller passes it (`callerAt`; a caller that leaves it out takes the default). Scoped by function: a parameter of the
+ * same name elsewhere in the file plays no part. Null when `id` is not a parameter of its enclosing function (or the
+ * function body assigns it); undefined when unknown (no default and no caller, a caller with `*args`/`**kwargs`, a
+ * caller that omits a parameter without default).
+ */
+function parameterBindings(id: SyntaxNode, scope: Scope): { node: SyntaxNode; how: "definedAt" | "callerAt" }[] | undefined | null {
+  if (id.type !== "identifier" || scope.rebound.has(id.text)) return null;
+  const fn = enclosingFunction(id);
+  const params = fn?.childForFieldName("parameters");
+  if (!fn || !params || (id.startIndex >= params.startIndex && id.endIndex <= params.endIndex)) return null;
+  if (!parameterNames(fn).includes(id.text)) return null;
+  if (definitionsIn(scope, id.text, fn).some((d) => !isParameterDefault(d) || enclosingFunction(d)?.startIndex !== fn.startIndex)) return null;
+  let def: SyntaxNode | undefined;
+  for (const p of params.namedChildren) {
+    if (p && (p.type === "default_parameter" || p.type === "typed_default_parameter") && p.childForFieldName("name")?.text === id.text) def = p.childForFieldName("value") ?? undefined;
+  }
+  const out: { node: SyntaxNode; how: "definedAt" | "callerAt" }[] = def ? [{ node: def, how: "definedAt" }] : [];
+  const at = enclosingParameter(id, id.text);
+  if (!at || at.index < 0) return out.length ? out : undefined;
+  for (const args of scope.calls.get(at.fn) ?? []) {
+    const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+    if (list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return undefined;
+    const arg = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
+    if (arg) out.push({ node: arg, how: "callerAt" });
+    else if (!def) return undefined;
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * The entries of the dict literal a name is bound to (by its single assignment in the function that uses it, else at
+ * module level), or of a dict literal itself: constant keys with their value nodes. Undefined when a key is not
+ * constant, the dict is unpacked into (`**other`), or the object is changed in place anywhere in the file.
+ */
+function dictEntries(n: SyntaxNode, scope: Scope, depth: number): { key: string; value: SyntaxNode }[] | undefined {
+  if (depth > 8) return undefined;
+  if (n.type === "identifier") {
+    if (scope.rebound.has(n.text) || scope.mutated.has(n.text) || scope.unknownBindings.has(n.text)) return undefined;
+    const local = definitionsIn(scope, n.text, enclosingFunction(n));
+    const defs = local.length ? local : definitionsIn(scope, n.text, null);
+    return defs.length === 1 ? dictEntries(defs[0]!, scope, depth + 1) : undefined;
+  }
+  if (n.type !== "dictionary") return undefined;
+  const out: { key: string; value: SyntaxNode }[] = [];
+  for (const c of n.namedChildren) {
+    if (!c || c.type === "comment") continue;
+    if (c.type !== "pair") return undefined;
+    const k = c.childForFieldName("key");
+    const v = c.childForFieldName("value");
+    const kv = k ? resolve(k, scope, depth + 1) : undefined;
+    if (!v || !kv || !("value" in kv)) return undefined;
+    out.push({ key: kv.value, value: v });
+  }
+  return out;
+}
+
+/** A read of a same-file dict literal: `X[key]` or `X.get(key)` / `X.get(key, fallback)`. */
+interface DictAccess {
+  name: string;
+  entries: { key: string; value: SyntaxNode }[];
+  key: SyntaxNode;
+  fallback?: SyntaxNode;
+}
+
+function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | undefined {
+  let obj: SyntaxNode | null | undefined;
+  let key: SyntaxNode | null | undefined;
+  let fallback: SyntaxNode | undefined;
+  if (n.type === "subscript") (obj = n.childForFieldName("value"), key = n.childForFieldName("subscript"));
+  else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
+    const a = callArgs(n);
+    if (a.keywords.size > 0 || a.positional.length < 1 || a.positional.length > 2) return undefined;
+    (obj = n.childForFieldName("function")?.childForFieldName("object"), key = a.positional[0], fallback = a.positional[1]);
+  }
+  const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
+  return entries && entries.length > 0 ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) } : undefined;
+}
+
+/**
+ * The values a dict read can take: the entry each possible key names (every entry, and the fallback, when the key is
+ * unknown), or none when a known key names no entry and there is no fallback.
+ */
+function dictValues(access: DictAccess, scope: Scope, depth: number): ManyValue[] {
+  const keys = resolveMany(access.key, scope, depth + 1);
+  const fallback = access.fallback ? [{ key: undefined, value: access.fallback }] : [];
+  const chosen: ({ key: string | undefined; value: SyntaxNode } | undefined)[] = keys.length ? keys.map((k) => access.entries.find((e) => e.key === k.value) ?? fallback[0]) : [...access.entries, ...fallback];
+  const out: ManyValue[] = [];
+  for (const e of chosen) {
+    if (!e) return [];
+    const vs = resolveMany(e.value, scope, depth + 1);
+    if (vs.length === 0) return [];
+    out.push(...vs.map((v) => ({ ...v, facts: { ...v.facts, variable: access.name, ...(e.key !== undefined ? { dictKey: e.key } : {}) }, rows: { ...v.rows, itemAt: e.value.startPosition.row } })));
+  }
+  return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
+}
+
+/**
+ * `str.format` of a template (`"{}/{}"`, `"{0}/{name}"`; `{{`/`}}` escapes) and printf-style `%` of one (`"%s/%s"`,
+ * `%d`, `%%`), per https://docs.python.org/3/library/string.html#formatstrings and
+ * https://docs.python.org/3/library/stdtypes.html#printf-style-string-formatting. Undefined for fields with
+ * conversions or format specs, missing arguments, or other `%` conversions.
+ */
+function formatBraces(template: string, positional: string[], keywords: Map<string, string>): string | undefined {
+  let auto = 0;
+  let ok = true;
+  const out = template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
+    if (m === "{{") return "{";
+    if (m === "}}") return "}";
+    const f = field ?? "";
+    const v = f === "" ? positional[auto++] : /^\d+$/.test(f) ? positional[Number(f)] : /^[A-Za-z_]\w*$/.test(f) ? keywords.get(f) : undefined;
+    if (v === undefined) ok = false;
+    return v ?? "";
+  });
+  return ok ? out : undefined;
+}
+
+function formatPercent(template: string, values: string[]): string | undefined {
+  let i = 0;
+  let ok = true;
+  const out = template.replace(/%%|%([sd])|%/g, (m, conv: string | undefined) => {
+    if (m === "%%") return "%";
+    const v = conv ? values[i++] : undefined;
+    if (v === undefined || (conv === "d" && !/^-?\d+$/.test(v))) ok = false;
+    return v ?? "";
+  });
+  return ok && i === values.length ? out : undefined;
+}
+
+/** The values of a printf-style `%` over constant parts (`"%s/%s" % (ORG, NAME)`), or none. See {@link formatPercent}. */
+function percentValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] {
+  // printf-style: `"%s/%s" % (ORG, NAME)`.
+  const right = n.childForFieldName("right")!;
+  const left = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
+  const items = right.type === "tuple" ? right.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment") : [right];
+  const parts = items.map((c) => resolveMany(c, scope, depth + 1));
+  if (left.length === 0 || parts.some((p) => p.length === 0)) return [];
+  const out: ManyValue[] = [];
+  for (const v of product([left, ...parts], (vs) => formatPercent(vs[0]!, vs.slice(1)) ?? "\u0000", ["templateAt", ...parts.map(() => "partAt")])) {
+    if (v.value.includes("\u0000")) return [];
+    out.push(v);
+  }
+  return out;
+}
+
+/** The values of `template.format(...)` over constant parts, or none. See {@link formatBraces}. */
+function formatValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] {
+  const fn = n.childForFieldName("function")!;
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+  if (args.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return [];
+  // `"{}/{}".format(ORG, NAME)`, `"{org}/{name}".format(org=ORG, name=NAME)`.
+  const names = args.map((a) => (a.type === "keyword_argument" ? a.childForFieldName("name")?.text ?? "" : undefined));
+  const parts = [fn.childForFieldName("object")!, ...args.map((a) => (a.type === "keyword_argument" ? a.childForFieldName("value")! : a))].map((a) => resolveMany(a, scope, depth + 1));
+  if (parts.some((p) => p.length === 0)) return [];
+  const out: ManyValue[] = [];
+  const joined = product(parts, (vs) => {
+    const positional = vs.slice(1).filter((_, i) => names[i] === undefined);
+    const keywords = new Map(vs.slice(1).flatMap((v, i) => (names[i] !== undefined ? [[names[i]!, v] as [string, string]] : [])));
+    return formatBraces(vs[0]!, positional, keywords) ?? "\u0000";
+  }, ["templateAt", ...args.map(() => "partAt")]);
+  for (const v of joined) {
+    if (v.value.includes("\u0000")) return [];
+    out.push(v);
+  }
+  return out;
 }
 
 /** The function definition a node is in (a parameter default counts as inside its function), or null at module level. */
@@ -255,8 +426,9 @@ function numberText(n: SyntaxNode): string | undefined {
 
 /**
  * Every constant value an expression can take when a single constant is not enough: a name bound in a `for` loop over
- * a list literal takes each element; a parameter takes what each same-file caller passes; `obj.attr` of an object
- * built by `Class(attr=...)` takes that keyword's value; `+`, f-strings, `os.path.join`, `str()` and
+ * a list literal takes each element; a parameter takes its default and what each same-file caller passes; a read of a
+ * dict literal (`X[k]`, `X.get(k, d)`) takes the entry each possible key names; `obj.attr` of an object built by
+ * `Class(attr=...)` takes that keyword's value; `+`, f-strings, `str.format`, `%`, `os.path.join`, `str()` and
  * `.replace()` / `.lower()` / `.upper()` / `.strip()` combine them. Empty when any part is unknown. At most
  * {@link MAX_VALUES} values.
  */
@@ -295,7 +467,12 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
       }
       return product(parts, (v) => v.join(""), roles);
     }
+    case "subscript": {
+      const access = dictAccess(n, scope, depth);
+      return access ? dictValues(access, scope, depth) : [];
+    }
     case "binary_operator": {
+      if (n.childForFieldName("operator")?.text === "%") return percentValues(n, scope, depth);
       if (n.childForFieldName("operator")?.text !== "+") return [];
       const l = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
       const r = l.length ? resolveMany(n.childForFieldName("right")!, scope, depth + 1) : [];
@@ -304,6 +481,9 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
     case "call": {
       const fn = n.childForFieldName("function");
       const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+      if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format") return formatValues(n, scope, depth);
+      const access = dictAccess(n, scope, depth);
+      if (access) return dictValues(access, scope, depth);
       if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
       const q = qualify(fn, scope);
       if (q === "os.path.join" || q === "posixpath.join") {
@@ -453,6 +633,35 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     if (def && source?.type === "call" && /\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) {
       const v = resolve(def, scope, depth + 1);
       if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } };
+    }
+  }
+  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "%") {
+    const many = percentValues(n, scope, depth);
+    return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : { expression: n.text };
+  }
+  if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "format") {
+    const many = formatValues(n, scope, depth);
+    return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : { expression: n.text };
+  }
+  const access = n.type === "subscript" || n.type === "call" ? dictAccess(n, scope, depth) : undefined;
+  if (access) {
+    // `MODELS["small"]` / `MODELS.get("small", fallback)` where `MODELS = {"small": "...", ...}`: that entry.
+    const k = resolve(access.key, scope, depth + 1);
+    const hit = "value" in k ? access.entries.find((e) => e.key === k.value) : undefined;
+    const v = hit ? resolve(hit.value, scope, depth + 1) : "value" in k && access.fallback ? resolve(access.fallback, scope, depth + 1) : undefined;
+    if (v && "value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: access.name, ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}) } };
+    return { expression: n.text };
+  }
+  if (n.type === "identifier") {
+    // A parameter of the function it is used in: its default and what callers pass, when they all agree.
+    const bound = parameterBindings(n, scope);
+    if (bound !== null) {
+      const values = (bound ?? []).map((b) => resolve(b.node, scope, depth + 1));
+      const first = values[0];
+      if (!bound || !first || !("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return { expression: n.text };
+      if (bound.length === 1 && bound[0]!.how === "definedAt") return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "parameter-default", definedAtLine: bound[0]!.node.startPosition.row + 1 } };
+      const callers = bound.filter((b) => b.how === "callerAt").length;
+      return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: enclosingParameter(n, n.text)?.fn ?? "", callers } };
     }
   }
   if (n.type === "call" && /^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) {

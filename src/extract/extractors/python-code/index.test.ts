@@ -169,4 +169,34 @@ describe("python-code outputs, derivations and names", () => {
     // Loads stay loads.
     expect(at(27)[0]?.usage).toBeUndefined();
   });
+
+  it("gives a parameter its default and each caller's value, per function, and reads dict entries and formatted strings", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "caller-values.py");
+    const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line).map((r) => r.target).sort();
+    // The default and the value the caller passes: two references (a caller leaving it out takes the default).
+    expect(at(14)).toEqual(["beomi/Llama-3-Open-Ko-8B", "upstage/SOLAR-10.7B-Instruct-v1.0"]);
+    expect((out.references ?? []).find((r) => r.location.line === 14 && r.target === "beomi/Llama-3-Open-Ko-8B")?.facts).toMatchObject({ callerAt: "caller-values.py:17", expression: "name" });
+    // Another function's parameter of the same name takes only its own callers' values.
+    expect(at(22)).toEqual(["google/gemma-2-9b-it"]);
+    expect(at(30)).toEqual(["microsoft/Phi-3-mini-4k-instruct", "microsoft/phi-2"]);
+    // A dict literal: every entry for an unknown key, the named entry for a constant key.
+    expect(at(37)).toEqual(["Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-7B-Instruct"]);
+    expect((out.references ?? []).find((r) => r.location.line === 40)).toMatchObject({ kind: "hub-id", target: "Qwen/Qwen2.5-0.5B-Instruct", facts: { dictKey: "small", resolvedFrom: "dict-entry" } });
+    // `.get(key, fallback)`: every entry and the fallback for an unknown key; the named entry for a constant one.
+    expect(at(51)).toEqual(["Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-1.5B-Instruct", "Qwen/Qwen2.5-7B-Instruct"]);
+    expect(at(54)).toEqual(["Qwen/Qwen2.5-7B-Instruct"]);
+    expect(at(41)).toEqual(["google/gemma-2-2b-it"]);
+    expect(at(42)).toEqual(["google/gemma-2-9b-it"]);
+    expect(at(43)).toEqual(["google/gemma-2-2b-it"]);
+    // "." is the folder itself: a local path (the scanned root here), not a model alias.
+    expect((out.references ?? []).find((r) => r.location.line === 47)).toMatchObject({ kind: "local-path", target: ".", role: "adapter" });
+  });
+
+  it("does not read a dict changed in place, nor format calls it cannot fill", async () => {
+    const src = ['from transformers import AutoModel', 'MODELS = {"small": "Qwen/Qwen2.5-0.5B-Instruct"}', 'MODELS["small"] = get_override()', 'a = AutoModel.from_pretrained(MODELS["small"])', 'b = AutoModel.from_pretrained("{}/{}".format("google"))', 'c = AutoModel.from_pretrained("%s/%x" % ("google", 1))', 'd = AutoModel.from_pretrained(f"{MODELS}")'].join("\n");
+    const refs = await extractPythonSource(src, { file: "sub/x.py" });
+    for (const line of [4, 5, 6]) expect(refs.find((r) => r.location.line === line)).toMatchObject({ skipReason: "dynamic-value" });
+    const dot = await extractPythonSource('from peft import PeftModel\nm = PeftModel.from_pretrained(base, "..")', { file: "sub/x.py" });
+    expect(dot[0]).toMatchObject({ kind: "local-path", target: "." });
+  });
 });
