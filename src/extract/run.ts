@@ -83,16 +83,22 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
 /** Words that show a file may hold a model reference (matched on the raw bytes read as Latin-1, case-insensitive). */
 const MODEL_WORDS = /from_pretrained|pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors/i;
 
+/**
+ * Words of model loaders and model files only: what a file too large to analyse is searched for. Generated and bundled
+ * files say "model" everywhere (ORM models, view models); they load a model only through words like these.
+ */
+const LOADER_WORDS = /from_pretrained|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|huggingface\.co|hf\.co\/|ollama|models--|\.gguf|\.safetensors|@huggingface\/|@xenova\/|vllm|whisper\.load_model|open_clip|torch\.hub\.load|modelscope/i;
+
 /** Bytes searched per chunk when a file too large to parse is searched for {@link MODEL_WORDS} (1 MiB). */
 const SEARCH_CHUNK = 1024 * 1024;
 
 /**
- * The first model word in a file's raw bytes (searched in bounded chunks, so a file of any size costs one chunk of
+ * The first of `words` in a file's raw bytes (searched in bounded chunks, so a file of any size costs one chunk of
  * memory), or undefined when there is none. Throws when the file cannot be read.
  */
-async function firstModelWord(absolutePath: string, bytes?: Uint8Array): Promise<string | undefined> {
+async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefined, words: RegExp): Promise<string | undefined> {
   // UTF-16 text interleaves NUL bytes: the words are looked for with them taken out too.
-  const search = (text: string): string | undefined => MODEL_WORDS.exec(text)?.[0] ?? (text.includes("\0") ? MODEL_WORDS.exec(text.replace(/\0/g, ""))?.[0] : undefined);
+  const search = (text: string): string | undefined => words.exec(text)?.[0] ?? (text.includes("\0") ? words.exec(text.replace(/\0/g, ""))?.[0] : undefined);
   if (bytes) return search(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"));
   const fh = await open(absolutePath, "r");
   try {
@@ -124,7 +130,7 @@ async function unreadReference(file: DiscoveredFile, extractor: string, err: unk
   let word: string | undefined = "(unknown: the file could not be opened)";
   if (loaded?.error === undefined) {
     try {
-      word = await firstModelWord(file.absolutePath, loaded?.bytes);
+      word = await firstModelWord(file.absolutePath, loaded?.bytes, err instanceof FileTooLargeError ? LOADER_WORDS : MODEL_WORDS);
     } catch {
       word = "(unknown: the file could not be read)";
     }

@@ -177,7 +177,9 @@ describe("hidden or malformed manifests are undetermined, never a pass", () => {
       await writeFile(join(d, "cp949.py"), Buffer.concat([Buffer.from("# -*- coding: cp949 -*-\nfrom transformers import AutoModel\n# "), Buffer.from([0xc7, 0xd1, 0xb1, 0xdb]), Buffer.from('\nm = AutoModel.from_pretrained("LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct")\n')]));
       await writeFile(join(d, "utf16.py"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('m = AutoModel.from_pretrained("Qwen/Qwen2.5-7B")\n', "utf16le")]));
       await writeFile(join(d, "settings.yaml"), Buffer.from("llm:\n  model: caf\xe9/model\n", "latin1"));
-      await writeFile(join(d, "generated.py"), `MODEL = "Qwen/Qwen2.5-7B"\n${"v = f(1)\n".repeat(300_000)}`);
+      await writeFile(join(d, "generated.py"), `MODEL = "Qwen/Qwen2.5-7B"\n${"v = f(1)\n".repeat(150_000)}m = AutoModel.from_pretrained(MODEL)\n`);
+      // Over the limit too, but only ORM-style "model" words: no loader, nothing missed.
+      await writeFile(join(d, "generated_orm.py"), "class UserModel(Model):\n    model_name = 'user'\n".repeat(40_000));
       await writeFile(join(d, "noise.py"), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0xff, 0x0a]));
       await writeFile(join(d, "big-data.json"), JSON.stringify({ rows: Array.from({ length: 2 }, () => "model ".repeat(1_500_000)) }));
       const r = aiprov(["scan", d, "--policy", "kr-sovereign-from-scratch", "--format", "json"]);
@@ -193,7 +195,7 @@ describe("hidden or malformed manifests are undetermined, never a pass", () => {
       expect(result.summary.verdict).toBe("fail");
       expect(result.findings.filter((f) => f.rule === "undetermined-lineage").length).toBe(4);
       // Each unread file is named by a diagnostic; a data file over the limit is a warning, not a missed reference.
-      expect(result.diagnostics.map((x) => x.location?.file)).toEqual(expect.arrayContaining(["big-data.json", "cp949.py", "generated.py", "noise.py", "settings.yaml", "utf16.py"]));
+      expect(result.diagnostics.map((x) => x.location?.file)).toEqual(expect.arrayContaining(["big-data.json", "cp949.py", "generated.py", "generated_orm.py", "noise.py", "settings.yaml", "utf16.py"]));
     } finally {
       await rm(d, { recursive: true, force: true });
     }

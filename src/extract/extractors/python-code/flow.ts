@@ -4,6 +4,7 @@
  * ({@link resolve}), and the several values it can take through loops, registries and callers ({@link resolveMany}).
  * Never executes code; names are per file except where noted (per function in {@link bindingsOf}).
  */
+import { pushTo } from "../../../util/multimap.js";
 import { walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 
 /** A constant an expression resolves to (with how it was found), or the expression kept as written. */
@@ -39,7 +40,7 @@ export function definitionsIn(scope: Scope, name: string, fn: SyntaxNode | null)
     index = new Map();
     for (const d of scope.assignments.get(name) ?? []) {
       const k = enclosingFunction(d)?.startIndex ?? -1;
-      index.set(k, [...(index.get(k) ?? []), d]);
+      pushTo(index, k, d);
     }
     scope.defsByFunction.set(name, index);
   }
@@ -101,7 +102,7 @@ export function collectScope(root: SyntaxNode): Scope {
         const value = n.childForFieldName("value");
         if (name && value) {
           assign(name.text, value);
-          scope.parameterDefaults.set(name.text, [...(scope.parameterDefaults.get(name.text) ?? []), value]);
+          pushTo(scope.parameterDefaults, name.text, value);
         }
         break;
       }
@@ -115,7 +116,7 @@ export function collectScope(root: SyntaxNode): Scope {
       case "call": {
         const fn = n.childForFieldName("function");
         const args = n.childForFieldName("arguments");
-        if (fn?.type === "identifier" && args) scope.calls.set(fn.text, [...(scope.calls.get(fn.text) ?? []), args]);
+        if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
         if (fn?.type === "attribute" && /^(?:update|setdefault|pop|clear)$/.test(fn.childForFieldName("attribute")?.text ?? "")) scope.mutated.add(fn.childForFieldName("object")?.text ?? "");
         if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
           let dest: string | undefined;
