@@ -83,7 +83,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
-    .option("-j, --jobs <n>", "threads that read and parse files on large trees, the main thread included (default: the usable cores, at most 3; 1: no worker threads)", parseJobs)
+    .option("-j, --jobs <n>", "threads that read and parse files on large trees, the main thread included (default: the usable cores, at most 3; never more than the cores; 1: no worker threads)", parseJobs)
     .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")

@@ -160,6 +160,11 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
+      // A name that is not valid UTF-8 comes back with U+FFFD in it and cannot be opened by that name.
+      if (e.name.includes("\uFFFD")) {
+        skip(rel, "unreadable");
+        continue;
+      }
       // dirAbs is a normalised absolute path: concatenation is all path.join would do here.
       let abs = dirAbs + sep + e.name;
       let isDir = e.isDir;

@@ -31,7 +31,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("the extraction pool", () => {
   it("gives the same result, in the same order, with worker threads and the main thread as in one thread", async () => {
     const ctx = { maxTextBytes: 8 * 1024 * 1024 };
-    const pool = createExtractionPool(ctx, 3);
+    const pool = createExtractionPool(ctx, 3, 3);
     const walked = await walk(root, { onFile: (f) => pool.add(f) });
     const parallel = await pool.finish(walked.files);
     // The built worker exists because `npm test` builds first; without it the pool runs in-process and this says so.

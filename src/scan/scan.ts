@@ -3,7 +3,7 @@
  * Library code: it never prints and never exits; the CLI maps its errors to exit codes.
  */
 import { stat } from "node:fs/promises";
-import type { AuditResult, Severity } from "../model/types.js";
+import type { AuditResult, Diagnostic, Severity } from "../model/types.js";
 import { SCHEMA_VERSION } from "../model/types.js";
 import { walk } from "../discover/walk.js";
 import { createExtractionPool } from "../extract/pool.js";
@@ -25,6 +25,17 @@ import { redactDeep } from "../util/redact.js";
 
 /** Default maximum bytes read as text from one file (8 MiB). */
 export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
+
+/** The diagnostics without exact repeats (two extractors reading the same broken file say the same thing). */
+function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = JSON.stringify([d.code, d.severity, d.message, d.location?.file, d.location?.line, d.location?.pointer]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** Options of {@link scan}. */
 export interface ScanOptions {
@@ -131,6 +142,11 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   if (walked.ignoredModelLike.length > 0) {
     diagnostics.push({ code: "model-files-ignored", severity: "info", message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}` });
   }
+  // Folders that could not be listed and names that cannot be opened are named, not only counted.
+  for (const s of walked.skipped) {
+    if (s.reason === "unreadable" && !notRead.some((n) => n.components[0]?.location.file === s.path)) diagnostics.push({ code: "not-scanned", severity: "warning", message: /\uFFFD/.test(s.path) ? "file or folder name is not valid UTF-8: it cannot be opened by name, not scanned" : "could not be listed or read: not scanned", location: { file: s.path } });
+  }
+  diagnostics.splice(0, diagnostics.length, ...dedupeDiagnostics(diagnostics));
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;

@@ -10,6 +10,11 @@ describe("redact", () => {
     expect(redact(`https://user:${HF}@huggingface.co/Qwen/Qwen2-VL-7B`)).toBe("https://[REDACTED]@huggingface.co/Qwen/Qwen2-VL-7B");
     expect(redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz")).toBe("Authorization: Bearer [REDACTED]");
   });
+  it("removes tokens glued to other text (a token pasted into a repo name or a variable)", () => {
+    expect(redact(`org/${HF}_backup`)).toBe("org/[REDACTED]_backup");
+    expect(redact(`org/x${HF}`)).toBe("org/x[REDACTED]");
+    expect(redact("my_task-ABCDEFGHIJKLMNOPQRSTUVWXYZ")).toBe("my_task-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  });
   it("keeps model ids and ordinary text", () => {
     expect(redact("Qwen/Qwen2.5-VL-7B-Instruct")).toBe("Qwen/Qwen2.5-VL-7B-Instruct");
     expect(redact("hf_hub:timm/vit_base_patch16_224")).toBe("hf_hub:timm/vit_base_patch16_224");

@@ -4,8 +4,10 @@
  * Patterns follow the token formats listed in shared/corpus/SOURCES.md "Secret scan".
  */
 const PATTERNS: RegExp[] = [
-  /\bhf_[A-Za-z0-9]{20,}\b/g,
-  /\bsk-[A-Za-z0-9_-]{20,}\b/g,
+  // A Hugging Face token is `hf_` and 34 letters or digits; it is redacted even when glued to other text
+  // (`org/xhf_..._backup`), as nothing but a token has 30 such characters after `hf_`.
+  /hf_[A-Za-z0-9]{30,}/g,
+  /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,}/g,
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
   /\bAKIA[0-9A-Z]{16}\b/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,

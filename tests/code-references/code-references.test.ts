@@ -6,8 +6,8 @@
  * (a reference on that line, holding the value when one is given). What aiprov does not find yet is listed, with the
  * reason, in `known-gaps.json` (empty now: every marked reference is found): a reference missing from both fails, and
  * so does a gap that is now found (remove it). The issue's bound: at most one in ten marked references is skipped,
- * i.e. found without its value (skip reason `dynamic-value`: known only at run time, or `missing-value`: its value is
- * not in the tree, as an env variable nothing sets). Other skip reasons (`local-path`, `unknown-alias`, ...) carry
+ * i.e. found without its value (skip reason `dynamic-value`: known only at run time, such as an env variable nothing
+ * in the tree sets, a config attribute or a message field; or `missing-value`: an empty slot, a module not in the tree). Other skip reasons (`local-path`, `unknown-alias`, ...) carry
  * the value as written and count as found.
  */
 import { describe, expect, it } from "vitest";

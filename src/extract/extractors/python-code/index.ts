@@ -594,9 +594,11 @@ function isPythonPath(path: string, base: string): boolean {
 
 /** Code cells of a notebook, each with its pointer and text. */
 function notebookCells(text: string): { pointer: string; source: string }[] {
-  const data = parseJsonDocument(text).data as { cells?: { cell_type?: string; source?: string | string[] }[] };
+  const data = parseJsonDocument(text).data as { cells?: unknown } | null;
   const out: { pointer: string; source: string }[] = [];
-  (data?.cells ?? []).forEach((c, i) => {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("notebook is not a JSON object (nbformat: https://nbformat.readthedocs.io/)");
+  if (data.cells !== undefined && !Array.isArray(data.cells)) throw new Error("notebook 'cells' is not a list (nbformat)");
+  ((data.cells ?? []) as { cell_type?: string; source?: string | string[] }[]).forEach((c, i) => {
     if (c?.cell_type !== "code") return;
     const src = Array.isArray(c.source) ? c.source.join("") : typeof c.source === "string" ? c.source : "";
     // IPython magics and shell escapes are not Python: blank them, keeping line numbers.
