@@ -11,7 +11,9 @@ describe("Helm templates", () => {
   it("turn value reads into variables and control lines into blank lines, keeping every line where it was", () => {
     const t = ['  name: {{ include "x.fullname" . }}', "  {{- if .Values.gpu }}", '  - "{{ .Values.model.name }}"', '  - {{ .Values.model.served | quote }}', '  value: {{ .Values.reranker.repo | default "BAAI/bge-reranker-v2-m3" | quote }}', "  {{- end }}"].join("\n");
     const y = helmToYaml(t);
-    expect(y.split("\n")).toEqual(["  name: helm-expression", "", '  - "${HELM_VALUES__model__name}"', "  - ${HELM_VALUES__model__served}", "  value: ${HELM_VALUES__reranker__repo:-BAAI/bge-reranker-v2-m3}", ""]);
+    expect(y.split("\n")).toEqual(['  name: "helm-expression"', "", '  - "${HELM_VALUES__model__name}"', '  - "${HELM_VALUES__model__served}"', '  value: "${HELM_VALUES__reranker__repo:-BAAI/bge-reranker-v2-m3}"', ""]);
+    // An unquoted action inside a flow list stays valid YAML; the prefix form of default is read too.
+    expect(helmToYaml('args: ["--model", {{ .Values.model.name | quote }}, {{ default "org/x" .Values.tok }}]')).toBe('args: ["--model", "${HELM_VALUES__model__name}", "${HELM_VALUES__tok:-org/x}"]');
     expect(isHelmTemplate("chart/templates/a.yaml", t)).toBe(true);
     expect(isHelmTemplate("chart/values.yaml", t)).toBe(false);
     expect(isHelmTemplate("chart/templates/plain.yaml", "kind: Service\n")).toBe(false);

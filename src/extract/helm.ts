@@ -34,11 +34,19 @@ export function helmToYaml(text: string): string {
     .map((line) => {
       if (!line.includes("{{")) return line;
       if (line.replace(ACTION, "").trim() === "") return "";
-      return line.replace(ACTION, (_all, body: string) => {
-        const m = /^\.Values\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*((?:\|[^|]*)*)$/.exec(body.trim());
-        if (!m) return "helm-expression";
-        const def = /\|\s*default\s+"([^"]*)"/.exec(m[2] ?? "") ?? /\|\s*default\s+'([^']*)'/.exec(m[2] ?? "");
-        return `\${${helmVariableName(m[1]!)}${def ? `:-${def[1]}` : ""}}`;
+      return line.replace(ACTION, (_all, body: string, at: number) => {
+        // Outside a quoted YAML string the replacement is quoted itself: `${...}` holds `{` and `}`, which a flow
+        // list (`args: ["--model", {{ .Values.m | quote }}]`) would read as a mapping.
+        const quoted = ((line.slice(0, at).match(/"/g)?.length ?? 0) % 2 === 1) || ((line.slice(0, at).match(/'/g)?.length ?? 0) % 2 === 1);
+        const q = (v: string): string => (quoted ? v : `"${v}"`);
+        const b = body.trim();
+        // `.Values.a.b | default "x" | quote`, and the prefix form `default "x" .Values.a.b`.
+        const m = /^\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*((?:\|[^|]*)*)$/.exec(b);
+        const pre = /^default\s+(?:"([^"]*)"|'([^']*)')\s+\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*((?:\|[^|]*)*)$/.exec(b);
+        if (!m && !pre) return q("helm-expression");
+        const path = m ? m[1]! : pre![3]!;
+        const def = m ? (/\|\s*default\s+"([^"]*)"/.exec(m[2] ?? "")?.[1] ?? /\|\s*default\s+'([^']*)'/.exec(m[2] ?? "")?.[1]) : (pre![1] ?? pre![2]);
+        return q(`\${${helmVariableName(path)}${def !== undefined ? `:-${def}` : ""}}`);
       });
     })
     .join("\n");

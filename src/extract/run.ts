@@ -81,13 +81,13 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
 }
 
 /** Words that show a file may hold a model reference (matched on the raw bytes read as Latin-1, case-insensitive). */
-const MODEL_WORDS = /from_pretrained|pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors/i;
+const MODEL_WORDS = /pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors|\.pth?\b|\.bin\b|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|vllm|whisper|open_clip|torch\.hub|torch\.load|load_file|safe_open|modelscope|@xenova\/|@huggingface\//i;
 
 /**
  * Words of model loaders and model files only: what a file too large to analyse is searched for. Generated and bundled
  * files say "model" everywhere (ORM models, view models); they load a model only through words like these.
  */
-const LOADER_WORDS = /from_pretrained|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|huggingface\.co|hf\.co\/|ollama|models--|\.gguf|\.safetensors|@huggingface\/|@xenova\/|vllm|whisper\.load_model|open_clip|torch\.hub\.load|modelscope/i;
+const LOADER_WORDS = /from_pretrained|pipeline\(|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|huggingface\.co|hf\.co\/|ollama|models--|\.gguf|\.safetensors|@huggingface\/|@xenova\/|vllm|whisper\.load_model|open_clip|torch\.hub\.load|torch\.load|modelscope/i;
 
 /** Bytes searched per chunk when a file too large to parse is searched for {@link MODEL_WORDS} (1 MiB). */
 const SEARCH_CHUNK = 1024 * 1024;

@@ -178,6 +178,8 @@ describe("hidden or malformed manifests are undetermined, never a pass", () => {
       await writeFile(join(d, "utf16.py"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('m = AutoModel.from_pretrained("Qwen/Qwen2.5-7B")\n', "utf16le")]));
       await writeFile(join(d, "settings.yaml"), Buffer.from("llm:\n  model: caf\xe9/model\n", "latin1"));
       await writeFile(join(d, "generated.py"), `MODEL = "Qwen/Qwen2.5-7B"\n${"v = f(1)\n".repeat(150_000)}m = AutoModel.from_pretrained(MODEL)\n`);
+      await writeFile(join(d, "gen_pipeline.py"), `${"v = f(1)\n".repeat(150_000)}p = pipeline("text-generation", model="LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct")\n`);
+      await writeFile(join(d, "st.py"), Buffer.from('# caf\xe9\nm = SentenceTransformer("BAAI/bge-m3")\n', "latin1"));
       // Over the limit too, but only ORM-style "model" words: no loader, nothing missed.
       await writeFile(join(d, "generated_orm.py"), "class UserModel(Model):\n    model_name = 'user'\n".repeat(40_000));
       await writeFile(join(d, "noise.py"), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0xff, 0x0a]));
@@ -188,12 +190,14 @@ describe("hidden or malformed manifests are undetermined, never a pass", () => {
       const unread = result.references.filter((x) => x.facts?.notRead).map((x) => [x.location.file, x.facts?.notRead, x.skipReason]);
       expect(unread).toEqual([
         ["cp949.py", "not valid UTF-8", "parse-error"],
+        ["gen_pipeline.py", "too large to parse", "parse-error"],
         ["generated.py", "too large to parse", "parse-error"],
         ["settings.yaml", "not valid UTF-8", "parse-error"],
+        ["st.py", "not valid UTF-8", "parse-error"],
         ["utf16.py", "binary (NUL bytes)", "parse-error"],
       ]);
       expect(result.summary.verdict).toBe("fail");
-      expect(result.findings.filter((f) => f.rule === "undetermined-lineage").length).toBe(4);
+      expect(result.findings.filter((f) => f.rule === "undetermined-lineage").length).toBe(6);
       // Each unread file is named by a diagnostic; a data file over the limit is a warning, not a missed reference.
       expect(result.diagnostics.map((x) => x.location?.file)).toEqual(expect.arrayContaining(["big-data.json", "cp949.py", "generated.py", "generated_orm.py", "noise.py", "settings.yaml", "utf16.py"]));
     } finally {

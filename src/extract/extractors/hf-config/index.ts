@@ -199,15 +199,21 @@ function roleFromPath(path: string): ComponentRole {
   return "model";
 }
 
+/** Keys of a serving config that hold a model part's folder or weights file. */
+const PART_PATH_KEY = /^(?:[a-z]+_)?(?:processor|encoder|tokenizer|projector|vocoder|model|tower)_(?:path|dir|folder)$/;
+
 // A config.json that is not a transformers config (an app's settings) may still name models by key.
 function extractNonHfConfig(path: string, root: Record<string, unknown>, doc: ParsedDocument): ExtractOutput {
   const references: ModelReference[] = [];
   for (const [k, v] of Object.entries(root)) {
-    const spec = NAME_KEYS[k];
-    if (!spec || typeof v !== "string") continue;
+    if (typeof v !== "string") continue;
+    // A part's folder or weights named by a path key (`audio_processor_path`, `vision_encoder_dir`) in a serving config.
+    const pathKey = PART_PATH_KEY.test(k);
+    const spec = NAME_KEYS[k] ?? (pathKey ? { relation: "initialised-from" as const, role: roleFromPath(k) } : undefined);
+    if (!spec) continue;
     const pointer = toPointer([k]);
     const ref = makeReference({ extractor: ID, raw: v, location: { file: path, pointer, ...doc.locate(pointer) }, relation: spec.relation, baseDir: posix.dirname(path), ...(spec.role ? { role: spec.role } : {}) });
-    if (ref.kind === "hub-id" && ref.target) references.push(ref);
+    if ((ref.kind === "hub-id" && ref.target) || (pathKey && ref.kind === "local-path")) references.push(ref);
   }
   return { references };
 }

@@ -5,7 +5,8 @@
  * They are reported as {@link Mention}s, kept apart from references: a README that names a model does not load it.
  * A model card's YAML front matter is the model-card extractor's, and is skipped here.
  */
-import type { Mention } from "../../../model/types.js";
+import type { Mention, ModelReference } from "../../../model/types.js";
+import { shellOutput } from "../serving/shell-script.js";
 import { parseHubId, FOLDER_NAMESPACES } from "../../../util/hub-id.js";
 import { redact } from "../../../util/redact.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
@@ -68,6 +69,23 @@ export function findMentions(text: string, file: string): Mention[] {
   return out;
 }
 
+/** Fenced code blocks of a shell language (```bash, ```sh, ```shell, ```console, ```zsh), with the line before each. */
+export function shellBlocks(text: string): { text: string; lineOffset: number }[] {
+  const lines = text.split(/\r?\n/);
+  const out: { text: string; lineOffset: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s*(```|~~~)\s*(bash|sh|shell|console|zsh|shell-session)\s*$/i.exec(lines[i]!);
+    if (!open) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !lines[end]!.trim().startsWith(open[1]!)) end++;
+    // `$ cmd` prompts of console blocks are dropped; output lines are not commands but rarely look like one.
+    out.push({ text: lines.slice(start, end).map((l) => l.replace(/^\s*\$\s+/, "")).join("\n"), lineOffset: start });
+    i = end;
+  }
+  return out;
+}
+
 export const readmeMentionsExtractor: Extractor = {
   id: ID,
   description: "README and docs prose: Hub model ids and URLs, reported as mentions (not references)",
@@ -75,6 +93,16 @@ export const readmeMentionsExtractor: Extractor = {
     return /^readme(?:[._-][\w-]+)?\.(?:md|markdown|mdx|rst|txt)$/i.test(base) || (/\.(?:md|mdx)$/i.test(base) && /(?:^|\/)docs?\//.test(path));
   },
   async extract(file, ctx): Promise<ExtractOutput> {
-    return { mentions: findMentions(await file.text(ctx.maxTextBytes), file.path) };
+    const text = await file.text(ctx.maxTextBytes);
+    // Shell blocks are instructions a user runs (`huggingface-cli download org/x`, `vllm serve org/x`): read as the
+    // serving extractor reads a script, they are references; their lines are not mentions as well.
+    const references: ModelReference[] = [];
+    for (const block of shellBlocks(text)) {
+      const o = await shellOutput(block.text, file.path, block.lineOffset);
+      for (const r of o.references ?? []) if (r.kind === "hub-id" && r.target && !r.skipReason) references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
+    }
+    const referenced = new Set(references.map((r) => `${r.target}@${r.location.line}`));
+    const mentions = findMentions(text, file.path).filter((m) => !referenced.has(`${m.target}@${m.location.line}`));
+    return { mentions, ...(references.length ? { references } : {}) };
   },
 };

@@ -53,6 +53,12 @@ describe("serving extractor", () => {
     ]);
   });
 
+  it("takes Kubernetes YAML by folder or by a workload's file name, not any YAML", () => {
+    const m = (p: string): boolean => servingExtractor.matches(p, p.split("/").pop()!);
+    expect(["k8s/app.yaml", "deploy.yaml", "vllm-deployment.yml", "ops/statefulset.yaml", "pod.yaml", "llm.k8s.yaml"].filter(m)).toEqual(["k8s/app.yaml", "deploy.yaml", "vllm-deployment.yml", "ops/statefulset.yaml", "pod.yaml", "llm.k8s.yaml"]);
+    expect(["settings.yaml", "podcast.yaml", "jobs-config.json", "deployer/notes.md"].filter(m)).toEqual([]);
+  });
+
   it("splits shell words with quotes, continuations and comments", () => {
     const { commands } = splitShell('A=1 vllm serve "org/m" \\\n  --lora-modules ko=./lora  # comment\necho hi');
     expect(commands.map((c) => c.map((w) => w.text))).toEqual([["A=1", "vllm", "serve", "org/m", "--lora-modules", "ko=./lora"], ["echo", "hi"]]);

@@ -32,8 +32,10 @@ function isShell(base: string): boolean {
   return /\.(?:sh|bash|zsh)$/.test(base);
 }
 
+/** Kubernetes / Helm YAML: under a deployment folder, or named for a workload (`deploy.yaml`, `vllm-statefulset.yml`). */
 function isDeployYaml(path: string, base: string): boolean {
-  return /\.ya?ml$/i.test(base) && /(?:^|\/)(?:k8s|kube|kubernetes|manifests?|deploy(?:ment)?s?|helm|charts?|templates|overlays|base|kustomize)\//i.test(path);
+  if (!/\.ya?ml$/i.test(base)) return false;
+  return /(?:^|\/)(?:k8s|kube|kubernetes|manifests?|deploy(?:ment)?s?|helm|charts?|templates|overlays|base|kustomize)\//i.test(path) || /(?:^|[._-])(?:deploy(?:ment)?|statefulset|daemonset|pod|job|cronjob|k8s|kube|manifest)(?:[._-]|s?\.ya?ml$)/i.test(base);
 }
 
 /** Splits a Dockerfile into instructions (continuations joined), each with its first line. */
