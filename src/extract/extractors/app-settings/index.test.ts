@@ -29,6 +29,16 @@ describe("app-settings extractor", () => {
     ]);
   });
 
+  it("reads a model catalog: parent_id, base_model tags (with their relation) and Hub file URLs, not dataset or other URLs", async () => {
+    const refs = (await runOn(appSettingsExtractor, FIX, "catalog-manifest.yaml")).references ?? [];
+    expect(refs.map((r) => [r.target, r.location.line, r.relation ?? null, r.facts?.via ?? null])).toEqual([
+      ["upstage/SOLAR-10.7B-Instruct-v1.0", 2, null, null],
+      ["upstage/SOLAR-10.7B-v1.0", 6, null, "tag"],
+      ["upstage/SOLAR-10.7B-v1.0", 7, "finetune", "tag"],
+      ["TheBloke/SOLAR-10.7B-Instruct-v1.0-GGUF", 13, "quantized", "file-url"],
+    ]);
+  });
+
   it("reads LiteLLM provider prefixes", async () => {
     const refs = (await runOn(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
     // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org

@@ -11,7 +11,7 @@
 import { posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parseTree, getNodeValue, type ParseError } from "jsonc-parser";
-import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind } from "../../../model/types.js";
+import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, Relation } from "../../../model/types.js";
 import { codeReference, MODEL_NAME, NOT_MODEL_NAME, weightFormatOf } from "../../code/model-ref.js";
 import { looksLikePath } from "../../reference.js";
 import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
@@ -33,7 +33,17 @@ interface Hit {
   path: (string | number)[];
   /** Types of the entry's `endpoints: [{ type }]` (HuggingChat model lists), `|`-joined. */
   endpointTypes?: string;
+  /** How the settings' model relates to the target, when the value says it (`base_model:quantized:<id>`). */
+  relation?: Relation;
+  /** The value was read from a Hub tag (`base_model:<id>`) or a Hub file URL, not from a model-named key. */
+  via?: "tag" | "file-url";
 }
+
+/** A Hub file URL (`https://huggingface.co/<org>/<repo>/resolve/<rev>/<file>`): weights a catalog or app downloads. */
+const HUB_FILE_URL = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(?!datasets\/|spaces\/)[\w.-]+\/[\w.-]+\/(?:resolve|blob)\/[^\s]+$/;
+
+/** The Hub's `base_model` tags: `base_model:<id>` and `base_model:<relation>:<id>` (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model). */
+const BASE_MODEL_TAG = /^base_model:(?:(adapter|finetune|merge|quantized):)?([\w.-]+\/[\w.-]+)$/;
 
 /** Context for {@link settingsReferences}. */
 export interface SettingsContext {
@@ -107,6 +117,8 @@ const NESTED_KEYS = new Set(["name", "id", "repo", "repo_id", "repoId", "reposit
 function isModelKey(key: string, path: (string | number)[]): boolean {
   if (/^(?:modelUrl|model_url|modelUrls|model_type|model_kwargs|model_max_length|model_format|modelType)$/.test(key)) return false;
   if (MODEL_NAME.test(key) && !NOT_MODEL_NAME.test(key)) return true;
+  // The model a catalog entry or a derived model comes from.
+  if (/^(?:parent_?id|parent_?model|source_?model|upstream_?model)$/i.test(key)) return true;
   // `name` / `id` / `repo` of an object under a model-named key (Helm values `model: { name: org/model }`).
   const parent = path.length >= 1 && typeof path[path.length - 1] === "string" ? String(path[path.length - 1]) : "";
   if (NESTED_KEYS.has(key) && parent && MODEL_NAME.test(parent) && !NOT_MODEL_NAME.test(parent)) return true;
@@ -128,8 +140,16 @@ function collect(data: unknown, path: (string | number)[], out: Hit[], blobs: { 
       const t = v.trim();
       if ((t.startsWith("[") || t.startsWith("{")) && /model|name|tokenizer/i.test(t) && t.length < 4_000_000) blobs.push({ key: k, text: v, path: [...path, k] });
       else if (isModelKey(k, path)) out.push({ key: k, value: v, pointer: toPointer([...path, k]), path, ...(types.length ? { endpointTypes: types.join("|") } : {}) });
+      // A Hub file URL under any key (a catalog's artifact `uri`): a GGUF file there is a quantized form of its repo.
+      else if (HUB_FILE_URL.test(t)) out.push({ key: k, value: t, pointer: toPointer([...path, k]), path, via: "file-url", ...(/\.gguf$/i.test(t) ? { relation: "quantized" as const } : {}) });
     } else if (Array.isArray(v) && v.every((x) => typeof x === "string") && isModelKey(k, path) && /s$/.test(k)) {
       v.forEach((x, i) => out.push({ key: k, value: x as string, pointer: toPointer([...path, k, i]), path }));
+    } else if (Array.isArray(v) && v.some((x) => typeof x === "string" && BASE_MODEL_TAG.test(x))) {
+      // Hub tags copied into a catalog (`tags: [base_model:org/x]`).
+      v.forEach((x, i) => {
+        const m = typeof x === "string" ? BASE_MODEL_TAG.exec(x) : null;
+        if (m) out.push({ key: k, value: m[2]!, pointer: toPointer([...path, k, i]), path, via: "tag", ...(m[1] ? { relation: m[1] as Relation } : {}) });
+      });
     } else if (v && typeof v === "object") collect(v, [...path, k], out, blobs);
   }
 }
@@ -173,7 +193,8 @@ export function settingsReferences(data: unknown, ctx: SettingsContext, basePath
       value: c.value,
       ...(c.kind ? { kind: c.kind } : {}),
       ...(role ? { role } : {}),
-      facts: { key: h.key, ...(c.facts ?? {}), ...(h.endpointTypes ? { endpointTypes: h.endpointTypes } : {}) },
+      facts: { key: h.key, ...(c.facts ?? {}), ...(h.endpointTypes ? { endpointTypes: h.endpointTypes } : {}), ...(h.via ? { via: h.via } : {}) },
+      ...(h.relation ? { relation: h.relation } : {}),
       baseDir: dir,
     });
     refs.push({ ...ref, raw: h.value.trim() });
