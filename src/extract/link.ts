@@ -11,7 +11,7 @@
 import { pushTo } from "../util/multimap.js";
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
-import { HF_CACHE, looksLikePath, makeReference } from "./reference.js";
+import { HF_CACHE, looksLikePath, makeReference, placePath } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
 import { dirOf } from "./helpers.js";
@@ -203,10 +203,9 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     const snapshot = c.location.file.slice(0, m.index + m[0].length).replace(/^\//, "");
     // The folder is named by a commit hash; the repo and a short commit say more.
     if (/^[0-9a-f]{40}$/.test(c.name)) c.name = `${m[1]}/${m[2]}@${m[3].slice(0, 7)}`;
-    references.push({
-      ...makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }),
-    });
+    references.push(makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }));
   }
+  const modelAt = (path: string): LocalComponent | undefined => byDir.get(path) ?? byDir.get(dirOf(path));
   references = references.map((r) => {
     if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
       // An output written to an absolute path whose last folders are a model folder of the tree
@@ -219,25 +218,22 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     }
     // A relative path is looked up beside the file that names it, then from the project root: code and scripts
     // resolve paths against the working directory, which is usually the root (`python app/serve.py`).
-    const ownerOf = (path: string): LocalComponent | undefined => byDir.get(path) ?? byDir.get(dirOf(path));
     const fromRoot = (): string | undefined => {
-      const raw = r.raw.replace(/\\/g, "/");
-      if (!looksLikePath(raw) || raw.startsWith("/") || raw.startsWith("~") || /^[A-Za-z]:\//.test(raw)) return undefined;
-      const p = posix.normalize(raw).replace(/\/$/, "");
-      return p.startsWith("../") || p === ".." ? undefined : p;
+      const placed = looksLikePath(r.raw) ? placePath(r.raw, "") : undefined;
+      return placed?.inside ? placed.path : undefined;
     };
     // A code path into a cache snapshot inside the tree points at that folder's model (which names the Hub repo).
     if (r.kind === "hub-id" && typeof r.facts?.localPath === "string" && !r.localTarget) {
       const root = fromRoot();
-      const owner = ownerOf(r.facts.localPath) ?? (root ? ownerOf(root) : undefined);
+      const owner = modelAt(r.facts.localPath) ?? (root ? modelAt(root) : undefined);
       return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
     }
     if (r.kind !== "local-path" || !r.target || !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")) return r;
-    let owner = r.skipReason === "local-path" ? ownerOf(r.target) : undefined;
+    let owner = r.skipReason === "local-path" ? modelAt(r.target) : undefined;
     let target = r.target;
     if (!owner) {
       const root = fromRoot();
-      const alt = root !== undefined && root !== r.target ? ownerOf(root) : undefined;
+      const alt = root !== undefined && root !== r.target ? modelAt(root) : undefined;
       if (alt) {
         owner = alt;
         target = root!;

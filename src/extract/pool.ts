@@ -13,6 +13,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { setImmediate } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { packagePath } from "../util/package-root.js";
@@ -62,8 +63,6 @@ async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext):
   return runExtractors(files, EXTRACTORS, ctx);
 }
 
-/** Lets queued messages (a worker's finished batch) be handled between two pieces of work on the main thread. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** An extraction fed file by file while the tree is walked. */
 export interface ExtractionPool {
@@ -152,9 +151,10 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       return workers.length;
     },
     add(f) {
+      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here.
+      if (!file || closed) return;
       added++;
       pending.push(f);
-      if (!file || closed) return;
       if (workers.length === 0 && added >= PARALLEL_MIN_FILES) start();
       if (workers.length > 0 && pending.length >= BATCH_FILES) enqueue(pending.splice(0));
     },
@@ -170,7 +170,7 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       while (queue.length > 0) {
         const id = queue.shift()!;
         results[id] = await inProcess(batches[id]!, ctx);
-        await yieldToEventLoop();
+        await setImmediate();
       }
       if (inFlight() > 0) await new Promise<void>((settled) => (onSettled = settled));
       await close();

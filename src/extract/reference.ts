@@ -55,9 +55,8 @@ export function makeReference(input: ReferenceInput): ModelReference {
   const cache = HF_CACHE.exec(raw.replace(/\\/g, "/"));
   if (cache) {
     // A relative cache path may point at a snapshot inside the scanned tree: the linking pass ties it to that folder.
-    const norm = raw.replace(/\\/g, "/");
-    const inside = looksLikePath(norm) && !isAbsolute(norm) && !/^[A-Za-z]:\//.test(norm) && !norm.startsWith("~") ? posix.normalize(posix.join(input.baseDir ?? "", norm)).replace(/\/$/, "") : undefined;
-    const localPath = inside && !inside.startsWith("../") && inside !== ".." ? inside : undefined;
+    const placed = looksLikePath(raw) ? placePath(raw, input.baseDir ?? "") : undefined;
+    const localPath = placed?.inside ? placed.path : undefined;
     return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true, ...(localPath ? { localPath } : {}) } };
   }
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
@@ -65,15 +64,22 @@ export function makeReference(input: ReferenceInput): ModelReference {
   if (hub) return { id, kind: "hub-id", ...base, target: hub.id, ...(hub.revision ? { revision: hub.revision } : {}) };
   if (isUrl) return { id, kind: "url", ...base, target: raw, skipReason: "unsupported-syntax" };
   if (looksLikePath(raw)) {
-    const norm = raw.replace(/\\/g, "/");
-    if (isAbsolute(norm) || /^[A-Za-z]:\//.test(norm) || norm.startsWith("~")) {
-      return { id, kind: "local-path", ...base, target: norm, skipReason: "local-path-outside-root" };
-    }
-    const joined = posix.normalize(posix.join(input.baseDir ?? "", norm));
-    if (joined.startsWith("../") || joined === "..") return { id, kind: "local-path", ...base, target: joined, skipReason: "local-path-outside-root" };
-    return { id, kind: "local-path", ...base, target: joined.replace(/\/$/, ""), skipReason: "local-path" };
+    const placed = placePath(raw, input.baseDir ?? "");
+    return { id, kind: "local-path", ...base, target: placed.path, skipReason: placed.inside ? "local-path" : "local-path-outside-root" };
   }
   return { id, kind: "known-component", ...base, target: raw, skipReason: "unknown-alias" };
+}
+
+/**
+ * Where a written path lies from folder `dir` (root-relative, `""` for the root): a root-relative POSIX path and
+ * `inside: true`, or the path as written (absolute, `~`, a drive) or as joined (`../x`) with `inside: false`.
+ */
+export function placePath(raw: string, dir: string): { path: string; inside: boolean } {
+  const norm = raw.replace(/\\/g, "/");
+  if (isAbsolute(norm) || /^[A-Za-z]:\//.test(norm) || norm.startsWith("~")) return { path: norm, inside: false };
+  const joined = posix.normalize(posix.join(dir, norm));
+  if (joined.startsWith("../") || joined === "..") return { path: joined, inside: false };
+  return { path: joined.replace(/\/$/, ""), inside: true };
 }
 
 /** True for values written as file-system paths (`.`, `..`, `./x`, `../x`, `/x`, `C:\x`, `x/y/z`, `models\x`). */

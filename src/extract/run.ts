@@ -192,8 +192,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
-      let loaded: Loaded | undefined;
-      loaded = preload(file);
+      const loaded = preload(file);
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         if (loaded.error) throw loaded.error;
@@ -203,7 +202,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
         if (err instanceof BinaryFileError) result.binary.push(file.path);
         // One file that cannot be opened is one problem, however many extractors wanted it.
-        const unopened = loaded?.error !== undefined;
+        const unopened = loaded.error !== undefined;
         const diag = unopened && reportedUnopened.has(file.path) ? undefined : errorDiagnostic(file.path, extractor.id, err);
         if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.

@@ -5,7 +5,7 @@
  * Key names follow transformers' `PretrainedConfig` subclasses (Qwen2-VL, Qwen2.5-Omni, LLaVA, Whisper, Llama,
  * DeepSeek-V3); see shared/research/manifests-and-apis.md.
  */
-import { createHash } from "node:crypto";
+import { stableId } from "../util/hash.js";
 import type { ComponentKind } from "./components.js";
 
 /** Keys of the architecture hash (present ones only). */
@@ -50,8 +50,9 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
+/** First 16 hex digits of the SHA-256 of the canonical JSON of `v` (the project's one short-hash function). */
 function hash16(v: unknown): string {
-  return createHash("sha256").update(canonical(v)).digest("hex").slice(0, 16);
+  return stableId([canonical(v)]);
 }
 
 function pick(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -9,7 +9,7 @@
  * `added_tokens_decoder`) and `chat_template.jinja` are read here (transformers' `PreTrainedTokenizerBase` files,
  * shared/research/manifests-and-apis.md "tokenizer_config.json").
  */
-import { createHash } from "node:crypto";
+import { stableId } from "../util/hash.js";
 import { seedOf } from "./prng.js";
 
 /** What the signature needs from a tokenizer.json summary (a subset of `TokenizerSummary`). */
@@ -75,8 +75,9 @@ export function minHashJaccard(a: readonly number[], b: readonly number[]): numb
   return n === 0 ? 0 : eq / n;
 }
 
+/** First 16 hex digits of the SHA-256 of `text` (the project's one short-hash function). */
 function hash16(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return stableId([text]);
 }
 
 function chatTemplateText(config: Record<string, unknown> | undefined, jinja: string | undefined): string | undefined {
