@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pythonCodeExtractor, extractPythonSource } from "./index.js";
 import { runOn } from "../../test-run.js";
 
@@ -31,6 +34,22 @@ describe("python-code extractor", () => {
   it("reads notebook code cells, skipping shell escapes and markdown", async () => {
     const out = await runOn(pythonCodeExtractor, FIX, "notebook.ipynb");
     expect(out.references?.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([["google/siglip-so400m-patch14-384", "/cells/1/source", 3]]);
+  });
+
+  it("judges a notebook by the size of its code cells, not of its outputs", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aiprov-nb-"));
+    try {
+      // 3 MiB of embedded image output, a few bytes of code.
+      const image = "A".repeat(3 * 1024 * 1024);
+      const nb = (code: string) => JSON.stringify({ nbformat: 4, cells: [{ cell_type: "code", source: code, outputs: [{ data: { "image/png": image } }] }] });
+      await writeFile(join(dir, "small.ipynb"), nb('from transformers import AutoModel\nm = AutoModel.from_pretrained("org/small-model")\n'));
+      const out = await runOn(pythonCodeExtractor, dir, "small.ipynb");
+      expect(out.references?.map((r) => r.target)).toEqual(["org/small-model"]);
+      await writeFile(join(dir, "big.ipynb"), nb(`x = "${"y".repeat(1100 * 1024)}"\n`));
+      await expect(runOn(pythonCodeExtractor, dir, "big.ipynb")).rejects.toThrow(/larger than the 1048576-byte/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("turns a notebook with broken JSON into a diagnostic", async () => {

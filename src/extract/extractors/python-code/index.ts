@@ -13,6 +13,7 @@ import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, Referenc
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
+import { FileTooLargeError } from "../../file-reader.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
@@ -619,8 +620,9 @@ export const pythonCodeExtractor: Extractor = {
       const head = new TextDecoder().decode(await file.head(64));
       if (!/^#!.*\bpython/.test(head)) return {};
     }
-    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     if (file.path.endsWith(".ipynb")) {
+      // A notebook is judged by the size of its code, not of the file (outputs embed images and audio).
+      const text = await file.text(ctx.maxTextBytes);
       let cells;
       try {
         cells = notebookCells(text);
@@ -628,10 +630,13 @@ export const pythonCodeExtractor: Extractor = {
         const d: Diagnostic = { code: "parse-error", severity: "warning", message: `notebook: ${(err as Error).message}`, location: { file: file.path } };
         return { diagnostics: [d] };
       }
+      const codeBytes = cells.reduce((n, c) => n + Buffer.byteLength(c.source), 0);
+      if (codeBytes > CODE_ANALYSIS_MAX_BYTES) throw new FileTooLargeError(codeBytes, CODE_ANALYSIS_MAX_BYTES);
       const references: ModelReference[] = [];
       for (const c of cells) references.push(...(await extractPythonSource(c.source, { file: file.path, pointer: c.pointer })));
       return { references };
     }
+    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
     // those words defines no model-named constant or constructor default either.)
     if (!PREFILTER.test(text)) return {};
