@@ -31,7 +31,7 @@ export function parseGitIndex(buf: Uint8Array): string[] {
   const decoder = new TextDecoder();
   const out: string[] = [];
   let off = 12;
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < count; i++) {
     const start = off;
     if (off + 62 > buf.length) throw new Error("git index truncated");
