@@ -11,6 +11,7 @@
 import { posix } from "node:path";
 import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, ReferenceUsage, Relation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { hostedProviderOf, providerOfName, providerOfPath, providerOfPythonCall, providersOfPythonImports } from "../../code/hosted.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
@@ -194,7 +195,17 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       return `${scopeNode?.startIndex ?? -1}:${obj.text}`;
     };
     const atOf = (row: number): string => `${o.file}:${row + 1 + (o.lineOffset ?? 0)}`;
-    type EmitOptions = { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; call?: Args; facts?: Record<string, string | number | boolean>; usage?: ReferenceUsage; at?: SyntaxNode };
+    type EmitOptions = { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; provider?: string; call?: Args; facts?: Record<string, string | number | boolean>; usage?: ReferenceUsage; at?: SyntaxNode };
+    // The hosted provider the file's folders or its one provider SDK name (`providers/groq.py`, `import anthropic`).
+    const sdks = providersOfPythonImports(scope.imports.values());
+    const fileProvider = providerOfPath(o.file) ?? (sdks.length === 1 ? sdks[0] : undefined);
+    /** Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. */
+    const hostedOf = (value: SyntaxNode, ctx: { call?: string; name?: string }): { kind: "hosted-model"; provider: string } | undefined => {
+      const v = resolve(value, scope);
+      if (!("value" in v) || isModelShaped(v.value)) return undefined;
+      const provider = hostedProviderOf(v.value, { call: ctx.call, name: ctx.name ? providerOfName(ctx.name) : undefined, file: fileProvider });
+      return provider ? { kind: "hosted-model", provider } : undefined;
+    };
     const emit = (arg: SyntaxNode, opts: EmitOptions): ModelReference[] => {
       const loc = opts.at ?? arg;
       if (seen.has(loc.startIndex)) return [];
@@ -235,6 +246,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           location: line(loc, o),
           ...("value" in v ? { value: v.value } : { expression: v.expression }),
           ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.provider ? { provider: opts.provider } : {}),
           ...(opts.role ? { role: opts.role } : {}),
           ...(opts.relation ? { relation: opts.relation } : {}),
           ...(opts.usage ? { usage: opts.usage } : {}),
@@ -474,7 +486,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           const def = a.keywords.get("default");
           const flagName = flag ? (stringValue(flag, scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
           if (def && (def.type === "string" || def.type === "concatenated_string") && ((MODEL_NAME.test(flagName) && !NOT_MODEL_NAME.test(flagName)) || /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i.test(flagName))) {
-            emit(def, { facts: { cliFlag: flagName } });
+            emit(def, { ...hostedOf(def, { name: flagName }), facts: { cliFlag: flagName } });
           }
           return;
         }
@@ -501,9 +513,20 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if (imported && dot > 0) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
           else if (!imported && localClasses.has(fn.text)) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: "", symbol: fn.text });
         }
-        // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass).
+        // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass), or a
+        // hosted model name sent to a provider (`ChatOpenAI(model="gpt-4o")`, `client.messages.create(model=...)`).
+        const callProvider = providerOfPythonCall(q);
+        if (callProvider && a.positional[0] && ![...a.keywords.keys()].some(isModelParam)) {
+          const h = hostedOf(a.positional[0], { call: callProvider });
+          if (h) emit(a.positional[0], { ...h, call: a, facts: { loader: q } });
+        }
         for (const [k, v] of a.keywords) {
           if (!MODEL_NAME.test(k) || NOT_MODEL_NAME.test(k)) continue;
+          const h = !scope.usesOllama ? hostedOf(v, { ...(callProvider ? { call: callProvider } : {}), name: k }) : undefined;
+          if (h) {
+            emit(v, { ...h, call: a, facts: { keyword: k, loader: q } });
+            continue;
+          }
           const r = resolve(v, scope);
           if ("value" in r && (isModelShaped(r.value) || (scope.usesOllama && /^[\w.-]+(?::[\w.-]+)?$/.test(r.value)))) emit(v, { call: a, ...(scope.usesOllama && !isModelShaped(r.value) ? { kind: "ollama-tag" as const } : {}), facts: { keyword: k } });
         }
@@ -560,8 +583,10 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       if (v === undefined) return;
       if (/models--[\w.-]+--[\w.-]+/.test(v) || (named && isModelShaped(v))) emit(value, { facts: { variable: bare } });
       else if (named && MODEL_NAME.test(bare) && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) && !/^(?:true|false|none|null|auto|cpu|cuda|\d+(?:\.\d+)?)$/i.test(v)) {
-        // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, else an alias we keep.
-        emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
+        // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, a hosted model where the
+        // variable, the file or the name's shape names a provider, else an alias we keep.
+        const h = scope.usesOllama ? undefined : hostedOf(value, { name: bare });
+        emit(value, { ...(h ?? { kind: scope.usesOllama ? "ollama-tag" : "known-component" }), facts: { variable: bare } });
       }
     }, text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
     for (const w of writes) {
