@@ -65,6 +65,13 @@ export function hostedTable(): Table {
   return (table = t);
 }
 
+const GENERIC_PIECES: ReadonlySet<string> = new Set(["generic", "compatible", "custom", "local", "localai", "lmstudio", "ollama", "litellm", "vllm", "llamacpp", "koboldcpp", "textgenwebui", "proxy"]);
+
+/** Test files and test scripts: the models they name are fixtures, not what the product calls. */
+export function isTestPath(path: string): boolean {
+  return /(?:^|\/)(?:__tests__|__mocks__|tests?|spec|fixtures?)\/|(?:^|[/._-])(?:test|spec)(?:[._-][^/]*)?\.[cm]?[jt]sx?$|(?:^|\/)test_[^/]*\.py$|_test\.py$/.test(path);
+}
+
 const normToken = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** The provider entry for an id. */
@@ -84,6 +91,8 @@ export function providerOfModelName(name: string): string | undefined {
 export function providerOfName(name: string): string | undefined {
   const t = hostedTable().tokens;
   const pieces = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean).map((p) => p.toLowerCase());
+  // "Generic OpenAI", "OpenAI-compatible", a local server: the API shape, not the provider.
+  if (pieces.some((p) => GENERIC_PIECES.has(p))) return undefined;
   for (let i = 0; i < pieces.length; i++) {
     for (let n = 3; n >= 1; n--) {
       if (i + n > pieces.length) continue;

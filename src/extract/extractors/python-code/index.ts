@@ -11,7 +11,7 @@
 import { posix } from "node:path";
 import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, ReferenceUsage, Relation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { hostedProviderOf, providerOfName, providerOfPath, providerOfPythonCall, providersOfPythonImports } from "../../code/hosted.js";
+import { hostedProviderOf, isTestPath, providerOfName, providerOfPath, providerOfPythonCall, providersOfPythonImports } from "../../code/hosted.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
@@ -202,7 +202,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     /** Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. */
     const hostedOf = (value: SyntaxNode, ctx: { call?: string; name?: string }): { kind: "hosted-model"; provider: string } | undefined => {
       const v = resolve(value, scope);
-      if (!("value" in v) || isModelShaped(v.value)) return undefined;
+      if (!("value" in v) || isModelShaped(v.value) || isTestPath(o.file)) return undefined;
       const provider = hostedProviderOf(v.value, { call: ctx.call, name: ctx.name ? providerOfName(ctx.name) : undefined, file: fileProvider });
       return provider ? { kind: "hosted-model", provider } : undefined;
     };
