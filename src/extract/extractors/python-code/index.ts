@@ -16,6 +16,7 @@ import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from ".
 import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
+import { registryEntries } from "./registries.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 
@@ -546,7 +547,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       let value: SyntaxNode | null | undefined;
       if (n.type === "assignment") {
         name = n.childForFieldName("left")?.text;
-        value = n.childForFieldName("right");
+        value = fieldDefault(n.childForFieldName("right"), scope);
       } else if (n.type === "default_parameter" || n.type === "typed_default_parameter") {
         name = n.childForFieldName("name")?.text;
         value = n.childForFieldName("value");
@@ -556,6 +557,12 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         value = n.childForFieldName("value");
       }
       if (!name || !value) return;
+      if (n.type === "assignment") {
+        // A table of models picked by key at run time: every entry may be the one loaded.
+        const entries = registryEntries(n.childForFieldName("left"), value, scope, (v) => hostedProviderOf(v, { name: providerOfName(name), file: fileProvider }) !== undefined);
+        for (const e of entries) emit(e.node, { ...(e.shape === "alias" ? hostedOf(e.node, { name }) ?? { kind: "known-component" as const } : {}), facts: { registry: name, ...(e.key !== undefined ? { registryKey: e.key } : {}) } });
+        if (entries.length) return;
+      }
       const bare = name.replace(/^self\./, "");
       const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
       if (FAMILY_KEY.test(bare) && value.type === "string") {
@@ -607,6 +614,18 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     };
     return { references: refs, module, pending };
   });
+}
+
+/**
+ * Value-flow rule "field default": a dataclass or pydantic field declared with `field(default=X)` / `Field(X)` takes
+ * `X` (`model_name_or_path: str = field(default="org/base")`); any other value is itself.
+ */
+export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode | null {
+  if (value?.type !== "call") return value;
+  const fq = qualify(value.childForFieldName("function")!, scope);
+  if (!/^(?:dataclasses\.field|field|pydantic\.Field|pydantic\.fields\.Field|Field|attr\.ib|attrs\.field)$/.test(fq)) return value;
+  const a = callArgs(value);
+  return a.keywords.get("default") ?? (/Field$/.test(fq) ? a.positional[0] : undefined) ?? value;
 }
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
