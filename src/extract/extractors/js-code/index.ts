@@ -11,6 +11,7 @@ import { posix } from "node:path";
 import type { ComponentRole, ModelReference, ReferenceKind } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { providerOfJs, providerOfPath } from "../../code/hosted.js";
+import { loadersFor } from "../../code/loaders.js";
 import { hostedCandidate, HOSTED_TYPES } from "./hosted.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
@@ -36,14 +37,6 @@ interface Scope {
   parsed: Set<string>;
 }
 
-const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
-  HuggingFaceInferenceEmbeddings: { role: "embedding" },
-  HuggingFaceTransformersEmbeddings: { role: "embedding" },
-  HuggingFaceInference: {},
-  ChatOllama: { kind: "ollama-tag" },
-  Ollama: { kind: "ollama-tag" },
-  OllamaEmbeddings: { role: "embedding", kind: "ollama-tag" },
-};
 
 function grammarFor(path: string): GrammarId {
   if (/\.tsx$/.test(path)) return "tsx";
@@ -342,9 +335,9 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           emit(args[0]!, { ...(choices ? { value: choices.values[0]! } : {}), facts: { setter: name, ...(choices ? { choices: choices.values.join("|"), resolvedFrom: "select-options", expression: args[0]!.text, ...(choices.from ? { optionsFrom: choices.from } : {}) } : {}) } });
           return;
         }
-        const cls = CLASS_LOADERS[name];
+        const cls = loadersFor("js", name, name)[0];
         if (cls && args[0]?.type === "object") {
-          const m = objectProp(args[0], "model") ?? objectProp(args[0], "modelName");
+          const m = cls.keywords.map((k) => objectProp(args[0], k)).find((x) => x);
           if (m) emit(m, { ...(cls.role ? { role: cls.role } : {}), ...(cls.kind ? { kind: cls.kind } : {}), facts: { loader: name } });
           return;
         }

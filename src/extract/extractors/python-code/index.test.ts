@@ -219,3 +219,28 @@ describe("python-code outputs, derivations and names", () => {
     expect(dot[0]).toMatchObject({ kind: "local-path", target: "." });
   });
 });
+
+describe("python-code: issue 17 value-flow rules and loader rows", () => {
+  it("reads registries, field defaults, hosted models and the loader table", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "recall.py");
+    const refs = out.references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line).map((r) => ({ kind: r.kind, target: r.target, provider: r.provider, role: r.role }));
+    // A registry: every entry, Hub ids as themselves and bundle constants as aliases.
+    expect(at(11)).toEqual([{ kind: "hub-id", target: "Systran/faster-whisper-small", provider: undefined, role: undefined }]);
+    expect(at(14).map((r) => [r.kind, r.target])).toEqual([["known-component", "WAV2VEC2_ASR_BASE_960H"], ["known-component", "VOXPOPULI_ASR_BASE_10K_FR"]]);
+    // Dataclass field defaults.
+    expect(at(19)[0]?.target).toBe("facebook/opt-125m");
+    expect(at(20)[0]?.target).toBe("google/siglip-so400m-patch14-384");
+    // Loader rows: a size alias becomes its Hub repo; a pack the library loads by default; an architecture.
+    expect(at(23)[0]).toMatchObject({ kind: "hub-id", target: "Systran/faster-whisper-large-v3" });
+    expect(at(24)[0]).toMatchObject({ kind: "known-component", target: "buffalo_l", role: "vision-encoder" });
+    expect(at(25)[0]).toMatchObject({ kind: "known-component", target: "vit_large_patch14_clip_224" });
+    expect(at(30)[0]).toMatchObject({ kind: "hub-id", target: "h94/IP-Adapter", role: "adapter" });
+    // Hosted models: by SDK and call, by provider class (an aggregator serving another publisher's model), by shape.
+    expect(at(27)[0]).toMatchObject({ kind: "hosted-model", target: "claude-3-5-sonnet-20240620", provider: "anthropic" });
+    expect(at(28)[0]).toMatchObject({ kind: "hosted-model", target: "llama3-70b-8192", provider: "groq" });
+    expect(at(29)[0]).toMatchObject({ kind: "hosted-model", target: "gpt-4o-mini", provider: "openai" });
+    // Inside a function only Hub ids of a model-named list count, never bare aliases.
+    expect(refs.some((r) => r.target === "not-a-registry-alias-1")).toBe(false);
+  });
+});

@@ -17,6 +17,7 @@ import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
 import { registryEntries } from "./registries.js";
+import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 
@@ -32,26 +33,6 @@ export interface PythonSourceOptions {
   extractor?: string;
 }
 
-const LANGCHAIN_HF: Record<string, { kw: string[]; role?: ComponentRole; kind?: ReferenceKind }> = {
-  HuggingFaceEmbeddings: { kw: ["model_name", "model"], role: "embedding" },
-  HuggingFaceBgeEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceInstructEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceEmbedding: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceInferenceAPIEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceEndpointEmbeddings: { kw: ["model", "repo_id"], role: "embedding" },
-  HuggingFaceEndpoint: { kw: ["repo_id", "model"] },
-  HuggingFaceHub: { kw: ["repo_id"] },
-  HuggingFaceTextGenInference: { kw: ["model"] },
-  HuggingFaceLLM: { kw: ["model_name", "tokenizer_name"] },
-  HuggingFaceInferenceAPI: { kw: ["model_name", "model"] },
-  ChatHuggingFace: { kw: ["model_id"] },
-  TextEmbeddingsInference: { kw: ["model_name"], role: "embedding" },
-  ChatOllama: { kw: ["model"], kind: "ollama-tag" },
-  Ollama: { kw: ["model"], kind: "ollama-tag" },
-  OllamaLLM: { kw: ["model"], kind: "ollama-tag" },
-  OllamaEmbeddings: { kw: ["model"], role: "embedding", kind: "ollama-tag" },
-  OllamaEmbedding: { kw: ["model_name"], role: "embedding", kind: "ollama-tag" },
-};
 
 function line(n: SyntaxNode, o: PythonSourceOptions): { file: string; line: number; column: number; pointer?: string } {
   return { file: o.file, line: n.startPosition.row + 1 + (o.lineOffset ?? 0), column: n.startPosition.column + 1, ...(o.pointer ? { pointer: o.pointer } : {}) };
@@ -264,6 +245,32 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       }
       return out;
     };
+    /** One call of a loader-table row (`src/extract/code/loaders.ts`): its model argument, by what its values look like. */
+    const emitLoader = (row: LoaderRow, call: SyntaxNode, a: Args, q: string): void => {
+      if (row.dataset) return;
+      const arg = row.position === undefined ? row.keywords.map((k) => a.keywords.get(k)).find((x) => x) : pick(a, [...row.keywords], row.position);
+      const facts = { loader: q, library: row.library };
+      const common = { ...(row.role ? { role: row.role } : {}), ...(row.relation ? { relation: row.relation } : {}) };
+      if (!arg) {
+        // The library's default model (`FaceAnalysis()` loads buffalo_l).
+        if (!row.defaultValue || seen.has(call.startIndex)) return;
+        seen.add(call.startIndex);
+        refs.push(codeReference({ extractor, location: line(call, o), value: row.defaultValue, kind: "known-component", ...common, facts: { ...facts, libraryDefault: true, ...(row.upstream ? { upstream: row.upstream.replace("{}", row.defaultValue) } : {}) } }));
+        return;
+      }
+      const v = resolve(arg, scope);
+      const value = "value" in v ? v.value : undefined;
+      if (row.value === "size-alias" && value !== undefined && row.aliases?.[value] && !seen.has(arg.startIndex)) {
+        seen.add(arg.startIndex);
+        refs.push(codeReference({ extractor, location: line(arg, o), value: row.aliases[value]!, ...common, facts: { ...facts, sizeAlias: value } }));
+        return;
+      }
+      if ((row.value === "model-pack" || row.value === "architecture") && value !== undefined && !isModelShaped(value) && !/^hf[-_]hub:/i.test(value)) {
+        emit(arg, { kind: "known-component", ...common, call: a, facts: { ...facts, ...(row.upstream ? { upstream: row.upstream.replace("{}", value) } : {}) } });
+        return;
+      }
+      emit(arg, { ...common, ...(row.kind ? { kind: row.kind } : {}), call: a, facts });
+    };
     const pick = (a: Args, kws: string[], pos: number | undefined): SyntaxNode | undefined => {
       for (const k of kws) if (a.keywords.has(k)) return a.keywords.get(k);
       return pos === undefined ? undefined : a.positional[pos];
@@ -445,7 +452,9 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
             if ("value" in rv && "value" in mv) {
               if (seen.has(repo.startIndex)) return;
               seen.add(repo.startIndex);
-              refs.push(codeReference({ extractor, location: line(repo, o), value: `${rv.value}:${mv.value}`, kind: "known-component", facts: { loader: "torch.hub.load", repo: rv.value, entrypoint: mv.value } }));
+              const ref = codeReference({ extractor, location: line(repo, o), value: `${rv.value}:${mv.value}`, kind: "known-component", facts: { loader: "torch.hub.load", repo: rv.value, entrypoint: mv.value } });
+              // raw is the repository argument as written; the target keeps the entry point.
+              refs.push({ ...ref, raw: rv.value });
             } else emit(repo, { call: a, facts: { loader: "torch.hub.load" } });
           }
           return;
@@ -473,12 +482,9 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if (base && base.type !== "none") emit(base, { call: a, relation: "adapter", facts: { loader: "load_pretrained_model", modelBase: true } });
           return;
         }
-        const lc = LANGCHAIN_HF[last];
-        if (lc) {
-          for (const k of lc.kw) {
-            const arg = a.keywords.get(k);
-            if (arg) emit(arg, { call: a, ...(lc.role ? { role: lc.role } : {}), ...(lc.kind ? { kind: lc.kind } : {}), ...(k.startsWith("tokenizer") ? { role: "tokenizer" as const } : {}), facts: { loader: last } });
-          }
+        const rows = loadersFor("python", q, last);
+        if (rows.length) {
+          for (const row of rows) emitLoader(row, n, a, q);
           return;
         }
         // argparse: `add_argument("--model-path", default="...")` names the model a script loads by default.
@@ -487,7 +493,13 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           const def = a.keywords.get("default");
           const flagName = flag ? (stringValue(flag, scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
           if (def && (def.type === "string" || def.type === "concatenated_string") && ((MODEL_NAME.test(flagName) && !NOT_MODEL_NAME.test(flagName)) || /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i.test(flagName))) {
-            emit(def, { ...hostedOf(def, { name: flagName }), facts: { cliFlag: flagName } });
+            const dv = resolve(def, scope);
+            const alias = "value" in dv ? sizeAliasUpstream(dv.value, scope.imports.values()) : undefined;
+            if (alias && !seen.has(def.startIndex)) {
+              // A size alias of a library the script imports (`--model small` in a whisperx CLI).
+              seen.add(def.startIndex);
+              refs.push(codeReference({ extractor, location: line(def, o), value: alias.repo, facts: { cliFlag: flagName, sizeAlias: (dv as { value: string }).value, library: alias.row.library } }));
+            } else emit(def, { ...hostedOf(def, { name: flagName }), facts: { cliFlag: flagName } });
           }
           return;
         }
@@ -564,7 +576,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         if (entries.length) return;
       }
       const bare = name.replace(/^self\./, "");
-      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
+      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare) || PART_NAME.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
       if (FAMILY_KEY.test(bare) && value.type === "string") {
         // A family key (`SLM_MODEL_TYPE = "qwen3"`, `{"model_type": "llava"}`): names a family, loads nothing.
         const fv = stringValue(value, scope, 0);
@@ -627,6 +639,9 @@ export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode
   const a = callArgs(value);
   return a.keywords.get("default") ?? (/Field$/.test(fq) ? a.positional[0] : undefined) ?? value;
 }
+
+/** Names of a model part's setting (`vision_tower`, `audio_encoder_path`, `llm_backbone`, `vocoder_name`). */
+const PART_NAME = /(?:tower|encoder|vocoder|backbone|projector)(?:_?(?:name|path|id|name_or_path))?$/i;
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
 const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;

@@ -53,7 +53,8 @@ export function registryEntries(left: SyntaxNode | null, right: SyntaxNode | nul
   const out: RegistryEntry[] = [];
   for (const it of items) {
     const value = stringValue(it.node, scope, 0);
-    if (!value) continue;
+    // A cache folder name (`models--org--name.tar`) is read by its own rule, which knows archives.
+    if (!value || value.includes("models--")) continue;
     if (isModelShaped(value)) out.push({ node: it.node, value, shape: "model", ...(it.key !== undefined ? { key: it.key } : {}) });
     else if (ALIAS.test(value) && /\d/.test(value) && /[_-]/.test(value) && !inFunction && (hosted?.(value) || /^[A-Z][A-Z0-9_]+$/.test(value))) out.push({ node: it.node, value, shape: "alias", ...(it.key !== undefined ? { key: it.key } : {}) });
   }
