@@ -244,3 +244,15 @@ describe("python-code: issue 17 value-flow rules and loader rows", () => {
     expect(refs.some((r) => r.target === "not-a-registry-alias-1")).toBe(false);
   });
 });
+
+describe("python-code: path settings, typed parameters and weight-file joins (issue 17)", () => {
+  it("reads weight paths by name and value, a Model-typed default, and the constant tail of os.path.join", async () => {
+    const out = await runOn(pythonCodeExtractor, FIX, "recall.py");
+    const byLine = new Map((out.references ?? []).map((r) => [r.location.line, r.raw]));
+    expect(byLine.get(40)).toBe("asset/Vocoder.safetensors");
+    expect(byLine.get(41)).toBe("asset/Embed.safetensors");
+    expect(byLine.has(42)).toBe(false);
+    expect(byLine.get(45)).toBe("pyannote/segmentation-3.0");
+    expect(byLine.get(46)).toBe("assets/pytorch_model.bin");
+  });
+});

@@ -526,6 +526,21 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if (imported && dot > 0) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
           else if (!imported && localClasses.has(fn.text)) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: "", symbol: fn.text });
         }
+        // Value-flow rule "weight file join": `os.path.join(<run-time dir>, "assets", "model.bin")` names a weight file
+        // shipped with the code by its constant tail.
+        if (/^(?:os\.path|posixpath|path)\.join$/.test(q) && !seen.has(n.startIndex)) {
+          const tail: string[] = [];
+          for (const p of [...a.positional].reverse()) {
+            const pv = resolve(p, scope);
+            if (!("value" in pv)) break;
+            tail.unshift(pv.value);
+          }
+          const joined = tail.join("/");
+          if (tail.length < a.positional.length && WEIGHT_FILE.test(joined)) {
+            seen.add(n.startIndex);
+            refs.push(codeReference({ extractor, location: line(n, o), value: joined, facts: { joinedWith: a.positional[0]!.text.slice(0, 120) }, baseDir }));
+          }
+        }
         // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass), or a
         // hosted model name sent to a provider (`ChatOpenAI(model="gpt-4o")`, `client.messages.create(model=...)`).
         const callProvider = providerOfPythonCall(q);
@@ -600,7 +615,12 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       }
       const v = stringValue(value, scope, 0);
       if (v === undefined) return;
-      if (/models--[\w.-]+--[\w.-]+/.test(v) || (named && isModelShaped(v))) emit(value, { facts: { variable: bare } });
+      // A path setting (`embed_path`, `dvae_ckpt_path`) names a model when its value is a weight file or the name says
+      // checkpoint / weights.
+      // A parameter or field typed as a model (`segmentation: PipelineModel = "org/x"`) holds one, whatever its name.
+      const typedModel = /Model\b|Checkpoint\b/.test((n.type === "typed_default_parameter" || n.type === "assignment" ? n.childForFieldName("type")?.text : undefined) ?? "");
+      const pathNamed = typedModel || /(?:_|^)(?:path|file)$/i.test(bare) && (WEIGHT_FILE.test(v) || /ckpt|checkpoint|weight/i.test(bare)) && !/(?:^|_)(?:data|dataset|log|output|save|out|config|cfg|json|yaml|csv|txt|audio|image|video|wav|img)(?:_|$)/i.test(bare);
+      if (/models--[\w.-]+--[\w.-]+/.test(v) || ((named || pathNamed) && isModelShaped(v))) emit(value, { facts: { variable: bare } });
       else if (named && MODEL_NAME.test(bare) && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) && !/^(?:true|false|none|null|auto|cpu|cuda|\d+(?:\.\d+)?)$/i.test(v)) {
         // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, a hosted model where the
         // variable, the file or the name's shape names a provider, else an alias we keep.
@@ -639,6 +659,9 @@ export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode
   const a = callArgs(value);
   return a.keywords.get("default") ?? (/Field$/.test(fq) ? a.positional[0] : undefined) ?? value;
 }
+
+/** A weight file by its extension (pickle, safetensors, GGUF, ONNX, CTranslate2 / TensorRT engines). */
+const WEIGHT_FILE = /\.(?:bin|pt|pth|ckpt|pkl|safetensors|gguf|onnx|engine|plan|tflite|mlmodel)$/i;
 
 /** Names of a model part's setting (`vision_tower`, `audio_encoder_path`, `llm_backbone`, `vocoder_name`). */
 const PART_NAME = /(?:tower|encoder|vocoder|backbone|projector)(?:_?(?:name|path|id|name_or_path))?$/i;
