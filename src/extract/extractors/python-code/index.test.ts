@@ -43,10 +43,10 @@ describe("python-code extractor", () => {
       const image = "A".repeat(3 * 1024 * 1024);
       const nb = (code: string) => JSON.stringify({ nbformat: 4, cells: [{ cell_type: "code", source: code, outputs: [{ data: { "image/png": image } }] }] });
       await writeFile(join(dir, "small.ipynb"), nb('from transformers import AutoModel\nm = AutoModel.from_pretrained("org/small-model")\n'));
-      const out = await runOn(pythonCodeExtractor, dir, "small.ipynb");
+      const out = await extractFile(pythonCodeExtractor, dir, "small.ipynb");
       expect(out.references?.map((r) => r.target)).toEqual(["org/small-model"]);
       await writeFile(join(dir, "big.ipynb"), nb(`x = "${"y".repeat(1100 * 1024)}"\n`));
-      await expect(runOn(pythonCodeExtractor, dir, "big.ipynb")).rejects.toThrow(/larger than the 1048576-byte/);
+      await expect(extractFile(pythonCodeExtractor, dir, "big.ipynb")).rejects.toThrow(/larger than the 1048576-byte/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -222,7 +222,7 @@ describe("python-code outputs, derivations and names", () => {
 
 describe("python-code: issue 17 value-flow rules and loader rows", () => {
   it("reads registries, field defaults, hosted models and the loader table", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "recall.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "recall.py");
     const refs = out.references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line).map((r) => ({ kind: r.kind, target: r.target, provider: r.provider, role: r.role }));
     // A registry: every entry, Hub ids as themselves and bundle constants as aliases.
@@ -247,7 +247,7 @@ describe("python-code: issue 17 value-flow rules and loader rows", () => {
 
 describe("python-code: path settings, typed parameters and weight-file joins (issue 17)", () => {
   it("reads weight paths by name and value, a Model-typed default, and the constant tail of os.path.join", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "recall.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "recall.py");
     const byLine = new Map((out.references ?? []).map((r) => [r.location.line, r.raw]));
     expect(byLine.get(40)).toBe("asset/Vocoder.safetensors");
     expect(byLine.get(41)).toBe("asset/Embed.safetensors");

@@ -17,6 +17,7 @@ import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
 import { registryEntries } from "./registries.js";
+import { roleOfKey } from "../../roles.js";
 import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
@@ -663,8 +664,8 @@ export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode
 /** A weight file by its extension (pickle, safetensors, GGUF, ONNX, CTranslate2 / TensorRT engines). */
 const WEIGHT_FILE = /\.(?:bin|pt|pth|ckpt|pkl|safetensors|gguf|onnx|engine|plan|tflite|mlmodel)$/i;
 
-/** Names of a model part's setting (`vision_tower`, `audio_encoder_path`, `llm_backbone`, `vocoder_name`). */
-const PART_NAME = /(?:tower|encoder|vocoder|backbone|projector)(?:_?(?:name|path|id|name_or_path))?$/i;
+/** Names of a model part's setting (`vision_tower`, `audio_encoder_path`, `vocoder_name`): the role-key table's. */
+const PART_NAME = { test: (name: string): boolean => roleOfKey(name) !== undefined && roleOfKey(name) !== "model" };
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
 const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
