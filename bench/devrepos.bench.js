@@ -73,11 +73,14 @@ if (!devrepos) {
 }
 
 // ---- id normalisation ------------------------------------------------------------------------------------------
-/** Normalises a model id for comparison: case-folded; `hf://`, `hub:`, Hub URLs (`/resolve/`, `/tree/`, `/blob/`
+/** Normalises a model id for comparison: case-folded; `hf://org/name/...` is the repo org/name; `hub:`, Hub URLs (`/resolve/`, `/tree/`, `/blob/`
  * tails), `@revision` and trailing slashes removed; other URLs lose only their scheme. Strict about the id itself. */
 export function normId(s) {
   if (typeof s !== "string") return "";
   let x = s.trim().toLowerCase();
+  // hf://org/name/path/in/repo names a file of the repo org/name.
+  const hf = x.match(/^hf:\/\/(?:models\/)?([^/]+\/[^/@]+)/);
+  if (hf) return hf[1];
   x = x.replace(/^(hf|hub|huggingface|hosted|local|url|ollama|modelscope|ms):\/*/, "");
   x = x.replace(/^https?:\/\//, "").replace(/^www\./, "");
   const hub = x.match(/^(?:huggingface\.co|hf\.co|hf-mirror\.com)\/(?:models\/)?([^/?#]+\/[^/?#@]+)/);
