@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as CDX from "@cyclonedx/cyclonedx-library";
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import parse from "spdx-expression-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../src/local-hub/server.js";
