@@ -8,6 +8,7 @@
  *   relationship, the profile's conformance clause), every licence expression parsed by spdx-expression-parse, every
  *   LicenseRef- linked, every reference resolving to an element of the document.
  * - CycloneDX: the CycloneDX library's strict 1.6 JSON validator.
+ * - JUnit: the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2 (xmllint-wasm).
  * The SHACL shapes are not checked here (see the closing note of issue 14).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,10 +17,12 @@ import { join } from "node:path";
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import parse from "spdx-expression-parse";
+import { validateXML } from "xmllint-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../src/local-hub/server.js";
 import type { AuditResult } from "../../src/model/types.js";
 import { toCycloneDx } from "../../src/report/cyclonedx.js";
+import { renderJunit } from "../../src/report/junit.js";
 import { toSpdx } from "../../src/report/spdx.js";
 import { aiprovAsync, REPO_ROOT } from "../helpers/cli.js";
 
@@ -137,5 +140,15 @@ const cdxValidator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1d
 describe("CycloneDX 1.6 of every example and fixture", () => {
   it("validates with the CycloneDX library's strict validator", async () => {
     for (const [name, r] of results) expect(await cdxValidator.validate(JSON.stringify(toCycloneDx(r))), name).toBeNull();
+  });
+});
+
+describe("JUnit of every example and fixture", () => {
+  it("is valid against the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd)", async () => {
+    const xsd = readFileSync(join(REPO_ROOT, "schemas", "junit-jenkins-10.xsd"), "utf8");
+    for (const [name, r] of results) {
+      const v = await validateXML({ xml: [{ fileName: "junit.xml", contents: renderJunit(r) }], schema: [xsd] });
+      expect(v.errors.map((e) => e.message), name).toEqual([]);
+    }
   });
 });
