@@ -4,7 +4,7 @@ import { validateXML } from "xmllint-wasm";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/types.js";
 import { renderJunit } from "../../src/report/junit.js";
-import { MARKDOWN_MAX_CHARS, mermaidGraph, renderMarkdown } from "../../src/report/markdown.js";
+import { MARKDOWN_MAX_CHARS, mdProse, mermaidGraph, renderMarkdown } from "../../src/report/markdown.js";
 import { SPDX_CONTEXT, toSpdx } from "../../src/report/spdx.js";
 import { packagePath } from "../../src/util/package-root.js";
 import { omniResult, omniWithWaiverAndHubPin } from "../helpers/results.js";
@@ -52,6 +52,15 @@ describe("Markdown reporter", () => {
     expect(md).toMatch(/… \d+ more components not shown/);
     expect(md).toContain("is too large for a comment; the HTML report draws it");
     expect(md).toContain("<details><summary>Scan settings</summary>");
+  });
+});
+
+describe("Markdown How to fix", () => {
+  it("renders a rule's commands as code spans, not literal backticks, and still escapes the prose", () => {
+    const md = renderMarkdown(omniResult());
+    expect(md).toContain("run `aiprov compare <your-component-folder> <upstream>` to compare tensors");
+    expect(md).not.toContain("\\`aiprov compare");
+    expect(mdProse("a `b|c` <d> `e")).toBe("a `b|c` &lt;d&gt; \\`e");
   });
 });
 
