@@ -25,13 +25,13 @@ const SHAPE: GenerateOptions = { seed: 41, visionHidden: 384, visionDepth: 4, te
 const p = (...x: string[]): string => join(root, ...x);
 
 /** A knowledge directory whose component signature is the generated tower's configuration, released as acme/upstream-vl. */
-async function writeKnowledge(dir: string): Promise<void> {
+async function writeKnowledge(dir: string, id = "acme-vit", repo = "acme/upstream-vl"): Promise<void> {
   const v = generatedConfig(SHAPE).vision_config as Record<string, unknown>;
   await mkdir(join(dir, "components"), { recursive: true });
   await writeFile(
-    join(dir, "components", "acme-vit.yaml"),
+    join(dir, "components", `${id}.yaml`),
     [
-      "id: acme-vit",
+      `id: ${id}`,
       "name: Acme ViT",
       "role: vision-encoder",
       "publisher: acme",
@@ -40,7 +40,7 @@ async function writeKnowledge(dir: string): Promise<void> {
       "identity:",
       ...["depth", "hidden_size", "num_heads", "patch_size", "temporal_patch_size", "in_chans", "hidden_act"].map((k) => `  ${k}: ${JSON.stringify(v[k])}`),
       "checkpoints:",
-      "  - repos: [acme/upstream-vl]",
+      `  - repos: [${repo}]`,
       `    identity: { intermediate_size: ${JSON.stringify(v.intermediate_size)} }`,
       "    source: { title: generated test checkpoint served by the local Hub }",
       "sources:",
@@ -66,7 +66,13 @@ beforeAll(async () => {
   await writeModelFolder(p("reprefixed", "model"), [...reprefix(perturb(up, 0.5, 8), "visual.", "vision_tower."), ...ownText], "F32", generatedConfig(SHAPE));
   // Tensor names that do not line up with the upstream's (HF-style block names): a layout mismatch, not "unrelated".
   await writeModelFolder(p("renamed", "model"), [...scratch.filter((t) => t.name.startsWith("visual.")).map((t) => ({ ...t, name: t.name.replace("blocks.", "encoder.layer.").replace("attn.qkv", "attention.qkv") })), ...ownText], "F32", generatedConfig(SHAPE));
+  // A model that declares the upstream (`_name_or_path`) and carries a fine-tune of its text model too.
+  await writeModelFolder(p("declared", "model"), perturb(up, 0.5, 9), "BF16", { ...generatedConfig(SHAPE), _name_or_path: "acme/upstream-vl" });
+  // A gated release of the same configuration (its weights are never served without a granted token).
+  await writeModelFolder(p("hub", "acme", "gated-vl"), generateModel({ seed: 5, visionHidden: 16, textHidden: 16 }), "F32", generatedConfig(SHAPE));
+  await writeFile(p("hub", "acme", "gated-vl", "info.json"), JSON.stringify({ gated: "auto" }));
   await writeKnowledge(p("kb"));
+  await writeKnowledge(p("kb-gated"), "acme-gated-vit", "acme/gated-vl");
   hub = await startLocalHub({ fixtures: p("hub") });
 }, 120_000);
 
@@ -77,9 +83,9 @@ afterAll(async () => {
 
 const weightRequests = (): number => hub.requests.filter((r) => r.path.includes("/resolve/") && r.path.endsWith(".safetensors")).length;
 
-async function scan(project: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; result: AuditResult; text: string }> {
+async function scan(project: string, extra: string[] = [], env: Record<string, string> = {}, kb = p("kb")): Promise<{ code: number; result: AuditResult; text: string }> {
   const json = p(`${project}-${Math.random().toString(36).slice(2)}.json`);
-  const r = await aiprovAsync(["scan", p(project), "--knowledge", p("kb"), "--policy", "kr-sovereign-from-scratch", "--hub-url", hub.url, "--json-output", json, ...extra], { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", project), ...env } });
+  const r = await aiprovAsync(["scan", p(project), "--knowledge", kb, "--policy", "kr-sovereign-from-scratch", "--hub-url", hub.url, "--json-output", json, ...extra], { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", project), ...env } });
   expect(r.stderr).toBe("");
   const { readFile } = await import("node:fs/promises");
   const result = JSON.parse(await readFile(json, "utf8")) as AuditResult;
@@ -186,6 +192,25 @@ describe("scan settles a configuration match with the weights", () => {
       expect(r.stdout).toContain(`compare by hand: aiprov compare ${p(project, "model")} acme/upstream-vl --component vision --hub-url ${dead}`);
       expect(r.stdout).toMatch(/UNDETERMINED .*\[unreachable\]/);
     }
+  });
+
+  it("compares a declared upstream as well: the model naming acme/upstream-vl gets weight evidence on that edge", async () => {
+    const { code, result } = await scan("declared");
+    const declared = (result.weightComparisons ?? []).find((w) => w.upstream.via === "declared")!;
+    expect(declared).toMatchObject({ component: "model/config.json#", part: "text", outcome: "derived", upstream: { repo: "acme/upstream-vl" } });
+    const edge = result.lineage.edges.find((e) => e.from === "local:model/config.json#" && e.to === "hub:acme/upstream-vl")!;
+    expect(edge.strength).toBe("weight-similar");
+    expect(edge.evidence.map((e) => e.code)).toEqual(expect.arrayContaining(["weight-comparison"]));
+    expect(vision(result)).toMatchObject([{ outcome: "derived" }]);
+    expect(code).toBe(1);
+  });
+
+  it("stays undetermined when the upstream is gated, and says so", async () => {
+    const { code, result, text } = await scan("scratch", [], {}, p("kb-gated"));
+    expect(vision(result)).toMatchObject([{ outcome: "undetermined", reason: "gated", upstream: { repo: "acme/gated-vl" }, bytesRead: { remote: 0 } }]);
+    expect(code).toBe(1);
+    expect(result.diagnostics.some((d) => d.code === "weight-upstream-unreadable" && /acme\/gated-vl.*gated/.test(d.message))).toBe(true);
+    expect(text).toContain(`compare by hand: aiprov compare ${p("scratch", "model")} acme/gated-vl@`);
   });
 
   it("compares nothing with --weight-budget 0 and stops at the budget", async () => {
