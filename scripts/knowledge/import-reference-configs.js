@@ -12,8 +12,8 @@
  * Usage: node scripts/knowledge/import-reference-configs.js --cisco <git dir> --mlc <git dir> --out <components dir>
  * (git dirs are bare clones; files are read with `git show HEAD:<path>`, and the commit is written into each URL).
  * Values are copied, never computed: a key whose value is missing, null or 0 in the source is left out, and an
- * entry with fewer than 5 identity keys is not written. Third-party finetunes (whose config equals their base) are
- * skipped; entries of one release line whose identity is equal (base and instruct) are grouped as checkpoints.
+ * entry with fewer than 5 identity keys is not written. Entries of one release line whose identity is equal (base
+ * and instruct) are grouped as checkpoints of one entry.
  * Licences come from each repo's model card (`license:` in its front matter), listed in LICENSES below.
  */
 import { execFileSync } from "node:child_process";
@@ -84,6 +84,9 @@ const LICENSES = {
   "togethercomputer/": "apache-2.0",
   "TinyLlama/": "apache-2.0",
   "LiquidAI/": "other",
+  "Snowflake/": "apache-2.0",
+  "HuggingFaceH4/": "mit",
+  "NousResearch/": "other",
   "nvidia/": "other",
 };
 const licenseOf = (repo) => {
@@ -91,8 +94,12 @@ const licenseOf = (repo) => {
   return hits.length ? LICENSES[hits[0]] : undefined;
 };
 
-/** Third-party finetunes in the Cisco database whose config equals their base model's: not components of their own. */
-const SKIP = new Set(["zephyr-7b-beta", "Hermes-2-Pro-Llama-3-8B", "Hermes-3-Llama-3.1-8B", "Hermes-4-14B", "NousCoder-14B", "AceReason-Nemotron-14B", "AceReason-Nemotron-7B", "NextCoder-14B", "NextCoder-7B", "T-lite-it-2.1", "T-pro-it-2.0-AWQ", "OmniCoder-9B", "WeDLM-7B-Base", "WeDLM-7B-Instruct", "WeDLM-8B-Base"]);
+/**
+ * Database records that are not a release of their own (none at present). Finetunes published as their own repos
+ * (Hermes, AceReason, NextCoder, zephyr, ...) are released configurations and get entries: where their config equals
+ * their base's, a scan lists both as candidates, which is the honest answer a config can give.
+ */
+const SKIP = new Set([]);
 
 const ENCODER_ONLY = new Set(["bert", "roberta", "xlm-roberta"]);
 const IDENTITY_KEYS = ["hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size", "vocab_size", "hidden_act", "tie_word_embeddings"];
@@ -194,6 +201,9 @@ const MLC = {
   olmo2_32b: "allenai/OLMo-2-0325-32B",
   smollm2_360m: "HuggingFaceTB/SmolLM2-360M",
   "tinyllama_1b_chat_v1.0": "TinyLlama/TinyLlama-1.1B-Chat-v1.0",
+  "snowflake-arctic-embed-m": "Snowflake/snowflake-arctic-embed-m",
+  "stablelm-2-zephyr-1_6b": "stabilityai/stablelm-2-zephyr-1_6b",
+  "phi-3_5-vision": "microsoft/Phi-3.5-vision-instruct",
 };
 const mlcCommit = git(args.mlc, "rev-parse", "HEAD").trim();
 const presetPath = "python/mlc_llm/model/model_preset.py";
@@ -213,7 +223,7 @@ for (const [key, repo] of Object.entries(MLC)) {
     repo,
     identity,
     match: { modelTypes: [cfg.model_type], architectures: cfg.architectures ?? [] },
-    role: "backbone",
+    role: ENCODER_ONLY.has(cfg.model_type) ? "text-encoder" : "backbone",
     source: { title: `MLC LLM model preset "${key}" (the released config.json of ${repo})`, url: `https://github.com/mlc-ai/mlc-llm/blob/${mlcCommit}/${presetPath}#L${line}` },
   });
 }
