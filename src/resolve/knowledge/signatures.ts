@@ -54,6 +54,9 @@ export function matchSignatures(component: LocalComponent, kb: KnowledgeBase): S
   if (!component.config || Object.keys(component.config).length === 0) return [];
   const out: SignatureMatch[] = [];
   for (const known of kb.components) {
+    // Entries without an identity of their own (role `model`: a released checkpoint described by its parts) are
+    // never matched by configuration.
+    if (!known.identity || Object.keys(known.identity).length === 0) continue;
     if (!gate(component, known)) continue;
     const matched: SignatureMatch["matched"] = [];
     let ok = true;
