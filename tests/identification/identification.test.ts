@@ -38,6 +38,7 @@ describe("identification set (issue 12)", () => {
   it("every control is of its own dimensions: no knowledge entry's identity is contained in it", () => {
     for (const c of set.controls) {
       for (const k of kb.components) {
+        if (!k.identity || Object.keys(k.identity).length === 0) continue;
         const all = Object.entries(k.identity).every(([key, v]) => JSON.stringify(c.config[key]) === JSON.stringify(v));
         expect(all, `${c.id} equals ${k.id}`).toBe(false);
       }
