@@ -17,6 +17,7 @@ import { setImmediate } from "node:timers/promises";
 import { join, relative, sep } from "node:path";
 import ignoreModule from "ignore";
 import type { Coverage } from "../model/types.js";
+import { trimEndChars } from "../util/text.js";
 
 type Ignore = ReturnType<typeof ignoreModule>;
 const ignore = ignoreModule as unknown as (options?: { ignorecase?: boolean }) => Ignore;
@@ -244,7 +245,7 @@ export function nameOnly(gitignore: string): boolean {
   for (const raw of gitignore.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    if (line.replace(/^!/, "").replace(/\/+$/, "").includes("/")) return false;
+    if (trimEndChars(line.replace(/^!/, ""), "/").includes("/")) return false;
   }
   return true;
 }

@@ -4,6 +4,7 @@
  */
 import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, Severity, SourceLocation } from "../model/types.js";
 import { stableId } from "../util/hash.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Indexes over the lineage graph: nodes by id, edges leaving and entering each node. */
 export interface GraphIndex {
@@ -109,7 +110,7 @@ export function primaryLocation(f: Finding, g: GraphIndex): SourceLocation | und
 export function hubFileUrl(l: SourceLocation, hubUrl = "https://huggingface.co"): string | undefined {
   if (!l.hub) return undefined;
   const file = l.file.split("/").map(encodeURIComponent).join("/");
-  return `${hubUrl.replace(/\/+$/, "")}/${l.hub.repo}/blob/${encodeURIComponent(l.hub.revision ?? "main")}/${file}`;
+  return `${trimEndChars(hubUrl, "/")}/${l.hub.repo}/blob/${encodeURIComponent(l.hub.revision ?? "main")}/${file}`;
 }
 
 /** `Hub repo@revision:file` or `file:line pointer`: the pinned source of a piece of evidence, as one string. */

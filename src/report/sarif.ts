@@ -27,6 +27,7 @@ import {
   rulesById,
   sortedFindings,
 } from "./common.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Caps applied so GitHub code scanning accepts and shows the whole log (see the module comment for sources). */
 export const SARIF_LIMITS = { results: 5000, relatedLocations: 100, tags: 10, rawText: 200 } as const;
@@ -44,7 +45,7 @@ type Json = Record<string, unknown>;
 
 /** Root-relative result path to a repository-relative URI: the scanned root as named on the command line, joined. */
 function artifactUri(result: AuditResult, file: string): string {
-  const root = result.root.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const root = trimEndChars(result.root.replace(/\\/g, "/").replace(/^\.\/+/, ""), "/");
   const joined = root === "" || root === "." || posix.isAbsolute(root) ? file : posix.join(root, file);
   return joined.split("/").map(encodeURIComponent).join("/");
 }

@@ -15,6 +15,7 @@ import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
 import { reasonText } from "./text.js";
+import { trimChars, trimEndChars } from "../util/text.js";
 
 /** The SPDX 3.0.1 JSON-LD context every document names. */
 export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
@@ -27,7 +28,7 @@ type Json = Record<string, unknown>;
 /** `hf` licence ids and SPDX ids pass through; anything else becomes a `LicenseRef-` id (SPDX 3 licence expression). */
 function licenseExpression(value: string): string {
   if (/^[A-Za-z0-9.+-]+$/.test(value) && !/^other$/i.test(value)) return value;
-  return `LicenseRef-${value.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "")}`;
+  return `LicenseRef-${trimChars(value.replace(/[^A-Za-z0-9.-]+/g, "-"), "-")}`;
 }
 
 function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other" {
@@ -152,7 +153,7 @@ export function toSpdx(result: AuditResult): Json {
   const productId = element({
     type: "software_Package",
     spdxId: id("product", result.root),
-    name: result.root.replace(/\/+$/, "").split("/").pop() || result.root,
+    name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
     comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.`,
   });

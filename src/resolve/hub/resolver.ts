@@ -24,6 +24,7 @@ import { DiskCache, HfCache } from "./cache.js";
 import { DEFAULT_HUB_URL } from "./endpoint.js";
 import { addParent, autoMapParents, cardParents, ggufParents, hubLocation, mergekitParents, peftParent, proseParents, type Hint, type Parent, type RepoTraits } from "./facts.js";
 import { createHubFetch, HubHttpError, HubTransferError, HubUnreachableError, type HubFetch } from "./http.js";
+import { trimEndChars } from "../../util/text.js";
 
 /** Default Hub endpoint. */
 export { DEFAULT_HUB_URL };
@@ -122,7 +123,7 @@ function reasonOf(err: unknown): { missing: NonNullable<UpstreamInfo["reason"]>;
  */
 export function createHubResolver(options: HubResolverOptions): HubResolver {
   const kb = options.kb;
-  const hubUrl = (options.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
+  const hubUrl = trimEndChars(options.hubUrl ?? DEFAULT_HUB_URL, "/");
   const maxDepth = options.maxDepth ?? 10;
   const http: HubFetch = createHubFetch({
     hubUrl,

@@ -164,7 +164,7 @@ export const hfConfigExtractor: Extractor = {
 };
 
 /** Keys whose presence in a file's text marks it as a model configuration even when it does not parse. */
-const MODEL_CONFIG_KEYS = /^\s*["']?(?:architectures|model_type|_name_or_path|hidden_size|d_model|num_hidden_layers|encoder_layers|depth|vision_config|audio_config|text_config)["']?\s*:/m;
+const MODEL_CONFIG_KEYS = /^[ \t]*["']?(?:architectures|model_type|_name_or_path|hidden_size|d_model|num_hidden_layers|encoder_layers|depth|vision_config|audio_config|text_config)["']?[ \t]*:/m;
 
 /**
  * Reports keys written twice in one object. For keys that name a model, the earlier values are kept as references
