@@ -15,7 +15,7 @@
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import type { AuditResult, Evidence, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots } from "./common.js";
+import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
 
@@ -134,6 +134,7 @@ export function toCycloneDx(result: AuditResult): Json {
   bom.metadata.properties.add(prop("fail-on", result.settings.failOn));
   for (const p of result.policies) bom.metadata.properties.add(prop("policy", `${p.pack}@${p.version}`));
   bom.metadata.properties.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));
+  for (const w of weakeningLines(result)) bom.metadata.properties.add(prop("weakening", w));
   const byId = new Map<string, CDX.Models.Component>();
   for (const n of result.lineage.nodes) {
     const c = componentFor(result, n);

@@ -17,6 +17,7 @@ import {
   productRoots,
   sortedFindings,
   subgraphOf,
+  weakeningLines,
 } from "./common.js";
 import { htmlEscape as h } from "./html-escape.js";
 import { drawLineageSvg } from "./layout.js";
@@ -189,6 +190,12 @@ export function renderHtml(result: AuditResult): string {
     }
     b.push(`</tbody></table>`);
   }
+  b.push(`</section>`);
+
+  // Settings that weaken the audit: always shown, even when empty.
+  const weak = weakeningLines(result);
+  b.push(`<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2>`);
+  b.push(weak.length === 0 ? `<p>None.</p>` : `<ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul>`);
   b.push(`</section>`);
 
   // Settings, coverage, diagnostics.

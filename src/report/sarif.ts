@@ -26,6 +26,7 @@ import {
   primaryLocation,
   rulesById,
   sortedFindings,
+  weakeningLines,
 } from "./common.js";
 import { trimEndChars } from "../util/text.js";
 
@@ -159,6 +160,15 @@ export function toSarif(result: AuditResult): Json {
       descriptor: { id: d.code },
       ...(d.location ? { locations: [location(result, d.location, result.settings.hubUrl)] } : {}),
     }));
+  // Settings that weaken the audit are configuration notifications (SARIF §3.20.22), so a viewer shows them beside
+  // the results; waived results carry their waiver as a suppression with its justification.
+  const weak = weakeningLines(result);
+  const configNotifications: Json[] = (result.settings.weakenings ?? []).map((w, i) => ({
+    level: w.origin === "project" ? "warning" : "note",
+    message: { text: weak[i]! },
+    descriptor: { id: `weakening-${w.kind}` },
+    properties: { ...w },
+  }));
   if (kept.length < findings.length) {
     notifications.push({
       level: "warning",
@@ -188,6 +198,7 @@ export function toSarif(result: AuditResult): Json {
             executionSuccessful: true,
             endTimeUtc: result.createdAt,
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+            ...(configNotifications.length > 0 ? { toolConfigurationNotifications: configNotifications } : {}),
           },
         ],
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The folder aiprov was run from; result paths are the scanned root joined with the file's path inside it." } } },
@@ -198,6 +209,7 @@ export function toSarif(result: AuditResult): Json {
           failOn: result.settings.failOn,
           policies: result.settings.policies,
           scannedRoot: result.root,
+          ...(result.settings.weakenings?.length ? { weakenings: result.settings.weakenings } : {}),
         },
       },
     ],

@@ -13,7 +13,7 @@
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
+import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { reasonText } from "./text.js";
 import { trimChars, trimEndChars } from "../util/text.js";
 
@@ -155,7 +155,7 @@ export function toSpdx(result: AuditResult): Json {
     spdxId: id("product", result.root),
     name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
-    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.`,
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
   });
   const roots = productRoots(result, g)
     .map((n) => pkgIds.get(n.id))

@@ -82,6 +82,22 @@ export interface KnowledgeBase {
    * entry that says so; undefined for tags not in the table.
    */
   ollamaUpstream?(tag: string): { repo: string; entry: OllamaTagEntry } | undefined;
+  /**
+   * Entries of user directories that replace or shadow a bundled fact: a publisher, component, Ollama tag or
+   * fingerprint with a bundled id, or a publisher claiming an org or alias a bundled publisher holds. Such an entry
+   * changes verdicts, so every report lists it.
+   */
+  overrides?: KnowledgeOverride[];
+}
+
+/** A user knowledge entry that replaces a bundled one (see {@link KnowledgeBase.overrides}). */
+export interface KnowledgeOverride {
+  kind: "publisher" | "component" | "ollama-tag" | "fingerprint";
+  id: string;
+  /** The overriding file. */
+  file: string;
+  /** The knowledge directory it was read from. */
+  dir: string;
 }
 
 /** The bundled knowledge directory inside the package. */
@@ -135,7 +151,13 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const ollama = new Map<string, OllamaTagEntry>();
   const fingerprints = new Map<string, FingerprintEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
+  const overrides: KnowledgeOverride[] = [];
+  const bundledOrgs = new Set<string>();
   for (const dir of dirs) {
+    const user = dir !== BUNDLED_KNOWLEDGE_DIR;
+    const note = (kind: KnowledgeOverride["kind"], id: string, file: string, replaced: boolean): void => {
+      if (user && replaced) overrides.push({ kind, id, file, dir });
+    };
     if (!existsSync(dir)) {
       problems.push(`${dir}: knowledge directory does not exist`);
       continue;
@@ -159,14 +181,26 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       const data = readYaml(pubFile, problems);
       const errs = validate("knowledge-publishers.schema.json", data, pubFile);
       problems.push(...errs);
-      if (errs.length === 0 && data) for (const p of (data as { publishers: PublisherEntry[] }).publishers) publishers.set(p.id, p);
+      if (errs.length === 0 && data) {
+        for (const p of (data as { publishers: PublisherEntry[] }).publishers) {
+          const names = [...p.orgs, ...(p.aliases ?? [])].map((o) => o.toLowerCase());
+          note("publisher", p.id, pubFile, publishers.has(p.id) || names.some((o) => bundledOrgs.has(o)));
+          if (!user) for (const o of names) bundledOrgs.add(o);
+          publishers.set(p.id, p);
+        }
+      }
     }
     const ollamaFile = join(dir, "ollama-tags.yaml");
     if (existsSync(ollamaFile)) {
       const data = readYaml(ollamaFile, problems);
       const errs = validate("knowledge-ollama-tags.schema.json", data, ollamaFile);
       problems.push(...errs);
-      if (errs.length === 0 && data) for (const t of (data as { tags: OllamaTagEntry[] }).tags) ollama.set(t.name, t);
+      if (errs.length === 0 && data) {
+        for (const t of (data as { tags: OllamaTagEntry[] }).tags) {
+          note("ollama-tag", t.name, ollamaFile, ollama.has(t.name));
+          ollama.set(t.name, t);
+        }
+      }
     }
     for (const file of yamlFiles(join(dir, "components"))) {
       const data = readYaml(file, problems);
@@ -174,6 +208,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       problems.push(...errs);
       if (errs.length === 0 && data) {
         const c = data as Omit<KnownComponent, "file">;
+        note("component", c.id, file, components.has(c.id));
         components.set(c.id, { ...c, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
@@ -183,6 +218,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       problems.push(...errs);
       if (errs.length === 0 && data) {
         const f = data as FingerprintEntry;
+        note("fingerprint", f.id, file, fingerprints.has(f.id));
         fingerprints.set(f.id, { ...f, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
@@ -208,6 +244,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
     ollamaTags: [...ollama.values()],
+    overrides,
     ollamaUpstream: (tag) => {
       const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
       const entry = ollama.get(name);
