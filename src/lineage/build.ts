@@ -111,9 +111,9 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
         inProduct: false,
       });
       for (const l of known.lineage ?? []) {
-        const parent = kb.component(l.component);
-        if (!parent) continue;
-        const to = knownNode(parent);
+        const parent = l.component ? kb.component(l.component) : undefined;
+        const to = parent ? knownNode(parent) : l.repo ? hubNode(l.repo, false) : undefined;
+        if (!to) continue;
         addEdge(id, to, l.relation, { code: "knowledge-base-lineage", strength: "declared", location: { file: known.file }, raw: l.source.title, args: { source: l.source.url ?? l.source.title } });
       }
     }

@@ -35,23 +35,78 @@ export interface PublisherEntry {
 /** Scalar or list value of a configuration key. */
 export type SignatureValue = string | number | boolean | (string | number | boolean)[];
 
-/** One known pretrained component (`schemas/knowledge-component.schema.json`). */
+/** Relation of a part of a released checkpoint to what it names (`parts[].relation`). */
+export type PartRelation = "component-of" | "initialised-from" | "finetune" | "distillation";
+
+/** One part of a released checkpoint (`parts[]`): what the part is, or was initialised from. */
+export interface KnownPart {
+  role: ComponentRole;
+  name?: string;
+  /** id of a known component entry. */
+  component?: string;
+  /** Hub repo of the part's origin. */
+  repo?: string;
+  relation: PartRelation;
+  /** JSON pointer of the part's sub-config in the checkpoint's config.json. */
+  pointer?: string;
+  source: KnowledgeSource;
+}
+
+/** One known pretrained component or released checkpoint (`schemas/knowledge-component.schema.json`). */
 export interface KnownComponent {
   id: string;
   name: string;
+  /** Role; `llm-backbone` in a file is read as `backbone`, `model` is a released checkpoint made of `parts`. */
   role: ComponentRole;
+  /** Config family whose key aliases and library defaults apply (`src/resolve/knowledge/families.ts`). */
+  family?: string;
   publisher: string;
   license?: string;
-  match?: { modelTypes?: string[]; architectures?: string[] };
+  /** Names the component may carry: declared evidence beside a structural match, never a gate. */
+  match?: { modelTypes?: string[]; architectures?: string[]; names?: string[] };
   keyAliases?: Record<string, string[]>;
+  /** Shared identity hyperparameters (empty for a checkpoint described only by its parts). */
   identity: Record<string, SignatureValue>;
   excluded?: string[];
   checkpoints: { repos: string[]; identity: Record<string, SignatureValue>; source: KnowledgeSource }[];
-  lineage?: { relation: "finetune" | "adapter" | "merge" | "quantized" | "distillation" | "initialised-from"; component: string; source: KnowledgeSource }[];
+  lineage?: { relation: "finetune" | "adapter" | "merge" | "quantized" | "distillation" | "initialised-from"; component?: string; repo?: string; source: KnowledgeSource }[];
+  /** Parts of a released checkpoint, with their origins. */
+  parts?: KnownPart[];
   notes?: string;
   sources: KnowledgeSource[];
   /** File the entry was read from (relative to its knowledge directory's parent, for reports). */
   file: string;
+}
+
+/** A known tokenizer (`schemas/knowledge-tokenizer.schema.json`, `tokenizers/*.yaml`). */
+export interface KnownTokenizer {
+  id: string;
+  name: string;
+  publisher: string;
+  license?: string;
+  family?: string;
+  /** Hub repos that ship it; the first is the one an edge points at. */
+  models: string[];
+  signature: KnownTokenizerSignature;
+  notes?: string;
+  source: KnowledgeSource;
+  /** File the entry was read from. */
+  file: string;
+}
+
+/** Numbers that identify a released tokenizer (definitions in `src/fingerprint/tokenizer-known.ts`). */
+export interface KnownTokenizerSignature {
+  model: string;
+  vocabSize: number;
+  coreVocabSize: number;
+  coreVocabHash: string;
+  maxCoreId?: number;
+  mergesCount?: number;
+  mergesHash?: string;
+  addedTokens?: number;
+  specialTokens?: string[];
+  preTokenizer?: string;
+  minHash: number[];
 }
 
 /** One Ollama library name (`schemas/knowledge-ollama-tags.schema.json`). */
@@ -69,6 +124,8 @@ export interface KnowledgeBase {
   directories: string[];
   publishers: PublisherEntry[];
   components: KnownComponent[];
+  /** Known tokenizers (`tokenizers/*.yaml`). */
+  tokenizers: KnownTokenizer[];
   /** Weight fingerprint entries (`fingerprints/*.json|yaml`, `schemas/knowledge-fingerprint.schema.json`). */
   fingerprints: FingerprintEntry[];
   /** Publisher for a Hub org or alias (case-insensitive), if known. */
@@ -92,7 +149,7 @@ export interface KnowledgeBase {
 
 /** A user knowledge entry that replaces a bundled one (see {@link KnowledgeBase.overrides}). */
 export interface KnowledgeOverride {
-  kind: "publisher" | "component" | "ollama-tag" | "fingerprint";
+  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "fingerprint";
   id: string;
   /** The overriding file. */
   file: string;
@@ -139,14 +196,15 @@ function fingerprintFiles(dir: string): string[] {
 
 /**
  * Loads the bundled knowledge base and then each user directory in order.
- * A user directory may hold `manifest.yaml`, `publishers.yaml`, `components/*.yaml` and `fingerprints/*.json|yaml`
- * (weight fingerprint entries written by `aiprov fingerprint`), any of them.
+ * A user directory may hold `manifest.yaml`, `publishers.yaml`, `components/*.yaml`, `tokenizers/*.yaml` and
+ * `fingerprints/*.json|yaml` (weight fingerprint entries written by `aiprov fingerprint`), any of them.
  * @throws ConfigError listing every invalid file and schema violation as `file:path: message`.
  */
 export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBase {
   const problems: string[] = [];
   const publishers = new Map<string, PublisherEntry>();
   const components = new Map<string, KnownComponent>();
+  const tokenizers = new Map<string, KnownTokenizer>();
   const versions: string[] = [];
   const ollama = new Map<string, OllamaTagEntry>();
   const fingerprints = new Map<string, FingerprintEntry>();
@@ -207,9 +265,20 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       const errs = validate("knowledge-component.schema.json", data, file);
       problems.push(...errs);
       if (errs.length === 0 && data) {
-        const c = data as Omit<KnownComponent, "file">;
+        const c = data as Omit<KnownComponent, "file" | "identity" | "role"> & { identity?: KnownComponent["identity"]; role: ComponentRole | "llm-backbone" };
         note("component", c.id, file, components.has(c.id));
-        components.set(c.id, { ...c, file: relative(join(dir, ".."), file).split("\\").join("/") });
+        const parts = c.parts?.map((p) => ({ ...p, role: (p.role as string) === "llm-backbone" ? ("backbone" as const) : p.role }));
+        components.set(c.id, { ...c, role: c.role === "llm-backbone" ? "backbone" : c.role, identity: c.identity ?? {}, ...(parts ? { parts } : {}), file: relative(join(dir, ".."), file).split("\\").join("/") });
+      }
+    }
+    for (const file of yamlFiles(join(dir, "tokenizers"))) {
+      const data = readYaml(file, problems);
+      const errs = validate("knowledge-tokenizer.schema.json", data, file);
+      problems.push(...errs);
+      if (errs.length === 0 && data) {
+        const t = data as Omit<KnownTokenizer, "file">;
+        note("tokenizer", t.id, file, tokenizers.has(t.id));
+        tokenizers.set(t.id, { ...t, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
     for (const file of fingerprintFiles(join(dir, "fingerprints"))) {
@@ -228,7 +297,8 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   }
   // Cross-references: lineage must name known components.
   for (const c of components.values()) {
-    for (const l of c.lineage ?? []) if (!components.has(l.component)) problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
+    for (const l of c.lineage ?? []) if (l.component && !components.has(l.component)) problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
+    for (const p of c.parts ?? []) if (p.component && !components.has(p.component)) problems.push(`${c.file}:/parts: unknown component '${p.component}'`);
   }
   if (problems.length > 0) throw new ConfigError("the knowledge base is invalid:", problems);
   const byOrg = new Map<string, PublisherEntry>();
@@ -240,6 +310,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     directories: dirs,
     publishers: [...publishers.values()],
     components: [...components.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    tokenizers: [...tokenizers.values()].sort((a, b) => a.id.localeCompare(b.id)),
     fingerprints: [...fingerprints.values()].sort((a, b) => a.id.localeCompare(b.id)),
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
