@@ -192,11 +192,9 @@ export function renderHtml(result: AuditResult): string {
   }
   b.push(`</section>`);
 
-  // Settings that weaken the audit: always shown, even when empty.
+  // Settings that weaken the audit (waivers, excludes, knowledge overrides, ...), whenever there is one.
   const weak = weakeningLines(result);
-  b.push(`<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2>`);
-  b.push(weak.length === 0 ? `<p>None.</p>` : `<ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul>`);
-  b.push(`</section>`);
+  if (weak.length > 0) b.push(`<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2><ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul></section>`);
 
   // Settings, coverage, diagnostics.
   const st = result.settings;

@@ -270,8 +270,9 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
       if (r.unreachable) say("unreachable", { code: "hub-unreachable", severity: "warning", message: `${http.unreachable() ?? r.missing.args?.message}: lineage beyond the knowledge base and caches is undetermined` });
       return r;
     }
-    const sha = typeof info.sha === "string" ? info.sha : undefined;
-    if (!sha) return { missing: { code: "hub-error", args: { message: "the Hub did not return a commit sha" } }, cacheable: false };
+    const malformed = malformedInfo(info);
+    if (malformed) return { missing: { code: "hub-error", args: { message: `malformed answer: ${malformed}` } }, cacheable: false };
+    const sha = info.sha as string;
     const cached = options.cache?.getRecord<RepoRecord>(repo, sha);
     // An undetermined record (gated, forbidden) depends on who asks: online, ask again rather than reuse it.
     if (cached?.v === 1 && cached.state !== "undetermined") {
@@ -396,14 +397,53 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", parents: [], lineageLookedUp: false });
         } else {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "undetermined", reason: r.missing, parents: [], lineageLookedUp: false });
-          if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
-            say(`missing:${r.missing.code}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: the Hub answered ${String(r.missing.args?.status ?? r.missing.args?.message ?? "an error")} after retries; its lineage is undetermined` });
-          }
+          // Every repo the Hub could not answer for is named, whatever the failure: missing data is never silent.
+          say(`missing:${key}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
         }
       }
       return out;
     },
   };
+}
+
+/** Words for a failed lookup, naming the failure (status, timeout, reset, malformed answer). */
+function failureText(m: NonNullable<UpstreamInfo["reason"]>): string {
+  const status = m.args?.status !== undefined ? ` (HTTP ${String(m.args.status)})` : "";
+  const detail = m.args?.message !== undefined ? ` (${String(m.args.message)})` : "";
+  switch (m.code) {
+    case "not-found":
+      return `the Hub has no such model${status}`;
+    case "not-found-or-private":
+      return `the Hub answered not found or private${status}`;
+    case "gated":
+      return `the model is gated and the token has no access${status}`;
+    case "forbidden":
+      return `the Hub refused access${status}`;
+    case "rate-limited":
+      return `the Hub kept rate-limiting the requests${status}`;
+    case "unreachable":
+      return `the Hub could not be reached${detail}`;
+    default:
+      return `the Hub's answer could not be used${status}${detail}`;
+  }
+}
+
+/** Hugging Face ids and commit hashes as the Hub writes them. */
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * Checks the shape of a model-info answer before anything in it is used or cached: a commit sha of 40 hex digits,
+ * an author that is a name, objects where objects belong. A hostile or broken endpoint (an echo of the request, an
+ * HTML page, wrong-typed fields) is a malformed answer, never lineage. @returns the first problem, or undefined.
+ */
+function malformedInfo(info: unknown): string | undefined {
+  if (!info || typeof info !== "object" || Array.isArray(info)) return "not a JSON object";
+  const i = info as Record<string, unknown>;
+  if (typeof i.sha !== "string" || !COMMIT_SHA.test(i.sha)) return "no commit sha of 40 hex digits";
+  if (i.author !== undefined && (typeof i.author !== "string" || !/^[A-Za-z0-9][\w.-]{0,95}$/.test(i.author))) return "author is not an organization or user name";
+  for (const k of ["cardData", "config", "gguf"]) if (i[k] !== undefined && i[k] !== null && (typeof i[k] !== "object" || Array.isArray(i[k]))) return `${k} is not an object`;
+  for (const k of ["tags", "siblings"]) if (i[k] !== undefined && i[k] !== null && !Array.isArray(i[k])) return `${k} is not a list`;
+  return undefined;
 }
 
 function safeFrontMatter(text: string): ReturnType<typeof findFrontMatter> {
