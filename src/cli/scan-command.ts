@@ -1,7 +1,7 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { checkSettingsFile, loadConfig, type AiprovConfig } from "../config/config.js";
@@ -145,6 +145,7 @@ Examples:
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));
       const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
+      checkScanRoot(root, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
       const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
@@ -241,4 +242,23 @@ export function listWeakenings(s: {
   if (s.config.offline === true && !s.opts.offline) out.push({ kind: "offline", setting: "offline: true", ...cfg });
   if (s.hubUrlFromConfig && s.config.hubUrl !== undefined) out.push({ kind: "hub-url", setting: s.config.hubUrl, ...cfg });
   return out;
+}
+
+/**
+ * The scan root must be a folder aiprov can list: a missing, unreadable or non-folder root is a usage error (exit 2),
+ * never an empty scan that passes. @throws UsageError.
+ */
+export function checkScanRoot(root: string, given: string): void {
+  let st;
+  try {
+    st = statSync(root);
+  } catch (err) {
+    throw new UsageError(`${given}: cannot scan: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${given}: cannot scan: not a folder`);
+  try {
+    readdirSync(root);
+  } catch (err) {
+    throw new UsageError(`${given}: cannot scan: the folder cannot be listed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

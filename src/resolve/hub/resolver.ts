@@ -273,7 +273,8 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     const malformed = malformedInfo(info);
     if (malformed) return { missing: { code: "hub-error", args: { message: `malformed answer: ${malformed}` } }, cacheable: false };
     const sha = info.sha as string;
-    const cached = options.cache?.getRecord<RepoRecord>(repo, sha);
+    // `--refresh` trusts nothing cached, not even the immutable record of a commit.
+    const cached = options.refresh ? undefined : options.cache?.getRecord<RepoRecord>(repo, sha, isRepoRecord);
     // An undetermined record (gated, forbidden) depends on who asks: online, ask again rather than reuse it.
     if (cached?.v === 1 && cached.state !== "undetermined") {
       options.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
@@ -302,12 +303,12 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     const latest = options.refresh && !options.offline ? undefined : options.cache?.getLatest(repo, nowMs, options.offline);
     if (latest?.missing) return { missing: latest.missing, cacheable: false };
     if (latest?.sha) {
-      const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha);
+      const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha, isRepoRecord);
       if (rec?.v === 1 && (rec.state !== "undetermined" || options.offline)) return { record: rec };
     }
-    const hfSha = options.hfCache?.ref(repo);
+    const hfSha = options.refresh && !options.offline ? undefined : options.hfCache?.ref(repo);
     if (hfSha) {
-      const rec = options.cache?.getRecord<RepoRecord>(repo, hfSha);
+      const rec = options.cache?.getRecord<RepoRecord>(repo, hfSha, isRepoRecord);
       if (rec?.v === 1) return { record: rec };
       if (options.hfCache?.file(repo, hfSha, "README.md") !== undefined || options.hfCache?.file(repo, hfSha, "config.json") !== undefined) {
         try {
@@ -338,7 +339,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
   return {
     network: !options.offline,
     requestCount: () => http.requestCount(),
-    diagnostics: () => [...diags.values()],
+    diagnostics: () => [...diags.values(), ...[...new Set(options.cache?.problems ?? [])].map((message): Diagnostic => ({ code: "cache-problem", severity: "warning", message }))],
     async resolve(repos) {
       const results = new Map<string, Lookup>();
       const depthOf = new Map<string, number>();
@@ -397,13 +398,39 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", parents: [], lineageLookedUp: false });
         } else {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "undetermined", reason: r.missing, parents: [], lineageLookedUp: false });
+          if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
+            say(`missing:${r.missing.code}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: the Hub answered ${String(r.missing.args?.status ?? r.missing.args?.message ?? "an error")} after retries; its lineage is undetermined` });
+          }
           // Every repo the Hub could not answer for is named, whatever the failure: missing data is never silent.
-          say(`missing:${key}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
+          say(`missing:${key}`, { code: "hub-lookup-failed", severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
         }
       }
       return out;
     },
   };
+}
+
+/** Shape check of a cached {@link RepoRecord}: a record of the wrong shape is ignored, never trusted. */
+function isRepoRecord(v: unknown): boolean {
+  if (!v || typeof v !== "object") return false;
+  const r = v as Record<string, unknown>;
+  const str = (x: unknown): boolean => x === undefined || typeof x === "string";
+  const parentOk = (p: unknown): boolean => !!p && typeof p === "object" && typeof (p as Parent).repo === "string" && !!parseHubId((p as Parent).repo) && typeof (p as Parent).relation === "string" && Array.isArray((p as Parent).evidence);
+  return (
+    r.v === 1 &&
+    typeof r.repo === "string" &&
+    typeof r.sha === "string" &&
+    COMMIT_SHA.test(r.sha) &&
+    str(r.author) &&
+    str(r.license) &&
+    (r.gated === undefined || typeof r.gated === "boolean") &&
+    Array.isArray(r.parents) &&
+    r.parents.every(parentOk) &&
+    Array.isArray(r.hints) &&
+    r.hints.every((h) => !!h && typeof h === "object" && typeof (h as Hint).subject === "string" && parentOk((h as Hint).parent)) &&
+    (r.state === "resolved" || r.state === "undetermined") &&
+    typeof r.source === "string"
+  );
 }
 
 /** Words for a failed lookup, naming the failure (status, timeout, reset, malformed answer). */
