@@ -117,6 +117,15 @@ export interface OllamaTagEntry {
   source: KnowledgeSource;
 }
 
+/** A hosted model provider (`hosted-providers.yaml`, `schemas/knowledge-hosted-providers.schema.json`). */
+export interface HostedProviderEntry {
+  id: string;
+  name: string;
+  entity: string;
+  country: string;
+  source: KnowledgeSource;
+}
+
 /** The loaded knowledge base. */
 export interface KnowledgeBase {
   /** `name@version` of every directory read, bundled first. */
@@ -134,6 +143,8 @@ export interface KnowledgeBase {
   component(id: string): KnownComponent | undefined;
   /** Ollama library names (from `ollama-tags.yaml`), by name. */
   ollamaTags?: OllamaTagEntry[];
+  /** Hosted model providers (from `hosted-providers.yaml`), by id. */
+  hostedProvider?(id: string): HostedProviderEntry | undefined;
   /**
    * The Hub repo an Ollama tag packages (`qwen2.5:7b`, `llama3.1`, `exaone3.5:latest`, `bge-m3:567m`), with the
    * entry that says so; undefined for tags not in the table.
@@ -149,7 +160,7 @@ export interface KnowledgeBase {
 
 /** A user knowledge entry that replaces a bundled one (see {@link KnowledgeBase.overrides}). */
 export interface KnowledgeOverride {
-  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "fingerprint";
+  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "fingerprint" | "hosted-provider";
   id: string;
   /** The overriding file. */
   file: string;
@@ -208,6 +219,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const versions: string[] = [];
   const ollama = new Map<string, OllamaTagEntry>();
   const fingerprints = new Map<string, FingerprintEntry>();
+  const hosted = new Map<string, HostedProviderEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
   const overrides: KnowledgeOverride[] = [];
   const bundledOrgs = new Set<string>();
@@ -257,6 +269,18 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
         for (const t of (data as { tags: OllamaTagEntry[] }).tags) {
           note("ollama-tag", t.name, ollamaFile, ollama.has(t.name));
           ollama.set(t.name, t);
+        }
+      }
+    }
+    const hostedFile = join(dir, "hosted-providers.yaml");
+    if (existsSync(hostedFile)) {
+      const data = readYaml(hostedFile, problems);
+      const errs = validate("knowledge-hosted-providers.schema.json", data, hostedFile);
+      problems.push(...errs);
+      if (errs.length === 0 && data) {
+        for (const p of (data as { providers: HostedProviderEntry[] }).providers) {
+          note("hosted-provider", p.id, hostedFile, hosted.has(p.id));
+          hosted.set(p.id, { id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source });
         }
       }
     }
@@ -316,6 +340,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     component: (id) => components.get(id),
     ollamaTags: [...ollama.values()],
     overrides,
+    hostedProvider: (id) => hosted.get(id),
     ollamaUpstream: (tag) => {
       const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
       const entry = ollama.get(name);
