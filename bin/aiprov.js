@@ -10,6 +10,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// An error that escapes every handler (an unhandled rejection in a library, a throw in a callback) is still "the
+// tool could not do its job": one line on stderr and exit 2, never a stack trace with the findings' exit code 1.
+const fatal = (err) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`aiprov: internal error: ${message.split("\n")[0]}${process.env.AIPROV_DEBUG ? `\n${err?.stack ?? ""}` : ""}\n`);
+  process.exit(2);
+};
+process.on("unhandledRejection", fatal);
+process.on("uncaughtException", fatal);
+
 const code = await run(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

@@ -117,7 +117,8 @@ Examples:
       if (!parsed) throw new UsageError(`'${id}' is not a Hugging Face model id (expected org/name)`);
       // Lineage is resolved at the head of main; a pinned revision would silently be answered for another commit.
       if (parsed.revision) throw new UsageError(`'${id}': explain resolves the current head of the repo; revisions (@${parsed.revision}) are not supported yet, use ${parsed.id}`);
-      const { config } = await loadConfig(io.cwd, opts.config as string | undefined);
+      // A project config never chooses where the token goes (see config.ts).
+      const { config } = await loadConfig(io.cwd, opts.config as string | undefined, { tokenSet: Boolean((opts.token as string | undefined) ?? io.env.HF_TOKEN ?? io.env.HUGGING_FACE_HUB_TOKEN) });
       const kb = loadKnowledgeBase([...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))]);
       const settings = hubSettings(opts, io.env, config);
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));

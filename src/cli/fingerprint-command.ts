@@ -16,6 +16,7 @@ import { validate } from "../util/schema.js";
 import { addHubOptions, hubSettings } from "./hub-options.js";
 import type { CliIO } from "./main.js";
 import { collect } from "./options.js";
+import { cutAtAny, trimEndChars } from "../util/text.js";
 
 
 /** Where `--out` writes: a `.json`/`.yaml` file as given, or `<dir>/fingerprints/<id>.json` for a folder. */
@@ -64,7 +65,7 @@ Examples:
     .action(async (model: string, opts: { out: string; id?: string; name?: string; component: ComponentKind | "all"; known?: string[]; offline?: boolean }) => {
       const hub = hubSettings(opts, io.env);
       const open = { cwd: io.cwd, env: io.env, offline: hub.offline, hubUrl: hub.hubUrl, timeoutMs: hub.timeoutMs, ...(hub.token ? { token: hub.token } : {}) };
-      const id = opts.id ?? basename(model.replace(/[\\/]+$/, "").replace(/@.*$/, "")).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
+      const id = opts.id ?? basename(cutAtAny(trimEndChars(model, "\\/"), "@")).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) throw new UsageError(`--id '${id}': use lowercase letters, digits, '.', '_' and '-'`);
       const knownComponents: Partial<Record<ComponentKind, string>> = {};
       for (const k of opts.known ?? []) {

@@ -13,6 +13,7 @@ import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import type { Resolver } from "../resolve/types.js";
 import type { AiprovConfig } from "../config/config.js";
 import type { CliIO } from "./main.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Resolved Hub settings. */
 export interface HubSettings {
@@ -45,7 +46,7 @@ export function cleanHubUrl(value: string): string {
   u.password = "";
   u.search = "";
   u.hash = "";
-  return u.href.replace(/\/+$/, "");
+  return trimEndChars(u.href, "/");
 }
 
 /** Reads the settings. @throws UsageError on a bad `--timeout` or `--hub-url`. */

@@ -86,7 +86,8 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
       io.stderr(`aiprov: ${err.message}\n`);
       return EXIT.error;
     }
-    io.stderr(`aiprov: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    // One clear line; the stack only on request (AIPROV_DEBUG=1), for a bug report.
+    io.stderr(`aiprov: internal error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}${rawIo.env.AIPROV_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : ""}\n`);
     return EXIT.error;
   }
 }

@@ -11,7 +11,7 @@ const BYTE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, m: 1e
  * @returns whole bytes. @throws Error naming the value when it is not a size.
  */
 export function parseByteSize(value: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = m ? BYTE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined) throw new Error(`'${value}' is not a byte size (for example 500MB, 2GiB or 0)`);
   const n = Math.floor(Number(m[1]) * unit);

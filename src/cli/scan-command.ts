@@ -1,18 +1,18 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
-import { loadConfig } from "../config/config.js";
+import { checkSettingsFile, loadConfig, type AiprovConfig } from "../config/config.js";
 import { ConfigError, UsageError } from "../errors.js";
-import type { Severity } from "../model/types.js";
+import type { AuditWeakening, ConfigOrigin, Severity } from "../model/types.js";
 import { loadPacks, parameterProblems } from "../policy/load.js";
 import { loadBaseline } from "../policy/baseline.js";
 import type { RulePack } from "../policy/types.js";
-import { loadWaiversFile, waiversFromConfig } from "../policy/waivers.js";
+import { loadWaiversFile, waiversFromConfig, type LoadedWaiver } from "../policy/waivers.js";
 import type { ReportFormat } from "../report/index.js";
-import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
+import { loadKnowledgeBase, type KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
@@ -82,7 +82,8 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
     .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
     .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
-    .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
+    .option("-c, --config <file>", "configuration file (YAML or JSON), trusted; default: .aiprovrc[.yaml|.json], aiprov.config.* or package.json#aiprov in the current folder, read as the project's own (it never chooses the Hub endpoint while a token is set, output paths, or knowledge outside its folder, and what it weakens is listed in the report)")
+    .option("--no-project-config", "ignore every configuration file found in the current folder (an auditor's run: the policy comes from the flags and --config only)")
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
@@ -113,7 +114,11 @@ Examples:
   $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
-      const { config, file: configFile } = await loadConfig(io.cwd, opts.config as string | undefined);
+      const tokenSet = Boolean((opts.token as string | undefined) ?? io.env.HF_TOKEN ?? io.env.HUGGING_FACE_HUB_TOKEN);
+      const loaded = await loadConfig(io.cwd, opts.config as string | undefined, { noProjectConfig: opts.projectConfig === false, tokenSet });
+      const { config, file: configFile } = loaded;
+      const configOrigin: ConfigOrigin = loaded.origin ?? "user";
+      for (const [flag, key] of [["--waivers", "waivers"], ["--baseline", "baseline"]] as const) if (opts[key]) checkSettingsFile(resolve(io.cwd, opts[key] as string), flag);
       if (opts.now !== undefined) setNow(parseNow(opts.now as string));
       const epoch = io.env.SOURCE_DATE_EPOCH;
       if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
@@ -124,7 +129,9 @@ Examples:
       const problems: string[] = [];
       let packs: RulePack[] = [];
       try {
-        packs = loadPacks(policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)));
+        const named = policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p));
+        for (const p of named) if (p.includes("/") || p.includes("\\")) checkSettingsFile(p, "--policy");
+        packs = loadPacks(named);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         problems.push(...err.problems);
@@ -149,12 +156,14 @@ Examples:
       const progress = progressReporter(io, Boolean(process.stderr.isTTY));
       const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
       const root = resolve(io.cwd, path);
+      checkScanRoot(root, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
       const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
       // A report written inside the scanned folder must not change the next scan of it.
       const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
       const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
+      const weakenings = listWeakenings({ opts, config, configFile, configOrigin, waivers, packs, kb, failOn, hubUrlFromConfig: config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !offline });
       // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
       const timing: [string, number][] | undefined = io.env.AIPROV_TIMING ? [] : undefined;
       const started = performance.now();
@@ -186,6 +195,9 @@ Examples:
           displayRoot: path,
         },
         ...(timing ? { onStage: (name: string, ms: number) => timing.push([name, ms]) } : {}),
+        ...(configFile ? { config: { file: displayPath(configFile, io.cwd), origin: configOrigin } } : {}),
+        ...(weakenings.length > 0 ? { weakenings: weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) } : {}),
+        ...(loaded.diagnostics?.length ? { diagnostics: loaded.diagnostics.map((d) => ({ ...d, ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}) })) } : {}),
       });
       progress.stop();
       result.root = path;
@@ -194,4 +206,79 @@ Examples:
       if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });
+}
+
+/** A file path as reports show it: relative to the current folder when inside it, else as given. */
+function displayPath(file: string, cwd: string): string {
+  if (file === "command line") return file;
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel) ? rel.split(sep).join("/") : file;
+}
+
+/**
+ * Every setting of this run that narrows or silences the audit, with where it came from: waivers, excludes and
+ * includes, knowledge entries that replace bundled facts, pack parameters changed from their defaults, `failOn: never`,
+ * `offline` and a Hub endpoint chosen by a project config. Reports list them all (issue 11: nothing silences a finding
+ * unseen).
+ */
+export function listWeakenings(s: {
+  opts: Record<string, unknown>;
+  config: AiprovConfig;
+  configFile: string | undefined;
+  configOrigin: ConfigOrigin;
+  waivers: readonly LoadedWaiver[];
+  packs: readonly RulePack[];
+  kb: KnowledgeBase;
+  failOn: Severity | "never";
+  hubUrlFromConfig: boolean;
+}): AuditWeakening[] {
+  const out: AuditWeakening[] = [];
+  const cfg = { source: s.configFile ?? "config", origin: s.configOrigin } as const;
+  const cli = { source: "command line", origin: "command-line" } as const;
+  for (const w of s.waivers) {
+    const fromConfig = s.configFile !== undefined && w.source.file === s.configFile;
+    out.push({
+      kind: "waiver",
+      setting: `${w.rule} on ${w.component}${w.path ? ` at ${w.path}` : ""}${w.expires ? ` until ${w.expires}` : ""}`,
+      source: w.source.file,
+      origin: fromConfig ? s.configOrigin : "user",
+      justification: `${w.reason}: ${w.comment} (owner ${w.owner})`,
+    });
+  }
+  for (const kind of ["exclude", "include"] as const) {
+    const flag = s.opts[kind] as string[] | undefined;
+    for (const g of flag ?? s.config[kind] ?? []) out.push({ kind, setting: g, ...(flag ? cli : cfg) });
+  }
+  const projectDirs = new Set(s.configOrigin === "project" ? (s.config.knowledge ?? []) : []);
+  for (const o of s.kb.overrides ?? []) out.push({ kind: "knowledge-override", setting: `${o.kind} ${o.id}`, source: o.file, origin: projectDirs.has(o.dir) ? "project" : "user" });
+  for (const [packId, values] of Object.entries(s.config.parameters ?? {})) {
+    const pack = s.packs.find((p) => p.id === packId);
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const def = pack?.parameters?.[name]?.default;
+      if (JSON.stringify(def) !== JSON.stringify(value)) out.push({ kind: "parameter", setting: `${packId}.${name} = ${JSON.stringify(value)} (default ${JSON.stringify(def)})`, ...cfg });
+    }
+  }
+  if (s.failOn === "never") out.push({ kind: "fail-on", setting: "never", ...(s.opts.failOn !== undefined ? cli : cfg) });
+  if (s.config.offline === true && !s.opts.offline) out.push({ kind: "offline", setting: "offline: true", ...cfg });
+  if (s.hubUrlFromConfig && s.config.hubUrl !== undefined) out.push({ kind: "hub-url", setting: s.config.hubUrl, ...cfg });
+  return out;
+}
+
+/**
+ * The scan root must be a folder aiprov can list: a missing, unreadable or non-folder root is a usage error (exit 2),
+ * never an empty scan that passes. @throws UsageError.
+ */
+export function checkScanRoot(root: string, given: string): void {
+  let st;
+  try {
+    st = statSync(root);
+  } catch (err) {
+    throw new UsageError(`${given}: cannot scan: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${given}: cannot scan: not a folder`);
+  try {
+    readdirSync(root);
+  } catch (err) {
+    throw new UsageError(`${given}: cannot scan: the folder cannot be listed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -78,8 +78,9 @@ export function findGitDir(dir: string): { gitDir: string; top: string } | undef
       try {
         if (statSync(dotGit).isDirectory()) return { gitDir: dotGit, top: d };
         // A linked worktree or submodule: `.git` is a file `gitdir: <path>`.
-        const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
-        if (m) return { gitDir: isAbsolute(m[1]!) ? m[1]! : resolve(d, m[1]!), top: d };
+        const line = readFileSync(dotGit, "utf8").split("\n").find((l) => l.startsWith("gitdir:"));
+        const dir = line?.slice("gitdir:".length).trim();
+        if (dir) return { gitDir: isAbsolute(dir) ? dir : resolve(d, dir), top: d };
       } catch {
         return undefined;
       }

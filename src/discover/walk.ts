@@ -19,6 +19,7 @@ import { setImmediate } from "node:timers/promises";
 import { join, relative, sep } from "node:path";
 import ignoreModule from "ignore";
 import type { Coverage } from "../model/types.js";
+import { trimEndChars } from "../util/text.js";
 import { trackedFiles } from "./git-index.js";
 
 type Ignore = ReturnType<typeof ignoreModule>;
@@ -258,7 +259,7 @@ export function nameOnly(gitignore: string): boolean {
   for (const raw of gitignore.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    if (line.replace(/^!/, "").replace(/\/+$/, "").includes("/")) return false;
+    if (trimEndChars(line.replace(/^!/, ""), "/").includes("/")) return false;
   }
   return true;
 }

@@ -15,7 +15,25 @@ import type { VariableDefinition } from "./types.js";
 /** Prefix of the variable names that stand for chart values. */
 export const HELM_VALUES_PREFIX = "HELM_VALUES__";
 
-const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
+/**
+ * Replaces each template action `{{ body }}` (`{{-`/`-}}` trim markers dropped, body trimmed) of one line with
+ * `fn(body, at)`. Scanned with indexOf, not a regular expression: a line of many `{{` without `}}` stays linear.
+ */
+function replaceActions(line: string, fn: (body: string, at: number) => string): string {
+  let out = "";
+  let pos = 0;
+  for (;;) {
+    const open = line.indexOf("{{", pos);
+    const close = open < 0 ? -1 : line.indexOf("}}", open + 2);
+    if (close < 0) return out + line.slice(pos);
+    let body = line.slice(open + 2, close);
+    if (body.startsWith("-")) body = body.slice(1);
+    body = body.trim();
+    if (body.endsWith("-")) body = body.slice(0, -1).trim();
+    out += line.slice(pos, open) + fn(body, open);
+    pos = close + 2;
+  }
+}
 
 /** True for a file that is a Helm template: under a `templates/` folder and holding `{{`. */
 export function isHelmTemplate(path: string, text: string): boolean {
@@ -33,8 +51,8 @@ export function helmToYaml(text: string): string {
     .split("\n")
     .map((line) => {
       if (!line.includes("{{")) return line;
-      if (line.replace(ACTION, "").trim() === "") return "";
-      return line.replace(ACTION, (_all, body: string, at: number) => {
+      if (replaceActions(line, () => "").trim() === "") return "";
+      return replaceActions(line, (body, at) => {
         // Outside a quoted YAML string the replacement is quoted itself: `${...}` holds `{` and `}`, which a flow
         // list (`args: ["--model", {{ .Values.m | quote }}]`) would read as a mapping.
         const quoted = ((line.slice(0, at).match(/"/g)?.length ?? 0) % 2 === 1) || ((line.slice(0, at).match(/'/g)?.length ?? 0) % 2 === 1);

@@ -16,6 +16,7 @@ import { HF_CACHE, looksLikePath, makeReference, placePath } from "./reference.j
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
 import { dirOf } from "./helpers.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Result of linking: the merged, linked inventory. */
 export interface LinkedInventory {
@@ -134,7 +135,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     // An empty environment default (`${VAR:-}`, an optional model slot) is filled when an `.env` defines VAR.
     if (r.skipReason !== "dynamic-value" && !(r.skipReason === "missing-value" && r.raw.startsWith("${"))) return r;
     // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
-    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
     if (!m) return r;
     const def = lookupVariable(variables, m[1]!, dirOf(r.location.file));
     const value = def?.value || m[2];
@@ -211,7 +212,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
       // An output written to an absolute path whose last folders are a model folder of the tree
       // (`/home/u/0214/models/x` and `0214/models/x/config.json`): that folder is what the code wrote.
-      const target = r.target.replace(/\/+$/, "");
+      const target = trimEndChars(r.target, "/");
       const dir = [...byDir.keys()].filter((d) => d.includes("/") && target.endsWith(`/${d}`)).sort((a, b) => b.length - a.length)[0];
       if (!dir) return r;
       const { skipReason: _drop, ...rest } = r;

@@ -25,7 +25,7 @@ export interface ReferenceInput {
  * A Hugging Face cache folder: `models--org--name[/snapshots/<sha>]` (huggingface_hub cache layout,
  * https://huggingface.co/docs/huggingface_hub/guides/manage-cache). Groups: org, name, snapshot commit.
  */
-export const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9][\w.-]*?)--([\w.-]+?)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
+export const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9](?:[\w.]|-(?!-))*)--([\w.-]+)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
 
 const VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/;
 

@@ -1,3 +1,4 @@
+import { trimEndChars } from "../util/text.js";
 /**
  * safetensors header reader: the 8-byte little-endian header length, then the UTF-8 JSON header, and nothing else.
  * Never loads tensor data. Format and limits from huggingface/safetensors (README "Format"; `safetensors/src/tensor.rs`):
@@ -77,7 +78,7 @@ export function parseHeader(header: Uint8Array, fileSize?: number): SafetensorsH
   if (!text.startsWith("{")) throw new SafetensorsError("header does not start with '{' (InvalidHeaderStart)");
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/ +$/, ""));
+    json = JSON.parse(trimEndChars(text, " "));
   } catch (err) {
     throw new SafetensorsError(`header is not valid JSON: ${(err as Error).message} (InvalidHeaderDeserialization)`);
   }

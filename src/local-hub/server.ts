@@ -24,6 +24,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import { join, relative } from "node:path";
 import type { AddressInfo } from "node:net";
 import { parse as parseYaml } from "yaml";
+import { trimEndChars } from "../util/text.js";
 
 /** One injected fault: requests whose path (without query) matches `path` get `status` for the next `times` hits. */
 export interface Fault {
@@ -262,7 +263,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       return send(200, JSON.stringify(body), { "Content-Type": "application/json" });
     }
     if (api) {
-      const prefix = api[4] ? `${api[4].replace(/\/+$/, "")}/` : "";
+      const prefix = api[4] ? `${trimEndChars(api[4], "/")}/` : "";
       const recursive = url.searchParams.get("recursive") === "true";
       const entries = [...repo.files.entries()]
         .filter(([p]) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes("/")))

@@ -387,6 +387,25 @@ export interface PolicyRun {
   parameters: Record<string, unknown>;
 }
 
+/**
+ * Where a configuration came from: `user` (named with `--config`: the auditor's own), `project` (found in the
+ * current folder or the scanned tree: the audited project's declaration, untrusted).
+ */
+export type ConfigOrigin = "user" | "project";
+
+/** A setting that weakens the audit (see `AuditResult.settings.weakenings`). */
+export interface AuditWeakening {
+  kind: "waiver" | "exclude" | "include" | "knowledge-override" | "parameter" | "fail-on" | "hub-url" | "offline";
+  /** The setting as written: a glob, `pack/rule on component`, `pack.parameter = value`, a knowledge entry id. */
+  setting: string;
+  /** File that set it (a config, waivers or knowledge file), or `command line`. */
+  source: string;
+  /** `project` when the file is the scanned project's own (its config or a knowledge folder it names). */
+  origin: ConfigOrigin | "command-line";
+  /** Why, when the setting says it (a waiver's reason and comment). */
+  justification?: string;
+}
+
 /** The whole audit. */
 export interface AuditResult {
   schemaVersion: string;
@@ -405,6 +424,14 @@ export interface AuditResult {
     baseline?: string;
     /** Hub endpoint used (never with credentials). */
     hubUrl?: string;
+    /** The configuration file read, and whether it was the user's (`--config`) or found in the project. */
+    config?: { file: string; origin: ConfigOrigin };
+    /**
+     * Every setting that narrows or silences the audit (waivers, excludes, includes, knowledge entries that replace
+     * bundled facts, parameters changed from their defaults, a lowered fail-on), with where it came from: a report
+     * always shows what was not audited and why.
+     */
+    weakenings?: AuditWeakening[];
   };
   components: LocalComponent[];
   references: ModelReference[];

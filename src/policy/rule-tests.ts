@@ -17,6 +17,7 @@ import { validate } from "../util/schema.js";
 import { evaluatePacks, type PolicyContext } from "./engine.js";
 import { loadPacks, parameterProblems } from "./load.js";
 import type { RulePack } from "./types.js";
+import { cutAtAny } from "../util/text.js";
 
 /** One test case as written (see the schema for every field). */
 export interface RuleTestCase {
@@ -67,7 +68,7 @@ export function caseInput(c: RuleTestCase, file: string): { graph: LineageGraph;
       ...(n.license ? { license: n.license } : {}),
       ...(n.statusReason ? { statusReason: { code: n.statusReason } } : {}),
       ...(n.claimsFromScratch ? { claims: { fromScratch: { code: "card-claims-from-scratch", strength: "declared", location: { file: "README.md", line: 1 }, raw: "trained from scratch" } satisfies Evidence } } : {}),
-      ...(kind === "local" ? { location: { file: n.id.replace(/^local:/, "").replace(/#.*$/, "") } } : {}),
+      ...(kind === "local" ? { location: { file: cutAtAny(n.id.replace(/^local:/, ""), "#") } } : {}),
     };
     return node;
   });
@@ -93,7 +94,7 @@ export function caseInput(c: RuleTestCase, file: string): { graph: LineageGraph;
     ...(r.subject ? { subject: r.subject } : {}),
     ...(r.facts ? { facts: r.facts } : {}),
   }));
-  const components: LocalComponent[] = (c.components ?? []).map((x) => ({ key: x.key, role: "model", name: x.key, location: { file: x.key.replace(/#.*$/, "") }, ...(x.facts ? { facts: x.facts } : {}) }));
+  const components: LocalComponent[] = (c.components ?? []).map((x) => ({ key: x.key, role: "model", name: x.key, location: { file: cutAtAny(x.key, "#") }, ...(x.facts ? { facts: x.facts } : {}) }));
   const documents: ProjectDocument[] = (c.documents ?? []).map((d) => ({ file: d.file, text: d.text, kind: d.kind ?? "readme" }));
   const files = [...new Set([...(c.files ?? []), ...documents.map((d) => d.file)])];
   return { graph: { nodes, edges }, context: { references, components, files, documents } };

@@ -13,6 +13,7 @@ import { ConfigError, UsageError } from "../errors.js";
 import type { Diagnostic, Finding, LineageNode, PolicyRun } from "../model/types.js";
 import { validate } from "../util/schema.js";
 import { wildcardMatch } from "../util/glob.js";
+import { cutAtAny } from "../util/text.js";
 
 /** Why a finding is accepted (closed list; `schemas/waivers.schema.json`). */
 export type WaiverReason = "risk-accepted" | "false-positive" | "not-applicable" | "licence-obtained" | "government-waiver" | "mitigated" | "under-review";
@@ -80,7 +81,7 @@ export function isExpired(w: Waiver, now: Date): boolean {
 export function waiverMatches(w: Waiver, f: Finding, node: LineageNode | undefined): boolean {
   const rule = w.rule.includes("/") ? `${f.pack}/${f.rule}` : f.rule;
   if (rule !== w.rule) return false;
-  const names = [f.node, node?.name, node?.repo, node?.location?.file, f.node.replace(/^local:/, "").replace(/#.*$/, "")].filter((x): x is string => !!x);
+  const names = [f.node, node?.name, node?.repo, node?.location?.file, cutAtAny(f.node.replace(/^local:/, ""), "#")].filter((x): x is string => !!x);
   if (!names.some((n) => wildcardMatch(w.component, n))) return false;
   if (w.path) {
     const files = [f.location?.file, ...f.evidence.map((e) => e.location.file)].filter((x): x is string => !!x);

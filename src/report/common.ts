@@ -2,8 +2,9 @@
  * Helpers shared by the reporters: graph indexes over the lineage, the product components and their origins, the
  * location a reviewer should look at first, verdicts per pack. Pure functions of the {@link AuditResult}.
  */
-import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, Severity, SourceLocation } from "../model/types.js";
+import type { AuditWeakening, AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, Severity, SourceLocation } from "../model/types.js";
 import { stableId } from "../util/hash.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Indexes over the lineage graph: nodes by id, edges leaving and entering each node. */
 export interface GraphIndex {
@@ -109,7 +110,7 @@ export function primaryLocation(f: Finding, g: GraphIndex): SourceLocation | und
 export function hubFileUrl(l: SourceLocation, hubUrl = "https://huggingface.co"): string | undefined {
   if (!l.hub) return undefined;
   const file = l.file.split("/").map(encodeURIComponent).join("/");
-  return `${hubUrl.replace(/\/+$/, "")}/${l.hub.repo}/blob/${encodeURIComponent(l.hub.revision ?? "main")}/${file}`;
+  return `${trimEndChars(hubUrl, "/")}/${l.hub.repo}/blob/${encodeURIComponent(l.hub.revision ?? "main")}/${file}`;
 }
 
 /** `Hub repo@revision:file` or `file:line pointer`: the pinned source of a piece of evidence, as one string. */
@@ -158,4 +159,28 @@ export function rulesById(result: AuditResult): Map<string, PolicyRun["rules"][n
   const m = new Map<string, PolicyRun["rules"][number] & { pack: string }>();
   for (const p of result.policies) for (const r of p.rules) m.set(`${p.pack}/${r.id}`, { ...r, pack: p.pack });
   return m;
+}
+
+/** Label of a weakening kind, for every report. */
+const WEAKENING_LABEL: Record<AuditWeakening["kind"], string> = {
+  waiver: "waiver",
+  exclude: "excluded from the scan",
+  include: "scan limited to",
+  "knowledge-override": "knowledge entry replacing a bundled fact",
+  parameter: "pack parameter changed from its default",
+  "fail-on": "fail-on",
+  "hub-url": "Hub endpoint chosen by the project's config",
+  offline: "Hub lookups turned off by the config",
+};
+
+/**
+ * One line per setting that weakens the audit: `<kind>: <setting> (from <source>, <origin>)[: justification]`.
+ * `origin` reads `the project's own config` for a config found in the scanned project (untrusted).
+ */
+export function weakeningLines(result: AuditResult): string[] {
+  return (result.settings.weakenings ?? []).map((w) => {
+    const who = w.origin === "project" ? "the project's own config" : w.origin === "command-line" ? "command line" : "the auditor's file";
+    const from = w.source === "command line" ? who : `${w.source}, ${who}`;
+    return `${WEAKENING_LABEL[w.kind]}: ${w.setting} (from ${from})${w.justification ? `: ${w.justification}` : ""}`;
+  });
 }

@@ -15,8 +15,9 @@
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import type { AuditResult, Evidence, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots } from "./common.js";
+import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { reasonText } from "./text.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Namespace of aiprov's CycloneDX property names (https://cyclonedx.org/docs/1.6/json/#components_items_properties). */
 export const CDX_PROPERTY_NAMESPACE = "aiprov";
@@ -124,7 +125,7 @@ export function toCycloneDx(result: AuditResult): Json {
   const bom = new CDX.Models.Bom({ version: 1, serialNumber: serialFor(result) });
   bom.metadata.timestamp = new Date(result.createdAt);
   bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, "aiprov", { version: result.tool.version, bomRef: "tool:aiprov" }));
-  const product = new CDX.Models.Component(CDX.Enums.ComponentType.Application, result.root.replace(/\/+$/, "").split("/").pop() || result.root, {
+  const product = new CDX.Models.Component(CDX.Enums.ComponentType.Application, trimEndChars(result.root, "/").split("/").pop() || result.root, {
     bomRef: "product",
     description: `AI product scanned at ${result.root}`,
   });
@@ -133,6 +134,7 @@ export function toCycloneDx(result: AuditResult): Json {
   bom.metadata.properties.add(prop("fail-on", result.settings.failOn));
   for (const p of result.policies) bom.metadata.properties.add(prop("policy", `${p.pack}@${p.version}`));
   bom.metadata.properties.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));
+  for (const w of weakeningLines(result)) bom.metadata.properties.add(prop("weakening", w));
   const byId = new Map<string, CDX.Models.Component>();
   for (const n of result.lineage.nodes) {
     const c = componentFor(result, n);

@@ -17,6 +17,7 @@ import {
   productRoots,
   sortedFindings,
   subgraphOf,
+  weakeningLines,
 } from "./common.js";
 import { htmlEscape as h } from "./html-escape.js";
 import { drawLineageSvg } from "./layout.js";
@@ -190,6 +191,10 @@ export function renderHtml(result: AuditResult): string {
     b.push(`</tbody></table>`);
   }
   b.push(`</section>`);
+
+  // Settings that weaken the audit (waivers, excludes, knowledge overrides, ...), whenever there is one.
+  const weak = weakeningLines(result);
+  if (weak.length > 0) b.push(`<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2><ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul></section>`);
 
   // Settings, coverage, diagnostics.
   const st = result.settings;

@@ -14,7 +14,7 @@
  * not read something is not a silent pass.
  */
 import type { AuditResult, Finding } from "../model/types.js";
-import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sortedFindings } from "./common.js";
+import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sortedFindings, weakeningLines } from "./common.js";
 
 /** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
@@ -68,6 +68,10 @@ export function renderJunit(result: AuditResult): string {
       name: "aiprov.inventory",
       cases: [{ name: `inventory: ${result.summary.components} components, ${result.summary.references} references (no policy applied)`, classname: "aiprov.inventory", body: "", kind: "pass" }],
     });
+  }
+  const weak = weakeningLines(result);
+  if (weak.length > 0) {
+    suites.push({ name: "aiprov.weakenings", cases: weak.map((w) => ({ name: w, classname: "aiprov.weakenings", body: w, kind: "skipped" as const })) });
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {

@@ -11,6 +11,7 @@
 import spdxCorrect from "spdx-correct";
 import parse from "spdx-expression-parse";
 import { createRequire } from "node:module";
+import { trimChars } from "../util/text.js";
 
 const require = createRequire(import.meta.url);
 const LIST_IDS = require("spdx-license-ids") as string[];
@@ -40,10 +41,13 @@ export function isSpdxExpression(expression: string): boolean {
 
 /** The `LicenseRef-` id for a licence name that is not on the SPDX License List (idstring: `[A-Za-z0-9.-]+`). */
 export function licenseRefId(value: string): string {
-  const body = value
-    .trim()
-    .replace(/\+/g, "-plus")
-    .replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "");
+  const body = trimChars(
+    value
+      .trim()
+      .replace(/\+/g, "-plus")
+      .replace(/[^A-Za-z0-9.-]+/g, "-"),
+    "-",
+  );
   return `LicenseRef-${body || "unnamed"}`;
 }
 

@@ -17,6 +17,7 @@ import {
   primaryLocation,
   productRoots,
   sortedFindings,
+  weakeningLines,
 } from "./common.js";
 import { reasonText } from "./text.js";
 
@@ -159,6 +160,13 @@ export function renderMarkdown(result: AuditResult): string {
   tail.push("");
   tail.push("</details>");
   tail.push("");
+  const weak = weakeningLines(result);
+  if (weak.length > 0) {
+    tail.push(`#### ⚠️ Settings that weaken this audit (${weak.length})`);
+    tail.push("");
+    for (const w of weak) tail.push(`- ${mdEscape(w)}`);
+    tail.push("");
+  }
   tail.push("<details><summary>Scan settings</summary>");
   tail.push("");
   tail.push(`- aiprov ${mdEscape(result.tool.version)}, knowledge base ${mdEscape(result.tool.knowledgeBaseVersion)}, ${result.createdAt}`);

@@ -26,7 +26,9 @@ import {
   primaryLocation,
   rulesById,
   sortedFindings,
+  weakeningLines,
 } from "./common.js";
+import { trimEndChars } from "../util/text.js";
 
 /** Caps applied so GitHub code scanning accepts and shows the whole log (see the module comment for sources). */
 export const SARIF_LIMITS = { results: 5000, relatedLocations: 100, tags: 10, rawText: 200 } as const;
@@ -44,7 +46,7 @@ type Json = Record<string, unknown>;
 
 /** Root-relative result path to a repository-relative URI: the scanned root as named on the command line, joined. */
 function artifactUri(result: AuditResult, file: string): string {
-  const root = result.root.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const root = trimEndChars(result.root.replace(/\\/g, "/").replace(/^\.\/+/, ""), "/");
   const joined = root === "" || root === "." || posix.isAbsolute(root) ? file : posix.join(root, file);
   return joined.split("/").map(encodeURIComponent).join("/");
 }
@@ -158,6 +160,15 @@ export function toSarif(result: AuditResult): Json {
       descriptor: { id: d.code },
       ...(d.location ? { locations: [location(result, d.location, result.settings.hubUrl)] } : {}),
     }));
+  // Settings that weaken the audit are configuration notifications (SARIF §3.20.22), so a viewer shows them beside
+  // the results; waived results carry their waiver as a suppression with its justification.
+  const weak = weakeningLines(result);
+  const configNotifications: Json[] = (result.settings.weakenings ?? []).map((w, i) => ({
+    level: w.origin === "project" ? "warning" : "note",
+    message: { text: weak[i]! },
+    descriptor: { id: `weakening-${w.kind}` },
+    properties: { ...w },
+  }));
   if (kept.length < findings.length) {
     notifications.push({
       level: "warning",
@@ -187,6 +198,7 @@ export function toSarif(result: AuditResult): Json {
             executionSuccessful: true,
             endTimeUtc: result.createdAt,
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+            ...(configNotifications.length > 0 ? { toolConfigurationNotifications: configNotifications } : {}),
           },
         ],
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The folder aiprov was run from; result paths are the scanned root joined with the file's path inside it." } } },
@@ -197,6 +209,7 @@ export function toSarif(result: AuditResult): Json {
           failOn: result.settings.failOn,
           policies: result.settings.policies,
           scannedRoot: result.root,
+          ...(result.settings.weakenings?.length ? { weakenings: result.settings.weakenings } : {}),
         },
       },
     ],

@@ -23,9 +23,10 @@
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
+import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
+import { trimEndChars } from "../util/text.js";
 
 /** The SPDX 3.0.1 JSON-LD context every document names. */
 export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
@@ -183,9 +184,9 @@ export function toSpdx(result: AuditResult): Json {
   const productId = element({
     type: "software_Package",
     spdxId: id("product", result.root),
-    name: result.root.replace(/\/+$/, "").split("/").pop() || result.root,
+    name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
-    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.`,
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
   });
   const roots = productRoots(result, g)
     .map((n) => pkgIds.get(n.id))

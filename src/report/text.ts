@@ -6,7 +6,7 @@
 import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
 import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation, WeightComparison } from "../model/types.js";
-import { STATUS_LABEL } from "./common.js";
+import { STATUS_LABEL, weakeningLines } from "./common.js";
 
 /** Options of {@link renderText}. */
 export interface TextOptions {
@@ -182,6 +182,12 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     lines.push("");
   }
 
+  const weak = weakeningLines(result);
+  if (weak.length > 0) {
+    lines.push(c.yellow.bold(`Settings that weaken this audit (${weak.length})`));
+    for (const w of weak) lines.push(`  ${w}`);
+    lines.push("");
+  }
   const cov = result.coverage;
   const skippedText = Object.entries(cov.skippedByReason)
     .sort()

@@ -3,7 +3,7 @@
  * Library code: it never prints and never exits; the CLI maps its errors to exit codes.
  */
 import { stat } from "node:fs/promises";
-import type { AuditResult, Diagnostic, Severity } from "../model/types.js";
+import type { AuditResult, AuditWeakening, ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
 import { SCHEMA_VERSION } from "../model/types.js";
 import { walk } from "../discover/walk.js";
 import { createExtractionPool } from "../extract/pool.js";
@@ -74,6 +74,12 @@ export interface ScanOptions {
   weights?: Omit<SettleOptions, "displayRoot" | "offline"> & { displayRoot?: string };
   /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
   jobs?: number;
+  /** The configuration file read and its origin (recorded in the report's settings). */
+  config?: { file: string; origin: ConfigOrigin };
+  /** Settings that weaken the audit, listed in every report (see `AuditResult.settings.weakenings`). */
+  weakenings?: readonly AuditWeakening[];
+  /** Problems found before the scan (settings of a project config that were ignored), added to the diagnostics. */
+  diagnostics?: readonly Diagnostic[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -159,6 +165,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   for (const s of walked.skipped) {
     if (s.reason === "unreadable" && !notRead.some((n) => n.components[0]?.location.file === s.path)) diagnostics.push({ code: "not-scanned", severity: "warning", message: /\uFFFD/.test(s.path) ? "file or folder name is not valid UTF-8: it cannot be opened by name, not scanned" : "could not be listed or read: not scanned", location: { file: s.path } });
   }
+  diagnostics.push(...(options.diagnostics ?? []));
   diagnostics.splice(0, diagnostics.length, ...dedupeDiagnostics(diagnostics));
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
@@ -179,6 +186,8 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       knowledge: [...(options.knowledgeDirs ?? [])],
       ...(options.baseline ? { baseline: options.baseline.file } : {}),
       ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+      ...(options.config ? { config: { ...options.config } } : {}),
+      ...(options.weakenings?.length ? { weakenings: options.weakenings.map((w) => ({ ...w })) } : {}),
     },
     components: inventory.components,
     references: inventory.references,

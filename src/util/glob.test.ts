@@ -11,3 +11,15 @@ describe("wildcardMatch", () => {
     expect(wildcardMatch("(a)+", "(a)+")).toBe(true);
   });
 });
+
+describe("wildcardMatch on hostile patterns", () => {
+  it("answers a many-star pattern against a long value at once (no backtracking regex)", () => {
+    const value = "a".repeat(100_000);
+    expect(wildcardMatch("*a*a*a*a*a*a*a*a*b", value)).toBe(false);
+    expect(wildcardMatch("*a*a*a*a*a*a*a*a*", value)).toBe(true);
+    expect(wildcardMatch("a*b*c", "aXXbYYc")).toBe(true);
+    expect(wildcardMatch("a*b*c", "aXXcYYb")).toBe(false);
+    expect(wildcardMatch("*", "")).toBe(true);
+    expect(wildcardMatch("", "x")).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { trimEndChars } from "./text.js";
 /**
  * Recognising and normalising Hugging Face Hub model ids.
  * Rules from the Hub's repo-name validation (huggingface_hub `validate_repo_id`): `namespace/name`, each part made of
@@ -49,7 +50,7 @@ export function parseHubId(value: string): { id: string; revision?: string; tag?
       v = m[1]!;
       revision = m[2];
     }
-    v = v.replace(/\/+$/, "");
+    v = trimEndChars(v, "/");
   }
   const at = v.indexOf("@");
   if (at > 0) {

@@ -15,8 +15,29 @@ const PATTERNS: RegExp[] = [
   /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
 ];
 
-/** Credentials inside a URL (`scheme://user:password@host`). */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;
+/**
+ * Replaces the credentials inside URLs (`scheme://user:password@host`) with `[REDACTED]`. Scanned from each `://`
+ * with indexOf rather than a regular expression starting at every word: a long run such as `a.a.a.a…` stays linear.
+ */
+function redactUserinfo(text: string): string {
+  let out = "";
+  let pos = 0;
+  const stop = (c: string | undefined, colon: boolean): boolean => c === undefined || c === "/" || c === "@" || (colon && c === ":") || /\s/.test(c);
+  for (let i = text.indexOf("://"); i >= 0; i = text.indexOf("://", i + 3)) {
+    if (i === 0 || !/[A-Za-z0-9+.-]/.test(text[i - 1]!)) continue;
+    const user = i + 3;
+    let j = user;
+    while (!stop(text[j], true)) j++;
+    if (j === user || text[j] !== ":") continue;
+    let k = j + 1;
+    while (!stop(text[k], false)) k++;
+    if (k === j + 1 || text[k] !== "@") continue;
+    out += `${text.slice(pos, user)}[REDACTED]@`;
+    pos = k + 1;
+    i = k - 2;
+  }
+  return pos === 0 ? text : out + text.slice(pos);
+}
 
 /** Exact secret values known to this process (the Hub token), redacted wherever they appear. */
 const knownSecrets = new Set<string>();
@@ -30,7 +51,7 @@ export function registerSecret(value: string): void {
 export function redact(text: string): string {
   let out = text;
   for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join("[REDACTED]");
-  out = out.replace(URL_USERINFO, "$1[REDACTED]@");
+  out = redactUserinfo(out);
   for (const re of PATTERNS) out = out.replace(re, (m, bearer: unknown) => (typeof bearer === "string" && m.startsWith(bearer) ? `${bearer}[REDACTED]` : "[REDACTED]"));
   return out;
 }

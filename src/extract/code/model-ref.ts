@@ -11,6 +11,7 @@ import { stableId } from "../../util/hash.js";
 import { redact } from "../../util/redact.js";
 import { parseHubId } from "../../util/hub-id.js";
 import { looksLikePath, makeReference } from "../reference.js";
+import { cutAtAny } from "../../util/text.js";
 
 /** Names of variables, keys and keyword arguments that hold a model (`model`, `model_id`, `EMBEDDING_MODEL`, ...). */
 export const MODEL_NAME = /^(?:model|models|model_?id|model_?name|model_?path|model_?name_?or_?path|pretrained_?model_?name_?or_?path|repo_?id|checkpoint|ckpt|tokenizer|tokenizer_?name|tokenizer_?path|.*[_-]model|.*[_-]model[_-]?(?:name|id|path|repo|version)|.*[_-]repo[_-]?id|.*Model(?:Name|Id|Path)?|.*_(?:MODEL|MODEL_NAME|MODEL_ID|MODEL_PATH|REPO_ID|CKPT)|MODEL_?(?:NAME|ID|PATH)?|embedding_?model|served_?model)$/i;
@@ -20,7 +21,7 @@ export const NOT_MODEL_NAME = /(?:type|mode(?!l)|dir|cache|url|endpoint|prompt|t
 
 /** Weight format for a file name or URL (`.bin`/`.pt`/`.pth`/`.ckpt`/`.pkl` are pickle). */
 export function weightFormatOf(value: string): "pickle" | "safetensors" | "gguf" | undefined {
-  const v = value.toLowerCase().replace(/[?#].*$/, "");
+  const v = cutAtAny(value.toLowerCase(), "?#");
   if (/\.(?:bin|pt|pth|ckpt|pkl|pickle)$/.test(v)) return "pickle";
   if (/\.safetensors$/.test(v)) return "safetensors";
   if (/\.gguf$/.test(v)) return "gguf";

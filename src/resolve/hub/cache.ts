@@ -8,11 +8,20 @@
  * 2. The Hugging Face cache that `huggingface_hub` and transformers fill (`HF_HUB_CACHE`, else `$HF_HOME/hub`, else
  *    `~/.cache/huggingface/hub`; layout `models--<org>--<name>/refs/<rev>` and `snapshots/<sha>/<file>`, see
  *    huggingface_hub `file_download.py`). Read only: aiprov never writes there.
+ *
+ * The cache cannot lie (issue 11): every file is an envelope `{ v: 2, hash, data }` whose SHA-256 `hash` covers
+ * the repo, the commit and the data, so a record edited by hand or copied under another name is ignored; the
+ * caller's shape check runs on every read; nothing is written that holds a known secret (the Hub token) or a
+ * secret-shaped string; only real repo ids and commit hashes become folder names; negative entries expire (and one
+ * dated in the future is ignored). A cache that cannot be read or written is a warning (see `problems`), never a
+ * failed scan.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
+import { parseHubId } from "../../util/hub-id.js";
+import { hasSecret, redactDeep } from "../../util/redact.js";
 
 /** The aiprov cache directory for an environment. */
 export function aiprovCacheDir(env: NodeJS.ProcessEnv): string {
@@ -30,7 +39,7 @@ export function hfCacheDir(env: NodeJS.ProcessEnv): string {
 
 const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, "_");
 
-/** Writes `data` as JSON to `file` atomically. */
+/** Writes `data` as JSON to `file` atomically. @throws the file system's error. */
 function writeAtomic(file: string, data: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -38,13 +47,19 @@ function writeAtomic(file: string, data: unknown): void {
   renameSync(tmp, file);
 }
 
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
+/** Largest cache file read (a record is a few KiB; anything larger is not ours). */
+const MAX_CACHE_FILE_BYTES = 4 * 1024 * 1024;
+
+/** SHA-256 of what an envelope vouches for: the key (repo and commit or `latest`) and the data. */
+function envelopeHash(key: string, data: unknown): string {
+  return createHash("sha256").update(key).update("\0").update(JSON.stringify(data)).digest("hex");
 }
+
+/** A 40-hex commit hash. */
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/** Shape check a caller gives for the records it stores. */
+export type RecordCheck = (value: unknown) => boolean;
 
 /** The "latest commit" entry: the sha `main` pointed at, or why the repo could not be read. */
 export interface LatestEntry {
@@ -70,6 +85,10 @@ function contentHash(v: unknown): string {
 
 /** aiprov's on-disk cache. */
 export class DiskCache {
+  /** Problems met reading or writing the cache (warnings for the report; the scan goes on without it). */
+  readonly problems: string[] = [];
+  private writeFailed = false;
+
   constructor(
     readonly dir: string,
     /** Lifetime of "latest" entries in milliseconds (default one hour). */
@@ -78,35 +97,77 @@ export class DiskCache {
     readonly namespace = "",
   ) {}
 
-  private recordFile(repo: string, sha: string): string {
+  private recordFile(repo: string, sha: string): string | undefined {
+    if (!parseHubId(repo) || repo.includes("@") || !COMMIT.test(sha)) return undefined;
     const [org, name] = repo.split("/");
     return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "records", safe(org ?? ""), safe(name ?? ""), `${safe(sha)}.json`);
   }
 
-  private latestFile(repo: string): string {
+  private latestFile(repo: string): string | undefined {
+    if (!parseHubId(repo) || repo.includes("@")) return undefined;
     const [org, name] = repo.split("/");
     return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "latest", safe(org ?? ""), `${safe(name ?? "")}.json`);
   }
 
-  /** The record of `repo` at commit `sha`, if cached. */
-  getRecord<T>(repo: string, sha: string): T | undefined {
-    return readJson<T>(this.recordFile(repo, sha));
+  /** Reads and checks an envelope; a file that is absent is undefined, one that fails a check is a problem too. */
+  private read(file: string | undefined, key: string, check: RecordCheck): unknown {
+    if (!file) return undefined;
+    let text: string;
+    try {
+      if (!existsSync(file)) return undefined;
+      if (statSync(file).size > MAX_CACHE_FILE_BYTES) throw new Error("larger than any record");
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      this.problems.push(`${file}: cache entry could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); asked again`);
+      return undefined;
+    }
+    try {
+      const env = JSON.parse(text) as { v?: unknown; hash?: unknown; data?: unknown };
+      if (env?.v !== 2 || typeof env.hash !== "string" || env.hash !== envelopeHash(key, env.data) || !check(env.data)) throw new Error("fails its hash or schema check");
+      return env.data;
+    } catch (err) {
+      this.problems.push(`${file}: cache entry ignored (${(err as Error).message.split("\n")[0]}); asked again`);
+      return undefined;
+    }
+  }
+
+  /** Writes an envelope; never a secret; a failure is a problem reported once, and the scan goes on. */
+  private write(file: string | undefined, key: string, data: unknown): void {
+    if (!file || this.writeFailed) return;
+    const clean = redactDeep(data);
+    if (hasSecret(JSON.stringify(clean))) return;
+    try {
+      writeAtomic(file, { v: 2, hash: envelopeHash(key, clean), data: clean });
+    } catch (err) {
+      this.writeFailed = true;
+      this.problems.push(`${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); Hub answers were not cached`);
+    }
+  }
+
+  /** The record of `repo` at commit `sha`, if cached and it passes `check` and its hash. */
+  getRecord<T>(repo: string, sha: string, check: RecordCheck = () => true): T | undefined {
+    return this.read(this.recordFile(repo, sha), `${repo}@${sha}`, check) as T | undefined;
   }
 
   putRecord(repo: string, sha: string, record: unknown): void {
-    writeAtomic(this.recordFile(repo, sha), record);
+    this.write(this.recordFile(repo, sha), `${repo}@${sha}`, record);
   }
 
-  /** The latest entry of `repo`; with `allowStale` even when older than the TTL (offline use). */
+  /**
+   * The latest entry of `repo`; with `allowStale` even when older than the TTL (offline use). A negative entry
+   * (`missing`) lives a quarter of the TTL and is never used stale; an entry dated in the future is ignored.
+   */
   getLatest(repo: string, nowMs: number, allowStale = false): LatestEntry | undefined {
-    const e = readJson<LatestEntry>(this.latestFile(repo));
+    const e = this.read(this.latestFile(repo), `${repo}@latest`, isLatestEntry) as LatestEntry | undefined;
     if (!e) return undefined;
-    if (!allowStale && nowMs - e.fetchedAt > this.latestTtlMs) return undefined;
+    if (e.fetchedAt > nowMs + 60_000) return undefined;
+    const ttl = e.missing ? this.latestTtlMs / 4 : this.latestTtlMs;
+    if ((!allowStale || e.missing) && nowMs - e.fetchedAt > ttl) return undefined;
     return e;
   }
 
   putLatest(repo: string, entry: LatestEntry): void {
-    writeAtomic(this.latestFile(repo), entry);
+    this.write(this.latestFile(repo), `${repo}@latest`, entry);
   }
 
   private weightFile(k: WeightResultKey): string {
@@ -119,8 +180,15 @@ export class DiskCache {
    * whose content hash does not match its result is never returned (`null`: present but not to be trusted).
    */
   getWeightResult(k: WeightResultKey): unknown {
-    const r = readJson<Record<string, unknown>>(this.weightFile(k));
-    if (r === undefined) return undefined;
+    const file = this.weightFile(k);
+    let r: Record<string, unknown> | undefined;
+    try {
+      if (!existsSync(file)) return undefined;
+      if (statSync(file).size > MAX_CACHE_FILE_BYTES) return null;
+      r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
     if (!r || typeof r !== "object" || r.v !== 1 || r.repo !== k.repo || r.revision !== k.revision || r.localHash !== k.localHash || r.part !== k.part) return null;
     if (r.sha256 !== contentHash(r.result)) return null;
     return r.result;
@@ -128,7 +196,13 @@ export class DiskCache {
 
   /** Stores the result of a weight comparison (immutable: the key names both sides' exact contents). */
   putWeightResult(k: WeightResultKey, result: unknown): void {
-    writeAtomic(this.weightFile(k), { v: 1, ...k, result, sha256: contentHash(result) });
+    if (this.writeFailed) return;
+    try {
+      writeAtomic(this.weightFile(k), { v: 1, ...k, result, sha256: contentHash(result) });
+    } catch (err) {
+      this.writeFailed = true;
+      this.problems.push(`${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); a weight comparison was not cached`);
+    }
   }
 
   /** Deletes everything aiprov cached. Returns whether there was anything. */
@@ -137,6 +211,16 @@ export class DiskCache {
     rmSync(join(this.dir, "hub-v1"), { recursive: true, force: true });
     return had;
   }
+}
+
+/** Shape of a {@link LatestEntry}. */
+function isLatestEntry(v: unknown): boolean {
+  if (!v || typeof v !== "object") return false;
+  const e = v as Record<string, unknown>;
+  if (typeof e.fetchedAt !== "number" || !Number.isFinite(e.fetchedAt)) return false;
+  if (e.sha !== undefined && (typeof e.sha !== "string" || !COMMIT.test(e.sha))) return false;
+  if (e.missing !== undefined && (typeof e.missing !== "object" || e.missing === null || typeof (e.missing as { code?: unknown }).code !== "string")) return false;
+  return e.sha !== undefined || e.missing !== undefined;
 }
 
 /** Read-only view of the Hugging Face cache. */

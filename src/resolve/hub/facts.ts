@@ -199,7 +199,7 @@ export function autoMapParents(repo: string, sha: string | undefined, autoMap: u
 }
 
 const PROSE = /\b(fine-?tuned\s+(?:version\s+of|from(?:\s+model)?|on(?:\s+top\s+of)?)|trained\s+from|based\s+on|built\s+on(?:\s+top\s+of)?|merge\s+of|merged?\s+from|quantiz(?:ed|ation)\s+of|derived\s+from|continued\s+pre-?training\s+of)\b/gi;
-const LINK_OR_ID = /\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)[^)]*\)|https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)|`([A-Za-z0-9][\w.-]*\/[\w.-]+)`|\b([A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*[A-Za-z0-9])\b/g;
+const LINK_OR_ID = /\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)(?![\w.-])[^)]*\)|https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)|`([A-Za-z0-9][\w.-]*\/[\w.-]+)`|\b([A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*[A-Za-z0-9])\b/g;
 
 function proseRelation(phrase: string): Relation {
   const p = phrase.toLowerCase();

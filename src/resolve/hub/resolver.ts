@@ -24,6 +24,7 @@ import { DiskCache, HfCache } from "./cache.js";
 import { DEFAULT_HUB_URL } from "./endpoint.js";
 import { addParent, autoMapParents, cardParents, ggufParents, hubLocation, mergekitParents, peftParent, proseParents, type Hint, type Parent, type RepoTraits } from "./facts.js";
 import { createHubFetch, HubHttpError, HubTransferError, HubUnreachableError, type HubFetch } from "./http.js";
+import { trimEndChars } from "../../util/text.js";
 
 /** Default Hub endpoint. */
 export { DEFAULT_HUB_URL };
@@ -124,7 +125,7 @@ function reasonOf(err: unknown): { missing: NonNullable<UpstreamInfo["reason"]>;
  */
 export function createHubResolver(options: HubResolverOptions): HubResolver {
   const kb = options.kb;
-  const hubUrl = (options.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, "");
+  const hubUrl = trimEndChars(options.hubUrl ?? DEFAULT_HUB_URL, "/");
   const maxDepth = options.maxDepth ?? 10;
   const http: HubFetch = createHubFetch({
     hubUrl,
@@ -272,9 +273,11 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
       if (r.unreachable) say("unreachable", { code: "hub-unreachable", severity: "warning", message: `${http.unreachable() ?? r.missing.args?.message}: lineage beyond the knowledge base and caches is undetermined` });
       return r;
     }
-    const sha = typeof info.sha === "string" ? info.sha : undefined;
-    if (!sha) return { missing: { code: "hub-error", args: { message: "the Hub did not return a commit sha" } }, cacheable: false };
-    const cached = options.cache?.getRecord<RepoRecord>(repo, sha);
+    const malformed = malformedInfo(info);
+    if (malformed) return { missing: { code: "hub-error", args: { message: `malformed answer: ${malformed}` } }, cacheable: false };
+    const sha = info.sha as string;
+    // `--refresh` trusts nothing cached, not even the immutable record of a commit.
+    const cached = options.refresh ? undefined : options.cache?.getRecord<RepoRecord>(repo, sha, isRepoRecord);
     // An undetermined record (gated, forbidden) depends on who asks: online, ask again rather than reuse it.
     if (cached?.v === 1 && cached.state !== "undetermined") {
       options.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
@@ -303,12 +306,12 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     const latest = options.refresh && !options.offline ? undefined : options.cache?.getLatest(repo, nowMs, options.offline);
     if (latest?.missing) return { missing: latest.missing, cacheable: false };
     if (latest?.sha) {
-      const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha);
+      const rec = options.cache?.getRecord<RepoRecord>(repo, latest.sha, isRepoRecord);
       if (rec?.v === 1 && (rec.state !== "undetermined" || options.offline)) return { record: rec };
     }
-    const hfSha = options.hfCache?.ref(repo);
+    const hfSha = options.refresh && !options.offline ? undefined : options.hfCache?.ref(repo);
     if (hfSha) {
-      const rec = options.cache?.getRecord<RepoRecord>(repo, hfSha);
+      const rec = options.cache?.getRecord<RepoRecord>(repo, hfSha, isRepoRecord);
       if (rec?.v === 1) return { record: rec };
       if (options.hfCache?.file(repo, hfSha, "README.md") !== undefined || options.hfCache?.file(repo, hfSha, "config.json") !== undefined) {
         try {
@@ -339,7 +342,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
   return {
     network: !options.offline,
     requestCount: () => http.requestCount(),
-    diagnostics: () => [...diags.values()],
+    diagnostics: () => [...diags.values(), ...[...new Set(options.cache?.problems ?? [])].map((message): Diagnostic => ({ code: "cache-problem", severity: "warning", message }))],
     async resolve(repos) {
       const results = new Map<string, Lookup>();
       const depthOf = new Map<string, number>();
@@ -402,11 +405,76 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
           if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
             say(`missing:${r.missing.code}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: the Hub answered ${String(r.missing.args?.status ?? r.missing.args?.message ?? "an error")} after retries; its lineage is undetermined` });
           }
+          // Every repo the Hub could not answer for is named, whatever the failure: missing data is never silent.
+          say(`missing:${key}`, { code: "hub-lookup-failed", severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
         }
       }
       return out;
     },
   };
+}
+
+/** Shape check of a cached {@link RepoRecord}: a record of the wrong shape is ignored, never trusted. */
+function isRepoRecord(v: unknown): boolean {
+  if (!v || typeof v !== "object") return false;
+  const r = v as Record<string, unknown>;
+  const str = (x: unknown): boolean => x === undefined || typeof x === "string";
+  const parentOk = (p: unknown): boolean => !!p && typeof p === "object" && typeof (p as Parent).repo === "string" && !!parseHubId((p as Parent).repo) && typeof (p as Parent).relation === "string" && Array.isArray((p as Parent).evidence);
+  return (
+    r.v === 1 &&
+    typeof r.repo === "string" &&
+    typeof r.sha === "string" &&
+    COMMIT_SHA.test(r.sha) &&
+    str(r.author) &&
+    str(r.license) &&
+    (r.gated === undefined || typeof r.gated === "boolean") &&
+    Array.isArray(r.parents) &&
+    r.parents.every(parentOk) &&
+    Array.isArray(r.hints) &&
+    r.hints.every((h) => !!h && typeof h === "object" && typeof (h as Hint).subject === "string" && parentOk((h as Hint).parent)) &&
+    (r.state === "resolved" || r.state === "undetermined") &&
+    typeof r.source === "string"
+  );
+}
+
+/** Words for a failed lookup, naming the failure (status, timeout, reset, malformed answer). */
+function failureText(m: NonNullable<UpstreamInfo["reason"]>): string {
+  const status = m.args?.status !== undefined ? ` (HTTP ${String(m.args.status)})` : "";
+  const detail = m.args?.message !== undefined ? ` (${String(m.args.message)})` : "";
+  switch (m.code) {
+    case "not-found":
+      return `the Hub has no such model${status}`;
+    case "not-found-or-private":
+      return `the Hub answered not found or private${status}`;
+    case "gated":
+      return `the model is gated and the token has no access${status}`;
+    case "forbidden":
+      return `the Hub refused access${status}`;
+    case "rate-limited":
+      return `the Hub kept rate-limiting the requests${status}`;
+    case "unreachable":
+      return `the Hub could not be reached${detail}`;
+    default:
+      return `the Hub's answer could not be used${status}${detail}`;
+  }
+}
+
+/** Hugging Face ids and commit hashes as the Hub writes them. */
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * Checks the shape of a model-info answer before anything in it is used or cached: a commit sha of 40 hex digits,
+ * an author that is a name, objects where objects belong. A hostile or broken endpoint (an echo of the request, an
+ * HTML page, wrong-typed fields) is a malformed answer, never lineage. @returns the first problem, or undefined.
+ */
+function malformedInfo(info: unknown): string | undefined {
+  if (!info || typeof info !== "object" || Array.isArray(info)) return "not a JSON object";
+  const i = info as Record<string, unknown>;
+  if (typeof i.sha !== "string" || !COMMIT_SHA.test(i.sha)) return "no commit sha of 40 hex digits";
+  if (i.author !== undefined && (typeof i.author !== "string" || !/^[A-Za-z0-9][\w.-]{0,95}$/.test(i.author))) return "author is not an organization or user name";
+  for (const k of ["cardData", "config", "gguf"]) if (i[k] !== undefined && i[k] !== null && (typeof i[k] !== "object" || Array.isArray(i[k]))) return `${k} is not an object`;
+  for (const k of ["tags", "siblings"]) if (i[k] !== undefined && i[k] !== null && !Array.isArray(i[k])) return `${k} is not a list`;
+  return undefined;
 }
 
 function safeFrontMatter(text: string): ReturnType<typeof findFrontMatter> {

@@ -150,6 +150,22 @@ export interface KnowledgeBase {
    * entry that says so; undefined for tags not in the table.
    */
   ollamaUpstream?(tag: string): { repo: string; entry: OllamaTagEntry } | undefined;
+  /**
+   * Entries of user directories that replace or shadow a bundled fact: a publisher, component, Ollama tag or
+   * fingerprint with a bundled id, or a publisher claiming an org or alias a bundled publisher holds. Such an entry
+   * changes verdicts, so every report lists it.
+   */
+  overrides?: KnowledgeOverride[];
+}
+
+/** A user knowledge entry that replaces a bundled one (see {@link KnowledgeBase.overrides}). */
+export interface KnowledgeOverride {
+  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "fingerprint" | "hosted-provider";
+  id: string;
+  /** The overriding file. */
+  file: string;
+  /** The knowledge directory it was read from. */
+  dir: string;
 }
 
 /** The bundled knowledge directory inside the package. */
@@ -205,7 +221,13 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const fingerprints = new Map<string, FingerprintEntry>();
   const hosted = new Map<string, HostedProviderEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
+  const overrides: KnowledgeOverride[] = [];
+  const bundledOrgs = new Set<string>();
   for (const dir of dirs) {
+    const user = dir !== BUNDLED_KNOWLEDGE_DIR;
+    const note = (kind: KnowledgeOverride["kind"], id: string, file: string, replaced: boolean): void => {
+      if (user && replaced) overrides.push({ kind, id, file, dir });
+    };
     if (!existsSync(dir)) {
       problems.push(`${dir}: knowledge directory does not exist`);
       continue;
@@ -229,21 +251,38 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       const data = readYaml(pubFile, problems);
       const errs = validate("knowledge-publishers.schema.json", data, pubFile);
       problems.push(...errs);
-      if (errs.length === 0 && data) for (const p of (data as { publishers: PublisherEntry[] }).publishers) publishers.set(p.id, p);
+      if (errs.length === 0 && data) {
+        for (const p of (data as { publishers: PublisherEntry[] }).publishers) {
+          const names = [...p.orgs, ...(p.aliases ?? [])].map((o) => o.toLowerCase());
+          note("publisher", p.id, pubFile, publishers.has(p.id) || names.some((o) => bundledOrgs.has(o)));
+          if (!user) for (const o of names) bundledOrgs.add(o);
+          publishers.set(p.id, p);
+        }
+      }
     }
     const ollamaFile = join(dir, "ollama-tags.yaml");
     if (existsSync(ollamaFile)) {
       const data = readYaml(ollamaFile, problems);
       const errs = validate("knowledge-ollama-tags.schema.json", data, ollamaFile);
       problems.push(...errs);
-      if (errs.length === 0 && data) for (const t of (data as { tags: OllamaTagEntry[] }).tags) ollama.set(t.name, t);
+      if (errs.length === 0 && data) {
+        for (const t of (data as { tags: OllamaTagEntry[] }).tags) {
+          note("ollama-tag", t.name, ollamaFile, ollama.has(t.name));
+          ollama.set(t.name, t);
+        }
+      }
     }
     const hostedFile = join(dir, "hosted-providers.yaml");
     if (existsSync(hostedFile)) {
       const data = readYaml(hostedFile, problems);
       const errs = validate("knowledge-hosted-providers.schema.json", data, hostedFile);
       problems.push(...errs);
-      if (errs.length === 0 && data) for (const p of (data as { providers: HostedProviderEntry[] }).providers) hosted.set(p.id, { id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source });
+      if (errs.length === 0 && data) {
+        for (const p of (data as { providers: HostedProviderEntry[] }).providers) {
+          note("hosted-provider", p.id, hostedFile, hosted.has(p.id));
+          hosted.set(p.id, { id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source });
+        }
+      }
     }
     for (const file of yamlFiles(join(dir, "components"))) {
       const data = readYaml(file, problems);
@@ -251,6 +290,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       problems.push(...errs);
       if (errs.length === 0 && data) {
         const c = data as Omit<KnownComponent, "file" | "identity" | "role"> & { identity?: KnownComponent["identity"]; role: ComponentRole | "llm-backbone" };
+        note("component", c.id, file, components.has(c.id));
         const parts = c.parts?.map((p) => ({ ...p, role: (p.role as string) === "llm-backbone" ? ("backbone" as const) : p.role }));
         components.set(c.id, { ...c, role: c.role === "llm-backbone" ? "backbone" : c.role, identity: c.identity ?? {}, ...(parts ? { parts } : {}), file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
@@ -261,6 +301,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       problems.push(...errs);
       if (errs.length === 0 && data) {
         const t = data as Omit<KnownTokenizer, "file">;
+        note("tokenizer", t.id, file, tokenizers.has(t.id));
         tokenizers.set(t.id, { ...t, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
@@ -270,6 +311,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       problems.push(...errs);
       if (errs.length === 0 && data) {
         const f = data as FingerprintEntry;
+        note("fingerprint", f.id, file, fingerprints.has(f.id));
         fingerprints.set(f.id, { ...f, file: relative(join(dir, ".."), file).split("\\").join("/") });
       }
     }
@@ -297,6 +339,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
     ollamaTags: [...ollama.values()],
+    overrides,
     hostedProvider: (id) => hosted.get(id),
     ollamaUpstream: (tag) => {
       const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];

@@ -73,7 +73,8 @@ function classify(value: string, key: string, path: (string | number)[]): { valu
   const spring = SPRING_VAR.exec(v);
   if (spring) v = spring[2] ? `\${${spring[1]}:-${spring[2]}}` : `\${${spring[1]}}`;
   if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}$/.test(v)) {
-    const d = /:?-([^}]*)\}$/.exec(v)?.[1];
+    // The name holds no "-", so the first "-" starts the default (`${NAME:-default}`).
+    const d = v.includes("-") ? v.slice(v.indexOf("-") + 1, -1) : undefined;
     const inner = d !== undefined && d !== "" ? classify(d, key, path) : undefined;
     if (d !== undefined && d !== "" && !inner) return undefined;
     return { value: v, ...(inner?.kind ? { kind: inner.kind } : {}) };

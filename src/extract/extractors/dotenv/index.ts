@@ -19,7 +19,7 @@ export function parseDotenv(text: string, file: string, scope: string): Variable
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2]!.trim();
     const start = i;
@@ -32,7 +32,7 @@ export function parseDotenv(text: string, file: string, scope: string): Variable
     if (q === '"') value = value.replace(/^"((?:[^"\\]|\\.)*)"[^]*$/, "$1").replace(/\\(["\\$`])/g, "$1");
     else if (q === "'") value = value.replace(/^'([^']*)'[^]*$/, "$1");
     else if (q === "`") value = value.replace(/^`([^`]*)`[^]*$/, "$1");
-    else value = value.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
+    else value = stripInlineComment(value);
     out.push({ name: m[1]!, value, location: { file, line: start + 1, column: line.indexOf(m[1]!) + 1 }, scope });
   }
   return out;
@@ -66,3 +66,10 @@ export const dotenvExtractor: Extractor = {
     return { variables, references };
   },
 };
+
+/** An unquoted value without its ` # comment` (a `#` after whitespace) or all of it when it starts with `#`. */
+function stripInlineComment(value: string): string {
+  if (value.startsWith("#")) return "";
+  for (let i = 1; i < value.length; i++) if (value[i] === "#" && /\s/.test(value[i - 1]!)) return value.slice(0, i).trimEnd();
+  return value;
+}

@@ -90,7 +90,7 @@ function looksLikeHfConfig(data: Record<string, unknown>): boolean {
     typeof data.model_type === "string" ||
     Array.isArray(data.architectures) ||
     Object.keys(data).some((k) => k in NESTED_ROLES && typeof data[k] === "object" && data[k] !== null) ||
-    typeof data._name_or_path === "string"
+    (data._name_or_path !== undefined && data._name_or_path !== null)
   );
 }
 
@@ -159,12 +159,15 @@ export const hfConfigExtractor: Extractor = {
     if (!looksLikeHfConfig(root)) return isYaml || posix.basename(file.path) !== "config.json" ? {} : extractNonHfConfig(file.path, root, doc);
     const out: { components: LocalComponent[]; references: ModelReference[] } = { components: [], references: [] };
     walkConfig(file.path, doc, root, [], undefined, out);
-    return { ...out, diagnostics: duplicateKeys(file.path, doc, out) };
+    const wrongTyped = out.references
+      .filter((r) => r.facts?.wrongType !== undefined)
+      .map((r) => ({ code: "wrong-typed-reference", severity: "warning" as const, message: `${r.location.pointer ?? ""} holds a ${String(r.facts!.wrongType)}, not a model id or path; the reference is unresolved`, location: r.location }));
+    return { ...out, diagnostics: [...duplicateKeys(file.path, doc, out), ...wrongTyped] };
   },
 };
 
 /** Keys whose presence in a file's text marks it as a model configuration even when it does not parse. */
-const MODEL_CONFIG_KEYS = /^\s*["']?(?:architectures|model_type|_name_or_path|hidden_size|d_model|num_hidden_layers|encoder_layers|depth|vision_config|audio_config|text_config)["']?\s*:/m;
+const MODEL_CONFIG_KEYS = /^[ \t]*["']?(?:architectures|model_type|_name_or_path|hidden_size|d_model|num_hidden_layers|encoder_layers|depth|vision_config|audio_config|text_config)["']?[ \t]*:/m;
 
 /**
  * Reports keys written twice in one object. For keys that name a model, the earlier values are kept as references
@@ -282,6 +285,12 @@ function walkConfig(
       // `./` (InfiMM's `_name_or_path`) names the config's own folder: not a reference to anything else.
       const self = ref.kind === "local-path" && (ref.target === posix.dirname(path) || ref.target === ".");
       if (!self && (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name")) out.references.push(ref);
+      continue;
+    }
+    if (spec && /name_or_path$/.test(k) && (typeof v === "number" || typeof v === "boolean" || Array.isArray(v) || (typeof v === "object" && v !== null))) {
+      // A model id of the wrong type (`"_name_or_path": 5`) is not "no reference": it is one that cannot be resolved.
+      const { target: _t, ...ref } = makeReference({ extractor: ID, raw: JSON.stringify(v).slice(0, 200), location: loc(), relation: spec.relation, subject: key, baseDir: posix.dirname(path) });
+      out.references.push({ ...ref, kind: "hub-id", skipReason: "unsupported-syntax", facts: { wrongType: Array.isArray(v) ? "array" : typeof v } });
       continue;
     }
     if (k === "auto_map" && typeof v === "object" && v !== null) {

@@ -96,7 +96,7 @@ export const mergekitExtractor: Extractor = {
       // A multi-document file is legal for recipes collected in one place.
       if (/multiple documents/i.test((err as Error).message)) return { references: mergekitReferencesInText(text, file.path, folderSubject(file.path)) };
       // Only a file that reads like a recipe deserves a diagnostic; `automerge.yml` templates and the like do not.
-      return /^\s*(?:merge_method|slices)\s*:/m.test(text) ? { diagnostics: [parseErrorDiagnostic(file.path, err)] } : {};
+      return /^[ \t]*(?:merge_method|slices)[ \t]*:/m.test(text) ? { diagnostics: [parseErrorDiagnostic(file.path, err)] } : {};
     }
     if (!isMergekitConfig(doc.data)) return {};
     return { references: mergekitReferences(doc, file.path, folderSubject(file.path)) };

@@ -169,7 +169,7 @@ function fencedMergekitReferences(text: string, file: string, subject: string): 
     let end = i + 1;
     while (end < lines.length && !/^\s*```\s*$/.test(lines[end]!)) end++;
     const blockLines = lines.slice(i + 1, end);
-    if (/^\s*(?:merge_method|slices|models|base_model)\s*:/m.test(blockLines.join("\n"))) {
+    if (/^[ \t]*(?:merge_method|slices|models|base_model)[ \t]*:/m.test(blockLines.join("\n"))) {
       // An unclosed fence swallows the prose after it: retry on shorter prefixes ending before a blank line.
       let found = mergekitReferencesInText(blockLines.join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
       for (let cut = blockLines.length - 1; found.length === 0 && cut > 0; cut--) {

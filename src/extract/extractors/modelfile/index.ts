@@ -24,9 +24,9 @@ export function parseModelfile(text: string): ModelfileInstruction[] {
   const lines = text.split(/\r?\n/);
   const out: ModelfileInstruction[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = /^(\s*)([A-Za-z]+)(\s+)(.*)$/.exec(lines[i]!);
+    const m = /^(\s*)([A-Za-z]+)(\s+)(\S.*)?$/.exec(lines[i]!);
     if (!m || lines[i]!.trim().startsWith("#")) continue;
-    let value = m[4]!;
+    let value = m[4] ?? "";
     const start = i;
     if (value.startsWith('"""')) {
       let body = value.slice(3);

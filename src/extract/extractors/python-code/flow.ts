@@ -6,6 +6,7 @@
  */
 import { pushTo } from "../../../util/multimap.js";
 import { walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
+import { trimEndChars } from "../../../util/text.js";
 
 /** A constant an expression resolves to (with how it was found), or the expression kept as written. */
 export type Value = { value: string; facts?: Record<string, string | number | boolean> } | { expression: string };
@@ -419,7 +420,7 @@ function numberText(n: SyntaxNode): string | undefined {
   if (n.type === "integer" && /^\d+$/.test(t)) return String(Number(t));
   if (n.type === "float" && /^\d*\.\d+$|^\d+\.\d*$/.test(t)) {
     const [i, f] = t.split(".");
-    const frac = (f ?? "").replace(/0+$/, "");
+    const frac = trimEndChars(f ?? "", "0");
     return `${String(Number(i || "0"))}.${frac || "0"}`;
   }
   return undefined;
@@ -491,7 +492,7 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
         const parts = args.map((a) => resolveMany(a, scope, depth + 1));
         if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
         const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
-        return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${acc.replace(/\/+$/, "")}/${p}`)), roles);
+        return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${trimEndChars(acc, "/")}/${p}`)), roles);
       }
       if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
       if (fn.type === "attribute") {
@@ -620,7 +621,7 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
     if ("value" in l && "value" in r) {
       // A joined Path is a file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
-      const joined = `${l.value.replace(/\/+$/, "")}/${r.value}`;
+      const joined = `${trimEndChars(l.value, "/")}/${r.value}`;
       return { value: /^(?:\/|\.{1,2}\/|~|[A-Za-z]:|\$\{)/.test(joined) ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
     }
     return { expression: n.text };

@@ -10,6 +10,7 @@ import { shellOutput } from "../serving/shell-script.js";
 import { parseHubId, FOLDER_NAMESPACES } from "../../../util/hub-id.js";
 import { redact } from "../../../util/redact.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { trimEndChars } from "../../../util/text.js";
 
 const ID = "readme-mentions";
 
@@ -59,7 +60,7 @@ export function findMentions(text: string, file: string): Mention[] {
     }
     for (const m of l.matchAll(BARE)) {
       if (inUrl(m.index!)) continue;
-      const v = m[1]!.replace(/[.,;:]+$/, "");
+      const v = trimEndChars(m[1]!, ".,;:");
       const [org, name] = v.split("/") as [string, string];
       if (FOLDER_NAMESPACES.has(org.toLowerCase()) || !/\d/.test(name) || !/-/.test(name) || /^v?\d+(?:\.\d+)*$/.test(org)) continue;
       const id = parseHubId(v);

@@ -11,6 +11,7 @@
 import { posix } from "node:path";
 import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLocation } from "../../../model/types.js";
 import { codeReference } from "../../code/model-ref.js";
+import { trimEndChars } from "../../../util/text.js";
 
 /** One shell word with its 1-based position. */
 export interface Word {
@@ -339,18 +340,18 @@ const unquote = (w: string): string => (/^(["']).*\1$/s.test(w) ? w.slice(1, -1)
 
 /** POSIX basename: trailing slashes dropped, then the last segment (`/` stays `/`). */
 function posixBasename(p: string): string {
-  const t = p.replace(/\/+$/, "");
+  const t = trimEndChars(p, "/");
   if (t === "") return p.startsWith("/") ? "/" : "";
   return t.slice(t.lastIndexOf("/") + 1);
 }
 
 /** POSIX dirname: the path without its last segment (`.` when there is none). */
 function posixDirname(p: string): string {
-  const t = p.replace(/\/+$/, "");
+  const t = trimEndChars(p, "/");
   if (t === "") return p.startsWith("/") ? "/" : ".";
   const k = t.lastIndexOf("/");
   if (k < 0) return ".";
-  return t.slice(0, k).replace(/\/+$/, "") || "/";
+  return trimEndChars(t.slice(0, k), "/") || "/";
 }
 
 const LLAMA_CPP = /^(?:.*\/)?(?:llama-(?:server|cli|run|simple|mtmd-cli|embedding|bench)|llama-cpp-server|main|server)$/;

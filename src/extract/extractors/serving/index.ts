@@ -44,9 +44,9 @@ function dockerInstructions(text: string): { keyword: string; args: string; line
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    const m = /^(\s*)([A-Za-z]+)(\s+)(.*)$/.exec(l);
+    const m = /^(\s*)([A-Za-z]+)(\s+)(\S.*)?$/.exec(l);
     if (!m || l.trim().startsWith("#")) continue;
-    let args = m[4]!;
+    let args = m[4] ?? "";
     const start = i;
     // Keep the newlines so the shell splitter reports true line numbers.
     while (/\\\s*$/.test(lines[i]!) && i + 1 < lines.length) {
@@ -65,7 +65,7 @@ async function dockerfileOutput(text: string, file: string): Promise<ExtractOutp
   for (const ins of dockerInstructions(text)) {
     if (ins.keyword === "ENV" || ins.keyword === "ARG") {
       const pairs: { name: string; value: string; column: number }[] = [];
-      const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=].*)$/.exec(ins.args);
+      const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=\s].*)$/.exec(ins.args);
       if (ins.keyword === "ENV" && legacy && !ins.args.includes("=")) pairs.push({ name: legacy[1]!, value: legacy[2]!.trim(), column: ins.argsColumn + legacy[1]!.length + 1 });
       else for (const w of splitShell(ins.args).commands.flat()) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.text);

@@ -219,7 +219,7 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
       if (r) {
         references.push(r);
         if (!models.has(name)) models.set(name, { variable: name, value: r.target ?? current, ref: r });
-      } else if (isModelVarName(name) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(current) && /[\w.-]+\/[\w.-]+$/.test(current)) {
+      } else if (isModelVarName(name) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(current) && endsWithRepoPath(current)) {
         // A path under a root only known at run time (`${THIRD_PARTY_ROOT}/org/name`): kept, with its tail.
         references.push(codeReference({ extractor: ID, location: at(w.line, valueCol), expression: raw, facts: { variable: name, pathTail: current.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") } }));
       } else if (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name) && /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.test(raw)) {
@@ -292,7 +292,7 @@ export async function shellOutput(text: string, file: string, lineOffset = 0, in
   // An optional model slot: `X2="${X2:-}"` beside an `X` that holds a model, or a model-named `X="${X:-}"`.
   for (const [name, list] of evaluated) {
     if (list.length !== 1 || models.has(name) || selfDefault(name, list[0]!.a.raw) !== "") continue;
-    const sibling = name.replace(/_?\d+$/, "");
+    const sibling = withoutNumberSuffix(name);
     if (!(MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name)) && !(sibling !== name && models.has(sibling))) continue;
     const { a } = list[0]!;
     const sib = models.get(sibling);
@@ -348,4 +348,20 @@ function literalEncodings(value: string, models: readonly Spelling[]): Encoding[
     }
   }
   return out;
+}
+
+/** True when `s` ends with `a/b` made of word characters, `.` and `-` (the tail of a repo id or a path). */
+function endsWithRepoPath(s: string): boolean {
+  const word = (c: string | undefined): boolean => c !== undefined && /[\w.-]/.test(c);
+  let i = s.length;
+  while (i > 0 && word(s[i - 1])) i--;
+  return i < s.length && s[i - 1] === "/" && word(s[i - 2]);
+}
+
+/** `name` without a trailing number and the `_` before it (`MODEL_2` -> `MODEL`); unchanged without a number. */
+function withoutNumberSuffix(name: string): string {
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) >= 48 && name.charCodeAt(end - 1) <= 57) end--;
+  if (end === name.length) return name;
+  return name.slice(0, end > 0 && name[end - 1] === "_" ? end - 1 : end);
 }

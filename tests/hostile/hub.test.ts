@@ -1,0 +1,105 @@
+/**
+ * Hostile-input suite, the Hub (issue 11): a project whose model descends from Qwen fails `us-covered-adversary
+ * --fail-on warning` with a healthy Hub; whatever the Hub does instead (every status, a request that never answers,
+ * resets, malformed, wrong-typed and oversized bodies, redirects to another origin, echoing the Authorization
+ * header), the run still fails (exit 1, never 0), names the repo in a diagnostic, never crashes (exit 2 with a stack),
+ * and the token appears in no output and no cache file. Scans run in-process (`run`) with `--jobs 1`.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/main.js";
+import { startLocalHub, type LocalHub } from "../../src/local-hub/server.js";
+import type { AuditResult } from "../../src/model/types.js";
+import { startHostileHub, type HostileHub, type HostileMode } from "./hostile-hub.js";
+
+const TOKEN = "hf_HostileSuiteToken0123456789abcdefXYZ";
+let upstream: LocalHub;
+let hub: HostileHub & { other: { url: string; authorizations: string[] } };
+let base: string;
+let project: string;
+
+/** Every file under `dir`, with its text (for token searches). */
+function filesUnder(dir: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const walk = (d: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(d, n);
+      out.push({ path: p, text: "" });
+      if (statSync(p).isDirectory()) walk(p);
+      else out[out.length - 1]!.text = readFileSync(p, "latin1");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function scan(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: project, env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", ...env }, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), "aiprov-hostile-hub-"));
+  // The Hub's repos, written at test time: a fine-tune of Qwen published by an org the knowledge base does not know.
+  const repo = (id: string, card: string): void => {
+    mkdirSync(join(base, "hub", id), { recursive: true });
+    writeFileSync(join(base, "hub", id, "README.md"), card);
+  };
+  repo("acme/qwen-ft", "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B-Instruct\nbase_model_relation: finetune\n---\n# A fine-tune\n");
+  repo("Qwen/Qwen2.5-7B-Instruct", "---\nlicense: apache-2.0\n---\n# Qwen2.5\n");
+  project = join(base, "project");
+  mkdirSync(join(project, "model"), { recursive: true });
+  writeFileSync(join(project, "model", "config.json"), JSON.stringify({ _name_or_path: "acme/qwen-ft", architectures: ["LlamaForCausalLM"] }));
+  upstream = await startLocalHub({ fixtures: join(base, "hub") });
+  hub = await startHostileHub(upstream.url);
+});
+afterAll(async () => {
+  await hub?.close();
+  await upstream?.close();
+});
+
+const MODES: HostileMode[] = [400, 401, 403, 404, 405, 408, 410, 418, 429, 451, 500, 501, 502, 503, 504, 301, 302, 304, "hang", "reset", "reset-mid-body", "malformed-json", "wrong-typed-json", "html", "empty", "oversized", "oversized-no-length", "redirect-other-origin", "redirect-loop", "header-echo", "slow-drip"];
+
+describe("a hostile Hub never turns a failing audit into a pass", () => {
+  it("fails with a healthy Hub (the baseline every hostile answer is compared with)", async () => {
+    hub.mode = "ok";
+    const cache = join(base, "cache-ok");
+    const r = await scan(["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--hub-url", hub.url, "--format", "json", "--jobs", "1"], { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf") });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.findings.some((f) => f.rule === "covered-ancestor" && f.verdict === "fail")).toBe(true);
+  });
+
+  for (const mode of MODES) {
+    it(`Hub answers ${String(mode)}: exit 1, a diagnostic names the repo, the token stays private`, { timeout: 20_000 }, async () => {
+      hub.mode = mode;
+      hub.authorizations.length = 0;
+      const cache = join(base, `cache-${String(mode)}`);
+      const r = await scan(["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--hub-url", hub.url, "--timeout", "1", "--format", "json", "--jobs", "1"], { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf-empty") });
+      expect(r.stderr).not.toContain("internal error");
+      expect(r.code, `${r.stderr}\n${JSON.stringify(r.code === 2 ? {} : { nodes: (JSON.parse(r.stdout) as AuditResult).lineage.nodes, findings: (JSON.parse(r.stdout) as AuditResult).findings.map((f) => [f.rule, f.severity, f.verdict]), diags: (JSON.parse(r.stdout) as AuditResult).diagnostics })}`).toBe(1);
+      const result = JSON.parse(r.stdout) as AuditResult;
+      expect(result.findings.some((f) => !f.waived && (f.severity === "error" || f.severity === "warning"))).toBe(true);
+      // A redirect to another origin is followed without the token (the Hub sends file downloads to its CDN); the
+      // other origin's answer is lineage like any other. Every other mode is a failure named in a diagnostic.
+      if (mode !== "redirect-other-origin") expect(result.diagnostics.some((d) => d.message.includes("acme/qwen-ft"))).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      for (const f of filesUnder(cache)) {
+        expect(f.path).not.toContain(TOKEN);
+        expect(f.text).not.toContain(TOKEN);
+      }
+      expect(hub.other.authorizations.filter((a) => a.includes(TOKEN))).toEqual([]);
+    });
+  }
+});
