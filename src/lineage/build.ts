@@ -22,7 +22,7 @@ import type {
 import { stableId } from "../util/hash.js";
 import { hubOrg, parseHubId } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
-import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatures.js";
+import { identifyComponent, matchPathSegments } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
 
 /** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
@@ -204,24 +204,37 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const what: string[] = [];
     if (c.config && Object.keys(c.config).length > 0) {
       what.push(`config identity compared with ${kb.components.length} known component signatures`);
-      for (const m of matchSignatures(c, kb)) {
+      const { matches, nearMisses } = identifyComponent(c, kb);
+      // Entries that share this configuration are all candidates: each gets its edge, and each edge names the others.
+      const candidates = matches.map((m) => m.known.id);
+      for (const m of matches) {
         const to = knownNode(m.known);
         const cp = m.checkpoint !== undefined ? m.known.checkpoints[m.checkpoint] : undefined;
-        const firstKey = m.matched[0]?.key;
+        const firstKey = m.matched.find((x) => !x.defaulted)?.key;
         const keyLine = firstKey ? c.configLines?.[firstKey] : undefined;
         addEdge(from, to, "same-architecture", {
           code: "signature-match",
           strength: "structural",
           location: keyLine && firstKey ? { file: c.location.file, line: keyLine, pointer: `${c.location.pointer ?? ""}/${firstKey}` } : c.location,
-          raw: m.matched.map((x) => `${x.key}=${JSON.stringify(x.value)}`).join(", "),
+          raw: m.matched.map((x) => `${x.key}=${JSON.stringify(x.value)}${x.defaulted ? " (default)" : ""}`).join(", "),
           args: {
             level: m.level,
             known: m.known.id,
             matchedKeys: m.matched.length,
             keys: m.matched.map((x) => x.key),
-            ...(cp ? { checkpoints: cp.repos, source: cp.source.url ?? cp.source.title } : {}),
+            exact: m.exact,
+            ...(m.matched.some((x) => x.defaulted) ? { defaulted: m.matched.filter((x) => x.defaulted).map((x) => x.key) } : {}),
+            ...(m.differs.length ? { differs: m.differs.map((d) => `${d.blockKey ?? d.key}=${JSON.stringify(d.value)} (${m.known.name}: ${JSON.stringify(d.known)}; no weight effect)`) } : {}),
+            ...(m.missing.length ? { notGiven: m.missing } : {}),
+            ...(m.names.length ? { names: m.names } : {}),
+            ...(candidates.length > 1 ? { candidates } : {}),
+            ...(cp ? { checkpoints: m.repos.length ? m.repos : cp.repos, source: cp.source.url ?? cp.source.title } : {}),
           },
         });
+      }
+      for (const n of nearMisses) {
+        const d = n.differs;
+        what.push(`near miss: equal to ${n.known.name} (${n.known.id}) on ${n.equal} of ${n.total} identity keys; differs in ${d.blockKey ?? d.key} (${JSON.stringify(d.value)}; ${n.known.name}: ${JSON.stringify(d.known)})`);
       }
     }
     const segs = matchPathSegments(c.location.file, kb);
@@ -328,7 +341,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party");
     if (checkpointMatch) {
       node.status = "undetermined";
-      node.statusReason = { code: "checkpoint-signature-match", args: { known: nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to } };
+      const all = own.filter((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party").map((e) => nodes.get(e.to)?.name ?? e.to);
+      node.statusReason = { code: "checkpoint-signature-match", args: { known: all.length > 1 ? all.join(" / ") : (nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to), ...(all.length > 1 ? { candidates: all } : {}) } };
       continue;
     }
     if (unresolved.length > 0) {

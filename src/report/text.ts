@@ -37,7 +37,7 @@ export function reasonText(r: LineageNode["statusReason"]): string {
     case "manifest-unparsable":
       return `its manifest ${String(a.file)} could not be parsed`;
     case "checkpoint-signature-match":
-      return `its configuration equals ${String(a.known)}'s; weights not compared`;
+      return Array.isArray(a.candidates) ? `its configuration equals that of ${a.candidates.length} known releases (${a.candidates.join(", ")}); none is picked; weights not compared` : `its configuration equals ${String(a.known)}'s; weights not compared`;
     case "unresolved-reference":
       return `reference ${JSON.stringify(a.raw)} not resolved (${String(a.reason)})`;
     case "repackager-origin-unresolved":
