@@ -53,6 +53,21 @@ export interface WeightEvidenceInput {
   evidence: Evidence;
 }
 
+/**
+ * A weight comparison that settles nothing: the sketches of `subject` correlate with a fingerprint entry's between the
+ * calibrated thresholds (or with a control off chance). The subject's origin is undetermined, as `aiprov compare`
+ * would say.
+ */
+export interface WeightInconclusiveInput {
+  subject: string;
+  entry: string;
+  name: string;
+  component: string;
+  pearson: number;
+  controlPearson: number;
+  values: number;
+}
+
 /** Inputs of {@link buildLineage}. */
 export interface BuildInput {
   components: readonly LocalComponent[];
@@ -64,6 +79,8 @@ export interface BuildInput {
   upstream: ReadonlyMap<string, UpstreamInfo>;
   /** Weight evidence (optional; absent when no fingerprint entry matched or none was loaded). */
   weights?: readonly WeightEvidenceInput[];
+  /** Weight comparisons between the thresholds (optional). */
+  weightsInconclusive?: readonly WeightInconclusiveInput[];
 }
 
 /** Whether a publisher belongs to the applicant's organization. */
@@ -336,6 +353,12 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     if (node.status === "undetermined") continue;
     if (thirdParty) {
       node.status = "third-party";
+      continue;
+    }
+    const inconclusive = (input.weightsInconclusive ?? []).find((w) => `local:${w.subject}` === node.id);
+    if (inconclusive) {
+      node.status = "undetermined";
+      node.statusReason = { code: "weights-inconclusive", args: { entry: inconclusive.entry, name: inconclusive.name, component: inconclusive.component, pearson: inconclusive.pearson, controlPearson: inconclusive.controlPearson, values: inconclusive.values } };
       continue;
     }
     const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party");

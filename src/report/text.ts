@@ -48,6 +48,8 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `its part(s) ${[a.parts].flat().join(", ")} have a third-party origin`;
     case "part-undetermined":
       return `the origin of its part(s) ${[a.parts].flat().join(", ")} is undetermined`;
+    case "weights-inconclusive":
+      return `its ${String(a.component)} weights correlate with ${String(a.name)}'s at Pearson ${String(a.pearson)} (control ${String(a.controlPearson)}, ${String(a.values)} values): between the calibrated thresholds, neither related nor unrelated`;
     case "lineage-not-looked-up":
       return "its own lineage was not looked up (offline)";
     default:

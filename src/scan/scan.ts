@@ -118,7 +118,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("resolve");
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
   stage("weights");
-  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
+  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights, weightsInconclusive: weightStage.inconclusive });
   stage("lineage");
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
