@@ -11,6 +11,7 @@
 import { pushTo } from "../util/multimap.js";
 import { posix } from "node:path";
 import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
+import { roleFromContext } from "./roles.js";
 import { HF_CACHE, looksLikePath, makeReference, placePath } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
 import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
@@ -242,6 +243,13 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     if (!owner || owner.key === r.subject) return r;
     const { skipReason: _drop, ...rest } = r;
     return { ...rest, target, localTarget: owner.key, ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}) };
+  });
+
+  // 4. Roles from the names a reference was written under (`--vision_tower`, `audio_model:`, `args.llm_path`).
+  references = references.map((r) => {
+    if (r.role && r.role !== "model") return r;
+    const role = roleFromContext(r);
+    return role ? { ...r, role, facts: { ...(r.facts ?? {}), roleFrom: "key" } } : r;
   });
 
   components.sort((a, b) => a.key.localeCompare(b.key));

@@ -38,6 +38,9 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
 /** A value written as a file-system path (never read as a Hub id). */
 const isPathLike = (v: string): boolean => /^(?:\/|\.{1,2}\/|~|[A-Za-z]:[\\/])/.test(v);
 
+/** Roles a reference gives only to what it loads from a repo, never to the repo's node (the repo is the model). */
+const NOT_NODE_ROLES: ReadonlySet<ComponentRole> = new Set(["model", "tokenizer", "processor"]);
+
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
 const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
 
@@ -324,6 +327,10 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const subjectRole = from ? nodes.get(from)?.role : undefined;
       const role = r.role ?? (subjectRole && PART_ROLES.has(subjectRole) ? subjectRole : undefined);
       const to = upstreamFor(r.target, role, !from);
+      // A Hub repo loaded under a role key (`vision_tower`, `audio_model`) plays that role in the product.
+      const toNode = nodes.get(to);
+      // A tokenizer or processor load names the same repo as the model: it says nothing about the repo's role.
+      if (toNode && toNode.role === "model" && r.role && !NOT_NODE_ROLES.has(r.role)) toNode.role = r.role;
       if (from) {
         addEdge(from, to, r.relation ?? "initialised-from", evidence);
         const def = typeof r.facts?.definedAt === "string" ? /^(.*):(\d+)$/.exec(r.facts.definedAt) : null;
