@@ -175,8 +175,8 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
       for (const t of named) {
         const want = shapes.get(t.relative)!;
         if (got.get(t.name) === want.sha256) equal++;
-        // A copy re-serialised in another dtype (BF16 -> F32) is identical when its values re-encode to the bytes.
-        else if (t.dtype !== want.dtype && (await hashTensorAs(source, t, want.dtype)) === want.sha256) {
+        // A copy re-serialised in a wider dtype (BF16 -> F32) is identical when its values re-encode to the bytes.
+        else if (t.dtype === "F32" && (want.dtype === "BF16" || want.dtype === "F16") && (await hashTensorAs(source, t, want.dtype)) === want.sha256) {
           equal++;
           reencoded++;
         }
