@@ -24,6 +24,7 @@ import { hubOrg, parseHubId } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
 import { identifyComponent, matchPathSegments } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
+import type { TokenizerEvidenceInput } from "../fingerprint/tokenizer-match.js";
 
 /** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
 export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
@@ -82,6 +83,8 @@ export interface BuildInput {
   upstream: ReadonlyMap<string, UpstreamInfo>;
   /** Weight evidence (optional; absent when no fingerprint entry matched or none was loaded). */
   weights?: readonly WeightEvidenceInput[];
+  /** Project tokenizers equal to, extending or overlapping known tokenizers (optional). */
+  tokenizers?: readonly TokenizerEvidenceInput[];
   /** Weight comparisons between the thresholds (optional). */
   weightsInconclusive?: readonly WeightInconclusiveInput[];
 }
@@ -179,8 +182,39 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const to = p.role ? upstreamFor(p.repo, p.role, false) : hubNode(p.repo, false);
       for (const ev of p.evidence) addEdge(id, to, p.relation, ev);
     }
+    expandComposition(repo, id);
     return id;
   };
+
+  /**
+   * A released checkpoint the knowledge base describes by its parts (LLaVA-1.5: a CLIP tower and a Vicuna LLM;
+   * Qwen2-Audio: a Whisper-initialised encoder): each part becomes a node, `component-of` the checkpoint, with the
+   * part's own lineage. Offline: the knowledge base's cited composition, not a download.
+   */
+  function expandComposition(repo: string, container: string): void {
+    const lower = repo.toLowerCase();
+    for (const entry of kb.components) {
+      if (!entry.parts?.length || !entry.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === lower))) continue;
+      for (const part of entry.parts) {
+        const evidence: Evidence = { code: "knowledge-base-composition", strength: "declared", location: { file: entry.file, ...(part.pointer ? { pointer: part.pointer } : {}) }, raw: part.source.title, args: { checkpoint: repo, role: part.role, source: part.source.url ?? part.source.title } };
+        const known = part.component ? kb.component(part.component) : undefined;
+        const origin = known ? knownNode(known) : part.repo ? hubNode(part.repo, false) : undefined;
+        if (!origin) continue;
+        if (part.relation === "component-of") {
+          addEdge(origin, container, "component-of", evidence);
+          continue;
+        }
+        // The part as shipped is the checkpoint's own, trained from the named origin.
+        const id = `part:${repo}#${part.role}${part.name ? `/${part.name}` : ""}`;
+        if (!nodes.has(id)) {
+          const c = nodes.get(container)!;
+          nodes.set(id, { id, kind: "upstream", role: part.role, name: `${repo} ${part.name ?? part.role}`, ...(c.publisher ? { publisher: c.publisher } : {}), ...(c.license ? { license: c.license } : {}), status: c.status === "own" ? "own" : "third-party", inProduct: false });
+        }
+        addEdge(id, container, "component-of", evidence);
+        addEdge(id, origin, part.relation, evidence);
+      }
+    }
+  }
 
   /** The upstream node a reference from a component of `role` to `repo` points at. */
   const upstreamFor = (repo: string, role: ComponentRole | undefined, inProduct: boolean): string => {
@@ -289,6 +323,28 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     checked.get(from)?.push(`weights compared with fingerprint entry ${w.target.entry}`);
   }
 
+  // 2c. Tokenizer evidence: a project tokenizer equal to, or extending, a known one (tokenizer lineage, never weights).
+  for (const t of input.tokenizers ?? []) {
+    const from = `local:${t.subject}`;
+    if (!nodes.has(from)) continue;
+    const to = `tokenizer:${t.known.id}`;
+    if (!nodes.has(to)) {
+      const publisher = toPublisher(t.known.publisher, kb.publisherForOrg(t.known.publisher));
+      nodes.set(to, { id: to, kind: "upstream", role: "tokenizer", name: t.known.name, repos: t.known.models, publisher, ...(t.known.license ? { license: t.known.license } : {}), status: isOwn(publisher, organization, kb) ? "own" : "third-party", inProduct: false });
+      const ships = hubNode(t.known.models[0]!, false);
+      addEdge(to, ships, "component-of", { code: "knowledge-base-tokenizer", strength: "declared", location: { file: t.known.file }, args: { repo: t.known.models[0]!, source: t.known.source.url ?? t.known.source.title } });
+    }
+    const raw = t.verdict === "identical" ? `vocabulary equal to ${t.known.name}'s${t.specialTokensDiffer ? " (special tokens renamed or changed)" : ""}` : t.verdict === "extended" ? `${t.known.name}'s vocabulary kept (ids unchanged) and extended by ${t.newTokens} tokens` : `${Math.round(t.overlap * 100)}% of ${t.known.name}'s vocabulary found`;
+    addEdge(from, to, "tokenizer-of", {
+      code: "tokenizer-fingerprint",
+      strength: "structural",
+      location: { file: nodes.get(from)!.location?.file ?? t.subject },
+      raw,
+      args: { known: t.known.id, verdict: t.verdict, overlap: t.overlap, newTokens: t.newTokens, specialTokensDiffer: t.specialTokensDiffer, ...(t.mergesEqual !== undefined ? { mergesEqual: t.mergesEqual } : {}), ...(t.candidates.length > 1 ? { candidates: t.candidates } : {}), source: t.known.source.url ?? t.known.source.title },
+    });
+    checked.get(from)?.push(`tokenizer compared with ${kb.tokenizers.length} known tokenizers`);
+  }
+
   // 3. References.
   const loadsAt = new Map<string, ModelReference>();
   for (const r of input.references) if (!r.usage && ((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
@@ -362,6 +418,14 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       node.status = "third-party";
       continue;
     }
+    // A tokenizer equal to, or extending, a known third party's is that party's tokenizer (a fact, not weights).
+    const tok = node.role === "tokenizer" ? own.find((e) => e.relation === "tokenizer-of" && e.evidence.some((x) => x.args?.verdict === "identical" || x.args?.verdict === "extended") && nodes.get(e.to)?.status === "third-party") : undefined;
+    if (tok) {
+      const ev = tok.evidence.find((x) => x.code === "tokenizer-fingerprint");
+      node.status = "third-party";
+      node.statusReason = { code: "tokenizer-of", args: { known: nodes.get(tok.to)!.name, verdict: String(ev?.args?.verdict ?? "identical"), newTokens: Number(ev?.args?.newTokens ?? 0) } };
+      continue;
+    }
     const inconclusive = (input.weightsInconclusive ?? []).find((w) => `local:${w.subject}` === node.id);
     if (inconclusive) {
       node.status = "undetermined";
@@ -390,7 +454,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const node = nodes.get(id)!;
     if (seen.has(id) || node.status !== "no-third-party-lineage") return node.status;
     seen.add(id);
-    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) }));
+    // A reused tokenizer is reported on the tokenizer itself; it says nothing about the model's weights.
+    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) })).filter((p) => nodes.get(p.id)!.statusReason?.code !== "tokenizer-of");
     const third = parts.filter((p) => p.status === "third-party").map((p) => nodes.get(p.id)!.name);
     const und = parts.filter((p) => p.status === "undetermined").map((p) => nodes.get(p.id)!.name);
     if (third.length > 0) {

@@ -32,7 +32,7 @@ function licenseExpression(value: string): string {
 
 function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other" {
   if (e.relation === "component-of") return "contains";
-  if (e.relation === "same-architecture") return "other";
+  if (e.relation === "same-architecture" || e.relation === "tokenizer-of") return "other";
   return "descendantOf";
 }
 

@@ -10,6 +10,7 @@ import { createExtractionPool } from "../extract/pool.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
+import { matchLocalTokenizers } from "../fingerprint/tokenizer-match.js";
 import { evaluatePacks } from "../policy/engine.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
@@ -63,7 +64,7 @@ export interface ScanOptions {
   ownFiles?: string[];
   /**
    * Called after each stage with its name and wall time in milliseconds (`walk`, `extract`, `link`, `resolve`,
-   * `weights`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
+   * `weights`, `tokenizers`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
   /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
@@ -118,7 +119,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("resolve");
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
   stage("weights");
-  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights, weightsInconclusive: weightStage.inconclusive });
+  const tokenizerStage = await matchLocalTokenizers(inventory.components, walked.files, options.kb);
+  stage("tokenizers");
+  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights, weightsInconclusive: weightStage.inconclusive, tokenizers: tokenizerStage.tokenizers });
   stage("lineage");
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
@@ -134,7 +137,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...tokenizerStage.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
   // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
   if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
