@@ -71,7 +71,9 @@ describe("compositions of released checkpoints", () => {
     expect(edge("known:qwen2-audio-encoder", "component-of")).toMatchObject({ to: "hub:Qwen/Qwen2-Audio-7B-Instruct", evidence: [expect.objectContaining({ code: "knowledge-base-composition" })] });
     expect(edge("known:qwen2-audio-encoder", "initialised-from")).toMatchObject({ to: "known:whisper-large-v3-encoder" });
     // The language model: the checkpoint's own, initialised from Qwen-7B.
-    expect(edge("part:Qwen/Qwen2-Audio-7B-Instruct#backbone/language model", "initialised-from")).toMatchObject({ to: "hub:Qwen/Qwen-7B" });
+    const lm = r.lineage.edges.find((e) => e.from.startsWith("part:Qwen/Qwen2-Audio-7B-Instruct#backbone") && e.relation === "initialised-from");
+    expect(lm).toMatchObject({ to: "hub:Qwen/Qwen-7B" });
+    expect(r.lineage.nodes.find((n) => n.id === lm!.from)).toMatchObject({ role: "backbone", status: "third-party" });
     const { renderText } = await import("../../src/report/text.js");
     const text = renderText(r, { color: false });
     expect(text).toMatch(/◦ part Qwen2-Audio encoder \(audio-encoder;[^\n]*\n {6}└─ initialised-from → Whisper large-v3 encoder \(audio-encoder/);

@@ -35,6 +35,8 @@ export interface ConfigFamily {
   identityOverride?: string[];
   /** Keys never compared in this family (set by the paired model, e.g. a vision tower's output width). */
   ignore?: string[];
+  /** Canonical keys computed from others (open_clip's heads = width / head_width), added to both sides when absent. */
+  derive?: (c: Record<string, unknown>) => Record<string, SignatureValue>;
   /** The transformers source of the defaults. */
   source: string;
 }
@@ -46,7 +48,10 @@ export const SECONDARY_KEYS: ReadonlySet<string> = new Set([
   "sliding_window_pattern", "rms_norm_eps", "layer_norm_eps", "layer_norm_epsilon", "norm_eps", "query_pre_attn_scalar",
   "final_logit_softcapping", "attn_logit_softcapping", "routed_scaling_factor", "norm_topk_prob", "max_source_positions_ignored",
   "max_seq_len", "seq_length", "original_max_position_embeddings", "partial_rotary_factor", "scoring_func", "topk_method",
-  "aux_loss_alpha", "router_aux_loss_coef", "output_router_logits", "max_window_size", "num_patches_ignored",
+  "aux_loss_alpha", "router_aux_loss_coef", "output_router_logits", "max_window_size",
+  // Tied or separate output embeddings: one tensor more or less, every shared tensor the same shape (vision-language
+  // models often untie the LLM they start from, MiniCPM-V 2 from MiniCPM-2B).
+  "tie_word_embeddings",
 ]);
 
 /** Keys never compared: storage, runtime switches, token ids, training-only values. */
@@ -104,6 +109,22 @@ function llm(id: string, modelTypes: string[], defaults: ConfigFamily["defaults"
 
 const LLAMA_DEFAULTS = { vocab_size: 32000, hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: kvFromHeads, head_dim: headDim, hidden_act: "silu", rms_norm_eps: 1e-6, tie_word_embeddings: false, attention_bias: false, mlp_bias: false, max_position_embeddings: 2048 };
 
+/** open_clip's model_configs spelling (vision_cfg / text_cfg): `embed_dim` is the shared projection width there. */
+const OPEN_CLIP_ALIASES: Record<string, string> = {
+  width: "hidden_size", layers: "num_hidden_layers", heads: "num_attention_heads", embed_dim: "projection_dim",
+  context_length: "max_position_embeddings", in_chans: "num_channels", act_layer: "hidden_act",
+};
+
+/** open_clip derives heads and MLP width: heads = width / head_width (default 64), MLP = width x mlp_ratio (default 4). */
+const openClipDerived = (c: Record<string, unknown>): Record<string, SignatureValue> => {
+  const w = c.hidden_size;
+  if (typeof w !== "number") return {};
+  const out: Record<string, SignatureValue> = {};
+  if (c.num_attention_heads === undefined) out.num_attention_heads = w / (typeof c.head_width === "number" ? c.head_width : 64);
+  if (c.intermediate_size === undefined) out.intermediate_size = w * (typeof c.mlp_ratio === "number" ? c.mlp_ratio : 4);
+  return out;
+};
+
 /** The family table. */
 export const FAMILIES: readonly ConfigFamily[] = [
   llm("llama", ["llama"], LLAMA_DEFAULTS),
@@ -124,6 +145,16 @@ export const FAMILIES: readonly ConfigFamily[] = [
     // GPT-2 and StarCoder learn an absolute position table: its length is a weight shape there.
     llm(id, [id], {}, { source: `${TF}/${id}/configuration_${id}.py (no defaults applied)`, ...(id === "gpt2" ? { identityOverride: ["max_position_embeddings"] } : {}) }),
   ),
+  {
+    id: "open_clip_vision", roles: ["vision-encoder"], modelTypes: [], aliases: OPEN_CLIP_ALIASES, core: ["hidden_size", "num_hidden_layers"], defaults: {},
+    secondary: ["head_width", "mlp_ratio", "projection_dim"], derive: openClipDerived,
+    source: "https://github.com/mlfoundations/open_clip/blob/main/src/open_clip/model.py (CLIPVisionCfg: head_width 64, mlp_ratio 4.0)",
+  },
+  {
+    id: "open_clip_text", roles: ["text-encoder", "backbone"], modelTypes: [], aliases: OPEN_CLIP_ALIASES, core: ["hidden_size", "num_hidden_layers"], defaults: {},
+    secondary: ["head_width", "mlp_ratio", "projection_dim"], identityOverride: ["max_position_embeddings"], derive: openClipDerived,
+    source: "https://github.com/mlfoundations/open_clip/blob/main/src/open_clip/model.py (CLIPTextCfg: width 512, heads 8, mlp_ratio 4.0)",
+  },
   {
     id: "clip_vision_model", roles: ["vision-encoder"], modelTypes: ["clip_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
     defaults: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12, num_channels: 3, image_size: 224, patch_size: 32, hidden_act: "quick_gelu", layer_norm_eps: 1e-5, projection_dim: 512 },

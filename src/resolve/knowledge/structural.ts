@@ -100,10 +100,20 @@ function normalise(config: Record<string, unknown>, aliases: ReadonlyMap<string,
     if (v === null || v === undefined || (typeof v === "object" && !Array.isArray(v))) continue;
     const canon = aliases.get(k) ?? k;
     const cur = out.get(canon);
-    if (cur && cur.key === canon) continue;
+    // The canonical spelling wins; between two aliases of one key, the first written stays.
+    if (cur && (cur.key === canon || k !== canon)) continue;
     out.set(canon, { key: k, value: v });
   }
   return out;
+}
+
+/** Adds the family's derived keys (absent ones only) to a normalised block. */
+function withDerived(norm: Norm, fam: ConfigFamily): Norm {
+  if (!fam.derive) return norm;
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of norm) flat[k] = v.value;
+  for (const [k, v] of Object.entries(fam.derive(flat))) if (!norm.has(k)) norm.set(k, { key: k, value: v });
+  return norm;
 }
 
 function equal(a: unknown, b: SignatureValue): boolean {
@@ -135,7 +145,7 @@ function prepare(known: KnownComponent): PreparedEntry | undefined {
   const excluded = new Set((known.excluded ?? []).map((k) => aliases.get(k) ?? k));
   const keep = (k: string) => !IGNORED_KEYS.has(k) && !excluded.has(k) && !(fam.ignore ?? []).includes(k);
   const identity = new Map<string, SignatureValue>();
-  for (const [k, { value }] of normalise(known.identity, aliases)) if (keep(k)) identity.set(k, value as SignatureValue);
+  for (const [k, { value }] of withDerived(normalise(known.identity, aliases), fam)) if (keep(k)) identity.set(k, value as SignatureValue);
   const secondarySet = new Set([...SECONDARY_KEYS, ...(fam.secondary ?? [])].filter((k) => !(fam.identityOverride ?? []).includes(k)));
   const secondary = new Set([...identity.keys()].filter((k) => secondarySet.has(k)));
   const checkpoints = known.checkpoints.map((cp) => {
@@ -321,7 +331,7 @@ export function identifyBlock(block: ConfigBlock, kb: Pick<KnowledgeBase, "compo
     // Entries with their own key aliases normalise the block with them; others share the family's normalisation.
     const key = p.known.keyAliases ? `${p.fam.id}#${p.known.id}` : p.fam.id;
     let n = norms.get(key);
-    if (!n) norms.set(key, (n = normalise(config, p.aliases)));
+    if (!n) norms.set(key, (n = withDerived(normalise(config, p.aliases), p.fam)));
     return n;
   };
   const consider = (p: PreparedEntry): void => {
@@ -334,7 +344,7 @@ export function identifyBlock(block: ConfigBlock, kb: Pick<KnowledgeBase, "compo
   };
   for (const g of idx.groups) {
     const declared = declares(block, g.fam);
-    const norm = normalise(config, aliasesOf(g.fam));
+    const norm = withDerived(normalise(config, aliasesOf(g.fam)), g.fam);
     const values = g.core.map((k) => valueOf(norm, k, g.fam, declared)?.value);
     if (values.every((v) => v !== undefined)) for (const p of g.exact.get(coreHash(values)) ?? []) consider(p);
     // Near misses in a core key: the other core values equal.

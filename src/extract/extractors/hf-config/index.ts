@@ -53,6 +53,9 @@ const NESTED_ROLES: Record<string, ComponentRole> = {
   vision_tower: "vision-encoder",
   mm_vision_tower: "vision-encoder",
   qformer_config: "projector",
+  // open_clip / timm model configs (model_configs/*.json).
+  vision_cfg: "vision-encoder",
+  text_cfg: "text-encoder",
 };
 
 /** Keys whose string value names the checkpoint a component was initialised from. */
