@@ -35,6 +35,11 @@ export interface ConfigFamily {
   identityOverride?: string[];
   /** Keys never compared in this family (set by the paired model, e.g. a vision tower's output width). */
   ignore?: string[];
+  /**
+   * Keys of the modality as written (raw spelling): a block whose role is not known (a bare `model` config) that
+   * does not declare the family must write one of them, so a ViT's sizes never read as a Whisper encoder's.
+   */
+  markers?: string[];
   /** Canonical keys computed from others (open_clip's heads = width / head_width), added to both sides when absent. */
   derive?: (c: Record<string, unknown>) => Record<string, SignatureValue>;
   /** The transformers source of the defaults. */
@@ -49,9 +54,6 @@ export const SECONDARY_KEYS: ReadonlySet<string> = new Set([
   "final_logit_softcapping", "attn_logit_softcapping", "routed_scaling_factor", "norm_topk_prob", "max_source_positions_ignored",
   "max_seq_len", "seq_length", "original_max_position_embeddings", "partial_rotary_factor", "scoring_func", "topk_method",
   "aux_loss_alpha", "router_aux_loss_coef", "output_router_logits", "max_window_size",
-  // Tied or separate output embeddings: one tensor more or less, every shared tensor the same shape (vision-language
-  // models often untie the LLM they start from, MiniCPM-V 2 from MiniCPM-2B).
-  "tie_word_embeddings",
 ]);
 
 /** Keys never compared: storage, runtime switches, token ids, training-only values. */
@@ -98,6 +100,9 @@ const AUDIO_ALIASES: Record<string, string> = {
 };
 
 const LLM_ROLES: ComponentRole[] = ["backbone", "model"];
+const VISION_MARKERS = ["patch_size", "image_size", "img_size", "num_channels", "in_chans", "in_channels", "spatial_merge_size", "temporal_patch_size", "patch_embed", "vision_width", "head_width"];
+const AUDIO_MARKERS = ["num_mel_bins", "max_source_positions", "encoder_layers", "encoder_ffn_dim", "encoder_attention_heads", "n_mels", "n_audio_state", "n_audio_layer", "n_audio_ctx"];
+const T5_MARKERS = ["d_kv", "d_ff", "feed_forward_proj", "relative_attention_num_buckets", "num_decoder_layers"];
 const TF = "https://github.com/huggingface/transformers/blob/main/src/transformers/models";
 const headDim = (c: Record<string, unknown>) => (typeof c.hidden_size === "number" && typeof c.num_attention_heads === "number" && c.num_attention_heads > 0 ? Math.floor(c.hidden_size / c.num_attention_heads) : undefined);
 const kvFromHeads = (c: Record<string, unknown>) => (typeof c.num_attention_heads === "number" ? c.num_attention_heads : undefined);
@@ -146,7 +151,7 @@ export const FAMILIES: readonly ConfigFamily[] = [
     llm(id, [id], {}, { source: `${TF}/${id}/configuration_${id}.py (no defaults applied)`, ...(id === "gpt2" ? { identityOverride: ["max_position_embeddings"] } : {}) }),
   ),
   {
-    id: "open_clip_vision", roles: ["vision-encoder"], modelTypes: [], aliases: OPEN_CLIP_ALIASES, core: ["hidden_size", "num_hidden_layers"], defaults: {},
+    id: "open_clip_vision", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: [], aliases: OPEN_CLIP_ALIASES, core: ["hidden_size", "num_hidden_layers"], defaults: {},
     secondary: ["head_width", "mlp_ratio", "projection_dim"], derive: openClipDerived,
     source: "https://github.com/mlfoundations/open_clip/blob/main/src/open_clip/model.py (CLIPVisionCfg: head_width 64, mlp_ratio 4.0)",
   },
@@ -156,7 +161,7 @@ export const FAMILIES: readonly ConfigFamily[] = [
     source: "https://github.com/mlfoundations/open_clip/blob/main/src/open_clip/model.py (CLIPTextCfg: width 512, heads 8, mlp_ratio 4.0)",
   },
   {
-    id: "clip_vision_model", roles: ["vision-encoder"], modelTypes: ["clip_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
+    id: "clip_vision_model", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["clip_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
     defaults: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12, num_channels: 3, image_size: 224, patch_size: 32, hidden_act: "quick_gelu", layer_norm_eps: 1e-5, projection_dim: 512 },
     secondary: ["projection_dim"], source: `${TF}/clip/configuration_clip.py (CLIPVisionConfig)`,
   },
@@ -166,45 +171,45 @@ export const FAMILIES: readonly ConfigFamily[] = [
     secondary: ["projection_dim"], identityOverride: ["max_position_embeddings"], source: `${TF}/clip/configuration_clip.py (CLIPTextConfig)`,
   },
   {
-    id: "siglip_vision_model", roles: ["vision-encoder"], modelTypes: ["siglip_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
+    id: "siglip_vision_model", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["siglip_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
     defaults: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12, num_channels: 3, image_size: 224, patch_size: 16, hidden_act: "gelu_pytorch_tanh", layer_norm_eps: 1e-6 },
     source: `${TF}/siglip/configuration_siglip.py (SiglipVisionConfig)`,
   },
   {
-    id: "siglip2_vision_model", roles: ["vision-encoder"], modelTypes: ["siglip2_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
+    id: "siglip2_vision_model", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["siglip2_vision_model"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
     defaults: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12, num_channels: 3, num_patches: 256, patch_size: 16, hidden_act: "gelu_pytorch_tanh", layer_norm_eps: 1e-6 },
     source: `${TF}/siglip2/configuration_siglip2.py (Siglip2VisionConfig)`,
   },
   {
-    id: "dinov2", roles: ["vision-encoder"], modelTypes: ["dinov2"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
+    id: "dinov2", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["dinov2"], aliases: VIT_ALIASES, core: ["hidden_size", "num_hidden_layers", "patch_size"],
     defaults: { hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, mlp_ratio: 4, hidden_act: "gelu", layer_norm_eps: 1e-6, image_size: 224, patch_size: 14, num_channels: 3, qkv_bias: true, layerscale_value: 1.0, use_swiglu_ffn: false },
     source: `${TF}/dinov2/configuration_dinov2.py`,
   },
   {
     // Qwen2-VL's ViT: `embed_dim` is the width and `hidden_size` the merger's output (the paired LLM's width).
-    id: "qwen2_vl_vision", roles: ["vision-encoder"], modelTypes: ["qwen2_vl"], core: ["embed_dim", "depth"],
+    id: "qwen2_vl_vision", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["qwen2_vl"], core: ["embed_dim", "depth"],
     aliases: { num_hidden_layers: "depth", num_heads: "num_heads", num_attention_heads: "num_heads", in_chans: "in_channels", num_channels: "in_channels", width: "embed_dim" },
     defaults: { depth: 32, embed_dim: 1280, hidden_act: "quick_gelu", mlp_ratio: 4, num_heads: 16, in_channels: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
     ignore: ["hidden_size"], source: `${TF}/qwen2_vl/configuration_qwen2_vl.py (Qwen2VLVisionConfig)`,
   },
   {
-    id: "qwen2_5_vl_vision", roles: ["vision-encoder"], modelTypes: ["qwen2_5_vl", "qwen2_5_vl_vision", "qwen2_5_omni_vision_encoder"], core: ["hidden_size", "depth"],
+    id: "qwen2_5_vl_vision", markers: VISION_MARKERS, roles: ["vision-encoder"], modelTypes: ["qwen2_5_vl", "qwen2_5_vl_vision", "qwen2_5_omni_vision_encoder"], core: ["hidden_size", "depth"],
     aliases: { num_hidden_layers: "depth", num_attention_heads: "num_heads", in_chans: "in_channels", num_channels: "in_channels", embed_dim: "hidden_size" },
     defaults: { depth: 32, hidden_size: 3584, hidden_act: "silu", intermediate_size: 3420, num_heads: 16, in_channels: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, window_size: 112, fullatt_block_indexes: [7, 15, 23, 31] },
     ignore: ["out_hidden_size"], source: `${TF}/qwen2_5_vl/configuration_qwen2_5_vl.py (Qwen2_5_VLVisionConfig)`,
   },
   {
-    id: "whisper_encoder", roles: ["audio-encoder"], modelTypes: ["whisper"], aliases: AUDIO_ALIASES, core: ["d_model", "encoder_layers"],
+    id: "whisper_encoder", markers: AUDIO_MARKERS, roles: ["audio-encoder"], modelTypes: ["whisper"], aliases: AUDIO_ALIASES, core: ["d_model", "encoder_layers"],
     defaults: { num_mel_bins: 80, encoder_layers: 4, encoder_attention_heads: 6, encoder_ffn_dim: 1536, d_model: 384, activation_function: "gelu", max_source_positions: 1500 },
     source: `${TF}/whisper/configuration_whisper.py (WhisperConfig, encoder keys)`,
   },
   {
-    id: "qwen2_audio_encoder", roles: ["audio-encoder"], modelTypes: ["qwen2_audio_encoder", "qwen2_5_omni_audio_encoder"], aliases: AUDIO_ALIASES, core: ["d_model", "encoder_layers"],
+    id: "qwen2_audio_encoder", markers: AUDIO_MARKERS, roles: ["audio-encoder"], modelTypes: ["qwen2_audio_encoder", "qwen2_5_omni_audio_encoder"], aliases: AUDIO_ALIASES, core: ["d_model", "encoder_layers"],
     defaults: { num_mel_bins: 128, encoder_layers: 32, encoder_attention_heads: 20, encoder_ffn_dim: 5120, d_model: 1280, activation_function: "gelu", max_source_positions: 1500 },
     source: `${TF}/qwen2_audio/configuration_qwen2_audio.py (Qwen2AudioEncoderConfig)`,
   },
   {
-    id: "t5_encoder", roles: ["text-encoder", "backbone"], modelTypes: ["t5", "umt5"], core: ["d_model", "num_layers", "d_ff"],
+    id: "t5_encoder", markers: T5_MARKERS, roles: ["text-encoder", "backbone"], modelTypes: ["t5", "umt5"], core: ["d_model", "num_layers", "d_ff"],
     aliases: { hidden_size: "d_model", num_hidden_layers: "num_layers", intermediate_size: "d_ff", num_attention_heads: "num_heads", layer_norm_eps: "layer_norm_epsilon" },
     defaults: { vocab_size: 32128, d_model: 512, d_kv: 64, d_ff: 2048, num_layers: 6, num_heads: 8, relative_attention_num_buckets: 32, relative_attention_max_distance: 128, layer_norm_epsilon: 1e-6, feed_forward_proj: "relu" },
     source: `${TF}/t5/configuration_t5.py`,
@@ -217,7 +222,8 @@ export const FAMILIES: readonly ConfigFamily[] = [
  */
 export function genericFamily(id: string): ConfigFamily {
   const vit = /vision|vit|clip|siglip|dino|image/.test(id);
-  return { id, roles: [], modelTypes: [id], aliases: vit ? VIT_ALIASES : LLM_ALIASES, defaults: {}, core: ["hidden_size", "num_hidden_layers"], source: "(no table row: keys compared as written, generic aliases)" };
+  const audio = /audio|whisper|speech|wav2vec|hubert/.test(id);
+  return { id, roles: [], modelTypes: [id], aliases: vit ? VIT_ALIASES : LLM_ALIASES, defaults: {}, core: ["hidden_size", "num_hidden_layers"], ...(vit ? { markers: VISION_MARKERS } : audio ? { markers: AUDIO_MARKERS } : {}), source: "(no table row: keys compared as written, generic aliases)" };
 }
 
 /** Family ids written in entries that share another row's key table (DeepSeek's reference-inference configs). */
@@ -225,6 +231,17 @@ const SAME_TABLE: Record<string, string> = { deepseek_inference: "deepseek_v3" }
 
 const BY_ID = new Map(FAMILIES.map((f) => [f.id, f]));
 const GENERIC = new Map<string, ConfigFamily>();
+
+/**
+ * The family of an entry: its `family`, else the row that declares its first `model_type` for its role (an entry
+ * written before `family` existed), else the generic row.
+ */
+export function familyOfEntry(e: { family?: string; role: ComponentRole; match?: { modelTypes?: string[] } }): ConfigFamily {
+  if (e.family) return familyFor(e.family);
+  const mt = e.match?.modelTypes?.[0];
+  const row = mt ? FAMILIES.find((f) => f.modelTypes.includes(mt) && (f.roles.length === 0 || f.roles.includes(e.role))) : undefined;
+  return row ?? familyFor(mt);
+}
 
 /** The family row for an id, or the generic row (one object per id). */
 export function familyFor(id: string | undefined): ConfigFamily {

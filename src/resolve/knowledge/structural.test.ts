@@ -42,7 +42,7 @@ describe("name-blind structural identification", () => {
     const config = { dim: 4096, inter_dim: 14336, n_layers: 32, n_heads: 32, n_kv_heads: 8, vocab_size: 128256 };
     const m = identifyBlock({ config, role: "model" }, kb).matches;
     expect(m.map((x) => x.known.id)).toEqual(["llama-3.1-8b", "meta-llama-3-8b"]);
-    expect(m[0]!.matched.filter((k) => k.defaulted).map((k) => k.key).sort()).toEqual(["attention_bias", "hidden_act", "mlp_bias"]);
+    expect(m[0]!.matched.filter((k) => k.defaulted).map((k) => k.key).sort()).toEqual(["attention_bias", "hidden_act", "mlp_bias", "tie_word_embeddings"]);
     // A vision tower with renamed keys and its activation left to SiglipVisionConfig's default.
     const tower = { embed_dim: 1152, depth: 27, num_heads: 16, mlp_dim: 4304, patch_size: 14, img_size: 384 };
     expect(ids({ config: tower, role: "vision-encoder", modelType: "acme_vision" })).toEqual(["siglip-so400m-patch14-384"]);
@@ -69,7 +69,7 @@ describe("name-blind structural identification", () => {
   it("reports a near miss with the one identity key that differs, and matches nothing for in-house dimensions", () => {
     const r = identifyBlock({ config: { ...without(llama, "model_type", "architectures"), vocab_size: 160000 }, role: "model" }, kb);
     expect(r.matches).toEqual([]);
-    expect(r.nearMisses.map((n) => [n.known.id, n.differs.key, n.equal, n.total])).toEqual([["llama-3.1-8b", "vocab_size", 8, 9], ["meta-llama-3-8b", "vocab_size", 6, 7]]);
+    expect(r.nearMisses.map((n) => [n.known.id, n.differs.key, n.equal, n.total])).toEqual([["llama-3.1-8b", "vocab_size", 9, 10], ["meta-llama-3-8b", "vocab_size", 7, 8]]);
     // A core key (the depth) differing is found through the leave-one-out index.
     const deeper = identifyBlock({ config: { ...without(llama, "model_type", "architectures"), num_hidden_layers: 40 }, role: "model" }, kb);
     expect(deeper.nearMisses.map((n) => n.differs.key)).toEqual(["num_hidden_layers", "num_hidden_layers"]);
@@ -85,6 +85,13 @@ describe("name-blind structural identification", () => {
   it("keeps roles apart: an encoder block never matches an LLM entry, and a bare model block may match any role", () => {
     expect(ids({ config: without(llama, "model_type", "architectures"), role: "vision-encoder" })).toEqual([]);
     expect(ids({ config: without(siglip, "model_type"), role: "model" })).toEqual(["siglip-so400m-patch14-384"]);
+  });
+
+  it("never reads a bare block as an encoder of another modality: Whisper-sized ViT keys are not a Whisper encoder", () => {
+    // hidden_size 1280 / 32 layers / 20 heads / 5120 MLP are Whisper large-v3's encoder sizes under the aliases.
+    const vitLike = { hidden_size: 1280, num_hidden_layers: 32, num_attention_heads: 20, intermediate_size: 5120, hidden_act: "gelu" };
+    expect(ids({ config: vitLike, role: "model" })).toEqual([]);
+    expect(ids({ config: { ...vitLike, num_mel_bins: 128 }, role: "model" })).toEqual(["qwen2-audio-encoder", "whisper-large-v3-encoder"]);
   });
 
   it("needs the shape keys written when the block does not declare the family (defaults never make a match alone)", () => {

@@ -18,7 +18,7 @@
  */
 import type { ComponentRole, ConfigFacts } from "../../model/types.js";
 import type { KnowledgeBase, KnownComponent, SignatureValue } from "./knowledge-base.js";
-import { familyFor, IGNORED_KEYS, SECONDARY_KEYS, type ConfigFamily } from "./families.js";
+import { familyOfEntry, IGNORED_KEYS, SECONDARY_KEYS, type ConfigFamily } from "./families.js";
 
 /** A config block to identify. */
 export interface ConfigBlock {
@@ -140,7 +140,7 @@ interface PreparedEntry {
 
 function prepare(known: KnownComponent): PreparedEntry | undefined {
   if (known.role === "model" && Object.keys(known.identity).length === 0) return undefined;
-  const fam = familyFor(known.family ?? known.match?.modelTypes?.[0]);
+  const fam = familyOfEntry(known);
   const aliases = aliasesOf(fam, known);
   const excluded = new Set((known.excluded ?? []).map((k) => aliases.get(k) ?? k));
   const keep = (k: string) => !IGNORED_KEYS.has(k) && !excluded.has(k) && !(fam.ignore ?? []).includes(k);
@@ -256,6 +256,8 @@ function valueOf(norm: Norm, key: string, fam: ConfigFamily, declared: boolean):
 /** Compares a normalised block with one prepared entry. */
 function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: StructuralMatch; near?: NearMiss } {
   const declared = declares(block, p.fam);
+  // A block of unknown role must show the entry's modality in its own keys (a ViT's sizes are not a Whisper encoder's).
+  if (!declared && (block.role === "model" || block.role === "other") && p.fam.markers && !p.fam.markers.some((k) => k in block.config)) return {};
   const matched: KeyComparison[] = [];
   const differs: (KeyComparison & { value: SignatureValue })[] = [];
   const identityDiffers: (KeyComparison & { value: SignatureValue })[] = [];
@@ -279,7 +281,9 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
   const coreOk = p.core.every((k) => matched.some((m) => m.key === k));
   const total = matched.length + identityDiffers.length + missing.length;
   const enough = matched.length >= MIN_COMPARED && explicit >= (declared ? 2 : MIN_EXPLICIT);
-  if (identityDiffers.length === 0 && coreOk && enough && missing.length <= Math.max(1, Math.floor(total / 5))) {
+  // Every identity key must be compared: a key the block does not give (and the family has no default for) may be the
+  // one that tells two releases apart.
+  if (identityDiffers.length === 0 && coreOk && enough && missing.length === 0) {
     const names: string[] = [];
     if (block.modelType && (p.known.match?.modelTypes ?? p.fam.modelTypes).includes(block.modelType)) names.push(`model_type=${block.modelType}`);
     for (const a of block.architectures ?? []) if (p.known.match?.architectures?.includes(a)) names.push(`architectures=${a}`);
