@@ -54,6 +54,8 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `its ${String(a.component)} weights correlate with ${String(a.name)}'s at Pearson ${String(a.pearson)} (control ${String(a.controlPearson)}, ${String(a.values)} values): between the calibrated thresholds, neither related nor unrelated`;
     case "lineage-not-looked-up":
       return "its own lineage was not looked up (offline)";
+    case "hosted-model":
+      return `reached over ${String(a.provider)}'s API (no weights in the product)`;
     default:
       return [r.code, ...Object.entries(a).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)].join(" ");
   }
@@ -134,8 +136,20 @@ export function renderText(input: AuditResult, options: TextOptions): string {
       tree(pn.id, "      ", new Set([n.id, pn.id]), n.id);
     }
   }
-  if (locals.length === 0 && direct.length === 0) lines.push(c.dim("  (no model or model component found)"));
+  const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
+  if (locals.length === 0 && direct.length === 0 && hosted.length === 0) lines.push(c.dim("  (no model or model component found)"));
   lines.push("");
+  if (hosted.length > 0) {
+    // One line per provider: the models the product sends requests to there, and where the provider is.
+    const byProvider = new Map<string, LineageNode[]>();
+    for (const n of hosted) byProvider.set(n.provider?.id ?? "", [...(byProvider.get(n.provider?.id ?? "") ?? []), n]);
+    lines.push(c.bold(`Hosted models (${hosted.length}, at ${byProvider.size} provider${byProvider.size === 1 ? "" : "s"})`));
+    for (const ns of [...byProvider.values()].sort((a, b) => (a[0]!.provider?.name ?? "").localeCompare(b[0]!.provider?.name ?? ""))) {
+      const p = ns[0]!;
+      lines.push(`  ● ${c.bold(p.provider?.name ?? p.publisher?.org ?? "")}${p.publisher ? c.dim(` · ${p.publisher.entity}, ${p.publisher.country}`) : ""}: ${ns.map((n) => n.name).sort().join(", ")}`);
+    }
+    lines.push("");
+  }
 
   if (result.settings.policies.length > 0) {
     const f = result.summary.findings;
