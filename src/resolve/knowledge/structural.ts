@@ -77,6 +77,9 @@ export interface Identification {
   nearMisses: NearMiss[];
 }
 
+/** Identity flags a config may omit without hiding a match (reported as not given). */
+const SOFT_KEYS: ReadonlySet<string> = new Set(["tie_word_embeddings", "attention_bias", "mlp_bias"]);
+
 /** Least identity keys compared for a match (a block of two sizes identifies nothing). */
 export const MIN_COMPARED = 5;
 /** Least identity keys written in the block itself (not defaulted) for a match. */
@@ -282,8 +285,9 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
   const total = matched.length + identityDiffers.length + missing.length;
   const enough = matched.length >= MIN_COMPARED && explicit >= (declared ? 2 : MIN_EXPLICIT);
   // Every identity key must be compared: a key the block does not give (and the family has no default for) may be the
-  // one that tells two releases apart.
-  if (identityDiffers.length === 0 && coreOk && enough && missing.length === 0) {
+  // one that tells two releases apart. Only a structural flag that configs often leave to a class default we have no
+  // table for (tied embeddings, projection biases) may be absent; it is reported as not given.
+  if (identityDiffers.length === 0 && coreOk && enough && missing.every((k) => SOFT_KEYS.has(k)) && missing.length <= 1) {
     const names: string[] = [];
     if (block.modelType && (p.known.match?.modelTypes ?? p.fam.modelTypes).includes(block.modelType)) names.push(`model_type=${block.modelType}`);
     for (const a of block.architectures ?? []) if (p.known.match?.architectures?.includes(a)) names.push(`architectures=${a}`);
