@@ -39,6 +39,8 @@ export function matchPathSegments(file: string, kb: KnowledgeBase): { segment: s
   for (const seg of segments) {
     const s = seg.toLowerCase().replace(/_/g, "-");
     for (const known of kb.components) {
+      // A released checkpoint described by its parts names no part by itself: the part entries carry the repo too.
+      if (known.parts?.length && Object.keys(known.identity).length === 0) continue;
       known.checkpoints.forEach((cp, i) => {
         for (const repo of cp.repos) {
           const name = repo.split("/")[1]!.toLowerCase().replace(/_/g, "-");

@@ -87,7 +87,14 @@ export const MIN_EXPLICIT = 3;
 
 type Norm = Map<string, { key: string; value: unknown }>;
 
+const FAMILY_ALIASES = new WeakMap<ConfigFamily, Map<string, string>>();
+
 function aliasesOf(fam: ConfigFamily, known?: KnownComponent): Map<string, string> {
+  if (!known?.keyAliases) {
+    let cached = FAMILY_ALIASES.get(fam);
+    if (!cached) FAMILY_ALIASES.set(fam, (cached = new Map(Object.entries(fam.aliases))));
+    return cached;
+  }
   const m = new Map<string, string>(Object.entries(fam.aliases));
   for (const [entryKey, list] of Object.entries(known?.keyAliases ?? {})) {
     const canon = fam.aliases[entryKey] ?? entryKey;
@@ -350,9 +357,11 @@ export function identifyBlock(block: ConfigBlock, kb: Pick<KnowledgeBase, "compo
       near.delete(p.known.id);
     } else if (r.near) near.set(p.known.id, r.near);
   };
+  const familyNorms = new Map<ConfigFamily, Norm>();
   for (const g of idx.groups) {
     const declared = declares(block, g.fam);
-    const norm = withDerived(normalise(config, aliasesOf(g.fam)), g.fam);
+    let norm = familyNorms.get(g.fam);
+    if (!norm) familyNorms.set(g.fam, (norm = withDerived(normalise(config, aliasesOf(g.fam)), g.fam)));
     const values = g.core.map((k) => valueOf(norm, k, g.fam, declared)?.value);
     if (values.every((v) => v !== undefined)) for (const p of g.exact.get(coreHash(values)) ?? []) consider(p);
     // Near misses in a core key: the other core values equal.
