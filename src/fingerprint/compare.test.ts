@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareModels } from "./compare.js";
-import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder } from "./generate.js";
+import { generateModel, generatedConfig, permuteNeurons, perturb, reprefix, writeModelFolder } from "./generate.js";
 import { openLocalModel } from "./source.js";
 import { DERIVED_MIN, UNRELATED_MAX } from "./thresholds.js";
 
@@ -22,6 +22,9 @@ beforeAll(async () => {
   // Independently initialised, same shapes, LayerNorm weights all 1.0 (raw cosine there is 1).
   await writeModelFolder(dir("unrelated"), generateModel({ seed: 3 }), "F32", generatedConfig({ seed: 1 }));
   await writeModelFolder(dir("bf16"), up, "BF16", generatedConfig({ seed: 1 }));
+  // Same function, neurons and heads reordered: element-wise the tensors no longer correlate.
+  await writeModelFolder(dir("permuted"), permuteNeurons(up, 11), "F32", generatedConfig({ seed: 1 }));
+  await writeModelFolder(dir("permuted-finetune"), permuteNeurons(perturb(up, 0.5, 13), 12), "BF16", generatedConfig({ seed: 1 }));
   await writeModelFolder(dir("f16"), up, "F16", generatedConfig({ seed: 1 }));
   // Truncated: the last 1,000 bytes missing.
   const full = await readFile(join(dir("upstream"), "model.safetensors"));
@@ -96,6 +99,28 @@ describe("compareModels on generated models", () => {
     // The trap: pooled cosine of the 1-D tensors (all-ones norms, zero biases) is 1 between unrelated models.
     expect(v.smallCosine).toBeCloseTo(1, 6);
     expect(v.config.architectureEqual).toBe(true);
+  });
+
+  it("says derived, never unrelated, for a copy whose neurons and heads are reordered (same function)", async () => {
+    const r = await compare("upstream", "permuted", "all");
+    expect(r.components.length).toBe(2);
+    for (const v of r.components) expect(v.verdict).toBe("derived");
+    // The vision tower's matrices are all reordered but the patch embedding: element-wise it no longer correlates.
+    const vision = r.components.find((v) => v.component === "vision")!;
+    expect(vision.similarity!.pearson).toBeLessThan(DERIVED_MIN);
+    expect(vision.reason).toBe("permuted-copy");
+    expect(vision.permutation!.pearson).toBeGreaterThan(0.9999);
+  });
+
+  it("says derived or undetermined for a permuted fine-tune, and keeps an independent model unrelated", async () => {
+    const r = await compare("upstream", "permuted-finetune", "all");
+    for (const v of r.components) expect(["derived", "undetermined"]).toContain(v.verdict);
+    expect(r.components.map((v) => v.verdict)).toContain("derived");
+    const u = await compare("upstream", "unrelated", "all");
+    for (const v of u.components) {
+      expect(v.verdict).toBe("unrelated");
+      expect(Math.abs(v.permutation!.pearson)).toBeLessThanOrEqual(UNRELATED_MAX);
+    }
   });
 
   it.each(["bf16", "f16"])("says identical for a copy re-serialized as %s (values equal up to rounding)", async (name) => {

@@ -4,7 +4,11 @@
  *
  * - `identical`: every tensor of A's component is in B with equal bytes, or equal values up to dtype rounding;
  * - `derived`: pooled Pearson >= {@link DERIVED_MIN} while the control stays within {@link UNRELATED_MAX};
- * - `unrelated`: |pooled Pearson| <= {@link UNRELATED_MAX} over at least {@link MIN_POOLED_ELEMENTS} values;
+ * - `derived` also when the element-wise Pearson is low but the permutation-invariant one (`./permutation.ts`: Gram
+ *   matrices over the permuted axis, unchanged by a reordering of neurons or heads) reaches {@link DERIVED_MIN};
+ * - `unrelated`: |pooled Pearson| <= {@link UNRELATED_MAX} over at least {@link MIN_POOLED_ELEMENTS} values, and the
+ *   permutation-invariant Pearson of at least one matrix pair stays within {@link UNRELATED_MAX} as well (when no matrix
+ *   could be aligned, the verdict is `undetermined`: a permuted copy cannot be ruled out);
  * - `same-architecture-only`: config architecture hashes are equal but no weights could be compared;
  * - `undetermined`: anything else (component missing, no same-shape tensors, quantized only, read errors, or a
  *   Pearson between the two thresholds).
@@ -19,6 +23,7 @@ import type { ModelSource, SourceProblem, SourceTensor } from "./source.js";
 import { compareTokenizers, type TokenizerComparison, type TokenizerSignature } from "./tokenizer-signature.js";
 import { sourceTokenizer } from "./tokenizer-source.js";
 import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, MIN_POOLED_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
+import { gramPair, PERMUTATION_MATRICES, PERMUTATION_MAX_ELEMENTS } from "./permutation.js";
 
 /** A verdict for one component. */
 export type Verdict = "identical" | "derived" | "same-architecture-only" | "unrelated" | "undetermined";
@@ -56,6 +61,11 @@ export interface ComponentComparison {
   smallOrOneDimensional: number;
   /** Pooled cosine over those 1-D/small tensors, shown to make the trap visible (never used for a verdict). */
   smallCosine?: number;
+  /**
+   * Pearson of the Gram matrices over rows or columns (unchanged by a reordering of neurons or heads), pooled over up to
+   * {@link PERMUTATION_MATRICES} matrices; absent when the element-wise statistics already decided or no matrix fits.
+   */
+  permutation?: { pearson: number; matrices: number; elements: number; axes: string[] };
 }
 
 /** The result of {@link compareModels}. */
@@ -202,8 +212,21 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     // A side with no variance (constant, or nothing finite) has no correlation: that is no evidence either way.
     if (sim.degenerate) return { ...base, verdict: "undetermined", reason: "no-variance" };
     if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: "pearson-above-derived-threshold" };
-    if (Math.abs(sim.pearson) <= UNRELATED_MAX) return { ...base, verdict: "unrelated", reason: "pearson-at-control-level" };
-    return { ...base, verdict: "undetermined", reason: "pearson-between-thresholds" };
+    // Element-wise the weights do not correlate: a copy with reordered neurons or heads looks exactly like this.
+    const candidates = pairs
+      .filter(([x, y]) => isLargeMatrix(x, MIN_MATRIX_ELEMENTS) && COMPARABLE_DTYPES.has(y.dtype) && elementsOf(x) <= PERMUTATION_MAX_ELEMENTS)
+      .sort((p, q) => elementsOf(p[0]) - elementsOf(q[0]) || p[0].relative.localeCompare(q[0].relative))
+      .slice(0, PERMUTATION_MATRICES);
+    const aligned = [];
+    for (const [x, y] of candidates) aligned.push(await gramPair({ source: a, tensor: x }, { source: b, tensor: y }));
+    if (aligned.length > 0) {
+      const st = statsOf(aligned.map((p) => p.sums));
+      base.permutation = { pearson: st.pearson, matrices: aligned.length, elements: st.elements, axes: aligned.map((p) => `${p.tensor}:${p.axis}`) };
+      if (st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: st.pearson > 0.9999 ? "permuted-copy" : "pearson-after-permutation-alignment" };
+      if (Math.abs(sim.pearson) <= UNRELATED_MAX && Math.abs(st.pearson) <= UNRELATED_MAX) return { ...base, verdict: "unrelated", reason: "pearson-at-control-level" };
+      return { ...base, verdict: "undetermined", reason: Math.abs(sim.pearson) <= UNRELATED_MAX ? "permutation-aligned-pearson-between-thresholds" : "pearson-between-thresholds" };
+    }
+    return { ...base, verdict: "undetermined", reason: Math.abs(sim.pearson) <= UNRELATED_MAX ? "permutation-not-checked" : "pearson-between-thresholds" };
   } catch (err) {
     if (!(err instanceof SafetensorsError)) throw err;
     return { ...base, verdict: "undetermined", reason: `read-error: ${err.message}` };

@@ -5,7 +5,7 @@
  * deviation. Values are decoded from F32/F16/BF16 in bounded chunks ({@link CHUNK_ELEMENTS}); nothing is loaded whole.
  */
 import { createHash } from "node:crypto";
-import { COMPARABLE_DTYPES, DTYPE_UNIT_ROUNDOFF, decodeFloats } from "../formats/safetensors.js";
+import { COMPARABLE_DTYPES, DTYPE_UNIT_ROUNDOFF, decodeFloats, encodeFloats } from "../formats/safetensors.js";
 import { mulberry32, seedOf } from "./prng.js";
 import type { ModelSource, SourceTensor } from "./source.js";
 
@@ -46,6 +46,29 @@ export async function hashTensors(source: ModelSource, tensors: readonly SourceT
     if (current) out.set(currentName, current.digest("hex"));
   }
   return out;
+}
+
+/**
+ * SHA-256 (hex) of a tensor's values re-encoded in `dtype`, when the re-encoding is lossless (every value decodes back
+ * bit for bit; a BF16 checkpoint re-serialised as F32 re-encodes to its original bytes), else undefined. Streams the
+ * tensor in {@link CHUNK_ELEMENTS} chunks.
+ * @throws SafetensorsError when a dtype is not decoded or a read fails.
+ */
+export async function hashTensorAs(source: ModelSource, t: SourceTensor, dtype: string): Promise<string | undefined> {
+  if (!COMPARABLE_DTYPES.has(t.dtype) || !COMPARABLE_DTYPES.has(dtype)) return undefined;
+  const n = elementsOf(t);
+  const width = (t.end - t.start) / Math.max(1, n);
+  const h = createHash("sha256");
+  const buf = new Float32Array(CHUNK_ELEMENTS);
+  for (let i = 0; i < n; i += CHUNK_ELEMENTS) {
+    const m = Math.min(CHUNK_ELEMENTS, n - i);
+    const values = decodeFloats(await source.read(t.file, t.start + i * width, t.start + (i + m) * width), t.dtype, buf);
+    const bytes = encodeFloats(values, dtype);
+    const back = decodeFloats(bytes, dtype);
+    for (let j = 0; j < values.length; j++) if (!Object.is(back[j], values[j])) return undefined;
+    h.update(bytes);
+  }
+  return h.digest("hex");
 }
 
 /** Running sums for one tensor pair (float64 accumulators). */

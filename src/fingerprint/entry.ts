@@ -8,7 +8,7 @@
 import { COMPARABLE_DTYPES, decodeFloats } from "../formats/safetensors.js";
 import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
 import { configSignature, type ConfigSignature } from "./config-signature.js";
-import { accumulate, elementsOf, emptySums, equalityTolerance, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
+import { accumulate, elementsOf, emptySums, equalityTolerance, hashTensorAs, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
 import { mulberry32, seedOf } from "./prng.js";
 import type { ModelSource, SourceTensor } from "./source.js";
 import { standalone } from "./compare.js";
@@ -119,10 +119,14 @@ export async function createFingerprint(source: ModelSource, opts: { id: string;
 export interface FingerprintMatch {
   entry: FingerprintEntry;
   component: ComponentKind;
-  /** `weight-identical` when every entry tensor is present with equal bytes; `weight-similar` when sketches correlate. */
-  strength: "weight-identical" | "weight-similar";
+  /**
+   * `weight-identical` when every entry tensor is present with equal bytes (or equal values re-serialised in another
+   * dtype, losslessly); `weight-similar` when sketches correlate; `inconclusive` (only with `opts.inconclusive`) when
+   * the sketches' correlation lies between the calibrated thresholds: neither related nor unrelated.
+   */
+  strength: "weight-identical" | "weight-similar" | "inconclusive";
   sketch: PairStats & { matrices: number };
-  hashes?: { compared: number; equal: number; entryTensors: number };
+  hashes?: { compared: number; equal: number; entryTensors: number; reencoded?: number };
 }
 
 /**
@@ -130,7 +134,7 @@ export interface FingerprintMatch {
  * correlate and `hash` is set, also hashes the component's tensors named by the entry.
  * @returns the matching components (empty when nothing matches or nothing could be compared).
  */
-export async function matchFingerprint(source: ModelSource, entry: FingerprintEntry, opts: { hash?: boolean } = {}): Promise<FingerprintMatch[]> {
+export async function matchFingerprint(source: ModelSource, entry: FingerprintEntry, opts: { hash?: boolean; inconclusive?: boolean } = {}): Promise<FingerprintMatch[]> {
   const out: FingerprintMatch[] = [];
   for (const ec of entry.components) {
     let mine = source.tensors.filter((t) => t.kind === ec.component);
@@ -155,14 +159,29 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
     if (st.elements < MIN_POOLED_ELEMENTS && !st.valuesEqual) continue;
     const correlated = st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX;
     // Equal values count only when they vary (two all-zero windows are equal and prove nothing).
-    if (!correlated && !(st.valuesEqual && st.pearson > 0.999)) continue;
+    if (!correlated && !(st.valuesEqual && st.pearson > 0.999)) {
+      // Between the thresholds (or with a control that is not at chance) the data settles nothing either way.
+      const unrelated = Math.abs(st.pearson) <= UNRELATED_MAX && !st.degenerate;
+      if (opts.inconclusive && st.elements >= MIN_POOLED_ELEMENTS && !unrelated) out.push({ entry, component: ec.component, strength: "inconclusive", sketch: { ...st, matrices: sums.length } });
+      continue;
+    }
     let strength: FingerprintMatch["strength"] = "weight-similar";
     let hashes: FingerprintMatch["hashes"];
     if (opts.hash) {
       const named = ec.tensors.map((t) => local.get(t.name)).filter((t): t is SourceTensor => t !== undefined);
       const got = await hashTensors(source, named);
-      const equal = named.filter((t) => got.get(t.name) === shapes.get(t.relative)!.sha256).length;
-      hashes = { compared: named.length, equal, entryTensors: ec.tensors.length };
+      let equal = 0;
+      let reencoded = 0;
+      for (const t of named) {
+        const want = shapes.get(t.relative)!;
+        if (got.get(t.name) === want.sha256) equal++;
+        // A copy re-serialised in a wider dtype (BF16 -> F32) is identical when its values re-encode to the bytes.
+        else if (t.dtype === "F32" && (want.dtype === "BF16" || want.dtype === "F16") && (await hashTensorAs(source, t, want.dtype)) === want.sha256) {
+          equal++;
+          reencoded++;
+        }
+      }
+      hashes = { compared: named.length, equal, entryTensors: ec.tensors.length, ...(reencoded ? { reencoded } : {}) };
       if (equal === ec.tensors.length) strength = "weight-identical";
     }
     out.push({ entry, component: ec.component, strength, sketch: { ...st, matrices: sums.length }, ...(hashes ? { hashes } : {}) });

@@ -149,3 +149,75 @@ export async function writeTokenizer(dir: string, o: Parameters<typeof generated
   await writeFile(join(dir, "tokenizer.json"), t.tokenizerJson);
   await writeFile(join(dir, "tokenizer_config.json"), t.tokenizerConfig);
 }
+
+/** A seeded permutation of 0..n-1 (Fisher-Yates). */
+function permutationOf(n: number, rand: () => number): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+function permuteRows(t: GeneratedTensor, perm: readonly number[]): GeneratedTensor {
+  const w = t.values.length / t.shape[0]!;
+  const values = new Float32Array(t.values.length);
+  perm.forEach((src, dst) => values.set(t.values.subarray(src * w, (src + 1) * w), dst * w));
+  return { ...t, values };
+}
+
+function permuteColumns(t: GeneratedTensor, perm: readonly number[]): GeneratedTensor {
+  const rows = t.shape[0]!;
+  const w = t.values.length / rows;
+  const values = new Float32Array(t.values.length);
+  for (let r = 0; r < rows; r++) perm.forEach((src, dst) => (values[r * w + dst] = t.values[r * w + src]!));
+  return { ...t, values };
+}
+
+/**
+ * Reorders hidden neurons and attention heads of generated models without changing the function they compute: each
+ * vision block's MLP neurons (fc1 rows, fc2 columns) and heads (q, k and v rows by head block, proj columns), the
+ * merger's hidden neurons, and each text layer's MLP neurons (gate and up rows, down columns).
+ */
+export function permuteNeurons(tensors: readonly GeneratedTensor[], seed: number, heads = 4): GeneratedTensor[] {
+  const rand = mulberry32(seed);
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const out = new Map(byName);
+  for (const t of tensors) {
+    const fc1 = /^(.*)mlp\.fc1\.weight$/.exec(t.name);
+    if (fc1) {
+      const p = permutationOf(t.shape[0]!, rand);
+      out.set(t.name, permuteRows(t, p));
+      const fc2 = byName.get(`${fc1[1]}mlp.fc2.weight`);
+      if (fc2) out.set(fc2.name, permuteColumns(fc2, p));
+    }
+    const qkv = /^(.*)attn\.qkv\.weight$/.exec(t.name);
+    if (qkv) {
+      const hidden = t.shape[1]!;
+      const hd = hidden / heads;
+      const hp = permutationOf(heads, rand);
+      const inner = hp.flatMap((h) => Array.from({ length: hd }, (_, i) => h * hd + i));
+      const rows = [0, 1, 2].flatMap((part) => inner.map((r) => part * hidden + r));
+      out.set(t.name, permuteRows(t, rows));
+      const proj = byName.get(`${qkv[1]}attn.proj.weight`);
+      if (proj) out.set(proj.name, permuteColumns(proj, inner));
+    }
+    const merger = /^(.*)merger\.mlp\.0\.weight$/.exec(t.name);
+    if (merger) {
+      const p = permutationOf(t.shape[0]!, rand);
+      out.set(t.name, permuteRows(t, p));
+      const second = byName.get(`${merger[1]}merger.mlp.2.weight`);
+      if (second) out.set(second.name, permuteColumns(second, p));
+    }
+    const gate = /^(.*)mlp\.gate_proj\.weight$/.exec(t.name);
+    if (gate) {
+      const p = permutationOf(t.shape[0]!, rand);
+      out.set(t.name, permuteRows(t, p));
+      for (const n of [`${gate[1]}mlp.up_proj.weight`]) if (byName.has(n)) out.set(n, permuteRows(byName.get(n)!, p));
+      const down = byName.get(`${gate[1]}mlp.down_proj.weight`);
+      if (down) out.set(down.name, permuteColumns(down, p));
+    }
+  }
+  return tensors.map((t) => out.get(t.name)!);
+}

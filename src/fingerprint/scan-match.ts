@@ -8,7 +8,7 @@ import { open } from "node:fs/promises";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { SafetensorsError } from "../formats/safetensors.js";
-import type { WeightEvidenceInput } from "../lineage/build.js";
+import type { WeightEvidenceInput, WeightInconclusiveInput } from "../lineage/build.js";
 import type { ComponentRole, Diagnostic, LocalComponent } from "../model/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import type { ComponentKind } from "./components.js";
@@ -20,6 +20,8 @@ const ROLE_OF: Record<ComponentKind, ComponentRole> = { vision: "vision-encoder"
 /** Result of {@link matchLocalWeights}. */
 export interface WeightStageResult {
   weights: WeightEvidenceInput[];
+  /** Comparisons whose correlation lies between the thresholds: the subject's origin is undetermined, never a pass. */
+  inconclusive: WeightInconclusiveInput[];
   diagnostics: Diagnostic[];
   bytesRead: number;
 }
@@ -36,18 +38,23 @@ async function matchModel(model: LocalComponent, components: readonly LocalCompo
   const source = await createRangeSource(dir, ranges);
   for (const p of source.problems) out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${p.file}: ${p.message}`, location: { file: p.file } });
   for (const entry of kb.fingerprints) {
-    for (const m of await matchFingerprint(source, entry, { hash: true })) {
+    for (const m of await matchFingerprint(source, entry, { hash: true, inconclusive: true })) {
       const role = ROLE_OF[m.component];
       const child = components.find((c) => c.parent === model.key && c.role === role);
+      if (m.strength === "inconclusive") {
+        out.inconclusive.push({ subject: (child ?? model).key, entry: entry.id, name: entry.name, component: m.component, pearson: Number(m.sketch.pearson.toFixed(6)), controlPearson: Number(m.sketch.control.pearson.toFixed(6)), values: m.sketch.elements });
+        continue;
+      }
+      const strength = m.strength;
       const ec = entry.components.find((c) => c.component === m.component)!;
       const firstFile = source.tensors.find((t) => t.kind === m.component)?.file ?? source.files[0]?.name ?? model.location.file;
-      const hashes = m.hashes ? `${m.hashes.equal} of ${m.hashes.entryTensors} tensors SHA-256-equal; ` : "";
+      const hashes = m.hashes ? `${m.hashes.equal} of ${m.hashes.entryTensors} tensors SHA-256-equal${m.hashes.reencoded ? ` (${m.hashes.reencoded} after lossless re-encoding to the entry's dtype)` : ""}; ` : "";
       out.weights.push({
         subject: (child ?? model).key,
         target: { entry: entry.id, name: entry.name, role, ...(ec.knownComponent ? { knownComponent: ec.knownComponent } : {}), ...(entry.source.repo ? { repo: entry.source.repo } : {}) },
         evidence: {
           code: "weight-fingerprint-match",
-          strength: m.strength,
+          strength,
           location: { file: firstFile },
           raw: `${m.component}: ${hashes}sketch Pearson ${m.sketch.pearson.toFixed(4)} (control ${m.sketch.control.pearson.toFixed(4)}) over ${m.sketch.matrices} matrices, ${m.sketch.elements} values`,
           args: {
@@ -57,7 +64,7 @@ async function matchModel(model: LocalComponent, components: readonly LocalCompo
             controlPearson: Number(m.sketch.control.pearson.toFixed(6)),
             sketchValues: m.sketch.elements,
             matrices: m.sketch.matrices,
-            ...(m.hashes ? { hashesEqual: m.hashes.equal, hashesCompared: m.hashes.compared, entryTensors: m.hashes.entryTensors } : {}),
+            ...(m.hashes ? { hashesEqual: m.hashes.equal, hashesCompared: m.hashes.compared, entryTensors: m.hashes.entryTensors, ...(m.hashes.reencoded ? { reencoded: m.hashes.reencoded } : {}) } : {}),
             ...(entry.file ? { source: entry.file } : {}),
           },
         },
@@ -73,7 +80,7 @@ async function matchModel(model: LocalComponent, components: readonly LocalCompo
  * @param files the walked files (root-relative paths with absolute paths and sizes).
  */
 export async function matchLocalWeights(components: readonly LocalComponent[], files: readonly DiscoveredFile[], kb: KnowledgeBase): Promise<WeightStageResult> {
-  const out: WeightStageResult = { weights: [], diagnostics: [], bytesRead: 0 };
+  const out: WeightStageResult = { weights: [], inconclusive: [], diagnostics: [], bytesRead: 0 };
   if (kb.fingerprints.length === 0) return out;
   const byDir = new Map<string, DiscoveredFile[]>();
   for (const f of files) {

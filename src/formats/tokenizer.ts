@@ -58,6 +58,8 @@ export interface TokenizerSummary {
   unkToken?: string;
   /** The vocabulary's tokens, only when `collectVocabulary` was asked for. */
   vocabulary?: Set<string>;
+  /** `model.vocab` as `[id, token]` sorted by id then token, only when `collectEntries` was asked for. */
+  vocabEntries?: [number, string][];
 }
 
 /** The input is not a readable tokenizer.json; `message` says why. */
@@ -72,6 +74,8 @@ export class TokenizerError extends Error {
 export interface ReadTokenizerOptions {
   /** Keep the vocabulary's token strings in `vocabulary` (for {@link jaccard}). Default false. */
   collectVocabulary?: boolean;
+  /** Keep the vocabulary's `[id, token]` entries in `vocabEntries` (for known-tokenizer hashes). Default false. */
+  collectEntries?: boolean;
   /** Stop with a TokenizerError after this many bytes (default 512 MiB). */
   maxBytes?: number;
 }
@@ -198,6 +202,7 @@ export async function readTokenizerJson(source: AsyncIterable<Uint8Array | strin
     addedTokens: added,
     specialTokens: added.filter((t) => t.special),
     ...(opts.collectVocabulary ? { vocabulary: new Set(vocab.map((e) => e[1])) } : {}),
+    ...(opts.collectEntries ? { vocabEntries: vocab } : {}),
   };
 }
 

@@ -22,8 +22,9 @@ import type {
 import { stableId } from "../util/hash.js";
 import { hubOrg, parseHubId } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
-import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatures.js";
+import { identifyComponent, matchPathSegments } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
+import type { TokenizerEvidenceInput } from "../fingerprint/tokenizer-match.js";
 
 /** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
 export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
@@ -64,6 +65,21 @@ export interface WeightEvidenceInput {
   outcome?: "derived" | "not-derived" | "undetermined";
 }
 
+/**
+ * A weight comparison that settles nothing: the sketches of `subject` correlate with a fingerprint entry's between the
+ * calibrated thresholds (or with a control off chance). The subject's origin is undetermined, as `aiprov compare`
+ * would say.
+ */
+export interface WeightInconclusiveInput {
+  subject: string;
+  entry: string;
+  name: string;
+  component: string;
+  pearson: number;
+  controlPearson: number;
+  values: number;
+}
+
 /** Inputs of {@link buildLineage}. */
 export interface BuildInput {
   components: readonly LocalComponent[];
@@ -75,6 +91,10 @@ export interface BuildInput {
   upstream: ReadonlyMap<string, UpstreamInfo>;
   /** Weight evidence (optional; absent when no fingerprint entry matched or none was loaded). */
   weights?: readonly WeightEvidenceInput[];
+  /** Project tokenizers equal to, extending or overlapping known tokenizers (optional). */
+  tokenizers?: readonly TokenizerEvidenceInput[];
+  /** Weight comparisons between the thresholds (optional). */
+  weightsInconclusive?: readonly WeightInconclusiveInput[];
 }
 
 /** Whether a publisher belongs to the applicant's organization. */
@@ -194,8 +214,39 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const to = p.role ? upstreamFor(p.repo, p.role, false) : hubNode(p.repo, false);
       for (const ev of p.evidence) addEdge(id, to, p.relation, ev);
     }
+    expandComposition(repo, id);
     return id;
   };
+
+  /**
+   * A released checkpoint the knowledge base describes by its parts (LLaVA-1.5: a CLIP tower and a Vicuna LLM;
+   * Qwen2-Audio: a Whisper-initialised encoder): each part becomes a node, `component-of` the checkpoint, with the
+   * part's own lineage. Offline: the knowledge base's cited composition, not a download.
+   */
+  function expandComposition(repo: string, container: string): void {
+    const lower = repo.toLowerCase();
+    for (const entry of kb.components) {
+      if (!entry.parts?.length || !entry.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === lower))) continue;
+      for (const part of entry.parts) {
+        const evidence: Evidence = { code: "knowledge-base-composition", strength: "declared", location: { file: entry.file, ...(part.pointer ? { pointer: part.pointer } : {}) }, raw: part.source.title, args: { checkpoint: repo, role: part.role, source: part.source.url ?? part.source.title } };
+        const known = part.component ? kb.component(part.component) : undefined;
+        const origin = known ? knownNode(known) : part.repo ? hubNode(part.repo, false) : undefined;
+        if (!origin) continue;
+        if (part.relation === "component-of") {
+          addEdge(origin, container, "component-of", evidence);
+          continue;
+        }
+        // The part as shipped is the checkpoint's own, trained from the named origin.
+        const id = `part:${repo}#${part.role}${part.name ? `/${part.name}` : ""}`;
+        if (!nodes.has(id)) {
+          const c = nodes.get(container)!;
+          nodes.set(id, { id, kind: "upstream", role: part.role, name: `${repo} ${part.name ?? part.role}`, ...(c.publisher ? { publisher: c.publisher } : {}), ...(c.license ? { license: c.license } : {}), status: c.status === "own" ? "own" : "third-party", inProduct: false });
+        }
+        addEdge(id, container, "component-of", evidence);
+        addEdge(id, origin, part.relation, evidence);
+      }
+    }
+  }
 
   /** The upstream node a reference from a component of `role` to `repo` points at. */
   const upstreamFor = (repo: string, role: ComponentRole | undefined, inProduct: boolean): string => {
@@ -239,24 +290,37 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const what: string[] = [];
     if (c.config && Object.keys(c.config).length > 0) {
       what.push(`config identity compared with ${kb.components.length} known component signatures`);
-      for (const m of matchSignatures(c, kb)) {
+      const { matches, nearMisses } = identifyComponent(c, kb);
+      // Entries that share this configuration are all candidates: each gets its edge, and each edge names the others.
+      const candidates = matches.map((m) => m.known.id);
+      for (const m of matches) {
         const to = knownNode(m.known);
         const cp = m.checkpoint !== undefined ? m.known.checkpoints[m.checkpoint] : undefined;
-        const firstKey = m.matched[0]?.key;
+        const firstKey = m.matched.find((x) => !x.defaulted)?.key;
         const keyLine = firstKey ? c.configLines?.[firstKey] : undefined;
         addEdge(from, to, "same-architecture", {
           code: "signature-match",
           strength: "structural",
           location: keyLine && firstKey ? { file: c.location.file, line: keyLine, pointer: `${c.location.pointer ?? ""}/${firstKey}` } : c.location,
-          raw: m.matched.map((x) => `${x.key}=${JSON.stringify(x.value)}`).join(", "),
+          raw: m.matched.map((x) => `${x.key}=${JSON.stringify(x.value)}${x.defaulted ? " (default)" : ""}`).join(", "),
           args: {
             level: m.level,
             known: m.known.id,
             matchedKeys: m.matched.length,
             keys: m.matched.map((x) => x.key),
-            ...(cp ? { checkpoints: cp.repos, source: cp.source.url ?? cp.source.title } : {}),
+            exact: m.exact,
+            ...(m.matched.some((x) => x.defaulted) ? { defaulted: m.matched.filter((x) => x.defaulted).map((x) => x.key) } : {}),
+            ...(m.differs.length ? { differs: m.differs.map((d) => `${d.blockKey ?? d.key}=${JSON.stringify(d.value)} (${m.known.name}: ${JSON.stringify(d.known)}; no weight effect)`) } : {}),
+            ...(m.missing.length ? { notGiven: m.missing } : {}),
+            ...(m.names.length ? { names: m.names } : {}),
+            ...(candidates.length > 1 ? { candidates } : {}),
+            ...(cp ? { checkpoints: m.repos.length ? m.repos : cp.repos, source: cp.source.url ?? cp.source.title } : {}),
           },
         });
+      }
+      for (const n of nearMisses) {
+        const d = n.differs;
+        what.push(`near miss: equal to ${n.known.name} (${n.known.id}) on ${n.equal} of ${n.total} identity keys; differs in ${d.blockKey ?? d.key} (${JSON.stringify(d.value)}; ${n.known.name}: ${JSON.stringify(d.known)})`);
       }
     }
     const segs = matchPathSegments(c.location.file, kb);
@@ -297,6 +361,28 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     }
     addEdge(from, to, "initialised-from", w.evidence);
     checked.get(from)?.push(w.evidence.code === "weight-fingerprint-match" ? `weights compared with fingerprint entry ${w.target.entry}` : `weights compared with ${w.target.entry}`);
+  }
+
+  // 2c. Tokenizer evidence: a project tokenizer equal to, or extending, a known one (tokenizer lineage, never weights).
+  for (const t of input.tokenizers ?? []) {
+    const from = `local:${t.subject}`;
+    if (!nodes.has(from)) continue;
+    const to = `tokenizer:${t.known.id}`;
+    if (!nodes.has(to)) {
+      const publisher = toPublisher(t.known.publisher, kb.publisherForOrg(t.known.publisher));
+      nodes.set(to, { id: to, kind: "upstream", role: "tokenizer", name: t.known.name, repos: t.known.models, publisher, ...(t.known.license ? { license: t.known.license } : {}), status: isOwn(publisher, organization, kb) ? "own" : "third-party", inProduct: false });
+      const ships = hubNode(t.known.models[0]!, false);
+      addEdge(to, ships, "component-of", { code: "knowledge-base-tokenizer", strength: "declared", location: { file: t.known.file }, args: { repo: t.known.models[0]!, source: t.known.source.url ?? t.known.source.title } });
+    }
+    const raw = t.verdict === "identical" ? `vocabulary equal to ${t.known.name}'s${t.specialTokensDiffer ? " (special tokens renamed or changed)" : ""}` : t.verdict === "extended" ? `${t.known.name}'s vocabulary kept (ids unchanged) and extended by ${t.newTokens} tokens` : `${Math.round(t.overlap * 100)}% of ${t.known.name}'s vocabulary found`;
+    addEdge(from, to, "tokenizer-of", {
+      code: "tokenizer-fingerprint",
+      strength: "structural",
+      location: { file: nodes.get(from)!.location?.file ?? t.subject },
+      raw,
+      args: { known: t.known.id, verdict: t.verdict, overlap: t.overlap, newTokens: t.newTokens, specialTokensDiffer: t.specialTokensDiffer, ...(t.mergesEqual !== undefined ? { mergesEqual: t.mergesEqual } : {}), ...(t.candidates.length > 1 ? { candidates: t.candidates } : {}), source: t.known.source.url ?? t.known.source.title },
+    });
+    checked.get(from)?.push(`tokenizer compared with ${kb.tokenizers.length} known tokenizers`);
   }
 
   // 3. References.
@@ -376,6 +462,20 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       node.status = "third-party";
       continue;
     }
+    // A tokenizer equal to, or extending, a known third party's is that party's tokenizer (a fact, not weights).
+    const tok = node.role === "tokenizer" ? own.find((e) => e.relation === "tokenizer-of" && e.evidence.some((x) => x.args?.verdict === "identical" || x.args?.verdict === "extended") && nodes.get(e.to)?.status === "third-party") : undefined;
+    if (tok) {
+      const ev = tok.evidence.find((x) => x.code === "tokenizer-fingerprint");
+      node.status = "third-party";
+      node.statusReason = { code: "tokenizer-of", args: { known: nodes.get(tok.to)!.name, verdict: String(ev?.args?.verdict ?? "identical"), newTokens: Number(ev?.args?.newTokens ?? 0) } };
+      continue;
+    }
+    const inconclusive = (input.weightsInconclusive ?? []).find((w) => `local:${w.subject}` === node.id);
+    if (inconclusive) {
+      node.status = "undetermined";
+      node.statusReason = { code: "weights-inconclusive", args: { entry: inconclusive.entry, name: inconclusive.name, component: inconclusive.component, pearson: inconclusive.pearson, controlPearson: inconclusive.controlPearson, values: inconclusive.values } };
+      continue;
+    }
     // A configuration match settled by the weights (not derived from any checkpoint it names) leaves nothing open.
     const settled = (e: LineageEdge): boolean => {
       const compared = e.evidence.filter((x) => x.code === "weight-comparison");
@@ -384,11 +484,13 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party" && !settled(e));
     if (checkpointMatch) {
       node.status = "undetermined";
+      const all = own.filter((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party" && !settled(e)).map((e) => nodes.get(e.to)?.name ?? e.to);
       const pending = checkpointMatch.evidence.filter((x) => x.code === "weight-comparison" && x.args?.outcome === "undetermined");
       node.statusReason = {
         code: "checkpoint-signature-match",
         args: {
-          known: nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to,
+          known: all.length > 1 ? all.join(" / ") : (nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to),
+          ...(all.length > 1 ? { candidates: all } : {}),
           ...(pending.length > 0 ? { weights: [...new Set(pending.map((x) => String(x.args?.reason)))], upstreams: pending.map((x) => String(x.args?.upstream)), compare: pending.map((x) => String(x.args?.command)) } : {}),
         },
       };
@@ -409,7 +511,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const node = nodes.get(id)!;
     if (seen.has(id) || node.status !== "no-third-party-lineage") return node.status;
     seen.add(id);
-    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) }));
+    // A reused tokenizer is reported on the tokenizer itself; it says nothing about the model's weights.
+    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) })).filter((p) => nodes.get(p.id)!.statusReason?.code !== "tokenizer-of");
     const third = parts.filter((p) => p.status === "third-party").map((p) => nodes.get(p.id)!.name);
     const und = parts.filter((p) => p.status === "undetermined").map((p) => nodes.get(p.id)!.name);
     if (third.length > 0) {

@@ -38,7 +38,8 @@ export type ComponentRole =
  * (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model); `distillation` is training on a
  * teacher's outputs; `initialised-from` means the weights started from the parent's weights (used as-is or trained
  * further: the criterion MSIT applies, see shared/research/domain-policy.md §1.2); `component-of` links a part to the
- * model that contains it; `same-architecture` records only that configs agree (it proves nothing about weights).
+ * model that contains it; `same-architecture` records only that configs agree (it proves nothing about weights);
+ * `tokenizer-of` links a tokenizer to the known tokenizer it equals or extends (tokenizer lineage, never weights).
  */
 export type Relation =
   | "finetune"
@@ -48,7 +49,8 @@ export type Relation =
   | "distillation"
   | "initialised-from"
   | "component-of"
-  | "same-architecture";
+  | "same-architecture"
+  | "tokenizer-of";
 
 /** All relation values, in a stable order (for schemas, CLI help and validation). */
 export const RELATIONS: readonly Relation[] = [
@@ -60,6 +62,7 @@ export const RELATIONS: readonly Relation[] = [
   "initialised-from",
   "component-of",
   "same-architecture",
+  "tokenizer-of",
 ];
 
 /**

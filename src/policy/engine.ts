@@ -453,6 +453,13 @@ export function evaluatePacks(
         if (chain.names.length > 0) args.upstreamLineage = chain.names.length > 1 ? chain.names.join(" ← ") : `${chain.names[0]} (no further lineage known)`;
         const checkpoints = [...new Set(m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])))];
         if (checkpoints.length > 0) args.checkpoints = checkpoints;
+        // Structural matches: every known release sharing the configuration is named (never one picked), and keys
+        // with no weight effect that differ are said.
+        const candidates = [...new Set(m.evidence.flatMap((e) => (e.code === "signature-match" && Array.isArray(e.args?.candidates) ? (e.args!.candidates as string[]) : [])))];
+        const names = candidates.map((id) => g.nodes.get(`known:${id}`)?.name ?? id);
+        args.candidateNote = names.length > 1 ? `; ${names.length} known releases share this configuration, none is picked: ${names.join(", ")}` : "";
+        const differs = [...new Set(m.evidence.flatMap((e) => (e.code === "signature-match" && Array.isArray(e.args?.differs) ? (e.args!.differs as string[]) : [])))];
+        args.differNote = differs.length > 0 ? `; differs only in ${differs.join(", ")}` : "";
         const messageId = messageIdFor(rule, node, g, params);
         const evidence = dedupeEvidence([...m.evidence, ...chain.evidence]);
         // The reviewer looks first where the strongest claim is made: declared and weight evidence before structure,

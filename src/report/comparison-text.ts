@@ -18,6 +18,10 @@ const REASONS: Record<string, string> = {
   "no-same-shape-tensors": "no tensor name of the component has the same shape on both sides",
   "no-large-matrices": "no large matrix (2-D, enough values) to correlate",
   "dtype-not-compared": "the weights use dtypes aiprov does not decode (quantized or integer), so only hashes were compared",
+  "permuted-copy": "the Gram matrices over rows or columns are equal: a copy with reordered neurons or heads (same function)",
+  "pearson-after-permutation-alignment": "element by element the weights do not correlate, but their Gram matrices over rows or columns, which a reordering of neurons or heads (same function) leaves unchanged, correlate far beyond independent initialisation",
+  "permutation-aligned-pearson-between-thresholds": "element by element the weights do not correlate; the permutation-invariant (Gram) correlation lies between the thresholds: neither proven related nor unrelated",
+  "permutation-not-checked": "element by element the weights do not correlate, but no matrix was small enough to test for reordered neurons or heads, so a permuted copy is not ruled out",
 };
 
 const VERDICT: Record<ComponentComparison["verdict"], string> = {
@@ -63,6 +67,7 @@ function renderComponent(c: ComponentComparison): string[] {
     lines.push(`              per-matrix Pearson min ${f4(s.perTensorPearson.min)}, median ${f4(s.perTensorPearson.median)}, max ${f4(s.perTensorPearson.max)}; largest |control| ${f4(s.controlMaxAbsPearson)}`);
     lines.push(`              control: the same statistic against an independent reference with B's mean and deviation (fixed seed)`);
   }
+  if (c.permutation) lines.push(`  permuted    ${c.permutation.matrices} matrices, ${c.permutation.elements} values: Gram Pearson ${f4(c.permutation.pearson)} (${c.permutation.axes.join(", ")}: the axis a reordering may have permuted); a reordering of neurons or heads keeps the function, so a low element-wise Pearson alone never proves unrelated`);
   if (c.valuesEqual !== undefined) lines.push(`  values      ${c.valuesEqual ? "all compared values equal up to dtype rounding" : "values differ"}`);
   if (c.smallOrOneDimensional > 0) lines.push(`  1-D/small   ${c.smallOrOneDimensional} tensors (norms, biases, small)${c.smallCosine !== undefined ? `: cosine ${f4(c.smallCosine)}` : ""}; checked for equality only, never for a verdict: norm weights start at 1.0 in every model, so their cosine proves nothing`);
   const nc = Object.entries(c.notCompared);

@@ -87,7 +87,7 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
 // and stays out of it (it is still in the component's aiprov: properties and in the findings).
 function ancestorsFor(n: LineageNode, g: GraphIndex): Json[] {
   const seen = new Set<string>();
-  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && !seen.has(e.to) && (seen.add(e.to), true)).map((e) => {
+  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true)).map((e) => {
     const to = g.nodes.get(e.to);
     const props: Json[] = [
       { name: `${CDX_PROPERTY_NAMESPACE}:ref`, value: e.to },

@@ -46,7 +46,7 @@ function spdxDateTime(iso: string): string {
 
 function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other" {
   if (e.relation === "component-of") return "contains";
-  if (e.relation === "same-architecture") return "other";
+  if (e.relation === "same-architecture" || e.relation === "tokenizer-of") return "other";
   return "descendantOf";
 }
 

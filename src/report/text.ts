@@ -38,7 +38,7 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `its manifest ${String(a.file)} could not be parsed`;
     case "checkpoint-signature-match":
       if (Array.isArray(a.compare) && a.compare.length > 0) return `its configuration equals ${String(a.known)}'s; weights not compared with ${[a.upstreams].flat().join(", ")} (${[a.weights].flat().join(", ")}); compare them with: ${a.compare.join(" ; ")}`;
-      return `its configuration equals ${String(a.known)}'s; weights not compared`;
+      return Array.isArray(a.candidates) ? `its configuration equals that of ${a.candidates.length} known releases (${a.candidates.join(", ")}); none is picked; weights not compared` : `its configuration equals ${String(a.known)}'s; weights not compared`;
     case "unresolved-reference":
       return `reference ${JSON.stringify(a.raw)} not resolved (${String(a.reason)})`;
     case "repackager-origin-unresolved":
@@ -49,6 +49,10 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `its part(s) ${[a.parts].flat().join(", ")} have a third-party origin`;
     case "part-undetermined":
       return `the origin of its part(s) ${[a.parts].flat().join(", ")} is undetermined`;
+    case "tokenizer-of":
+      return a.verdict === "extended" ? `it is ${String(a.known)}, extended by ${String(a.newTokens)} tokens (tokenizer lineage, not weights)` : `it is ${String(a.known)} (tokenizer lineage, not weights)`;
+    case "weights-inconclusive":
+      return `its ${String(a.component)} weights correlate with ${String(a.name)}'s at Pearson ${String(a.pearson)} (control ${String(a.controlPearson)}, ${String(a.values)} values): between the calibrated thresholds, neither related nor unrelated`;
     case "lineage-not-looked-up":
       return "its own lineage was not looked up (offline)";
     case "hosted-model":
@@ -105,8 +109,9 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
   };
   const printed = new Set<string>();
-  const tree = (id: string, indent: string, seen: Set<string>): void => {
+  const tree = (id: string, indent: string, seen: Set<string>, skipTo?: string): void => {
     for (const e of out.get(id) ?? []) {
+      if (skipTo !== undefined && e.to === skipTo && e.relation === "component-of") continue;
       const to = nodes.get(e.to);
       if (!to) continue;
       const strengths = [...new Set(e.evidence.map((x) => x.strength))].join("+");
@@ -140,6 +145,13 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     const refs = result.references.filter((r) => (n.repo !== undefined && r.target === n.repo) || `ref:${r.id}` === n.id).slice(0, 5);
     for (const r of refs) lines.push(c.dim(`    referenced at ${formatLocation(r.location)} ${JSON.stringify(r.raw)}${r.usage && r.usage !== "load" ? ` (${r.usage}${r.relation ? `, ${r.relation}` : ""})` : ""}`));
     tree(n.id, "    ", new Set([n.id]));
+    // The parts the knowledge base knows the loaded checkpoint to hold, with their own lineage.
+    for (const p of (parts.get(n.id) ?? []).sort()) {
+      const pn = nodes.get(p);
+      if (!pn || pn.kind === "local") continue;
+      lines.push(`    ◦ part ${describeNode(pn)} ${c.dim("[component-of, knowledge base]")}`);
+      tree(pn.id, "      ", new Set([n.id, pn.id]), n.id);
+    }
   }
   const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
   if (locals.length === 0 && direct.length === 0 && hosted.length === 0) lines.push(c.dim("  (no model or model component found)"));

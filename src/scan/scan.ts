@@ -10,6 +10,7 @@ import { createExtractionPool } from "../extract/pool.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
+import { matchLocalTokenizers } from "../fingerprint/tokenizer-match.js";
 import { settleCandidates, settleWeights, type SettleOptions } from "../fingerprint/settle.js";
 import { evaluatePacks } from "../policy/engine.js";
 import { applyBaseline } from "../policy/baseline.js";
@@ -64,7 +65,7 @@ export interface ScanOptions {
   ownFiles?: string[];
   /**
    * Called after each stage with its name and wall time in milliseconds (`walk`, `extract`, `link`, `resolve`,
-   * `weights`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
+   * `weights`, `tokenizers`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
   /**
@@ -130,7 +131,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("resolve");
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
   stage("weights");
-  const lineageInput = { components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights };
+  const tokenizerStage = await matchLocalTokenizers(inventory.components, walked.files, options.kb);
+  stage("tokenizers");
+  const lineageInput = { components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights, weightsInconclusive: weightStage.inconclusive, tokenizers: tokenizerStage.tokenizers };
   let { graph, diagnostics: lineageDiagnostics } = buildLineage(lineageInput);
   stage("lineage");
   // A configuration match or a declared upstream of a component with weights is settled by comparing the weights with
@@ -153,7 +156,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...settled.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...tokenizerStage.diagnostics, ...settled.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
   // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
   if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });

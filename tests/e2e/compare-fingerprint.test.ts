@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiprov, REPO_ROOT } from "../helpers/cli.js";
 import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder, writeTokenizer } from "../../src/fingerprint/generate.js";
 import type { ModelComparison } from "../../src/fingerprint/compare.js";
+import { decodeFloats, encodeFloats } from "../../src/formats/safetensors.js";
 import type { AuditResult } from "../../src/model/types.js";
 import { validate } from "../../src/util/schema.js";
 import { loadKnowledgeBase } from "../../src/resolve/knowledge/knowledge-base.js";
@@ -24,6 +25,11 @@ beforeAll(async () => {
   await writeModelFolder(p("project-finetune", "vlm"), [...reprefix(perturb(up, 0.3, 5), "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
   // A submission trained from scratch with the same architecture (LayerNorm weights all 1.0).
   await writeModelFolder(p("project-scratch", "vlm"), generateModel({ seed: 13 }), "BF16", generatedConfig({ seed: 11 }));
+  // The upstream's tower re-serialised as F32 (values exactly the BF16 ones), and one so far fine-tuned (noise of 4 sd)
+  // that its correlation lies between the thresholds.
+  const asBf16 = up.map((t) => ({ ...t, values: Float32Array.from(decodeFloats(encodeFloats(t.values, "BF16"), "BF16")) }));
+  await writeModelFolder(p("project-f32", "vlm"), [...reprefix(asBf16, "visual.", "model.visual."), ...ownText], "F32", generatedConfig({ seed: 12, textHidden: 96 }));
+  await writeModelFolder(p("project-weak", "vlm"), [...reprefix(perturb(up, 4, 6), "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
   // Tokenizers: the fine-tune keeps the upstream's; the scratch model extends it with 200 tokens of its own.
   await writeTokenizer(p("upstream"), { vocab: 1000 });
   await writeTokenizer(p("project-finetune", "vlm"), { vocab: 1000 });
@@ -120,6 +126,21 @@ describe("aiprov fingerprint + scan", () => {
     const scratch = scan("project-scratch");
     expect(weightEdges(scratch)).toEqual([]);
     expect(scratch.diagnostics.some((d) => d.code === "weights-compared")).toBe(true);
+
+    // An exact BF16 -> F32 re-serialisation is identical in scan too (as in compare), not merely similar.
+    const f32 = scan("project-f32");
+    expect(weightEdges(f32).map((e) => e.strength)).toEqual(["weight-identical"]);
+    expect(weightEdges(f32)[0]!.evidence[0]!.args).toMatchObject({ hashesEqual: 18, entryTensors: 18, reencoded: 18 });
+
+    // A correlation between the thresholds settles nothing: the tower is undetermined and fails the strict pack.
+    const weak = scan("project-weak");
+    expect(weightEdges(weak)).toEqual([]);
+    const tower = weak.lineage.nodes.find((n) => n.id === "local:vlm/config.json#/vision_config")!;
+    expect(tower).toMatchObject({ status: "undetermined", statusReason: { code: "weights-inconclusive", args: { entry: "gen-upstream", component: "vision" } } });
+    const r = tower.statusReason!.args!.pearson as number;
+    expect(r).toBeGreaterThan(0.1);
+    expect(r).toBeLessThan(0.3);
+    expect(weak.findings.some((f) => f.rule === "undetermined-lineage" && f.node === tower.id)).toBe(true);
   });
 
   it("reports a truncated weight file as a diagnostic and goes on scanning", async () => {

@@ -53,6 +53,9 @@ const NESTED_ROLES: Record<string, ComponentRole> = {
   vision_tower: "vision-encoder",
   mm_vision_tower: "vision-encoder",
   qformer_config: "projector",
+  // open_clip / timm model configs (model_configs/*.json).
+  vision_cfg: "vision-encoder",
+  text_cfg: "text-encoder",
 };
 
 /** Keys whose string value names the checkpoint a component was initialised from. */
@@ -92,6 +95,27 @@ function looksLikeHfConfig(data: Record<string, unknown>): boolean {
     Object.keys(data).some((k) => k in NESTED_ROLES && typeof data[k] === "object" && data[k] !== null) ||
     (data._name_or_path !== undefined && data._name_or_path !== null)
   );
+}
+
+/** Keys that give a network's width (one of them must be written in a bare config). */
+const WIDTH_KEYS = new Set(["hidden_size", "d_model", "embed_dim", "n_embd", "dim", "width", "vision_width"]);
+/** Keys that give a network's depth. */
+const DEPTH_KEYS = new Set(["num_hidden_layers", "encoder_layers", "depth", "n_layer", "n_layers", "num_layers", "layers", "vision_layers"]);
+/** Other shape keys of model configs. */
+const SHAPE_KEYS = new Set([
+  ...WIDTH_KEYS, ...DEPTH_KEYS, "num_attention_heads", "num_heads", "n_head", "n_heads", "heads", "encoder_attention_heads", "num_key_value_heads",
+  "intermediate_size", "encoder_ffn_dim", "d_ff", "d_kv", "inter_dim", "mlp_ratio", "patch_size", "num_mel_bins", "vocab_size", "head_dim",
+  "spatial_merge_size", "temporal_patch_size", "moe_intermediate_size", "n_routed_experts", "num_experts", "image_size",
+]);
+
+/**
+ * A model configuration without any type marker (no model_type, architectures or nested component config): a copied
+ * encoder config stripped of its names. It is one when it writes a width, a depth and at least `min` shape keys in all,
+ * as numbers.
+ */
+export function looksLikeBareModelConfig(data: Record<string, unknown>, min = 4): boolean {
+  const numeric = Object.keys(data).filter((k) => SHAPE_KEYS.has(k) && typeof data[k] === "number");
+  return numeric.length >= min && numeric.some((k) => WIDTH_KEYS.has(k)) && numeric.some((k) => DEPTH_KEYS.has(k));
 }
 
 /** Role of a top-level config from its architecture classes. */
@@ -156,9 +180,11 @@ export const hfConfigExtractor: Extractor = {
       return {};
     }
     const root = data as Record<string, unknown>;
-    if (!looksLikeHfConfig(root)) return isYaml || posix.basename(file.path) !== "config.json" ? {} : extractNonHfConfig(file.path, root, doc);
+    // A bare encoder or LLM config (no type marker at all) is still a component: identified by its numbers.
+    const bare = !looksLikeHfConfig(root) && looksLikeBareModelConfig(root, isYaml ? 5 : 4);
+    if (!looksLikeHfConfig(root) && !bare) return isYaml || posix.basename(file.path) !== "config.json" ? {} : extractNonHfConfig(file.path, root, doc);
     const out: { components: LocalComponent[]; references: ModelReference[] } = { components: [], references: [] };
-    walkConfig(file.path, doc, root, [], undefined, out);
+    walkConfig(file.path, doc, root, [], undefined, out, bare ? roleFromPath(file.path) : undefined);
     const wrongTyped = out.references
       .filter((r) => r.facts?.wrongType !== undefined)
       .map((r) => ({ code: "wrong-typed-reference", severity: "warning" as const, message: `${r.location.pointer ?? ""} holds a ${String(r.facts!.wrongType)}, not a model id or path; the reference is unresolved`, location: r.location }));
