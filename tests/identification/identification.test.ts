@@ -57,10 +57,7 @@ describe("identification set (issue 12)", () => {
     });
   }
 
-  // PENDING until the name-blind engine of issue 12 lands (ident-engine): today a renamed config is 0% identified
-  // because a match requires the entry's model_type. `it.fails` keeps the suite green while the threshold is not met;
-  // when the engine meets it, this test turns red: then change `it.fails` to `it`.
-  it.fails("PENDING name-blind engine: at least 95% identified (entry or honest candidates) in every form, held-out part included", () => {
+  it("at least 95% identified (entry or honest candidates) in every form, held-out part included", () => {
     for (const form of FORMS) {
       const rs = results.get(form)!.filter((r) => !r.control);
       for (const part of [rs, rs.filter((r) => r.heldOut)]) {
