@@ -10,7 +10,7 @@ import type { ExtractOutput } from "./types.js";
 import { fileURLToPath } from "node:url";
 import { dotenvExtractor } from "./extractors/dotenv/index.js";
 import { jsCodeExtractor } from "./extractors/js-code/index.js";
-import { runOn } from "./test-run.js";
+import { extractFile } from "./testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures/endpoint-config", import.meta.url));
 
@@ -34,8 +34,8 @@ describe("link: JS/TS code across files", () => {
   });
 
   it("gives an endpoint handler's config field the model lists' entries of its endpoint type, and the loader its callers' value", async () => {
-    const env = await runOn(dotenvExtractor, FIX, ".env");
-    const code = await runOn(jsCodeExtractor, FIX, "embeddings.ts");
+    const env = await extractFile(dotenvExtractor, FIX, ".env");
+    const code = await extractFile(jsCodeExtractor, FIX, "embeddings.ts");
     const before = (code.references ?? []).filter((r) => r.skipReason === "dynamic-value").map((r) => r.location.line ?? 0).sort((a, b) => a - b);
     expect(before).toEqual([11, 21]);
     const out = link([env, code]);

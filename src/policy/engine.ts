@@ -114,140 +114,229 @@ function thirdParty(n: LineageNode): boolean {
   return n.kind === "upstream" && n.status !== "own" && (n.publisher !== undefined || n.status === "third-party");
 }
 
-function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
-  const ok = (b: boolean): Match | undefined => (b ? { path: [node.id], evidence: [], relations: [] } : undefined);
-  if ("all" in cond) {
-    let acc: Match = { path: [node.id], evidence: [], relations: [] };
-    for (const c of cond.all) {
-      const m = evaluate(c, node, g, params);
-      if (!m) return undefined;
-      const args = { ...(acc.args ?? {}), ...(m.args ?? {}) };
-      // The last lineage-following conjunct gives the finding its path and target (a later `ancestor` beats an
-      // earlier structural `edge` check of the same length).
-      if (m.path.length > 1 && m.path.length >= acc.path.length) acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
-      else acc.evidence.push(...m.evidence);
-      if (Object.keys(args).length > 0) acc.args = args;
-    }
-    return acc;
-  }
-  if ("any" in cond) {
-    for (const c of cond.any) {
-      const m = evaluate(c, node, g, params);
-      if (m) return m;
-    }
-    return undefined;
-  }
-  if ("not" in cond) return ok(!evaluate(cond.not, node, g, params));
-  if ("kind" in cond) return ok(node.kind === cond.kind);
-  if ("role" in cond) return ok(list(cond.role, params).includes(node.role));
-  if ("status" in cond) return ok(cond.status.includes(node.status));
-  if ("statusReason" in cond) return ok(!!node.statusReason && cond.statusReason.includes(node.statusReason.code));
-  if ("inProduct" in cond) return ok(node.inProduct === cond.inProduct);
-  if ("thirdParty" in cond) return ok(thirdParty(node) === cond.thirdParty);
-  if ("knownComponent" in cond) return ok(!!node.knownComponent === cond.knownComponent);
-  if ("country" in cond) return ok(!!node.publisher && list(cond.country, params).includes(node.publisher.country));
-  if ("publisher" in cond) {
-    const pub = node.publisher;
-    return ok(!!pub && list(cond.publisher, params).some((p) => wildcardMatch(p, pub.org) || wildcardMatch(p, pub.entity)));
-  }
-  if ("license" in cond) return ok(!!node.license && list(cond.license, params).some((p) => wildcardMatch(p, node.license!)));
-  if ("claims" in cond) {
-    const claim = cond.claims.includes("from-scratch") ? node.claims?.fromScratch : undefined;
-    return claim ? { path: [node.id], evidence: [claim], relations: [], args: { claim: claim.raw ?? "from scratch" } } : undefined;
-  }
-  if ("name" in cond) return ok(list(cond.name, params).some((p) => wildcardMatch(p, node.name)));
-  if ("repo" in cond) {
-    const repos = [node.repo, ...(node.repos ?? [])].filter((r): r is string => !!r);
-    return ok(list(cond.repo, params).some((p) => repos.some((r) => wildcardMatch(p, r))));
-  }
-  if ("parameter" in cond) return ok(params[cond.parameter.slice(1)] === true);
-  if ("fact" in cond) {
-    const facts = g.components.get(node.id)?.facts ?? {};
-    return ok(Object.entries(cond.fact).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v))));
-  }
-  if ("reference" in cond) return referenceMatch(cond.reference, node, g);
-  if ("projectFile" in cond) {
-    const pats = list(cond.projectFile, params);
-    const file = (g.ctx.files ?? []).find((f) => pats.some((p) => wildcardMatch(p, f) || wildcardMatch(p, f.split("/").pop()!)));
-    return file ? { path: [node.id], evidence: [{ code: "project-file", strength: "declared", location: { file } }], relations: [], args: { projectFile: file } } : undefined;
-  }
-  if ("projectText" in cond) {
-    const phrases = list(cond.projectText, params).map(normaliseText);
-    for (const d of g.ctx.documents ?? []) {
-      const lines = d.text.split(/\r?\n/);
-      const flat = normaliseText(d.text);
-      const phrase = phrases.find((p) => flat.includes(p));
-      if (!phrase) continue;
-      const lineIdx = lines.findIndex((l) => normaliseText(l).includes(phrase.split(" ")[0]!));
-      return { path: [node.id], evidence: [{ code: "project-text", strength: "declared", location: { file: d.file, ...(lineIdx >= 0 ? { line: lineIdx + 1 } : {}) }, raw: phrase }], relations: [], args: { projectText: phrase, projectTextAt: d.file } };
-    }
-    return undefined;
-  }
-  if ("someNode" in cond) {
-    for (const other of g.nodes.values()) {
-      if (other.id === node.id) continue;
-      const m = evaluate(cond.someNode.where, other, g, params);
-      if (m) {
-        const edgeEvidence: Evidence[] = [];
-        for (let i = 0; i + 1 < m.path.length; i++) for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) edgeEvidence.push(...e.evidence);
-        return { path: [node.id], evidence: [...m.evidence, ...edgeEvidence], relations: [], args: { ...(m.args ?? {}), other: other.name, otherPath: m.path.map((id) => g.nodes.get(id)?.name ?? id) } };
+/** The keys of {@link Condition}: one per predicate or combinator. */
+export type ConditionKey = KeysOfUnion<Condition>;
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+/** Any condition's value (the union of {@link ConditionArg} over every key). */
+export type AnyConditionArg = { [K in ConditionKey]: ConditionArg<K> }[ConditionKey];
+/** The value a condition holds under key `K` (`{ role: [...] }` -> the list). */
+export type ConditionArg<K extends ConditionKey> = Extract<Condition, Record<K, unknown>>[K];
+
+/** What an entry of {@link PREDICATES} is given: the node, the graph index, the pack's parameters, and the evaluator. */
+interface PredicateInput<A> {
+  arg: A;
+  node: LineageNode;
+  g: GraphIndex;
+  params: Record<string, unknown>;
+}
+
+/**
+ * One predicate or combinator of the rule-pack language.
+ * - `param`: the pack parameter type a `$name` in the key's value must have (`string-list`, `boolean`), or none;
+ * - `children`: the conditions nested in the value (combinators, `edge.to`, `where`), for walks such as the loader's
+ *   parameter check;
+ * - `test`: the match on one node, or undefined.
+ */
+export interface Predicate<K extends ConditionKey> {
+  param?: "string-list" | "boolean";
+  children: (arg: ConditionArg<K>) => readonly Condition[];
+  test: (input: PredicateInput<ConditionArg<K>>) => Match | undefined;
+}
+
+/** A registry entry as the dispatcher sees it: each entry is only ever called with the value read under its own key. */
+interface AnyPredicate {
+  param?: "string-list" | "boolean";
+  children: (arg: AnyConditionArg) => readonly Condition[];
+  test: (input: PredicateInput<AnyConditionArg>) => Match | undefined;
+}
+
+const none = (): readonly Condition[] => [];
+const holds = (node: LineageNode, b: boolean): Match | undefined => (b ? { path: [node.id], evidence: [], relations: [] } : undefined);
+
+/**
+ * Every predicate of the rule-pack language, one entry per key of {@link Condition}. `satisfies` makes the compiler
+ * reject a key of the type with no entry here (a predicate that could never match would be a silent pass), and a test
+ * checks that the keys equal the rule-pack schema's condition keys.
+ */
+export const PREDICATES = {
+  all: {
+    children: (arg) => arg,
+    test: ({ arg, node, g, params }) => {
+      let acc: Match = { path: [node.id], evidence: [], relations: [] };
+      for (const c of arg) {
+        const m = evaluate(c, node, g, params);
+        if (!m) return undefined;
+        const args = { ...(acc.args ?? {}), ...(m.args ?? {}) };
+        // The last lineage-following conjunct gives the finding its path and target (a later `ancestor` beats an
+        // earlier structural `edge` check of the same length).
+        if (m.path.length > 1 && m.path.length >= acc.path.length) acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
+        else acc.evidence.push(...m.evidence);
+        if (Object.keys(args).length > 0) acc.args = args;
       }
-    }
-    return undefined;
+      return acc;
+    },
+  },
+  any: {
+    children: (arg) => arg,
+    test: ({ arg, node, g, params }) => {
+      for (const c of arg) {
+        const m = evaluate(c, node, g, params);
+        if (m) return m;
+      }
+      return undefined;
+    },
+  },
+  not: { children: (arg) => [arg], test: ({ arg, node, g, params }) => holds(node, !evaluate(arg, node, g, params)) },
+  kind: { children: none, test: ({ arg, node }) => holds(node, node.kind === arg) },
+  role: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, list(arg, params).includes(node.role)) },
+  status: { children: none, test: ({ arg, node }) => holds(node, arg.includes(node.status)) },
+  statusReason: { children: none, test: ({ arg, node }) => holds(node, !!node.statusReason && arg.includes(node.statusReason.code)) },
+  inProduct: { children: none, test: ({ arg, node }) => holds(node, node.inProduct === arg) },
+  thirdParty: { children: none, test: ({ arg, node }) => holds(node, thirdParty(node) === arg) },
+  knownComponent: { children: none, test: ({ arg, node }) => holds(node, !!node.knownComponent === arg) },
+  country: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, !!node.publisher && list(arg, params).includes(node.publisher.country)) },
+  publisher: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) => {
+      const pub = node.publisher;
+      return holds(node, !!pub && list(arg, params).some((p) => wildcardMatch(p, pub.org) || wildcardMatch(p, pub.entity)));
+    },
+  },
+  license: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, !!node.license && list(arg, params).some((p) => wildcardMatch(p, node.license!))) },
+  claims: {
+    children: none,
+    test: ({ arg, node }) => {
+      const claim = arg.includes("from-scratch") ? node.claims?.fromScratch : undefined;
+      return claim ? { path: [node.id], evidence: [claim], relations: [], args: { claim: claim.raw ?? "from scratch" } } : undefined;
+    },
+  },
+  name: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, list(arg, params).some((p) => wildcardMatch(p, node.name))) },
+  repo: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) => {
+      const repos = [node.repo, ...(node.repos ?? [])].filter((r): r is string => !!r);
+      return holds(node, list(arg, params).some((p) => repos.some((r) => wildcardMatch(p, r))));
+    },
+  },
+  parameter: { param: "boolean", children: none, test: ({ arg, node, params }) => holds(node, params[arg.slice(1)] === true) },
+  fact: {
+    children: none,
+    test: ({ arg, node, g }) => {
+      const facts = g.components.get(node.id)?.facts ?? {};
+      return holds(node, Object.entries(arg).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v))));
+    },
+  },
+  reference: { children: none, test: ({ arg, node, g }) => referenceMatch(arg, node, g) },
+  projectFile: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, g, params }) => {
+      const pats = list(arg, params);
+      const file = (g.ctx.files ?? []).find((f) => pats.some((p) => wildcardMatch(p, f) || wildcardMatch(p, f.split("/").pop()!)));
+      return file ? { path: [node.id], evidence: [{ code: "project-file", strength: "declared", location: { file } }], relations: [], args: { projectFile: file } } : undefined;
+    },
+  },
+  projectText: { param: "string-list", children: none, test: ({ arg, node, g, params }) => projectTextMatch(list(arg, params), node, g) },
+  someNode: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => someNodeMatch(arg.where, node, g, params) },
+  edge: { children: (arg) => (arg.to ? [arg.to] : []), test: ({ arg, node, g, params }) => edgeMatch(arg, node, g, params) },
+  ancestor: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => ancestorMatch(arg, node, g, params) },
+  subcomponent: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => subcomponentMatch(arg.where, node, g, params) },
+} satisfies { [K in ConditionKey]: Predicate<K> };
+
+/** The one key of a condition and its predicate. @throws Error for a key no predicate handles (never a silent false). */
+export function predicateOf(cond: Condition): { key: ConditionKey; predicate: AnyPredicate; arg: AnyConditionArg } {
+  const keys = Object.keys(cond);
+  const key = keys[0];
+  if (keys.length !== 1 || key === undefined || !Object.hasOwn(PREDICATES, key)) throw new Error(`unknown policy condition ${JSON.stringify(keys)} (known: ${Object.keys(PREDICATES).join(", ")})`);
+  const k = key as ConditionKey;
+  // The registry is indexed by the same key the value is read under, so each entry sees its own argument type.
+  return { key: k, predicate: PREDICATES[k] as AnyPredicate, arg: (cond as Record<ConditionKey, AnyConditionArg>)[k] };
+}
+
+function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+  const { predicate, arg } = predicateOf(cond);
+  return predicate.test({ arg, node, g, params });
+}
+
+function projectTextMatch(phrasesRaw: string[], node: LineageNode, g: GraphIndex): Match | undefined {
+  const phrases = phrasesRaw.map(normaliseText);
+  for (const d of g.ctx.documents ?? []) {
+    const lines = d.text.split(/\r?\n/);
+    const flat = normaliseText(d.text);
+    const phrase = phrases.find((p) => flat.includes(p));
+    if (!phrase) continue;
+    const lineIdx = lines.findIndex((l) => normaliseText(l).includes(phrase.split(" ")[0]!));
+    return { path: [node.id], evidence: [{ code: "project-text", strength: "declared", location: { file: d.file, ...(lineIdx >= 0 ? { line: lineIdx + 1 } : {}) }, raw: phrase }], relations: [], args: { projectText: phrase, projectTextAt: d.file } };
   }
-  if ("edge" in cond) {
-    for (const e of g.out.get(node.id) ?? []) {
-      if (!cond.edge.relations.includes(e.relation)) continue;
-      const ev = e.evidence.filter(
-        (x) => (!cond.edge.strengths || cond.edge.strengths.includes(x.strength)) && (!cond.edge.levels || cond.edge.levels.includes(x.args?.level as "checkpoint" | "family")),
-      );
+  return undefined;
+}
+
+function someNodeMatch(where: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+  for (const other of g.nodes.values()) {
+    if (other.id === node.id) continue;
+    const m = evaluate(where, other, g, params);
+    if (m) {
+      const edgeEvidence: Evidence[] = [];
+      for (let i = 0; i + 1 < m.path.length; i++) for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) edgeEvidence.push(...e.evidence);
+      return { path: [node.id], evidence: [...m.evidence, ...edgeEvidence], relations: [], args: { ...(m.args ?? {}), other: other.name, otherPath: m.path.map((id) => g.nodes.get(id)?.name ?? id) } };
+    }
+  }
+  return undefined;
+}
+
+function edgeMatch(edge: ConditionArg<"edge">, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+  for (const e of g.out.get(node.id) ?? []) {
+    if (!edge.relations.includes(e.relation)) continue;
+    const ev = e.evidence.filter((x) => (!edge.strengths || edge.strengths.includes(x.strength)) && (!edge.levels || edge.levels.includes(x.args?.level as "checkpoint" | "family")));
+    if (ev.length === 0) continue;
+    const to = g.nodes.get(e.to);
+    if (!to) continue;
+    const m = edge.to ? evaluate(edge.to, to, g, params) : { path: [to.id], evidence: [], relations: [] };
+    if (m) return { path: [node.id, ...m.path], evidence: [...ev, ...m.evidence], target: m.target ?? to.id, relations: [e.relation, ...m.relations], ...(m.args ? { args: m.args } : {}) };
+  }
+  return undefined;
+}
+
+function ancestorMatch(anc: ConditionArg<"ancestor">, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+  const { via, strengths, where } = anc;
+  const maxDepth = anc.maxDepth ?? 16;
+  // Breadth-first, so the shortest path to a matching ancestor is reported.
+  const queue: { id: string; path: string[]; evidence: Evidence[]; relations: string[] }[] = [{ id: node.id, path: [node.id], evidence: [], relations: [] }];
+  const seen = new Set([node.id]);
+  // An index instead of shift(): shift is O(n) per step on a long frontier.
+  for (let head = 0; head < queue.length; head++) {
+    const cur = queue[head]!;
+    if (cur.path.length - 1 >= maxDepth) continue;
+    for (const e of g.out.get(cur.id) ?? []) {
+      if (!via.includes(e.relation) || seen.has(e.to)) continue;
+      const ev = strengths ? e.evidence.filter((x) => strengths.includes(x.strength)) : e.evidence;
       if (ev.length === 0) continue;
       const to = g.nodes.get(e.to);
       if (!to) continue;
-      const m = cond.edge.to ? evaluate(cond.edge.to, to, g, params) : { path: [to.id], evidence: [], relations: [] };
-      if (m) return { path: [node.id, ...m.path], evidence: [...ev, ...m.evidence], target: m.target ?? to.id, relations: [e.relation, ...m.relations], ...(m.args ? { args: m.args } : {}) };
+      seen.add(e.to);
+      const next = { id: e.to, path: [...cur.path, e.to], evidence: [...cur.evidence, ...ev], relations: [...cur.relations, e.relation] };
+      const m = evaluate(where, to, g, params);
+      if (m) return { path: [...next.path, ...m.path.slice(1)], evidence: [...next.evidence, ...m.evidence], target: m.target ?? e.to, relations: [...next.relations, ...m.relations], ...(m.args ? { args: m.args } : {}) };
+      queue.push(next);
     }
-    return undefined;
   }
-  if ("ancestor" in cond) {
-    const { via, strengths, where } = cond.ancestor;
-    const maxDepth = cond.ancestor.maxDepth ?? 16;
-    // Breadth-first, so the shortest path to a matching ancestor is reported.
-    const queue: { id: string; path: string[]; evidence: Evidence[]; relations: string[] }[] = [{ id: node.id, path: [node.id], evidence: [], relations: [] }];
-    const seen = new Set([node.id]);
-    // An index instead of shift(): shift is O(n) per step on a long frontier.
-    for (let head = 0; head < queue.length; head++) {
-      const cur = queue[head]!;
-      if (cur.path.length - 1 >= maxDepth) continue;
-      for (const e of g.out.get(cur.id) ?? []) {
-        if (!via.includes(e.relation) || seen.has(e.to)) continue;
-        const ev = strengths ? e.evidence.filter((x) => strengths.includes(x.strength)) : e.evidence;
-        if (ev.length === 0) continue;
-        const to = g.nodes.get(e.to);
-        if (!to) continue;
-        seen.add(e.to);
-        const next = { id: e.to, path: [...cur.path, e.to], evidence: [...cur.evidence, ...ev], relations: [...cur.relations, e.relation] };
-        const m = evaluate(where, to, g, params);
-        if (m) return { path: [...next.path, ...m.path.slice(1)], evidence: [...next.evidence, ...m.evidence], target: m.target ?? e.to, relations: [...next.relations, ...m.relations], ...(m.args ? { args: m.args } : {}) };
-        queue.push(next);
-      }
-    }
-    return undefined;
-  }
-  if ("subcomponent" in cond) {
-    const stack = [...(g.parts.get(node.id) ?? [])];
-    const seen = new Set<string>();
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const part = g.nodes.get(id);
-      if (!part) continue;
-      const m = evaluate(cond.subcomponent.where, part, g, params);
-      if (m) return { path: [node.id, ...m.path], evidence: m.evidence, target: m.target ?? id, relations: ["has-part", ...m.relations], ...(m.args ? { args: m.args } : {}) };
-      stack.push(...(g.parts.get(id) ?? []));
-    }
-    return undefined;
+  return undefined;
+}
+
+function subcomponentMatch(where: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+  const stack = [...(g.parts.get(node.id) ?? [])];
+  const seen = new Set<string>();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const part = g.nodes.get(id);
+    if (!part) continue;
+    const m = evaluate(where, part, g, params);
+    if (m) return { path: [node.id, ...m.path], evidence: m.evidence, target: m.target ?? id, relations: ["has-part", ...m.relations], ...(m.args ? { args: m.args } : {}) };
+    stack.push(...(g.parts.get(id) ?? []));
   }
   return undefined;
 }
@@ -284,6 +373,13 @@ function referenceMatch(rc: ReferenceCondition, node: LineageNode, g: GraphIndex
     };
   }
   return undefined;
+}
+
+/** The message a rule's finding on `node` takes: its `message` id, the first `message` entry that holds, or the first message. */
+function messageIdFor(rule: Rule, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): string {
+  if (typeof rule.message === "string") return rule.message;
+  for (const choice of rule.message ?? []) if (!choice.when || evaluate(choice.when, node, g, params)) return choice.id;
+  return Object.keys(rule.messages)[0]!;
 }
 
 /** Fills `{name}` placeholders from args; lists are joined with ", "; a missing value reads "unknown". */
@@ -370,7 +466,7 @@ export function evaluatePacks(
         if (chain.names.length > 0) args.upstreamLineage = chain.names.length > 1 ? chain.names.join(" ← ") : `${chain.names[0]} (no further lineage known)`;
         const checkpoints = [...new Set(m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])))];
         if (checkpoints.length > 0) args.checkpoints = checkpoints;
-        const messageId = Object.keys(rule.messages)[0]!;
+        const messageId = messageIdFor(rule, node, g, params);
         // Where the node entered the product: every reference that names it (or, for an ancestor no file names,
         // the references of the nearest product node it descends from) is evidence, so every finding has a place.
         const named = node.kind === "upstream" ? referenceEvidence(node.id, g) : [];

@@ -8,6 +8,7 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { packagePath } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
+import { predicateOf } from "./engine.js";
 import type { Condition, PackParameter, RulePack } from "./types.js";
 
 /** Folder of the bundled packs. */
@@ -27,15 +28,24 @@ function packFile(nameOrPath: string): string | undefined {
   return existsSync(f) ? f : undefined;
 }
 
-/** Parameters a condition uses, with the type each use needs (`parameter` needs a boolean, the rest a list). */
+/** Parameters a condition uses, with the type each use needs (declared per predicate in the engine's registry). */
 function collectParams(cond: Condition, out: Map<string, "string-list" | "boolean">): void {
-  for (const [k, v] of Object.entries(cond)) {
-    if (typeof v === "string" && v.startsWith("$")) out.set(v.slice(1), k === "parameter" ? "boolean" : "string-list");
-    else if (k === "all" || k === "any") (v as Condition[]).forEach((c) => collectParams(c, out));
-    else if (k === "not") collectParams(v as Condition, out);
-    else if (k === "edge" && (v as { to?: Condition }).to) collectParams((v as { to: Condition }).to, out);
-    else if (k === "ancestor" || k === "subcomponent" || k === "someNode") collectParams((v as { where: Condition }).where, out);
+  const { predicate, arg } = predicateOf(cond);
+  if (typeof arg === "string" && arg.startsWith("$") && predicate.param) out.set(arg.slice(1), predicate.param);
+  for (const child of predicate.children(arg)) collectParams(child, out);
+}
+
+/** Parameters a condition uses that the pack does not declare, or declares with another type. */
+function conditionParamProblems(pack: RulePack, cond: Condition, where: string): string[] {
+  const used = new Map<string, "string-list" | "boolean">();
+  collectParams(cond, used);
+  const problems: string[] = [];
+  for (const [p, type] of used) {
+    const decl = pack.parameters?.[p];
+    if (!decl) problems.push(`${where}: unknown parameter '$${p}'`);
+    else if (decl.type !== type) problems.push(`${where}: parameter '$${p}' is used as ${type === "boolean" ? "a boolean" : "a list"} but declared ${decl.type}`);
   }
+  return problems;
 }
 
 /** Checks what the schema cannot: unique rule ids, file name = id, parameters used exist, defaults have the declared type. */
@@ -47,13 +57,13 @@ function semanticProblems(pack: RulePack, file: string): string[] {
   pack.rules.forEach((r, i) => {
     if (seen.has(r.id)) problems.push(`${file}:/rules/${i}/id: duplicate rule id '${r.id}'`);
     seen.add(r.id);
-    const used = new Map<string, "string-list" | "boolean">();
-    collectParams(r.when, used);
-    for (const [p, type] of used) {
-      const decl = pack.parameters?.[p];
-      if (!decl) problems.push(`${file}:/rules/${i}/when: unknown parameter '$${p}'`);
-      else if (decl.type !== type) problems.push(`${file}:/rules/${i}/when: parameter '$${p}' is used as ${type === "boolean" ? "a boolean" : "a list"} but declared ${decl.type}`);
-    }
+    problems.push(...conditionParamProblems(pack, r.when, `${file}:/rules/${i}/when`));
+    const choices = typeof r.message === "string" ? [{ id: r.message }] : (r.message ?? []);
+    choices.forEach((c, j) => {
+      const where = typeof r.message === "string" ? "message" : `message/${j}`;
+      if (!Object.hasOwn(r.messages, c.id)) problems.push(`${file}:/rules/${i}/${where}${where === "message" ? "" : "/id"}: unknown message id '${c.id}' (messages: ${Object.keys(r.messages).join(", ")})`);
+      if ("when" in c && c.when) problems.push(...conditionParamProblems(pack, c.when, `${file}:/rules/${i}/${where}/when`));
+    });
     if (r.severity.startsWith("$")) {
       const decl = pack.parameters?.[r.severity.slice(1)];
       if (!decl) problems.push(`${file}:/rules/${i}/severity: unknown parameter '${r.severity}'`);

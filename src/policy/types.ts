@@ -86,6 +86,12 @@ export interface PackParameter {
   default: string[] | string | boolean;
 }
 
+/** One entry of a rule's `message` list: the message id, taken when `when` holds on the matched node. */
+export interface MessageChoice {
+  id: string;
+  when?: Condition;
+}
+
 /** One rule. */
 export interface Rule {
   id: string;
@@ -98,6 +104,11 @@ export interface Rule {
   source: { title: string; url?: string };
   /** Message templates keyed by id; `{name}` placeholders are filled from the finding's arguments. */
   messages: Record<string, string>;
+  /**
+   * Which message a finding takes (ESLint's `messageId`): an id of `messages`, or `{ id, when }` entries tried in order
+   * on the matched node (an entry without `when` always holds). Without it, or when no entry holds, the first message.
+   */
+  message?: string | MessageChoice[];
   howToFix?: string;
   when: Condition;
 }

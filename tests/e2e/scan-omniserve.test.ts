@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { aiprov, CORPUS } from "../helpers/cli.js";
+import { aiprov, REPO_ROOT } from "../helpers/cli.js";
 import { validate } from "../../src/util/schema.js";
 import type { AuditResult } from "../../src/model/types.js";
 
-const OMNISERVE = join(CORPUS, "hyperclovax-omniserve");
+// The case's encoder configs, copied from the corpus (tests/fixtures/SOURCES.md).
+const OMNISERVE = join(REPO_ROOT, "tests", "fixtures", "hyperclovax-omniserve");
 
 describe("aiprov scan on the OmniServe case (corpus hyperclovax-omniserve)", () => {
   it("fails kr-sovereign-from-scratch and names both encoders with their evidence", () => {

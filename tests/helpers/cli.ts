@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const CORPUS = join(REPO_ROOT, "..", "shared", "corpus");
+/** The shared corpus beside the checkout (`AIPROV_CORPUS` overrides); only `npm run test:corpus` reads it. */
+export const CORPUS = process.env.AIPROV_CORPUS ?? join(REPO_ROOT, "..", "shared", "corpus");
 export const BIN = join(REPO_ROOT, "bin", "aiprov.js");
 
 export interface CliRun {

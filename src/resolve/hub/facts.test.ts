@@ -1,10 +1,10 @@
-/** Lineage declarations read from Hub files, on real card text from ../shared/corpus and documented shapes. */
+/** Lineage declarations read from Hub files, on real card text (the fixture Hub's copies, see its SOURCES.md) and documented shapes. */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { autoMapParents, cardParents, inferRelation, mergekitParents, peftParent, proseParents, tagRelations } from "./facts.js";
 
-const CORPUS = join(import.meta.dirname, "..", "..", "..", "..", "shared", "corpus");
+const HUB = join(import.meta.dirname, "..", "..", "..", "tests", "fixtures", "hub");
 const SHA = "a".repeat(40);
 const none = { adapter: false, quantized: false, merge: false };
 
@@ -23,7 +23,7 @@ describe("Hub lineage facts", () => {
   });
 
   it("reads mergekit configs (corpus mergekit-slerp-yi15-6b) and PEFT bases", () => {
-    const text = readFileSync(join(CORPUS, "mergekit-slerp-yi15-6b", "mergekit_config.yml"), "utf8");
+    const text = readFileSync(join(HUB, "YouriLalain", "2PRYMMAL-Yi1.5-6B-SLERP", "mergekit_config.yml"), "utf8");
     expect(mergekitParents("YouriLalain/x", SHA, text).map((p) => [p.repo, p.relation, p.evidence[0]!.location.pointer])).toEqual([
       ["01-ai/Yi-1.5-6B-Chat", "merge", "/base_model"],
       ["01-ai/Yi-1.5-6B", "merge", "/slices/0/sources/1/model"],
@@ -40,12 +40,12 @@ describe("Hub lineage facts", () => {
   });
 
   it("finds prose bases in real cards as weak evidence, and attributes '(based on X)' to the linked model", () => {
-    const starling = readFileSync(join(CORPUS, "merge-chain-model-cards", "Starling-LM-7B-alpha", "README.md"), "utf8");
+    const starling = readFileSync(join(HUB, "berkeley-nest", "Starling-LM-7B-alpha", "README.md"), "utf8");
     const s = proseParents("berkeley-nest/Starling-LM-7B-alpha", SHA, starling);
     expect(s.parents.map((p) => [p.repo, p.relation])).toEqual([["openchat/openchat_3.5", "finetune"]]);
     expect(s.parents[0]!.evidence[0]).toMatchObject({ code: "card-prose", strength: "declared", location: { line: 20 }, args: { weak: true } });
     expect(s.hints).toEqual([expect.objectContaining({ subject: "openchat/openchat_3.5", parent: expect.objectContaining({ repo: "mistralai/Mistral-7B-v0.1", relation: "finetune" }) })]);
-    const juanako = readFileSync(join(CORPUS, "merge-chain-model-cards", "juanako-7B-UNA", "README.md"), "utf8");
+    const juanako = readFileSync(join(HUB, "fblgit", "juanako-7b-UNA", "README.md"), "utf8");
     expect(proseParents("fblgit/juanako-7b-UNA", SHA, juanako).parents.map((p) => p.repo)).toEqual(["fblgit/juanako-7b-UNA-v2-phase-1"]);
     // Code blocks and front matter are not prose.
     expect(proseParents("o/x", SHA, "---\nbase_model: a/b\n---\n```\nfine-tuned from c/d\n```\n").parents).toEqual([]);

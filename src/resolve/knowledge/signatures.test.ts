@@ -3,10 +3,11 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadKnowledgeBase } from "./knowledge-base.js";
 import { matchPathSegments, matchSignatures } from "./signatures.js";
-import { extractFiles } from "../../../tests/helpers/extract.js";
-import { CORPUS } from "../../../tests/helpers/cli.js";
+import { extractFiles } from "../../extract/testing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Config files copied from the corpus cases (values are facts; see tests/fixtures/SOURCES.md). */
+const FIXTURES = join(here, "..", "..", "..", "tests", "fixtures");
 const kb = loadKnowledgeBase();
 
 async function componentsOf(abs: string, rel = "config.json") {
@@ -20,26 +21,26 @@ async function matchesOf(abs: string, rel?: string) {
 
 describe("component signatures: positives on real configs", () => {
   it("the Qwen2.5-VL-7B-Instruct config's nested vision_config matches the 7B checkpoint of the Qwen2.5-VL ViT", async () => {
-    const m = await matchesOf(join(CORPUS, "qwen2.5-vl-7b-instruct", "config.json"));
+    const m = await matchesOf(join(FIXTURES, "qwen2.5-vl-7b-instruct", "config.json"));
     expect(m).toEqual([{ component: "config/vision_config", role: "vision-encoder", known: "qwen2.5-vl-vit", level: "checkpoint", checkpoint: 0 }]);
   });
 
   it("the OmniServe vision encoder config matches the 32B/72B release (intermediate_size 3456), not the 7B", async () => {
-    const m = await matchesOf(join(CORPUS, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml");
+    const m = await matchesOf(join(FIXTURES, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml");
     expect(m).toHaveLength(1);
     expect(m[0]).toMatchObject({ known: "qwen2.5-vl-vit", level: "checkpoint" });
     expect(kb.component("qwen2.5-vl-vit")!.checkpoints[m[0]!.checkpoint!]!.repos).toContain("Qwen/Qwen2.5-VL-32B-Instruct");
   });
 
   it("out_hidden_size (set by the paired LLM) is not part of the identity", async () => {
-    const comps = await componentsOf(join(CORPUS, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "x/omni_cont_config.yaml");
+    const comps = await componentsOf(join(FIXTURES, "hyperclovax-omniserve", "encoder/vision/track_b/app/model/configs/omni_cont_config.yaml"), "x/omni_cont_config.yaml");
     const c = { ...comps[0]!, config: { ...comps[0]!.config, out_hidden_size: 1234 } };
     expect(matchSignatures(c, kb).map((m) => m.level)).toEqual(["checkpoint"]);
   });
 
   it("the OmniServe audio encoder config matches the Qwen2-Audio encoder, and not Whisper (model_type tells them apart)", async () => {
     const file = "encoder/audio/track_b/app/model/weights/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json";
-    const m = await matchesOf(join(CORPUS, "hyperclovax-omniserve", file), file);
+    const m = await matchesOf(join(FIXTURES, "hyperclovax-omniserve", file), file);
     expect(m.map((x) => x.known)).toEqual(["qwen2-audio-encoder"]);
   });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { appSettingsExtractor } from "./index.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("app-settings extractor", () => {
   it("reads model keys, ${VAR:default} forms and Ollama sections; keeps paths, MIME types, prompt files and API models out", async () => {
-    const refs = (await runOn(appSettingsExtractor, FIX, "settings.yaml")).references ?? [];
+    const refs = (await extractFile(appSettingsExtractor, FIX, "settings.yaml")).references ?? [];
     expect(refs.map((r) => [r.kind, r.target ?? r.raw, r.location.line])).toEqual([
       ["hub-id", "${PGPT_TOKENIZER:meta-llama/Meta-Llama-3.1-8B-Instruct}", 4],
       ["hub-id", "cross-encoder/ms-marco-MiniLM-L-2-v2", 8],
@@ -22,7 +22,7 @@ describe("app-settings extractor", () => {
   });
 
   it("reads the model of an object under a model-named key (Helm values), not image repositories or service names", async () => {
-    const refs = (await runOn(appSettingsExtractor, FIX, "helm-chart/values.yaml")).references ?? [];
+    const refs = (await extractFile(appSettingsExtractor, FIX, "helm-chart/values.yaml")).references ?? [];
     expect(refs.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([
       ["Qwen/Qwen2.5-7B-Instruct", "/model/name", 7],
       ["BAAI/bge-m3", "/embeddingModel/id", 11],
@@ -30,7 +30,7 @@ describe("app-settings extractor", () => {
   });
 
   it("reads a model catalog: parent_id, base_model tags (with their relation) and Hub file URLs, not dataset or other URLs", async () => {
-    const refs = (await runOn(appSettingsExtractor, FIX, "catalog-manifest.yaml")).references ?? [];
+    const refs = (await extractFile(appSettingsExtractor, FIX, "catalog-manifest.yaml")).references ?? [];
     expect(refs.map((r) => [r.target, r.location.line, r.relation ?? null, r.facts?.via ?? null])).toEqual([
       ["upstage/SOLAR-10.7B-Instruct-v1.0", 2, null, null],
       ["upstage/SOLAR-10.7B-v1.0", 6, null, "tag"],
@@ -40,15 +40,15 @@ describe("app-settings extractor", () => {
   });
 
   it("reads LiteLLM provider prefixes", async () => {
-    const refs = (await runOn(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
+    const refs = (await extractFile(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
     // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org
     expect(refs.map((r) => [r.kind, r.target])).toEqual([["hub-id", "meta-llama/Llama-3.1-8B-Instruct"], ["ollama-tag", "qwen2.5:7b"], ["hub-id", "openai/whisper-large-v3"]]);
   });
 
   it("reads TOML and JSON model lists with lines and pointers", async () => {
-    const toml = (await runOn(appSettingsExtractor, FIX, "app.toml")).references ?? [];
+    const toml = (await extractFile(appSettingsExtractor, FIX, "app.toml")).references ?? [];
     expect(toml.map((r) => [r.target, r.location.line])).toEqual([["BAAI/bge-m3", 3], ["Qwen/Qwen2.5-7B-Instruct", 6]]);
-    const json = (await runOn(appSettingsExtractor, FIX, "models.json")).references ?? [];
+    const json = (await extractFile(appSettingsExtractor, FIX, "models.json")).references ?? [];
     expect(json.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([
       ["NousResearch/Hermes-3-Llama-3.1-8B", "/models/0/name", 3],
       ["Xenova/gte-small", "/models/1/name", 4],
@@ -56,7 +56,7 @@ describe("app-settings extractor", () => {
   });
 
   it("leaves merge recipes to their extractor and skips files it does not own", async () => {
-    expect((await runOn(appSettingsExtractor, FIX, "mergekit.yaml")).references).toEqual([]);
+    expect((await extractFile(appSettingsExtractor, FIX, "mergekit.yaml")).references).toEqual([]);
     for (const f of ["package.json", "config.json", "tokenizer_config.json", "docker-compose.yml", ".github/workflows/ci.yaml"]) expect(appSettingsExtractor.matches(f, f.split("/").pop()!)).toBe(false);
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { extractJsSource, jsCodeExtractor } from "./index.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("js-code extractor", () => {
   it("reads transformers.js pipeline calls: constants resolve, run-time models and revisions stay dynamic", async () => {
-    const out = await runOn(jsCodeExtractor, FIX, "worker.js");
+    const out = await extractFile(jsCodeExtractor, FIX, "worker.js");
     const refs = out.references ?? [];
     expect(refs.find((r) => r.location.line === 9)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "this.model" } });
     expect(refs.find((r) => r.location.line === 9)?.facts?.revisionExpression).toMatch(/no_attentions/);
@@ -16,7 +16,7 @@ describe("js-code extractor", () => {
   });
 
   it("reads ids built at run time, conditional revisions and the names a model is tested against", async () => {
-    const refs = (await runOn(jsCodeExtractor, FIX, "transcribe.js")).references ?? [];
+    const refs = (await extractFile(jsCodeExtractor, FIX, "transcribe.js")).references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // `model.startsWith("distil-whisper/")` names an organization, without loading anything
     expect(at(5)).toMatchObject([{ usage: "name", raw: "distil-whisper/", facts: { test: "startsWith", subject: "model", organization: "distil-whisper" } }]);
@@ -33,7 +33,7 @@ describe("js-code extractor", () => {
   });
 
   it("gives a setter fed by a <select> the options it offers", async () => {
-    const refs = (await runOn(jsCodeExtractor, FIX, "SettingsMenu.tsx")).references ?? [];
+    const refs = (await extractFile(jsCodeExtractor, FIX, "SettingsMenu.tsx")).references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // options mapped from the menu's keys (through a filter): the menu's ids, the first standing for them
     expect(at(10).find((r) => r.facts?.setter)).toMatchObject({ target: "Xenova/whisper-tiny", facts: { choices: "Xenova/whisper-tiny|Xenova/whisper-small|distil-whisper/distil-large-v2", optionsFrom: "models", resolvedFrom: "select-options" } });
@@ -44,19 +44,19 @@ describe("js-code extractor", () => {
   });
 
   it("reads model-named keys and keeps dataset URLs and MIME types out", async () => {
-    const out = await runOn(jsCodeExtractor, FIX, "Constants.ts");
+    const out = await extractFile(jsCodeExtractor, FIX, "Constants.ts");
     expect(out.references?.map((r) => [r.target, r.location.line])).toEqual([["Xenova/whisper-tiny", 5]]);
   });
 
   it("reads a model menu whose keys are Hub ids (TSX)", async () => {
-    const out = await runOn(jsCodeExtractor, FIX, "AudioManager.tsx");
+    const out = await extractFile(jsCodeExtractor, FIX, "AudioManager.tsx");
     expect(out.references?.filter((r) => !r.skipReason).map((r) => r.target)).toEqual(["Xenova/whisper-tiny", "Xenova/whisper-base", "distil-whisper/distil-medium.en"]);
     // The menu's setter chooses the model at run time.
     expect(out.references?.filter((r) => r.skipReason)).toMatchObject([{ skipReason: "dynamic-value", location: { line: 8 }, facts: { setter: "setModel", expression: "e.target.value" } }]);
   });
 
   it("reads @huggingface/inference calls and from_pretrained, with process.env as ${VAR}", async () => {
-    const out = await runOn(jsCodeExtractor, FIX, "inference.mjs");
+    const out = await extractFile(jsCodeExtractor, FIX, "inference.mjs");
     const refs = out.references ?? [];
     expect(refs.map((r) => r.target ?? r.raw)).toEqual(["meta-llama/Llama-3.1-8B-Instruct", "onnx-community/Qwen2.5-0.5B-Instruct", "${TOKENIZER_ID}"]);
     expect(refs[2]).toMatchObject({ role: "tokenizer", skipReason: "dynamic-value" });

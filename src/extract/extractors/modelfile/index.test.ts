@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { modelfileExtractor, parseModelfile } from "./index.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("modelfile extractor", () => {
   it("makes the built model a component whose FROM and ADAPTER are references, and reads LICENSE", async () => {
-    const out = await runOn(modelfileExtractor, FIX, "Modelfile");
+    const out = await extractFile(modelfileExtractor, FIX, "Modelfile");
     expect(out.components?.[0]).toMatchObject({ key: "Modelfile#", role: "model", license: "EXAONE AI Model License Agreement 1.1 - NC" });
     expect(out.references?.map((r) => [r.kind, r.target, r.relation, r.location.line, r.facts?.weightFormat])).toEqual([
       ["local-path", "EXAONE-3.5-7.8B-Instruct-Q8_0.gguf", "initialised-from", 2, "gguf"],
@@ -17,9 +17,9 @@ describe("modelfile extractor", () => {
   });
 
   it("reads library tags (case-insensitive keywords) and hf.co repos", async () => {
-    const lib = await runOn(modelfileExtractor, FIX, "library/Modelfile");
+    const lib = await extractFile(modelfileExtractor, FIX, "library/Modelfile");
     expect(lib.references?.[0]).toMatchObject({ kind: "ollama-tag", target: "qwen2.5:7b" });
-    const hf = await runOn(modelfileExtractor, FIX, "hf/Modelfile");
+    const hf = await extractFile(modelfileExtractor, FIX, "hf/Modelfile");
     expect(hf.references?.[0]).toMatchObject({ kind: "hub-id", target: "bartowski/Llama-3.2-3B-Instruct-GGUF", facts: { quantization: "Q4_K_M" } });
   });
 

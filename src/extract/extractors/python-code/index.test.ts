@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { pythonCodeExtractor, extractPythonSource } from "./index.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("python-code extractor", () => {
   it("finds every loader in loaders.py with its line, kind and facts", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "loaders.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "loaders.py");
     const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line);
     expect(at(15)[0]).toMatchObject({ kind: "hub-id", target: "meta-llama/Llama-3.1-8B-Instruct", role: "tokenizer", revision: "0e9e39f249a16976918f6564b8830bc894c89659" });
     expect(at(16)[0]?.facts).toMatchObject({ trustRemoteCode: true, variable: "MODEL_ID" });
@@ -29,18 +29,18 @@ describe("python-code extractor", () => {
   });
 
   it("reads notebook code cells, skipping shell escapes and markdown", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "notebook.ipynb");
+    const out = await extractFile(pythonCodeExtractor, FIX, "notebook.ipynb");
     expect(out.references?.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([["google/siglip-so400m-patch14-384", "/cells/1/source", 3]]);
   });
 
   it("turns a notebook with broken JSON into a diagnostic", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "broken.ipynb");
+    const out = await extractFile(pythonCodeExtractor, FIX, "broken.ipynb");
     expect(out.references ?? []).toEqual([]);
     expect(out.diagnostics?.[0]).toMatchObject({ code: "parse-error", location: { file: "broken.ipynb" } });
   });
 
   it("sniffs extensionless scripts for a Python shebang", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "scripts/setup");
+    const out = await extractFile(pythonCodeExtractor, FIX, "scripts/setup");
     expect(out.references?.[0]?.target).toBe("meta-llama/Meta-Llama-3.1-8B-Instruct");
   });
 
@@ -59,7 +59,7 @@ describe("python-code extractor", () => {
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "aiprov-py-"));
     writeFileSync(join(dir, "embed.py"), 'from sentence_transformers import SentenceTransformer\nembedder = SentenceTransformer("BAAI/bge-m3")\n');
-    const out = await runOn(x, dir, "embed.py");
+    const out = await extractFile(x, dir, "embed.py");
     expect(out.references?.map((r) => r.target)).toEqual(["BAAI/bge-m3"]);
   });
 
@@ -113,7 +113,7 @@ describe("python-code same-file flow", () => {
   });
 
   it("follows a list a loop walks, a dataclass registry, a constructor built in the file and a file read with open()", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "flows.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "flows.py");
     const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line);
     // `for spec in REGISTRY: fetch(spec)` -> `spec.repo_id`: each registry entry's keyword value.
     expect(at(30).map((r) => [r.target, r.facts?.itemAt, r.facts?.expression])).toEqual([
@@ -135,7 +135,7 @@ describe("python-code same-file flow", () => {
 
 describe("python-code outputs, derivations and names", () => {
   it("records writes, transforms and names with their usage and relation", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "derivations.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "derivations.py");
     const refs = out.references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // A `*_MODEL_TYPE` setting and a `model_type` comparison name a family; a monkey-patch claims an architecture.
@@ -171,7 +171,7 @@ describe("python-code outputs, derivations and names", () => {
   });
 
   it("gives a parameter its default and each caller's value, per function, and reads dict entries and formatted strings", async () => {
-    const out = await runOn(pythonCodeExtractor, FIX, "caller-values.py");
+    const out = await extractFile(pythonCodeExtractor, FIX, "caller-values.py");
     const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line).map((r) => r.target).sort();
     // The default and the value the caller passes: two references (a caller leaving it out takes the default).
     expect(at(14)).toEqual(["beomi/Llama-3-Open-Ko-8B", "upstage/SOLAR-10.7B-Instruct-v1.0"]);

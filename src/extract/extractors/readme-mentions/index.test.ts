@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { readmeMentionsExtractor } from "./index.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("readme-mentions extractor", () => {
   it("reports Hub URLs, code spans and versioned bare ids as mentions, never references", async () => {
-    const out = await runOn(readmeMentionsExtractor, FIX, "README.md");
+    const out = await extractFile(readmeMentionsExtractor, FIX, "README.md");
     expect(out.references).toBeUndefined();
     expect(out.mentions?.map((m) => [m.target, m.location.line])).toEqual([
       ["meta-llama/Llama-3.1-8B-Instruct", 7],
@@ -18,7 +18,7 @@ describe("readme-mentions extractor", () => {
   });
 
   it("skips front matter, dataset URLs, MIME types and folders", async () => {
-    const out = await runOn(readmeMentionsExtractor, FIX, "README.md");
+    const out = await extractFile(readmeMentionsExtractor, FIX, "README.md");
     const targets = out.mentions?.map((m) => m.target) ?? [];
     for (const t of ["Qwen/Qwen2.5-7B-Instruct", "HAERAE-HUB/KMMLU", "image/png", "models/Qwen3-4B", "input/output", "docs/setup"]) expect(targets).not.toContain(t);
   });

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { servingExtractor } from "./index.js";
 import { analyseCommand, splitShell } from "./command-line.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 
 const FIX = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 describe("serving extractor", () => {
   it("reads shell scripts: HF CLI, ollama, vllm serve, llama.cpp, and Python heredocs", async () => {
-    const refs = (await runOn(servingExtractor, FIX, "download_model.sh")).references ?? [];
+    const refs = (await extractFile(servingExtractor, FIX, "download_model.sh")).references ?? [];
     const by = (line: number) => refs.filter((r) => r.location.line === line);
     expect(by(18)[0]).toMatchObject({ target: "LGAI-EXAONE/EXAONE-4.5-33B", revision: "main", facts: { embeddedPython: true } });
     expect(by(26)[0]).toMatchObject({ target: "lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF", facts: { weightFormat: "gguf" } });
@@ -22,7 +22,7 @@ describe("serving extractor", () => {
   });
 
   it("reads Dockerfile ENV and exec-form CMD, redacts tokens and defines variables", async () => {
-    const out = await runOn(servingExtractor, FIX, "Dockerfile");
+    const out = await extractFile(servingExtractor, FIX, "Dockerfile");
     const refs = out.references ?? [];
     expect(refs.map((r) => [r.target, r.location.line])).toEqual([
       ["meta-llama/Llama-3.1-8B-Instruct", 4],
@@ -36,7 +36,7 @@ describe("serving extractor", () => {
   });
 
   it("reads Compose commands and environment, keeping ${VAR} for the linking pass", async () => {
-    const out = await runOn(servingExtractor, FIX, "docker-compose.yaml");
+    const out = await extractFile(servingExtractor, FIX, "docker-compose.yaml");
     const refs = out.references ?? [];
     expect(refs.find((r) => r.location.line === 5)).toMatchObject({ skipReason: "dynamic-value", raw: "${LLM_MODEL:-Qwen/Qwen2.5-7B-Instruct}", facts: { servedModelName: "llm" } });
     expect(refs.find((r) => r.location.line === 16)).toMatchObject({ target: "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", facts: { trustRemoteCode: true } });
@@ -46,7 +46,7 @@ describe("serving extractor", () => {
   });
 
   it("reads Kubernetes manifests (command + args, sh -c scripts) across YAML documents", async () => {
-    const refs = (await runOn(servingExtractor, FIX, "k8s/deployment.yaml")).references ?? [];
+    const refs = (await extractFile(servingExtractor, FIX, "k8s/deployment.yaml")).references ?? [];
     expect(refs.map((r) => [r.kind, r.target, r.location.line])).toEqual([
       ["hub-id", "mistralai/Mistral-7B-Instruct-v0.3", 13],
       ["ollama-tag", "llama3.1:8b", 27],

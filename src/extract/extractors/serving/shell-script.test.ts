@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { servingExtractor } from "./index.js";
 import { substitute } from "./command-line.js";
-import { runOn } from "../../test-run.js";
+import { extractFile } from "../../testing.js";
 import { link } from "../../link.js";
 import type { ModelReference } from "../../../model/types.js";
 
@@ -23,7 +23,7 @@ describe("shell variables evaluated like the script would", () => {
   });
 
   it("ties run names to the ids of the same script and reads --output_dir of a model command as a write", async () => {
-    const refs = (await runOn(servingExtractor, FIX, "train_recipe.sh")).references ?? [];
+    const refs = (await extractFile(servingExtractor, FIX, "train_recipe.sh")).references ?? [];
     // the cleaned ids are aliases, not names of their own
     expect(at(refs, 4).concat(at(refs, 6))).toEqual([]);
     // a literal that spells both ids with `/` written `_`
@@ -41,7 +41,7 @@ describe("shell variables evaluated like the script would", () => {
   });
 
   it("follows a model root chosen in if-branches, env defaults, basename run prefixes and an optional empty slot", async () => {
-    const out = await runOn(servingExtractor, FIX, "scripts/stage_common.sh");
+    const out = await extractFile(servingExtractor, FIX, "scripts/stage_common.sh");
     const refs = out.references ?? [];
     // the root: each branch that sets it, the first one tried first
     expect(at(refs, 6)[0]).toMatchObject({ kind: "local-path", target: "/data/hf_models", usage: "name", skipReason: "local-path-outside-root", facts: { variable: "MODELS_ROOT", modelRootOf: "LLM_MODEL_PATH|VISION_MODEL_PATH" } });

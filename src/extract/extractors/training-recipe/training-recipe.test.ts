@@ -29,7 +29,9 @@ describe("training-recipe extractor", () => {
   });
 
   it("LLaMA-Factory merge: adapter_name_or_path is an adapter reference", async () => {
-    const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_merge.yaml");
+    // The path test leaves names holding "merge" to mergekit, so the scan does not hand this file to the recipe
+    // extractor today (noted for issue 17); this pins what the parse does with it.
+    const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_merge.yaml", { pathTest: false });
     expect(out.references!.find((r) => r.role === "adapter")).toMatchObject({ kind: "local-path", relation: "adapter", location: { line: 5 } });
   });
 

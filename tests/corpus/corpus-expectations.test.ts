@@ -6,9 +6,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aiprov, CORPUS } from "./helpers/cli.js";
-import { checkExpectation, compare, loadExpectations, referenceMatches } from "./helpers/expectations.js";
-import type { AuditResult, ModelReference } from "../src/model/types.js";
+import { aiprov, CORPUS } from "../helpers/cli.js";
+import { checkExpectation, compare, loadExpectations, referenceMatches } from "../helpers/expectations.js";
+import type { AuditResult, ModelReference } from "../../src/model/types.js";
 
 const cases = loadExpectations();
 
