@@ -141,7 +141,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     } else if (publisher.repackager && !(info?.parents.length)) {
       // A re-packager is never the origin: without its declared base, the origin is undetermined.
       status = "undetermined";
-      statusReason = { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false } };
+      statusReason = { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false, ...(info?.reason?.code === "unreachable" ? { why: "unreachable" } : {}) } };
     } else if (info && !info.lineageLookedUp && !own) {
       statusReason = { code: "lineage-not-looked-up", args: { why: info.reason?.code === "unreachable" ? "unreachable" : "offline" } };
     }

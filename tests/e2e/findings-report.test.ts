@@ -100,6 +100,9 @@ describe("noise: grouping, folding, non-models, datasets, roles", () => {
     ]);
     const named = [...result.references.map((r) => r.target ?? r.raw), ...result.lineage.nodes.map((n) => n.name)];
     expect(named.filter((x) => /LLaVA-Instruct|MMBench/.test(x))).toEqual([]);
+    const bom = JSON.parse(scan(FIXTURE, ["--offline"], "cyclonedx").stdout) as { components: { type: string; name: string }[] };
+    expect(bom.components.filter((c) => c.type === "data").map((c) => c.name)).toEqual(["liuhaotian/LLaVA-Instruct-150K", "lmms-lab/MMBench"]);
+    expect(bom.components.filter((c) => c.type === "machine-learning-model" && /LLaVA-Instruct|MMBench/.test(c.name))).toEqual([]);
   });
 
   it("gives a model named under a role key its role", () => {
