@@ -54,6 +54,8 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `the origin of its part(s) ${[a.parts].flat().join(", ")} is undetermined`;
     case "lineage-not-looked-up":
       return a.why === "unreachable" ? "its own lineage was not looked up (the Hub was unreachable)" : "its own lineage was not looked up (offline)";
+    case "hosted-model":
+      return `reached over ${String(a.provider)}'s API (no weights in the product)`;
     default:
       return [r.code, ...Object.entries(a).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)].join(" ");
   }
@@ -134,7 +136,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     return e ? nodes.get(e.to) : undefined;
   };
   lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${unresolved.length ? `, ${unresolved.length} unresolved reference${unresolved.length === 1 ? "" : "s"}` : ""})`));
-  if (bom.length === 0 && unresolved.length === 0) lines.push(c.dim("  (no model or model component found)"));
+  if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
   else if (bom.length > 0) {
     const rows = bom.map((n) => {
       const origin = originOf(n);
@@ -173,7 +175,19 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
     if (shown.length < list.length) lines.push(c.dim(`    +${list.length - shown.length} more (--verbose lists every expression)`));
   }
+  const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
   lines.push("");
+  if (hosted.length > 0) {
+    // One line per provider: the models the product sends requests to there, and where the provider is.
+    const byProvider = new Map<string, LineageNode[]>();
+    for (const n of hosted) byProvider.set(n.provider?.id ?? "", [...(byProvider.get(n.provider?.id ?? "") ?? []), n]);
+    lines.push(c.bold(`Hosted models (${hosted.length}, at ${byProvider.size} provider${byProvider.size === 1 ? "" : "s"})`));
+    for (const ns of [...byProvider.values()].sort((a, b) => (a[0]!.provider?.name ?? "").localeCompare(b[0]!.provider?.name ?? ""))) {
+      const p = ns[0]!;
+      lines.push(`  ● ${c.bold(p.provider?.name ?? p.publisher?.org ?? "")}${p.publisher ? c.dim(` · ${p.publisher.entity}, ${p.publisher.country}`) : ""}: ${ns.map((n) => n.name).sort().join(", ")}`);
+    }
+    lines.push("");
+  }
 
   // 2. Datasets.
   const datasets = result.datasets ?? [];
