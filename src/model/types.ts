@@ -263,6 +263,8 @@ export interface LineageNode {
   license?: string;
   /** Commit the facts were read at, for Hub nodes. */
   revision?: string;
+  /** When the upstream repo was published (the Hub's `createdAt`, ISO 8601 UTC), when known. */
+  releaseTime?: string;
   location?: SourceLocation;
   /**
    * Every place in the tree that names this node (the references it entered the product through), in file order;
