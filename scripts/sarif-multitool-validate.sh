@@ -18,6 +18,22 @@ set -e
 if [ "$rc" -ne 1 ]; then echo "sarif check: expected the omni scan to exit 1 (findings), got $rc" >&2; exit 1; fi
 files+=("$work/omni-scan.sarif")
 
+# A product that loads models by Hub id (examples/app-product), with every bundled pack: offline, and with a Hub that
+# cannot be reached (a closed port on the loopback). Both must give results that all have a location.
+packs=()
+for p in rules/*.yaml; do case "$p" in *.tests.yaml) ;; *) packs+=(--policy "$(basename "$p" .yaml)") ;; esac; done
+SOURCE_DATE_EPOCH=1764374400 HF_HUB_OFFLINE=1 node bin/aiprov.js scan examples/app-product "${packs[@]}" --offline --fail-on never --sarif-output "$work/app-offline.sarif" >/dev/null
+SOURCE_DATE_EPOCH=1764374400 HF_HUB_OFFLINE=0 AIPROV_CACHE_DIR="$work/cache" node bin/aiprov.js scan examples/app-product "${packs[@]}" --hub-url http://127.0.0.1:9 --timeout 3 --fail-on never --sarif-output "$work/app-unreachable.sarif" >/dev/null
+for f in "$work/app-offline.sarif" "$work/app-unreachable.sarif"; do
+  node -e '
+    const log = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const results = log.runs.flatMap((r) => r.results ?? []);
+    const bad = results.filter((r) => !(r.locations ?? []).some((l) => l.physicalLocation?.artifactLocation?.uri));
+    if (results.length === 0 || bad.length > 0) { console.error(`sarif check: ${process.argv[1]}: ${bad.length} of ${results.length} results without a location`); process.exit(1); }
+  ' "$f"
+  files+=("$f")
+done
+
 npm install --prefix "$work/mt" --no-save --no-audit --no-fund --loglevel=error "@microsoft/sarif-multitool@${MULTITOOL_VERSION}" >/dev/null
 # The package's main export is the path of the platform binary; run it directly (its bin wrapper goes through a shell).
 bin="$(cd "$work/mt" && node -p "require('@microsoft/sarif-multitool')")"

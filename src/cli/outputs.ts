@@ -26,6 +26,7 @@ export function addOutputOptions(cmd: Command): Command {
   cmd.addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices([...REPORT_FORMATS]));
   cmd.option("-o, --output <file>", "write the --format report to a file instead of stdout");
   for (const o of OUTPUT_FLAGS) cmd.option(o.flag, `also write ${o.what} to <file>`);
+  cmd.option("-v, --verbose", "text report: every row, finding, place and piece of evidence, and the lineage tree (default: cut lists with +N more; JSON always has everything)");
   return cmd;
 }
 
@@ -44,15 +45,15 @@ export async function writeReports(result: AuditResult, opts: Record<string, unk
   };
   for (const o of OUTPUT_FLAGS) {
     const file = opts[o.key] as string | undefined;
-    if (file) await write(o.flag.split(" ")[0]!, file, await renderLazily(result, o.format));
+    if (file) await write(o.flag.split(" ")[0]!, file, await renderLazily(result, o.format, { verbose: opts.verbose === true }));
   }
   const color = !output && io.isTTY && !io.env.NO_COLOR && format === "text";
-  const text = await renderLazily(result, format, { color });
+  const text = await renderLazily(result, format, { color, verbose: opts.verbose === true });
   if (output) await write("--output", output, text);
   else io.stdout(text);
 }
 
 /** Renders one report, loading only that format's renderer (the CycloneDX library and the HTML layout are large). */
-async function renderLazily(result: AuditResult, format: ReportFormat, options: { color?: boolean } = {}): Promise<string> {
+async function renderLazily(result: AuditResult, format: ReportFormat, options: { color?: boolean; verbose?: boolean } = {}): Promise<string> {
   return (await loadRenderer(format))(result, options);
 }

@@ -182,7 +182,7 @@ export function roleOfKey(name: string): ComponentRole | undefined {
 export function contextNames(ref: { facts?: Record<string, string | number | boolean>; location: { pointer?: string } }): string[] {
   const f = ref.facts ?? {};
   const out: string[] = [];
-  for (const k of ["keyword", "flag", "key", "argument", "variable", "field", "settingsKey", "expression"]) {
+  for (const k of ["keyword", "flag", "cliFlag", "key", "argument", "variable", "field", "settingsKey", "expression"]) {
     const v = f[k];
     if (typeof v === "string" && v.length <= 200) out.push(v);
   }

@@ -192,9 +192,9 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     } else if (publisher.repackager && !(info?.parents.length)) {
       // A re-packager is never the origin: without its declared base, the origin is undetermined.
       status = "undetermined";
-      statusReason = { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false } };
+      statusReason = { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false, ...(info?.reason?.code === "unreachable" ? { why: "unreachable" } : {}) } };
     } else if (info && !info.lineageLookedUp && !own) {
-      statusReason = { code: "lineage-not-looked-up" };
+      statusReason = { code: "lineage-not-looked-up", args: { why: info.reason?.code === "unreachable" ? "unreachable" : "offline" } };
     }
     nodes.set(id, {
       id,
@@ -254,6 +254,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const known = kb.components.find((k) => k.role === role && k.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === repo.toLowerCase())));
       if (known) {
         const id = knownNode(known);
+        // Loaded by the product itself (an `audio_model` the code loads): the part is in the product.
+        if (inProduct) nodes.get(id)!.inProduct = true;
         // The part lives in that repo: keep the repo visible as the known component's container.
         const container = hubNode(repo, false);
         addEdge(id, container, "component-of", { code: "knowledge-base-checkpoint", strength: "declared", location: { file: known.file }, args: { repo } });
@@ -385,7 +387,18 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     checked.get(from)?.push(`tokenizer compared with ${kb.tokenizers.length} known tokenizers`);
   }
 
-  // 3. References.
+  // 3. References. Every node a reference names keeps where it was named (all places, file order).
+  const named = (id: string, r: ModelReference): void => {
+    const n = nodes.get(id);
+    if (!n) return;
+    const refs = (n.references ??= []);
+    if (refs.includes(r.id)) return;
+    refs.push(r.id);
+    (n.locations ??= []).push(r.location);
+    if (!n.location && n.kind === "upstream") n.location = r.location;
+  };
+  // Unresolved references without a subject: one node per text per enclosing function per file.
+  const unresolvedGroups = new Map<string, string>();
   const loadsAt = new Map<string, ModelReference>();
   for (const r of input.references) if (!r.usage && ((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
   for (const r of input.references) {
@@ -430,6 +443,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       const to = upstreamFor(r.target, role, !from);
       // A Hub repo loaded under a role key (`vision_tower`, `audio_model`) plays that role in the product.
       const toNode = nodes.get(to);
+      named(to, r);
       // A tokenizer or processor load names the same repo as the model: it says nothing about the repo's role.
       if (toNode && toNode.role === "model" && r.role && !NOT_NODE_ROLES.has(r.role)) toNode.role = r.role;
       if (from) {
@@ -445,8 +459,19 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       list.push(r);
       unresolvedBy.set(from, list);
     } else {
+      const key = [r.location.file, typeof r.facts?.function === "string" ? r.facts.function : "", r.kind, r.raw].join("\u0000");
+      const existing = unresolvedGroups.get(key);
+      const node = existing ? nodes.get(existing) : undefined;
+      if (node) {
+        named(node.id, r);
+        if (node.statusReason?.args) node.statusReason.args.count = node.locations?.length ?? 1;
+        if (node.role === "model" && r.role && r.role !== "model") node.role = r.role;
+        continue;
+      }
       const id = `ref:${r.id}`;
+      unresolvedGroups.set(key, id);
       nodes.set(id, { id, kind: "upstream", role: r.role ?? "model", name: r.raw, location: r.location, status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } }, inProduct: true });
+      named(id, r);
     }
   }
 

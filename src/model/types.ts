@@ -181,6 +181,21 @@ export interface ModelReference {
   facts?: Record<string, string | number | boolean>;
 }
 
+/**
+ * A dataset the project reads (a `repo_type="dataset"` download, `load_dataset(...)`, a Hub dataset URL): kept
+ * apart from model references so it is never taken for a model. Reported as CycloneDX `data` components.
+ */
+export interface DatasetReference {
+  /** Hub dataset id (`org/name`), builder name (`librispeech_asr`) or the text as written when it is a run-time value. */
+  name: string;
+  /** Set when the name is not a literal (the reference's skip reason, e.g. `dynamic-value`). */
+  unresolved?: string;
+  /** Every place the dataset is named, in file order. */
+  locations: SourceLocation[];
+  /** Loaders or extractors that read it (`load_dataset`, `snapshot_download`). */
+  loaders: string[];
+}
+
 /** Config facts of a component, as read (key -> scalar or list of scalars); used for signature matching. */
 export type ConfigFacts = Record<string, string | number | boolean | null | (string | number | boolean | null)[]>;
 
@@ -260,6 +275,13 @@ export interface LineageNode {
   releaseTime?: string;
   location?: SourceLocation;
   /**
+   * Every place in the tree that names this node (the references it entered the product through), in file order;
+   * `location` is the first. Absent for nodes no reference names (ancestors found on the Hub or in the knowledge base).
+   */
+  locations?: SourceLocation[];
+  /** Ids of the references that name the node (an unresolved node groups one expression's occurrences in a function). */
+  references?: string[];
+  /**
    * Provenance state of the node:
    * `own` (the applicant's organization), `third-party` (origin found elsewhere),
    * `no-third-party-lineage` (every manifest read, nothing matched), `undetermined` (could not resolve or parse).
@@ -313,6 +335,13 @@ export interface Finding {
   /** Primary location (where a reviewer should look first). */
   location?: SourceLocation;
   howToFix?: string;
+  /**
+   * Number of nodes the finding stands for: findings of one rule on unresolved references with the same text are
+   * folded into one (the first node in `node`, all of them in `nodes`). Absent means 1.
+   */
+  count?: number;
+  /** With `count`: every node folded into this finding. */
+  nodes?: string[];
   /** Set when a waiver covers it. */
   waived?: { reason: string; comment: string; owner: string; expires?: string };
   /** With `--baseline`: whether the finding was already in the baseline. */
@@ -386,7 +415,7 @@ export interface WeightComparison {
 export interface PolicyRun {
   pack: string;
   version: string;
-  rules: { id: string; title: string; severity: Severity; source: { title: string; url?: string }; description: string; howToFix?: string }[];
+  rules: { id: string; title: string; severity: Severity; verdict?: "fail" | "undetermined"; source: { title: string; url?: string }; description: string; howToFix?: string }[];
   parameters: Record<string, unknown>;
 }
 
@@ -438,6 +467,8 @@ export interface AuditResult {
   };
   components: LocalComponent[];
   references: ModelReference[];
+  /** Datasets the project reads (never model references). */
+  datasets?: DatasetReference[];
   mentions: Mention[];
   lineage: LineageGraph;
   policies: PolicyRun[];

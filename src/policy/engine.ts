@@ -37,6 +37,8 @@ export interface PolicyContext {
 interface GraphIndex {
   nodes: Map<string, LineageNode>;
   out: Map<string, LineageEdge[]>;
+  /** Edges entering each node (to find where an ancestor entered the product). */
+  in: Map<string, LineageEdge[]>;
   parts: Map<string, string[]>;
   components: Map<string, LocalComponent>;
   refsByNode: Map<string, ModelReference[]>;
@@ -59,6 +61,12 @@ function indexReferences(graph: LineageGraph, refs: readonly ModelReference[]): 
     if (!l.includes(r)) l.push(r);
     out.set(id, l);
   };
+  const byId = new Map(refs.map((r) => [r.id, r]));
+  // A node that groups several references (one unresolved expression in a function) lists their ids.
+  for (const n of graph.nodes) for (const id of n.references ?? []) {
+    const r = byId.get(id);
+    if (r) add(n.id, r);
+  }
   for (const r of refs) {
     add(`ref:${r.id}`, r);
     if (r.target) for (const id of byRepo.get(r.target.toLowerCase()) ?? []) add(id, r);
@@ -70,11 +78,15 @@ function indexReferences(graph: LineageGraph, refs: readonly ModelReference[]): 
 function indexGraph(graph: LineageGraph, ctx: PolicyContext = {}): GraphIndex {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const out = new Map<string, LineageEdge[]>();
+  const inn = new Map<string, LineageEdge[]>();
   const parts = new Map<string, string[]>();
   for (const e of graph.edges) {
     const list = out.get(e.from) ?? [];
     list.push(e);
     out.set(e.from, list);
+    const back = inn.get(e.to) ?? [];
+    back.push(e);
+    inn.set(e.to, back);
     if (e.relation === "component-of") {
       const p = parts.get(e.to) ?? [];
       p.push(e.from);
@@ -82,7 +94,7 @@ function indexGraph(graph: LineageGraph, ctx: PolicyContext = {}): GraphIndex {
     }
   }
   const components = new Map((ctx.components ?? []).map((c) => [`local:${c.key}`, c]));
-  return { nodes, out, parts, components, refsByNode: indexReferences(graph, ctx.references ?? []), ctx };
+  return { nodes, out, in: inn, parts, components, refsByNode: indexReferences(graph, ctx.references ?? []), ctx };
 }
 
 /** Resolves a list-or-parameter value. @throws Error for an unknown parameter (packs are validated before this). */
@@ -348,7 +360,8 @@ function referenceMatch(rc: ReferenceCondition, node: LineageNode, g: GraphIndex
     if (r.usage === "name" || r.usage === "transform") continue;
     if (rc.kinds && !rc.kinds.includes(r.kind)) continue;
     if (rc.extractors && !rc.extractors.includes(r.extractor)) continue;
-    if (rc.pinned !== undefined && !!r.revision !== rc.pinned) continue;
+    // Whether a value read at run time is pinned cannot be told from the code: only references that name a model.
+    if (rc.pinned !== undefined && (r.skipReason !== undefined || !!r.revision !== rc.pinned)) continue;
     const facts = r.facts ?? {};
     if (rc.facts && !Object.entries(rc.facts).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v)))) continue;
     if (rc.withoutFacts && rc.withoutFacts.some((k) => facts[k] !== undefined && facts[k] !== false)) continue;
@@ -419,7 +432,7 @@ export function evaluatePacks(
       pack: pack.id,
       version: pack.version,
       parameters: params,
-      rules: pack.rules.map((r) => ({ id: r.id, title: r.title, severity: ruleSeverity(r, params), source: r.source, description: r.description, ...(r.howToFix ? { howToFix: r.howToFix } : {}) })),
+      rules: pack.rules.map((r) => ({ id: r.id, title: r.title, severity: ruleSeverity(r, params), verdict: r.verdict, source: r.source, description: r.description, ...(r.howToFix ? { howToFix: r.howToFix } : {}) })),
     });
     for (const rule of pack.rules) {
       const severity = severityFor(rule, pack, params);
@@ -461,11 +474,17 @@ export function evaluatePacks(
         const differs = [...new Set(m.evidence.flatMap((e) => (e.code === "signature-match" && Array.isArray(e.args?.differs) ? (e.args!.differs as string[]) : [])))];
         args.differNote = differs.length > 0 ? `; differs only in ${differs.join(", ")}` : "";
         const messageId = messageIdFor(rule, node, g, params);
-        const evidence = dedupeEvidence([...m.evidence, ...chain.evidence]);
+        // Where the node entered the product: every reference that names it (or, for an ancestor no file names,
+        // the references of the nearest product node it descends from) is evidence, so every finding has a place.
+        const named = node.kind === "upstream" ? referenceEvidence(node.id, g) : [];
+        const declared = named.length > 0 || node.kind === "local" ? [] : entryEvidence(node.id, g);
+        // A place an edge's own evidence already names is not repeated as a plain reference.
+        const edgeAt = new Set(m.evidence.map((e) => `${e.location.file}:${e.location.line ?? ""}`));
+        const evidence = dedupeEvidence([...named.filter((e) => !edgeAt.has(`${e.location.file}:${e.location.line ?? ""}`)), ...m.evidence, ...chain.evidence, ...declared]);
         // The reviewer looks first where the strongest claim is made: declared and weight evidence before structure,
         // files of the scanned tree before knowledge-base records.
         const inTree = evidence.filter((e) => !e.location.hub && !e.code.startsWith("knowledge-base"));
-        const location = (inTree.find((e) => e.strength !== "structural") ?? inTree[0])?.location ?? node.location;
+        const location = (inTree.find((e) => e.strength !== "structural") ?? inTree[0])?.location ?? node.location ?? fallbackLocation(g);
         findings.push({
           id: stableId([pack.id, rule.id, node.id, m.target, ...evidence.map((e) => `${e.code}@${e.location.file}${e.location.pointer ?? ""}`).sort()]),
           pack: pack.id,
@@ -482,9 +501,102 @@ export function evaluatePacks(
       }
     }
   }
+  const folded = foldUnresolved(findings, g);
+  findings.splice(0, findings.length, ...folded);
   const order: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule) || a.node.localeCompare(b.node) || a.id.localeCompare(b.id));
   return { findings, runs };
+}
+
+/** Evidence of every reference that names a node (loads, downloads, keys), in file order: code `referenced-at`. */
+function referenceEvidence(nodeId: string, g: GraphIndex): Evidence[] {
+  return (g.refsByNode.get(nodeId) ?? [])
+    .filter((r) => r.usage !== "name")
+    .map((r) => ({ code: "referenced-at", strength: r.strength, location: r.location, raw: r.raw, args: { extractor: r.extractor } }));
+}
+
+/**
+ * For a node no reference names (an ancestor found on the Hub or in the knowledge base): the references or the
+ * manifest of the nearest node that derives from it, walking lineage edges backwards (breadth first, 16 steps).
+ */
+function entryEvidence(nodeId: string, g: GraphIndex): Evidence[] {
+  const seen = new Set([nodeId]);
+  let frontier = [nodeId];
+  for (let depth = 0; depth < 16 && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const e of g.in.get(id) ?? []) {
+        if (seen.has(e.from)) continue;
+        seen.add(e.from);
+        const from = g.nodes.get(e.from);
+        if (!from) continue;
+        const refs = from.kind === "upstream" ? referenceEvidence(from.id, g) : [];
+        if (refs.length > 0) return refs.map((x) => ({ ...x, code: "entered-product-through" }));
+        if (from.kind === "local" && from.location) return [{ code: "entered-product-through", strength: "declared", location: from.location, raw: from.name }];
+        next.push(e.from);
+      }
+    }
+    frontier = next;
+  }
+  return [];
+}
+
+/** Last resort for a finding about the project as a whole: its first file that names a model. */
+function fallbackLocation(g: GraphIndex): Evidence["location"] | undefined {
+  const refs = g.ctx.references ?? [];
+  const first = [...refs].sort((a, b) => a.location.file.localeCompare(b.location.file))[0];
+  return first ? { file: first.location.file } : g.ctx.files?.[0] !== undefined ? { file: g.ctx.files[0] } : undefined;
+}
+
+/**
+ * The text of an unresolved expression as folding compares it: optional chaining read as plain access, an empty
+ * fallback (`|| ""`, `?? ''`, `or ""`) dropped, whitespace collapsed; `settings?.ModelPref || ""` and
+ * `settings.ModelPref` are one expression.
+ */
+export function foldKey(raw: string): string {
+  return raw
+    .replace(/\s+/g, " ")
+    .replace(/\?\./g, ".")
+    .replace(/\s*(?:\|\||\?\?|\bor\b)\s*(?:""|''|None|null|undefined)\s*$/, "")
+    .trim();
+}
+
+/**
+ * Folds findings of one rule on unresolved references with the same text (`model_path` in 79 functions) into one
+ * finding with a count, every folded node, and every node's evidence. Other findings pass unchanged; order is kept.
+ */
+function foldUnresolved(findings: readonly Finding[], g: GraphIndex): Finding[] {
+  const out: Finding[] = [];
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const n = g.nodes.get(f.node);
+    const raw = n?.statusReason?.code === "unresolved-reference" && n.kind === "upstream" ? n.statusReason.args?.raw : undefined;
+    if (typeof raw !== "string") {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.pack}\u0000${f.rule}\u0000${f.message.id}\u0000${foldKey(raw)}`;
+    const first = byKey.get(key);
+    if (!first) {
+      const copy = { ...f, evidence: [...f.evidence], count: 1, nodes: [f.node] };
+      byKey.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    first.count = (first.count ?? 1) + 1;
+    first.nodes!.push(f.node);
+    first.evidence = dedupeEvidence([...first.evidence, ...f.evidence]);
+  }
+  for (const f of byKey.values()) {
+    if (f.count === 1) {
+      delete f.count;
+      delete f.nodes;
+    } else {
+      f.message = { ...f.message, args: { ...f.message.args, count: f.count! } };
+      f.id = stableId([f.id, ...f.nodes!.slice(1)]);
+    }
+  }
+  return out;
 }
 
 const WEIGHT = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);

@@ -10,7 +10,9 @@
  * findings as `aiprov:finding` properties. A local model `dependsOn` its nested parts. The library's model has no
  * pedigree, model card or postal address yet, so those are added to its normalised output.
  *
- * Datasets: the result model does not record training data, so no `data` component is written.
+ * Datasets the project reads (`result.datasets`: `load_dataset`, `repo_type="dataset"` downloads, Hub dataset URLs)
+ * are components of type `data` (bom-ref `dataset:<name>`), with where each is named as `aiprov:location` properties;
+ * the product depends on them. Training data the result does not record is not invented.
  */
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import type { AuditResult, Evidence, LineageNode } from "../model/types.js";
@@ -144,6 +146,13 @@ export function toCycloneDx(result: AuditResult): Json {
   for (const r of productRoots(result, g)) {
     const c = byId.get(r.id);
     if (c) product.dependencies.add(c.bomRef);
+  }
+  for (const d of result.datasets ?? []) {
+    const c = new CDX.Models.Component(CDX.Enums.ComponentType.Data, d.name, { bomRef: `dataset:${d.name}`, description: `dataset read by the project (${d.loaders.join(", ")})` });
+    for (const l of d.locations) c.properties.add(prop("location", pinnedSource(l)));
+    if (d.unresolved) c.properties.add(prop("unresolved", d.unresolved));
+    bom.components.add(c);
+    product.dependencies.add(c.bomRef);
   }
   for (const e of result.lineage.edges) {
     if (!isLocalPartEdge(e, g)) continue;

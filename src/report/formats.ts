@@ -4,8 +4,8 @@ export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "html", "cyc
 /** A report format name. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** A renderer: a pure function of the audit result (`color` applies to `text` only). */
-export type Renderer = (result: import("../model/types.js").AuditResult, options: { color?: boolean }) => string;
+/** A renderer: a pure function of the audit result (`color` and `verbose` apply to `text` only). */
+export type Renderer = (result: import("../model/types.js").AuditResult, options: { color?: boolean; verbose?: boolean }) => string;
 
 /**
  * Loads the renderer of one format and nothing else (the CycloneDX library and the HTML graph layout are large, and
@@ -15,7 +15,7 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
   switch (format) {
     case "text": {
       const { renderText } = await import("./text.js");
-      return (r, o) => renderText(r, { color: o.color ?? false });
+      return (r, o) => renderText(r, { color: o.color ?? false, verbose: o.verbose ?? false });
     }
     case "json":
       return (r) => `${JSON.stringify(r, null, 2)}\n`;

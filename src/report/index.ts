@@ -17,10 +17,10 @@ import { REPORT_FORMATS, type ReportFormat } from "./formats.js";
 export { REPORT_FORMATS, type ReportFormat };
 
 /** Renders a result in one format. `color` applies to `text` only. Pure: no I/O. */
-export function renderReport(result: AuditResult, format: ReportFormat, options: { color?: boolean } = {}): string {
+export function renderReport(result: AuditResult, format: ReportFormat, options: { color?: boolean; verbose?: boolean } = {}): string {
   switch (format) {
     case "text":
-      return renderText(result, { color: options.color ?? false });
+      return renderText(result, { color: options.color ?? false, verbose: options.verbose ?? false });
     case "json":
       return `${JSON.stringify(result, null, 2)}\n`;
     case "sarif":

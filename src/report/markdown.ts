@@ -142,6 +142,14 @@ export function renderMarkdown(result: AuditResult): string {
     out.push(`… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
   }
   out.push("");
+  const datasets = result.datasets ?? [];
+  if (datasets.length > 0) {
+    out.push(`### Datasets (${datasets.length})`);
+    out.push("");
+    for (const d of datasets.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) out.push(`- ${mdCode(d.name)} (${mdEscape(d.loaders.join(", "))}) at ${mdCode(pinnedSource(d.locations[0]!))}${d.locations.length > 1 ? ` (+${d.locations.length - 1} more)` : ""}`);
+    if (datasets.length > MARKDOWN_MAX_COMPONENT_ROWS) out.push(`- … +${datasets.length - MARKDOWN_MAX_COMPONENT_ROWS} more; see the JSON report.`);
+    out.push("");
+  }
 
   const head = out.join("\n");
   const tail: string[] = [];
@@ -192,7 +200,7 @@ export function renderMarkdown(result: AuditResult): string {
       block.push(
         `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
       );
-      block.push(`  ${mdEscape(f.message.text)}`);
+      block.push(`  ${mdEscape(f.message.text)}${f.count && f.count > 1 ? ` (×${f.count})` : ""}`);
       if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
       block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`);
       block.push("");

@@ -44,6 +44,20 @@ export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/
 
 type Json = Record<string, unknown>;
 
+/**
+ * GitHub code scanning's rule properties (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object):
+ * `security-severity` (a number as a string, 0.1-10: over 9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low),
+ * `problem.severity` (error, warning, recommendation) and `precision` (very-high, high, medium, low). A rule whose
+ * verdict is undetermined says the data could not settle it: medium precision.
+ */
+export function githubRuleProperties(severity: "error" | "warning" | "note", verdict: "fail" | "undetermined" | undefined): Json {
+  return {
+    "security-severity": severity === "error" ? "7.5" : severity === "warning" ? "5.0" : "2.0",
+    "problem.severity": severity === "note" ? "recommendation" : severity,
+    precision: verdict === "undetermined" ? "medium" : "high",
+  };
+}
+
 /** Root-relative result path to a repository-relative URI: the scanned root as named on the command line, joined. */
 function artifactUri(result: AuditResult, file: string): string {
   const root = trimEndChars(result.root.replace(/\\/g, "/").replace(/^\.\/+/, ""), "/");
@@ -84,16 +98,24 @@ function resultFor(result: AuditResult, f: Finding, ruleIndex: number, g: GraphI
         : // Knowledge-base facts are not files of the scanned repository: no physical location, the text says where.
           { id: i + 1, message: { text: `${evidenceText(e, SARIF_LIMITS.rawText)} (aiprov knowledge base)` } },
     );
+  // Every result has a place (GitHub refuses a result without one): the finding's, else the scanned root's first
+  // file the result names, else the root itself.
+  const place = primary ?? f.evidence.find((e) => isInTree(e.location, e.code))?.location;
+  // An undetermined result is a review item (SARIF 3.27.9: a kind other than fail has level none); its rule's
+  // severity stays in the properties.
+  const review = f.verdict === "undetermined";
   const out: Json = {
     ruleId: `${f.pack}/${f.rule}`,
     ruleIndex,
-    level: f.severity,
-    kind: "fail",
-    message: { text },
-    locations: primary ? [location(result, primary, hubUrl)] : [],
+    level: review ? "none" : f.severity,
+    kind: review ? "review" : "fail",
+    message: { text: f.count && f.count > 1 ? `${text} (${f.count} places)` : text },
+    locations: [place ? location(result, place, hubUrl) : { physicalLocation: { artifactLocation: { uri: artifactUri(result, "") || ".", uriBaseId: "%SRCROOT%" } } }],
     partialFingerprints: { "aiprovFindingId/v1": f.id },
     properties: {
       verdict: f.verdict,
+      severity: f.severity,
+      ...(f.count ? { count: f.count } : {}),
       node: f.node,
       lineage: f.path,
       strengths: [...new Set(f.evidence.map((e) => e.strength))],
@@ -113,6 +135,11 @@ function resultFor(result: AuditResult, f: Finding, ruleIndex: number, g: GraphI
     ];
   }
   return out;
+}
+
+/** A rule's verdict as its findings show it (results written before rules carried their verdict). */
+function verdictOf(result: AuditResult, ruleId: string): "fail" | "undetermined" | undefined {
+  return result.findings.find((f) => `${f.pack}/${f.rule}` === ruleId)?.verdict;
 }
 
 /**
@@ -147,7 +174,7 @@ export function toSarif(result: AuditResult): Json {
       ...(r.source.url ? { helpUri: r.source.url } : {}),
       help: { text: helpText, markdown: helpMarkdown },
       defaultConfiguration: { level: r.severity },
-      properties: { tags: ["provenance", r.pack].slice(0, SARIF_LIMITS.tags), pack: r.pack, source: r.source },
+      properties: { tags: ["provenance", r.pack].slice(0, SARIF_LIMITS.tags), pack: r.pack, source: r.source, ...githubRuleProperties(r.severity, r.verdict ?? verdictOf(result, id)) },
     };
   });
   const findings = sortedFindings(result.findings);

@@ -1,16 +1,20 @@
 /**
- * The terminal report: inventory grouped by component with its lineage tree, findings with their evidence chain,
- * coverage and diagnostics. A pure function of the result (colour is decided by the caller: none when stdout is not
+ * The terminal report, read like an audit: the bill of materials by role (role, model, publisher, country, where
+ * declared), datasets, findings grouped by rule with counts, then each rule's findings with where to look, coverage,
+ * diagnostics and the verdict. Lists are cut with "+N more" and repeated messages fold, unless `verbose` (which also
+ * prints the lineage tree with every piece of evidence); the JSON report always holds everything. A pure function of the result (colour is decided by the caller: none when stdout is not
  * a TTY or `NO_COLOR` is set, https://no-color.org).
  */
 import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
-import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation, WeightComparison } from "../model/types.js";
-import { STATUS_LABEL, weakeningLines } from "./common.js";
+import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, SourceLocation, WeightComparison } from "../model/types.js";
+import { STATUS_LABEL, rulesById, weakeningLines } from "./common.js";
 
 /** Options of {@link renderText}. */
 export interface TextOptions {
   color: boolean;
+  /** Every row, finding, location and piece of evidence, and the lineage tree; default: the audit view with cut lists. */
+  verbose?: boolean;
 }
 
 /** `file:line:column` (or the Hub repo@revision:file) of a location. */
@@ -54,7 +58,7 @@ export function reasonText(r: LineageNode["statusReason"]): string {
     case "weights-inconclusive":
       return `its ${String(a.component)} weights correlate with ${String(a.name)}'s at Pearson ${String(a.pearson)} (control ${String(a.controlPearson)}, ${String(a.values)} values): between the calibrated thresholds, neither related nor unrelated`;
     case "lineage-not-looked-up":
-      return "its own lineage was not looked up (offline)";
+      return a.why === "unreachable" ? "its own lineage was not looked up (the Hub was unreachable)" : "its own lineage was not looked up (offline)";
     case "hosted-model":
       return `reached over ${String(a.provider)}'s API (no weights in the product)`;
     default:
@@ -84,10 +88,41 @@ function weightComparisonLines(w: WeightComparison, name: string, c: InstanceTyp
   return out;
 }
 
+/** Rows, findings per rule, locations and diagnostics shown before a list is cut (default view). */
+export const TEXT_LIMITS = { bom: 40, unresolved: 10, datasets: 10, perRule: 8, locations: 3, evidence: 3, diagnostics: 10 } as const;
+
+/** Order of roles in the bill of materials: the model and its backbone first, then encoders, then the rest. */
+const ROLE_ORDER = ["model", "backbone", "vision-encoder", "audio-encoder", "text-encoder", "projector", "adapter", "embedding", "reranker", "diffusion", "vae", "audio-decoder", "vision-decoder", "tokenizer", "processor", "other"];
+
+/** `a, b, c (+N more)`: the first `max` items of a list and how many were cut. */
+function cut(items: readonly string[], max: number | undefined, sep = ", "): string {
+  if (max === undefined || items.length <= max) return items.join(sep);
+  return `${items.slice(0, max).join(sep)} (+${items.length - max} more)`;
+}
+
+/** `file:line:col pointer` with "(+N more)" for the other places a node or finding is named. */
+function where(locs: readonly SourceLocation[], max: number | undefined): string {
+  const seen = new Set<string>();
+  const texts: string[] = [];
+  for (const l of locs) {
+    const t = `${formatLocation(l)}${l.pointer ? ` ${l.pointer}` : ""}`;
+    if (!seen.has(t)) {
+      seen.add(t);
+      texts.push(t);
+    }
+  }
+  return cut(texts, max);
+}
+
+/** Pads a cell to a width (never cuts it: a long model id pushes the row, the country stays whole). */
+const pad = (s: string, w: number): string => (s.length >= w ? `${s} ` : s.padEnd(w + 1));
+
 /** Renders the result as terminal text. */
 export function renderText(input: AuditResult, options: TextOptions): string {
   // Names and paths come from the scanned repository: escape control characters before they reach a terminal.
   const result = printableDeep(input);
+  const verbose = options.verbose === true;
+  const lim = (n: number): number | undefined => (verbose ? undefined : n);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const nodes = new Map(result.lineage.nodes.map((n) => [n.id, n]));
   const out = new Map<string, LineageEdge[]>();
@@ -100,7 +135,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     out.set(e.from, [...(out.get(e.from) ?? []), e]);
   }
   const lines: string[] = [];
-  lines.push(c.bold(`aiprov ${result.tool.version}`) + c.dim(` · ${result.root} · knowledge base ${result.tool.knowledgeBaseVersion}`));
+  lines.push(c.bold(`aiprov ${result.tool.version}`) + c.dim(` · ${result.root} · knowledge base ${result.tool.knowledgeBaseVersion}${result.settings.offline ? " · offline" : ""}`));
   lines.push(result.settings.policies.length > 0 ? `Policies: ${result.settings.policies.join(", ")}` : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."));
   lines.push("");
 
@@ -108,53 +143,60 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     const t = STATUS_LABEL[n.status];
     return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
   };
-  const printed = new Set<string>();
-  const tree = (id: string, indent: string, seen: Set<string>, skipTo?: string): void => {
-    for (const e of out.get(id) ?? []) {
-      if (skipTo !== undefined && e.to === skipTo && e.relation === "component-of") continue;
-      const to = nodes.get(e.to);
-      if (!to) continue;
-      const strengths = [...new Set(e.evidence.map((x) => x.strength))].join("+");
-      const again = printed.has(e.to) && (out.get(e.to)?.length ?? 0) > 0;
-      lines.push(`${indent}└─ ${c.cyan(e.relation)} → ${describeNode(to)} ${c.dim(`[${strengths}]`)}${again ? c.dim(" (lineage shown above)") : ""}`);
-      for (const ev of e.evidence) lines.push(`${indent}     ${c.dim(evidenceLine(ev))}`);
-      if (!seen.has(e.to) && !again) {
-        printed.add(e.to);
-        tree(e.to, `${indent}   `, new Set([...seen, e.to]));
-      }
-    }
-  };
+
+  // 1. Bill of materials by role.
+  const isPart = new Set(result.lineage.edges.filter((e) => e.relation === "component-of" && nodes.get(e.from)?.kind === "local").map((e) => e.from));
   const locals = result.lineage.nodes.filter((n) => n.kind === "local");
   const direct = result.lineage.nodes.filter((n) => n.kind === "upstream" && n.inProduct);
-  lines.push(c.bold(`Components (${locals.length} in the tree, ${direct.length} loaded from elsewhere)`));
-  const printNode = (n: LineageNode, indent: string): void => {
-    lines.push(`${indent}● ${c.bold(n.name)} ${c.dim(`[${n.role}]`)}${n.location ? c.dim(`  ${formatLocation(n.location)}${n.location.pointer ? ` ${n.location.pointer}` : ""}`) : ""}`);
-    lines.push(`${indent}  ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.license ? c.dim(` · licence ${n.license}`) : ""}`);
-    if (n.status === "no-third-party-lineage" && n.checked?.length) lines.push(`${indent}  ${c.dim(`checked: ${n.checked.join("; ")}`)}`);
-    tree(n.id, `${indent}  `, new Set([n.id]));
-    for (const p of (parts.get(n.id) ?? []).sort()) {
-      const pn = nodes.get(p);
-      if (pn && pn.kind === "local") printNode(pn, `${indent}    `);
-    }
+  const unresolved = direct.filter((n) => n.statusReason?.code === "unresolved-reference");
+  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")];
+  const roleRank = (r: string): number => (ROLE_ORDER.indexOf(r) < 0 ? ROLE_ORDER.length : ROLE_ORDER.indexOf(r));
+  bom.sort((a, b) => roleRank(a.role) - roleRank(b.role) || Number(isPart.has(a.id)) - Number(isPart.has(b.id)) || a.name.localeCompare(b.name));
+  const originOf = (n: LineageNode): LineageNode | undefined => {
+    const e = (out.get(n.id) ?? []).find((x) => x.relation !== "component-of" && x.relation !== "same-architecture") ?? (out.get(n.id) ?? []).find((x) => x.relation === "same-architecture");
+    return e ? nodes.get(e.to) : undefined;
   };
-  const isPart = new Set(result.lineage.edges.filter((e) => e.relation === "component-of" && nodes.get(e.from)?.kind === "local").map((e) => e.from));
-  for (const n of locals.filter((x) => !isPart.has(x.id))) printNode(n, "  ");
-  for (const n of direct) {
-    lines.push(`  ● ${c.bold(n.name)} ${c.dim(`[${n.role}, loaded by the product]`)}`);
-    lines.push(`    ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.publisher ? c.dim(` · ${n.publisher.entity}, ${n.publisher.country}`) : ""}`);
-    const refs = result.references.filter((r) => (n.repo !== undefined && r.target === n.repo) || `ref:${r.id}` === n.id).slice(0, 5);
-    for (const r of refs) lines.push(c.dim(`    referenced at ${formatLocation(r.location)} ${JSON.stringify(r.raw)}${r.usage && r.usage !== "load" ? ` (${r.usage}${r.relation ? `, ${r.relation}` : ""})` : ""}`));
-    tree(n.id, "    ", new Set([n.id]));
-    // The parts the knowledge base knows the loaded checkpoint to hold, with their own lineage.
-    for (const p of (parts.get(n.id) ?? []).sort()) {
-      const pn = nodes.get(p);
-      if (!pn || pn.kind === "local") continue;
-      lines.push(`    ◦ part ${describeNode(pn)} ${c.dim("[component-of, knowledge base]")}`);
-      tree(pn.id, "      ", new Set([n.id, pn.id]), n.id);
+  lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${unresolved.length ? `, ${unresolved.length} unresolved reference${unresolved.length === 1 ? "" : "s"}` : ""})`));
+  if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
+  else if (bom.length > 0) {
+    const rows = bom.map((n) => {
+      const origin = originOf(n);
+      const pub = n.kind === "local" ? origin?.publisher?.entity ?? "(in the tree)" : n.publisher?.entity ?? "unknown";
+      const country = n.kind === "local" ? origin?.publisher?.country ?? "-" : n.publisher?.country ?? "unknown";
+      const locs = n.locations?.length ? n.locations : n.location ? [n.location] : [];
+      return { n, role: n.role, name: `${isPart.has(n.id) ? "  " : ""}${n.name}`, pub, country, where: where(locs, lim(1)), origin };
+    });
+    const shown = verbose ? rows : rows.slice(0, TEXT_LIMITS.bom);
+    const w = (k: "role" | "name" | "pub" | "country"): number => Math.min(k === "name" ? 48 : 32, Math.max(k.length, ...shown.map((r) => r[k].length)));
+    const [wr, wn, wp, wc] = [w("role"), w("name"), w("pub"), w("country")];
+    lines.push(c.dim(`  ${pad("role", wr)}${pad("model", wn)}${pad("publisher", wp)}${pad("country", wc)}status · where declared`));
+    for (const r of shown) {
+      const via = r.origin && r.n.kind === "local" ? c.dim(` ← ${r.origin.name}`) : "";
+      lines.push(`  ${pad(r.role, wr)}${pad(r.name, wn)}${pad(r.pub, wp)}${pad(r.country, wc)}${statusColor(r.n)}${via}${r.where ? c.dim(` · ${r.where}`) : ""}`);
+      if (r.n.statusReason && r.n.status === "undetermined") lines.push(c.dim(`  ${" ".repeat(wr + 1)}${reasonText(r.n.statusReason)}`));
     }
+    if (shown.length < rows.length) lines.push(c.dim(`  +${rows.length - shown.length} more (--verbose lists every row)`));
+  }
+  if (unresolved.length > 0) {
+    // One line per expression: occurrences across functions and files fold into a count.
+    const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
+    for (const n of unresolved) {
+      const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
+      const e = byRaw.get(raw) ?? { raw, reason: String(n.statusReason?.args?.reason ?? "unresolved"), locs: [], role: n.role };
+      e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
+      byRaw.set(raw, e);
+    }
+    const list = [...byRaw.values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
+    const total = list.reduce((a, e) => a + Math.max(1, e.locs.length), 0);
+    lines.push(c.bold(`  Unresolved references (${list.length} expression${list.length === 1 ? "" : "s"} at ${total} place${total === 1 ? "" : "s"}; undetermined, never a pass)`));
+    const shown = verbose ? list : list.slice(0, TEXT_LIMITS.unresolved);
+    for (const e of shown) {
+      const text = e.raw.length > 70 && !verbose ? `${e.raw.slice(0, 67)}...` : e.raw;
+      lines.push(`    ${c.yellow(JSON.stringify(text))}${e.locs.length > 1 ? ` ×${e.locs.length}` : ""} ${c.dim(`${e.reason}${e.role !== "model" ? `, ${e.role}` : ""} · ${where(e.locs, lim(1))}`)}`);
+    }
+    if (shown.length < list.length) lines.push(c.dim(`    +${list.length - shown.length} more (--verbose lists every expression)`));
   }
   const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
-  if (locals.length === 0 && direct.length === 0 && hosted.length === 0) lines.push(c.dim("  (no model or model component found)"));
   lines.push("");
   if (hosted.length > 0) {
     // One line per provider: the models the product sends requests to there, and where the provider is.
@@ -168,23 +210,95 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     lines.push("");
   }
 
+  // 2. Datasets.
+  const datasets = result.datasets ?? [];
+  if (datasets.length > 0) {
+    lines.push(c.bold(`Datasets (${datasets.length}; read by the project, not models)`));
+    const shown = verbose ? datasets : datasets.slice(0, TEXT_LIMITS.datasets);
+    for (const d of shown) lines.push(`  ${d.name}${d.unresolved ? c.yellow(` (${d.unresolved})`) : ""} ${c.dim(`· ${d.loaders.join(", ")} · ${where(d.locations, lim(1))}`)}`);
+    if (shown.length < datasets.length) lines.push(c.dim(`  +${datasets.length - shown.length} more (--verbose lists every dataset)`));
+    lines.push("");
+  }
+
+  // 3. Findings grouped by rule, then each rule's findings.
   if (result.settings.policies.length > 0) {
     const f = result.summary.findings;
     // With --baseline, findings already in the baseline are counted but not listed: the report shows what is new.
     const existing = result.findings.filter((x) => x.baseline === "existing").length;
     const extra = [result.findings.some((x) => x.waived) ? `${result.findings.filter((x) => x.waived).length} waived` : "", existing > 0 ? `${existing} in the baseline, not shown` : ""].filter(Boolean).join(", ");
     lines.push(c.bold(`Findings: ${f.error} error, ${f.warning} warning, ${f.note} note`) + (extra ? c.dim(` (${extra})`) : ""));
-    for (const x of result.findings.filter((y) => y.baseline !== "existing")) {
-      const sev = x.severity === "error" ? c.red("✖ error") : x.severity === "warning" ? c.yellow("▲ warning") : c.blue("ℹ note");
-      lines.push(`  ${sev} ${c.bold(`${x.pack}/${x.rule}`)}${x.verdict === "undetermined" ? c.yellow(" (undetermined)") : ""}${x.baseline === "new" ? c.bold(" [new]") : ""}${x.waived ? c.dim(` [waived: ${x.waived.reason}, ${x.waived.owner}${x.waived.expires ? `, until ${x.waived.expires}` : ""}]`) : ""}`);
-      lines.push(`    ${x.message.text}`);
-      if (x.location) lines.push(c.dim(`    at ${formatLocation(x.location)}${x.location.pointer ? ` ${x.location.pointer}` : ""}`));
-      lines.push(c.dim(`    lineage: ${x.path.map((id) => nodes.get(id)?.name ?? id).join(" → ")}`));
-      for (const ev of x.evidence) lines.push(c.dim(`    evidence: ${evidenceLine(ev)}`));
-      if (x.howToFix) lines.push(c.dim(`    fix: ${x.howToFix.trim()}`));
+    const shownFindings = result.findings.filter((y) => y.baseline !== "existing");
+    const byRule = new Map<string, Finding[]>();
+    for (const x of shownFindings) byRule.set(`${x.pack}/${x.rule}`, [...(byRule.get(`${x.pack}/${x.rule}`) ?? []), x]);
+    const rules = rulesById(result);
+    const sevText = (s: Finding["severity"]): string => (s === "error" ? c.red("✖ error  ") : s === "warning" ? c.yellow("▲ warning") : c.blue("ℹ note   "));
+    const wRule = Math.min(60, Math.max(0, ...[...byRule.keys()].map((k) => k.length)));
+    for (const [id, list] of byRule) {
+      const places = list.reduce((a, x) => a + (x.count ?? 1), 0);
+      const und = list.filter((x) => x.verdict === "undetermined").length;
+      lines.push(`  ${sevText(list[0]!.severity)} ${pad(id, wRule)}${String(list.length).padStart(4)}${places > list.length ? c.dim(` (${places} places)`) : ""}${und === list.length ? c.yellow(" undetermined") : ""}  ${c.dim(rules.get(id)?.title ?? "")}`);
     }
-    if (result.findings.length === 0) lines.push(c.green("  no findings"));
-    else if (existing === result.findings.length) lines.push(c.green("  no new findings"));
+    if (shownFindings.length === 0) lines.push(result.findings.length === 0 ? c.green("  no findings") : c.green("  no new findings"));
+    lines.push("");
+    for (const [id, list] of byRule) {
+      const rule = rules.get(id);
+      lines.push(c.bold(`${id}`) + c.dim(` · ${list.length} finding${list.length === 1 ? "" : "s"}${rule?.title ? ` · ${rule.title}` : ""}`));
+      // Repeated messages fold: one entry per message text, with every finding's places.
+      const byText = new Map<string, Finding[]>();
+      for (const x of list) byText.set(x.message.text, [...(byText.get(x.message.text) ?? []), x]);
+      const entries = [...byText.values()];
+      const shown = verbose ? entries : entries.slice(0, TEXT_LIMITS.perRule);
+      for (const group of shown) {
+        const x = group[0]!;
+        const times = group.reduce((a, y) => a + (y.count ?? 1), 0);
+        const sev = x.severity === "error" ? c.red("✖") : x.severity === "warning" ? c.yellow("▲") : c.blue("ℹ");
+        lines.push(`  ${sev} ${x.message.text}${times > 1 ? c.bold(` ×${times}`) : ""}${x.verdict === "undetermined" ? c.yellow(" (undetermined)") : ""}${x.baseline === "new" ? c.bold(" [new]") : ""}${x.waived ? c.dim(` [waived: ${x.waived.reason}, ${x.waived.owner}${x.waived.expires ? `, until ${x.waived.expires}` : ""}]`) : ""}`);
+        const locs = group.flatMap((y) => [...(y.location ? [y.location] : []), ...y.evidence.filter((e) => !e.location.hub && !e.code.startsWith("knowledge-base")).map((e) => e.location)]);
+        if (locs.length > 0) lines.push(c.dim(`    at ${where(locs, lim(TEXT_LIMITS.locations))}`));
+        if (x.path.length > 1) lines.push(c.dim(`    lineage: ${x.path.map((p) => nodes.get(p)?.name ?? p).join(" → ")}`));
+        // The places a node is referenced at are on the "at" line; the other evidence says why.
+        const evidence = x.evidence.filter((e) => verbose || (e.code !== "referenced-at" && e.code !== "entered-product-through"));
+        for (const ev of verbose ? evidence : evidence.slice(0, TEXT_LIMITS.evidence)) lines.push(c.dim(`    evidence: ${evidenceLine(ev)}`));
+        if (!verbose && evidence.length > TEXT_LIMITS.evidence) lines.push(c.dim(`    +${evidence.length - TEXT_LIMITS.evidence} more pieces of evidence`));
+      }
+      if (shown.length < entries.length) lines.push(c.dim(`  +${entries.length - shown.length} more (--verbose lists every finding)`));
+      const fix = list[0]!.howToFix ?? rule?.howToFix;
+      if (fix) lines.push(c.dim(`  fix: ${fix.trim()}`));
+      lines.push("");
+    }
+  }
+
+  // 4. Lineage tree with every piece of evidence (verbose only: the bill of materials and findings say the rest).
+  if (verbose) {
+    const printed = new Set<string>();
+    const tree = (id: string, indent: string, seen: Set<string>): void => {
+      for (const e of out.get(id) ?? []) {
+        const to = nodes.get(e.to);
+        if (!to) continue;
+        const strengths = [...new Set(e.evidence.map((x) => x.strength))].join("+");
+        const again = printed.has(e.to) && (out.get(e.to)?.length ?? 0) > 0;
+        lines.push(`${indent}└─ ${c.cyan(e.relation)} → ${describeNode(to)} ${c.dim(`[${strengths}]`)}${again ? c.dim(" (lineage shown above)") : ""}`);
+        for (const ev of e.evidence) lines.push(`${indent}     ${c.dim(evidenceLine(ev))}`);
+        if (!seen.has(e.to) && !again) {
+          printed.add(e.to);
+          tree(e.to, `${indent}   `, new Set([...seen, e.to]));
+        }
+      }
+    };
+    lines.push(c.bold("Lineage"));
+    const printNode = (n: LineageNode, indent: string): void => {
+      lines.push(`${indent}● ${c.bold(n.name)} ${c.dim(`[${n.role}]`)}${n.location ? c.dim(`  ${formatLocation(n.location)}${n.location.pointer ? ` ${n.location.pointer}` : ""}`) : ""}`);
+      lines.push(`${indent}  ${statusColor(n)}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}${n.license ? c.dim(` · licence ${n.license}`) : ""}${n.kind === "upstream" && n.publisher ? c.dim(` · ${n.publisher.entity}, ${n.publisher.country}`) : ""}`);
+      if (n.status === "no-third-party-lineage" && n.checked?.length) lines.push(`${indent}  ${c.dim(`checked: ${n.checked.join("; ")}`)}`);
+      if (n.kind === "upstream" && n.locations?.length) lines.push(c.dim(`${indent}  referenced at ${where(n.locations, undefined)}`));
+      tree(n.id, `${indent}  `, new Set([n.id]));
+      for (const p of (parts.get(n.id) ?? []).sort()) {
+        const pn = nodes.get(p);
+        if (pn && pn.kind === "local") printNode(pn, `${indent}    `);
+      }
+    };
+    for (const n of locals.filter((x) => !isPart.has(x.id))) printNode(n, "  ");
+    for (const n of direct) printNode(n, "  ");
     lines.push("");
   }
 
@@ -207,9 +321,22 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     .join(", ");
   lines.push(c.bold("Coverage") + c.dim(`: ${cov.filesSeen} files seen, ${cov.filesScanned} manifests read (${cov.bytesRead} bytes)${skippedText ? `, skipped: ${skippedText}` : ""}`));
   if (result.diagnostics.length > 0) {
+    // Repeated diagnostics fold: one line per code and message, with the files it was met in.
+    const byMsg = new Map<string, { d: (typeof result.diagnostics)[number]; locs: SourceLocation[] }>();
+    for (const d of result.diagnostics) {
+      const k = `${d.severity}\u0000${d.code}\u0000${d.message}`;
+      const e = byMsg.get(k) ?? { d, locs: [] };
+      if (d.location) e.locs.push(d.location);
+      byMsg.set(k, e);
+    }
+    const list = [...byMsg.values()];
     lines.push(c.bold(`Diagnostics (${result.diagnostics.length})`));
-    for (const d of result.diagnostics.slice(0, 50)) lines.push(`  ${d.severity === "error" ? c.red(d.severity) : d.severity === "warning" ? c.yellow(d.severity) : c.dim(d.severity)} ${d.location ? `${formatLocation(d.location)}: ` : ""}${d.message}`);
-    if (result.diagnostics.length > 50) lines.push(c.dim(`  ... ${result.diagnostics.length - 50} more (see --format json)`));
+    const shown = verbose ? list : list.slice(0, TEXT_LIMITS.diagnostics);
+    for (const { d, locs } of shown) {
+      const at = locs.length === 0 ? "" : locs.length === 1 ? `${formatLocation(locs[0]!)}: ` : `${where(locs, lim(2))}: `;
+      lines.push(`  ${d.severity === "error" ? c.red(d.severity) : d.severity === "warning" ? c.yellow(d.severity) : c.dim(d.severity)} ${at}${d.message}`);
+    }
+    if (shown.length < list.length) lines.push(c.dim(`  +${list.length - shown.length} more (--verbose or --format json lists every diagnostic)`));
   }
   lines.push("");
   const v = result.summary.verdict;

@@ -7,6 +7,7 @@ import type { AuditResult, AuditWeakening, ConfigOrigin, Diagnostic, Severity } 
 import { SCHEMA_VERSION } from "../model/types.js";
 import { walk } from "../discover/walk.js";
 import { createExtractionPool } from "../extract/pool.js";
+import { separateDatasets } from "../extract/datasets.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
@@ -124,7 +125,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
   stage("link");
   // Ollama library tags map to their upstream Hub models through the knowledge base's cited table.
-  const inventory = { ...linked, references: mapOllamaTags(linked.references, options.kb) };
+  // Datasets leave the model references, and values that cannot name a model are marked as such.
+  const separated = separateDatasets(mapOllamaTags(linked.references, options.kb));
+  const inventory = { ...linked, references: separated.references };
   const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
@@ -194,6 +197,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     },
     components: inventory.components,
     references: inventory.references,
+    ...(separated.datasets.length > 0 ? { datasets: separated.datasets } : {}),
     mentions: inventory.mentions,
     lineage: graph,
     policies: runs,

@@ -136,7 +136,8 @@ describe("aiprov scan through the local Hub", () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as AuditResult;
     expect(result.diagnostics.filter((d) => d.code === "hub-unreachable")).toHaveLength(1);
-    expect(result.lineage.nodes.find((n) => n.id === "hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({ status: "undetermined", statusReason: { code: "unreachable" } });
+    // As with --offline (the same findings), with the reason kept: the re-packager's origin was not looked up.
+    expect(result.lineage.nodes.find((n) => n.id === "hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({ status: "undetermined", statusReason: { code: "repackager-origin-unresolved", args: { lookedUp: false, why: "unreachable" } } });
   });
 
   it("rejects a bad --timeout", async () => {

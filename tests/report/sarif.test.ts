@@ -100,7 +100,8 @@ describe("SARIF 2.1.0 reporter", () => {
     const log = toSarif(r);
     const results = run(log).results as Json[];
     expect(results).toHaveLength(SARIF_LIMITS.results);
-    expect(results.filter((x) => x.level === "error")).toHaveLength((SARIF_LIMITS.results + 100) / 2);
+    // Severity is the level of a fail result and a property of a review (undetermined) one.
+    expect(results.filter((x) => (x.properties as Json).severity === "error")).toHaveLength((SARIF_LIMITS.results + 100) / 2);
     const notes = run(log).invocations[0].toolExecutionNotifications as Json[];
     expect(notes.some((n) => n.descriptor.id === "sarif-results-truncated" && String(n.message.text).startsWith("100 of 5100"))).toBe(true);
     expect(validateSarif(log)).toBe(true);

@@ -205,7 +205,8 @@ describe("Hub resolver on the local Hub", () => {
     });
     const r = resolver({ hubUrl: `http://127.0.0.1:${port}` });
     const m = await r.resolve(["Q-bert/Merged-AGI-7B", "openchat/openchat_3.5", "mistralai/Mistral-7B-v0.1"]);
-    expect([...m.values()].every((v) => v.state === "undetermined" && v.reason?.code === "unreachable")).toBe(true);
+    // As offline: the publisher from the knowledge base, the lineage not looked up, the reason kept.
+    expect([...m.values()].every((v) => v.state === "resolved" && !v.lineageLookedUp && v.reason?.code === "unreachable")).toBe(true);
     expect(m.get("mistralai/Mistral-7B-v0.1")!.publisher.country).toBe("FR");
     expect(r.diagnostics().filter((d) => d.code === "hub-unreachable")).toHaveLength(1);
     // The breaker opens on the first failure: no request is sent after it.

@@ -397,9 +397,10 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
             parents: own.map((p) => ({ repo: canonical.get(p.repo.toLowerCase()) ?? p.repo, relation: p.relation, evidence: p.evidence, ...(p.role ? { role: p.role } : {}) })),
             lineageLookedUp: !beyond,
           });
-        } else if (r.missing.code === "offline") {
-          // As the offline resolver: the publisher is known, the repo's own lineage was not looked up.
-          out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", parents: [], lineageLookedUp: false });
+        } else if (r.missing.code === "offline" || r.missing.code === "unreachable") {
+          // As the offline resolver: the publisher is known, the repo's own lineage was not looked up. An unreachable
+          // Hub gives the same findings as --offline; only the reason (kept here) differs.
+          out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", ...(r.missing.code === "unreachable" ? { reason: r.missing } : {}), parents: [], lineageLookedUp: false });
         } else {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "undetermined", reason: r.missing, parents: [], lineageLookedUp: false });
           if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {

@@ -223,6 +223,11 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         if ("value" in v) Object.assign(f, v.facts ?? {});
         else Object.assign(f, importFacts(arg, scope));
         if (opts.usage && opts.usage !== "load" && "value" in v && typeof f.definedAtLine === "number" && !f.definedAt) f.definedAt = atOf(f.definedAtLine - 1);
+        // A run-time value is one unknown per function: the report groups its occurrences by file, function and text.
+        if (!("value" in v)) {
+          const fnName = enclosingFunction(loc)?.childForFieldName("name")?.text;
+          if (fnName) f.function = fnName;
+        }
         if ("value" in v && /(?:^|\/)modules\.(?:tar(?:\.gz)?|tgz|zip)$/.test(v.value)) Object.assign(f, { hfModulesCache: true, remoteCode: true });
         const ref = codeReference({
           extractor,
@@ -421,7 +426,18 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         }
         if (last === "hf_hub_download" || last === "snapshot_download" || last === "model_file_download") {
           const arg = pick(a, ["repo_id", "model_id"], 0);
-          if (arg) emit(arg, { call: a, ...(fromModelscope ? { kind: "modelscope-id" as const } : {}), facts: { loader: fromModelscope ? `modelscope.${last}` : last } });
+          // `repo_type="dataset"` (huggingface_hub): the repo is a dataset, never a model.
+          const rt = a.keywords.get("repo_type");
+          const rtv = rt ? resolve(rt, scope) : undefined;
+          const dataset = rtv && "value" in rtv && rtv.value === "dataset";
+          if (arg) emit(arg, { call: a, ...(fromModelscope ? { kind: "modelscope-id" as const } : {}), facts: { loader: fromModelscope ? `modelscope.${last}` : last, ...(dataset ? { repoType: "dataset" } : {}) } });
+          return;
+        }
+        // `datasets.load_dataset(path, ...)`, https://huggingface.co/docs/datasets/package_reference/loading_methods:
+        // a dataset (Hub id, builder name or local folder), recorded as one so it is never taken for a model.
+        if (last === "load_dataset" || last === "load_from_disk") {
+          const arg = pick(a, ["path", "dataset_path"], 0);
+          if (arg) emit(arg, { call: a, facts: { loader: last, repoType: "dataset" } });
           return;
         }
         if (last === "InferenceClient" || last === "AsyncInferenceClient") {
