@@ -16,7 +16,8 @@ import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
-import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
+import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
+import { scanProgress } from "./progress.js";
 import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 import { collect } from "./options.js";
 
@@ -88,7 +89,9 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
     .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
-    .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan");
+    .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan")
+    .option("-q, --quiet", "print only the verdict line on stdout and no progress (reports named by --*-output are still written)")
+    .option("-v, --verbose", "print each scan stage and its time on stderr");
   addOutputOptions(addHubOptions(cmd))
     .addHelpText(
       "after",
@@ -135,8 +138,9 @@ Examples:
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const hub = hubSettings(opts, io.env, config);
       const offline = hub.offline;
-      const progress = progressReporter(io, Boolean(process.stderr.isTTY));
-      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
+      if (opts.quiet && opts.verbose) throw new UsageError("--quiet and --verbose cannot be used together");
+      const progress = scanProgress(io, { stderrIsTTY: io.stderrIsTTY ?? false, verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal" });
+      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onHub });
       const root = resolve(io.cwd, path);
       const output = (opts.output as string | undefined) ?? config.output;
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
@@ -165,12 +169,15 @@ Examples:
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
         ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
-        ...(timing ? { onStage: (name: string, ms: number) => timing.push([name, ms]) } : {}),
-      });
-      progress.stop();
+        onStage: (name: string, ms: number) => {
+          timing?.push([name, ms]);
+          progress.onStage(name, ms);
+        },
+        onFileListed: progress.onFile,
+      }).finally(() => progress.stop());
       result.root = path;
       // Every report is written before the exit code says "findings": CI uploads them either way.
-      await writeReports(result, opts, format, output, io);
+      await writeReports(result, opts, format, output, io, { quiet: Boolean(opts.quiet) });
       if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });

@@ -83,6 +83,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   if (problems.length > 0) throw new ConfigError("invalid configuration file:", problems);
   const config = found.config as AiprovConfig;
   if (config.knowledge) config.knowledge = config.knowledge.map((k) => resolve(dirname(found!.filepath), k));
+  // Pack files named by path are relative to the config file, as knowledge folders are (bundled ids stay ids).
+  const packPath = (p: string): string => (/[\\/]|\.ya?ml$/.test(p) ? resolve(dirname(found!.filepath), p) : p);
+  if (config.policy !== undefined) config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
   return { config, file: found.filepath };
 }
 

@@ -66,6 +66,8 @@ export interface ScanOptions {
    * `weights`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
+  /** Called for each file the walk lists (before it is read), for progress displays. */
+  onFileListed?: () => void;
   /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
   jobs?: number;
 }
@@ -93,7 +95,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     options.onStage?.(name, t - mark);
     mark = t;
   };
-  const walked = await walk(options.root, { onFile: (f) => pool.add(f), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
+  const walked = await walk(options.root, { onFile: (f) => (options.onFileListed?.(), pool.add(f)), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
     await pool.close();
     throw err;
   });
