@@ -15,6 +15,7 @@ const STAGES: readonly [string, string][] = [
   ["resolve", "resolving lineage"],
   ["weights", "reading weights"],
   ["lineage", "building the lineage"],
+  ["settle", "comparing weights with upstreams"],
   ["policy", "applying rule packs"],
   ["assemble", "writing the result"],
 ];

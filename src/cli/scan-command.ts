@@ -19,7 +19,10 @@ import type { CliIO } from "./main.js";
 import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
 import { scanProgress } from "./progress.js";
 import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
-import { collect } from "./options.js";
+import { collect, parseByteSize } from "./options.js";
+import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
+import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
+import { DEFAULT_WEIGHT_BUDGET } from "../fingerprint/settle.js";
 
 
 /** Parses `--jobs`: a whole number from 1 to 64. @throws UsageError otherwise. */
@@ -91,7 +94,14 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
     .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan")
     .option("-q, --quiet", "print only the verdict line on stdout and no progress (reports named by --*-output are still written)")
-    .option("-v, --verbose", "print each scan stage and its time on stderr");
+    .option("-v, --verbose", "print each scan stage and its time on stderr")
+    .option("--weight-budget <size>", "most bytes read from the Hub to compare local weights with an upstream's, for the whole scan (e.g. 500MB, 2GiB; 0: compare none; default 2GiB)", (v: string) => {
+      try {
+        return parseByteSize(v);
+      } catch (err) {
+        throw new UsageError(`--weight-budget: ${(err as Error).message}`);
+      }
+    });
   addOutputOptions(addHubOptions(cmd))
     .addHelpText(
       "after",
@@ -102,6 +112,7 @@ Examples:
   $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org
   $ aiprov scan . --policy us-covered-adversary --waivers waivers.yaml --now 2026-06-01
   $ aiprov scan . --policy licence-duties --baseline previous.json   # fail only on new findings
+  $ aiprov scan ./submission --policy kr-sovereign-from-scratch --weight-budget 500MB   # settle configuration matches with the weights
   $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
@@ -169,6 +180,15 @@ Examples:
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
         ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
+        weights: {
+          budget: (opts.weightBudget as number | undefined) ?? DEFAULT_WEIGHT_BUDGET,
+          hubUrl: hub.hubUrl,
+          ...(hub.token ? { token: hub.token } : {}),
+          timeoutMs: hub.timeoutMs,
+          env: io.env,
+          cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
+          displayRoot: path,
+        },
         onStage: (name: string, ms: number) => {
           timing?.push([name, ms]);
           progress.onStage(name, ms);
