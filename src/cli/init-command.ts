@@ -3,7 +3,7 @@
  * chosen packs and an empty waiver list. It never overwrites an existing file.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { bundledPackIds, loadPacks } from "../policy/load.js";
@@ -13,12 +13,21 @@ import type { CliIO } from "./main.js";
 import { collect } from "./options.js";
 
 
-/** The starter config text. Pure; `schemaPath` is written in the editor hint (yaml-language-server). */
-export function renderInitConfig(organization: readonly string[], packs: readonly string[], schemaPath: string): string {
-  const loaded = loadPacks(packs);
+/** True when a `--policy` value names a pack file rather than a bundled pack id. */
+function isPackPath(p: string): boolean {
+  return /[\\/]|\.ya?ml$/.test(p);
+}
+
+/**
+ * The starter config text. Pure. `packs` are bundled ids or paths relative to the config file; `schemaPath` (relative
+ * to the config file) is written in the editor hint (yaml-language-server) only when given, so the file names no
+ * place outside the project.
+ */
+export function renderInitConfig(organization: readonly string[], packs: readonly string[], schemaPath: string | undefined, baseDir = "."): string {
+  const loaded = loadPacks(packs.map((p) => (isPackPath(p) ? resolve(baseDir, p) : p)));
   const list = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
   const lines = [
-    `# yaml-language-server: $schema=${schemaPath}`,
+    schemaPath ? `# yaml-language-server: $schema=${schemaPath}` : "# Schema: schemas/config.schema.json in the aiprov package (point your editor's YAML schema setting at it).",
     "# aiprov configuration (see the README, Configuration file). YAML or JSON only: aiprov never",
     "# executes JavaScript configuration. Command-line flags override these values.",
     "",
@@ -72,7 +81,16 @@ export function registerInitCommand(program: Command, io: CliIO, state: { exitCo
       const packs = opts.policy ?? ["unknown-provenance"];
       const unknown = packs.filter((p) => !bundledPackIds().includes(p) && !/[\\/]|\.ya?ml$/.test(p));
       if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")}: no such bundled pack (aiprov rules list)`);
-      const text = renderInitConfig(opts.organization ?? [], packs.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p)), relative(io.cwd, packagePath("schemas", "config.schema.json")) || "config.schema.json");
+      // Portable paths: packs relative to the config file (the loader reads them so); the schema hint only when the
+      // aiprov package lies inside the project (node_modules/aiprov), never a path of this machine.
+      const dir = dirname(file);
+      const rel = (abs: string): string => {
+        const r = relative(dir, abs).split(sep).join("/");
+        return r.startsWith(".") ? r : `./${r}`;
+      };
+      const schema = relative(dir, packagePath("schemas", "config.schema.json")).split(sep).join("/");
+      const portable = !isAbsolute(schema) && !schema.startsWith("..");
+      const text = renderInitConfig(opts.organization ?? [], packs.map((p) => (isPackPath(p) ? rel(resolve(io.cwd, p)) : p)), portable ? schema : undefined, dir);
       try {
         writeFileSync(file, text, { flag: "wx" });
       } catch (err) {

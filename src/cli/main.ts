@@ -17,7 +17,10 @@ export interface CliIO {
   stderr: (text: string) => void;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal. */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines are drawn only then). */
+  stderrIsTTY?: boolean;
 }
 
 type Register = (program: Command, io: CliIO, state: { exitCode: number }) => void;
@@ -75,6 +78,11 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
   const state = { exitCode: EXIT.ok as number };
   try {
     const program = await buildProgram(io, state, argv);
+    if (argv.length === 0) {
+      // Like git: no arguments prints the usage on stdout and exits as a usage error.
+      io.stdout(program.helpInformation());
+      return EXIT.error;
+    }
     await program.parseAsync([...argv], { from: "user" });
     return state.exitCode;
   } catch (err) {

@@ -16,7 +16,8 @@ import { loadKnowledgeBase, type KnowledgeBase } from "../resolve/knowledge/know
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
-import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
+import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
+import { scanProgress } from "./progress.js";
 import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 import { collect, parseByteSize } from "./options.js";
 import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
@@ -93,6 +94,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
     .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
     .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan")
+    .option("-q, --quiet", "print only the verdict line on stdout and no progress (reports named by --*-output are still written)")
     .option("--weight-budget <size>", "most bytes read from the Hub to compare local weights with an upstream's, for the whole scan (e.g. 500MB, 2GiB; 0: compare none; default 2GiB)", (v: string) => {
       try {
         return parseByteSize(v);
@@ -153,8 +155,9 @@ Examples:
       const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
       const hub = hubSettings(opts, io.env, config);
       const offline = hub.offline;
-      const progress = progressReporter(io, Boolean(process.stderr.isTTY));
-      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onProgress });
+      if (opts.quiet && opts.verbose) throw new UsageError("--quiet and --verbose cannot be used together");
+      const progress = scanProgress(io, { stderrIsTTY: io.stderrIsTTY ?? false, verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal" });
+      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onHub });
       const root = resolve(io.cwd, path);
       checkScanRoot(root, path);
       const output = (opts.output as string | undefined) ?? config.output;
@@ -194,15 +197,18 @@ Examples:
           cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
           displayRoot: path,
         },
-        ...(timing ? { onStage: (name: string, ms: number) => timing.push([name, ms]) } : {}),
+        onStage: (name: string, ms: number) => {
+          timing?.push([name, ms]);
+          progress.onStage(name, ms);
+        },
+        onFileListed: progress.onFile,
         ...(configFile ? { config: { file: displayPath(configFile, io.cwd), origin: configOrigin } } : {}),
         ...(weakenings.length > 0 ? { weakenings: weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) } : {}),
         ...(loaded.diagnostics?.length ? { diagnostics: loaded.diagnostics.map((d) => ({ ...d, ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}) })) } : {}),
-      });
-      progress.stop();
+      }).finally(() => progress.stop());
       result.root = path;
       // Every report is written before the exit code says "findings": CI uploads them either way.
-      await writeReports(result, opts, format, output, io);
+      await writeReports(result, opts, format, output, io, { quiet: Boolean(opts.quiet) });
       if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
       state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
     });

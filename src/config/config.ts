@@ -131,6 +131,9 @@ export async function loadConfig(cwd: string, explicit?: string, options: { noPr
   const file = found.filepath;
   const dir = dirname(file);
   if (config.knowledge) config.knowledge = config.knowledge.map((k) => resolve(dir, k));
+  // Pack files named by path are relative to the config file, as knowledge folders are (bundled ids stay ids).
+  const packPath = (p: string): string => (/[\\/]|\.ya?ml$/.test(p) ? resolve(dir, p) : p);
+  if (config.policy !== undefined) config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
   if (origin === "user") return { config, file, origin };
   return { ...confineProjectConfig(config, file, options.tokenSet ?? false), file, origin };
 }

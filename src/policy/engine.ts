@@ -554,10 +554,12 @@ function fallbackLocation(g: GraphIndex): Evidence["location"] | undefined {
  * `settings.ModelPref` are one expression.
  */
 export function foldKey(raw: string): string {
+  // White space is folded first, so the empty-fallback suffix needs at most one space on each side (a linear match).
   return raw
     .replace(/\s+/g, " ")
     .replace(/\?\./g, ".")
-    .replace(/\s*(?:\|\||\?\?|\bor\b)\s*(?:""|''|None|null|undefined)\s*$/, "")
+    .trim()
+    .replace(/ ?(?:\|\||\?\?|\bor\b) ?(?:""|''|None|null|undefined)$/, "")
     .trim();
 }
 

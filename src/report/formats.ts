@@ -4,8 +4,8 @@ export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "html", "cyc
 /** A report format name. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** A renderer: a pure function of the audit result (`color` and `verbose` apply to `text` only). */
-export type Renderer = (result: import("../model/types.js").AuditResult, options: { color?: boolean; verbose?: boolean }) => string;
+/** A renderer: a pure function of the audit result (`color` and `verbose` apply to `text` only, `sarifCategory` to `sarif`). */
+export type Renderer = (result: import("../model/types.js").AuditResult, options: { color?: boolean; verbose?: boolean; sarifCategory?: string }) => string;
 
 /**
  * Loads the renderer of one format and nothing else (the CycloneDX library and the HTML graph layout are large, and
@@ -19,8 +19,10 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
     }
     case "json":
       return (r) => `${JSON.stringify(r, null, 2)}\n`;
-    case "sarif":
-      return (await import("./sarif.js")).renderSarif;
+    case "sarif": {
+      const { renderSarif } = await import("./sarif.js");
+      return (r, o) => renderSarif(r, o.sarifCategory !== undefined ? { category: o.sarifCategory } : {});
+    }
     case "markdown":
       return (await import("./markdown.js")).renderMarkdown;
     case "html":

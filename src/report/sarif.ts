@@ -142,11 +142,24 @@ function verdictOf(result: AuditResult, ruleId: string): "fail" | "undetermined"
   return result.findings.find((f) => `${f.pack}/${f.rule}` === ruleId)?.verdict;
 }
 
+/** SARIF rendering options. */
+export interface SarifOptions {
+  /** Code-scanning category (`runAutomationDetails.id` without its run part); default `aiprov`. */
+  category?: string;
+}
+
+/** The category as written: trimmed, trailing slashes dropped, `aiprov` when empty. */
+export function sarifCategory(category: string | undefined): string {
+  let c = category?.trim() ?? "";
+  while (c.endsWith("/")) c = c.slice(0, -1);
+  return c || "aiprov";
+}
+
 /**
  * Renders the result as a SARIF 2.1.0 log object (serialise with `JSON.stringify`). Pure: the same result gives the
  * same log. Rules appear in pack order, then rule order; results most severe first.
  */
-export function toSarif(result: AuditResult): Json {
+export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
   const g = indexGraph(result);
   const rules = rulesById(result);
   const ruleIds = [...rules.keys()];
@@ -218,7 +231,10 @@ export function toSarif(result: AuditResult): Json {
             properties: { knowledgeBaseVersion: result.tool.knowledgeBaseVersion },
           },
         },
-        automationDetails: { id: `aiprov/${result.settings.policies.join("+") || "inventory"}/` },
+        // The category alone (a trailing "/": no run id), the same whatever packs run: GitHub closes an alert when a
+        // later upload of the same category no longer has it, so a category that changed with the packs would leave
+        // old alerts open. Code scanning takes the category from here before the upload step's `category` input.
+        automationDetails: { id: `${sarifCategory(options.category)}/` },
         invocations: [
           {
             // A result exists only when the scan ran to the end; problems it met are the notifications below.
@@ -244,6 +260,6 @@ export function toSarif(result: AuditResult): Json {
 }
 
 /** {@link toSarif} serialised as pretty JSON with a trailing newline. */
-export function renderSarif(result: AuditResult): string {
-  return `${JSON.stringify(toSarif(result), null, 2)}\n`;
+export function renderSarif(result: AuditResult, options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
 }

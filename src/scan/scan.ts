@@ -69,6 +69,8 @@ export interface ScanOptions {
    * `weights`, `tokenizers`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
+  /** Called for each file the walk lists (before it is read), for progress displays. */
+  onFileListed?: () => void;
   /**
    * Automatic weight comparisons (src/fingerprint/settle.ts): Hub settings, the remote byte budget and the cache.
    * Absent: none are made, and configuration matches stay undetermined with the command that settles them.
@@ -107,7 +109,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     options.onStage?.(name, t - mark);
     mark = t;
   };
-  const walked = await walk(options.root, { onFile: (f) => pool.add(f), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
+  const walked = await walk(options.root, { onFile: (f) => (options.onFileListed?.(), pool.add(f)), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
     await pool.close();
     throw err;
   });

@@ -1,0 +1,46 @@
+/**
+ * What the CLI prints where: usage on stdout (asked for, or no arguments as git does), `--quiet` printing only the
+ * verdict line, `--verbose` stage lines on stderr, `FORCE_COLOR` colouring output that is not a terminal.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { aiprov } from "../helpers/cli.js";
+
+describe("CLI output streams", () => {
+  it("prints usage on stdout for --help and for no arguments (exit 0 and 2), nothing on stderr", () => {
+    const help = aiprov(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: aiprov /);
+    expect(help.stderr).toBe("");
+    const none = aiprov([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/^Usage: aiprov /);
+    expect(none.stderr).toBe("");
+  });
+
+  it("--quiet prints only the verdict line and still writes the reports asked for", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aiprov-quiet-"));
+    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--quiet", "--json-output", join(dir, "r.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("Verdict: FAIL (findings at or above --fail-on error)\n");
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).summary.verdict).toBe("fail");
+    expect(aiprov(["scan", "examples/clean-submission", "-q"]).stdout.split("\n").filter(Boolean)).toHaveLength(1);
+  });
+
+  it("--verbose prints each stage on stderr; --quiet with --verbose is a usage error", () => {
+    const r = aiprov(["scan", "examples/clean-submission", "--verbose"]);
+    expect(r.stderr).toMatch(/^aiprov: walk done in \d+ ms\n/);
+    expect(r.stderr).toContain("aiprov: policy done in");
+    expect(aiprov(["scan", "examples/clean-submission", "-q", "-v"]).code).toBe(2);
+  });
+
+  it("FORCE_COLOR colours the text report on a pipe; NO_COLOR alone leaves it plain", () => {
+    const forced = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], { env: { FORCE_COLOR: "1" } });
+    expect(forced.stdout).toContain("\x1b[");
+    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"]).stdout).not.toContain("\x1b[");
+    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], { env: { FORCE_COLOR: "0" } }).stdout).not.toContain("\x1b[");
+  });
+});
