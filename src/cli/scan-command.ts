@@ -19,6 +19,7 @@ import type { CliIO } from "./main.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
 import { collect } from "./options.js";
+import { FAIL_ON_CHOICES, resultVerdict } from "../policy/verdict.js";
 
 
 /** Parses `--jobs`: a whole number from 1 to 64. @throws UsageError otherwise. */
@@ -77,7 +78,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
     .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
-    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
+    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices([...FAIL_ON_CHOICES]))
     .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
     .option("-c, --config <file>", "configuration file (YAML or JSON); default: .aiprovrc[.yaml|.json] or aiprov.config.* in the current folder")
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
@@ -172,6 +173,6 @@ Examples:
       // Every report is written before the exit code says "findings": CI uploads them either way.
       await writeReports(result, opts, format, output, io);
       if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
-      state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
+      state.exitCode = resultVerdict(result) === "fail" ? 1 : 0;
     });
 }

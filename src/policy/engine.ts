@@ -6,6 +6,7 @@ import type { Evidence, Finding, LineageEdge, LineageGraph, LineageNode, LocalCo
 import type { ProjectDocument } from "../extract/types.js";
 import { wildcardMatch } from "../util/glob.js";
 import { stableId } from "../util/hash.js";
+import { compareFindings } from "./verdict.js";
 import type { Condition, ListOrParam, ReferenceCondition, Rule, RulePack } from "./types.js";
 
 type Arg = string | number | boolean | string[];
@@ -475,8 +476,7 @@ export function evaluatePacks(
       }
     }
   }
-  const order: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule) || a.node.localeCompare(b.node) || a.id.localeCompare(b.id));
+  findings.sort(compareFindings);
   return { findings, runs };
 }
 

@@ -3,12 +3,14 @@
  * Pipelines). Shape: the de-facto schema Jenkins and GitLab read (`testsuites` > `testsuite` > `testcase` with
  * `failure`, `error` or `skipped`; https://github.com/testmoapp/junitxml documents the common subset).
  *
- * One test suite per applied pack; in it one test case per finding (a `failure` when unwaived, `skipped` with the
- * waiver when waived) and one passing test case per rule that found nothing. A suite `aiprov.diagnostics` holds the
+ * One test suite per applied pack; in it one test case per finding (a `failure` when it fails the run; `skipped`,
+ * saying why, when it is waived, in the `--baseline` or below `--fail-on`) and one passing test case per rule that
+ * found nothing. A suite `aiprov.diagnostics` holds the
  * tool's error diagnostics as `error` test cases, so a scan that could not read something is not a silent pass.
  */
 import type { AuditResult, Finding } from "../model/types.js";
-import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sortedFindings } from "./common.js";
+import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation } from "./common.js";
+import { findingOutcome, sortedFindings } from "../policy/verdict.js";
 
 /** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
@@ -105,23 +107,17 @@ function findingCase(result: AuditResult, f: Finding, g: ReturnType<typeof index
     ...f.evidence.map((e) => `evidence: ${evidenceText(e)}`),
     f.howToFix ? `fix: ${f.howToFix.trim()}` : "",
   ].filter(Boolean);
-  if (f.waived) {
-    const w = f.waived;
-    return {
-      name: `${f.rule}: ${node}`,
-      classname: `aiprov.${f.pack}`,
-      ...(at && !at.hub ? { file: at.file } : {}),
-      ...(at?.line !== undefined ? { line: at.line } : {}),
-      body: [`waived by ${w.owner}${w.expires ? ` until ${w.expires}` : ""}: ${w.reason}: ${w.comment}`, ...detail].join("\n"),
-      kind: "skipped",
-    };
-  }
-  return {
-    name: `${f.rule}: ${node}`,
-    classname: `aiprov.${f.pack}`,
-    ...(at && !at.hub ? { file: at.file } : {}),
-    ...(at?.line !== undefined ? { line: at.line } : {}),
-    body: detail.join("\n"),
-    kind: "failure",
-  };
+  const base = { name: `${f.rule}: ${node}`, classname: `aiprov.${f.pack}`, ...(at && !at.hub ? { file: at.file } : {}), ...(at?.line !== undefined ? { line: at.line } : {}) };
+  // A finding that does not fail the run (policy/verdict.ts decides) is a skipped case saying why, so the suite's
+  // failures agree with the verdict every other format prints.
+  const outcome = findingOutcome(f, result.settings.failOn);
+  if (outcome === "fails") return { ...base, body: detail.join("\n"), kind: "failure" };
+  const w = f.waived;
+  const why =
+    outcome === "waived" && w
+      ? `waived by ${w.owner}${w.expires ? ` until ${w.expires}` : ""}: ${w.reason}: ${w.comment}`
+      : outcome === "baseline"
+        ? `in the baseline${result.settings.baseline ? ` ${result.settings.baseline}` : ""}: not new`
+        : `below --fail-on ${result.settings.failOn}`;
+  return { ...base, body: [why, ...detail].join("\n"), kind: "skipped" };
 }

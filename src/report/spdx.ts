@@ -15,6 +15,7 @@ import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
 import { reasonText } from "./text.js";
+import { resultVerdict } from "../policy/verdict.js";
 
 /** The SPDX 3.0.1 JSON-LD context every document names. */
 export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
@@ -154,7 +155,7 @@ export function toSpdx(result: AuditResult): Json {
     spdxId: id("product", result.root),
     name: result.root.replace(/\/+$/, "").split("/").pop() || result.root,
     software_primaryPurpose: "application",
-    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.`,
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${resultVerdict(result)}.`,
   });
   const roots = productRoots(result, g)
     .map((n) => pkgIds.get(n.id))

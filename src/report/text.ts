@@ -7,6 +7,7 @@ import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
 import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation } from "../model/types.js";
 import { STATUS_LABEL } from "./common.js";
+import { resultVerdict } from "../policy/verdict.js";
 
 /** Options of {@link renderText}. */
 export interface TextOptions {
@@ -157,7 +158,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     if (result.diagnostics.length > 50) lines.push(c.dim(`  ... ${result.diagnostics.length - 50} more (see --format json)`));
   }
   lines.push("");
-  const v = result.summary.verdict;
+  const v = resultVerdict(result);
   lines.push(v === "fail" ? c.red.bold(`Verdict: FAIL (findings at or above --fail-on ${result.settings.failOn})`) : v === "pass" ? c.green.bold("Verdict: PASS") : c.bold("Verdict: no policy applied"));
   return `${lines.join("\n")}\n`;
 }

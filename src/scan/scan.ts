@@ -11,6 +11,7 @@ import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
 import { evaluatePacks } from "../policy/engine.js";
+import { findingsVerdict } from "../policy/verdict.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
 import type { RulePack } from "../policy/types.js";
@@ -68,13 +69,6 @@ export interface ScanOptions {
   onStage?: (stage: string, ms: number) => void;
   /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
   jobs?: number;
-}
-
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-
-/** True when a finding of `severity` is at or above the fail-on threshold. */
-export function failsAt(severity: Severity, failOn: Severity | "never"): boolean {
-  return failOn !== "never" && SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
 }
 
 /**
@@ -150,7 +144,6 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
-  const failing = findings.some((f) => !f.waived && f.baseline !== "existing" && failsAt(f.severity, options.failOn));
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
   stage("policy");
   const result = redactDeep<AuditResult>({
@@ -188,7 +181,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       findings: counts,
       undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
       ...(findings.some((f) => f.waived) ? { waived: findings.filter((f) => f.waived).length } : {}),
-      verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
+      verdict: options.packs.length === 0 ? "no-policy" : findingsVerdict(findings, options.failOn),
     },
   });
   stage("assemble");
