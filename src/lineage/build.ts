@@ -24,9 +24,8 @@ import { hubOrg, parseHubId } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
 import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
-
-/** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
-export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
+import { WEIGHT_RELATIONS } from "../model/relations.js";
+import { hasPathPrefix, isAbsolutePath } from "../util/path-shape.js";
 
 const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declared: 1, "weight-similar": 2, "weight-identical": 3 };
 
@@ -35,8 +34,6 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
   return strengths.reduce<EvidenceStrength>((a, b) => (STRENGTH_ORDER[b] > STRENGTH_ORDER[a] ? b : a), "structural");
 }
 
-/** A value written as a file-system path (never read as a Hub id). */
-const isPathLike = (v: string): boolean => /^(?:\/|\.{1,2}\/|~|[A-Za-z]:[\\/])/.test(v);
 
 /** Roles a reference gives only to what it loads from a repo, never to the repo's node (the repo is the model). */
 const NOT_NODE_ROLES: ReadonlySet<ComponentRole> = new Set(["model", "tokenizer", "processor"]);
@@ -273,7 +270,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       // The model it derives from: the value read in the file, or the Hub id the load reference at
       // `derivedFromLoad` (file:line) resolved to after linking (an id from another module or a `.env`).
       const load = typeof r.facts?.derivedFromLoad === "string" ? loadsAt.get(r.facts.derivedFromLoad) : undefined;
-      const hub = typeof r.facts?.derivedFrom === "string" && !isPathLike(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
+      const hub = typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
       // A model folder of the tree the code loaded (`from_pretrained("./merged")`) is a parent as well.
       const written = r.localTarget && nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
       const parent = !written ? undefined : hub ? upstreamFor(hub, r.role, false) : load?.localTarget && nodes.has(`local:${load.localTarget}`) ? `local:${load.localTarget}` : undefined;
@@ -282,7 +279,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
         // The code writes this folder from a model the scan cannot resolve (a path outside the tree, a run-time
         // value): where the folder comes from is not known, so it is undetermined, never "no third-party lineage".
         const source = typeof r.facts?.derivedFrom === "string" ? r.facts.derivedFrom : undefined;
-        const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : /^(?:\/|~|[A-Za-z]:[\\/])/.test(source) ? "local-path-outside-root" : isPathLike(source) ? "local-path" : "unknown-alias");
+        const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : isAbsolutePath(source) ? "local-path-outside-root" : hasPathPrefix(source) ? "local-path" : "unknown-alias");
         const list = unresolvedBy.get(written) ?? [];
         list.push({ ...r, raw: source ?? r.raw, skipReason: reason });
         unresolvedBy.set(written, list);

@@ -8,6 +8,7 @@ import { wildcardMatch } from "../util/glob.js";
 import { stableId } from "../util/hash.js";
 import { compareFindings } from "./verdict.js";
 import type { Condition, ListOrParam, ReferenceCondition, Rule, RulePack } from "./types.js";
+import { WEIGHT_RELATIONS } from "../model/relations.js";
 
 type Arg = string | number | boolean | string[];
 
@@ -480,8 +481,6 @@ export function evaluatePacks(
   return { findings, runs };
 }
 
-const WEIGHT = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
-
 /** The upstream lineage of a node, following weight-carrying edges (first one at each step), for messages. */
 function originChain(start: string | undefined, g: GraphIndex): { names: string[]; evidence: Evidence[] } {
   const names: string[] = [];
@@ -495,7 +494,7 @@ function originChain(start: string | undefined, g: GraphIndex): { names: string[
     if (!n) break;
     const who = n.publisher ? ` (${n.publisher.entity}, ${n.publisher.country})` : "";
     names.push(`${via ? `${via} ` : ""}${n.name}${who}`);
-    const next = (g.out.get(cur) ?? []).find((e) => WEIGHT.has(e.relation));
+    const next = (g.out.get(cur) ?? []).find((e) => WEIGHT_RELATIONS.has(e.relation));
     if (!next) break;
     evidence.push(...next.evidence);
     via = next.relation;

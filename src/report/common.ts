@@ -2,7 +2,7 @@
  * Helpers shared by the reporters: graph indexes over the lineage, the product components and their origins, the
  * location a reviewer should look at first, verdicts per pack. Pure functions of the {@link AuditResult}.
  */
-import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, Severity, SourceLocation } from "../model/types.js";
+import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, SourceLocation } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 
 /** Indexes over the lineage graph: nodes by id, edges leaving and entering each node. */

@@ -23,6 +23,7 @@ import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { now } from "../util/clock.js";
 import { redactDeep } from "../util/redact.js";
+import { isModelManifest, manifestStub } from "../extract/manifest-stub.js";
 
 /** Default maximum bytes read as text from one file (8 MiB). */
 export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
@@ -97,9 +98,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped
-    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && /(?:^|\/)(?:config|adapter_config)\.json$/.test(s.path))
+    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
     .map((s) => ({
-      components: [{ key: `${s.path}#`, role: (s.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: s.path.split("/").slice(-2, -1)[0] ?? s.path, location: { file: s.path }, unparsable: true, facts: { notRead: s.reason } }],
+      components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
       diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
     }));
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
