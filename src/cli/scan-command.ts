@@ -11,13 +11,13 @@ import { loadPacks, parameterProblems } from "../policy/load.js";
 import { loadBaseline } from "../policy/baseline.js";
 import type { RulePack } from "../policy/types.js";
 import { loadWaiversFile, waiversFromConfig } from "../policy/waivers.js";
-import type { ReportFormat } from "../report/index.js";
+import { OUTPUT_FLAGS, type ReportFormat } from "../report/formats.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./main.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
-import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
+import { addOutputOptions, writeReports } from "./outputs.js";
 import { collect } from "./options.js";
 import { FAIL_ON_CHOICES, resultVerdict } from "../policy/verdict.js";
 
