@@ -2,7 +2,9 @@
  * Discover: walks the scanned tree and yields the files extractors may read.
  *
  * - honours `.gitignore` files at every level (gitignore semantics through the `ignore` package, the matcher used by
- *   ESLint), unless `noIgnore` is set;
+ *   ESLint), unless `noIgnore` is set; inside a git work tree, a file the index records (committed or staged) is
+ *   kept whatever `.gitignore` says (`.gitignore` only keeps untracked files out of git), read from the index file
+ *   without running git (see `git-index.ts`);
  * - always skips VCS folders, `node_modules`, virtualenvs and caches (see {@link ALWAYS_SKIPPED_DIRS});
  * - never follows a symbolic link that leaves the root; follows linked files inside it (under the link's name) but
  *   not linked folders (their content is walked at its real path, so link cycles cannot loop);
@@ -17,6 +19,7 @@ import { setImmediate } from "node:timers/promises";
 import { join, relative, sep } from "node:path";
 import ignoreModule from "ignore";
 import type { Coverage } from "../model/types.js";
+import { trackedFiles } from "./git-index.js";
 
 type Ignore = ReturnType<typeof ignoreModule>;
 const ignore = ignoreModule as unknown as (options?: { ignorecase?: boolean }) => Ignore;
@@ -102,6 +105,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   const result: WalkResult = { files: [], filesSeen: 0, skipped: [], skippedByReason: {}, ignoredModelLike: [] };
   const exclude = options.exclude?.length ? ignore().add(options.exclude) : undefined;
   const include = options.include?.length ? ignore().add(options.include) : undefined;
+  const tracked = options.noIgnore ? undefined : trackedFiles(rootReal);
 
   const skip = (path: string, reason: Coverage["skipped"][number]["reason"]): void => {
     result.skippedByReason[reason] = (result.skippedByReason[reason] ?? 0) + 1;
@@ -130,7 +134,8 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   // With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files), so that worker
   // threads reading the files already found are answered while the listing goes on.
   let sinceYield = 0;
-  const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[]): Promise<void> => {
+  // `onlyTracked`: the folder is ignored but holds tracked files; only those (and folders holding them) are kept.
+  const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[], onlyTracked = false): Promise<void> => {
     if (options.onFile && sinceYield >= YIELD_EVERY) {
       sinceYield = 0;
       await setImmediate();
@@ -195,7 +200,16 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
           skip(rel, "excluded-dir");
           continue;
         }
-        if (isIgnored(local, rel, true, e.name)) {
+        const trackedInside = tracked?.dirs.has(rel) ?? false;
+        if (onlyTracked && !trackedInside) {
+          skip(rel, "ignored");
+          continue;
+        }
+        if (!onlyTracked && isIgnored(local, rel, true, e.name)) {
+          if (trackedInside) {
+            await visit(abs, rel, local, true);
+            continue;
+          }
           skip(rel, "ignored");
           // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is
           // an informed choice.
@@ -206,13 +220,13 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
           skip(rel, "ignored");
           continue;
         }
-        await visit(abs, rel, local);
+        await visit(abs, rel, local, onlyTracked);
         continue;
       }
       if (!isFile) continue;
       if (options.ownFiles?.includes(rel)) continue;
       result.filesSeen++;
-      if (isIgnored(local, rel, false, e.name)) {
+      if (onlyTracked ? !tracked?.files.has(rel) : isIgnored(local, rel, false, e.name) && !tracked?.files.has(rel)) {
         skip(rel, "ignored");
         if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
         continue;

@@ -90,5 +90,7 @@ export function looksLikePath(raw: string): boolean {
   if (raw.includes("\\")) return true;
   const first = v.split("/")[0] ?? "";
   if (v.includes("/") && FOLDER_NAMESPACES.has(first.toLowerCase())) return true;
+  // `asset/Embed.safetensors`: a weight file, never an `org/name` Hub id.
+  if (v.includes("/") && /\.(?:bin|pt|pth|ckpt|pkl|safetensors|gguf|onnx)$/i.test(v)) return true;
   return v.split("/").filter(Boolean).length > 2;
 }

@@ -120,6 +120,29 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     return id;
   };
 
+  /** A model the product reaches over a provider's API: the provider's entity and country from the knowledge base. */
+  const hostedNode = (providerId: string, model: string, role: ComponentRole | undefined, r: ModelReference): string => {
+    const id = `hosted:${providerId}/${model}`;
+    if (nodes.has(id)) return id;
+    const entry = kb.hostedProvider?.(providerId);
+    const publisher: Publisher = entry
+      ? { org: providerId, entity: entry.entity, country: entry.country, source: entry.source.url ? `${entry.source.title} <${entry.source.url}>` : entry.source.title }
+      : { org: providerId, entity: providerId, country: "unknown" };
+    nodes.set(id, {
+      id,
+      kind: "hosted",
+      role: role ?? "model",
+      name: model,
+      provider: { id: providerId, name: entry?.name ?? providerId },
+      publisher,
+      location: r.location,
+      status: isOwn(publisher, organization, kb) ? "own" : "third-party",
+      statusReason: { code: "hosted-model", args: { provider: entry?.name ?? providerId } },
+      inProduct: true,
+    });
+    return id;
+  };
+
   const hubNode = (repo: string, inProduct: boolean): string => {
     const id = `hub:${repo}`;
     const existing = nodes.get(id);
@@ -288,6 +311,11 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     }
     if (r.localTarget) {
       if (from) addEdge(from, `local:${r.localTarget}`, r.relation ?? "initialised-from", evidence);
+      continue;
+    }
+    if (r.kind === "hosted-model" && r.target && r.provider && !r.skipReason) {
+      const to = hostedNode(r.provider, r.target, r.role, r);
+      if (from) addEdge(from, to, r.relation ?? "initialised-from", evidence);
       continue;
     }
     if (r.kind === "hub-id" && r.target && !r.skipReason) {

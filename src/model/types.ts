@@ -108,7 +108,11 @@ export const SKIP_REASONS: readonly SkipReason[] = [
 export type ReferenceUsage = "load" | "write" | "transform" | "name";
 
 /** Kind of reference target. */
-export type ReferenceKind = "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id";
+/**
+ * Kind of reference target. `hosted-model`: a model reached over a provider's API (`gpt-4o` at OpenAI); its target
+ * is the model name and {@link ModelReference.provider} the provider id of `rules/knowledge/hosted-providers.yaml`.
+ */
+export type ReferenceKind = "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id" | "hosted-model";
 
 /**
  * A reference from the scanned tree to a model, as an extractor found it. `subject` is the local component the
@@ -123,6 +127,8 @@ export interface ModelReference {
   raw: string;
   /** Normalised target: `org/name` for Hub ids, a root-relative path for local paths, a tag for Ollama. */
   target?: string;
+  /** For `hosted-model` references: the provider id (`openai`, `deepseek`) in the hosted provider table. */
+  provider?: string;
   revision?: string;
   /** How the subject relates to the target (for a card's `base_model`: its `base_model_relation` or `finetune`). */
   relation?: Relation;
@@ -195,9 +201,15 @@ export interface Publisher {
 
 /** Lineage graph node. */
 export interface LineageNode {
-  /** Stable id: `local:<key>` for components in the tree, `hub:<org/name>[//<role>]` for upstream ones. */
+  /**
+   * Stable id: `local:<key>` for components in the tree, `hub:<org/name>[//<role>]` for upstream ones,
+   * `hosted:<provider>/<model>` for a model reached over a provider's API.
+   */
   id: string;
-  kind: "local" | "upstream";
+  /** `hosted`: a model the product sends requests to at a provider (no weights in the product). */
+  kind: "local" | "upstream" | "hosted";
+  /** For hosted nodes: the provider (id and name from `rules/knowledge/hosted-providers.yaml`). */
+  provider?: { id: string; name: string };
   role: ComponentRole;
   name: string;
   /** Hub id for upstream nodes. */

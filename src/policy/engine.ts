@@ -101,7 +101,7 @@ function list(value: ListOrParam, params: Record<string, unknown>): string[] {
 // Third-party: an upstream with a known publisher that is not the applicant. A reference that resolved to nothing
 // (a path outside the tree, a bare alias) has no origin at all: it is undetermined, not someone else's model.
 function thirdParty(n: LineageNode): boolean {
-  return n.kind === "upstream" && n.status !== "own" && (n.publisher !== undefined || n.status === "third-party");
+  return n.kind !== "local" && n.status !== "own" && (n.publisher !== undefined || n.status === "third-party");
 }
 
 /** The keys of {@link Condition}: one per predicate or combinator. */

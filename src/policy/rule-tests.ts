@@ -22,7 +22,7 @@ import type { RulePack } from "./types.js";
 export interface RuleTestCase {
   name: string;
   parameters?: Record<string, unknown>;
-  nodes: { id: string; kind?: "local" | "upstream"; role?: string; name?: string; repo?: string; repos?: string[]; knownComponent?: string; publisher?: { org: string; entity?: string; country: string; repackager?: boolean }; license?: string; status?: LineageNode["status"]; statusReason?: string; inProduct?: boolean; claimsFromScratch?: boolean }[];
+  nodes: { id: string; kind?: "local" | "upstream" | "hosted"; role?: string; name?: string; repo?: string; repos?: string[]; knownComponent?: string; publisher?: { org: string; entity?: string; country: string; repackager?: boolean }; license?: string; status?: LineageNode["status"]; statusReason?: string; inProduct?: boolean; claimsFromScratch?: boolean }[];
   edges?: { from: string; to: string; relation: Relation; strength?: EvidenceStrength; level?: "checkpoint" | "family"; file?: string }[];
   references?: { target: string; kind?: ModelReference["kind"]; raw?: string; revision?: string; subject?: string; extractor?: string; file?: string; line?: number; facts?: Record<string, string | number | boolean> }[];
   components?: { key: string; facts?: Record<string, string | number | boolean | string[]> }[];
@@ -52,7 +52,7 @@ export interface RuleTestResult {
 export function caseInput(c: RuleTestCase, file: string): { graph: LineageGraph; context: PolicyContext } {
   const loc = { file: basename(file) };
   const nodes: LineageNode[] = c.nodes.map((n) => {
-    const kind = n.kind ?? (n.id.startsWith("local:") ? "local" : "upstream");
+    const kind = n.kind ?? (n.id.startsWith("local:") ? "local" : n.id.startsWith("hosted:") ? "hosted" : "upstream");
     const node: LineageNode = {
       id: n.id,
       kind,

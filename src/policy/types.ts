@@ -71,7 +71,7 @@ export type Condition =
  * `facts`: fact name -> accepted values; `withoutFacts`: facts that must be absent or false.
  */
 export interface ReferenceCondition {
-  kinds?: ("hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id")[];
+  kinds?: ("hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id" | "hosted-model")[];
   pinned?: boolean;
   facts?: Record<string, (string | boolean | number)[]>;
   withoutFacts?: string[];

@@ -51,6 +51,8 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `the origin of its part(s) ${[a.parts].flat().join(", ")} is undetermined`;
     case "lineage-not-looked-up":
       return "its own lineage was not looked up (offline)";
+    case "hosted-model":
+      return `reached over ${String(a.provider)}'s API (no weights in the product)`;
     default:
       return [r.code, ...Object.entries(a).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)].join(" ");
   }
@@ -123,8 +125,20 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     for (const r of refs) lines.push(c.dim(`    referenced at ${formatLocation(r.location)} ${JSON.stringify(r.raw)}${r.usage && r.usage !== "load" ? ` (${r.usage}${r.relation ? `, ${r.relation}` : ""})` : ""}`));
     tree(n.id, "    ", new Set([n.id]));
   }
-  if (locals.length === 0 && direct.length === 0) lines.push(c.dim("  (no model or model component found)"));
+  const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
+  if (locals.length === 0 && direct.length === 0 && hosted.length === 0) lines.push(c.dim("  (no model or model component found)"));
   lines.push("");
+  if (hosted.length > 0) {
+    // One line per provider: the models the product sends requests to there, and where the provider is.
+    const byProvider = new Map<string, LineageNode[]>();
+    for (const n of hosted) byProvider.set(n.provider?.id ?? "", [...(byProvider.get(n.provider?.id ?? "") ?? []), n]);
+    lines.push(c.bold(`Hosted models (${hosted.length}, at ${byProvider.size} provider${byProvider.size === 1 ? "" : "s"})`));
+    for (const ns of [...byProvider.values()].sort((a, b) => (a[0]!.provider?.name ?? "").localeCompare(b[0]!.provider?.name ?? ""))) {
+      const p = ns[0]!;
+      lines.push(`  ● ${c.bold(p.provider?.name ?? p.publisher?.org ?? "")}${p.publisher ? c.dim(` · ${p.publisher.entity}, ${p.publisher.country}`) : ""}: ${ns.map((n) => n.name).sort().join(", ")}`);
+    }
+    lines.push("");
+  }
 
   if (result.settings.policies.length > 0) {
     const f = result.summary.findings;

@@ -27,8 +27,10 @@ export interface CodeReferenceInput {
   value?: string;
   /** Source text of the expression, kept when the value is only known at run time. */
   expression?: string;
-  /** Forced kind: `ollama-tag`, `modelscope-id`, `known-component` (e.g. a Whisper size). */
+  /** Forced kind: `ollama-tag`, `modelscope-id`, `known-component` (e.g. a Whisper size), `hosted-model`. */
   kind?: ReferenceKind;
+  /** With kind `hosted-model`: the provider id (`rules/knowledge/hosted-providers.yaml`). */
+  provider?: string;
   role?: ComponentRole;
   relation?: Relation;
   revision?: string;
@@ -100,6 +102,7 @@ function buildCodeReference(input: CodeReferenceInput): ModelReference {
     return { ...common, kind: "modelscope-id", target: parseHubId(value)!.id, ...(input.revision ? { revision: input.revision } : {}), ...withFacts };
   }
   if (input.kind === "known-component") return { ...common, kind: "known-component", target: value, ...withFacts };
+  if (input.kind === "hosted-model" && input.provider) return { ...common, kind: "hosted-model", target: value, provider: input.provider, ...withFacts };
   if (/^https?:\/\//i.test(value) && !parseHubId(value)) {
     return { ...common, kind: "url", target: value, ...withFacts };
   }

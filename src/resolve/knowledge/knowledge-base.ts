@@ -117,6 +117,15 @@ export interface OllamaTagEntry {
   source: KnowledgeSource;
 }
 
+/** A hosted model provider (`hosted-providers.yaml`, `schemas/knowledge-hosted-providers.schema.json`). */
+export interface HostedProviderEntry {
+  id: string;
+  name: string;
+  entity: string;
+  country: string;
+  source: KnowledgeSource;
+}
+
 /** The loaded knowledge base. */
 export interface KnowledgeBase {
   /** `name@version` of every directory read, bundled first. */
@@ -134,6 +143,8 @@ export interface KnowledgeBase {
   component(id: string): KnownComponent | undefined;
   /** Ollama library names (from `ollama-tags.yaml`), by name. */
   ollamaTags?: OllamaTagEntry[];
+  /** Hosted model providers (from `hosted-providers.yaml`), by id. */
+  hostedProvider?(id: string): HostedProviderEntry | undefined;
   /**
    * The Hub repo an Ollama tag packages (`qwen2.5:7b`, `llama3.1`, `exaone3.5:latest`, `bge-m3:567m`), with the
    * entry that says so; undefined for tags not in the table.
@@ -192,6 +203,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
   const versions: string[] = [];
   const ollama = new Map<string, OllamaTagEntry>();
   const fingerprints = new Map<string, FingerprintEntry>();
+  const hosted = new Map<string, HostedProviderEntry>();
   const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
   for (const dir of dirs) {
     if (!existsSync(dir)) {
@@ -225,6 +237,13 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
       const errs = validate("knowledge-ollama-tags.schema.json", data, ollamaFile);
       problems.push(...errs);
       if (errs.length === 0 && data) for (const t of (data as { tags: OllamaTagEntry[] }).tags) ollama.set(t.name, t);
+    }
+    const hostedFile = join(dir, "hosted-providers.yaml");
+    if (existsSync(hostedFile)) {
+      const data = readYaml(hostedFile, problems);
+      const errs = validate("knowledge-hosted-providers.schema.json", data, hostedFile);
+      problems.push(...errs);
+      if (errs.length === 0 && data) for (const p of (data as { providers: HostedProviderEntry[] }).providers) hosted.set(p.id, { id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source });
     }
     for (const file of yamlFiles(join(dir, "components"))) {
       const data = readYaml(file, problems);
@@ -278,6 +297,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
     component: (id) => components.get(id),
     ollamaTags: [...ollama.values()],
+    hostedProvider: (id) => hosted.get(id),
     ollamaUpstream: (tag) => {
       const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
       const entry = ollama.get(name);

@@ -92,3 +92,23 @@ describe("js-code extractor", () => {
     expect(at(11)[0]).toMatchObject({ target: "Xenova/vit-gpt2-image-captioning" });
   });
 });
+
+describe("js-code: hosted models and environment fallbacks (issue 17)", () => {
+  it("names each hosted model with its provider, and reads fallbacks", async () => {
+    const menu = await extractFile(jsCodeExtractor, FIX, "hosted/models.ts");
+    const got = (menu.references ?? []).map((r) => [r.kind, r.target, r.provider ?? null]);
+    expect(got).toEqual([
+      ["hosted-model", "gpt-4o", "openai"],
+      ["hosted-model", "mixtral-8x7b-32768", "groq"],
+      ["hosted-model", "deepseek-chat", "deepseek"],
+      ["hosted-model", "moonshot-v1-32k", "moonshot"],
+      ["hub-id", "Xenova/speecht5_tts", null],
+    ]);
+    const groq = await extractFile(jsCodeExtractor, FIX, "hosted/providers/groq/index.js");
+    expect((groq.references ?? []).map((r) => [r.target, r.provider])).toEqual([
+      ["llama-3.1-8b-instant", "groq"],
+      ["llama3-8b-8192", "groq"],
+      ["gemma2-9b-it", "groq"],
+    ]);
+  });
+});

@@ -10,6 +10,9 @@ import { pushTo } from "../../../util/multimap.js";
 import { posix } from "node:path";
 import type { ComponentRole, ModelReference, ReferenceKind } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { providerOfJs, providerOfPath } from "../../code/hosted.js";
+import { loadersFor } from "../../code/loaders.js";
+import { hostedCandidate, HOSTED_TYPES } from "./hosted.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type GrammarId, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
 import { stableId } from "../../../util/hash.js";
@@ -35,14 +38,6 @@ interface Scope {
   parsed: Set<string>;
 }
 
-const CLASS_LOADERS: Record<string, { role?: ComponentRole; kind?: ReferenceKind }> = {
-  HuggingFaceInferenceEmbeddings: { role: "embedding" },
-  HuggingFaceTransformersEmbeddings: { role: "embedding" },
-  HuggingFaceInference: {},
-  ChatOllama: { kind: "ollama-tag" },
-  Ollama: { kind: "ollama-tag" },
-  OllamaEmbeddings: { role: "embedding", kind: "ollama-tag" },
-};
 
 function grammarFor(path: string): GrammarId {
   if (/\.tsx$/.test(path)) return "tsx";
@@ -230,7 +225,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     }, SCOPE_TYPES);
     const refs: ModelReference[] = [];
     const seen = new Set<number>();
-    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; options?: SyntaxNode; expression?: string; value?: string; facts?: Record<string, string | number | boolean> }): void => {
+    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; provider?: string; options?: SyntaxNode; expression?: string; value?: string; facts?: Record<string, string | number | boolean> }): void => {
       if (seen.has(arg.startIndex)) return;
       seen.add(arg.startIndex);
       const v: Value = opts.value !== undefined ? { value: opts.value } : resolve(arg, scope);
@@ -264,6 +259,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           location: { file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
           ...("value" in v ? { value: v.value } : { expression: opts.expression ?? v.expression }),
           ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.provider ? { provider: opts.provider } : {}),
           ...(opts.role ? { role: opts.role } : {}),
           ...(revision ? { revision } : {}),
           facts,
@@ -301,7 +297,15 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       flows.set(f.name, { index, loader, feeds });
       return true;
     };
+    // The hosted provider the file's folders or its one provider SDK name.
+    const packageOf = (local: string): string | undefined => scope.importSyms.get(local)?.module;
+    const sdks = new Set([...scope.importSyms.values()].map((s) => providerOfJs(undefined, s.module)).filter((p): p is string => !!p));
+    const fileProvider = providerOfPath(file) ?? (sdks.size === 1 ? [...sdks][0] : undefined);
     walkNamed(root, (n) => {
+      if (HOSTED_TYPES.has(n.type)) {
+        const h = hostedCandidate(n, file, packageOf, fileProvider);
+        if (h) emit(h.literal, { ...(h.provider ? { kind: "hosted-model" as const, provider: h.provider } : {}), facts: h.facts });
+      }
       if (n.type === "call_expression" || n.type === "new_expression") {
         const fn = n.childForFieldName(n.type === "call_expression" ? "function" : "constructor");
         const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
@@ -332,9 +336,9 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           emit(args[0]!, { ...(choices ? { value: choices.values[0]! } : {}), facts: { setter: name, ...(choices ? { choices: choices.values.join("|"), resolvedFrom: "select-options", expression: args[0]!.text, ...(choices.from ? { optionsFrom: choices.from } : {}) } : {}) } });
           return;
         }
-        const cls = CLASS_LOADERS[name];
+        const cls = loadersFor("js", name, name)[0];
         if (cls && args[0]?.type === "object") {
-          const m = objectProp(args[0], "model") ?? objectProp(args[0], "modelName");
+          const m = cls.keywords.map((k) => objectProp(args[0], k)).find((x) => x);
           if (m) emit(m, { ...(cls.role ? { role: cls.role } : {}), ...(cls.kind ? { kind: cls.kind } : {}), facts: { loader: name } });
           return;
         }
@@ -456,7 +460,7 @@ function enclosingFunction(n: SyntaxNode): { name: string; params: string[] } | 
   }
   return undefined;
 }
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier", "binary_expression"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set(["call_expression", "new_expression", "pair", "variable_declarator", "shorthand_property_identifier", "binary_expression", "assignment_expression", "object_assignment_pattern", "assignment_pattern"]);
 
 /** `schema.parse(x)` / `safeParse` / `parseAsync` (zod, https://zod.dev/basics), awaited or not. */
 function isSchemaParse(n: SyntaxNode | null | undefined): boolean {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pythonCodeExtractor, extractPythonSource } from "./index.js";
 import { extractFile } from "../../testing.js";
 
@@ -31,6 +34,22 @@ describe("python-code extractor", () => {
   it("reads notebook code cells, skipping shell escapes and markdown", async () => {
     const out = await extractFile(pythonCodeExtractor, FIX, "notebook.ipynb");
     expect(out.references?.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([["google/siglip-so400m-patch14-384", "/cells/1/source", 3]]);
+  });
+
+  it("judges a notebook by the size of its code cells, not of its outputs", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aiprov-nb-"));
+    try {
+      // 3 MiB of embedded image output, a few bytes of code.
+      const image = "A".repeat(3 * 1024 * 1024);
+      const nb = (code: string) => JSON.stringify({ nbformat: 4, cells: [{ cell_type: "code", source: code, outputs: [{ data: { "image/png": image } }] }] });
+      await writeFile(join(dir, "small.ipynb"), nb('from transformers import AutoModel\nm = AutoModel.from_pretrained("org/small-model")\n'));
+      const out = await extractFile(pythonCodeExtractor, dir, "small.ipynb");
+      expect(out.references?.map((r) => r.target)).toEqual(["org/small-model"]);
+      await writeFile(join(dir, "big.ipynb"), nb(`x = "${"y".repeat(1100 * 1024)}"\n`));
+      await expect(extractFile(pythonCodeExtractor, dir, "big.ipynb")).rejects.toThrow(/larger than the 1048576-byte/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("turns a notebook with broken JSON into a diagnostic", async () => {
@@ -198,5 +217,42 @@ describe("python-code outputs, derivations and names", () => {
     for (const line of [4, 5, 6]) expect(refs.find((r) => r.location.line === line)).toMatchObject({ skipReason: "dynamic-value" });
     const dot = await extractPythonSource('from peft import PeftModel\nm = PeftModel.from_pretrained(base, "..")', { file: "sub/x.py" });
     expect(dot[0]).toMatchObject({ kind: "local-path", target: "." });
+  });
+});
+
+describe("python-code: issue 17 value-flow rules and loader rows", () => {
+  it("reads registries, field defaults, hosted models and the loader table", async () => {
+    const out = await extractFile(pythonCodeExtractor, FIX, "recall.py");
+    const refs = out.references ?? [];
+    const at = (line: number) => refs.filter((r) => r.location.line === line).map((r) => ({ kind: r.kind, target: r.target, provider: r.provider, role: r.role }));
+    // A registry: every entry, Hub ids as themselves and bundle constants as aliases.
+    expect(at(11)).toEqual([{ kind: "hub-id", target: "Systran/faster-whisper-small", provider: undefined, role: undefined }]);
+    expect(at(14).map((r) => [r.kind, r.target])).toEqual([["known-component", "WAV2VEC2_ASR_BASE_960H"], ["known-component", "VOXPOPULI_ASR_BASE_10K_FR"]]);
+    // Dataclass field defaults.
+    expect(at(19)[0]?.target).toBe("facebook/opt-125m");
+    expect(at(20)[0]?.target).toBe("google/siglip-so400m-patch14-384");
+    // Loader rows: a size alias becomes its Hub repo; a pack the library loads by default; an architecture.
+    expect(at(23)[0]).toMatchObject({ kind: "hub-id", target: "Systran/faster-whisper-large-v3" });
+    expect(at(24)[0]).toMatchObject({ kind: "known-component", target: "buffalo_l", role: "vision-encoder" });
+    expect(at(25)[0]).toMatchObject({ kind: "known-component", target: "vit_large_patch14_clip_224" });
+    expect(at(30)[0]).toMatchObject({ kind: "hub-id", target: "h94/IP-Adapter", role: "adapter" });
+    // Hosted models: by SDK and call, by provider class (an aggregator serving another publisher's model), by shape.
+    expect(at(27)[0]).toMatchObject({ kind: "hosted-model", target: "claude-3-5-sonnet-20240620", provider: "anthropic" });
+    expect(at(28)[0]).toMatchObject({ kind: "hosted-model", target: "llama3-70b-8192", provider: "groq" });
+    expect(at(29)[0]).toMatchObject({ kind: "hosted-model", target: "gpt-4o-mini", provider: "openai" });
+    // Inside a function only Hub ids of a model-named list count, never bare aliases.
+    expect(refs.some((r) => r.target === "not-a-registry-alias-1")).toBe(false);
+  });
+});
+
+describe("python-code: path settings, typed parameters and weight-file joins (issue 17)", () => {
+  it("reads weight paths by name and value, a Model-typed default, and the constant tail of os.path.join", async () => {
+    const out = await extractFile(pythonCodeExtractor, FIX, "recall.py");
+    const byLine = new Map((out.references ?? []).map((r) => [r.location.line, r.raw]));
+    expect(byLine.get(40)).toBe("asset/Vocoder.safetensors");
+    expect(byLine.get(41)).toBe("asset/Embed.safetensors");
+    expect(byLine.has(42)).toBe(false);
+    expect(byLine.get(45)).toBe("pyannote/segmentation-3.0");
+    expect(byLine.get(46)).toBe("assets/pytorch_model.bin");
   });
 });

@@ -11,9 +11,14 @@
 import { posix } from "node:path";
 import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, ReferenceUsage, Relation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { hostedProviderOf, isTestPath, providerOfName, providerOfPath, providerOfPythonCall, providersOfPythonImports } from "../../code/hosted.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
+import { FileTooLargeError } from "../../file-reader.js";
 import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
+import { registryEntries } from "./registries.js";
+import { roleOfKey } from "../../roles.js";
+import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 import { weightFormatOf } from "../../../formats/weight-format.js";
@@ -30,26 +35,6 @@ export interface PythonSourceOptions {
   extractor?: string;
 }
 
-const LANGCHAIN_HF: Record<string, { kw: string[]; role?: ComponentRole; kind?: ReferenceKind }> = {
-  HuggingFaceEmbeddings: { kw: ["model_name", "model"], role: "embedding" },
-  HuggingFaceBgeEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceInstructEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceEmbedding: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceInferenceAPIEmbeddings: { kw: ["model_name"], role: "embedding" },
-  HuggingFaceEndpointEmbeddings: { kw: ["model", "repo_id"], role: "embedding" },
-  HuggingFaceEndpoint: { kw: ["repo_id", "model"] },
-  HuggingFaceHub: { kw: ["repo_id"] },
-  HuggingFaceTextGenInference: { kw: ["model"] },
-  HuggingFaceLLM: { kw: ["model_name", "tokenizer_name"] },
-  HuggingFaceInferenceAPI: { kw: ["model_name", "model"] },
-  ChatHuggingFace: { kw: ["model_id"] },
-  TextEmbeddingsInference: { kw: ["model_name"], role: "embedding" },
-  ChatOllama: { kw: ["model"], kind: "ollama-tag" },
-  Ollama: { kw: ["model"], kind: "ollama-tag" },
-  OllamaLLM: { kw: ["model"], kind: "ollama-tag" },
-  OllamaEmbeddings: { kw: ["model"], role: "embedding", kind: "ollama-tag" },
-  OllamaEmbedding: { kw: ["model_name"], role: "embedding", kind: "ollama-tag" },
-};
 
 function line(n: SyntaxNode, o: PythonSourceOptions): { file: string; line: number; column: number; pointer?: string } {
   return { file: o.file, line: n.startPosition.row + 1 + (o.lineOffset ?? 0), column: n.startPosition.column + 1, ...(o.pointer ? { pointer: o.pointer } : {}) };
@@ -194,7 +179,17 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       return `${scopeNode?.startIndex ?? -1}:${obj.text}`;
     };
     const atOf = (row: number): string => `${o.file}:${row + 1 + (o.lineOffset ?? 0)}`;
-    type EmitOptions = { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; call?: Args; facts?: Record<string, string | number | boolean>; usage?: ReferenceUsage; at?: SyntaxNode };
+    type EmitOptions = { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; provider?: string; call?: Args; facts?: Record<string, string | number | boolean>; usage?: ReferenceUsage; at?: SyntaxNode };
+    // The hosted provider the file's folders or its one provider SDK name (`providers/groq.py`, `import anthropic`).
+    const sdks = providersOfPythonImports(scope.imports.values());
+    const fileProvider = providerOfPath(o.file) ?? (sdks.length === 1 ? sdks[0] : undefined);
+    /** Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. */
+    const hostedOf = (value: SyntaxNode, ctx: { call?: string; name?: string }): { kind: "hosted-model"; provider: string } | undefined => {
+      const v = resolve(value, scope);
+      if (!("value" in v) || isModelShaped(v.value) || isTestPath(o.file)) return undefined;
+      const provider = hostedProviderOf(v.value, { call: ctx.call, name: ctx.name ? providerOfName(ctx.name) : undefined, file: fileProvider });
+      return provider ? { kind: "hosted-model", provider } : undefined;
+    };
     const emit = (arg: SyntaxNode, opts: EmitOptions): ModelReference[] => {
       const loc = opts.at ?? arg;
       if (seen.has(loc.startIndex)) return [];
@@ -235,6 +230,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           location: line(loc, o),
           ...("value" in v ? { value: v.value } : { expression: v.expression }),
           ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.provider ? { provider: opts.provider } : {}),
           ...(opts.role ? { role: opts.role } : {}),
           ...(opts.relation ? { relation: opts.relation } : {}),
           ...(opts.usage ? { usage: opts.usage } : {}),
@@ -250,6 +246,32 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         out.push(ref);
       }
       return out;
+    };
+    /** One call of a loader-table row (`src/extract/code/loaders.ts`): its model argument, by what its values look like. */
+    const emitLoader = (row: LoaderRow, call: SyntaxNode, a: Args, q: string): void => {
+      if (row.dataset) return;
+      const arg = row.position === undefined ? row.keywords.map((k) => a.keywords.get(k)).find((x) => x) : pick(a, [...row.keywords], row.position);
+      const facts = { loader: q, library: row.library };
+      const common = { ...(row.role ? { role: row.role } : {}), ...(row.relation ? { relation: row.relation } : {}) };
+      if (!arg) {
+        // The library's default model (`FaceAnalysis()` loads buffalo_l).
+        if (!row.defaultValue || seen.has(call.startIndex)) return;
+        seen.add(call.startIndex);
+        refs.push(codeReference({ extractor, location: line(call, o), value: row.defaultValue, kind: "known-component", ...common, facts: { ...facts, libraryDefault: true, ...(row.upstream ? { upstream: row.upstream.replace("{}", row.defaultValue) } : {}) } }));
+        return;
+      }
+      const v = resolve(arg, scope);
+      const value = "value" in v ? v.value : undefined;
+      if (row.value === "size-alias" && value !== undefined && row.aliases?.[value] && !seen.has(arg.startIndex)) {
+        seen.add(arg.startIndex);
+        refs.push(codeReference({ extractor, location: line(arg, o), value: row.aliases[value]!, ...common, facts: { ...facts, sizeAlias: value } }));
+        return;
+      }
+      if ((row.value === "model-pack" || row.value === "architecture") && value !== undefined && !isModelShaped(value) && !/^hf[-_]hub:/i.test(value)) {
+        emit(arg, { kind: "known-component", ...common, call: a, facts: { ...facts, ...(row.upstream ? { upstream: row.upstream.replace("{}", value) } : {}) } });
+        return;
+      }
+      emit(arg, { ...common, ...(row.kind ? { kind: row.kind } : {}), call: a, facts });
     };
     const pick = (a: Args, kws: string[], pos: number | undefined): SyntaxNode | undefined => {
       for (const k of kws) if (a.keywords.has(k)) return a.keywords.get(k);
@@ -432,7 +454,9 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
             if ("value" in rv && "value" in mv) {
               if (seen.has(repo.startIndex)) return;
               seen.add(repo.startIndex);
-              refs.push(codeReference({ extractor, location: line(repo, o), value: `${rv.value}:${mv.value}`, kind: "known-component", facts: { loader: "torch.hub.load", repo: rv.value, entrypoint: mv.value } }));
+              const ref = codeReference({ extractor, location: line(repo, o), value: `${rv.value}:${mv.value}`, kind: "known-component", facts: { loader: "torch.hub.load", repo: rv.value, entrypoint: mv.value } });
+              // raw is the repository argument as written; the target keeps the entry point.
+              refs.push({ ...ref, raw: rv.value });
             } else emit(repo, { call: a, facts: { loader: "torch.hub.load" } });
           }
           return;
@@ -460,12 +484,9 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if (base && base.type !== "none") emit(base, { call: a, relation: "adapter", facts: { loader: "load_pretrained_model", modelBase: true } });
           return;
         }
-        const lc = LANGCHAIN_HF[last];
-        if (lc) {
-          for (const k of lc.kw) {
-            const arg = a.keywords.get(k);
-            if (arg) emit(arg, { call: a, ...(lc.role ? { role: lc.role } : {}), ...(lc.kind ? { kind: lc.kind } : {}), ...(k.startsWith("tokenizer") ? { role: "tokenizer" as const } : {}), facts: { loader: last } });
-          }
+        const rows = loadersFor("python", q, last);
+        if (rows.length) {
+          for (const row of rows) emitLoader(row, n, a, q);
           return;
         }
         // argparse: `add_argument("--model-path", default="...")` names the model a script loads by default.
@@ -474,7 +495,13 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           const def = a.keywords.get("default");
           const flagName = flag ? (stringValue(flag, scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
           if (def && (def.type === "string" || def.type === "concatenated_string") && ((MODEL_NAME.test(flagName) && !NOT_MODEL_NAME.test(flagName)) || /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i.test(flagName))) {
-            emit(def, { facts: { cliFlag: flagName } });
+            const dv = resolve(def, scope);
+            const alias = "value" in dv ? sizeAliasUpstream(dv.value, scope.imports.values()) : undefined;
+            if (alias && !seen.has(def.startIndex)) {
+              // A size alias of a library the script imports (`--model small` in a whisperx CLI).
+              seen.add(def.startIndex);
+              refs.push(codeReference({ extractor, location: line(def, o), value: alias.repo, facts: { cliFlag: flagName, sizeAlias: (dv as { value: string }).value, library: alias.row.library } }));
+            } else emit(def, { ...hostedOf(def, { name: flagName }), facts: { cliFlag: flagName } });
           }
           return;
         }
@@ -501,9 +528,35 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           if (imported && dot > 0) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
           else if (!imported && localClasses.has(fn.text)) pending.push({ extractor, language: "python", location: line(n, o), via: "constructor", module: "", symbol: fn.text });
         }
-        // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass).
+        // Value-flow rule "weight file join": `os.path.join(<run-time dir>, "assets", "model.bin")` names a weight file
+        // shipped with the code by its constant tail.
+        if (/^(?:os\.path|posixpath|path)\.join$/.test(q) && !seen.has(n.startIndex)) {
+          const tail: string[] = [];
+          for (const p of [...a.positional].reverse()) {
+            const pv = resolve(p, scope);
+            if (!("value" in pv)) break;
+            tail.unshift(pv.value);
+          }
+          const joined = tail.join("/");
+          if (tail.length < a.positional.length && WEIGHT_FILE.test(joined)) {
+            seen.add(n.startIndex);
+            refs.push(codeReference({ extractor, location: line(n, o), value: joined, facts: { joinedWith: a.positional[0]!.text.slice(0, 120) }, baseDir }));
+          }
+        }
+        // Any other call: a model-named keyword argument with a model-shaped constant (a registry dataclass), or a
+        // hosted model name sent to a provider (`ChatOpenAI(model="gpt-4o")`, `client.messages.create(model=...)`).
+        const callProvider = providerOfPythonCall(q);
+        if (callProvider && a.positional[0] && ![...a.keywords.keys()].some(isModelParam)) {
+          const h = hostedOf(a.positional[0], { call: callProvider });
+          if (h) emit(a.positional[0], { ...h, call: a, facts: { loader: q } });
+        }
         for (const [k, v] of a.keywords) {
           if (!MODEL_NAME.test(k) || NOT_MODEL_NAME.test(k)) continue;
+          const h = !scope.usesOllama ? hostedOf(v, { ...(callProvider ? { call: callProvider } : {}), name: k }) : undefined;
+          if (h) {
+            emit(v, { ...h, call: a, facts: { keyword: k, loader: q } });
+            continue;
+          }
           const r = resolve(v, scope);
           if ("value" in r && (isModelShaped(r.value) || (scope.usesOllama && /^[\w.-]+(?::[\w.-]+)?$/.test(r.value)))) emit(v, { call: a, ...(scope.usesOllama && !isModelShaped(r.value) ? { kind: "ollama-tag" as const } : {}), facts: { keyword: k } });
         }
@@ -523,7 +576,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       let value: SyntaxNode | null | undefined;
       if (n.type === "assignment") {
         name = n.childForFieldName("left")?.text;
-        value = n.childForFieldName("right");
+        value = fieldDefault(n.childForFieldName("right"), scope);
       } else if (n.type === "default_parameter" || n.type === "typed_default_parameter") {
         name = n.childForFieldName("name")?.text;
         value = n.childForFieldName("value");
@@ -533,8 +586,14 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         value = n.childForFieldName("value");
       }
       if (!name || !value) return;
+      if (n.type === "assignment") {
+        // A table of models picked by key at run time: every entry may be the one loaded.
+        const entries = registryEntries(n.childForFieldName("left"), value, scope, (v) => hostedProviderOf(v, { name: providerOfName(name), file: fileProvider }) !== undefined);
+        for (const e of entries) emit(e.node, { ...(e.shape === "alias" ? hostedOf(e.node, { name }) ?? { kind: "known-component" as const } : {}), facts: { registry: name, ...(e.key !== undefined ? { registryKey: e.key } : {}) } });
+        if (entries.length) return;
+      }
       const bare = name.replace(/^self\./, "");
-      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
+      const named = (MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare) || PART_NAME.test(bare)) && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
       if (FAMILY_KEY.test(bare) && value.type === "string") {
         // A family key (`SLM_MODEL_TYPE = "qwen3"`, `{"model_type": "llava"}`): names a family, loads nothing.
         const fv = stringValue(value, scope, 0);
@@ -558,10 +617,17 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       }
       const v = stringValue(value, scope, 0);
       if (v === undefined) return;
-      if (/models--[\w.-]+--[\w.-]+/.test(v) || (named && isModelShaped(v))) emit(value, { facts: { variable: bare } });
+      // A path setting (`embed_path`, `dvae_ckpt_path`) names a model when its value is a weight file or the name says
+      // checkpoint / weights.
+      // A parameter or field typed as a model (`segmentation: PipelineModel = "org/x"`) holds one, whatever its name.
+      const typedModel = /Model\b|Checkpoint\b/.test((n.type === "typed_default_parameter" || n.type === "assignment" ? n.childForFieldName("type")?.text : undefined) ?? "");
+      const pathNamed = typedModel || /(?:_|^)(?:path|file)$/i.test(bare) && (WEIGHT_FILE.test(v) || /ckpt|checkpoint|weight/i.test(bare)) && !/(?:^|_)(?:data|dataset|log|output|save|out|config|cfg|json|yaml|csv|txt|audio|image|video|wav|img)(?:_|$)/i.test(bare);
+      if (/models--[\w.-]+--[\w.-]+/.test(v) || ((named || pathNamed) && isModelShaped(v))) emit(value, { facts: { variable: bare } });
       else if (named && MODEL_NAME.test(bare) && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) && !/^(?:true|false|none|null|auto|cpu|cuda|\d+(?:\.\d+)?)$/i.test(v)) {
-        // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, else an alias we keep.
-        emit(value, { kind: scope.usesOllama ? "ollama-tag" : "known-component", facts: { variable: bare } });
+        // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, a hosted model where the
+        // variable, the file or the name's shape names a provider, else an alias we keep.
+        const h = scope.usesOllama ? undefined : hostedOf(value, { name: bare });
+        emit(value, { ...(h ?? { kind: scope.usesOllama ? "ollama-tag" : "known-component" }), facts: { variable: bare } });
       }
     }, text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
     for (const w of writes) {
@@ -583,6 +649,24 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     return { references: refs, module, pending };
   });
 }
+
+/**
+ * Value-flow rule "field default": a dataclass or pydantic field declared with `field(default=X)` / `Field(X)` takes
+ * `X` (`model_name_or_path: str = field(default="org/base")`); any other value is itself.
+ */
+export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode | null {
+  if (value?.type !== "call") return value;
+  const fq = qualify(value.childForFieldName("function")!, scope);
+  if (!/^(?:dataclasses\.field|field|pydantic\.Field|pydantic\.fields\.Field|Field|attr\.ib|attrs\.field)$/.test(fq)) return value;
+  const a = callArgs(value);
+  return a.keywords.get("default") ?? (/Field$/.test(fq) ? a.positional[0] : undefined) ?? value;
+}
+
+/** A weight file by its extension (pickle, safetensors, GGUF, ONNX, CTranslate2 / TensorRT engines). */
+const WEIGHT_FILE = /\.(?:bin|pt|pth|ckpt|pkl|safetensors|gguf|onnx|engine|plan|tflite|mlmodel)$/i;
+
+/** Names of a model part's setting (`vision_tower`, `audio_encoder_path`, `vocoder_name`): the role-key table's. */
+const PART_NAME = { test: (name: string): boolean => roleOfKey(name) !== undefined && roleOfKey(name) !== "model" };
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
 const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
@@ -620,8 +704,9 @@ export const pythonCodeExtractor: Extractor = {
       const head = new TextDecoder().decode(await file.head(64));
       if (!/^#!.*\bpython/.test(head)) return {};
     }
-    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     if (file.path.endsWith(".ipynb")) {
+      // A notebook is judged by the size of its code, not of the file (outputs embed images and audio).
+      const text = await file.text(ctx.maxTextBytes);
       let cells;
       try {
         cells = notebookCells(text);
@@ -629,10 +714,13 @@ export const pythonCodeExtractor: Extractor = {
         const d: Diagnostic = { code: "parse-error", severity: "warning", message: `notebook: ${(err as Error).message}`, location: { file: file.path } };
         return { diagnostics: [d] };
       }
+      const codeBytes = cells.reduce((n, c) => n + Buffer.byteLength(c.source), 0);
+      if (codeBytes > CODE_ANALYSIS_MAX_BYTES) throw new FileTooLargeError(codeBytes, CODE_ANALYSIS_MAX_BYTES);
       const references: ModelReference[] = [];
       for (const c of cells) references.push(...(await extractPythonSource(c.source, { file: file.path, pointer: c.pointer })));
       return { references };
     }
+    const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
     // those words defines no model-named constant or constructor default either.)
     if (!PREFILTER.test(text)) return {};
