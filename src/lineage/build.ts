@@ -174,6 +174,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       publisher,
       ...(info?.license ? { license: info.license } : {}),
       ...(info?.revision ? { revision: info.revision } : {}),
+      ...(info?.releaseTime ? { releaseTime: info.releaseTime } : {}),
       status,
       ...(statusReason ? { statusReason } : {}),
       inProduct,

@@ -222,6 +222,8 @@ export interface LineageNode {
   license?: string;
   /** Commit the facts were read at, for Hub nodes. */
   revision?: string;
+  /** When the upstream repo was published (the Hub's `createdAt`, ISO 8601 UTC), when known. */
+  releaseTime?: string;
   location?: SourceLocation;
   /**
    * Provenance state of the node:

@@ -3,10 +3,16 @@
  * Pipelines). Shape: the de-facto schema Jenkins and GitLab read (`testsuites` > `testsuite` > `testcase` with
  * `failure`, `error` or `skipped`; https://github.com/testmoapp/junitxml documents the common subset).
  *
- * One test suite per applied pack; in it one test case per finding (a `failure` when it fails the run; `skipped`,
- * saying why, when it is waived, in the `--baseline` or below `--fail-on`) and one passing test case per rule that
- * found nothing. A suite `aiprov.diagnostics` holds the
- * tool's error diagnostics as `error` test cases, so a scan that could not read something is not a silent pass.
+ * Valid against the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd, from jenkinsci/xunit-plugin): so no
+ * `file`/`line` on test cases and no `skipped`/`timestamp` on `testsuites` (the location is in the case's text).
+ *
+ * One test suite per applied pack; in it one test case per rule and lineage node, named `<rule>: <node>` whether it
+ * passes or fails, so a CI system pairs a fixed finding with its earlier failure (as Checkov's JUnit output has one
+ * case per check and resource). A case holds the rule's findings on that node: a `failure` when one fails the run
+ * (src/policy/verdict.ts); `skipped`, saying why, when they are waived, in the `--baseline` or below `--fail-on`; with
+ * none it passes. A pack with no lineage node to check has one passing case per
+ * rule. A suite `aiprov.diagnostics` holds the tool's error diagnostics as `error` test cases, so a scan that could
+ * not read something is not a silent pass.
  */
 import type { AuditResult, Finding } from "../model/types.js";
 import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation } from "./common.js";
@@ -36,15 +42,26 @@ interface Case {
 export function renderJunit(result: AuditResult): string {
   const g = indexGraph(result);
   const suites: { name: string; cases: Case[] }[] = [];
+  // Test-case names per node: the node's name, with its id where two nodes share a name (stable across runs).
+  const nodeNames = new Map<string, string>();
+  const nameCount = new Map<string, number>();
+  for (const n of result.lineage.nodes) nameCount.set(n.name, (nameCount.get(n.name) ?? 0) + 1);
+  for (const n of [...result.lineage.nodes].sort((a, b) => a.id.localeCompare(b.id))) nodeNames.set(n.id, nameCount.get(n.name)! > 1 ? `${n.name} [${n.id}]` : n.name);
   for (const pack of result.policies) {
     const cases: Case[] = [];
     for (const rule of pack.rules) {
       const findings = sortedFindings(result.findings.filter((f) => f.pack === pack.pack && f.rule === rule.id));
-      if (findings.length === 0) {
+      if (nodeNames.size === 0) {
         cases.push({ name: `${rule.id}: ${rule.title}`, classname: `aiprov.${pack.pack}`, body: "", kind: "pass" });
         continue;
       }
-      for (const f of findings) cases.push(findingCase(result, f, g));
+      for (const [nodeId, name] of nodeNames) {
+        const own = findings.filter((f) => f.node === nodeId).map((f) => findingCase(result, f, g));
+        if (own.length === 0) cases.push({ name: `${rule.id}: ${name}`, classname: `aiprov.${pack.pack}`, body: "", kind: "pass" });
+        else cases.push({ ...own[0]!, name: `${rule.id}: ${name}`, kind: own.some((c) => c.kind === "failure") ? "failure" : own[0]!.kind, body: own.map((c) => c.body).join("\n\n") });
+      }
+      // A finding on a node outside the lineage graph still gets its own case.
+      for (const f of findings.filter((x) => !nodeNames.has(x.node))) cases.push(findingCase(result, f, g));
     }
     suites.push({ name: `aiprov.${pack.pack}`, cases });
   }
@@ -72,14 +89,14 @@ export function renderJunit(result: AuditResult): string {
   const all = suites.flatMap((s) => s.cases);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="aiprov ${xmlEscape(result.root)}" tests="${all.length}" failures="${count(all, "failure")}" errors="${count(all, "error")}" skipped="${count(all, "skipped")}" time="0" timestamp="${xmlEscape(result.createdAt.replace(/\.\d+Z$/, "Z"))}">`,
+    `<testsuites name="aiprov ${xmlEscape(result.root)}" tests="${all.length}" failures="${count(all, "failure")}" errors="${count(all, "error")}" time="0">`,
   ];
   for (const s of suites) {
     lines.push(
       `  <testsuite name="${xmlEscape(s.name)}" tests="${s.cases.length}" failures="${count(s.cases, "failure")}" errors="${count(s.cases, "error")}" skipped="${count(s.cases, "skipped")}" time="0" timestamp="${xmlEscape(result.createdAt.replace(/\.\d+Z$/, "Z"))}">`,
     );
     for (const c of s.cases) {
-      const attrs = `name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}"${c.file ? ` file="${xmlEscape(c.file)}"` : ""}${c.line !== undefined ? ` line="${c.line}"` : ""} time="0"`;
+      const attrs = `name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}" time="0"`;
       if (c.kind === "pass") {
         lines.push(`    <testcase ${attrs}/>`);
         continue;

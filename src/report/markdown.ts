@@ -40,6 +40,17 @@ export function mdCode(s: string): string {
   return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
 }
 
+/**
+ * Rule-pack prose with its `code spans` kept as code: the text between paired backticks becomes an inline code span
+ * ({@link mdCode}), the rest is escaped ({@link mdEscape}); an unpaired backtick stays literal (escaped).
+ */
+export function mdProse(s: string): string {
+  const parts = s.split("`");
+  // An odd backtick out: the last one is unpaired and stays literal.
+  if (parts.length % 2 === 0) parts.splice(-2, 2, `${parts.at(-2)}\`${parts.at(-1)}`);
+  return parts.map((p, i) => (i % 2 === 1 ? (p.trim() ? mdCode(p) : mdEscape(`\`${p}\``)) : mdEscape(p))).join("");
+}
+
 /** Text inside a Mermaid quoted label: quotes and angle brackets as entity codes (Mermaid's `#quot;` syntax). */
 function mermaidLabel(s: string): string {
   return s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
@@ -180,7 +191,7 @@ export function renderMarkdown(result: AuditResult): string {
       block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`);
       block.push("");
       for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
-      if (f.howToFix) block.push(`  - **How to fix:** ${mdEscape(f.howToFix.trim())}`);
+      if (f.howToFix) block.push(`  - **How to fix:** ${mdProse(f.howToFix.trim())}`);
       block.push("");
       block.push("  </details>");
       const text = block.join("\n");

@@ -8,12 +8,23 @@
  * `descendantOf` from the derived package to its parent, `component-of` as `contains` from the whole to the part,
  * `same-architecture` as `other`; each relationship's `comment` names aiprov's relation type, strength and evidence.
  * Each package has exactly one `hasDeclaredLicense` and one `hasConcludedLicense` relationship, as the AI profile's
- * conformance clause requires (NoAssertionLicense where unknown; aiprov concludes nothing). Findings are `review`
- * annotations on their package. A `software_Sbom` of type `analyzed` holds the product and its components.
+ * conformance clause requires (NoAssertionLicense where unknown; aiprov concludes nothing). Declared licences are SPDX
+ * licence expressions (./license.ts: `spdx-expression-parse`, `spdx-license-ids`, `spdx-correct`); a licence that is
+ * not on the SPDX License List (`llama3.1`, `gemma`, `creativeml-openrail-m`) is a `LicenseRef-` whose
+ * `simplelicensing_customIdToUri` entry links the Hub page that declares it.
+ *
+ * Every `ai_AIPackage` carries the properties the AI profile makes mandatory (AIPackage "External properties cardinality
+ * updates", https://spdx.github.io/spdx-spec/v3.0.1/model/AI/Classes/AIPackage/): `releaseTime` (the Hub repo's
+ * creation time; where aiprov knows none, the audit time, said so in the package comment), `suppliedBy` (the publisher
+ * organization, or an Organization named NOASSERTION), `software_downloadLocation` (the Hub URL, else NOASSERTION),
+ * `software_packageVersion` (the pinned commit, else NOASSERTION) and `software_primaryPurpose` (`model`).
+ * Findings are `review` annotations on their package. A `software_Sbom` of type `analyzed` holds the product and its
+ * components.
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots } from "./common.js";
+import { spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
 import { resultVerdict } from "../policy/verdict.js";
 
@@ -25,10 +36,12 @@ const CREATION_INFO = "_:creationinfo";
 
 type Json = Record<string, unknown>;
 
-/** `hf` licence ids and SPDX ids pass through; anything else becomes a `LicenseRef-` id (SPDX 3 licence expression). */
-function licenseExpression(value: string): string {
-  if (/^[A-Za-z0-9.+-]+$/.test(value) && !/^other$/i.test(value)) return value;
-  return `LicenseRef-${value.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "")}`;
+/** The SPDX value for "no assertion" in string-valued properties (SPDX 2 convention; SPDX 3 has no typed one). */
+const NOASSERTION = "NOASSERTION";
+
+/** An ISO 8601 instant in the form the 3.0.1 schema's DateTime pattern accepts (`YYYY-MM-DDTHH:MM:SSZ`). */
+function spdxDateTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other" {
@@ -72,6 +85,12 @@ export function toSpdx(result: AuditResult): Json {
     return o;
   };
 
+  let unknownSupplier: string | undefined;
+  const noSupplier = (): string => {
+    unknownSupplier ??= element({ type: "Organization", spdxId: `${ns}:org-noassertion`, name: NOASSERTION, comment: "Supplier not determined by aiprov." });
+    return unknownSupplier;
+  };
+
   const pkgIds = new Map<string, string>();
   const components = result.components;
   for (const n of result.lineage.nodes) {
@@ -90,14 +109,16 @@ export function toSpdx(result: AuditResult): Json {
         n.location ? `Defined at ${pinnedSource(n.location)}.` : "",
         n.repos?.length ? `Released in ${n.repos.join(", ")}.` : "",
         n.checked?.length ? `Checked: ${n.checked.join("; ")}.` : "",
+        n.releaseTime ? "" : "Release time not known: releaseTime is the time of this audit.",
       ]
         .filter(Boolean)
         .join(" "),
       software_primaryPurpose: "model",
+      releaseTime: n.releaseTime ? spdxDateTime(n.releaseTime) : created,
+      suppliedBy: supplier ?? noSupplier(),
+      software_downloadLocation: n.repo ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}` : NOASSERTION,
+      software_packageVersion: n.revision ?? NOASSERTION,
     };
-    if (n.repo) pkg.software_downloadLocation = `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`;
-    if (n.revision) pkg.software_packageVersion = n.revision;
-    if (supplier) pkg.suppliedBy = supplier;
     if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
     if (comp?.config) {
       const entries = Object.entries(comp.config)
@@ -108,7 +129,17 @@ export function toSpdx(result: AuditResult): Json {
       if (entries.length > 0) pkg.ai_hyperparameter = entries;
     }
     element(pkg);
-    const declared = n.license ? element({ type: "simplelicensing_LicenseExpression", spdxId: id("lic", n.license), simplelicensing_licenseExpression: licenseExpression(n.license) }) : NO_ASSERTION_LICENSE;
+    let declared = NO_ASSERTION_LICENSE;
+    if (n.license) {
+      const lic = spdxLicense(n.license);
+      const declaredAt = n.repo ? `https://huggingface.co/${n.repo}` : undefined;
+      const expr: Json = { type: "simplelicensing_LicenseExpression", spdxId: id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")), simplelicensing_licenseExpression: lic.expression };
+      if (!lic.listed) {
+        if (declaredAt) expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({ type: "DictionaryEntry", key: r.id, value: declaredAt }));
+        expr.comment = `Not on the SPDX License List: ${lic.refs.map((r) => `${r.id} is the licence declared as "${r.value}"`).join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
+      }
+      declared = element(expr);
+    }
     element({ type: "Relationship", spdxId: id("rel", n.id, "declared"), from: pid, to: [declared], relationshipType: "hasDeclaredLicense" });
     element({ type: "Relationship", spdxId: id("rel", n.id, "concluded"), from: pid, to: [NO_ASSERTION_LICENSE], relationshipType: "hasConcludedLicense" });
   }

@@ -10,6 +10,8 @@ export interface UpstreamInfo {
   repo: string;
   /** Commit the facts were read at. */
   revision?: string;
+  /** When the repo was published (the Hub's `createdAt`, ISO 8601 UTC), when known. */
+  releaseTime?: string;
   publisher: Publisher;
   license?: string;
   /**

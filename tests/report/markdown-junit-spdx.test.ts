@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { validateXML } from "xmllint-wasm";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/types.js";
 import { renderJunit } from "../../src/report/junit.js";
-import { MARKDOWN_MAX_CHARS, mermaidGraph, renderMarkdown } from "../../src/report/markdown.js";
+import { MARKDOWN_MAX_CHARS, mdProse, mermaidGraph, renderMarkdown } from "../../src/report/markdown.js";
 import { SPDX_CONTEXT, toSpdx } from "../../src/report/spdx.js";
 import { packagePath } from "../../src/util/package-root.js";
 import { omniResult, omniWithWaiverAndHubPin } from "../helpers/results.js";
@@ -54,26 +55,66 @@ describe("Markdown reporter", () => {
   });
 });
 
+describe("Markdown How to fix", () => {
+  it("renders a rule's commands as code spans, not literal backticks, and still escapes the prose", () => {
+    const md = renderMarkdown(omniResult());
+    expect(md).toContain("run `aiprov compare <your-component-folder> <upstream>` to compare tensors");
+    expect(md).not.toContain("\\`aiprov compare");
+    expect(mdProse("a `b|c` <d> `e")).toBe("a `b|c` &lt;d&gt; \\`e");
+  });
+});
+
+/** The Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2's validator (xmllint-wasm); [] when valid. */
+async function validateJunit(xml: string): Promise<string[]> {
+  const r = await validateXML({ xml: [{ fileName: "junit.xml", contents: xml }], schema: [readFileSync(packagePath("schemas", "junit-jenkins-10.xsd"), "utf8")] });
+  return r.valid ? [] : r.errors.map((e) => e.message);
+}
+
 describe("JUnit XML reporter", () => {
-  it("has one suite per pack, a failure per finding, a passing case per clean rule, and escapes text", () => {
+  it("has one suite per pack, one case per rule and node (failing where the rule found something), and escapes text", () => {
     const r = omniResult();
     r.findings[0]!.message.text = `a <b> & "c" 'd'`;
     const xml = renderJunit(r);
     expect(xml.startsWith(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites `)).toBe(true);
     expect(xml.match(/<testsuite /g)).toHaveLength(r.policies.length);
-    expect(xml.match(/<failure /g)).toHaveLength(r.findings.length);
-    const rulesWithout = r.policies[0]!.rules.filter((x) => !r.findings.some((f) => f.rule === x.id)).length;
-    expect(xml.match(/<testcase [^>]*\/>/g)).toHaveLength(rulesWithout);
+    const failing = new Set(r.findings.filter((f) => !f.waived).map((f) => `${f.pack}/${f.rule}/${f.node}`));
+    expect(xml.match(/<failure /g)).toHaveLength(failing.size);
+    const cases = r.policies.reduce((n, p) => n + p.rules.length * r.lineage.nodes.length, 0);
+    expect(xml.match(/<testcase /g)).toHaveLength(cases);
+    expect(xml.match(/<testcase [^>]*\/>/g)).toHaveLength(cases - failing.size);
     expect(xml).toContain("a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;");
     expect(xml).not.toContain("a <b>");
-    expect(xml).toContain(`file="model/config.json" line="37"`);
+    expect(xml).toContain("at model/config.json:37");
+  });
+
+  it("names a finding's case as it names the passing case once the finding is fixed, so CI pairs them", () => {
+    const r = omniResult();
+    const f = r.findings.find((x) => !x.waived)!;
+    const name = (xml: string): string[] => [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"/g)].map((m) => `${m[2]} ${m[1]}`);
+    const before = renderJunit(r);
+    const caseName = `name="${f.rule}: ${r.lineage.nodes.find((n) => n.id === f.node)!.name}" classname="aiprov.${f.pack}" time="0"`;
+    expect(before).toContain(`<testcase ${caseName}>\n      <failure `);
+    r.findings = r.findings.filter((x) => !(x.rule === f.rule && x.node === f.node));
+    const after = renderJunit(r);
+    expect(name(after)).toEqual(name(before));
+    expect(after).toContain(`<testcase ${caseName}/>`);
+  });
+
+  it("is valid against the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd), with waivers and diagnostics", async () => {
+    const r = omniWithWaiverAndHubPin();
+    r.diagnostics.push({ code: "file-unreadable", severity: "error", message: "model/x.json: <bad> & \"worse\"", location: { file: "model/x.json", line: 2 } } as never);
+    for (const xml of [renderJunit(omniResult()), renderJunit(r)]) expect(await validateJunit(xml)).toEqual([]);
+    // The check can fail: the attributes the XSD leaves out are rejected.
+    expect(await validateJunit(renderJunit(omniResult()).replace("<testcase ", `<testcase file="a.py" `))).not.toEqual([]);
   });
 
   it("reports a waived finding as skipped with its owner and expiry", () => {
     const r = omniWithWaiverAndHubPin();
     const xml = renderJunit(r);
     expect(xml.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30: architecture-only: [^"]*"\/>/g)).toHaveLength(1);
-    expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${r.findings.length - 1}"[^>]*skipped="1"`));
+    const failing = new Set(r.findings.filter((f) => !f.waived).map((f) => `${f.pack}/${f.rule}/${f.node}`));
+    expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${failing.size}"`));
+    expect(xml.match(/<skipped /g)).toHaveLength(1);
   });
 });
 

@@ -69,6 +69,8 @@ interface RepoRecord {
   author?: string;
   license?: string;
   gated?: boolean;
+  /** When the repo was created on the Hub (ISO 8601, from the info's `createdAt`): its release time. */
+  createdAt?: string;
   parents: Parent[];
   hints: Hint[];
   state: "resolved" | "undetermined";
@@ -257,7 +259,8 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
     }
     const license = card ? cardLicense(card) : undefined;
     const gated = info?.gated === "auto" || info?.gated === "manual";
-    return { v: 1, repo, sha, ...(typeof info?.author === "string" ? { author: info.author } : {}), ...(license ? { license } : {}), ...(gated ? { gated } : {}), parents, hints, state: "resolved", source };
+    const created = info?.createdAt instanceof Date ? info.createdAt.toISOString() : typeof info?.createdAt === "string" && !Number.isNaN(Date.parse(info.createdAt)) ? new Date(info.createdAt).toISOString() : undefined;
+    return { v: 1, repo, sha, ...(typeof info?.author === "string" ? { author: info.author } : {}), ...(created ? { createdAt: created } : {}), ...(license ? { license } : {}), ...(gated ? { gated } : {}), parents, hints, state: "resolved", source };
   };
 
   const lookupNetwork = async (repo: string): Promise<Lookup> => {
@@ -383,6 +386,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
           out.set(repo, {
             repo,
             revision: rec.sha,
+            ...(rec.createdAt ? { releaseTime: rec.createdAt } : {}),
             publisher: publisherOf(repo, rec.author),
             ...(rec.license ? { license: rec.license } : {}),
             state: rec.state,

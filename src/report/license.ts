@@ -1,0 +1,76 @@
+/**
+ * Licence identifiers as SPDX licence expressions, through the SPDX community's maintained packages:
+ * `spdx-expression-parse` (the SPDX 2.x/3.x licence-expression grammar, Annex D of the SPDX 3.0.1 spec),
+ * `spdx-license-ids` (the SPDX License List ids, current and deprecated) and `spdx-correct` (the usual misspellings
+ * of list ids, e.g. the Hugging Face Hub's lower-case `apache-2.0`, `cc-by-nc-4.0`).
+ *
+ * A value that is not an SPDX expression and that no list id corrects (`llama3.1`, `creativeml-openrail-m`, `gemma`,
+ * `qwen`, `other`) becomes a `LicenseRef-` id that keeps the original spelling (letters, digits, `.` and `-`, the
+ * grammar's idstring), so the licence is named, never guessed.
+ */
+import spdxCorrect from "spdx-correct";
+import parse from "spdx-expression-parse";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const LIST_IDS = require("spdx-license-ids") as string[];
+const DEPRECATED_IDS = require("spdx-license-ids/deprecated.json") as string[];
+const CURRENT_BY_LOWER = new Map<string, string>(LIST_IDS.map((id) => [id.toLowerCase(), id]));
+const DEPRECATED_BY_LOWER = new Map<string, string>(DEPRECATED_IDS.map((id) => [id.toLowerCase(), id]));
+
+/** A licence as an SPDX licence expression. */
+export interface SpdxLicense {
+  /** A valid SPDX licence expression (parses with `spdx-expression-parse`). */
+  expression: string;
+  /** True when the expression uses only SPDX License List ids (no `LicenseRef-`). */
+  listed: boolean;
+  /** `LicenseRef-` ids the expression introduces, with the original value each stands for. */
+  refs: { id: string; value: string }[];
+}
+
+/** True when `expression` parses as an SPDX licence expression. */
+export function isSpdxExpression(expression: string): boolean {
+  try {
+    parse(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `LicenseRef-` id for a licence name that is not on the SPDX License List (idstring: `[A-Za-z0-9.-]+`). */
+export function licenseRefId(value: string): string {
+  const body = value
+    .trim()
+    .replace(/\+/g, "-plus")
+    .replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "");
+  return `LicenseRef-${body || "unnamed"}`;
+}
+
+/**
+ * The SPDX expression for a declared licence value (Hub licence id, card text, package metadata).
+ * Order: a valid expression as written; a current list id differing only in case (`mit` -> `MIT`); a deprecated GNU id as its `-only`
+ * id (`gpl-3.0` -> `GPL-3.0-only`); an
+ * `spdx-correct` correction (`Apache License 2.0` -> `Apache-2.0`) accepted only when the value carries a version number and the result starts with the same letters,
+ * so an unversioned family name (`bsd`, `gpl`) or an unrelated name is never mapped onto one licence; a deprecated
+ * list id in other case; else a `LicenseRef-`. `other`, `unknown`, `none` and `noassertion` are LicenseRefs too (the
+ * Hub's `other` means a licence named elsewhere in the card).
+ */
+export function spdxLicense(value: string): SpdxLicense {
+  const v = value.trim();
+  if (v && !/^(other|unknown|noassertion|none)$/i.test(v) && isSpdxExpression(v) && !/LicenseRef-/.test(v)) return { expression: v, listed: true, refs: [] };
+  const exact = CURRENT_BY_LOWER.get(v.toLowerCase());
+  if (exact) return { expression: exact, listed: true, refs: [] };
+  // A deprecated GNU id (`gpl-3.0`) means the -only licence (SPDX License List 3.0 release notes).
+  const only = DEPRECATED_BY_LOWER.has(v.toLowerCase()) ? CURRENT_BY_LOWER.get(`${v.toLowerCase()}-only`) : undefined;
+  if (only) return { expression: only, listed: true, refs: [] };
+  if (/\d/.test(v) && v.length <= 100) {
+    const corrected = spdxCorrect(v, { upgrade: true });
+    const stem = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, "").slice(0, 3);
+    if (corrected && isSpdxExpression(corrected) && stem(corrected) === stem(v)) return { expression: corrected, listed: true, refs: [] };
+  }
+  const deprecated = DEPRECATED_BY_LOWER.get(v.toLowerCase());
+  if (deprecated) return { expression: deprecated, listed: true, refs: [] };
+  const id = licenseRefId(v);
+  return { expression: id, listed: false, refs: [{ id, value: v }] };
+}
