@@ -8,7 +8,7 @@ import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
 import { loadRenderer, OUTPUT_FLAGS, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 /** Adds `--format`, `--output` and the per-format output flags to a command. */
 export function addOutputOptions(cmd: Command): Command {

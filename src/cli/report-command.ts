@@ -10,7 +10,7 @@ import { ConfigError, UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
 import type { ReportFormat } from "../report/formats.js";
 import { validate } from "../util/schema.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { addOutputOptions, writeReports } from "./outputs.js";
 
 /**

@@ -9,7 +9,7 @@ import { ruleSeverity, packParameters } from "../policy/engine.js";
 import { BUNDLED_RULES_DIR, bundledPackIds, loadPacks } from "../policy/load.js";
 import { testPacks } from "../policy/rule-tests.js";
 import type { RulePack } from "../policy/types.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { hasPathPrefix } from "../util/path-shape.js";
 
 /** A pack file rather than `pack/rule`: ends in .yaml/.yml or is written as a path (`./`, `../`, `/`, `C:\`). */

@@ -15,7 +15,7 @@ import { OUTPUT_FLAGS, type ReportFormat } from "../report/formats.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 import { addOutputOptions, writeReports } from "./outputs.js";
 import { collect } from "./options.js";

@@ -26,6 +26,7 @@ import { matchPathSegments, matchSignatures } from "../resolve/knowledge/signatu
 import type { UpstreamInfo } from "../resolve/types.js";
 import { WEIGHT_RELATIONS } from "../model/relations.js";
 import { hasPathPrefix, isAbsolutePath } from "../util/path-shape.js";
+import type { WeightEvidenceInput } from "../model/weight-evidence.js";
 
 const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declared: 1, "weight-similar": 2, "weight-identical": 3 };
 
@@ -34,24 +35,13 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
   return strengths.reduce<EvidenceStrength>((a, b) => (STRENGTH_ORDER[b] > STRENGTH_ORDER[a] ? b : a), "structural");
 }
 
-
 /** Roles a reference gives only to what it loads from a repo, never to the repo's node (the repo is the model). */
 const NOT_NODE_ROLES: ReadonlySet<ComponentRole> = new Set(["model", "tokenizer", "processor"]);
 
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
 const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
 
-/**
- * Tensor evidence from the fingerprint stage (`src/fingerprint/scan-match.ts`): the local component `subject` carries
- * weights of a knowledge-base fingerprint entry. The target node is the entry's known component when it names one,
- * else its Hub repo, else a `fingerprint:<entry>` node.
- */
-export interface WeightEvidenceInput {
-  subject: string;
-  target: { entry: string; name: string; role: ComponentRole; knownComponent?: string; repo?: string };
-  /** Strength `weight-identical` or `weight-similar`. */
-  evidence: Evidence;
-}
+export type { WeightEvidenceInput };
 
 /** Inputs of {@link buildLineage}. */
 export interface BuildInput {
