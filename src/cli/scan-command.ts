@@ -18,8 +18,11 @@ import { setNow } from "../util/clock.js";
 import type { CliIO } from "./io.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 import { addOutputOptions, writeReports } from "./outputs.js";
-import { collect } from "./options.js";
+import { collect, parseByteSize } from "./options.js";
 import { FAIL_ON_CHOICES, resultVerdict } from "../policy/verdict.js";
+import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
+import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
+import { DEFAULT_WEIGHT_BUDGET } from "../fingerprint/settle.js";
 
 
 /** Parses `--jobs`: a whole number from 1 to 64. @throws UsageError otherwise. */
@@ -89,7 +92,14 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
     .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
-    .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan");
+    .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan")
+    .option("--weight-budget <size>", "most bytes read from the Hub to compare local weights with an upstream's, for the whole scan (e.g. 500MB, 2GiB; 0: compare none; default 2GiB)", (v: string) => {
+      try {
+        return parseByteSize(v);
+      } catch (err) {
+        throw new UsageError(`--weight-budget: ${(err as Error).message}`);
+      }
+    });
   addOutputOptions(addHubOptions(cmd))
     .addHelpText(
       "after",
@@ -100,6 +110,7 @@ Examples:
   $ aiprov scan . --policy ./my-pack.yaml --fail-on warning --organization my-hub-org
   $ aiprov scan . --policy us-covered-adversary --waivers waivers.yaml --now 2026-06-01
   $ aiprov scan . --policy licence-duties --baseline previous.json   # fail only on new findings
+  $ aiprov scan ./submission --policy kr-sovereign-from-scratch --weight-budget 500MB   # settle configuration matches with the weights
   $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
@@ -166,6 +177,15 @@ Examples:
         ...(exclude.length > 0 ? { exclude } : {}),
         ...(ownFiles.length > 0 ? { ownFiles } : {}),
         ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
+        weights: {
+          budget: (opts.weightBudget as number | undefined) ?? DEFAULT_WEIGHT_BUDGET,
+          hubUrl: hub.hubUrl,
+          ...(hub.token ? { token: hub.token } : {}),
+          timeoutMs: hub.timeoutMs,
+          env: io.env,
+          cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
+          displayRoot: path,
+        },
         ...(timing ? { onStage: (name: string, ms: number) => timing.push([name, ms]) } : {}),
       });
       progress.stop();

@@ -79,7 +79,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     const id = stableId([from, to, relation]);
     const e = edges.get(id);
     if (e) {
-      if (!e.evidence.some((x) => x.code === evidence.code && x.location.file === evidence.location.file && x.location.pointer === evidence.location.pointer && x.location.line === evidence.location.line)) e.evidence.push(evidence);
+      if (!e.evidence.some((x) => x.code === evidence.code && x.location.file === evidence.location.file && x.location.pointer === evidence.location.pointer && x.location.line === evidence.location.line && x.args?.upstream === evidence.args?.upstream)) e.evidence.push(evidence);
       e.strength = strongest(e.evidence.map((x) => x.strength));
     } else edges.set(id, { id, from, to, relation, strength: evidence.strength, evidence: [evidence] });
   };
@@ -258,16 +258,24 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
   for (const w of input.weights ?? []) {
     const from = `local:${w.subject}`;
     if (!nodes.has(from)) continue;
+    if (w.outcome === "not-derived" || w.outcome === "undetermined") {
+      // Evidence on every edge already drawn to the target (the configuration match, a declaration).
+      const target = w.target.node ?? (w.target.knownComponent ? `known:${w.target.knownComponent}` : `hub:${w.target.repo}`);
+      for (const e of edges.values()) if (e.from === from && e.to === target) addEdge(from, target, e.relation, w.evidence);
+      checked.get(from)?.push(`weights compared with ${w.target.entry}: ${w.outcome}${w.evidence.raw ? ` (${w.evidence.raw})` : ""}`);
+      continue;
+    }
     const known = w.target.knownComponent ? kb.component(w.target.knownComponent) : undefined;
     let to: string;
-    if (known) to = knownNode(known);
+    if (w.target.node && nodes.has(w.target.node)) to = w.target.node;
+    else if (known) to = knownNode(known);
     else if (w.target.repo) to = upstreamFor(w.target.repo, w.target.role, false);
     else {
       to = `fingerprint:${w.target.entry}`;
       if (!nodes.has(to)) nodes.set(to, { id: to, kind: "upstream", role: w.target.role, name: w.target.name, status: "third-party", statusReason: { code: "fingerprint-entry", args: { entry: w.target.entry } }, inProduct: false });
     }
     addEdge(from, to, "initialised-from", w.evidence);
-    checked.get(from)?.push(`weights compared with fingerprint entry ${w.target.entry}`);
+    checked.get(from)?.push(w.evidence.code === "weight-fingerprint-match" ? `weights compared with fingerprint entry ${w.target.entry}` : `weights compared with ${w.target.entry}`);
   }
 
   // 3. References.
@@ -348,10 +356,22 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       node.status = "third-party";
       continue;
     }
-    const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party");
+    // A configuration match settled by the weights (not derived from any checkpoint it names) leaves nothing open.
+    const settled = (e: LineageEdge): boolean => {
+      const compared = e.evidence.filter((x) => x.code === "weight-comparison");
+      return compared.length > 0 && compared.every((x) => x.args?.outcome === "not-derived");
+    };
+    const checkpointMatch = own.find((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && nodes.get(e.to)?.status === "third-party" && !settled(e));
     if (checkpointMatch) {
       node.status = "undetermined";
-      node.statusReason = { code: "checkpoint-signature-match", args: { known: nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to } };
+      const pending = checkpointMatch.evidence.filter((x) => x.code === "weight-comparison" && x.args?.outcome === "undetermined");
+      node.statusReason = {
+        code: "checkpoint-signature-match",
+        args: {
+          known: nodes.get(checkpointMatch.to)?.name ?? checkpointMatch.to,
+          ...(pending.length > 0 ? { weights: [...new Set(pending.map((x) => String(x.args?.reason)))], upstreams: pending.map((x) => String(x.args?.upstream)), compare: pending.map((x) => String(x.args?.command)) } : {}),
+        },
+      };
       continue;
     }
     if (unresolved.length > 0) {

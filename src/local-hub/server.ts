@@ -20,7 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { AddressInfo } from "node:net";
 import { parse as parseYaml } from "yaml";
@@ -172,8 +172,34 @@ export function loadFixtureRepos(fixtures: string): Map<string, Repo> {
   return repos;
 }
 
+/** ETags by file, kept while the file's size and mtime stay the same (hashing a 40 MB checkpoint per request is slow). */
+const etags = new Map<string, { stamp: string; etag: string }>();
+
 function etagOf(abs: string): string {
-  return `"${createHash("sha1").update(readFileSync(abs)).digest("hex")}"`;
+  const st = statSync(abs);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const known = etags.get(abs);
+  if (known?.stamp === stamp) return known.etag;
+  const etag = `"${createHash("sha1").update(readFileSync(abs)).digest("hex")}"`;
+  etags.set(abs, { stamp, etag });
+  return etag;
+}
+
+/** Bytes [start, end] (inclusive) of a file, read without loading the rest. */
+function readRange(abs: string, start: number, end: number): Buffer {
+  const buf = Buffer.alloc(end - start + 1);
+  const fd = openSync(abs, "r");
+  try {
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, start + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -250,25 +276,25 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     }
     const abs = repo.files.get(file![4]!);
     if (!abs) return error(404, "EntryNotFound", "Entry not found");
-    const data = readFileSync(abs);
+    const size = statSync(abs).size;
     const headers: Record<string, string> = { ETag: etagOf(abs), "X-Repo-Commit": repo.sha, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" };
     const range = req.headers.range ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : undefined;
     if (req.headers.range && !range) return error(416, undefined, "Range Not Satisfiable");
     let status = 200;
-    let body = data;
+    let body: Buffer;
     if (range) {
       const start = Number(range[1]);
-      const end = Math.min(range[2] ? Number(range[2]) : data.length - 1, data.length - 1);
-      if (start >= data.length || start > end) {
+      const end = Math.min(range[2] ? Number(range[2]) : size - 1, size - 1);
+      if (start >= size || start > end) {
         requests.push({ method: req.method ?? "GET", path, status: 416, authorized: !!token });
-        res.writeHead(416, { "Content-Range": `bytes */${data.length}` });
+        res.writeHead(416, { "Content-Range": `bytes */${size}` });
         res.end();
         return;
       }
       status = 206;
-      body = data.subarray(start, end + 1);
-      headers["Content-Range"] = `bytes ${start}-${end}/${data.length}`;
-    }
+      body = readRange(abs, start, end);
+      headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
+    } else body = req.method === "HEAD" ? Buffer.alloc(size) : readFileSync(abs);
     if (truncate && req.method !== "HEAD") {
       requests.push({ method: req.method ?? "GET", path, status, authorized: !!token });
       res.writeHead(status, { ...headers, "Content-Length": String(body.length) });

@@ -306,6 +306,48 @@ export interface Diagnostic {
   location?: SourceLocation;
 }
 
+/**
+ * One automatic weight comparison made by `scan` (src/fingerprint/settle.ts): a local component's tensors against
+ * the corresponding tensors of an upstream checkpoint on the Hub, read by byte range.
+ */
+export interface WeightComparison {
+  /** Local component key (`local:<component>` in the lineage graph). */
+  component: string;
+  /** Part of the checkpoints compared (`vision`, `audio`, `projector`, `text`). */
+  part: string;
+  /** Root-relative folder holding the local `*.safetensors` files. */
+  folder: string;
+  /** The upstream: Hub repo, the commit read, the known component it stands for, and why it was compared. */
+  upstream: { repo: string; revision?: string; knownComponent?: string; via: "structural" | "declared" };
+  /**
+   * `identical` (every tensor equal), `derived` (correlated beyond the calibrated threshold), `not-derived` (at the
+   * control's level), `undetermined` (not compared, or inconclusive: `reason` says why).
+   */
+  outcome: "identical" | "derived" | "not-derived" | "undetermined";
+  /**
+   * Machine reason: `sketch-correlated`, `sketch-at-control-level`, a `compare` reason after a whole-component read,
+   * or why nothing was decided (`offline`, `unreachable`, `gated`, `not-found`, `layout-mismatch`, `over-budget`, ...).
+   */
+  reason: string;
+  /** What decided: the sketch windows or the whole component. */
+  phase?: "sketch" | "component";
+  /** Pooled centred Pearson over the compared matrices, with its control and the thresholds it was judged by. */
+  statistic?: { name: "pooled-pearson"; value: number; control: number; elements: number; matrices: number; derivedMin: number; unrelatedMax: number };
+  /** Tensor layouts of both sides under their component prefixes, and how many large matrices paired by name. */
+  layout?: { localTensors: number; upstreamTensors: number; paired: number; shapeMismatch: number; localPrefixes: string[]; upstreamPrefixes: string[] };
+  /** Bytes of the upstream component (the denominator of the share read). */
+  upstreamBytes?: number;
+  /** Weight bytes read in this scan: from the Hub (headers and tensors) and from the local files. */
+  bytesRead: { remote: number; local: number };
+  /** True when the result came from aiprov's cache (nothing remote read); `firstBytesRead` is what it cost then. */
+  cached?: boolean;
+  firstBytesRead?: { remote: number; local: number };
+  /** The `--weight-budget` in force (remote bytes for the whole scan). */
+  budget: number;
+  /** The command that compares the same pair by hand. */
+  command: string;
+}
+
 /** Policy packs applied, with their versions and parameters. */
 export interface PolicyRun {
   pack: string;
@@ -340,6 +382,8 @@ export interface AuditResult {
   policies: PolicyRun[];
   findings: Finding[];
   coverage: Coverage;
+  /** Automatic weight comparisons that settled (or could not settle) structural and declared matches. */
+  weightComparisons?: WeightComparison[];
   diagnostics: Diagnostic[];
   summary: {
     components: number;

@@ -11,7 +11,15 @@ import type { ComponentRole, Evidence } from "./types.js";
  */
 export interface WeightEvidenceInput {
   subject: string;
-  target: { entry: string; name: string; role: ComponentRole; knownComponent?: string; repo?: string };
-  /** Strength `weight-identical` or `weight-similar`. */
+  /** `node`: the exact lineage node the comparison was made against (a known component or a Hub repo), when known. */
+  target: { entry: string; name: string; role: ComponentRole; knownComponent?: string; repo?: string; node?: string };
+  /** Strength `weight-identical` or `weight-similar` for a derived component; `structural` otherwise. */
   evidence: Evidence;
+  /**
+   * `derived` (default): an `initialised-from` edge with the weight evidence. `not-derived`: the weights were compared
+   * and are not derived from the target, so the evidence goes on the component's edge to it and a configuration
+   * match with the target no longer leaves the component undetermined. `undetermined`: not compared or inconclusive;
+   * the evidence (with the command that settles it) goes on the edge and the component stays undetermined.
+   */
+  outcome?: "derived" | "not-derived" | "undetermined";
 }

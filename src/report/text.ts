@@ -5,7 +5,7 @@
  */
 import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
-import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation } from "../model/types.js";
+import type { AuditResult, Evidence, LineageEdge, LineageNode, SourceLocation, WeightComparison } from "../model/types.js";
 import { STATUS_LABEL } from "./common.js";
 import { resultVerdict } from "../policy/verdict.js";
 
@@ -38,6 +38,7 @@ export function reasonText(r: LineageNode["statusReason"]): string {
     case "manifest-unparsable":
       return `its manifest ${String(a.file)} could not be parsed`;
     case "checkpoint-signature-match":
+      if (Array.isArray(a.compare) && a.compare.length > 0) return `its configuration equals ${String(a.known)}'s; weights not compared with ${[a.upstreams].flat().join(", ")} (${[a.weights].flat().join(", ")}); compare them with: ${a.compare.join(" ; ")}`;
       return `its configuration equals ${String(a.known)}'s; weights not compared`;
     case "unresolved-reference":
       return `reference ${JSON.stringify(a.raw)} not resolved (${String(a.reason)})`;
@@ -62,6 +63,22 @@ function evidenceLine(e: Evidence): string {
   const raw = e.raw ? ` ${JSON.stringify(e.raw.length > 120 ? `${e.raw.slice(0, 117)}...` : e.raw)}` : "";
   const ptr = e.location.pointer ? ` ${e.location.pointer}` : "";
   return `${e.strength} ${e.code} at ${formatLocation(e.location)}${ptr}${raw}`;
+}
+
+const OUTCOME_LABEL: Record<WeightComparison["outcome"], string> = { identical: "IDENTICAL (weight-identical)", derived: "DERIVED (weight-similar)", "not-derived": "NOT DERIVED", undetermined: "UNDETERMINED" };
+
+/** The lines of one automatic weight comparison: outcome, statistic with its control, bytes read, the command. */
+function weightComparisonLines(w: WeightComparison, name: string, c: InstanceType<typeof Chalk>): string[] {
+  const label = OUTCOME_LABEL[w.outcome];
+  const coloured = w.outcome === "not-derived" ? c.green(label) : w.outcome === "undetermined" ? c.yellow(label) : c.red(label);
+  const up = `${w.upstream.repo}${w.upstream.revision ? `@${w.upstream.revision.slice(0, 12)}` : ""}`;
+  const out = [`  ${name} (${w.part}) vs ${up}: ${coloured} ${c.dim(`[${w.reason}${w.phase ? `, ${w.phase === "sketch" ? "sketch windows" : "whole component"}` : ""}]`)}`];
+  if (w.statistic) out.push(`    pooled Pearson ${w.statistic.value.toFixed(4)}, control ${w.statistic.control.toFixed(4)} (${w.statistic.matrices} matrices, ${w.statistic.elements} values; derived >= ${w.statistic.derivedMin}, unrelated <= ${w.statistic.unrelatedMax})`);
+  if (w.layout && (w.reason === "layout-mismatch" || w.layout.paired === 0)) out.push(`    layout: ${w.layout.paired} large matrices paired by name; local ${w.layout.localTensors} tensors under ${w.layout.localPrefixes.map((p) => JSON.stringify(p)).join(", ") || "none"}, upstream ${w.layout.upstreamTensors} under ${w.layout.upstreamPrefixes.map((p) => JSON.stringify(p)).join(", ") || "none"}`);
+  const share = w.upstreamBytes ? ` (${((100 * w.bytesRead.remote) / w.upstreamBytes).toFixed(2)}% of the ${w.upstreamBytes}-byte upstream component)` : "";
+  out.push(w.cached ? `    bytes read: 0 (cached result; the first comparison read ${w.firstBytesRead?.remote ?? 0} bytes from the Hub and ${w.firstBytesRead?.local ?? 0} locally)` : `    bytes read: ${w.bytesRead.remote} from the Hub${share}, ${w.bytesRead.local} locally`);
+  if (w.outcome === "undetermined") out.push(`    compare by hand: ${w.command}`);
+  return out;
 }
 
 /** Renders the result as terminal text. */
@@ -157,6 +174,12 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
     if (result.findings.length === 0) lines.push(c.green("  no findings"));
     else if (existing === result.findings.length) lines.push(c.green("  no new findings"));
+    lines.push("");
+  }
+
+  if (result.weightComparisons?.length) {
+    lines.push(c.bold(`Weight comparisons (${result.weightComparisons.length})`));
+    for (const w of result.weightComparisons) lines.push(...weightComparisonLines(w, nodes.get(`local:${w.component}`)?.name ?? w.component, c));
     lines.push("");
   }
 

@@ -10,6 +10,7 @@ import { createExtractionPool } from "../extract/pool.js";
 import { link } from "../extract/link.js";
 import { buildLineage } from "../lineage/build.js";
 import { matchLocalWeights } from "../fingerprint/scan-match.js";
+import { settleCandidates, settleWeights, type SettleOptions } from "../fingerprint/settle.js";
 import { evaluatePacks } from "../policy/engine.js";
 import { findingsVerdict } from "../policy/verdict.js";
 import { applyBaseline } from "../policy/baseline.js";
@@ -65,9 +66,14 @@ export interface ScanOptions {
   ownFiles?: string[];
   /**
    * Called after each stage with its name and wall time in milliseconds (`walk`, `extract`, `link`, `resolve`,
-   * `weights`, `lineage`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
+   * `weights`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
+  /**
+   * Automatic weight comparisons (src/fingerprint/settle.ts): Hub settings, the remote byte budget and the cache.
+   * Absent: none are made, and configuration matches stay undetermined with the command that settles them.
+   */
+  weights?: Omit<SettleOptions, "displayRoot" | "offline"> & { displayRoot?: string };
   /** Threads that read and parse files, the main thread included (default: the usable cores, at most 3; 1: no workers). See `src/extract/pool.ts`. */
   jobs?: number;
 }
@@ -113,8 +119,15 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("resolve");
   const weightStage = await matchLocalWeights(inventory.components, walked.files, options.kb);
   stage("weights");
-  const { graph, diagnostics: lineageDiagnostics } = buildLineage({ components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights });
+  const lineageInput = { components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights };
+  let { graph, diagnostics: lineageDiagnostics } = buildLineage(lineageInput);
   stage("lineage");
+  // A configuration match or a declared upstream of a component with weights is settled by comparing the weights with
+  // the upstream's on the Hub; the graph is then built again with that evidence.
+  const candidates = settleCandidates(graph, inventory.components, walked.files);
+  const settled = await settleWeights(candidates, { ...(options.weights ?? { budget: 0 }), offline: options.offline, displayRoot: options.weights?.displayRoot ?? options.root });
+  if (settled.weights.length > 0) ({ graph, diagnostics: lineageDiagnostics } = buildLineage({ ...lineageInput, weights: [...weightStage.weights, ...settled.weights] }));
+  stage("settle");
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
     references: inventory.references,
@@ -129,7 +142,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const skippedByReason = { ...walked.skippedByReason };
   for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
   for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
+  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...settled.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
   // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
   if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
     diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
@@ -167,6 +180,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     lineage: graph,
     policies: runs,
     findings,
+    ...(settled.comparisons.length > 0 ? { weightComparisons: settled.comparisons } : {}),
     coverage: {
       filesSeen: walked.filesSeen,
       filesScanned: extraction.filesScanned,

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** The aiprov cache directory for an environment. */
 export function aiprovCacheDir(env: NodeJS.ProcessEnv): string {
@@ -55,6 +55,19 @@ export interface LatestEntry {
   fetchedAt: number;
 }
 
+/** Key of a cached weight comparison: the upstream repo at a commit, the local weight files' SHA-256, the part. */
+export interface WeightResultKey {
+  repo: string;
+  revision: string;
+  localHash: string;
+  part: string;
+}
+
+/** SHA-256 of a value's JSON text: a record whose result was edited or cut short no longer matches it. */
+function contentHash(v: unknown): string {
+  return createHash("sha256").update(JSON.stringify(v) ?? "").digest("hex");
+}
+
 /** aiprov's on-disk cache. */
 export class DiskCache {
   constructor(
@@ -94,6 +107,28 @@ export class DiskCache {
 
   putLatest(repo: string, entry: LatestEntry): void {
     writeAtomic(this.latestFile(repo), entry);
+  }
+
+  private weightFile(k: WeightResultKey): string {
+    const [org, name] = k.repo.split("/");
+    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "weights", safe(org ?? ""), safe(name ?? ""), safe(k.revision), `${safe(k.part)}-${safe(k.localHash)}.json`);
+  }
+
+  /**
+   * The result of an earlier weight comparison for `k`, or undefined. A record whose key fields differ from `k` or
+   * whose content hash does not match its result is never returned (`null`: present but not to be trusted).
+   */
+  getWeightResult(k: WeightResultKey): unknown {
+    const r = readJson<Record<string, unknown>>(this.weightFile(k));
+    if (r === undefined) return undefined;
+    if (!r || typeof r !== "object" || r.v !== 1 || r.repo !== k.repo || r.revision !== k.revision || r.localHash !== k.localHash || r.part !== k.part) return null;
+    if (r.sha256 !== contentHash(r.result)) return null;
+    return r.result;
+  }
+
+  /** Stores the result of a weight comparison (immutable: the key names both sides' exact contents). */
+  putWeightResult(k: WeightResultKey, result: unknown): void {
+    writeAtomic(this.weightFile(k), { v: 1, ...k, result, sha256: contentHash(result) });
   }
 
   /** Deletes everything aiprov cached. Returns whether there was anything. */
