@@ -152,7 +152,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
       baseDir: dirOf(r.location.file),
       facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
     });
-    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(r.usage ? { usage: r.usage } : {}) };
+    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(r.usage ? { usage: r.usage } : {}), ...(def ? { definedAt: { file: def.location.file, line: def.location.line ?? 1 } } : {}) };
   };
   references = references.map(relinkVariable);
 
@@ -363,6 +363,7 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
         facts: { constructs: p.module ? `${p.module}.${p.symbol}` : p.symbol, parameter: d.param, resolvedFrom: "constructor-default", definedAt: `${found.mod.file}:${d.line}` },
         baseDir: dirOf(p.location.file),
       });
+      ref.definedAt = { file: found.mod.file, line: d.line };
       if (taken.has(ref.id)) continue;
       taken.add(ref.id);
       out.push(ref);
@@ -392,6 +393,7 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
     facts: { ...(r.facts ?? {}), resolvedFrom: "imported-constant", definedAt: `${mod.file}:${c.line}` },
     baseDir: dirOf(r.location.file),
   });
+  ref.definedAt = { file: mod.file, line: c.line };
   return { ...ref, id: r.id, ...(r.subject ? { subject: r.subject } : {}) };
 }
 
@@ -443,6 +445,7 @@ function takeValue(r: ModelReference, from: readonly ModelReference[], how: Reco
     ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
     ...(chosen.role && !r.role ? { role: chosen.role } : {}),
     facts: { ...(r.facts ?? {}), ...how, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(from.map((h) => h.target)).size },
+    definedAt: { file: chosen.location.file, line: chosen.location.line ?? 1 },
   };
 }
 

@@ -327,8 +327,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       if (toNode && toNode.role === "model" && r.role && !NOT_NODE_ROLES.has(r.role)) toNode.role = r.role;
       if (from) {
         addEdge(from, to, r.relation ?? "initialised-from", evidence);
-        const def = typeof r.facts?.definedAt === "string" ? /^(.*):(\d+)$/.exec(r.facts.definedAt) : null;
-        if (def) addEdge(from, to, r.relation ?? "initialised-from", { code: "variable-definition", strength: r.strength, location: { file: def[1]!, line: Number(def[2]) }, raw: `${String(r.facts?.variable)}=${r.target}` });
+        if (r.definedAt) addEdge(from, to, r.relation ?? "initialised-from", { code: "variable-definition", strength: r.strength, location: r.definedAt, raw: `${String(r.facts?.variable)}=${r.target}` });
         checked.get(from)?.push(`reference ${r.raw}`);
       }
       continue;

@@ -143,6 +143,11 @@ export interface ModelReference {
   usage?: ReferenceUsage;
   /** Key of the local component a local-path reference points at (set by the linking pass). */
   localTarget?: string;
+  /**
+   * Where the value was defined when it is not where it is used (an imported constant, a constructor default, a
+   * `.env` variable, a caller's argument): a location, never a `file:line` string to parse back.
+   */
+  definedAt?: SourceLocation;
   /** Extra facts, e.g. `trustRemoteCode: true`. */
   facts?: Record<string, string | number | boolean>;
 }

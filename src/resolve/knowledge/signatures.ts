@@ -54,6 +54,9 @@ export function matchSignatures(component: LocalComponent, kb: KnowledgeBase): S
   if (!component.config || Object.keys(component.config).length === 0) return [];
   const out: SignatureMatch[] = [];
   for (const known of kb.components) {
+    // Entries without an identity of their own (role `model`: a released checkpoint described by its parts) are
+    // never matched by configuration.
+    if (!known.identity || Object.keys(known.identity).length === 0) continue;
     if (!gate(component, known)) continue;
     const matched: SignatureMatch["matched"] = [];
     let ok = true;
@@ -95,9 +98,12 @@ export function matchSignatures(component: LocalComponent, kb: KnowledgeBase): S
 export function matchPathSegments(file: string, kb: KnowledgeBase): { segment: string; repo: string; known: KnownComponent; checkpoint: number }[] {
   const segments = file.split("/").slice(0, -1);
   const out: { segment: string; repo: string; known: KnownComponent; checkpoint: number }[] = [];
+  // A checkpoint listed both by a component entry and by a composition (role `model`: Qwen2-Audio-7B-Instruct and its
+  // audio encoder) is named through the component entry: one match per segment and repo is kept, components first.
+  const entries = [...kb.components].sort((a, b) => Number(a.role === "model") - Number(b.role === "model"));
   for (const seg of segments) {
     const s = seg.toLowerCase().replace(/_/g, "-");
-    for (const known of kb.components) {
+    for (const known of entries) {
       known.checkpoints.forEach((cp, i) => {
         for (const repo of cp.repos) {
           const name = repo.split("/")[1]!.toLowerCase().replace(/_/g, "-");

@@ -16,8 +16,10 @@ export const HOSTED_TYPES: ReadonlySet<string> = new Set(["pair", "variable_decl
 /** A candidate the rule found: the literal to report and how. */
 export interface HostedCandidate {
   literal: SyntaxNode;
-  /** Set for a hosted model; absent for a Hub-shaped fallback (an ordinary reference). */
+  /** Set for a hosted model; absent for a Hub-shaped value (an ordinary reference). */
   provider?: string;
+  /** `ollama-tag` for a local runtime's model name. */
+  kind?: "ollama-tag";
   facts: Record<string, string>;
 }
 
@@ -121,7 +123,11 @@ export function hostedCandidate(n: SyntaxNode, file: string, packageOf: (local: 
   const keyed = isHostedModelKey(bound.name) && (env === undefined || bound.name === env || !/voice|speaker/i.test(env));
   if (!keyed || isDisplayName(n, bound.name)) return undefined;
   const facts: Record<string, string> = { key: bound.name, ...(env ? { envFallback: env } : {}) };
-  if (isModelShaped(value)) return env ? { literal, facts } : undefined;
+  if (/^https?:/i.test(value)) return undefined;
+  // A Hub id or path under a model-named member, parameter or destructuring default, or as an environment fallback.
+  if (isModelShaped(value)) return { literal, facts };
+  // A local runtime named by the setting or the file (`OLLAMA_MODEL_PREF ?? "llama3:latest"`): an Ollama tag.
+  if (/ollama/i.test(`${bound.name} ${env ?? ""} ${file}`) && /^[\w.-]+(?::[\w.-]+)?$/.test(value)) return { literal, kind: "ollama-tag", facts };
   const provider = hostedProviderOf(value, {
     call: callProvider(n, packageOf),
     name: siblingProvider(n) ?? providerOfName(bound.name) ?? (env ? providerOfName(env) : undefined),

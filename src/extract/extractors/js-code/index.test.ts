@@ -112,3 +112,10 @@ describe("js-code: hosted models and environment fallbacks (issue 17)", () => {
     ]);
   });
 });
+
+describe("js-code: members and local runtimes (issue 17)", () => {
+  it("reads a Hub id set on this.model and an Ollama tag from an environment fallback", async () => {
+    const out = await extractFile(jsCodeExtractor, FIX, "hosted/local.js");
+    expect((out.references ?? []).map((r) => [r.kind, r.target])).toEqual([["hub-id", "Xenova/ms-marco-MiniLM-L-6-v2"], ["ollama-tag", "llama3:latest"]]);
+  });
+});

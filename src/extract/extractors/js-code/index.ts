@@ -304,7 +304,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     walkNamed(root, (n) => {
       if (HOSTED_TYPES.has(n.type)) {
         const h = hostedCandidate(n, file, packageOf, fileProvider);
-        if (h) emit(h.literal, { ...(h.provider ? { kind: "hosted-model" as const, provider: h.provider } : {}), facts: h.facts });
+        if (h) emit(h.literal, { ...(h.provider ? { kind: "hosted-model" as const, provider: h.provider } : h.kind ? { kind: h.kind } : {}), facts: h.facts });
       }
       if (n.type === "call_expression" || n.type === "new_expression") {
         const fn = n.childForFieldName(n.type === "call_expression" ? "function" : "constructor");

@@ -256,3 +256,12 @@ describe("python-code: path settings, typed parameters and weight-file joins (is
     expect(byLine.get(46)).toBe("assets/pytorch_model.bin");
   });
 });
+
+describe("python-code: environment defaults in dict entries and long argparse flags (issue 17)", () => {
+  it("keeps the default of os.getenv in a model-named entry and names a flag by its long form", async () => {
+    const out = await extractFile(pythonCodeExtractor, FIX, "recall.py");
+    const at = (line: number) => (out.references ?? []).filter((r) => r.location.line === line);
+    expect(at(50)[0]).toMatchObject({ raw: "${GENERATION_MODEL:-ibm/granite-13b-chat-v2}", facts: { key: "generation_model" } });
+    expect(at(51)[0]).toMatchObject({ target: "Qwen/Qwen-VL-Chat", facts: { cliFlag: "checkpoint_path" } });
+  });
+});

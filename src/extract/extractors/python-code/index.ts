@@ -491,7 +491,9 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
         }
         // argparse: `add_argument("--model-path", default="...")` names the model a script loads by default.
         if (last === "add_argument") {
-          const flag = a.positional.find((p) => p.type === "string");
+          // The long flag names the destination (`"-c", "--checkpoint-path"`).
+          const flags = a.positional.filter((p) => p.type === "string");
+          const flag = flags.find((p) => /^['"]--/.test(p.text)) ?? flags[0];
           const def = a.keywords.get("default");
           const flagName = flag ? (stringValue(flag, scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
           if (def && (def.type === "string" || def.type === "concatenated_string") && ((MODEL_NAME.test(flagName) && !NOT_MODEL_NAME.test(flagName)) || /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i.test(flagName))) {
@@ -608,6 +610,12 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       }
       if (value.type !== "string" && value.type !== "concatenated_string") {
         // A model-named setting read from the environment (`X: str = os.environ["X"]`, a default `env.X_MODEL`).
+        const r0 = named && MODEL_NAME.test(bare) && n.type === "pair" ? resolve(value, scope) : undefined;
+        if (r0 && "value" in r0 && /^\$\{[^}]*:-[^}]+\}$/.test(r0.value)) {
+          // A dict entry read from the environment with a default (`"generation_model": os.getenv("X", "org/m")`).
+          emit(value, { facts: { key: bare } });
+          return;
+        }
         if (named && MODEL_NAME.test(bare) && n.type !== "pair") {
           const r = resolve(value, scope);
           const envLike = "value" in r ? /^\$\{/.test(r.value) : /^(?:os\.environ|os\.getenv|env\.|settings\.|config\.)/.test(value.text) || /\.[A-Z][A-Z0-9_]*$/.test(value.text);
