@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 /** Registers `aiprov cache`. */
 export function registerCacheCommand(program: Command, io: CliIO, state: { exitCode: number }): void {

@@ -7,7 +7,7 @@ import { compareModels, type ComponentSelector } from "../fingerprint/compare.js
 import { openModel } from "../fingerprint/open.js";
 import { renderComparisonText } from "../report/comparison-text.js";
 import { addHubOptions, hubSettings } from "./hub-options.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 /** Registers the compare command. */
 export function registerCompareCommand(program: Command, io: CliIO, state: { exitCode: number }): void {

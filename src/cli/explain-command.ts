@@ -11,7 +11,7 @@ import { parseHubId } from "../util/hub-id.js";
 import { resolve } from "node:path";
 import { loadConfig } from "../config/config.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 /** One node of the printed tree. */
 export interface ExplainNode {

@@ -14,7 +14,7 @@ import { sourceTokenizer } from "../fingerprint/tokenizer-source.js";
 import { PACKAGE_ROOT, TOOL_VERSION } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
 import { addHubOptions, hubSettings } from "./hub-options.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { collect } from "./options.js";
 import { cutAtAny, trimEndChars } from "../util/text.js";
 

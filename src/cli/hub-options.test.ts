@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
 import { cleanHubUrl, hubSettings, progressReporter } from "./hub-options.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 describe("hub settings", () => {
   it("takes flags over HF_* variables over the config file", () => {

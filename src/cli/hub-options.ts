@@ -12,7 +12,7 @@ import { aiprovCacheDir, DiskCache, HfCache, hfCacheDir } from "../resolve/hub/c
 import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import type { Resolver } from "../resolve/types.js";
 import type { AiprovConfig } from "../config/config.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { trimEndChars } from "../util/text.js";
 
 /** Resolved Hub settings. */

@@ -9,7 +9,7 @@ import { UsageError } from "../errors.js";
 import { bundledPackIds, loadPacks } from "../policy/load.js";
 import { WAIVER_REASONS } from "../policy/waivers.js";
 import { packagePath } from "../util/package-root.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { collect } from "./options.js";
 
 

@@ -11,17 +11,8 @@ import { redact } from "../util/redact.js";
 /** Exit codes (documented in the README). */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
-/** Output streams, injectable for tests. */
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Whether stdout is a terminal. */
-  isTTY: boolean;
-  /** Whether stderr is a terminal (progress lines are drawn only then). */
-  stderrIsTTY?: boolean;
-}
+export type { CliIO } from "./io.js";
+import type { CliIO } from "./io.js";
 
 type Register = (program: Command, io: CliIO, state: { exitCode: number }) => void;
 

@@ -7,19 +7,8 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
-import { loadRenderer, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
-import type { CliIO } from "./main.js";
-
-/** The per-format output flags: commander option key, flag and format. */
-export const OUTPUT_FLAGS: readonly { key: string; flag: string; format: ReportFormat; what: string }[] = [
-  { key: "jsonOutput", flag: "--json-output <file>", format: "json", what: "the JSON result (schemas/report.schema.json)" },
-  { key: "sarifOutput", flag: "--sarif-output <file>", format: "sarif", what: "SARIF 2.1.0 for code scanning" },
-  { key: "markdownOutput", flag: "--markdown-output <file>", format: "markdown", what: "a Markdown pull-request summary" },
-  { key: "htmlOutput", flag: "--html-output <file>", format: "html", what: "a self-contained HTML report" },
-  { key: "cyclonedxOutput", flag: "--cyclonedx-output <file>", format: "cyclonedx", what: "a CycloneDX 1.6 JSON AI-BOM" },
-  { key: "spdxOutput", flag: "--spdx-output <file>", format: "spdx", what: "an SPDX 3.0.1 JSON-LD AI-BOM" },
-  { key: "junitOutput", flag: "--junit-output <file>", format: "junit", what: "JUnit XML" },
-];
+import { loadRenderer, OUTPUT_FLAGS, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
+import type { CliIO } from "./io.js";
 
 /** Adds `--format`, `--output` and the per-format output flags to a command. */
 export function addOutputOptions(cmd: Command): Command {

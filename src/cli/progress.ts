@@ -5,7 +5,7 @@
  * that follows starts on a clean line. `--verbose` instead prints one line per finished stage with its wall time
  * (on any stderr, terminal or not). Stage names are those `scan()` reports through `onStage`.
  */
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 /** What each stage is doing, in the order `scan()` runs them (src/scan/scan.ts). */
 const STAGES: readonly [string, string][] = [

@@ -8,9 +8,9 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError, UsageError } from "../errors.js";
 import type { AuditResult } from "../model/types.js";
-import type { ReportFormat } from "../report/index.js";
+import type { ReportFormat } from "../report/formats.js";
 import { validate } from "../util/schema.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { addOutputOptions, writeReports } from "./outputs.js";
 
 /**

@@ -9,10 +9,11 @@ import { ruleSeverity, packParameters } from "../policy/engine.js";
 import { BUNDLED_RULES_DIR, bundledPackIds, loadPacks } from "../policy/load.js";
 import { testPacks } from "../policy/rule-tests.js";
 import type { RulePack } from "../policy/types.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
+import { hasPathPrefix } from "../util/path-shape.js";
 
 /** A pack file rather than `pack/rule`: ends in .yaml/.yml or is written as a path (`./`, `../`, `/`, `C:\`). */
-const isPath = (s: string): boolean => /\.ya?ml$/.test(s) || /^(?:\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/.test(s);
+const isPath = (s: string): boolean => /\.ya?ml$/.test(s) || hasPathPrefix(s);
 
 /** `rules list` text: one line per pack and per rule. */
 export function renderPackList(packs: readonly RulePack[]): string {

@@ -11,15 +11,16 @@ import { loadPacks, parameterProblems } from "../policy/load.js";
 import { loadBaseline } from "../policy/baseline.js";
 import type { RulePack } from "../policy/types.js";
 import { loadWaiversFile, waiversFromConfig, type LoadedWaiver } from "../policy/waivers.js";
-import type { ReportFormat } from "../report/index.js";
+import { OUTPUT_FLAGS, type ReportFormat } from "../report/formats.js";
 import { loadKnowledgeBase, type KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
 import { scanProgress } from "./progress.js";
-import { OUTPUT_FLAGS, addOutputOptions, writeReports } from "./outputs.js";
+import { addOutputOptions, writeReports } from "./outputs.js";
 import { collect, parseByteSize } from "./options.js";
+import { FAIL_ON_CHOICES, resultVerdict } from "../policy/verdict.js";
 import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
 import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import { DEFAULT_WEIGHT_BUDGET } from "../fingerprint/settle.js";
@@ -81,7 +82,7 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
     .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
-    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices(["error", "warning", "note", "never"]))
+    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices([...FAIL_ON_CHOICES]))
     .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
     .option("-c, --config <file>", "configuration file (YAML or JSON), trusted; default: .aiprovrc[.yaml|.json], aiprov.config.* or package.json#aiprov in the current folder, read as the project's own (it never chooses the Hub endpoint while a token is set, output paths, or knowledge outside its folder, and what it weakens is listed in the report)")
     .option("--no-project-config", "ignore every configuration file found in the current folder (an auditor's run: the policy comes from the flags and --config only)")
@@ -210,7 +211,7 @@ Examples:
       // Every report is written before the exit code says "findings": CI uploads them either way.
       await writeReports(result, opts, format, output, io, { quiet: Boolean(opts.quiet) });
       if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
-      state.exitCode = result.summary.verdict === "fail" ? 1 : 0;
+      state.exitCode = resultVerdict(result) === "fail" ? 1 : 0;
     });
 }
 

@@ -6,6 +6,7 @@ import type { ComponentRole, EvidenceStrength, ModelReference, Relation, SkipRea
 import { stableId } from "../util/hash.js";
 import { redact } from "../util/redact.js";
 import { FOLDER_NAMESPACES, parseHubId } from "../util/hub-id.js";
+import { hasPathPrefix } from "../util/path-shape.js";
 
 /** Input of {@link makeReference}. */
 export interface ReferenceInput {
@@ -85,7 +86,7 @@ export function placePath(raw: string, dir: string): { path: string; inside: boo
 /** True for values written as file-system paths (`.`, `..`, `./x`, `../x`, `/x`, `C:\x`, `x/y/z`, `models\x`). */
 export function looksLikePath(raw: string): boolean {
   const v = raw.replace(/\\/g, "/");
-  if (/^(?:\.{1,2}\/|\/|~\/|[A-Za-z]:\/)/.test(v) || v === "." || v === "..") return true;
+  if (hasPathPrefix(v)) return true;
   if (raw.includes("\\")) return true;
   const first = v.split("/")[0] ?? "";
   if (v.includes("/") && FOLDER_NAMESPACES.has(first.toLowerCase())) return true;

@@ -10,6 +10,7 @@ import type { Diagnostic, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
 import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
+import { isModelManifest, manifestStub } from "./manifest-stub.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -206,9 +207,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
         const diag = unopened && reportedUnopened.has(file.path) ? undefined : errorDiagnostic(file.path, extractor.id, err);
         if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
-        const unparsable = /(?:^|\/)(?:config|adapter_config)\.json$/.test(file.path)
-          ? { components: [{ key: `${file.path}#`, role: (file.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: posix.dirname(file.path) === "." ? posix.basename(file.path) : posix.basename(posix.dirname(file.path)), location: { file: file.path }, unparsable: true }] }
-          : {};
+        const unparsable = isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {};
         // A file that may hold references but could not be read: unresolved, so that missing data is never a pass.
         const dataFile = err instanceof FileTooLargeError && extractor.largeFilesAreData;
         const unread = extractor.holdsReferences && !dataFile && !unreadReported.has(file.path) ? await unreadReference(file, extractor.id, err, loaded) : undefined;

@@ -9,7 +9,8 @@
  */
 
 /** The component kinds compared. `other` (talker, token2wav, ...) is compared only with `--component all`. */
-export type ComponentKind = "vision" | "audio" | "projector" | "text" | "other";
+export type { ComponentKind } from "../model/fingerprint-entry.js";
+import type { ComponentKind } from "../model/fingerprint-entry.js";
 
 /** All kinds, in report order. */
 export const COMPONENT_KINDS: readonly ComponentKind[] = ["vision", "audio", "projector", "text", "other"];

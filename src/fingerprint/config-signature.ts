@@ -24,16 +24,8 @@ export const ARCHITECTURE_KEYS = [
 /** Keys of the looser family hash. */
 export const FAMILY_KEYS = ["model_type", "architectures", "hidden_act", "activation_function", "norm_type", "position_embedding_type", "rope_scaling"] as const;
 
-/** A component's config signature. */
-export interface ConfigSignature {
-  /** JSON pointer of the sub-config the signature was taken from (`` for the top level). */
-  pointer: string;
-  /** First 16 hex digits of SHA-256 over the canonical JSON of the architecture keys present. */
-  architectureHash: string;
-  familyHash: string;
-  /** The values hashed, for reports. */
-  values: Record<string, unknown>;
-}
+export type { ConfigSignature } from "../model/fingerprint-entry.js";
+import type { ConfigSignature } from "../model/fingerprint-entry.js";
 
 /** Sub-config locations of each component, first found wins (transformers composite configs). */
 const SUBCONFIG_PATHS: Readonly<Record<ComponentKind, readonly string[][]>> = {

@@ -18,47 +18,8 @@ import type { TokenizerSignature } from "./tokenizer-signature.js";
 /** Version of the fingerprint entry format. */
 export const FINGERPRINT_SCHEMA_VERSION = 1;
 
-/** One tensor of an entry (name relative to the component prefix). */
-export interface EntryTensor {
-  name: string;
-  dtype: string;
-  shape: number[];
-  sha256: string;
-}
-
-/** A sampled window of a matrix: `values` are elements [offset, offset + values.length) in row-major order. */
-export interface EntrySketch {
-  name: string;
-  offset: number;
-  values: number[];
-}
-
-/** One component of an entry. */
-export interface EntryComponent {
-  component: ComponentKind;
-  /** Known component id of the knowledge base this component is (e.g. `qwen2.5-vl-vit`), when known. */
-  knownComponent?: string;
-  prefixes: string[];
-  parameters: number;
-  bytes: number;
-  config?: ConfigSignature;
-  tensors: EntryTensor[];
-  sketches: EntrySketch[];
-}
-
-/** A fingerprint entry of the knowledge base. */
-export interface FingerprintEntry {
-  schemaVersion: number;
-  id: string;
-  name: string;
-  /** Where the weights came from: a Hub repo (and revision) or a description of a local folder. */
-  source: { repo?: string; revision?: string; folder?: string };
-  createdWith: string;
-  components: EntryComponent[];
-  tokenizer?: TokenizerSignature;
-  /** File the entry was read from (set by the loader). */
-  file?: string;
-}
+export type { EntryComponent, EntrySketch, EntryTensor, FingerprintEntry } from "../model/fingerprint-entry.js";
+import type { EntryComponent, EntrySketch, FingerprintEntry } from "../model/fingerprint-entry.js";
 
 /** Offset of the sketch window of a matrix of `n` elements: seeded by its relative name, reproducible. */
 export function sketchOffset(relative: string, n: number): number {

@@ -8,7 +8,7 @@ import { open } from "node:fs/promises";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { SafetensorsError } from "../formats/safetensors.js";
-import type { WeightEvidenceInput, WeightInconclusiveInput } from "../lineage/build.js";
+import type { WeightEvidenceInput, WeightInconclusiveInput } from "../model/weight-evidence.js";
 import type { ComponentRole, Diagnostic, LocalComponent } from "../model/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import type { ComponentKind } from "./components.js";

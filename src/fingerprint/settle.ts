@@ -25,7 +25,7 @@ import { posix } from "node:path";
 import { modelInfo } from "@huggingface/hub";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { COMPARABLE_DTYPES, SafetensorsError } from "../formats/safetensors.js";
-import type { WeightEvidenceInput } from "../lineage/build.js";
+import type { WeightEvidenceInput } from "../model/weight-evidence.js";
 import type { ComponentRole, Diagnostic, LineageGraph, LocalComponent, WeightComparison } from "../model/types.js";
 import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import { HubHttpError, HubUnreachableError, createHubFetch, type HubFetch } from "../resolve/hub/http.js";

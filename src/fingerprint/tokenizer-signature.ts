@@ -25,23 +25,8 @@ export interface TokenizerSummaryInput {
   vocabulary?: ReadonlySet<string>;
 }
 
-/** A tokenizer signature (stored in fingerprint entries; `schemas/knowledge-fingerprint.schema.json` `tokenizer`). */
-export interface TokenizerSignature {
-  modelType?: string;
-  vocabSize?: number;
-  vocabHash?: string;
-  mergesCount?: number;
-  mergesHash?: string;
-  /** Special tokens with their ids, sorted by id (from tokenizer.json, else tokenizer_config.json). */
-  specialTokens: { id: number; content: string }[];
-  preTokenizer?: string;
-  normalizer?: string;
-  tokenizerClass?: string;
-  /** SHA-256 of the chat template text (the first 16 hex digits), from chat_template.jinja or tokenizer_config.json. */
-  chatTemplateHash?: string;
-  /** MinHash of the vocabulary ({@link MINHASH_SIZE} minima of seeded 32-bit hashes of the token strings). */
-  vocabMinHash?: number[];
-}
+export type { TokenizerSignature } from "../model/fingerprint-entry.js";
+import type { TokenizerSignature } from "../model/fingerprint-entry.js";
 
 /** Number of MinHash values: the Jaccard estimate's standard error is about sqrt(J(1-J)/128) <= 0.044. */
 export const MINHASH_SIZE = 128;

@@ -25,9 +25,9 @@ import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve
 import { identifyComponent, matchPathSegments } from "../resolve/knowledge/signatures.js";
 import type { UpstreamInfo } from "../resolve/types.js";
 import type { TokenizerEvidenceInput } from "../fingerprint/tokenizer-match.js";
-
-/** Relations that carry weights from parent to child (everything but component-of and same-architecture). */
-export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
+import { WEIGHT_RELATIONS } from "../model/relations.js";
+import { hasPathPrefix, isAbsolutePath } from "../util/path-shape.js";
+import type { WeightEvidenceInput, WeightInconclusiveInput } from "../model/weight-evidence.js";
 
 const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declared: 1, "weight-similar": 2, "weight-identical": 3 };
 
@@ -36,49 +36,14 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
   return strengths.reduce<EvidenceStrength>((a, b) => (STRENGTH_ORDER[b] > STRENGTH_ORDER[a] ? b : a), "structural");
 }
 
-/** A value written as a file-system path (never read as a Hub id). */
-const isPathLike = (v: string): boolean => /^(?:\/|\.{1,2}\/|~|[A-Za-z]:[\\/])/.test(v);
-
 /** Roles a reference gives only to what it loads from a repo, never to the repo's node (the repo is the model). */
 const NOT_NODE_ROLES: ReadonlySet<ComponentRole> = new Set(["model", "tokenizer", "processor"]);
 
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
 const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
 
-/**
- * Tensor evidence from the fingerprint stage (`src/fingerprint/scan-match.ts`): the local component `subject` carries
- * weights of a knowledge-base fingerprint entry. The target node is the entry's known component when it names one,
- * else its Hub repo, else a `fingerprint:<entry>` node.
- */
-export interface WeightEvidenceInput {
-  subject: string;
-  /** `node`: the exact lineage node the comparison was made against (a known component or a Hub repo), when known. */
-  target: { entry: string; name: string; role: ComponentRole; knownComponent?: string; repo?: string; node?: string };
-  /** Strength `weight-identical` or `weight-similar` for a derived component; `structural` otherwise. */
-  evidence: Evidence;
-  /**
-   * `derived` (default): an `initialised-from` edge with the weight evidence. `not-derived`: the weights were compared
-   * and are not derived from the target, so the evidence goes on the component's edge to it and a configuration
-   * match with the target no longer leaves the component undetermined. `undetermined`: not compared or inconclusive;
-   * the evidence (with the command that settles it) goes on the edge and the component stays undetermined.
-   */
-  outcome?: "derived" | "not-derived" | "undetermined";
-}
+export type { WeightEvidenceInput };
 
-/**
- * A weight comparison that settles nothing: the sketches of `subject` correlate with a fingerprint entry's between the
- * calibrated thresholds (or with a control off chance). The subject's origin is undetermined, as `aiprov compare`
- * would say.
- */
-export interface WeightInconclusiveInput {
-  subject: string;
-  entry: string;
-  name: string;
-  component: string;
-  pearson: number;
-  controlPearson: number;
-  values: number;
-}
 
 /** Inputs of {@link buildLineage}. */
 export interface BuildInput {
@@ -412,7 +377,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       // The model it derives from: the value read in the file, or the Hub id the load reference at
       // `derivedFromLoad` (file:line) resolved to after linking (an id from another module or a `.env`).
       const load = typeof r.facts?.derivedFromLoad === "string" ? loadsAt.get(r.facts.derivedFromLoad) : undefined;
-      const hub = typeof r.facts?.derivedFrom === "string" && !isPathLike(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
+      const hub = typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
       // A model folder of the tree the code loaded (`from_pretrained("./merged")`) is a parent as well.
       const written = r.localTarget && nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
       const parent = !written ? undefined : hub ? upstreamFor(hub, r.role, false) : load?.localTarget && nodes.has(`local:${load.localTarget}`) ? `local:${load.localTarget}` : undefined;
@@ -421,7 +386,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
         // The code writes this folder from a model the scan cannot resolve (a path outside the tree, a run-time
         // value): where the folder comes from is not known, so it is undetermined, never "no third-party lineage".
         const source = typeof r.facts?.derivedFrom === "string" ? r.facts.derivedFrom : undefined;
-        const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : /^(?:\/|~|[A-Za-z]:[\\/])/.test(source) ? "local-path-outside-root" : isPathLike(source) ? "local-path" : "unknown-alias");
+        const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : isAbsolutePath(source) ? "local-path-outside-root" : hasPathPrefix(source) ? "local-path" : "unknown-alias");
         const list = unresolvedBy.get(written) ?? [];
         list.push({ ...r, raw: source ?? r.raw, skipReason: reason });
         unresolvedBy.set(written, list);

@@ -32,38 +32,9 @@ export type ComponentRole =
   | "vae"
   | "other";
 
-/**
- * Type of a lineage edge, from the derived node (`from`) to the node it derives from (`to`).
- * `finetune`, `adapter`, `merge`, `quantized` are the Hub's `base_model_relation` values
- * (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model); `distillation` is training on a
- * teacher's outputs; `initialised-from` means the weights started from the parent's weights (used as-is or trained
- * further: the criterion MSIT applies, see shared/research/domain-policy.md §1.2); `component-of` links a part to the
- * model that contains it; `same-architecture` records only that configs agree (it proves nothing about weights);
- * `tokenizer-of` links a tokenizer to the known tokenizer it equals or extends (tokenizer lineage, never weights).
- */
-export type Relation =
-  | "finetune"
-  | "adapter"
-  | "merge"
-  | "quantized"
-  | "distillation"
-  | "initialised-from"
-  | "component-of"
-  | "same-architecture"
-  | "tokenizer-of";
-
-/** All relation values, in a stable order (for schemas, CLI help and validation). */
-export const RELATIONS: readonly Relation[] = [
-  "finetune",
-  "adapter",
-  "merge",
-  "quantized",
-  "distillation",
-  "initialised-from",
-  "component-of",
-  "same-architecture",
-  "tokenizer-of",
-];
+/** Type of a lineage edge; the list, its meaning and the subsets live in `./relations.ts`. */
+export type { Relation } from "./relations.js";
+import type { Relation } from "./relations.js";
 
 /**
  * How strongly a piece of evidence supports an edge.

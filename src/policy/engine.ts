@@ -6,7 +6,9 @@ import type { Evidence, Finding, LineageEdge, LineageGraph, LineageNode, LocalCo
 import type { ProjectDocument } from "../extract/types.js";
 import { wildcardMatch } from "../util/glob.js";
 import { stableId } from "../util/hash.js";
+import { compareFindings } from "./verdict.js";
 import type { Condition, ListOrParam, ReferenceCondition, Rule, RulePack } from "./types.js";
+import { WEIGHT_RELATIONS } from "../model/relations.js";
 
 type Arg = string | number | boolean | string[];
 
@@ -503,8 +505,7 @@ export function evaluatePacks(
   }
   const folded = foldUnresolved(findings, g);
   findings.splice(0, findings.length, ...folded);
-  const order: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule) || a.node.localeCompare(b.node) || a.id.localeCompare(b.id));
+  findings.sort(compareFindings);
   return { findings, runs };
 }
 
@@ -601,8 +602,6 @@ function foldUnresolved(findings: readonly Finding[], g: GraphIndex): Finding[] 
   return out;
 }
 
-const WEIGHT = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
-
 /** The upstream lineage of a node, following weight-carrying edges (first one at each step), for messages. */
 function originChain(start: string | undefined, g: GraphIndex): { names: string[]; evidence: Evidence[] } {
   const names: string[] = [];
@@ -616,7 +615,7 @@ function originChain(start: string | undefined, g: GraphIndex): { names: string[
     if (!n) break;
     const who = n.publisher ? ` (${n.publisher.entity}, ${n.publisher.country})` : "";
     names.push(`${via ? `${via} ` : ""}${n.name}${who}`);
-    const next = (g.out.get(cur) ?? []).find((e) => WEIGHT.has(e.relation));
+    const next = (g.out.get(cur) ?? []).find((e) => WEIGHT_RELATIONS.has(e.relation));
     if (!next) break;
     evidence.push(...next.evidence);
     via = next.relation;

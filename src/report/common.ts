@@ -2,7 +2,7 @@
  * Helpers shared by the reporters: graph indexes over the lineage, the product components and their origins, the
  * location a reviewer should look at first, verdicts per pack. Pure functions of the {@link AuditResult}.
  */
-import type { AuditWeakening, AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, Severity, SourceLocation } from "../model/types.js";
+import type { AuditWeakening, AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, SourceLocation } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { trimEndChars } from "../util/text.js";
 
@@ -119,29 +119,8 @@ export function pinnedSource(l: SourceLocation): string {
   return `${l.file}${l.line !== undefined ? `:${l.line}` : ""}${l.column !== undefined && l.line !== undefined ? `:${l.column}` : ""}${l.pointer ? ` ${l.pointer}` : ""}`;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-
-/** Findings sorted by severity (error first), then pack, rule, node, id: a stable order for every reporter. */
-export function sortedFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      a.pack.localeCompare(b.pack) ||
-      a.rule.localeCompare(b.rule) ||
-      a.node.localeCompare(b.node) ||
-      a.id.localeCompare(b.id),
-  );
-}
-
-/** True when a severity is at or above the `--fail-on` level. */
-export function atOrAbove(s: Severity, failOn: Severity | "never"): boolean {
-  return failOn !== "never" && SEVERITY_RANK[s] <= SEVERITY_RANK[failOn];
-}
-
-/** Verdict of one pack: `fail` when one of its unwaived findings is at or above fail-on, else `pass`. */
-export function packVerdict(result: AuditResult, pack: PolicyRun): "pass" | "fail" {
-  return result.findings.some((f) => f.pack === pack.pack && !f.waived && atOrAbove(f.severity, result.settings.failOn)) ? "fail" : "pass";
-}
+/** The verdict as the reports' headers print it. */
+export const VERDICT_LABEL: Record<"pass" | "fail" | "no-policy", string> = { fail: "FAIL", pass: "PASS", "no-policy": "no policy applied" };
 
 /** Display names along a finding's lineage path. */
 export function pathNames(f: Finding, g: GraphIndex): string[] {

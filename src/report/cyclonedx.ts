@@ -20,6 +20,7 @@ import { stableId } from "../util/hash.js";
 import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
+import { resultVerdict } from "../policy/verdict.js";
 
 /** Namespace of aiprov's CycloneDX property names (https://cyclonedx.org/docs/1.6/json/#components_items_properties). */
 export const CDX_PROPERTY_NAMESPACE = "aiprov";
@@ -132,7 +133,7 @@ export function toCycloneDx(result: AuditResult): Json {
     description: `AI product scanned at ${result.root}`,
   });
   bom.metadata.component = product;
-  bom.metadata.properties.add(prop("verdict", result.summary.verdict));
+  bom.metadata.properties.add(prop("verdict", resultVerdict(result)));
   bom.metadata.properties.add(prop("fail-on", result.settings.failOn));
   for (const p of result.policies) bom.metadata.properties.add(prop("policy", `${p.pack}@${p.version}`));
   bom.metadata.properties.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));

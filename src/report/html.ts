@@ -7,18 +7,18 @@
  */
 import type { AuditResult, Evidence, LineageEdge, LineageNode } from "../model/types.js";
 import {
+  VERDICT_LABEL,
   STATUS_LABEL,
   hubFileUrl,
   indexGraph,
-  packVerdict,
   pathNames,
   pinnedSource,
   primaryLocation,
   productRoots,
-  sortedFindings,
   subgraphOf,
   weakeningLines,
 } from "./common.js";
+import { packVerdict, resultVerdict, sortedFindings } from "../policy/verdict.js";
 import { htmlEscape as h } from "./html-escape.js";
 import { drawLineageSvg } from "./layout.js";
 import { reasonText } from "./text.js";
@@ -74,7 +74,8 @@ export function renderHtml(result: AuditResult): string {
   const s = result.summary;
   const hubUrl = result.settings.hubUrl;
   const b: string[] = [];
-  const verdictText = s.verdict === "fail" ? "FAIL" : s.verdict === "pass" ? "PASS" : "no policy applied";
+  const verdict = resultVerdict(result);
+  const verdictText = VERDICT_LABEL[verdict];
   b.push(`<!DOCTYPE html>`, `<html lang="en">`, `<head>`, `<meta charset="utf-8">`, `<meta name="viewport" content="width=device-width, initial-scale=1">`);
   b.push(`<meta name="generator" content="aiprov ${h(result.tool.version)}">`);
   b.push(`<title>aiprov provenance report: ${h(result.root)} (${verdictText})</title>`, `<style>${CSS}</style>`, `</head>`, `<body>`);
@@ -83,7 +84,7 @@ export function renderHtml(result: AuditResult): string {
     `<p class="meta">aiprov ${h(result.tool.version)} · knowledge base ${h(result.tool.knowledgeBaseVersion)} · ${h(result.createdAt)} · report format ${h(result.schemaVersion)}</p>`,
   );
   b.push(
-    `<p>Verdict: <span class="verdict ${s.verdict}" id="verdict">${verdictText}</span> · ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.note} note${s.waived ? `, ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components, ${s.references} references</p></header>`,
+    `<p>Verdict: <span class="verdict ${verdict}" id="verdict">${verdictText}</span> · ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.note} note${s.waived ? `, ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components, ${s.references} references</p></header>`,
   );
 
   // Verdict per pack and its rules.

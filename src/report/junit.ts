@@ -8,13 +8,15 @@
  *
  * One test suite per applied pack; in it one test case per rule and lineage node, named `<rule>: <node>` whether it
  * passes or fails, so a CI system pairs a fixed finding with its earlier failure (as Checkov's JUnit output has one
- * case per check and resource). A case holds the rule's findings on that node: a `failure` when unwaived, `skipped`
- * with the waiver when waived; with none it passes. A pack with no lineage node to check has one passing case per
+ * case per check and resource). A case holds the rule's findings on that node: a `failure` when one fails the run
+ * (src/policy/verdict.ts); `skipped`, saying why, when they are waived, in the `--baseline` or below `--fail-on`; with
+ * none it passes. A pack with no lineage node to check has one passing case per
  * rule. A suite `aiprov.diagnostics` holds the tool's error diagnostics as `error` test cases, so a scan that could
  * not read something is not a silent pass.
  */
 import type { AuditResult, Finding } from "../model/types.js";
-import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, sortedFindings, weakeningLines } from "./common.js";
+import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, weakeningLines } from "./common.js";
+import { findingOutcome, sortedFindings } from "../policy/verdict.js";
 
 /** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
@@ -126,23 +128,17 @@ function findingCase(result: AuditResult, f: Finding, g: ReturnType<typeof index
     ...f.evidence.map((e) => `evidence: ${evidenceText(e)}`),
     f.howToFix ? `fix: ${f.howToFix.trim()}` : "",
   ].filter(Boolean);
-  if (f.waived) {
-    const w = f.waived;
-    return {
-      name: `${f.rule}: ${node}`,
-      classname: `aiprov.${f.pack}`,
-      ...(at && !at.hub ? { file: at.file } : {}),
-      ...(at?.line !== undefined ? { line: at.line } : {}),
-      body: [`waived by ${w.owner}${w.expires ? ` until ${w.expires}` : ""}: ${w.reason}: ${w.comment}`, ...detail].join("\n"),
-      kind: "skipped",
-    };
-  }
-  return {
-    name: `${f.rule}: ${node}`,
-    classname: `aiprov.${f.pack}`,
-    ...(at && !at.hub ? { file: at.file } : {}),
-    ...(at?.line !== undefined ? { line: at.line } : {}),
-    body: detail.join("\n"),
-    kind: "failure",
-  };
+  const base = { name: `${f.rule}: ${node}`, classname: `aiprov.${f.pack}`, ...(at && !at.hub ? { file: at.file } : {}), ...(at?.line !== undefined ? { line: at.line } : {}) };
+  // A finding that does not fail the run (policy/verdict.ts decides) is a skipped case saying why, so the suite's
+  // failures agree with the verdict every other format prints.
+  const outcome = findingOutcome(f, result.settings.failOn);
+  if (outcome === "fails") return { ...base, body: detail.join("\n"), kind: "failure" };
+  const w = f.waived;
+  const why =
+    outcome === "waived" && w
+      ? `waived by ${w.owner}${w.expires ? ` until ${w.expires}` : ""}: ${w.reason}: ${w.comment}`
+      : outcome === "baseline"
+        ? `in the baseline${result.settings.baseline ? ` ${result.settings.baseline}` : ""}: not new`
+        : `below --fail-on ${result.settings.failOn}`;
+  return { ...base, body: [why, ...detail].join("\n"), kind: "skipped" };
 }

@@ -7,6 +7,7 @@
  */
 import type { AuditResult, LineageNode } from "../model/types.js";
 import {
+  VERDICT_LABEL,
   type GraphIndex,
   STATUS_LABEL,
   evidenceText,
@@ -16,9 +17,9 @@ import {
   pinnedSource,
   primaryLocation,
   productRoots,
-  sortedFindings,
   weakeningLines,
 } from "./common.js";
+import { resultVerdict, sortedFindings } from "../policy/verdict.js";
 import { reasonText } from "./text.js";
 
 /** Upper bound on the rendered Markdown, under GitHub's 65,536-character comment limit. */
@@ -103,8 +104,9 @@ export function renderMarkdown(result: AuditResult): string {
   const g = indexGraph(result);
   const s = result.summary;
   const out: string[] = [];
-  const icon = s.verdict === "fail" ? "❌" : s.verdict === "pass" ? "✅" : "ℹ️";
-  const verdictText = s.verdict === "fail" ? "FAIL" : s.verdict === "pass" ? "PASS" : "no policy applied";
+  const verdict = resultVerdict(result);
+  const icon = verdict === "fail" ? "❌" : verdict === "pass" ? "✅" : "ℹ️";
+  const verdictText = VERDICT_LABEL[verdict];
   out.push(`## ${icon} aiprov: ${verdictText}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`);
   out.push("");
   out.push(

@@ -25,10 +25,10 @@ import {
   pathNames,
   primaryLocation,
   rulesById,
-  sortedFindings,
   weakeningLines,
 } from "./common.js";
 import { trimEndChars } from "../util/text.js";
+import { resultVerdict, sortedFindings } from "../policy/verdict.js";
 
 /** Caps applied so GitHub code scanning accepts and shows the whole log (see the module comment for sources). */
 export const SARIF_LIMITS = { results: 5000, relatedLocations: 100, tags: 10, rawText: 200 } as const;
@@ -248,7 +248,7 @@ export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
         results: kept.map((f) => resultFor(result, f, ruleIds.indexOf(`${f.pack}/${f.rule}`), g)),
         columnKind: "unicodeCodePoints",
         properties: {
-          verdict: result.summary.verdict,
+          verdict: resultVerdict(result),
           failOn: result.settings.failOn,
           policies: result.settings.policies,
           scannedRoot: result.root,

@@ -27,6 +27,7 @@ import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, 
 import { spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
+import { resultVerdict } from "../policy/verdict.js";
 
 /** The SPDX 3.0.1 JSON-LD context every document names. */
 export const SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
@@ -186,7 +187,7 @@ export function toSpdx(result: AuditResult): Json {
     spdxId: id("product", result.root),
     name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
-    comment: `AI product scanned by aiprov at ${result.root}; verdict ${result.summary.verdict}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${resultVerdict(result)}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
   });
   const roots = productRoots(result, g)
     .map((n) => pkgIds.get(n.id))

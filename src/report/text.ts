@@ -9,6 +9,7 @@ import { Chalk } from "chalk";
 import { printableDeep } from "../util/redact.js";
 import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode, SourceLocation, WeightComparison } from "../model/types.js";
 import { STATUS_LABEL, rulesById, weakeningLines } from "./common.js";
+import { resultVerdict } from "../policy/verdict.js";
 
 /** Options of {@link renderText}. */
 export interface TextOptions {
@@ -339,7 +340,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     if (shown.length < list.length) lines.push(c.dim(`  +${list.length - shown.length} more (--verbose or --format json lists every diagnostic)`));
   }
   lines.push("");
-  const v = result.summary.verdict;
+  const v = resultVerdict(result);
   lines.push(v === "fail" ? c.red.bold(`Verdict: FAIL (findings at or above --fail-on ${result.settings.failOn})`) : v === "pass" ? c.green.bold("Verdict: PASS") : c.bold("Verdict: no policy applied"));
   return `${lines.join("\n")}\n`;
 }

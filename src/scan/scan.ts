@@ -14,6 +14,7 @@ import { matchLocalWeights } from "../fingerprint/scan-match.js";
 import { matchLocalTokenizers } from "../fingerprint/tokenizer-match.js";
 import { settleCandidates, settleWeights, type SettleOptions } from "../fingerprint/settle.js";
 import { evaluatePacks } from "../policy/engine.js";
+import { findingsVerdict } from "../policy/verdict.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
 import type { RulePack } from "../policy/types.js";
@@ -25,6 +26,7 @@ import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
 import { now } from "../util/clock.js";
 import { redactDeep } from "../util/redact.js";
+import { isModelManifest, manifestStub } from "../extract/manifest-stub.js";
 
 /** Default maximum bytes read as text from one file (8 MiB). */
 export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
@@ -86,13 +88,6 @@ export interface ScanOptions {
   diagnostics?: readonly Diagnostic[];
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-
-/** True when a finding of `severity` is at or above the fail-on threshold. */
-export function failsAt(severity: Severity, failOn: Severity | "never"): boolean {
-  return failOn !== "never" && SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
-}
-
 /**
  * Scans a tree and returns the audit result.
  * @throws UsageError when the root does not exist or is not a directory.
@@ -119,9 +114,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped
-    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && /(?:^|\/)(?:config|adapter_config)\.json$/.test(s.path))
+    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
     .map((s) => ({
-      components: [{ key: `${s.path}#`, role: (s.path.endsWith("adapter_config.json") ? "adapter" : "model") as "adapter" | "model", name: s.path.split("/").slice(-2, -1)[0] ?? s.path, location: { file: s.path }, unparsable: true, facts: { notRead: s.reason } }],
+      components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
       diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
     }));
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
@@ -178,7 +173,6 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
-  const failing = findings.some((f) => !f.waived && f.baseline !== "existing" && failsAt(f.severity, options.failOn));
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
   stage("policy");
   const result = redactDeep<AuditResult>({
@@ -220,7 +214,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
       findings: counts,
       undetermined: graph.nodes.filter((n) => n.inProduct && n.status === "undetermined").length,
       ...(findings.some((f) => f.waived) ? { waived: findings.filter((f) => f.waived).length } : {}),
-      verdict: options.packs.length === 0 ? "no-policy" : failing ? "fail" : "pass",
+      verdict: options.packs.length === 0 ? "no-policy" : findingsVerdict(findings, options.failOn),
     },
   });
   stage("assemble");

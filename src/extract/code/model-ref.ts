@@ -12,21 +12,13 @@ import { redact } from "../../util/redact.js";
 import { parseHubId } from "../../util/hub-id.js";
 import { looksLikePath, makeReference } from "../reference.js";
 import { cutAtAny } from "../../util/text.js";
+import { weightFormatOf } from "../../formats/weight-format.js";
 
 /** Names of variables, keys and keyword arguments that hold a model (`model`, `model_id`, `EMBEDDING_MODEL`, ...). */
 export const MODEL_NAME = /^(?:model|models|model_?id|model_?name|model_?path|model_?name_?or_?path|pretrained_?model_?name_?or_?path|repo_?id|checkpoint|ckpt|tokenizer|tokenizer_?name|tokenizer_?path|.*[_-]model|.*[_-]model[_-]?(?:name|id|path|repo|version)|.*[_-]repo[_-]?id|.*Model(?:Name|Id|Path)?|.*_(?:MODEL|MODEL_NAME|MODEL_ID|MODEL_PATH|REPO_ID|CKPT)|MODEL_?(?:NAME|ID|PATH)?|embedding_?model|served_?model)$/i;
 
 /** Names that contain "model" but never hold one. */
 export const NOT_MODEL_NAME = /(?:type|mode(?!l)|dir|cache|url|endpoint|prompt|template|format|kwargs|config|class|args|max|len|size|dtype|device|temperature|timeout|port|host|api|key|token$|_loaded|list|registry|spec|family)/i;
-
-/** Weight format for a file name or URL (`.bin`/`.pt`/`.pth`/`.ckpt`/`.pkl` are pickle). */
-export function weightFormatOf(value: string): "pickle" | "safetensors" | "gguf" | undefined {
-  const v = cutAtAny(value.toLowerCase(), "?#");
-  if (/\.(?:bin|pt|pth|ckpt|pkl|pickle)$/.test(v)) return "pickle";
-  if (/\.safetensors$/.test(v)) return "safetensors";
-  if (/\.gguf$/.test(v)) return "gguf";
-  return undefined;
-}
 
 /** Input of {@link codeReference}. */
 export interface CodeReferenceInput {

@@ -19,6 +19,7 @@ import { parse as parseYaml } from "yaml";
 import type { ComponentRole, Evidence, Relation } from "../../model/types.js";
 import { parseHubId } from "../../util/hub-id.js";
 import { redact } from "../../util/redact.js";
+import { cardRelation } from "../../model/relations.js";
 
 /** A declared parent. */
 export interface Parent {
@@ -34,8 +35,6 @@ export interface Hint {
   subject: string;
   parent: Parent;
 }
-
-const HUB_RELATIONS = new Set<Relation>(["adapter", "merge", "quantized", "finetune"]);
 
 /** Location of a fact read from `file` of `repo` at `sha`. */
 export function hubLocation(repo: string, sha: string | undefined, file: string, pointer?: string, line?: number): Evidence["location"] {
@@ -102,7 +101,7 @@ export function cardParents(repo: string, sha: string | undefined, card: Record<
   const out: Parent[] = [];
   const { relations, legacy } = tagRelations(tags);
   const ids = card ? baseModelIds(card.base_model) : [];
-  const declared = typeof card?.base_model_relation === "string" && HUB_RELATIONS.has(card.base_model_relation as Relation) ? (card.base_model_relation as Relation) : undefined;
+  const declared = cardRelation(card?.base_model_relation);
   for (const { id, index } of ids) {
     const pointer = index === undefined ? "/base_model" : `/base_model/${index}`;
     const relation = declared ?? relations.get(id.toLowerCase())?.relation ?? inferRelation(traits, ids.length);

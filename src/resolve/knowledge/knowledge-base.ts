@@ -10,7 +10,7 @@ import { ConfigError } from "../../errors.js";
 import { validate } from "../../util/schema.js";
 import { packagePath } from "../../util/package-root.js";
 import type { ComponentRole, Publisher } from "../../model/types.js";
-import type { FingerprintEntry } from "../../fingerprint/entry.js";
+import type { FingerprintEntry } from "../../model/fingerprint-entry.js";
 
 /** A cited source. */
 export interface KnowledgeSource {

@@ -12,12 +12,14 @@ import { posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parseTree, getNodeValue, type ParseError } from "jsonc-parser";
 import type { ComponentRole, Diagnostic, ModelReference, ReferenceKind, Relation } from "../../../model/types.js";
-import { codeReference, MODEL_NAME, NOT_MODEL_NAME, weightFormatOf } from "../../code/model-ref.js";
+import { codeReference, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { weightFormatOf } from "../../../formats/weight-format.js";
 import { looksLikePath } from "../../reference.js";
 import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { parseHubId } from "../../../util/hub-id.js";
 import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
 import { helmToYaml, helmValueVariables, isHelmTemplate } from "../../helm.js";
+import { hasPathPrefix } from "../../../util/path-shape.js";
 
 const ID = "app-settings";
 
@@ -98,7 +100,7 @@ function classify(value: string, key: string, path: (string | number)[]): { valu
   if (/^https?:\/\//i.test(v)) return parseHubId(v) && !/\/datasets\//.test(v) ? { value: v } : weightFormatOf(v) ? { value: v } : undefined;
   if (/\.(?:ya?ml|json|txt|md|jinja2?|j2|prompt|tmpl|csv|html|py)$/i.test(v)) return undefined;
   if (inOllama && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v)) return { value: v, kind: "ollama-tag" };
-  if (looksLikePath(v)) return /path|dir|_or_path|file|checkpoint|ckpt|folder|local/i.test(key) || /^[./~]/.test(v) ? { value: v } : undefined;
+  if (looksLikePath(v)) return /path|dir|_or_path|file|checkpoint|ckpt|folder|local/i.test(key) || hasPathPrefix(v) ? { value: v } : undefined;
   if (parseHubId(v)) return { value: v };
   if (weightFormatOf(v) && /path|file|checkpoint|ckpt|weights|model/i.test(key)) return { value: v };
   return undefined;

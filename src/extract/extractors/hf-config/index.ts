@@ -11,6 +11,7 @@ import type { ComponentRole, ConfigFacts, LocalComponent, ModelReference, Relati
 import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { manifestStub, roleFromPath } from "../../manifest-stub.js";
 
 const ID = "hf-config";
 
@@ -168,14 +169,14 @@ export const hfConfigExtractor: Extractor = {
       // other *config* file whose text carries model-config keys; one without them may be anything: a diagnostic.
       const diag = { code: "parse-error", severity: "error" as const, message: `${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } };
       if (posix.basename(file.path) === "config.json" || MODEL_CONFIG_KEYS.test(text)) {
-        return { components: [unparsableComponent(file.path)], diagnostics: [diag] };
+        return { components: [manifestStub(file.path, { line: 1 })], diagnostics: [diag] };
       }
       return { diagnostics: [diag] };
     }
     const data = doc.data;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
       if (posix.basename(file.path) === "config.json") {
-        return { components: [unparsableComponent(file.path)], diagnostics: [{ code: "not-an-object", severity: "error", message: "config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
+        return { components: [manifestStub(file.path, { line: 1 })], diagnostics: [{ code: "not-an-object", severity: "error", message: "config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
       }
       return {};
     }
@@ -215,18 +216,6 @@ function duplicateKeys(path: string, doc: ParsedDocument, out: { components: Loc
   return diagnostics;
 }
 
-function unparsableComponent(path: string): LocalComponent {
-  const dir = posix.dirname(path);
-  const name = posix.basename(path) === "config.json" && dir !== "." ? posix.basename(dir) : posix.basename(path);
-  return { key: `${path}#`, role: roleFromPath(path), name, location: { file: path, line: 1 }, unparsable: true };
-}
-
-/** Best guess of the role of an unreadable config from its path (an `encoders/vision/...` file is a vision encoder). */
-function roleFromPath(path: string): ComponentRole {
-  if (/vision|visual|vit|image/i.test(path)) return "vision-encoder";
-  if (/audio|speech|whisper/i.test(path)) return "audio-encoder";
-  return "model";
-}
 
 /** Keys of a serving config that hold a model part's folder or weights file. */
 const PART_PATH_KEY = /^(?:[a-z]+_)?(?:processor|encoder|tokenizer|projector|vocoder|model|tower)_(?:path|dir|folder)$/;

@@ -17,6 +17,7 @@ import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type GrammarId, type Synt
 import { parseHubId } from "../../../util/hub-id.js";
 import { stableId } from "../../../util/hash.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
+import { hasPathPrefix } from "../../../util/path-shape.js";
 
 const ID = "js-code";
 
@@ -274,7 +275,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
       const text = v.value;
       const location = { file, line: lit.startPosition.row + 1, column: lit.startPosition.column + 1 };
       const facts = { test, subject };
-      if (parseHubId(text) && !isPathLike(text) && text.includes("/")) {
+      if (parseHubId(text) && !hasPathPrefix(text) && text.includes("/")) {
         seen.add(lit.startIndex);
         refs.push(codeReference({ extractor: ID, location, value: text, usage: "name", facts, baseDir }));
         return;
@@ -355,7 +356,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         const k = keyName(n.childForFieldName("key"));
         const value = n.childForFieldName("value");
         if (!k || !value) return;
-        if (n.childForFieldName("key")?.type === "string" && parseHubId(k) && !isPathLike(k)) {
+        if (n.childForFieldName("key")?.type === "string" && parseHubId(k) && !hasPathPrefix(k)) {
           // An object whose keys are Hub ids (a model menu: { "Xenova/whisper-tiny": [41, 152] }).
           const holder = n.parent?.parent;
           const holderName = holder?.type === "variable_declarator" ? holder.childForFieldName("name")?.text ?? "" : holder?.type === "pair" ? keyName(holder.childForFieldName("key")) ?? "" : "";
@@ -532,7 +533,7 @@ function mappedKeysOf(id: SyntaxNode, scope: Scope): { name: string; keys: strin
     const menu = recv?.type === "call_expression" && recv.childForFieldName("function")?.text === "Object.keys" ? recv.childForFieldName("arguments")?.namedChildren[0] : undefined;
     const defs = menu?.type === "identifier" ? scope.consts.get(menu.text) ?? [] : [];
     if (defs.length !== 1 || defs[0]!.type !== "object") return undefined;
-    const keys = defs[0]!.namedChildren.filter((c) => c?.type === "pair" && c.childForFieldName("key")?.type === "string").map((c) => keyName(c!.childForFieldName("key"))!).filter((k) => parseHubId(k) && !isPathLike(k));
+    const keys = defs[0]!.namedChildren.filter((c) => c?.type === "pair" && c.childForFieldName("key")?.type === "string").map((c) => keyName(c!.childForFieldName("key"))!).filter((k) => parseHubId(k) && !hasPathPrefix(k));
     return keys.length ? { name: menu!.text, keys } : undefined;
   }
   return undefined;
@@ -565,10 +566,6 @@ function constantChoices(n: SyntaxNode, scope: Scope, depth = 0): string[] | und
   }
   const v = resolve(n, scope);
   return "value" in v ? [v.value] : undefined;
-}
-
-function isPathLike(v: string): boolean {
-  return /^[./~]/.test(v);
 }
 
 export const jsCodeExtractor: Extractor = {

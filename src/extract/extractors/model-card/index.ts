@@ -10,13 +10,12 @@ import { parseYamlDocument, toPointer, type ParsedDocument } from "../../documen
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput, FolderFacts } from "../../types.js";
 import { mergekitReferencesInText } from "../mergekit/index.js";
+import { cardRelation } from "../../../model/relations.js";
 
 const ID = "model-card";
 
 /** Keys that make a YAML block a model card's metadata rather than some other document. */
 const CARD_KEYS = ["license", "base_model", "tags", "pipeline_tag", "library_name", "language", "datasets", "model-index", "license_name", "base_model_relation", "inference", "widget", "finetuned_from", "model_name", "extra_gated_prompt"];
-
-const RELATIONS = new Set<Relation>(["adapter", "merge", "quantized", "finetune"]);
 
 /** A front-matter block: its parsed document and the line it starts on (1-based, first content line). */
 export interface FrontMatter {
@@ -101,7 +100,7 @@ export const modelCardExtractor: Extractor = {
       const pointer = toPointer(tokens);
       return { file: file.path, pointer, ...(fm!.doc.locate(pointer) ?? { line: fm!.startLine }) };
     };
-    const declaredRelation = typeof data.base_model_relation === "string" && RELATIONS.has(data.base_model_relation as Relation) ? (data.base_model_relation as Relation) : undefined;
+    const declaredRelation = cardRelation(data.base_model_relation);
     const tags = Array.isArray(data.tags) ? data.tags.filter((t): t is string => typeof t === "string") : [];
     const bases: { raw: string; tokens: (string | number)[] }[] = [];
     const diagnostics: NonNullable<ExtractOutput["diagnostics"]> = [];

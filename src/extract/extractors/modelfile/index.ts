@@ -8,6 +8,7 @@ import { posix } from "node:path";
 import type { LocalComponent, ModelReference } from "../../../model/types.js";
 import { codeReference } from "../../code/model-ref.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { hasPathPrefix } from "../../../util/path-shape.js";
 
 const ID = "modelfile";
 
@@ -58,11 +59,11 @@ export const modelfileExtractor: Extractor = {
       if (ins.keyword === "FROM" || ins.keyword === "ADAPTER") {
         const adapter = ins.keyword === "ADAPTER";
         const value = ins.value.trim();
-        const isFile = /\.(?:gguf|bin|safetensors)$/i.test(value) || /^[./~]/.test(value) || value.includes("\\");
+        const isFile = /\.(?:gguf|bin|safetensors)$/i.test(value) || hasPathPrefix(value) || value.includes("\\");
         const ref = codeReference({
           extractor: ID,
           location: { file: file.path, line: ins.line, column: ins.column },
-          value: isFile && !/^[./~]/.test(value) && !/^[A-Za-z]:/.test(value) ? `./${value}` : value,
+          value: isFile && !hasPathPrefix(value) ? `./${value}` : value,
           ...(isFile ? {} : { kind: "ollama-tag" as const }),
           relation: adapter ? "adapter" : "initialised-from",
           ...(adapter ? { role: "adapter" as const } : {}),

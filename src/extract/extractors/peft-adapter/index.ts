@@ -8,6 +8,7 @@ import type { LocalComponent } from "../../../model/types.js";
 import { parseJsonDocument, toPointer } from "../../document.js";
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { manifestStub } from "../../manifest-stub.js";
 
 const ID = "peft-adapter";
 
@@ -26,13 +27,13 @@ export const peftAdapterExtractor: Extractor = {
       doc = parseJsonDocument(await file.text(ctx.maxTextBytes));
     } catch (err) {
       return {
-        components: [{ key, role: "adapter", name, location: { file: file.path, line: 1 }, unparsable: true }],
+        components: [manifestStub(file.path, { line: 1 })],
         diagnostics: [{ code: "parse-error", severity: "error", message: (err as Error).message, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }],
       };
     }
     const data = doc.data as Record<string, unknown>;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      return { components: [{ key, role: "adapter", name, location: { file: file.path, line: 1 }, unparsable: true }], diagnostics: [{ code: "not-an-object", severity: "error", message: "adapter_config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
+      return { components: [manifestStub(file.path, { line: 1 })], diagnostics: [{ code: "not-an-object", severity: "error", message: "adapter_config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
     }
     const component: LocalComponent = {
       key,

@@ -7,6 +7,7 @@
 import { pushTo } from "../../../util/multimap.js";
 import { walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { trimEndChars } from "../../../util/text.js";
+import { hasPathPrefix } from "../../../util/path-shape.js";
 
 /** A constant an expression resolves to (with how it was found), or the expression kept as written. */
 export type Value = { value: string; facts?: Record<string, string | number | boolean> } | { expression: string };
@@ -622,7 +623,7 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     if ("value" in l && "value" in r) {
       // A joined Path is a file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
       const joined = `${trimEndChars(l.value, "/")}/${r.value}`;
-      return { value: /^(?:\/|\.{1,2}\/|~|[A-Za-z]:|\$\{)/.test(joined) ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
+      return { value: hasPathPrefix(joined) || joined.startsWith("${") ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
     }
     return { expression: n.text };
   }

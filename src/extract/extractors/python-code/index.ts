@@ -21,6 +21,7 @@ import { roleOfKey } from "../../roles.js";
 import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import { FAMILY_KEY, FAMILY_TOKEN, familyKeyOf, isTrue, loadedFrom, openedFile, quantizationOf, recipeFacts, stateDictOwner } from "./derivations.js";
 import type { CodeClassFacts, CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
+import { weightFormatOf } from "../../../formats/weight-format.js";
 
 const ID = "python-code";
 
@@ -243,7 +244,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
           baseDir,
         });
         if (typeof f.filename === "string" && !ref.facts?.weightFormat) {
-          const wf = /\.gguf$/i.test(f.filename) ? "gguf" : /\.safetensors$/i.test(f.filename) ? "safetensors" : /\.(?:bin|pt|pth|ckpt|pkl)$/i.test(f.filename) ? "pickle" : undefined;
+          const wf = weightFormatOf(f.filename);
           if (wf) ref.facts = { ...(ref.facts ?? {}), weightFormat: wf };
         }
         refs.push(ref);

@@ -12,6 +12,7 @@ import { posix } from "node:path";
 import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLocation } from "../../../model/types.js";
 import { codeReference } from "../../code/model-ref.js";
 import { trimEndChars } from "../../../util/text.js";
+import { weightFormatOf } from "../../../formats/weight-format.js";
 
 /** One shell word with its 1-based position. */
 export interface Word {
@@ -466,8 +467,8 @@ export function analyseCommand(words: readonly Word[], ctx: CommandContext): Mod
     const type = repoType >= 0 ? (argv[repoType]!.text.includes("=") ? argv[repoType]!.text.split("=")[1] : argv[repoType + 1]?.text) : "model";
     if (type === "model") {
       const files = argv.slice(3).filter((w) => !w.text.startsWith("-")).map((w) => w.text);
-      const wf = files.find((f) => /\.(?:gguf|safetensors|bin|pt|pth|ckpt)$/i.test(f));
-      refs.push(ref(ctx, argv[2], argv[2].text, { ...common, facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: /\.gguf$/i.test(wf) ? "gguf" : /\.safetensors$/i.test(wf) ? "safetensors" : "pickle" } : {}) } }));
+      const wf = files.find((f) => weightFormatOf(f) !== undefined);
+      refs.push(ref(ctx, argv[2], argv[2].text, { ...common, facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) } }));
     }
   }
   // Flags.
