@@ -68,7 +68,7 @@ describe("every finding is located, offline and with an unreachable Hub alike", 
 
   it("a Hub model's finding carries every place that names it", () => {
     const result = json(FIXTURE, ["--offline"]);
-    const siglip = result.findings.find((f) => f.rule === "third-party-model-used" && f.node === "hub:google/siglip-so400m-patch14-384")!;
+    const siglip = result.findings.find((f) => f.rule === "third-party-model-used" && f.node === "known:siglip-so400m-patch14-384")!;
     expect(siglip.location).toMatchObject({ file: "train/train.py", line: 8 });
     expect(siglip.evidence.filter((e) => e.code === "referenced-at").map((e) => e.location.line)).toEqual([8, 12]);
   });
@@ -106,7 +106,8 @@ describe("noise: grouping, folding, non-models, datasets, roles", () => {
   });
 
   it("gives a model named under a role key its role", () => {
-    expect(result.lineage.nodes.find((n) => n.id === "hub:google/siglip-so400m-patch14-384")?.role).toBe("vision-encoder");
+    // The Hub id names a released vision tower the knowledge base knows: its node is that known component, with its role.
+    expect(result.lineage.nodes.find((n) => n.id === "known:siglip-so400m-patch14-384")?.role).toBe("vision-encoder");
     const whisper = result.lineage.nodes.filter((n) => n.inProduct && n.role === "audio-encoder");
     expect(whisper.map((n) => n.name)).toEqual(["Whisper large-v3 encoder"]);
   });
@@ -117,7 +118,7 @@ describe("the text report reads like an audit", () => {
     const text = scan(FIXTURE, ["--offline"], "text").stdout;
     const lines = text.split("\n");
     expect(lines[3]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 3 unresolved references\)/);
-    expect(text).toMatch(/^ {2}vision-encoder +google\/siglip-so400m-patch14-384 +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m);
+    expect(text).toMatch(/^ {2}vision-encoder +SigLIP so400m\/14 @384 vision tower +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m);
     expect(text).toMatch(/^ {4}"model_path" ×4 dynamic-value/m);
     expect(text).toMatch(/^Datasets \(2; read by the project, not models\)$/m);
     expect(text).toMatch(/unknown-provenance\/undetermined-component +1 \(3 places\) undetermined/);
