@@ -160,19 +160,28 @@ export function renderText(input: AuditResult, options: TextOptions): string {
   lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${unresolved.length ? `, ${unresolved.length} unresolved reference${unresolved.length === 1 ? "" : "s"}` : ""})`));
   if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
   else if (bom.length > 0) {
-    const rows = bom.map((n) => {
+    const row = (n: LineageNode, knownPart: boolean) => {
       const origin = originOf(n);
       const pub = n.kind === "local" ? origin?.publisher?.entity ?? "(in the tree)" : n.publisher?.entity ?? "unknown";
       const country = n.kind === "local" ? origin?.publisher?.country ?? "-" : n.publisher?.country ?? "unknown";
       const locs = n.locations?.length ? n.locations : n.location ? [n.location] : [];
-      return { n, role: n.role, name: `${isPart.has(n.id) ? "  " : ""}${n.name}`, pub, country, where: where(locs, lim(1)), origin };
-    });
+      const name = knownPart ? `  ◦ part ${n.name}` : `${isPart.has(n.id) ? "  " : ""}${n.name}`;
+      return { n, role: n.role, name, pub, country, where: where(locs, lim(1)), origin, knownPart };
+    };
+    // A loaded checkpoint is followed by the parts the knowledge base knows it to hold (component-of edges).
+    const rows = bom.flatMap((n) => [
+      row(n, false),
+      ...(n.kind === "local" ? [] : (parts.get(n.id) ?? []).sort().flatMap((p) => {
+        const pn = nodes.get(p);
+        return pn && pn.kind !== "local" ? [row(pn, true)] : [];
+      })),
+    ]);
     const shown = verbose ? rows : rows.slice(0, TEXT_LIMITS.bom);
     const w = (k: "role" | "name" | "pub" | "country"): number => Math.min(k === "name" ? 48 : 32, Math.max(k.length, ...shown.map((r) => r[k].length)));
     const [wr, wn, wp, wc] = [w("role"), w("name"), w("pub"), w("country")];
     lines.push(c.dim(`  ${pad("role", wr)}${pad("model", wn)}${pad("publisher", wp)}${pad("country", wc)}status · where declared`));
     for (const r of shown) {
-      const via = r.origin && r.n.kind === "local" ? c.dim(` ← ${r.origin.name}`) : "";
+      const via = r.origin && (r.n.kind === "local" || r.knownPart) ? c.dim(` ← ${r.origin.name}`) : "";
       lines.push(`  ${pad(r.role, wr)}${pad(r.name, wn)}${pad(r.pub, wp)}${pad(r.country, wc)}${statusColor(r.n)}${via}${r.where ? c.dim(` · ${r.where}`) : ""}`);
       if (r.n.statusReason && r.n.status === "undetermined") lines.push(c.dim(`  ${" ".repeat(wr + 1)}${reasonText(r.n.statusReason)}`));
     }

@@ -40,11 +40,11 @@ describe("one rule for backbones and encoders (kr-sovereign-from-scratch)", () =
     const same = await run(project({ "model/config.json": JSON.stringify({ architectures: ["AcmeForCausalLM"], model_type: "acme", ...LLAMA_31_8B }) }), identKb());
     const node = same.lineage.nodes.find((n) => n.id === "local:model/config.json#")!;
     expect(node.status).toBe("undetermined");
-    expect(node.statusReason).toMatchObject({ code: "checkpoint-signature-match", args: { candidates: ["Llama 3.1 8B", "Meta-Llama-3-8B"] } });
+    expect(node.statusReason).toMatchObject({ code: "checkpoint-signature-match", args: { candidates: expect.arrayContaining(["Llama 3.1 8B", "Meta-Llama-3-8B"]) } });
     const f = same.findings.filter((x) => x.rule === "checkpoint-signature-match");
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ verdict: "undetermined", severity: "error", howToFix: expect.stringMatching(/aiprov compare/) });
-    expect(f[0]!.message.text).toMatch(/2 known releases share this configuration, none is picked: Llama 3\.1 8B, Meta-Llama-3-8B/);
+    expect(f[0]!.message.text).toMatch(/\d+ known releases share this configuration, none is picked: [^\n]*Llama 3\.1 8B, Meta-Llama-3-8B/);
     expect(same.summary.verdict).toBe("fail");
 
     const own = await run(project({ "model/config.json": JSON.stringify({ architectures: ["AcmeForCausalLM"], model_type: "llama", ...LLAMA_31_8B, hidden_size: 3584, num_hidden_layers: 30, intermediate_size: 12288 }) }), identKb());
@@ -76,7 +76,7 @@ describe("compositions of released checkpoints", () => {
     expect(r.lineage.nodes.find((n) => n.id === lm!.from)).toMatchObject({ role: "backbone", status: "third-party" });
     const { renderText } = await import("../../src/report/text.js");
     const text = renderText(r, { color: false });
-    expect(text).toMatch(/◦ part Qwen2-Audio encoder \(audio-encoder;[^\n]*\n {6}└─ initialised-from → Whisper large-v3 encoder \(audio-encoder/);
+    expect(text).toMatch(/^ {2}audio-encoder +◦ part Qwen2-Audio encoder +Alibaba Cloud[^\n]* CN +third-party origin found ← Whisper large-v3 encoder/m);
   });
 });
 
