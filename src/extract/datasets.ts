@@ -28,6 +28,9 @@ const BARE_CONSTRUCTION = /^(?:[A-Za-z_][\w]*\.)*[A-Z][\w]*\(\s*\)$/;
 /** Why a reference's value cannot name a model, or undefined when it may. Only unresolved references are judged. */
 export function notAModelReason(r: ModelReference): string | undefined {
   if (!r.skipReason || r.skipReason === "not-a-model" || r.usage === "write") return undefined;
+  // A lineage slot a manifest declares but leaves empty (an adapter's `base_model_name_or_path: null`) is missing
+  // lineage data, never a value that names no model.
+  if (r.skipReason === "missing-value" && r.relation !== undefined) return undefined;
   const raw = r.raw.trim().replace(/^["']|["']$/g, "");
   if (raw === "") return "empty-value";
   if (OPTION_WORDS.has(raw.toLowerCase())) return "option-word";
