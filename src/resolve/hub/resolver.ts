@@ -401,6 +401,8 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
           // As the offline resolver: the publisher is known, the repo's own lineage was not looked up. An unreachable
           // Hub gives the same findings as --offline; only the reason (kept here) differs.
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", ...(r.missing.code === "unreachable" ? { reason: r.missing } : {}), parents: [], lineageLookedUp: false });
+          // The packs raise their undetermined finding on a lineage not looked up; the failure is named per repo.
+          if (r.missing.code === "unreachable") say(`missing:${key}`, { code: "hub-lookup-failed", severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
         } else {
           out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "undetermined", reason: r.missing, parents: [], lineageLookedUp: false });
           if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
