@@ -11,6 +11,8 @@
  * - bounded concurrency (at most `concurrency` requests in flight);
  * - a circuit breaker: after one connection-level failure (refused, DNS, timeout) every later request fails at once
  *   with {@link HubUnreachableError}, so an unreachable Hub costs one timeout, not one per repo;
+ * - a size cap on every answer body (`maxBodyBytes`): a declared length past it is refused before reading, an
+ *   undeclared one is streamed and cut at the cap, both with {@link HubOversizedError} (never buffered whole);
  * - proxies: when `HTTPS_PROXY`/`HTTP_PROXY` is set, requests go through undici's `EnvHttpProxyAgent`, which also
  *   honours `NO_PROXY` (Node's built-in fetch ignores these variables). `NODE_EXTRA_CA_CERTS` is read by Node itself.
  */
@@ -53,6 +55,8 @@ export interface HubFetchOptions {
   backoffMs?: number;
   /** Longest wait honoured from `Retry-After`/`RateLimit`, in milliseconds (default 10000); longer means give up. */
   maxWaitMs?: number;
+  /** Most bytes read from one answer body (default 16 MiB: model info and the files aiprov reads are far smaller). */
+  maxBodyBytes?: number;
   /** Environment for the proxy variables (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
   /** Called once per HTTP request sent (for counting). */
@@ -86,6 +90,45 @@ function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return !!(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
+/** An answer body larger than the cap: refused (declared length) or cut while streaming. Never retried. */
+export class HubOversizedError extends Error {
+  constructor(
+    readonly url: string,
+    /** The cap in bytes. */
+    readonly limit: number,
+  ) {
+    super(`oversized answer (more than ${Math.round(limit / (1024 * 1024))} MiB) from ${url}`);
+    this.name = "HubOversizedError";
+  }
+}
+
+/**
+ * Returns `res` with its body capped at `limit` bytes: a `Content-Length` past the cap throws at once (the body is
+ * cancelled unread); otherwise the body is re-streamed and errors with {@link HubOversizedError} at the first chunk
+ * past the cap, which also cancels the connection. @throws HubOversizedError
+ */
+export function capBody(res: Response, limit: number, url: string): Response {
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    void res.body?.cancel().catch(() => undefined);
+    throw new HubOversizedError(url, limit);
+  }
+  if (!res.body || res.status === 204 || res.status === 205) return res;
+  let seen = 0;
+  const capped = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(new HubOversizedError(url, limit));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const out = new Response(capped, { status: res.status, statusText: res.statusText, headers: res.headers });
+  Object.defineProperty(out, "url", { value: res.url });
+  return out;
+}
+
 /** A connection that was made but broke mid-answer (reset, closed early): retried like a 5xx. */
 export class HubTransferError extends Error {
   constructor(message: string) {
@@ -111,6 +154,7 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
   const retries = options.retries ?? 3;
   const backoff = options.backoffMs ?? 250;
   const maxWait = options.maxWaitMs ?? 10_000;
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   // The variables come from `env` (not the process's), so a caller's environment is what counts.
   const dispatcher = proxyConfigured(env)
     ? new EnvHttpProxyAgent({
@@ -173,7 +217,8 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
           }
           throw err;
         }
-        if (res.ok || res.status === 304) return res;
+        if (res.ok) return capBody(res, maxBody, url);
+        if (res.status === 304) return res;
         const retryable = res.status === 429 || res.status >= 500;
         if (retryable && attempt < retries) {
           const wait = retryDelayMs(res.headers) ?? backoff * 2 ** attempt;
