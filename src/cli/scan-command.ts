@@ -1,8 +1,8 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, relative, resolve, sep } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { checkSettingsFile, loadConfig, type AiprovConfig } from "../config/config.js";
 import { ConfigError, UsageError } from "../errors.js";
@@ -15,7 +15,7 @@ import { OUTPUT_FLAGS, type ReportFormat } from "../report/formats.js";
 import { loadKnowledgeBase, type KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { scan } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
-import type { CliIO } from "./io.js";
+import { checkOutputPath, pathInsideRoot, type CliIO } from "./io.js";
 import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
 import { scanProgress } from "./progress.js";
 import { addOutputOptions, writeReports } from "./outputs.js";
@@ -47,32 +47,6 @@ export function parseNow(value: string): Date {
   const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) throw bad();
   return date;
-}
-
-/**
- * Recognises the start of a report aiprov wrote, in any format: text (`aiprov <version>`), JSON (`"tool": {"name":
- * "aiprov"`), SARIF, CycloneDX and SPDX (a tool named `"aiprov"`), Markdown (`## <icon> aiprov:`), HTML (the
- * generator meta tag), JUnit (`<testsuites name="aiprov `).
- */
-const AIPROV_REPORT_HEAD = /^aiprov |"tool":\s*\{\s*"name":\s*"aiprov"|"name":\s*"aiprov"|^## \S+ aiprov: |<meta name="generator" content="aiprov |<testsuites name="aiprov /m;
-
-/**
- * Checks an output path (`--output` or a `--<format>-output`) before the scan runs: its folder must exist, and a file
- * inside the scanned folder that is not an earlier aiprov report is never overwritten (it may be one of the
- * manifests being audited).
- * @returns the absolute output path. @throws UsageError.
- */
-export function checkOutputPath(output: string, cwd: string, root: string, flag = "--output"): string {
-  const abs = resolve(cwd, output);
-  const dir = dirname(abs);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${output}: folder ${dir} does not exist`);
-  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag} ${output}: is a folder, expected a file path`);
-  const inside = abs.startsWith(root + sep);
-  if (inside && existsSync(abs)) {
-    const head = readFileSync(abs, { encoding: "utf8" }).slice(0, 2000);
-    if (!AIPROV_REPORT_HEAD.test(head)) throw new UsageError(`${flag} ${output}: refusing to overwrite a file inside the scanned folder that is not an aiprov report`);
-  }
-  return abs;
 }
 
 /** Registers the scan command. */
@@ -165,7 +139,7 @@ Examples:
       const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
       const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
       // A report written inside the scanned folder must not change the next scan of it.
-      const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
+      const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].flatMap((a) => pathInsideRoot(a, root) ?? []);
       const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
       const weakenings = listWeakenings({ opts, config, configFile, configOrigin, waivers, packs, kb, failOn, hubUrlFromConfig: config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !offline });
       // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
