@@ -7,6 +7,7 @@
  * profile), `junit` (JUnit XML).
  */
 import type { AuditResult } from "../model/types.js";
+import { displaySafe } from "./escape.js";
 
 /** Every report format, in the order `--help` lists them. */
 export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "html", "cyclonedx", "spdx", "junit"] as const;
@@ -45,9 +46,16 @@ const REPORTERS = {
   junit: { output: "JUnit XML", load: async () => (await import("./junit.js")).renderJunit },
 } satisfies Record<ReportFormat, Reporter>;
 
-/** Loads the renderer of one format and nothing else. */
+/**
+ * Formats a reader sees as text (terminal, Markdown, HTML, SARIF messages, JUnit XML): the result's strings reach
+ * them with their control characters made visible (escape.ts). JSON, CycloneDX and SPDX keep the data verbatim.
+ */
+const TEXT_SINKS: ReadonlySet<ReportFormat> = new Set(["text", "markdown", "html", "sarif", "junit"]);
+
+/** Loads the renderer of one format and nothing else (a text-like one renders a {@link displaySafe} copy). */
 export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
-  return REPORTERS[format].load();
+  const render = await REPORTERS[format].load();
+  return TEXT_SINKS.has(format) ? (result, options) => render(displaySafe(result), options) : render;
 }
 
 /** The `--<format>-output <file>` flags: commander option key, flag, format and what the file holds. */

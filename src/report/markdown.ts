@@ -21,6 +21,7 @@ import {
 } from "./common.js";
 import { resultVerdict, sortedFindings } from "../policy/verdict.js";
 import { reasonText } from "./text.js";
+import { markdownCode, markdownInline, mermaidLabel } from "./escape.js";
 
 /** Upper bound on the rendered Markdown, under GitHub's 65,536-character comment limit. */
 export const MARKDOWN_MAX_CHARS = 60_000;
@@ -31,15 +32,11 @@ export const MARKDOWN_MAX_COMPONENT_ROWS = 60;
 /** The Mermaid graph is left out (and the reader sent to the HTML report) when its source is longer than this. */
 export const MARKDOWN_MAX_MERMAID_CHARS = 15_000;
 
-/** Escapes text for a Markdown table cell or inline text (pipes, backticks, angle brackets, line breaks). */
-export function mdEscape(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`").replace(/\r?\n/g, " ");
-}
+/** Escapes text for a Markdown table cell or inline text (escape.ts: pipes, backticks, angle brackets, controls). */
+export const mdEscape = markdownInline;
 
-/** Inline code span: backticks inside become single quotes, line breaks spaces (code spans escape nothing else). */
-export function mdCode(s: string): string {
-  return `\`${s.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
-}
+/** Inline code span (escape.ts: backticks inside become single quotes, controls visible). */
+export const mdCode = markdownCode;
 
 /**
  * Rule-pack prose with its `code spans` kept as code: the text between paired backticks becomes an inline code span
@@ -52,10 +49,6 @@ export function mdProse(s: string): string {
   return parts.map((p, i) => (i % 2 === 1 ? (p.trim() ? mdCode(p) : mdEscape(`\`${p}\``)) : mdEscape(p))).join("");
 }
 
-/** Text inside a Mermaid quoted label: quotes and angle brackets as entity codes (Mermaid's `#quot;` syntax). */
-function mermaidLabel(s: string): string {
-  return s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
-}
 
 function origin(n: LineageNode, g: GraphIndex): { origin: string; country: string; relation: string } {
   const edges = originEdges(n.id, g);
