@@ -93,7 +93,10 @@ export function parseJsonDocument(text: string, lineOffset = 0): ParsedDocument 
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
         if (!k || typeof k.value !== "string") continue;
-        seen.set(k.value, [...(seen.get(k.value) ?? []), prop]);
+        // Appended in place: a copy per occurrence was quadratic in a key written 100,000 times.
+        const same = seen.get(k.value);
+        if (same) same.push(prop);
+        else seen.set(k.value, [prop]);
         if (v) findDuplicates(v, [...tokens, k.value]);
       }
       for (const [key, props] of seen) {

@@ -203,12 +203,17 @@ const MODEL_CONFIG_KEYS = /^[ \t]*["']?(?:architectures|model_type|_name_or_path
 function duplicateKeys(path: string, doc: ParsedDocument, out: { components: LocalComponent[]; references: ModelReference[] }) {
   const diagnostics = [];
   for (const d of doc.duplicates ?? []) {
-    diagnostics.push({ code: "duplicate-key", severity: "warning" as const, message: `key '${d.key}' is written ${d.values.length} times (lines ${d.lines.join(", ")}); parsers keep only the last value`, location: { file: path, line: d.lines[0]!, pointer: `${d.pointer}/${d.key}` } });
+    // At most ten lines are listed: a key written 100,000 times must not make a 600 KB message.
+    const lines = d.lines.length > 10 ? `${d.lines.slice(0, 10).join(", ")}, +${d.lines.length - 10} more` : d.lines.join(", ");
+    diagnostics.push({ code: "duplicate-key", severity: "warning" as const, message: `key '${d.key}' is written ${d.values.length} times (lines ${lines}); parsers keep only the last value`, location: { file: path, line: d.lines[0]!, pointer: `${d.pointer}/${d.key}` } });
     const spec = NAME_KEYS[d.key];
     const subject = `${path}#${d.pointer}`;
     if (!spec || !out.components.some((c) => c.key === subject)) continue;
+    // Each hidden value once (at its first line), and not the value parsers keep.
+    const seen = new Set<string>([String(d.values.at(-1))]);
     d.values.slice(0, -1).forEach((v, i) => {
-      if (typeof v !== "string") return;
+      if (typeof v !== "string" || seen.has(v)) return;
+      seen.add(v);
       const ref = makeReference({ extractor: ID, raw: v, location: { file: path, pointer: `${d.pointer}/${d.key}`, line: d.lines[i]! }, relation: spec.relation, subject, baseDir: posix.dirname(path), facts: { duplicateKey: true } });
       if (ref.kind !== "known-component") out.references.push(ref);
     });
