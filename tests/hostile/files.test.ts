@@ -22,7 +22,7 @@ const TOKEN = "hf_HostileFilesToken0123456789abcdefXYZ";
 const base = mkdtempSync(join(tmpdir(), "aiprov-hostile-files-"));
 
 /** Files as `path -> content` (a Buffer or text), plus optional file-system steps run after writing. */
-type Tree = { files: Record<string, string | Buffer>; fs?: (root: string) => void };
+type Tree = { files: Record<string, string | Buffer>; fs?: (root: string) => void; alsoFinds?: string };
 
 const deepJson = (n: number): string => `${"[".repeat(n)}${"]".repeat(n)}`;
 const deepObj = (n: number, inner: string): string => `${'{"a":'.repeat(n)}${inner}${"}".repeat(n)}`;
@@ -66,7 +66,9 @@ const SPECIAL: Record<string, Tree> = {
   "model card base_model 10k list": { files: { "hostile/README.md": `---\nbase_model:\n${Array.from({ length: 10_000 }, (_, i) => `  - org/m${i}`).join("\n")}\n---\n` } },
   "model card base_model number": { files: { "hostile/README.md": "---\nbase_model: 5\nlicense: [1, 2]\n---\n" } },
   "model card 600 KB line": { files: { "hostile/README.md": `# x\n${big(600_000, "a/")}\n` } },
+  "settings nested 1000 deep keep their reference": { files: { "hostile/settings.json": `${'{"a":'.repeat(1000)}{"model_name_or_path": "mistralai/Mistral-7B-v0.1"}${"}".repeat(1000)}` }, alsoFinds: "mistralai/Mistral-7B-v0.1" },
   "notebook one bad cell": {
+    alsoFinds: "meta-llama/Llama-3.1-8B",
     files: {
       "hostile/nb.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: 5 }, { cell_type: "code", source: ["from transformers import AutoModel\n", "m = AutoModel.from_pretrained('meta-llama/Llama-3.1-8B')\n"] }, null, "x"], nbformat: 4 }),
     },
@@ -110,17 +112,19 @@ const CLASSES: [string, Tree][] = [
 /** A digest of every entry under `dir` (names, link targets, file bytes), to prove the scan wrote nothing. */
 function treeDigest(dir: string): string {
   const h = createHash("sha256");
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
+  // Names as bytes: a name that is not UTF-8 must be read back as it is, not as replacement characters.
+  const walk = (d: Buffer): void => {
+    for (const n of readdirSync(d, { encoding: "buffer" }).sort(Buffer.compare)) {
+      const p = Buffer.concat([d, Buffer.from("/"), n]);
       const st = lstatSync(p);
-      h.update(`${p}\0${st.mode}\0`);
+      h.update(p);
+      h.update(`\0${st.mode}\0`);
       if (st.isSymbolicLink()) h.update(readlinkSync(p));
       else if (st.isDirectory()) walk(p);
       else if (st.isFile()) h.update(readFileSync(p));
     }
   };
-  walk(dir);
+  walk(Buffer.from(dir));
   return h.digest("hex");
 }
 
@@ -170,6 +174,8 @@ describe("hostile files never crash, hang, hide the good reference or change the
       expect(code).toBe(0);
       const result = JSON.parse(stdout) as AuditResult;
       expect(result.references.some((r) => r.target === GOOD && r.location.file === "good/config.json")).toBe(true);
+      // One bad part of a file never drops the good parts beside it.
+      if (tree.alsoFinds) expect(result.references.map((r) => r.target)).toContain(tree.alsoFinds);
       for (const d of result.diagnostics) if (!GLOBAL_CODES.has(d.code)) expect(d.location?.file ?? d.message, JSON.stringify(d)).toMatch(/\S/);
       for (const d of result.diagnostics) if (!GLOBAL_CODES.has(d.code) && !d.code.startsWith("hub-") && d.code !== "cache-problem") expect(d.location?.file, JSON.stringify(d)).toBeTruthy();
       expect(treeDigest(root)).toBe(before);
