@@ -15,7 +15,6 @@
  */
 
 /** Control characters of any kind: C0, DEL, C1, U+2028/U+2029, bidirectional embeddings, overrides and isolates. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
