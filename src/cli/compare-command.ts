@@ -8,6 +8,7 @@ import { openModel } from "../fingerprint/open.js";
 import { renderComparisonText } from "../report/comparison-text.js";
 import { addHubOptions, hubSettings } from "./hub-options.js";
 import type { CliIO } from "./io.js";
+import { displaySafe } from "../report/escape.js";
 
 /** Registers the compare command. */
 export function registerCompareCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
@@ -35,7 +36,7 @@ Examples:
         const sb = await openModel(b, open);
         try {
           const result = await compareModels(sa, sb, opts.component);
-          io.stdout(opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderComparisonText(result));
+          io.stdout(opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderComparisonText(displaySafe(result)));
           state.exitCode = 0;
         } finally {
           await sb.close();

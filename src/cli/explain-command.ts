@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../config/config.js";
 import { addHubOptions, hubSettings, makeResolver, progressReporter } from "./hub-options.js";
 import type { CliIO } from "./io.js";
+import { displaySafe } from "../report/escape.js";
 
 /** One node of the printed tree. */
 export interface ExplainNode {
@@ -128,7 +129,8 @@ Examples:
       const tree = explainTree(parsed.id, infos);
       const diagnostics = resolver.diagnostics();
       if (opts.format === "json") io.stdout(`${JSON.stringify({ root: parsed.id, hubUrl: settings.offline ? undefined : settings.hubUrl, offline: settings.offline, tree, diagnostics }, null, 2)}\n`);
-      else io.stdout(renderExplainText(tree, diagnostics));
+      // Names come from Hub answers: their control characters are made visible on the terminal (report/escape.ts).
+      else io.stdout(renderExplainText(displaySafe(tree), displaySafe(diagnostics)));
       state.exitCode = 0;
     });
 }

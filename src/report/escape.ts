@@ -40,24 +40,31 @@ function hasControl(s: string): boolean {
 }
 
 /**
- * A deep copy of `value` (plain objects, arrays, strings, numbers, booleans, null) with {@link escapeControls} applied to
+ * A deep copy of `value` (plain objects and arrays; any other object is kept as it is) with {@link escapeControls} applied to
  * every string and object key; `value` itself when nothing needs escaping (the common case costs one walk).
  */
 export function displaySafe<T>(value: T): T {
   return needsEscape(value) ? (copyEscaped(value) as T) : value;
 }
 
+/** A plain object (JSON-like); a Map, Date or class instance is left as it is. */
+function isPlain(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 function needsEscape(v: unknown): boolean {
   if (typeof v === "string") return hasControl(v);
   if (Array.isArray(v)) return v.some(needsEscape);
-  if (v && typeof v === "object") return Object.entries(v).some(([k, x]) => hasControl(k) || needsEscape(x));
+  if (isPlain(v)) return Object.entries(v).some(([k, x]) => hasControl(k) || needsEscape(x));
   return false;
 }
 
 function copyEscaped(v: unknown): unknown {
   if (typeof v === "string") return escapeControls(v);
   if (Array.isArray(v)) return v.map(copyEscaped);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeControls(k), copyEscaped(x)]));
+  if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeControls(k), copyEscaped(x)]));
   return v;
 }
 
