@@ -57,10 +57,10 @@ function workerFile(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
-/** Runs the registry over `files` in this thread (the registry is loaded only when needed). */
+/** Runs the registry over `files` in this thread (only the extractors their names call for are loaded). */
 async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext): Promise<ExtractionResult> {
-  const [{ runExtractors }, { EXTRACTORS }] = await Promise.all([import("./run.js"), import("./registry.js")]);
-  return runExtractors(files, EXTRACTORS, ctx);
+  const [{ runExtractors }, { extractorsFor }] = await Promise.all([import("./run.js"), import("./registry.js")]);
+  return runExtractors(files, await extractorsFor(files.map((f) => f.path)), ctx);
 }
 
 

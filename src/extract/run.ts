@@ -11,6 +11,7 @@ import { makeReference } from "./reference.js";
 import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
+import { claimantsOf, registryPosition } from "./registry.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -152,6 +153,27 @@ function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnos
 }
 
 /**
+ * Of `extractors` (in their order), those that may want a file named `base`: the registered ones whose row in the
+ * registry claims the name (one table lookup, `claimantsOf`), and every unregistered one (a test's own extractor).
+ * Only these are asked `matches()`, so most files of a code tree cost no regex at all.
+ */
+function claimantTable(extractors: readonly Extractor[]): (base: string) => readonly Extractor[] {
+  const positions = extractors.map((x) => registryPosition(x.id));
+  const memo = new Map<string, Extractor[]>();
+  return (base) => {
+    const claimed = claimantsOf(base);
+    const key = claimed.join(",");
+    let list = memo.get(key);
+    if (!list) {
+      const set = new Set(claimed);
+      list = extractors.filter((_, i) => positions[i] === undefined || set.has(positions[i]!));
+      memo.set(key, list);
+    }
+    return list;
+  };
+}
+
+/**
  * Runs every extractor whose `matches` accepts a file.
  * @param concurrency number of files read at once (default 16).
  */
@@ -159,10 +181,11 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
   const counter: ReadCounter = { bytes: 0 };
   const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
   const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
+  const claimants = claimantTable(extractors);
   for (const f of files) {
     const base = posix.basename(f.path);
     let wanted = false;
-    for (const x of extractors) {
+    for (const x of claimants(base)) {
       if (x.matches(f.path, base)) {
         jobs.push({ file: f, extractor: x });
         wanted = true;

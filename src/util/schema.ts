@@ -3,11 +3,10 @@
  * write itself: knowledge files, rule packs, config files; and of the reports it writes (in tests).
  *
  * The validators are compiled at build time (Ajv standalone code, `scripts/build-generated.js` ->
- * `dist/generated/schema-validators.cjs`): compiling them at every start cost a tenth of a second. A generated validator
- * is used only while its schema file has the SHA-256 recorded at build time; otherwise (an edited schema, a run from
- * the sources) the schema is compiled here with the same options, and Ajv itself is loaded only then.
+ * `dist/generated/validators/<schema>.cjs`): compiling them at every start cost a tenth of a second. A generated
+ * validator is used only while its schema file reads exactly as the schema it was generated from; otherwise (an edited
+ * schema, a run from the sources) the schema is compiled here with the same options, and Ajv is loaded only then.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
@@ -15,24 +14,17 @@ import { packagePath } from "./package-root.js";
 
 const require = createRequire(import.meta.url);
 
-interface Generated {
-  stamps: Record<string, { name: string; sha256: string }>;
-  [name: string]: unknown;
-}
-
-let generated: Generated | null | undefined;
 let ajv: Ajv | undefined;
 const cache = new Map<string, ValidateFunction>();
 
-function generatedValidators(): Generated | null {
-  if (generated === undefined) {
-    try {
-      generated = require(packagePath("dist", "generated", "schema-validators.cjs")) as Generated;
-    } catch {
-      generated = null;
-    }
+/** The validator generated at build time for `schemaFile`, when it was generated from exactly `source`. */
+function generatedValidator(schemaFile: string, source: string): ValidateFunction | undefined {
+  try {
+    const v = require(packagePath("dist", "generated", "validators", schemaFile.replace(/\.json$/, ".cjs"))) as ValidateFunction & { schemaSource?: string };
+    return v.schemaSource === source ? v : undefined;
+  } catch {
+    return undefined; // not built, or no generated validator for this schema
   }
-  return generated;
 }
 
 function compiler(): Ajv {
@@ -51,9 +43,8 @@ export function validatorFor(schemaFile: string): ValidateFunction {
   let v = cache.get(schemaFile);
   if (!v) {
     const text = readFileSync(packagePath("schemas", schemaFile), "utf8");
-    const stamp = generatedValidators()?.stamps[schemaFile];
-    if (stamp && stamp.sha256 === createHash("sha256").update(text).digest("hex")) v = generatedValidators()![stamp.name] as ValidateFunction;
-    else {
+    v = generatedValidator(schemaFile, text);
+    if (!v) {
       const schema = JSON.parse(text) as { $id?: string };
       const a = compiler();
       v = (schema.$id && a.getSchema(schema.$id)) || a.compile(schema);
