@@ -39,18 +39,23 @@ const REF_PY = [
 const REF_TS = [(id) => `import { pipeline } from "@huggingface/transformers";\nexport const p = await pipeline("feature-extraction", "${id}");\n`];
 
 /**
- * Generates (or reuses) the tree of about `files` files in os.tmpdir(); returns its root and what was planted.
+ * Generates (or reuses) the tree of about `wanted` files in os.tmpdir(); returns its root, its file count and every
+ * planted reference (file, Hub id).
  * Deterministic: the same `files` always gives the same tree.
  */
 export function generateTree(wanted) {
   seed = 0x9e3779b9;
-  const root = join(tmpdir(), `aiprov-bench-monorepo-${wanted}-v2`);
+  const root = join(tmpdir(), `aiprov-bench-monorepo-${wanted}-v3`);
   const FILES = wanted;
   if (existsSync(join(root, ".complete"))) return { root, ...JSON.parse(readFileSync(join(root, ".complete"), "utf8")) };
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   let files = 0;
-  let refs = 0;
+  const planted = [];
+  const plant = (file, template, id) => {
+    planted.push({ file, id });
+    return template(id);
+  };
   const write = (rel, text) => {
     const abs = join(root, rel);
     mkdirSync(dirname(abs), { recursive: true });
@@ -62,30 +67,34 @@ export function generateTree(wanted) {
     const pkg = `packages/${pick(WORDS)}-${p}`;
     for (let i = 0; i < 30; i++) {
       const hasRef = rand() < 1 / 90;
-      write(`${pkg}/src/mod_${i}.py`, noisePy(40 + Math.floor(rand() * 80)) + (hasRef ? pick(REF_PY)(pick(IDS)) : ""));
-      if (hasRef) refs++;
+      const noise = noisePy(40 + Math.floor(rand() * 80));
+      const ref = hasRef ? plant(`${pkg}/src/mod_${i}.py`, pick(REF_PY), pick(IDS)) : "";
+      write(`${pkg}/src/mod_${i}.py`, noise + ref);
     }
     for (let i = 0; i < 30; i++) {
       const hasRef = rand() < 1 / 200;
-      write(`${pkg}/web/comp_${i}.ts`, noiseTs(40 + Math.floor(rand() * 80)) + (hasRef ? pick(REF_TS)(pick(IDS)) : ""));
-      if (hasRef) refs++;
+      const noise = noiseTs(40 + Math.floor(rand() * 80));
+      const ref = hasRef ? plant(`${pkg}/web/comp_${i}.ts`, pick(REF_TS), pick(IDS)) : "";
+      write(`${pkg}/web/comp_${i}.ts`, noise + ref);
     }
     for (let i = 0; i < 10; i++) write(`${pkg}/docs/page_${i}.md`, `# ${ident()}\n\n${Array.from({ length: 30 }, () => pick(WORDS)).join(" ")}\n`);
     for (let i = 0; i < 8; i++) write(`${pkg}/data/fixture_${i}.json`, JSON.stringify({ id: i, name: ident(), tags: [pick(WORDS), pick(WORDS)] }, null, 2));
     for (let i = 0; i < 8; i++) write(`${pkg}/conf/conf_${i}.yaml`, `name: ${ident()}\nreplicas: ${i}\nlabels:\n  app: ${pick(WORDS)}\n`);
     if (rand() < 0.3) {
-      write(`${pkg}/settings.yaml`, `llm:\n  model: ${pick(IDS)}\nembedding:\n  embedding_model: ${pick(IDS)}\n`);
-      refs += 2;
+      const [a, b] = [pick(IDS), pick(IDS)];
+      planted.push({ file: `${pkg}/settings.yaml`, id: a }, { file: `${pkg}/settings.yaml`, id: b });
+      write(`${pkg}/settings.yaml`, `llm:\n  model: ${a}\nembedding:\n  embedding_model: ${b}\n`);
     }
     if (rand() < 0.1) {
-      write(`${pkg}/Dockerfile`, `FROM python:3.11\nENV MODEL_ID=${pick(IDS)}\nCMD ["vllm", "serve", "${pick(IDS)}"]\n`);
-      refs += 2;
+      const [a, b] = [pick(IDS), pick(IDS)];
+      planted.push({ file: `${pkg}/Dockerfile`, id: a }, { file: `${pkg}/Dockerfile`, id: b });
+      write(`${pkg}/Dockerfile`, `FROM python:3.11\nENV MODEL_ID=${a}\nCMD ["vllm", "serve", "${b}"]\n`);
     }
     for (let i = 0; i < 5; i++) write(`${pkg}/assets/img_${i}.png`, Buffer.from(Array.from({ length: 256 }, () => Math.floor(rand() * 256))));
     for (let i = 0; i < 5; i++) write(`${pkg}/styles/s_${i}.css`, `.${pick(WORDS)} { color: #${Math.floor(rand() * 0xffffff).toString(16)}; }\n`);
     for (let i = 0; i < 3; i++) write(`${pkg}/node_modules/dep/index.js`, "module.exports = 1;\n");
   }
-  writeFileSync(join(root, ".complete"), JSON.stringify({ files, refs }));
-  return { root, files, refs };
+  writeFileSync(join(root, ".complete"), JSON.stringify({ files, planted }));
+  return { root, files, planted };
 }
 
