@@ -12,6 +12,7 @@ import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, Inval
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
 import { claimantsOf, registryPosition } from "./registry.js";
+import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, setAnalysisBudget } from "./budget.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -127,7 +128,7 @@ async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefine
  */
 async function unreadReference(file: DiscoveredFile, extractor: string, err: unknown, loaded: Loaded | undefined): Promise<ModelReference | undefined> {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
+  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof AnalysisBudgetError ? "analysis exceeded its time budget" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
   if (!why) return undefined;
   let word: string | undefined = "(unknown: the file could not be opened)";
   if (loaded?.error === undefined) {
@@ -147,6 +148,7 @@ function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnos
   if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   if (err instanceof BinaryFileError) return { code: "binary-file", severity: "error", message: `${err.message} (extractor ${extractor} expected a text manifest)`, location: { file } };
   if (err instanceof InvalidUtf8Error) return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
+  if (err instanceof AnalysisBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   const e = err as NodeJS.ErrnoException;
   if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR") return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
   return { code: "extractor-error", severity: "error", message: `${extractor}: ${(err as Error)?.message ?? String(err)}`, location: { file } };
@@ -178,6 +180,7 @@ function claimantTable(extractors: readonly Extractor[]): (base: string) => read
  * @param concurrency number of files read at once (default 16).
  */
 export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16): Promise<ExtractionResult> {
+  setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
   const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
   const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
