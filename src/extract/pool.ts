@@ -19,6 +19,7 @@ import type { DiscoveredFile } from "../discover/walk.js";
 import { packagePath } from "../util/package-root.js";
 import type { ExtractionResult } from "./run.js";
 import type { ExtractContext } from "./types.js";
+import { claimantsOf } from "./registry.js";
 
 /** A batch sent to a worker. */
 export interface PoolRequest {
@@ -151,8 +152,9 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       return workers.length;
     },
     add(f) {
-      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here.
-      if (!file || closed) return;
+      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here. A file no extractor
+      // claims by name (images, styles, data) is never sent to a thread: it would be read by none.
+      if (!file || closed || claimantsOf(f.path.slice(f.path.lastIndexOf("/") + 1)).length === 0) return;
       added++;
       pending.push(f);
       if (workers.length === 0 && added >= PARALLEL_MIN_FILES) start();

@@ -143,6 +143,12 @@ async function unreadReference(file: DiscoveredFile, extractor: string, err: unk
   return { ...ref, kind: "hub-id", skipReason: "parse-error" };
 }
 
+/** True when an extractor's output holds nothing (every field absent or an empty list). */
+function isEmptyOutput(o: ExtractOutput): boolean {
+  for (const v of Object.values(o)) if (v !== undefined && !(Array.isArray(v) && v.length === 0)) return false;
+  return true;
+}
+
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
   if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
@@ -243,7 +249,8 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
-  for (const s of slots) if (s) result.outputs.push(s);
+  // An output with nothing in it (most code files) is not kept: it would only be copied between threads.
+  for (const s of slots) if (s && !isEmptyOutput(s.output)) result.outputs.push(s);
   result.bytesRead = counter.bytes;
   return result;
 }
