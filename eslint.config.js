@@ -20,7 +20,6 @@ import tseslint from "typescript-eslint";
  */
 export const REMAINING_MONOLITHS = [
   "src/cli/scan-command.ts",
-  "src/discover/walk.ts",
   "src/extract/code/model-ref.ts",
   "src/extract/extractors/app-settings/index.ts",
   "src/extract/extractors/hf-config/index.ts",
