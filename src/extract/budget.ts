@@ -31,3 +31,15 @@ export class AnalysisBudgetError extends Error {
     this.name = "AnalysisBudgetError";
   }
 }
+
+let parsed = 0;
+
+/** Counts one file parsed as code in this thread (called by the tree-sitter wrapper). */
+export function countParse(): void {
+  parsed++;
+}
+
+/** Files parsed as code in this thread so far. */
+export function parsedFiles(): number {
+  return parsed;
+}

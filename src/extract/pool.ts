@@ -187,12 +187,13 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
  * is kept, as each batch lists a file's outputs together): the same result as one in-process run over `sorted`.
  */
 export function mergeInOrder(parts: readonly ExtractionResult[], sorted: readonly DiscoveredFile[]): ExtractionResult {
-  const out: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
+  const out: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
   for (const p of parts) {
     for (const o of p.outputs) out.outputs.push(o);
     for (const d of p.diagnostics) out.diagnostics.push(d);
     out.filesScanned += p.filesScanned;
     out.bytesRead += p.bytesRead;
+    out.filesParsed += p.filesParsed;
     for (const [k, n] of Object.entries(p.byExtractor)) out.byExtractor[k] = (out.byExtractor[k] ?? 0) + n;
     out.tooLarge.push(...p.tooLarge);
     out.binary.push(...p.binary);

@@ -12,7 +12,7 @@ import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, Inval
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
 import { claimantsOf, registryPosition } from "./registry.js";
-import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, setAnalysisBudget } from "./budget.js";
+import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, parsedFiles, setAnalysisBudget } from "./budget.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -21,6 +21,8 @@ export interface ExtractionResult {
   filesScanned: number;
   bytesRead: number;
   byExtractor: Record<string, number>;
+  /** Files parsed as code (tree-sitter) by the extractors. */
+  filesParsed: number;
   tooLarge: string[];
   binary: string[];
 }
@@ -188,7 +190,8 @@ function claimantTable(extractors: readonly Extractor[]): (base: string) => read
 export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16): Promise<ExtractionResult> {
   setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
-  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
+  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+  const parsedBefore = parsedFiles();
   const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
   const claimants = claimantTable(extractors);
   for (const f of files) {
@@ -252,5 +255,6 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
   // An output with nothing in it (most code files) is not kept: it would only be copied between threads.
   for (const s of slots) if (s && !isEmptyOutput(s.output)) result.outputs.push(s);
   result.bytesRead = counter.bytes;
+  result.filesParsed = parsedFiles() - parsedBefore;
   return result;
 }

@@ -7,7 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
-import { analysisBudgetMs, AnalysisBudgetError } from "../budget.js";
+import { analysisBudgetMs, AnalysisBudgetError, countParse } from "../budget.js";
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -50,6 +50,7 @@ export async function withTree<T>(id: GrammarId, text: string, use: (root: Node)
   }
   // The parse and the analysis of its tree share one per-file budget: the parse is cancelled past the deadline, and
   // walks over the tree check it (see checkBudget).
+  countParse();
   const deadline = performance.now() + budgetMs;
   const cancel = ((): boolean => performance.now() > deadline) as unknown as () => void;
   const tree = parser.parse(text, null, { progressCallback: cancel });
