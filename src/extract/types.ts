@@ -134,7 +134,7 @@ export interface PendingCodeReference {
 export interface ExtractContext {
   /** Maximum bytes read as text from one file. */
   maxTextBytes: number;
-  /** Longest one file's parse and code analysis may take, in milliseconds (default `ANALYSIS_BUDGET_MS`, 5 s). */
+  /** Longest one file's parse and code analysis may take, in milliseconds (default `ANALYSIS_BUDGET_MS`, 10 s). */
   analysisBudgetMs?: number;
 }
 
