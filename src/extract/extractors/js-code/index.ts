@@ -8,7 +8,7 @@
  */
 import { pushTo } from "../../../util/multimap.js";
 import { posix } from "node:path";
-import type { ComponentRole, ModelReference, ReferenceKind } from "../../../model/types.js";
+import type { ComponentRole, ModelReference, ReferenceKind, SourceLocation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { providerOfJs, providerOfPath } from "../../code/hosted.js";
 import { loadersFor } from "../../code/loaders.js";
@@ -225,7 +225,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     }, SCOPE_TYPES);
     const refs: ModelReference[] = [];
     const seen = new Set<number>();
-    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; provider?: string; options?: SyntaxNode; expression?: string; value?: string; facts?: Record<string, string | number | boolean> }): void => {
+    const emit = (arg: SyntaxNode, opts: { role?: ComponentRole; kind?: ReferenceKind; provider?: string; options?: SyntaxNode; expression?: string; value?: string; facts?: Record<string, string | number | boolean>; feeds?: SourceLocation }): void => {
       if (seen.has(arg.startIndex)) return;
       seen.add(arg.startIndex);
       const v: Value = opts.value !== undefined ? { value: opts.value } : resolve(arg, scope);
@@ -266,6 +266,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
           baseDir,
         }),
       );
+      if (opts.feeds) refs[refs.length - 1]!.feeds = opts.feeds;
     };
     // A string a model-named value is tested against (`startsWith`, `===`): a Hub id, an organization (`org/`) or a
     // repository fragment (`/whisper-medium`) the code names without loading (usage `name`).
@@ -288,8 +289,8 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
     // Same-file flow: a named function whose parameter reaches a loader makes each call of it a reference too.
     const calls: { callee: string; node: SyntaxNode }[] = [];
     // `feeds`: where the loader's own (parameter) reference sits, so the linking pass can give it its callers' values.
-    const flows = new Map<string, { index: number; loader: string; feeds: string }>();
-    const flowsFrom = (arg: SyntaxNode, loader: string, feeds = `${file}:${arg.startPosition.row + 1}:${arg.startPosition.column + 1}`): boolean => {
+    const flows = new Map<string, { index: number; loader: string; feeds: SourceLocation }>();
+    const flowsFrom = (arg: SyntaxNode, loader: string, feeds: SourceLocation = { file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 }): boolean => {
       if (arg.type !== "identifier" || !scope.params.has(arg.text)) return false;
       const f = enclosingFunction(arg);
       const index = f?.params.indexOf(arg.text) ?? -1;
@@ -415,7 +416,7 @@ export async function extractJsModule(text: string, file: string): Promise<{ ref
         const flow = flows.get(callee);
         const arg = flow ? (node.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment")[flow.index] : undefined;
         if (!flow || !arg || flowsFrom(arg, flow.loader, flow.feeds)) continue;
-        emit(arg, { facts: { loader: flow.loader, through: callee, feeds: flow.feeds } });
+        emit(arg, { facts: { loader: flow.loader, through: callee }, feeds: flow.feeds });
       }
     }
     // An endpoint handler (`type: z.literal("transformersjs")` in its config schema) reading a field of the parsed
