@@ -51,99 +51,116 @@ export function definitionsIn(scope: Scope, name: string, fn: SyntaxNode | null)
 
 const STRING_PREFIX = /^[rRbBuUfF]{0,2}/;
 
+function assign(scope: Scope, name: string, value: SyntaxNode): void {
+  pushTo(scope.assignments, name, value);
+}
+
+/** A name bound by something that is never a constant (unpacking, `+=`, a loop). */
+function rebind(scope: Scope, name: string): void {
+  scope.unknownBindings.add(name);
+  scope.rebound.add(name);
+}
+
+/** `from m import a as b` (and an Ollama module marks the file as using Ollama). */
+function bindImportFrom(scope: Scope, n: SyntaxNode): void {
+  const mod = n.childForFieldName("module_name")?.text ?? "";
+  if (/ollama/i.test(mod)) scope.usesOllama = true;
+  for (const c of n.childrenForFieldName("name")) {
+    if (c?.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
+    else if (c) scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
+  }
+}
+
+/** `import a.b`, `import a as b`. */
+function bindImport(scope: Scope, n: SyntaxNode): void {
+  for (const c of n.childrenForFieldName("name")) {
+    if (!c) continue;
+    if (/ollama/i.test(c.text)) scope.usesOllama = true;
+    if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
+    else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
+  }
+}
+
+/** `x = v` and `self.x = v` define; `X[k] = v` mutates X; unpacking rebinds each name. */
+function bindAssignment(scope: Scope, n: SyntaxNode): void {
+  const left = n.childForFieldName("left");
+  const right = n.childForFieldName("right");
+  if (left?.type === "identifier" && right) assign(scope, left.text, right);
+  else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(scope, left.text, right);
+  else if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+  else if (left && left.type !== "attribute") for (const id of left.descendantsOfType("identifier")) if (id) rebind(scope, id.text);
+}
+
+function bindAugmented(scope: Scope, n: SyntaxNode): void {
+  const left = n.childForFieldName("left");
+  if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+  else if (left) rebind(scope, left.text);
+}
+
+function bindDefaultParameter(scope: Scope, n: SyntaxNode): void {
+  const name = n.childForFieldName("name");
+  const value = n.childForFieldName("value");
+  if (!name || !value) return;
+  assign(scope, name.text, value);
+  pushTo(scope.parameterDefaults, name.text, value);
+}
+
+function bindParameters(scope: Scope, n: SyntaxNode): void {
+  for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
+}
+
+function bindLoopTarget(scope: Scope, n: SyntaxNode): void {
+  for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
+}
+
+/** argparse `add_argument` destination (`dest=` or the long flag) and default. */
+function argparseDefaultOf(args: SyntaxNode): { dest: string; def: SyntaxNode } | undefined {
+  let dest: string | undefined;
+  let def: SyntaxNode | undefined;
+  for (const a of args.namedChildren) {
+    if (a?.type === "keyword_argument") {
+      const k = a.childForFieldName("name")?.text;
+      if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
+      if (k === "default") def = a.childForFieldName("value") ?? undefined;
+    } else if (a?.type === "string" && !dest) {
+      const flag = a.text.replace(/^['"]|['"]$/g, "");
+      if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
+    }
+  }
+  return dest && def ? { dest, def } : undefined;
+}
+
+/** Plain-name calls (for callers' values), in-place mutations (`X.update(...)`), argparse defaults. */
+function bindCall(scope: Scope, n: SyntaxNode): void {
+  const fn = n.childForFieldName("function");
+  const args = n.childForFieldName("arguments");
+  if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
+  const method = fn?.type === "attribute" ? fn.childForFieldName("attribute")?.text ?? "" : "";
+  if (/^(?:update|setdefault|pop|clear)$/.test(method)) scope.mutated.add(fn!.childForFieldName("object")?.text ?? "");
+  const arg = method === "add_argument" && args ? argparseDefaultOf(args) : undefined;
+  if (arg) scope.argDefaults.set(arg.dest, arg.def);
+}
+
+const BINDERS: Readonly<Record<string, (scope: Scope, n: SyntaxNode) => void>> = {
+  import_from_statement: bindImportFrom,
+  import_statement: bindImport,
+  assignment: bindAssignment,
+  augmented_assignment: bindAugmented,
+  default_parameter: bindDefaultParameter,
+  typed_default_parameter: bindDefaultParameter,
+  parameters: bindParameters,
+  for_statement: bindLoopTarget,
+  as_pattern_target: bindLoopTarget,
+  call: bindCall,
+};
+const SCOPE_TYPES: ReadonlySet<string> = new Set(Object.keys(BINDERS));
+
 /** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
 export function collectScope(root: SyntaxNode): Scope {
   const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), mutated: new Set(), defsByFunction: new Map(), resolved: new Map() };
-  const assign = (name: string, value: SyntaxNode): void => {
-    const list = scope.assignments.get(name) ?? [];
-    list.push(value);
-    scope.assignments.set(name, list);
-  };
-  walkNamed(root, (n) => {
-    switch (n.type) {
-      case "import_from_statement": {
-        const mod = n.childForFieldName("module_name")?.text ?? "";
-        if (/ollama/i.test(mod)) scope.usesOllama = true;
-        for (const c of n.childrenForFieldName("name")) {
-          if (!c) continue;
-          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
-          else scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
-        }
-        break;
-      }
-      case "import_statement":
-        for (const c of n.childrenForFieldName("name")) {
-          if (!c) continue;
-          if (/ollama/i.test(c.text)) scope.usesOllama = true;
-          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
-          else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
-        }
-        break;
-      case "assignment": {
-        const left = n.childForFieldName("left");
-        const right = n.childForFieldName("right");
-        if (left?.type === "identifier" && right) assign(left.text, right);
-        else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(left.text, right);
-        else if (left?.type === "subscript" || left?.type === "attribute") {
-          // Mutates an object, rebinds no name.
-          if (left.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-          break;
-        }
-        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) (scope.unknownBindings.add(id.text), scope.rebound.add(id.text));
-        break;
-      }
-      case "augmented_assignment": {
-        const left = n.childForFieldName("left");
-        if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-        else if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
-        break;
-      }
-      case "default_parameter":
-      case "typed_default_parameter": {
-        const name = n.childForFieldName("name");
-        const value = n.childForFieldName("value");
-        if (name && value) {
-          assign(name.text, value);
-          pushTo(scope.parameterDefaults, name.text, value);
-        }
-        break;
-      }
-      case "parameters":
-        for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
-        break;
-      case "for_statement":
-      case "as_pattern_target":
-        for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
-        break;
-      case "call": {
-        const fn = n.childForFieldName("function");
-        const args = n.childForFieldName("arguments");
-        if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
-        if (fn?.type === "attribute" && /^(?:update|setdefault|pop|clear)$/.test(fn.childForFieldName("attribute")?.text ?? "")) scope.mutated.add(fn.childForFieldName("object")?.text ?? "");
-        if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
-          let dest: string | undefined;
-          let def: SyntaxNode | undefined;
-          for (const a of args.namedChildren) {
-            if (a?.type === "keyword_argument") {
-              const k = a.childForFieldName("name")?.text;
-              if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
-              if (k === "default") def = a.childForFieldName("value") ?? undefined;
-            } else if (a?.type === "string" && !dest) {
-              const flag = a.text.replace(/^['"]|['"]$/g, "");
-              if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
-            }
-          }
-          if (dest && def) scope.argDefaults.set(dest, def);
-        }
-        break;
-      }
-      default:
-    }
-  }, SCOPE_TYPES);
+  walkNamed(root, (n) => BINDERS[n.type]?.(scope, n), SCOPE_TYPES);
   return scope;
 }
-
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target", "call"]);
 
 /**
  * The function definition enclosing a node, with the position of parameter `name` among the arguments its callers
@@ -289,11 +306,15 @@ function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | un
   let obj: SyntaxNode | null | undefined;
   let key: SyntaxNode | null | undefined;
   let fallback: SyntaxNode | undefined;
-  if (n.type === "subscript") (obj = n.childForFieldName("value"), key = n.childForFieldName("subscript"));
-  else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
+  if (n.type === "subscript") {
+    obj = n.childForFieldName("value");
+    key = n.childForFieldName("subscript");
+  } else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
     const a = callArgs(n);
     if (a.keywords.size > 0 || a.positional.length < 1 || a.positional.length > 2) return undefined;
-    (obj = n.childForFieldName("function")?.childForFieldName("object"), key = a.positional[0], fallback = a.positional[1]);
+    obj = n.childForFieldName("function")?.childForFieldName("object");
+    key = a.positional[0];
+    fallback = a.positional[1];
   }
   const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
   return entries && entries.length > 0 ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) } : undefined;

@@ -100,7 +100,10 @@ export function moduleFields(root: SyntaxNode, scope: Scope): Record<string, Con
   const add = (prefix: string, cls: string | undefined): void => {
     for (const [k, v] of Object.entries(byClass.get(cls ?? "") ?? {})) out[`${prefix}.${k}`] = v;
   };
-  for (const cls of byClass.keys()) (add(cls, cls), add(`${cls}()`, cls));
+  for (const cls of byClass.keys()) {
+    add(cls, cls);
+    add(`${cls}()`, cls);
+  }
   for (const t of tops) {
     const obj = objectOf(t, scope);
     if (obj) add(obj.prefix, obj.cls);
