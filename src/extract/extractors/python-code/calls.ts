@@ -10,21 +10,10 @@ import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loader
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { callArgs, importFacts, qualify, resolve, stringValue, type Args } from "./flow.js";
 import { FAMILY_TOKEN, openedFile } from "./derivations.js";
-import { emit, emitValue, hostedOf, lineOf, pick, type Facts, type ModuleContext } from "./context.js";
+import { emit, emitValue, hostedOf, lineOf, pick, type CallSite, type Facts, type ModuleContext } from "./context.js";
+
 import { isModelParam } from "./module-facts.js";
 import { roleOfClass, WRITE_RULES } from "./writes.js";
-
-/** One call as the rules see it. */
-export interface CallSite {
-  node: SyntaxNode;
-  fn: SyntaxNode;
-  /** The call qualified by the file's imports (`transformers.AutoModel.from_pretrained`). */
-  q: string;
-  /** Its last name (`from_pretrained`) and the name before it (`AutoModel`). */
-  last: string;
-  owner: string;
-  args: Args;
-}
 
 type CallRule = (ctx: ModuleContext, c: CallSite) => boolean;
 

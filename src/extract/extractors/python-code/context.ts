@@ -110,6 +110,18 @@ export function hostedOf(ctx: ModuleContext, value: SyntaxNode, c: { call?: stri
   return provider ? { kind: "hosted-model", provider } : undefined;
 }
 
+/** One call as the rules see it. */
+export interface CallSite {
+  node: SyntaxNode;
+  fn: SyntaxNode;
+  /** The call qualified by the file's imports (`transformers.AutoModel.from_pretrained`). */
+  q: string;
+  /** Its last name (`from_pretrained`) and the name before it (`AutoModel`). */
+  last: string;
+  owner: string;
+  args: Args;
+}
+
 /** How {@link emit} records a model argument. */
 export interface EmitOptions {
   role?: ComponentRole;

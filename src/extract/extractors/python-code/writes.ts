@@ -8,8 +8,7 @@ import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { isModelShaped } from "../../code/model-ref.js";
 import { callArgs, qualify, resolve } from "./flow.js";
 import { isTrue, loadedFrom, recipeFacts, stateDictOwner } from "./derivations.js";
-import { atOf, emit, objectKey, pick, rowLocation, type Facts, type ModuleContext } from "./context.js";
-import type { CallSite } from "./calls.js";
+import { atOf, emit, objectKey, pick, rowLocation, type CallSite, type Facts, type ModuleContext } from "./context.js";
 
 /** Calls that write a loaded model to a folder (transformers, sentence-transformers, AutoAWQ / AutoGPTQ). */
 const WRITERS: ReadonlySet<string> = new Set(["save_pretrained", "save_model", "save_quantized"]);
