@@ -424,7 +424,9 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
       list.push(r);
       unresolvedBy.set(from, list);
     } else {
-      const key = [r.location.file, typeof r.facts?.function === "string" ? r.facts.function : "", r.kind, r.raw].join("\u0000");
+      // A value read at run time is one per enclosing function and file (another function's `model_path` is
+      // another value); a literal (an alias, a path, a URL) names one thing wherever it is written.
+      const key = (r.skipReason === "dynamic-value" ? [r.location.file, typeof r.facts?.function === "string" ? r.facts.function : "", r.kind, r.raw] : ["", "", r.kind, r.raw]).join("\u0000");
       const existing = unresolvedGroups.get(key);
       const node = existing ? nodes.get(existing) : undefined;
       if (node) {
