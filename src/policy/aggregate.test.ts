@@ -68,7 +68,7 @@ describe("aggregateFindings", () => {
   });
 
   it("never folds a waived finding with one its waiver does not name", () => {
-    const waiver: LoadedWaiver = { rule: "third-party-model-used", component: "KBLab/*", reason: "accepted-risk", comment: "reviewed", owner: "a@b.c", source: { file: "aiprov.yaml" } } as LoadedWaiver;
+    const waiver: LoadedWaiver = { rule: "third-party-model-used", component: "KBLab/*", reason: "risk-accepted", comment: "reviewed", owner: "a@b.c", source: { file: "aiprov.yaml", pointer: "/waivers/0" } };
     const waived = applyWaivers(evaluated.findings, [waiver], graph.nodes, evaluated.runs, new Date("2026-12-07T00:00:00Z")).findings;
     const used = aggregateFindings(waived, graph, references).filter((f) => f.rule === "third-party-model-used");
     expect(used.filter((f) => f.waived).map((f) => f.node)).toEqual(["hub:KBLab/wav2vec2-large-voxrex-swedish"]);
