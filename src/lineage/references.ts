@@ -103,7 +103,8 @@ function addUnresolved(b: GraphBuilder, r: ModelReference, groups: Map<string, s
   }
   const id = `ref:${r.id}`;
   groups.set(key, id);
-  b.nodes.set(id, { id, kind: "upstream", role: r.role ?? "model", name: r.raw, location: r.location, status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } }, inProduct: true });
+  // The name is the expression on one line (a call may span many); the reason keeps it as written.
+  b.nodes.set(id, { id, kind: "upstream", role: r.role ?? "model", name: r.raw.replace(/\s+/g, " ").trim(), location: r.location, status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } }, inProduct: true });
   nameNode(b, id, r);
 }
 

@@ -82,9 +82,15 @@ export function foldGroupOf(node: LineageNode | undefined, refs: readonly ModelR
   return undefined;
 }
 
+/** A name as a message shows it: one line, at most 60 characters (an expression may span a whole call). */
+function shortName(name: string): string {
+  const one = name.replace(/\s+/g, " ").trim();
+  return one.length > 60 ? `${one.slice(0, 59)}…` : one;
+}
+
 /** Up to `max` names, then "+N more". */
 function someNames(names: readonly string[], max = 3): string {
-  const shown = names.slice(0, max).join(", ");
+  const shown = names.slice(0, max).map(shortName).join(", ");
   return names.length > max ? `${shown} (+${names.length - max} more)` : shown;
 }
 
