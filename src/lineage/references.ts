@@ -46,20 +46,29 @@ export function unresolvedKey(r: ModelReference): string {
   return (r.skipReason === "dynamic-value" ? [r.location.file, fn, r.kind, r.raw] : ["", "", r.kind, r.raw]).join("\u0000");
 }
 
-/** Load references by place (`file:line`), for writes that name the load they derive from. */
-function loadsByPlace(references: readonly ModelReference[]): Map<string, ModelReference> {
-  const loadsAt = new Map<string, ModelReference>();
-  for (const r of references) if (!r.usage && ((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
+/** Load references by file, then line: where a write's `derivedFromLoad` location points. */
+type LoadsByPlace = Map<string, Map<number, ModelReference>>;
+
+/** Indexes the load references by place, for writes that name the load they derive from. */
+function loadsByPlace(references: readonly ModelReference[]): LoadsByPlace {
+  const loadsAt: LoadsByPlace = new Map();
+  for (const r of references) {
+    if (r.usage || !((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) continue;
+    const byLine = loadsAt.get(r.location.file) ?? new Map<number, ModelReference>();
+    byLine.set(r.location.line ?? 0, r);
+    loadsAt.set(r.location.file, byLine);
+  }
   return loadsAt;
 }
 
 /**
  * A write: lineage for the in-tree folder it lands in, from the model it derives from (the value read in the file,
- * or the Hub id the load at `derivedFromLoad` resolved to after linking; a model folder of the tree the code loaded).
+ * or the Hub id the load at the `derivedFromLoad` location resolved to after linking; a model folder of the tree the
+ * code loaded).
  * A folder written from a model the scan cannot resolve is undetermined, never "no third-party lineage".
  */
-function addWrite(b: GraphBuilder, r: ModelReference, loadsAt: ReadonlyMap<string, ModelReference>, unresolvedBy: UnresolvedLog): void {
-  const load = typeof r.facts?.derivedFromLoad === "string" ? loadsAt.get(r.facts.derivedFromLoad) : undefined;
+function addWrite(b: GraphBuilder, r: ModelReference, loadsAt: LoadsByPlace, unresolvedBy: UnresolvedLog): void {
+  const load = r.derivedFromLoad ? loadsAt.get(r.derivedFromLoad.file)?.get(r.derivedFromLoad.line ?? 0) : undefined;
   const hub = typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
   const written = r.localTarget && b.nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
   if (!written) return;
