@@ -65,7 +65,10 @@ describe("CycloneDX 1.6 reporter", () => {
     const bom = toCycloneDx(r) as Json;
     const withCard = (bom.components as Json[]).filter((c) => c.modelCard);
     expect(withCard.length).toBeGreaterThan(0);
-    for (const c of withCard) expect(Object.keys(c.modelCard.modelParameters).length).toBeGreaterThan(0);
+    // Local models carry the architecture read from their config.
+    const params = withCard.filter((c) => c.modelCard.modelParameters).map((c) => c.modelCard.modelParameters as Json);
+    expect(params.some((p) => p.modelArchitecture && p.architectureFamily)).toBe(true);
+    for (const c of withCard) expect(prop(c.modelCard, "aiprov:role")).toEqual(prop(c, "aiprov:role"));
     const findings = (bom.components as Json[]).flatMap((c) => prop(c, "aiprov:finding"));
     expect(findings).toHaveLength(r.findings.length);
     expect(findings.filter((f) => f.includes("waived by ml-platform@example.com until 2026-06-30"))).toHaveLength(1);
