@@ -13,7 +13,8 @@
  *   annotations or metadata properties), supplier country wherever the knowledge base has one, a model card for
  *   every Hub model.
  * - JUnit: the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2 (xmllint-wasm).
- * The SHACL shapes are not checked here (see the closing note of issue 14).
+ * - SPDX also against the official SPDX 3.0.1 SHACL shapes (schemas/spdx-model-3.0.1.ttl) with rdf-validate-shacl,
+ *   offline: jsonld expands the document with the 3.0.1 context kept in schemas/ (tests/helpers/spdx-shacl.ts).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +30,7 @@ import { toCycloneDx } from "../../src/report/cyclonedx.js";
 import { renderJunit } from "../../src/report/junit.js";
 import { toSpdx } from "../../src/report/spdx.js";
 import { aiprovAsync, REPO_ROOT } from "../helpers/cli.js";
+import { spdxShaclProblems } from "../helpers/spdx-shacl.js";
 
 type Json = Record<string, any>;
 
@@ -140,6 +142,23 @@ describe("SPDX 3.0.1 of every example and fixture", () => {
     expect(expressions).toContain("CC-BY-NC-4.0");
     expect(expressions).toContain("LicenseRef-llama3.1");
     expect([...expressions].filter((x) => /^(apache-2\.0|mit|llama3\.1)$/.test(x))).toEqual([]);
+  });
+
+  it("conforms to the official SPDX 3.0.1 SHACL shapes", async () => {
+    for (const [name, r] of results) expect(await spdxShaclProblems(toSpdx(r) as object), name).toEqual([]);
+  }, 120_000);
+
+  it("the SHACL check can fail: a package without creationInfo, an unknown purpose and relationship type are caught", async () => {
+    const doc = toSpdx(results.get("hub-product")!) as Json;
+    const graph = doc["@graph"] as Json[];
+    const pkg = graph.find((x) => x.type === "ai_AIPackage")!;
+    delete pkg.creationInfo;
+    pkg.software_primaryPurpose = "banana";
+    graph.find((x) => x.type === "Relationship")!.relationshipType = "likes";
+    const problems = await spdxShaclProblems(doc);
+    expect(problems.some((p) => p.startsWith(`${pkg.spdxId} `) && p.includes("Core/creationInfo"))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${pkg.spdxId} `) && p.includes("Software/primaryPurpose"))).toBe(true);
+    expect(problems.some((p) => p.includes("Core/relationshipType"))).toBe(true);
   });
 
   it("the checks can fail: a package without releaseTime or with a lower-case id is caught", () => {
