@@ -1,18 +1,88 @@
-// ESLint flat config. The base: every regular expression in src/ must run in linear time (a scanned file is
-// untrusted input; a super-linear regex on it hangs the scan). Issue 11; other rule sets extend this list.
-import tsParser from "@typescript-eslint/parser";
+// ESLint flat config (issues 11 and 18); `npm run lint`, part of `npm test`.
+// - Every regular expression in src/ must run in linear time (a scanned file is untrusted input; a super-linear
+//   regex on it hangs the scan): eslint-plugin-regexp.
+// - typescript-eslint's recommended set over src/ and tests/.
+// - Size ceilings over src/ (tests excluded): no function longer than 120 lines (blank lines and comments not
+//   counted) and a cyclomatic complexity of at most 40, so orchestration stays split into named passes that can be
+//   tested one by one. 40 leaves room for a flat dispatch over one format's keys; the monoliths it catches run to
+//   60-300 branches.
+// tests/lint/eslint-rules.test.ts proves each rule fails the code it exists to stop.
+import { defineConfig } from "eslint/config";
 import regexp from "eslint-plugin-regexp";
+import tseslint from "typescript-eslint";
 
-export default [
+/**
+ * Remaining monoliths, issue 18: files that still hold a function over the ceilings, exempt from them until split.
+ * Whoever splits a file removes it from this list in the same commit; tests/lint/eslint-rules.test.ts fails when a
+ * listed file no longer needs the exemption. Owners: cli/scan-command, discover/walk (speed); extract/link,
+ * extractors/js-code, python-code, serving (recall2); lineage/build (findings2); report/* (reports2);
+ * resolve/hub/resolver (trust2); the rest (codebase2).
+ */
+export const REMAINING_MONOLITHS = [
+  "src/cli/scan-command.ts",
+  "src/discover/walk.ts",
+  "src/extract/code/model-ref.ts",
+  "src/extract/extractors/app-settings/index.ts",
+  "src/extract/extractors/hf-config/index.ts",
+  "src/extract/extractors/js-code/index.ts",
+  "src/extract/extractors/python-code/flow.ts",
+  "src/extract/extractors/python-code/index.ts",
+  "src/extract/extractors/serving/command-line.ts",
+  "src/extract/extractors/serving/shell-script.ts",
+  "src/extract/link.ts",
+  "src/fingerprint/compare.ts",
+  "src/fingerprint/settle.ts",
+  "src/fingerprint/tokenizer-signature.ts",
+  "src/formats/tokenizer.ts",
+  "src/lineage/build.ts",
+  "src/local-hub/server.ts",
+  "src/report/html.ts",
+  "src/report/markdown.ts",
+  "src/report/spdx.ts",
+  "src/report/text.ts",
+  "src/resolve/hub/resolver.ts",
+  "src/resolve/knowledge/knowledge-base.ts",
+];
+
+/** The size ceilings, exported so the lint test can apply them to the exempt files. */
+export const SIZE_CEILINGS = {
+  "max-lines-per-function": ["error", { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true }],
+  complexity: ["error", { max: 40 }],
+};
+
+export default defineConfig(
   { ignores: ["dist/**", "node_modules/**", "coverage/**"] },
   {
+    files: ["src/**/*.ts", "tests/**/*.ts"],
+    extends: [tseslint.configs.recommended],
+    languageOptions: { ecmaVersion: "latest", sourceType: "module" },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      // `const { dropped: _x, ...rest } = o` is how we omit a field without mutating; `_` marks a name kept on purpose.
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
     files: ["src/**/*.ts"],
-    languageOptions: { parser: tsParser, ecmaVersion: "latest", sourceType: "module" },
     plugins: { regexp },
-    linterOptions: { reportUnusedDisableDirectives: "off" },
     rules: {
       "regexp/no-super-linear-backtracking": "error",
       "regexp/no-super-linear-move": "error",
+      ...SIZE_CEILINGS,
     },
   },
-];
+  {
+    // Tests: no size ceilings (a describe block is a list of cases), and `any` is allowed for walking parsed
+    // JSON/YAML documents whose shape the assertions themselves check.
+    files: ["src/**/*.test.ts", "tests/**/*.ts"],
+    rules: { "max-lines-per-function": "off", complexity: "off", "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // Remaining monoliths, issue 18 (see REMAINING_MONOLITHS above).
+    files: REMAINING_MONOLITHS,
+    rules: { "max-lines-per-function": "off", complexity: "off" },
+  },
+);

@@ -1,7 +1,7 @@
 /**
  * `aiprov scan [path]`: the whole audit of a project folder.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { checkSettingsFile, loadConfig, type AiprovConfig } from "../config/config.js";

@@ -349,7 +349,10 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
       // The class comes from the project's own package, but its module is not in the tree: what it loads is
       // unknowable here. Kept, so the auditor sees a model may be loaded there.
       const ref = codeReference({ extractor: p.extractor, location: p.location, expression: `${p.symbol}()`, facts: { constructs: `${p.module}.${p.symbol}`, moduleNotInTree: p.module } });
-      if (!taken.has(ref.id)) (taken.add(ref.id), out.push({ ...ref, skipReason: "missing-value" }));
+      if (!taken.has(ref.id)) {
+        taken.add(ref.id);
+        out.push({ ...ref, skipReason: "missing-value" });
+      }
       continue;
     }
     if (!found) continue;

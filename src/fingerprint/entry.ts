@@ -7,7 +7,7 @@
  */
 import { COMPARABLE_DTYPES, decodeFloats } from "../formats/safetensors.js";
 import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
-import { configSignature, type ConfigSignature } from "./config-signature.js";
+import { configSignature } from "./config-signature.js";
 import { accumulate, elementsOf, emptySums, equalityTolerance, hashTensorAs, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
 import { mulberry32, seedOf } from "./prng.js";
 import type { ModelSource, SourceTensor } from "./source.js";

@@ -49,8 +49,6 @@ export const SKETCH_WINDOWS = 16;
 export const DEFAULT_WEIGHT_BUDGET = 2 * 1024 * 1024 * 1024;
 /** Most upstream repos compared per component (a configuration shared by several releases lists them all). */
 const MAX_REPOS_PER_COMPONENT = 4;
-/** Version of the cached result record. */
-const RECORD_VERSION = 1;
 
 const KIND_OF_ROLE: Partial<Record<ComponentRole, ComponentKind>> = { "vision-encoder": "vision", "audio-encoder": "audio", projector: "projector", backbone: "text", model: "text" };
 

@@ -11,7 +11,6 @@ import { stableId } from "../../util/hash.js";
 import { redact } from "../../util/redact.js";
 import { parseHubId } from "../../util/hub-id.js";
 import { looksLikePath, makeReference } from "../reference.js";
-import { cutAtAny } from "../../util/text.js";
 import { weightFormatOf } from "../../formats/weight-format.js";
 
 /** Names of variables, keys and keyword arguments that hold a model (`model`, `model_id`, `EMBEDDING_MODEL`, ...). */

@@ -289,7 +289,6 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
     else identityDiffers.push(cmp as KeyComparison & { value: SignatureValue });
   }
   const coreOk = p.core.every((k) => matched.some((m) => m.key === k));
-  const total = matched.length + identityDiffers.length + missing.length;
   const enough = matched.length >= MIN_COMPARED && explicit >= (declared ? 2 : MIN_EXPLICIT);
   // Every identity key must be compared: a key the block does not give (and the family has no default for) may be the
   // one that tells two releases apart. Only a structural flag that configs often leave to a class default we have no

@@ -4,7 +4,7 @@
  * weight arithmetic, llm-compressor recipes, config files read with `open()`, and family keys and tokens.
  */
 import type { SyntaxNode } from "../../code/tree-sitter.js";
-import { callArgs, callBoundTo, enclosingFunction, qualify, resolve, stringValue, type Args, type Scope } from "./flow.js";
+import { callArgs, callBoundTo, qualify, resolve, stringValue, type Args, type Scope } from "./flow.js";
 
 /**
  * The quantization format a loader call declares: its own `quantization=` (vLLM), or the `model_format=` /

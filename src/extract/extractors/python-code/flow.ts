@@ -89,13 +89,19 @@ export function collectScope(root: SyntaxNode): Scope {
           if (left.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
           break;
         }
-        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) (scope.unknownBindings.add(id.text), scope.rebound.add(id.text));
+        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) {
+          scope.unknownBindings.add(id.text);
+          scope.rebound.add(id.text);
+        }
         break;
       }
       case "augmented_assignment": {
         const left = n.childForFieldName("left");
         if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-        else if (left) (scope.unknownBindings.add(left.text), scope.rebound.add(left.text));
+        else if (left) {
+          scope.unknownBindings.add(left.text);
+          scope.rebound.add(left.text);
+        }
         break;
       }
       case "default_parameter":
@@ -289,11 +295,15 @@ function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | un
   let obj: SyntaxNode | null | undefined;
   let key: SyntaxNode | null | undefined;
   let fallback: SyntaxNode | undefined;
-  if (n.type === "subscript") (obj = n.childForFieldName("value"), key = n.childForFieldName("subscript"));
-  else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
+  if (n.type === "subscript") {
+    obj = n.childForFieldName("value");
+    key = n.childForFieldName("subscript");
+  } else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
     const a = callArgs(n);
     if (a.keywords.size > 0 || a.positional.length < 1 || a.positional.length > 2) return undefined;
-    (obj = n.childForFieldName("function")?.childForFieldName("object"), key = a.positional[0], fallback = a.positional[1]);
+    obj = n.childForFieldName("function")?.childForFieldName("object");
+    key = a.positional[0];
+    fallback = a.positional[1];
   }
   const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
   return entries && entries.length > 0 ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) } : undefined;

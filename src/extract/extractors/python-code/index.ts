@@ -15,7 +15,7 @@ import { hostedProviderOf, isTestPath, providerOfName, providerOfPath, providerO
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import { parseJsonDocument } from "../../document.js";
 import { FileTooLargeError } from "../../file-reader.js";
-import { boundTo, callArgs, callBoundTo, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
+import { callArgs, collectScope, enclosingFunction, importFacts, qualify, resolve, resolveMany, stringValue, type Args, type Scope, type Value } from "./flow.js";
 import { registryEntries } from "./registries.js";
 import { roleOfKey } from "../../roles.js";
 import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
@@ -104,7 +104,10 @@ function moduleFields(root: SyntaxNode, scope: Scope): Record<string, { value: s
   const add = (prefix: string, cls: string | undefined): void => {
     for (const [k, v] of Object.entries(byClass.get(cls ?? "") ?? {})) out[`${prefix}.${k}`] = v;
   };
-  for (const cls of byClass.keys()) (add(cls, cls), add(`${cls}()`, cls));
+  for (const cls of byClass.keys()) {
+    add(cls, cls);
+    add(`${cls}()`, cls);
+  }
   for (const t of tops) {
     if (t.type === "function_definition") {
       const body = t.childForFieldName("body")?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment" && c.type !== "expression_statement") ?? [];

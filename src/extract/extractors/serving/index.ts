@@ -9,7 +9,7 @@
  */
 import { posix } from "node:path";
 import type { Diagnostic, ModelReference } from "../../../model/types.js";
-import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { codeReference, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
 import { analyseCommand, splitShell, substitute, type Word } from "./command-line.js";
