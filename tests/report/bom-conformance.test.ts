@@ -219,7 +219,13 @@ function bomProblems(bom: Json): string[] {
   const root = bom.metadata.component["bom-ref"] as string;
   const seen = new Set([root]);
   const queue = [root];
-  while (queue.length > 0) for (const n of deps.get(queue.shift()!) ?? []) if (!seen.has(n)) (seen.add(n), queue.push(n));
+  while (queue.length > 0) {
+    for (const n of deps.get(queue.shift()!) ?? []) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      queue.push(n);
+    }
+  }
   for (const ref of byRef.keys()) if (!seen.has(ref)) problems.push(`${ref} is not reachable from the product`);
   for (const c of comps) {
     const text = JSON.stringify(c);
