@@ -19,17 +19,11 @@ import tseslint from "typescript-eslint";
  * resolve/hub/resolver (trust2); the rest (codebase2).
  */
 export const REMAINING_MONOLITHS = [
-  "src/cli/scan-command.ts",
-  "src/discover/walk.ts",
   "src/extract/code/model-ref.ts",
   "src/extract/extractors/app-settings/index.ts",
   "src/extract/extractors/hf-config/index.ts",
-  "src/extract/extractors/js-code/index.ts",
-  "src/extract/extractors/python-code/flow.ts",
-  "src/extract/extractors/python-code/index.ts",
   "src/extract/extractors/serving/command-line.ts",
   "src/extract/extractors/serving/shell-script.ts",
-  "src/extract/link.ts",
   "src/fingerprint/compare.ts",
   "src/fingerprint/settle.ts",
   "src/fingerprint/tokenizer-signature.ts",

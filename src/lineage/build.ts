@@ -364,8 +364,14 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
   };
   // Unresolved references without a subject: one node per text per enclosing function per file.
   const unresolvedGroups = new Map<string, string>();
-  const loadsAt = new Map<string, ModelReference>();
-  for (const r of input.references) if (!r.usage && ((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) loadsAt.set(`${r.location.file}:${r.location.line ?? 0}`, r);
+  // Loads by file, then line: where a write's `derivedFromLoad` location points.
+  const loadsAt = new Map<string, Map<number, ModelReference>>();
+  for (const r of input.references) {
+    if (r.usage || !((r.kind === "hub-id" && r.target && !r.skipReason) || r.localTarget)) continue;
+    const byLine = loadsAt.get(r.location.file) ?? new Map<number, ModelReference>();
+    byLine.set(r.location.line ?? 0, r);
+    loadsAt.set(r.location.file, byLine);
+  }
   for (const r of input.references) {
     const from = r.subject ? `local:${r.subject}` : undefined;
     const evidence: Evidence = { code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}) };
@@ -375,8 +381,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
     if (r.usage === "name" || r.usage === "transform") continue;
     if (r.usage === "write") {
       // The model it derives from: the value read in the file, or the Hub id the load reference at
-      // `derivedFromLoad` (file:line) resolved to after linking (an id from another module or a `.env`).
-      const load = typeof r.facts?.derivedFromLoad === "string" ? loadsAt.get(r.facts.derivedFromLoad) : undefined;
+      // `derivedFromLoad` location resolved to after linking (an id from another module or a `.env`).
+      const load = r.derivedFromLoad ? loadsAt.get(r.derivedFromLoad.file)?.get(r.derivedFromLoad.line ?? 0) : undefined;
       const hub = typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
       // A model folder of the tree the code loaded (`from_pretrained("./merged")`) is a parent as well.
       const written = r.localTarget && nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;

@@ -148,6 +148,16 @@ export interface ModelReference {
    * `.env` variable, a caller's argument): a location, never a `file:line` string to parse back.
    */
   definedAt?: SourceLocation;
+  /**
+   * For a write (`model.save_pretrained(dir)`): where the written model's source was loaded (the load reference's
+   * location), so the lineage can take the id that load resolved to after linking.
+   */
+  derivedFromLoad?: SourceLocation;
+  /**
+   * For a value a caller hands a loader's parameter (JS `getPipeline(task, "org/x")`): the location of the loader's own
+   * reference, which the linking pass gives the callers' values.
+   */
+  feeds?: SourceLocation;
   /** Extra facts, e.g. `trustRemoteCode: true`. */
   facts?: Record<string, string | number | boolean>;
 }

@@ -71,6 +71,8 @@ export interface ScanOptions {
    * `weights`, `tokenizers`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
+  /** Called once extraction is done: files read by an extractor, and those parsed as code (tree-sitter), for `AIPROV_TIMING`. */
+  onExtracted?: (stats: { filesScanned: number; filesParsed: number }) => void;
   /** Called for each file the walk lists (before it is read), for progress displays. */
   onFileListed?: () => void;
   /**
@@ -111,6 +113,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("walk");
   const extraction = await pool.finish(walked.files).finally(() => pool.close());
   stage("extract");
+  options.onExtracted?.({ filesScanned: extraction.filesScanned, filesParsed: extraction.filesParsed });
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { packagePath } from "../../util/package-root.js";
+import { snapshotDocument } from "../../util/knowledge-snapshot.js";
 import { validate } from "../../util/schema.js";
 
 /** One hosted provider (`schemas/knowledge-hosted-providers.schema.json`). */
@@ -47,7 +48,8 @@ let table: Table | undefined;
  */
 export function hostedTable(): Table {
   if (table) return table;
-  const data = parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8")) as { providers: HostedProvider[] };
+  // Parsed at build time when unchanged since (src/util/knowledge-snapshot.ts): every worker thread reads this table.
+  const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ?? parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
   const problems = validate("knowledge-hosted-providers.schema.json", data, HOSTED_PROVIDERS_FILE);
   if (problems.length) throw new Error(`invalid hosted provider table: ${problems.join("; ")}`);
   const t: Table = { providers: data.providers, byId: new Map(), patterns: [], tokens: new Map(), pyModules: [], pyClasses: new Map(), jsPackages: new Map(), jsClasses: new Map() };
