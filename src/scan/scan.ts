@@ -17,6 +17,7 @@ import { evaluatePacks } from "../policy/engine.js";
 import { findingsVerdict } from "../policy/verdict.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
+import { aggregateFindings } from "../policy/aggregate.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
@@ -153,7 +154,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   });
   const runs = evaluated.runs;
   const waived = applyWaivers(evaluated.findings, options.waivers ?? [], graph.nodes, runs, now());
-  const findings = options.baseline ? applyBaseline(waived.findings, options.baseline.fingerprints) : waived.findings;
+  // Findings that stand for one fact fold after waivers (a waiver never covers a node it does not name).
+  const aggregated = aggregateFindings(waived.findings, graph, inventory.references);
+  const findings = options.baseline ? applyBaseline(aggregated, options.baseline.fingerprints) : aggregated;
 
   const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
   const skippedByReason = { ...walked.skippedByReason };

@@ -131,13 +131,18 @@ export function providerOfJs(className: string | undefined, pkg: string | undefi
   return className ? t.jsClasses.get(className) : undefined;
 }
 
-/** Providers named by the folders of a root-relative path (`server/utils/AiProviders/groq/index.js` -> groq). */
+/**
+ * Providers named by the folders of a root-relative path (`server/utils/AiProviders/groq/index.js` -> groq). A folder
+ * or file names a provider only as a whole (`groq/`, `fireworksai.js`): a package named after a model family
+ * (`deepseek_vl/models/clip_encoder.py`, the model's own code) is no API client.
+ */
 export function providerOfPath(path: string): string | undefined {
   const dirs = path.split("/");
   const base = dirs.pop() ?? "";
+  const t = hostedTable().tokens;
   for (const d of [...dirs.reverse(), base.replace(/\.[^.]+$/, "")]) {
     const p = providerOfName(d);
-    if (p) return p;
+    if (p && t.get(d.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()) === p) return p;
   }
   return undefined;
 }
