@@ -164,6 +164,18 @@ function textCtx(result: AuditResult, options: TextOptions): TextCtx {
   return { result, c, verbose, lim: (n) => (verbose ? undefined : n), nodes, out, parts, isPart, locals, direct, unresolved, statusColor, lines: [] };
 }
 
+/** Unresolved references, one per expression: occurrences across functions and files fold into one entry with every place. */
+function unresolvedExpressions(unresolved: readonly LineageNode[]): Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }> {
+  const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
+  for (const n of unresolved) {
+    const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
+    const e = byRaw.get(raw) ?? { raw, reason: String(n.statusReason?.args?.reason ?? "unresolved"), locs: [], role: n.role };
+    e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
+    byRaw.set(raw, e);
+  }
+  return byRaw;
+}
+
 /** Section 1: the bill of materials by role (a loaded checkpoint followed by its known parts). */
 function bomSection(x: TextCtx): void {
   const { result, c, verbose, lim, nodes, out, parts, isPart, locals, direct, unresolved, statusColor, lines } = x;
@@ -174,15 +186,8 @@ function bomSection(x: TextCtx): void {
     const e = (out.get(n.id) ?? []).find((x) => x.relation !== "component-of" && x.relation !== "same-architecture") ?? (out.get(n.id) ?? []).find((x) => x.relation === "same-architecture");
     return e ? nodes.get(e.to) : undefined;
   };
-  // Unresolved references, one per expression: occurrences across functions and files fold into a count (the header
-  // and the section below count the same thing).
-  const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
-  for (const n of unresolved) {
-    const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
-    const e = byRaw.get(raw) ?? { raw, reason: String(n.statusReason?.args?.reason ?? "unresolved"), locs: [], role: n.role };
-    e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
-    byRaw.set(raw, e);
-  }
+  // The header and the unresolved section count the same thing: expressions.
+  const byRaw = unresolvedExpressions(unresolved);
   lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${byRaw.size ? `, ${byRaw.size} unresolved expression${byRaw.size === 1 ? "" : "s"}` : ""})`));
   if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
   else if (bom.length > 0) {
@@ -219,7 +224,7 @@ function bomSection(x: TextCtx): void {
 function unresolvedSection(x: TextCtx): void {
   const { c, verbose, lim, unresolved, lines } = x;
   if (unresolved.length > 0) {
-    const list = [...byRaw.values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
+    const list = [...unresolvedExpressions(unresolved).values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
     const total = list.reduce((a, e) => a + Math.max(1, e.locs.length), 0);
     const runTime = list.filter((e) => e.reason === "dynamic-value").length;
     lines.push(c.bold(`  Unresolved references (${list.length} expression${list.length === 1 ? "" : "s"} at ${total} place${total === 1 ? "" : "s"}${runTime ? `, ${runTime} read at run time` : ""}; undetermined, never a pass)`));
