@@ -30,7 +30,6 @@ export const REMAINING_MONOLITHS = [
   "src/extract/extractors/serving/command-line.ts",
   "src/extract/extractors/serving/shell-script.ts",
   "src/extract/link.ts",
-  "src/formats/tokenizer.ts",
   "src/lineage/build.ts",
   "src/local-hub/server.ts",
   "src/report/html.ts",
