@@ -31,7 +31,6 @@ export const REMAINING_MONOLITHS = [
   "src/extract/extractors/serving/shell-script.ts",
   "src/extract/link.ts",
   "src/lineage/build.ts",
-  "src/local-hub/server.ts",
   "src/report/html.ts",
   "src/report/markdown.ts",
   "src/report/spdx.ts",
