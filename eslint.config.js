@@ -21,7 +21,6 @@ import tseslint from "typescript-eslint";
 export const REMAINING_MONOLITHS = [
   "src/cli/scan-command.ts",
   "src/discover/walk.ts",
-  "src/extract/code/model-ref.ts",
   "src/extract/extractors/js-code/index.ts",
   "src/extract/extractors/python-code/flow.ts",
   "src/extract/extractors/python-code/index.ts",
