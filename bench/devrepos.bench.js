@@ -17,6 +17,8 @@
 // lines <= 300 for the largest repository.
 //
 // Usage: npm run bench -- devrepos [--json] [--part tuned|aside] [--repo <substring>]... [--policy <pack>|none]...
+//        [--extra <folder>]: score the repositories of bench/devrepos/extra/*.yaml checked out as <folder>/<owner+name>
+//        (at the commit each file names) instead of the development set.
 // Needs `npm run build`. Where ../shared/devrepos (or $AIPROV_DEVREPOS) is absent it prints "skipped" and exits 0.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -28,12 +30,14 @@ import { parse as parseYaml } from "yaml";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const gtDir = join(here, "devrepos", "ground-truth");
+// Ground truth for repositories outside the development set (checked out by the user into the `--extra` folder).
+const extraDir = join(here, "devrepos", "extra");
 const cli = join(root, "bin", "aiprov.js");
 const ENCODER_ROLES = new Set(["vision-encoder", "audio-encoder", "text-encoder"]);
 
 // ---- arguments -------------------------------------------------------------------------------------------------
 const argv = process.argv.slice(2);
-const opts = { json: false, part: undefined, repos: [], policies: [] };
+const opts = { json: false, part: undefined, repos: [], policies: [], extra: undefined };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--json") opts.json = true;
@@ -41,13 +45,14 @@ for (let i = 0; i < argv.length; i++) {
   else if (a.startsWith("--part=")) opts.part = a.slice(7);
   else if (a === "--repo") opts.repos.push(argv[++i]);
   else if (a === "--policy") opts.policies.push(argv[++i]);
+  else if (a === "--extra") opts.extra = argv[++i];
   else if (a === "devrepos" || a.endsWith("devrepos.bench.js")) continue; // a filter forwarded by bench/run.js
   else {
     console.error(`devrepos bench: unknown argument ${a} (use --json, --part tuned|aside, --repo <s>, --policy <pack>|none)`);
     process.exit(2);
   }
 }
-if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside") {
+if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside" && opts.part !== "extra") {
   console.error(`devrepos bench: --part must be tuned or aside, not ${opts.part}`);
   process.exit(2);
 }
@@ -65,7 +70,7 @@ function findDevrepos() {
   return undefined;
 }
 
-const devrepos = findDevrepos();
+const devrepos = opts.extra ? resolve(opts.extra) : findDevrepos();
 if (!devrepos) {
   const msg = "skipped: ../shared/devrepos not found (set AIPROV_DEVREPOS to the folder holding repos.tgz)";
   console.log(opts.json ? JSON.stringify({ skipped: msg }) : msg);
@@ -162,8 +167,10 @@ function score(gt, report, textLines) {
 }
 
 // ---- run -------------------------------------------------------------------------------------------------------
-const gtFiles = existsSync(gtDir) ? readdirSync(gtDir).filter((f) => f.endsWith(".yaml")).sort() : [];
-const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtDir, f), "utf8")) }))
+const gtFrom = opts.extra ? extraDir : gtDir;
+const gtFiles = existsSync(gtFrom) ? readdirSync(gtFrom).filter((f) => f.endsWith(".yaml")).sort() : [];
+const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtFrom, f), "utf8")) }))
+  .filter((g) => !opts.extra || existsSync(join(devrepos, g.folder)))
   .filter((g) => !opts.part || g.part === opts.part)
   .filter((g) => opts.repos.length === 0 || opts.repos.some((s) => g.folder.includes(s)));
 if (gts.length === 0) {
@@ -180,10 +187,12 @@ const work = mkdtempSync(join(tmpdir(), "aiprov-devrepos-"));
 const results = [];
 try {
   const folders = gts.map((g) => g.folder);
-  const tar = spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" });
-  if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
+  if (!opts.extra) {
+    const tar = spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" });
+    if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
+  }
   for (const g of gts) {
-    const dir = join(work, g.folder);
+    const dir = join(opts.extra ? devrepos : work, g.folder);
     const t0 = performance.now();
     const args = [cli, "scan", dir, "--offline", "--format", "json", "--fail-on", "never", ...policies.flatMap((p) => ["--policy", p])];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 30 });
@@ -216,7 +225,7 @@ function total(rs) {
     textLinesMax: Math.max(0, ...ok.map((r) => r.textLines ?? 0)),
   };
 }
-const parts = ["tuned", "aside"].filter((p) => !opts.part || opts.part === p);
+const parts = ["tuned", "aside", "extra"].filter((p) => !opts.part || opts.part === p);
 const out = { policies, parts: {} };
 for (const p of parts) {
   const rs = results.filter((r) => r.part === p);
@@ -248,11 +257,11 @@ if (opts.json) {
   for (const p of parts) {
     const part = out.parts[p];
     if (!part) continue;
-    console.log(`\n-- ${p === "tuned" ? "tuned part" : "set-aside part"} --`);
+    console.log(`\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra repositories (--extra)" : "set-aside part"} --`);
     console.log(head);
     for (const r of part.repos) console.log(cols(r.folder, r));
     console.log(cols(`TOTAL ${p}`, part.total));
-    if (p === "tuned" || opts.part === "aside") {
+    if (p !== "aside" || opts.part === "aside") {
       for (const r of part.repos) {
         if (r.missed?.length) console.log(`  ${r.folder} missed: ${r.missed.join(", ")}`);
         if (r.encodersWithoutRole?.length) console.log(`  ${r.folder} encoders without their role: ${r.encodersWithoutRole.join(", ")}`);

@@ -58,7 +58,7 @@ describe("link: code across files", () => {
     ]);
     const at = (line: number) => out.references.find((r) => r.location.file === "src/core/merge.py" && r.location.line === line);
     expect(at(7)).toMatchObject({ target: "meta-llama/Llama-3.1-8B", facts: { resolvedFrom: "imported-constant", importedName: "load_env().BASE", definedAt: "src/config/settings.py:7" } });
-    expect(at(8)).toMatchObject({ usage: "write", kind: "local-path", target: "src/core/outputs", facts: { variable: "OUTPUT_DIR", usedDefault: true, derivedFromExpression: "env.BASE", derivedFromLoad: "src/core/merge.py:7" } });
+    expect(at(8)).toMatchObject({ usage: "write", kind: "local-path", target: "src/core/outputs", derivedFromLoad: { file: "src/core/merge.py", line: 7 }, facts: { variable: "OUTPUT_DIR", usedDefault: true, derivedFromExpression: "env.BASE" } });
   });
 
   it("ties an output written to an absolute path to the model folder of the tree with the same last folders", async () => {

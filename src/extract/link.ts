@@ -10,7 +10,7 @@
  */
 import { pushTo } from "../util/multimap.js";
 import { posix } from "node:path";
-import type { Diagnostic, LocalComponent, Mention, ModelReference } from "../model/types.js";
+import type { Diagnostic, LocalComponent, Mention, ModelReference, SourceLocation } from "../model/types.js";
 import { roleFromContext } from "./roles.js";
 import { HF_CACHE, looksLikePath, makeReference, placePath } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
@@ -51,30 +51,41 @@ function lookupVariable(vars: VariableDefinition[], name: string, fileDir: strin
 
 const rank = (v: VariableDefinition): number => (/(?:example|sample|template)/i.test(v.location.file) ? 0 : 1);
 
-/** Links the outputs of all extractors. */
-export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
-  const components: LocalComponent[] = [];
-  let references: ModelReference[] = [];
-  const mentions: Mention[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const variables: VariableDefinition[] = [];
-  const folders: FolderFacts[] = [];
-  const documents: ProjectDocument[] = [];
-  const codeModules: CodeModuleFacts[] = [];
-  const pendingCode: PendingCodeReference[] = [];
-  for (const o of outputs) {
-    codeModules.push(...(o.codeModules ?? []));
-    pendingCode.push(...(o.pendingCode ?? []));
-    components.push(...(o.components ?? []));
-    references.push(...(o.references ?? []));
-    mentions.push(...(o.mentions ?? []));
-    diagnostics.push(...(o.diagnostics ?? []));
-    variables.push(...(o.variables ?? []));
-    folders.push(...(o.folders ?? []));
-    documents.push(...(o.documents ?? []));
-  }
+/** Everything the extractors produced, gathered into one set of lists. */
+interface Gathered {
+  components: LocalComponent[];
+  references: ModelReference[];
+  mentions: Mention[];
+  diagnostics: Diagnostic[];
+  variables: VariableDefinition[];
+  folders: FolderFacts[];
+  documents: ProjectDocument[];
+  codeModules: CodeModuleFacts[];
+  pendingCode: PendingCodeReference[];
+}
 
-  // 1. Folder facts, and the `folder:<dir>` markers of references and components.
+function gather(outputs: readonly ExtractOutput[]): Gathered {
+  const g: Gathered = { components: [], references: [], mentions: [], diagnostics: [], variables: [], folders: [], documents: [], codeModules: [], pendingCode: [] };
+  for (const o of outputs) {
+    g.codeModules.push(...(o.codeModules ?? []));
+    g.pendingCode.push(...(o.pendingCode ?? []));
+    g.components.push(...(o.components ?? []));
+    g.references.push(...(o.references ?? []));
+    g.mentions.push(...(o.mentions ?? []));
+    g.diagnostics.push(...(o.diagnostics ?? []));
+    g.variables.push(...(o.variables ?? []));
+    g.folders.push(...(o.folders ?? []));
+    g.documents.push(...(o.documents ?? []));
+  }
+  return g;
+}
+
+/**
+ * Pass 1: folder facts (a card's licence, claims, role) attach to the folder's owner component, made when there is
+ * none; references whose subject is `folder:<dir>` name that owner; parts marked `folder:<dir>` hang under it.
+ * Mutates `components` (owners added, parents set) and returns the references with subjects replaced.
+ */
+export function attachFolderFacts(components: LocalComponent[], folders: FolderFacts[], references: ModelReference[]): ModelReference[] {
   const subjectMap = new Map<string, string>();
   const ownerOf = (dir: string, location: LocalComponent["location"], name?: string, role?: LocalComponent["role"]): LocalComponent => {
     let owner = folderOwner(components, dir);
@@ -102,26 +113,33 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   for (const r of [...references].sort((a, b) => a.location.file.localeCompare(b.location.file))) {
     if (r.subject?.startsWith("folder:") && !subjectMap.has(r.subject)) ownerOf(r.subject.slice("folder:".length), r.location);
   }
-  references = references.map((r) => (r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r));
   // Parts of the folder's model (a tokenizer, a processor, a tensor-prefix group) hang under its owner when it has one.
   for (const c of components) {
     if (!c.parent?.startsWith("folder:")) continue;
-    const dir = c.parent.slice("folder:".length);
-    const owner = subjectMap.get(c.parent) ?? folderOwner(components.filter((x) => x !== c && !x.parent?.startsWith("folder:")), dir)?.key;
+    const owner = subjectMap.get(c.parent) ?? folderOwner(components.filter((x) => x !== c && !x.parent?.startsWith("folder:")), c.parent.slice("folder:".length))?.key;
     if (owner && owner !== c.key) c.parent = owner;
     else delete c.parent;
   }
-  // A base named without a declared relation by a card whose folder holds a quantization block is quantized from it.
+  return references.map((r) => (r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r));
+}
+
+/**
+ * A base named without a declared relation by a card whose folder holds a quantization block is quantized from it;
+ * one named by a card whose folder holds a mergekit recipe is a merge parent.
+ */
+export function inferFolderRelations(components: readonly LocalComponent[], references: ModelReference[]): ModelReference[] {
   const byKey = new Map(components.map((c) => [c.key, c]));
-  // Likewise a base named by a card whose folder holds a mergekit recipe is a merge parent.
   const merged = new Set(references.filter((r) => r.extractor === "mergekit" && r.relation === "merge" && r.subject).map((r) => r.subject!));
-  references = references.map((r) => {
+  return references.map((r) => {
     if (r.facts?.relationInferred !== true || !r.subject) return r;
     if (byKey.get(r.subject)?.facts?.quantMethod) return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
     if (merged.has(r.subject)) return { ...r, relation: "merge", facts: { ...r.facts, relationInferredFrom: "mergekit" } };
     return r;
   });
-  // A diffusers pipeline entry (`model_index.json#/text_encoder`) owns the model found in its sub-folder.
+}
+
+/** A diffusers pipeline entry (`model_index.json#/text_encoder`) owns the model found in its sub-folder. */
+function attachPipelineParts(components: LocalComponent[]): void {
   for (const entry of components.filter((c) => /(?:^|\/)model_index\.json$/.test(c.location.file) && (c.location.pointer ?? "").split("/").length === 2)) {
     const sub = posix.join(dirOf(entry.location.file), (entry.location.pointer ?? "").slice(1));
     const part = folderOwner(components, sub);
@@ -129,45 +147,42 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     part.parent = entry.key;
     if (part.role === "model" && entry.role !== "model" && entry.role !== "other") part.role = entry.role;
   }
+}
 
-  // 2. Variables.
-  const relinkVariable = (r: ModelReference): ModelReference => {
-    // An empty environment default (`${VAR:-}`, an optional model slot) is filled when an `.env` defines VAR.
-    if (r.skipReason !== "dynamic-value" && !(r.skipReason === "missing-value" && r.raw.startsWith("${"))) return r;
-    // `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings such as PrivateGPT's).
-    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
-    if (!m) return r;
-    const def = lookupVariable(variables, m[1]!, dirOf(r.location.file));
-    const value = def?.value || m[2];
-    if (!value) return r;
-    const relinked = r.kind === "ollama-tag" || r.kind === "modelscope-id"
-      ? codeReference({ extractor: r.extractor, value, location: r.location, kind: r.kind, ...(r.relation ? { relation: r.relation } : {}), ...(r.role ? { role: r.role } : {}), baseDir: dirOf(r.location.file), facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) } })
-      : makeReference({
-      extractor: r.extractor,
-      raw: value,
-      location: r.location,
-      ...(r.relation ? { relation: r.relation } : {}),
-      ...(r.role ? { role: r.role } : {}),
-      ...(r.subject ? { subject: r.subject } : {}),
-      strength: r.strength,
-      baseDir: dirOf(r.location.file),
-      facts: { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) },
-    });
-    return { ...relinked, id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(r.usage ? { usage: r.usage } : {}), ...(def ? { definedAt: { file: def.location.file, line: def.location.line ?? 1 } } : {}) };
-  };
-  references = references.map(relinkVariable);
+/**
+ * Pass 2: `${VAR:-d}` / `${VAR-d}` (shell, Compose) and `${VAR:d}` (Spring-style settings) take the value the nearest
+ * `.env` gives VAR, else the default; an empty default (an optional model slot) is filled when an `.env` defines VAR.
+ */
+export function resolveVariable(r: ModelReference, variables: readonly VariableDefinition[]): ModelReference {
+  if (r.skipReason !== "dynamic-value" && !(r.skipReason === "missing-value" && r.raw.startsWith("${"))) return r;
+  const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])(?::-|-|:)?([^}]*)\}?$/.exec(r.raw.trim());
+  if (!m) return r;
+  const def = lookupVariable(variables as VariableDefinition[], m[1]!, dirOf(r.location.file));
+  const value = def?.value || m[2];
+  if (!value) return r;
+  const facts = { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) };
+  const common = { extractor: r.extractor, location: r.location, ...(r.relation ? { relation: r.relation } : {}), ...(r.role ? { role: r.role } : {}), baseDir: dirOf(r.location.file), facts };
+  const relinked =
+    r.kind === "ollama-tag" || r.kind === "modelscope-id"
+      ? codeReference({ ...common, value, kind: r.kind })
+      : makeReference({ ...common, raw: value, ...(r.subject ? { subject: r.subject } : {}), strength: r.strength });
+  return { ...relinked, ...carried(r), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(def ? { definedAt: { file: def.location.file, line: def.location.line ?? 1 } } : {}) };
+}
 
-  // 2b. Settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files give
-  //     the key `/a/b` (PrivateGPT's scripts/setup reads settings.yaml profiles). The base profile wins; the number
-  //     of candidate files is kept.
+/** What a rebuilt reference keeps of the one it replaces: its id, subject, usage and typed source locations. */
+function carried(r: ModelReference): Partial<ModelReference> & { id: string } {
+  return { id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.usage ? { usage: r.usage } : {}), ...(r.derivedFromLoad ? { derivedFromLoad: r.derivedFromLoad } : {}), ...(r.feeds ? { feeds: r.feeds } : {}) };
+}
+
+/**
+ * Pass 2b, settings keys: code that reads `settings().a.b` / `config.a.b` takes the value the tree's settings files
+ * give the key `/a/b` (PrivateGPT's scripts/setup reads settings.yaml profiles). The base profile wins; the number of
+ * candidate files is kept.
+ */
+export function resolveSettingsKeys(references: ModelReference[]): ModelReference[] {
   const settingsByPointer = new Map<string, ModelReference[]>();
-  for (const r of references) {
-    if (r.extractor !== "app-settings" || r.skipReason === "dynamic-value" || !r.location.pointer) continue;
-    const list = settingsByPointer.get(r.location.pointer) ?? [];
-    list.push(r);
-    settingsByPointer.set(r.location.pointer, list);
-  }
-  references = references.map((r) => {
+  for (const r of references) if (r.extractor === "app-settings" && r.skipReason !== "dynamic-value" && r.location.pointer) pushTo(settingsByPointer, r.location.pointer, r);
+  return references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
     const expr = String(r.facts?.expression ?? r.raw);
     const m = /^(?:self\.)?(?:settings|config|cfg|conf|get_settings|load_settings|settings_obj)(?:\(\))?((?:\.[A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(expr);
@@ -178,81 +193,97 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
     const chosen = hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
     return takeValue(r, [chosen, ...hits.filter((h) => h !== chosen)], { settingsKey: `/${pointer}` });
   });
+}
 
-  // 2c. Code across files: classes built without a model argument take their constructor default from the module
-  //     that defines them (or a base class's); names imported from another module of the tree take its constant.
-  references = [...references, ...linkCode(codeModules, pendingCode, references)];
-  // An imported value may itself be a `${VAR:-default}` (a settings class reading the environment).
-  references = references.map((r) => {
-    const imported = resolveImportedConstant(r, codeModules);
-    return imported === r ? r : relinkVariable(imported);
-  });
-  references = resolveEndpointConfig(references);
-  references = resolveFromCallers(references);
-
-  // 3. Local paths inside the tree.
-  const byDir = new Map<string, LocalComponent>();
-  for (const c of components) if (isTopLevel(c)) {
-    const d = dirOf(c.location.file);
-    if (!byDir.has(d) || posix.basename(c.location.file) === "config.json") byDir.set(d, c);
-  }
-  // 3a. A model folder that is a Hugging Face cache snapshot (`models--org--name/snapshots/<sha>/`) is a copy of that
-  //     Hub repo at that commit: the folder's model gets a reference to it, read from the cache layout.
+/**
+ * Pass 3a: a model folder that is a Hugging Face cache snapshot (`models--org--name/snapshots/<sha>/`) is a copy of
+ * that Hub repo at that commit: the folder's model gets a reference to it, read from the cache layout.
+ */
+function cacheSnapshotReferences(components: LocalComponent[]): ModelReference[] {
+  const out: ModelReference[] = [];
   for (const c of components) {
-    if (!isTopLevel(c)) continue;
-    const m = HF_CACHE.exec(c.location.file);
+    const m = isTopLevel(c) ? HF_CACHE.exec(c.location.file) : null;
     if (!m?.[3]) continue;
     const snapshot = c.location.file.slice(0, m.index + m[0].length).replace(/^\//, "");
     // The folder is named by a commit hash; the repo and a short commit say more.
     if (/^[0-9a-f]{40}$/.test(c.name)) c.name = `${m[1]}/${m[2]}@${m[3].slice(0, 7)}`;
-    references.push(makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }));
+    out.push(makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }));
   }
+  return out;
+}
+
+/** Top-level components by folder (a `config.json` wins its folder). */
+function componentsByDir(components: readonly LocalComponent[]): Map<string, LocalComponent> {
+  const byDir = new Map<string, LocalComponent>();
+  for (const c of components) {
+    if (!isTopLevel(c)) continue;
+    const d = dirOf(c.location.file);
+    if (!byDir.has(d) || posix.basename(c.location.file) === "config.json") byDir.set(d, c);
+  }
+  return byDir;
+}
+
+/**
+ * Pass 3b: local-path references that point at a folder or file of the tree attach to the component found there.
+ * A relative path is looked up beside the file that names it, then from the project root (code and scripts resolve
+ * paths against the working directory, usually the root); an output written to an absolute path whose last folders
+ * are a model folder of the tree is that folder; a code path into a cache snapshot points at that folder's model.
+ */
+export function attachLocalPath(r: ModelReference, byDir: ReadonlyMap<string, LocalComponent>): ModelReference {
   const modelAt = (path: string): LocalComponent | undefined => byDir.get(path) ?? byDir.get(dirOf(path));
-  references = references.map((r) => {
-    if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
-      // An output written to an absolute path whose last folders are a model folder of the tree
-      // (`/home/u/0214/models/x` and `0214/models/x/config.json`): that folder is what the code wrote.
-      const target = trimEndChars(r.target, "/");
-      const dir = [...byDir.keys()].filter((d) => d.includes("/") && target.endsWith(`/${d}`)).sort((a, b) => b.length - a.length)[0];
-      if (!dir) return r;
-      const { skipReason: _drop, ...rest } = r;
-      return { ...rest, localTarget: byDir.get(dir)!.key, facts: { ...(r.facts ?? {}), matchedBySuffix: dir } };
-    }
-    // A relative path is looked up beside the file that names it, then from the project root: code and scripts
-    // resolve paths against the working directory, which is usually the root (`python app/serve.py`).
-    const fromRoot = (): string | undefined => {
-      const placed = looksLikePath(r.raw) ? placePath(r.raw, "") : undefined;
-      return placed?.inside ? placed.path : undefined;
-    };
-    // A code path into a cache snapshot inside the tree points at that folder's model (which names the Hub repo).
-    if (r.kind === "hub-id" && typeof r.facts?.localPath === "string" && !r.localTarget) {
-      const root = fromRoot();
-      const owner = modelAt(r.facts.localPath) ?? (root ? modelAt(root) : undefined);
-      return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
-    }
-    if (r.kind !== "local-path" || !r.target || !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")) return r;
-    let owner = r.skipReason === "local-path" ? modelAt(r.target) : undefined;
-    let target = r.target;
-    if (!owner) {
-      const root = fromRoot();
-      const alt = root !== undefined && root !== r.target ? modelAt(root) : undefined;
-      if (alt) {
-        owner = alt;
-        target = root!;
-      }
-    }
-    if (!owner || owner.key === r.subject) return r;
+  if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
+    const target = trimEndChars(r.target, "/");
+    const dir = [...byDir.keys()].filter((d) => d.includes("/") && target.endsWith(`/${d}`)).sort((a, b) => b.length - a.length)[0];
+    if (!dir) return r;
     const { skipReason: _drop, ...rest } = r;
-    return { ...rest, target, localTarget: owner.key, ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}) };
-  });
+    return { ...rest, localTarget: byDir.get(dir)!.key, facts: { ...(r.facts ?? {}), matchedBySuffix: dir } };
+  }
+  const placed = looksLikePath(r.raw) ? placePath(r.raw, "") : undefined;
+  const root = placed?.inside ? placed.path : undefined;
+  if (r.kind === "hub-id" && typeof r.facts?.localPath === "string" && !r.localTarget) {
+    const owner = modelAt(r.facts.localPath) ?? (root ? modelAt(root) : undefined);
+    return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
+  }
+  if (r.kind !== "local-path" || !r.target || !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")) return r;
+  const beside = r.skipReason === "local-path" ? modelAt(r.target) : undefined;
+  const alt = !beside && root !== undefined && root !== r.target ? modelAt(root) : undefined;
+  const owner = beside ?? alt;
+  const target = alt ? root! : r.target;
+  if (!owner || owner.key === r.subject) return r;
+  const { skipReason: _drop, ...rest } = r;
+  return { ...rest, target, localTarget: owner.key, ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}) };
+}
 
-  // 4. Roles from the names a reference was written under (`--vision_tower`, `audio_model:`, `args.llm_path`).
+/** Pass 4: roles from the names a reference was written under (`--vision_tower`, `audio_model:`, `args.llm_path`). */
+function roleFromName(r: ModelReference): ModelReference {
+  if (r.role && r.role !== "model") return r;
+  const role = roleFromContext(r);
+  return role ? { ...r, role, facts: { ...(r.facts ?? {}), roleFrom: "key" } } : r;
+}
+
+/**
+ * Links the outputs of all extractors, in passes: folder facts (1), variables, settings keys and code across files
+ * (2), local paths inside the tree (3), roles from names (4). Pure apart from the components it is handed.
+ */
+export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
+  const { components, references: extracted, mentions, diagnostics, variables, folders, documents, codeModules, pendingCode } = gather(outputs);
+  let references = attachFolderFacts(components, folders, extracted);
+  references = inferFolderRelations(components, references);
+  attachPipelineParts(components);
+  references = references.map((r) => resolveVariable(r, variables));
+  references = resolveSettingsKeys(references);
+  // Code across files: classes built without a model argument take their constructor default from the module that
+  // defines them (or a base class's); names imported from another module take its constant (itself maybe `${VAR}`).
+  references = [...references, ...linkCode(codeModules, pendingCode, references)];
   references = references.map((r) => {
-    if (r.role && r.role !== "model") return r;
-    const role = roleFromContext(r);
-    return role ? { ...r, role, facts: { ...(r.facts ?? {}), roleFrom: "key" } } : r;
+    const imported = resolveImportedConstant(r, codeModules);
+    return imported === r ? r : resolveVariable(imported, variables);
   });
-
+  references = resolveEndpointConfig(references);
+  references = resolveFromCallers(references);
+  const byDir = componentsByDir(components);
+  references.push(...cacheSnapshotReferences(components));
+  references = references.map((r) => roleFromName(attachLocalPath(r, byDir)));
   components.sort((a, b) => a.key.localeCompare(b.key));
   references.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.id.localeCompare(b.id));
   mentions.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
@@ -398,7 +429,7 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
     baseDir: dirOf(r.location.file),
   });
   ref.definedAt = { file: mod.file, line: c.line };
-  return { ...ref, id: r.id, ...(r.subject ? { subject: r.subject } : {}) };
+  return { ...ref, ...carried(r) };
 }
 
 /**
@@ -420,15 +451,23 @@ function resolveEndpointConfig(references: ModelReference[]): ModelReference[] {
 
 /**
  * A loader whose model is a parameter (`pipeline(task, modelName)` inside `getPipeline(modelName)`) takes the values
- * its callers hand it, once every caller's reference (fact `feeds`: the loader's `file:line:column`) is resolved.
+ * its callers hand it, once every caller's reference (`feeds`: the loader reference's location) is resolved.
  */
 function resolveFromCallers(references: ModelReference[]): ModelReference[] {
-  const callers = new Map<string, ModelReference[]>();
-  for (const r of references) if (typeof r.facts?.feeds === "string") pushTo(callers, r.facts.feeds, r);
+  // Callers by the loader location they feed: file, then line, then column.
+  const callers = new Map<string, Map<number, Map<number, ModelReference[]>>>();
+  const at = (l: SourceLocation): Map<number, ModelReference[]> => {
+    const byLine = callers.get(l.file) ?? new Map<number, Map<number, ModelReference[]>>();
+    callers.set(l.file, byLine);
+    const byColumn = byLine.get(l.line ?? 0) ?? new Map<number, ModelReference[]>();
+    byLine.set(l.line ?? 0, byColumn);
+    return byColumn;
+  };
+  for (const r of references) if (r.feeds) pushTo(at(r.feeds), r.feeds.column ?? 0, r);
   if (callers.size === 0) return references;
   return references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
-    const list = callers.get(`${r.location.file}:${r.location.line ?? 0}:${r.location.column ?? 0}`);
+    const list = callers.get(r.location.file)?.get(r.location.line ?? 0)?.get(r.location.column ?? 0);
     if (!list?.length || list.some((c) => c.skipReason === "dynamic-value" || !c.target)) return r;
     return takeValue(r, list, { resolvedFrom: "callers" });
   });

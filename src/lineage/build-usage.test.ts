@@ -48,7 +48,7 @@ describe("buildLineage reference usages", () => {
 
   it("takes the parent from the load reference the write names when the value came from elsewhere", () => {
     const load = ref({ id: "l", raw: "env.BASE", target: "meta-llama/Llama-3.1-8B", location: { file: "merge.py", line: 7 } });
-    const write = ref({ id: "w", usage: "write", kind: "local-path", raw: "/data/models/w8a8", target: "/data/models/w8a8", localTarget: out.key, location: { file: "merge.py", line: 8 }, facts: { derivedFromExpression: "env.BASE", derivedFromLoad: "merge.py:7" } });
+    const write = ref({ id: "w", usage: "write", kind: "local-path", raw: "/data/models/w8a8", target: "/data/models/w8a8", localTarget: out.key, location: { file: "merge.py", line: 8 }, derivedFromLoad: { file: "merge.py", line: 7 }, facts: { derivedFromExpression: "env.BASE" } });
     const { graph } = build([load, write]);
     expect(graph.edges).toMatchObject([{ from: `local:${out.key}`, to: "hub:meta-llama/Llama-3.1-8B", relation: "initialised-from" }]);
   });
@@ -56,7 +56,7 @@ describe("buildLineage reference usages", () => {
   it("derives a written folder from a model folder of the tree the code loaded", () => {
     const merged: LocalComponent = { key: "merged/config.json#", role: "model", name: "merged", location: { file: "merged/config.json", line: 1 } };
     const load = ref({ id: "l", kind: "local-path", raw: "./merged", target: "merged", localTarget: merged.key, location: { file: "q.py", line: 3 } });
-    const write = ref({ id: "w", usage: "write", relation: "quantized", kind: "local-path", raw: "./models/w8a8", target: "models/w8a8", localTarget: out.key, location: { file: "q.py", line: 9 }, facts: { derivedFrom: "./merged", derivedFromLoad: "q.py:3" } });
+    const write = ref({ id: "w", usage: "write", relation: "quantized", kind: "local-path", raw: "./models/w8a8", target: "models/w8a8", localTarget: out.key, location: { file: "q.py", line: 9 }, derivedFromLoad: { file: "q.py", line: 3 }, facts: { derivedFrom: "./merged" } });
     const { graph } = buildLineage({ components: [out, merged], references: [load, write], kb, organization: [], upstream: new Map() });
     expect(graph.edges).toMatchObject([{ from: `local:${out.key}`, to: `local:${merged.key}`, relation: "quantized" }]);
   });

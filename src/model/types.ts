@@ -148,6 +148,16 @@ export interface ModelReference {
    * `.env` variable, a caller's argument): a location, never a `file:line` string to parse back.
    */
   definedAt?: SourceLocation;
+  /**
+   * For a write (`model.save_pretrained(dir)`): where the written model's source was loaded (the load reference's
+   * location), so the lineage can take the id that load resolved to after linking.
+   */
+  derivedFromLoad?: SourceLocation;
+  /**
+   * For a value a caller hands a loader's parameter (JS `getPipeline(task, "org/x")`): the location of the loader's own
+   * reference, which the linking pass gives the callers' values.
+   */
+  feeds?: SourceLocation;
   /** Extra facts, e.g. `trustRemoteCode: true`. */
   facts?: Record<string, string | number | boolean>;
 }
@@ -307,8 +317,9 @@ export interface Finding {
   location?: SourceLocation;
   howToFix?: string;
   /**
-   * Number of nodes the finding stands for: findings of one rule on unresolved references with the same text are
-   * folded into one (the first node in `node`, all of them in `nodes`). Absent means 1.
+   * Number of nodes the finding stands for: findings of one rule on nodes that stand for one fact (unresolved
+   * references with the same text, references read at run time, alternatives of one registry) are folded into one
+   * (the first node in `node`, all of them in `nodes`; src/policy/aggregate.ts). Absent means 1.
    */
   count?: number;
   /** With `count`: every node folded into this finding. */

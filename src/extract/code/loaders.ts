@@ -42,6 +42,15 @@ export interface LoaderRow {
   aliases?: Readonly<Record<string, string>>;
   /** For packs and architectures: the Hub repository a value names, with `{}` for the value. */
   upstream?: string;
+  /**
+   * For size aliases: keep the alias as a known component with the aliased repository as its `upstream` fact (the
+   * knowledge base knows openai-whisper's sizes as components), instead of reporting the repository itself.
+   */
+  aliasAsComponent?: boolean;
+  /** A second argument that completes the value as `<value>:<entry point>` (torch.hub's model entry point). */
+  entrypoint?: { keywords: readonly string[]; position: number };
+  /** Keyword arguments recorded as facts when constant (open_clip's `pretrained` tag). */
+  factKeywords?: readonly string[];
   source: string;
 }
 
@@ -67,6 +76,11 @@ const FASTER_WHISPER_SIZES: Readonly<Record<string, string>> = {
   turbo: "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
 };
 
+/** openai-whisper's size aliases (`whisper/__init__.py` `_MODELS`, https://github.com/openai/whisper#available-models-and-languages). */
+const OPENAI_WHISPER_SIZES: Readonly<Record<string, string>> = Object.fromEntries(
+  ["tiny.en", "tiny", "base.en", "base", "small.en", "small", "medium.en", "medium", "large-v1", "large-v2", "large-v3", "large", "large-v3-turbo", "turbo"].map((s) => [s, `openai/whisper-${s === "large" ? "large-v3" : s === "turbo" ? "large-v3-turbo" : s}`]),
+);
+
 const HF_LANGCHAIN = "https://python.langchain.com/docs/integrations/providers/huggingface/";
 const OLLAMA_LANGCHAIN = "https://python.langchain.com/docs/integrations/providers/ollama/";
 
@@ -74,6 +88,9 @@ const OLLAMA_LANGCHAIN = "https://python.langchain.com/docs/integrations/provide
 export const LOADERS: readonly LoaderRow[] = [
   { library: "faster-whisper", language: "python", call: "WhisperModel", modules: ["faster_whisper"], keywords: ["model_size_or_path"], position: 0, value: "size-alias", aliases: FASTER_WHISPER_SIZES, source: "https://github.com/SYSTRAN/faster-whisper#usage" },
   { library: "whisperx", language: "python", call: "load_model", modules: ["whisperx"], keywords: ["whisper_arch"], position: 0, value: "size-alias", aliases: FASTER_WHISPER_SIZES, source: "https://github.com/m-bain/whisperX#python-usage" },
+  { library: "openai-whisper", language: "python", call: "load_model", modules: ["whisper"], keywords: ["name"], position: 0, role: "audio-encoder", value: "size-alias", aliases: OPENAI_WHISPER_SIZES, aliasAsComponent: true, source: "https://github.com/openai/whisper#python-usage" },
+  { library: "torch", language: "python", call: "load", modules: ["torch.hub"], keywords: ["repo_or_dir"], position: 0, entrypoint: { keywords: ["model"], position: 1 }, value: "hub-id", source: "https://pytorch.org/docs/stable/hub.html#torch.hub.load" },
+  { library: "open_clip", language: "python", call: /^(?:create_model(?:_and_transforms|_from_pretrained)?|get_tokenizer)$/, modules: ["open_clip"], keywords: ["model_name"], position: 0, factKeywords: ["pretrained"], value: "architecture", source: "https://github.com/mlfoundations/open_clip#usage" },
   { library: "insightface", language: "python", call: /^FaceAnalysis\w*$/, keywords: ["name"], position: 0, defaultValue: "buffalo_l", role: "vision-encoder", value: "model-pack", upstream: "insightface/{}", source: "https://github.com/deepinsight/insightface/tree/master/python-package#model-zoo" },
   { library: "timm", language: "python", call: "create_model", modules: ["timm"], keywords: ["model_name"], position: 0, role: "vision-encoder", value: "architecture", upstream: "timm/{}", source: "https://huggingface.co/docs/timm/reference/models#timm.create_model" },
   { library: "diffusers", language: "python", call: "load_ip_adapter", keywords: ["pretrained_model_name_or_path_or_dict"], position: 0, role: "adapter", relation: "adapter", value: "hub-id", source: "https://huggingface.co/docs/diffusers/api/loaders/ip_adapter" },

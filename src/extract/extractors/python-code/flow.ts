@@ -51,105 +51,116 @@ export function definitionsIn(scope: Scope, name: string, fn: SyntaxNode | null)
 
 const STRING_PREFIX = /^[rRbBuUfF]{0,2}/;
 
+function assign(scope: Scope, name: string, value: SyntaxNode): void {
+  pushTo(scope.assignments, name, value);
+}
+
+/** A name bound by something that is never a constant (unpacking, `+=`, a loop). */
+function rebind(scope: Scope, name: string): void {
+  scope.unknownBindings.add(name);
+  scope.rebound.add(name);
+}
+
+/** `from m import a as b` (and an Ollama module marks the file as using Ollama). */
+function bindImportFrom(scope: Scope, n: SyntaxNode): void {
+  const mod = n.childForFieldName("module_name")?.text ?? "";
+  if (/ollama/i.test(mod)) scope.usesOllama = true;
+  for (const c of n.childrenForFieldName("name")) {
+    if (c?.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
+    else if (c) scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
+  }
+}
+
+/** `import a.b`, `import a as b`. */
+function bindImport(scope: Scope, n: SyntaxNode): void {
+  for (const c of n.childrenForFieldName("name")) {
+    if (!c) continue;
+    if (/ollama/i.test(c.text)) scope.usesOllama = true;
+    if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
+    else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
+  }
+}
+
+/** `x = v` and `self.x = v` define; `X[k] = v` mutates X; unpacking rebinds each name. */
+function bindAssignment(scope: Scope, n: SyntaxNode): void {
+  const left = n.childForFieldName("left");
+  const right = n.childForFieldName("right");
+  if (left?.type === "identifier" && right) assign(scope, left.text, right);
+  else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(scope, left.text, right);
+  else if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+  else if (left && left.type !== "attribute") for (const id of left.descendantsOfType("identifier")) if (id) rebind(scope, id.text);
+}
+
+function bindAugmented(scope: Scope, n: SyntaxNode): void {
+  const left = n.childForFieldName("left");
+  if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
+  else if (left) rebind(scope, left.text);
+}
+
+function bindDefaultParameter(scope: Scope, n: SyntaxNode): void {
+  const name = n.childForFieldName("name");
+  const value = n.childForFieldName("value");
+  if (!name || !value) return;
+  assign(scope, name.text, value);
+  pushTo(scope.parameterDefaults, name.text, value);
+}
+
+function bindParameters(scope: Scope, n: SyntaxNode): void {
+  for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
+}
+
+function bindLoopTarget(scope: Scope, n: SyntaxNode): void {
+  for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
+}
+
+/** argparse `add_argument` destination (`dest=` or the long flag) and default. */
+function argparseDefaultOf(args: SyntaxNode): { dest: string; def: SyntaxNode } | undefined {
+  let dest: string | undefined;
+  let def: SyntaxNode | undefined;
+  for (const a of args.namedChildren) {
+    if (a?.type === "keyword_argument") {
+      const k = a.childForFieldName("name")?.text;
+      if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
+      if (k === "default") def = a.childForFieldName("value") ?? undefined;
+    } else if (a?.type === "string" && !dest) {
+      const flag = a.text.replace(/^['"]|['"]$/g, "");
+      if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
+    }
+  }
+  return dest && def ? { dest, def } : undefined;
+}
+
+/** Plain-name calls (for callers' values), in-place mutations (`X.update(...)`), argparse defaults. */
+function bindCall(scope: Scope, n: SyntaxNode): void {
+  const fn = n.childForFieldName("function");
+  const args = n.childForFieldName("arguments");
+  if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
+  const method = fn?.type === "attribute" ? fn.childForFieldName("attribute")?.text ?? "" : "";
+  if (/^(?:update|setdefault|pop|clear)$/.test(method)) scope.mutated.add(fn!.childForFieldName("object")?.text ?? "");
+  const arg = method === "add_argument" && args ? argparseDefaultOf(args) : undefined;
+  if (arg) scope.argDefaults.set(arg.dest, arg.def);
+}
+
+const BINDERS: Readonly<Record<string, (scope: Scope, n: SyntaxNode) => void>> = {
+  import_from_statement: bindImportFrom,
+  import_statement: bindImport,
+  assignment: bindAssignment,
+  augmented_assignment: bindAugmented,
+  default_parameter: bindDefaultParameter,
+  typed_default_parameter: bindDefaultParameter,
+  parameters: bindParameters,
+  for_statement: bindLoopTarget,
+  as_pattern_target: bindLoopTarget,
+  call: bindCall,
+};
+const SCOPE_TYPES: ReadonlySet<string> = new Set(Object.keys(BINDERS));
+
 /** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
 export function collectScope(root: SyntaxNode): Scope {
   const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), mutated: new Set(), defsByFunction: new Map(), resolved: new Map() };
-  const assign = (name: string, value: SyntaxNode): void => {
-    const list = scope.assignments.get(name) ?? [];
-    list.push(value);
-    scope.assignments.set(name, list);
-  };
-  walkNamed(root, (n) => {
-    switch (n.type) {
-      case "import_from_statement": {
-        const mod = n.childForFieldName("module_name")?.text ?? "";
-        if (/ollama/i.test(mod)) scope.usesOllama = true;
-        for (const c of n.childrenForFieldName("name")) {
-          if (!c) continue;
-          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
-          else scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
-        }
-        break;
-      }
-      case "import_statement":
-        for (const c of n.childrenForFieldName("name")) {
-          if (!c) continue;
-          if (/ollama/i.test(c.text)) scope.usesOllama = true;
-          if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
-          else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
-        }
-        break;
-      case "assignment": {
-        const left = n.childForFieldName("left");
-        const right = n.childForFieldName("right");
-        if (left?.type === "identifier" && right) assign(left.text, right);
-        else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(left.text, right);
-        else if (left?.type === "subscript" || left?.type === "attribute") {
-          // Mutates an object, rebinds no name.
-          if (left.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-          break;
-        }
-        else if (left) for (const id of left.descendantsOfType("identifier")) if (id) {
-          scope.unknownBindings.add(id.text);
-          scope.rebound.add(id.text);
-        }
-        break;
-      }
-      case "augmented_assignment": {
-        const left = n.childForFieldName("left");
-        if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-        else if (left) {
-          scope.unknownBindings.add(left.text);
-          scope.rebound.add(left.text);
-        }
-        break;
-      }
-      case "default_parameter":
-      case "typed_default_parameter": {
-        const name = n.childForFieldName("name");
-        const value = n.childForFieldName("value");
-        if (name && value) {
-          assign(name.text, value);
-          pushTo(scope.parameterDefaults, name.text, value);
-        }
-        break;
-      }
-      case "parameters":
-        for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
-        break;
-      case "for_statement":
-      case "as_pattern_target":
-        for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
-        break;
-      case "call": {
-        const fn = n.childForFieldName("function");
-        const args = n.childForFieldName("arguments");
-        if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
-        if (fn?.type === "attribute" && /^(?:update|setdefault|pop|clear)$/.test(fn.childForFieldName("attribute")?.text ?? "")) scope.mutated.add(fn.childForFieldName("object")?.text ?? "");
-        if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "add_argument" && args) {
-          let dest: string | undefined;
-          let def: SyntaxNode | undefined;
-          for (const a of args.namedChildren) {
-            if (a?.type === "keyword_argument") {
-              const k = a.childForFieldName("name")?.text;
-              if (k === "dest") dest = a.childForFieldName("value")?.text.replace(/^['"]|['"]$/g, "");
-              if (k === "default") def = a.childForFieldName("value") ?? undefined;
-            } else if (a?.type === "string" && !dest) {
-              const flag = a.text.replace(/^['"]|['"]$/g, "");
-              if (flag.startsWith("--")) dest = flag.slice(2).replace(/-/g, "_");
-            }
-          }
-          if (dest && def) scope.argDefaults.set(dest, def);
-        }
-        break;
-      }
-      default:
-    }
-  }, SCOPE_TYPES);
+  walkNamed(root, (n) => BINDERS[n.type]?.(scope, n), SCOPE_TYPES);
   return scope;
 }
-
-const SCOPE_TYPES: ReadonlySet<string> = new Set(["import_from_statement", "import_statement", "assignment", "augmented_assignment", "default_parameter", "typed_default_parameter", "parameters", "for_statement", "as_pattern_target", "call"]);
 
 /**
  * The function definition enclosing a node, with the position of parameter `name` among the arguments its callers
@@ -449,121 +460,135 @@ export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[]
   if (depth > 10) return [];
   const single = resolve(n, scope, depth);
   if ("value" in single) return [{ value: single.value, facts: { ...(single.facts ?? {}) }, rows: typeof single.facts?.definedAtLine === "number" ? { definedAt: single.facts.definedAtLine - 1 } : {} }];
-  switch (n.type) {
-    case "integer":
-    case "float": {
-      const t = numberText(n);
-      return t === undefined ? [] : [{ value: t, facts: {}, rows: {} }];
-    }
-    case "parenthesized_expression":
-      return n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : [];
-    case "concatenated_string": {
-      const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => resolveMany(c, scope, depth + 1));
-      return parts.some((p) => p.length === 0) ? [] : product(parts, (v) => v.join(""), []);
-    }
-    case "string": {
-      const parts: ManyValue[][] = [];
-      const roles: (string | undefined)[] = [];
-      for (const c of n.namedChildren) {
-        if (!c || c.type === "string_start" || c.type === "string_end") continue;
-        if (c.type === "interpolation") {
-          const expr = c.childForFieldName("expression");
-          if (!expr || c.namedChildren.some((x) => x?.type === "format_specifier")) return [];
-          const vs = resolveMany(expr, scope, depth + 1);
-          if (vs.length === 0) return [];
-          parts.push(vs);
-          roles.push("partAt");
-        } else if (c.type === "string_content" || c.type === "escape_sequence") {
-          parts.push([{ value: c.text, facts: {}, rows: {} }]);
-          roles.push(undefined);
-        }
-      }
-      return product(parts, (v) => v.join(""), roles);
-    }
-    case "subscript": {
-      const access = dictAccess(n, scope, depth);
-      return access ? dictValues(access, scope, depth) : [];
-    }
-    case "binary_operator": {
-      if (n.childForFieldName("operator")?.text === "%") return percentValues(n, scope, depth);
-      if (n.childForFieldName("operator")?.text !== "+") return [];
-      const l = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
-      const r = l.length ? resolveMany(n.childForFieldName("right")!, scope, depth + 1) : [];
-      return r.length ? product([l, r], (v) => v.join(""), ["prefixAt", "suffixAt"]) : [];
-    }
-    case "call": {
-      const fn = n.childForFieldName("function");
-      const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-      if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format") return formatValues(n, scope, depth);
-      const access = dictAccess(n, scope, depth);
-      if (access) return dictValues(access, scope, depth);
-      if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
-      const q = qualify(fn, scope);
-      if (q === "os.path.join" || q === "posixpath.join") {
-        const parts = args.map((a) => resolveMany(a, scope, depth + 1));
-        if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
-        const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
-        return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${trimEndChars(acc, "/")}/${p}`)), roles);
-      }
-      if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
-      if (fn.type === "attribute") {
-        const method = fn.childForFieldName("attribute")?.text ?? "";
-        const obj = fn.childForFieldName("object")!;
-        const consts = args.map((a) => resolve(a, scope, depth + 1));
-        if (consts.some((c) => !("value" in c))) return [];
-        const c = consts.map((x) => ("value" in x ? x.value : ""));
-        const apply: ((s: string) => string) | undefined =
-          method === "replace" && c.length === 2 ? (s) => s.split(c[0]!).join(c[1]!)
-          : method === "lower" && c.length === 0 ? (s) => s.toLowerCase()
-          : method === "upper" && c.length === 0 ? (s) => s.toUpperCase()
-          : method === "strip" && c.length === 0 ? (s) => s.trim()
-          : undefined;
-        if (!apply) return [];
-        return resolveMany(obj, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) }));
-      }
-      return [];
-    }
-    case "identifier":
-    case "attribute": {
-      if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self") {
-        // `spec.repo_id` where `spec` is bound to `ModelSpec(repo_id="...")` calls: each call's keyword value.
-        const obj = n.childForFieldName("object")!;
-        const attr = n.childForFieldName("attribute")?.text ?? "";
-        if (obj.type !== "identifier") return [];
-        const objects = bindingsOf(obj, scope, depth + 1);
-        const out: ManyValue[] = [];
-        for (const b of objects ?? []) {
-          const targets = b.node.type === "identifier" ? bindingsOf(b.node, scope, depth + 1) ?? [] : [b];
-          for (const t of targets) {
-            if (t.node.type !== "call") return [];
-            const kw = callArgs(t.node).keywords.get(attr);
-            if (!kw) return [];
-            const vs = resolveMany(kw, scope, depth + 1);
-            if (vs.length === 0) return [];
-            out.push(...vs.map((v) => ({ ...v, rows: { ...v.rows, itemAt: kw.startPosition.row } })));
-          }
-        }
-        return out.slice(0, MAX_VALUES);
-      }
-      const bound = bindingsOf(n, scope, depth + 1);
-      if (!bound) return [];
-      const out: ManyValue[] = [];
-      for (const b of bound) {
-        if (b.node.text === n.text) return [];
-        const vs = resolveMany(b.node, scope, depth + 1);
-        if (vs.length === 0) return [];
-        out.push(...vs.map((v) => {
-          const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
-          return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
-        }));
-      }
-      const distinct = new Map(out.map((v) => [v.value, v]));
-      return [...distinct.values()].slice(0, MAX_VALUES);
-    }
-    default:
-      return [];
-  }
+  return MANY_RULES[n.type]?.(n, scope, depth) ?? [];
 }
+
+/** One rule of {@link resolveMany}, by node type. */
+type ManyRule = (n: SyntaxNode, scope: Scope, depth: number) => ManyValue[];
+
+const numberValues: ManyRule = (n) => {
+  const t = numberText(n);
+  return t === undefined ? [] : [{ value: t, facts: {}, rows: {} }];
+};
+
+/** An f-string: every combination of its interpolations' values (a format specifier stops it). */
+const fStringValues: ManyRule = (n, scope, depth) => {
+  const parts: ManyValue[][] = [];
+  const roles: (string | undefined)[] = [];
+  for (const c of n.namedChildren) {
+    if (!c || c.type === "string_start" || c.type === "string_end") continue;
+    if (c.type === "string_content" || c.type === "escape_sequence") {
+      parts.push([{ value: c.text, facts: {}, rows: {} }]);
+      roles.push(undefined);
+      continue;
+    }
+    if (c.type !== "interpolation") continue;
+    const expr = c.childForFieldName("expression");
+    const vs = expr && !c.namedChildren.some((x) => x?.type === "format_specifier") ? resolveMany(expr, scope, depth + 1) : [];
+    if (vs.length === 0) return [];
+    parts.push(vs);
+    roles.push("partAt");
+  }
+  return product(parts, (v) => v.join(""), roles);
+};
+
+/** `a + b` and `"%s" % x` of several values. */
+const operatorValues: ManyRule = (n, scope, depth) => {
+  const op = n.childForFieldName("operator")?.text;
+  if (op === "%") return percentValues(n, scope, depth);
+  if (op !== "+") return [];
+  const l = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
+  const r = l.length ? resolveMany(n.childForFieldName("right")!, scope, depth + 1) : [];
+  return r.length ? product([l, r], (v) => v.join(""), ["prefixAt", "suffixAt"]) : [];
+};
+
+/** `s.replace(a, b)`, `.lower()`, `.upper()`, `.strip()` with constant arguments, over each value of `s`. */
+function stringMethodValues(fn: SyntaxNode, args: SyntaxNode[], scope: Scope, depth: number): ManyValue[] {
+  const method = fn.childForFieldName("attribute")?.text ?? "";
+  const consts = args.map((a) => resolve(a, scope, depth + 1));
+  if (consts.some((c) => !("value" in c))) return [];
+  const c = consts.map((x) => ("value" in x ? x.value : ""));
+  const apply: ((s: string) => string) | undefined =
+    method === "replace" && c.length === 2 ? (s) => s.split(c[0]!).join(c[1]!)
+    : method === "lower" && c.length === 0 ? (s) => s.toLowerCase()
+    : method === "upper" && c.length === 0 ? (s) => s.toUpperCase()
+    : method === "strip" && c.length === 0 ? (s) => s.trim()
+    : undefined;
+  return apply ? resolveMany(fn.childForFieldName("object")!, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) })) : [];
+}
+
+/** Calls: `.format`, dict reads, `os.path.join`, `str()`, string methods. */
+const callValues: ManyRule = (n, scope, depth) => {
+  const fn = n.childForFieldName("function");
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+  if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format") return formatValues(n, scope, depth);
+  const access = dictAccess(n, scope, depth);
+  if (access) return dictValues(access, scope, depth);
+  if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
+  const q = qualify(fn, scope);
+  if (q === "os.path.join" || q === "posixpath.join") {
+    const parts = args.map((a) => resolveMany(a, scope, depth + 1));
+    if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
+    const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
+    return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${trimEndChars(acc, "/")}/${p}`)), roles);
+  }
+  if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
+  return fn.type === "attribute" ? stringMethodValues(fn, args, scope, depth) : [];
+};
+
+/** `spec.repo_id` where `spec` is bound to `ModelSpec(repo_id="...")` calls: each call's keyword value. */
+function constructedAttributeValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] {
+  const obj = n.childForFieldName("object")!;
+  const attr = n.childForFieldName("attribute")?.text ?? "";
+  if (obj.type !== "identifier") return [];
+  const out: ManyValue[] = [];
+  for (const b of bindingsOf(obj, scope, depth + 1) ?? []) {
+    const targets = b.node.type === "identifier" ? bindingsOf(b.node, scope, depth + 1) ?? [] : [b];
+    for (const t of targets) {
+      const kw = t.node.type === "call" ? callArgs(t.node).keywords.get(attr) : undefined;
+      const vs = kw ? resolveMany(kw, scope, depth + 1) : [];
+      if (!kw || vs.length === 0) return [];
+      out.push(...vs.map((v) => ({ ...v, rows: { ...v.rows, itemAt: kw.startPosition.row } })));
+    }
+  }
+  return out.slice(0, MAX_VALUES);
+}
+
+/** A name: every value of every expression it may be bound to (loop items, parameter defaults, callers). */
+const nameValues: ManyRule = (n, scope, depth) => {
+  if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self") return constructedAttributeValues(n, scope, depth);
+  const bound = bindingsOf(n, scope, depth + 1);
+  if (!bound) return [];
+  const out: ManyValue[] = [];
+  for (const b of bound) {
+    const vs = b.node.text === n.text ? [] : resolveMany(b.node, scope, depth + 1);
+    if (vs.length === 0) return [];
+    out.push(...vs.map((v) => {
+      const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
+      return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
+    }));
+  }
+  return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
+};
+
+const MANY_RULES: Readonly<Record<string, ManyRule>> = {
+  integer: numberValues,
+  float: numberValues,
+  parenthesized_expression: (n, scope, depth) => (n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : []),
+  concatenated_string: (n, scope, depth) => {
+    const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => resolveMany(c, scope, depth + 1));
+    return parts.some((p) => p.length === 0) ? [] : product(parts, (v) => v.join(""), []);
+  },
+  string: fStringValues,
+  subscript: (n, scope, depth) => {
+    const access = dictAccess(n, scope, depth);
+    return access ? dictValues(access, scope, depth) : [];
+  },
+  binary_operator: operatorValues,
+  call: callValues,
+  identifier: nameValues,
+  attribute: nameValues,
+};
 /** The literal value of a Python string node (`r"..."`, implicit concatenation, f-strings with constant parts). */
 export function stringValue(n: SyntaxNode, scope: Scope, depth: number): string | undefined {
   if (n.type === "concatenated_string") {
@@ -610,132 +635,168 @@ function envLookup(n: SyntaxNode): string | undefined {
   return def !== undefined ? `\${${key}:-${def}}` : `\${${key}}`;
 }
 
+/** One rule of {@link resolve}: the value of `n` when the rule applies (a kept expression included), else undefined. */
+type ResolveRule = (n: SyntaxNode, scope: Scope, depth: number) => Value | undefined;
+
+const kept = (n: SyntaxNode): Value => ({ expression: n.text });
+const operatorOf = (n: SyntaxNode): string | undefined => (n.type === "binary_operator" ? n.childForFieldName("operator")?.text : undefined);
+
+/** String literals, implicit concatenation and f-strings of constants. */
+const stringLiteral: ResolveRule = (n, scope, depth) => {
+  if (n.type !== "string" && n.type !== "concatenated_string") return undefined;
+  const v = stringValue(n, scope, depth);
+  return v === undefined ? kept(n) : { value: v };
+};
+
+/** `os.getenv("X", "d")` / `os.environ["X"]`: `${X:-d}` / `${X}` for the linking pass. */
+const environmentRead: ResolveRule = (n) => {
+  const env = envLookup(n);
+  return env ? { value: env, facts: { envLookup: true } } : undefined;
+};
+
+const parenthesized: ResolveRule = (n, scope, depth) => (n.type === "parenthesized_expression" && n.namedChildren[0] ? resolve(n.namedChildren[0], scope, depth + 1) : undefined);
+
+/** `a + b` of constants. */
+const concatenation: ResolveRule = (n, scope, depth) => {
+  if (operatorOf(n) !== "+") return undefined;
+  const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+  const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+  return "value" in l && "value" in r ? { value: l.value + r.value } : kept(n);
+};
+
+/**
+ * pathlib: `base / "name"` (both sides constant strings can only be Paths in working code). A joined Path is a
+ * file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
+ */
+const pathJoin: ResolveRule = (n, scope, depth) => {
+  if (operatorOf(n) !== "/") return undefined;
+  const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
+  const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
+  if (!("value" in l) || !("value" in r)) return kept(n);
+  const joined = `${trimEndChars(l.value, "/")}/${r.value}`;
+  return { value: hasPathPrefix(joined) || joined.startsWith("${") ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
+};
+
+/** `args.model` where `args = parser.parse_args()` and `add_argument("--model", default="...")`. */
+const argparseDefault: ResolveRule = (n, scope, depth) => {
+  const obj = n.type === "attribute" ? n.childForFieldName("object") : null;
+  if (obj?.type !== "identifier") return undefined;
+  const dest = n.childForFieldName("attribute")?.text ?? "";
+  const def = scope.argDefaults.get(dest);
+  const source = def ? boundTo(obj, scope) : undefined;
+  if (!def || source?.type !== "call" || !/\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) return undefined;
+  const v = resolve(def, scope, depth + 1);
+  return "value" in v ? { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } } : undefined;
+};
+
+/** `"%s/%s" % (a, b)` and `"{}/{}".format(a, b)` with one possible value. */
+const formatting: ResolveRule = (n, scope, depth) => {
+  const fn = n.type === "call" ? n.childForFieldName("function") : null;
+  const isFormat = fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format";
+  if (operatorOf(n) !== "%" && !isFormat) return undefined;
+  const many = isFormat ? formatValues(n, scope, depth) : percentValues(n, scope, depth);
+  return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : kept(n);
+};
+
+/** `MODELS["small"]` / `MODELS.get("small", fallback)` where `MODELS = {"small": "...", ...}`: that entry. */
+const dictEntry: ResolveRule = (n, scope, depth) => {
+  const access = n.type === "subscript" || n.type === "call" ? dictAccess(n, scope, depth) : undefined;
+  if (!access) return undefined;
+  const k = resolve(access.key, scope, depth + 1);
+  const hit = "value" in k ? access.entries.find((e) => e.key === k.value) : undefined;
+  const v = hit ? resolve(hit.value, scope, depth + 1) : "value" in k && access.fallback ? resolve(access.fallback, scope, depth + 1) : undefined;
+  if (!v || !("value" in v)) return kept(n);
+  return { value: v.value, facts: { ...(v.facts ?? {}), variable: access.name, ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}) } };
+};
+
+/** A parameter of the function it is used in: its default and what callers pass, when they all agree. */
+const functionParameter: ResolveRule = (n, scope, depth) => {
+  const bound = n.type === "identifier" ? parameterBindings(n, scope) : null;
+  if (bound === null) return undefined;
+  const values = (bound ?? []).map((b) => resolve(b.node, scope, depth + 1));
+  const first = values[0];
+  if (!bound || !first || !("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return kept(n);
+  if (bound.length === 1 && bound[0]!.how === "definedAt") return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "parameter-default", definedAtLine: bound[0]!.node.startPosition.row + 1 } };
+  const callers = bound.filter((b) => b.how === "callerAt").length;
+  return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: enclosingParameter(n, n.text)?.fn ?? "", callers } };
+};
+
+/** `str(x)`, `Path(x)`: the value of `x`. */
+const conversion: ResolveRule = (n, scope, depth) => {
+  if (n.type !== "call" || !/^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) return undefined;
+  const a = n.childForFieldName("arguments")?.namedChildren[0];
+  return a && a.type !== "keyword_argument" ? resolve(a, scope, depth + 1) : undefined;
+};
+
+/**
+ * A name's assignments: one, or several that all give the same constant (a default repeated in each constructor);
+ * assigned once from an expression, that expression. Computed once per name (a deeper result, cut short sooner, is
+ * not reused at a shallower depth). Null when the assignments do not settle it.
+ */
+function assignedValue(n: SyntaxNode, scope: Scope, depth: number): Value | null {
+  const defs = scope.assignments.get(n.text) ?? [];
+  if (defs.length === 0 || scope.unknownBindings.has(n.text)) return null;
+  const cached = scope.resolved.get(n.text);
+  if (cached && cached.depth <= depth) return cached.result;
+  let result: Value | null = null;
+  const first = resolve(defs[0]!, scope, depth + 1);
+  const agree = "value" in first && defs.slice(1).every((d) => {
+    const v = resolve(d, scope, depth + 1);
+    return "value" in v && v.value === first.value;
+  });
+  if (agree && "value" in first) {
+    const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
+    result = { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
+  } else if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") result = { expression: first.expression };
+  scope.resolved.set(n.text, { depth, result });
+  return result;
+}
+
+/** A parameter of a plain function: the value every caller in this file hands it, when they all agree. */
+function callerValue(n: SyntaxNode, scope: Scope, depth: number): Value | undefined {
+  const at = enclosingParameter(n, n.text);
+  const callers = at && at.index >= 0 ? scope.calls.get(at.fn) ?? [] : [];
+  const values = callers.map((args) => {
+    const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+    const kw = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)?.childForFieldName("value");
+    const arg = kw ?? list.filter((a) => a.type !== "keyword_argument")[at!.index];
+    return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat") ? resolve(arg, scope, depth + 1) : undefined;
+  });
+  const first = values[0];
+  if (!first || !("value" in first) || !values.every((v) => v && "value" in v && v.value === first.value)) return undefined;
+  return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: at!.fn, callers: values.length } };
+}
+
+/** `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree. */
+function inheritedAttribute(n: SyntaxNode, scope: Scope, depth: number): Value | undefined {
+  const params = scope.parameterDefaults.get(n.childForFieldName("attribute")?.text ?? "") ?? [];
+  if (params.length === 0 || scope.assignments.has(n.text)) return undefined;
+  const values = params.map((d) => resolve(d, scope, depth + 1));
+  const first = values[0]!;
+  if (!("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return undefined;
+  return { value: first.value, facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 } };
+}
+
+/** A name or `self.attr`: its assignments, else its callers' values (a parameter), else a base class's default. */
+const boundName: ResolveRule = (n, scope, depth) => {
+  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self")) return undefined;
+  const assigned = assignedValue(n, scope, depth);
+  if (assigned) return assigned;
+  const fromCallers = n.type === "identifier" && scope.unknownBindings.has(n.text) ? callerValue(n, scope, depth) : undefined;
+  return fromCallers ?? (n.type === "attribute" ? inheritedAttribute(n, scope, depth) : undefined) ?? kept(n);
+};
+
+/** The rules of {@link resolve}, in order: the first that applies gives the value. */
+const RESOLVE_RULES: readonly ResolveRule[] = [stringLiteral, environmentRead, parenthesized, concatenation, pathJoin, argparseDefault, formatting, dictEntry, functionParameter, conversion, boundName];
+
 /** Resolves an expression to a constant string when it is one (or a single-assignment variable holding one). */
 export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
-  if (depth > 8) return { expression: n.text };
-  if (n.type === "string" || n.type === "concatenated_string") {
-    const v = stringValue(n, scope, depth);
-    return v === undefined ? { expression: n.text } : { value: v };
+  if (depth > 8) return kept(n);
+  for (const rule of RESOLVE_RULES) {
+    const v = rule(n, scope, depth);
+    if (v) return v;
   }
-  const env = envLookup(n);
-  if (env) return { value: env, facts: { envLookup: true } };
-  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return resolve(n.namedChildren[0], scope, depth + 1);
-  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "+") {
-    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
-    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
-    if ("value" in l && "value" in r) return { value: l.value + r.value };
-    return { expression: n.text };
-  }
-  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "/") {
-    // pathlib: `base / "name"` (both sides constant strings can only be Paths in working code).
-    const l = resolve(n.childForFieldName("left")!, scope, depth + 1);
-    const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
-    if ("value" in l && "value" in r) {
-      // A joined Path is a file-system path, never a Hub id: a relative one is marked `./` so it reads as local.
-      const joined = `${trimEndChars(l.value, "/")}/${r.value}`;
-      return { value: hasPathPrefix(joined) || joined.startsWith("${") ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
-    }
-    return { expression: n.text };
-  }
-  if (n.type === "attribute" && n.childForFieldName("object")?.type === "identifier") {
-    // `args.model` where `args = parser.parse_args()` and `add_argument("--model", default="...")`.
-    const obj = n.childForFieldName("object")!;
-    const dest = n.childForFieldName("attribute")?.text ?? "";
-    const def = scope.argDefaults.get(dest);
-    const source = def ? boundTo(obj, scope) : undefined;
-    if (def && source?.type === "call" && /\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) {
-      const v = resolve(def, scope, depth + 1);
-      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } };
-    }
-  }
-  if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "%") {
-    const many = percentValues(n, scope, depth);
-    return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : { expression: n.text };
-  }
-  if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "format") {
-    const many = formatValues(n, scope, depth);
-    return many.length === 1 ? { value: many[0]!.value, facts: many[0]!.facts } : { expression: n.text };
-  }
-  const access = n.type === "subscript" || n.type === "call" ? dictAccess(n, scope, depth) : undefined;
-  if (access) {
-    // `MODELS["small"]` / `MODELS.get("small", fallback)` where `MODELS = {"small": "...", ...}`: that entry.
-    const k = resolve(access.key, scope, depth + 1);
-    const hit = "value" in k ? access.entries.find((e) => e.key === k.value) : undefined;
-    const v = hit ? resolve(hit.value, scope, depth + 1) : "value" in k && access.fallback ? resolve(access.fallback, scope, depth + 1) : undefined;
-    if (v && "value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: access.name, ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}) } };
-    return { expression: n.text };
-  }
-  if (n.type === "identifier") {
-    // A parameter of the function it is used in: its default and what callers pass, when they all agree.
-    const bound = parameterBindings(n, scope);
-    if (bound !== null) {
-      const values = (bound ?? []).map((b) => resolve(b.node, scope, depth + 1));
-      const first = values[0];
-      if (!bound || !first || !("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return { expression: n.text };
-      if (bound.length === 1 && bound[0]!.how === "definedAt") return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "parameter-default", definedAtLine: bound[0]!.node.startPosition.row + 1 } };
-      const callers = bound.filter((b) => b.how === "callerAt").length;
-      return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: enclosingParameter(n, n.text)?.fn ?? "", callers } };
-    }
-  }
-  if (n.type === "call" && /^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) {
-    const a = n.childForFieldName("arguments")?.namedChildren[0];
-    if (a && a.type !== "keyword_argument") return resolve(a, scope, depth + 1);
-  }
-  if (n.type === "identifier" || (n.type === "attribute" && n.childForFieldName("object")?.text === "self")) {
-    const defs = scope.assignments.get(n.text) ?? [];
-    if (defs.length >= 1 && !scope.unknownBindings.has(n.text)) {
-      // What the name's assignments give does not depend on where it is used: computed once per name (a deeper
-      // result, cut short sooner, is not reused at a shallower depth).
-      const cached = scope.resolved.get(n.text);
-      let result: Value | null;
-      if (cached && cached.depth <= depth) result = cached.result;
-      else {
-        result = null;
-        // One assignment, or several that all give the same constant (a default repeated in each constructor).
-        const first = resolve(defs[0]!, scope, depth + 1);
-        if ("value" in first && defs.slice(1).every((d) => {
-          const v = resolve(d, scope, depth + 1);
-          return "value" in v && v.value === first.value;
-        })) {
-          const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
-          result = { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
-        } else if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") {
-          // Assigned once from an expression: keep that expression (more telling than the variable's name).
-          result = { expression: first.expression };
-        }
-        scope.resolved.set(n.text, { depth, result });
-      }
-      if (result) return result;
-    }
-    if (n.type === "identifier" && scope.unknownBindings.has(n.text)) {
-      // A parameter of a plain function: the value every caller in this file hands it, when they all agree.
-      const at = enclosingParameter(n, n.text);
-      const callers = at && at.index >= 0 ? scope.calls.get(at.fn) ?? [] : [];
-      const values = callers.map((args) => {
-        const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-        const kw = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)?.childForFieldName("value");
-        const pos = list.filter((a) => a.type !== "keyword_argument")[at!.index];
-        const arg = kw ?? pos;
-        return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat") ? resolve(arg, scope, depth + 1) : undefined;
-      });
-      const first = values[0];
-      if (first && "value" in first && values.every((v) => v && "value" in v && v.value === first.value)) {
-        return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: at!.fn, callers: values.length } };
-      }
-    }
-    if (n.type === "attribute") {
-      // `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree.
-      const attr = n.childForFieldName("attribute")?.text ?? "";
-      const params = scope.parameterDefaults.get(attr) ?? [];
-      if (params.length > 0 && !scope.assignments.has(n.text)) {
-        const values = params.map((d) => resolve(d, scope, depth + 1));
-        const first = values[0]!;
-        if ("value" in first && values.every((v) => "value" in v && v.value === first.value)) return { value: first.value, facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 } };
-      }
-    }
-    return { expression: n.text };
-  }
-  return { expression: n.text };
+  return kept(n);
 }
 
 /** `from <module> import <name>` facts of an expression that is an imported name (or a member of one). */

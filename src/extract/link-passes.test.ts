@@ -1,0 +1,39 @@
+// Focused tests of the linking pass's named passes (link.ts). Inputs are small hand-made references.
+import { describe, expect, it } from "vitest";
+import type { LocalComponent, ModelReference } from "../model/types.js";
+import { attachLocalPath, link, resolveVariable } from "./link.js";
+import { makeReference } from "./reference.js";
+
+const comp = (file: string): LocalComponent => ({ key: `${file}#`, role: "model", name: file, location: { file, pointer: "" } });
+
+describe("link passes", () => {
+  it("resolveVariable takes the nearest .env value and keeps the typed locations of the reference it rebuilds", () => {
+    const r: ModelReference = { ...makeReference({ extractor: "python-code", raw: "${BASE:-org/default}", location: { file: "svc/a.py", line: 3 } }), usage: "write", derivedFromLoad: { file: "svc/a.py", line: 2 } };
+    const vars = [
+      { name: "BASE", value: "org/root", scope: "", location: { file: ".env", line: 1 } },
+      { name: "BASE", value: "org/near", scope: "svc", location: { file: "svc/.env", line: 4 } },
+    ];
+    const out = resolveVariable(r, vars);
+    expect(out).toMatchObject({ id: r.id, target: "org/near", usage: "write", derivedFromLoad: { file: "svc/a.py", line: 2 }, definedAt: { file: "svc/.env", line: 4 } });
+    expect(resolveVariable({ ...r, raw: "${OTHER}" }, vars)).toMatchObject({ raw: "${OTHER}" });
+  });
+
+  it("attachLocalPath: beside the file, else from the project root; an absolute output by its last folders", () => {
+    const byDir = new Map([["models/llm", comp("models/llm/config.json")]]);
+    const rel = makeReference({ extractor: "python-code", raw: "models/llm", location: { file: "app/run.py", line: 1 }, baseDir: "app" });
+    expect(attachLocalPath(rel, byDir)).toMatchObject({ target: "models/llm", localTarget: "models/llm/config.json#", facts: { resolvedFrom: "project root" } });
+    const abs: ModelReference = { ...makeReference({ extractor: "python-code", raw: "/home/u/models/llm/", location: { file: "app/run.py", line: 2 } }), usage: "write" };
+    expect(attachLocalPath(abs, byDir)).toMatchObject({ localTarget: "models/llm/config.json#", facts: { matchedBySuffix: "models/llm" } });
+    const none = makeReference({ extractor: "python-code", raw: "./nowhere", location: { file: "app/run.py", line: 3 }, baseDir: "app" });
+    expect(attachLocalPath(none, byDir)).toBe(none);
+  });
+
+  it("a caller's value reaches the loader it feeds by typed location", () => {
+    const loader = makeReference({ extractor: "js-code", raw: "", location: { file: "w.js", line: 5, column: 20 } });
+    const dyn: ModelReference = { ...loader, skipReason: "dynamic-value", raw: "model", kind: "local-path" };
+    const caller: ModelReference = { ...makeReference({ extractor: "js-code", raw: "Xenova/whisper-tiny", location: { file: "w.js", line: 9, column: 3 } }), feeds: { file: "w.js", line: 5, column: 20 } };
+    const other: ModelReference = { ...makeReference({ extractor: "js-code", raw: "Xenova/whisper-base", location: { file: "w.js", line: 10, column: 3 } }), feeds: { file: "w.js", line: 5, column: 21 } };
+    const { references } = link([{ references: [dyn, caller, other] }]);
+    expect(references.find((r) => r.id === dyn.id)).toMatchObject({ target: "Xenova/whisper-tiny", definedAt: { file: "w.js", line: 9 }, facts: { resolvedFrom: "callers" } });
+  });
+});
