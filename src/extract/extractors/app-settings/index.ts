@@ -233,16 +233,39 @@ export function settingsReferences(data: unknown, ctx: SettingsContext, basePath
   return refs;
 }
 
+/**
+ * 1-based column of `key` written as `["']?key["']? *[:=] *["']?value` in `line`, or undefined. Scanned without a
+ * regular expression built from the file's text (a 200 KB value made a regex V8 could not compile).
+ */
+function keyValueColumn(line: string, key: string, value: string): number | undefined {
+  const spaces = (j: number): number => {
+    while (line[j] === " " || line[j] === "\t") j++;
+    return j;
+  };
+  const quote = (j: number): number => (line[j] === '"' || line[j] === "'" ? j + 1 : j);
+  for (let at = line.indexOf(key); at >= 0; at = line.indexOf(key, at + 1)) {
+    let j = spaces(quote(at + key.length));
+    if (line[j] !== ":" && line[j] !== "=") continue;
+    j = quote(spaces(j + 1));
+    if (line.startsWith(value, j)) return (at > 0 && (line[at - 1] === '"' || line[at - 1] === "'") ? at - 1 : at) + 1;
+  }
+  return undefined;
+}
+
+/** Whether `raw` names one of the model words (`model`, `repo_id`, `tokenizer`, `checkpoint`, `ckpt`), any case. */
+function mentionsModelWords(raw: string): boolean {
+  const lower = raw.toLowerCase();
+  return ["model", "repo_id", "tokenizer", "checkpoint", "ckpt"].some((w) => lower.includes(w));
+}
+
 /** Line of the first occurrence of `"value"` (or the bare value) at or after `fromLine` in `text`. */
 export function findValueLine(text: string, value: string, fromLine: number, key?: string): { line: number; column: number } | undefined {
   if (!value) return undefined;
   const lines = text.split("\n");
   if (key) {
-    const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const re = new RegExp(`["']?${esc(key)}["']?\\s*[:=]\\s*["']?${esc(value)}`);
     for (let i = Math.max(0, fromLine - 1); i < lines.length; i++) {
-      const m = re.exec(lines[i]!);
-      if (m) return { line: i + 1, column: m.index + 1 };
+      const column = keyValueColumn(lines[i]!, key, value);
+      if (column !== undefined) return { line: i + 1, column };
     }
   }
   for (let i = Math.max(0, fromLine - 1); i < lines.length; i++) {
@@ -278,7 +301,7 @@ export const appSettingsExtractor: Extractor = {
     const raw = await file.text(ctx.maxTextBytes);
     // A Helm chart's values file gives `.Values.a.b` to the chart's templates, whatever its keys are named.
     const chartValues = HELM_VALUES_FILE.test(posix.basename(file.path));
-    if (!chartValues && !/model|repo_id|tokenizer|checkpoint|ckpt/i.test(raw)) return {};
+    if (!chartValues && !mentionsModelWords(raw)) return {};
     const text = isHelmTemplate(file.path, raw) ? helmToYaml(raw) : raw;
     const diagnostics: Diagnostic[] = [];
     const references: ModelReference[] = [];
