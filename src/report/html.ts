@@ -73,7 +73,7 @@ table.inventory col.c-publisher{width:14%}table.inventory col.c-country{width:7%
 body{max-width:none;padding:0;font-size:10.5px}h2{break-after:avoid}tr,.finding{break-inside:avoid}a{color:inherit;text-decoration:none}
 nav.toc{display:none}.graph{border:none;overflow:visible;max-height:none}svg.lineage{max-width:100%;height:auto}
 table{table-layout:fixed}th,td{padding:2px 4px;overflow-wrap:anywhere}code{font-size:9.5px}
-details>summary{display:none}details>*{display:block}
+details>summary{display:none}details::details-content{content-visibility:visible;display:block}
 }
 `;
 

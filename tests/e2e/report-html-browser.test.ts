@@ -136,6 +136,19 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     await page.close();
   });
 
+  it("folds the evidence of many findings on screen and prints it open", async () => {
+    const file = join(work, "many.html");
+    const r = omniWithWaiverAndHubPin();
+    const many = { ...r, findings: Array.from({ length: 30 }, (_, i) => r.findings.map((f) => ({ ...f, id: `${f.id}-${i}` }))).flat() };
+    writeFileSync(file, renderHtml(many));
+    const { page } = await open(file);
+    const table = page.locator("#findings .finding").first().locator("table");
+    expect(await table.isVisible()).toBe(false);
+    await page.emulateMedia({ media: "print" });
+    expect(await table.isVisible()).toBe(true);
+    await page.close();
+  });
+
   it("shows waivers with owner and expiry and Hub evidence pinned to its commit", async () => {
     const file = join(work, "waived.html");
     writeFileSync(file, renderHtml(omniWithWaiverAndHubPin()));
