@@ -26,8 +26,6 @@ import { createLookup } from "./lookup.js";
 import { assembleUpstream, walkLineage } from "./walk.js";
 import { trimEndChars } from "../../util/text.js";
 
-export { memoryReader } from "./record.js";
-
 /** Default Hub endpoint. */
 export { DEFAULT_HUB_URL };
 
