@@ -24,8 +24,6 @@ export const REMAINING_MONOLITHS = [
   "src/extract/code/model-ref.ts",
   "src/extract/extractors/app-settings/index.ts",
   "src/extract/extractors/hf-config/index.ts",
-  "src/extract/extractors/serving/command-line.ts",
-  "src/extract/extractors/serving/shell-script.ts",
   "src/fingerprint/compare.ts",
   "src/fingerprint/settle.ts",
   "src/fingerprint/tokenizer-signature.ts",

@@ -19,7 +19,7 @@
 // Usage: npm run bench -- devrepos [--json] [--part tuned|aside] [--repo <substring>]... [--policy <pack>|none]...
 // Needs `npm run build`. Where ../shared/devrepos (or $AIPROV_DEVREPOS) is absent it prints "skipped" and exits 0.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,8 @@ import { parse as parseYaml } from "yaml";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const gtDir = join(here, "devrepos", "ground-truth");
+// Part "extra": repositories outside repos.tgz, each pinned to a commit, read from a git snapshot (see findSnapshot).
+const extraDir = join(here, "devrepos", "extra");
 const cli = join(root, "bin", "aiprov.js");
 const ENCODER_ROLES = new Set(["vision-encoder", "audio-encoder", "text-encoder"]);
 
@@ -47,8 +49,8 @@ for (let i = 0; i < argv.length; i++) {
     process.exit(2);
   }
 }
-if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside") {
-  console.error(`devrepos bench: --part must be tuned or aside, not ${opts.part}`);
+if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside" && opts.part !== "extra") {
+  console.error(`devrepos bench: --part must be tuned, aside or extra, not ${opts.part}`);
   process.exit(2);
 }
 
@@ -161,9 +163,36 @@ function score(gt, report, textLines) {
   };
 }
 
+// ---- extra part: checkouts from git snapshots --------------------------------------------------------------------
+/** The git directory of a snapshot of `folder` (`<owner+name>/repo`): under $AIPROV_EXTRA_REPOS, else a `.mirror`
+ * folder beside this checkout or one of its parents. */
+function findSnapshot(folder) {
+  const bases = process.env.AIPROV_EXTRA_REPOS ? [process.env.AIPROV_EXTRA_REPOS] : [];
+  for (let dir = resolve(root, ".."), i = 0; i < 4; i++, dir = dirname(dir)) bases.push(join(dir, ".mirror"));
+  return bases.map((b) => join(b, folder, "repo")).find((d) => existsSync(d));
+}
+
+/** Writes the files of `g.commit` of the snapshot into `dest`; blobs the snapshot lacks (large binaries) are skipped. */
+function checkoutExtra(g, dest) {
+  const gitDir = g.commit ? findSnapshot(g.folder) : undefined;
+  if (!gitDir) return false;
+  const list = spawnSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", g.commit], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (list.status !== 0) return false;
+  for (const entry of list.stdout.split("\0").filter(Boolean)) {
+    const [meta, path] = entry.split("\t");
+    const [, type, sha] = meta.split(" ");
+    if (type !== "blob") continue;
+    const blob = spawnSync("git", ["--git-dir", gitDir, "cat-file", "blob", sha], { maxBuffer: 1 << 30 });
+    if (blob.status !== 0) continue;
+    mkdirSync(dirname(join(dest, path)), { recursive: true });
+    writeFileSync(join(dest, path), blob.stdout);
+  }
+  return true;
+}
+
 // ---- run -------------------------------------------------------------------------------------------------------
-const gtFiles = existsSync(gtDir) ? readdirSync(gtDir).filter((f) => f.endsWith(".yaml")).sort() : [];
-const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtDir, f), "utf8")) }))
+const readGts = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort() : []).map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(dir, f), "utf8")) }));
+const gts = [...readGts(gtDir), ...readGts(extraDir)]
   .filter((g) => !opts.part || g.part === opts.part)
   .filter((g) => opts.repos.length === 0 || opts.repos.some((s) => g.folder.includes(s)));
 if (gts.length === 0) {
@@ -179,11 +208,15 @@ if (opts.policies.length === 0) {
 const work = mkdtempSync(join(tmpdir(), "aiprov-devrepos-"));
 const results = [];
 try {
-  const folders = gts.map((g) => g.folder);
-  const tar = spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" });
+  const folders = gts.filter((g) => g.part !== "extra").map((g) => g.folder);
+  const tar = folders.length ? spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" }) : { status: 0 };
   if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
   for (const g of gts) {
     const dir = join(work, g.folder);
+    if (g.part === "extra" && !checkoutExtra(g, dir)) {
+      results.push({ folder: g.folder, part: g.part, error: `skipped: no git snapshot of ${g.repo} (set AIPROV_EXTRA_REPOS to a folder holding <owner+name>/repo git directories)` });
+      continue;
+    }
     const t0 = performance.now();
     const args = [cli, "scan", dir, "--offline", "--format", "json", "--fail-on", "never", ...policies.flatMap((p) => ["--policy", p])];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 30 });
@@ -216,7 +249,7 @@ function total(rs) {
     textLinesMax: Math.max(0, ...ok.map((r) => r.textLines ?? 0)),
   };
 }
-const parts = ["tuned", "aside"].filter((p) => !opts.part || opts.part === p);
+const parts = ["tuned", "aside", "extra"].filter((p) => !opts.part || opts.part === p);
 const out = { policies, parts: {} };
 for (const p of parts) {
   const rs = results.filter((r) => r.part === p);
@@ -248,11 +281,11 @@ if (opts.json) {
   for (const p of parts) {
     const part = out.parts[p];
     if (!part) continue;
-    console.log(`\n-- ${p === "tuned" ? "tuned part" : "set-aside part"} --`);
+    console.log(`\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra part (generality check, never tuned)" : "set-aside part"} --`);
     console.log(head);
     for (const r of part.repos) console.log(cols(r.folder, r));
     console.log(cols(`TOTAL ${p}`, part.total));
-    if (p === "tuned" || opts.part === "aside") {
+    if (p === "tuned" || p === "extra" || opts.part === "aside") {
       for (const r of part.repos) {
         if (r.missed?.length) console.log(`  ${r.folder} missed: ${r.missed.join(", ")}`);
         if (r.encodersWithoutRole?.length) console.log(`  ${r.folder} encoders without their role: ${r.encodersWithoutRole.join(", ")}`);
