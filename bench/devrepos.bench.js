@@ -17,6 +17,10 @@
 // lines <= 300 for the largest repository.
 //
 // Usage: npm run bench -- devrepos [--json] [--part tuned|aside] [--repo <substring>]... [--policy <pack>|none]...
+//        [--extra <folder>]: score the repositories of bench/devrepos/extra/*.yaml checked out as <folder>/<owner+name>
+//        (at the commit each file names) instead of the development set.
+//        [--part extra] without --extra: the same repositories, checked out at their commits from git snapshots
+//        (<owner+name>/repo git directories under $AIPROV_EXTRA_REPOS or a `.mirror` folder above this checkout).
 // Needs `npm run build`. Where ../shared/devrepos (or $AIPROV_DEVREPOS) is absent it prints "skipped" and exits 0.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,14 +32,14 @@ import { parse as parseYaml } from "yaml";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const gtDir = join(here, "devrepos", "ground-truth");
-// Part "extra": repositories outside repos.tgz, each pinned to a commit, read from a git snapshot (see findSnapshot).
+// Ground truth for repositories outside the development set (checked out by the user into the `--extra` folder).
 const extraDir = join(here, "devrepos", "extra");
 const cli = join(root, "bin", "aiprov.js");
 const ENCODER_ROLES = new Set(["vision-encoder", "audio-encoder", "text-encoder"]);
 
 // ---- arguments -------------------------------------------------------------------------------------------------
 const argv = process.argv.slice(2);
-const opts = { json: false, part: undefined, repos: [], policies: [] };
+const opts = { json: false, part: undefined, repos: [], policies: [], extra: undefined };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--json") opts.json = true;
@@ -43,6 +47,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a.startsWith("--part=")) opts.part = a.slice(7);
   else if (a === "--repo") opts.repos.push(argv[++i]);
   else if (a === "--policy") opts.policies.push(argv[++i]);
+  else if (a === "--extra") opts.extra = argv[++i];
   else if (a === "devrepos" || a.endsWith("devrepos.bench.js")) continue; // a filter forwarded by bench/run.js
   else {
     console.error(`devrepos bench: unknown argument ${a} (use --json, --part tuned|aside, --repo <s>, --policy <pack>|none)`);
@@ -50,7 +55,7 @@ for (let i = 0; i < argv.length; i++) {
   }
 }
 if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside" && opts.part !== "extra") {
-  console.error(`devrepos bench: --part must be tuned, aside or extra, not ${opts.part}`);
+  console.error(`devrepos bench: --part must be tuned or aside, not ${opts.part}`);
   process.exit(2);
 }
 
@@ -67,7 +72,7 @@ function findDevrepos() {
   return undefined;
 }
 
-const devrepos = findDevrepos();
+const devrepos = opts.extra ? resolve(opts.extra) : findDevrepos();
 if (!devrepos) {
   const msg = "skipped: ../shared/devrepos not found (set AIPROV_DEVREPOS to the folder holding repos.tgz)";
   console.log(opts.json ? JSON.stringify({ skipped: msg }) : msg);
@@ -163,7 +168,7 @@ function score(gt, report, textLines) {
   };
 }
 
-// ---- extra part: checkouts from git snapshots --------------------------------------------------------------------
+// ---- extra part from git snapshots ----------------------------------------------------------------------------
 /** The git directory of a snapshot of `folder` (`<owner+name>/repo`): under $AIPROV_EXTRA_REPOS, else a `.mirror`
  * folder beside this checkout or one of its parents. */
 function findSnapshot(folder) {
@@ -191,8 +196,11 @@ function checkoutExtra(g, dest) {
 }
 
 // ---- run -------------------------------------------------------------------------------------------------------
-const readGts = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort() : []).map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(dir, f), "utf8")) }));
-const gts = [...readGts(gtDir), ...readGts(extraDir)]
+const fromSnapshots = !opts.extra && opts.part === "extra";
+const gtFrom = opts.extra || fromSnapshots ? extraDir : gtDir;
+const gtFiles = existsSync(gtFrom) ? readdirSync(gtFrom).filter((f) => f.endsWith(".yaml")).sort() : [];
+const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtFrom, f), "utf8")) }))
+  .filter((g) => !opts.extra || existsSync(join(devrepos, g.folder)))
   .filter((g) => !opts.part || g.part === opts.part)
   .filter((g) => opts.repos.length === 0 || opts.repos.some((s) => g.folder.includes(s)));
 if (gts.length === 0) {
@@ -208,13 +216,15 @@ if (opts.policies.length === 0) {
 const work = mkdtempSync(join(tmpdir(), "aiprov-devrepos-"));
 const results = [];
 try {
-  const folders = gts.filter((g) => g.part !== "extra").map((g) => g.folder);
-  const tar = folders.length ? spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" }) : { status: 0 };
-  if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
+  const folders = gts.map((g) => g.folder);
+  if (!opts.extra && !fromSnapshots) {
+    const tar = spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" });
+    if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
+  }
   for (const g of gts) {
-    const dir = join(work, g.folder);
-    if (g.part === "extra" && !checkoutExtra(g, dir)) {
-      results.push({ folder: g.folder, part: g.part, error: `skipped: no git snapshot of ${g.repo} (set AIPROV_EXTRA_REPOS to a folder holding <owner+name>/repo git directories)` });
+    const dir = join(opts.extra ? devrepos : work, g.folder);
+    if (fromSnapshots && !checkoutExtra(g, dir)) {
+      results.push({ folder: g.folder, part: g.part, error: `skipped: no git snapshot of ${g.repo} at ${g.commit} (set AIPROV_EXTRA_REPOS)` });
       continue;
     }
     const t0 = performance.now();
@@ -281,11 +291,11 @@ if (opts.json) {
   for (const p of parts) {
     const part = out.parts[p];
     if (!part) continue;
-    console.log(`\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra part (generality check, never tuned)" : "set-aside part"} --`);
+    console.log(`\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra repositories (--extra)" : "set-aside part"} --`);
     console.log(head);
     for (const r of part.repos) console.log(cols(r.folder, r));
     console.log(cols(`TOTAL ${p}`, part.total));
-    if (p === "tuned" || p === "extra" || opts.part === "aside") {
+    if (p !== "aside" || opts.part === "aside") {
       for (const r of part.repos) {
         if (r.missed?.length) console.log(`  ${r.folder} missed: ${r.missed.join(", ")}`);
         if (r.encodersWithoutRole?.length) console.log(`  ${r.folder} encoders without their role: ${r.encodersWithoutRole.join(", ")}`);

@@ -1,163 +1,149 @@
 #!/usr/bin/env node
-// Benchmark: `aiprov scan` over a generated monorepo of >= 50,000 files (code, configs, docs, binary noise, a few
-// hundred model references), beside ripgrep searching the same tree for the same reference patterns.
-// Prints wall time, files per second and peak memory. Targets (issue 3): within 2x of ripgrep's time, < 300 MB peak.
-// The scan runs with --offline: this measures finding references, which is what ripgrep is compared on; asking the Hub
-// about what was found is measured by bench/hub-resolve.bench.js.
-// The tree is generated deterministically into os.tmpdir() and reused across runs (delete it to regenerate).
-// ripgrep comes from Debian's package (`apt-get install -y ripgrep`); without it the comparison is skipped.
+// Benchmark (issue 13): `aiprov scan --offline` over generated monorepos of 10,000, 50,000 and 200,000 files and over
+// a real-code tree of more than 20,000 files, each beside ripgrep searching the same tree for the reference patterns
+// and the Node.js floor (one thread: walk, read every file, test the same regex), all in the same run so that the
+// ratios hold on a loaded machine. For each tree it prints wall time (best of the runs), CPU time (user + system, all
+// threads), peak RSS, the stage timings (AIPROV_TIMING=1), files parsed, and the default run against --jobs 1.
+//
+// Targets: 50k and 200k within 2x ripgrep with every planted reference found and peak RSS < 300 MB; 10k and the
+// real-code tree within 3x ripgrep; default jobs at least 1.6x faster than --jobs 1 on 50k.
+//
+// Trees are written to os.tmpdir() and reused across runs (delete them to regenerate):
+// - generated: bench/monorepo-tree.js (deterministic; it records every planted reference, checked against the report);
+// - real code: the Python standard library (/usr/lib/python3.*) and Debian's python3-* packages
+//   (/usr/lib/python3/dist-packages) copied to a folder outside any ignore rule, without __pycache__ folders. Install
+//   more packages when it holds fewer than 20,000 files: apt-get install python3-django python3-botocore python3-sympy
+//   python3-numpy python3-pandas.
+// ripgrep comes from Debian's package (apt-get install -y ripgrep); without it the comparison is skipped.
+//
+// Environment: AIPROV_BENCH_SIZES=10000,50000 (generated sizes; default 10000,50000,200000), AIPROV_BENCH_REALCODE=0
+// (skip the real-code tree), AIPROV_BENCH_RUNS=3 (runs per tool and tree).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateTree } from "./monorepo-tree.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
-const FILES = Number(process.env.AIPROV_BENCH_FILES ?? 50_000);
-const root = join(tmpdir(), `aiprov-bench-monorepo-${FILES}-v2`);
+const SIZES = (process.env.AIPROV_BENCH_SIZES ?? "10000,50000,200000").split(",").filter(Boolean).map(Number);
+const RUNS = Number(process.env.AIPROV_BENCH_RUNS ?? 3);
+const PATTERNS = ["from_pretrained\\(", "pipeline\\(", "snapshot_download", "hf_hub_download", "SentenceTransformer\\(", "vllm serve", "MODEL_ID=", "model: ", "embedding_model: "];
 
-// Deterministic PRNG (mulberry32).
-let seed = 0x9e3779b9;
-const rand = () => {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (xs) => xs[Math.floor(rand() * xs.length)];
-
-const IDS = ["meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen2.5-7B-Instruct", "BAAI/bge-m3", "intfloat/multilingual-e5-large", "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", "google/gemma-2-9b-it", "mistralai/Mistral-7B-Instruct-v0.3", "openai/whisper-large-v3", "upstage/SOLAR-10.7B-Instruct-v1.0", "naver-hyperclovax/HyperCLOVAX-SEED-Text-Instruct-1.5B"];
-const WORDS = "alpha beta gamma delta user order invoice account session token cache queue render layout router parse format value index count total price item cart payment".split(" ");
-const ident = () => `${pick(WORDS)}_${pick(WORDS)}_${Math.floor(rand() * 1000)}`;
-
-function noisePy(lines) {
-  const out = ["import os", "import json", ""];
-  for (let i = 0; i < lines; i++) out.push(i % 6 === 0 ? `def ${ident()}(x, y=${i}):` : `    ${ident()} = json.dumps({"k": "${pick(WORDS)}", "n": ${i}})  # ${pick(WORDS)}`);
-  return out.join("\n") + "\n    pass\n";
-}
-function noiseTs(lines) {
-  const out = [`import { ${pick(WORDS)} } from "./${pick(WORDS)}.js";`, ""];
-  for (let i = 0; i < lines; i++) out.push(i % 8 === 0 ? `export function ${ident()}(a: number): string {` : `  const ${ident()} = { key: "${pick(WORDS)}", n: ${i} }; // ${pick(WORDS)}`);
-  return out.join("\n") + "\n}\n";
-}
-const REF_PY = [
-  (id) => `from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("${id}", trust_remote_code=True)\n`,
-  (id) => `from huggingface_hub import snapshot_download\nsnapshot_download(repo_id="${id}")\n`,
-  (id) => `from sentence_transformers import SentenceTransformer\nembedder = SentenceTransformer("${id}")\n`,
-  (id) => `from transformers import pipeline\nasr = pipeline("text-generation", model="${id}")\n`,
-];
-const REF_TS = [(id) => `import { pipeline } from "@huggingface/transformers";\nexport const p = await pipeline("feature-extraction", "${id}");\n`];
-
-function generate() {
-  if (existsSync(join(root, ".complete"))) return;
+/** Copies the Python standard library and dist-packages into one folder (once); returns it with its file count. */
+function realCodeTree() {
+  const root = join(tmpdir(), "aiprov-bench-realcode-v1");
+  if (existsSync(join(root, ".complete"))) return { root, ...JSON.parse(readFileSync(join(root, ".complete"), "utf8")) };
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  const sources = [...readdirSync("/usr/lib").filter((n) => /^python3\.\d+$/.test(n)).map((n) => join("/usr/lib", n)), "/usr/lib/python3/dist-packages"].filter((d) => existsSync(d));
   let files = 0;
-  let refs = 0;
-  const write = (rel, text) => {
-    const abs = join(root, rel);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-    files++;
-  };
-  write(".gitignore", "node_modules/\ndist/\n*.log\n");
-  for (let p = 0; files < FILES; p++) {
-    const pkg = `packages/${pick(WORDS)}-${p}`;
-    for (let i = 0; i < 30; i++) {
-      const hasRef = rand() < 1 / 90;
-      write(`${pkg}/src/mod_${i}.py`, noisePy(40 + Math.floor(rand() * 80)) + (hasRef ? pick(REF_PY)(pick(IDS)) : ""));
-      if (hasRef) refs++;
-    }
-    for (let i = 0; i < 30; i++) {
-      const hasRef = rand() < 1 / 200;
-      write(`${pkg}/web/comp_${i}.ts`, noiseTs(40 + Math.floor(rand() * 80)) + (hasRef ? pick(REF_TS)(pick(IDS)) : ""));
-      if (hasRef) refs++;
-    }
-    for (let i = 0; i < 10; i++) write(`${pkg}/docs/page_${i}.md`, `# ${ident()}\n\n${Array.from({ length: 30 }, () => pick(WORDS)).join(" ")}\n`);
-    for (let i = 0; i < 8; i++) write(`${pkg}/data/fixture_${i}.json`, JSON.stringify({ id: i, name: ident(), tags: [pick(WORDS), pick(WORDS)] }, null, 2));
-    for (let i = 0; i < 8; i++) write(`${pkg}/conf/conf_${i}.yaml`, `name: ${ident()}\nreplicas: ${i}\nlabels:\n  app: ${pick(WORDS)}\n`);
-    if (rand() < 0.3) {
-      write(`${pkg}/settings.yaml`, `llm:\n  model: ${pick(IDS)}\nembedding:\n  embedding_model: ${pick(IDS)}\n`);
-      refs += 2;
-    }
-    if (rand() < 0.1) {
-      write(`${pkg}/Dockerfile`, `FROM python:3.11\nENV MODEL_ID=${pick(IDS)}\nCMD ["vllm", "serve", "${pick(IDS)}"]\n`);
-      refs += 2;
-    }
-    for (let i = 0; i < 5; i++) write(`${pkg}/assets/img_${i}.png`, Buffer.from(Array.from({ length: 256 }, () => Math.floor(rand() * 256))));
-    for (let i = 0; i < 5; i++) write(`${pkg}/styles/s_${i}.css`, `.${pick(WORDS)} { color: #${Math.floor(rand() * 0xffffff).toString(16)}; }\n`);
-    for (let i = 0; i < 3; i++) write(`${pkg}/node_modules/dep/index.js`, "module.exports = 1;\n");
+  for (const src of sources) {
+    cpSync(src, join(root, basename(src)), {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (p) => {
+        if (basename(p) === "__pycache__") return false;
+        files++;
+        return true;
+      },
+    });
   }
-  writeFileSync(join(root, ".complete"), JSON.stringify({ files, refs }));
+  const count = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(join(d, e.name)) : e.isFile() ? 1 : 0), 0);
+  files = count(root);
+  writeFileSync(join(root, ".complete"), JSON.stringify({ files, sources }));
+  return { root, files, sources };
 }
 
 function time(cmd, args, env = {}) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, r };
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...env } });
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, r };
 }
 
-const genStart = Date.now();
-generate();
-const meta = JSON.parse(readFileSync(join(root, ".complete"), "utf8"));
-console.log(`tree: ${root} (${meta.files} files, ${meta.refs} model references planted; generated/reused in ${Date.now() - genStart} ms)`);
-
-const rssFile = join(tmpdir(), `aiprov-bench-rss-${process.pid}`);
+const statsFile = join(tmpdir(), `aiprov-bench-stats-${process.pid}.json`);
 const out = join(tmpdir(), `aiprov-bench-out-${process.pid}.json`);
-const runs = [];
-// AIPROV_BENCH_JOBS=<n> passes --jobs <n> (default: aiprov's own default).
-const jobs = process.env.AIPROV_BENCH_JOBS ? ["--jobs", process.env.AIPROV_BENCH_JOBS] : [];
-for (let i = 0; i < 3; i++) {
-  const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out, ...jobs], { AIPROV_BENCH_RSS_FILE: rssFile });
-  if (r.status !== 0) {
-    console.error(`aiprov scan failed (exit ${r.status}): ${r.stderr}`);
-    process.exit(1);
-  }
-  runs.push({ ms, rssKiB: Number(readFileSync(rssFile, "utf8")) });
-}
-// One more run with AIPROV_TIMING=1: where the time goes, stage by stage.
-const timed = time(process.execPath, [join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out], { AIPROV_TIMING: "1" });
-const stages = timed.r.stderr.trim().split("\n").map((l) => l.trim().replace(/\s+/g, " ")).join(", ");
-const result = JSON.parse(readFileSync(out, "utf8"));
-rmSync(out, { force: true });
-rmSync(rssFile, { force: true });
-const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-const peakMB = Math.max(...runs.map((r) => r.rssKiB)) / 1024;
-console.log(`aiprov: wall ${best.ms.toFixed(0)} ms (best of ${runs.length}: ${runs.map((r) => r.ms.toFixed(0)).join(", ")}), ${(result.coverage.filesSeen / (best.ms / 1000)).toFixed(0)} files/s, peak RSS ${peakMB.toFixed(1)} MB`);
-console.log(`        files seen ${result.coverage.filesSeen}, scanned ${result.coverage.filesScanned}, references ${result.references.length}; threads ${process.env.AIPROV_BENCH_JOBS ?? "default"}`);
-console.log(`        stages (AIPROV_TIMING=1, one run of ${timed.ms.toFixed(0)} ms): ${stages}`);
 
-const PATTERNS = ["from_pretrained\\(", "pipeline\\(", "snapshot_download", "hf_hub_download", "SentenceTransformer\\(", "vllm serve", "MODEL_ID=", "model: ", "embedding_model: "];
-const rg = spawnSync("rg", ["--version"], { encoding: "utf8" });
-if (rg.error || rg.status !== 0) {
-  console.log("ripgrep (rg) not found: comparison skipped. Install it from Debian's packages: apt-get install -y ripgrep");
-  process.exit(0);
+/** One aiprov scan: wall ms, CPU ms (user + system, all threads), peak RSS MB. */
+function scanOnce(root, jobs, env = {}) {
+  const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out, ...(jobs ? ["--jobs", String(jobs)] : [])], { AIPROV_BENCH_RSS_FILE: statsFile, ...env });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`aiprov scan ${root} failed (exit ${r.status}): ${r.stderr}`);
+  const s = JSON.parse(readFileSync(statsFile, "utf8"));
+  return { ms, cpuMs: (s.userUs + s.systemUs) / 1000, rssMB: s.maxRssKiB / 1024, stderr: r.stderr };
 }
-const rgRuns = [];
-let matches = 0;
-for (let i = 0; i < 3; i++) {
-  const { ms, r } = time("rg", ["--count-matches", "--no-messages", ...PATTERNS.flatMap((p) => ["-e", p]), root]);
-  rgRuns.push(ms);
-  matches = r.stdout.split("\n").filter(Boolean).reduce((n, l) => n + Number(l.split(":").pop()), 0);
-}
-const rgBest = Math.min(...rgRuns);
-console.log(`rg:     wall ${rgBest.toFixed(0)} ms (best of 3: ${rgRuns.map((x) => x.toFixed(0)).join(", ")}), ${matches} matches (${rg.stdout.split("\n")[0]})`);
-// The floor for any Node.js tool on this machine: one thread that lists the same tree (skipping node_modules as rg's
-// .gitignore does), reads every file and tests the same patterns, with nothing else. aiprov parses, links and reports
-// on top of this; the gap between this line and rg's is Node's file I/O and regex engine, not aiprov's work.
-const FLOOR = `
+
+const best = (runs) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+function benchTree(label, root, planted) {
+  const runs = [];
+  const single = [];
+  for (let i = 0; i < RUNS; i++) runs.push(scanOnce(root));
+  const result = JSON.parse(readFileSync(out, "utf8"));
+  for (let i = 0; i < RUNS; i++) single.push(scanOnce(root, 1));
+  const timed = scanOnce(root, undefined, { AIPROV_TIMING: "1" });
+  const stages = timed.stderr.trim().split("\n").map((l) => l.trim().replace(/\s+/g, " ")).join(", ");
+  const rgRuns = [];
+  let rgOk = true;
+  for (let i = 0; i < RUNS && rgOk; i++) {
+    const { ms, r } = time("rg", ["--count-matches", "--no-messages", ...PATTERNS.flatMap((p) => ["-e", p]), root]);
+    if (r.error) rgOk = false;
+    else rgRuns.push(ms);
+  }
+  const FLOOR = `
 const { readdirSync, readFileSync } = require("node:fs");
 const re = new RegExp(${JSON.stringify(PATTERNS.join("|"))});
 let hits = 0;
 const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) { if (e.name === "node_modules" || e.name.startsWith(".")) continue; const p = d + "/" + e.name; if (e.isDirectory()) walk(p); else if (e.isFile() && re.test(readFileSync(p, "latin1"))) hits++; } };
 walk(process.argv[1]);
 console.log(hits);`;
-const floorRuns = [];
-for (let i = 0; i < 3; i++) floorRuns.push(time(process.execPath, ["-e", FLOOR, root]).ms);
-const floorBest = Math.min(...floorRuns);
-console.log(`node floor (walk + read + the same regex, one thread): wall ${floorBest.toFixed(0)} ms (best of 3: ${floorRuns.map((x) => x.toFixed(0)).join(", ")}), ${(floorBest / rgBest).toFixed(2)}x rg; aiprov is ${(best.ms / floorBest).toFixed(2)}x this floor`);
-const ratio = best.ms / rgBest;
-console.log(`ratio aiprov/rg: ${ratio.toFixed(2)}x (target <= 2x: ${ratio <= 2 ? "met" : "NOT met"}); peak memory target < 300 MB: ${peakMB < 300 ? "met" : "NOT met"}`);
+  const floorRuns = [];
+  for (let i = 0; i < RUNS; i++) floorRuns.push(time(process.execPath, ["-e", FLOOR, root]).ms);
+  const b = best(runs);
+  const b1 = best(single);
+  const rg = rgOk ? Math.min(...rgRuns) : undefined;
+  const floor = Math.min(...floorRuns);
+  const peak = Math.max(...runs.map((r) => r.rssMB), ...single.map((r) => r.rssMB));
+  console.log(`\n## ${label}: ${root} (${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} read by an extractor, ${result.references.length} references)`);
+  console.log(`aiprov default jobs: wall ${fmt(b.ms)} (runs ${runs.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b.cpuMs)}, peak RSS ${peak.toFixed(0)} MB`);
+  console.log(`aiprov --jobs 1:     wall ${fmt(b1.ms)} (runs ${single.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b1.cpuMs)}; default is ${(b1.ms / b.ms).toFixed(2)}x faster`);
+  console.log(`stages (AIPROV_TIMING=1, one default run of ${fmt(timed.ms)}): ${stages}`);
+  if (rg !== undefined) console.log(`ripgrep:             wall ${fmt(rg)} (runs ${rgRuns.map(fmt).join(", ")})`);
+  else console.log("ripgrep (rg) not found: comparison skipped (apt-get install -y ripgrep)");
+  console.log(`node floor:          wall ${fmt(floor)} (one thread: walk, read, the same regex)${rg !== undefined ? `, ${(floor / rg).toFixed(2)}x ripgrep` : ""}`);
+  let found;
+  if (planted) {
+    const got = new Set(result.references.filter((r) => r.target).map((r) => `${r.location.file}\t${r.target}`));
+    const missing = planted.filter((p) => !got.has(`${p.file}\t${p.id}`));
+    found = missing.length === 0;
+    console.log(`planted references: ${planted.length - missing.length} of ${planted.length} found${missing.length ? ` (missing, first 5: ${missing.slice(0, 5).map((m) => `${m.file} ${m.id}`).join("; ")})` : ""}`);
+  }
+  return { label, ms: b.ms, cpuMs: b.cpuMs, ms1: b1.ms, rg, floor, peak, found };
+}
+
+const rows = [];
+for (const size of SIZES) {
+  const t = Date.now();
+  const tree = generateTree(size);
+  console.log(`tree ${size}: ${tree.root}, ${tree.files} files, ${tree.planted.length} references planted (generated or reused in ${Date.now() - t} ms)`);
+  rows.push({ ...benchTree(`generated ${size.toLocaleString("en")}`, tree.root, tree.planted), target: size >= 50_000 ? 2 : 3, size });
+}
+if (process.env.AIPROV_BENCH_REALCODE !== "0") {
+  const t = Date.now();
+  const tree = realCodeTree();
+  console.log(`\nreal-code tree: ${tree.root}, ${tree.files} files from ${tree.sources.join(", ")} (copied or reused in ${Date.now() - t} ms)`);
+  if (tree.files < 20_000) console.log("fewer than 20,000 files: install more python3-* packages (see the header of this file)");
+  rows.push({ ...benchTree("real code", tree.root), target: 3 });
+}
+rmSync(out, { force: true });
+rmSync(statsFile, { force: true });
+
+console.log("\n## Summary (wall best of runs; ratios against ripgrep in the same run)");
+console.log("| tree | aiprov | CPU | --jobs 1 | default vs --jobs 1 | ripgrep | node floor | aiprov / rg | target | peak RSS | planted found |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  const ratio = r.rg ? r.ms / r.rg : undefined;
+  const met = ratio !== undefined && ratio <= r.target && (r.size === undefined || r.size < 50_000 || (r.peak < 300 && r.found));
+  console.log(`| ${r.label} | ${fmt(r.ms)} | ${fmt(r.cpuMs)} | ${fmt(r.ms1)} | ${(r.ms1 / r.ms).toFixed(2)}x | ${r.rg ? fmt(r.rg) : "-"} | ${fmt(r.floor)} | ${ratio ? `${ratio.toFixed(2)}x` : "-"} | <= ${r.target}x: ${met ? "met" : "NOT met"} | ${r.peak.toFixed(0)} MB | ${r.found === undefined ? "-" : r.found ? "all" : "NO"} |`);
+}

@@ -6,14 +6,14 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { checkSettingsFile, loadConfig, type AiprovConfig } from "../config/config.js";
 import { ConfigError, UsageError } from "../errors.js";
-import type { AuditWeakening, ConfigOrigin, Severity } from "../model/types.js";
+import type { AuditWeakening, ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
 import { loadPacks, parameterProblems } from "../policy/load.js";
 import { loadBaseline } from "../policy/baseline.js";
 import type { RulePack } from "../policy/types.js";
 import { loadWaiversFile, waiversFromConfig, type LoadedWaiver } from "../policy/waivers.js";
 import { OUTPUT_FLAGS, type ReportFormat } from "../report/formats.js";
 import { loadKnowledgeBase, type KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
-import { scan } from "../scan/scan.js";
+import { scan, type ScanOptions } from "../scan/scan.js";
 import { setNow } from "../util/clock.js";
 import type { CliIO } from "./io.js";
 import { addHubOptions, hubSettings, makeResolver } from "./hub-options.js";
@@ -117,102 +117,143 @@ Examples:
   $ aiprov scan . --policy kr-sovereign-from-scratch --sarif-output aiprov.sarif --html-output aiprov.html --cyclonedx-output bom.json`,
     )
     .action(async (path: string, opts: Record<string, unknown>) => {
-      const tokenSet = Boolean((opts.token as string | undefined) ?? io.env.HF_TOKEN ?? io.env.HUGGING_FACE_HUB_TOKEN);
-      const loaded = await loadConfig(io.cwd, opts.config as string | undefined, { noProjectConfig: opts.projectConfig === false, tokenSet });
-      const { config, file: configFile } = loaded;
-      const configOrigin: ConfigOrigin = loaded.origin ?? "user";
-      for (const [flag, key] of [["--waivers", "waivers"], ["--baseline", "baseline"]] as const) if (opts[key]) checkSettingsFile(resolve(io.cwd, opts[key] as string), flag);
-      if (opts.now !== undefined) setNow(parseNow(opts.now as string));
-      const epoch = io.env.SOURCE_DATE_EPOCH;
-      if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
-      const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
-      const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
-      const kb = loadKnowledgeBase(knowledge);
-      // Every problem with packs, parameters and waivers is reported at once, before any scanning.
-      const problems: string[] = [];
-      let packs: RulePack[] = [];
-      try {
-        const named = policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p));
-        for (const p of named) if (p.includes("/") || p.includes("\\")) checkSettingsFile(p, "--policy");
-        packs = loadPacks(named);
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        problems.push(...err.problems);
-      }
-      problems.push(...parameterProblems(packs, config.parameters ?? {}, configFile ?? "config"));
-      const waivers = waiversFromConfig(config.waivers, configFile ?? "config");
-      if (opts.waivers) {
-        try {
-          waivers.push(...loadWaiversFile(resolve(io.cwd, opts.waivers as string)));
-        } catch (err) {
-          if (!(err instanceof ConfigError)) throw err;
-          problems.push(...err.problems);
-        }
-      }
-      if (problems.length > 0) throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
-      const baselineFile = opts.baseline as string | undefined;
-      const baseline = baselineFile ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) } : undefined;
-      const format = (opts.format as ReportFormat | undefined) ?? config.format ?? "text";
-      const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
-      const hub = hubSettings(opts, io.env, config);
-      const offline = hub.offline;
-      if (opts.quiet && opts.verbose) throw new UsageError("--quiet and --verbose cannot be used together");
-      const progress = scanProgress(io, { stderrIsTTY: io.stderrIsTTY ?? false, verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal" });
-      const resolver = await makeResolver(kb, hub, io.env, { onProgress: progress.onHub });
-      const root = resolve(io.cwd, path);
-      checkScanRoot(root, path);
-      const output = (opts.output as string | undefined) ?? config.output;
-      const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
-      const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
-      // A report written inside the scanned folder must not change the next scan of it.
-      const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
-      const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
-      const weakenings = listWeakenings({ opts, config, configFile, configOrigin, waivers, packs, kb, failOn, hubUrlFromConfig: config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !offline });
-      // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
-      const timing: [string, number][] | undefined = io.env.AIPROV_TIMING ? [] : undefined;
-      const started = performance.now();
-      const result = await scan({
-        root,
-        kb,
-        packs,
-        parameters: config.parameters ?? {},
-        failOn,
-        offline,
-        resolver,
-        ...(offline ? {} : { hubUrl: hub.hubUrl }),
-        organization: [...(config.organization ?? []), ...((opts.organization as string[] | undefined) ?? [])],
-        knowledgeDirs: knowledge,
-        waivers,
-        ...(baseline ? { baseline } : {}),
-        ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
-        ...((opts.include as string[] | undefined) ?? config.include ? { include: (opts.include as string[] | undefined) ?? config.include! } : {}),
-        ...(exclude.length > 0 ? { exclude } : {}),
-        ...(ownFiles.length > 0 ? { ownFiles } : {}),
-        ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
-        weights: {
-          budget: (opts.weightBudget as number | undefined) ?? DEFAULT_WEIGHT_BUDGET,
-          hubUrl: hub.hubUrl,
-          ...(hub.token ? { token: hub.token } : {}),
-          timeoutMs: hub.timeoutMs,
-          env: io.env,
-          cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
-          displayRoot: path,
-        },
-        onStage: (name: string, ms: number) => {
-          timing?.push([name, ms]);
-          progress.onStage(name, ms);
-        },
-        onFileListed: progress.onFile,
-        ...(configFile ? { config: { file: displayPath(configFile, io.cwd), origin: configOrigin } } : {}),
-        ...(weakenings.length > 0 ? { weakenings: weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) } : {}),
-        ...(loaded.diagnostics?.length ? { diagnostics: loaded.diagnostics.map((d) => ({ ...d, ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}) })) } : {}),
-      }).finally(() => progress.stop());
-      result.root = path;
-      // Every report is written before the exit code says "findings": CI uploads them either way.
-      await writeReports(result, opts, format, output, io, { quiet: Boolean(opts.quiet) });
-      if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n`);
-      state.exitCode = resultVerdict(result) === "fail" ? 1 : 0;
+      state.exitCode = await runScan(path, opts, io);
     });
+}
+
+type Opts = Record<string, unknown>;
+
+/** The scan command's run: settings, policy inputs, outputs, the scan, the reports; returns the exit code. */
+async function runScan(path: string, opts: Opts, io: CliIO): Promise<number> {
+  const settings = await loadRunSettings(opts, io);
+  const { config, configFile } = settings;
+  const inputs = loadPolicyInputs(opts, io, settings);
+  const format = (opts.format as ReportFormat | undefined) ?? config.format ?? "text";
+  const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
+  const hub = hubSettings(opts, io.env, config);
+  if (opts.quiet && opts.verbose) throw new UsageError("--quiet and --verbose cannot be used together");
+  const progress = scanProgress(io, { stderrIsTTY: io.stderrIsTTY ?? false, verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal" });
+  const resolver = await makeResolver(inputs.kb, hub, io.env, { onProgress: progress.onHub });
+  const root = resolve(io.cwd, path);
+  checkScanRoot(root, path);
+  const outputs = checkOutputs(opts, io, config.output, root);
+  const weakenings = listWeakenings({ opts, config, configFile, configOrigin: settings.configOrigin, waivers: inputs.waivers, packs: inputs.packs, kb: inputs.kb, failOn, hubUrlFromConfig: config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !hub.offline });
+  // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
+  const timing: [string, number][] | undefined = io.env.AIPROV_TIMING ? [] : undefined;
+  let extracted = "";
+  const started = performance.now();
+  const result = await scan({
+    ...scanOptions(path, root, opts, io, { ...settings, ...inputs, failOn, hub, resolver, ownFiles: outputs.ownFiles, weakenings }),
+    onStage: (name: string, ms: number) => {
+      timing?.push([name, ms]);
+      progress.onStage(name, ms);
+    },
+    onExtracted: (s) => (extracted = `files    ${s.filesScanned} read by an extractor, ${s.filesParsed} parsed as code\n`),
+    onFileListed: progress.onFile,
+  }).finally(() => progress.stop());
+  result.root = path;
+  // Every report is written before the exit code says "findings": CI uploads them either way.
+  await writeReports(result, opts, format, outputs.output, io, { quiet: Boolean(opts.quiet) });
+  if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n${extracted}`);
+  return resultVerdict(result) === "fail" ? 1 : 0;
+}
+
+/** The configuration file and the run's own settings (`--now`, SOURCE_DATE_EPOCH), checked. @throws UsageError, ConfigError. */
+async function loadRunSettings(opts: Opts, io: CliIO): Promise<{ config: AiprovConfig; configFile: string | undefined; configOrigin: ConfigOrigin; configDiagnostics: Diagnostic[] }> {
+  const tokenSet = Boolean((opts.token as string | undefined) ?? io.env.HF_TOKEN ?? io.env.HUGGING_FACE_HUB_TOKEN);
+  const loaded = await loadConfig(io.cwd, opts.config as string | undefined, { noProjectConfig: opts.projectConfig === false, tokenSet });
+  for (const [flag, key] of [["--waivers", "waivers"], ["--baseline", "baseline"]] as const) if (opts[key]) checkSettingsFile(resolve(io.cwd, opts[key] as string), flag);
+  if (opts.now !== undefined) setNow(parseNow(opts.now as string));
+  const epoch = io.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
+  return { config: loaded.config, configFile: loaded.file, configOrigin: loaded.origin ?? "user", configDiagnostics: loaded.diagnostics ?? [] };
+}
+
+/**
+ * The knowledge base, rule packs, waivers and baseline. Every problem with packs, parameters and waivers is reported
+ * at once, before any scanning. @throws ConfigError listing them.
+ */
+function loadPolicyInputs(opts: Opts, io: CliIO, settings: { config: AiprovConfig; configFile: string | undefined }): { knowledge: string[]; kb: KnowledgeBase; packs: RulePack[]; waivers: LoadedWaiver[]; baseline: { file: string; fingerprints: ReadonlySet<string> } | undefined } {
+  const { config, configFile } = settings;
+  const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
+  const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
+  const kb = loadKnowledgeBase(knowledge);
+  const problems: string[] = [];
+  const collectProblems = <T>(load: () => T, fallback: T): T => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return fallback;
+    }
+  };
+  const packs = collectProblems(() => {
+    const named = policies.map((p) => (/[\\/]|\.ya?ml$/.test(p) ? resolve(io.cwd, p) : p));
+    for (const p of named) if (p.includes("/") || p.includes("\\")) checkSettingsFile(p, "--policy");
+    return loadPacks(named);
+  }, [] as RulePack[]);
+  problems.push(...parameterProblems(packs, config.parameters ?? {}, configFile ?? "config"));
+  const waivers = waiversFromConfig(config.waivers, configFile ?? "config");
+  if (opts.waivers) waivers.push(...collectProblems(() => loadWaiversFile(resolve(io.cwd, opts.waivers as string)), []));
+  if (problems.length > 0) throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
+  const baselineFile = opts.baseline as string | undefined;
+  const baseline = baselineFile ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) } : undefined;
+  return { knowledge, kb, packs, waivers, baseline };
+}
+
+/** The report paths, checked before the scan, and those inside the scanned folder (never scanned). @throws UsageError. */
+function checkOutputs(opts: Opts, io: CliIO, configOutput: string | undefined, root: string): { output: string | undefined; ownFiles: string[] } {
+  const output = (opts.output as string | undefined) ?? configOutput;
+  const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
+  const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
+  // A report written inside the scanned folder must not change the next scan of it.
+  const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].filter((a) => a.startsWith(root + sep)).map((a) => relative(root, a).split(sep).join("/"));
+  return { output, ownFiles };
+}
+
+/** The scan's options from the command line, the configuration and what was loaded (without the progress hooks). */
+function scanOptions(
+  path: string,
+  root: string,
+  opts: Opts,
+  io: CliIO,
+  s: ReturnType<typeof loadPolicyInputs> & Awaited<ReturnType<typeof loadRunSettings>> & { failOn: Severity | "never"; hub: ReturnType<typeof hubSettings>; resolver: ScanOptions["resolver"]; ownFiles: string[]; weakenings: AuditWeakening[] },
+): Omit<ScanOptions, "onStage" | "onFileListed" | "onExtracted"> {
+  const { config, hub } = s;
+  const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
+  const include = (opts.include as string[] | undefined) ?? config.include;
+  return {
+    root,
+    kb: s.kb,
+    packs: s.packs,
+    parameters: config.parameters ?? {},
+    failOn: s.failOn,
+    offline: hub.offline,
+    ...(s.resolver ? { resolver: s.resolver } : {}),
+    ...(hub.offline ? {} : { hubUrl: hub.hubUrl }),
+    organization: [...(config.organization ?? []), ...((opts.organization as string[] | undefined) ?? [])],
+    knowledgeDirs: s.knowledge,
+    waivers: s.waivers,
+    ...(s.baseline ? { baseline: s.baseline } : {}),
+    ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
+    ...(include ? { include } : {}),
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(s.ownFiles.length > 0 ? { ownFiles: s.ownFiles } : {}),
+    ...(opts.jobs !== undefined ? { jobs: opts.jobs as number } : {}),
+    weights: {
+      budget: (opts.weightBudget as number | undefined) ?? DEFAULT_WEIGHT_BUDGET,
+      hubUrl: hub.hubUrl,
+      ...(hub.token ? { token: hub.token } : {}),
+      timeoutMs: hub.timeoutMs,
+      env: io.env,
+      cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
+      displayRoot: path,
+    },
+    ...(s.configFile ? { config: { file: displayPath(s.configFile, io.cwd), origin: s.configOrigin } } : {}),
+    ...(s.weakenings.length > 0 ? { weakenings: s.weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) } : {}),
+    ...(s.configDiagnostics.length ? { diagnostics: s.configDiagnostics.map((d) => ({ ...d, ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}) })) } : {}),
+  };
 }
 
 /** A file path as reports show it: relative to the current folder when inside it, else as given. */

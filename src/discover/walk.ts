@@ -94,6 +94,30 @@ export interface WalkResult {
 /** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
 export const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|mlmodel|tflite))$/;
 
+/** An ignore matcher with the folder it is relative to (`byName`: answers cached per name, see {@link isIgnored}). */
+type Matcher = { base: string; ig: Ignore; byName?: Map<string, boolean> };
+
+/** A folder entry as listed, before any decision. */
+interface Entry {
+  name: string;
+  isDir: boolean;
+  isFile: boolean;
+  isLink: boolean;
+}
+
+/** What one walk shares between its passes: the settings, the matchers built from them, and the result so far. */
+interface WalkState {
+  rootReal: string;
+  options: WalkOptions;
+  result: WalkResult;
+  exclude: Ignore | undefined;
+  include: Ignore | undefined;
+  tracked: ReturnType<typeof trackedFiles> | undefined;
+  skip(path: string, reason: Coverage["skipped"][number]["reason"]): void;
+  /** Files handed to `onFile` since the event loop last ran. */
+  sinceYield: number;
+}
+
 /**
  * Walks `root` and returns every file not skipped, sorted by path (the file-system order never leaks into reports).
  * @throws Error when `root` does not exist or is not a directory.
@@ -104,150 +128,181 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
   const maxSkip = options.maxSkipRecords ?? 1000;
   const result: WalkResult = { files: [], filesSeen: 0, skipped: [], skippedByReason: {}, ignoredModelLike: [] };
-  const exclude = options.exclude?.length ? ignore().add(options.exclude) : undefined;
-  const include = options.include?.length ? ignore().add(options.include) : undefined;
-  const tracked = options.noIgnore ? undefined : trackedFiles(rootReal);
-
-  const skip = (path: string, reason: Coverage["skipped"][number]["reason"]): void => {
-    result.skippedByReason[reason] = (result.skippedByReason[reason] ?? 0) + 1;
-    if (result.skipped.length < maxSkip) result.skipped.push({ path, reason });
+  const state: WalkState = {
+    rootReal,
+    options,
+    result,
+    exclude: options.exclude?.length ? ignore().add(options.exclude) : undefined,
+    include: options.include?.length ? ignore().add(options.include) : undefined,
+    tracked: options.noIgnore ? undefined : trackedFiles(rootReal),
+    skip: (path, reason) => {
+      result.skippedByReason[reason] = (result.skippedByReason[reason] ?? 0) + 1;
+      if (result.skipped.length < maxSkip) result.skipped.push({ path, reason });
+    },
+    sinceYield: 0,
   };
-
-  // Each level carries the ignore matchers of its ancestors, each with the folder it is relative to. The walk never
-  // enters an ignored folder, so when every pattern of a file is slash-free (`*.log`, `dist/`, `!keep.txt`), whether an
-  // entry is ignored depends on its name alone: those answers are cached per name (most names repeat in big trees).
-  type Matcher = { base: string; ig: Ignore; byName?: Map<string, boolean> };
-  const isIgnored = (matchers: Matcher[], rel: string, isDir: boolean, name: string): boolean => {
-    for (const m of matchers) {
-      if (m.byName) {
-        const key = isDir ? `${name}/` : name;
-        let hit = m.byName.get(key);
-        if (hit === undefined) m.byName.set(key, (hit = m.ig.ignores(key)));
-        if (hit) return true;
-        continue;
-      }
-      const sub = m.base === "" ? rel : rel.slice(m.base.length + 1);
-      if (m.ig.ignores(isDir ? `${sub}/` : sub)) return true;
-    }
-    return false;
-  };
-
-  // With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files), so that worker
-  // threads reading the files already found are answered while the listing goes on.
-  let sinceYield = 0;
-  // `onlyTracked`: the folder is ignored but holds tracked files; only those (and folders holding them) are kept.
-  const visit = async (dirAbs: string, dirRel: string, matchers: Matcher[], onlyTracked = false): Promise<void> => {
-    if (options.onFile && sinceYield >= YIELD_EVERY) {
-      sinceYield = 0;
-      await setImmediate();
-    }
-    let local = matchers;
-    // Directory listings and .gitignore reads use the synchronous calls: on trees of tens of thousands of files the
-    // promise API's per-call overhead dominates the walk (see bench/scan-monorepo.bench.js).
-    let entries: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[] = [];
-    try {
-      entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
-    } catch {
-      skip(dirRel || ".", "unreadable");
-      return;
-    }
-    // A virtualenv (a folder holding `pyvenv.cfg`) is a dependency tree, like node_modules: told from its own listing.
-    if (dirRel !== "" && entries.some((e) => e.name === "pyvenv.cfg" && e.isFile)) {
-      skip(dirRel, "excluded-dir");
-      return;
-    }
-    if (!options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
-      try {
-        const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
-        local = [...matchers, { base: dirRel, ig: ignore().add(text), ...(nameOnly(text) ? { byName: new Map<string, boolean>() } : {}) }];
-      } catch {
-        // unreadable .gitignore: no rules from it
-      }
-    }
-    entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
-      // A name that is not valid UTF-8 comes back with U+FFFD in it and cannot be opened by that name.
-      if (e.name.includes("\uFFFD")) {
-        skip(rel, "unreadable");
-        continue;
-      }
-      // dirAbs is a normalised absolute path: concatenation is all path.join would do here.
-      let abs = dirAbs + sep + e.name;
-      let isDir = e.isDir;
-      let isFile = e.isFile;
-      if (e.isLink) {
-        let target: string;
-        try {
-          target = await realpath(abs);
-        } catch {
-          skip(rel, "unreadable");
-          continue;
-        }
-        if (target !== rootReal && !target.startsWith(rootReal + sep)) {
-          skip(rel, "symlink-outside-root");
-          continue;
-        }
-        const st = await stat(target);
-        // A linked folder inside the root is walked at its real path already; following it would scan it twice.
-        // Linked files are followed under the link's name (a Hugging Face cache snapshot links to its blobs).
-        if (st.isDirectory()) continue;
-        isDir = false;
-        isFile = st.isFile();
-        abs = target;
-      }
-      if (isDir) {
-        if (ALWAYS_SKIPPED_DIRS.has(e.name)) {
-          skip(rel, "excluded-dir");
-          continue;
-        }
-        const trackedInside = tracked?.dirs.has(rel) ?? false;
-        if (onlyTracked && !trackedInside) {
-          skip(rel, "ignored");
-          continue;
-        }
-        if (!onlyTracked && isIgnored(local, rel, true, e.name)) {
-          if (trackedInside) {
-            await visit(abs, rel, local, true);
-            continue;
-          }
-          skip(rel, "ignored");
-          // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is
-          // an informed choice.
-          await peekModelLike(abs, rel, result.ignoredModelLike);
-          continue;
-        }
-        if (exclude?.ignores(`${rel}/`)) {
-          skip(rel, "ignored");
-          continue;
-        }
-        await visit(abs, rel, local, onlyTracked);
-        continue;
-      }
-      if (!isFile) continue;
-      if (options.ownFiles?.includes(rel)) continue;
-      result.filesSeen++;
-      if (onlyTracked ? !tracked?.files.has(rel) : isIgnored(local, rel, false, e.name) && !tracked?.files.has(rel)) {
-        skip(rel, "ignored");
-        if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
-        continue;
-      }
-      if (exclude?.ignores(rel) || (include && !include.ignores(rel))) {
-        skip(rel, "ignored");
-        continue;
-      }
-      const file: DiscoveredFile = { path: rel, absolutePath: abs };
-      result.files.push(file);
-      if (options.onFile) {
-        sinceYield++;
-        options.onFile(file);
-      }
-    }
-  };
-
-  await visit(rootReal, "", []);
+  await visitFolder(state, rootReal, "", []);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
+}
+
+/**
+ * Each level carries the ignore matchers of its ancestors, each with the folder it is relative to. The walk never
+ * enters an ignored folder, so when every pattern of a file is slash-free (`*.log`, `dist/`, `!keep.txt`), whether an
+ * entry is ignored depends on its name alone: those answers are cached per name (most names repeat in big trees).
+ */
+function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean, name: string): boolean {
+  for (const m of matchers) {
+    if (m.byName) {
+      const key = isDir ? `${name}/` : name;
+      let hit = m.byName.get(key);
+      if (hit === undefined) m.byName.set(key, (hit = m.ig.ignores(key)));
+      if (hit) return true;
+      continue;
+    }
+    const sub = m.base === "" ? rel : rel.slice(m.base.length + 1);
+    if (m.ig.ignores(isDir ? `${sub}/` : sub)) return true;
+  }
+  return false;
+}
+
+/**
+ * Lists a folder, sorted by name, with the matchers that apply inside it (its own `.gitignore` added); undefined when
+ * the folder is skipped whole (unreadable, or a virtualenv: a folder holding `pyvenv.cfg`, told from its own listing).
+ * Listings and `.gitignore` reads use the synchronous calls: on trees of tens of thousands of files the promise API's
+ * per-call overhead dominates the walk.
+ */
+function listFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: Matcher[]): { entries: Entry[]; matchers: Matcher[] } | undefined {
+  let entries: Entry[];
+  try {
+    entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
+  } catch {
+    state.skip(dirRel || ".", "unreadable");
+    return undefined;
+  }
+  if (dirRel !== "" && entries.some((e) => e.name === "pyvenv.cfg" && e.isFile)) {
+    state.skip(dirRel, "excluded-dir");
+    return undefined;
+  }
+  let local = matchers;
+  if (!state.options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
+    try {
+      const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
+      local = [...matchers, { base: dirRel, ig: ignore().add(text), ...(nameOnly(text) ? { byName: new Map<string, boolean>() } : {}) }];
+    } catch {
+      // unreadable .gitignore: no rules from it
+    }
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { entries, matchers: local };
+}
+
+/**
+ * Where a symbolic link leads: a linked file inside the root is followed under the link's name (a Hugging Face cache
+ * snapshot links to its blobs); a linked folder inside the root is not (it is walked at its real path already, so
+ * link cycles cannot loop); a link out of the root or a dangling one is skipped with its reason.
+ */
+async function followLink(state: WalkState, abs: string, rel: string): Promise<{ abs: string; isFile: boolean } | undefined> {
+  let target: string;
+  try {
+    target = await realpath(abs);
+  } catch {
+    state.skip(rel, "unreadable");
+    return undefined;
+  }
+  if (target !== state.rootReal && !target.startsWith(state.rootReal + sep)) {
+    state.skip(rel, "symlink-outside-root");
+    return undefined;
+  }
+  const st = await stat(target);
+  if (st.isDirectory()) return undefined;
+  return { abs: target, isFile: st.isFile() };
+}
+
+/**
+ * Visits one folder: lists it, then decides each entry (folders through {@link enterFolder}, files through
+ * {@link keepFile}). `onlyTracked`: the folder is ignored but holds tracked files; only those (and folders holding
+ * them) are kept. With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files),
+ * so that worker threads reading the files already found are answered while the listing goes on.
+ */
+async function visitFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: Matcher[], onlyTracked = false): Promise<void> {
+  if (state.options.onFile && state.sinceYield >= YIELD_EVERY) {
+    state.sinceYield = 0;
+    await setImmediate();
+  }
+  const listed = listFolder(state, dirAbs, dirRel, matchers);
+  if (!listed) return;
+  for (const e of listed.entries) {
+    const rel = dirRel === "" ? e.name : `${dirRel}/${e.name}`;
+    // A name that is not valid UTF-8 comes back with U+FFFD in it and cannot be opened by that name.
+    if (e.name.includes("\uFFFD")) {
+      state.skip(rel, "unreadable");
+      continue;
+    }
+    // dirAbs is a normalised absolute path: concatenation is all path.join would do here.
+    let abs = dirAbs + sep + e.name;
+    let isFile = e.isFile;
+    if (e.isLink) {
+      const followed = await followLink(state, abs, rel);
+      if (!followed) continue;
+      ({ abs, isFile } = followed);
+    } else if (e.isDir) {
+      await enterFolder(state, abs, rel, e.name, listed.matchers, onlyTracked);
+      continue;
+    }
+    if (isFile) keepFile(state, abs, rel, e.name, listed.matchers, onlyTracked);
+  }
+}
+
+/** Decides a folder: skipped with its reason, peeked into when ignored, or visited. */
+async function enterFolder(state: WalkState, abs: string, rel: string, name: string, matchers: Matcher[], onlyTracked: boolean): Promise<void> {
+  if (ALWAYS_SKIPPED_DIRS.has(name)) {
+    state.skip(rel, "excluded-dir");
+    return;
+  }
+  const trackedInside = state.tracked?.dirs.has(rel) ?? false;
+  if (onlyTracked && !trackedInside) {
+    state.skip(rel, "ignored");
+    return;
+  }
+  if (!onlyTracked && isIgnored(matchers, rel, true, name)) {
+    if (trackedInside) {
+      await visitFolder(state, abs, rel, matchers, true);
+      return;
+    }
+    state.skip(rel, "ignored");
+    // Vendored weights usually sit in a git-ignored folder: say what is in it (bounded), so `--no-ignore` is an
+    // informed choice.
+    await peekModelLike(abs, rel, state.result.ignoredModelLike);
+    return;
+  }
+  if (state.exclude?.ignores(`${rel}/`)) {
+    state.skip(rel, "ignored");
+    return;
+  }
+  await visitFolder(state, abs, rel, matchers, onlyTracked);
+}
+
+/** Decides a file: counted as seen, then skipped with its reason (ignore rules, excludes, includes) or kept. */
+function keepFile(state: WalkState, abs: string, rel: string, name: string, matchers: Matcher[], onlyTracked: boolean): void {
+  const { options, result, tracked } = state;
+  if (options.ownFiles?.includes(rel)) return;
+  result.filesSeen++;
+  if (onlyTracked ? !tracked?.files.has(rel) : isIgnored(matchers, rel, false, name) && !tracked?.files.has(rel)) {
+    state.skip(rel, "ignored");
+    if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
+    return;
+  }
+  if (state.exclude?.ignores(rel) || (state.include && !state.include.ignores(rel))) {
+    state.skip(rel, "ignored");
+    return;
+  }
+  const file: DiscoveredFile = { path: rel, absolutePath: abs };
+  result.files.push(file);
+  if (options.onFile) {
+    state.sinceYield++;
+    options.onFile(file);
+  }
 }
 
 /**

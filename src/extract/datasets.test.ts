@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ModelReference } from "../model/types.js";
-import { foldKey } from "../policy/engine.js";
+import { foldKey } from "../policy/aggregate.js";
 import { datasetName, notAModelReason, separateDatasets } from "./datasets.js";
 
 const ref = (raw: string, extra: Partial<ModelReference> = {}): ModelReference => ({ id: raw, extractor: "python-code", kind: "hub-id", raw, strength: "declared", location: { file: "a.py", line: 1 }, skipReason: "dynamic-value", ...extra });

@@ -45,6 +45,15 @@ export function notAModelReason(r: ModelReference): string | undefined {
   return undefined;
 }
 
+/**
+ * A path the user is meant to replace (`/path/to/checkpoint`, `path/to/your/model`, `<model_path>`,
+ * `YOUR_MODEL_PATH`): a slot for a model chosen when the program runs, naming none itself.
+ */
+export function isPlaceholderPath(raw: string): boolean {
+  const v = raw.trim().replace(/^["']|["']$/g, "");
+  return /^(?:~|\.{1,2})?\/?path\/to(?:\/|$)/i.test(v) || /^<[^<>]+>$/.test(v) || /^\/?your[_-]/i.test(v) || /\/your[_-][\w-]*$/i.test(v);
+}
+
 const HUB_DATASET_URL = /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co|hf-mirror\.com)\/datasets\/([\w.-]+(?:\/[\w.-]+)?)/i;
 
 /** The dataset a reference names, or undefined when it names no dataset. */

@@ -19,6 +19,7 @@ import type { DiscoveredFile } from "../discover/walk.js";
 import { packagePath } from "../util/package-root.js";
 import type { ExtractionResult } from "./run.js";
 import type { ExtractContext } from "./types.js";
+import { claimantsOf } from "./registry.js";
 
 /** A batch sent to a worker. */
 export interface PoolRequest {
@@ -57,10 +58,10 @@ function workerFile(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
-/** Runs the registry over `files` in this thread (the registry is loaded only when needed). */
+/** Runs the registry over `files` in this thread (only the extractors their names call for are loaded). */
 async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext): Promise<ExtractionResult> {
-  const [{ runExtractors }, { EXTRACTORS }] = await Promise.all([import("./run.js"), import("./registry.js")]);
-  return runExtractors(files, EXTRACTORS, ctx);
+  const [{ runExtractors }, { extractorsFor }] = await Promise.all([import("./run.js"), import("./registry.js")]);
+  return runExtractors(files, await extractorsFor(files.map((f) => f.path)), ctx);
 }
 
 
@@ -151,8 +152,9 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       return workers.length;
     },
     add(f) {
-      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here.
-      if (!file || closed) return;
+      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here. A file no extractor
+      // claims by name (images, styles, data) is never sent to a thread: it would be read by none.
+      if (!file || closed || claimantsOf(f.path.slice(f.path.lastIndexOf("/") + 1)).length === 0) return;
       added++;
       pending.push(f);
       if (workers.length === 0 && added >= PARALLEL_MIN_FILES) start();
@@ -185,12 +187,13 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
  * is kept, as each batch lists a file's outputs together): the same result as one in-process run over `sorted`.
  */
 export function mergeInOrder(parts: readonly ExtractionResult[], sorted: readonly DiscoveredFile[]): ExtractionResult {
-  const out: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
+  const out: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
   for (const p of parts) {
     for (const o of p.outputs) out.outputs.push(o);
     for (const d of p.diagnostics) out.diagnostics.push(d);
     out.filesScanned += p.filesScanned;
     out.bytesRead += p.bytesRead;
+    out.filesParsed += p.filesParsed;
     for (const [k, n] of Object.entries(p.byExtractor)) out.byExtractor[k] = (out.byExtractor[k] ?? 0) + n;
     out.tooLarge.push(...p.tooLarge);
     out.binary.push(...p.binary);

@@ -37,6 +37,16 @@ describe("role-key table", () => {
     expect(roleFromContext({ location: { pointer: "/model/vision_tower/0" } })).toBe("vision-encoder");
     expect(roleFromContext({ facts: { variable: "base_model_path" }, location: {} })).toBeUndefined();
   });
+
+  it("reads a name ending in a multi-word row after a qualifier, and the class a value is built with", () => {
+    // DeepSeek-VL builds its towers as CLIPVisionTower(model_name="siglip_large_patch16_384", ...).
+    expect(roleFromContext({ facts: { keyword: "model_name", constructs: "CLIPVisionTower" }, location: {} })).toBe("vision-encoder");
+    expect(roleOfKey("siglip_vision_model")).toBe("vision-encoder");
+    expect(roleOfKey("whisper_audio_encoder_path")).toBe("audio-encoder");
+    // One-word rows are whole names only: `gpt_vit`-like tails and `my_tokenizer` take no role from the tail.
+    expect(roleOfKey("pretrained_vae")).toBeUndefined();
+    expect(roleOfKey("model_name")).toBeUndefined();
+  });
 });
 
 describe("link: roles from the names a reference was written under", () => {

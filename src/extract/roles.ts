@@ -152,6 +152,7 @@ export function normaliseKey(name: string): string {
   return last
     .replace(/^-+/, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
     .replace(/-/g, "_")
     .toLowerCase();
 }
@@ -171,18 +172,33 @@ export function roleOfKey(name: string): ComponentRole | undefined {
       if (hit) return hit;
     }
   }
+  return roleOfTail(k);
+}
+
+/** Two-word rows by length, longest first: a name ending in one (`clip_vision_tower`) plays its part. */
+const TAIL_ROWS: readonly RoleKeyRow[] = ROLE_KEYS.filter((r) => r.key.includes("_") && !/\d$/.test(r.key)).sort((a, b) => b.key.length - a.key.length);
+
+/**
+ * The role of a name that ends in a multi-word row of the table after a qualifier: `clip_vision_tower`,
+ * `siglip_vision_model` and the class `CLIPVisionTower` are vision towers, `whisper_audio_encoder` an audio encoder.
+ * One-word rows (`vit`, `vae`, `tokenizer`) are matched whole only: as a tail they would take too much.
+ */
+function roleOfTail(k: string): ComponentRole | undefined {
+  for (const r of TAIL_ROWS) if (k.endsWith(`_${r.key}`)) return r.role;
   return undefined;
 }
 
 /**
  * The names under which a reference was written, nearest first: the keyword, flag or key it was the value of, the
  * variable it was assigned to, the expression it was read from, the last segment of its JSON pointer. Reads the
- * reference's `facts` (`keyword`, `flag`, `key`, `variable`, `expression`, `settingsKey`) and `location.pointer`.
+ * reference's `facts` (`keyword`, `flag`, `key`, `variable`, `expression`, `settingsKey`, `constructs`) and
+ * `location.pointer`.
  */
 export function contextNames(ref: { facts?: Record<string, string | number | boolean>; location: { pointer?: string } }): string[] {
   const f = ref.facts ?? {};
   const out: string[] = [];
-  for (const k of ["keyword", "flag", "cliFlag", "key", "argument", "variable", "field", "settingsKey", "expression"]) {
+  // `constructs`: the class a value is passed to (`CLIPVisionTower(model_name=...)`) says what it builds.
+  for (const k of ["keyword", "flag", "cliFlag", "key", "argument", "variable", "field", "settingsKey", "expression", "constructs"]) {
     const v = f[k];
     if (typeof v === "string" && v.length <= 200) out.push(v);
   }

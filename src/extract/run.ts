@@ -11,6 +11,8 @@ import { makeReference } from "./reference.js";
 import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
+import { claimantsOf, registryPosition } from "./registry.js";
+import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, parsedFiles, setAnalysisBudget } from "./budget.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -19,6 +21,8 @@ export interface ExtractionResult {
   filesScanned: number;
   bytesRead: number;
   byExtractor: Record<string, number>;
+  /** Files parsed as code (tree-sitter) by the extractors. */
+  filesParsed: number;
   tooLarge: string[];
   binary: string[];
 }
@@ -126,7 +130,7 @@ async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefine
  */
 async function unreadReference(file: DiscoveredFile, extractor: string, err: unknown, loaded: Loaded | undefined): Promise<ModelReference | undefined> {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
+  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof AnalysisBudgetError ? "analysis exceeded its time budget" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
   if (!why) return undefined;
   let word: string | undefined = "(unknown: the file could not be opened)";
   if (loaded?.error === undefined) {
@@ -141,14 +145,42 @@ async function unreadReference(file: DiscoveredFile, extractor: string, err: unk
   return { ...ref, kind: "hub-id", skipReason: "parse-error" };
 }
 
+/** True when an extractor's output holds nothing (every field absent or an empty list). */
+function isEmptyOutput(o: ExtractOutput): boolean {
+  for (const v of Object.values(o)) if (v !== undefined && !(Array.isArray(v) && v.length === 0)) return false;
+  return true;
+}
+
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
   if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   if (err instanceof BinaryFileError) return { code: "binary-file", severity: "error", message: `${err.message} (extractor ${extractor} expected a text manifest)`, location: { file } };
   if (err instanceof InvalidUtf8Error) return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
+  if (err instanceof AnalysisBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   const e = err as NodeJS.ErrnoException;
   if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR") return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
   return { code: "extractor-error", severity: "error", message: `${extractor}: ${(err as Error)?.message ?? String(err)}`, location: { file } };
+}
+
+/**
+ * Of `extractors` (in their order), those that may want a file named `base`: the registered ones whose row in the
+ * registry claims the name (one table lookup, `claimantsOf`), and every unregistered one (a test's own extractor).
+ * Only these are asked `matches()`, so most files of a code tree cost no regex at all.
+ */
+function claimantTable(extractors: readonly Extractor[]): (base: string) => readonly Extractor[] {
+  const positions = extractors.map((x) => registryPosition(x.id));
+  const memo = new Map<string, Extractor[]>();
+  return (base) => {
+    const claimed = claimantsOf(base);
+    const key = claimed.join(",");
+    let list = memo.get(key);
+    if (!list) {
+      const set = new Set(claimed);
+      list = extractors.filter((_, i) => positions[i] === undefined || set.has(positions[i]!));
+      memo.set(key, list);
+    }
+    return list;
+  };
 }
 
 /**
@@ -156,13 +188,16 @@ function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnos
  * @param concurrency number of files read at once (default 16).
  */
 export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16): Promise<ExtractionResult> {
+  setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
-  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, tooLarge: [], binary: [] };
+  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+  const parsedBefore = parsedFiles();
   const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
+  const claimants = claimantTable(extractors);
   for (const f of files) {
     const base = posix.basename(f.path);
     let wanted = false;
-    for (const x of extractors) {
+    for (const x of claimants(base)) {
       if (x.matches(f.path, base)) {
         jobs.push({ file: f, extractor: x });
         wanted = true;
@@ -217,7 +252,9 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
-  for (const s of slots) if (s) result.outputs.push(s);
+  // An output with nothing in it (most code files) is not kept: it would only be copied between threads.
+  for (const s of slots) if (s && !isEmptyOutput(s.output)) result.outputs.push(s);
   result.bytesRead = counter.bytes;
+  result.filesParsed = parsedFiles() - parsedBefore;
   return result;
 }

@@ -6,7 +6,7 @@
 import { stat } from "node:fs/promises";
 import { statSync } from "node:fs";
 import { join, posix } from "node:path";
-import { EXTRACTORS } from "./registry.js";
+import { loadExtractors } from "./registry.js";
 import { runExtractors } from "./run.js";
 import { createFileReader } from "./file-reader.js";
 import { link, type LinkedInventory } from "./link.js";
@@ -48,6 +48,6 @@ export async function extractAndLink(root: string, jobs: readonly [Extractor, st
  */
 export async function extractFiles(files: readonly { abs: string; rel: string }[]): Promise<LinkedInventory> {
   const discovered = await Promise.all(files.map(async (f) => ({ path: f.rel, absolutePath: f.abs, size: (await stat(f.abs)).size })));
-  const r = await runExtractors(discovered, EXTRACTORS, { maxTextBytes: TEST_TEXT_LIMIT });
+  const r = await runExtractors(discovered, await loadExtractors(), { maxTextBytes: TEST_TEXT_LIMIT });
   return link(r.outputs.map((o) => o.output));
 }

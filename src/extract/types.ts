@@ -134,6 +134,8 @@ export interface PendingCodeReference {
 export interface ExtractContext {
   /** Maximum bytes read as text from one file. */
   maxTextBytes: number;
+  /** Longest one file's parse and code analysis may take, in milliseconds (default `ANALYSIS_BUDGET_MS`, 10 s). */
+  analysisBudgetMs?: number;
 }
 
 /** One manifest format. */

@@ -4,7 +4,6 @@
  * `slice(start, end)` becomes one `Range: bytes=start-(end-1)` request; `xet: false` keeps plain HTTP ranges).
  * `hubUrl`, `accessToken` and `fetch` come in through the context (never globals), as `@huggingface/hub` takes them.
  */
-import { downloadFile, listFiles } from "@huggingface/hub";
 import { MAX_REMOTE_HEADER_BYTES } from "../formats/safetensors.js";
 import { createRangeSource, SIDE_FILE_LIMIT, SIDE_FILES, type ModelSource, type RangeFile, type SourceProblem } from "./source.js";
 
@@ -22,6 +21,8 @@ export interface HubContext {
  */
 export async function openHubModel(repo: string, ctx: HubContext = {}): Promise<ModelSource> {
   const common = { repo, ...(ctx.revision ? { revision: ctx.revision } : {}), ...(ctx.hubUrl ? { hubUrl: ctx.hubUrl } : {}), ...(ctx.accessToken ? { accessToken: ctx.accessToken } : {}), ...(ctx.fetch ? { fetch: ctx.fetch } : {}) };
+  // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
+  const { downloadFile, listFiles } = await import("@huggingface/hub");
   const entries: { path: string; size: number }[] = [];
   for await (const e of listFiles(common)) if (e.type === "file") entries.push({ path: e.path, size: e.lfs?.size ?? e.size });
   const problems: SourceProblem[] = [];

@@ -22,7 +22,6 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { modelInfo } from "@huggingface/hub";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { COMPARABLE_DTYPES, SafetensorsError } from "../formats/safetensors.js";
 import type { WeightEvidenceInput } from "../model/weight-evidence.js";
@@ -322,6 +321,8 @@ export async function settleWeights(candidates: readonly SettleCandidate[], opts
         const latest = opts.cache?.getLatest(repo, Date.now());
         if (latest?.sha && /^[0-9a-f]{40}$/.test(latest.sha)) return { sha: latest.sha };
         try {
+          // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
+          const { modelInfo } = await import("@huggingface/hub");
           const info = (await modelInfo({ name: repo, hubUrl, fetch: fetchOf().fetch, additionalFields: ["sha"] as never[] })) as unknown as Record<string, unknown>;
           const sha = typeof info.sha === "string" && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined;
           if (!sha) return { reason: "hub-error", message: "the Hub did not return a commit sha" };

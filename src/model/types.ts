@@ -317,8 +317,9 @@ export interface Finding {
   location?: SourceLocation;
   howToFix?: string;
   /**
-   * Number of nodes the finding stands for: findings of one rule on unresolved references with the same text are
-   * folded into one (the first node in `node`, all of them in `nodes`). Absent means 1.
+   * Number of nodes the finding stands for: findings of one rule on nodes that stand for one fact (unresolved
+   * references with the same text, references read at run time, alternatives of one registry) are folded into one
+   * (the first node in `node`, all of them in `nodes`; src/policy/aggregate.ts). Absent means 1.
    */
   count?: number;
   /** With `count`: every node folded into this finding. */

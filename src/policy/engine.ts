@@ -9,6 +9,7 @@ import { stableId } from "../util/hash.js";
 import { compareFindings } from "./verdict.js";
 import type { Condition, ListOrParam, ReferenceCondition, Rule, RulePack } from "./types.js";
 import { WEIGHT_RELATIONS } from "../model/relations.js";
+import { dedupeEvidence } from "./evidence.js";
 
 type Arg = string | number | boolean | string[];
 
@@ -503,8 +504,6 @@ export function evaluatePacks(
       }
     }
   }
-  const folded = foldUnresolved(findings, g);
-  findings.splice(0, findings.length, ...folded);
   findings.sort(compareFindings);
   return { findings, runs };
 }
@@ -549,59 +548,6 @@ function fallbackLocation(g: GraphIndex): Evidence["location"] | undefined {
   return first ? { file: first.location.file } : g.ctx.files?.[0] !== undefined ? { file: g.ctx.files[0] } : undefined;
 }
 
-/**
- * The text of an unresolved expression as folding compares it: optional chaining read as plain access, an empty
- * fallback (`|| ""`, `?? ''`, `or ""`) dropped, whitespace collapsed; `settings?.ModelPref || ""` and
- * `settings.ModelPref` are one expression.
- */
-export function foldKey(raw: string): string {
-  // White space is folded first, so the empty-fallback suffix needs at most one space on each side (a linear match).
-  return raw
-    .replace(/\s+/g, " ")
-    .replace(/\?\./g, ".")
-    .trim()
-    .replace(/ ?(?:\|\||\?\?|\bor\b) ?(?:""|''|None|null|undefined)$/, "")
-    .trim();
-}
-
-/**
- * Folds findings of one rule on unresolved references with the same text (`model_path` in 79 functions) into one
- * finding with a count, every folded node, and every node's evidence. Other findings pass unchanged; order is kept.
- */
-function foldUnresolved(findings: readonly Finding[], g: GraphIndex): Finding[] {
-  const out: Finding[] = [];
-  const byKey = new Map<string, Finding>();
-  for (const f of findings) {
-    const n = g.nodes.get(f.node);
-    const raw = n?.statusReason?.code === "unresolved-reference" && n.kind === "upstream" ? n.statusReason.args?.raw : undefined;
-    if (typeof raw !== "string") {
-      out.push(f);
-      continue;
-    }
-    const key = `${f.pack}\u0000${f.rule}\u0000${f.message.id}\u0000${foldKey(raw)}`;
-    const first = byKey.get(key);
-    if (!first) {
-      const copy = { ...f, evidence: [...f.evidence], count: 1, nodes: [f.node] };
-      byKey.set(key, copy);
-      out.push(copy);
-      continue;
-    }
-    first.count = (first.count ?? 1) + 1;
-    first.nodes!.push(f.node);
-    first.evidence = dedupeEvidence([...first.evidence, ...f.evidence]);
-  }
-  for (const f of byKey.values()) {
-    if (f.count === 1) {
-      delete f.count;
-      delete f.nodes;
-    } else {
-      f.message = { ...f.message, args: { ...f.message.args, count: f.count! } };
-      f.id = stableId([f.id, ...f.nodes!.slice(1)]);
-    }
-  }
-  return out;
-}
-
 /** The upstream lineage of a node, following weight-carrying edges (first one at each step), for messages. */
 function originChain(start: string | undefined, g: GraphIndex): { names: string[]; evidence: Evidence[] } {
   const names: string[] = [];
@@ -622,12 +568,4 @@ function originChain(start: string | undefined, g: GraphIndex): { names: string[
     cur = next.to;
   }
   return { names, evidence };
-}
-
-function dedupeEvidence(evidence: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evidence.filter((e) => {
-    const k = `${e.code}|${e.location.file}|${e.location.pointer ?? ""}|${e.location.line ?? ""}|${e.raw ?? ""}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
 }

@@ -157,7 +157,16 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     const e = (out.get(n.id) ?? []).find((x) => x.relation !== "component-of" && x.relation !== "same-architecture") ?? (out.get(n.id) ?? []).find((x) => x.relation === "same-architecture");
     return e ? nodes.get(e.to) : undefined;
   };
-  lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${unresolved.length ? `, ${unresolved.length} unresolved reference${unresolved.length === 1 ? "" : "s"}` : ""})`));
+  // Unresolved references, one per expression: occurrences across functions and files fold into a count (the header
+  // and the section below count the same thing).
+  const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
+  for (const n of unresolved) {
+    const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
+    const e = byRaw.get(raw) ?? { raw, reason: String(n.statusReason?.args?.reason ?? "unresolved"), locs: [], role: n.role };
+    e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
+    byRaw.set(raw, e);
+  }
+  lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${byRaw.size ? `, ${byRaw.size} unresolved expression${byRaw.size === 1 ? "" : "s"}` : ""})`));
   if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
   else if (bom.length > 0) {
     const row = (n: LineageNode, knownPart: boolean) => {
@@ -188,17 +197,10 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     if (shown.length < rows.length) lines.push(c.dim(`  +${rows.length - shown.length} more (--verbose lists every row)`));
   }
   if (unresolved.length > 0) {
-    // One line per expression: occurrences across functions and files fold into a count.
-    const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
-    for (const n of unresolved) {
-      const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
-      const e = byRaw.get(raw) ?? { raw, reason: String(n.statusReason?.args?.reason ?? "unresolved"), locs: [], role: n.role };
-      e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
-      byRaw.set(raw, e);
-    }
     const list = [...byRaw.values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
     const total = list.reduce((a, e) => a + Math.max(1, e.locs.length), 0);
-    lines.push(c.bold(`  Unresolved references (${list.length} expression${list.length === 1 ? "" : "s"} at ${total} place${total === 1 ? "" : "s"}; undetermined, never a pass)`));
+    const runTime = list.filter((e) => e.reason === "dynamic-value").length;
+    lines.push(c.bold(`  Unresolved references (${list.length} expression${list.length === 1 ? "" : "s"} at ${total} place${total === 1 ? "" : "s"}${runTime ? `, ${runTime} read at run time` : ""}; undetermined, never a pass)`));
     const shown = verbose ? list : list.slice(0, TEXT_LIMITS.unresolved);
     for (const e of shown) {
       const text = e.raw.length > 70 && !verbose ? `${e.raw.slice(0, 67)}...` : e.raw;

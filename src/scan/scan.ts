@@ -17,6 +17,7 @@ import { evaluatePacks } from "../policy/engine.js";
 import { findingsVerdict } from "../policy/verdict.js";
 import { applyBaseline } from "../policy/baseline.js";
 import { applyWaivers, type LoadedWaiver } from "../policy/waivers.js";
+import { aggregateFindings } from "../policy/aggregate.js";
 import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
@@ -71,6 +72,8 @@ export interface ScanOptions {
    * `weights`, `tokenizers`, `lineage`, `settle`, `policy`, `assemble`); the CLI prints them with `AIPROV_TIMING=1`, as ESLint's `TIMING=1`.
    */
   onStage?: (stage: string, ms: number) => void;
+  /** Called once extraction is done: files read by an extractor, and those parsed as code (tree-sitter), for `AIPROV_TIMING`. */
+  onExtracted?: (stats: { filesScanned: number; filesParsed: number }) => void;
   /** Called for each file the walk lists (before it is read), for progress displays. */
   onFileListed?: () => void;
   /**
@@ -111,6 +114,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("walk");
   const extraction = await pool.finish(walked.files).finally(() => pool.close());
   stage("extract");
+  options.onExtracted?.({ filesScanned: extraction.filesScanned, filesParsed: extraction.filesParsed });
   // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
   // it is undetermined, never silently absent.
   const notRead = walked.skipped
@@ -150,7 +154,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   });
   const runs = evaluated.runs;
   const waived = applyWaivers(evaluated.findings, options.waivers ?? [], graph.nodes, runs, now());
-  const findings = options.baseline ? applyBaseline(waived.findings, options.baseline.fingerprints) : waived.findings;
+  // Findings that stand for one fact fold after waivers (a waiver never covers a node it does not name).
+  const aggregated = aggregateFindings(waived.findings, graph, inventory.references);
+  const findings = options.baseline ? applyBaseline(aggregated, options.baseline.fingerprints) : aggregated;
 
   const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
   const skippedByReason = { ...walked.skippedByReason };

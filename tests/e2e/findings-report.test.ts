@@ -117,7 +117,7 @@ describe("the text report reads like an audit", () => {
   it("opens with the bill of materials, groups findings by rule, cuts lists unless --verbose", () => {
     const text = scan(FIXTURE, ["--offline"], "text").stdout;
     const lines = text.split("\n");
-    expect(lines[3]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 3 unresolved references\)/);
+    expect(lines[3]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 1 unresolved expression\)/);
     expect(text).toMatch(/^ {2}vision-encoder +SigLIP so400m\/14 @384 vision tower +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m);
     expect(text).toMatch(/^ {4}"model_path" ×4 dynamic-value/m);
     expect(text).toMatch(/^Datasets \(2; read by the project, not models\)$/m);

@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { EXTRACTORS } from "../../src/extract/registry.js";
+import { loadExtractors } from "../../src/extract/registry.js";
 import { aiprov, REPO_ROOT } from "../helpers/cli.js";
+
+const EXTRACTORS = await loadExtractors();
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { packagePath } from "../../util/package-root.js";
+import { snapshotDocument } from "../../util/knowledge-snapshot.js";
 import { validate } from "../../util/schema.js";
 
 /** One hosted provider (`schemas/knowledge-hosted-providers.schema.json`). */
@@ -47,7 +48,8 @@ let table: Table | undefined;
  */
 export function hostedTable(): Table {
   if (table) return table;
-  const data = parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8")) as { providers: HostedProvider[] };
+  // Parsed at build time when unchanged since (src/util/knowledge-snapshot.ts): every worker thread reads this table.
+  const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ?? parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
   const problems = validate("knowledge-hosted-providers.schema.json", data, HOSTED_PROVIDERS_FILE);
   if (problems.length) throw new Error(`invalid hosted provider table: ${problems.join("; ")}`);
   const t: Table = { providers: data.providers, byId: new Map(), patterns: [], tokens: new Map(), pyModules: [], pyClasses: new Map(), jsPackages: new Map(), jsClasses: new Map() };
@@ -129,13 +131,18 @@ export function providerOfJs(className: string | undefined, pkg: string | undefi
   return className ? t.jsClasses.get(className) : undefined;
 }
 
-/** Providers named by the folders of a root-relative path (`server/utils/AiProviders/groq/index.js` -> groq). */
+/**
+ * Providers named by the folders of a root-relative path (`server/utils/AiProviders/groq/index.js` -> groq). A folder
+ * or file names a provider only as a whole (`groq/`, `fireworksai.js`): a package named after a model family
+ * (`deepseek_vl/models/clip_encoder.py`, the model's own code) is no API client.
+ */
 export function providerOfPath(path: string): string | undefined {
   const dirs = path.split("/");
   const base = dirs.pop() ?? "";
+  const t = hostedTable().tokens;
   for (const d of [...dirs.reverse(), base.replace(/\.[^.]+$/, "")]) {
     const p = providerOfName(d);
-    if (p) return p;
+    if (p && t.get(d.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()) === p) return p;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
+import { analysisBudgetMs, AnalysisBudgetError, countParse } from "../budget.js";
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -39,7 +40,7 @@ export function loadGrammar(id: GrammarId): Promise<Language> {
  * Parses `text` with grammar `id` and hands the tree to `use`; the tree's WASM memory is freed afterwards.
  * Tree-sitter never throws on syntax errors: it yields ERROR nodes, so partial files still give their references.
  */
-export async function withTree<T>(id: GrammarId, text: string, use: (root: Node) => T): Promise<T> {
+export async function withTree<T>(id: GrammarId, text: string, use: (root: Node) => T, budgetMs = analysisBudgetMs()): Promise<T> {
   const lang = await loadGrammar(id);
   let parser = parsers.get(id);
   if (!parser) {
@@ -47,14 +48,30 @@ export async function withTree<T>(id: GrammarId, text: string, use: (root: Node)
     parser.setLanguage(lang);
     parsers.set(id, parser);
   }
-  const tree = parser.parse(text);
+  // The parse and the analysis of its tree share one per-file budget: the parse is cancelled past the deadline, and
+  // walks over the tree check it (see checkBudget).
+  countParse();
+  const deadline = performance.now() + budgetMs;
+  const cancel = ((): boolean => performance.now() > deadline) as unknown as () => void;
+  const tree = parser.parse(text, null, { progressCallback: cancel });
   try {
+    if (!tree && performance.now() > deadline) throw new AnalysisBudgetError(budgetMs, `parsing as ${id}`);
     if (!tree) throw new Error(`tree-sitter could not parse the file as ${id}`);
+    current = { deadline, budgetMs };
     return use(tree.rootNode);
   } finally {
+    current = undefined;
     tree?.delete();
     parser.reset();
   }
+}
+
+/** The budget of the analysis running now (set by withTree while its synchronous `use` runs). */
+let current: { deadline: number; budgetMs: number } | undefined;
+
+/** @throws AnalysisBudgetError when the analysis running inside {@link withTree} has passed its per-file budget. */
+export function checkBudget(): void {
+  if (current && performance.now() > current.deadline) throw new AnalysisBudgetError(current.budgetMs, "code analysis");
 }
 
 /** One parser per grammar and thread (see the module comment). */
@@ -67,13 +84,21 @@ const parsers = new Map<GrammarId, Parser>();
 export function walkNamed(root: Node, visit: (n: Node) => void, types?: ReadonlySet<string>): void {
   if (types) {
     // A query runs inside the WASM module and hands back only the wanted nodes, in source order.
-    for (const c of queryFor(root.tree.language, types).captures(root)) visit(c.node);
+    const captures = queryFor(root.tree.language, types).captures(root);
+    checkBudget();
+    let n = 0;
+    for (const c of captures) {
+      if ((++n & 255) === 0) checkBudget();
+      visit(c.node);
+    }
     return;
   }
   const cursor = root.walk();
   try {
     let done = false;
+    let n = 0;
     while (!done) {
+      if ((++n & 1023) === 0) checkBudget();
       if (cursor.nodeIsNamed) visit(cursor.currentNode);
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {

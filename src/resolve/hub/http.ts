@@ -14,7 +14,10 @@
  * - proxies: when `HTTPS_PROXY`/`HTTP_PROXY` is set, requests go through undici's `EnvHttpProxyAgent`, which also
  *   honours `NO_PROXY` (Node's built-in fetch ignores these variables). `NODE_EXTRA_CA_CERTS` is read by Node itself.
  */
-import { EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
+import { createRequire } from "node:module";
+
+// undici (a tenth of a second to load) is loaded only when a proxy is configured: start-up cost, issue 13.
+const requireUndici = (): typeof import("undici") => createRequire(import.meta.url)("undici") as typeof import("undici");
 
 /** A non-2xx answer from the Hub, with the headers `@huggingface/hub` would drop. */
 export class HubHttpError extends Error {
@@ -112,8 +115,9 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
   const backoff = options.backoffMs ?? 250;
   const maxWait = options.maxWaitMs ?? 10_000;
   // The variables come from `env` (not the process's), so a caller's environment is what counts.
-  const dispatcher = proxyConfigured(env)
-    ? new EnvHttpProxyAgent({
+  const undici = proxyConfigured(env) ? requireUndici() : undefined;
+  const dispatcher = undici
+    ? new undici.EnvHttpProxyAgent({
         ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),
         ...(env.HTTPS_PROXY || env.https_proxy ? { httpsProxy: env.HTTPS_PROXY || env.https_proxy } : {}),
         ...(env.NO_PROXY || env.no_proxy ? { noProxy: env.NO_PROXY || env.no_proxy } : {}),
@@ -143,7 +147,7 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
     options.onRequest?.(url);
     const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     try {
-      if (dispatcher) return (await undiciFetch(url, { ...(init as object), signal, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+      if (undici && dispatcher) return (await undici.fetch(url, { ...(init as object), signal, dispatcher } as Parameters<typeof undici.fetch>[1])) as unknown as Response;
       return await fetch(url, { ...init, signal });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };

@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../errors.js";
 import { validate } from "../../util/schema.js";
 import { packagePath } from "../../util/package-root.js";
+import { snapshotDocument } from "../../util/knowledge-snapshot.js";
 import type { ComponentRole, Publisher } from "../../model/types.js";
 import type { FingerprintEntry } from "../../model/fingerprint-entry.js";
 
@@ -172,6 +173,11 @@ export interface KnowledgeOverride {
 export const BUNDLED_KNOWLEDGE_DIR = packagePath("rules", "knowledge");
 
 function readYaml(file: string, problems: string[]): unknown {
+  // The bundled files were parsed at build time (start-up cost, issue 13); what is served is validated as usual.
+  if (file.startsWith(BUNDLED_KNOWLEDGE_DIR)) {
+    const parsed = snapshotDocument(file, BUNDLED_KNOWLEDGE_DIR);
+    if (parsed !== undefined) return parsed;
+  }
   try {
     return parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 100 });
   } catch (err) {
