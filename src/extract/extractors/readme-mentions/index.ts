@@ -11,6 +11,7 @@ import { extractPythonSource } from "../python-code/index.js";
 import { parseHubId, FOLDER_NAMESPACES } from "../../../util/hub-id.js";
 import { redact } from "../../../util/redact.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { makeReference } from "../../reference.js";
 import { trimEndChars } from "../../../util/text.js";
 
 const ID = "readme-mentions";
@@ -120,6 +121,11 @@ export const readmeMentionsExtractor: Extractor = {
     for (const block of pythonBlocks(text)) {
       const refs = await extractPythonSource(block.text, { file: file.path, lineOffset: block.lineOffset, extractor: ID }).catch(() => []);
       for (const r of refs) if ((r.kind === "hub-id" || r.kind === "modelscope-id") && r.target && !r.skipReason && !r.usage) references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
+      // A size alias of a library (`whisper.load_model("large-v3")`) names the repository the library maps it to.
+      for (const r of refs) {
+        const upstream = r.kind === "known-component" && !r.usage && typeof r.facts?.upstream === "string" ? r.facts.upstream : undefined;
+        if (upstream && parseHubId(upstream)) references.push(makeReference({ extractor: ID, raw: upstream, location: r.location, ...(r.role ? { role: r.role } : {}), facts: { ...(r.facts ?? {}), sizeAlias: r.raw, readmeCodeBlock: true } }));
+      }
       for (const r of refs) if (r.usage === "write" && typeof r.facts?.derivedFrom === "string") references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
     }
     const referenced = new Set(references.map((r) => `${r.target}@${r.location.line}`));

@@ -26,6 +26,11 @@ describe("model-word flags (issue 17)", () => {
     ]);
   });
 
+  it("a flag named as a model part in the role-key table takes its value whatever its shape, with that role", () => {
+    const refs = refsOf("bash run.sh --audio_encoder audio-encoder-base-tuned --freeze_audio_encoder True");
+    expect(refs.map((r) => [r.raw, r.role])).toEqual([["audio-encoder-base-tuned", "audio-encoder"]]);
+  });
+
   it("does not take a config or text file under a model-word flag", () => {
     expect(refsOf("python x.py --tokenizer_config_path conf/tok.yaml --prompt_path p.txt --model_id")).toEqual([]);
   });

@@ -13,6 +13,7 @@ import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLoca
 import { codeReference, isModelShaped } from "../../code/model-ref.js";
 import { trimEndChars } from "../../../util/text.js";
 import { weightFormatOf } from "../../../formats/weight-format.js";
+import { roleOfKey } from "../../roles.js";
 
 /** One shell word with its 1-based position. */
 export interface Word {
@@ -474,11 +475,18 @@ function positionalReferences(ctx: CommandContext, argv: readonly Word[], prog: 
 const MODEL_WORD_FLAG = /^--?[A-Za-z][\w-]*?[_-](?:path|model|model[_-]?(?:name|path)|name[_-]or[_-]path|tower|id|ckpt|checkpoint)$/i;
 const NOT_MODEL_FLAG = /(?:^|[_-])(?:data|dataset|train|eval|test|valid|output|out|save|log|logging|cache|config|cfg|yaml|json|csv|txt|image|img|video|audio|wav|result|pred|prompt|template|feature|feat|manifest|run|job|deepspeed|report|wandb|seed|device|gpu|port|host)(?:[_-]|$)/i;
 
+/** Settings about a part that are not the part (`--freeze_audio_encoder`, `--vision_tower_lr`, `--mm_projector_type`). */
+const NOT_PART_FLAG = /(?:^|[_-])(?:data|dataset|output|out|save|log|cache|config|cfg|freeze|tune|train|lr|type|dim|size|num|layers?|select|feature)(?:[_-]|$)/i;
+
 /** The flag spec of a flag: the table's, `-m` of llama.cpp, or a model-word flag whose value looks like a model. */
 function flagSpec(flag: string, prog: string, value: string | undefined): { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; modelWord?: true } | undefined {
   const spec = MODEL_FLAGS[flag];
   if (spec) return spec;
   if (flag === "-m" && LLAMA_CPP.test(prog)) return {};
+  // A flag named as a model part in the role-key table (`--audio_encoder`, `--speech_encoder`, `--vocoder_path`):
+  // like `--vision_tower`, its value is that part, whatever its shape (a local folder name included).
+  const part = flag.startsWith("--") && value && !value.startsWith("-") && !/^(?:true|false|none|null|\d+(?:\.\d+)?)$/i.test(value) ? roleOfKey(flag.slice(2)) : undefined;
+  if (part && part !== "model" && part !== "processor" && !NOT_PART_FLAG.test(flag.slice(2))) return { role: part, modelWord: true };
   // Path-like names (`_path`, `_id`, `_ckpt`) of data, outputs and media are not models; `_model` / `_tower` names are.
   const pathLike = /[_-](?:path|id|ckpt|checkpoint)$/i.test(flag);
   if (!value || !MODEL_WORD_FLAG.test(flag) || (pathLike && NOT_MODEL_FLAG.test(flag.replace(/^-+/, "")))) return undefined;
