@@ -2,10 +2,11 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareModels } from "./compare.js";
+import { compareModels, elementwiseVerdict, type ComponentComparison } from "./compare.js";
 import { generateModel, generatedConfig, permuteNeurons, perturb, reprefix, writeModelFolder } from "./generate.js";
 import { openLocalModel } from "./source.js";
-import { DERIVED_MIN, UNRELATED_MAX } from "./thresholds.js";
+import { DERIVED_MIN, MIN_POOLED_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
+import type { PairSums } from "./content.js";
 
 let root: string;
 const dir = (name: string): string => join(root, name);
@@ -238,5 +239,47 @@ describe("the audio component", () => {
     ]);
     expect(r.components[0]!.a!.prefixes).toEqual(["thinker.audio_tower."]);
     expect(r.components[0]!.b!.prefixes).toEqual(["apm."]);
+  });
+});
+
+describe("elementwiseVerdict (the decision after one read of every pair)", () => {
+  const measured = (over: Partial<ComponentComparison> & { pearson?: number; control?: number; degenerate?: boolean; elements?: number }): ComponentComparison => {
+    const { pearson, control = 0.001, degenerate = false, elements = MIN_POOLED_ELEMENTS, ...rest } = over;
+    return {
+      component: "vision",
+      verdict: "undetermined",
+      reason: "",
+      config: {},
+      layout: { common: 3, sameShape: 3, onlyA: 0, onlyB: 0, shapeMismatch: 0 },
+      hashes: { compared: 3, equal: 0 },
+      notCompared: {},
+      smallOrOneDimensional: 0,
+      ...(pearson === undefined
+        ? {}
+        : { similarity: { elements, cosine: pearson, pearson, control: { cosine: control, pearson: control }, valuesEqual: false, maxAbsDiff: 1, nonFinite: 0, degenerate, matrices: 3, perTensorPearson: { min: pearson, median: pearson, max: pearson }, controlMaxAbsPearson: control } }),
+      ...rest,
+    };
+  };
+  const large = { large: [{} as PairSums], uncomparable: [] };
+
+  it("needs a large matrix: equal norms alone are no weights (same architecture only when the configs agree)", () => {
+    expect(elementwiseVerdict(measured({ hashes: { compared: 2, equal: 2 } }), { large: [], uncomparable: [] }, 2)).toEqual({ verdict: "undetermined", reason: "no-large-matrices" });
+    expect(elementwiseVerdict(measured({ config: { architectureEqual: true } }), { large: [], uncomparable: [] }, 2)).toEqual({ verdict: "same-architecture-only", reason: "no-large-matrices" });
+  });
+
+  it("says identical only when every tensor of A is in B", () => {
+    expect(elementwiseVerdict(measured({ hashes: { compared: 3, equal: 3 } }), large, 3)).toEqual({ verdict: "identical", reason: "all-hashes-equal" });
+    const extra = measured({ hashes: { compared: 3, equal: 3 }, layout: { common: 3, sameShape: 3, onlyA: 1, onlyB: 0, shapeMismatch: 0 }, pearson: 1 });
+    expect(elementwiseVerdict(extra, large, 3)).toEqual({ verdict: "derived", reason: "pearson-above-derived-threshold" });
+    expect(elementwiseVerdict(measured({ valuesEqual: true, pearson: 1 }), large, 3)).toEqual({ verdict: "identical", reason: "values-equal-up-to-dtype-rounding" });
+  });
+
+  it("leaves too few values, no variance, or a high control undecided, and asks for permutation alignment below the threshold", () => {
+    expect(elementwiseVerdict(measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1 }), large, 3)).toEqual({ verdict: "undetermined", reason: "no-large-matrices" });
+    expect(elementwiseVerdict(measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1, notCompared: { Q4_K: 1 } }), large, 3)).toEqual({ verdict: "undetermined", reason: "dtype-not-compared" });
+    expect(elementwiseVerdict(measured({ pearson: 0.99, degenerate: true }), large, 3)).toEqual({ verdict: "undetermined", reason: "no-variance" });
+    expect(elementwiseVerdict(measured({ pearson: DERIVED_MIN }), large, 3)).toEqual({ verdict: "derived", reason: "pearson-above-derived-threshold" });
+    expect(elementwiseVerdict(measured({ pearson: 0.99, control: UNRELATED_MAX * 2 }), large, 3)).toBe("check-permutation");
+    expect(elementwiseVerdict(measured({ pearson: 0.0 }), large, 3)).toBe("check-permutation");
   });
 });

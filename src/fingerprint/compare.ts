@@ -111,24 +111,163 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/**
- * Compares one component of two sources. Reads A's and B's component tensors once, in bounded chunks (the same bytes
- * feed SHA-256 and the statistics); reads nothing outside the component.
- */
-export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
+/** The component's tensors on both sides; a standalone checkpoint of the component (no prefix) is taken whole. */
+function componentTensors(a: ModelSource, b: ModelSource, kind: ComponentKind): [SourceTensor[], SourceTensor[]] {
   let ta = a.tensors.filter((t) => t.kind === kind);
   let tb = b.tensors.filter((t) => t.kind === kind);
   // A standalone checkpoint of the component (a vision tower saved on its own, names without a prefix) is the
   // component: take it whole when most of the other side's component names appear in it.
   if (ta.length === 0 && tb.length > 0) ta = standalone(a, tb);
   else if (tb.length === 0 && ta.length > 0) tb = standalone(b, ta);
+  return [ta, tb];
+}
+
+function configComparison(a: ModelSource, b: ModelSource, kind: ComponentKind): ComponentComparison["config"] {
   const ca = configSignature(a.config, kind);
   const cb = configSignature(b.config, kind);
-  const config: ComponentComparison["config"] = {
+  return {
     ...(ca ? { a: ca } : {}),
     ...(cb ? { b: cb } : {}),
     ...(ca && cb ? { architectureEqual: ca.architectureHash === cb.architectureHash, familyEqual: ca.familyHash === cb.familyHash } : {}),
   };
+}
+
+type TensorPair = [SourceTensor, SourceTensor];
+
+/** Pairs A's tensors with B's of the same name inside the component; same-shape pairs are returned, the rest counted. */
+function pairByName(ta: readonly SourceTensor[], tb: readonly SourceTensor[]): { pairs: TensorPair[]; layout: ComponentComparison["layout"] } {
+  const byRelB = new Map(tb.map((t) => [t.relative, t]));
+  const pairs: TensorPair[] = [];
+  let common = 0;
+  let shapeMismatch = 0;
+  for (const x of ta) {
+    const y = byRelB.get(x.relative);
+    if (!y) continue;
+    common++;
+    if (x.shape.length === y.shape.length && x.shape.every((d, i) => d === y.shape[i])) pairs.push([x, y]);
+    else shapeMismatch++;
+  }
+  return { pairs, layout: { common, sameShape: pairs.length, onlyA: ta.length - common, onlyB: tb.length - common, shapeMismatch } };
+}
+
+const comparable = ([x, y]: TensorPair): boolean => COMPARABLE_DTYPES.has(x.dtype) && COMPARABLE_DTYPES.has(y.dtype);
+
+/** What one read of every pair measured. */
+interface Measurements {
+  /** Sums over large matrices (drive similarity) and over 1-D/small tensors (shown, never decide). */
+  large: PairSums[];
+  small: PairSums[];
+  /** Pearson and |control Pearson| of each large matrix. */
+  perTensor: number[];
+  controls: number[];
+  /** Pairs whose dtype is not decoded (compared by hash only). */
+  uncomparable: TensorPair[];
+  /** Every compared pair equal (bytes for the uncomparable, values up to dtype rounding for the rest). */
+  allEqual: boolean;
+  comparedValues: number;
+}
+
+/**
+ * Reads every pair once, in bounded chunks (the same bytes feed SHA-256 and the statistics); counts hashes, dtypes not
+ * decoded and small tensors into `base`.
+ * @throws SafetensorsError when a tensor cannot be read.
+ */
+async function measure(a: ModelSource, b: ModelSource, pairs: readonly TensorPair[], base: ComponentComparison): Promise<Measurements> {
+  const buffers = { a: new Float32Array(CHUNK_ELEMENTS), b: new Float32Array(CHUNK_ELEMENTS) };
+  const m: Measurements = { large: [], small: [], perTensor: [], controls: [], uncomparable: pairs.filter((p) => !comparable(p)), allEqual: true, comparedValues: 0 };
+  const ha = await hashTensors(a, m.uncomparable.map((p) => p[0]));
+  const hb = await hashTensors(b, m.uncomparable.map((p) => p[1]));
+  for (const [x, y] of m.uncomparable) {
+    const key = COMPARABLE_DTYPES.has(x.dtype) ? y.dtype : x.dtype;
+    base.notCompared[key] = (base.notCompared[key] ?? 0) + 1;
+    if (ha.get(x.name) === hb.get(y.name)) base.hashes.equal++;
+    else m.allEqual = false;
+  }
+  for (const [x, y] of pairs.filter(comparable)) {
+    const big = isLargeMatrix(x, MIN_MATRIX_ELEMENTS);
+    const sums = await compareTensors({ source: a, tensor: x }, { source: b, tensor: y }, buffers);
+    if (sums.sha256.a === sums.sha256.b) base.hashes.equal++;
+    m.comparedValues++;
+    if (sums.differing > 0) m.allEqual = false;
+    if (!big) {
+      base.smallOrOneDimensional++;
+      m.small.push(sums);
+      continue;
+    }
+    m.large.push(sums);
+    const st = statsOf([sums]);
+    m.perTensor.push(st.pearson);
+    m.controls.push(Math.abs(st.control.pearson));
+  }
+  base.hashes.compared = pairs.length;
+  return m;
+}
+
+/** Adds the pooled statistics of the measurements to `base`. */
+function summarise(base: ComponentComparison, m: Measurements): void {
+  if (m.large.length > 0) {
+    const pooled = statsOf(m.large);
+    const perTensorPearson = { min: m.perTensor.reduce((p, q) => Math.min(p, q), Infinity), median: median(m.perTensor), max: m.perTensor.reduce((p, q) => Math.max(p, q), -Infinity) };
+    base.similarity = { ...pooled, matrices: m.large.length, perTensorPearson, controlMaxAbsPearson: m.controls.reduce((p, q) => Math.max(p, q), 0) };
+  }
+  base.valuesEqual = m.comparedValues > 0 && m.allEqual;
+  if (m.small.length > 0) base.smallCosine = statsOf(m.small).cosine;
+}
+
+type Decided = Pick<ComponentComparison, "verdict" | "reason">;
+
+/**
+ * The verdict the element-wise measurements support (`base` summarised): identical by hashes or values, derived by
+ * pooled Pearson, undetermined for too little or degenerate data; `check-permutation` when the weights do not
+ * correlate element-wise, which a copy with reordered neurons or heads also shows.
+ */
+export function elementwiseVerdict(base: ComponentComparison, m: Pick<Measurements, "large" | "uncomparable">, pairCount: number): Decided | "check-permutation" {
+  const everyTensorOfA = base.layout.onlyA === 0 && base.layout.shapeMismatch === 0;
+  const notDecoded = Object.keys(base.notCompared).length > 0;
+  const noWeights = (reason: string): Decided => ({ verdict: base.config.architectureEqual ? "same-architecture-only" : "undetermined", reason });
+  // Equal 1-D tensors alone (all-ones norms, zero biases) prove nothing: identity needs a large matrix.
+  const substantive = m.large.length > 0 || m.uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
+  if (!substantive) return noWeights("no-large-matrices");
+  if (base.hashes.equal === pairCount && everyTensorOfA) return { verdict: "identical", reason: "all-hashes-equal" };
+  if (base.valuesEqual && everyTensorOfA && !notDecoded) return { verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
+  const sim = base.similarity;
+  if (!sim || sim.elements < MIN_POOLED_ELEMENTS) return noWeights(notDecoded ? "dtype-not-compared" : "no-large-matrices");
+  // A side with no variance (constant, or nothing finite) has no correlation: that is no evidence either way.
+  if (sim.degenerate) return { verdict: "undetermined", reason: "no-variance" };
+  if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { verdict: "derived", reason: "pearson-above-derived-threshold" };
+  return "check-permutation";
+}
+
+/**
+ * The verdict after aligning up to {@link PERMUTATION_MATRICES} of the smallest large matrices by their Gram
+ * matrices: derived (a permuted copy or fine-tune), unrelated only when both the element-wise and the aligned Pearson
+ * stay at the control's level, else undetermined. Sets `base.permutation`.
+ */
+async function permutationVerdict(a: ModelSource, b: ModelSource, pairs: readonly TensorPair[], base: ComponentComparison, elementwisePearson: number): Promise<Decided> {
+  const atControl = Math.abs(elementwisePearson) <= UNRELATED_MAX;
+  const candidates = pairs
+    .filter(([x, y]) => isLargeMatrix(x, MIN_MATRIX_ELEMENTS) && COMPARABLE_DTYPES.has(y.dtype) && elementsOf(x) <= PERMUTATION_MAX_ELEMENTS)
+    .sort((p, q) => elementsOf(p[0]) - elementsOf(q[0]) || p[0].relative.localeCompare(q[0].relative))
+    .slice(0, PERMUTATION_MATRICES);
+  const aligned = [];
+  for (const [x, y] of candidates) aligned.push(await gramPair({ source: a, tensor: x }, { source: b, tensor: y }));
+  if (aligned.length === 0) return { verdict: "undetermined", reason: atControl ? "permutation-not-checked" : "pearson-between-thresholds" };
+  const st = statsOf(aligned.map((p) => p.sums));
+  base.permutation = { pearson: st.pearson, matrices: aligned.length, elements: st.elements, axes: aligned.map((p) => `${p.tensor}:${p.axis}`) };
+  if (st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX) return { verdict: "derived", reason: st.pearson > 0.9999 ? "permuted-copy" : "pearson-after-permutation-alignment" };
+  if (atControl && Math.abs(st.pearson) <= UNRELATED_MAX) return { verdict: "unrelated", reason: "pearson-at-control-level" };
+  return { verdict: "undetermined", reason: atControl ? "permutation-aligned-pearson-between-thresholds" : "pearson-between-thresholds" };
+}
+
+/**
+ * Compares one component of two sources: pairs the tensors by name, reads every pair once (SHA-256 and statistics
+ * from the same bytes), then decides element-wise and, when the weights do not correlate, after permutation
+ * alignment. Reads nothing outside the component; a read error makes the verdict undetermined (`read-error: ...`).
+ */
+export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
+  const [ta, tb] = componentTensors(a, b, kind);
+  const config = configComparison(a, b, kind);
+  const { pairs, layout } = pairByName(ta, tb);
   const base: ComponentComparison = {
     component: kind,
     verdict: "undetermined",
@@ -136,7 +275,7 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     ...(ta.length ? { a: layoutOf(ta) } : {}),
     ...(tb.length ? { b: layoutOf(tb) } : {}),
     config,
-    layout: { common: 0, sameShape: 0, onlyA: ta.length, onlyB: tb.length, shapeMismatch: 0 },
+    layout,
     hashes: { compared: 0, equal: 0 },
     notCompared: {},
     smallOrOneDimensional: 0,
@@ -145,88 +284,15 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
   if (ta.length === 0 && tb.length === 0) return noWeights("component-absent");
   if (ta.length === 0) return noWeights(a.problems.length > 0 ? "weights-unreadable-in-a" : "component-absent-in-a");
   if (tb.length === 0) return noWeights(b.problems.length > 0 ? "weights-unreadable-in-b" : "component-absent-in-b");
-
-  const byRelB = new Map(tb.map((t) => [t.relative, t]));
-  const pairs: [SourceTensor, SourceTensor][] = [];
-  for (const x of ta) {
-    const y = byRelB.get(x.relative);
-    if (!y) continue;
-    base.layout.common++;
-    if (x.shape.length === y.shape.length && x.shape.every((d, i) => d === y.shape[i])) pairs.push([x, y]);
-    else base.layout.shapeMismatch++;
-  }
-  base.layout.sameShape = pairs.length;
-  base.layout.onlyA = ta.length - base.layout.common;
-  base.layout.onlyB = tb.length - base.layout.common;
   if (pairs.length === 0) return noWeights("no-same-shape-tensors");
-
   try {
-    const buffers = { a: new Float32Array(CHUNK_ELEMENTS), b: new Float32Array(CHUNK_ELEMENTS) };
-    const large: PairSums[] = [];
-    const small: PairSums[] = [];
-    const perTensor: number[] = [];
-    const controls: number[] = [];
-    let allEqual = true;
-    let comparedValues = 0;
-    const uncomparable = pairs.filter(([x, y]) => !COMPARABLE_DTYPES.has(x.dtype) || !COMPARABLE_DTYPES.has(y.dtype));
-    const ha = await hashTensors(a, uncomparable.map((p) => p[0]));
-    const hb = await hashTensors(b, uncomparable.map((p) => p[1]));
-    for (const [x, y] of uncomparable) {
-      const key = COMPARABLE_DTYPES.has(x.dtype) ? y.dtype : x.dtype;
-      base.notCompared[key] = (base.notCompared[key] ?? 0) + 1;
-      if (ha.get(x.name) === hb.get(y.name)) base.hashes.equal++;
-      else allEqual = false;
-    }
-    for (const [x, y] of pairs) {
-      if (!COMPARABLE_DTYPES.has(x.dtype) || !COMPARABLE_DTYPES.has(y.dtype)) continue;
-      const big = isLargeMatrix(x, MIN_MATRIX_ELEMENTS);
-      if (!big) base.smallOrOneDimensional++;
-      // One pass per tensor: the same bytes feed SHA-256 and the statistics.
-      const sums = await compareTensors({ source: a, tensor: x }, { source: b, tensor: y }, buffers);
-      if (sums.sha256.a === sums.sha256.b) base.hashes.equal++;
-      comparedValues++;
-      if (sums.differing > 0) allEqual = false;
-      if (!big) small.push(sums);
-      if (big) {
-        large.push(sums);
-        const s = statsOf([sums]);
-        perTensor.push(s.pearson);
-        controls.push(Math.abs(s.control.pearson));
-      }
-    }
-    base.hashes.compared = pairs.length;
-    const everyTensorOfA = base.layout.onlyA === 0 && base.layout.shapeMismatch === 0;
-    if (large.length > 0) {
-      const pooled = statsOf(large);
-      base.similarity = { ...pooled, matrices: large.length, perTensorPearson: { min: perTensor.reduce((a, b) => Math.min(a, b), Infinity), median: median(perTensor), max: perTensor.reduce((a, b) => Math.max(a, b), -Infinity) }, controlMaxAbsPearson: controls.reduce((a, b) => Math.max(a, b), 0) };
-    }
-    base.valuesEqual = comparedValues > 0 && allEqual;
-    if (small.length > 0) base.smallCosine = statsOf(small).cosine;
-    // Equal 1-D tensors alone (all-ones norms, zero biases) prove nothing: identity needs a large matrix.
-    const substantive = large.length > 0 || uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
-    if (!substantive) return noWeights("no-large-matrices");
-    if (base.hashes.equal === pairs.length && everyTensorOfA) return { ...base, verdict: "identical", reason: "all-hashes-equal" };
-    if (base.valuesEqual && everyTensorOfA && Object.keys(base.notCompared).length === 0) return { ...base, verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
-    const sim = base.similarity;
-    if (!sim || sim.elements < MIN_POOLED_ELEMENTS) return noWeights(Object.keys(base.notCompared).length > 0 ? "dtype-not-compared" : "no-large-matrices");
-    // A side with no variance (constant, or nothing finite) has no correlation: that is no evidence either way.
-    if (sim.degenerate) return { ...base, verdict: "undetermined", reason: "no-variance" };
-    if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: "pearson-above-derived-threshold" };
-    // Element-wise the weights do not correlate: a copy with reordered neurons or heads looks exactly like this.
-    const candidates = pairs
-      .filter(([x, y]) => isLargeMatrix(x, MIN_MATRIX_ELEMENTS) && COMPARABLE_DTYPES.has(y.dtype) && elementsOf(x) <= PERMUTATION_MAX_ELEMENTS)
-      .sort((p, q) => elementsOf(p[0]) - elementsOf(q[0]) || p[0].relative.localeCompare(q[0].relative))
-      .slice(0, PERMUTATION_MATRICES);
-    const aligned = [];
-    for (const [x, y] of candidates) aligned.push(await gramPair({ source: a, tensor: x }, { source: b, tensor: y }));
-    if (aligned.length > 0) {
-      const st = statsOf(aligned.map((p) => p.sums));
-      base.permutation = { pearson: st.pearson, matrices: aligned.length, elements: st.elements, axes: aligned.map((p) => `${p.tensor}:${p.axis}`) };
-      if (st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX) return { ...base, verdict: "derived", reason: st.pearson > 0.9999 ? "permuted-copy" : "pearson-after-permutation-alignment" };
-      if (Math.abs(sim.pearson) <= UNRELATED_MAX && Math.abs(st.pearson) <= UNRELATED_MAX) return { ...base, verdict: "unrelated", reason: "pearson-at-control-level" };
-      return { ...base, verdict: "undetermined", reason: Math.abs(sim.pearson) <= UNRELATED_MAX ? "permutation-aligned-pearson-between-thresholds" : "pearson-between-thresholds" };
-    }
-    return { ...base, verdict: "undetermined", reason: Math.abs(sim.pearson) <= UNRELATED_MAX ? "permutation-not-checked" : "pearson-between-thresholds" };
+    const m = await measure(a, b, pairs, base);
+    summarise(base, m);
+    const decided = elementwiseVerdict(base, m, pairs.length);
+    if (decided !== "check-permutation") return { ...base, ...decided };
+    // permutationVerdict adds base.permutation: read base after it.
+    const aligned = await permutationVerdict(a, b, pairs, base, base.similarity!.pearson);
+    return { ...base, ...aligned };
   } catch (err) {
     if (!(err instanceof SafetensorsError)) throw err;
     return { ...base, verdict: "undetermined", reason: `read-error: ${err.message}` };

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiskCache } from "../resolve/hub/cache.js";
 import { parseByteSize } from "../cli/options.js";
-import { compareCommand, sketchWindows, validCachedResult, type SettleCandidate } from "./settle.js";
+import type { ComponentComparison } from "./compare.js";
+import { compareCommand, componentOutcome, overBudgetOutcome, sketchOutcome, sketchWindows, validCachedResult, type SettleCandidate } from "./settle.js";
 import type { SourceTensor } from "./source.js";
-import { MIN_MATRIX_ELEMENTS } from "./thresholds.js";
+import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
 
 function matrix(name: string, shape: number[], dtype: "F32" | "BF16", start: number): SourceTensor {
   const width = dtype === "F32" ? 4 : 2;
@@ -88,5 +89,63 @@ describe("parseByteSize", () => {
     expect(() => parseByteSize("lots")).toThrow(/not a byte size/);
     expect(() => parseByteSize("-1MB")).toThrow(/not a byte size/);
     expect(() => parseByteSize("5 parsecs")).toThrow(/not a byte size/);
+  });
+});
+
+/** A comparison as compareComponent returns it, with a pooled Pearson when `pearson` is given. */
+function comparison(verdict: ComponentComparison["verdict"], reason: string, pearson?: number): ComponentComparison {
+  return {
+    component: "vision",
+    verdict,
+    reason,
+    config: {},
+    layout: { common: 4, sameShape: 4, onlyA: 0, onlyB: 0, shapeMismatch: 0 },
+    hashes: { compared: 4, equal: 0 },
+    notCompared: {},
+    smallOrOneDimensional: 0,
+    ...(pearson === undefined
+      ? {}
+      : {
+          similarity: {
+            elements: 200_000,
+            cosine: pearson,
+            pearson,
+            control: { cosine: 0.001, pearson: 0.0012345678 },
+            valuesEqual: false,
+            maxAbsDiff: 0.1,
+            nonFinite: 0,
+            degenerate: false,
+            matrices: 4,
+            perTensorPearson: { min: pearson, median: pearson, max: pearson },
+            controlMaxAbsPearson: 0.002,
+          },
+        }),
+  };
+}
+
+describe("settle outcomes (what each comparison pass decides)", () => {
+  it("a sketch settles derived or not-derived, stops on a read error, and otherwise asks for the whole component", () => {
+    expect(sketchOutcome(comparison("derived", "pearson-above-derived-threshold", 0.93))).toEqual({
+      outcome: "derived",
+      reason: "sketch-correlated",
+      phase: "sketch",
+      statistic: { name: "pooled-pearson", value: 0.93, control: 0.001235, elements: 200_000, matrices: 4, derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX },
+    });
+    expect(sketchOutcome(comparison("unrelated", "pearson-at-control-level", 0.001))).toMatchObject({ outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch" });
+    expect(sketchOutcome(comparison("undetermined", "read-error: truncated"))).toBe("read-error");
+    expect(sketchOutcome(comparison("undetermined", "pearson-between-thresholds", 0.3))).toBeUndefined();
+    expect(sketchOutcome(comparison("identical", "all-hashes-equal"))).toBeUndefined();
+  });
+
+  it("over budget, identical windows count as a copy and anything else stays undetermined", () => {
+    expect(overBudgetOutcome(comparison("identical", "all-hashes-equal"))).toEqual({ outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch" });
+    expect(overBudgetOutcome(comparison("undetermined", "pearson-between-thresholds", 0.3))).toMatchObject({ outcome: "undetermined", reason: "over-budget", phase: "sketch", statistic: { value: 0.3 } });
+  });
+
+  it("the whole component maps compare's verdict, keeping its reason; a read error keeps no statistic", () => {
+    expect(componentOutcome(comparison("identical", "all-hashes-equal"))).toEqual({ outcome: "identical", reason: "all-hashes-equal", phase: "component" });
+    expect(componentOutcome(comparison("unrelated", "pearson-at-control-level", 0.0))).toMatchObject({ outcome: "not-derived", reason: "pearson-at-control-level" });
+    expect(componentOutcome(comparison("same-architecture-only", "no-large-matrices"))).toEqual({ outcome: "undetermined", reason: "no-large-matrices", phase: "component" });
+    expect(componentOutcome(comparison("undetermined", "read-error: gone", 0.5))).toEqual({ outcome: "undetermined", reason: "read-error", phase: "component" });
   });
 });

@@ -298,6 +298,275 @@ async function openLocal(files: readonly DiscoveredFile[], folder: string): Prom
   }
 }
 
+/** An upstream commit, or why it could not be had. */
+type Revision = { sha: string } | { reason: string; message: string };
+
+/** The Hub side of one settle run: one fetch wrapper, made on first use, and each repo's commit looked up once. */
+interface HubSide {
+  hubUrl: string;
+  fetch(): HubFetch;
+  revisionOf(repo: string): Promise<Revision>;
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+function hubSide(opts: SettleOptions): HubSide {
+  let http: HubFetch | undefined;
+  const hubUrl = opts.hubUrl ?? DEFAULT_HUB_URL;
+  const fetch = (): HubFetch =>
+    (http ??= createHubFetch({
+      hubUrl,
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+      ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
+    }));
+  const revisions = new Map<string, Promise<Revision>>();
+  const lookUp = async (repo: string): Promise<Revision> => {
+    const latest = opts.cache?.getLatest(repo, Date.now());
+    if (latest?.sha && SHA.test(latest.sha)) return { sha: latest.sha };
+    try {
+      // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
+      const { modelInfo } = await import("@huggingface/hub");
+      const info = (await modelInfo({ name: repo, hubUrl, fetch: fetch().fetch, additionalFields: ["sha"] as never[] })) as unknown as Record<string, unknown>;
+      const sha = typeof info.sha === "string" && SHA.test(info.sha) ? info.sha : undefined;
+      if (!sha) return { reason: "hub-error", message: "the Hub did not return a commit sha" };
+      try {
+        opts.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
+      } catch {
+        /* a cache that cannot be written only costs a request next time */
+      }
+      return { sha };
+    } catch (err) {
+      return failureOf(err);
+    }
+  };
+  const revisionOf = (repo: string): Promise<Revision> => {
+    let p = revisions.get(repo);
+    if (!p) revisions.set(repo, (p = lookUp(repo)));
+    return p;
+  };
+  return { hubUrl, fetch, revisionOf };
+}
+
+/** What a comparison decided, before the byte counts and layout facts are added. */
+export interface SettleOutcome {
+  outcome: WeightComparison["outcome"];
+  reason: string;
+  phase?: "sketch" | "component";
+  statistic?: WeightComparison["statistic"];
+}
+
+/**
+ * What the sketch windows settle on their own: `derived` when they correlate beyond the calibrated threshold,
+ * `not-derived` at the control's level, `read-error` when a window could not be read; undefined when inconclusive
+ * (between the thresholds, no variance, byte-identical windows), which calls for the whole component.
+ */
+export function sketchOutcome(sketch: ComponentComparison): SettleOutcome | "read-error" | undefined {
+  const stat = statisticOf(sketch);
+  const statistic = stat ? { statistic: stat } : {};
+  if (sketch.verdict === "derived") return { outcome: "derived", reason: "sketch-correlated", phase: "sketch", ...statistic };
+  if (sketch.verdict === "unrelated") return { outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch", ...statistic };
+  if (sketch.reason.startsWith("read-error")) return "read-error";
+  return undefined;
+}
+
+/**
+ * The outcome after inconclusive sketches when the whole component does not fit the budget: byte-identical windows
+ * are taken as a copy (`derived`, not cached), anything else stays undetermined `over-budget`.
+ */
+export function overBudgetOutcome(sketch: ComponentComparison): SettleOutcome {
+  const stat = statisticOf(sketch);
+  const statistic = stat ? { statistic: stat } : {};
+  if (sketch.verdict === "identical") return { outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch", ...statistic };
+  return { outcome: "undetermined", reason: "over-budget", phase: "sketch", ...statistic };
+}
+
+const OUTCOME_OF_VERDICT: Record<ComponentComparison["verdict"], WeightComparison["outcome"]> = {
+  identical: "identical",
+  derived: "derived",
+  unrelated: "not-derived",
+  undetermined: "undetermined",
+  "same-architecture-only": "undetermined",
+};
+
+/** The outcome of a whole-component comparison (`compare`'s verdict and reason; a read error carries no statistic). */
+export function componentOutcome(full: ComponentComparison): SettleOutcome {
+  if (full.reason.startsWith("read-error")) return { outcome: "undetermined", reason: "read-error", phase: "component" };
+  const stat = statisticOf(full);
+  return { outcome: OUTCOME_OF_VERDICT[full.verdict], reason: full.reason, phase: "component", ...(stat ? { statistic: stat } : {}) };
+}
+
+/** Why a layout cannot be compared (undetermined, never "unrelated"), or undefined when enough matrices pair. */
+function layoutProblem(layout: Layout): string | undefined {
+  const smaller = Math.min(layout.localLarge, layout.upstreamLarge);
+  if (layout.pairs.length > 0 && layout.pairs.length >= smaller / 2) return undefined;
+  if (layout.local.length === 0) return "component-absent-locally";
+  return layout.upstream.length === 0 ? "component-absent-upstream" : "layout-mismatch";
+}
+
+function layoutFacts(layout: Layout): Pick<WeightComparison, "layout" | "upstreamBytes"> {
+  const prefixes = (ts: readonly SourceTensor[]): string[] => [...new Set(ts.map((t) => t.prefix))].sort();
+  return {
+    layout: { localTensors: layout.local.length, upstreamTensors: layout.upstream.length, paired: layout.pairs.length, shapeMismatch: layout.shapeMismatch, localPrefixes: prefixes(layout.local), upstreamPrefixes: prefixes(layout.upstream) },
+    upstreamBytes: bytesOf(layout.upstream),
+  };
+}
+
+/** A decided outcome and whether it may be cached (budget and read problems are not properties of the pair). */
+type Decision = SettleOutcome & { cache: boolean };
+
+/**
+ * The comparison passes for one opened pair: layout, sketch windows, then the whole component when the sketches are
+ * inconclusive and it fits in `remaining` bytes.
+ */
+async function decide(c: SettleCandidate, local: ModelSource, upstream: ModelSource, layout: Layout, remaining: number, say: (d: Diagnostic) => void, label: string): Promise<Decision> {
+  if (upstream.problems.length > 0 && layout.upstream.length === 0) {
+    say({ code: "weight-upstream-unreadable", severity: "warning", message: `${label}: ${upstream.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}` });
+    return { outcome: "undetermined", reason: "upstream-unreadable", cache: false };
+  }
+  const problem = layoutProblem(layout);
+  if (problem) return { outcome: "undetermined", reason: problem, cache: true };
+  const componentBytes = bytesOf(layout.pairs.map((p) => p[1]));
+  const windows = sketchWindows(layout.pairs, c.kind, Math.min(SKETCH_MAX_BYTES, Math.floor(componentBytes * SKETCH_FRACTION)));
+  if (bytesOf(windows.map((w) => w[1])) > remaining - upstream.bytesRead()) return { outcome: "undetermined", reason: "over-budget", cache: false };
+  const sketch = await compareComponent(view(local, windows.map((w) => w[0])), view(upstream, windows.map((w) => w[1])), c.kind);
+  const early = sketchOutcome(sketch);
+  if (early === "read-error") {
+    say({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.folder} / ${label}: ${sketch.reason}` });
+    return { outcome: "undetermined", reason: "read-error", cache: false };
+  }
+  if (early) return { ...early, cache: true };
+  if (upstream.bytesRead() + bytesOf(layout.upstream) > remaining) return { ...overBudgetOutcome(sketch), cache: false };
+  const full = await compareComponent(view(local, layout.local), view(upstream, layout.upstream), c.kind);
+  const outcome = componentOutcome(full);
+  if (outcome.reason === "read-error") {
+    say({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.folder} / ${label}: ${full.reason}` });
+    return { ...outcome, cache: false };
+  }
+  return { ...outcome, cache: true };
+}
+
+type RecordInput = Omit<WeightComparison, "component" | "part" | "folder" | "upstream" | "budget" | "command"> & { revision?: string };
+
+/** One settle run's state: the result being built, the Hub side, and what is shared across candidates. */
+interface SettleRun {
+  opts: SettleOptions;
+  out: SettleResult;
+  hub: HubSide;
+  /** SHA-256 of each local folder's weight files, computed once. */
+  localHashes: Map<string, Promise<string>>;
+  /** Repos whose failure was already diagnosed. */
+  said: Set<string>;
+}
+
+/** Appends a comparison for the candidate to the result. */
+function recorder(c: SettleCandidate, run: SettleRun): (r: RecordInput) => WeightComparison {
+  const base = { component: c.subject, part: c.kind, folder: c.folder, upstream: { repo: c.repo, ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}), via: c.via }, budget: run.opts.budget };
+  return (r) => {
+    const { revision, ...rest } = r;
+    const w: WeightComparison = { ...base, upstream: { ...base.upstream, ...(revision ? { revision } : {}) }, ...rest, command: compareCommand(c, run.opts.displayRoot, run.opts.hubUrl, revision) };
+    run.out.comparisons.push(w);
+    return w;
+  };
+}
+
+/** The cached result for the key, if one is stored and well formed; a malformed one is diagnosed and ignored. */
+function cachedResultOf(run: SettleRun, c: SettleCandidate, key: WeightCacheKey): CachedResult | undefined {
+  try {
+    const raw = run.opts.cache?.getWeightResult(key);
+    if (raw === undefined) return undefined;
+    const cached = validCachedResult(raw);
+    if (!cached) run.out.diagnostics.push({ code: "cache-record-invalid", severity: "warning", message: `cached weight comparison of ${c.folder} with ${c.repo}@${key.revision.slice(0, 12)} is malformed; compared again` });
+    return cached;
+  } catch {
+    return undefined;
+  }
+}
+
+type WeightCacheKey = { repo: string; revision: string; localHash: string; part: ComponentKind };
+
+function storeResult(run: SettleRun, c: SettleCandidate, key: WeightCacheKey, w: WeightComparison): void {
+  if (!run.opts.cache) return;
+  const payload: CachedResult = {
+    outcome: w.outcome,
+    reason: w.reason,
+    ...(w.phase ? { phase: w.phase } : {}),
+    ...(w.statistic ? { statistic: w.statistic } : {}),
+    ...(w.layout ? { layout: w.layout } : {}),
+    ...(w.upstreamBytes !== undefined ? { upstreamBytes: w.upstreamBytes } : {}),
+    remoteBytes: w.bytesRead.remote,
+    localBytes: w.bytesRead.local,
+  };
+  try {
+    run.opts.cache.putWeightResult(key, payload);
+  } catch (err) {
+    run.out.diagnostics.push({ code: "cache-unwritable", severity: "warning", message: `the weight comparison of ${c.folder} could not be cached: ${(err as Error).message}` });
+  }
+}
+
+/** Opens both sides and compares them; whatever goes wrong with this pair, the scan goes on (undetermined, named). */
+async function compareWithUpstream(run: SettleRun, c: SettleCandidate, key: WeightCacheKey, record: (r: RecordInput) => WeightComparison): Promise<void> {
+  const { out } = run;
+  const sha = key.revision;
+  let local: { source: ModelSource; close: () => Promise<void> } | undefined;
+  let upstream: ModelSource | undefined;
+  try {
+    local = await openLocal(c.files, c.folder);
+    for (const p of local.source.problems) out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${p.file}: ${p.message}`, location: { file: p.file } });
+    const remaining = run.opts.budget - out.bytesRead;
+    upstream = await openHubModel(c.repo, { hubUrl: run.hub.hubUrl, fetch: run.hub.fetch().fetch, revision: sha });
+    const layout = layoutOf(local.source, upstream, c.kind);
+    const { cache, ...decided } = await decide(c, local.source, upstream, layout, remaining, (d) => out.diagnostics.push(d), `${c.repo}@${sha.slice(0, 12)}`);
+    const w = record({ ...decided, ...layoutFacts(layout), revision: sha, bytesRead: { remote: upstream.bytesRead(), local: local.source.bytesRead() } });
+    if (cache) storeResult(run, c, key, w);
+  } catch (err) {
+    const f = failureOf(err);
+    out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${f.reason}: ${f.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
+    record({ outcome: "undetermined", reason: f.reason, revision: sha, bytesRead: { remote: upstream?.bytesRead() ?? 0, local: local?.source.bytesRead() ?? 0 } });
+  } finally {
+    out.bytesRead += upstream?.bytesRead() ?? 0;
+    await local?.close();
+  }
+}
+
+/** SHA-256 of the candidate's local weight files (once per folder), or undefined with a diagnostic. */
+async function localHashOf(run: SettleRun, c: SettleCandidate): Promise<string | undefined> {
+  try {
+    let h = run.localHashes.get(c.folder);
+    if (!h) run.localHashes.set(c.folder, (h = localWeightsHash(c.files)));
+    return await h;
+  } catch (err) {
+    run.out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${c.folder}: weights could not be read: ${(err as Error).message}`, location: { file: c.files[0]!.path } });
+    return undefined;
+  }
+}
+
+/** Settles one candidate: the preconditions (online, budget, upstream commit, local hash), the cache, the comparison. */
+async function settleOne(run: SettleRun, c: SettleCandidate): Promise<void> {
+  const record = recorder(c, run);
+  const nothingRead = { bytesRead: { remote: 0, local: 0 } };
+  if (run.opts.offline) return void record({ outcome: "undetermined", reason: "offline", ...nothingRead });
+  if (run.opts.budget <= 0) return void record({ outcome: "undetermined", reason: "disabled", ...nothingRead });
+  const rev = await run.hub.revisionOf(c.repo);
+  if (!("sha" in rev)) {
+    record({ outcome: "undetermined", reason: rev.reason, ...nothingRead });
+    if (!run.said.has(c.repo)) run.out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${rev.reason}: ${rev.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
+    run.said.add(c.repo);
+    return;
+  }
+  const localHash = await localHashOf(run, c);
+  if (localHash === undefined) return void record({ outcome: "undetermined", reason: "local-unreadable", revision: rev.sha, ...nothingRead });
+  const key: WeightCacheKey = { repo: c.repo, revision: rev.sha, localHash, part: c.kind };
+  const cached = cachedResultOf(run, c, key);
+  if (cached) {
+    const { remoteBytes, localBytes, ...rest } = cached;
+    return void record({ ...rest, revision: rev.sha, cached: true, ...nothingRead, firstBytesRead: { remote: remoteBytes, local: localBytes } });
+  }
+  await compareWithUpstream(run, c, key, record);
+}
+
 /**
  * Compares each candidate's local component with its upstream's, within the byte budget, and turns the results into
  * lineage evidence: `weight-identical` / `weight-similar` edges for a derived component, `not-derived` and
@@ -307,177 +576,8 @@ async function openLocal(files: readonly DiscoveredFile[], folder: string): Prom
 export async function settleWeights(candidates: readonly SettleCandidate[], opts: SettleOptions): Promise<SettleResult> {
   const out: SettleResult = { comparisons: [], weights: [], diagnostics: [], bytesRead: 0 };
   if (candidates.length === 0) return out;
-  let http: HubFetch | undefined;
-  const hubUrl = opts.hubUrl ?? DEFAULT_HUB_URL;
-  const fetchOf = (): HubFetch => (http ??= createHubFetch({ hubUrl, ...(opts.token ? { token: opts.token } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.retries !== undefined ? { retries: opts.retries } : {}), ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}) }));
-  const localHashes = new Map<string, Promise<string>>();
-  const revisions = new Map<string, Promise<{ sha: string } | { reason: string; message: string }>>();
-  const said = new Set<string>();
-
-  const revisionOf = (repo: string): Promise<{ sha: string } | { reason: string; message: string }> => {
-    let p = revisions.get(repo);
-    if (!p) {
-      p = (async () => {
-        const latest = opts.cache?.getLatest(repo, Date.now());
-        if (latest?.sha && /^[0-9a-f]{40}$/.test(latest.sha)) return { sha: latest.sha };
-        try {
-          // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
-          const { modelInfo } = await import("@huggingface/hub");
-          const info = (await modelInfo({ name: repo, hubUrl, fetch: fetchOf().fetch, additionalFields: ["sha"] as never[] })) as unknown as Record<string, unknown>;
-          const sha = typeof info.sha === "string" && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined;
-          if (!sha) return { reason: "hub-error", message: "the Hub did not return a commit sha" };
-          try {
-            opts.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
-          } catch {
-            /* a cache that cannot be written only costs a request next time */
-          }
-          return { sha };
-        } catch (err) {
-          return failureOf(err);
-        }
-      })();
-      revisions.set(repo, p);
-    }
-    return p;
-  };
-
-  for (const c of candidates) {
-    const base = { component: c.subject, part: c.kind, folder: c.folder, upstream: { repo: c.repo, ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}), via: c.via }, budget: opts.budget };
-    const record = (r: Omit<WeightComparison, "component" | "part" | "folder" | "upstream" | "budget" | "command"> & { revision?: string }): WeightComparison => {
-      const { revision, ...rest } = r;
-      const w: WeightComparison = { ...base, upstream: { ...base.upstream, ...(revision ? { revision } : {}) }, ...rest, command: compareCommand(c, opts.displayRoot, opts.hubUrl, revision) };
-      out.comparisons.push(w);
-      return w;
-    };
-    if (opts.offline) {
-      record({ outcome: "undetermined", reason: "offline", bytesRead: { remote: 0, local: 0 } });
-      continue;
-    }
-    if (opts.budget <= 0) {
-      record({ outcome: "undetermined", reason: "disabled", bytesRead: { remote: 0, local: 0 } });
-      continue;
-    }
-    const rev = await revisionOf(c.repo);
-    if (!("sha" in rev)) {
-      record({ outcome: "undetermined", reason: rev.reason, bytesRead: { remote: 0, local: 0 } });
-      if (!said.has(c.repo)) out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${rev.reason}: ${rev.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
-      said.add(c.repo);
-      continue;
-    }
-    const sha = rev.sha;
-    let localHash: string | undefined;
-    try {
-      let h = localHashes.get(c.folder);
-      if (!h) localHashes.set(c.folder, (h = localWeightsHash(c.files)));
-      localHash = await h;
-    } catch (err) {
-      out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${c.folder}: weights could not be read: ${(err as Error).message}`, location: { file: c.files[0]!.path } });
-      record({ outcome: "undetermined", reason: "local-unreadable", revision: sha, bytesRead: { remote: 0, local: 0 } });
-      continue;
-    }
-    const key = { repo: c.repo, revision: sha, localHash, part: c.kind };
-    let cached: CachedResult | undefined;
-    try {
-      const raw = opts.cache?.getWeightResult(key);
-      if (raw !== undefined) {
-        cached = validCachedResult(raw);
-        if (!cached) out.diagnostics.push({ code: "cache-record-invalid", severity: "warning", message: `cached weight comparison of ${c.folder} with ${c.repo}@${sha.slice(0, 12)} is malformed; compared again` });
-      }
-    } catch {
-      cached = undefined;
-    }
-    if (cached) {
-      const { remoteBytes, localBytes, ...rest } = cached;
-      record({ ...rest, revision: sha, cached: true, bytesRead: { remote: 0, local: 0 }, firstBytesRead: { remote: remoteBytes, local: localBytes } });
-      continue;
-    }
-
-    let local: { source: ModelSource; close: () => Promise<void> } | undefined;
-    let upstream: ModelSource | undefined;
-    try {
-      local = await openLocal(c.files, c.folder);
-      for (const p of local.source.problems) out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${p.file}: ${p.message}`, location: { file: p.file } });
-      const remaining = opts.budget - out.bytesRead;
-      upstream = await openHubModel(c.repo, { hubUrl, fetch: fetchOf().fetch, revision: sha });
-      const layout = layoutOf(local.source, upstream, c.kind);
-      const facts: Pick<WeightComparison, "layout" | "upstreamBytes"> = {
-        layout: { localTensors: layout.local.length, upstreamTensors: layout.upstream.length, paired: layout.pairs.length, shapeMismatch: layout.shapeMismatch, localPrefixes: [...new Set(layout.local.map((t) => t.prefix))].sort(), upstreamPrefixes: [...new Set(layout.upstream.map((t) => t.prefix))].sort() },
-        upstreamBytes: bytesOf(layout.upstream),
-      };
-      const bytes = (): WeightComparison["bytesRead"] => ({ remote: upstream!.bytesRead(), local: local!.source.bytesRead() });
-      const finish = (r: { outcome: WeightComparison["outcome"]; reason: string; phase?: "sketch" | "component"; statistic?: WeightComparison["statistic"] }, cache: boolean): void => {
-        const b = bytes();
-        const w = record({ ...r, ...facts, revision: sha, bytesRead: b });
-        if (cache && opts.cache) {
-          const payload: CachedResult = { outcome: w.outcome, reason: w.reason, ...(w.phase ? { phase: w.phase } : {}), ...(w.statistic ? { statistic: w.statistic } : {}), ...(w.layout ? { layout: w.layout } : {}), ...(w.upstreamBytes !== undefined ? { upstreamBytes: w.upstreamBytes } : {}), remoteBytes: b.remote, localBytes: b.local };
-          try {
-            opts.cache.putWeightResult(key, payload);
-          } catch (err) {
-            out.diagnostics.push({ code: "cache-unwritable", severity: "warning", message: `the weight comparison of ${c.folder} could not be cached: ${(err as Error).message}` });
-          }
-        }
-      };
-      if (upstream.problems.length > 0 && layout.upstream.length === 0) {
-        out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}@${sha.slice(0, 12)}: ${upstream.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}` });
-        finish({ outcome: "undetermined", reason: "upstream-unreadable" }, false);
-        continue;
-      }
-      // Layouts that do not line up are reported as such, never read as "unrelated".
-      const smaller = Math.min(layout.localLarge, layout.upstreamLarge);
-      if (layout.pairs.length === 0 || layout.pairs.length < smaller / 2) {
-        finish({ outcome: "undetermined", reason: layout.local.length === 0 ? "component-absent-locally" : layout.upstream.length === 0 ? "component-absent-upstream" : "layout-mismatch" }, true);
-        continue;
-      }
-      const componentBytes = bytesOf(layout.pairs.map((p) => p[1]));
-      const target = Math.min(SKETCH_MAX_BYTES, Math.floor(componentBytes * SKETCH_FRACTION));
-      const windows = sketchWindows(layout.pairs, c.kind, target);
-      const sketchBytes = bytesOf(windows.map((w) => w[1]));
-      if (sketchBytes > remaining - upstream.bytesRead()) {
-        finish({ outcome: "undetermined", reason: "over-budget" }, false);
-        continue;
-      }
-      const sketch = await compareComponent(view(local.source, windows.map((w) => w[0])), view(upstream, windows.map((w) => w[1])), c.kind);
-      const sketchStat = statisticOf(sketch);
-      if (sketch.verdict === "derived") {
-        finish({ outcome: "derived", reason: "sketch-correlated", phase: "sketch", ...(sketchStat ? { statistic: sketchStat } : {}) }, true);
-        continue;
-      }
-      if (sketch.verdict === "unrelated") {
-        finish({ outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch", ...(sketchStat ? { statistic: sketchStat } : {}) }, true);
-        continue;
-      }
-      if (sketch.reason.startsWith("read-error")) {
-        out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.folder} / ${c.repo}@${sha.slice(0, 12)}: ${sketch.reason}` });
-        finish({ outcome: "undetermined", reason: "read-error" }, false);
-        continue;
-      }
-      // Inconclusive sketches (between the thresholds, no variance, or byte-identical windows): the whole component.
-      const fullBytes = bytesOf(layout.upstream);
-      if (upstream.bytesRead() + fullBytes > remaining) {
-        if (sketch.verdict === "identical") finish({ outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch", ...(sketchStat ? { statistic: sketchStat } : {}) }, false);
-        else finish({ outcome: "undetermined", reason: "over-budget", phase: "sketch", ...(sketchStat ? { statistic: sketchStat } : {}) }, false);
-        continue;
-      }
-      const full = await compareComponent(view(local.source, layout.local), view(upstream, layout.upstream), c.kind);
-      const fullStat = statisticOf(full);
-      const stat = fullStat ? { statistic: fullStat } : {};
-      if (full.reason.startsWith("read-error")) {
-        out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.folder} / ${c.repo}@${sha.slice(0, 12)}: ${full.reason}` });
-        finish({ outcome: "undetermined", reason: "read-error", phase: "component" }, false);
-      } else if (full.verdict === "identical") finish({ outcome: "identical", reason: full.reason, phase: "component", ...stat }, true);
-      else if (full.verdict === "derived") finish({ outcome: "derived", reason: full.reason, phase: "component", ...stat }, true);
-      else if (full.verdict === "unrelated") finish({ outcome: "not-derived", reason: full.reason, phase: "component", ...stat }, true);
-      else finish({ outcome: "undetermined", reason: full.reason, phase: "component", ...stat }, true);
-    } catch (err) {
-      // Whatever went wrong with this pair (a Hub error, a broken file), the scan goes on: undetermined, named.
-      const f = failureOf(err);
-      out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${f.reason}: ${f.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
-      record({ outcome: "undetermined", reason: f.reason, revision: sha, bytesRead: { remote: upstream?.bytesRead() ?? 0, local: local?.source.bytesRead() ?? 0 } });
-    } finally {
-      out.bytesRead += upstream?.bytesRead() ?? 0;
-      await local?.close();
-    }
-  }
+  const run: SettleRun = { opts, out, hub: hubSide(opts), localHashes: new Map(), said: new Set() };
+  for (const c of candidates) await settleOne(run, c);
   out.weights.push(...evidenceOf(out.comparisons, candidates));
   return out;
 }

@@ -130,41 +130,52 @@ export interface TokenizerComparison {
   jaccardExact?: boolean;
 }
 
+/** Jaccard similarity of two vocabularies: exact when both were read, else estimated from the MinHashes. */
+function vocabularyJaccard(a: TokenizerSignature | undefined, b: TokenizerSignature | undefined, vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> }): { jaccard: number; jaccardExact: boolean } | undefined {
+  if (vocab?.a && vocab.b) {
+    const [small, large] = vocab.a.size <= vocab.b.size ? [vocab.a, vocab.b] : [vocab.b, vocab.a];
+    let inter = 0;
+    for (const t of small) if (large.has(t)) inter++;
+    const union = vocab.a.size + vocab.b.size - inter;
+    return { jaccard: union === 0 ? 1 : inter / union, jaccardExact: true };
+  }
+  if (a?.vocabMinHash && b?.vocabMinHash) return { jaccard: minHashJaccard(a.vocabMinHash, b.vocabMinHash), jaccardExact: false };
+  return undefined;
+}
+
+/**
+ * The verdict from what is known: equal vocabulary hashes (and merges) make `identical` or `same-vocabulary`; else a
+ * Jaccard of at least 0.5 is `overlapping`; nothing comparable is `undetermined`.
+ */
+function tokenizerVerdict(vocabEq: boolean | undefined, mergesEq: boolean | undefined, jaccard: number | undefined): TokenizerComparison["verdict"] {
+  if (vocabEq === undefined && jaccard === undefined) return "undetermined";
+  if (vocabEq) return mergesEq ? "identical" : "same-vocabulary";
+  return jaccard !== undefined && jaccard >= 0.5 ? "overlapping" : "different";
+}
+
+/** `{ [key]: value }` when the value is defined, else `{}` (optional fields of a JSON result). */
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
 /**
  * Compares two signatures; `vocab` gives the exact vocabularies when both were read (exact Jaccard), else the
  * MinHash estimate is used.
  */
 export function compareTokenizers(a: TokenizerSignature | undefined, b: TokenizerSignature | undefined, vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> }): TokenizerComparison {
   const both = <T>(x: T | undefined, y: T | undefined): boolean | undefined => (x === undefined || y === undefined ? undefined : x === y);
-  let jaccard: number | undefined;
-  let exact = false;
-  if (vocab?.a && vocab.b) {
-    const [small, large] = vocab.a.size <= vocab.b.size ? [vocab.a, vocab.b] : [vocab.b, vocab.a];
-    let inter = 0;
-    for (const t of small) if (large.has(t)) inter++;
-    const union = vocab.a.size + vocab.b.size - inter;
-    jaccard = union === 0 ? 1 : inter / union;
-    exact = true;
-  } else if (a?.vocabMinHash && b?.vocabMinHash) jaccard = minHashJaccard(a.vocabMinHash, b.vocabMinHash);
+  const overlap = vocabularyJaccard(a, b, vocab);
   const vocabEq = both(a?.vocabHash, b?.vocabHash);
+  // A tokenizer without merges (WordPiece, Unigram) has nothing to differ in when the vocabularies compare.
   const mergesEq = a?.mergesHash === undefined && b?.mergesHash === undefined && vocabEq !== undefined ? true : both(a?.mergesHash, b?.mergesHash);
-  const specialEq = JSON.stringify(a?.specialTokens ?? []) === JSON.stringify(b?.specialTokens ?? []);
-  let verdict: TokenizerComparison["verdict"];
-  if (vocabEq === undefined && jaccard === undefined) verdict = "undetermined";
-  else if (vocabEq && mergesEq) verdict = "identical";
-  else if (vocabEq) verdict = "same-vocabulary";
-  else if (jaccard !== undefined && jaccard >= 0.5) verdict = "overlapping";
-  else verdict = "different";
-  const pre = both(a?.preTokenizer, b?.preTokenizer);
-  const chat = both(a?.chatTemplateHash, b?.chatTemplateHash);
   return {
-    verdict,
-    ...(vocabEq !== undefined ? { vocabHashEqual: vocabEq } : {}),
-    ...(mergesEq !== undefined ? { mergesHashEqual: mergesEq } : {}),
-    specialTokensEqual: specialEq,
-    ...(pre !== undefined ? { preTokenizerEqual: pre } : {}),
-    ...(chat !== undefined ? { chatTemplateEqual: chat } : {}),
-    vocabSize: { ...(a?.vocabSize !== undefined ? { a: a.vocabSize } : {}), ...(b?.vocabSize !== undefined ? { b: b.vocabSize } : {}) },
-    ...(jaccard !== undefined ? { jaccard, jaccardExact: exact } : {}),
+    verdict: tokenizerVerdict(vocabEq, mergesEq, overlap?.jaccard),
+    ...defined("vocabHashEqual", vocabEq),
+    ...defined("mergesHashEqual", mergesEq),
+    specialTokensEqual: JSON.stringify(a?.specialTokens ?? []) === JSON.stringify(b?.specialTokens ?? []),
+    ...defined("preTokenizerEqual", both(a?.preTokenizer, b?.preTokenizer)),
+    ...defined("chatTemplateEqual", both(a?.chatTemplateHash, b?.chatTemplateHash)),
+    vocabSize: { ...defined("a", a?.vocabSize), ...defined("b", b?.vocabSize) },
+    ...(overlap ?? {}),
   };
 }

@@ -106,6 +106,26 @@ export function describeComponent(v: unknown): string | undefined {
   return type;
 }
 
+/** A `model.vocab` entry as `[id, token]`: BPE/WordPiece maps token -> id, Unigram lists `[token, score]` by id. */
+function vocabEntry(key: string | number | undefined, value: unknown): [number, string] | undefined {
+  if (typeof key === "string" && typeof value === "number") return [value, key];
+  if (typeof key === "number" && Array.isArray(value) && typeof value[0] === "string") return [key, value[0]];
+  return undefined;
+}
+
+/** A `model.merges` entry as a pair: `"a b"` (split at the first space) or `["a", "b"]`. */
+function mergePair(value: unknown): [string, string] | undefined {
+  if (typeof value === "string") {
+    const i = value.indexOf(" ");
+    return i >= 0 ? [value.slice(0, i), value.slice(i + 1)] : [value, ""];
+  }
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") return [value[0], value[1]];
+  return undefined;
+}
+
+/** Top-level pipeline components described in the summary, by their tokenizer.json key. */
+const COMPONENT_FIELDS = { pre_tokenizer: "preTokenizer", normalizer: "normalizer", decoder: "decoder" } as const;
+
 /**
  * Reads a tokenizer.json from a byte or string stream and summarises it.
  * @param source a Node stream or any async iterable of chunks (UTF-8 bytes or strings).
@@ -133,14 +153,10 @@ export async function readTokenizerJson(source: AsyncIterable<Uint8Array | strin
       else if (key === "byte_fallback" && typeof value === "boolean") summary.byteFallback = value;
       else if (key === "unk_token" && typeof value === "string") summary.unkToken = value;
     } else if (top === "model" && second === "vocab") {
-      if (typeof key === "string" && typeof value === "number") vocab.push([value, key]);
-      else if (typeof key === "number" && Array.isArray(value) && typeof value[0] === "string") vocab.push([key, value[0]]);
+      const entry = vocabEntry(key, value);
+      if (entry) vocab.push(entry);
     } else if (top === "model" && second === "merges") {
-      let pair: [string, string] | undefined;
-      if (typeof value === "string") {
-        const i = value.indexOf(" ");
-        pair = i >= 0 ? [value.slice(0, i), value.slice(i + 1)] : [value, ""];
-      } else if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") pair = [value[0], value[1]];
+      const pair = mergePair(value);
       if (pair) {
         merges.update(JSON.stringify(pair) + "\n");
         mergesCount++;
@@ -148,15 +164,9 @@ export async function readTokenizerJson(source: AsyncIterable<Uint8Array | strin
     } else if (top === "added_tokens" && depth === 2) {
       const o = value as Record<string, unknown>;
       if (o && typeof o.id === "number" && typeof o.content === "string") added.push({ id: o.id, content: o.content, special: o.special === true });
-    } else if (depth === 1 && key === "pre_tokenizer") {
+    } else if (depth === 1 && typeof key === "string" && Object.hasOwn(COMPONENT_FIELDS, key)) {
       const d = describeComponent(value);
-      if (d) summary.preTokenizer = d;
-    } else if (depth === 1 && key === "normalizer") {
-      const d = describeComponent(value);
-      if (d) summary.normalizer = d;
-    } else if (depth === 1 && key === "decoder") {
-      const d = describeComponent(value);
-      if (d) summary.decoder = d;
+      if (d) summary[COMPONENT_FIELDS[key as keyof typeof COMPONENT_FIELDS]] = d;
     }
   };
 

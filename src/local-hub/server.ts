@@ -203,6 +203,138 @@ function readRange(abs: string, start: number, end: number): Buffer {
   }
 }
 
+/** One request being answered: what it asked, and how to answer and log it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Decoded path, without the query. */
+  path: string;
+  token: string | undefined;
+  /** Logs the request with `status`. */
+  log(status: number): void;
+  send(status: number, body: string | Buffer, headers?: Record<string, string>): void;
+  /** A Hub error answer: JSON body, `X-Error-Code` and `X-Error-Message` headers. */
+  error(status: number, code: string | undefined, message: string): void;
+}
+
+function exchangeOf(req: IncomingMessage, res: ServerResponse, requests: LoggedRequest[]): Exchange {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const path = decodeURIComponent(url.pathname);
+  const auth = req.headers.authorization;
+  const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
+  const log = (status: number, logged = path): void => void requests.push({ method: req.method ?? "GET", path: logged, status, authorized: !!token });
+  const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}): void => {
+    log(status, `${path}${url.search}`);
+    res.writeHead(status, { "Content-Length": String(Buffer.byteLength(body)), ...headers });
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+  const error = (status: number, code: string | undefined, message: string): void =>
+    send(status, JSON.stringify({ error: message }), { "Content-Type": "application/json", ...(code ? { "X-Error-Code": code } : {}), "X-Error-Message": message });
+  return { req, res, url, path, token, log: (status) => log(status), send, error };
+}
+
+type ActiveFault = Fault & { used: number };
+
+/**
+ * Applies the first injected fault matching the path: an error status is answered here (`answered`), a hang keeps the
+ * response open (`answered`), a truncation is left to the file answer (`truncate`); undefined when none applies.
+ */
+function applyFault(x: Exchange, faults: readonly ActiveFault[], hanging: Set<ServerResponse>): "answered" | "truncate" | undefined {
+  const fault = faults.find((f) => (typeof f.path === "string" ? x.path.includes(f.path) : f.path.test(x.path)) && (f.times === undefined || f.used < f.times));
+  if (!fault) return undefined;
+  fault.used++;
+  if (fault.kind === "hang") {
+    x.log(0);
+    hanging.add(x.res);
+    return "answered";
+  }
+  if (fault.kind === "truncate") return "truncate";
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
+  if (fault.rateLimit) headers.RateLimit = fault.rateLimit;
+  x.send(fault.kind, JSON.stringify({ error: fault.kind === 429 ? "Too Many Requests" : "Internal Error" }), headers);
+  return "answered";
+}
+
+/** `GET /api/models/<id>[/revision/<rev>]`: the model info, only the expanded fields when `expand` is given. */
+function answerInfo(x: Exchange, repo: Repo): void {
+  const expand = x.url.searchParams.getAll("expand").concat(x.url.searchParams.getAll("expand[]"));
+  const body = expand.length === 0 ? repo.info : Object.fromEntries([["_id", repo.info._id], ["id", repo.info.id], ...expand.filter((k) => k in repo.info).map((k) => [k, repo.info[k]])]);
+  x.send(200, JSON.stringify(body), { "Content-Type": "application/json" });
+}
+
+/** `GET /api/models/<id>/tree/<rev>[/<path>]?recursive=`: the files under the path. */
+function answerTree(x: Exchange, repo: Repo, under: string | undefined): void {
+  const prefix = under ? `${trimEndChars(under, "/")}/` : "";
+  const recursive = x.url.searchParams.get("recursive") === "true";
+  const entries = [...repo.files.entries()]
+    .filter(([p]) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes("/")))
+    .map(([p, abs]) => ({ type: "file", oid: etagOf(abs).slice(1, -1), size: statSync(abs).size, path: p }));
+  x.send(200, JSON.stringify(entries), { "Content-Type": "application/json" });
+}
+
+/**
+ * `GET|HEAD /<id>/(resolve|raw)/<rev>/<path>`: the file, whole or a `Range` (206, 416 when unsatisfiable), after the
+ * gate check; `truncate` cuts the body in half and drops the connection.
+ */
+function answerFile(x: Exchange, repo: Repo, filePath: string, granted: ReadonlySet<string>, truncate: boolean): void {
+  const gated = repo.info.gated === "auto" || repo.info.gated === "manual";
+  if (gated && !(x.token && granted.has(x.token))) {
+    return x.error(x.token ? 403 : 401, "GatedRepo", `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+  }
+  const abs = repo.files.get(filePath);
+  if (!abs) return x.error(404, "EntryNotFound", "Entry not found");
+  const size = statSync(abs).size;
+  const headers: Record<string, string> = { ETag: etagOf(abs), "X-Repo-Commit": repo.sha, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" };
+  const rangeHeader = x.req.headers.range;
+  const range = rangeHeader ? /^bytes=(\d+)-(\d*)$/.exec(rangeHeader) : undefined;
+  if (rangeHeader && !range) return x.error(416, undefined, "Range Not Satisfiable");
+  let status = 200;
+  let body: Buffer;
+  if (range) {
+    const start = Number(range[1]);
+    const end = Math.min(range[2] ? Number(range[2]) : size - 1, size - 1);
+    if (start >= size || start > end) {
+      x.log(416);
+      x.res.writeHead(416, { "Content-Range": `bytes */${size}` });
+      x.res.end();
+      return;
+    }
+    status = 206;
+    body = readRange(abs, start, end);
+    headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
+  } else body = x.req.method === "HEAD" ? Buffer.alloc(size) : readFileSync(abs);
+  if (truncate && x.req.method !== "HEAD") {
+    x.log(status);
+    x.res.writeHead(status, { ...headers, "Content-Length": String(body.length) });
+    x.res.write(body.subarray(0, Math.floor(body.length / 2)));
+    x.res.destroy();
+    return;
+  }
+  x.send(status, body, headers);
+}
+
+const API_PATH = /^\/api\/models\/([^/]+\/[^/]+)(?:\/(revision|tree)\/([^/]+)(?:\/(.*))?)?$/;
+const FILE_PATH = /^\/([^/]+\/[^/]+)\/(resolve|raw)\/([^/]+)\/(.+)$/;
+
+/**
+ * Routes a request to its repo (the Hub's `RepoNotFound`, 401 anonymous and 404 with a token, and
+ * `RevisionNotFound`), then to the info, tree or file answer.
+ */
+function route(x: Exchange, repos: ReadonlyMap<string, Repo>, granted: ReadonlySet<string>, truncate: boolean): void {
+  const api = API_PATH.exec(x.path);
+  const file = api ? undefined : FILE_PATH.exec(x.path);
+  const repoId = api?.[1] ?? file?.[1];
+  if (!repoId) return x.error(404, undefined, "Not Found");
+  const repo = repos.get(repoId.toLowerCase());
+  if (!repo) return x.error(x.token ? 404 : 401, "RepoNotFound", "Repository not found");
+  const rev = api?.[3] ?? file?.[3];
+  if (rev !== undefined && !["main", "HEAD", repo.sha].includes(rev)) return x.error(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
+  if (api) return api[2] === "tree" ? answerTree(x, repo, api[4]) : answerInfo(x, repo);
+  answerFile(x, repo, file![4]!, granted, truncate);
+}
+
 /**
  * Starts the server on 127.0.0.1.
  * @throws when the port is taken or the fixtures folder cannot be read.
@@ -211,99 +343,16 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const repos = loadFixtureRepos(options.fixtures);
   const requests: LoggedRequest[] = [];
   let latency = options.latencyMs ?? 0;
-  let faults = (options.faults ?? []).map((f) => ({ ...f, used: 0 }));
+  let faults: ActiveFault[] = (options.faults ?? []).map((f) => ({ ...f, used: 0 }));
   const granted = new Set(options.grantedTokens ?? []);
   const hanging = new Set<ServerResponse>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const path = decodeURIComponent(url.pathname);
-    const auth = req.headers.authorization;
-    const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
-    const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}): void => {
-      requests.push({ method: req.method ?? "GET", path: `${path}${url.search}`, status, authorized: !!token });
-      res.writeHead(status, { "Content-Length": String(Buffer.byteLength(body)), ...headers });
-      res.end(req.method === "HEAD" ? undefined : body);
-    };
-    const error = (status: number, code: string | undefined, message: string): void =>
-      send(status, JSON.stringify({ error: message }), { "Content-Type": "application/json", ...(code ? { "X-Error-Code": code } : {}), "X-Error-Message": message });
-
+    const x = exchangeOf(req, res, requests);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
-    const fault = faults.find((f) => (typeof f.path === "string" ? path.includes(f.path) : f.path.test(path)) && (f.times === undefined || f.used < f.times));
-    let truncate = false;
-    if (fault) {
-      fault.used++;
-      if (fault.kind === "hang") {
-        requests.push({ method: req.method ?? "GET", path, status: 0, authorized: !!token });
-        hanging.add(res);
-        return;
-      }
-      if (fault.kind === "truncate") truncate = true;
-      else {
-        const headers: Record<string, string> = { "Content-Type": "application/json" };
-        if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
-        if (fault.rateLimit) headers.RateLimit = fault.rateLimit;
-        send(fault.kind, JSON.stringify({ error: fault.kind === 429 ? "Too Many Requests" : "Internal Error" }), headers);
-        return;
-      }
-    }
-
-    const api = /^\/api\/models\/([^/]+\/[^/]+)(?:\/(revision|tree)\/([^/]+)(?:\/(.*))?)?$/.exec(path);
-    const file = api ? undefined : /^\/([^/]+\/[^/]+)\/(resolve|raw)\/([^/]+)\/(.+)$/.exec(path);
-    const repoId = api?.[1] ?? file?.[1];
-    if (!repoId) return error(404, undefined, "Not Found");
-    const repo = repos.get(repoId.toLowerCase());
-    if (!repo) return error(token ? 404 : 401, "RepoNotFound", "Repository not found");
-    const rev = api?.[3] ?? file?.[3];
-    if (rev !== undefined && !["main", "HEAD", repo.sha].includes(rev)) return error(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
-
-    if (api && api[2] !== "tree") {
-      const expand = url.searchParams.getAll("expand").concat(url.searchParams.getAll("expand[]"));
-      const body = expand.length === 0 ? repo.info : Object.fromEntries([["_id", repo.info._id], ["id", repo.info.id], ...expand.filter((k) => k in repo.info).map((k) => [k, repo.info[k]])]);
-      return send(200, JSON.stringify(body), { "Content-Type": "application/json" });
-    }
-    if (api) {
-      const prefix = api[4] ? `${trimEndChars(api[4], "/")}/` : "";
-      const recursive = url.searchParams.get("recursive") === "true";
-      const entries = [...repo.files.entries()]
-        .filter(([p]) => p.startsWith(prefix) && (recursive || !p.slice(prefix.length).includes("/")))
-        .map(([p, abs]) => ({ type: "file", oid: etagOf(abs).slice(1, -1), size: statSync(abs).size, path: p }));
-      return send(200, JSON.stringify(entries), { "Content-Type": "application/json" });
-    }
-
-    const gated = repo.info.gated === "auto" || repo.info.gated === "manual";
-    if (gated && !(token && granted.has(token))) {
-      return error(token ? 403 : 401, "GatedRepo", `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
-    }
-    const abs = repo.files.get(file![4]!);
-    if (!abs) return error(404, "EntryNotFound", "Entry not found");
-    const size = statSync(abs).size;
-    const headers: Record<string, string> = { ETag: etagOf(abs), "X-Repo-Commit": repo.sha, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" };
-    const range = req.headers.range ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : undefined;
-    if (req.headers.range && !range) return error(416, undefined, "Range Not Satisfiable");
-    let status = 200;
-    let body: Buffer;
-    if (range) {
-      const start = Number(range[1]);
-      const end = Math.min(range[2] ? Number(range[2]) : size - 1, size - 1);
-      if (start >= size || start > end) {
-        requests.push({ method: req.method ?? "GET", path, status: 416, authorized: !!token });
-        res.writeHead(416, { "Content-Range": `bytes */${size}` });
-        res.end();
-        return;
-      }
-      status = 206;
-      body = readRange(abs, start, end);
-      headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
-    } else body = req.method === "HEAD" ? Buffer.alloc(size) : readFileSync(abs);
-    if (truncate && req.method !== "HEAD") {
-      requests.push({ method: req.method ?? "GET", path, status, authorized: !!token });
-      res.writeHead(status, { ...headers, "Content-Length": String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)));
-      res.destroy();
-      return;
-    }
-    send(status, body, headers);
+    const fault = applyFault(x, faults, hanging);
+    if (fault === "answered") return;
+    route(x, repos, granted, fault === "truncate");
   };
 
   const server: Server = createServer((req, res) => {

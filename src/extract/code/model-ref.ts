@@ -53,69 +53,82 @@ export function codeReference(input: CodeReferenceInput): ModelReference {
   return { ...ref, usage: input.usage };
 }
 
-function buildCodeReference(input: CodeReferenceInput): ModelReference {
-  const facts = { ...(input.facts ?? {}) };
-  if (input.value === undefined) {
-    const expression = redact((input.expression ?? "").slice(0, 300));
-    const raw = expression;
-    return {
-      id: stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, raw]),
-      extractor: input.extractor,
-      kind: input.kind ?? "hub-id",
-      raw,
-      strength: "declared",
-      location: input.location,
-      skipReason: "dynamic-value",
-      ...(input.role ? { role: input.role } : {}),
-      ...(input.relation ? { relation: input.relation } : {}),
-      ...(input.revision ? { revision: input.revision } : {}),
-      facts: { ...facts, expression },
-    };
-  }
-  const value = input.value.trim();
-  if (value.includes("$") && /\$\{?[A-Za-z_]/.test(value)) {
-    // `${VAR}` / `${VAR:-default}`: the linking pass resolves it from .env; keep the kind it will need.
-    const ref = makeReference({ extractor: input.extractor, raw: value, location: input.location, ...(input.role ? { role: input.role } : {}), ...(input.relation ? { relation: input.relation } : {}), ...(Object.keys(facts).length ? { facts } : {}), ...(input.baseDir !== undefined ? { baseDir: input.baseDir } : {}) });
-    return { ...ref, id: stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, value]), ...(input.kind ? { kind: input.kind } : {}), ...(input.revision ? { revision: input.revision } : {}) };
-  }
-  const wf = weightFormatOf(value);
-  if (wf && !("weightFormat" in facts)) facts.weightFormat = wf;
-  const id = stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, value]);
-  const common = {
-    id,
+type Facts = Record<string, string | number | boolean>;
+
+/** The reference's id: extractor, place and value, stable across runs. */
+function codeReferenceId(input: CodeReferenceInput, value: string): string {
+  return stableId([input.extractor, input.location.file, input.location.line ?? 0, input.location.column ?? 0, value]);
+}
+
+/** Role and relation as given (absent keys stay absent). */
+function roleAndRelation(input: CodeReferenceInput): Pick<ModelReference, "role" | "relation"> {
+  return { ...(input.role ? { role: input.role } : {}), ...(input.relation ? { relation: input.relation } : {}) };
+}
+
+/** A value the code computes at run time: kept with its (redacted) expression, `dynamic-value`. */
+function dynamicReference(input: CodeReferenceInput, facts: Facts): ModelReference {
+  const expression = redact((input.expression ?? "").slice(0, 300));
+  return {
+    id: codeReferenceId(input, expression),
     extractor: input.extractor,
-    raw: redact(value),
-    strength: "declared" as const,
+    kind: input.kind ?? "hub-id",
+    raw: expression,
+    strength: "declared",
     location: input.location,
-    ...(input.role ? { role: input.role } : {}),
-    ...(input.relation ? { relation: input.relation } : {}),
+    skipReason: "dynamic-value",
+    ...roleAndRelation(input),
+    ...(input.revision ? { revision: input.revision } : {}),
+    facts: { ...facts, expression },
   };
-  const withFacts = Object.keys(facts).length > 0 ? { facts } : {};
-  if (input.kind === "ollama-tag" && !value.includes("$")) {
-    const hf = /^(?:hf\.co|huggingface\.co)\/([^:]+)(?::(.+))?$/.exec(value);
-    if (hf && parseHubId(hf[1]!)) {
-      return { ...common, kind: "hub-id", target: parseHubId(hf[1]!)!.id, ...withFacts, facts: { ...facts, ...(hf[2] ? { quantization: hf[2] } : {}), ollama: true } };
-    }
-    if (OLLAMA_TAG.test(value) && !looksLikePath(value)) return { ...common, kind: "ollama-tag", target: value.includes(":") ? value : `${value}:latest`, ...withFacts };
-  }
-  if (input.kind === "modelscope-id" && parseHubId(value) && !looksLikePath(value)) {
-    return { ...common, kind: "modelscope-id", target: parseHubId(value)!.id, ...(input.revision ? { revision: input.revision } : {}), ...withFacts };
-  }
-  if (input.kind === "known-component") return { ...common, kind: "known-component", target: value, ...withFacts };
-  if (input.kind === "hosted-model" && input.provider) return { ...common, kind: "hosted-model", target: value, provider: input.provider, ...withFacts };
-  if (/^https?:\/\//i.test(value) && !parseHubId(value)) {
-    return { ...common, kind: "url", target: value, ...withFacts };
-  }
-  const ref = makeReference({
+}
+
+/** The generic reading of a value ({@link makeReference}: Hub id, path, alias...), with the code reference's id. */
+function genericReference(input: CodeReferenceInput, value: string, facts: Facts): ModelReference {
+  return makeReference({
     extractor: input.extractor,
     raw: value,
     location: input.location,
-    ...(input.role ? { role: input.role } : {}),
-    ...(input.relation ? { relation: input.relation } : {}),
+    ...roleAndRelation(input),
     ...(Object.keys(facts).length ? { facts } : {}),
     ...(input.baseDir !== undefined ? { baseDir: input.baseDir } : {}),
   });
-  const out: ModelReference = { ...ref, id };
+}
+
+/**
+ * A value the caller already knows the kind of (Ollama tag, ModelScope id, known component, hosted model, plain URL);
+ * undefined when the generic reading applies. An Ollama `hf.co/org/repo:quant` tag is the Hub repo itself.
+ */
+function typedReference(input: CodeReferenceInput, value: string, facts: Facts): ModelReference | undefined {
+  const common = { id: codeReferenceId(input, value), extractor: input.extractor, raw: redact(value), strength: "declared" as const, location: input.location, ...roleAndRelation(input) };
+  const withFacts = Object.keys(facts).length > 0 ? { facts } : {};
+  if (input.kind === "ollama-tag" && !value.includes("$")) {
+    const hf = /^(?:hf\.co|huggingface\.co)\/([^:]+)(?::(.+))?$/.exec(value);
+    const hub = hf ? parseHubId(hf[1]!) : undefined;
+    if (hub) return { ...common, kind: "hub-id", target: hub.id, ...withFacts, facts: { ...facts, ...(hf![2] ? { quantization: hf![2] } : {}), ollama: true } };
+    if (OLLAMA_TAG.test(value) && !looksLikePath(value)) return { ...common, kind: "ollama-tag", target: value.includes(":") ? value : `${value}:latest`, ...withFacts };
+  }
+  const modelscope = input.kind === "modelscope-id" && !looksLikePath(value) ? parseHubId(value) : undefined;
+  if (modelscope) return { ...common, kind: "modelscope-id", target: modelscope.id, ...(input.revision ? { revision: input.revision } : {}), ...withFacts };
+  if (input.kind === "known-component") return { ...common, kind: "known-component", target: value, ...withFacts };
+  if (input.kind === "hosted-model" && input.provider) return { ...common, kind: "hosted-model", target: value, provider: input.provider, ...withFacts };
+  if (/^https?:\/\//i.test(value) && !parseHubId(value)) return { ...common, kind: "url", target: value, ...withFacts };
+  return undefined;
+}
+
+function buildCodeReference(input: CodeReferenceInput): ModelReference {
+  const facts: Facts = { ...(input.facts ?? {}) };
+  if (input.value === undefined) return dynamicReference(input, facts);
+  const value = input.value.trim();
+  if (value.includes("$") && /\$\{?[A-Za-z_]/.test(value)) {
+    // `${VAR}` / `${VAR:-default}`: the linking pass resolves it from .env; keep the kind it will need.
+    const ref = genericReference(input, value, facts);
+    return { ...ref, id: codeReferenceId(input, value), ...(input.kind ? { kind: input.kind } : {}), ...(input.revision ? { revision: input.revision } : {}) };
+  }
+  const wf = weightFormatOf(value);
+  if (wf && !("weightFormat" in facts)) facts.weightFormat = wf;
+  const typed = typedReference(input, value, facts);
+  if (typed) return typed;
+  const out: ModelReference = { ...genericReference(input, value, facts), id: codeReferenceId(input, value) };
   if (input.revision && !out.revision) out.revision = input.revision;
   return out;
 }

@@ -186,14 +186,6 @@ function readYaml(file: string, problems: string[]): unknown {
   }
 }
 
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
 function readJson(file: string, problems: string[]): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -203,160 +195,270 @@ function readJson(file: string, problems: string[]): unknown {
   }
 }
 
-function fingerprintFiles(dir: string): string[] {
+/** Reads a knowledge file by its extension (`.json` as JSON, else YAML); problems are collected, not thrown. */
+function readDocument(file: string, problems: string[]): unknown {
+  return file.endsWith(".json") ? readJson(file, problems) : readYaml(file, problems);
+}
+
+/** The files of a section in one knowledge directory, in name order. */
+function filesIn(dir: string, pattern: RegExp): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .filter((f) => pattern.test(f))
     .sort()
     .map((f) => join(dir, f));
 }
 
+/** Path of a knowledge file as reports show it: relative to its knowledge directory's parent, `/`-separated. */
+function displayPath(dir: string, file: string): string {
+  return relative(join(dir, ".."), file).split("\\").join("/");
+}
+
+/** Everything read so far, bundled directory first; later directories replace entries with the same id. */
+interface LoadState {
+  problems: string[];
+  versions: string[];
+  overrides: KnowledgeOverride[];
+  publishers: Map<string, PublisherEntry>;
+  components: Map<string, KnownComponent>;
+  tokenizers: Map<string, KnownTokenizer>;
+  ollama: Map<string, OllamaTagEntry>;
+  fingerprints: Map<string, FingerprintEntry>;
+  hosted: Map<string, HostedProviderEntry>;
+  /** Orgs and aliases (lower case) the bundled publishers hold: a user publisher claiming one shadows a bundled fact. */
+  bundledOrgs: Set<string>;
+}
+
 /**
- * Loads the bundled knowledge base and then each user directory in order.
- * A user directory may hold `manifest.yaml`, `publishers.yaml`, `components/*.yaml`, `tokenizers/*.yaml` and
- * `fingerprints/*.json|yaml` (weight fingerprint entries written by `aiprov fingerprint`), any of them.
- * @throws ConfigError listing every invalid file and schema violation as `file:path: message`.
+ * One kind of knowledge file: where it lives in a knowledge directory, its schema, the entries a valid document
+ * holds and where they are kept. Every section is read the same way ({@link loadSection}): read, validate, then
+ * store each entry under its id, noting a user entry that replaces or shadows a bundled one.
  */
-export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBase {
-  const problems: string[] = [];
-  const publishers = new Map<string, PublisherEntry>();
-  const components = new Map<string, KnownComponent>();
-  const tokenizers = new Map<string, KnownTokenizer>();
-  const versions: string[] = [];
-  const ollama = new Map<string, OllamaTagEntry>();
-  const fingerprints = new Map<string, FingerprintEntry>();
-  const hosted = new Map<string, HostedProviderEntry>();
-  const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
-  const overrides: KnowledgeOverride[] = [];
-  const bundledOrgs = new Set<string>();
-  for (const dir of dirs) {
-    const user = dir !== BUNDLED_KNOWLEDGE_DIR;
-    const note = (kind: KnowledgeOverride["kind"], id: string, file: string, replaced: boolean): void => {
-      if (user && replaced) overrides.push({ kind, id, file, dir });
-    };
-    if (!existsSync(dir)) {
-      problems.push(`${dir}: knowledge directory does not exist`);
-      continue;
-    }
-    if (!statSync(dir).isDirectory()) {
-      problems.push(`${dir}: is a file; --knowledge takes a directory holding manifest.yaml, publishers.yaml and components/*.yaml`);
-      continue;
-    }
-    const label = dir === BUNDLED_KNOWLEDGE_DIR ? "rules/knowledge" : dir;
-    const manifestFile = join(dir, "manifest.yaml");
-    if (existsSync(manifestFile)) {
-      const m = readYaml(manifestFile, problems);
-      const errs = validate("knowledge-manifest.schema.json", m, manifestFile);
-      problems.push(...errs);
-      if (errs.length === 0 && m) versions.push(`${(m as { name: string }).name}@${(m as { version: string }).version}`);
-    } else if (dir !== BUNDLED_KNOWLEDGE_DIR) {
-      versions.push(`${label}@unversioned`);
-    }
-    const pubFile = join(dir, "publishers.yaml");
-    if (existsSync(pubFile)) {
-      const data = readYaml(pubFile, problems);
-      const errs = validate("knowledge-publishers.schema.json", data, pubFile);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        for (const p of (data as { publishers: PublisherEntry[] }).publishers) {
-          const names = [...p.orgs, ...(p.aliases ?? [])].map((o) => o.toLowerCase());
-          note("publisher", p.id, pubFile, publishers.has(p.id) || names.some((o) => bundledOrgs.has(o)));
-          if (!user) for (const o of names) bundledOrgs.add(o);
-          publishers.set(p.id, p);
-        }
-      }
-    }
-    const ollamaFile = join(dir, "ollama-tags.yaml");
-    if (existsSync(ollamaFile)) {
-      const data = readYaml(ollamaFile, problems);
-      const errs = validate("knowledge-ollama-tags.schema.json", data, ollamaFile);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        for (const t of (data as { tags: OllamaTagEntry[] }).tags) {
-          note("ollama-tag", t.name, ollamaFile, ollama.has(t.name));
-          ollama.set(t.name, t);
-        }
-      }
-    }
-    const hostedFile = join(dir, "hosted-providers.yaml");
-    if (existsSync(hostedFile)) {
-      const data = readYaml(hostedFile, problems);
-      const errs = validate("knowledge-hosted-providers.schema.json", data, hostedFile);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        for (const p of (data as { providers: HostedProviderEntry[] }).providers) {
-          note("hosted-provider", p.id, hostedFile, hosted.has(p.id));
-          hosted.set(p.id, { id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source });
-        }
-      }
-    }
-    for (const file of yamlFiles(join(dir, "components"))) {
-      const data = readYaml(file, problems);
-      const errs = validate("knowledge-component.schema.json", data, file);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        const c = data as Omit<KnownComponent, "file" | "identity" | "role"> & { identity?: KnownComponent["identity"]; role: ComponentRole | "llm-backbone" };
-        note("component", c.id, file, components.has(c.id));
-        const parts = c.parts?.map((p) => ({ ...p, role: (p.role as string) === "llm-backbone" ? ("backbone" as const) : p.role }));
-        components.set(c.id, { ...c, role: c.role === "llm-backbone" ? "backbone" : c.role, identity: c.identity ?? {}, ...(parts ? { parts } : {}), file: relative(join(dir, ".."), file).split("\\").join("/") });
-      }
-    }
-    for (const file of yamlFiles(join(dir, "tokenizers"))) {
-      const data = readYaml(file, problems);
-      const errs = validate("knowledge-tokenizer.schema.json", data, file);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        const t = data as Omit<KnownTokenizer, "file">;
-        note("tokenizer", t.id, file, tokenizers.has(t.id));
-        tokenizers.set(t.id, { ...t, file: relative(join(dir, ".."), file).split("\\").join("/") });
-      }
-    }
-    for (const file of fingerprintFiles(join(dir, "fingerprints"))) {
-      const data = file.endsWith(".json") ? readJson(file, problems) : readYaml(file, problems);
-      const errs = validate("knowledge-fingerprint.schema.json", data, file);
-      problems.push(...errs);
-      if (errs.length === 0 && data) {
-        const f = data as FingerprintEntry;
-        note("fingerprint", f.id, file, fingerprints.has(f.id));
-        fingerprints.set(f.id, { ...f, file: relative(join(dir, ".."), file).split("\\").join("/") });
-      }
+interface Section<E> {
+  kind: KnowledgeOverride["kind"];
+  /** The section's files in a knowledge directory. */
+  files(dir: string): string[];
+  schema: string;
+  /** The entries of a document that passed the schema, as stored (`file` is the display path). */
+  entries(doc: unknown, file: string): E[];
+  id(entry: E): string;
+  store(state: LoadState): Map<string, E>;
+  /** Whether a user entry shadows a bundled fact beyond its id (default: none). */
+  shadows?(entry: E, state: LoadState): boolean;
+  /** Called for each bundled entry once stored. */
+  bundled?(entry: E, state: LoadState): void;
+}
+
+const single = (name: string) => (dir: string): string[] => (existsSync(join(dir, name)) ? [join(dir, name)] : []);
+const YAML_FILE = /\.ya?ml$/;
+const publisherNames = (p: PublisherEntry): string[] => [...p.orgs, ...(p.aliases ?? [])].map((o) => o.toLowerCase());
+const asBackbone = (role: ComponentRole | "llm-backbone"): ComponentRole => (role === "llm-backbone" ? "backbone" : role);
+
+const PUBLISHERS: Section<PublisherEntry> = {
+  kind: "publisher",
+  files: single("publishers.yaml"),
+  schema: "knowledge-publishers.schema.json",
+  entries: (doc) => (doc as { publishers: PublisherEntry[] }).publishers,
+  id: (p) => p.id,
+  store: (s) => s.publishers,
+  shadows: (p, s) => publisherNames(p).some((o) => s.bundledOrgs.has(o)),
+  bundled: (p, s) => {
+    for (const o of publisherNames(p)) s.bundledOrgs.add(o);
+  },
+};
+
+const OLLAMA_TAGS: Section<OllamaTagEntry> = {
+  kind: "ollama-tag",
+  files: single("ollama-tags.yaml"),
+  schema: "knowledge-ollama-tags.schema.json",
+  entries: (doc) => (doc as { tags: OllamaTagEntry[] }).tags,
+  id: (t) => t.name,
+  store: (s) => s.ollama,
+};
+
+const HOSTED_PROVIDERS: Section<HostedProviderEntry> = {
+  kind: "hosted-provider",
+  files: single("hosted-providers.yaml"),
+  schema: "knowledge-hosted-providers.schema.json",
+  entries: (doc) => (doc as { providers: HostedProviderEntry[] }).providers.map((p) => ({ id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source })),
+  id: (p) => p.id,
+  store: (s) => s.hosted,
+};
+
+type ComponentDocument = Omit<KnownComponent, "file" | "identity" | "role"> & { identity?: KnownComponent["identity"]; role: ComponentRole | "llm-backbone" };
+
+const COMPONENTS: Section<KnownComponent> = {
+  kind: "component",
+  files: (dir) => filesIn(join(dir, "components"), YAML_FILE),
+  schema: "knowledge-component.schema.json",
+  entries: (doc, file) => {
+    const c = doc as ComponentDocument;
+    const parts = c.parts?.map((p) => ({ ...p, role: asBackbone(p.role) }));
+    return [{ ...c, role: asBackbone(c.role), identity: c.identity ?? {}, ...(parts ? { parts } : {}), file }];
+  },
+  id: (c) => c.id,
+  store: (s) => s.components,
+};
+
+const TOKENIZERS: Section<KnownTokenizer> = {
+  kind: "tokenizer",
+  files: (dir) => filesIn(join(dir, "tokenizers"), YAML_FILE),
+  schema: "knowledge-tokenizer.schema.json",
+  entries: (doc, file) => [{ ...(doc as Omit<KnownTokenizer, "file">), file }],
+  id: (t) => t.id,
+  store: (s) => s.tokenizers,
+};
+
+const FINGERPRINTS: Section<FingerprintEntry> = {
+  kind: "fingerprint",
+  files: (dir) => filesIn(join(dir, "fingerprints"), /\.(json|ya?ml)$/),
+  schema: "knowledge-fingerprint.schema.json",
+  entries: (doc, file) => [{ ...(doc as FingerprintEntry), file }],
+  id: (f) => f.id,
+  store: (s) => s.fingerprints,
+};
+
+/** Reads one section of one knowledge directory into the state (problems collected, never thrown). */
+function loadSection<E>(section: Section<E>, dir: string, user: boolean, state: LoadState): void {
+  const store = section.store(state);
+  for (const file of section.files(dir)) {
+    const doc = readDocument(file, state.problems);
+    const errs = validate(section.schema, doc, file);
+    state.problems.push(...errs);
+    if (errs.length > 0 || !doc) continue;
+    for (const entry of section.entries(doc, displayPath(dir, file))) {
+      const id = section.id(entry);
+      if (user && (store.has(id) || section.shadows?.(entry, state))) state.overrides.push({ kind: section.kind, id, file, dir });
+      if (!user) section.bundled?.(entry, state);
+      store.set(id, entry);
     }
   }
-  for (const f of fingerprints.values()) {
+}
+
+type SectionLoader = (dir: string, user: boolean, state: LoadState) => void;
+const loaderOf =
+  <E>(section: Section<E>): SectionLoader =>
+  (dir, user, state) =>
+    loadSection(section, dir, user, state);
+
+/** The sections in reading order (cross-references between entries are checked once all are read). */
+const SECTIONS: readonly SectionLoader[] = [
+  loaderOf(PUBLISHERS),
+  loaderOf(OLLAMA_TAGS),
+  loaderOf(HOSTED_PROVIDERS),
+  loaderOf(COMPONENTS),
+  loaderOf(TOKENIZERS),
+  loaderOf(FINGERPRINTS),
+];
+
+/** Whether `dir` can be read as a knowledge directory; says why not in `problems`. */
+function isKnowledgeDirectory(dir: string, problems: string[]): boolean {
+  if (!existsSync(dir)) {
+    problems.push(`${dir}: knowledge directory does not exist`);
+    return false;
+  }
+  if (!statSync(dir).isDirectory()) {
+    problems.push(`${dir}: is a file; --knowledge takes a directory holding manifest.yaml, publishers.yaml and components/*.yaml`);
+    return false;
+  }
+  return true;
+}
+
+/** The directory's `name@version` from its `manifest.yaml`; a user directory without one is `<dir>@unversioned`. */
+function readManifest(dir: string, user: boolean, state: LoadState): void {
+  const manifestFile = join(dir, "manifest.yaml");
+  if (!existsSync(manifestFile)) {
+    if (user) state.versions.push(`${dir}@unversioned`);
+    return;
+  }
+  const m = readYaml(manifestFile, state.problems);
+  const errs = validate("knowledge-manifest.schema.json", m, manifestFile);
+  state.problems.push(...errs);
+  if (errs.length === 0 && m) state.versions.push(`${(m as { name: string }).name}@${(m as { version: string }).version}`);
+}
+
+/** Cross-references between entries: fingerprints, lineage and parts must name known components. */
+function crossReferenceProblems(state: LoadState): string[] {
+  const problems: string[] = [];
+  const { components } = state;
+  for (const f of state.fingerprints.values()) {
     for (const c of f.components) if (c.knownComponent && !components.has(c.knownComponent)) problems.push(`${f.file}:/components: unknown known component '${c.knownComponent}'`);
   }
-  // Cross-references: lineage must name known components.
   for (const c of components.values()) {
     for (const l of c.lineage ?? []) if (l.component && !components.has(l.component)) problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
     for (const p of c.parts ?? []) if (p.component && !components.has(p.component)) problems.push(`${c.file}:/parts: unknown component '${p.component}'`);
   }
-  if (problems.length > 0) throw new ConfigError("the knowledge base is invalid:", problems);
+  return problems;
+}
+
+/**
+ * The Hub repo an Ollama tag packages, by the table's default size for a bare or `latest` tag; quantization
+ * suffixes (`7b-instruct-q4_K_M`) keep their size prefix.
+ */
+function ollamaUpstreamOf(ollama: ReadonlyMap<string, OllamaTagEntry>, tag: string): { repo: string; entry: OllamaTagEntry } | undefined {
+  const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
+  const entry = ollama.get(name);
+  if (!entry) return undefined;
+  const wanted = !size || size === "latest" ? entry.default : size;
+  const key = Object.keys(entry.upstream).find((k) => wanted === k || wanted.startsWith(`${k}-`));
+  return key ? { repo: entry.upstream[key]!, entry } : undefined;
+}
+
+const byId = <T extends { id: string }>(xs: Iterable<T>): T[] => [...xs].sort((a, b) => a.id.localeCompare(b.id));
+
+/** The knowledge base over what was read. */
+function knowledgeBaseOf(state: LoadState, dirs: string[]): KnowledgeBase {
   const byOrg = new Map<string, PublisherEntry>();
-  for (const p of publishers.values()) for (const o of p.orgs) byOrg.set(o.toLowerCase(), p);
+  for (const p of state.publishers.values()) for (const o of p.orgs) byOrg.set(o.toLowerCase(), p);
   const byAlias = new Map<string, PublisherEntry>();
-  for (const p of publishers.values()) for (const a of p.aliases ?? []) byAlias.set(a.toLowerCase(), p);
+  for (const p of state.publishers.values()) for (const a of p.aliases ?? []) byAlias.set(a.toLowerCase(), p);
   return {
-    version: versions.join("+"),
+    version: state.versions.join("+"),
     directories: dirs,
-    publishers: [...publishers.values()],
-    components: [...components.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    tokenizers: [...tokenizers.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    fingerprints: [...fingerprints.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    publishers: [...state.publishers.values()],
+    components: byId(state.components.values()),
+    tokenizers: byId(state.tokenizers.values()),
+    fingerprints: byId(state.fingerprints.values()),
     publisherForOrg: (org) => byOrg.get(org.toLowerCase()) ?? byAlias.get(org.toLowerCase()),
-    component: (id) => components.get(id),
-    ollamaTags: [...ollama.values()],
-    overrides,
-    hostedProvider: (id) => hosted.get(id),
-    ollamaUpstream: (tag) => {
-      const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
-      const entry = ollama.get(name);
-      if (!entry) return undefined;
-      const wanted = !size || size === "latest" ? entry.default : size;
-      // Quantization suffixes (`7b-instruct-q4_K_M`) keep their size prefix.
-      const key = Object.keys(entry.upstream).find((k) => wanted === k || wanted.startsWith(`${k}-`));
-      return key ? { repo: entry.upstream[key]!, entry } : undefined;
-    },
+    component: (id) => state.components.get(id),
+    ollamaTags: [...state.ollama.values()],
+    overrides: state.overrides,
+    hostedProvider: (id) => state.hosted.get(id),
+    ollamaUpstream: (tag) => ollamaUpstreamOf(state.ollama, tag),
   };
+}
+
+/**
+ * Loads the bundled knowledge base and then each user directory in order.
+ * A user directory may hold `manifest.yaml`, `publishers.yaml`, `ollama-tags.yaml`, `hosted-providers.yaml`,
+ * `components/*.yaml`, `tokenizers/*.yaml` and `fingerprints/*.json|yaml` (weight fingerprint entries written by
+ * `aiprov fingerprint`), any of them. Entries replace earlier ones with the same id; a user entry that replaces or
+ * shadows a bundled fact is listed in `overrides`.
+ * @throws ConfigError listing every invalid file and schema violation as `file:path: message`.
+ */
+export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBase {
+  const state: LoadState = {
+    problems: [],
+    versions: [],
+    overrides: [],
+    publishers: new Map(),
+    components: new Map(),
+    tokenizers: new Map(),
+    ollama: new Map(),
+    fingerprints: new Map(),
+    hosted: new Map(),
+    bundledOrgs: new Set(),
+  };
+  const dirs = [BUNDLED_KNOWLEDGE_DIR, ...userDirs];
+  for (const dir of dirs) {
+    if (!isKnowledgeDirectory(dir, state.problems)) continue;
+    const user = dir !== BUNDLED_KNOWLEDGE_DIR;
+    readManifest(dir, user, state);
+    for (const loadSectionOf of SECTIONS) loadSectionOf(dir, user, state);
+  }
+  state.problems.push(...crossReferenceProblems(state));
+  if (state.problems.length > 0) throw new ConfigError("the knowledge base is invalid:", state.problems);
+  return knowledgeBaseOf(state, dirs);
 }
 
 /** Converts a knowledge-base publisher entry into the result's {@link Publisher} for a given org. */

@@ -68,37 +68,51 @@ function roleFor(path: (string | number)[], key: string): ComponentRole | undefi
   return undefined;
 }
 
+type Classified = { value: string; kind?: ReferenceKind; facts?: Record<string, string | boolean> };
+
+const LITELLM_PREFIX = /^(huggingface|ollama|ollama_chat|hosted_vllm|vllm|text-completion-openai|together_ai|openrouter|sagemaker|bedrock|openai|azure|anthropic|gemini|vertex_ai|groq|mistral|cohere)\/(.+)$/;
+const OPENAI_API_MODEL = /^(?:gpt-|o\d|chatgpt|text-embedding-|text-davinci|dall-e|whisper-1$|tts-|davinci|babbage|omni-moderation)/i;
+const HUB_SERVING_PROVIDERS = new Set(["huggingface", "hosted_vllm", "vllm", "together_ai", "openrouter"]);
+
+/**
+ * A `${NAME}` / `${NAME:-default}` value (Spring's `${NAME:default}` rewritten to the shell form): kept as written for
+ * the link pass, with the kind of its default; undefined when the default is not a model.
+ */
+function classifyVariable(v: string, key: string, path: (string | number)[]): Classified | undefined {
+  // The name holds no "-", so the first "-" starts the default (`${NAME:-default}`).
+  const d = v.includes("-") ? v.slice(v.indexOf("-") + 1, -1) : undefined;
+  const inner = d !== undefined && d !== "" ? classify(d, key, path) : undefined;
+  if (d !== undefined && d !== "" && !inner) return undefined;
+  return { value: v, ...(inner?.kind ? { kind: inner.kind } : {}) };
+}
+
+/**
+ * A LiteLLM-style `provider/model` value: Hub-serving providers name a Hub id, Ollama ones a tag, hosted APIs no
+ * downloadable model (undefined). `openai/` is both LiteLLM's OpenAI prefix and a Hub org (openai/whisper-large-v3,
+ * openai/clip-vit-...): only OpenAI API model names make it a provider prefix.
+ */
+function classifyProviderPrefixed(v: string, provider: string, model: string): Classified | undefined {
+  if (provider === "openai" && !OPENAI_API_MODEL.test(model)) return parseHubId(v) ? { value: v } : undefined;
+  if (HUB_SERVING_PROVIDERS.has(provider)) {
+    const id = provider === "openrouter" ? model.replace(/:free$/, "") : model;
+    return parseHubId(id) ? { value: id, facts: { provider } } : undefined;
+  }
+  if (provider === "ollama" || provider === "ollama_chat") return { value: model, kind: "ollama-tag", facts: { provider } };
+  return undefined;
+}
+
 /** Classifies one value under a model key; undefined when it is not a model. */
-function classify(value: string, key: string, path: (string | number)[]): { value: string; kind?: ReferenceKind; facts?: Record<string, string | boolean> } | undefined {
+function classify(value: string, key: string, path: (string | number)[]): Classified | undefined {
   let v = value.trim();
   if (v === "" || /\s/.test(v) || v.length > 300) return undefined;
   const spring = SPRING_VAR.exec(v);
   if (spring) v = spring[2] ? `\${${spring[1]}:-${spring[2]}}` : `\${${spring[1]}}`;
-  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}$/.test(v)) {
-    // The name holds no "-", so the first "-" starts the default (`${NAME:-default}`).
-    const d = v.includes("-") ? v.slice(v.indexOf("-") + 1, -1) : undefined;
-    const inner = d !== undefined && d !== "" ? classify(d, key, path) : undefined;
-    if (d !== undefined && d !== "" && !inner) return undefined;
-    return { value: v, ...(inner?.kind ? { kind: inner.kind } : {}) };
-  }
-  const inOllama = path.some((p) => /ollama/i.test(String(p)));
-  const lite = /^(huggingface|ollama|ollama_chat|hosted_vllm|vllm|text-completion-openai|together_ai|openrouter|sagemaker|bedrock|openai|azure|anthropic|gemini|vertex_ai|groq|mistral|cohere)\/(.+)$/.exec(v);
-  // `openai/` is both LiteLLM's OpenAI prefix and a Hub org (openai/whisper-large-v3, openai/clip-vit-...): only
-  // OpenAI API model names make it a provider prefix.
-  if (lite && lite[1] === "openai" && !/^(?:gpt-|o\d|chatgpt|text-embedding-|text-davinci|dall-e|whisper-1$|tts-|davinci|babbage|omni-moderation)/i.test(lite[2]!)) {
-    return parseHubId(v) ? { value: v } : undefined;
-  }
-  if (lite) {
-    const provider = lite[1]!;
-    if (provider === "huggingface" || provider === "hosted_vllm" || provider === "vllm" || provider === "together_ai" || provider === "openrouter") {
-      const id = provider === "openrouter" ? lite[2]!.replace(/:free$/, "") : lite[2]!;
-      return parseHubId(id) ? { value: id, facts: { provider } } : undefined;
-    }
-    if (provider === "ollama" || provider === "ollama_chat") return { value: lite[2]!, kind: "ollama-tag", facts: { provider } };
-    return undefined;
-  }
+  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}$/.test(v)) return classifyVariable(v, key, path);
+  const lite = LITELLM_PREFIX.exec(v);
+  if (lite) return classifyProviderPrefixed(v, lite[1]!, lite[2]!);
   if (/^https?:\/\//i.test(v)) return parseHubId(v) && !/\/datasets\//.test(v) ? { value: v } : weightFormatOf(v) ? { value: v } : undefined;
   if (/\.(?:ya?ml|json|txt|md|jinja2?|j2|prompt|tmpl|csv|html|py)$/i.test(v)) return undefined;
+  const inOllama = path.some((p) => /ollama/i.test(String(p)));
   if (inOllama && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v)) return { value: v, kind: "ollama-tag" };
   if (looksLikePath(v)) return /path|dir|_or_path|file|checkpoint|ckpt|folder|local/i.test(key) || hasPathPrefix(v) ? { value: v } : undefined;
   if (parseHubId(v)) return { value: v };

@@ -236,33 +236,36 @@ function extractNonHfConfig(path: string, root: Record<string, unknown>, doc: Pa
   return { references };
 }
 
-function walkConfig(
-  path: string,
-  doc: ParsedDocument,
-  obj: Record<string, unknown>,
-  tokens: (string | number)[],
-  parent: { key: string; name: string; modelType?: string } | undefined,
-  out: { components: LocalComponent[]; references: ModelReference[] },
-  nestedRole?: ComponentRole,
-): void {
+/** A config object's parent component, as its nested towers see it. */
+type ParentComponent = { key: string; name: string; modelType?: string };
+
+/** Where one config object sits: its file, parsed document and JSON pointer tokens. */
+interface ConfigPlace {
+  path: string;
+  doc: ParsedDocument;
+  tokens: (string | number)[];
+}
+
+/** The local component a config object describes (the root config, or a nested tower such as `vision_config`). */
+function componentOf(at: ConfigPlace, obj: Record<string, unknown>, parent: ParentComponent | undefined, nestedRole?: ComponentRole): LocalComponent {
+  const { path, doc, tokens } = at;
   const pointer = toPointer(tokens);
-  const key = `${path}#${pointer}`;
   const archs = Array.isArray(obj.architectures) ? obj.architectures.filter((a): a is string => typeof a === "string") : [];
   const ownModelType = typeof obj.model_type === "string" ? obj.model_type : undefined;
-  const role = nestedRole ?? roleFromArchitectures(archs, ownModelType);
   const dir = posix.dirname(path);
   // A dumped config in a generic folder (`configs/32b_cont_config.yaml`) is better named by its file.
   const folder = posix.basename(path) === "config.json" && dir !== "." ? posix.basename(dir) : posix.basename(path).replace(/\.(?:json|ya?ml)$/i, "");
   const name = parent ? `${parent.name}/${String(tokens[tokens.length - 1])}` : folder;
-  const at = doc.locate(pointer) ?? { line: 1, column: 1 };
+  const loc = doc.locate(pointer) ?? { line: 1, column: 1 };
+  // A nested tower without its own model_type inherits the parent's (Qwen2.5-VL's vision_config has none).
+  const modelType = ownModelType ?? parent?.modelType;
   const component: LocalComponent = {
-    key,
-    role,
+    key: `${path}#${pointer}`,
+    role: nestedRole ?? roleFromArchitectures(archs, ownModelType),
     name: name || posix.basename(path),
-    location: { file: path, pointer, line: at.line, column: at.column },
+    location: { file: path, pointer, line: loc.line, column: loc.column },
     ...(parent ? { parent: parent.key } : {}),
-    // A nested tower without its own model_type inherits the parent's (Qwen2.5-VL's vision_config has none).
-    ...(ownModelType ?? parent?.modelType ? { modelType: ownModelType ?? parent?.modelType } : {}),
+    ...(modelType ? { modelType } : {}),
     ...(archs.length ? { architectures: archs } : {}),
     config: collectFacts(obj),
   };
@@ -272,61 +275,92 @@ function walkConfig(
     if (l !== undefined) lines[k] = l;
   }
   component.configLines = lines;
-  out.components.push(component);
+  return component;
+}
 
+/**
+ * The reference a name key (`_name_or_path`, `text_model_name`, ...) holds, or undefined when it names nothing else:
+ * a bare word that is not a model id, or `./` (the config's own folder). A root `*name_or_path` of a quantized
+ * checkpoint (`quantization_config` / MLX `quantization`) names the model it quantized.
+ */
+function nameKeyReference(at: ConfigPlace, obj: Record<string, unknown>, component: LocalComponent, k: string, v: string): ModelReference | undefined {
+  const spec = NAME_KEYS[k]!;
+  const pointer = toPointer([...at.tokens, k]);
+  const quantized = at.tokens.length === 0 && /name_or_path$/.test(k) && [obj.quantization_config, obj.quantization].some((q) => typeof q === "object" && q !== null);
+  const role = spec.role ?? (k.startsWith("_") || k.includes("name_or_path") ? component.role : undefined);
+  const ref = makeReference({
+    extractor: ID,
+    raw: v,
+    location: { file: at.path, pointer, ...(at.doc.locate(pointer) ?? {}) },
+    relation: quantized ? "quantized" : spec.relation,
+    subject: component.key,
+    baseDir: posix.dirname(at.path),
+    ...(role ? { role } : {}),
+  });
+  // A bare word (`default`, `llava`) under a name key is not a model reference; keep only ids and paths.
+  // `./` (InfiMM's `_name_or_path`) names the config's own folder: not a reference to anything else.
+  const self = ref.kind === "local-path" && (ref.target === posix.dirname(at.path) || ref.target === ".");
+  return !self && (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name") ? ref : undefined;
+}
+
+/** A model id of the wrong type (`"_name_or_path": 5`) is not "no reference": it is one that cannot be resolved. */
+function wrongTypeReference(at: ConfigPlace, component: LocalComponent, k: string, v: unknown): ModelReference {
+  const pointer = toPointer([...at.tokens, k]);
+  const { target: _t, ...ref } = makeReference({ extractor: ID, raw: JSON.stringify(v).slice(0, 200), location: { file: at.path, pointer, ...(at.doc.locate(pointer) ?? {}) }, relation: NAME_KEYS[k]!.relation, subject: component.key, baseDir: posix.dirname(at.path) });
+  return { ...ref, kind: "hub-id", skipReason: "unsupported-syntax", facts: { wrongType: Array.isArray(v) ? "array" : typeof v } };
+}
+
+/** `auto_map` values `org/repo--module.Class` name the repo whose remote code defines the architecture. */
+function autoMapReferences(at: ConfigPlace, component: LocalComponent, autoMap: Record<string, unknown>): ModelReference[] {
+  const out: ModelReference[] = [];
+  for (const [cls, target] of Object.entries(autoMap)) {
+    const values = Array.isArray(target) ? target : [target];
+    for (const [i, t] of values.entries()) {
+      if (typeof t !== "string" || !t.includes("--")) continue;
+      const p = toPointer(Array.isArray(target) ? [...at.tokens, "auto_map", cls, i] : [...at.tokens, "auto_map", cls]);
+      out.push(
+        makeReference({
+          extractor: ID,
+          raw: t.split("--")[0]!,
+          location: { file: at.path, pointer: p, ...(at.doc.locate(p) ?? {}) },
+          relation: "same-architecture",
+          subject: component.key,
+          facts: { remoteCode: true, autoMapClass: cls, autoMapValue: t },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Walks one config object: its component, then its keys: nested towers (recursively, as child components), name keys
+ * (references), name keys of the wrong type (unresolvable references) and `auto_map` (remote code).
+ */
+function walkConfig(
+  path: string,
+  doc: ParsedDocument,
+  obj: Record<string, unknown>,
+  tokens: (string | number)[],
+  parent: ParentComponent | undefined,
+  out: { components: LocalComponent[]; references: ModelReference[] },
+  nestedRole?: ComponentRole,
+): void {
+  const at: ConfigPlace = { path, doc, tokens };
+  const component = componentOf(at, obj, parent, nestedRole);
+  out.components.push(component);
+  const asParent: ParentComponent = { key: component.key, name: component.name, ...(component.modelType ? { modelType: component.modelType } : {}) };
   for (const [k, v] of Object.entries(obj)) {
-    const childTokens = [...tokens, k];
-    const childPointer = toPointer(childTokens);
-    const loc = () => ({ file: path, pointer: childPointer, ...(doc.locate(childPointer) ?? {}) });
     const nested = NESTED_ROLES[k];
-    if (nested && typeof v === "object" && v !== null && !Array.isArray(v)) {
-      walkConfig(path, doc, v as Record<string, unknown>, childTokens, { key, name: component.name, ...(component.modelType ? { modelType: component.modelType } : {}) }, out, nested);
-      continue;
-    }
     const spec = NAME_KEYS[k];
-    if (spec && typeof v === "string" && v.trim() !== "") {
-      // A quantized checkpoint (root `quantization_config` / MLX `quantization`) names the model it quantized.
-      const quantized = tokens.length === 0 && /name_or_path$/.test(k) && [obj.quantization_config, obj.quantization].some((q) => typeof q === "object" && q !== null);
-      const ref = makeReference({
-        extractor: ID,
-        raw: v,
-        location: loc(),
-        relation: quantized ? "quantized" : spec.relation,
-        subject: key,
-        baseDir: posix.dirname(path),
-        ...(spec.role ?? (k.startsWith("_") || k.includes("name_or_path") ? role : undefined) ? { role: spec.role ?? role } : {}),
-      });
-      // A bare word (`default`, `llava`) under a name key is not a model reference; keep only ids and paths.
-      // `./` (InfiMM's `_name_or_path`) names the config's own folder: not a reference to anything else.
-      const self = ref.kind === "local-path" && (ref.target === posix.dirname(path) || ref.target === ".");
-      if (!self && (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name")) out.references.push(ref);
-      continue;
-    }
-    if (spec && /name_or_path$/.test(k) && (typeof v === "number" || typeof v === "boolean" || Array.isArray(v) || (typeof v === "object" && v !== null))) {
-      // A model id of the wrong type (`"_name_or_path": 5`) is not "no reference": it is one that cannot be resolved.
-      const { target: _t, ...ref } = makeReference({ extractor: ID, raw: JSON.stringify(v).slice(0, 200), location: loc(), relation: spec.relation, subject: key, baseDir: posix.dirname(path) });
-      out.references.push({ ...ref, kind: "hub-id", skipReason: "unsupported-syntax", facts: { wrongType: Array.isArray(v) ? "array" : typeof v } });
-      continue;
-    }
-    if (k === "auto_map" && typeof v === "object" && v !== null) {
-      for (const [cls, target] of Object.entries(v as Record<string, unknown>)) {
-        const values = Array.isArray(target) ? target : [target];
-        for (const [i, t] of values.entries()) {
-          if (typeof t !== "string" || !t.includes("--")) continue;
-          const repo = t.split("--")[0]!;
-          const p = toPointer(Array.isArray(target) ? [...childTokens, cls, i] : [...childTokens, cls]);
-          out.references.push(
-            makeReference({
-              extractor: ID,
-              raw: repo,
-              location: { file: path, pointer: p, ...(doc.locate(p) ?? {}) },
-              relation: "same-architecture",
-              subject: key,
-              facts: { remoteCode: true, autoMapClass: cls, autoMapValue: t },
-            }),
-          );
-        }
-      }
-    }
+    if (nested && isObject(v)) walkConfig(path, doc, v, [...tokens, k], asParent, out, nested);
+    else if (spec && typeof v === "string" && v.trim() !== "") {
+      const ref = nameKeyReference(at, obj, component, k, v);
+      if (ref) out.references.push(ref);
+    } else if (spec && /name_or_path$/.test(k) && (typeof v === "number" || typeof v === "boolean" || Array.isArray(v) || isObject(v))) {
+      out.references.push(wrongTypeReference(at, component, k, v));
+    } else if (k === "auto_map" && typeof v === "object" && v !== null) out.references.push(...autoMapReferences(at, component, v as Record<string, unknown>));
   }
 }
