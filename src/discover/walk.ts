@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { opendir, realpath, stat } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import ignoreModule from "ignore";
 import type { Coverage } from "../model/types.js";
 import { trimEndChars } from "../util/text.js";
@@ -355,7 +355,3 @@ async function peekModelLike(dirAbs: string, dirRel: string, out: string[]): Pro
   }
 }
 
-/** Root-relative POSIX path of an absolute path. */
-export function toRelative(root: string, abs: string): string {
-  return relative(root, abs).split(sep).join("/");
-}

@@ -18,7 +18,7 @@ import type { TokenizerSignature } from "./tokenizer-signature.js";
 /** Version of the fingerprint entry format. */
 export const FINGERPRINT_SCHEMA_VERSION = 1;
 
-export type { EntryComponent, EntrySketch, EntryTensor, FingerprintEntry } from "../model/fingerprint-entry.js";
+export type { FingerprintEntry } from "../model/fingerprint-entry.js";
 import type { EntryComponent, EntrySketch, FingerprintEntry } from "../model/fingerprint-entry.js";
 
 /** Offset of the sketch window of a matrix of `n` elements: seeded by its relative name, reproducible. */

@@ -24,7 +24,6 @@ import { addStructuralEvidence, addTokenizerEvidence, addWeightEvidence, type Ch
 import { addReferences } from "./references.js";
 import { settleLocalStatuses, settleParts } from "./settle.js";
 
-export { isOwn, strongest } from "./graph.js";
 export type { WeightEvidenceInput };
 
 /** Inputs of {@link buildLineage}. */

@@ -83,18 +83,6 @@ export type SkipReason =
   | "missing-value"
   | "not-a-model";
 
-/** All skip reasons, in a stable order. */
-export const SKIP_REASONS: readonly SkipReason[] = [
-  "dynamic-value",
-  "local-path",
-  "local-path-outside-root",
-  "unsupported-syntax",
-  "unknown-alias",
-  "parse-error",
-  "missing-value",
-  "not-a-model",
-];
-
 /**
  * What the code or manifest does with the referenced model (absent means `load`).
  * - `load`: reads its weights, config, tokenizer or processor (from_pretrained, a download, a server's `--model`);

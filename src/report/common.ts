@@ -47,8 +47,9 @@ export function productRoots(result: AuditResult, g: GraphIndex = indexGraph(res
 }
 
 /**
- * Node ids of the subgraph drawn for one product root: the root, its local parts (recursively), and every node reachable
- * from those along lineage edges. Returned in discovery order (breadth first), with the edges among them.
+ * Node ids of the subgraph drawn for one product root: the root, its parts (recursively: a local model's nested
+ * configs, a checkpoint's known parts), and every node reachable from those along lineage edges. Returned in
+ * discovery order (breadth first), with the edges among them.
  */
 export function subgraphOf(rootId: string, g: GraphIndex): { nodes: string[]; edges: LineageEdge[] } {
   const seen = new Set<string>([rootId]);
@@ -68,8 +69,8 @@ export function subgraphOf(rootId: string, g: GraphIndex): { nodes: string[]; ed
   while (queue.length > 0) {
     const id = queue.shift()!;
     for (const e of g.out.get(id) ?? []) add(e, e.to);
-    // Local parts point at their model with component-of; walk those edges backwards to draw the parts too.
-    for (const e of g.in.get(id) ?? []) if (isLocalPartEdge(e, g)) add(e, e.from);
+    // Parts point at their model with component-of; walk those edges backwards to draw the parts too.
+    for (const e of g.in.get(id) ?? []) if (e.relation === "component-of") add(e, e.from);
   }
   return { nodes: [...seen], edges };
 }

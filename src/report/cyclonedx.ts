@@ -1,21 +1,32 @@
 /**
  * CycloneDX 1.6 JSON AI-BOM (https://cyclonedx.org/docs/1.6/json/), built with the OWASP CycloneDX JavaScript
- * library (`@cyclonedx/cyclonedx-library`: its models, SPDX id table and 1.6 JSON normaliser).
+ * library (`@cyclonedx/cyclonedx-library`: its models, SPDX id table and 1.6 JSON normaliser), in named passes:
  *
- * Every lineage node becomes a component of type `machine-learning-model` (bom-ref = the node id): `supplier` with
- * `address.country` (ISO 3166-1 alpha-2, from the knowledge base or the Hub), licences as SPDX ids or names, a
- * `pkg:huggingface` purl for Hub repos (version = the pinned commit), `pedigree.ancestors` for its lineage (one
- * ancestor per upstream edge, carrying the relation type, strength and evidence as `aiprov:` properties and
- * `aiprov:ref` naming the ancestor's own component), `modelCard.modelParameters` from the config where known, and
- * findings as `aiprov:finding` properties. A local model `dependsOn` its nested parts. The library's model has no
- * pedigree, model card or postal address yet, so those are added to its normalised output.
+ * - components ({@link componentFor}): one `machine-learning-model` component per lineage node, so one per model
+ *   identity (bom-ref = the node id; a Hub repo's identity is its `pkg:huggingface` purl, built with packageurl-js,
+ *   version = the pinned commit). `supplier` carries `address.country` (ISO 3166-1 alpha-2) from the knowledge base
+ *   wherever it is known, and no address where it says `unknown`. Licences are SPDX ids or names. The description
+ *   holds the role and status only: why a node is undetermined (a Hub error, a missing file) is a tool diagnostic
+ *   and goes to the BOM's `annotations` (subject = the component), never into component data.
+ * - dependencies ({@link dependencyGraph}): product -> its top-level components and datasets -> their parts ->
+ *   their ancestors, so every component is reachable from the product (an adapter depends on its base, a quantized
+ *   model on its source, a merge on every parent). A configuration-only match (`same-architecture`) is a candidate
+ *   origin, not a proven one, and is still a dependency edge so the candidate is in the graph; the pedigree leaves it
+ *   out.
+ * - pedigree ({@link pedigreeFor}): `pedigree.ancestors`, one per upstream edge with the relation type, strength and
+ *   evidence as `aiprov:` properties. An ancestor is the same identity as its top-level component (same purl, name
+ *   and version, `aiprov:ref` naming its bom-ref) and has no bom-ref of its own, so no model appears under two refs.
+ * - model cards ({@link modelCardFor}): for every model node, what is known: the task where the role names one, the
+ *   architecture from the config, the base models (relation and ref, as in the pedigree), the declared licence, and
+ *   for the product's own models the datasets the project reads.
  *
- * Datasets the project reads (`result.datasets`: `load_dataset`, `repo_type="dataset"` downloads, Hub dataset URLs)
- * are components of type `data` (bom-ref `dataset:<name>`), with where each is named as `aiprov:location` properties;
- * the product depends on them. Training data the result does not record is not invented.
+ * Findings are `aiprov:finding` properties of their component; diagnostics not tied to one component are
+ * `aiprov:diagnostic` properties of the BOM's metadata. The library's model has no pedigree, model card, postal
+ * address or annotations yet, so those are added to its normalised output.
  */
 import * as CDX from "@cyclonedx/cyclonedx-library";
-import type { AuditResult, Evidence, LineageNode } from "../model/types.js";
+import { PackageURL } from "packageurl-js";
+import type { AuditResult, ComponentRole, Evidence, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { reasonText } from "./text.js";
@@ -33,15 +44,21 @@ function serialFor(result: AuditResult): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** `pkg:huggingface/<org>/<name>[@<commit>]` (purl type `huggingface`: version is the lower-cased commit). */
+/** `pkg:huggingface/<org>/<name>[@<commit>]` (purl type `huggingface`, packageurl-js; version = the lower-cased commit). */
 export function huggingfacePurl(repo: string, revision?: string): string {
   const [org, ...rest] = repo.split("/");
-  const path = rest.length > 0 ? `${encodeURIComponent(org!)}/${rest.map(encodeURIComponent).join("/")}` : encodeURIComponent(org!);
-  return `pkg:huggingface/${path}${revision && /^[0-9a-f]{7,64}$/i.test(revision) ? `@${revision.toLowerCase()}` : ""}`;
+  const namespace = rest.length > 0 ? org : undefined;
+  const name = rest.length > 0 ? rest.join("/") : org!;
+  const version = revision && /^[0-9a-f]{7,64}$/i.test(revision) ? revision.toLowerCase() : undefined;
+  return new PackageURL("huggingface", namespace, name, version, undefined, undefined).toString();
 }
 
 function prop(name: string, value: string): CDX.Models.Property {
   return new CDX.Models.Property(`${CDX_PROPERTY_NAMESPACE}:${name}`, value);
+}
+
+function jsonProp(name: string, value: string): Json {
+  return { name: `${CDX_PROPERTY_NAMESPACE}:${name}`, value };
 }
 
 function evidenceValue(e: Evidence): string {
@@ -55,14 +72,39 @@ function licenseFor(value: string): CDX.Models.DisjunctiveLicense {
   return id ? new CDX.Models.SpdxLicense(id) : new CDX.Models.NamedLicense(value);
 }
 
-function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component {
-  const c = new CDX.Models.Component(CDX.Enums.ComponentType.MachineLearningModel, n.repo ? n.repo.split("/").slice(1).join("/") || n.repo : n.name, {
-    bomRef: n.id,
-    ...(n.repo && n.repo.includes("/") ? { group: n.repo.split("/")[0] } : {}),
+/** Name, group, version and purl of a node: what identifies it (a Hub repo by its purl, anything else by its name). */
+function identityOf(n: LineageNode): { name: string; group?: string; version?: string; purl?: string } {
+  if (!n.repo) return { name: n.name };
+  const slash = n.repo.indexOf("/");
+  return {
+    name: slash > 0 ? n.repo.slice(slash + 1) : n.repo,
+    ...(slash > 0 ? { group: n.repo.slice(0, slash) } : {}),
     ...(n.revision ? { version: n.revision } : {}),
-    ...(n.repo ? { purl: huggingfacePurl(n.repo, n.revision) } : {}),
-    ...(n.publisher ? { supplier: new CDX.Models.OrganizationalEntity({ name: n.publisher.entity }) } : {}),
-    description: `${n.role}; ${STATUS_LABEL[n.status]}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}`,
+    purl: huggingfacePurl(n.repo, n.revision),
+  };
+}
+
+/** Who supplies a node: its publisher, or the provider of a hosted model. Country only where the knowledge base knows it. */
+function supplierOf(n: LineageNode): { name: string; country?: string } | undefined {
+  if (n.publisher) return { name: n.publisher.entity, ...(isCountryCode(n.publisher.country) ? { country: n.publisher.country } : {}) };
+  if (n.provider) return { name: n.provider.name };
+  return undefined;
+}
+
+function isCountryCode(c: string | undefined): c is string {
+  return c !== undefined && /^[A-Z]{2}$/.test(c);
+}
+
+function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component {
+  const id = identityOf(n);
+  const supplier = supplierOf(n);
+  const c = new CDX.Models.Component(CDX.Enums.ComponentType.MachineLearningModel, id.name, {
+    bomRef: n.id,
+    ...(id.group ? { group: id.group } : {}),
+    ...(id.version ? { version: id.version } : {}),
+    ...(id.purl ? { purl: id.purl } : {}),
+    ...(supplier ? { supplier: new CDX.Models.OrganizationalEntity({ name: supplier.name }) } : {}),
+    description: `${n.role}; ${STATUS_LABEL[n.status]}`,
   });
   if (n.license) c.licenses.add(licenseFor(n.license));
   c.properties.add(prop("kind", n.kind));
@@ -72,10 +114,12 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
   if (n.statusReason) c.properties.add(prop("status-reason", n.statusReason.code));
   if (n.location) c.properties.add(prop("location", pinnedSource(n.location)));
   if (n.knownComponent) c.properties.add(prop("known-component", n.knownComponent));
+  if (n.releaseTime) c.properties.add(prop("release-time", n.releaseTime));
   for (const r of n.repos ?? []) c.properties.add(prop("released-in", r));
   for (const x of n.checked ?? []) c.properties.add(prop("checked", x));
   if (n.publisher) {
     c.properties.add(prop("publisher-org", n.publisher.org));
+    if (!isCountryCode(n.publisher.country)) c.properties.add(prop("publisher-country", "unknown (no source in the knowledge base names one)"));
     if (n.publisher.source) c.properties.add(prop("publisher-source", n.publisher.source));
     if (n.publisher.repackager) c.properties.add(prop("repackager", "true"));
   }
@@ -86,40 +130,182 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
   return c;
 }
 
-// Pedigree ancestors are what the weights come from; a configuration-only match (same-architecture) is not lineage
-// and stays out of it (it is still in the component's aiprov: properties and in the findings).
-function ancestorsFor(n: LineageNode, g: GraphIndex): Json[] {
+/** Edges that make up a pedigree: what the weights come from (not a configuration or vocabulary match). */
+function pedigreeEdges(n: LineageNode, g: GraphIndex): ReturnType<typeof originEdges> {
   const seen = new Set<string>();
-  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true)).map((e) => {
+  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true));
+}
+
+/**
+ * `pedigree.ancestors` of a node: one entry per upstream edge, carrying the ancestor's identity (the same name, group,
+ * version, purl and supplier as its top-level component, no bom-ref of its own) and `aiprov:ref` = that component's
+ * bom-ref.
+ */
+export function pedigreeFor(n: LineageNode, g: GraphIndex): Json[] {
+  return pedigreeEdges(n, g).map((e) => {
     const to = g.nodes.get(e.to);
-    const props: Json[] = [
-      { name: `${CDX_PROPERTY_NAMESPACE}:ref`, value: e.to },
-      { name: `${CDX_PROPERTY_NAMESPACE}:relation`, value: e.relation },
-      { name: `${CDX_PROPERTY_NAMESPACE}:strength`, value: e.strength },
-      ...e.evidence.map((ev) => ({ name: `${CDX_PROPERTY_NAMESPACE}:evidence`, value: evidenceValue(ev) })),
-    ];
-    const anc: Json = {
+    const id = to ? identityOf(to) : { name: e.to };
+    const supplier = to ? supplierOf(to) : undefined;
+    return {
       type: "machine-learning-model",
-      "bom-ref": `pedigree:${e.id}`,
-      name: to?.repo ? to.repo.split("/").slice(1).join("/") || to.repo : (to?.name ?? e.to),
+      ...id,
+      ...(supplier ? { supplier: { name: supplier.name, ...(supplier.country ? { address: { country: supplier.country } } : {}) } } : {}),
+      properties: [
+        jsonProp("ref", e.to),
+        jsonProp("relation", e.relation),
+        jsonProp("strength", e.strength),
+        ...e.evidence.map((ev) => jsonProp("evidence", evidenceValue(ev))),
+      ],
     };
-    if (to?.repo?.includes("/")) anc.group = to.repo.split("/")[0];
-    if (to?.revision) anc.version = to.revision;
-    if (to?.repo) anc.purl = huggingfacePurl(to.repo, to.revision);
-    if (to?.publisher) anc.supplier = { name: to.publisher.entity, address: { country: to.publisher.country } };
-    anc.properties = props;
-    return anc;
   });
 }
 
-function modelCardFor(n: LineageNode, result: AuditResult): Json | undefined {
+/** Hugging Face task names (the Hub's `pipeline_tag` values) implied by a role; roles that do not name a task are absent. */
+const ROLE_TASK: Partial<Record<ComponentRole, string>> = {
+  embedding: "feature-extraction",
+  reranker: "text-ranking",
+  "text-encoder": "feature-extraction",
+  diffusion: "text-to-image",
+};
+
+/** Roles that are models (a tokenizer or processor is a component of one, not a model with a card). */
+const NOT_A_MODEL: ReadonlySet<ComponentRole> = new Set(["tokenizer", "processor"]);
+
+/**
+ * `modelCard` of a model node with what the result knows: `modelParameters` (task from the role, architecture family
+ * and class from the config of a local model, the datasets the project reads for a product model) and properties for
+ * the role, each base model (`<relation> <ref>`, the pedigree in short) and the declared licence. Every Hub model has
+ * one; undefined for a tokenizer or processor, and for another node of which nothing is known beyond its role.
+ */
+export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex): Json | undefined {
+  if (NOT_A_MODEL.has(n.role)) return undefined;
   const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
   const comp = key ? result.components.find((c) => c.key === key) : undefined;
-  if (!comp || (!comp.modelType && !comp.architectures?.length)) return undefined;
   const params: Json = {};
-  if (comp.modelType) params.architectureFamily = comp.modelType;
-  if (comp.architectures?.length) params.modelArchitecture = comp.architectures.join(", ");
-  return { modelParameters: params, properties: [{ name: `${CDX_PROPERTY_NAMESPACE}:role`, value: n.role }] };
+  const task = ROLE_TASK[n.role];
+  if (task) params.task = task;
+  if (comp?.modelType) params.architectureFamily = comp.modelType;
+  if (comp?.architectures?.length) params.modelArchitecture = comp.architectures.join(", ");
+  const datasets = n.kind === "local" && n.inProduct ? (result.datasets ?? []).map((d) => ({ ref: `dataset:${d.name}` })) : [];
+  if (datasets.length > 0) params.datasets = datasets;
+  const props = [
+    jsonProp("role", n.role),
+    ...pedigreeEdges(n, g).map((e) => jsonProp("base-model", `${e.relation} ${e.to}`)),
+    ...(n.license ? [jsonProp("declared-license", n.license)] : []),
+  ];
+  if (!n.repo && Object.keys(params).length === 0 && props.length === 1) return undefined;
+  return { ...(Object.keys(params).length > 0 ? { modelParameters: params } : {}), properties: props };
+}
+
+/** The BOM ref of the product (the scanned project, `metadata.component`). */
+export const PRODUCT_REF = "product";
+
+/**
+ * The dependency graph as `ref -> dependsOn refs`, in passes:
+ * 1. the product depends on its top-level components (see `productRoots`) and on the datasets it reads;
+ * 2. a local model depends on its nested parts (`component-of` inside the tree);
+ * 3. a node depends on what it derives from (every upstream relation but `component-of`: finetune, adapter, merge,
+ *    quantized, distillation, initialised-from, and the candidate origins same-architecture and tokenizer-of);
+ * 4. an upstream `component-of` edge (a part released inside a checkpoint) points from the part to its checkpoint when
+ *    the product reaches the part (the product's encoder comes from that checkpoint), else from the checkpoint to
+ *    its part (the checkpoint is made of it); decided edge by edge until nothing changes;
+ * 5. a node still unreachable (lineage no product component leads to) hangs off the product, so the BOM lists no
+ *    orphan; the caller records these as `aiprov:unattached` metadata properties.
+ * Every list is sorted; no edge is added twice.
+ */
+export function dependencyGraph(result: AuditResult, g: GraphIndex = indexGraph(result)): { deps: Map<string, Set<string>>; unattached: string[] } {
+  const deps = new Map<string, Set<string>>();
+  const add = (from: string, to: string): void => {
+    if (from === to) return;
+    if (!deps.has(from)) deps.set(from, new Set());
+    deps.get(from)!.add(to);
+  };
+  for (const r of productRoots(result, g)) add(PRODUCT_REF, r.id);
+  for (const d of result.datasets ?? []) add(PRODUCT_REF, `dataset:${d.name}`);
+  const released: typeof result.lineage.edges = [];
+  for (const e of result.lineage.edges) {
+    if (isLocalPartEdge(e, g)) add(e.to, e.from);
+    else if (e.relation === "component-of") released.push(e);
+    else add(e.from, e.to);
+  }
+  let pending = released;
+  for (let changed = true; changed && pending.length > 0; ) {
+    const reached = reachable(deps, PRODUCT_REF);
+    const next = pending.filter((e) => !reached.has(e.from) && !reached.has(e.to));
+    for (const e of pending) if (reached.has(e.from)) add(e.from, e.to);
+    for (const e of pending) if (!reached.has(e.from) && reached.has(e.to)) add(e.to, e.from);
+    changed = next.length < pending.length;
+    pending = next;
+  }
+  for (const e of pending) add(e.to, e.from);
+  const reached = reachable(deps, PRODUCT_REF);
+  const unattached = result.lineage.nodes.map((n) => n.id).filter((id) => !reached.has(id));
+  for (const id of unattached) add(PRODUCT_REF, id);
+  return { deps, unattached };
+}
+
+/** Every ref reachable from `root` along `deps` (root included). */
+export function reachable(deps: ReadonlyMap<string, ReadonlySet<string>>, root: string): Set<string> {
+  const seen = new Set([root]);
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const next of deps.get(queue.shift()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** One annotation per undetermined node with a reason: the tool's account of what failed, about that component. */
+function annotationsFor(result: AuditResult): Json[] {
+  const annotator = { component: { type: "application", name: "aiprov", version: result.tool.version } };
+  return result.lineage.nodes
+    .filter((n) => n.statusReason)
+    .map((n) => ({ subjects: [n.id], annotator, timestamp: new Date(result.createdAt).toISOString(), text: `${n.name}: ${STATUS_LABEL[n.status]}: ${reasonText(n.statusReason)} (${n.statusReason!.code})` }));
+}
+
+function productComponent(result: AuditResult): CDX.Models.Component {
+  return new CDX.Models.Component(CDX.Enums.ComponentType.Application, trimEndChars(result.root, "/").split("/").pop() || result.root, {
+    bomRef: PRODUCT_REF,
+    description: `AI product scanned at ${result.root}`,
+  });
+}
+
+function metadataProperties(bom: CDX.Models.Bom, result: AuditResult, unattached: readonly string[]): void {
+  const m = bom.metadata.properties;
+  m.add(prop("verdict", resultVerdict(result)));
+  m.add(prop("fail-on", result.settings.failOn));
+  for (const p of result.policies) m.add(prop("policy", `${p.pack}@${p.version}`));
+  m.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));
+  for (const w of weakeningLines(result)) m.add(prop("weakening", w));
+  for (const d of result.diagnostics) m.add(prop("diagnostic", `${d.severity} ${d.code}${d.location ? ` at ${pinnedSource(d.location)}` : ""}: ${d.message}`));
+  for (const id of unattached) m.add(prop("unattached", id));
+}
+
+function datasetComponent(d: NonNullable<AuditResult["datasets"]>[number]): CDX.Models.Component {
+  const c = new CDX.Models.Component(CDX.Enums.ComponentType.Data, d.name, { bomRef: `dataset:${d.name}`, description: `dataset read by the project (${d.loaders.join(", ")})` });
+  for (const l of d.locations) c.properties.add(prop("location", pinnedSource(l)));
+  if (d.unresolved) c.properties.add(prop("unresolved", d.unresolved));
+  return c;
+}
+
+/** Fields the library's model does not carry yet: supplier address, pedigree, model card. */
+function addUnmodelledFields(normalized: Json, result: AuditResult, g: GraphIndex): void {
+  for (const c of (normalized.components ?? []) as Json[]) {
+    const n = g.nodes.get(c["bom-ref"] as string);
+    if (!n) continue;
+    const country = supplierOf(n)?.country;
+    if (country && c.supplier) (c.supplier as Json).address = { country };
+    const ancestors = pedigreeFor(n, g);
+    if (ancestors.length > 0) c.pedigree = { ancestors };
+    const card = modelCardFor(n, result, g);
+    if (card) c.modelCard = card;
+  }
+  const annotations = annotationsFor(result);
+  if (annotations.length > 0) normalized.annotations = annotations;
 }
 
 /** Builds the CycloneDX 1.6 BOM as a JSON object. Pure and deterministic (lists sorted, serial number derived). */
@@ -128,51 +314,21 @@ export function toCycloneDx(result: AuditResult): Json {
   const bom = new CDX.Models.Bom({ version: 1, serialNumber: serialFor(result) });
   bom.metadata.timestamp = new Date(result.createdAt);
   bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, "aiprov", { version: result.tool.version, bomRef: "tool:aiprov" }));
-  const product = new CDX.Models.Component(CDX.Enums.ComponentType.Application, trimEndChars(result.root, "/").split("/").pop() || result.root, {
-    bomRef: "product",
-    description: `AI product scanned at ${result.root}`,
-  });
+  const product = productComponent(result);
   bom.metadata.component = product;
-  bom.metadata.properties.add(prop("verdict", resultVerdict(result)));
-  bom.metadata.properties.add(prop("fail-on", result.settings.failOn));
-  for (const p of result.policies) bom.metadata.properties.add(prop("policy", `${p.pack}@${p.version}`));
-  bom.metadata.properties.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));
-  for (const w of weakeningLines(result)) bom.metadata.properties.add(prop("weakening", w));
-  const byId = new Map<string, CDX.Models.Component>();
-  for (const n of result.lineage.nodes) {
-    const c = componentFor(result, n);
-    byId.set(n.id, c);
-    bom.components.add(c);
+  const refs = new Map<string, CDX.Models.Component>([[PRODUCT_REF, product]]);
+  for (const n of result.lineage.nodes) refs.set(n.id, componentFor(result, n));
+  for (const d of result.datasets ?? []) refs.set(`dataset:${d.name}`, datasetComponent(d));
+  for (const [ref, c] of refs) if (ref !== PRODUCT_REF) bom.components.add(c);
+  const { deps, unattached } = dependencyGraph(result, g);
+  for (const [from, tos] of deps) for (const to of tos) {
+    const a = refs.get(from);
+    const b = refs.get(to);
+    if (a && b) a.dependencies.add(b.bomRef);
   }
-  for (const r of productRoots(result, g)) {
-    const c = byId.get(r.id);
-    if (c) product.dependencies.add(c.bomRef);
-  }
-  for (const d of result.datasets ?? []) {
-    const c = new CDX.Models.Component(CDX.Enums.ComponentType.Data, d.name, { bomRef: `dataset:${d.name}`, description: `dataset read by the project (${d.loaders.join(", ")})` });
-    for (const l of d.locations) c.properties.add(prop("location", pinnedSource(l)));
-    if (d.unresolved) c.properties.add(prop("unresolved", d.unresolved));
-    bom.components.add(c);
-    product.dependencies.add(c.bomRef);
-  }
-  for (const e of result.lineage.edges) {
-    if (!isLocalPartEdge(e, g)) continue;
-    const parent = byId.get(e.to);
-    const part = byId.get(e.from);
-    if (parent && part) parent.dependencies.add(part.bomRef);
-  }
+  metadataProperties(bom, result, unattached);
   const normalized = new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6).makeForBom().normalize(bom, { sortLists: true }) as unknown as Json;
-  // Fields the library's model does not carry yet: supplier address, pedigree, model card.
-  const nodes = new Map(result.lineage.nodes.map((n) => [n.id, n]));
-  for (const c of (normalized.components ?? []) as Json[]) {
-    const n = nodes.get(c["bom-ref"] as string);
-    if (!n) continue;
-    if (n.publisher && c.supplier) (c.supplier as Json).address = { country: n.publisher.country };
-    const ancestors = ancestorsFor(n, g);
-    if (ancestors.length > 0) c.pedigree = { ancestors };
-    const card = modelCardFor(n, result);
-    if (card) c.modelCard = card;
-  }
+  addUnmodelledFields(normalized, result, g);
   return normalized;
 }
 

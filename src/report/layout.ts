@@ -8,13 +8,56 @@ import { Graph, layout } from "@dagrejs/dagre";
 import type { LineageEdge, LineageNode } from "../model/types.js";
 import { nodeDomId } from "./common.js";
 import { htmlEscape } from "./html-escape.js";
+import { trimEndChars } from "../util/text.js";
 
-/** Character width used to size boxes (px, for the 13px system sans-serif font the report's CSS sets). */
+/** Character width used to size boxes (px, for the 12px system sans-serif font the report's CSS sets). */
 const CHAR_W = 7.2;
-const NODE_H = 54;
+/** Width of a character of the 11px sub-lines. */
+const SUB_CHAR_W = 6.4;
+const NODE_H = 64;
+/** Longest name line and sub-line, in characters (beyond them a name is cut in the middle, a publisher abbreviated). */
+const NAME_MAX = 46;
+const SUB_MAX = 54;
 
-function wrap(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/** Cuts a long name in the middle (`Qwen2-Audio…-instruct`), keeping both ends, which tell names apart. */
+function cutMiddle(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = Math.ceil((max - 1) / 2);
+  return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;
+}
+
+/**
+ * The publisher line of a node box: `<publisher>, <country>`, at most `max` characters. The country is never cut:
+ * a long publisher loses its parenthetical first (`Alibaba Cloud (Alibaba Group Holding Ltd.)` -> `Alibaba Cloud`),
+ * then its end (`…`).
+ */
+export function publisherLabel(entity: string, country: string, max = SUB_MAX): string {
+  const suffix = `, ${country}`;
+  if (entity.length + suffix.length <= max) return `${entity}${suffix}`;
+  const short = withoutParentheticals(entity);
+  if (short.length > 0 && short.length + suffix.length <= max) return `${short}${suffix}`;
+  const room = Math.max(4, max - suffix.length - 1);
+  const base = short.length > 0 ? short : entity;
+  return `${trimEndChars(base.slice(0, room).trimEnd(), ",;.").trimEnd()}…${suffix}`;
+}
+
+/** The text without its parenthesised parts (`A (B) C` -> `A C`). */
+function withoutParentheticals(s: string): string {
+  let out = "";
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === "(") depth++;
+    else if (ch === ")" && depth > 0) depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out.split(" ").filter(Boolean).join(" ");
+}
+
+/** The three lines of a node box: name, role (and kind of origin), publisher with country (or provider). */
+export function nodeLabelLines(n: LineageNode): [string, string, string] {
+  const role = `${n.role}${n.kind === "local" ? " · in the product" : n.kind === "hosted" ? " · hosted" : ""}`;
+  const who = n.publisher ? publisherLabel(n.publisher.entity, n.publisher.country) : n.provider ? cutMiddle(n.provider.name, SUB_MAX) : n.kind === "local" ? "" : "publisher unknown";
+  return [cutMiddle(n.name, NAME_MAX), cutMiddle(role, SUB_MAX), who];
 }
 
 /** Element id of a node in the graph drawn with `prefix`. */
@@ -37,9 +80,8 @@ export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], ed
   g.setDefaultEdgeLabel(() => ({}));
   const present = new Set(nodes.map((n) => n.id));
   for (const n of nodes) {
-    const line1 = wrap(n.name, 44);
-    const line2 = wrap(`${n.role}${n.publisher ? ` · ${n.publisher.entity}, ${n.publisher.country}` : ""}`, 52);
-    const width = Math.max(line1.length * (CHAR_W + 0.6), line2.length * (CHAR_W - 0.8)) + 24;
+    const [name, role, who] = nodeLabelLines(n);
+    const width = Math.max(name.length * (CHAR_W + 0.6), role.length * SUB_CHAR_W, who.length * SUB_CHAR_W) + 24;
     g.setNode(n.id, { width, height: NODE_H, label: n.name });
   }
   const drawn = edges.filter((e) => present.has(e.from) && present.has(e.to));
@@ -69,13 +111,14 @@ export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], ed
     const ln = g.node(n.id) as { x: number; y: number; width: number; height: number };
     const x = ln.x - ln.width / 2;
     const y = ln.y - ln.height / 2;
-    const sub = `${n.role}${n.publisher ? ` · ${n.publisher.entity}, ${n.publisher.country}` : ""}`;
+    const [name, role, who] = nodeLabelLines(n);
     parts.push(
       `<g class="node ${n.kind} status-${n.status}" id="${svgNodeId(prefix, n.id)}" data-node="${htmlEscape(n.id)}">` +
-        `<title>${htmlEscape(`${n.name} (${n.role}) · ${n.status}${n.repo ? ` · ${n.repo}` : ""}`)}</title>` +
+        `<title>${htmlEscape(`${n.name} (${n.role}) · ${n.status}${n.repo ? ` · ${n.repo}` : ""}${n.publisher ? ` · ${n.publisher.entity}, ${n.publisher.country}` : ""}`)}</title>` +
         `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${ln.width.toFixed(1)}" height="${ln.height.toFixed(1)}" rx="${n.kind === "local" ? 4 : 14}"/>` +
-        `<text x="${ln.x.toFixed(1)}" y="${(ln.y - 4).toFixed(1)}" text-anchor="middle" class="name">${htmlEscape(wrap(n.name, 44))}</text>` +
-        `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 14).toFixed(1)}" text-anchor="middle" class="sub">${htmlEscape(wrap(sub, 52))}</text>` +
+        `<text x="${ln.x.toFixed(1)}" y="${(ln.y - 11).toFixed(1)}" text-anchor="middle" class="name">${htmlEscape(name)}</text>` +
+        `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 5).toFixed(1)}" text-anchor="middle" class="sub role">${htmlEscape(role)}</text>` +
+        (who ? `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 20).toFixed(1)}" text-anchor="middle" class="sub publisher">${htmlEscape(who)}</text>` : "") +
         `</g>`,
     );
   }

@@ -5,7 +5,7 @@
  * Long parts are folded in `<details>`. The whole text stays under {@link MARKDOWN_MAX_CHARS} (GitHub rejects a
  * comment body over 65,536 characters): findings past the budget are counted, not printed.
  */
-import type { AuditResult, LineageNode } from "../model/types.js";
+import type { AuditResult, Finding, LineageNode } from "../model/types.js";
 import {
   VERDICT_LABEL,
   type GraphIndex,
@@ -99,28 +99,23 @@ export function mermaidGraph(result: AuditResult): string {
   return lines.join("\n");
 }
 
-/** Renders the result as a Markdown pull-request summary (trailing newline). Pure and deterministic. */
-export function renderMarkdown(result: AuditResult): string {
-  const g = indexGraph(result);
+/** The heading line (verdict and packs) and the counts line. */
+function headerLines(result: AuditResult): string[] {
   const s = result.summary;
-  const out: string[] = [];
   const verdict = resultVerdict(result);
   const icon = verdict === "fail" ? "❌" : verdict === "pass" ? "✅" : "ℹ️";
-  const verdictText = VERDICT_LABEL[verdict];
-  out.push(`## ${icon} aiprov: ${verdictText}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`);
-  out.push("");
-  out.push(
+  return [
+    `## ${icon} aiprov: ${VERDICT_LABEL[verdict]}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`,
+    "",
     `**${s.findings.error}** error · **${s.findings.warning}** warning · **${s.findings.note}** note` +
       `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components · scanned ${mdCode(result.root)}` +
       (result.settings.policies.length > 0 ? ` · fails on ${result.settings.failOn}` : ""),
-  );
-  out.push("");
+    "",
+  ];
+}
 
-  out.push("### Components");
-  out.push("");
-  out.push("| Component | Role | Status | Origin | Country | Licence | Relation |");
-  out.push("|---|---|---|---|---|---|---|");
-  const roots = productRoots(result, g);
+/** The product's components in table order: each top-level component, then its nested local parts (depth first). */
+function componentRows(result: AuditResult, g: GraphIndex): LineageNode[] {
   const rows: LineageNode[] = [];
   const seen = new Set<string>();
   const addRow = (n: LineageNode): void => {
@@ -132,94 +127,101 @@ export function renderMarkdown(result: AuditResult): string {
       if (e.relation === "component-of" && from?.kind === "local") addRow(from);
     }
   };
-  for (const r of roots) addRow(r);
+  for (const r of productRoots(result, g)) addRow(r);
+  return rows;
+}
+
+/** The components table (at most {@link MARKDOWN_MAX_COMPONENT_ROWS} rows) and the datasets list. */
+function componentLines(result: AuditResult, g: GraphIndex): string[] {
+  const out = ["### Components", "", "| Component | Role | Status | Origin | Country | Licence | Relation |", "|---|---|---|---|---|---|---|"];
+  const rows = componentRows(result, g);
   for (const n of rows.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) {
     const o = origin(n, g);
     const where = n.location ? ` <sub>${mdEscape(pinnedSource(n.location))}</sub>` : n.repo ? ` <sub>${mdEscape(n.repo)}${n.revision ? `@${n.revision.slice(0, 12)}` : ""}</sub>` : "";
     out.push(`| **${mdEscape(n.name)}**${where} | ${n.role} | ${STATUS_LABEL[n.status]} | ${mdEscape(o.origin)} | ${mdEscape(o.country)} | ${mdEscape(n.license ?? "")} | ${mdEscape(o.relation)} |`);
   }
   if (rows.length === 0) out.push("| _(no model or model component found)_ | | | | | | |");
-  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS) {
-    out.push("");
-    out.push(`… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
-  }
+  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS) out.push("", `… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
   out.push("");
   const datasets = result.datasets ?? [];
   if (datasets.length > 0) {
-    out.push(`### Datasets (${datasets.length})`);
-    out.push("");
+    out.push(`### Datasets (${datasets.length})`, "");
     for (const d of datasets.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) out.push(`- ${mdCode(d.name)} (${mdEscape(d.loaders.join(", "))}) at ${mdCode(pinnedSource(d.locations[0]!))}${d.locations.length > 1 ? ` (+${d.locations.length - 1} more)` : ""}`);
     if (datasets.length > MARKDOWN_MAX_COMPONENT_ROWS) out.push(`- … +${datasets.length - MARKDOWN_MAX_COMPONENT_ROWS} more; see the JSON report.`);
     out.push("");
   }
+  return out;
+}
 
-  const head = out.join("\n");
-  const tail: string[] = [];
-  tail.push("<details><summary>Lineage graph</summary>");
-  tail.push("");
+/** The folded lineage graph (Mermaid, when it fits), the settings that weaken the audit, and the scan settings. */
+function tailLines(result: AuditResult): string[] {
+  const tail = ["<details><summary>Lineage graph</summary>", ""];
   const graph = mermaidGraph(result);
   if (graph.length <= MARKDOWN_MAX_MERMAID_CHARS) {
-    tail.push("```mermaid");
-    tail.push(graph);
-    tail.push("```");
-    tail.push("");
-    tail.push("Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
+    tail.push("```mermaid", graph, "```", "", "Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
   } else {
     tail.push(`The graph (${result.lineage.nodes.length} nodes, ${result.lineage.edges.length} edges) is too large for a comment; the HTML report draws it per product component.`);
   }
-  tail.push("");
-  tail.push("</details>");
-  tail.push("");
+  tail.push("", "</details>", "");
   const weak = weakeningLines(result);
   if (weak.length > 0) {
-    tail.push(`#### ⚠️ Settings that weaken this audit (${weak.length})`);
-    tail.push("");
+    tail.push(`#### ⚠️ Settings that weaken this audit (${weak.length})`, "");
     for (const w of weak) tail.push(`- ${mdEscape(w)}`);
     tail.push("");
   }
-  tail.push("<details><summary>Scan settings</summary>");
-  tail.push("");
+  tail.push("<details><summary>Scan settings</summary>", "");
   tail.push(`- aiprov ${mdEscape(result.tool.version)}, knowledge base ${mdEscape(result.tool.knowledgeBaseVersion)}, ${result.createdAt}`);
   tail.push(`- policies: ${result.settings.policies.map(mdEscape).join(", ") || "none"}; fail on: ${result.settings.failOn}; offline: ${result.settings.offline ? "yes" : "no"}`);
   if (result.settings.organization.length > 0) tail.push(`- organization: ${result.settings.organization.map(mdEscape).join(", ")}`);
   tail.push(`- coverage: ${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} manifests read; ${result.diagnostics.length} diagnostics`);
-  tail.push("");
-  tail.push("</details>");
-  const tailText = `${tail.join("\n")}\n`;
+  tail.push("", "</details>");
+  return tail;
+}
 
-  const findings: string[] = [];
-  if (result.settings.policies.length > 0) {
-    findings.push(`### Findings (${result.findings.length})`);
-    findings.push("");
-    if (result.findings.length === 0) findings.push("No findings.");
-    const budget = MARKDOWN_MAX_CHARS - head.length - tailText.length - 400;
-    let used = 0;
-    let left = 0;
-    for (const f of sortedFindings(result.findings)) {
-      const at = primaryLocation(f, g);
-      const mark = f.waived ? "⏸️" : f.severity === "error" ? "❌" : f.severity === "warning" ? "⚠️" : "ℹ️";
-      const block: string[] = [];
-      block.push(
-        `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
-      );
-      block.push(`  ${mdEscape(f.message.text)}${f.count && f.count > 1 ? ` (×${f.count})` : ""}`);
-      if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
-      block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`);
-      block.push("");
-      for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
-      if (f.howToFix) block.push(`  - **How to fix:** ${mdProse(f.howToFix.trim())}`);
-      block.push("");
-      block.push("  </details>");
-      const text = block.join("\n");
-      if (used + text.length > budget) {
-        left++;
-        continue;
-      }
-      used += text.length + 1;
-      findings.push(text);
+/** One finding as a list item: rule, severity, where, message, waiver, and its evidence folded. */
+function findingItem(f: Finding, g: GraphIndex): string {
+  const at = primaryLocation(f, g);
+  const mark = f.waived ? "⏸️" : f.severity === "error" ? "❌" : f.severity === "warning" ? "⚠️" : "ℹ️";
+  const block = [
+    `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
+    `  ${mdEscape(f.message.text)}${f.count && f.count > 1 ? ` (×${f.count})` : ""}`,
+  ];
+  if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
+  block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`, "");
+  for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
+  if (f.howToFix) block.push(`  - **How to fix:** ${mdProse(f.howToFix.trim())}`);
+  block.push("", "  </details>");
+  return block.join("\n");
+}
+
+/** The findings, most severe first, as many as fit in `budget` characters; the rest are counted in one line. */
+function findingLines(result: AuditResult, g: GraphIndex, budget: number): string[] {
+  const out = [`### Findings (${result.findings.length})`, ""];
+  if (result.findings.length === 0) out.push("No findings.");
+  let used = 0;
+  let left = 0;
+  for (const f of sortedFindings(result.findings)) {
+    const text = findingItem(f, g);
+    if (used + text.length > budget) {
+      left++;
+      continue;
     }
-    if (left > 0) findings.push(`- … ${left} more findings not shown (comment size limit); see the SARIF, HTML or JSON report.`);
-    findings.push("");
+    used += text.length + 1;
+    out.push(text);
   }
+  if (left > 0) out.push(`- … ${left} more findings not shown (comment size limit); see the SARIF, HTML or JSON report.`);
+  out.push("");
+  return out;
+}
+
+/**
+ * Renders the pull-request summary: header, components, findings (within the comment size budget), then the folded
+ * lineage graph and settings. Pure and deterministic.
+ */
+export function renderMarkdown(result: AuditResult): string {
+  const g = indexGraph(result);
+  const head = [...headerLines(result), ...componentLines(result, g)].join("\n");
+  const tailText = `${tailLines(result).join("\n")}\n`;
+  const findings = result.settings.policies.length > 0 ? findingLines(result, g, MARKDOWN_MAX_CHARS - head.length - tailText.length - 400) : [];
   return `${head}\n${findings.length > 0 ? `${findings.join("\n")}\n` : ""}${tailText}`;
 }

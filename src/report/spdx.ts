@@ -23,7 +23,7 @@
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, weakeningLines } from "./common.js";
+import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, weakeningLines } from "./common.js";
 import { spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
@@ -51,154 +51,197 @@ function relationshipType(e: LineageEdge): "descendantOf" | "contains" | "other"
   return "descendantOf";
 }
 
-/** Builds the SPDX 3.0.1 document as a JSON-LD object. Pure and deterministic. */
-export function toSpdx(result: AuditResult): Json {
-  const g = indexGraph(result);
+/**
+ * The document being built: its namespace, the graph in element order, and helpers that add elements. Each pass
+ * below adds one kind of element; {@link toSpdx} runs them in order.
+ */
+interface SpdxDoc {
+  ns: string;
+  created: string;
+  graph: Json[];
+  /** A deterministic element id: `<ns>:<kind>-<hash of parts>`. */
+  id: (kind: string, ...parts: string[]) => string;
+  /** Adds an element with the shared creation info; returns its spdxId. */
+  element: (o: Json) => string;
+  /** Organization elements by publisher entity. */
+  orgs: Map<string, string>;
+  unknownSupplier?: string;
+  /** Package id of each lineage node. */
+  pkgIds: Map<string, string>;
+}
+
+function newDoc(result: AuditResult): SpdxDoc {
   const ns = `urn:aiprov:spdx:${stableId([result.root, result.createdAt, JSON.stringify(result.lineage.nodes.map((n) => n.id))], 24)}`;
-  const id = (kind: string, ...parts: string[]): string => `${ns}:${kind}-${stableId(parts, 16)}`;
-  const created = result.createdAt.replace(/\.\d+Z$/, "Z");
   const graph: Json[] = [];
-  const element = (o: Json): string => {
-    graph.push({ creationInfo: CREATION_INFO, ...o });
-    return o.spdxId as string;
+  return {
+    ns,
+    created: result.createdAt.replace(/\.\d+Z$/, "Z"),
+    graph,
+    id: (kind, ...parts) => `${ns}:${kind}-${stableId(parts, 16)}`,
+    element: (o) => {
+      graph.push({ creationInfo: CREATION_INFO, ...o });
+      return o.spdxId as string;
+    },
+    orgs: new Map(),
+    pkgIds: new Map(),
   };
-  const agentId = `${ns}:agent-aiprov`;
-  const toolId = `${ns}:tool-aiprov`;
-  graph.push({ type: "CreationInfo", "@id": CREATION_INFO, specVersion: "3.0.1", created, createdBy: [agentId], createdUsing: [toolId] });
-  element({ type: "SoftwareAgent", spdxId: agentId, name: "aiprov" });
-  element({ type: "Tool", spdxId: toolId, name: `aiprov ${result.tool.version}` });
+}
 
-  const orgs = new Map<string, string>();
-  const orgFor = (n: LineageNode): string | undefined => {
-    if (!n.publisher) return undefined;
-    const key = n.publisher.entity;
-    let o = orgs.get(key);
-    if (!o) {
-      o = id("org", key);
-      orgs.set(key, o);
-      element({
-        type: "Organization",
-        spdxId: o,
-        name: n.publisher.entity,
-        comment: `Headquarters country (ISO 3166-1 alpha-2): ${n.publisher.country}. Hub organization: ${n.publisher.org}.${n.publisher.source ? ` Source: ${n.publisher.source}` : ""}`,
-      });
-    }
-    return o;
-  };
+/** Pass 1: the creation info, and aiprov as the agent and tool that created the document. */
+function addCreationInfo(d: SpdxDoc, result: AuditResult): void {
+  const agentId = `${d.ns}:agent-aiprov`;
+  const toolId = `${d.ns}:tool-aiprov`;
+  d.graph.push({ type: "CreationInfo", "@id": CREATION_INFO, specVersion: "3.0.1", created: d.created, createdBy: [agentId], createdUsing: [toolId] });
+  d.element({ type: "SoftwareAgent", spdxId: agentId, name: "aiprov" });
+  d.element({ type: "Tool", spdxId: toolId, name: `aiprov ${result.tool.version}` });
+}
 
-  let unknownSupplier: string | undefined;
-  const noSupplier = (): string => {
-    unknownSupplier ??= element({ type: "Organization", spdxId: `${ns}:org-noassertion`, name: NOASSERTION, comment: "Supplier not determined by aiprov." });
-    return unknownSupplier;
-  };
-
-  const pkgIds = new Map<string, string>();
-  const components = result.components;
-  for (const n of result.lineage.nodes) {
-    const pid = id("pkg", n.id);
-    pkgIds.set(n.id, pid);
-    const supplier = orgFor(n);
-    const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
-    const comp = key ? components.find((c) => c.key === key) : undefined;
-    const pkg: Json = {
-      type: "ai_AIPackage",
-      spdxId: pid,
-      name: n.name,
-      summary: `${n.role}; ${STATUS_LABEL[n.status]}`,
-      comment: [
-        `aiprov node ${n.id} (${n.kind}, role ${n.role}, status ${n.status}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}).`,
-        n.location ? `Defined at ${pinnedSource(n.location)}.` : "",
-        n.repos?.length ? `Released in ${n.repos.join(", ")}.` : "",
-        n.checked?.length ? `Checked: ${n.checked.join("; ")}.` : "",
-        n.releaseTime ? "" : "Release time not known: releaseTime is the time of this audit.",
-      ]
-        .filter(Boolean)
-        .join(" "),
-      software_primaryPurpose: "model",
-      releaseTime: n.releaseTime ? spdxDateTime(n.releaseTime) : created,
-      suppliedBy: supplier ?? noSupplier(),
-      software_downloadLocation: n.repo ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}` : NOASSERTION,
-      software_packageVersion: n.revision ?? NOASSERTION,
-    };
-    if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
-    if (comp?.config) {
-      const entries = Object.entries(comp.config)
-        .filter(([, v]) => v !== null)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .slice(0, 64)
-        .map(([k, v]) => ({ type: "DictionaryEntry", key: k, value: Array.isArray(v) ? JSON.stringify(v) : String(v) }));
-      if (entries.length > 0) pkg.ai_hyperparameter = entries;
-    }
-    element(pkg);
-    let declared = NO_ASSERTION_LICENSE;
-    if (n.license) {
-      const lic = spdxLicense(n.license);
-      const declaredAt = n.repo ? `https://huggingface.co/${n.repo}` : undefined;
-      const expr: Json = { type: "simplelicensing_LicenseExpression", spdxId: id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")), simplelicensing_licenseExpression: lic.expression };
-      if (!lic.listed) {
-        if (declaredAt) expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({ type: "DictionaryEntry", key: r.id, value: declaredAt }));
-        expr.comment = `Not on the SPDX License List: ${lic.refs.map((r) => `${r.id} is the licence declared as "${r.value}"`).join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
-      }
-      declared = element(expr);
-    }
-    element({ type: "Relationship", spdxId: id("rel", n.id, "declared"), from: pid, to: [declared], relationshipType: "hasDeclaredLicense" });
-    element({ type: "Relationship", spdxId: id("rel", n.id, "concluded"), from: pid, to: [NO_ASSERTION_LICENSE], relationshipType: "hasConcludedLicense" });
+/** The supplier of a node: its publisher's Organization (added once per entity), else the NOASSERTION one. */
+function supplierFor(d: SpdxDoc, n: LineageNode): string {
+  if (!n.publisher) {
+    d.unknownSupplier ??= d.element({ type: "Organization", spdxId: `${d.ns}:org-noassertion`, name: NOASSERTION, comment: "Supplier not determined by aiprov." });
+    return d.unknownSupplier;
   }
-  // Licence expressions are shared: keep one element per id.
+  const key = n.publisher.entity;
+  let o = d.orgs.get(key);
+  if (!o) {
+    o = d.id("org", key);
+    d.orgs.set(key, o);
+    d.element({
+      type: "Organization",
+      spdxId: o,
+      name: n.publisher.entity,
+      comment: `Headquarters country (ISO 3166-1 alpha-2): ${n.publisher.country}. Hub organization: ${n.publisher.org}.${n.publisher.source ? ` Source: ${n.publisher.source}` : ""}`,
+    });
+  }
+  return o;
+}
+
+/** The `ai_AIPackage` of a lineage node, with the AI profile's mandatory properties and the config's hyperparameters. */
+function aiPackage(d: SpdxDoc, result: AuditResult, n: LineageNode, pid: string, supplier: string): Json {
+  const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
+  const comp = key ? result.components.find((c) => c.key === key) : undefined;
+  const pkg: Json = {
+    type: "ai_AIPackage",
+    spdxId: pid,
+    name: n.name,
+    summary: `${n.role}; ${STATUS_LABEL[n.status]}`,
+    comment: [
+      `aiprov node ${n.id} (${n.kind}, role ${n.role}, status ${n.status}${n.statusReason ? `: ${reasonText(n.statusReason)}` : ""}).`,
+      n.location ? `Defined at ${pinnedSource(n.location)}.` : "",
+      n.repos?.length ? `Released in ${n.repos.join(", ")}.` : "",
+      n.checked?.length ? `Checked: ${n.checked.join("; ")}.` : "",
+      n.releaseTime ? "" : "Release time not known: releaseTime is the time of this audit.",
+    ]
+      .filter(Boolean)
+      .join(" "),
+    software_primaryPurpose: "model",
+    releaseTime: n.releaseTime ? spdxDateTime(n.releaseTime) : d.created,
+    suppliedBy: supplier,
+    software_downloadLocation: n.repo ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}` : NOASSERTION,
+    software_packageVersion: n.revision ?? NOASSERTION,
+  };
+  if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
+  if (comp?.config) {
+    const entries = Object.entries(comp.config)
+      .filter(([, v]) => v !== null)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .slice(0, 64)
+      .map(([k, v]) => ({ type: "DictionaryEntry", key: k, value: Array.isArray(v) ? JSON.stringify(v) : String(v) }));
+    if (entries.length > 0) pkg.ai_hyperparameter = entries;
+  }
+  return pkg;
+}
+
+/**
+ * The declared licence of a node as a licence expression element (a LicenseRef- linked to the Hub page that
+ * declares it when the licence is not on the SPDX list), or NoAssertionLicense; returns the element id.
+ */
+function declaredLicense(d: SpdxDoc, n: LineageNode): string {
+  if (!n.license) return NO_ASSERTION_LICENSE;
+  const lic = spdxLicense(n.license);
+  const declaredAt = n.repo ? `https://huggingface.co/${n.repo}` : undefined;
+  const expr: Json = { type: "simplelicensing_LicenseExpression", spdxId: d.id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")), simplelicensing_licenseExpression: lic.expression };
+  if (!lic.listed) {
+    if (declaredAt) expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({ type: "DictionaryEntry", key: r.id, value: declaredAt }));
+    expr.comment = `Not on the SPDX License List: ${lic.refs.map((r) => `${r.id} is the licence declared as "${r.value}"`).join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
+  }
+  return d.element(expr);
+}
+
+/** Pass 2: one package per lineage node, with its supplier and exactly one declared and one concluded licence. */
+function addPackages(d: SpdxDoc, result: AuditResult): void {
+  for (const n of result.lineage.nodes) {
+    const pid = d.id("pkg", n.id);
+    d.pkgIds.set(n.id, pid);
+    d.element(aiPackage(d, result, n, pid, supplierFor(d, n)));
+    const declared = declaredLicense(d, n);
+    d.element({ type: "Relationship", spdxId: d.id("rel", n.id, "declared"), from: pid, to: [declared], relationshipType: "hasDeclaredLicense" });
+    d.element({ type: "Relationship", spdxId: d.id("rel", n.id, "concluded"), from: pid, to: [NO_ASSERTION_LICENSE], relationshipType: "hasConcludedLicense" });
+  }
+  // Licence expressions are shared: keep one element per id (the first).
   const seenIds = new Set<string>();
-  for (let i = graph.length - 1; i >= 0; i--) {
-    const sid = graph[i]!.spdxId as string | undefined;
+  for (let i = d.graph.length - 1; i >= 0; i--) {
+    const sid = d.graph[i]!.spdxId as string | undefined;
     if (!sid) continue;
-    if (seenIds.has(sid)) graph.splice(i, 1);
+    if (seenIds.has(sid)) d.graph.splice(i, 1);
     else seenIds.add(sid);
   }
+}
 
+/** Pass 3: the lineage as relationships (descendantOf, contains, other), each naming aiprov's relation and evidence. */
+function addLineage(d: SpdxDoc, result: AuditResult, g: GraphIndex): void {
   for (const e of result.lineage.edges) {
-    const from = pkgIds.get(e.from);
-    const to = pkgIds.get(e.to);
+    const from = d.pkgIds.get(e.from);
+    const to = d.pkgIds.get(e.to);
     if (!from || !to) continue;
     const type = relationshipType(e);
     const [a, b] = type === "contains" ? [to, from] : [from, to];
     const evidence = e.evidence.map((x) => `${x.strength} ${x.code} at ${pinnedSource(x.location)}`).join("; ");
-    element({
+    d.element({
       type: "Relationship",
-      spdxId: id("rel", e.id),
+      spdxId: d.id("rel", e.id),
       from: a,
       to: [b],
       relationshipType: type,
       comment: `aiprov relation ${e.relation} (${e.strength})${isLocalPartEdge(e, g) ? ", a nested configuration of the model" : ""}. Evidence: ${evidence}`,
     });
   }
+}
 
+/** Pass 4: findings as `review` annotations on their package. */
+function addFindings(d: SpdxDoc, result: AuditResult): void {
   for (const f of result.findings) {
-    const subject = pkgIds.get(f.node);
+    const subject = d.pkgIds.get(f.node);
     if (!subject) continue;
-    element({
+    d.element({
       type: "Annotation",
-      spdxId: id("finding", f.id),
+      spdxId: d.id("finding", f.id),
       annotationType: "review",
       subject,
       statement: `${f.pack}/${f.rule} ${f.severity} (${f.verdict})${f.waived ? `, waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${f.waived.reason}` : ""}: ${f.message.text}`,
     });
   }
+}
 
-  const productId = element({
+/** Pass 5: the product package containing its top-level components, the Sbom and the SpdxDocument listing every element. */
+function addProductAndDocument(d: SpdxDoc, result: AuditResult, g: GraphIndex): void {
+  const productId = d.element({
     type: "software_Package",
-    spdxId: id("product", result.root),
+    spdxId: d.id("product", result.root),
     name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
     comment: `AI product scanned by aiprov at ${result.root}; verdict ${resultVerdict(result)}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
   });
   const roots = productRoots(result, g)
-    .map((n) => pkgIds.get(n.id))
+    .map((n) => d.pkgIds.get(n.id))
     .filter((x): x is string => x !== undefined);
-  if (roots.length > 0) element({ type: "Relationship", spdxId: id("rel", "product"), from: productId, to: roots, relationshipType: "contains" });
-
-  const sbomId = id("sbom", result.root);
-  const docId = id("doc", result.root);
-  const elements = graph.filter((x) => x.spdxId && x.type !== "SpdxDocument").map((x) => x.spdxId as string);
-  graph.push({ type: "software_Sbom", spdxId: sbomId, creationInfo: CREATION_INFO, name: `AI-BOM of ${result.root}`, software_sbomType: ["analyzed"], rootElement: [productId], element: elements });
-  graph.push({
+  if (roots.length > 0) d.element({ type: "Relationship", spdxId: d.id("rel", "product"), from: productId, to: roots, relationshipType: "contains" });
+  const sbomId = d.id("sbom", result.root);
+  const docId = d.id("doc", result.root);
+  const elements = d.graph.filter((x) => x.spdxId && x.type !== "SpdxDocument").map((x) => x.spdxId as string);
+  d.graph.push({ type: "software_Sbom", spdxId: sbomId, creationInfo: CREATION_INFO, name: `AI-BOM of ${result.root}`, software_sbomType: ["analyzed"], rootElement: [productId], element: elements });
+  d.graph.push({
     type: "SpdxDocument",
     spdxId: docId,
     creationInfo: CREATION_INFO,
@@ -207,7 +250,18 @@ export function toSpdx(result: AuditResult): Json {
     rootElement: [sbomId],
     element: [...elements, sbomId],
   });
-  return { "@context": SPDX_CONTEXT, "@graph": graph };
+}
+
+/** Builds the SPDX 3.0.1 document as a JSON-LD object, in the passes above. Pure and deterministic. */
+export function toSpdx(result: AuditResult): Json {
+  const g = indexGraph(result);
+  const d = newDoc(result);
+  addCreationInfo(d, result);
+  addPackages(d, result);
+  addLineage(d, result, g);
+  addFindings(d, result);
+  addProductAndDocument(d, result, g);
+  return { "@context": SPDX_CONTEXT, "@graph": d.graph };
 }
 
 /** {@link toSpdx} serialised as pretty JSON with a trailing newline. */

@@ -118,12 +118,30 @@ function where(locs: readonly SourceLocation[], max: number | undefined): string
 /** Pads a cell to a width (never cuts it: a long model id pushes the row, the country stays whole). */
 const pad = (s: string, w: number): string => (s.length >= w ? `${s} ` : s.padEnd(w + 1));
 
-/** Renders the result as terminal text. */
-export function renderText(input: AuditResult, options: TextOptions): string {
-  // Names and paths come from the scanned repository: escape control characters before they reach a terminal.
-  const result = printableDeep(input);
+/** What every section of the text report reads: the result, the options, and indexes over the lineage. */
+interface TextCtx {
+  result: AuditResult;
+  c: InstanceType<typeof Chalk>;
+  verbose: boolean;
+  /** A display limit, or no limit with --verbose. */
+  lim: (n: number) => number | undefined;
+  nodes: Map<string, LineageNode>;
+  /** Edges leaving each node, except a local part's edge to its model. */
+  out: Map<string, LineageEdge[]>;
+  /** Parts of each node (component-of edges, backwards). */
+  parts: Map<string, string[]>;
+  /** Local nodes that are a part of another local node. */
+  isPart: Set<string>;
+  locals: LineageNode[];
+  /** Upstream nodes the product loads directly. */
+  direct: LineageNode[];
+  unresolved: LineageNode[];
+  statusColor: (n: LineageNode) => string;
+  lines: string[];
+}
+
+function textCtx(result: AuditResult, options: TextOptions): TextCtx {
   const verbose = options.verbose === true;
-  const lim = (n: number): number | undefined => (verbose ? undefined : n);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const nodes = new Map(result.lineage.nodes.map((n) => [n.id, n]));
   const out = new Map<string, LineageEdge[]>();
@@ -135,30 +153,19 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
     out.set(e.from, [...(out.get(e.from) ?? []), e]);
   }
-  const lines: string[] = [];
-  lines.push(c.bold(`aiprov ${result.tool.version}`) + c.dim(` · ${result.root} · knowledge base ${result.tool.knowledgeBaseVersion}${result.settings.offline ? " · offline" : ""}`));
-  lines.push(result.settings.policies.length > 0 ? `Policies: ${result.settings.policies.join(", ")}` : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."));
-  lines.push("");
-
-  const statusColor = (n: LineageNode): string => {
-    const t = STATUS_LABEL[n.status];
-    return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
-  };
-
-  // 1. Bill of materials by role.
   const isPart = new Set(result.lineage.edges.filter((e) => e.relation === "component-of" && nodes.get(e.from)?.kind === "local").map((e) => e.from));
   const locals = result.lineage.nodes.filter((n) => n.kind === "local");
   const direct = result.lineage.nodes.filter((n) => n.kind === "upstream" && n.inProduct);
   const unresolved = direct.filter((n) => n.statusReason?.code === "unresolved-reference");
-  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")];
-  const roleRank = (r: string): number => (ROLE_ORDER.indexOf(r) < 0 ? ROLE_ORDER.length : ROLE_ORDER.indexOf(r));
-  bom.sort((a, b) => roleRank(a.role) - roleRank(b.role) || Number(isPart.has(a.id)) - Number(isPart.has(b.id)) || a.name.localeCompare(b.name));
-  const originOf = (n: LineageNode): LineageNode | undefined => {
-    const e = (out.get(n.id) ?? []).find((x) => x.relation !== "component-of" && x.relation !== "same-architecture") ?? (out.get(n.id) ?? []).find((x) => x.relation === "same-architecture");
-    return e ? nodes.get(e.to) : undefined;
+  const statusColor = (n: LineageNode): string => {
+    const t = STATUS_LABEL[n.status];
+    return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);
   };
-  // Unresolved references, one per expression: occurrences across functions and files fold into a count (the header
-  // and the section below count the same thing).
+  return { result, c, verbose, lim: (n) => (verbose ? undefined : n), nodes, out, parts, isPart, locals, direct, unresolved, statusColor, lines: [] };
+}
+
+/** Unresolved references, one per expression: occurrences across functions and files fold into one entry with every place. */
+function unresolvedExpressions(unresolved: readonly LineageNode[]): Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }> {
   const byRaw = new Map<string, { raw: string; reason: string; locs: SourceLocation[]; role: string }>();
   for (const n of unresolved) {
     const raw = String(n.statusReason?.args?.raw ?? n.name).replace(/\s+/g, " ");
@@ -166,6 +173,21 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     e.locs.push(...(n.locations ?? (n.location ? [n.location] : [])));
     byRaw.set(raw, e);
   }
+  return byRaw;
+}
+
+/** Section 1: the bill of materials by role (a loaded checkpoint followed by its known parts). */
+function bomSection(x: TextCtx): void {
+  const { result, c, verbose, lim, nodes, out, parts, isPart, locals, direct, unresolved, statusColor, lines } = x;
+  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")];
+  const roleRank = (r: string): number => (ROLE_ORDER.indexOf(r) < 0 ? ROLE_ORDER.length : ROLE_ORDER.indexOf(r));
+  bom.sort((a, b) => roleRank(a.role) - roleRank(b.role) || Number(isPart.has(a.id)) - Number(isPart.has(b.id)) || a.name.localeCompare(b.name));
+  const originOf = (n: LineageNode): LineageNode | undefined => {
+    const e = (out.get(n.id) ?? []).find((x) => x.relation !== "component-of" && x.relation !== "same-architecture") ?? (out.get(n.id) ?? []).find((x) => x.relation === "same-architecture");
+    return e ? nodes.get(e.to) : undefined;
+  };
+  // The header and the unresolved section count the same thing: expressions.
+  const byRaw = unresolvedExpressions(unresolved);
   lines.push(c.bold(`Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${byRaw.size ? `, ${byRaw.size} unresolved expression${byRaw.size === 1 ? "" : "s"}` : ""})`));
   if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted")) lines.push(c.dim("  (no model or model component found)"));
   else if (bom.length > 0) {
@@ -196,8 +218,13 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
     if (shown.length < rows.length) lines.push(c.dim(`  +${rows.length - shown.length} more (--verbose lists every row)`));
   }
+}
+
+/** Section 1b: unresolved references, one line per expression with its places. */
+function unresolvedSection(x: TextCtx): void {
+  const { c, verbose, lim, unresolved, lines } = x;
   if (unresolved.length > 0) {
-    const list = [...byRaw.values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
+    const list = [...unresolvedExpressions(unresolved).values()].sort((a, b) => b.locs.length - a.locs.length || a.raw.localeCompare(b.raw));
     const total = list.reduce((a, e) => a + Math.max(1, e.locs.length), 0);
     const runTime = list.filter((e) => e.reason === "dynamic-value").length;
     lines.push(c.bold(`  Unresolved references (${list.length} expression${list.length === 1 ? "" : "s"} at ${total} place${total === 1 ? "" : "s"}${runTime ? `, ${runTime} read at run time` : ""}; undetermined, never a pass)`));
@@ -208,6 +235,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
     if (shown.length < list.length) lines.push(c.dim(`    +${list.length - shown.length} more (--verbose lists every expression)`));
   }
+}
+
+/** Section 1c: hosted models, one line per provider. */
+function hostedSection(x: TextCtx): void {
+  const { result, c, lines } = x;
   const hosted = result.lineage.nodes.filter((n) => n.kind === "hosted");
   lines.push("");
   if (hosted.length > 0) {
@@ -222,7 +254,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     lines.push("");
   }
 
-  // 2. Datasets.
+}
+
+/** Section 2: the datasets the project reads. */
+function datasetSection(x: TextCtx): void {
+  const { result, c, verbose, lim, lines } = x;
   const datasets = result.datasets ?? [];
   if (datasets.length > 0) {
     lines.push(c.bold(`Datasets (${datasets.length}; read by the project, not models)`));
@@ -232,7 +268,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     lines.push("");
   }
 
-  // 3. Findings grouped by rule, then each rule's findings.
+}
+
+/** Section 3: findings grouped by rule, then each rule's findings (repeated messages folded). */
+function findingSection(x: TextCtx): void {
+  const { result, c, verbose, lim, nodes, lines } = x;
   if (result.settings.policies.length > 0) {
     const f = result.summary.findings;
     // With --baseline, findings already in the baseline are counted but not listed: the report shows what is new.
@@ -280,7 +320,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     }
   }
 
-  // 4. Lineage tree with every piece of evidence (verbose only: the bill of materials and findings say the rest).
+}
+
+/** Section 4: the lineage tree with every piece of evidence (verbose only: the bill of materials and findings say the rest). */
+function lineageTreeSection(x: TextCtx): void {
+  const { c, verbose, nodes, out, parts, isPart, locals, direct, statusColor, lines } = x;
   if (verbose) {
     const printed = new Set<string>();
     const tree = (id: string, indent: string, seen: Set<string>): void => {
@@ -314,6 +358,11 @@ export function renderText(input: AuditResult, options: TextOptions): string {
     lines.push("");
   }
 
+}
+
+/** Section 5: weight comparisons, settings that weaken the audit, coverage, diagnostics, and the verdict line. */
+function closingSection(x: TextCtx): void {
+  const { result, c, verbose, lim, nodes, lines } = x;
   if (result.weightComparisons?.length) {
     lines.push(c.bold(`Weight comparisons (${result.weightComparisons.length})`));
     for (const w of result.weightComparisons) lines.push(...weightComparisonLines(w, nodes.get(`local:${w.component}`)?.name ?? w.component, c));
@@ -353,5 +402,22 @@ export function renderText(input: AuditResult, options: TextOptions): string {
   lines.push("");
   const v = resultVerdict(result);
   lines.push(v === "fail" ? c.red.bold(`Verdict: FAIL (findings at or above --fail-on ${result.settings.failOn})`) : v === "pass" ? c.green.bold("Verdict: PASS") : c.bold("Verdict: no policy applied"));
+}
+
+/** Renders the result as terminal text, section by section. */
+export function renderText(input: AuditResult, options: TextOptions): string {
+  // Names and paths come from the scanned repository: escape control characters before they reach a terminal.
+  const x = textCtx(printableDeep(input), options);
+  const { result, c, lines } = x;
+  lines.push(c.bold(`aiprov ${result.tool.version}`) + c.dim(` · ${result.root} · knowledge base ${result.tool.knowledgeBaseVersion}${result.settings.offline ? " · offline" : ""}`));
+  lines.push(result.settings.policies.length > 0 ? `Policies: ${result.settings.policies.join(", ")}` : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."));
+  lines.push("");
+  bomSection(x);
+  unresolvedSection(x);
+  hostedSection(x);
+  datasetSection(x);
+  findingSection(x);
+  lineageTreeSection(x);
+  closingSection(x);
   return `${lines.join("\n")}\n`;
 }

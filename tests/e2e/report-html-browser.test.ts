@@ -1,7 +1,8 @@
 /**
  * Opens the HTML report in headless Chromium: no console error, no request leaves the page, the lineage graphs hold a
- * node and an edge (by element id) for every component and lineage edge of the result, and a screenshot is saved to
- * test-artifacts/. Without a browser the test is skipped and says so, except under CI=true, where that fails.
+ * node and an edge (by element id) for every component and lineage edge of the result, the verdict and the first
+ * finding are on the first screen at 1400x900, every drawn label keeps its publisher's country, graph text is never
+ * smaller than 11 px, and screenshots are saved to test-artifacts/. Without a browser the test is skipped and says so, except under CI=true, where that fails.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,7 +59,13 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     const { page, errors, requests } = await open(html);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    for (const n of result.lineage.nodes) expect(await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId(n.id)}"]`).count(), `node ${n.id}`).toBeGreaterThan(0);
+    // Every component is drawn, or (without any lineage edge) named in the line under the graphs.
+    for (const n of result.lineage.nodes) {
+      const drawn = await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId(n.id)}"]`).count();
+      const named = await page.locator(`#no-lineage [data-node="${n.id}"]`).count();
+      expect(drawn + named, `node ${n.id}`).toBeGreaterThan(0);
+      expect(named === 0 || !result.lineage.edges.some((e) => e.from === n.id || e.to === n.id), `node ${n.id}`).toBe(true);
+    }
     for (const e of result.lineage.edges) expect(await page.locator(`svg.lineage g.edge[id$="-edge-${e.id}"]`).count(), `edge ${e.id}`).toBeGreaterThan(0);
 
     // The vision and audio encoders are drawn with edges to the upstream models they match or come from.
@@ -74,6 +81,71 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     const box = await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId("known:qwen2.5-vl-vit")}"] rect`).first().boundingBox();
     expect(box!.width).toBeGreaterThan(20);
     await page.screenshot({ path: join(ARTIFACTS, "omni-report.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("shows the verdict and the first finding on the first screen at 1400x900 (the largest example), the header counts agreeing with the inventory", async () => {
+    const html = join(work, "largest.html");
+    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--html-output", html, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const { page, errors } = await open(html);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    expect(errors).toEqual([]);
+    const inFirstScreen = async (selector: string): Promise<void> => {
+      const box = await page.locator(selector).first().boundingBox();
+      expect(box, selector).not.toBeNull();
+      expect(box!.y, selector).toBeGreaterThanOrEqual(0);
+      // The heading line and message of the finding are visible, not only its top border.
+      expect(box!.y + Math.min(box!.height, 60), selector).toBeLessThanOrEqual(900);
+      expect(box!.x + box!.width, selector).toBeLessThanOrEqual(1400);
+    };
+    await inFirstScreen("#verdict");
+    await inFirstScreen("#findings .finding");
+    // The table of contents links to sections that exist.
+    for (const href of await page.locator("nav.toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!))) expect(await page.locator(href).count(), href).toBe(1);
+    const rows = await page.locator("#inventory tbody tr").count();
+    expect(await page.locator("#counts").innerText()).toContain(`${rows} components`);
+    await page.screenshot({ path: join(ARTIFACTS, "omni-first-screen.png") });
+    await page.close();
+  });
+
+  it("keeps every publisher's country in the lineage labels, and draws no text smaller than 11 px", async () => {
+    const file = join(work, "labels.html");
+    const result = omniWithWaiverAndHubPin();
+    // A publisher name far longer than a box: the label abbreviates it, never the country.
+    const long = { ...result, lineage: { ...result.lineage, nodes: result.lineage.nodes.map((n) => (n.publisher ? { ...n, publisher: { ...n.publisher, entity: `${n.publisher.entity} International Holdings (Cayman Islands) Limited Partnership` } } : n)) } };
+    writeFileSync(file, renderHtml(long));
+    const { page } = await open(file);
+    const labels = await page.locator("svg.lineage g.node").evaluateAll((gs) => gs.map((g) => ({ node: g.getAttribute("data-node")!, publisher: g.querySelector("text.publisher")?.textContent ?? null })));
+    const byId = new Map(long.lineage.nodes.map((n) => [n.id, n]));
+    let checked = 0;
+    for (const l of labels) {
+      const n = byId.get(l.node)!;
+      if (!n.publisher) continue;
+      checked++;
+      expect(l.publisher, n.id).not.toBeNull();
+      expect(l.publisher!.endsWith(`, ${n.publisher.country}`), `${n.id}: ${l.publisher}`).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(5);
+    // On-screen size of every graph text: its CSS font size times the scale the SVG is drawn at.
+    const sizes = (await page.evaluate(
+      `[...document.querySelectorAll("svg.lineage text")].map((t) => { const svg = t.ownerSVGElement; const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; return parseFloat(getComputedStyle(t).fontSize) * scale; })`,
+    )) as number[];
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+    await page.close();
+  });
+
+  it("folds the evidence of many findings on screen and prints it open", async () => {
+    const file = join(work, "many.html");
+    const r = omniWithWaiverAndHubPin();
+    const many = { ...r, findings: Array.from({ length: 30 }, (_, i) => r.findings.map((f) => ({ ...f, id: `${f.id}-${i}` }))).flat() };
+    writeFileSync(file, renderHtml(many));
+    const { page } = await open(file);
+    const table = page.locator("#findings .finding").first().locator("table");
+    expect(await table.isVisible()).toBe(false);
+    await page.emulateMedia({ media: "print" });
+    expect(await table.isVisible()).toBe(true);
     await page.close();
   });
 

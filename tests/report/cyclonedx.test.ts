@@ -1,6 +1,6 @@
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import { describe, expect, it } from "vitest";
-import { toCycloneDx } from "../../src/report/cyclonedx.js";
+import { PRODUCT_REF, dependencyGraph, reachable, toCycloneDx } from "../../src/report/cyclonedx.js";
 import { omniResult, omniWithWaiverAndHubPin } from "../helpers/results.js";
 
 type Json = Record<string, any>;
@@ -65,9 +65,43 @@ describe("CycloneDX 1.6 reporter", () => {
     const bom = toCycloneDx(r) as Json;
     const withCard = (bom.components as Json[]).filter((c) => c.modelCard);
     expect(withCard.length).toBeGreaterThan(0);
-    for (const c of withCard) expect(Object.keys(c.modelCard.modelParameters).length).toBeGreaterThan(0);
+    // Local models carry the architecture read from their config.
+    const params = withCard.filter((c) => c.modelCard.modelParameters).map((c) => c.modelCard.modelParameters as Json);
+    expect(params.some((p) => p.modelArchitecture && p.architectureFamily)).toBe(true);
+    for (const c of withCard) expect(prop(c.modelCard, "aiprov:role")).toEqual(prop(c, "aiprov:role"));
     const findings = (bom.components as Json[]).flatMap((c) => prop(c, "aiprov:finding"));
     expect(findings).toHaveLength(r.findings.length);
     expect(findings.filter((f) => f.includes("waived by ml-platform@example.com until 2026-06-30"))).toHaveLength(1);
+  });
+});
+
+describe("CycloneDX dependency graph passes", () => {
+  it("reaches every node from the product; a released part depends on its checkpoint, a checkpoint on its other parts", () => {
+    const base = omniResult();
+    // The checkpoint's LLM backbone, as a Hub scan records it (a known part of Qwen2-Audio-7B-Instruct).
+    const backbone = { id: "part:Qwen/Qwen2-Audio-7B-Instruct#backbone", kind: "upstream" as const, role: "backbone" as const, name: "Qwen/Qwen2-Audio-7B-Instruct backbone", status: "third-party" as const, inProduct: false };
+    const edge = { id: "e-backbone", from: backbone.id, to: "hub:Qwen/Qwen2-Audio-7B-Instruct", relation: "component-of" as const, strength: "declared" as const, evidence: [] };
+    const r = { ...base, lineage: { nodes: [...base.lineage.nodes, backbone], edges: [...base.lineage.edges, edge] } };
+    const { deps, unattached } = dependencyGraph(r);
+    expect(unattached).toEqual([]);
+    const reached = reachable(deps, PRODUCT_REF);
+    for (const n of r.lineage.nodes) expect(reached.has(n.id), n.id).toBe(true);
+    const on = (ref: string): string[] => [...(deps.get(ref) ?? [])];
+    // The product's audio encoder comes from the Qwen2-Audio encoder, which is released in Qwen2-Audio-7B-Instruct.
+    expect(on("local:model/config.json#/audio_config")).toContain("known:qwen2-audio-encoder");
+    expect(on("known:qwen2-audio-encoder")).toContain("hub:Qwen/Qwen2-Audio-7B-Instruct");
+    // That checkpoint is made of its backbone too (nothing in the product reaches the backbone another way).
+    expect(on("hub:Qwen/Qwen2-Audio-7B-Instruct")).toContain("part:Qwen/Qwen2-Audio-7B-Instruct#backbone");
+    expect(on("part:Qwen/Qwen2-Audio-7B-Instruct#backbone")).not.toContain("hub:Qwen/Qwen2-Audio-7B-Instruct");
+    // A local model depends on its nested parts, not the other way round.
+    expect(on("local:model/config.json#")).toContain("local:model/config.json#/audio_config");
+  });
+
+  it("hangs lineage no product component leads to off the product, and says which", () => {
+    const r = omniResult();
+    const orphan = { ...r, lineage: { ...r.lineage, nodes: [...r.lineage.nodes, { id: "hub:someone/unrelated", kind: "upstream" as const, role: "model" as const, name: "someone/unrelated", repo: "someone/unrelated", status: "undetermined" as const, inProduct: false }] } };
+    const { deps, unattached } = dependencyGraph(orphan);
+    expect(unattached).toEqual(["hub:someone/unrelated"]);
+    expect([...deps.get(PRODUCT_REF)!]).toContain("hub:someone/unrelated");
   });
 });

@@ -76,11 +76,6 @@ export function isTestPath(path: string): boolean {
 
 const normToken = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-/** The provider entry for an id. */
-export function hostedProvider(id: string): HostedProvider | undefined {
-  return hostedTable().byId.get(id);
-}
-
 /** The provider whose model-name patterns match `name` (`claude-3-opus-20240229` -> anthropic). */
 export function providerOfModelName(name: string): string | undefined {
   return hostedTable().patterns.find((p) => p.re.test(name))?.provider;

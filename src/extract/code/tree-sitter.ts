@@ -6,10 +6,10 @@
  * synchronously inside {@link withTree}, so concurrent extractions never share a parser mid-parse.
  */
 import { createRequire } from "node:module";
-import { Language, Parser, Query, type Node, type Tree } from "web-tree-sitter";
+import { Language, Parser, Query, type Node } from "web-tree-sitter";
 import { analysisBudgetMs, AnalysisBudgetError, countParse } from "../budget.js";
 
-export type { Node as SyntaxNode, Tree as SyntaxTree };
+export type { Node as SyntaxNode };
 
 /** Grammars aiprov parses. */
 export type GrammarId = "python" | "javascript" | "typescript" | "tsx";
