@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ModelReference } from "../model/types.js";
 import { foldKey } from "../policy/aggregate.js";
-import { datasetName, notAModelReason, separateDatasets } from "./datasets.js";
+import { datasetName, isPlaceholderPath, notAModelReason, separateDatasets } from "./datasets.js";
 
 const ref = (raw: string, extra: Partial<ModelReference> = {}): ModelReference => ({ id: raw, extractor: "python-code", kind: "hub-id", raw, strength: "declared", location: { file: "a.py", line: 1 }, skipReason: "dynamic-value", ...extra });
 
@@ -46,5 +46,12 @@ describe("foldKey", () => {
     expect(foldKey('settings?.ModelPref || ""')).toBe("settings.ModelPref");
     expect(foldKey("cfg.get('m') or None")).toBe("cfg.get('m')");
     expect(foldKey("a\n   .b")).toBe("a .b");
+  });
+});
+
+describe("isPlaceholderPath", () => {
+  it("knows the slots a user fills in, and nothing else", () => {
+    for (const p of ["/path/to/pretrained_checkpoint", "path/to/your/model", "~/path/to/ckpt", "<model_path>", "YOUR_MODEL_PATH", "./models/your-model"]) expect(isPlaceholderPath(p), p).toBe(true);
+    for (const p of ["./models/llama-7b", "Qwen/Qwen2-7B", "<a.py not read: binary (NUL bytes)>", "~/model_weights/llama-7b", "pathology/model"]) expect(isPlaceholderPath(p), p).toBe(false);
   });
 });

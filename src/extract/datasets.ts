@@ -47,11 +47,12 @@ export function notAModelReason(r: ModelReference): string | undefined {
 
 /**
  * A path the user is meant to replace (`/path/to/checkpoint`, `path/to/your/model`, `<model_path>`,
- * `YOUR_MODEL_PATH`): a slot for a model chosen when the program runs, naming none itself.
+ * `YOUR_MODEL_PATH`): a slot for a model chosen when the program runs, naming none itself. A bracketed sentence
+ * (`<a.py not read: binary>`, how an unread file is named) is no placeholder.
  */
 export function isPlaceholderPath(raw: string): boolean {
   const v = raw.trim().replace(/^["']|["']$/g, "");
-  return /^(?:~|\.{1,2})?\/?path\/to(?:\/|$)/i.test(v) || /^<[^<>]+>$/.test(v) || /^\/?your[_-]/i.test(v) || /\/your[_-][\w-]*$/i.test(v);
+  return /^(?:~|\.{1,2})?\/?path\/to(?:\/|$)/i.test(v) || /^<[\w./-]+>$/.test(v) || /^\/?your[_-]/i.test(v) || /\/your[_-][\w-]*$/i.test(v);
 }
 
 const HUB_DATASET_URL = /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co|hf-mirror\.com)\/datasets\/([\w.-]+(?:\/[\w.-]+)?)/i;

@@ -75,6 +75,13 @@ describe("aggregateFindings", () => {
     expect(used.find((f) => !f.waived && f.count === 2)?.nodes).not.toContain("hub:KBLab/wav2vec2-large-voxrex-swedish");
   });
 
+  it("keeps each unread file its own finding (a bracketed sentence is no placeholder)", () => {
+    const unread = ["a.py", "b.py"].map((file, i) => ref({ id: `u${i}`, raw: `<${file} not read: not valid UTF-8>`, skipReason: "parse-error", location: { file }, facts: { notRead: "not valid UTF-8" } }));
+    const g = buildLineage({ components: [], references: unread, kb, organization: [], upstream: new Map() }).graph;
+    const f = aggregateFindings(evaluatePacks(g, packs, {}, { references: unread }).findings, g, unread).filter((x) => x.rule === "undetermined-lineage");
+    expect(f.map((x) => x.count ?? 1)).toEqual([1, 1]);
+  });
+
   it("reads `?.` and an empty fallback as the same expression", () => {
     expect(foldKey('settings?.ModelPref || ""')).toBe("settings.ModelPref");
     expect(foldKey("cfg.get('m') or None")).toBe("cfg.get('m')");

@@ -65,6 +65,8 @@ function registryOf(refs: readonly ModelReference[]): { key: string; label: stri
 export function readAtRunTime(node: LineageNode, refs: readonly ModelReference[]): boolean {
   const reason = node.statusReason?.args?.reason;
   if (typeof reason === "string" && RUN_TIME_REASONS.has(reason)) return true;
+  // A file that could not be read is its own open question, never a value of the running program.
+  if (reason === "parse-error") return false;
   const raw = node.statusReason?.args?.raw;
   if (typeof raw === "string" && isPlaceholderPath(raw)) return true;
   return refs.length > 0 && refs.every((r) => typeof r.facts?.joinedWith === "string");
