@@ -2,7 +2,7 @@
  * Known tokenizers: the numbers that identify a released tokenizer (`schemas/knowledge-tokenizer.schema.json`) and the
  * comparison of a project's tokenizer.json with them.
  *
- * Definitions (shared by the entry generator `scripts/known-tokenizer.mjs` and the scan):
+ * Definitions (shared by the entry generator `scripts/knowledge/known-tokenizers.js` and the scan):
  * - core vocabulary: the `model.vocab` entries whose id is not the id of an `added_tokens` entry. Special tokens are
  *   added tokens, so renaming them (`<|begin_of_text|>` -> `<|acme_bos|>`) leaves the core unchanged, also for
  *   SentencePiece conversions that keep `<bos>` / `<eos>` in the vocabulary itself;
