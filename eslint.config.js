@@ -57,9 +57,6 @@ export default defineConfig(
     files: ["src/**/*.test.ts", "tests/**/*.ts"],
     rules: { "max-lines-per-function": "off", complexity: "off", "@typescript-eslint/no-explicit-any": "off" },
   },
-  {
-    // Remaining monoliths, issue 18 (see REMAINING_MONOLITHS above).
-    files: REMAINING_MONOLITHS,
-    rules: { "max-lines-per-function": "off", complexity: "off" },
-  },
+  // Remaining monoliths, issue 18 (see REMAINING_MONOLITHS above); ESLint refuses an empty `files`, so no block once all are split.
+  ...(REMAINING_MONOLITHS.length > 0 ? [{ files: REMAINING_MONOLITHS, rules: { "max-lines-per-function": "off", complexity: "off" } }] : []),
 );

@@ -68,7 +68,7 @@ describe("eslint.config.js", () => {
   it("exempts only files that still hold a function over the ceilings (remaining monoliths, issue 18)", async () => {
     for (const file of REMAINING_MONOLITHS) expect(existsSync(join(repoRoot, file)), file).toBe(true);
     const strict = new ESLint({ cwd: repoRoot, overrideConfig: [{ files: ["src/**/*.ts"], rules: SIZE_CEILINGS }] });
-    const results = await strict.lintFiles(REMAINING_MONOLITHS);
+    const results = REMAINING_MONOLITHS.length > 0 ? await strict.lintFiles(REMAINING_MONOLITHS) : [];
     const stale = results
       .filter((r) => !r.messages.some((m) => m.ruleId === "max-lines-per-function" || m.ruleId === "complexity"))
       .map((r) => r.filePath.slice(repoRoot.length));
