@@ -20,7 +20,8 @@
 // under 0.25 s wall each.
 //
 // Environment: AIPROV_BENCH_SIZES=10000,50000 (generated sizes; default 10000,50000,200000), AIPROV_BENCH_REALCODE=0
-// (skip the real-code tree), AIPROV_BENCH_STARTUP=0 (skip start-up), AIPROV_BENCH_RUNS=3 (runs per tool and tree).
+// (skip the real-code tree), AIPROV_BENCH_STARTUP=0 (skip start-up), AIPROV_BENCH_CORPUS=<dir> (the small cases; default
+// ../shared/corpus), AIPROV_BENCH_RUNS=3 (runs per tool and tree).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -132,7 +133,7 @@ console.log(hits);`;
 function startup() {
   const empty = join(tmpdir(), "aiprov-bench-empty");
   mkdirSync(empty, { recursive: true });
-  const corpus = join(repo, "..", "shared", "corpus");
+  const corpus = process.env.AIPROV_BENCH_CORPUS ?? join(repo, "..", "shared", "corpus");
   const cases = [["empty folder", empty], ...(existsSync(corpus) ? readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, join(corpus, e.name)]) : [])];
   const bestOf = (args, env) => {
     const runs = [];

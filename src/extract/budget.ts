@@ -47,3 +47,14 @@ export function countParse(): void {
 export function parsedFiles(): number {
   return parsed;
 }
+
+/**
+ * A file a worker thread gave up on: it ran past the hard time budget (code that never reached a budget check), or the
+ * thread ran out of its heap while reading it. Raised by the pool (`src/extract/pool.ts`), turned into a diagnostic.
+ */
+export class FileBudgetError extends Error {
+  constructor(readonly kind: "time" | "memory", detail: string) {
+    super(kind === "time" ? `extraction took longer than the hard per-file budget (${detail}): abandoned, its references are undetermined` : `extraction ran out of the worker's memory budget (${detail}): abandoned, its references are undetermined`);
+    this.name = "FileBudgetError";
+  }
+}

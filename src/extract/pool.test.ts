@@ -43,6 +43,33 @@ describe("the extraction pool", () => {
     expect(parallel).toEqual(single);
   });
 
+  it("abandons a file that exhausts a worker's memory budget, names it, and keeps every other file's result", async () => {
+    // Hostile: a config.json of 2.5 million one-key objects (about 20 MB of parse tree per megabyte of text), read by
+    // a worker whose heap is capped at 64 MiB. The worker dies on it; the pool names it and runs the rest again.
+    const hostile = mkdtempSync(join(tmpdir(), "aiprov-pool-hostile-"));
+    try {
+      for (let i = 0; i < PARALLEL_MIN_FILES + 100; i++) writeFileSync(join(hostile, `noise_${i}.py`), i % 100 === 0 ? `from transformers import AutoModel\nAutoModel.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\n` : `# ${i}\n`);
+      mkdirSync(join(hostile, "big"));
+      writeFileSync(join(hostile, "big", "config.json"), `{"model_type": "llama", "layers": [${Array.from({ length: 1_000_000 }, () => '{"a":[1]}').join(",")}]}`);
+      const ctx = { maxTextBytes: 32 * 1024 * 1024 };
+      const pool = createExtractionPool(ctx, 2, 2, { memoryMb: 64 });
+      const walked = await walk(hostile, { onFile: (f) => pool.add(f) });
+      const result = await pool.finish(walked.files);
+      const diags = result.outputs.flatMap((o) => o.output.diagnostics ?? []);
+      const refs = result.outputs.flatMap((o) => o.output.references ?? []);
+      const abandoned = diags.filter((d) => d.code === "file-budget-exceeded");
+      // big/config.json sorts first: it is in the first batch, which goes to the worker as soon as it starts.
+      expect(abandoned.map((d) => d.location?.file)).toEqual(["big/config.json"]);
+      expect(abandoned[0]!.message).toMatch(/memory budget \(64 MiB\)/);
+      // A model manifest that could not be read is a component, undetermined.
+      expect(result.outputs.flatMap((o) => o.output.components ?? []).map((c) => c.location.file)).toContain("big/config.json");
+      expect(refs.filter((r) => r.target === "Qwen/Qwen2.5-7B-Instruct").length).toBe(21);
+      expect(pool.workers).toBeGreaterThanOrEqual(1);
+    } finally {
+      rmSync(hostile, { recursive: true, force: true });
+    }
+  });
+
   it("runs a small tree in-process, without starting workers", async () => {
     const small = mkdtempSync(join(tmpdir(), "aiprov-pool-small-"));
     try {

@@ -20,6 +20,7 @@ import { packagePath } from "../util/package-root.js";
 import type { ExtractionResult } from "./run.js";
 import type { ExtractContext } from "./types.js";
 import { claimantsOf } from "./registry.js";
+import { FileBudgetError } from "./budget.js";
 
 /** A batch sent to a worker. */
 export interface PoolRequest {
@@ -83,28 +84,54 @@ export interface ExtractionPool {
 /** Batches a worker holds at once: one running, one waiting, so it never idles while the main thread is busy. */
 const PER_WORKER = 2;
 
+/** Per-file budgets of the worker threads (issue 11): past them a file is abandoned and named, the others go on. */
+export interface PoolLimits {
+  /** Longest one file may keep a worker busy, in milliseconds (default {@link HARD_FILE_BUDGET_MS}). */
+  fileTimeMs?: number;
+  /** Heap (old generation) of each worker thread, in MiB (default {@link WORKER_MEMORY_MB}). */
+  memoryMb?: number;
+}
+
+/**
+ * Hard time budget of one file in a worker, 30 s: three times the analysis budget that code analysis checks itself
+ * (`ANALYSIS_BUDGET_MS`), for code that never reaches such a check.
+ */
+export const HARD_FILE_BUDGET_MS = 30_000;
+
+/** Heap of each worker thread, 512 MiB: far above what an ordinary batch needs (about 50 MB), far below the machine's. */
+export const WORKER_MEMORY_MB = 512;
+
 /**
  * Creates an extraction pool of `requested` threads (at most `maxThreads`, the cores): one fewer workers, started
  * once {@link PARALLEL_MIN_FILES} files have been added (small scans never pay for them), and the main thread, which
- * takes batches itself once the walk is done.
+ * takes batches itself once the walk is done. A watchdog reads, from memory each worker shares (no messages), which
+ * file it is on: a file that keeps a worker past `limits.fileTimeMs`, or during which the worker runs out of its heap,
+ * is abandoned with a diagnostic naming it (`file-budget-exceeded`; its component or the product is undetermined), the
+ * worker is replaced, and the rest of its batches run as usual.
  */
-export function createExtractionPool(ctx: ExtractContext, requested = defaultJobs(), maxThreads = availableParallelism()): ExtractionPool {
+export function createExtractionPool(ctx: ExtractContext, requested = defaultJobs(), maxThreads = availableParallelism(), limits: PoolLimits = {}): ExtractionPool {
   // More threads than cores only add heaps and warm-ups (`--jobs 64` on 2 cores: 17 s, 2.5 GB): capped at the cores
   // (`maxThreads`, which tests raise to run workers on any machine).
   const jobs = Math.max(1, Math.min(requested, maxThreads));
   const file = jobs > 1 ? workerFile() : undefined;
+  const fileTimeMs = limits.fileTimeMs ?? HARD_FILE_BUDGET_MS;
+  const memoryMb = limits.memoryMb ?? WORKER_MEMORY_MB;
   const workers: Worker[] = [];
   const held = new Map<Worker, Set<number>>();
+  const watched = new Map<Worker, { progress: Int32Array; batch: number; file: number; since: number }>();
   const pending: DiscoveredFile[] = [];
   const queue: number[] = [];
   const batches: DiscoveredFile[][] = [];
   const results: (ExtractionResult | undefined)[] = [];
   const failed = new Set<number>();
+  const abandoning: Promise<void>[] = [];
   let added = 0;
+  let started = 0;
   let closed = false;
+  let watchdog: NodeJS.Timeout | undefined;
   let onSettled: (() => void) | undefined;
 
-  const inFlight = (): number => [...held.values()].reduce((n, s) => n + s.size, 0);
+  const inFlight = (): number => [...held.values()].reduce((n, x) => n + x.size, 0);
   const dispatch = (): void => {
     for (const w of workers) {
       const mine = held.get(w);
@@ -116,25 +143,52 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
     }
     if (queue.length === 0 && inFlight() === 0) onSettled?.();
   };
-  const start = (): void => {
-    for (let i = 0; i < jobs - 1; i++) {
-      const w = new Worker(file!);
-      w.unref();
-      held.set(w, new Set());
-      w.on("message", (msg: PoolResponse) => {
-        held.get(w)?.delete(msg.id);
-        if (msg.result) results[msg.id] = msg.result;
-        else failed.add(msg.id);
-        dispatch();
-      });
-      // A dead worker's batches are run in the main thread at the end; the other threads take the rest.
-      w.once("error", () => {
-        for (const id of held.get(w) ?? []) failed.add(id);
-        held.delete(w);
-        dispatch();
-      });
-      workers.push(w);
+  /**
+   * A worker is gone: past a budget (`kind`), the file it was on is abandoned and the rest of that batch queued again;
+   * after any other death its batches run in the main thread at the end. Its other batches go back to the queue, and a
+   * new worker takes its place.
+   */
+  const giveUp = (w: Worker, kind: "time" | "memory" | undefined): void => {
+    const mine = held.get(w) ?? new Set<number>();
+    const seen = watched.get(w);
+    held.delete(w);
+    watched.delete(w);
+    workers.splice(workers.indexOf(w), 1);
+    void w.terminate();
+    const batch = seen ? Atomics.load(seen.progress, 0) : -1;
+    const split = kind && mine.has(batch) ? splitBatch(batches, batch, seen ? Atomics.load(seen.progress, 1) : -1) : undefined;
+    if (kind && split) {
+      mine.delete(batch);
+      const error = new FileBudgetError(kind, kind === "time" ? `${fileTimeMs / 1000} s` : `${memoryMb} MiB`);
+      abandoning.push(abandon(split.culprit, error).then((r) => void (results[batch] = r)));
+      if (split.rest.length > 0) queue.push(batches.push(split.rest) - 1);
+      for (const id of mine) queue.unshift(id);
+    } else {
+      for (const id of mine) failed.add(id);
     }
+    if (!closed) spawn();
+    dispatch();
+  };
+  const spawn = (): void => {
+    const { w, progress } = newWorker(file!, memoryMb);
+    started++;
+    held.set(w, new Set());
+    watched.set(w, { progress, batch: -1, file: -1, since: 0 });
+    w.on("message", (msg: PoolResponse) => {
+      held.get(w)?.delete(msg.id);
+      if (msg.result) results[msg.id] = msg.result;
+      else failed.add(msg.id);
+      dispatch();
+    });
+    w.once("error", (err: Error & { code?: string }) => watched.has(w) && giveUp(w, err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : undefined));
+    workers.push(w);
+  };
+  const start = (): void => {
+    for (let i = 0; i < jobs - 1; i++) spawn();
+    watchdog = setInterval(() => {
+      for (const w of overBudget(watched, fileTimeMs)) giveUp(w, "time");
+    }, Math.min(250, Math.max(10, fileTimeMs / 4)));
+    watchdog.unref();
   };
   const enqueue = (files: DiscoveredFile[]): void => {
     batches.push(files);
@@ -144,12 +198,14 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    clearInterval(watchdog);
+    watched.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   };
 
   return {
     get workers() {
-      return workers.length;
+      return started;
     },
     add(f) {
       // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here. A file no extractor
@@ -157,29 +213,70 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       if (!file || closed || claimantsOf(f.path.slice(f.path.lastIndexOf("/") + 1)).length === 0) return;
       added++;
       pending.push(f);
-      if (workers.length === 0 && added >= PARALLEL_MIN_FILES) start();
-      if (workers.length > 0 && pending.length >= BATCH_FILES) enqueue(pending.splice(0));
+      if (started === 0 && added >= PARALLEL_MIN_FILES) start();
+      if (started > 0 && pending.length >= BATCH_FILES) enqueue(pending.splice(0));
     },
     close,
     async finish(sorted) {
-      if (workers.length === 0) {
+      if (started === 0) {
         await close();
         return inProcess(sorted, ctx);
       }
       if (pending.length > 0) enqueue(pending.splice(0));
       // The main thread works through the queue beside the workers, yielding between batches so that a worker's
-      // finished batch is answered with the next one at once.
-      while (queue.length > 0) {
-        const id = queue.shift()!;
-        results[id] = await inProcess(batches[id]!, ctx);
-        await setImmediate();
+      // finished batch is answered with the next one at once. A worker given up on puts batches back in the queue.
+      for (;;) {
+        while (queue.length > 0) {
+          const id = queue.shift()!;
+          results[id] = await inProcess(batches[id]!, ctx);
+          await setImmediate();
+        }
+        if (inFlight() === 0) break;
+        await new Promise<void>((settled) => (onSettled = settled));
       }
-      if (inFlight() > 0) await new Promise<void>((settled) => (onSettled = settled));
+      await Promise.all(abandoning);
       await close();
       for (let i = 0; i < batches.length; i++) if (!results[i] || failed.has(i)) results[i] = await inProcess(batches[i]!, ctx);
       return mergeInOrder(results as ExtractionResult[], sorted);
     },
   };
+}
+
+/** A worker thread with a heap of `memoryMb` MiB, and the memory it shares to say which batch and file it is on. */
+function newWorker(file: string, memoryMb: number): { w: Worker; progress: Int32Array } {
+  const shared = new SharedArrayBuffer(8);
+  const progress = new Int32Array(shared).fill(-1);
+  const w = new Worker(file, { workerData: { progress: shared }, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+  w.unref();
+  return { w, progress };
+}
+
+/** Workers on the same file for longer than `fileTimeMs` (each `seen` record is updated with what its worker is on). */
+function overBudget(watched: ReadonlyMap<Worker, { progress: Int32Array; batch: number; file: number; since: number }>, fileTimeMs: number): Worker[] {
+  const now = performance.now();
+  const out: Worker[] = [];
+  for (const [w, seen] of watched) {
+    const batch = Atomics.load(seen.progress, 0);
+    const index = Atomics.load(seen.progress, 1);
+    if (batch !== seen.batch || index !== seen.file) Object.assign(seen, { batch, file: index, since: now });
+    else if (batch >= 0 && index >= 0 && now - seen.since > fileTimeMs) out.push(w);
+  }
+  return out;
+}
+
+/** Splits batch `batch` around its file `index`: the batch keeps that file alone, the rest is returned. */
+function splitBatch(batches: DiscoveredFile[][], batch: number, index: number): { culprit: DiscoveredFile; rest: DiscoveredFile[] } | undefined {
+  const files = batches[batch];
+  if (!files || index < 0 || index >= files.length) return undefined;
+  const culprit = files[index]!;
+  batches[batch] = [culprit];
+  return { culprit, rest: files.filter((_, i) => i !== index) };
+}
+
+/** The result standing for a file abandoned past a budget (see `abandonedFile` in `./run.ts`). */
+async function abandon(file: DiscoveredFile, error: FileBudgetError): Promise<ExtractionResult> {
+  const { abandonedFile } = await import("./run.js");
+  return abandonedFile(file, error);
 }
 
 /**

@@ -12,7 +12,7 @@ import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, Inval
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
 import { claimantsOf, registryPosition } from "./registry.js";
-import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, parsedFiles, setAnalysisBudget } from "./budget.js";
+import { ANALYSIS_BUDGET_MS, AnalysisBudgetError, FileBudgetError, parsedFiles, setAnalysisBudget } from "./budget.js";
 
 /** Everything the extractors produced, merged, plus per-file bookkeeping for coverage. */
 export interface ExtractionResult {
@@ -130,7 +130,7 @@ async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefine
  */
 async function unreadReference(file: DiscoveredFile, extractor: string, err: unknown, loaded: Loaded | undefined): Promise<ModelReference | undefined> {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof AnalysisBudgetError ? "analysis exceeded its time budget" : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
+  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof AnalysisBudgetError ? "analysis exceeded its time budget" : err instanceof FileBudgetError ? `extraction exceeded its ${err.kind} budget` : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
   if (!why) return undefined;
   let word: string | undefined = "(unknown: the file could not be opened)";
   if (loaded?.error === undefined) {
@@ -156,6 +156,7 @@ function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnos
   if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   if (err instanceof BinaryFileError) return { code: "binary-file", severity: "error", message: `${err.message} (extractor ${extractor} expected a text manifest)`, location: { file } };
   if (err instanceof InvalidUtf8Error) return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
+  if (err instanceof FileBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: err.message, location: { file } };
   if (err instanceof AnalysisBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
   const e = err as NodeJS.ErrnoException;
   if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR") return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
@@ -184,10 +185,22 @@ function claimantTable(extractors: readonly Extractor[]): (base: string) => read
 }
 
 /**
+ * The result for a file a worker thread abandoned (`err`: its time or memory budget): a diagnostic naming it, a stub
+ * component when it is a model manifest, and an unresolved reference when its bytes hold model words, so that what it
+ * holds is undetermined, never a silent pass.
+ */
+export async function abandonedFile(file: DiscoveredFile, err: FileBudgetError): Promise<ExtractionResult> {
+  const unread = await unreadReference(file, "extraction", err, undefined);
+  const output: ExtractOutput = { ...(isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {}), ...(unread ? { references: [unread] } : {}), diagnostics: [errorDiagnostic(file.path, "extraction", err)] };
+  return { outputs: [{ extractor: "extraction", file: file.path, output }], diagnostics: [], filesScanned: 1, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+}
+
+/**
  * Runs every extractor whose `matches` accepts a file.
  * @param concurrency number of files read at once (default 16).
+ * @param onFileStart called with the index (in `files`) of each file as its extraction starts (the pool's watchdog).
  */
-export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16): Promise<ExtractionResult> {
+export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16, onFileStart?: (index: number) => void): Promise<ExtractionResult> {
   setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
   const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
@@ -220,6 +233,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     else cache.delete(file);
     return loaded;
   };
+  const fileIndex = new Map(files.map((f, i) => [f, i]));
   const reportedUnopened = new Set<string>();
   const unreadReported = new Set<string>();
   const slots: ({ extractor: string; file: string; output: ExtractOutput } | undefined)[] = new Array(jobs.length);
@@ -228,6 +242,7 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
+      onFileStart?.(fileIndex.get(file)!);
       const loaded = preload(file);
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {

@@ -74,6 +74,8 @@ function licenseFor(value: string): CDX.Models.DisjunctiveLicense {
 
 /** Name, group, version and purl of a node: what identifies it (a Hub repo by its purl, anything else by its name). */
 function identityOf(n: LineageNode): { name: string; group?: string; version?: string; purl?: string } {
+  // A hosted model is the provider's: the same model name at two providers is two services.
+  if (n.kind === "hosted" && n.provider) return { name: n.name, group: n.provider.id };
   if (!n.repo) return { name: n.name };
   const slash = n.repo.indexOf("/");
   return {
@@ -124,10 +126,22 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
     if (n.publisher.repackager) c.properties.add(prop("repackager", "true"));
   }
   if (n.claims?.fromScratch) c.properties.add(prop("claims-from-scratch", evidenceValue(n.claims.fromScratch)));
-  for (const f of result.findings.filter((x) => x.node === n.id)) {
+  addFindings(c, result, n.id);
+  return c;
+}
+
+/** The findings on a node, as `aiprov:finding` properties of its component. */
+function addFindings(c: CDX.Models.Component, result: AuditResult, nodeId: string): void {
+  for (const f of result.findings.filter((x) => x.node === nodeId)) {
     c.properties.add(prop("finding", `${f.pack}/${f.rule} ${f.severity} ${f.verdict}${f.waived ? ` waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}` : ""}: ${f.message.text}`));
   }
-  return c;
+}
+
+/** A node folded into another's component (see {@link canonicalNodeIds}): its id, places and findings join that component. */
+function addFolded(c: CDX.Models.Component, result: AuditResult, n: LineageNode): void {
+  c.properties.add(prop("folded-node", n.id));
+  for (const l of n.locations ?? (n.location ? [n.location] : [])) c.properties.add(prop("location", pinnedSource(l)));
+  addFindings(c, result, n.id);
 }
 
 /** Edges that make up a pedigree: what the weights come from (not a configuration or vocabulary match). */
@@ -197,12 +211,33 @@ export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex)
   return { ...(Object.keys(params).length > 0 ? { modelParameters: params } : {}), properties: props };
 }
 
+/**
+ * The component each lineage node is written as: itself, except that unresolved references with the same expression
+ * text (`model_path` read in eleven functions) fold into the first such node, as the text report folds them: the BOM
+ * cannot tell them apart, so they are one identity with every place as an `aiprov:location`.
+ */
+export function canonicalNodeIds(result: AuditResult): Map<string, string> {
+  const firstByRaw = new Map<string, string>();
+  const canon = new Map<string, string>();
+  for (const n of result.lineage.nodes) {
+    if (n.repo || n.statusReason?.code !== "unresolved-reference") {
+      canon.set(n.id, n.id);
+      continue;
+    }
+    const raw = String(n.statusReason.args?.raw ?? n.name);
+    if (!firstByRaw.has(raw)) firstByRaw.set(raw, n.id);
+    canon.set(n.id, firstByRaw.get(raw)!);
+  }
+  return canon;
+}
+
 /** The BOM ref of the product (the scanned project, `metadata.component`). */
 export const PRODUCT_REF = "product";
 
 /**
  * The dependency graph as `ref -> dependsOn refs`, in passes:
- * 1. the product depends on its top-level components (see `productRoots`) and on the datasets it reads;
+ * 1. the product depends on its top-level components (see `productRoots`), the hosted models it calls and the
+ *    datasets it reads;
  * 2. a local model depends on its nested parts (`component-of` inside the tree);
  * 3. a node depends on what it derives from (every upstream relation but `component-of`: finetune, adapter, merge,
  *    quantized, distillation, initialised-from, and the candidate origins same-architecture and tokenizer-of);
@@ -211,16 +246,20 @@ export const PRODUCT_REF = "product";
  *    its part (the checkpoint is made of it); decided edge by edge until nothing changes;
  * 5. a node still unreachable (lineage no product component leads to) hangs off the product, so the BOM lists no
  *    orphan; the caller records these as `aiprov:unattached` metadata properties.
- * Every list is sorted; no edge is added twice.
+ * Refs are the folded ones of {@link canonicalNodeIds}. Every list is sorted; no edge is added twice.
  */
 export function dependencyGraph(result: AuditResult, g: GraphIndex = indexGraph(result)): { deps: Map<string, Set<string>>; unattached: string[] } {
+  const canon = canonicalNodeIds(result);
   const deps = new Map<string, Set<string>>();
-  const add = (from: string, to: string): void => {
+  const add = (rawFrom: string, rawTo: string): void => {
+    const from = canon.get(rawFrom) ?? rawFrom;
+    const to = canon.get(rawTo) ?? rawTo;
     if (from === to) return;
     if (!deps.has(from)) deps.set(from, new Set());
     deps.get(from)!.add(to);
   };
   for (const r of productRoots(result, g)) add(PRODUCT_REF, r.id);
+  for (const n of result.lineage.nodes) if (n.kind === "hosted" && n.inProduct) add(PRODUCT_REF, n.id);
   for (const d of result.datasets ?? []) add(PRODUCT_REF, `dataset:${d.name}`);
   const released: typeof result.lineage.edges = [];
   for (const e of result.lineage.edges) {
@@ -239,7 +278,7 @@ export function dependencyGraph(result: AuditResult, g: GraphIndex = indexGraph(
   }
   for (const e of pending) add(e.to, e.from);
   const reached = reachable(deps, PRODUCT_REF);
-  const unattached = result.lineage.nodes.map((n) => n.id).filter((id) => !reached.has(id));
+  const unattached = [...new Set(canon.values())].filter((id) => !reached.has(id));
   for (const id of unattached) add(PRODUCT_REF, id);
   return { deps, unattached };
 }
@@ -261,10 +300,16 @@ export function reachable(deps: ReadonlyMap<string, ReadonlySet<string>>, root: 
 
 /** One annotation per undetermined node with a reason: the tool's account of what failed, about that component. */
 function annotationsFor(result: AuditResult): Json[] {
+  const canon = canonicalNodeIds(result);
   const annotator = { component: { type: "application", name: "aiprov", version: result.tool.version } };
-  return result.lineage.nodes
-    .filter((n) => n.statusReason)
-    .map((n) => ({ subjects: [n.id], annotator, timestamp: new Date(result.createdAt).toISOString(), text: `${n.name}: ${STATUS_LABEL[n.status]}: ${reasonText(n.statusReason)} (${n.statusReason!.code})` }));
+  const byKey = new Map<string, Json>();
+  for (const n of result.lineage.nodes.filter((x) => x.statusReason)) {
+    const subject = canon.get(n.id) ?? n.id;
+    const text = `${n.name}: ${STATUS_LABEL[n.status]}: ${reasonText(n.statusReason)} (${n.statusReason!.code})`;
+    // Folded nodes with the same reason say it once.
+    byKey.set(`${subject}\u0000${text}`, { subjects: [subject], annotator, timestamp: new Date(result.createdAt).toISOString(), text });
+  }
+  return [...byKey.values()];
 }
 
 function productComponent(result: AuditResult): CDX.Models.Component {
@@ -317,7 +362,9 @@ export function toCycloneDx(result: AuditResult): Json {
   const product = productComponent(result);
   bom.metadata.component = product;
   const refs = new Map<string, CDX.Models.Component>([[PRODUCT_REF, product]]);
-  for (const n of result.lineage.nodes) refs.set(n.id, componentFor(result, n));
+  const canon = canonicalNodeIds(result);
+  for (const n of result.lineage.nodes) if (canon.get(n.id) === n.id) refs.set(n.id, componentFor(result, n));
+  for (const n of result.lineage.nodes) if (canon.get(n.id) !== n.id) addFolded(refs.get(canon.get(n.id)!)!, result, n);
   for (const d of result.datasets ?? []) refs.set(`dataset:${d.name}`, datasetComponent(d));
   for (const [ref, c] of refs) if (ref !== PRODUCT_REF) bom.components.add(c);
   const { deps, unattached } = dependencyGraph(result, g);

@@ -1,6 +1,6 @@
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import { describe, expect, it } from "vitest";
-import { PRODUCT_REF, dependencyGraph, reachable, toCycloneDx } from "../../src/report/cyclonedx.js";
+import { PRODUCT_REF, canonicalNodeIds, dependencyGraph, reachable, toCycloneDx } from "../../src/report/cyclonedx.js";
 import { omniResult, omniWithWaiverAndHubPin } from "../helpers/results.js";
 
 type Json = Record<string, any>;
@@ -103,5 +103,39 @@ describe("CycloneDX dependency graph passes", () => {
     const { deps, unattached } = dependencyGraph(orphan);
     expect(unattached).toEqual(["hub:someone/unrelated"]);
     expect([...deps.get(PRODUCT_REF)!]).toContain("hub:someone/unrelated");
+  });
+});
+
+describe("CycloneDX identities", () => {
+  it("folds unresolved references with the same expression into one component with every place, and keeps hosted models per provider", () => {
+    const base = omniResult();
+    const unresolved = (id: string, file: string, raw: string) => ({
+      id,
+      kind: "upstream" as const,
+      role: "model" as const,
+      name: raw,
+      status: "undetermined" as const,
+      statusReason: { code: "unresolved-reference", args: { reason: "dynamic-value", raw } },
+      inProduct: true,
+      location: { file, line: 3 },
+      locations: [{ file, line: 3 }],
+    });
+    const hosted = (provider: string) => ({ id: `hosted:${provider}/deepseek-chat`, kind: "hosted" as const, role: "model" as const, name: "deepseek-chat", provider: { id: provider, name: provider }, status: "third-party" as const, inProduct: true });
+    const nodes = [...base.lineage.nodes, unresolved("ref:a", "train.py", "model_path"), unresolved("ref:b", "serve.py", "model_path"), unresolved("ref:c", "eval.py", "ckpt"), hosted("deepseek"), hosted("openai")];
+    const r = { ...base, lineage: { ...base.lineage, nodes } };
+    expect(canonicalNodeIds(r).get("ref:b")).toBe("ref:a");
+    const bom = toCycloneDx(r) as Json;
+    const comps = bom.components as Json[];
+    const folded = comps.find((c) => c["bom-ref"] === "ref:a")!;
+    expect(comps.some((c) => c["bom-ref"] === "ref:b")).toBe(false);
+    expect(prop(folded, "aiprov:location")).toEqual(expect.arrayContaining(["train.py:3", "serve.py:3"]));
+    expect(prop(folded, "aiprov:folded-node")).toEqual(["ref:b"]);
+    expect(comps.some((c) => c["bom-ref"] === "ref:c")).toBe(true);
+    const deepseek = comps.filter((c) => c.name === "deepseek-chat").map((c) => `${c.group}/${c.name}`);
+    expect(deepseek.sort()).toEqual(["deepseek/deepseek-chat", "openai/deepseek-chat"]);
+    // The product calls the hosted models: they are dependencies, not unattached lineage.
+    const product = (bom.dependencies as Json[]).find((d) => d.ref === "product")!;
+    expect(product.dependsOn).toEqual(expect.arrayContaining(["hosted:deepseek/deepseek-chat", "hosted:openai/deepseek-chat", "ref:a", "ref:c"]));
+    expect(((bom.metadata.properties ?? []) as Json[]).filter((p) => p.name === "aiprov:unattached")).toEqual([]);
   });
 });
