@@ -19,8 +19,6 @@ import tseslint from "typescript-eslint";
  * resolve/hub/resolver (trust2); the rest (codebase2).
  */
 export const REMAINING_MONOLITHS = [
-  "src/extract/extractors/serving/command-line.ts",
-  "src/extract/extractors/serving/shell-script.ts",
   "src/resolve/hub/resolver.ts",
 ];
 

@@ -19,9 +19,11 @@
 // Usage: npm run bench -- devrepos [--json] [--part tuned|aside] [--repo <substring>]... [--policy <pack>|none]...
 //        [--extra <folder>]: score the repositories of bench/devrepos/extra/*.yaml checked out as <folder>/<owner+name>
 //        (at the commit each file names) instead of the development set.
+//        [--part extra] without --extra: the same repositories, checked out at their commits from git snapshots
+//        (<owner+name>/repo git directories under $AIPROV_EXTRA_REPOS or a `.mirror` folder above this checkout).
 // Needs `npm run build`. Where ../shared/devrepos (or $AIPROV_DEVREPOS) is absent it prints "skipped" and exits 0.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -166,8 +168,36 @@ function score(gt, report, textLines) {
   };
 }
 
+// ---- extra part from git snapshots ----------------------------------------------------------------------------
+/** The git directory of a snapshot of `folder` (`<owner+name>/repo`): under $AIPROV_EXTRA_REPOS, else a `.mirror`
+ * folder beside this checkout or one of its parents. */
+function findSnapshot(folder) {
+  const bases = process.env.AIPROV_EXTRA_REPOS ? [process.env.AIPROV_EXTRA_REPOS] : [];
+  for (let dir = resolve(root, ".."), i = 0; i < 4; i++, dir = dirname(dir)) bases.push(join(dir, ".mirror"));
+  return bases.map((b) => join(b, folder, "repo")).find((d) => existsSync(d));
+}
+
+/** Writes the files of `g.commit` of the snapshot into `dest`; blobs the snapshot lacks (large binaries) are skipped. */
+function checkoutExtra(g, dest) {
+  const gitDir = g.commit ? findSnapshot(g.folder) : undefined;
+  if (!gitDir) return false;
+  const list = spawnSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", g.commit], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (list.status !== 0) return false;
+  for (const entry of list.stdout.split("\0").filter(Boolean)) {
+    const [meta, path] = entry.split("\t");
+    const [, type, sha] = meta.split(" ");
+    if (type !== "blob") continue;
+    const blob = spawnSync("git", ["--git-dir", gitDir, "cat-file", "blob", sha], { maxBuffer: 1 << 30 });
+    if (blob.status !== 0) continue;
+    mkdirSync(dirname(join(dest, path)), { recursive: true });
+    writeFileSync(join(dest, path), blob.stdout);
+  }
+  return true;
+}
+
 // ---- run -------------------------------------------------------------------------------------------------------
-const gtFrom = opts.extra ? extraDir : gtDir;
+const fromSnapshots = !opts.extra && opts.part === "extra";
+const gtFrom = opts.extra || fromSnapshots ? extraDir : gtDir;
 const gtFiles = existsSync(gtFrom) ? readdirSync(gtFrom).filter((f) => f.endsWith(".yaml")).sort() : [];
 const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtFrom, f), "utf8")) }))
   .filter((g) => !opts.extra || existsSync(join(devrepos, g.folder)))
@@ -187,12 +217,16 @@ const work = mkdtempSync(join(tmpdir(), "aiprov-devrepos-"));
 const results = [];
 try {
   const folders = gts.map((g) => g.folder);
-  if (!opts.extra) {
+  if (!opts.extra && !fromSnapshots) {
     const tar = spawnSync("tar", ["-xzf", join(devrepos, "repos.tgz"), "-C", work, ...folders], { encoding: "utf8" });
     if (tar.status !== 0) throw new Error(`tar could not extract ${join(devrepos, "repos.tgz")}: ${tar.stderr}`);
   }
   for (const g of gts) {
     const dir = join(opts.extra ? devrepos : work, g.folder);
+    if (fromSnapshots && !checkoutExtra(g, dir)) {
+      results.push({ folder: g.folder, part: g.part, error: `skipped: no git snapshot of ${g.repo} at ${g.commit} (set AIPROV_EXTRA_REPOS)` });
+      continue;
+    }
     const t0 = performance.now();
     const args = [cli, "scan", dir, "--offline", "--format", "json", "--fail-on", "never", ...policies.flatMap((p) => ["--policy", p])];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 30 });

@@ -37,3 +37,16 @@ describe("link passes", () => {
     expect(references.find((r) => r.id === dyn.id)).toMatchObject({ target: "Xenova/whisper-tiny", definedAt: { file: "w.js", line: 9 }, facts: { resolvedFrom: "callers" } });
   });
 });
+
+describe("link pass: download destinations", () => {
+  it("a load of a folder the setup downloads into takes the downloaded repository; a folder without a download stays local", async () => {
+    const { resolveDownloadedFolders } = await import("./link.js");
+    const write: ModelReference = { ...makeReference({ extractor: "readme-mentions", raw: "pretrained_models/CosyVoice-300M", location: { file: "README.md", line: 120 }, facts: { derivedFrom: "iic/CosyVoice-300M" } }), usage: "write" };
+    const load = makeReference({ extractor: "python-code", raw: "pretrained_models/CosyVoice-300M/", location: { file: "example.py", line: 17 } });
+    const other = makeReference({ extractor: "python-code", raw: "pretrained_models/Other", location: { file: "example.py", line: 20 } });
+    const out = resolveDownloadedFolders([write, load, other]);
+    expect(out[1]).toMatchObject({ id: load.id, kind: "hub-id", target: "iic/CosyVoice-300M", definedAt: { file: "README.md", line: 120 }, facts: { resolvedFrom: "download-destination" } });
+    expect(out[2]).toBe(other);
+    expect(out[0]).toBe(write);
+  });
+});

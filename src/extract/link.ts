@@ -281,6 +281,7 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   });
   references = resolveEndpointConfig(references);
   references = resolveFromCallers(references);
+  references = resolveDownloadedFolders(references);
   const byDir = componentsByDir(components);
   references.push(...cacheSnapshotReferences(components));
   references = references.map((r) => roleFromName(attachLocalPath(r, byDir)));
@@ -470,6 +471,37 @@ function resolveFromCallers(references: ModelReference[]): ModelReference[] {
     const list = callers.get(r.location.file)?.get(r.location.line ?? 0)?.get(r.location.column ?? 0);
     if (!list?.length || list.some((c) => c.skipReason === "dynamic-value" || !c.target)) return r;
     return takeValue(r, list, { resolvedFrom: "callers" });
+  });
+}
+
+/** A local path as the project root sees it (`./models/x/` and `models/x` are one folder). */
+function rootPath(r: ModelReference): string | undefined {
+  const placed = looksLikePath(r.raw) ? placePath(r.raw, "") : undefined;
+  return placed?.inside ? trimEndChars(placed.path, "/") : undefined;
+}
+
+/**
+ * Pass 2d, download destinations: a folder the setup fills from a repository (`snapshot_download("org/x",
+ * local_dir="models/x")` in a script or a README's Python block; a write with `derivedFrom`) names what code elsewhere
+ * loads from that folder when the folder is not in the tree: the load takes the repository, with where the download
+ * is (`definedAt`) and `resolvedFrom: "download-destination"`.
+ */
+export function resolveDownloadedFolders(references: ModelReference[]): ModelReference[] {
+  const sources = new Map<string, ModelReference>();
+  for (const w of references) {
+    const from = w.facts?.derivedFrom;
+    const path = w.usage === "write" && w.kind === "local-path" && typeof from === "string" ? rootPath(w) : undefined;
+    if (!path || sources.has(path)) continue;
+    const src = makeReference({ extractor: w.extractor, raw: from as string, location: w.location });
+    if (src.kind === "hub-id" && !src.skipReason) sources.set(path, src);
+  }
+  if (sources.size === 0) return references;
+  return references.map((r) => {
+    if (r.usage || r.kind !== "local-path" || r.localTarget) return r;
+    const path = rootPath(r);
+    const byRoot = path ? sources.get(path) : undefined;
+    const src = byRoot ?? (r.target ? sources.get(trimEndChars(r.target, "/")) : undefined);
+    return src ? takeValue(r, [src], { resolvedFrom: "download-destination", localPath: r.target ?? r.raw }) : r;
   });
 }
 

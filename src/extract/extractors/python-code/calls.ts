@@ -71,7 +71,20 @@ function hubDownload(ctx: ModuleContext, c: CallSite): boolean {
   const dataset = rtv && "value" in rtv && rtv.value === "dataset";
   const modelscope = c.q.startsWith("modelscope.");
   if (arg) emit(ctx, arg, { call: c.args, ...(modelscope ? { kind: "modelscope-id" as const } : {}), facts: { loader: modelscope ? `modelscope.${c.last}` : c.last, ...(dataset ? { repoType: "dataset" } : {}) } });
+  downloadDestination(ctx, c, arg, dataset === true);
   return true;
+}
+
+/**
+ * Rule "download destination": `snapshot_download(repo, local_dir="models/x")` writes the repository into a folder;
+ * the write records the repository it came from (`derivedFrom`), so the linking pass can name what later code loads
+ * from that folder.
+ */
+function downloadDestination(ctx: ModuleContext, c: CallSite, repo: SyntaxNode | undefined, dataset: boolean): void {
+  const dest = c.args.keywords.get("local_dir");
+  const rv = repo ? resolve(repo, ctx.scope) : undefined;
+  if (!dest || dataset || !rv || !("value" in rv) || !("value" in resolve(dest, ctx.scope))) return;
+  emit(ctx, dest, { usage: "write", facts: { writer: c.last, derivedFrom: rv.value } });
 }
 
 /** Core loaders named by one argument: `[last names], keywords, position, facts`. */
@@ -250,6 +263,12 @@ function modelKeywords(ctx: ModuleContext, c: CallSite): void {
   }
   const ollama = ctx.scope.usesOllama;
   for (const [k, v] of a.keywords) {
+    if (MODEL_DIR_NAME.test(k)) {
+      // A model folder handed over by name (`AutoModel(model_dir="pretrained_models/x")`).
+      const r = resolve(v, ctx.scope);
+      if ("value" in r && isModelShaped(r.value)) emit(ctx, v, { call: a, facts: { keyword: k } });
+      continue;
+    }
     if (!MODEL_NAME.test(k) || NOT_MODEL_NAME.test(k)) continue;
     const h = !ollama ? hostedOf(ctx, v, { ...(callProvider ? { call: callProvider } : {}), name: k }) : undefined;
     if (h) {
@@ -263,6 +282,22 @@ function modelKeywords(ctx: ModuleContext, c: CallSite): void {
   }
 }
 
+/** Keyword names of a model folder (`model_dir`, `llm_model_dir`, `ckpt_dir`, `pretrained_dir`). */
+const MODEL_DIR_NAME = /^(?:\w+_)?(?:model|ckpt|checkpoint|pretrained(?:_model)?)_?dir$/i;
+
+/**
+ * Rule "hub id to a constructor": an imported class built with a Hub-id-shaped constant as its first argument
+ * (`OmniSenseVoiceSmall("iic/SenseVoiceSmall")`) loads that repository: a two-part `org/name` without a file
+ * extension or a path prefix.
+ */
+function constructorHubId(ctx: ModuleContext, c: CallSite): void {
+  const first = c.args.positional[0];
+  if (c.fn.type !== "identifier" || !/^[A-Z]/.test(c.fn.text) || !ctx.scope.imports.has(c.fn.text) || !first) return;
+  const v = resolve(first, ctx.scope);
+  if (!("value" in v) || !/^[A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*$/.test(v.value) || /\.[a-z0-9]{2,5}$/i.test(v.value) || !isModelShaped(v.value)) return;
+  emit(ctx, first, { call: c.args, facts: { loader: c.q } });
+}
+
 /** The call pass over one `call` node. */
 export function callPass(ctx: ModuleContext, n: SyntaxNode): void {
   const fn = n.childForFieldName("function");
@@ -272,6 +307,7 @@ export function callPass(ctx: ModuleContext, n: SyntaxNode): void {
   const c: CallSite = { node: n, fn, q, last: parts.at(-1) ?? q, owner: parts.at(-2) ?? "", args: callArgs(n) };
   if (CALL_RULES.some((rule) => rule(ctx, c))) return;
   pendingConstructor(ctx, c);
+  constructorHubId(ctx, c);
   weightFileJoin(ctx, c);
   modelKeywords(ctx, c);
 }

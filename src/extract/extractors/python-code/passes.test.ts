@@ -74,3 +74,24 @@ describe("python-code settings.ts and module-facts.ts", () => {
     expect(module.classes?.find((c) => c.name === "Enc")).toMatchObject({ hasInit: true, modelDefaults: [{ param: "model_name", value: "BAAI/bge-m3", line: 6 }] });
   });
 });
+
+describe("python-code issue 17 rules found on the extra part", () => {
+  it("download destination: snapshot_download(..., local_dir=P) writes P from the repository; a dataset download does not", async () => {
+    const refs = await refsOf(["from modelscope import snapshot_download", "snapshot_download('iic/CosyVoice-300M', local_dir='pretrained_models/CosyVoice-300M')", "snapshot_download('org/data', repo_type='dataset', local_dir='data/x')"].join("\n"));
+    expect(at(refs, 2).find((r) => r.usage === "write")).toMatchObject({ kind: "local-path", facts: { derivedFrom: "iic/CosyVoice-300M", writer: "snapshot_download" } });
+    expect(at(refs, 3).filter((r) => r.usage === "write")).toEqual([]);
+  });
+
+  it("a model folder keyword (model_dir=) is a reference; other *_dir keywords are not", async () => {
+    const refs = await refsOf(["from cosyvoice.cli.cosyvoice import AutoModel", "m = AutoModel(model_dir='pretrained_models/CosyVoice2-0.5B', fp16=True)", "w = Writer(log_dir='logs/run1')"].join("\n"));
+    expect(at(refs, 2)[0]).toMatchObject({ kind: "local-path", facts: { keyword: "model_dir" } });
+    expect(at(refs, 3)).toEqual([]);
+  });
+
+  it("hub id to a constructor: an imported class built with an org/name constant loads it; files and local classes do not", async () => {
+    const refs = await refsOf(["from funasr_onnx import SenseVoiceSmall", "from PIL import Image", 'a = SenseVoiceSmall("iic/SenseVoiceSmall", quantize=False)', 'b = Image("assets/cat.png")', "class Local: pass", 'c = Local("org/name")'].join("\n"));
+    expect(at(refs, 3)[0]).toMatchObject({ target: "iic/SenseVoiceSmall" });
+    expect(at(refs, 4)).toEqual([]);
+    expect(at(refs, 6)).toEqual([]);
+  });
+});

@@ -23,3 +23,11 @@ describe("readme-mentions extractor", () => {
     for (const t of ["Qwen/Qwen2.5-7B-Instruct", "HAERAE-HUB/KMMLU", "image/png", "models/Qwen3-4B", "input/output", "docs/setup"]) expect(targets).not.toContain(t);
   });
 });
+
+describe("readme-mentions: Python setup blocks", () => {
+  it("reads a README's Python block: Hub ids it downloads and the folders it downloads into are references", async () => {
+    const { pythonBlocks } = await import("./index.js");
+    const md = ["# Setup", "```python", "from huggingface_hub import snapshot_download", "snapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')", "```", "text"].join("\n");
+    expect(pythonBlocks(md)).toEqual([{ text: "from huggingface_hub import snapshot_download\nsnapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')", lineOffset: 2 }]);
+  });
+});

@@ -7,9 +7,11 @@
  */
 import type { Mention, ModelReference } from "../../../model/types.js";
 import { shellOutput } from "../serving/shell-script.js";
+import { extractPythonSource } from "../python-code/index.js";
 import { parseHubId, FOLDER_NAMESPACES } from "../../../util/hub-id.js";
 import { redact } from "../../../util/redact.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
+import { makeReference } from "../../reference.js";
 import { trimEndChars } from "../../../util/text.js";
 
 const ID = "readme-mentions";
@@ -70,12 +72,24 @@ export function findMentions(text: string, file: string): Mention[] {
   return out;
 }
 
+const SHELL_FENCE = /^\s*(```|~~~)\s*(bash|sh|shell|console|zsh|shell-session)\s*$/i;
+const PYTHON_FENCE = /^\s*(```|~~~)\s*(python|py|python3)\s*$/i;
+
 /** Fenced code blocks of a shell language (```bash, ```sh, ```shell, ```console, ```zsh), with the line before each. */
 export function shellBlocks(text: string): { text: string; lineOffset: number }[] {
+  return fencedBlocks(text, SHELL_FENCE);
+}
+
+/** Fenced Python blocks (```python, ```py), with the line before each. */
+export function pythonBlocks(text: string): { text: string; lineOffset: number }[] {
+  return fencedBlocks(text, PYTHON_FENCE);
+}
+
+function fencedBlocks(text: string, fence: RegExp): { text: string; lineOffset: number }[] {
   const lines = text.split(/\r?\n/);
   const out: { text: string; lineOffset: number }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^\s*(```|~~~)\s*(bash|sh|shell|console|zsh|shell-session)\s*$/i.exec(lines[i]!);
+    const open = fence.exec(lines[i]!);
     if (!open) continue;
     const start = i + 1;
     let end = start;
@@ -101,6 +115,18 @@ export const readmeMentionsExtractor: Extractor = {
     for (const block of shellBlocks(text)) {
       const o = await shellOutput(block.text, file.path, block.lineOffset);
       for (const r of o.references ?? []) if (r.kind === "hub-id" && r.target && !r.skipReason) references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
+    }
+    // Python blocks are setup code a user runs (`snapshot_download("org/x", local_dir="models/x")`): their Hub ids
+    // and the folders they download into are references (the linking pass names what code loads from those folders).
+    for (const block of pythonBlocks(text)) {
+      const refs = await extractPythonSource(block.text, { file: file.path, lineOffset: block.lineOffset, extractor: ID }).catch(() => []);
+      for (const r of refs) if ((r.kind === "hub-id" || r.kind === "modelscope-id") && r.target && !r.skipReason && !r.usage) references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
+      // A size alias of a library (`whisper.load_model("large-v3")`) names the repository the library maps it to.
+      for (const r of refs) {
+        const upstream = r.kind === "known-component" && !r.usage && typeof r.facts?.upstream === "string" ? r.facts.upstream : undefined;
+        if (upstream && parseHubId(upstream)) references.push(makeReference({ extractor: ID, raw: upstream, location: r.location, ...(r.role ? { role: r.role } : {}), facts: { ...(r.facts ?? {}), sizeAlias: r.raw, readmeCodeBlock: true } }));
+      }
+      for (const r of refs) if (r.usage === "write" && typeof r.facts?.derivedFrom === "string") references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
     }
     const referenced = new Set(references.map((r) => `${r.target}@${r.location.line}`));
     const mentions = findMentions(text, file.path).filter((m) => !referenced.has(`${m.target}@${m.location.line}`));

@@ -10,9 +10,10 @@
  */
 import { posix } from "node:path";
 import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLocation } from "../../../model/types.js";
-import { codeReference } from "../../code/model-ref.js";
+import { codeReference, isModelShaped } from "../../code/model-ref.js";
 import { trimEndChars } from "../../../util/text.js";
 import { weightFormatOf } from "../../../formats/weight-format.js";
+import { roleOfKey } from "../../roles.js";
 
 /** One shell word with its 1-based position. */
 export interface Word {
@@ -31,6 +32,119 @@ export interface Heredoc {
   command: string;
 }
 
+/** A position in shell text (1-based line and column), moved by {@link advance}. */
+interface Cursor {
+  text: string;
+  i: number;
+  line: number;
+  col: number;
+}
+
+function advance(c: Cursor, n: number): void {
+  for (let k = 0; k < n; k++) {
+    if (c.text[c.i] === "\n") {
+      c.line++;
+      c.col = 1;
+    } else c.col++;
+    c.i++;
+  }
+}
+
+/** The body of one heredoc, from the cursor to its closing tag line (consumed). */
+function readHeredocBody(c: Cursor, tag: string): string {
+  const lines: string[] = [];
+  while (c.i < c.text.length) {
+    const end = c.text.indexOf("\n", c.i);
+    const l = end === -1 ? c.text.slice(c.i) : c.text.slice(c.i, end);
+    advance(c, l.length + (end === -1 ? 0 : 1));
+    if (l.replace(/^\t+/, "").trim() === tag) break;
+    lines.push(l);
+  }
+  return lines.join("\n");
+}
+
+/** A double-quoted part of a word (the cursor on the opening quote; consumed with the closing one). */
+function readDoubleQuoted(c: Cursor): string {
+  let word = "";
+  advance(c, 1);
+  while (c.i < c.text.length && c.text[c.i] !== '"') {
+    if (c.text[c.i] === "\\" && c.i + 1 < c.text.length) {
+      // Inside double quotes a backslash escapes only `$`, `` ` ``, `"`, `\` and a newline; before any other
+      // character it stays (`"${V//\//_}"` keeps its `\/`). POSIX.1-2017 2.2.3.
+      const next = c.text[c.i + 1]!;
+      if (next !== "\n") word += /[$`"\\]/.test(next) ? next : `\\${next}`;
+      advance(c, 2);
+      continue;
+    }
+    word += c.text[c.i];
+    advance(c, 1);
+  }
+  advance(c, 1);
+  return word;
+}
+
+/** `$(...)` kept verbatim (nested parentheses balanced). */
+function readCommandSubstitution(c: Cursor): string {
+  let depth = 0;
+  const s = c.i;
+  while (c.i < c.text.length) {
+    const ch = c.text[c.i];
+    if (ch === "(") depth++;
+    advance(c, 1);
+    if (ch === ")" && --depth === 0) break;
+  }
+  return c.text.slice(s, c.i);
+}
+
+/** `${...}` kept whole; it may nest (`${A:-${B}/x}`). */
+function readParameter(c: Cursor): string {
+  let depth = 0;
+  let stop = c.i;
+  for (; stop < c.text.length; stop++) {
+    if (c.text[stop] === "{") depth++;
+    else if (c.text[stop] === "}" && --depth === 0) break;
+  }
+  stop = Math.min(stop + 1, c.text.length);
+  const out = c.text.slice(c.i, stop);
+  advance(c, stop - c.i);
+  return out;
+}
+
+/** One word from the cursor: quotes removed, `$(...)` and `${...}` kept, line continuations skipped. */
+function readWord(c: Cursor): { word: string; quoted: boolean } {
+  let word = "";
+  let quoted = false;
+  while (c.i < c.text.length) {
+    const ch = c.text[c.i]!;
+    const next = c.text[c.i + 1];
+    if (ch === "\\" && next === "\n") advance(c, 2);
+    else if (/[\s;|&()`]/.test(ch) || (ch === "<" && next === "<")) break;
+    else if (ch === "'") {
+      quoted = true;
+      const end = c.text.indexOf("'", c.i + 1);
+      const stop = end === -1 ? c.text.length : end;
+      word += c.text.slice(c.i + 1, stop);
+      advance(c, stop - c.i + 1);
+    } else if (ch === '"') {
+      quoted = true;
+      word += readDoubleQuoted(c);
+    } else if (ch === "$" && next === "(") word += readCommandSubstitution(c);
+    else if (ch === "$" && next === "{") word += readParameter(c);
+    else {
+      word += ch;
+      advance(c, 1);
+    }
+  }
+  return { word, quoted };
+}
+
+/** A heredoc operator at the cursor (`<<TAG`, `<<-TAG`, `<<'TAG'`): its tag, consumed; else undefined. */
+function readHeredocTag(c: Cursor): string | undefined {
+  const m = /^<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(c.text.slice(c.i, c.i + 200));
+  advance(c, m ? m[0].length : 2);
+  return m?.[2];
+}
+
 /**
  * Splits shell text into commands (arrays of words). `lineOffset` is added to every line number.
  * Heredoc bodies are returned apart and skipped as commands.
@@ -38,152 +152,42 @@ export interface Heredoc {
 export function splitShell(text: string, lineOffset = 0): { commands: Word[][]; heredocs: Heredoc[] } {
   const commands: Word[][] = [];
   const heredocs: Heredoc[] = [];
+  const c: Cursor = { text, i: 0, line: 1, col: 1 };
   let cur: Word[] = [];
-  let i = 0;
-  let line = 1;
-  let col = 1;
   const pendingHeredocs: { tag: string; command: string }[] = [];
   const flush = (): void => {
     if (cur.length) commands.push(cur);
     cur = [];
   };
-  const advance = (n: number): void => {
-    for (let k = 0; k < n; k++) {
-      if (text[i] === "\n") {
-        line++;
-        col = 1;
-      } else col++;
-      i++;
-    }
-  };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === "\\" && text[i + 1] === "\n") {
-      advance(2);
-      continue;
-    }
-    if (ch === "\n") {
+  while (c.i < text.length) {
+    const ch = text[c.i]!;
+    if (ch === "\\" && text[c.i + 1] === "\n") advance(c, 2);
+    else if (ch === "\n") {
       flush();
-      advance(1);
+      advance(c, 1);
       // Heredoc bodies start on the next line.
-      while (pendingHeredocs.length) {
-        const h = pendingHeredocs.shift()!;
-        const startLine = line;
-        const lines: string[] = [];
-        while (i < text.length) {
-          const end = text.indexOf("\n", i);
-          const l = end === -1 ? text.slice(i) : text.slice(i, end);
-          advance(l.length + (end === -1 ? 0 : 1));
-          if (l.replace(/^\t+/, "").trim() === h.tag) break;
-          lines.push(l);
-        }
-        heredocs.push({ text: lines.join("\n"), startLine: startLine + lineOffset, command: h.command });
+      for (const h of pendingHeredocs.splice(0)) {
+        const startLine = c.line;
+        heredocs.push({ text: readHeredocBody(c, h.tag), startLine: startLine + lineOffset, command: h.command });
       }
-      continue;
-    }
-    if (ch === " " || ch === "\t" || ch === "\r") {
-      advance(1);
-      continue;
-    }
-    if (ch === "#" ) {
-      while (i < text.length && text[i] !== "\n") advance(1);
-      continue;
-    }
-    if (ch === ";" || ch === "|" || ch === "&" || ch === "(" || ch === ")" || ch === "`") {
+    } else if (ch === " " || ch === "\t" || ch === "\r") advance(c, 1);
+    else if (ch === "#") {
+      while (c.i < text.length && text[c.i] !== "\n") advance(c, 1);
+    } else if (";|&()`".includes(ch)) {
       flush();
-      advance(1);
-      continue;
+      advance(c, 1);
+    } else if (ch === "<" && text[c.i + 1] === "<") {
+      // A heredoc; `<<` without a tag (or `<<<` here-string) is an operator, not part of a word.
+      const tag = readHeredocTag(c);
+      if (tag) pendingHeredocs.push({ tag, command: cur.map((w) => w.text).join(" ") });
+    } else {
+      const startLine = c.line;
+      const startCol = c.col;
+      const { word, quoted } = readWord(c);
+      // Every pass of the outer loop consumes input: a word that read nothing still moves on (no endless loop).
+      if (word === "" && !quoted && c.i < text.length && c.line === startLine && c.col === startCol) advance(c, 1);
+      else cur.push({ text: word, line: startLine + lineOffset, column: startCol, quoted });
     }
-    if (ch === "<" && text[i + 1] === "<") {
-      // heredoc: <<TAG, <<-TAG, <<'TAG', <<"TAG"
-      const m = /^<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(text.slice(i));
-      if (m) {
-        pendingHeredocs.push({ tag: m[2]!, command: cur.map((w) => w.text).join(" ") });
-        advance(m[0].length);
-        continue;
-      }
-      // `<<` without a tag (or `<<<` here-string): an operator, not part of a word.
-      advance(2);
-      continue;
-    }
-    // A word.
-    const startLine = line;
-    const startCol = col;
-    let word = "";
-    let quoted = false;
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === "\\" && text[i + 1] === "\n") {
-        advance(2);
-        continue;
-      }
-      if (/[\s;|&()`]/.test(c)) break;
-      if (c === "<" && text[i + 1] === "<") break;
-      if (c === "'") {
-        quoted = true;
-        const end = text.indexOf("'", i + 1);
-        const stop = end === -1 ? text.length : end;
-        word += text.slice(i + 1, stop);
-        advance(stop - i + 1);
-        continue;
-      }
-      if (c === '"') {
-        quoted = true;
-        advance(1);
-        while (i < text.length && text[i] !== '"') {
-          if (text[i] === "\\" && i + 1 < text.length) {
-            // Inside double quotes a backslash escapes only `$`, `` ` ``, `"`, `\` and a newline; before any other
-            // character it stays (`"${V//\//_}"` keeps its `\/`). POSIX.1-2017 2.2.3.
-            if (text[i + 1] !== "\n") word += /[$`"\\]/.test(text[i + 1]!) ? text[i + 1] : `\\${text[i + 1]}`;
-            advance(2);
-            continue;
-          }
-          word += text[i];
-          advance(1);
-        }
-        advance(1);
-        continue;
-      }
-      if (c === "$" && text[i + 1] === "(") {
-        // command substitution: keep it verbatim as part of the word
-        let depth = 0;
-        const s = i;
-        while (i < text.length) {
-          if (text[i] === "(") depth++;
-          if (text[i] === ")") {
-            depth--;
-            if (depth === 0) {
-              advance(1);
-              break;
-            }
-          }
-          advance(1);
-        }
-        word += text.slice(s, i);
-        continue;
-      }
-      if (c === "$" && text[i + 1] === "{") {
-        // `${...}` may nest (`${A:-${B}/x}`): keep it whole.
-        let depth = 0;
-        let stop = i;
-        for (; stop < text.length; stop++) {
-          if (text[stop] === "{") depth++;
-          else if (text[stop] === "}" && --depth === 0) break;
-        }
-        stop = Math.min(stop + 1, text.length);
-        word += text.slice(i, stop);
-        advance(stop - i);
-        continue;
-      }
-      word += c;
-      advance(1);
-    }
-    // Every pass of the outer loop consumes input: a word that read nothing still moves on (no endless loop).
-    if (word === "" && !quoted && i < text.length && line === startLine && col === startCol) {
-      advance(1);
-      continue;
-    }
-    cur.push({ text: word, line: startLine + lineOffset, column: startCol, quoted });
   }
   flush();
   return { commands, heredocs };
@@ -420,93 +424,135 @@ function ref(ctx: CommandContext, w: Word, value: string, extra: { role?: Compon
   });
 }
 
-/**
- * Finds the model references of one command (its words after splitting). Leading `VAR=value` words, `sudo`, `exec`,
- * `env`, `nohup`, `time` are skipped to find the program.
- */
-export function analyseCommand(words: readonly Word[], ctx: CommandContext): ModelReference[] {
+/** The program of a command and its arguments: leading `VAR=value`, `sudo`, `exec`, `env`, `nohup`, `time` skipped. */
+function programOf(words: readonly Word[]): { argv: readonly Word[]; bare: boolean; prog: string } {
   let k = 0;
   while (k < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) || /^(?:sudo|exec|env|nohup|time|command|CUDA_VISIBLE_DEVICES=.*)$/.test(words[k]!.text))) k++;
   const argv = words.slice(k);
-  if (argv.length === 0) return [];
   // A bare argument list (Compose `command:` for an image's entrypoint, exec-form CMD) starts with a flag.
-  const bare = argv[0]!.text.startsWith("-");
-  const prog = bare ? "" : argv[0]!.text.replace(/^.*\//, "");
-  const refs: ModelReference[] = [];
-  const facts: Record<string, string | number | boolean> = {};
+  const bare = argv[0]?.text.startsWith("-") ?? false;
+  return { argv, bare, prog: bare || !argv[0] ? "" : argv[0].text.replace(/^.*\//, "") };
+}
+
+type Common = { revision?: string; facts: Record<string, string | number | boolean> };
+
+/** What the whole command says about the load: remote code, revision, served name, GGUF file. */
+function commandFacts(argv: readonly Word[], bare: boolean, prog: string): Common {
+  const facts: Record<string, string | number | boolean> = { program: prog };
   let revision: string | undefined;
-  let servedName: string | undefined;
-  let hfFile: string | undefined;
   for (let j = bare ? 0 : 1; j < argv.length; j++) {
     const t = argv[j]!.text;
     const [flag, inline] = t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
-    const next = (): string | undefined => inline ?? argv[j + 1]?.text;
-    if (flag === "--trust-remote-code" || flag === "--trust_remote_code") {
-      if (inline === undefined || /^(?:true|1)$/i.test(inline)) facts.trustRemoteCode = true;
-    }
-    if (flag === "--revision" || flag === "--code-revision") revision = next();
-    if (flag === "--served-model-name") servedName = next();
-    if (flag === "--hf-file" || flag === "-hff") hfFile = next();
+    const next = inline ?? argv[j + 1]?.text;
+    if ((flag === "--trust-remote-code" || flag === "--trust_remote_code") && (inline === undefined || /^(?:true|1)$/i.test(inline))) facts.trustRemoteCode = true;
+    if ((flag === "--revision" || flag === "--code-revision") && next !== undefined) revision = next;
+    if (flag === "--served-model-name" && next !== undefined) facts.servedModelName = next;
+    if ((flag === "--hf-file" || flag === "-hff") && next !== undefined) facts.filename = next;
   }
-  const common: { revision?: string; facts: Record<string, string | number | boolean> } = { ...(revision ? { revision } : {}), facts: { ...facts, program: prog, ...(servedName ? { servedModelName: servedName } : {}), ...(hfFile ? { filename: hfFile } : {}) } };
+  return { ...(revision ? { revision } : {}), facts };
+}
 
-  // Positional forms.
+/** Positional forms: `vllm serve <model>`, `ollama pull <tag>`, `huggingface-cli download <repo> [files]`. */
+function positionalReferences(ctx: CommandContext, argv: readonly Word[], prog: string, common: Common): ModelReference[] {
   const sub = argv[1]?.text;
-  if ((prog === "vllm" && sub === "serve") || (prog === "sglang" && sub === "serve")) {
-    const pos = argv.slice(2).find((w, idx, arr) => !w.text.startsWith("-") && (idx === 0 || !arr[idx - 1]!.text.startsWith("-") || arr[idx - 1]!.text.includes("=")));
-    if (pos && argv[2] === pos) refs.push(ref(ctx, pos, pos.text, common));
+  const third = argv[2] && !argv[2].text.startsWith("-") ? argv[2] : undefined;
+  if ((prog === "vllm" || prog === "sglang") && sub === "serve" && third) return [ref(ctx, third, third.text, common)];
+  if (prog === "ollama" && (sub === "pull" || sub === "run" || sub === "show" || sub === "cp" || sub === "push") && third) return [ref(ctx, third, third.text, { kind: "ollama-tag", facts: { program: `ollama ${sub}` } })];
+  // `ollama create <name> -f Modelfile`: the name is the product's own tag; the Modelfile says what it is built from.
+  if ((prog !== "huggingface-cli" && prog !== "hf") || sub !== "download" || !third) return [];
+  const repoType = argv.findIndex((w) => w.text === "--repo-type" || w.text.startsWith("--repo-type="));
+  const type = repoType >= 0 ? (argv[repoType]!.text.includes("=") ? argv[repoType]!.text.split("=")[1] : argv[repoType + 1]?.text) : "model";
+  if (type !== "model") return [];
+  const wf = argv.slice(3).filter((w) => !w.text.startsWith("-")).map((w) => w.text).find((f) => weightFormatOf(f) !== undefined);
+  return [ref(ctx, third, third.text, { ...common, facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) } })];
+}
+
+/**
+ * Flags named by a model word (`--vision_path`, `--llm_path`, `--audio_model`, `--text_encoder_name_or_path`,
+ * `--image_tower`, `--base_model_id`): a model when the value is a model id or a path to a model (issue 17). Names of
+ * data, outputs, logs and media files are not.
+ */
+const MODEL_WORD_FLAG = /^--?[A-Za-z][\w-]*?[_-](?:path|model|model[_-]?(?:name|path)|name[_-]or[_-]path|tower|id|ckpt|checkpoint)$/i;
+const NOT_MODEL_FLAG = /(?:^|[_-])(?:data|dataset|train|eval|test|valid|output|out|save|log|logging|cache|config|cfg|yaml|json|csv|txt|image|img|video|audio|wav|result|pred|prompt|template|feature|feat|manifest|run|job|deepspeed|report|wandb|seed|device|gpu|port|host)(?:[_-]|$)/i;
+
+/** Settings about a part that are not the part (`--freeze_audio_encoder`, `--vision_tower_lr`, `--mm_projector_type`). */
+const NOT_PART_FLAG = /(?:^|[_-])(?:data|dataset|output|out|save|log|cache|config|cfg|freeze|tune|train|lr|type|dim|size|num|layers?|select|feature)(?:[_-]|$)/i;
+
+/** The flag spec of a flag: the table's, `-m` of llama.cpp, or a model-word flag whose value looks like a model. */
+function flagSpec(flag: string, prog: string, value: string | undefined): { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; modelWord?: true } | undefined {
+  const spec = MODEL_FLAGS[flag];
+  if (spec) return spec;
+  if (flag === "-m" && LLAMA_CPP.test(prog)) return {};
+  // A flag named as a model part in the role-key table (`--audio_encoder`, `--speech_encoder`, `--vocoder_path`):
+  // like `--vision_tower`, its value is that part, whatever its shape (a local folder name included).
+  const part = flag.startsWith("--") && value && !value.startsWith("-") && !/^(?:true|false|none|null|\d+(?:\.\d+)?)$/i.test(value) ? roleOfKey(flag.slice(2)) : undefined;
+  if (part && part !== "model" && part !== "processor" && !NOT_PART_FLAG.test(flag.slice(2))) return { role: part, modelWord: true };
+  // Path-like names (`_path`, `_id`, `_ckpt`) of data, outputs and media are not models; `_model` / `_tower` names are.
+  const pathLike = /[_-](?:path|id|ckpt|checkpoint)$/i.test(flag);
+  if (!value || !MODEL_WORD_FLAG.test(flag) || (pathLike && NOT_MODEL_FLAG.test(flag.replace(/^-+/, "")))) return undefined;
+  // A model id or a path to a model: Hub-id shaped, a weight file, or a folder (no other file extension).
+  const fileExt = /\.([A-Za-z0-9]{1,8})$/.exec(trimEndChars(value, "/"))?.[1];
+  const looksModel = isModelShaped(value) && (!fileExt || weightFormatOf(value) !== undefined || /^\d/.test(fileExt));
+  return looksModel ? { modelWord: true } : undefined;
+}
+
+/** `--output_dir <dir>`: a write of the folder (kept by the caller only when the command names a model). */
+function outputFolder(ctx: CommandContext, w: Word, next: Word | undefined, eq: number, prog: string, flag: string): { ref?: ModelReference; consumed: boolean } {
+  const out = eq > 0 ? { word: { ...w, column: w.column + eq + 1 }, value: w.text.slice(eq + 1) } : next && !next.text.startsWith("-") ? { word: next, value: next.text } : undefined;
+  if (!out || out.value === "") return { consumed: !!out && eq < 0 };
+  const resolved = substitute(out.value, ctx.vars);
+  const location = { file: ctx.file, line: out.word.line, column: out.word.column, ...(ctx.pointer ? { pointer: ctx.pointer } : {}) };
+  return { ref: folderReference(resolved, location, ctx.baseDir, "write", { program: prog, flag, ...(resolved !== out.value ? { expression: out.value } : {}) }, ctx.extractor), consumed: eq < 0 };
+}
+
+/** `--lora-modules name=path ...` (vLLM): each adapter. */
+function loraModules(ctx: CommandContext, argv: readonly Word[], j: number, prog: string): ModelReference[] {
+  const out: ModelReference[] = [];
+  for (let q = j + 1; q < argv.length && !argv[q]!.text.startsWith("-"); q++) {
+    const m = /^([^=]+)=(.+)$/.exec(argv[q]!.text);
+    if (m) out.push(ref(ctx, argv[q]!, m[2]!, { role: "adapter", relation: "adapter", facts: { program: prog, loraName: m[1]! } }));
   }
-  if (prog === "ollama" && (sub === "pull" || sub === "run" || sub === "show" || sub === "cp" || sub === "push") && argv[2] && !argv[2].text.startsWith("-")) {
-    refs.push(ref(ctx, argv[2], argv[2].text, { kind: "ollama-tag", facts: { program: `ollama ${sub}` } }));
-  }
-  if (prog === "ollama" && sub === "create" && argv[2]) {
-    // `ollama create <name> -f Modelfile`: the name is the product's own tag; the Modelfile says what it is built from.
-  }
-  if ((prog === "huggingface-cli" || prog === "hf") && sub === "download" && argv[2] && !argv[2].text.startsWith("-")) {
-    const repoType = argv.findIndex((w) => w.text === "--repo-type" || w.text.startsWith("--repo-type="));
-    const type = repoType >= 0 ? (argv[repoType]!.text.includes("=") ? argv[repoType]!.text.split("=")[1] : argv[repoType + 1]?.text) : "model";
-    if (type === "model") {
-      const files = argv.slice(3).filter((w) => !w.text.startsWith("-")).map((w) => w.text);
-      const wf = files.find((f) => weightFormatOf(f) !== undefined);
-      refs.push(ref(ctx, argv[2], argv[2].text, { ...common, facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) } }));
-    }
-  }
-  // Flags.
+  return out;
+}
+
+/** The flags of a command that name a model, an adapter or an output folder. */
+function flagReferences(ctx: CommandContext, argv: readonly Word[], bare: boolean, prog: string, common: Common): ModelReference[] {
+  const refs: ModelReference[] = [];
   for (let j = bare ? 0 : 1; j < argv.length; j++) {
     const w = argv[j]!;
     const t = w.text;
     const eq = t.startsWith("--") ? t.indexOf("=") : -1;
     const flag = eq > 0 ? t.slice(0, eq) : t;
-    let spec = MODEL_FLAGS[flag];
-    if (!spec && flag === "-m" && LLAMA_CPP.test(prog)) spec = {};
-    if (!spec && OUTPUT_FLAGS.has(flag)) {
-      const out = eq > 0 ? { word: { ...w, column: w.column + eq + 1 }, value: t.slice(eq + 1) } : argv[j + 1] && !argv[j + 1]!.text.startsWith("-") ? { word: argv[j + 1]!, value: argv[j + 1]!.text } : undefined;
-      if (out && out.value !== "") {
-        const resolved = substitute(out.value, ctx.vars);
-        refs.push(folderReference(resolved, { file: ctx.file, line: out.word.line, column: out.word.column, ...(ctx.pointer ? { pointer: ctx.pointer } : {}) }, ctx.baseDir, "write", { program: prog, flag, ...(resolved !== out.value ? { expression: out.value } : {}) }, ctx.extractor));
-      }
-      if (out && eq < 0) j++;
-      continue;
-    }
-    if (!spec) {
-      if (flag === "--lora-modules") {
-        for (let q = j + 1; q < argv.length && !argv[q]!.text.startsWith("-"); q++) {
-          const m = /^([^=]+)=(.+)$/.exec(argv[q]!.text);
-          if (m) refs.push(ref(ctx, argv[q]!, m[2]!, { role: "adapter", relation: "adapter", facts: { program: prog, loraName: m[1]! } }));
-        }
-      }
-      continue;
-    }
     const valueWord = eq > 0 ? { ...w, column: w.column + eq + 1 } : argv[j + 1];
     const value = eq > 0 ? t.slice(eq + 1) : argv[j + 1]?.text;
-    if (!valueWord || value === undefined || (eq < 0 && value.startsWith("-"))) continue;
-    const isLlama = LLAMA_CPP.test(prog);
+    if (OUTPUT_FLAGS.has(flag)) {
+      const o = outputFolder(ctx, w, argv[j + 1], eq, prog, flag);
+      if (o.ref) refs.push(o.ref);
+      if (o.consumed) j++;
+      continue;
+    }
+    if (flag === "--lora-modules") refs.push(...loraModules(ctx, argv, j, prog));
+    const usable = valueWord && value !== undefined && !(eq < 0 && value.startsWith("-"));
+    const spec = flagSpec(flag, prog, usable ? substitute(value, ctx.vars) : undefined);
+    if (!spec || !usable) continue;
     const extra: { role?: ComponentRole; relation?: Relation; revision?: string; facts: Record<string, string | number | boolean> } = { ...(spec.role ? { role: spec.role } : {}), ...(spec.relation ? { relation: spec.relation } : {}), ...common };
-    if (isLlama && (flag === "-hf" || flag === "--hf-repo" || flag === "-hfr")) extra.facts = { ...extra.facts, weightFormat: "gguf" };
+    if (LLAMA_CPP.test(prog) && (flag === "-hf" || flag === "--hf-repo" || flag === "-hfr")) extra.facts = { ...extra.facts, weightFormat: "gguf" };
+    if (spec.modelWord) extra.facts = { ...extra.facts, cliFlag: flag.replace(/^-+/, "") };
     refs.push(ref(ctx, valueWord, value, extra));
     if (eq < 0) j++;
   }
-  // An output folder is a model's only when the same command names a model.
+  return refs;
+}
+
+/**
+ * Finds the model references of one command (its words after splitting): positional forms, then flags. An output
+ * folder is kept only when the same command names a model.
+ */
+export function analyseCommand(words: readonly Word[], ctx: CommandContext): ModelReference[] {
+  const { argv, bare, prog } = programOf(words);
+  if (argv.length === 0) return [];
+  const common = commandFacts(argv, bare, prog);
+  const refs = [...positionalReferences(ctx, argv, prog, common), ...flagReferences(ctx, argv, bare, prog, common)];
   return refs.some((r) => r.usage === undefined) ? refs : refs.filter((r) => r.usage !== "write");
 }
 

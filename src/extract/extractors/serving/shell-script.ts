@@ -155,156 +155,188 @@ interface Encoding {
   encodedAs: "flow" | "underscore-id" | "id" | "repo-name";
 }
 
-/** Evaluates a shell script's variables and commands (see the module comment). */
-export async function shellOutput(text: string, file: string, lineOffset = 0, inherited: Map<string, string> = new Map(), pointer?: string): Promise<ExtractOutput> {
-  const { commands, heredocs } = splitShell(text, lineOffset);
-  const stmts = statements(commands);
-  const baseDir = dirOf(file);
-  const at = (line: number, column: number): SourceLocation => ({ file, line, column, ...(pointer ? { pointer } : {}) });
-  const vars = new Map(inherited);
-  const references: ModelReference[] = [];
-  const variables: VariableDefinition[] = [];
+/** What the passes over one script share. */
+interface ScriptState {
+  file: string;
+  baseDir: string;
+  pointer?: string;
+  vars: Map<string, string>;
+  references: ModelReference[];
+  byName: Map<string, Assignment[]>;
+  /** Assigned in the branches of a conditional only (or once before them), never in a loop: candidates, not dynamic. */
+  branchedNames: Set<string>;
+  candidates: Map<string, string[]>;
+  evaluated: Map<string, { a: Assignment; value: string }[]>;
+  models: Map<string, ScriptModel>;
+  roots: Map<string, string[]>;
+  outputFlagVars: Set<string>;
+}
 
-  const byName = new Map<string, Assignment[]>();
-  for (const s of stmts) for (const a of assignmentsOf(s)) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
-  // Assigned in the branches of a conditional only (or once before them), never in a loop: candidates, not dynamic.
-  const branchedNames = new Set([...byName].filter(([, list]) => list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0))).map(([n]) => n));
-  const branched = (name: string): boolean => branchedNames.has(name);
-  const candidates = new Map<string, string[]>();
-  const evaluated = new Map<string, { a: Assignment; value: string }[]>();
-  const models = new Map<string, ScriptModel>();
-  const roots = new Map<string, string[]>();
-  const outputFlagVars = new Set<string>();
+function atOf(st: ScriptState, line: number, column: number): SourceLocation {
+  return { file: st.file, line, column, ...(st.pointer ? { pointer: st.pointer } : {}) };
+}
 
+/** `${ROOT}/org/name`: the model lies under a root folder variable; the other roots the script may pick are kept. */
+function rootFacts(st: ScriptState, name: string, defaulted: string, current: string): Record<string, string | number | boolean> {
+  const rooted = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\/(.+)$/.exec(defaulted.trim());
+  // Only a tail that names a model (`org/name`) makes the prefix a model root: `${X}/checkpoints/run` does not.
+  if (!rooted || !isModelVarName(name) || current.includes("$") || !parseHubId(rooted[2]!)) return {};
+  const alts = st.candidates.get(rooted[1]!);
+  st.roots.set(rooted[1]!, [...(st.roots.get(rooted[1]!) ?? []), name]);
+  return { modelRoot: rooted[1]!, pathTail: rooted[2]!, ...(alts && alts.length > 1 ? { candidates: alts.map((c) => targetOf(`${c}/${rooted[2]}`, st.baseDir)).join("|") } : {}) };
+}
+
+/** The reference a model-named assignment makes, if any (with `${X:-d}` kept for the linking pass). */
+function assignmentReference(st: ScriptState, a: Assignment, current: string, facts: Record<string, string | number | boolean>): void {
+  const { name, raw, word: w, column: valueCol } = a;
+  let r = variableReference(name, current, st.file, w.line, valueCol, st.pointer);
+  const envDefault = selfDefault(name, raw);
+  if (r && envDefault !== undefined && !current.includes("$")) {
+    // The environment may set it: `${X:-<default>}` lets the linking pass read an `.env` first.
+    r = codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), value: `\${${name}:-${current}}`, facts: { variable: name, ...facts }, baseDir: st.baseDir });
+  } else if (r) r = { ...r, facts: { ...(r.facts ?? {}), ...facts } };
+  if (r) {
+    st.references.push(r);
+    if (!st.models.has(name)) st.models.set(name, { variable: name, value: r.target ?? current, ref: r });
+  } else if (isModelVarName(name) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(current) && endsWithRepoPath(current)) {
+    // A path under a root only known at run time (`${THIRD_PARTY_ROOT}/org/name`): kept, with its tail.
+    st.references.push(codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), expression: raw, facts: { variable: name, pathTail: current.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") } }));
+  } else if (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name) && /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.test(raw)) {
+    const d = /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.exec(raw)![1]!;
+    if (!isModelShaped(d) || d.includes("$")) return;
+    const ref = codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), value: raw.trim(), facts: { variable: name }, baseDir: st.baseDir });
+    st.references.push(ref);
+    if (!st.models.has(name)) st.models.set(name, { variable: name, value: d, ref });
+  }
+}
+
+/** Pass 1a: one standalone assignment, evaluated with the variables known so far. */
+function readAssignment(st: ScriptState, a: Assignment): void {
+  const { name, raw } = a;
+  const count = st.byName.get(name)?.length ?? 0;
+  // `$(cd "$(dirname "$0")/.." && pwd)`: a folder relative to the script, known without running it (kept relative
+  // to the script's own folder, as every path in this file is resolved).
+  const scriptDir = /^\$\(cd\s+"?\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\)((?:\/\.\.?)*)\/?"?\s*&&\s*pwd\)$/.exec(raw);
+  if (scriptDir && count === 1) {
+    st.vars.set(name, `.${scriptDir[1] ?? ""}`);
+    return;
+  }
+  const defaulted = applyDefaults(raw, st.vars);
+  const value = substitute(defaulted, st.vars);
+  st.evaluated.set(name, [...(st.evaluated.get(name) ?? []), { a, value }]);
+  const isBranched = st.branchedNames.has(name);
+  if (isBranched && !value.includes("$")) {
+    st.candidates.set(name, [...(st.candidates.get(name) ?? []), value]);
+    if (!st.vars.has(name)) st.vars.set(name, value);
+  } else if (count === 1 && !/\$\(/.test(value)) st.vars.set(name, value);
+  // A branch's own value is its reference; the first branch's value is what later lines see.
+  const current = isBranched ? value : st.vars.get(name) ?? value;
+  const facts = rootFacts(st, name, defaulted, current);
+  if (current !== raw && !current.includes("$")) facts.expression = raw;
+  assignmentReference(st, a, current, facts);
+}
+
+/** Pass 1: statements in order: assignments, then the command they prefix (its model flags and outputs). */
+function readStatements(st: ScriptState, stmts: ReturnType<typeof statements>): void {
   for (const s of stmts) {
     const assigns = assignmentsOf(s).filter((a) => a.standalone);
-    for (const a of assigns) {
-      const { name, raw, word: w, column: valueCol } = a;
-      const count = byName.get(name)?.length ?? 0;
-      // `$(cd "$(dirname "$0")/.." && pwd)`: a folder relative to the script, known without running it.
-      const scriptDir = /^\$\(cd\s+"?\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\)((?:\/\.\.?)*)\/?"?\s*&&\s*pwd\)$/.exec(raw);
-      if (scriptDir && count === 1) {
-        // Kept relative to the script's own folder, as every path in this file is resolved.
-        vars.set(name, `.${scriptDir[1] ?? ""}`);
-        continue;
-      }
-      const defaulted = applyDefaults(raw, vars);
-      const value = substitute(defaulted, vars);
-      evaluated.set(name, [...(evaluated.get(name) ?? []), { a, value }]);
-      const isBranched = branched(name);
-      if (isBranched && !value.includes("$")) {
-        candidates.set(name, [...(candidates.get(name) ?? []), value]);
-        if (!vars.has(name)) vars.set(name, value);
-      } else if (count === 1 && !/\$\(/.test(value)) vars.set(name, value);
-      // A branch's own value is its reference; the first branch's value is what later lines see.
-      const current = isBranched ? value : vars.get(name) ?? value;
-      const facts: Record<string, string | number | boolean> = {};
-      // `${ROOT}/org/name`: the model lies under a root folder variable; the other roots the script may pick are kept.
-      const rooted = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\/(.+)$/.exec(defaulted.trim());
-      // Only a tail that names a model (`org/name`) makes the prefix a model root: `${X}/checkpoints/run` does not.
-      if (rooted && isModelVarName(name) && !current.includes("$") && parseHubId(rooted[2]!)) {
-        facts.modelRoot = rooted[1]!;
-        facts.pathTail = rooted[2]!;
-        const alts = candidates.get(rooted[1]!);
-        if (alts && alts.length > 1) facts.candidates = alts.map((c) => targetOf(`${c}/${rooted[2]}`, baseDir)).join("|");
-        roots.set(rooted[1]!, [...(roots.get(rooted[1]!) ?? []), name]);
-      }
-      if (current !== raw && !current.includes("$")) facts.expression = raw;
-      let r = variableReference(name, current, file, w.line, valueCol, pointer);
-      const envDefault = selfDefault(name, raw);
-      if (r && envDefault !== undefined && !current.includes("$")) {
-        // The environment may set it: `${X:-<default>}` lets the linking pass read an `.env` first.
-        r = codeReference({ extractor: ID, location: at(w.line, valueCol), value: `\${${name}:-${current}}`, facts: { variable: name, ...facts }, baseDir });
-      } else if (r) r = { ...r, facts: { ...(r.facts ?? {}), ...facts } };
-      if (r) {
-        references.push(r);
-        if (!models.has(name)) models.set(name, { variable: name, value: r.target ?? current, ref: r });
-      } else if (isModelVarName(name) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(current) && endsWithRepoPath(current)) {
-        // A path under a root only known at run time (`${THIRD_PARTY_ROOT}/org/name`): kept, with its tail.
-        references.push(codeReference({ extractor: ID, location: at(w.line, valueCol), expression: raw, facts: { variable: name, pathTail: current.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") } }));
-      } else if (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name) && /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.test(raw)) {
-        const d = /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.exec(raw)![1]!;
-        if (isModelShaped(d) && !d.includes("$")) {
-          const ref = codeReference({ extractor: ID, location: at(w.line, valueCol), value: raw.trim(), facts: { variable: name }, baseDir });
-          references.push(ref);
-          if (!models.has(name)) models.set(name, { variable: name, value: d, ref });
-        }
-      }
-    }
+    for (const a of assigns) readAssignment(st, a);
     if (assigns.length === s.words.length) continue;
-    const found = analyseCommand(s.words, { extractor: ID, file, baseDir, vars, ...(pointer ? { pointer } : {}) });
-    for (const r of found) if (r.usage === "write") for (const n of expandedNames(String(r.facts?.expression ?? ""))) outputFlagVars.add(n);
-    references.push(...found);
+    const found = analyseCommand(s.words, { extractor: ID, file: st.file, baseDir: st.baseDir, vars: st.vars, ...(st.pointer ? { pointer: st.pointer } : {}) });
+    for (const r of found) if (r.usage === "write") for (const n of expandedNames(String(r.facts?.expression ?? ""))) st.outputFlagVars.add(n);
+    st.references.push(...found);
   }
+}
 
-  // What a variable's value encodes: models of this script reached through its expansions, or written in it.
-  const spelled = spellings(models.values());
+/** What a variable's value encodes: models of this script reached through its expansions, or written in it. */
+function encoder(st: ScriptState): (name: string) => Encoding[] {
+  const spelled = spellings(st.models.values());
   const memo = new Map<string, Encoding[]>();
   const encodings = (name: string, seen: Set<string> = new Set()): Encoding[] => {
     if (memo.has(name)) return memo.get(name)!;
     if (seen.has(name)) return [];
     seen.add(name);
-    const last = evaluated.get(name)?.at(-1);
+    const last = st.evaluated.get(name)?.at(-1);
     if (!last) return [];
     const out: Encoding[] = [];
     for (const dep of encodedNames(last.a.raw)) {
-      if (dep === name) continue;
-      const m = models.get(dep);
+      const m = dep === name ? undefined : st.models.get(dep);
       if (m) out.push({ model: m, encodedAs: "flow" });
-      else out.push(...encodings(dep, seen));
+      else if (dep !== name) out.push(...encodings(dep, seen));
     }
     out.push(...literalEncodings(last.value, spelled));
     const unique = [...new Map(out.map((e) => [e.model.variable, e])).values()];
     memo.set(name, unique);
     return unique;
   };
-  for (const [name, list] of evaluated) {
-    if (models.has(name) || roots.has(name) || branched(name) || list.length !== 1) continue;
+  return (name) => encodings(name);
+}
+
+/** Pass 2: names that encode a model (`RUN=${MODEL//\//_}-lora`), and output folders that do. */
+function encodedNamesPass(st: ScriptState): void {
+  const encodings = encoder(st);
+  const spelled = spellings(st.models.values());
+  for (const [name, list] of st.evaluated) {
+    if (st.models.has(name) || st.roots.has(name) || st.branchedNames.has(name) || list.length !== 1) continue;
     const { a, value } = list[0]!;
     if (value.includes("$") || /TOKEN|SECRET|PASSWORD|KEY$/i.test(name)) continue;
     const enc = encodings(name);
     if (enc.length === 0 || PURE_DERIVATION.test(a.raw.trim())) continue;
     const encodes = enc.map((e) => e.model.value).join("|");
     if (OUTPUT_VAR.test(name)) {
-      if (!outputFlagVars.has(name)) references.push(folderReference(value, at(a.word.line, a.column), baseDir, "write", { variable: name, expression: a.raw, encodes }));
+      if (!st.outputFlagVars.has(name)) st.references.push(folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "write", { variable: name, expression: a.raw, encodes }));
       continue;
     }
-    for (const e of enc) {
-      const r = codeReference({ extractor: ID, location: at(a.word.line, a.column), value: e.model.value, usage: "name", role: e.model.ref.role, facts: { variable: name, encodedBy: e.model.variable, encodedAs: e.encodedAs, evaluated: value, expression: a.raw }, baseDir });
-      references.push(r);
-    }
+    for (const e of enc) st.references.push(codeReference({ extractor: ID, location: atOf(st, a.word.line, a.column), value: e.model.value, usage: "name", role: e.model.ref.role, facts: { variable: name, encodedBy: e.model.variable, encodedAs: e.encodedAs, evaluated: value, expression: a.raw }, baseDir: st.baseDir }));
   }
   // Output folders named by a command's flag, with the models they encode.
-  for (const [k, r] of references.entries()) {
+  for (const [k, r] of st.references.entries()) {
     if (r.usage !== "write" || r.facts?.variable !== undefined || !r.target) continue;
-    const enc = [...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) => (models.has(n) ? [{ model: models.get(n)!, encodedAs: "flow" as const }] : encodings(n))), ...literalEncodings(r.target, spelled)];
-    if (enc.length) references[k] = { ...r, facts: { ...(r.facts ?? {}), encodes: [...new Set(enc.map((e) => e.model.value))].join("|") } };
+    const enc = [...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) => (st.models.has(n) ? [{ model: st.models.get(n)!, encodedAs: "flow" as const }] : encodings(n))), ...literalEncodings(r.target, spelled)];
+    if (enc.length) st.references[k] = { ...r, facts: { ...(r.facts ?? {}), encodes: [...new Set(enc.map((e) => e.model.value))].join("|") } };
   }
-  // Roots of model paths: each line that sets the root names where the models are kept.
-  for (const [root, users] of roots) {
-    if (models.has(root)) continue;
-    const alts = candidates.get(root) ?? [];
-    for (const { a, value } of evaluated.get(root) ?? []) {
+}
+
+/** Pass 3: roots of model paths (each line that sets the root names where the models are kept) and optional slots. */
+function rootsAndSlots(st: ScriptState): void {
+  for (const [root, users] of st.roots) {
+    if (st.models.has(root)) continue;
+    const alts = st.candidates.get(root) ?? [];
+    for (const { a, value } of st.evaluated.get(root) ?? []) {
       if (value.includes("$")) continue;
-      references.push(folderReference(value, at(a.word.line, a.column), baseDir, "name", { variable: root, modelRootOf: [...new Set(users)].join("|"), ...(alts.length > 1 ? { candidates: alts.map((c) => targetOf(c, baseDir)).join("|") } : {}) }));
+      st.references.push(folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "name", { variable: root, modelRootOf: [...new Set(users)].join("|"), ...(alts.length > 1 ? { candidates: alts.map((c) => targetOf(c, st.baseDir)).join("|") } : {}) }));
     }
   }
   // An optional model slot: `X2="${X2:-}"` beside an `X` that holds a model, or a model-named `X="${X:-}"`.
-  for (const [name, list] of evaluated) {
-    if (list.length !== 1 || models.has(name) || selfDefault(name, list[0]!.a.raw) !== "") continue;
+  for (const [name, list] of st.evaluated) {
+    if (list.length !== 1 || st.models.has(name) || selfDefault(name, list[0]!.a.raw) !== "") continue;
     const sibling = withoutNumberSuffix(name);
-    if (!(MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name)) && !(sibling !== name && models.has(sibling))) continue;
+    if (!(MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name)) && !(sibling !== name && st.models.has(sibling))) continue;
     const { a } = list[0]!;
-    const sib = models.get(sibling);
-    references.push({ ...codeReference({ extractor: ID, location: at(a.word.line, a.column), expression: a.raw.trim(), facts: { variable: name, optional: true, ...(sib ? { siblingOf: sibling } : {}) }, ...(sib?.ref.role ? { role: sib.ref.role } : {}) }), raw: a.raw.trim(), skipReason: "missing-value" });
+    const sib = st.models.get(sibling);
+    st.references.push({ ...codeReference({ extractor: ID, location: atOf(st, a.word.line, a.column), expression: a.raw.trim(), facts: { variable: name, optional: true, ...(sib ? { siblingOf: sibling } : {}) }, ...(sib?.ref.role ? { role: sib.ref.role } : {}) }), raw: a.raw.trim(), skipReason: "missing-value" });
   }
+}
+
+/** Evaluates a shell script's variables and commands (see the module comment), in named passes. */
+export async function shellOutput(text: string, file: string, lineOffset = 0, inherited: Map<string, string> = new Map(), pointer?: string): Promise<ExtractOutput> {
+  const { commands, heredocs } = splitShell(text, lineOffset);
+  const stmts = statements(commands);
+  const byName = new Map<string, Assignment[]>();
+  for (const s of stmts) for (const a of assignmentsOf(s)) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+  const branchedNames = new Set([...byName].filter(([, list]) => list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0))).map(([n]) => n));
+  const st: ScriptState = { file, baseDir: dirOf(file), ...(pointer ? { pointer } : {}), vars: new Map(inherited), references: [], byName, branchedNames, candidates: new Map(), evaluated: new Map(), models: new Map(), roots: new Map(), outputFlagVars: new Set() };
+  readStatements(st, stmts);
+  encodedNamesPass(st);
+  rootsAndSlots(st);
+  // Python heredocs (`python - <<EOF`) are read as Python.
   for (const h of heredocs) {
-    if (/\bpython[0-9.]*\b/.test(h.command)) {
-      const refs = await extractPythonSource(h.text, { file, lineOffset: h.startLine - 1, extractor: ID });
-      references.push(...refs.map((r) => ({ ...r, facts: { ...(r.facts ?? {}), embeddedPython: true } })));
-    }
+    if (!/\bpython[0-9.]*\b/.test(h.command)) continue;
+    const refs = await extractPythonSource(h.text, { file, lineOffset: h.startLine - 1, extractor: ID });
+    st.references.push(...refs.map((r) => ({ ...r, facts: { ...(r.facts ?? {}), embeddedPython: true } })));
   }
-  return { references, variables };
+  const variables: VariableDefinition[] = [];
+  return { references: st.references, variables };
 }
 
 /** A path value as a root-relative (or absolute) target. */

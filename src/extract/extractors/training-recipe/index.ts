@@ -10,6 +10,7 @@
  * kept only when a recognised key holds a value. The starting checkpoint is `initialised-from` the folder's model
  * (`adapter` when the recipe trains a LoRA); a teacher is `distillation`.
  */
+import { isMergekitConfig } from "../mergekit/index.js";
 import type { ComponentRole, ModelReference, Relation } from "../../../model/types.js";
 import { dirOf, folderSubject, isDiagnostic, locate, readMapDocument } from "../../helpers.js";
 import { makeReference } from "../../reference.js";
@@ -49,7 +50,9 @@ export const trainingRecipeExtractor: Extractor = {
   holdsReferences: true,
   description: "Training recipes (axolotl, LLaMA-Factory, TRL/transformers args): the checkpoint training starts from",
   matches(_path, base) {
-    return NAME.test(base) && !/^(?:package|tsconfig|jsconfig)/.test(base) && !/merge/i.test(base);
+    // A name with "merge" may be a mergekit recipe or a LLaMA-Factory export recipe (`*_merge.yaml`): the content
+    // decides (below), not the name.
+    return NAME.test(base) && !/^(?:package|tsconfig|jsconfig)/.test(base);
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const parsed = await readMapDocument(file, ctx.maxTextBytes, "training recipe");
@@ -60,6 +63,9 @@ export const trainingRecipeExtractor: Extractor = {
       return Object.keys(KEYS).some((k) => text.includes(k)) ? { diagnostics: [{ ...parsed, severity: "warning" }] } : {};
     }
     const { doc, data } = parsed;
+    // A mergekit recipe is the mergekit extractor's (merge parents, not a training start).
+    const content: unknown = data;
+    if (isMergekitConfig(content)) return {};
     const tool = flavour(data);
     const lora = /lora/i.test(String(data.finetuning_type ?? data.adapter ?? "")) || data.use_peft === true;
     const subject = folderSubject(file.path);

@@ -6,11 +6,11 @@ import { trainingRecipeExtractor } from "./index.js";
 const FIX = join(import.meta.dirname, "fixtures");
 
 describe("training-recipe extractor", () => {
-  it("matches training-named YAML/JSON, not merges or settings", () => {
+  it("matches training-named YAML/JSON (merge names included: the content decides), not settings", () => {
     expect(trainingRecipeExtractor.matches("examples/llama3_lora_sft.yaml", "llama3_lora_sft.yaml")).toBe(true);
     expect(trainingRecipeExtractor.matches("training_config.yml", "training_config.yml")).toBe(true);
     expect(trainingRecipeExtractor.matches("settings.yaml", "settings.yaml")).toBe(false);
-    expect(trainingRecipeExtractor.matches("lora_merge.yaml", "lora_merge.yaml")).toBe(false);
+    expect(trainingRecipeExtractor.matches("lora_merge.yaml", "lora_merge.yaml")).toBe(true);
   });
 
   it("ColPali training_config.yml: nested pretrained_model_name_or_path, a relative local path, custom tags tolerated", async () => {
@@ -28,11 +28,23 @@ describe("training-recipe extractor", () => {
     expect(out.references![0]).toMatchObject({ target: "meta-llama/Meta-Llama-3-8B-Instruct", relation: "adapter", location: { line: 2 }, facts: { recipe: "llama-factory" } });
   });
 
-  it("LLaMA-Factory merge: adapter_name_or_path is an adapter reference", async () => {
-    // The path test leaves names holding "merge" to mergekit, so the scan does not hand this file to the recipe
-    // extractor today (noted for issue 17); this pins what the parse does with it.
-    const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_merge.yaml", { pathTest: false });
+  it("LLaMA-Factory merge: a *_merge.yaml is read by content, and adapter_name_or_path is an adapter reference", async () => {
+    const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_merge.yaml");
     expect(out.references!.find((r) => r.role === "adapter")).toMatchObject({ kind: "local-path", relation: "adapter", location: { line: 5 } });
+  });
+
+  it("a mergekit recipe with a merge name is left to the mergekit extractor", async () => {
+    const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "aiprov-merge-"));
+    try {
+      await writeFile(join(dir, "lora_merge.yaml"), "merge_method: slerp\nbase_model: org/a\nmodels:\n  - model: org/a\n  - model: org/b\n");
+      const out = await extractFile(trainingRecipeExtractor, dir, "lora_merge.yaml");
+      expect(out.references ?? []).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("axolotl: base_model with the tokenizer type as a fact", async () => {
