@@ -14,9 +14,7 @@ import tseslint from "typescript-eslint";
 /**
  * Remaining monoliths, issue 18: files that still hold a function over the ceilings, exempt from them until split.
  * Whoever splits a file removes it from this list in the same commit; tests/lint/eslint-rules.test.ts fails when a
- * listed file no longer needs the exemption. Owners: cli/scan-command, discover/walk (speed); extract/link,
- * extractors/js-code, python-code, serving (recall2);
- * the rest (codebase2); resolve/hub/resolver was split (trust2).
+ * listed file no longer needs the exemption. None is left (resolve/hub/resolver, the last, was split by trust2).
  */
 export const REMAINING_MONOLITHS = [
 ];

@@ -34,6 +34,7 @@ export type ComponentRole =
 
 /** Type of a lineage edge; the list, its meaning and the subsets live in `./relations.ts`. */
 export type { Relation } from "./relations.js";
+import type { DiagnosticCode } from "./diagnostic-codes.js";
 import type { Relation } from "./relations.js";
 
 /**
@@ -333,7 +334,8 @@ export interface Coverage {
 
 /** A problem the tool met (not a policy verdict): unreadable or malformed file, a Hub error. */
 export interface Diagnostic {
-  code: string;
+  /** One of `DIAGNOSTIC_CODES` (src/model/diagnostic-codes.ts): a new code is added there first. */
+  code: DiagnosticCode;
   severity: "error" | "warning" | "info";
   message: string;
   location?: SourceLocation;

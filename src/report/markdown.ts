@@ -92,8 +92,8 @@ export function mermaidGraph(result: AuditResult): string {
   return lines.join("\n");
 }
 
-/** The heading line (verdict and packs) and the counts line. */
-function headerLines(result: AuditResult): string[] {
+/** The heading line (verdict and packs) and the counts line (the components count is the table's rows, before any cut). */
+function headerLines(result: AuditResult, g: GraphIndex): string[] {
   const s = result.summary;
   const verdict = resultVerdict(result);
   const icon = verdict === "fail" ? "❌" : verdict === "pass" ? "✅" : "ℹ️";
@@ -101,7 +101,7 @@ function headerLines(result: AuditResult): string[] {
     `## ${icon} aiprov: ${VERDICT_LABEL[verdict]}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`,
     "",
     `**${s.findings.error}** error · **${s.findings.warning}** warning · **${s.findings.note}** note` +
-      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${s.components} components · scanned ${mdCode(result.root)}` +
+      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${componentRows(result, g).length} components · scanned ${mdCode(result.root)}` +
       (result.settings.policies.length > 0 ? ` · fails on ${result.settings.failOn}` : ""),
     "",
   ];
@@ -213,7 +213,7 @@ function findingLines(result: AuditResult, g: GraphIndex, budget: number): strin
  */
 export function renderMarkdown(result: AuditResult): string {
   const g = indexGraph(result);
-  const head = [...headerLines(result), ...componentLines(result, g)].join("\n");
+  const head = [...headerLines(result, g), ...componentLines(result, g)].join("\n");
   const tailText = `${tailLines(result).join("\n")}\n`;
   const findings = result.settings.policies.length > 0 ? findingLines(result, g, MARKDOWN_MAX_CHARS - head.length - tailText.length - 400) : [];
   return `${head}\n${findings.length > 0 ? `${findings.join("\n")}\n` : ""}${tailText}`;

@@ -121,7 +121,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
     .map((s) => ({
       components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
-      diagnostics: [{ code: `manifest-${s.reason}`, severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
+      diagnostics: [{ code: s.reason === "symlink-outside-root" ? ("manifest-symlink-outside-root" as const) : ("manifest-unreadable" as const), severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
     }));
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
   stage("link");

@@ -42,7 +42,7 @@ export const ggufExtractor: Extractor = {
     return base.toLowerCase().endsWith(".gguf");
   },
   async extract(file): Promise<ExtractOutput> {
-    const diag = (message: string) => ({ diagnostics: [{ code: "invalid-gguf", severity: "error" as const, message, location: { file: file.path } }] });
+    const diag = (message: string) => ({ diagnostics: [{ code: "invalid-gguf" as const, severity: "error" as const, message, location: { file: file.path } }] });
     const head = await file.head(Math.min(file.size, HEAD_FIRST));
     if (Buffer.from(head.subarray(0, 60)).toString("latin1").startsWith("version https://git-lfs.github.com/spec/v1")) {
       return { diagnostics: [{ code: "git-lfs-pointer", severity: "warning", message: "GGUF file is a Git LFS pointer; the weights were not checked out", location: { file: file.path } }] };

@@ -7,7 +7,7 @@
  * and the families listed in shared/research/manifests-and-apis.md §A1.
  */
 import { posix } from "node:path";
-import type { ComponentRole, ConfigFacts, LocalComponent, ModelReference, Relation } from "../../../model/types.js";
+import type { ComponentRole, ConfigFacts, Diagnostic, LocalComponent, ModelReference, Relation } from "../../../model/types.js";
 import { parseJsonDocument, parseYamlDocument, toPointer, type ParsedDocument } from "../../document.js";
 import { makeReference } from "../../reference.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
@@ -167,7 +167,7 @@ export const hfConfigExtractor: Extractor = {
     } catch (err) {
       // A malformed config.json is a model manifest we could not read: its component is undetermined. So is any
       // other *config* file whose text carries model-config keys; one without them may be anything: a diagnostic.
-      const diag = { code: "parse-error", severity: "error" as const, message: `${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } };
+      const diag = { code: "parse-error" as const, severity: "error" as const, message: `${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } };
       if (posix.basename(file.path) === "config.json" || MODEL_CONFIG_KEYS.test(text)) {
         return { components: [manifestStub(file.path, { line: 1 })], diagnostics: [diag] };
       }
@@ -188,7 +188,7 @@ export const hfConfigExtractor: Extractor = {
     walkConfig(file.path, doc, root, [], undefined, out, bare ? roleFromPath(file.path) : undefined);
     const wrongTyped = out.references
       .filter((r) => r.facts?.wrongType !== undefined)
-      .map((r) => ({ code: "wrong-typed-reference", severity: "warning" as const, message: `${r.location.pointer ?? ""} holds a ${String(r.facts!.wrongType)}, not a model id or path; the reference is unresolved`, location: r.location }));
+      .map((r) => ({ code: "wrong-typed-reference" as const, severity: "warning" as const, message: `${r.location.pointer ?? ""} holds a ${String(r.facts!.wrongType)}, not a model id or path; the reference is unresolved`, location: r.location }));
     return { ...out, diagnostics: [...duplicateKeys(file.path, doc, out), ...wrongTyped] };
   },
 };
@@ -201,7 +201,7 @@ const MODEL_CONFIG_KEYS = /^[ \t]*["']?(?:architectures|model_type|_name_or_path
  * too: a parser keeps only the last one, and the hidden one may be the true origin.
  */
 function duplicateKeys(path: string, doc: ParsedDocument, out: { components: LocalComponent[]; references: ModelReference[] }) {
-  const diagnostics = [];
+  const diagnostics: Diagnostic[] = [];
   for (const d of doc.duplicates ?? []) {
     // At most ten lines are listed: a key written 100,000 times must not make a 600 KB message.
     const lines = d.lines.length > 10 ? `${d.lines.slice(0, 10).join(", ")}, +${d.lines.length - 10} more` : d.lines.join(", ");

@@ -59,7 +59,7 @@ export const peftAdapterExtractor: Extractor = {
     });
     if (typeof data.revision === "string" && data.revision) ref.revision = data.revision;
     const diagnostics = raw !== undefined && raw !== null && typeof raw !== "string"
-      ? [{ code: "unsupported-value", severity: "error" as const, message: `base_model_name_or_path should be a Hub id or a path, found ${JSON.stringify(raw)}; the adapter's base is undetermined`, location: ref.location }]
+      ? [{ code: "unsupported-value" as const, severity: "error" as const, message: `base_model_name_or_path should be a Hub id or a path, found ${JSON.stringify(raw)}; the adapter's base is undetermined`, location: ref.location }]
       : [];
     return { components: [component], references: [ref], diagnostics };
   },
