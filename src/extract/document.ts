@@ -132,6 +132,40 @@ function findJsonNode(root: JsonNode, tokens: string[]): JsonNode | undefined {
   return node;
 }
 
+/** Deepest nesting of YAML flow collections (`{`, `[`) parsed: the parser recurses once per level. */
+const MAX_FLOW_DEPTH = 1000;
+
+/**
+ * Deepest nesting of `{`/`[` outside quoted scalars and comments, with the line where it first passes
+ * {@link MAX_FLOW_DEPTH}: a linear pre-check, so that 100,000 nested braces never reach the recursive parser.
+ */
+function flowDepth(text: string): { max: number; line: number } {
+  let depth = 0;
+  let max = 0;
+  let line = 1;
+  let at = 1;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") line++;
+    if (quote) {
+      if (c === quote) quote = "";
+      else if (c === "\n" && quote === "#") quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || text[i - 1] === " " || text[i - 1] === "\n")) quote = "#";
+    else if (c === "{" || c === "[") {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max === MAX_FLOW_DEPTH + 1) at = line;
+      }
+    } else if ((c === "}" || c === "]") && depth > 0) depth--;
+  }
+  return { max, line: at };
+}
+
 /** Maximum number of alias resolutions in one YAML document (guards against alias bombs). */
 const YAML_MAX_ALIAS_COUNT = 100;
 
@@ -140,6 +174,8 @@ const YAML_MAX_ALIAS_COUNT = 100;
  * @throws DocumentParseError on syntax errors, duplicate keys and alias bombs.
  */
 export function parseYamlDocument(text: string, lineOffset = 0): ParsedDocument {
+  const depth = flowDepth(text);
+  if (depth.max > MAX_FLOW_DEPTH) throw new DocumentParseError(`invalid YAML at line ${depth.line + lineOffset}: flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`, depth.line + lineOffset);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
   if (doc.errors.length > 0) {
