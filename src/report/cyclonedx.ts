@@ -4,8 +4,9 @@
  *
  * - components ({@link componentFor}): one `machine-learning-model` component per lineage node, so one per model
  *   identity (bom-ref = the node id; a Hub repo's identity is its `pkg:huggingface` purl, built with packageurl-js,
- *   version = the pinned commit). `supplier` carries `address.country` (ISO 3166-1 alpha-2) from the knowledge base
- *   wherever it is known, and no address where it says `unknown`. Licences are SPDX ids or names. The description
+ *   version = the pinned commit; a local component whose name another component carries is named with its location,
+ *   so no two components share a name/version identity). `supplier` carries `address.country` (ISO 3166-1 alpha-2)
+ *   from the knowledge base wherever it is known, and no address where it says `unknown`. Licences are SPDX ids or names. The description
  *   holds the role and status only: why a node is undetermined (a Hub error, a missing file) is a tool diagnostic
  *   and goes to the BOM's `annotations` (subject = the component), never into component data.
  * - dependencies ({@link dependencyGraph}): product -> its top-level components and datasets -> their parts ->
@@ -28,7 +29,16 @@ import * as CDX from "@cyclonedx/cyclonedx-library";
 import { PackageURL } from "packageurl-js";
 import type { AuditResult, ComponentRole, Evidence, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, originEdges, pinnedSource, productRoots, weakeningLines } from "./common.js";
+import {
+  type GraphIndex,
+  STATUS_LABEL,
+  indexGraph,
+  isLocalPartEdge,
+  originEdges,
+  pinnedSource,
+  productRoots,
+  weakeningLines,
+} from "./common.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
 import { resultVerdict } from "../policy/verdict.js";
@@ -40,7 +50,10 @@ type Json = Record<string, unknown>;
 
 /** Deterministic RFC 4122-shaped UUID from the result (SHA-256 based, version nibble 5), for `serialNumber`. */
 function serialFor(result: AuditResult): string {
-  const hex = stableId([result.root, result.createdAt, result.tool.version, JSON.stringify(result.lineage.nodes.map((n) => n.id))], 32);
+  const hex = stableId(
+    [result.root, result.createdAt, result.tool.version, JSON.stringify(result.lineage.nodes.map((n) => n.id))],
+    32,
+  );
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -72,11 +85,49 @@ function licenseFor(value: string): CDX.Models.DisjunctiveLicense {
   return id ? new CDX.Models.SpdxLicense(id) : new CDX.Models.NamedLicense(value);
 }
 
-/** Name, group, version and purl of a node: what identifies it (a Hub repo by its purl, anything else by its name). */
-function identityOf(n: LineageNode): { name: string; group?: string; version?: string; purl?: string } {
+/** Whether a node is identified by its name alone (no Hub repo, not a provider's hosted model). */
+function namedOnly(n: LineageNode): boolean {
+  return !n.repo && !(n.kind === "hosted" && n.provider);
+}
+
+/**
+ * Names that more than one component identified by its name alone would carry (two `text_encoder` folders, a local
+ * copy named like a known model, two config files of one processor): those of them found in a file are named with
+ * their location (see {@link identityOf}), so consumers that key components on name and version keep them apart.
+ * Nodes folded into another component (see {@link canonicalNodeIds}) are not components and do not count.
+ */
+function sharedNames(nodes: readonly LineageNode[]): Set<string> {
+  const canon = canonicalNodeIds({ lineage: { nodes } } as unknown as AuditResult);
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const n of nodes) {
+    if (canon.get(n.id) !== n.id || !namedOnly(n)) continue;
+    if (seen.has(n.name)) shared.add(n.name);
+    seen.add(n.name);
+  }
+  return shared;
+}
+
+const sharedNamesOf = new WeakMap<GraphIndex, Set<string>>();
+
+/** {@link sharedNames} of a graph's nodes, computed once per graph. */
+function sharedNamesIn(g: GraphIndex): Set<string> {
+  let shared = sharedNamesOf.get(g);
+  if (!shared) sharedNamesOf.set(g, (shared = sharedNames([...g.nodes.values()])));
+  return shared;
+}
+
+/**
+ * Name, group, version and purl of a node: what identifies it (a Hub repo by its purl, anything else by its name; a
+ * name that another component carries too is followed by the node's location, `name (file#pointer)`).
+ */
+function identityOf(n: LineageNode, g: GraphIndex): { name: string; group?: string; version?: string; purl?: string } {
   // A hosted model is the provider's: the same model name at two providers is two services.
   if (n.kind === "hosted" && n.provider) return { name: n.name, group: n.provider.id };
-  if (!n.repo) return { name: n.name };
+  if (!n.repo) {
+    if (!n.location || !sharedNamesIn(g).has(n.name)) return { name: n.name };
+    return { name: `${n.name} (${n.location.file}${n.location.pointer ? `#${n.location.pointer}` : ""})` };
+  }
   const slash = n.repo.indexOf("/");
   return {
     name: slash > 0 ? n.repo.slice(slash + 1) : n.repo,
@@ -88,7 +139,11 @@ function identityOf(n: LineageNode): { name: string; group?: string; version?: s
 
 /** Who supplies a node: its publisher, or the provider of a hosted model. Country only where the knowledge base knows it. */
 function supplierOf(n: LineageNode): { name: string; country?: string } | undefined {
-  if (n.publisher) return { name: n.publisher.entity, ...(isCountryCode(n.publisher.country) ? { country: n.publisher.country } : {}) };
+  if (n.publisher)
+    return {
+      name: n.publisher.entity,
+      ...(isCountryCode(n.publisher.country) ? { country: n.publisher.country } : {}),
+    };
   if (n.provider) return { name: n.provider.name };
   return undefined;
 }
@@ -97,8 +152,8 @@ function isCountryCode(c: string | undefined): c is string {
   return c !== undefined && /^[A-Z]{2}$/.test(c);
 }
 
-function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component {
-  const id = identityOf(n);
+function componentFor(result: AuditResult, n: LineageNode, g: GraphIndex): CDX.Models.Component {
+  const id = identityOf(n, g);
   const supplier = supplierOf(n);
   const c = new CDX.Models.Component(CDX.Enums.ComponentType.MachineLearningModel, id.name, {
     bomRef: n.id,
@@ -121,7 +176,8 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
   for (const x of n.checked ?? []) c.properties.add(prop("checked", x));
   if (n.publisher) {
     c.properties.add(prop("publisher-org", n.publisher.org));
-    if (!isCountryCode(n.publisher.country)) c.properties.add(prop("publisher-country", "unknown (no source in the knowledge base names one)"));
+    if (!isCountryCode(n.publisher.country))
+      c.properties.add(prop("publisher-country", "unknown (no source in the knowledge base names one)"));
     if (n.publisher.source) c.properties.add(prop("publisher-source", n.publisher.source));
     if (n.publisher.repackager) c.properties.add(prop("repackager", "true"));
   }
@@ -133,7 +189,12 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
 /** The findings on a node, as `aiprov:finding` properties of its component. */
 function addFindings(c: CDX.Models.Component, result: AuditResult, nodeId: string): void {
   for (const f of result.findings.filter((x) => x.node === nodeId)) {
-    c.properties.add(prop("finding", `${f.pack}/${f.rule} ${f.severity} ${f.verdict}${f.waived ? ` waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}` : ""}: ${f.message.text}`));
+    c.properties.add(
+      prop(
+        "finding",
+        `${f.pack}/${f.rule} ${f.severity} ${f.verdict}${f.waived ? ` waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}` : ""}: ${f.message.text}`,
+      ),
+    );
   }
 }
 
@@ -147,7 +208,10 @@ function addFolded(c: CDX.Models.Component, result: AuditResult, n: LineageNode)
 /** Edges that make up a pedigree: what the weights come from (not a configuration or vocabulary match). */
 function pedigreeEdges(n: LineageNode, g: GraphIndex): ReturnType<typeof originEdges> {
   const seen = new Set<string>();
-  return originEdges(n.id, g).filter((e) => e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true));
+  return originEdges(n.id, g).filter(
+    (e) =>
+      e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true),
+  );
 }
 
 /**
@@ -158,12 +222,14 @@ function pedigreeEdges(n: LineageNode, g: GraphIndex): ReturnType<typeof originE
 export function pedigreeFor(n: LineageNode, g: GraphIndex): Json[] {
   return pedigreeEdges(n, g).map((e) => {
     const to = g.nodes.get(e.to);
-    const id = to ? identityOf(to) : { name: e.to };
+    const id = to ? identityOf(to, g) : { name: e.to };
     const supplier = to ? supplierOf(to) : undefined;
     return {
       type: "machine-learning-model",
       ...id,
-      ...(supplier ? { supplier: { name: supplier.name, ...(supplier.country ? { address: { country: supplier.country } } : {}) } } : {}),
+      ...(supplier
+        ? { supplier: { name: supplier.name, ...(supplier.country ? { address: { country: supplier.country } } : {}) } }
+        : {}),
       properties: [
         jsonProp("ref", e.to),
         jsonProp("relation", e.relation),
@@ -200,7 +266,8 @@ export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex)
   if (task) params.task = task;
   if (comp?.modelType) params.architectureFamily = comp.modelType;
   if (comp?.architectures?.length) params.modelArchitecture = comp.architectures.join(", ");
-  const datasets = n.kind === "local" && n.inProduct ? (result.datasets ?? []).map((d) => ({ ref: `dataset:${d.name}` })) : [];
+  const datasets =
+    n.kind === "local" && n.inProduct ? (result.datasets ?? []).map((d) => ({ ref: `dataset:${d.name}` })) : [];
   if (datasets.length > 0) params.datasets = datasets;
   const props = [
     jsonProp("role", n.role),
@@ -248,7 +315,10 @@ export const PRODUCT_REF = "product";
  *    orphan; the caller records these as `aiprov:unattached` metadata properties.
  * Refs are the folded ones of {@link canonicalNodeIds}. Every list is sorted; no edge is added twice.
  */
-export function dependencyGraph(result: AuditResult, g: GraphIndex = indexGraph(result)): { deps: Map<string, Set<string>>; unattached: string[] } {
+export function dependencyGraph(
+  result: AuditResult,
+  g: GraphIndex = indexGraph(result),
+): { deps: Map<string, Set<string>>; unattached: string[] } {
   const canon = canonicalNodeIds(result);
   const deps = new Map<string, Set<string>>();
   const add = (rawFrom: string, rawTo: string): void => {
@@ -268,7 +338,7 @@ export function dependencyGraph(result: AuditResult, g: GraphIndex = indexGraph(
     else add(e.from, e.to);
   }
   let pending = released;
-  for (let changed = true; changed && pending.length > 0; ) {
+  for (let changed = true; changed && pending.length > 0;) {
     const reached = reachable(deps, PRODUCT_REF);
     const next = pending.filter((e) => !reached.has(e.from) && !reached.has(e.to));
     for (const e of pending) if (reached.has(e.from)) add(e.from, e.to);
@@ -307,16 +377,25 @@ function annotationsFor(result: AuditResult): Json[] {
     const subject = canon.get(n.id) ?? n.id;
     const text = `${n.name}: ${STATUS_LABEL[n.status]}: ${reasonText(n.statusReason)} (${n.statusReason!.code})`;
     // Folded nodes with the same reason say it once.
-    byKey.set(`${subject}\u0000${text}`, { subjects: [subject], annotator, timestamp: new Date(result.createdAt).toISOString(), text });
+    byKey.set(`${subject}\u0000${text}`, {
+      subjects: [subject],
+      annotator,
+      timestamp: new Date(result.createdAt).toISOString(),
+      text,
+    });
   }
   return [...byKey.values()];
 }
 
 function productComponent(result: AuditResult): CDX.Models.Component {
-  return new CDX.Models.Component(CDX.Enums.ComponentType.Application, trimEndChars(result.root, "/").split("/").pop() || result.root, {
-    bomRef: PRODUCT_REF,
-    description: `AI product scanned at ${result.root}`,
-  });
+  return new CDX.Models.Component(
+    CDX.Enums.ComponentType.Application,
+    trimEndChars(result.root, "/").split("/").pop() || result.root,
+    {
+      bomRef: PRODUCT_REF,
+      description: `AI product scanned at ${result.root}`,
+    },
+  );
 }
 
 function metadataProperties(bom: CDX.Models.Bom, result: AuditResult, unattached: readonly string[]): void {
@@ -326,12 +405,18 @@ function metadataProperties(bom: CDX.Models.Bom, result: AuditResult, unattached
   for (const p of result.policies) m.add(prop("policy", `${p.pack}@${p.version}`));
   m.add(prop("knowledge-base-version", result.tool.knowledgeBaseVersion));
   for (const w of weakeningLines(result)) m.add(prop("weakening", w));
-  for (const d of result.diagnostics) m.add(prop("diagnostic", `${d.severity} ${d.code}${d.location ? ` at ${pinnedSource(d.location)}` : ""}: ${d.message}`));
+  for (const d of result.diagnostics)
+    m.add(
+      prop("diagnostic", `${d.severity} ${d.code}${d.location ? ` at ${pinnedSource(d.location)}` : ""}: ${d.message}`),
+    );
   for (const id of unattached) m.add(prop("unattached", id));
 }
 
 function datasetComponent(d: NonNullable<AuditResult["datasets"]>[number]): CDX.Models.Component {
-  const c = new CDX.Models.Component(CDX.Enums.ComponentType.Data, d.name, { bomRef: `dataset:${d.name}`, description: `dataset read by the project (${d.loaders.join(", ")})` });
+  const c = new CDX.Models.Component(CDX.Enums.ComponentType.Data, d.name, {
+    bomRef: `dataset:${d.name}`,
+    description: `dataset read by the project (${d.loaders.join(", ")})`,
+  });
   for (const l of d.locations) c.properties.add(prop("location", pinnedSource(l)));
   if (d.unresolved) c.properties.add(prop("unresolved", d.unresolved));
   return c;
@@ -358,23 +443,31 @@ export function toCycloneDx(result: AuditResult): Json {
   const g = indexGraph(result);
   const bom = new CDX.Models.Bom({ version: 1, serialNumber: serialFor(result) });
   bom.metadata.timestamp = new Date(result.createdAt);
-  bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, "aiprov", { version: result.tool.version, bomRef: "tool:aiprov" }));
+  bom.metadata.tools.components.add(
+    new CDX.Models.Component(CDX.Enums.ComponentType.Application, "aiprov", {
+      version: result.tool.version,
+      bomRef: "tool:aiprov",
+    }),
+  );
   const product = productComponent(result);
   bom.metadata.component = product;
   const refs = new Map<string, CDX.Models.Component>([[PRODUCT_REF, product]]);
   const canon = canonicalNodeIds(result);
-  for (const n of result.lineage.nodes) if (canon.get(n.id) === n.id) refs.set(n.id, componentFor(result, n));
+  for (const n of result.lineage.nodes) if (canon.get(n.id) === n.id) refs.set(n.id, componentFor(result, n, g));
   for (const n of result.lineage.nodes) if (canon.get(n.id) !== n.id) addFolded(refs.get(canon.get(n.id)!)!, result, n);
   for (const d of result.datasets ?? []) refs.set(`dataset:${d.name}`, datasetComponent(d));
   for (const [ref, c] of refs) if (ref !== PRODUCT_REF) bom.components.add(c);
   const { deps, unattached } = dependencyGraph(result, g);
-  for (const [from, tos] of deps) for (const to of tos) {
-    const a = refs.get(from);
-    const b = refs.get(to);
-    if (a && b) a.dependencies.add(b.bomRef);
-  }
+  for (const [from, tos] of deps)
+    for (const to of tos) {
+      const a = refs.get(from);
+      const b = refs.get(to);
+      if (a && b) a.dependencies.add(b.bomRef);
+    }
   metadataProperties(bom, result, unattached);
-  const normalized = new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6).makeForBom().normalize(bom, { sortLists: true }) as unknown as Json;
+  const normalized = new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6)
+    .makeForBom()
+    .normalize(bom, { sortLists: true }) as unknown as Json;
   addUnmodelledFields(normalized, result, g);
   return normalized;
 }

@@ -1,34 +1,32 @@
 /**
  * SPDX 3.0.1 and CycloneDX 1.6 AI-BOMs of every example and of representative fixtures, scanned by the built CLI
  * against the local Hub (so Hub lineage, licences, commits and release times are in them), checked the way their
- * consumers check them:
- * - SPDX: the published 3.0.1 JSON schema (schemas/spdx-json-schema-3.0.1.json), the AI profile's mandatory
- *   properties of every ai_AIPackage (AIPackage "External properties cardinality updates": releaseTime, suppliedBy,
- *   downloadLocation, packageVersion, primaryPurpose; and exactly one hasDeclaredLicense / hasConcludedLicense
- *   relationship, the profile's conformance clause), every licence expression parsed by spdx-expression-parse, every
- *   LicenseRef- linked, every reference resolving to an element of the document.
- * - CycloneDX: the CycloneDX library's strict 1.6 JSON validator, plus what its consumers assume of an AI-BOM: one
- *   component per identity (bom-ref, purl, name/version; pedigree ancestors name their top-level component), every
- *   component reachable from the product along `dependencies`, no tool error text in component data (it belongs in
- *   annotations or metadata properties), supplier country wherever the knowledge base has one, a model card for
- *   every Hub model.
- * - JUnit: the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2 (xmllint-wasm).
- * - SPDX also against the official SPDX 3.0.1 SHACL shapes (schemas/spdx-model-3.0.1.ttl) with rdf-validate-shacl,
- *   offline: jsonld expands the document with the 3.0.1 context kept in schemas/ (tests/helpers/spdx-shacl.ts).
+ * consumers check them (tests/helpers/bom-checks.ts: JSON schema, AI profile, licence expressions and SHACL shapes
+ * for SPDX; the strict validator, identities, reachability and error text for CycloneDX; the Jenkins XSD for JUnit),
+ * and for what the knowledge base and the Hub say: supplier countries, model cards, dependencies of adapters,
+ * quantizations and merges, the Hub's errors kept in annotations.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as CDX from "@cyclonedx/cyclonedx-library";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import parse from "spdx-expression-parse";
-import { validateXML } from "xmllint-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../src/local-hub/server.js";
 import type { AuditResult } from "../../src/model/types.js";
 import { toCycloneDx } from "../../src/report/cyclonedx.js";
 import { renderJunit } from "../../src/report/junit.js";
 import { toSpdx } from "../../src/report/spdx.js";
+import {
+  AI_REQUIRED,
+  allComponents,
+  cyclonedxGraphProblems,
+  cyclonedxSchemaProblems,
+  junitProblems,
+  spdxLicenceExpressions,
+  spdxLicenceProblems,
+  spdxProfileProblems,
+  spdxSchemaProblems,
+} from "../helpers/bom-checks.js";
 import { aiprovAsync, REPO_ROOT } from "../helpers/cli.js";
 import { spdxShaclProblems } from "../helpers/spdx-shacl.js";
 
@@ -52,7 +50,10 @@ const results = new Map<string, AuditResult>();
 function hubProduct(dir: string): string {
   const root = join(dir, "hub-product");
   mkdirSync(join(root, "model"), { recursive: true });
-  writeFileSync(join(root, "model", "README.md"), "---\nlicense: llama3.1\nbase_model: TheBloke/Merged-AGI-7B-GGUF\nbase_model_relation: quantized\n---\n# Assistant\n");
+  writeFileSync(
+    join(root, "model", "README.md"),
+    "---\nlicense: llama3.1\nbase_model: TheBloke/Merged-AGI-7B-GGUF\nbase_model_relation: quantized\n---\n# Assistant\n",
+  );
   writeFileSync(
     join(root, "app.py"),
     [
@@ -73,7 +74,10 @@ beforeAll(async () => {
   const tmp = mkdtempSync(join(tmpdir(), "aiprov-bom-"));
   const env = { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: join(tmp, "cache"), HF_HOME: join(tmp, "hf") };
   // The same product against a fixture Hub that answers 500 for two of its repos, and offline (knowledge base only).
-  failingHub = await startLocalHub({ fixtures: join(REPO_ROOT, "tests", "fixtures", "hub"), faults: [{ path: /Merged-AGI-7B-GGUF|InternVL3-1B/, kind: 500 }] });
+  failingHub = await startLocalHub({
+    fixtures: join(REPO_ROOT, "tests", "fixtures", "hub"),
+    faults: [{ path: /Merged-AGI-7B-GGUF|InternVL3-1B/, kind: 500 }],
+  });
   const product = hubProduct(tmp);
   const runs: [string, string, string[]][] = [
     ...CASES.map((c): [string, string, string[]] => [c, c, ["--hub-url", hub.url]]),
@@ -83,9 +87,24 @@ beforeAll(async () => {
   ];
   for (const [i, [name, c, extra]] of runs.entries()) {
     const out = join(tmp, `r${i}.json`);
-    const r = await aiprovAsync(["scan", c, ...extra, "--policy", "kr-sovereign-from-scratch", "--json-output", out, "--format", "json", "--output", join(tmp, `s${i}.json`)], {
-      env: { ...env, AIPROV_CACHE_DIR: join(tmp, `cache${i}`) },
-    });
+    const r = await aiprovAsync(
+      [
+        "scan",
+        c,
+        ...extra,
+        "--policy",
+        "kr-sovereign-from-scratch",
+        "--json-output",
+        out,
+        "--format",
+        "json",
+        "--output",
+        join(tmp, `s${i}.json`),
+      ],
+      {
+        env: { ...env, AIPROV_CACHE_DIR: join(tmp, `cache${i}`) },
+      },
+    );
     expect(r.code, `${c}: ${r.stderr}`).toBeLessThan(2);
     results.set(name, JSON.parse(readFileSync(out, "utf8")) as AuditResult);
   }
@@ -95,30 +114,21 @@ afterAll(async () => {
   await failingHub?.close();
 });
 
-const validateSpdx = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(REPO_ROOT, "schemas", "spdx-json-schema-3.0.1.json"), "utf8")) as object);
-const AI_REQUIRED = ["releaseTime", "suppliedBy", "software_downloadLocation", "software_packageVersion", "software_primaryPurpose"];
-
 describe("SPDX 3.0.1 of every example and fixture", () => {
   it("scans a product with Hub lineage (so the checks below see Hub packages)", () => {
     const r = results.get("hub-product")!;
-    expect(r.lineage.nodes.filter((n) => n.kind === "upstream" && n.releaseTime && n.revision).length).toBeGreaterThan(5);
+    expect(r.lineage.nodes.filter((n) => n.kind === "upstream" && n.releaseTime && n.revision).length).toBeGreaterThan(
+      5,
+    );
   });
 
   it("validates against the JSON schema and meets the AI profile's mandatory properties and licence relationships", () => {
     let packages = 0;
     for (const [name, r] of results) {
       const doc = toSpdx(r) as Json;
-      expect(validateSpdx(doc), `${name}: ${JSON.stringify(validateSpdx.errors?.slice(0, 3))}`).toBe(true);
-      const graph = doc["@graph"] as Json[];
-      const ids = new Set(graph.map((x) => x.spdxId).filter(Boolean));
-      const rels = graph.filter((x) => x.type === "Relationship");
-      for (const p of graph.filter((x) => x.type === "ai_AIPackage")) {
-        packages++;
-        for (const k of AI_REQUIRED) expect(p[k], `${name}: ${p.name} lacks ${k}`).toBeTruthy();
-        expect(ids.has(p.suppliedBy), `${name}: ${p.name} supplier`).toBe(true);
-        for (const t of ["hasDeclaredLicense", "hasConcludedLicense"]) expect(rels.filter((x) => x.from === p.spdxId && x.relationshipType === t), `${name}: ${p.name} ${t}`).toHaveLength(1);
-      }
-      for (const rel of rels) for (const to of rel.to as string[]) expect(ids.has(to) || to.startsWith("expandedlicensing_"), `${name}: dangling ${to}`).toBe(true);
+      expect(spdxSchemaProblems(doc), name).toEqual([]);
+      expect(spdxProfileProblems(doc), name).toEqual([]);
+      packages += (doc["@graph"] as Json[]).filter((x) => x.type === "ai_AIPackage").length;
     }
     expect(packages).toBeGreaterThan(30);
   });
@@ -126,16 +136,9 @@ describe("SPDX 3.0.1 of every example and fixture", () => {
   it("writes every licence as an SPDX expression that spdx-expression-parse accepts, each LicenseRef- named and linked", () => {
     const expressions = new Set<string>();
     for (const [name, r] of results) {
-      const graph = (toSpdx(r) as Json)["@graph"] as Json[];
-      for (const e of graph.filter((x) => x.type === "simplelicensing_LicenseExpression")) {
-        const expr = e.simplelicensing_licenseExpression as string;
-        expressions.add(expr);
-        expect(() => parse(expr), `${name}: ${expr}`).not.toThrow();
-        if (expr.includes("LicenseRef-")) {
-          expect(e.comment, `${name}: ${expr}`).toMatch(/Not on the SPDX License List/);
-          for (const m of (e.simplelicensing_customIdToUri ?? []) as Json[]) expect(expr).toContain(m.key);
-        }
-      }
+      const doc = toSpdx(r) as Json;
+      expect(spdxLicenceProblems(doc), name).toEqual([]);
+      for (const expr of spdxLicenceExpressions(doc)) expressions.add(expr);
     }
     // The Hub's lower-case ids become SPDX ids; a licence that is not on the list stays named, as a LicenseRef.
     expect(expressions).toContain("Apache-2.0");
@@ -166,88 +169,22 @@ describe("SPDX 3.0.1 of every example and fixture", () => {
     const pkg = (doc["@graph"] as Json[]).find((x) => x.type === "ai_AIPackage")!;
     delete pkg.releaseTime;
     expect(AI_REQUIRED.every((k) => pkg[k])).toBe(false);
+    expect(spdxProfileProblems(doc)).toContain(`${pkg.name} lacks releaseTime`);
     expect(() => parse("llama3.1")).toThrow();
     expect(() => parse("apache-2.0")).toThrow();
   });
 });
 
-const cdxValidator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
-
-/** Every component of a BOM with a bom-ref, nested ones included (pedigree ancestors have none: see below). */
-function allComponents(bom: Json): Json[] {
-  const out: Json[] = [];
-  const walk = (cs: Json[] | undefined): void => {
-    for (const c of cs ?? []) {
-      out.push(c);
-      walk(c.components as Json[] | undefined);
-    }
-  };
-  walk(bom.components as Json[]);
-  return out;
-}
-
-/** An identity: the purl when there is one, else group/name@version. */
-function identity(c: Json): string {
-  return (c.purl as string | undefined) ?? `${c.group ?? ""}/${c.name}@${c.version ?? ""}`;
-}
-
-/** Problems of one BOM: duplicate identities, components the product does not reach, tool errors in component data. */
-function bomProblems(bom: Json): string[] {
-  const problems: string[] = [];
-  const comps = allComponents(bom);
-  const byRef = new Map<string, Json>();
-  const byIdentity = new Map<string, string>();
-  for (const c of comps) {
-    const ref = c["bom-ref"] as string;
-    if (byRef.has(ref)) problems.push(`duplicate bom-ref ${ref}`);
-    byRef.set(ref, c);
-    const id = identity(c);
-    if (byIdentity.has(id)) problems.push(`${id} appears as ${byIdentity.get(id)} and ${ref}`);
-    byIdentity.set(id, ref);
-  }
-  // A pedigree ancestor names its top-level component and carries the same identity; it has no bom-ref of its own.
-  for (const c of comps) {
-    for (const a of (c.pedigree?.ancestors ?? []) as Json[]) {
-      if (a["bom-ref"]) problems.push(`ancestor of ${c["bom-ref"]} has its own bom-ref ${a["bom-ref"]}`);
-      const ref = ((a.properties ?? []) as Json[]).find((p) => p.name === "aiprov:ref")?.value as string | undefined;
-      const target = ref ? byRef.get(ref) : undefined;
-      if (!target) problems.push(`ancestor of ${c["bom-ref"]} names no component (${ref})`);
-      else if (identity(target) !== identity(a)) problems.push(`ancestor ${ref} of ${c["bom-ref"]} has identity ${identity(a)}, its component ${identity(target)}`);
-    }
-  }
-  const deps = new Map<string, string[]>(((bom.dependencies ?? []) as Json[]).map((d) => [d.ref as string, (d.dependsOn ?? []) as string[]]));
-  const root = bom.metadata.component["bom-ref"] as string;
-  const seen = new Set([root]);
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const n of deps.get(queue.shift()!) ?? []) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      queue.push(n);
-    }
-  }
-  for (const ref of byRef.keys()) if (!seen.has(ref)) problems.push(`${ref} is not reachable from the product`);
-  for (const c of comps) {
-    const text = JSON.stringify(c);
-    const m = TOOL_ERROR.exec(text);
-    if (m) problems.push(`${c["bom-ref"]} carries tool error text: ${m[0]}`);
-  }
-  return problems;
-}
-
-/** What a tool error looks like in text: an HTTP status, a Hub error code, a Node network error, an exception. */
-const TOOL_ERROR = /status=\d{3}|errorCode=|\bE(?:NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN)\b|\bHTTP [45]\d\d\b|answered [45]\d\d|\b(?:Type|Syntax|Range)?Error: /;
-
 describe("CycloneDX 1.6 of every example and fixture", () => {
   it("validates with the CycloneDX library's strict validator", async () => {
-    for (const [name, r] of results) expect(await cdxValidator.validate(JSON.stringify(toCycloneDx(r))), name).toBeNull();
+    for (const [name, r] of results) expect(await cyclonedxSchemaProblems(toCycloneDx(r)), name).toEqual([]);
   });
 
   it("has one component per identity, every component reachable from the product, no tool error in component data", () => {
     let components = 0;
     for (const [name, r] of results) {
       const bom = toCycloneDx(r) as Json;
-      expect(bomProblems(bom), name).toEqual([]);
+      expect(cyclonedxGraphProblems(bom), name).toEqual([]);
       components += allComponents(bom).length;
     }
     expect(components).toBeGreaterThan(100);
@@ -258,16 +195,23 @@ describe("CycloneDX 1.6 of every example and fixture", () => {
     const failed = r.lineage.nodes.filter((n) => n.statusReason?.code === "hub-error").map((n) => n.id);
     expect(failed.sort()).toEqual(["hub:OpenGVLab/InternVL3-1B", "hub:TheBloke/Merged-AGI-7B-GGUF"]);
     const bom = toCycloneDx(r) as Json;
-    for (const id of failed) expect((bom.annotations as Json[]).find((a) => a.subjects.includes(id))?.text, id).toMatch(/500/);
-    expect(((bom.metadata.properties ?? []) as Json[]).filter((p) => p.name === "aiprov:diagnostic" && /500/.test(p.value)).length).toBeGreaterThan(0);
+    for (const id of failed)
+      expect((bom.annotations as Json[]).find((a) => a.subjects.includes(id))?.text, id).toMatch(/500/);
+    expect(
+      ((bom.metadata.properties ?? []) as Json[]).filter((p) => p.name === "aiprov:diagnostic" && /500/.test(p.value))
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it("depends an adapter on its base, a quantized model on its source, a merge on its parents", () => {
     const bom = toCycloneDx(results.get("hub-product")!) as Json;
-    const dependsOn = (ref: string): string[] => ((bom.dependencies as Json[]).find((d) => d.ref === ref)?.dependsOn ?? []) as string[];
+    const dependsOn = (ref: string): string[] =>
+      ((bom.dependencies as Json[]).find((d) => d.ref === ref)?.dependsOn ?? []) as string[];
     expect(dependsOn("hub:DEVELOPERYUMIN/GeM2-14B-Korean-RAG-QLoRA")).toContain("hub:vaiv/GeM2-Llamion-14B-Chat");
     expect(dependsOn("hub:TheBloke/Merged-AGI-7B-GGUF")).toContain("hub:Q-bert/Merged-AGI-7B");
-    expect(dependsOn("hub:YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP")).toEqual(expect.arrayContaining(["hub:01-ai/Yi-1.5-6B", "hub:01-ai/Yi-1.5-6B-Chat"]));
+    expect(dependsOn("hub:YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP")).toEqual(
+      expect.arrayContaining(["hub:01-ai/Yi-1.5-6B", "hub:01-ai/Yi-1.5-6B-Chat"]),
+    );
   });
 
   it("gives the supplier the knowledge base's country wherever it has one, and every Hub model a model card", () => {
@@ -277,7 +221,8 @@ describe("CycloneDX 1.6 of every example and fixture", () => {
       const byRef = new Map(allComponents(bom).map((c) => [c["bom-ref"] as string, c]));
       for (const n of r.lineage.nodes) {
         const c = byRef.get(n.id)!;
-        if (n.publisher && /^[A-Z]{2}$/.test(n.publisher.country)) expect(c.supplier?.address?.country, `${name}: ${n.id}`).toBe(n.publisher.country);
+        if (n.publisher && /^[A-Z]{2}$/.test(n.publisher.country))
+          expect(c.supplier?.address?.country, `${name}: ${n.id}`).toBe(n.publisher.country);
         expect(c.supplier?.address?.country, `${name}: ${n.id}`).not.toBe("unknown");
         if (n.kind !== "upstream" || !n.repo) continue;
         hubModels++;
@@ -301,9 +246,12 @@ describe("CycloneDX 1.6 of every example and fixture", () => {
     const copy = { ...comps[0], "bom-ref": "copy-of-first" };
     const broken = {
       ...bom,
-      components: [...comps.map((c, i) => (i === 1 ? { ...c, description: "model; undetermined: hub-error status=500" } : c)), copy],
+      components: [
+        ...comps.map((c, i) => (i === 1 ? { ...c, description: "model; undetermined: hub-error status=500" } : c)),
+        copy,
+      ],
     };
-    const problems = bomProblems(broken);
+    const problems = cyclonedxGraphProblems(broken);
     expect(problems.some((p) => p.includes("appears as"))).toBe(true);
     expect(problems).toContain("copy-of-first is not reachable from the product");
     expect(problems.some((p) => p.includes("tool error text: status=500"))).toBe(true);
@@ -312,10 +260,6 @@ describe("CycloneDX 1.6 of every example and fixture", () => {
 
 describe("JUnit of every example and fixture", () => {
   it("is valid against the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd)", async () => {
-    const xsd = readFileSync(join(REPO_ROOT, "schemas", "junit-jenkins-10.xsd"), "utf8");
-    for (const [name, r] of results) {
-      const v = await validateXML({ xml: [{ fileName: "junit.xml", contents: renderJunit(r) }], schema: [xsd] });
-      expect(v.errors.map((e) => e.message), name).toEqual([]);
-    }
+    for (const [name, r] of results) expect(await junitProblems(renderJunit(r)), name).toEqual([]);
   });
 });

@@ -54,10 +54,14 @@ describe("CycloneDX 1.6 reporter", () => {
     expect(init.supplier.address.country).toBe("CN");
     // The encoder's own upstream is on its component: Qwen2-Audio encoder <- Whisper large-v3 encoder.
     const qwen = (bom.components as Json[]).find((c) => c["bom-ref"] === "known:qwen2-audio-encoder")!;
-    expect((qwen.pedigree.ancestors as Json[]).flatMap((a) => prop(a, "aiprov:ref"))).toContain("known:whisper-large-v3-encoder");
+    expect((qwen.pedigree.ancestors as Json[]).flatMap((a) => prop(a, "aiprov:ref"))).toContain(
+      "known:whisper-large-v3-encoder",
+    );
     // A local model depends on its nested parts.
     const deps = (bom.dependencies as Json[]).find((d) => d.ref === "local:model/config.json#")!;
-    expect(deps.dependsOn).toEqual(expect.arrayContaining(["local:model/config.json#/audio_config", "local:model/config.json#/vision_config"]));
+    expect(deps.dependsOn).toEqual(
+      expect.arrayContaining(["local:model/config.json#/audio_config", "local:model/config.json#/vision_config"]),
+    );
   });
 
   it("fills modelCard.modelParameters from the config where known, and carries findings and waivers as properties", () => {
@@ -79,8 +83,22 @@ describe("CycloneDX dependency graph passes", () => {
   it("reaches every node from the product; a released part depends on its checkpoint, a checkpoint on its other parts", () => {
     const base = omniResult();
     // The checkpoint's LLM backbone, as a Hub scan records it (a known part of Qwen2-Audio-7B-Instruct).
-    const backbone = { id: "part:Qwen/Qwen2-Audio-7B-Instruct#backbone", kind: "upstream" as const, role: "backbone" as const, name: "Qwen/Qwen2-Audio-7B-Instruct backbone", status: "third-party" as const, inProduct: false };
-    const edge = { id: "e-backbone", from: backbone.id, to: "hub:Qwen/Qwen2-Audio-7B-Instruct", relation: "component-of" as const, strength: "declared" as const, evidence: [] };
+    const backbone = {
+      id: "part:Qwen/Qwen2-Audio-7B-Instruct#backbone",
+      kind: "upstream" as const,
+      role: "backbone" as const,
+      name: "Qwen/Qwen2-Audio-7B-Instruct backbone",
+      status: "third-party" as const,
+      inProduct: false,
+    };
+    const edge = {
+      id: "e-backbone",
+      from: backbone.id,
+      to: "hub:Qwen/Qwen2-Audio-7B-Instruct",
+      relation: "component-of" as const,
+      strength: "declared" as const,
+      evidence: [],
+    };
     const r = { ...base, lineage: { nodes: [...base.lineage.nodes, backbone], edges: [...base.lineage.edges, edge] } };
     const { deps, unattached } = dependencyGraph(r);
     expect(unattached).toEqual([]);
@@ -99,7 +117,24 @@ describe("CycloneDX dependency graph passes", () => {
 
   it("hangs lineage no product component leads to off the product, and says which", () => {
     const r = omniResult();
-    const orphan = { ...r, lineage: { ...r.lineage, nodes: [...r.lineage.nodes, { id: "hub:someone/unrelated", kind: "upstream" as const, role: "model" as const, name: "someone/unrelated", repo: "someone/unrelated", status: "undetermined" as const, inProduct: false }] } };
+    const orphan = {
+      ...r,
+      lineage: {
+        ...r.lineage,
+        nodes: [
+          ...r.lineage.nodes,
+          {
+            id: "hub:someone/unrelated",
+            kind: "upstream" as const,
+            role: "model" as const,
+            name: "someone/unrelated",
+            repo: "someone/unrelated",
+            status: "undetermined" as const,
+            inProduct: false,
+          },
+        ],
+      },
+    };
     const { deps, unattached } = dependencyGraph(orphan);
     expect(unattached).toEqual(["hub:someone/unrelated"]);
     expect([...deps.get(PRODUCT_REF)!]).toContain("hub:someone/unrelated");
@@ -120,8 +155,23 @@ describe("CycloneDX identities", () => {
       location: { file, line: 3 },
       locations: [{ file, line: 3 }],
     });
-    const hosted = (provider: string) => ({ id: `hosted:${provider}/deepseek-chat`, kind: "hosted" as const, role: "model" as const, name: "deepseek-chat", provider: { id: provider, name: provider }, status: "third-party" as const, inProduct: true });
-    const nodes = [...base.lineage.nodes, unresolved("ref:a", "train.py", "model_path"), unresolved("ref:b", "serve.py", "model_path"), unresolved("ref:c", "eval.py", "ckpt"), hosted("deepseek"), hosted("openai")];
+    const hosted = (provider: string) => ({
+      id: `hosted:${provider}/deepseek-chat`,
+      kind: "hosted" as const,
+      role: "model" as const,
+      name: "deepseek-chat",
+      provider: { id: provider, name: provider },
+      status: "third-party" as const,
+      inProduct: true,
+    });
+    const nodes = [
+      ...base.lineage.nodes,
+      unresolved("ref:a", "train.py", "model_path"),
+      unresolved("ref:b", "serve.py", "model_path"),
+      unresolved("ref:c", "eval.py", "ckpt"),
+      hosted("deepseek"),
+      hosted("openai"),
+    ];
     const r = { ...base, lineage: { ...base.lineage, nodes } };
     expect(canonicalNodeIds(r).get("ref:b")).toBe("ref:a");
     const bom = toCycloneDx(r) as Json;
@@ -135,7 +185,46 @@ describe("CycloneDX identities", () => {
     expect(deepseek.sort()).toEqual(["deepseek/deepseek-chat", "openai/deepseek-chat"]);
     // The product calls the hosted models: they are dependencies, not unattached lineage.
     const product = (bom.dependencies as Json[]).find((d) => d.ref === "product")!;
-    expect(product.dependsOn).toEqual(expect.arrayContaining(["hosted:deepseek/deepseek-chat", "hosted:openai/deepseek-chat", "ref:a", "ref:c"]));
+    expect(product.dependsOn).toEqual(
+      expect.arrayContaining(["hosted:deepseek/deepseek-chat", "hosted:openai/deepseek-chat", "ref:a", "ref:c"]),
+    );
     expect(((bom.metadata.properties ?? []) as Json[]).filter((p) => p.name === "aiprov:unattached")).toEqual([]);
+  });
+
+  it("names a local component with its location when another component has the same name, so no two share an identity", () => {
+    const base = omniResult();
+    const local = (file: string, name: string, pointer?: string) => ({
+      id: `local:${file}#${pointer ?? ""}`,
+      kind: "local" as const,
+      role: "text-encoder" as const,
+      name,
+      status: "undetermined" as const,
+      inProduct: true,
+      location: { file, line: 1, ...(pointer ? { pointer } : {}) },
+    });
+    const known = {
+      id: "known:enc-1b",
+      kind: "upstream" as const,
+      role: "backbone" as const,
+      name: "enc-1B",
+      status: "third-party" as const,
+      inProduct: false,
+    };
+    const nodes = [
+      ...base.lineage.nodes,
+      local("a/text_encoder/config.json", "text_encoder"),
+      local("b/text_encoder/config.json", "text_encoder"),
+      local("c/config.json", "enc-1B", "/text_config"),
+      known,
+      local("d/config.json", "unique-name"),
+    ];
+    const bom = toCycloneDx({ ...base, lineage: { ...base.lineage, nodes } }) as Json;
+    const name = (ref: string): string => (bom.components as Json[]).find((c) => c["bom-ref"] === ref)!.name as string;
+    expect(name("local:a/text_encoder/config.json#")).toBe("text_encoder (a/text_encoder/config.json)");
+    expect(name("local:b/text_encoder/config.json#")).toBe("text_encoder (b/text_encoder/config.json)");
+    expect(name("local:c/config.json#/text_config")).toBe("enc-1B (c/config.json#/text_config)");
+    // The knowledge base's model has no location and keeps its name; a name no other component carries is unchanged.
+    expect(name("known:enc-1b")).toBe("enc-1B");
+    expect(name("local:d/config.json#")).toBe("unique-name");
   });
 });
