@@ -13,7 +13,13 @@ const STAGES = ["config", "discover", "extract", "resolve", "fingerprint", "line
 
 module.exports = {
   forbidden: [
-    { name: "no-cycle", severity: "error", comment: "An import cycle hides the order the stages run in.", from: {}, to: { circular: true } },
+    {
+      name: "no-cycle",
+      severity: "error",
+      comment: "An import cycle hides the order the stages run in.",
+      from: {},
+      to: { circular: true },
+    },
     ...STAGES.slice(0, -1).map((stage, i) => ({
       name: `stage-order-${stage}`,
       severity: "error",
@@ -21,10 +27,34 @@ module.exports = {
       from: { path: `^src/${stage}/`, pathNot: "\\.test\\.ts$" },
       to: { path: `^src/(?:${STAGES.slice(i + 1).join("|")}|cli|scan)/` },
     })),
-    { name: "stage-order-report", severity: "error", comment: "report may not import cli or scan.", from: { path: "^src/report/", pathNot: "\\.test\\.ts$" }, to: { path: "^src/(?:cli|scan)/" } },
-    { name: "only-cli-runs-scan", severity: "error", comment: "scan orchestrates the stages; only cli calls it.", from: { path: "^src/", pathNot: "^src/(?:cli|scan|identification)/|\\.test\\.ts$" }, to: { path: "^src/scan/" } },
-    { name: "libraries-import-no-stage", severity: "error", comment: "model, util, formats and errors are shared libraries.", from: { path: "^src/(?:model/|util/|formats/|errors\\.ts)", pathNot: "\\.test\\.ts$" }, to: { path: `^src/(?:${STAGES.join("|")}|cli|scan|local-hub)/` } },
-    { name: "no-test-helpers-in-src", severity: "error", comment: "src/ never imports tests/ (tests/helpers is for tests/ only).", from: { path: "^src/" }, to: { path: "^tests/" } },
+    {
+      name: "stage-order-report",
+      severity: "error",
+      comment: "report may not import cli or scan.",
+      from: { path: "^src/report/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^src/(?:cli|scan)/" },
+    },
+    {
+      name: "only-cli-runs-scan",
+      severity: "error",
+      comment: "scan orchestrates the stages; only cli calls it.",
+      from: { path: "^src/", pathNot: "^src/(?:cli|scan|identification)/|\\.test\\.ts$" },
+      to: { path: "^src/scan/" },
+    },
+    {
+      name: "libraries-import-no-stage",
+      severity: "error",
+      comment: "model, util, formats and errors are shared libraries.",
+      from: { path: "^src/(?:model/|util/|formats/|errors\\.ts)", pathNot: "\\.test\\.ts$" },
+      to: { path: `^src/(?:${STAGES.join("|")}|cli|scan|local-hub)/` },
+    },
+    {
+      name: "no-test-helpers-in-src",
+      severity: "error",
+      comment: "src/ never imports tests/ (tests/helpers is for tests/ only).",
+      from: { path: "^src/" },
+      to: { path: "^tests/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

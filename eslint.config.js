@@ -16,8 +16,7 @@ import tseslint from "typescript-eslint";
  * Whoever splits a file removes it from this list in the same commit; tests/lint/eslint-rules.test.ts fails when a
  * listed file no longer needs the exemption. None is left (resolve/hub/resolver, the last, was split by trust2).
  */
-export const REMAINING_MONOLITHS = [
-];
+export const REMAINING_MONOLITHS = [];
 
 /** The size ceilings, exported so the lint test can apply them to the exempt files. */
 export const SIZE_CEILINGS = {
@@ -36,7 +35,12 @@ export default defineConfig(
       // `const { dropped: _x, ...rest } = o` is how we omit a field without mutating; `_` marks a name kept on purpose.
       "@typescript-eslint/no-unused-vars": [
         "error",
-        { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+        {
+          ignoreRestSiblings: true,
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+        },
       ],
     },
   },
@@ -56,5 +60,7 @@ export default defineConfig(
     rules: { "max-lines-per-function": "off", complexity: "off", "@typescript-eslint/no-explicit-any": "off" },
   },
   // Remaining monoliths, issue 18 (see REMAINING_MONOLITHS above); ESLint refuses an empty `files`, so no block once all are split.
-  ...(REMAINING_MONOLITHS.length > 0 ? [{ files: REMAINING_MONOLITHS, rules: { "max-lines-per-function": "off", complexity: "off" } }] : []),
+  ...(REMAINING_MONOLITHS.length > 0
+    ? [{ files: REMAINING_MONOLITHS, rules: { "max-lines-per-function": "off", complexity: "off" } }]
+    : []),
 );

@@ -48,9 +48,12 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--repo") opts.repos.push(argv[++i]);
   else if (a === "--policy") opts.policies.push(argv[++i]);
   else if (a === "--extra") opts.extra = argv[++i];
-  else if (a === "devrepos" || a.endsWith("devrepos.bench.js")) continue; // a filter forwarded by bench/run.js
+  else if (a === "devrepos" || a.endsWith("devrepos.bench.js"))
+    continue; // a filter forwarded by bench/run.js
   else {
-    console.error(`devrepos bench: unknown argument ${a} (use --json, --part tuned|aside, --repo <s>, --policy <pack>|none)`);
+    console.error(
+      `devrepos bench: unknown argument ${a} (use --json, --part tuned|aside, --repo <s>, --policy <pack>|none)`,
+    );
     process.exit(2);
   }
 }
@@ -62,7 +65,8 @@ if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside" &&
 /** Finds the development set: $AIPROV_DEVREPOS, else shared/devrepos beside this checkout or one of its parents
  * (a worktree under /work/wt/<name> has the shared folder two levels up). */
 function findDevrepos() {
-  if (process.env.AIPROV_DEVREPOS) return existsSync(join(process.env.AIPROV_DEVREPOS, "repos.tgz")) ? process.env.AIPROV_DEVREPOS : undefined;
+  if (process.env.AIPROV_DEVREPOS)
+    return existsSync(join(process.env.AIPROV_DEVREPOS, "repos.tgz")) ? process.env.AIPROV_DEVREPOS : undefined;
   let dir = resolve(root, "..");
   for (let i = 0; i < 3; i++) {
     const c = join(dir, "shared", "devrepos");
@@ -92,7 +96,10 @@ export function normId(s) {
   x = x.replace(/^https?:\/\//, "").replace(/^www\./, "");
   const hub = x.match(/^(?:huggingface\.co|hf\.co|hf-mirror\.com)\/(?:models\/)?([^/?#]+\/[^/?#@]+)/);
   if (hub) x = hub[1];
-  x = x.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/^\.\//, "");
+  x = x
+    .replace(/[?#].*$/, "")
+    .replace(/\/+$/, "")
+    .replace(/^\.\//, "");
   if (/^[^/]+\/[^/]+@[^/]+$/.test(x)) x = x.replace(/@.*$/, "");
   return x;
 }
@@ -101,12 +108,18 @@ export function normId(s) {
  * and provider/model for hosted models). */
 function itemIds(item) {
   const out = new Set();
-  const add = (v) => { if (typeof v === "string" && v) out.add(normId(v)); };
-  if (typeof item.id === "string" && /^[a-z-]+:/.test(item.id) && !item.id.startsWith("ref:")) add(item.id.replace(/^[a-z-]+:/, ""));
+  const add = (v) => {
+    if (typeof v === "string" && v) out.add(normId(v));
+  };
+  if (typeof item.id === "string" && /^[a-z-]+:/.test(item.id) && !item.id.startsWith("ref:"))
+    add(item.id.replace(/^[a-z-]+:/, ""));
   for (const k of ["name", "repo", "target", "raw", "model", "modelId", "canonical"]) add(item[k]);
   const provider = item.provider?.id ?? item.provider?.name ?? item.provider;
   const model = item.model ?? item.name ?? item.target ?? item.raw;
-  if (typeof provider === "string" && typeof model === "string") { add(`${provider}/${model}`); add(`${provider}:${model}`); }
+  if (typeof provider === "string" && typeof model === "string") {
+    add(`${provider}/${model}`);
+    add(`${provider}:${model}`);
+  }
   return out;
 }
 
@@ -114,11 +127,18 @@ function itemIds(item) {
  * provider/model and provider:model. */
 function gtIds(m) {
   const ids = new Set([normId(m.id), ...(m.accept ?? []).map(normId)]);
-  if (m.provider) { ids.add(normId(`${m.provider}/${m.id}`)); ids.add(normId(`${m.provider}:${m.id}`)); }
+  if (m.provider) {
+    ids.add(normId(`${m.provider}/${m.id}`));
+    ids.add(normId(`${m.provider}:${m.id}`));
+  }
   return ids;
 }
 
-const isDatasetRef = (r) => r.dataset === true || r.repoType === "dataset" || /dataset|benchmark/.test(String(r.kind ?? "")) || r.facts?.repoType === "dataset";
+const isDatasetRef = (r) =>
+  r.dataset === true ||
+  r.repoType === "dataset" ||
+  /dataset|benchmark/.test(String(r.kind ?? "")) ||
+  r.facts?.repoType === "dataset";
 
 // ---- scoring one repository ------------------------------------------------------------------------------------
 function score(gt, report, textLines) {
@@ -138,18 +158,29 @@ function score(gt, report, textLines) {
     const want = gtIds(m);
     const pool = m.docOnly ? [...items, ...mentionItems] : items;
     const hits = pool.filter((it) => [...want].some((w) => it.ids.has(w)));
-    return { id: m.id, role: m.role, builtFrom: m.builtFrom === true, found: hits.length > 0, roles: [...new Set(hits.map((h) => h.role).filter(Boolean))] };
+    return {
+      id: m.id,
+      role: m.role,
+      builtFrom: m.builtFrom === true,
+      found: hits.length > 0,
+      roles: [...new Set(hits.map((h) => h.role).filter(Boolean))],
+    };
   });
   const found = per.filter((p) => p.found);
   const built = per.filter((p) => p.builtFrom);
   const enc = per.filter((p) => ENCODER_ROLES.has(p.role));
   const findings = report.findings ?? [];
   const unresolvedNode = (id) => nodeById.get(id)?.statusReason?.code === "unresolved-reference";
-  const unresolved = findings.filter((f) => unresolvedNode(f.node) || f.message?.args?.reason === "unresolved-reference");
+  const unresolved = findings.filter(
+    (f) => unresolvedNode(f.node) || f.message?.args?.reason === "unresolved-reference",
+  );
   const modelNodes = nodes.filter((n) => !isDatasetRef(n));
   const dsAsModels = (gt.datasets ?? []).filter((d) => {
     const want = new Set([normId(d.id), ...(d.accept ?? []).map(normId)]);
-    return modelNodes.some((n) => [...itemIds(n)].some((x) => want.has(x))) || refs.some((r) => [...itemIds(r)].some((x) => want.has(x)));
+    return (
+      modelNodes.some((n) => [...itemIds(n)].some((x) => want.has(x))) ||
+      refs.some((r) => [...itemIds(r)].some((x) => want.has(x)))
+    );
   });
   return {
     models: models.length,
@@ -164,7 +195,9 @@ function score(gt, report, textLines) {
     datasetsAsModels: dsAsModels.map((d) => d.id),
     textLines,
     missed: per.filter((p) => !p.found).map((p) => p.id),
-    encodersWithoutRole: enc.filter((p) => !p.roles.includes(p.role)).map((p) => `${p.id} (${p.role}; reported ${p.roles.join("/") || "not found"})`),
+    encodersWithoutRole: enc
+      .filter((p) => !p.roles.includes(p.role))
+      .map((p) => `${p.id} (${p.role}; reported ${p.roles.join("/") || "not found"})`),
   };
 }
 
@@ -181,7 +214,10 @@ function findSnapshot(folder) {
 function checkoutExtra(g, dest) {
   const gitDir = g.commit ? findSnapshot(g.folder) : undefined;
   if (!gitDir) return false;
-  const list = spawnSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", g.commit], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const list = spawnSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", g.commit], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   if (list.status !== 0) return false;
   for (const entry of list.stdout.split("\0").filter(Boolean)) {
     const [meta, path] = entry.split("\t");
@@ -198,8 +234,13 @@ function checkoutExtra(g, dest) {
 // ---- run -------------------------------------------------------------------------------------------------------
 const fromSnapshots = !opts.extra && opts.part === "extra";
 const gtFrom = opts.extra || fromSnapshots ? extraDir : gtDir;
-const gtFiles = existsSync(gtFrom) ? readdirSync(gtFrom).filter((f) => f.endsWith(".yaml")).sort() : [];
-const gts = gtFiles.map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtFrom, f), "utf8")) }))
+const gtFiles = existsSync(gtFrom)
+  ? readdirSync(gtFrom)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()
+  : [];
+const gts = gtFiles
+  .map((f) => ({ folder: f.replace(/\.yaml$/, ""), ...parseYaml(readFileSync(join(gtFrom, f), "utf8")) }))
   .filter((g) => !opts.extra || existsSync(join(devrepos, g.folder)))
   .filter((g) => !opts.part || g.part === opts.part)
   .filter((g) => opts.repos.length === 0 || opts.repos.some((s) => g.folder.includes(s)));
@@ -210,7 +251,10 @@ if (gts.length === 0) {
 
 let policies = opts.policies.includes("none") ? [] : opts.policies;
 if (opts.policies.length === 0) {
-  policies = readdirSync(join(root, "rules")).filter((f) => f.endsWith(".yaml") && !f.endsWith(".tests.yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
+  policies = readdirSync(join(root, "rules"))
+    .filter((f) => f.endsWith(".yaml") && !f.endsWith(".tests.yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""))
+    .sort();
 }
 
 const work = mkdtempSync(join(tmpdir(), "aiprov-devrepos-"));
@@ -224,23 +268,51 @@ try {
   for (const g of gts) {
     const dir = join(opts.extra ? devrepos : work, g.folder);
     if (fromSnapshots && !checkoutExtra(g, dir)) {
-      results.push({ folder: g.folder, part: g.part, error: `skipped: no git snapshot of ${g.repo} at ${g.commit} (set AIPROV_EXTRA_REPOS)` });
+      results.push({
+        folder: g.folder,
+        part: g.part,
+        error: `skipped: no git snapshot of ${g.repo} at ${g.commit} (set AIPROV_EXTRA_REPOS)`,
+      });
       continue;
     }
     const t0 = performance.now();
-    const args = [cli, "scan", dir, "--offline", "--format", "json", "--fail-on", "never", ...policies.flatMap((p) => ["--policy", p])];
+    const args = [
+      cli,
+      "scan",
+      dir,
+      "--offline",
+      "--format",
+      "json",
+      "--fail-on",
+      "never",
+      ...policies.flatMap((p) => ["--policy", p]),
+    ];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 30 });
     const seconds = (performance.now() - t0) / 1000;
     let report;
-    try { report = JSON.parse(r.stdout); } catch {
-      results.push({ folder: g.folder, part: g.part, error: `scan exited ${r.status}: ${(r.stderr || "").split("\n").slice(0, 3).join(" | ")}` });
+    try {
+      report = JSON.parse(r.stdout);
+    } catch {
+      results.push({
+        folder: g.folder,
+        part: g.part,
+        error: `scan exited ${r.status}: ${(r.stderr || "").split("\n").slice(0, 3).join(" | ")}`,
+      });
       continue;
     }
     const jsonFile = join(work, `${g.folder}.json`);
     spawnSync("sh", ["-c", 'cat > "$1"', "sh", jsonFile], { input: r.stdout });
-    const t = spawnSync(process.execPath, [cli, "report", "--from", jsonFile, "--format", "text"], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const t = spawnSync(process.execPath, [cli, "report", "--from", jsonFile, "--format", "text"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
     const textLines = t.stdout ? t.stdout.replace(/\n$/, "").split("\n").length : null;
-    results.push({ folder: g.folder, part: g.part, seconds: Number(seconds.toFixed(1)), ...score(g, report, textLines) });
+    results.push({
+      folder: g.folder,
+      part: g.part,
+      seconds: Number(seconds.toFixed(1)),
+      ...score(g, report, textLines),
+    });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -251,10 +323,17 @@ function total(rs) {
   const ok = rs.filter((r) => !r.error);
   const sum = (k) => ok.reduce((a, r) => a + (r[k] ?? 0), 0);
   return {
-    repos: rs.length, errors: rs.length - ok.length,
-    models: sum("models"), found: sum("found"), builtFrom: sum("builtFrom"), builtFound: sum("builtFound"),
-    findings: sum("findings"), unresolvedFindings: sum("unresolvedFindings"), encoders: sum("encoders"),
-    encodersWithRole: sum("encodersWithRole"), datasets: sum("datasets"),
+    repos: rs.length,
+    errors: rs.length - ok.length,
+    models: sum("models"),
+    found: sum("found"),
+    builtFrom: sum("builtFrom"),
+    builtFound: sum("builtFound"),
+    findings: sum("findings"),
+    unresolvedFindings: sum("unresolvedFindings"),
+    encoders: sum("encoders"),
+    encodersWithRole: sum("encodersWithRole"),
+    datasets: sum("datasets"),
     datasetsAsModels: ok.reduce((a, r) => a + r.datasetsAsModels.length, 0),
     textLinesMax: Math.max(0, ...ok.map((r) => r.textLines ?? 0)),
   };
@@ -265,7 +344,13 @@ for (const p of parts) {
   const rs = results.filter((r) => r.part === p);
   if (!rs.length) continue;
   // The set-aside part's missed ids are shown only when asked for by name, so tuners are not shown them by default.
-  const shown = p === "aside" && opts.part !== "aside" ? rs.map(({ missed, encodersWithoutRole, datasetsAsModels, ...r }) => ({ ...r, datasetsAsModels: datasetsAsModels.length })) : rs;
+  const shown =
+    p === "aside" && opts.part !== "aside"
+      ? rs.map(({ missed, encodersWithoutRole, datasetsAsModels, ...r }) => ({
+          ...r,
+          datasetsAsModels: datasetsAsModels.length,
+        }))
+      : rs;
   out.parts[p] = { repos: shown, total: total(rs) };
 }
 if (opts.json) {
@@ -287,21 +372,36 @@ if (opts.json) {
     ].join(" ");
   };
   console.log(`devrepos: ${devrepos}; policies: ${policies.join(", ") || "none"}`);
-  const head = ["repository".padEnd(34), "recall".padStart(13), "built".padStart(13), "f/model".padStart(8), "unres%".padStart(7), "enc".padStart(7), "ds".padStart(7), "lines".padStart(7)].join(" ");
+  const head = [
+    "repository".padEnd(34),
+    "recall".padStart(13),
+    "built".padStart(13),
+    "f/model".padStart(8),
+    "unres%".padStart(7),
+    "enc".padStart(7),
+    "ds".padStart(7),
+    "lines".padStart(7),
+  ].join(" ");
   for (const p of parts) {
     const part = out.parts[p];
     if (!part) continue;
-    console.log(`\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra repositories (--extra)" : "set-aside part"} --`);
+    console.log(
+      `\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra repositories (--extra)" : "set-aside part"} --`,
+    );
     console.log(head);
     for (const r of part.repos) console.log(cols(r.folder, r));
     console.log(cols(`TOTAL ${p}`, part.total));
     if (p !== "aside" || opts.part === "aside") {
       for (const r of part.repos) {
         if (r.missed?.length) console.log(`  ${r.folder} missed: ${r.missed.join(", ")}`);
-        if (r.encodersWithoutRole?.length) console.log(`  ${r.folder} encoders without their role: ${r.encodersWithoutRole.join(", ")}`);
-        if (r.datasetsAsModels?.length) console.log(`  ${r.folder} datasets as models: ${r.datasetsAsModels.join(", ")}`);
+        if (r.encodersWithoutRole?.length)
+          console.log(`  ${r.folder} encoders without their role: ${r.encodersWithoutRole.join(", ")}`);
+        if (r.datasetsAsModels?.length)
+          console.log(`  ${r.folder} datasets as models: ${r.datasetsAsModels.join(", ")}`);
       }
     }
   }
-  console.log("\ntargets: recall >= 90%, built >= 95%, f/model <= 3, unres% <= 25%, enc all, ds 0, lines <= 300 (largest repository)");
+  console.log(
+    "\ntargets: recall >= 90%, built >= 95%, f/model <= 3, unres% <= 25%, enc all, ds 0, lines <= 300 (largest repository)",
+  );
 }

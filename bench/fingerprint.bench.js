@@ -12,7 +12,17 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
-import { mkdtempSync, openSync, writeSync, closeSync, rmSync, mkdirSync, statSync, readSync, renameSync } from "node:fs";
+import {
+  mkdtempSync,
+  openSync,
+  writeSync,
+  closeSync,
+  rmSync,
+  mkdirSync,
+  statSync,
+  readSync,
+  renameSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashTensors } from "../dist/fingerprint/content.js";
@@ -41,7 +51,8 @@ function writeModel(dir, count, shape, prefix, fill) {
   mkdirSync(dir, { recursive: true });
   const bytes = shape[0] * shape[1] * 2;
   const header = {};
-  for (let i = 0; i < count; i++) header[`${prefix}blocks.${i}.mlp.fc.weight`] = { dtype: "BF16", shape, data_offsets: [i * bytes, (i + 1) * bytes] };
+  for (let i = 0; i < count; i++)
+    header[`${prefix}blocks.${i}.mlp.fc.weight`] = { dtype: "BF16", shape, data_offsets: [i * bytes, (i + 1) * bytes] };
   const raw = Buffer.from(JSON.stringify(header));
   const hb = Buffer.alloc(raw.length + ((8 - (raw.length % 8)) % 8), 0x20);
   raw.copy(hb);
@@ -113,8 +124,13 @@ try {
   const bestSha = Math.min(...runs.map((r) => r.sha));
   const bestOurs = Math.min(...runs.map((r) => r.ours));
   const ossls = runs.map((r) => r.ossl).filter((x) => x !== undefined);
-  if (ossls.length) console.log(`openssl dgst -sha256 on the same file: ${(size / MB / Math.min(...ossls)).toFixed(0)} MB/s (aiprov at ${(Math.min(...ossls) / bestOurs).toFixed(2)}x of it)`);
-  console.log(`hash ${(size / MB).toFixed(0)} MB (${count} tensors): sha256sum ${(size / MB / bestSha).toFixed(0)} MB/s, aiprov per-tensor SHA-256 ${(size / MB / bestOurs).toFixed(0)} MB/s, ratio ${(bestSha / bestOurs).toFixed(2)}x (target >= 0.8x; best of 2, warm cache)`);
+  if (ossls.length)
+    console.log(
+      `openssl dgst -sha256 on the same file: ${(size / MB / Math.min(...ossls)).toFixed(0)} MB/s (aiprov at ${(Math.min(...ossls) / bestOurs).toFixed(2)}x of it)`,
+    );
+  console.log(
+    `hash ${(size / MB).toFixed(0)} MB (${count} tensors): sha256sum ${(size / MB / bestSha).toFixed(0)} MB/s, aiprov per-tensor SHA-256 ${(size / MB / bestOurs).toFixed(0)} MB/s, ratio ${(bestSha / bestOurs).toFixed(2)}x (target >= 0.8x; best of 2, warm cache)`,
+  );
   rmSync(hashDir, { recursive: true, force: true });
 
   // 2. Similarity over a 600M-parameter component, bounded memory.
@@ -142,15 +158,21 @@ try {
   const cmp = await timeAsync(() => compareModels(a, b, "vision"));
   const c = cmp.r.components[0];
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(`similarity over ${(params / 1e6).toFixed(0)}M parameters (${vcount} BF16 matrices ${vshape.join("x")}): ${cmp.s.toFixed(1)} s, verdict ${c.verdict}, Pearson ${c.similarity.pearson.toFixed(4)} (control ${c.similarity.control.pearson.toFixed(4)}); peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (process, including generation; RSS before comparing ${(rssBefore / 2 ** 20).toFixed(0)} MiB; target < 512 MB)`);
-  console.log(`full component comparison read ${(a.bytesRead() / MB).toFixed(1)} MB of A's ${(a.totalBytes() / MB).toFixed(1)} MB (component plus header)`);
+  console.log(
+    `similarity over ${(params / 1e6).toFixed(0)}M parameters (${vcount} BF16 matrices ${vshape.join("x")}): ${cmp.s.toFixed(1)} s, verdict ${c.verdict}, Pearson ${c.similarity.pearson.toFixed(4)} (control ${c.similarity.control.pearson.toFixed(4)}); peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (process, including generation; RSS before comparing ${(rssBefore / 2 ** 20).toFixed(0)} MiB; target < 512 MB)`,
+  );
+  console.log(
+    `full component comparison read ${(a.bytesRead() / MB).toFixed(1)} MB of A's ${(a.totalBytes() / MB).toFixed(1)} MB (component plus header)`,
+  );
 
   // 3. Sketch match: bytes read to decide, as a fraction of the model.
   const entry = await createFingerprint(a, { id: "bench", components: ["vision"], createdWith: "bench" });
   await a.close();
   const fresh = await openLocalModel(dirB);
   const m = await timeAsync(() => matchFingerprint(fresh, entry, { hash: false }));
-  console.log(`sketch match (${entry.components[0].sketches.length} sketches of ${entry.components[0].sketches[0].values.length} values): ${m.r.length ? m.r[0].strength : "no match"}, Pearson ${m.r[0]?.sketch.pearson.toFixed(4)}, read ${fresh.bytesRead()} bytes of ${fresh.totalBytes()} = ${((100 * fresh.bytesRead()) / fresh.totalBytes()).toFixed(4)}% of the model (target < 1%), ${m.s.toFixed(2)} s`);
+  console.log(
+    `sketch match (${entry.components[0].sketches.length} sketches of ${entry.components[0].sketches[0].values.length} values): ${m.r.length ? m.r[0].strength : "no match"}, Pearson ${m.r[0]?.sketch.pearson.toFixed(4)}, read ${fresh.bytesRead()} bytes of ${fresh.totalBytes()} = ${((100 * fresh.bytesRead()) / fresh.totalBytes()).toFixed(4)}% of the model (target < 1%), ${m.s.toFixed(2)} s`,
+  );
   await fresh.close();
   await b.close();
 
@@ -163,7 +185,12 @@ try {
   // Rewrite with a text model: 3 of every 4 tensors under model.layers.
   const header = {};
   const bytes = rshape[0] * rshape[1] * 2;
-  for (let i = 0; i < 24; i++) header[i % 4 === 0 ? `visual.blocks.${i}.mlp.fc.weight` : `model.layers.${i}.mlp.up_proj.weight`] = { dtype: "BF16", shape: rshape, data_offsets: [i * bytes, (i + 1) * bytes] };
+  for (let i = 0; i < 24; i++)
+    header[i % 4 === 0 ? `visual.blocks.${i}.mlp.fc.weight` : `model.layers.${i}.mlp.up_proj.weight`] = {
+      dtype: "BF16",
+      shape: rshape,
+      data_offsets: [i * bytes, (i + 1) * bytes],
+    };
   const raw = Buffer.from(JSON.stringify(header));
   const hb = Buffer.alloc(raw.length + ((8 - (raw.length % 8)) % 8), 0x20);
   raw.copy(hb);
@@ -188,20 +215,28 @@ try {
   rmSync(remoteFile);
   renameSync(tmp, remoteFile);
   const localCopy = await openLocalModel(remoteDir);
-  const remoteEntry = await createFingerprint(localCopy, { id: "remote-bench", components: ["vision"], createdWith: "bench" });
+  const remoteEntry = await createFingerprint(localCopy, {
+    id: "remote-bench",
+    components: ["vision"],
+    createdWith: "bench",
+  });
   await localCopy.close();
   const hubServer = await startLocalHub({ fixtures: hubRoot });
   try {
     const remote = await openHubModel("acme/vlm", { hubUrl: hubServer.url });
     const sm = await timeAsync(() => matchFingerprint(remote, remoteEntry));
     const sketchBytes = remote.bytesRead();
-    console.log(`remote sketch match via the local Hub: ${sm.r.length ? sm.r[0].strength : "no match"}, read ${sketchBytes} bytes of ${remote.totalBytes()} = ${((100 * sketchBytes) / remote.totalBytes()).toFixed(4)}% of the model (target < 1%), ${hubServer.requests.length} HTTP requests, ${sm.s.toFixed(2)} s`);
+    console.log(
+      `remote sketch match via the local Hub: ${sm.r.length ? sm.r[0].strength : "no match"}, read ${sketchBytes} bytes of ${remote.totalBytes()} = ${((100 * sketchBytes) / remote.totalBytes()).toFixed(4)}% of the model (target < 1%), ${hubServer.requests.length} HTTP requests, ${sm.s.toFixed(2)} s`,
+    );
     const remote2 = await openHubModel("acme/vlm", { hubUrl: hubServer.url });
     const local2 = await openLocalModel(remoteDir);
     const fc = await timeAsync(() => compareModels(remote2, local2, "vision"));
     const comp = remote2.tensors.filter((t) => t.kind === "vision").reduce((s, t) => s + t.end - t.start, 0);
     const hdr = Math.min(...remote2.tensors.map((t) => t.start));
-    console.log(`remote full vision comparison via the local Hub: ${fc.r.components[0].verdict}, read ${(remote2.bytesRead() / MB).toFixed(1)} MB = component ${(comp / MB).toFixed(1)} MB + header ${hdr} B (${((100 * remote2.bytesRead()) / remote2.totalBytes()).toFixed(1)}% of the ${(remote2.totalBytes() / MB).toFixed(0)} MB model), ${fc.s.toFixed(1)} s`);
+    console.log(
+      `remote full vision comparison via the local Hub: ${fc.r.components[0].verdict}, read ${(remote2.bytesRead() / MB).toFixed(1)} MB = component ${(comp / MB).toFixed(1)} MB + header ${hdr} B (${((100 * remote2.bytesRead()) / remote2.totalBytes()).toFixed(1)}% of the ${(remote2.totalBytes() / MB).toFixed(0)} MB model), ${fc.s.toFixed(1)} s`,
+    );
     await local2.close();
   } finally {
     await hubServer.close();

@@ -16,5 +16,7 @@ for (const n of [300, 3000]) {
   const t0 = performance.now();
   const refs = await extractPythonSource(text, { file: "big.py" });
   const ms = performance.now() - t0;
-  console.log(`python-code, ${n} functions (${(text.length / 1e3).toFixed(0)} kB): ${ms.toFixed(0)} ms, ${((text.length / 1e6) / (ms / 1e3)).toFixed(2)} MB/s, ${refs.length} references, peak RSS ${rss()} MB`);
+  console.log(
+    `python-code, ${n} functions (${(text.length / 1e3).toFixed(0)} kB): ${ms.toFixed(0)} ms, ${(text.length / 1e6 / (ms / 1e3)).toFixed(2)} MB/s, ${refs.length} references, peak RSS ${rss()} MB`,
+  );
 }

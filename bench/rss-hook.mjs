@@ -5,5 +5,8 @@ import { writeFileSync } from "node:fs";
 process.on("exit", () => {
   if (!process.env.AIPROV_BENCH_RSS_FILE) return;
   const { user, system } = process.cpuUsage();
-  writeFileSync(process.env.AIPROV_BENCH_RSS_FILE, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, userUs: user, systemUs: system }));
+  writeFileSync(
+    process.env.AIPROV_BENCH_RSS_FILE,
+    JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, userUs: user, systemUs: system }),
+  );
 });

@@ -33,15 +33,31 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
 const SIZES = (process.env.AIPROV_BENCH_SIZES ?? "10000,50000,200000").split(",").filter(Boolean).map(Number);
 const RUNS = Number(process.env.AIPROV_BENCH_RUNS ?? 3);
-const PATTERNS = ["from_pretrained\\(", "pipeline\\(", "snapshot_download", "hf_hub_download", "SentenceTransformer\\(", "vllm serve", "MODEL_ID=", "model: ", "embedding_model: "];
+const PATTERNS = [
+  "from_pretrained\\(",
+  "pipeline\\(",
+  "snapshot_download",
+  "hf_hub_download",
+  "SentenceTransformer\\(",
+  "vllm serve",
+  "MODEL_ID=",
+  "model: ",
+  "embedding_model: ",
+];
 
 /** Copies the Python standard library and dist-packages into one folder (once); returns it with its file count. */
 function realCodeTree() {
   const root = join(tmpdir(), "aiprov-bench-realcode-v1");
-  if (existsSync(join(root, ".complete"))) return { root, ...JSON.parse(readFileSync(join(root, ".complete"), "utf8")) };
+  if (existsSync(join(root, ".complete")))
+    return { root, ...JSON.parse(readFileSync(join(root, ".complete"), "utf8")) };
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  const sources = [...readdirSync("/usr/lib").filter((n) => /^python3\.\d+$/.test(n)).map((n) => join("/usr/lib", n)), "/usr/lib/python3/dist-packages"].filter((d) => existsSync(d));
+  const sources = [
+    ...readdirSync("/usr/lib")
+      .filter((n) => /^python3\.\d+$/.test(n))
+      .map((n) => join("/usr/lib", n)),
+    "/usr/lib/python3/dist-packages",
+  ].filter((d) => existsSync(d));
   let files = 0;
   for (const src of sources) {
     cpSync(src, join(root, basename(src)), {
@@ -54,7 +70,11 @@ function realCodeTree() {
       },
     });
   }
-  const count = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(join(d, e.name)) : e.isFile() ? 1 : 0), 0);
+  const count = (d) =>
+    readdirSync(d, { withFileTypes: true }).reduce(
+      (n, e) => n + (e.isDirectory() ? count(join(d, e.name)) : e.isFile() ? 1 : 0),
+      0,
+    );
   files = count(root);
   writeFileSync(join(root, ".complete"), JSON.stringify({ files, sources }));
   return { root, files, sources };
@@ -71,7 +91,23 @@ const out = join(tmpdir(), `aiprov-bench-out-${process.pid}.json`);
 
 /** One aiprov scan: wall ms, CPU ms (user + system, all threads), peak RSS MB. */
 function scanOnce(root, jobs, env = {}) {
-  const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), join(repo, "bin", "aiprov.js"), "scan", root, "--offline", "--format", "json", "--output", out, ...(jobs ? ["--jobs", String(jobs)] : [])], { AIPROV_BENCH_RSS_FILE: statsFile, ...env });
+  const { ms, r } = time(
+    process.execPath,
+    [
+      "--import",
+      join(here, "rss-hook.mjs"),
+      join(repo, "bin", "aiprov.js"),
+      "scan",
+      root,
+      "--offline",
+      "--format",
+      "json",
+      "--output",
+      out,
+      ...(jobs ? ["--jobs", String(jobs)] : []),
+    ],
+    { AIPROV_BENCH_RSS_FILE: statsFile, ...env },
+  );
   if (r.status !== 0 && r.status !== 1) throw new Error(`aiprov scan ${root} failed (exit ${r.status}): ${r.stderr}`);
   const s = JSON.parse(readFileSync(statsFile, "utf8"));
   return { ms, cpuMs: (s.userUs + s.systemUs) / 1000, rssMB: s.maxRssKiB / 1024, stderr: r.stderr };
@@ -87,7 +123,11 @@ function benchTree(label, root, planted) {
   const result = JSON.parse(readFileSync(out, "utf8"));
   for (let i = 0; i < RUNS; i++) single.push(scanOnce(root, 1));
   const timed = scanOnce(root, undefined, { AIPROV_TIMING: "1" });
-  const stages = timed.stderr.trim().split("\n").map((l) => l.trim().replace(/\s+/g, " ")).join(", ");
+  const stages = timed.stderr
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().replace(/\s+/g, " "))
+    .join(", ");
   const rgRuns = [];
   let rgOk = true;
   for (let i = 0; i < RUNS && rgOk; i++) {
@@ -109,19 +149,36 @@ console.log(hits);`;
   const rg = rgOk ? Math.min(...rgRuns) : undefined;
   const floor = Math.min(...floorRuns);
   const peak = Math.max(...runs.map((r) => r.rssMB), ...single.map((r) => r.rssMB));
-  console.log(`\n## ${label}: ${root} (${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} read by an extractor, ${result.references.length} references)`);
-  console.log(`aiprov default jobs: wall ${fmt(b.ms)} (runs ${runs.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b.cpuMs)}, peak RSS ${peak.toFixed(0)} MB`);
-  console.log(`aiprov --jobs 1:     wall ${fmt(b1.ms)} (runs ${single.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b1.cpuMs)}; default is ${(b1.ms / b.ms).toFixed(2)}x faster`);
+  console.log(
+    `\n## ${label}: ${root} (${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} read by an extractor, ${result.references.length} references)`,
+  );
+  console.log(
+    `aiprov default jobs: wall ${fmt(b.ms)} (runs ${runs.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b.cpuMs)}, peak RSS ${peak.toFixed(0)} MB`,
+  );
+  console.log(
+    `aiprov --jobs 1:     wall ${fmt(b1.ms)} (runs ${single.map((r) => fmt(r.ms)).join(", ")}), CPU ${fmt(b1.cpuMs)}; default is ${(b1.ms / b.ms).toFixed(2)}x faster`,
+  );
   console.log(`stages (AIPROV_TIMING=1, one default run of ${fmt(timed.ms)}): ${stages}`);
   if (rg !== undefined) console.log(`ripgrep:             wall ${fmt(rg)} (runs ${rgRuns.map(fmt).join(", ")})`);
   else console.log("ripgrep (rg) not found: comparison skipped (apt-get install -y ripgrep)");
-  console.log(`node floor:          wall ${fmt(floor)} (one thread: walk, read, the same regex)${rg !== undefined ? `, ${(floor / rg).toFixed(2)}x ripgrep` : ""}`);
+  console.log(
+    `node floor:          wall ${fmt(floor)} (one thread: walk, read, the same regex)${rg !== undefined ? `, ${(floor / rg).toFixed(2)}x ripgrep` : ""}`,
+  );
   let found;
   if (planted) {
     const got = new Set(result.references.filter((r) => r.target).map((r) => `${r.location.file}\t${r.target}`));
     const missing = planted.filter((p) => !got.has(`${p.file}\t${p.id}`));
     found = missing.length === 0;
-    console.log(`planted references: ${planted.length - missing.length} of ${planted.length} found${missing.length ? ` (missing, first 5: ${missing.slice(0, 5).map((m) => `${m.file} ${m.id}`).join("; ")})` : ""}`);
+    console.log(
+      `planted references: ${planted.length - missing.length} of ${planted.length} found${
+        missing.length
+          ? ` (missing, first 5: ${missing
+              .slice(0, 5)
+              .map((m) => `${m.file} ${m.id}`)
+              .join("; ")})`
+          : ""
+      }`,
+    );
   }
   return { label, ms: b.ms, cpuMs: b.cpuMs, ms1: b1.ms, rg, floor, peak, found };
 }
@@ -134,11 +191,21 @@ function startup() {
   const empty = join(tmpdir(), "aiprov-bench-empty");
   mkdirSync(empty, { recursive: true });
   const corpus = process.env.AIPROV_BENCH_CORPUS ?? join(repo, "..", "shared", "corpus");
-  const cases = [["empty folder", empty], ...(existsSync(corpus) ? readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, join(corpus, e.name)]) : [])];
+  const cases = [
+    ["empty folder", empty],
+    ...(existsSync(corpus)
+      ? readdirSync(corpus, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => [e.name, join(corpus, e.name)])
+      : []),
+  ];
   const bestOf = (args, env) => {
     const runs = [];
     for (let i = 0; i < Math.max(3, RUNS); i++) {
-      const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), ...args], { AIPROV_BENCH_RSS_FILE: statsFile, ...env });
+      const { ms, r } = time(process.execPath, ["--import", join(here, "rss-hook.mjs"), ...args], {
+        AIPROV_BENCH_RSS_FILE: statsFile,
+        ...env,
+      });
       if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(" ")} failed (exit ${r.status}): ${r.stderr}`);
       const st = JSON.parse(readFileSync(statsFile, "utf8"));
       runs.push({ ms, cpuMs: (st.userUs + st.systemUs) / 1000 });
@@ -147,10 +214,17 @@ function startup() {
   };
   const nodeFloor = bestOf(["-e", "0"]);
   const version = bestOf([join(repo, "bin", "aiprov.js"), "--version"]);
-  console.log(`\n## Start-up (best of ${Math.max(3, RUNS)}; target < 0.25 s wall): node -e 0 ${fmt(nodeFloor.ms)}, aiprov --version ${fmt(version.ms)} (CPU ${fmt(version.cpuMs)})`);
-  const rows = cases.map(([name, dir]) => ({ name, ...bestOf([join(repo, "bin", "aiprov.js"), "scan", dir, "--offline", "--quiet"]) }));
+  console.log(
+    `\n## Start-up (best of ${Math.max(3, RUNS)}; target < 0.25 s wall): node -e 0 ${fmt(nodeFloor.ms)}, aiprov --version ${fmt(version.ms)} (CPU ${fmt(version.cpuMs)})`,
+  );
+  const rows = cases.map(([name, dir]) => ({
+    name,
+    ...bestOf([join(repo, "bin", "aiprov.js"), "scan", dir, "--offline", "--quiet"]),
+  }));
   const over = rows.filter((r) => r.ms > 250);
-  console.log(`aiprov scan --offline: ${rows.length} cases, wall ${fmt(Math.min(...rows.map((r) => r.ms)))} to ${fmt(Math.max(...rows.map((r) => r.ms)))}, CPU ${fmt(Math.min(...rows.map((r) => r.cpuMs)))} to ${fmt(Math.max(...rows.map((r) => r.cpuMs)))}; under 0.25 s: ${rows.length - over.length} of ${rows.length}`);
+  console.log(
+    `aiprov scan --offline: ${rows.length} cases, wall ${fmt(Math.min(...rows.map((r) => r.ms)))} to ${fmt(Math.max(...rows.map((r) => r.ms)))}, CPU ${fmt(Math.min(...rows.map((r) => r.cpuMs)))} to ${fmt(Math.max(...rows.map((r) => r.cpuMs)))}; under 0.25 s: ${rows.length - over.length} of ${rows.length}`,
+  );
   for (const r of rows) console.log(`  ${r.name.padEnd(48)} wall ${fmt(r.ms)}  CPU ${fmt(r.cpuMs)}`);
 }
 
@@ -159,24 +233,38 @@ const rows = [];
 for (const size of SIZES) {
   const t = Date.now();
   const tree = generateTree(size);
-  console.log(`tree ${size}: ${tree.root}, ${tree.files} files, ${tree.planted.length} references planted (generated or reused in ${Date.now() - t} ms)`);
-  rows.push({ ...benchTree(`generated ${size.toLocaleString("en")}`, tree.root, tree.planted), target: size >= 50_000 ? 2 : 3, size });
+  console.log(
+    `tree ${size}: ${tree.root}, ${tree.files} files, ${tree.planted.length} references planted (generated or reused in ${Date.now() - t} ms)`,
+  );
+  rows.push({
+    ...benchTree(`generated ${size.toLocaleString("en")}`, tree.root, tree.planted),
+    target: size >= 50_000 ? 2 : 3,
+    size,
+  });
 }
 if (process.env.AIPROV_BENCH_REALCODE !== "0") {
   const t = Date.now();
   const tree = realCodeTree();
-  console.log(`\nreal-code tree: ${tree.root}, ${tree.files} files from ${tree.sources.join(", ")} (copied or reused in ${Date.now() - t} ms)`);
-  if (tree.files < 20_000) console.log("fewer than 20,000 files: install more python3-* packages (see the header of this file)");
+  console.log(
+    `\nreal-code tree: ${tree.root}, ${tree.files} files from ${tree.sources.join(", ")} (copied or reused in ${Date.now() - t} ms)`,
+  );
+  if (tree.files < 20_000)
+    console.log("fewer than 20,000 files: install more python3-* packages (see the header of this file)");
   rows.push({ ...benchTree("real code", tree.root), target: 3 });
 }
 rmSync(out, { force: true });
 rmSync(statsFile, { force: true });
 
 console.log("\n## Summary (wall best of runs; ratios against ripgrep in the same run)");
-console.log("| tree | aiprov | CPU | --jobs 1 | default vs --jobs 1 | ripgrep | node floor | aiprov / rg | target | peak RSS | planted found |");
+console.log(
+  "| tree | aiprov | CPU | --jobs 1 | default vs --jobs 1 | ripgrep | node floor | aiprov / rg | target | peak RSS | planted found |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const ratio = r.rg ? r.ms / r.rg : undefined;
-  const met = ratio !== undefined && ratio <= r.target && (r.size === undefined || r.size < 50_000 || (r.peak < 300 && r.found));
-  console.log(`| ${r.label} | ${fmt(r.ms)} | ${fmt(r.cpuMs)} | ${fmt(r.ms1)} | ${(r.ms1 / r.ms).toFixed(2)}x | ${r.rg ? fmt(r.rg) : "-"} | ${fmt(r.floor)} | ${ratio ? `${ratio.toFixed(2)}x` : "-"} | <= ${r.target}x: ${met ? "met" : "NOT met"} | ${r.peak.toFixed(0)} MB | ${r.found === undefined ? "-" : r.found ? "all" : "NO"} |`);
+  const met =
+    ratio !== undefined && ratio <= r.target && (r.size === undefined || r.size < 50_000 || (r.peak < 300 && r.found));
+  console.log(
+    `| ${r.label} | ${fmt(r.ms)} | ${fmt(r.cpuMs)} | ${fmt(r.ms1)} | ${(r.ms1 / r.ms).toFixed(2)}x | ${r.rg ? fmt(r.rg) : "-"} | ${fmt(r.floor)} | ${ratio ? `${ratio.toFixed(2)}x` : "-"} | <= ${r.target}x: ${met ? "met" : "NOT met"} | ${r.peak.toFixed(0)} MB | ${r.found === undefined ? "-" : r.found ? "all" : "NO"} |`,
+  );
 }

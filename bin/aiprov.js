@@ -14,7 +14,9 @@ for (const stream of [process.stdout, process.stderr]) {
 // tool could not do its job": one line on stderr and exit 2, never a stack trace with the findings' exit code 1.
 const fatal = (err) => {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`aiprov: internal error: ${message.split("\n")[0]}${process.env.AIPROV_DEBUG ? `\n${err?.stack ?? ""}` : ""}\n`);
+  process.stderr.write(
+    `aiprov: internal error: ${message.split("\n")[0]}${process.env.AIPROV_DEBUG ? `\n${err?.stack ?? ""}` : ""}\n`,
+  );
   process.exit(2);
 };
 process.on("unhandledRejection", fatal);

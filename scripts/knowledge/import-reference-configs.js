@@ -21,7 +21,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
 if (!args.cisco || !args.mlc || !args.out) {
   console.error("usage: import-reference-configs.js --cisco <git dir> --mlc <git dir> --out <components dir>");
   process.exit(2);
@@ -90,7 +92,9 @@ const LICENSES = {
   "nvidia/": "other",
 };
 const licenseOf = (repo) => {
-  const hits = Object.keys(LICENSES).filter((p) => repo.startsWith(p)).sort((a, b) => b.length - a.length);
+  const hits = Object.keys(LICENSES)
+    .filter((p) => repo.startsWith(p))
+    .sort((a, b) => b.length - a.length);
   return hits.length ? LICENSES[hits[0]] : undefined;
 };
 
@@ -102,8 +106,40 @@ const licenseOf = (repo) => {
 const SKIP = new Set([]);
 
 const ENCODER_ONLY = new Set(["bert", "roberta", "xlm-roberta"]);
-const IDENTITY_KEYS = ["hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size", "vocab_size", "hidden_act", "tie_word_embeddings"];
-const MOE_KEYS = ["num_local_experts", "num_experts", "n_routed_experts", "n_shared_experts", "num_experts_per_tok", "moe_intermediate_size", "shared_expert_intermediate_size", "first_k_dense_replace", "kv_lora_rank", "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "num_layers", "ffn_hidden_size", "multi_query_group_num", "padded_vocab_size", "n_embd", "n_layer", "n_head", "n_inner", "head_dim"];
+const IDENTITY_KEYS = [
+  "hidden_size",
+  "num_hidden_layers",
+  "num_attention_heads",
+  "num_key_value_heads",
+  "intermediate_size",
+  "vocab_size",
+  "hidden_act",
+  "tie_word_embeddings",
+];
+const MOE_KEYS = [
+  "num_local_experts",
+  "num_experts",
+  "n_routed_experts",
+  "n_shared_experts",
+  "num_experts_per_tok",
+  "moe_intermediate_size",
+  "shared_expert_intermediate_size",
+  "first_k_dense_replace",
+  "kv_lora_rank",
+  "q_lora_rank",
+  "qk_rope_head_dim",
+  "qk_nope_head_dim",
+  "v_head_dim",
+  "num_layers",
+  "ffn_hidden_size",
+  "multi_query_group_num",
+  "padded_vocab_size",
+  "n_embd",
+  "n_layer",
+  "n_head",
+  "n_inner",
+  "head_dim",
+];
 
 function identityOf(cfg) {
   const id = {};
@@ -114,12 +150,23 @@ function identityOf(cfg) {
     id[k] = v;
   }
   // head_dim only where it is not hidden_size / num_attention_heads (the transformers default in every family here).
-  if (id.head_dim !== undefined && id.hidden_size && id.num_attention_heads && id.head_dim === id.hidden_size / id.num_attention_heads) delete id.head_dim;
+  if (
+    id.head_dim !== undefined &&
+    id.hidden_size &&
+    id.num_attention_heads &&
+    id.head_dim === id.hidden_size / id.num_attention_heads
+  )
+    delete id.head_dim;
   return id;
 }
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-+|-+$/g, "");
-const lineName = (model) => model.replace(/-(Instruct|instruct|chat|Chat|it|hf|chat-hf|Base)(-hf)?$/, "").replace(/^gemma-1\.1-/, "gemma-1.1-");
+const slug = (s) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+const lineName = (model) =>
+  model.replace(/-(Instruct|instruct|chat|Chat|it|hf|chat-hf|Base)(-hf)?$/, "").replace(/^gemma-1\.1-/, "gemma-1.1-");
 
 const entries = new Map();
 function add({ id, name, family, publisher, repo, identity, match, source, role }) {
@@ -144,15 +191,25 @@ function add({ id, name, family, publisher, repo, identity, match, source, role 
     match,
     identity,
     checkpoints: [cp],
-    sources: [{ title: `${repo} config.json (released configuration)`, url: `https://huggingface.co/${repo}/blob/main/config.json` }, { title: `${repo} model card (licence)`, url: `https://huggingface.co/${repo}` }],
+    sources: [
+      {
+        title: `${repo} config.json (released configuration)`,
+        url: `https://huggingface.co/${repo}/blob/main/config.json`,
+      },
+      { title: `${repo} model card (licence)`, url: `https://huggingface.co/${repo}` },
+    ],
   });
 }
 
 // --- Cisco Model Provenance Kit ---
 const ciscoCommit = git(args.cisco, "rev-parse", "HEAD").trim();
-const files = git(args.cisco, "ls-tree", "-r", "--name-only", "HEAD").split("\n").filter((f) => /features\/base\/by-family\/.*_features\.json$/.test(f));
+const files = git(args.cisco, "ls-tree", "-r", "--name-only", "HEAD")
+  .split("\n")
+  .filter((f) => /features\/base\/by-family\/.*_features\.json$/.test(f));
 const uris = new Map();
-for (const f of git(args.cisco, "ls-tree", "-r", "--name-only", "HEAD").split("\n").filter((f) => /catalog\/by-family\/.*\.json$/.test(f))) {
+for (const f of git(args.cisco, "ls-tree", "-r", "--name-only", "HEAD")
+  .split("\n")
+  .filter((f) => /catalog\/by-family\/.*\.json$/.test(f))) {
   const d = JSON.parse(git(args.cisco, "show", `HEAD:${f}`));
   for (const a of d.assets ?? []) uris.set(a.model_id, a.source_uri);
 }
@@ -182,7 +239,10 @@ for (const f of files) {
     identity,
     match: { modelTypes: [...new Set([m.model_type, family])], architectures: m.architectures ?? [] },
     role: ENCODER_ONLY.has(m.model_type) ? "text-encoder" : "backbone",
-    source: { title: `Cisco Model Provenance Kit reference database, ${d.model_id} (mfi: values of the released config.json)`, url: `https://github.com/cisco-ai-defense/model-provenance-kit/blob/${ciscoCommit}/${f}` },
+    source: {
+      title: `Cisco Model Provenance Kit reference database, ${d.model_id} (mfi: values of the released config.json)`,
+      url: `https://github.com/cisco-ai-defense/model-provenance-kit/blob/${ciscoCommit}/${f}`,
+    },
   });
 }
 
@@ -224,7 +284,10 @@ for (const [key, repo] of Object.entries(MLC)) {
     identity,
     match: { modelTypes: [cfg.model_type], architectures: cfg.architectures ?? [] },
     role: ENCODER_ONLY.has(cfg.model_type) ? "text-encoder" : "backbone",
-    source: { title: `MLC LLM model preset "${key}" (the released config.json of ${repo})`, url: `https://github.com/mlc-ai/mlc-llm/blob/${mlcCommit}/${presetPath}#L${line}` },
+    source: {
+      title: `MLC LLM model preset "${key}" (the released config.json of ${repo})`,
+      url: `https://github.com/mlc-ai/mlc-llm/blob/${mlcCommit}/${presetPath}#L${line}`,
+    },
   });
 }
 
@@ -257,7 +320,8 @@ function parsePresets(py) {
 
 mkdirSync(args.out, { recursive: true });
 for (const e of entries.values()) {
-  const header = "# Generated by scripts/knowledge/import-reference-configs.js from the source named in each checkpoint; edit the\n# script's tables, not this file, and re-run it.\n";
+  const header =
+    "# Generated by scripts/knowledge/import-reference-configs.js from the source named in each checkpoint; edit the\n# script's tables, not this file, and re-run it.\n";
   writeFileSync(join(args.out, `${e.id}.yaml`), header + stringify(e, { lineWidth: 0 }));
 }
 console.log(`wrote ${entries.size} entries (${skipped} Cisco records skipped for too few cited identity keys)`);

@@ -8,7 +8,9 @@ import type { CliIO } from "./io.js";
 
 /** Registers `aiprov cache`. */
 export function registerCacheCommand(program: Command, io: CliIO, state: { exitCode: number }): void {
-  const cache = program.command("cache").description("Manage aiprov's cache of Hub lineage (never the Hugging Face cache).");
+  const cache = program
+    .command("cache")
+    .description("Manage aiprov's cache of Hub lineage (never the Hugging Face cache).");
   cache
     .command("clear")
     .description("Delete every cached Hub record and 'latest commit' entry.")

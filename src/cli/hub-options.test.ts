@@ -6,9 +6,25 @@ import type { CliIO } from "./io.js";
 
 describe("hub settings", () => {
   it("takes flags over HF_* variables over the config file", () => {
-    expect(hubSettings({}, {}, {})).toEqual({ offline: false, hubUrl: "https://huggingface.co", timeoutMs: 5000, refresh: false });
-    expect(hubSettings({}, { HF_ENDPOINT: "https://hf-mirror.example/", HF_TOKEN: "hf_env" }, { hubUrl: "https://cfg.example", timeout: 2 })).toMatchObject({ hubUrl: "https://hf-mirror.example", token: "hf_env", timeoutMs: 2000 });
-    expect(hubSettings({ hubUrl: "http://127.0.0.1:8080", token: "hf_flag", timeout: "0.5", refresh: true }, { HF_ENDPOINT: "https://x.example", HF_TOKEN: "hf_env" })).toMatchObject({ hubUrl: "http://127.0.0.1:8080", token: "hf_flag", timeoutMs: 500, refresh: true });
+    expect(hubSettings({}, {}, {})).toEqual({
+      offline: false,
+      hubUrl: "https://huggingface.co",
+      timeoutMs: 5000,
+      refresh: false,
+    });
+    expect(
+      hubSettings(
+        {},
+        { HF_ENDPOINT: "https://hf-mirror.example/", HF_TOKEN: "hf_env" },
+        { hubUrl: "https://cfg.example", timeout: 2 },
+      ),
+    ).toMatchObject({ hubUrl: "https://hf-mirror.example", token: "hf_env", timeoutMs: 2000 });
+    expect(
+      hubSettings(
+        { hubUrl: "http://127.0.0.1:8080", token: "hf_flag", timeout: "0.5", refresh: true },
+        { HF_ENDPOINT: "https://x.example", HF_TOKEN: "hf_env" },
+      ),
+    ).toMatchObject({ hubUrl: "http://127.0.0.1:8080", token: "hf_flag", timeoutMs: 500, refresh: true });
     expect(hubSettings({}, { HF_HUB_OFFLINE: "1" }).offline).toBe(true);
     expect(hubSettings({}, { HF_HUB_OFFLINE: "0" }).offline).toBe(false);
     expect(hubSettings({}, {}, { offline: true }).offline).toBe(true);

@@ -28,7 +28,10 @@ export interface HubSettings {
 export function addHubOptions(cmd: Command): Command {
   return cmd
     .option("--hub-url <url>", "Hugging Face Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)")
-    .option("--token <token>", "Hub access token for gated or private repos (default: HF_TOKEN); never printed or stored")
+    .option(
+      "--token <token>",
+      "Hub access token for gated or private repos (default: HF_TOKEN); never printed or stored",
+    )
     .addOption(new Option("--timeout <seconds>", "timeout of one Hub request, in seconds (default 5)"))
     .option("--refresh", "ignore cached 'latest commit' entries and ask the Hub again");
 }
@@ -41,7 +44,8 @@ export function cleanHubUrl(value: string): string {
   } catch {
     throw new UsageError(`--hub-url: '${value}' is not a URL`);
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--hub-url: '${value}' is not an http(s) URL`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new UsageError(`--hub-url: '${value}' is not an http(s) URL`);
   u.username = "";
   u.password = "";
   u.search = "";
@@ -50,28 +54,53 @@ export function cleanHubUrl(value: string): string {
 }
 
 /** Reads the settings. @throws UsageError on a bad `--timeout` or `--hub-url`. */
-export function hubSettings(opts: Record<string, unknown>, env: NodeJS.ProcessEnv, config: AiprovConfig = {}): HubSettings {
-  const offline = Boolean(opts.offline) || config.offline === true || env.HF_HUB_OFFLINE === "1" || env.HF_HUB_OFFLINE?.toLowerCase() === "true";
-  const hubUrl = cleanHubUrl((opts.hubUrl as string | undefined) ?? env.HF_ENDPOINT ?? config.hubUrl ?? DEFAULT_HUB_URL);
+export function hubSettings(
+  opts: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  config: AiprovConfig = {},
+): HubSettings {
+  const offline =
+    Boolean(opts.offline) ||
+    config.offline === true ||
+    env.HF_HUB_OFFLINE === "1" ||
+    env.HF_HUB_OFFLINE?.toLowerCase() === "true";
+  const hubUrl = cleanHubUrl(
+    (opts.hubUrl as string | undefined) ?? env.HF_ENDPOINT ?? config.hubUrl ?? DEFAULT_HUB_URL,
+  );
   const rawTimeout = opts.timeout as string | undefined;
   const seconds = rawTimeout !== undefined ? Number(rawTimeout) : (config.timeout ?? 5);
   // setTimeout takes at most 2^31-1 ms; a day is more than any request should wait.
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new UsageError(`--timeout: '${rawTimeout ?? seconds}' is not a number of seconds between 0 and 86400`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400)
+    throw new UsageError(`--timeout: '${rawTimeout ?? seconds}' is not a number of seconds between 0 and 86400`);
   const token = (opts.token as string | undefined) ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
   if (token !== undefined && token !== "") {
     // Whatever happens later, the exact token value is redacted from every message and report.
     registerSecret(token);
     // A token is one printable word; anything else would end up inside an HTTP header error (and its message).
-    if (!/^[\x21-\x7e]+$/.test(token)) throw new UsageError(`the Hub token (${opts.token !== undefined ? "--token" : "HF_TOKEN"}) contains spaces or control characters; it was not used`);
+    if (!/^[\x21-\x7e]+$/.test(token))
+      throw new UsageError(
+        `the Hub token (${opts.token !== undefined ? "--token" : "HF_TOKEN"}) contains spaces or control characters; it was not used`,
+      );
   }
-  return { offline, hubUrl, ...(token ? { token } : {}), timeoutMs: Math.round(seconds * 1000), refresh: Boolean(opts.refresh) };
+  return {
+    offline,
+    hubUrl,
+    ...(token ? { token } : {}),
+    timeoutMs: Math.round(seconds * 1000),
+    refresh: Boolean(opts.refresh),
+  };
 }
 
 /**
  * The resolver for a command: the offline (knowledge-base) resolver for `scan --offline`; otherwise the Hub resolver
  * with aiprov's cache and the Hugging Face cache. `cacheOnlyWhenOffline` makes an offline `explain` read the caches.
  */
-export async function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJS.ProcessEnv, extra: { cacheOnlyWhenOffline?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<Resolver> {
+export async function makeResolver(
+  kb: KnowledgeBase,
+  s: HubSettings,
+  env: NodeJS.ProcessEnv,
+  extra: { cacheOnlyWhenOffline?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Resolver> {
   if (s.offline && !extra.cacheOnlyWhenOffline) return createOfflineResolver(kb);
   // The Hub client is loaded only when the Hub may be asked.
   const { createHubResolver } = await import("../resolve/hub/resolver.js");
@@ -82,7 +111,11 @@ export async function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJ
     offline: s.offline,
     refresh: s.refresh,
     timeoutMs: s.timeoutMs,
-    cache: new DiskCache(aiprovCacheDir(env), undefined, s.hubUrl === DEFAULT_HUB_URL ? "" : new URL(s.hubUrl).host + new URL(s.hubUrl).pathname),
+    cache: new DiskCache(
+      aiprovCacheDir(env),
+      undefined,
+      s.hubUrl === DEFAULT_HUB_URL ? "" : new URL(s.hubUrl).host + new URL(s.hubUrl).pathname,
+    ),
     hfCache: new HfCache(hfCacheDir(env)),
     env,
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
@@ -93,7 +126,11 @@ export async function makeResolver(kb: KnowledgeBase, s: HubSettings, env: NodeJ
  * A progress line on stderr, only when stderr is a terminal and resolving takes more than `delayMs`.
  * Returns the callback for the resolver and a function that clears the line.
  */
-export function progressReporter(io: CliIO, stderrIsTTY: boolean, delayMs = 400): { onProgress: (done: number, total: number) => void; stop: () => void } {
+export function progressReporter(
+  io: CliIO,
+  stderrIsTTY: boolean,
+  delayMs = 400,
+): { onProgress: (done: number, total: number) => void; stop: () => void } {
   const started = Date.now();
   let shown = false;
   return {

@@ -12,7 +12,6 @@ import { packagePath } from "../util/package-root.js";
 import type { CliIO } from "./io.js";
 import { collect } from "./options.js";
 
-
 /** True when a `--policy` value names a pack file rather than a bundled pack id. */
 function isPackPath(p: string): boolean {
   return /[\\/]|\.ya?ml$/.test(p);
@@ -23,11 +22,18 @@ function isPackPath(p: string): boolean {
  * to the config file) is written in the editor hint (yaml-language-server) only when given, so the file names no
  * place outside the project.
  */
-export function renderInitConfig(organization: readonly string[], packs: readonly string[], schemaPath: string | undefined, baseDir = "."): string {
+export function renderInitConfig(
+  organization: readonly string[],
+  packs: readonly string[],
+  schemaPath: string | undefined,
+  baseDir = ".",
+): string {
   const loaded = loadPacks(packs.map((p) => (isPackPath(p) ? resolve(baseDir, p) : p)));
   const list = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
   const lines = [
-    schemaPath ? `# yaml-language-server: $schema=${schemaPath}` : "# Schema: schemas/config.schema.json in the aiprov package (point your editor's YAML schema setting at it).",
+    schemaPath
+      ? `# yaml-language-server: $schema=${schemaPath}`
+      : "# Schema: schemas/config.schema.json in the aiprov package (point your editor's YAML schema setting at it).",
     "# aiprov configuration (see the README, Configuration file). YAML or JSON only: aiprov never",
     "# executes JavaScript configuration. Command-line flags override these values.",
     "",
@@ -77,7 +83,10 @@ export function registerInitCommand(program: Command, io: CliIO, state: { exitCo
     .option("-o, --output <file>", "file to write", ".aiprovrc.yaml")
     .action((opts: { organization?: string[]; policy?: string[]; output: string }) => {
       const file = resolve(io.cwd, opts.output);
-      if (existsSync(file)) throw new UsageError(`${opts.output}: already exists; aiprov init never overwrites a file (remove it or use --output)`);
+      if (existsSync(file))
+        throw new UsageError(
+          `${opts.output}: already exists; aiprov init never overwrites a file (remove it or use --output)`,
+        );
       const packs = opts.policy ?? ["unknown-provenance"];
       const unknown = packs.filter((p) => !bundledPackIds().includes(p) && !/[\\/]|\.ya?ml$/.test(p));
       if (unknown.length > 0) throw new UsageError(`${unknown.join(", ")}: no such bundled pack (aiprov rules list)`);
@@ -90,11 +99,18 @@ export function registerInitCommand(program: Command, io: CliIO, state: { exitCo
       };
       const schema = relative(dir, packagePath("schemas", "config.schema.json")).split(sep).join("/");
       const portable = !isAbsolute(schema) && !schema.startsWith("..");
-      const text = renderInitConfig(opts.organization ?? [], packs.map((p) => (isPackPath(p) ? rel(resolve(io.cwd, p)) : p)), portable ? schema : undefined, dir);
+      const text = renderInitConfig(
+        opts.organization ?? [],
+        packs.map((p) => (isPackPath(p) ? rel(resolve(io.cwd, p)) : p)),
+        portable ? schema : undefined,
+        dir,
+      );
       try {
         writeFileSync(file, text, { flag: "wx" });
       } catch (err) {
-        throw new UsageError(`${opts.output}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new UsageError(
+          `${opts.output}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        );
       }
       io.stdout(`wrote ${opts.output}\n`);
       state.exitCode = 0;

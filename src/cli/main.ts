@@ -39,7 +39,9 @@ export async function buildProgram(io: CliIO, state: { exitCode: number }, argv?
   const program = new Command();
   program
     .name("aiprov")
-    .description("Provenance auditor for AI products: finds every model and model component a project uses, resolves where each comes from, and checks the lineage against policy rule packs.")
+    .description(
+      "Provenance auditor for AI products: finds every model and model component a project uses, resolves where each comes from, and checks the lineage against policy rule packs.",
+    )
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -78,7 +80,8 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
     return state.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+        return EXIT.ok;
       return EXIT.error;
     }
     if (err instanceof UsageError || err instanceof ConfigError) {
@@ -86,7 +89,9 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
       return EXIT.error;
     }
     // One clear line; the stack only on request (AIPROV_DEBUG=1), for a bug report.
-    io.stderr(`aiprov: internal error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}${rawIo.env.AIPROV_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : ""}\n`);
+    io.stderr(
+      `aiprov: internal error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}${rawIo.env.AIPROV_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : ""}\n`,
+    );
     return EXIT.error;
   }
 }

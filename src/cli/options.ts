@@ -3,7 +3,22 @@
 /** Commander reducer for a repeatable option: `--x a --x b` -> `["a", "b"]`. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-const BYTE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
 
 /**
  * Parses a byte size: a whole or decimal number with an optional unit, SI (`kB`, `MB`, `GB`, `TB`: powers of 1000)

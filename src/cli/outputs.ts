@@ -12,11 +12,19 @@ import type { CliIO } from "./io.js";
 
 /** Adds `--format`, `--output` and the per-format output flags to a command. */
 export function addOutputOptions(cmd: Command): Command {
-  cmd.addOption(new Option("-f, --format <format>", "report format on stdout or --output").choices([...REPORT_FORMATS]));
+  cmd.addOption(
+    new Option("-f, --format <format>", "report format on stdout or --output").choices([...REPORT_FORMATS]),
+  );
   cmd.option("-o, --output <file>", "write the --format report to a file instead of stdout");
   for (const o of OUTPUT_FLAGS) cmd.option(o.flag, `also write ${o.what} to <file>`);
-  cmd.option("-v, --verbose", "text report: every row, finding, place and piece of evidence, and the lineage tree (default: cut lists with +N more; JSON always has everything)");
-  cmd.option("--sarif-category <name>", "code-scanning category written as the SARIF runAutomationDetails.id (default: aiprov; keep it stable so fixed alerts close)");
+  cmd.option(
+    "-v, --verbose",
+    "text report: every row, finding, place and piece of evidence, and the lineage tree (default: cut lists with +N more; JSON always has everything)",
+  );
+  cmd.option(
+    "--sarif-category <name>",
+    "code-scanning category written as the SARIF runAutomationDetails.id (default: aiprov; keep it stable so fixed alerts close)",
+  );
   return cmd;
 }
 
@@ -25,13 +33,25 @@ export function addOutputOptions(cmd: Command): Command {
  * current folder. @throws UsageError naming the flag and file when a file cannot be written (missing folder,
  * permissions).
  */
-export async function writeReports(result: AuditResult, opts: Record<string, unknown>, format: ReportFormat, output: string | undefined, io: CliIO, mode: { quiet?: boolean } = {}): Promise<void> {
-  const renderOptions = { verbose: opts.verbose === true, ...(opts.sarifCategory !== undefined ? { sarifCategory: opts.sarifCategory as string } : {}) };
+export async function writeReports(
+  result: AuditResult,
+  opts: Record<string, unknown>,
+  format: ReportFormat,
+  output: string | undefined,
+  io: CliIO,
+  mode: { quiet?: boolean } = {},
+): Promise<void> {
+  const renderOptions = {
+    verbose: opts.verbose === true,
+    ...(opts.sarifCategory !== undefined ? { sarifCategory: opts.sarifCategory as string } : {}),
+  };
   const write = async (flag: string, file: string, text: string): Promise<void> => {
     try {
       await writeFile(resolve(io.cwd, file), text);
     } catch (err) {
-      throw new UsageError(`${flag} ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new UsageError(
+        `${flag} ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
   };
   for (const o of OUTPUT_FLAGS) {
@@ -44,8 +64,11 @@ export async function writeReports(result: AuditResult, opts: Record<string, unk
   else if (!mode.quiet) io.stdout(text);
   if (mode.quiet) {
     // --quiet: the text report's verdict line only (the report itself, if asked for, went to --output).
-    const textReport = format === "text" && !output ? text : await renderLazily(result, "text", { color: useColor(io) });
-    io.stdout(`${textReport.split("\n").find((l) => l.includes("Verdict:")) ?? `Verdict: ${result.summary.verdict}`}\n`);
+    const textReport =
+      format === "text" && !output ? text : await renderLazily(result, "text", { color: useColor(io) });
+    io.stdout(
+      `${textReport.split("\n").find((l) => l.includes("Verdict:")) ?? `Verdict: ${result.summary.verdict}`}\n`,
+    );
   }
 }
 
@@ -61,6 +84,10 @@ export function useColor(io: CliIO): boolean {
 }
 
 /** Renders one report, loading only that format's renderer (the CycloneDX library and the HTML layout are large). */
-async function renderLazily(result: AuditResult, format: ReportFormat, options: { color?: boolean; verbose?: boolean; sarifCategory?: string } = {}): Promise<string> {
+async function renderLazily(
+  result: AuditResult,
+  format: ReportFormat,
+  options: { color?: boolean; verbose?: boolean; sarifCategory?: string } = {},
+): Promise<string> {
   return (await loadRenderer(format))(result, options);
 }

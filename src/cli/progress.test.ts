@@ -28,7 +28,11 @@ describe("scan progress line", () => {
   });
 
   it("says nothing when stderr is not a terminal, with --quiet, or before the delay", async () => {
-    for (const [tty, verbosity, delayMs] of [[false, "normal", 0], [true, "quiet", 0], [true, "normal", 60_000]] as const) {
+    for (const [tty, verbosity, delayMs] of [
+      [false, "normal", 0],
+      [true, "quiet", 0],
+      [true, "normal", 60_000],
+    ] as const) {
       const o = io();
       const p = scanProgress(o, { stderrIsTTY: tty, verbosity, delayMs });
       p.onFile();

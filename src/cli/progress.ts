@@ -36,7 +36,10 @@ export interface ScanProgress {
 }
 
 /** Starts the progress display for one scan (see the module comment). `now` is injectable for tests. */
-export function scanProgress(io: CliIO, options: { stderrIsTTY: boolean; verbosity: Verbosity; delayMs?: number; now?: () => number }): ScanProgress {
+export function scanProgress(
+  io: CliIO,
+  options: { stderrIsTTY: boolean; verbosity: Verbosity; delayMs?: number; now?: () => number },
+): ScanProgress {
   const now = options.now ?? (() => performance.now());
   const started = now();
   let stage = 0;

@@ -22,16 +22,21 @@ export async function loadResult(file: string): Promise<AuditResult> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new UsageError(`--from: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `--from: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`--from: ${file} is not JSON (${(err as Error).message}); give the output of 'aiprov scan --format json'`);
+    throw new UsageError(
+      `--from: ${file} is not JSON (${(err as Error).message}); give the output of 'aiprov scan --format json'`,
+    );
   }
   const problems = validate("report.schema.json", data, file);
-  if (problems.length > 0) throw new ConfigError(`--from: ${file} is not an aiprov JSON result (schemas/report.schema.json)`, problems);
+  if (problems.length > 0)
+    throw new ConfigError(`--from: ${file} is not an aiprov JSON result (schemas/report.schema.json)`, problems);
   return data as AuditResult;
 }
 
@@ -51,7 +56,13 @@ Examples:
     );
   addOutputOptions(cmd).action(async (opts: Record<string, unknown>) => {
     const result = await loadResult(resolve(io.cwd, opts.from as string));
-    await writeReports(result, opts, (opts.format as ReportFormat | undefined) ?? "text", opts.output as string | undefined, io);
+    await writeReports(
+      result,
+      opts,
+      (opts.format as ReportFormat | undefined) ?? "text",
+      opts.output as string | undefined,
+      io,
+    );
     state.exitCode = 0;
   });
 }

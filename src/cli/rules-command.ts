@@ -22,7 +22,10 @@ export function renderPackList(packs: readonly RulePack[]): string {
     lines.push(`${p.id}  v${p.version}  (undetermined: ${p.undetermined})`);
     lines.push(`  ${p.title}`);
     const params = packParameters(p);
-    for (const r of p.rules) lines.push(`    ${ruleSeverity(r, params).padEnd(7)} ${r.verdict === "undetermined" ? "undet." : "fail  "} ${p.id}/${r.id}: ${r.title}`);
+    for (const r of p.rules)
+      lines.push(
+        `    ${ruleSeverity(r, params).padEnd(7)} ${r.verdict === "undetermined" ? "undet." : "fail  "} ${p.id}/${r.id}: ${r.title}`,
+      );
     lines.push("");
   }
   return lines.join("\n");
@@ -33,21 +36,36 @@ export function renderPackOrRule(pack: RulePack, ruleId?: string): string {
   const lines: string[] = [];
   const params = packParameters(pack);
   if (!ruleId) {
-    lines.push(`${pack.id} v${pack.version}: ${pack.title}`, "", pack.description.trim(), "", `Undetermined components: ${pack.undetermined}`, `File: ${pack.file}`);
+    lines.push(
+      `${pack.id} v${pack.version}: ${pack.title}`,
+      "",
+      pack.description.trim(),
+      "",
+      `Undetermined components: ${pack.undetermined}`,
+      `File: ${pack.file}`,
+    );
     const decl = Object.entries(pack.parameters ?? {});
     if (decl.length > 0) {
       lines.push("", "Parameters (override in the config file under parameters." + pack.id + "):");
-      for (const [k, p] of decl) lines.push(`  ${k} (${p.type}) = ${JSON.stringify(p.default)}`, `    ${p.description.trim()}`);
+      for (const [k, p] of decl)
+        lines.push(`  ${k} (${p.type}) = ${JSON.stringify(p.default)}`, `    ${p.description.trim()}`);
     }
     lines.push("", "Rules:");
   }
   for (const r of pack.rules.filter((x) => !ruleId || x.id === ruleId)) {
-    lines.push(`${pack.id}/${r.id}  [${ruleSeverity(r, params)}${typeof r.severity === "string" && r.severity.startsWith("$") ? ` from ${r.severity}` : ""}, ${r.verdict}]`);
+    lines.push(
+      `${pack.id}/${r.id}  [${ruleSeverity(r, params)}${typeof r.severity === "string" && r.severity.startsWith("$") ? ` from ${r.severity}` : ""}, ${r.verdict}]`,
+    );
     lines.push(`  ${r.title}`);
     lines.push(`  Rationale: ${r.description.trim()}`);
     lines.push(`  Source: ${r.source.title}${r.source.url ? ` <${r.source.url}>` : ""}`);
     if (r.howToFix) lines.push(`  How to fix: ${r.howToFix.trim()}`);
-    lines.push(`  Messages: ${Object.entries(r.messages).map(([k, v]) => `${k}: "${v}"`).join("; ")}`, "");
+    lines.push(
+      `  Messages: ${Object.entries(r.messages)
+        .map(([k, v]) => `${k}: "${v}"`)
+        .join("; ")}`,
+      "",
+    );
   }
   return lines.join("\n");
 }
@@ -78,12 +96,15 @@ export function registerRulesCommand(program: Command, io: CliIO, state: { exitC
       const [packId, ruleId] = what.includes("/") ? (what.split("/", 2) as [string, string]) : [undefined, what];
       const packs = loadPacks(packId ? [packId] : ids);
       const hits = packs.filter((p) => p.rules.some((r) => r.id === ruleId));
-      if (hits.length === 0) throw new UsageError(`${what}: no such pack or rule (packs: ${ids.join(", ")}; see aiprov rules list)`);
+      if (hits.length === 0)
+        throw new UsageError(`${what}: no such pack or rule (packs: ${ids.join(", ")}; see aiprov rules list)`);
       io.stdout(`${hits.map((p) => renderPackOrRule(p, ruleId)).join("\n")}\n`);
     });
   rules
     .command("test")
-    .description("Run the test cases of every pack in a folder (or of one pack file): <pack>.tests.yaml beside <pack>.yaml.")
+    .description(
+      "Run the test cases of every pack in a folder (or of one pack file): <pack>.tests.yaml beside <pack>.yaml.",
+    )
     .argument("[pack-dir]", "folder of packs, or one pack file", BUNDLED_RULES_DIR)
     .addHelpText(
       "after",

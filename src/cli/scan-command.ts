@@ -25,11 +25,11 @@ import { aiprovCacheDir, DiskCache } from "../resolve/hub/cache.js";
 import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import { DEFAULT_WEIGHT_BUDGET } from "../fingerprint/settle.js";
 
-
 /** Parses `--jobs`: a whole number from 1 to 64. @throws UsageError otherwise. */
 export function parseJobs(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) throw new UsageError(`--jobs: '${value}' is not a whole number from 1 to 64`);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64)
+    throw new UsageError(`--jobs: '${value}' is not a whole number from 1 to 64`);
   return n;
 }
 
@@ -39,13 +39,19 @@ export function parseJobs(value: string): number {
  */
 export function parseNow(value: string): Date {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
-  const bad = () => new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29 or 2026-11-29T12:00:00Z)`);
+  const bad = () =>
+    new UsageError(`--now: '${value}' is not an ISO 8601 date (for example 2026-11-29 or 2026-11-29T12:00:00Z)`);
   if (!m) throw bad();
   const [, y, mo, d, time] = m as unknown as [string, string, string, string, string | undefined];
   const date = new Date(`${y}-${mo}-${d}${time ?? "T00:00:00Z"}`);
   if (Number.isNaN(date.getTime())) throw bad();
   const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) throw bad();
+  if (
+    check.getUTCFullYear() !== Number(y) ||
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d)
+  )
+    throw bad();
   return date;
 }
 
@@ -55,28 +61,56 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .command("scan")
     .description("Scan a project: inventory every model and component, resolve its lineage, apply rule packs.")
     .argument("[path]", "project folder to scan", ".")
-    .option("-p, --policy <pack>", "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)", collect)
-    .addOption(new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices([...FAIL_ON_CHOICES]))
+    .option(
+      "-p, --policy <pack>",
+      "rule pack to apply: a bundled pack id or a path to a pack file (repeatable)",
+      collect,
+    )
+    .addOption(
+      new Option("--fail-on <level>", "lowest finding severity that makes the exit code 1").choices([
+        ...FAIL_ON_CHOICES,
+      ]),
+    )
     .option("--offline", "make no network request (the knowledge base and local files only; also HF_HUB_OFFLINE=1)")
-    .option("-c, --config <file>", "configuration file (YAML or JSON), trusted; default: .aiprovrc[.yaml|.json], aiprov.config.* or package.json#aiprov in the current folder, read as the project's own (it never chooses the Hub endpoint while a token is set, output paths, or knowledge outside its folder, and what it weakens is listed in the report)")
-    .option("--no-project-config", "ignore every configuration file found in the current folder (an auditor's run: the policy comes from the flags and --config only)")
+    .option(
+      "-c, --config <file>",
+      "configuration file (YAML or JSON), trusted; default: .aiprovrc[.yaml|.json], aiprov.config.* or package.json#aiprov in the current folder, read as the project's own (it never chooses the Hub endpoint while a token is set, output paths, or knowledge outside its folder, and what it weakens is listed in the report)",
+    )
+    .option(
+      "--no-project-config",
+      "ignore every configuration file found in the current folder (an auditor's run: the policy comes from the flags and --config only)",
+    )
     .option("-k, --knowledge <dir>", "extra knowledge directory, read after the bundled one (repeatable)", collect)
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
-    .option("-j, --jobs <n>", "threads that read and parse files on large trees, the main thread included (default: the usable cores, at most 3; never more than the cores; 1: no worker threads)", parseJobs)
+    .option(
+      "-j, --jobs <n>",
+      "threads that read and parse files on large trees, the main thread included (default: the usable cores, at most 3; never more than the cores; 1: no worker threads)",
+      parseJobs,
+    )
     .option("--include <glob>", "scan only files matching this gitignore-style pattern (repeatable)", collect)
     .option("--exclude <glob>", "leave out files matching this gitignore-style pattern (repeatable)", collect)
     .option("--now <date>", "the date to evaluate against (ISO 8601); default: SOURCE_DATE_EPOCH or the clock")
-    .option("--waivers <file>", "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers")
+    .option(
+      "--waivers <file>",
+      "waivers file (YAML or JSON, schemas/waivers.schema.json), added to the config file's waivers",
+    )
     .option("--baseline <report>", "a previous JSON report: only findings not in it can fail the scan")
-    .option("-q, --quiet", "print only the verdict line on stdout and no progress (reports named by --*-output are still written)")
-    .option("--weight-budget <size>", "most bytes read from the Hub to compare local weights with an upstream's, for the whole scan (e.g. 500MB, 2GiB; 0: compare none; default 2GiB)", (v: string) => {
-      try {
-        return parseByteSize(v);
-      } catch (err) {
-        throw new UsageError(`--weight-budget: ${(err as Error).message}`);
-      }
-    });
+    .option(
+      "-q, --quiet",
+      "print only the verdict line on stdout and no progress (reports named by --*-output are still written)",
+    )
+    .option(
+      "--weight-budget <size>",
+      "most bytes read from the Hub to compare local weights with an upstream's, for the whole scan (e.g. 500MB, 2GiB; 0: compare none; default 2GiB)",
+      (v: string) => {
+        try {
+          return parseByteSize(v);
+        } catch (err) {
+          throw new UsageError(`--weight-budget: ${(err as Error).message}`);
+        }
+      },
+    );
   addOutputOptions(addHubOptions(cmd))
     .addHelpText(
       "after",
@@ -106,51 +140,116 @@ async function runScan(path: string, opts: Opts, io: CliIO): Promise<number> {
   const failOn = (opts.failOn as Severity | "never" | undefined) ?? config.failOn ?? "error";
   const hub = hubSettings(opts, io.env, config);
   if (opts.quiet && opts.verbose) throw new UsageError("--quiet and --verbose cannot be used together");
-  const progress = scanProgress(io, { stderrIsTTY: io.stderrIsTTY ?? false, verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal" });
+  const progress = scanProgress(io, {
+    stderrIsTTY: io.stderrIsTTY ?? false,
+    verbosity: opts.quiet ? "quiet" : opts.verbose ? "verbose" : "normal",
+  });
   const resolver = await makeResolver(inputs.kb, hub, io.env, { onProgress: progress.onHub });
   const root = resolve(io.cwd, path);
   checkScanRoot(root, path);
   const outputs = checkOutputs(opts, io, config.output, root);
-  const weakenings = listWeakenings({ opts, config, configFile, configOrigin: settings.configOrigin, waivers: inputs.waivers, packs: inputs.packs, kb: inputs.kb, failOn, hubUrlFromConfig: config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !hub.offline });
+  const weakenings = listWeakenings({
+    opts,
+    config,
+    configFile,
+    configOrigin: settings.configOrigin,
+    waivers: inputs.waivers,
+    packs: inputs.packs,
+    kb: inputs.kb,
+    failOn,
+    hubUrlFromConfig:
+      config.hubUrl !== undefined && opts.hubUrl === undefined && io.env.HF_ENDPOINT === undefined && !hub.offline,
+  });
   // AIPROV_TIMING=1 prints each stage's wall time on stderr (as ESLint's TIMING=1), for performance reports.
   const timing: [string, number][] | undefined = io.env.AIPROV_TIMING ? [] : undefined;
   let extracted = "";
   const started = performance.now();
   const result = await scan({
-    ...scanOptions(path, root, opts, io, { ...settings, ...inputs, failOn, hub, resolver, ownFiles: outputs.ownFiles, weakenings }),
+    ...scanOptions(path, root, opts, io, {
+      ...settings,
+      ...inputs,
+      failOn,
+      hub,
+      resolver,
+      ownFiles: outputs.ownFiles,
+      weakenings,
+    }),
     onStage: (name: string, ms: number) => {
       timing?.push([name, ms]);
       progress.onStage(name, ms);
     },
-    onExtracted: (s) => (extracted = `files    ${s.filesScanned} read by an extractor, ${s.filesParsed} parsed as code\n`),
+    onExtracted: (s) =>
+      (extracted = `files    ${s.filesScanned} read by an extractor, ${s.filesParsed} parsed as code\n`),
     onFileListed: progress.onFile,
   }).finally(() => progress.stop());
   result.root = path;
   // Every report is written before the exit code says "findings": CI uploads them either way.
   await writeReports(result, opts, format, outputs.output, io, { quiet: Boolean(opts.quiet) });
-  if (timing) io.stderr(`${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n${extracted}`);
+  if (timing)
+    io.stderr(
+      `${[...timing, ["report", performance.now() - started - timing.reduce((a, [, ms]) => a + ms, 0)] as [string, number]].map(([n, ms]) => `${n.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms`).join("\n")}\n${extracted}`,
+    );
   return resultVerdict(result) === "fail" ? 1 : 0;
 }
 
 /** The configuration file and the run's own settings (`--now`, SOURCE_DATE_EPOCH), checked. @throws UsageError, ConfigError. */
-async function loadRunSettings(opts: Opts, io: CliIO): Promise<{ config: AiprovConfig; configFile: string | undefined; configOrigin: ConfigOrigin; configDiagnostics: Diagnostic[] }> {
+async function loadRunSettings(
+  opts: Opts,
+  io: CliIO,
+): Promise<{
+  config: AiprovConfig;
+  configFile: string | undefined;
+  configOrigin: ConfigOrigin;
+  configDiagnostics: Diagnostic[];
+}> {
   const tokenSet = Boolean((opts.token as string | undefined) ?? io.env.HF_TOKEN ?? io.env.HUGGING_FACE_HUB_TOKEN);
-  const loaded = await loadConfig(io.cwd, opts.config as string | undefined, { noProjectConfig: opts.projectConfig === false, tokenSet });
-  for (const [flag, key] of [["--waivers", "waivers"], ["--baseline", "baseline"]] as const) if (opts[key]) checkSettingsFile(resolve(io.cwd, opts[key] as string), flag);
+  const loaded = await loadConfig(io.cwd, opts.config as string | undefined, {
+    noProjectConfig: opts.projectConfig === false,
+    tokenSet,
+  });
+  for (const [flag, key] of [
+    ["--waivers", "waivers"],
+    ["--baseline", "baseline"],
+  ] as const)
+    if (opts[key]) checkSettingsFile(resolve(io.cwd, opts[key] as string), flag);
   if (opts.now !== undefined) setNow(parseNow(opts.now as string));
   const epoch = io.env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
-  return { config: loaded.config, configFile: loaded.file, configOrigin: loaded.origin ?? "user", configDiagnostics: loaded.diagnostics ?? [] };
+  if (epoch !== undefined && epoch !== "" && !/^\d+$/.test(epoch))
+    throw new UsageError(`SOURCE_DATE_EPOCH='${epoch}' is not a whole number of seconds since 1970-01-01`);
+  return {
+    config: loaded.config,
+    configFile: loaded.file,
+    configOrigin: loaded.origin ?? "user",
+    configDiagnostics: loaded.diagnostics ?? [],
+  };
 }
 
 /**
  * The knowledge base, rule packs, waivers and baseline. Every problem with packs, parameters and waivers is reported
  * at once, before any scanning. @throws ConfigError listing them.
  */
-function loadPolicyInputs(opts: Opts, io: CliIO, settings: { config: AiprovConfig; configFile: string | undefined }): { knowledge: string[]; kb: KnowledgeBase; packs: RulePack[]; waivers: LoadedWaiver[]; baseline: { file: string; fingerprints: ReadonlySet<string> } | undefined } {
+function loadPolicyInputs(
+  opts: Opts,
+  io: CliIO,
+  settings: { config: AiprovConfig; configFile: string | undefined },
+): {
+  knowledge: string[];
+  kb: KnowledgeBase;
+  packs: RulePack[];
+  waivers: LoadedWaiver[];
+  baseline: { file: string; fingerprints: ReadonlySet<string> } | undefined;
+} {
   const { config, configFile } = settings;
-  const policies = [...new Set((opts.policy as string[] | undefined) ?? (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]))];
-  const knowledge = [...(config.knowledge ?? []), ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k))];
+  const policies = [
+    ...new Set(
+      (opts.policy as string[] | undefined) ??
+        (config.policy === undefined ? [] : Array.isArray(config.policy) ? config.policy : [config.policy]),
+    ),
+  ];
+  const knowledge = [
+    ...(config.knowledge ?? []),
+    ...((opts.knowledge as string[] | undefined) ?? []).map((k) => resolve(io.cwd, k)),
+  ];
   const kb = loadKnowledgeBase(knowledge);
   const problems: string[] = [];
   const collectProblems = <T>(load: () => T, fallback: T): T => {
@@ -169,18 +268,29 @@ function loadPolicyInputs(opts: Opts, io: CliIO, settings: { config: AiprovConfi
   }, [] as RulePack[]);
   problems.push(...parameterProblems(packs, config.parameters ?? {}, configFile ?? "config"));
   const waivers = waiversFromConfig(config.waivers, configFile ?? "config");
-  if (opts.waivers) waivers.push(...collectProblems(() => loadWaiversFile(resolve(io.cwd, opts.waivers as string)), []));
-  if (problems.length > 0) throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
+  if (opts.waivers)
+    waivers.push(...collectProblems(() => loadWaiversFile(resolve(io.cwd, opts.waivers as string)), []));
+  if (problems.length > 0)
+    throw new ConfigError("invalid rule packs, parameters or waivers (nothing was scanned):", problems);
   const baselineFile = opts.baseline as string | undefined;
-  const baseline = baselineFile ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) } : undefined;
+  const baseline = baselineFile
+    ? { file: baselineFile, fingerprints: loadBaseline(resolve(io.cwd, baselineFile)) }
+    : undefined;
   return { knowledge, kb, packs, waivers, baseline };
 }
 
 /** The report paths, checked before the scan, and those inside the scanned folder (never scanned). @throws UsageError. */
-function checkOutputs(opts: Opts, io: CliIO, configOutput: string | undefined, root: string): { output: string | undefined; ownFiles: string[] } {
+function checkOutputs(
+  opts: Opts,
+  io: CliIO,
+  configOutput: string | undefined,
+  root: string,
+): { output: string | undefined; ownFiles: string[] } {
   const output = (opts.output as string | undefined) ?? configOutput;
   const outputAbs = output ? checkOutputPath(output, io.cwd, root) : undefined;
-  const extraAbs = OUTPUT_FLAGS.flatMap((o) => (opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : []));
+  const extraAbs = OUTPUT_FLAGS.flatMap((o) =>
+    opts[o.key] ? [checkOutputPath(opts[o.key] as string, io.cwd, root, o.flag.split(" ")[0])] : [],
+  );
   // A report written inside the scanned folder must not change the next scan of it.
   const ownFiles = [...(outputAbs ? [outputAbs] : []), ...extraAbs].flatMap((a) => pathInsideRoot(a, root) ?? []);
   return { output, ownFiles };
@@ -192,10 +302,17 @@ function scanOptions(
   root: string,
   opts: Opts,
   io: CliIO,
-  s: ReturnType<typeof loadPolicyInputs> & Awaited<ReturnType<typeof loadRunSettings>> & { failOn: Severity | "never"; hub: ReturnType<typeof hubSettings>; resolver: ScanOptions["resolver"]; ownFiles: string[]; weakenings: AuditWeakening[] },
+  s: ReturnType<typeof loadPolicyInputs> &
+    Awaited<ReturnType<typeof loadRunSettings>> & {
+      failOn: Severity | "never";
+      hub: ReturnType<typeof hubSettings>;
+      resolver: ScanOptions["resolver"];
+      ownFiles: string[];
+      weakenings: AuditWeakening[];
+    },
 ): Omit<ScanOptions, "onStage" | "onFileListed" | "onExtracted"> {
   const { config, hub } = s;
-  const exclude = ((opts.exclude as string[] | undefined) ?? config.exclude) ?? [];
+  const exclude = (opts.exclude as string[] | undefined) ?? config.exclude ?? [];
   const include = (opts.include as string[] | undefined) ?? config.include;
   return {
     root,
@@ -221,12 +338,25 @@ function scanOptions(
       ...(hub.token ? { token: hub.token } : {}),
       timeoutMs: hub.timeoutMs,
       env: io.env,
-      cache: new DiskCache(aiprovCacheDir(io.env), undefined, hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname),
+      cache: new DiskCache(
+        aiprovCacheDir(io.env),
+        undefined,
+        hub.hubUrl === DEFAULT_HUB_URL ? "" : new URL(hub.hubUrl).host + new URL(hub.hubUrl).pathname,
+      ),
       displayRoot: path,
     },
     ...(s.configFile ? { config: { file: displayPath(s.configFile, io.cwd), origin: s.configOrigin } } : {}),
-    ...(s.weakenings.length > 0 ? { weakenings: s.weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) } : {}),
-    ...(s.configDiagnostics.length ? { diagnostics: s.configDiagnostics.map((d) => ({ ...d, ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}) })) } : {}),
+    ...(s.weakenings.length > 0
+      ? { weakenings: s.weakenings.map((w) => ({ ...w, source: displayPath(w.source, io.cwd) })) }
+      : {}),
+    ...(s.configDiagnostics.length
+      ? {
+          diagnostics: s.configDiagnostics.map((d) => ({
+            ...d,
+            ...(d.location ? { location: { ...d.location, file: displayPath(d.location.file, io.cwd) } } : {}),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -234,7 +364,9 @@ function scanOptions(
 function displayPath(file: string, cwd: string): string {
   if (file === "command line") return file;
   const rel = relative(cwd, file);
-  return rel && !rel.startsWith("..") && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel) ? rel.split(sep).join("/") : file;
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel)
+    ? rel.split(sep).join("/")
+    : file;
 }
 
 /**
@@ -272,17 +404,30 @@ export function listWeakenings(s: {
     for (const g of flag ?? s.config[kind] ?? []) out.push({ kind, setting: g, ...(flag ? cli : cfg) });
   }
   const projectDirs = new Set(s.configOrigin === "project" ? (s.config.knowledge ?? []) : []);
-  for (const o of s.kb.overrides ?? []) out.push({ kind: "knowledge-override", setting: `${o.kind} ${o.id}`, source: o.file, origin: projectDirs.has(o.dir) ? "project" : "user" });
+  for (const o of s.kb.overrides ?? [])
+    out.push({
+      kind: "knowledge-override",
+      setting: `${o.kind} ${o.id}`,
+      source: o.file,
+      origin: projectDirs.has(o.dir) ? "project" : "user",
+    });
   for (const [packId, values] of Object.entries(s.config.parameters ?? {})) {
     const pack = s.packs.find((p) => p.id === packId);
     for (const [name, value] of Object.entries(values ?? {})) {
       const def = pack?.parameters?.[name]?.default;
-      if (JSON.stringify(def) !== JSON.stringify(value)) out.push({ kind: "parameter", setting: `${packId}.${name} = ${JSON.stringify(value)} (default ${JSON.stringify(def)})`, ...cfg });
+      if (JSON.stringify(def) !== JSON.stringify(value))
+        out.push({
+          kind: "parameter",
+          setting: `${packId}.${name} = ${JSON.stringify(value)} (default ${JSON.stringify(def)})`,
+          ...cfg,
+        });
     }
   }
-  if (s.failOn === "never") out.push({ kind: "fail-on", setting: "never", ...(s.opts.failOn !== undefined ? cli : cfg) });
+  if (s.failOn === "never")
+    out.push({ kind: "fail-on", setting: "never", ...(s.opts.failOn !== undefined ? cli : cfg) });
   if (s.config.offline === true && !s.opts.offline) out.push({ kind: "offline", setting: "offline: true", ...cfg });
-  if (s.hubUrlFromConfig && s.config.hubUrl !== undefined) out.push({ kind: "hub-url", setting: s.config.hubUrl, ...cfg });
+  if (s.hubUrlFromConfig && s.config.hubUrl !== undefined)
+    out.push({ kind: "hub-url", setting: s.config.hubUrl, ...cfg });
   return out;
 }
 
@@ -295,12 +440,16 @@ export function checkScanRoot(root: string, given: string): void {
   try {
     st = statSync(root);
   } catch (err) {
-    throw new UsageError(`${given}: cannot scan: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`);
+    throw new UsageError(
+      `${given}: cannot scan: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`,
+    );
   }
   if (!st.isDirectory()) throw new UsageError(`${given}: cannot scan: not a folder`);
   try {
     readdirSync(root);
   } catch (err) {
-    throw new UsageError(`${given}: cannot scan: the folder cannot be listed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(
+      `${given}: cannot scan: the folder cannot be listed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }

@@ -61,7 +61,8 @@ export function checkSettingsFile(file: string, flag: string): void {
     return;
   }
   if (!st.isFile()) throw new UsageError(`${flag} ${file}: not a regular file`);
-  if (st.size > MAX_SETTINGS_FILE_BYTES) throw new UsageError(`${flag} ${file}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`);
+  if (st.size > MAX_SETTINGS_FILE_BYTES)
+    throw new UsageError(`${flag} ${file}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`);
 }
 
 /** True when `path` (resolved through symbolic links) lies inside `dir` (also resolved) or is `dir`. */
@@ -76,15 +77,30 @@ function realInside(path: string, dir: string): boolean {
 }
 
 /** File names searched, in order, in the current directory. */
-export const CONFIG_SEARCH_PLACES = [".aiprovrc", ".aiprovrc.json", ".aiprovrc.yaml", ".aiprovrc.yml", "aiprov.config.json", "aiprov.config.yaml", "aiprov.config.yml", "package.json"];
+export const CONFIG_SEARCH_PLACES = [
+  ".aiprovrc",
+  ".aiprovrc.json",
+  ".aiprovrc.yaml",
+  ".aiprovrc.yml",
+  "aiprov.config.json",
+  "aiprov.config.yaml",
+  "aiprov.config.yml",
+  "package.json",
+];
 
 const yamlLoader: Loader = (file, content) => {
   const doc = parseDocument(content, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError("invalid configuration file:", doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`));
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      "invalid configuration file:",
+      doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`),
+    );
   try {
     return doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
-    throw new ConfigError("invalid configuration file:", [`${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`]);
+    throw new ConfigError("invalid configuration file:", [
+      `${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`,
+    ]);
   }
 };
 const jsonLoader: Loader = (file, content) => {
@@ -100,22 +116,41 @@ const jsonLoader: Loader = (file, content) => {
  * Relative `knowledge` paths are resolved against the config file's folder.
  * @throws UsageError for a JavaScript/TypeScript config or a missing named file; ConfigError for invalid content.
  */
-export async function loadConfig(cwd: string, explicit?: string, options: { noProjectConfig?: boolean; tokenSet?: boolean } = {}): Promise<LoadedConfig> {
+export async function loadConfig(
+  cwd: string,
+  explicit?: string,
+  options: { noProjectConfig?: boolean; tokenSet?: boolean } = {},
+): Promise<LoadedConfig> {
   const explorer = cosmiconfig("aiprov", {
     searchPlaces: CONFIG_SEARCH_PLACES,
     searchStrategy: "none",
-    loaders: { ".json": jsonLoader, ".yaml": yamlLoader, ".yml": yamlLoader, noExt: yamlLoader, ".js": refuse, ".mjs": refuse, ".cjs": refuse, ".ts": refuse, ".mts": refuse, ".cts": refuse },
+    loaders: {
+      ".json": jsonLoader,
+      ".yaml": yamlLoader,
+      ".yml": yamlLoader,
+      noExt: yamlLoader,
+      ".js": refuse,
+      ".mjs": refuse,
+      ".cjs": refuse,
+      ".ts": refuse,
+      ".mts": refuse,
+      ".cts": refuse,
+    },
     cache: false,
   });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   if (explicit) {
     const ext = extname(explicit).toLowerCase();
-    if ([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].includes(ext)) throw new UsageError(`${explicit}: JavaScript configuration is not supported (aiprov never executes code from the scanned repository); use YAML or JSON`);
+    if ([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].includes(ext))
+      throw new UsageError(
+        `${explicit}: JavaScript configuration is not supported (aiprov never executes code from the scanned repository); use YAML or JSON`,
+      );
     checkSettingsFile(resolve(cwd, explicit), "--config");
     try {
       found = await explorer.load(resolve(cwd, explicit));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`${explicit}: configuration file not found`);
+      if ((err as NodeJS.ErrnoException).code === "ENOENT")
+        throw new UsageError(`${explicit}: configuration file not found`);
       throw err;
     }
   } else if (options.noProjectConfig) {
@@ -133,13 +168,17 @@ export async function loadConfig(cwd: string, explicit?: string, options: { noPr
   if (config.knowledge) config.knowledge = config.knowledge.map((k) => resolve(dir, k));
   // Pack files named by path are relative to the config file, as knowledge folders are (bundled ids stay ids).
   const packPath = (p: string): string => (/[\\/]|\.ya?ml$/.test(p) ? resolve(dir, p) : p);
-  if (config.policy !== undefined) config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
+  if (config.policy !== undefined)
+    config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
   if (origin === "user") return { config, file, origin };
   return { ...confineProjectConfig(config, file, options.tokenSet ?? false), file, origin };
 }
 
 /** cosmiconfig's search, after checking each candidate is a bounded regular file (a FIFO would block the read). */
-async function searchBounded(explorer: ReturnType<typeof cosmiconfig>, cwd: string): ReturnType<ReturnType<typeof cosmiconfig>["search"]> {
+async function searchBounded(
+  explorer: ReturnType<typeof cosmiconfig>,
+  cwd: string,
+): ReturnType<ReturnType<typeof cosmiconfig>["search"]> {
   for (const name of CONFIG_SEARCH_PLACES) {
     const candidate = resolve(cwd, name);
     let st;
@@ -149,7 +188,10 @@ async function searchBounded(explorer: ReturnType<typeof cosmiconfig>, cwd: stri
       continue;
     }
     if (!st.isFile()) throw new ConfigError("invalid configuration file:", [`${candidate}: not a regular file`]);
-    if (st.size > MAX_SETTINGS_FILE_BYTES) throw new ConfigError("invalid configuration file:", [`${candidate}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`]);
+    if (st.size > MAX_SETTINGS_FILE_BYTES)
+      throw new ConfigError("invalid configuration file:", [
+        `${candidate}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`,
+      ]);
   }
   return explorer.search(cwd);
 }
@@ -158,24 +200,44 @@ async function searchBounded(explorer: ReturnType<typeof cosmiconfig>, cwd: stri
  * Applies the trust boundary to a config the project holds: drops `output`, a `hubUrl` while a token is set, and
  * knowledge folders outside the config's folder, each with a warning diagnostic naming the file.
  */
-function confineProjectConfig(config: AiprovConfig, file: string, tokenSet: boolean): { config: AiprovConfig; diagnostics: Diagnostic[] } {
+function confineProjectConfig(
+  config: AiprovConfig,
+  file: string,
+  tokenSet: boolean,
+): { config: AiprovConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const out: AiprovConfig = { ...config };
   const dir = dirname(file);
   const at = (pointer: string) => ({ file, pointer });
   if (out.output !== undefined) {
-    diagnostics.push({ code: "project-config-ignored", severity: "warning", message: `output '${out.output}' ignored: a configuration found in the project never chooses where reports are written (use --output or --config)`, location: at("/output") });
+    diagnostics.push({
+      code: "project-config-ignored",
+      severity: "warning",
+      message: `output '${out.output}' ignored: a configuration found in the project never chooses where reports are written (use --output or --config)`,
+      location: at("/output"),
+    });
     delete out.output;
   }
   if (out.hubUrl !== undefined && tokenSet) {
-    diagnostics.push({ code: "project-config-ignored", severity: "warning", message: `hubUrl '${out.hubUrl}' ignored: a configuration found in the project never chooses where the Hub token is sent (use --hub-url, HF_ENDPOINT or --config)`, location: at("/hubUrl") });
+    diagnostics.push({
+      code: "project-config-ignored",
+      severity: "warning",
+      message: `hubUrl '${out.hubUrl}' ignored: a configuration found in the project never chooses where the Hub token is sent (use --hub-url, HF_ENDPOINT or --config)`,
+      location: at("/hubUrl"),
+    });
     delete out.hubUrl;
   }
   if (out.knowledge) {
     const kept: string[] = [];
     out.knowledge.forEach((k, i) => {
       if (realInside(k, dir)) kept.push(k);
-      else diagnostics.push({ code: "project-config-ignored", severity: "warning", message: `knowledge folder '${k}' ignored: a configuration found in the project reads only inside its own folder`, location: at(`/knowledge/${i}`) });
+      else
+        diagnostics.push({
+          code: "project-config-ignored",
+          severity: "warning",
+          message: `knowledge folder '${k}' ignored: a configuration found in the project reads only inside its own folder`,
+          location: at(`/knowledge/${i}`),
+        });
     });
     out.knowledge = kept;
   }
@@ -183,5 +245,7 @@ function confineProjectConfig(config: AiprovConfig, file: string, tokenSet: bool
 }
 
 const refuse: Loader = (file) => {
-  throw new UsageError(`${file}: JavaScript configuration is not supported (aiprov never executes code from the scanned repository); use YAML or JSON`);
+  throw new UsageError(
+    `${file}: JavaScript configuration is not supported (aiprov never executes code from the scanned repository); use YAML or JSON`,
+  );
 };

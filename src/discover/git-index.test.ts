@@ -22,11 +22,15 @@ async function put(rel: string, text = "{}"): Promise<void> {
 
 /** Runs git in the test's own temporary repository (no shell, no user or system config). */
 function git(...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "core.fsmonitor=false", ...args], {
-    cwd: root,
-    stdio: "ignore",
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
-  });
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "core.fsmonitor=false", ...args],
+    {
+      cwd: root,
+      stdio: "ignore",
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+    },
+  );
 }
 
 describe("tracked files of a git work tree", () => {

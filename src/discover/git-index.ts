@@ -24,7 +24,8 @@ export interface TrackedFiles {
  */
 export function parseGitIndex(buf: Uint8Array): string[] {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < 12 || view.getUint32(0) !== 0x44495243 /* "DIRC" */) throw new Error("not a git index (no DIRC signature)");
+  if (buf.length < 12 || view.getUint32(0) !== 0x44495243 /* "DIRC" */)
+    throw new Error("not a git index (no DIRC signature)");
   const version = view.getUint32(4);
   if (version < 2 || version > 4) throw new Error(`git index version ${version} is not supported`);
   const count = view.getUint32(8);
@@ -78,7 +79,9 @@ export function findGitDir(dir: string): { gitDir: string; top: string } | undef
       try {
         if (statSync(dotGit).isDirectory()) return { gitDir: dotGit, top: d };
         // A linked worktree or submodule: `.git` is a file `gitdir: <path>`.
-        const line = readFileSync(dotGit, "utf8").split("\n").find((l) => l.startsWith("gitdir:"));
+        const line = readFileSync(dotGit, "utf8")
+          .split("\n")
+          .find((l) => l.startsWith("gitdir:"));
         const dir = line?.slice("gitdir:".length).trim();
         if (dir) return { gitDir: isAbsolute(dir) ? dir : resolve(d, dir), top: d };
       } catch {

@@ -38,7 +38,15 @@ describe("walk", () => {
     const r = await walk(root);
     expect(r.files.map((f) => f.path)).toEqual([".gitignore", "config.json", "sub/.gitignore", "sub/keep.json"]);
     const reasons = Object.fromEntries(r.skipped.map((s) => [s.path, s.reason]));
-    expect(reasons).toMatchObject({ models: "ignored", "run.log": "ignored", "sub/secret.json": "ignored", ".git": "excluded-dir", node_modules: "excluded-dir", env: "excluded-dir", __pycache__: "excluded-dir" });
+    expect(reasons).toMatchObject({
+      models: "ignored",
+      "run.log": "ignored",
+      "sub/secret.json": "ignored",
+      ".git": "excluded-dir",
+      node_modules: "excluded-dir",
+      env: "excluded-dir",
+      __pycache__: "excluded-dir",
+    });
   });
 
   it("lists model-looking files skipped by ignore rules, and --no-ignore scans them", async () => {
@@ -98,6 +106,12 @@ describe("walk", () => {
     await put("c/only.json");
     await put("c/x.log", "x");
     const r = await walk(root);
-    expect(r.files.map((f) => f.path)).toEqual([".gitignore", "a/b/ok.json", "a/keep.log", "c/.gitignore", "c/only.json"]);
+    expect(r.files.map((f) => f.path)).toEqual([
+      ".gitignore",
+      "a/b/ok.json",
+      "a/keep.log",
+      "c/.gitignore",
+      "c/only.json",
+    ]);
   });
 });

@@ -92,7 +92,8 @@ export interface WalkResult {
 }
 
 /** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
-export const MODEL_LIKE = /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|mlmodel|tflite))$/;
+export const MODEL_LIKE =
+  /(?:^|\/)(?:config\.json|adapter_config\.json|model_index\.json|tokenizer(?:_config)?\.json|Modelfile|[^/]+\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|mlmodel|tflite))$/;
 
 /** An ignore matcher with the folder it is relative to (`byName`: answers cached per name, see {@link isIgnored}). */
 type Matcher = { base: string; ig: Ignore; byName?: Map<string, boolean> };
@@ -172,10 +173,20 @@ function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean, na
  * Listings and `.gitignore` reads use the synchronous calls: on trees of tens of thousands of files the promise API's
  * per-call overhead dominates the walk.
  */
-function listFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: Matcher[]): { entries: Entry[]; matchers: Matcher[] } | undefined {
+function listFolder(
+  state: WalkState,
+  dirAbs: string,
+  dirRel: string,
+  matchers: Matcher[],
+): { entries: Entry[]; matchers: Matcher[] } | undefined {
   let entries: Entry[];
   try {
-    entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
+    entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({
+      name: d.name,
+      isDir: d.isDirectory(),
+      isFile: d.isFile(),
+      isLink: d.isSymbolicLink(),
+    }));
   } catch {
     state.skip(dirRel || ".", "unreadable");
     return undefined;
@@ -188,7 +199,10 @@ function listFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: 
   if (!state.options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
     try {
       const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
-      local = [...matchers, { base: dirRel, ig: ignore().add(text), ...(nameOnly(text) ? { byName: new Map<string, boolean>() } : {}) }];
+      local = [
+        ...matchers,
+        { base: dirRel, ig: ignore().add(text), ...(nameOnly(text) ? { byName: new Map<string, boolean>() } : {}) },
+      ];
     } catch {
       // unreadable .gitignore: no rules from it
     }
@@ -202,7 +216,11 @@ function listFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: 
  * snapshot links to its blobs); a linked folder inside the root is not (it is walked at its real path already, so
  * link cycles cannot loop); a link out of the root or a dangling one is skipped with its reason.
  */
-async function followLink(state: WalkState, abs: string, rel: string): Promise<{ abs: string; isFile: boolean } | undefined> {
+async function followLink(
+  state: WalkState,
+  abs: string,
+  rel: string,
+): Promise<{ abs: string; isFile: boolean } | undefined> {
   let target: string;
   try {
     target = await realpath(abs);
@@ -225,7 +243,13 @@ async function followLink(state: WalkState, abs: string, rel: string): Promise<{
  * them) are kept. With a consumer of files, the walk lets the event loop run now and then (every YIELD_EVERY files),
  * so that worker threads reading the files already found are answered while the listing goes on.
  */
-async function visitFolder(state: WalkState, dirAbs: string, dirRel: string, matchers: Matcher[], onlyTracked = false): Promise<void> {
+async function visitFolder(
+  state: WalkState,
+  dirAbs: string,
+  dirRel: string,
+  matchers: Matcher[],
+  onlyTracked = false,
+): Promise<void> {
   if (state.options.onFile && state.sinceYield >= YIELD_EVERY) {
     state.sinceYield = 0;
     await setImmediate();
@@ -255,7 +279,14 @@ async function visitFolder(state: WalkState, dirAbs: string, dirRel: string, mat
 }
 
 /** Decides a folder: skipped with its reason, peeked into when ignored, or visited. */
-async function enterFolder(state: WalkState, abs: string, rel: string, name: string, matchers: Matcher[], onlyTracked: boolean): Promise<void> {
+async function enterFolder(
+  state: WalkState,
+  abs: string,
+  rel: string,
+  name: string,
+  matchers: Matcher[],
+  onlyTracked: boolean,
+): Promise<void> {
   if (ALWAYS_SKIPPED_DIRS.has(name)) {
     state.skip(rel, "excluded-dir");
     return;
@@ -284,13 +315,21 @@ async function enterFolder(state: WalkState, abs: string, rel: string, name: str
 }
 
 /** Decides a file: counted as seen, then skipped with its reason (ignore rules, excludes, includes) or kept. */
-function keepFile(state: WalkState, abs: string, rel: string, name: string, matchers: Matcher[], onlyTracked: boolean): void {
+function keepFile(
+  state: WalkState,
+  abs: string,
+  rel: string,
+  name: string,
+  matchers: Matcher[],
+  onlyTracked: boolean,
+): void {
   const { options, result, tracked } = state;
   if (options.ownFiles?.includes(rel)) return;
   result.filesSeen++;
   if (onlyTracked ? !tracked?.files.has(rel) : isIgnored(matchers, rel, false, name) && !tracked?.files.has(rel)) {
     state.skip(rel, "ignored");
-    if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX) result.ignoredModelLike.push(rel);
+    if (MODEL_LIKE.test(rel) && result.ignoredModelLike.length < IGNORED_MODEL_LIKE_MAX)
+      result.ignoredModelLike.push(rel);
     return;
   }
   if (state.exclude?.ignores(rel) || (state.include && !state.include.ignores(rel))) {
@@ -350,8 +389,8 @@ async function peekModelLike(dirAbs: string, dirRel: string, out: string[]): Pro
     for (const n of names) {
       const r = `${rel}/${n.name}`;
       if (n.file && MODEL_LIKE.test(r) && out.length < IGNORED_MODEL_LIKE_MAX) out.push(r);
-      else if (n.dir && depth + 1 < PEEK_MAX_DEPTH && !ALWAYS_SKIPPED_DIRS.has(n.name)) queue.push({ abs: join(abs, n.name), rel: r, depth: depth + 1 });
+      else if (n.dir && depth + 1 < PEEK_MAX_DEPTH && !ALWAYS_SKIPPED_DIRS.has(n.name))
+        queue.push({ abs: join(abs, n.name), rel: r, depth: depth + 1 });
     }
   }
 }
-

@@ -11,9 +11,18 @@ import { runExtractors } from "./run.js";
 const root = mkdtempSync(join(tmpdir(), "aiprov-budget-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const big = ["from transformers import AutoModel", 'BASE = "Qwen/Qwen2.5-7B-Instruct"', ""];
-for (let i = 0; i < 4000; i++) big.push(`def load_${i}(path=BASE, n=${i}):`, `    m = AutoModel.from_pretrained(path, revision="v${i}")`, `    return [m for _ in range(n) if n % 3 == ${i % 3}]`, "");
+for (let i = 0; i < 4000; i++)
+  big.push(
+    `def load_${i}(path=BASE, n=${i}):`,
+    `    m = AutoModel.from_pretrained(path, revision="v${i}")`,
+    `    return [m for _ in range(n) if n % 3 == ${i % 3}]`,
+    "",
+  );
 writeFileSync(join(root, "big.py"), big.join("\n"));
-writeFileSync(join(root, "small.py"), 'from sentence_transformers import SentenceTransformer\nSentenceTransformer("BAAI/bge-m3")\n');
+writeFileSync(
+  join(root, "small.py"),
+  'from sentence_transformers import SentenceTransformer\nSentenceTransformer("BAAI/bge-m3")\n',
+);
 const files = ["big.py", "small.py"].map((p) => ({ path: p, absolutePath: join(root, p) }));
 
 describe("per-file analysis budget", () => {
@@ -26,7 +35,9 @@ describe("per-file analysis budget", () => {
   it("abandons a file past its budget with a diagnostic naming it and an unresolved reference, and keeps the others", async () => {
     const x = await loadExtractors();
     const r = await runExtractors(files, x, { maxTextBytes: 8 << 20, analysisBudgetMs: 250 });
-    const diag = r.diagnostics.concat(r.outputs.flatMap((o) => o.output.diagnostics ?? [])).find((d) => d.code === "file-budget-exceeded");
+    const diag = r.diagnostics
+      .concat(r.outputs.flatMap((o) => o.output.diagnostics ?? []))
+      .find((d) => d.code === "file-budget-exceeded");
     expect(diag?.location?.file).toBe("big.py");
     expect(diag?.message).toMatch(/per-file budget/);
     const refs = r.outputs.flatMap((o) => o.output.references ?? []);
@@ -40,7 +51,9 @@ describe("per-file analysis budget", () => {
     // Ten minutes: far more than the file needs even on a loaded machine (the default is ANALYSIS_BUDGET_MS).
     const r = await runExtractors(files, await loadExtractors(), { maxTextBytes: 8 << 20, analysisBudgetMs: 600_000 });
     const refs = r.outputs.flatMap((o) => o.output.references ?? []);
-    expect(r.outputs.flatMap((o) => o.output.diagnostics ?? []).filter((d) => d.code === "file-budget-exceeded")).toEqual([]);
+    expect(
+      r.outputs.flatMap((o) => o.output.diagnostics ?? []).filter((d) => d.code === "file-budget-exceeded"),
+    ).toEqual([]);
     expect(refs.some((ref) => ref.location.file === "big.py" && ref.target === "Qwen/Qwen2.5-7B-Instruct")).toBe(true);
   });
 });

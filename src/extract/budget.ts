@@ -31,7 +31,9 @@ export class AnalysisBudgetError extends Error {
     readonly budgetMs: number,
     readonly stage: string,
   ) {
-    super(`${stage} took longer than the ${budgetMs / 1000} s per-file budget: abandoned, its references are undetermined`);
+    super(
+      `${stage} took longer than the ${budgetMs / 1000} s per-file budget: abandoned, its references are undetermined`,
+    );
     this.name = "AnalysisBudgetError";
   }
 }
@@ -53,8 +55,15 @@ export function parsedFiles(): number {
  * thread ran out of its heap while reading it. Raised by the pool (`src/extract/pool.ts`), turned into a diagnostic.
  */
 export class FileBudgetError extends Error {
-  constructor(readonly kind: "time" | "memory", detail: string) {
-    super(kind === "time" ? `extraction took longer than the hard per-file budget (${detail}): abandoned, its references are undetermined` : `extraction ran out of the worker's memory budget (${detail}): abandoned, its references are undetermined`);
+  constructor(
+    readonly kind: "time" | "memory",
+    detail: string,
+  ) {
+    super(
+      kind === "time"
+        ? `extraction took longer than the hard per-file budget (${detail}): abandoned, its references are undetermined`
+        : `extraction ran out of the worker's memory budget (${detail}): abandoned, its references are undetermined`,
+    );
     this.name = "FileBudgetError";
   }
 }

@@ -14,12 +14,76 @@ import type { DatasetReference, ModelReference, SourceLocation } from "../model/
  * (`tiny`, `base`, `small`, ...) and model families are not here: those do name models.
  */
 export const OPTION_WORDS: ReadonlySet<string> = new Set([
-  "auto", "cpu", "cuda", "gpu", "mps", "xpu", "tpu", "npu", "meta", "cuda:0",
-  "fp16", "bf16", "fp32", "float16", "bfloat16", "float32", "int8", "int4", "half", "float",
-  "once", "always", "never", "none", "null", "nil", "true", "false", "yes", "no", "on", "off", "default", "defaults",
-  "hf", "ms", "local", "remote", "online", "offline", "all", "any", "both", "fast", "slow", "eager", "sdpa",
-  "main", "master", "latest", "dev", "test", "train", "eval", "debug", "info", "warning", "error",
-  "pt", "np", "tf", "jax", "torch", "text", "image", "audio", "video", "json", "yaml", "str",
+  "auto",
+  "cpu",
+  "cuda",
+  "gpu",
+  "mps",
+  "xpu",
+  "tpu",
+  "npu",
+  "meta",
+  "cuda:0",
+  "fp16",
+  "bf16",
+  "fp32",
+  "float16",
+  "bfloat16",
+  "float32",
+  "int8",
+  "int4",
+  "half",
+  "float",
+  "once",
+  "always",
+  "never",
+  "none",
+  "null",
+  "nil",
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "default",
+  "defaults",
+  "hf",
+  "ms",
+  "local",
+  "remote",
+  "online",
+  "offline",
+  "all",
+  "any",
+  "both",
+  "fast",
+  "slow",
+  "eager",
+  "sdpa",
+  "main",
+  "master",
+  "latest",
+  "dev",
+  "test",
+  "train",
+  "eval",
+  "debug",
+  "info",
+  "warning",
+  "error",
+  "pt",
+  "np",
+  "tf",
+  "jax",
+  "torch",
+  "text",
+  "image",
+  "audio",
+  "video",
+  "json",
+  "yaml",
+  "str",
 ]);
 
 /** A class built with no argument (`DataProto()`, `pkg.Config()`): an object, not a model name. */
@@ -52,10 +116,16 @@ export function notAModelReason(r: ModelReference): string | undefined {
  */
 export function isPlaceholderPath(raw: string): boolean {
   const v = raw.trim().replace(/^["']|["']$/g, "");
-  return /^(?:~|\.{1,2})?\/?path\/to(?:\/|$)/i.test(v) || /^<[\w./-]+>$/.test(v) || /^\/?your[_-]/i.test(v) || /\/your[_-][\w-]*$/i.test(v);
+  return (
+    /^(?:~|\.{1,2})?\/?path\/to(?:\/|$)/i.test(v) ||
+    /^<[\w./-]+>$/.test(v) ||
+    /^\/?your[_-]/i.test(v) ||
+    /\/your[_-][\w-]*$/i.test(v)
+  );
 }
 
-const HUB_DATASET_URL = /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co|hf-mirror\.com)\/datasets\/([\w.-]+(?:\/[\w.-]+)?)/i;
+const HUB_DATASET_URL =
+  /^(?:https?:\/\/)?(?:www\.)?(?:huggingface\.co|hf\.co|hf-mirror\.com)\/datasets\/([\w.-]+(?:\/[\w.-]+)?)/i;
 
 /** The dataset a reference names, or undefined when it names no dataset. */
 export function datasetName(r: ModelReference): string | undefined {
@@ -71,14 +141,22 @@ export function datasetName(r: ModelReference): string | undefined {
  * @returns the model references (non-models marked `not-a-model` with `facts.notAModel`) and the datasets, sorted
  *   by name, each with every location that names it.
  */
-export function separateDatasets(references: readonly ModelReference[]): { references: ModelReference[]; datasets: DatasetReference[] } {
+export function separateDatasets(references: readonly ModelReference[]): {
+  references: ModelReference[];
+  datasets: DatasetReference[];
+} {
   const out: ModelReference[] = [];
   const byName = new Map<string, DatasetReference>();
   for (const r of references) {
     const ds = r.usage === "write" ? undefined : datasetName(r);
     if (ds !== undefined && ds !== "") {
       const key = ds.toLowerCase();
-      const entry = byName.get(key) ?? { name: ds, ...(r.skipReason && r.skipReason !== "unknown-alias" ? { unresolved: r.skipReason } : {}), locations: [] as SourceLocation[], loaders: [] as string[] };
+      const entry = byName.get(key) ?? {
+        name: ds,
+        ...(r.skipReason && r.skipReason !== "unknown-alias" ? { unresolved: r.skipReason } : {}),
+        locations: [] as SourceLocation[],
+        loaders: [] as string[],
+      };
       entry.locations.push(r.location);
       const loader = typeof r.facts?.loader === "string" ? r.facts.loader : r.extractor;
       if (!entry.loaders.includes(loader)) entry.loaders.push(loader);
@@ -86,7 +164,15 @@ export function separateDatasets(references: readonly ModelReference[]): { refer
       continue;
     }
     const why = notAModelReason(r);
-    out.push(why ? { ...r, skipReason: "not-a-model", facts: { ...(r.facts ?? {}), notAModel: why, ...(r.skipReason ? { wasSkipReason: r.skipReason } : {}) } } : r);
+    out.push(
+      why
+        ? {
+            ...r,
+            skipReason: "not-a-model",
+            facts: { ...(r.facts ?? {}), notAModel: why, ...(r.skipReason ? { wasSkipReason: r.skipReason } : {}) },
+          }
+        : r,
+    );
   }
   return { references: out, datasets: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)) };
 }

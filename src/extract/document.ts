@@ -5,7 +5,14 @@
  * JSON goes through `jsonc-parser` (the VS Code parser: tolerant, offset-aware), YAML through `yaml` with alias
  * expansion capped (a YAML "billion laughs" document fails with an error instead of exhausting memory).
  */
-import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode, findNodeAtLocation, getNodeValue } from "jsonc-parser";
+import {
+  parseTree,
+  type Node as JsonNode,
+  type ParseError,
+  printParseErrorCode,
+  findNodeAtLocation,
+  getNodeValue,
+} from "jsonc-parser";
 import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode, isPair } from "yaml";
 
 /** A parsed document: its data and a way to find where a JSON pointer sits in the text. */
@@ -22,7 +29,10 @@ export interface ParsedDocument {
 
 /** Error thrown for a document that cannot be parsed; `message` says what is wrong and where. */
 export class DocumentParseError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(message);
     this.name = "DocumentParseError";
   }
@@ -100,7 +110,13 @@ export function parseJsonDocument(text: string, lineOffset = 0): ParsedDocument 
         if (v) findDuplicates(v, [...tokens, k.value]);
       }
       for (const [key, props] of seen) {
-        if (props.length > 1) duplicates.push({ pointer: toPointer(tokens), key, values: props.map((p) => (p.children?.[1] ? getNodeValue(p.children[1]) : undefined)), lines: props.map((p) => offsetToLineCol(starts, p.offset).line + lineOffset) });
+        if (props.length > 1)
+          duplicates.push({
+            pointer: toPointer(tokens),
+            key,
+            values: props.map((p) => (p.children?.[1] ? getNodeValue(p.children[1]) : undefined)),
+            lines: props.map((p) => offsetToLineCol(starts, p.offset).line + lineOffset),
+          });
       }
     } else if (node.type === "array") {
       (node.children ?? []).forEach((c, i) => findDuplicates(c, [...tokens, i]));
@@ -175,20 +191,32 @@ const YAML_MAX_ALIAS_COUNT = 100;
  */
 export function parseYamlDocument(text: string, lineOffset = 0): ParsedDocument {
   const depth = flowDepth(text);
-  if (depth.max > MAX_FLOW_DEPTH) throw new DocumentParseError(`invalid YAML at line ${depth.line + lineOffset}: flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`, depth.line + lineOffset);
+  if (depth.max > MAX_FLOW_DEPTH)
+    throw new DocumentParseError(
+      `invalid YAML at line ${depth.line + lineOffset}: flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`,
+      depth.line + lineOffset,
+    );
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const at = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
-    throw new DocumentParseError(`invalid YAML at line ${(at?.line ?? 1) + lineOffset}: ${e.message.split("\n")[0]}`, at ? at.line + lineOffset : undefined);
+    throw new DocumentParseError(
+      `invalid YAML at line ${(at?.line ?? 1) + lineOffset}: ${e.message.split("\n")[0]}`,
+      at ? at.line + lineOffset : undefined,
+    );
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
   } catch (err) {
     const msg = (err as Error).message.split("\n")[0] ?? "";
-    throw new DocumentParseError(/alias/i.test(msg) ? `invalid YAML: too many alias expansions (a YAML alias bomb?): ${msg}` : `invalid YAML: ${msg}`, 1 + lineOffset);
+    throw new DocumentParseError(
+      /alias/i.test(msg)
+        ? `invalid YAML: too many alias expansions (a YAML alias bomb?): ${msg}`
+        : `invalid YAML: ${msg}`,
+      1 + lineOffset,
+    );
   }
   return {
     data,

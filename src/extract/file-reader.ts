@@ -57,7 +57,14 @@ export interface ReadCounter {
  * @param preloaded the file's bytes when the caller already read them (not counted again), or its text when the caller
  *   already decoded it (then `head` and `range` read the file again).
  */
-export function createFileReader(path: string, absolutePath: string, size: number, defaultTextLimit: number, counter: ReadCounter, preloaded?: Uint8Array | { text: string }): FileReader {
+export function createFileReader(
+  path: string,
+  absolutePath: string,
+  size: number,
+  defaultTextLimit: number,
+  counter: ReadCounter,
+  preloaded?: Uint8Array | { text: string },
+): FileReader {
   const preloadedText = preloaded && "text" in preloaded ? preloaded.text : undefined;
   const preloadedBytes = preloaded instanceof Uint8Array ? preloaded : undefined;
   const readRange = async (start: number, end: number): Promise<Uint8Array> => {
@@ -91,7 +98,8 @@ export function createFileReader(path: string, absolutePath: string, size: numbe
       return readRange(0, Math.min(n, size));
     },
     range(start: number, end: number) {
-      if (start < 0 || end > size || start > end) return Promise.reject(new RangeError(`range ${start}-${end} lies outside the ${size}-byte file`));
+      if (start < 0 || end > size || start > end)
+        return Promise.reject(new RangeError(`range ${start}-${end} lies outside the ${size}-byte file`));
       return readRange(start, end);
     },
     stream(): Readable {

@@ -55,15 +55,20 @@ export function helmToYaml(text: string): string {
       return replaceActions(line, (body, at) => {
         // Outside a quoted YAML string the replacement is quoted itself: `${...}` holds `{` and `}`, which a flow
         // list (`args: ["--model", {{ .Values.m | quote }}]`) would read as a mapping.
-        const quoted = ((line.slice(0, at).match(/"/g)?.length ?? 0) % 2 === 1) || ((line.slice(0, at).match(/'/g)?.length ?? 0) % 2 === 1);
+        const quoted =
+          (line.slice(0, at).match(/"/g)?.length ?? 0) % 2 === 1 ||
+          (line.slice(0, at).match(/'/g)?.length ?? 0) % 2 === 1;
         const q = (v: string): string => (quoted ? v : `"${v}"`);
         const b = body.trim();
         // `.Values.a.b | default "x" | quote`, and the prefix form `default "x" .Values.a.b`.
         const m = /^\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*((?:\|[^|]*)*)$/.exec(b);
-        const pre = /^default\s+(?:"([^"]*)"|'([^']*)')\s+\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*((?:\|[^|]*)*)$/.exec(b);
+        const pre =
+          /^default\s+(?:"([^"]*)"|'([^']*)')\s+\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*((?:\|[^|]*)*)$/.exec(b);
         if (!m && !pre) return q("helm-expression");
         const path = m ? m[1]! : pre![3]!;
-        const def = m ? (/\|\s*default\s+"([^"]*)"/.exec(m[2] ?? "")?.[1] ?? /\|\s*default\s+'([^']*)'/.exec(m[2] ?? "")?.[1]) : (pre![1] ?? pre![2]);
+        const def = m
+          ? (/\|\s*default\s+"([^"]*)"/.exec(m[2] ?? "")?.[1] ?? /\|\s*default\s+'([^']*)'/.exec(m[2] ?? "")?.[1])
+          : (pre![1] ?? pre![2]);
         return q(`\${${helmVariableName(path)}${def !== undefined ? `:-${def}` : ""}}`);
       });
     })
@@ -77,17 +82,28 @@ const MAX_VALUES = 5000;
  * The scalar values of a chart's values file as variables for `.Values.a.b`, scoped to the chart folder (the values
  * file's folder, whose `templates/` read them). `locate` gives each value's line.
  */
-export function helmValueVariables(data: unknown, file: string, scope: string, locate: (pointer: string) => SourceLocation | undefined): VariableDefinition[] {
+export function helmValueVariables(
+  data: unknown,
+  file: string,
+  scope: string,
+  locate: (pointer: string) => SourceLocation | undefined,
+): VariableDefinition[] {
   const out: VariableDefinition[] = [];
   const walk = (v: unknown, path: string[]): void => {
     if (out.length >= MAX_VALUES) return;
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (/^[A-Za-z_]\w*$/.test(k)) walk(x, [...path, k]);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>))
+        if (/^[A-Za-z_]\w*$/.test(k)) walk(x, [...path, k]);
       return;
     }
     if (path.length === 0 || !(typeof v === "string" || typeof v === "number" || typeof v === "boolean")) return;
     const pointer = `/${path.join("/")}`;
-    out.push({ name: helmVariableName(path.join(".")), value: String(v), location: locate(pointer) ?? { file, pointer }, scope });
+    out.push({
+      name: helmVariableName(path.join(".")),
+      value: String(v),
+      location: locate(pointer) ?? { file, pointer },
+      scope,
+    });
   };
   walk(data, []);
   return out;

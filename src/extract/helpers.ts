@@ -19,9 +19,19 @@ export function folderSubject(path: string): string {
 }
 
 /** A `parse-error` diagnostic naming the file (and the line, when the parser knows it). */
-export function parseErrorDiagnostic(file: string, err: unknown, severity: Diagnostic["severity"] = "error", prefix = ""): Diagnostic {
+export function parseErrorDiagnostic(
+  file: string,
+  err: unknown,
+  severity: Diagnostic["severity"] = "error",
+  prefix = "",
+): Diagnostic {
   const line = (err as { line?: number }).line;
-  return { code: "parse-error", severity, message: `${prefix}${(err as Error).message}`, location: { file, ...(line ? { line } : {}) } };
+  return {
+    code: "parse-error",
+    severity,
+    message: `${prefix}${(err as Error).message}`,
+    location: { file, ...(line ? { line } : {}) },
+  };
 }
 
 /** A parsed manifest whose top level is a map. */
@@ -37,10 +47,19 @@ export interface MapDocument {
  * @returns the document, or a diagnostic naming the file and what is wrong (never throws for bad content).
  * @throws the reader's errors (too large, binary, invalid UTF-8), which the core turns into diagnostics.
  */
-export async function readMapDocument(file: FileReader, maxBytes: number, what: string): Promise<MapDocument | Diagnostic> {
+export async function readMapDocument(
+  file: FileReader,
+  maxBytes: number,
+  what: string,
+): Promise<MapDocument | Diagnostic> {
   const text = await file.text(maxBytes);
   if (/^version https:\/\/git-lfs\.github\.com\/spec\/v1/.test(text)) {
-    return { code: "git-lfs-pointer", severity: "warning", message: `${what} is a Git LFS pointer; the real file was not checked out`, location: { file: file.path, line: 1 } };
+    return {
+      code: "git-lfs-pointer",
+      severity: "warning",
+      message: `${what} is a Git LFS pointer; the real file was not checked out`,
+      location: { file: file.path, line: 1 },
+    };
   }
   let doc: ParsedDocument;
   try {
@@ -49,7 +68,12 @@ export async function readMapDocument(file: FileReader, maxBytes: number, what: 
     return parseErrorDiagnostic(file.path, err, "error", `${what}: `);
   }
   if (typeof doc.data !== "object" || doc.data === null || Array.isArray(doc.data)) {
-    return { code: "not-an-object", severity: "error", message: `${what} is not a ${/\.ya?ml$/i.test(file.path) ? "YAML map" : "JSON object"}`, location: { file: file.path, line: 1 } };
+    return {
+      code: "not-an-object",
+      severity: "error",
+      message: `${what} is not a ${/\.ya?ml$/i.test(file.path) ? "YAML map" : "JSON object"}`,
+      location: { file: file.path, line: 1 },
+    };
   }
   return { doc, data: doc.data as Record<string, unknown>, loc: (tokens) => locate(doc, file.path, tokens) };
 }

@@ -14,7 +14,15 @@ import type { Diagnostic, LocalComponent, Mention, ModelReference, SourceLocatio
 import { roleFromContext } from "./roles.js";
 import { HF_CACHE, looksLikePath, makeReference, placePath } from "./reference.js";
 import { codeReference } from "./code/model-ref.js";
-import type { CodeClassFacts, CodeModuleFacts, ExtractOutput, FolderFacts, PendingCodeReference, ProjectDocument, VariableDefinition } from "./types.js";
+import type {
+  CodeClassFacts,
+  CodeModuleFacts,
+  ExtractOutput,
+  FolderFacts,
+  PendingCodeReference,
+  ProjectDocument,
+  VariableDefinition,
+} from "./types.js";
 import { dirOf } from "./helpers.js";
 import { trimEndChars } from "../util/text.js";
 
@@ -28,13 +36,16 @@ export interface LinkedInventory {
   documents: ProjectDocument[];
 }
 
-
 const isTopLevel = (c: LocalComponent): boolean => c.parent === undefined && (c.location.pointer ?? "") === "";
 
 /** Preference among top-level components of one folder: a model config first, then an adapter. */
 function folderOwner(components: LocalComponent[], dir: string): LocalComponent | undefined {
   const candidates = components.filter((c) => isTopLevel(c) && dirOf(c.location.file) === dir);
-  return candidates.find((c) => posix.basename(c.location.file) === "config.json") ?? candidates.find((c) => c.role === "adapter") ?? candidates[0];
+  return (
+    candidates.find((c) => posix.basename(c.location.file) === "config.json") ??
+    candidates.find((c) => c.role === "adapter") ??
+    candidates[0]
+  );
 }
 
 function lookupVariable(vars: VariableDefinition[], name: string, fileDir: string): VariableDefinition | undefined {
@@ -44,7 +55,8 @@ function lookupVariable(vars: VariableDefinition[], name: string, fileDir: strin
     const applies = v.scope === "" || fileDir === v.scope || fileDir.startsWith(`${v.scope}/`);
     if (!applies) continue;
     // Nearest scope wins; within one scope, a real .env beats an .env.example, and a later line beats an earlier one.
-    if (!best || v.scope.length > best.scope.length || (v.scope.length === best.scope.length && rank(v) >= rank(best))) best = v;
+    if (!best || v.scope.length > best.scope.length || (v.scope.length === best.scope.length && rank(v) >= rank(best)))
+      best = v;
   }
   return best;
 }
@@ -65,7 +77,17 @@ interface Gathered {
 }
 
 function gather(outputs: readonly ExtractOutput[]): Gathered {
-  const g: Gathered = { components: [], references: [], mentions: [], diagnostics: [], variables: [], folders: [], documents: [], codeModules: [], pendingCode: [] };
+  const g: Gathered = {
+    components: [],
+    references: [],
+    mentions: [],
+    diagnostics: [],
+    variables: [],
+    folders: [],
+    documents: [],
+    codeModules: [],
+    pendingCode: [],
+  };
   for (const o of outputs) {
     g.codeModules.push(...(o.codeModules ?? []));
     g.pendingCode.push(...(o.pendingCode ?? []));
@@ -85,12 +107,26 @@ function gather(outputs: readonly ExtractOutput[]): Gathered {
  * none; references whose subject is `folder:<dir>` name that owner; parts marked `folder:<dir>` hang under it.
  * Mutates `components` (owners added, parents set) and returns the references with subjects replaced.
  */
-export function attachFolderFacts(components: LocalComponent[], folders: FolderFacts[], references: ModelReference[]): ModelReference[] {
+export function attachFolderFacts(
+  components: LocalComponent[],
+  folders: FolderFacts[],
+  references: ModelReference[],
+): ModelReference[] {
   const subjectMap = new Map<string, string>();
-  const ownerOf = (dir: string, location: LocalComponent["location"], name?: string, role?: LocalComponent["role"]): LocalComponent => {
+  const ownerOf = (
+    dir: string,
+    location: LocalComponent["location"],
+    name?: string,
+    role?: LocalComponent["role"],
+  ): LocalComponent => {
     let owner = folderOwner(components, dir);
     if (!owner) {
-      owner = { key: `${location.file}#`, role: role ?? "model", name: name ?? (dir === "" ? "(root)" : posix.basename(dir)), location: { ...location, pointer: "" } };
+      owner = {
+        key: `${location.file}#`,
+        role: role ?? "model",
+        name: name ?? (dir === "" ? "(root)" : posix.basename(dir)),
+        location: { ...location, pointer: "" },
+      };
       components.push(owner);
     }
     subjectMap.set(`folder:${dir}`, owner.key);
@@ -111,36 +147,53 @@ export function attachFolderFacts(components: LocalComponent[], folders: FolderF
   }
   // References naming the folder's model as subject: the owner, made from the reference's file when there is none.
   for (const r of [...references].sort((a, b) => a.location.file.localeCompare(b.location.file))) {
-    if (r.subject?.startsWith("folder:") && !subjectMap.has(r.subject)) ownerOf(r.subject.slice("folder:".length), r.location);
+    if (r.subject?.startsWith("folder:") && !subjectMap.has(r.subject))
+      ownerOf(r.subject.slice("folder:".length), r.location);
   }
   // Parts of the folder's model (a tokenizer, a processor, a tensor-prefix group) hang under its owner when it has one.
   for (const c of components) {
     if (!c.parent?.startsWith("folder:")) continue;
-    const owner = subjectMap.get(c.parent) ?? folderOwner(components.filter((x) => x !== c && !x.parent?.startsWith("folder:")), c.parent.slice("folder:".length))?.key;
+    const owner =
+      subjectMap.get(c.parent) ??
+      folderOwner(
+        components.filter((x) => x !== c && !x.parent?.startsWith("folder:")),
+        c.parent.slice("folder:".length),
+      )?.key;
     if (owner && owner !== c.key) c.parent = owner;
     else delete c.parent;
   }
-  return references.map((r) => (r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r));
+  return references.map((r) =>
+    r.subject && subjectMap.has(r.subject) ? { ...r, subject: subjectMap.get(r.subject)! } : r,
+  );
 }
 
 /**
  * A base named without a declared relation by a card whose folder holds a quantization block is quantized from it;
  * one named by a card whose folder holds a mergekit recipe is a merge parent.
  */
-export function inferFolderRelations(components: readonly LocalComponent[], references: ModelReference[]): ModelReference[] {
+export function inferFolderRelations(
+  components: readonly LocalComponent[],
+  references: ModelReference[],
+): ModelReference[] {
   const byKey = new Map(components.map((c) => [c.key, c]));
-  const merged = new Set(references.filter((r) => r.extractor === "mergekit" && r.relation === "merge" && r.subject).map((r) => r.subject!));
+  const merged = new Set(
+    references.filter((r) => r.extractor === "mergekit" && r.relation === "merge" && r.subject).map((r) => r.subject!),
+  );
   return references.map((r) => {
     if (r.facts?.relationInferred !== true || !r.subject) return r;
-    if (byKey.get(r.subject)?.facts?.quantMethod) return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
-    if (merged.has(r.subject)) return { ...r, relation: "merge", facts: { ...r.facts, relationInferredFrom: "mergekit" } };
+    if (byKey.get(r.subject)?.facts?.quantMethod)
+      return { ...r, relation: "quantized", facts: { ...r.facts, relationInferredFrom: "quantization_config" } };
+    if (merged.has(r.subject))
+      return { ...r, relation: "merge", facts: { ...r.facts, relationInferredFrom: "mergekit" } };
     return r;
   });
 }
 
 /** A diffusers pipeline entry (`model_index.json#/text_encoder`) owns the model found in its sub-folder. */
 function attachPipelineParts(components: LocalComponent[]): void {
-  for (const entry of components.filter((c) => /(?:^|\/)model_index\.json$/.test(c.location.file) && (c.location.pointer ?? "").split("/").length === 2)) {
+  for (const entry of components.filter(
+    (c) => /(?:^|\/)model_index\.json$/.test(c.location.file) && (c.location.pointer ?? "").split("/").length === 2,
+  )) {
     const sub = posix.join(dirOf(entry.location.file), (entry.location.pointer ?? "").slice(1));
     const part = folderOwner(components, sub);
     if (!part || part === entry || part.parent) continue;
@@ -160,18 +213,40 @@ export function resolveVariable(r: ModelReference, variables: readonly VariableD
   const def = lookupVariable(variables as VariableDefinition[], m[1]!, dirOf(r.location.file));
   const value = def?.value || m[2];
   if (!value) return r;
-  const facts = { ...(r.facts ?? {}), variable: m[1]!, ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }) };
-  const common = { extractor: r.extractor, location: r.location, ...(r.relation ? { relation: r.relation } : {}), ...(r.role ? { role: r.role } : {}), baseDir: dirOf(r.location.file), facts };
+  const facts = {
+    ...(r.facts ?? {}),
+    variable: m[1]!,
+    ...(def ? { definedAt: `${def.location.file}:${def.location.line ?? 1}` } : { usedDefault: true }),
+  };
+  const common = {
+    extractor: r.extractor,
+    location: r.location,
+    ...(r.relation ? { relation: r.relation } : {}),
+    ...(r.role ? { role: r.role } : {}),
+    baseDir: dirOf(r.location.file),
+    facts,
+  };
   const relinked =
     r.kind === "ollama-tag" || r.kind === "modelscope-id"
       ? codeReference({ ...common, value, kind: r.kind })
       : makeReference({ ...common, raw: value, ...(r.subject ? { subject: r.subject } : {}), strength: r.strength });
-  return { ...relinked, ...carried(r), ...(r.revision && !relinked.revision ? { revision: r.revision } : {}), ...(def ? { definedAt: { file: def.location.file, line: def.location.line ?? 1 } } : {}) };
+  return {
+    ...relinked,
+    ...carried(r),
+    ...(r.revision && !relinked.revision ? { revision: r.revision } : {}),
+    ...(def ? { definedAt: { file: def.location.file, line: def.location.line ?? 1 } } : {}),
+  };
 }
 
 /** What a rebuilt reference keeps of the one it replaces: its id, subject, usage and typed source locations. */
 function carried(r: ModelReference): Partial<ModelReference> & { id: string } {
-  return { id: r.id, ...(r.subject ? { subject: r.subject } : {}), ...(r.usage ? { usage: r.usage } : {}), ...(r.derivedFromLoad ? { derivedFromLoad: r.derivedFromLoad } : {}), ...(r.feeds ? { feeds: r.feeds } : {}) };
+  return {
+    id: r.id,
+    ...(r.subject ? { subject: r.subject } : {}),
+    ...(r.usage ? { usage: r.usage } : {}),
+    ...(r.derivedFromLoad ? { derivedFromLoad: r.derivedFromLoad } : {}),
+    ...(r.feeds ? { feeds: r.feeds } : {}),
+  };
 }
 
 /**
@@ -181,16 +256,22 @@ function carried(r: ModelReference): Partial<ModelReference> & { id: string } {
  */
 export function resolveSettingsKeys(references: ModelReference[]): ModelReference[] {
   const settingsByPointer = new Map<string, ModelReference[]>();
-  for (const r of references) if (r.extractor === "app-settings" && r.skipReason !== "dynamic-value" && r.location.pointer) pushTo(settingsByPointer, r.location.pointer, r);
+  for (const r of references)
+    if (r.extractor === "app-settings" && r.skipReason !== "dynamic-value" && r.location.pointer)
+      pushTo(settingsByPointer, r.location.pointer, r);
   return references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
     const expr = String(r.facts?.expression ?? r.raw);
-    const m = /^(?:self\.)?(?:settings|config|cfg|conf|get_settings|load_settings|settings_obj)(?:\(\))?((?:\.[A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(expr);
+    const m =
+      /^(?:self\.)?(?:settings|config|cfg|conf|get_settings|load_settings|settings_obj)(?:\(\))?((?:\.[A-Za-z_][A-Za-z0-9_]*){2,})$/.exec(
+        expr,
+      );
     if (!m) return r;
     const pointer = m[1]!.split(".").filter(Boolean).join("/");
     const hits = settingsByPointer.get(`/${pointer}`);
     if (!hits?.length) return r;
-    const chosen = hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
+    const chosen =
+      hits.find((h) => /(?:^|\/)settings\.ya?ml$|(?:^|\/)config\.ya?ml$/.test(h.location.file)) ?? hits[0]!;
     return takeValue(r, [chosen, ...hits.filter((h) => h !== chosen)], { settingsKey: `/${pointer}` });
   });
 }
@@ -207,7 +288,16 @@ function cacheSnapshotReferences(components: LocalComponent[]): ModelReference[]
     const snapshot = c.location.file.slice(0, m.index + m[0].length).replace(/^\//, "");
     // The folder is named by a commit hash; the repo and a short commit say more.
     if (/^[0-9a-f]{40}$/.test(c.name)) c.name = `${m[1]}/${m[2]}@${m[3].slice(0, 7)}`;
-    out.push(makeReference({ extractor: "hf-cache-layout", raw: snapshot, location: { file: c.location.file }, subject: c.key, relation: "initialised-from", facts: { hfCacheSnapshot: true } }));
+    out.push(
+      makeReference({
+        extractor: "hf-cache-layout",
+        raw: snapshot,
+        location: { file: c.location.file },
+        subject: c.key,
+        relation: "initialised-from",
+        facts: { hfCacheSnapshot: true },
+      }),
+    );
   }
   return out;
 }
@@ -231,9 +321,16 @@ function componentsByDir(components: readonly LocalComponent[]): Map<string, Loc
  */
 export function attachLocalPath(r: ModelReference, byDir: ReadonlyMap<string, LocalComponent>): ModelReference {
   const modelAt = (path: string): LocalComponent | undefined => byDir.get(path) ?? byDir.get(dirOf(path));
-  if (r.usage === "write" && r.kind === "local-path" && r.skipReason === "local-path-outside-root" && r.target?.startsWith("/")) {
+  if (
+    r.usage === "write" &&
+    r.kind === "local-path" &&
+    r.skipReason === "local-path-outside-root" &&
+    r.target?.startsWith("/")
+  ) {
     const target = trimEndChars(r.target, "/");
-    const dir = [...byDir.keys()].filter((d) => d.includes("/") && target.endsWith(`/${d}`)).sort((a, b) => b.length - a.length)[0];
+    const dir = [...byDir.keys()]
+      .filter((d) => d.includes("/") && target.endsWith(`/${d}`))
+      .sort((a, b) => b.length - a.length)[0];
     if (!dir) return r;
     const { skipReason: _drop, ...rest } = r;
     return { ...rest, localTarget: byDir.get(dir)!.key, facts: { ...(r.facts ?? {}), matchedBySuffix: dir } };
@@ -244,14 +341,24 @@ export function attachLocalPath(r: ModelReference, byDir: ReadonlyMap<string, Lo
     const owner = modelAt(r.facts.localPath) ?? (root ? modelAt(root) : undefined);
     return owner && owner.key !== r.subject ? { ...r, localTarget: owner.key } : r;
   }
-  if (r.kind !== "local-path" || !r.target || !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")) return r;
+  if (
+    r.kind !== "local-path" ||
+    !r.target ||
+    !(r.skipReason === "local-path" || r.skipReason === "local-path-outside-root")
+  )
+    return r;
   const beside = r.skipReason === "local-path" ? modelAt(r.target) : undefined;
   const alt = !beside && root !== undefined && root !== r.target ? modelAt(root) : undefined;
   const owner = beside ?? alt;
   const target = alt ? root! : r.target;
   if (!owner || owner.key === r.subject) return r;
   const { skipReason: _drop, ...rest } = r;
-  return { ...rest, target, localTarget: owner.key, ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}) };
+  return {
+    ...rest,
+    target,
+    localTarget: owner.key,
+    ...(target !== r.target ? { facts: { ...(r.facts ?? {}), resolvedFrom: "project root" } } : {}),
+  };
 }
 
 /** Pass 4: roles from the names a reference was written under (`--vision_tower`, `audio_model:`, `args.llm_path`). */
@@ -266,7 +373,17 @@ function roleFromName(r: ModelReference): ModelReference {
  * (2), local paths inside the tree (3), roles from names (4). Pure apart from the components it is handed.
  */
 export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
-  const { components, references: extracted, mentions, diagnostics, variables, folders, documents, codeModules, pendingCode } = gather(outputs);
+  const {
+    components,
+    references: extracted,
+    mentions,
+    diagnostics,
+    variables,
+    folders,
+    documents,
+    codeModules,
+    pendingCode,
+  } = gather(outputs);
   let references = attachFolderFacts(components, folders, extracted);
   references = inferFolderRelations(components, references);
   attachPipelineParts(components);
@@ -286,19 +403,50 @@ export function link(outputs: readonly ExtractOutput[]): LinkedInventory {
   references.push(...cacheSnapshotReferences(components));
   references = references.map((r) => roleFromName(attachLocalPath(r, byDir)));
   components.sort((a, b) => a.key.localeCompare(b.key));
-  references.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0) || a.id.localeCompare(b.id));
-  mentions.sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
-  return { components: dedupeComponents(components), references: dedupeById(references), mentions, diagnostics, documents: documents.sort((a, b) => a.file.localeCompare(b.file)) };
+  references.sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      a.id.localeCompare(b.id),
+  );
+  mentions.sort(
+    (a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0),
+  );
+  return {
+    components: dedupeComponents(components),
+    references: dedupeById(references),
+    mentions,
+    diagnostics,
+    documents: documents.sort((a, b) => a.file.localeCompare(b.file)),
+  };
 }
 
-const JS_EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.tsx", "/index.js"];
+const JS_EXTENSIONS = [
+  "",
+  ".ts",
+  ".tsx",
+  ".js",
+  ".jsx",
+  ".mjs",
+  ".cjs",
+  ".mts",
+  ".cts",
+  "/index.ts",
+  "/index.tsx",
+  "/index.js",
+];
 
 /**
  * The scanned file a module name points at, seen from `fromFile`. Python: `a.b` is `a/b.py` or `a/b/__init__.py`
  * under the importing file's folder or the nearest ancestor that has it (`.x` / `..x` are relative); JS/TS: a
  * relative specifier with the usual extensions and `index` files (bare package names are not in the tree).
  */
-export function resolveModuleFile(byFile: ReadonlyMap<string, CodeModuleFacts>, fromFile: string, module: string, language: "python" | "js"): CodeModuleFacts | undefined {
+export function resolveModuleFile(
+  byFile: ReadonlyMap<string, CodeModuleFacts>,
+  fromFile: string,
+  module: string,
+  language: "python" | "js",
+): CodeModuleFacts | undefined {
   if (module === "") return byFile.get(fromFile);
   if (language === "js") {
     if (!module.startsWith(".")) return undefined;
@@ -332,7 +480,12 @@ export function resolveModuleFile(byFile: ReadonlyMap<string, CodeModuleFacts>, 
 }
 
 /** The model-named constructor defaults a class gets, from its own `__init__` or the nearest base that has them. */
-function constructorDefaults(byFile: ReadonlyMap<string, CodeModuleFacts>, mod: CodeModuleFacts, symbol: string, depth = 0): { cls: CodeClassFacts; mod: CodeModuleFacts } | undefined {
+function constructorDefaults(
+  byFile: ReadonlyMap<string, CodeModuleFacts>,
+  mod: CodeModuleFacts,
+  symbol: string,
+  depth = 0,
+): { cls: CodeClassFacts; mod: CodeModuleFacts } | undefined {
   if (depth > 6) return undefined;
   const cls = mod.classes?.find((c) => c.name === symbol);
   if (!cls) return undefined;
@@ -360,16 +513,21 @@ function isMissingLocalModule(byFile: ReadonlyMap<string, CodeModuleFacts>, from
     let d = dirOf(fromFile);
     for (let i = 1; i < dots; i++) d = dirOf(d);
     dirs.push(pkg ? (d ? `${d}/${pkg}` : pkg) : d);
-  } else for (let d = dirOf(fromFile); ; d = dirOf(d)) {
-    dirs.push(d ? `${d}/${pkg}` : pkg);
-    if (d === "") break;
-  }
+  } else
+    for (let d = dirOf(fromFile); ; d = dirOf(d)) {
+      dirs.push(d ? `${d}/${pkg}` : pkg);
+      if (d === "") break;
+    }
   const files = [...byFile.keys()];
   return dirs.some((d) => files.some((f) => dirOf(f) === d));
 }
 
 /** References made by code that builds a class of another module without a model argument. */
-function linkCode(modules: readonly CodeModuleFacts[], pending: readonly PendingCodeReference[], existing: readonly ModelReference[]): ModelReference[] {
+function linkCode(
+  modules: readonly CodeModuleFacts[],
+  pending: readonly PendingCodeReference[],
+  existing: readonly ModelReference[],
+): ModelReference[] {
   if (pending.length === 0) return [];
   const byFile = new Map(modules.map((m) => [m.file, m]));
   const taken = new Set(existing.map((r) => r.id));
@@ -380,7 +538,12 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
     if (!mod && p.language === "python" && p.module !== "" && isMissingLocalModule(byFile, p.location.file, p.module)) {
       // The class comes from the project's own package, but its module is not in the tree: what it loads is
       // unknowable here. Kept, so the auditor sees a model may be loaded there.
-      const ref = codeReference({ extractor: p.extractor, location: p.location, expression: `${p.symbol}()`, facts: { constructs: `${p.module}.${p.symbol}`, moduleNotInTree: p.module } });
+      const ref = codeReference({
+        extractor: p.extractor,
+        location: p.location,
+        expression: `${p.symbol}()`,
+        facts: { constructs: `${p.module}.${p.symbol}`, moduleNotInTree: p.module },
+      });
       if (!taken.has(ref.id)) {
         taken.add(ref.id);
         out.push({ ...ref, skipReason: "missing-value" });
@@ -396,7 +559,12 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
         location: p.location,
         ...(d.value !== undefined ? { value: d.value } : { expression: d.expression ?? "" }),
         ...(ollama && bare ? { kind: "ollama-tag" as const } : {}),
-        facts: { constructs: p.module ? `${p.module}.${p.symbol}` : p.symbol, parameter: d.param, resolvedFrom: "constructor-default", definedAt: `${found.mod.file}:${d.line}` },
+        facts: {
+          constructs: p.module ? `${p.module}.${p.symbol}` : p.symbol,
+          parameter: d.param,
+          resolvedFrom: "constructor-default",
+          definedAt: `${found.mod.file}:${d.line}`,
+        },
         baseDir: dirOf(p.location.file),
       });
       ref.definedAt = { file: found.mod.file, line: d.line };
@@ -410,7 +578,12 @@ function linkCode(modules: readonly CodeModuleFacts[], pending: readonly Pending
 
 /** A run-time value that is a name imported from another module of the tree takes that module's constant. */
 function resolveImportedConstant(r: ModelReference, modules: readonly CodeModuleFacts[]): ModelReference {
-  if (r.skipReason !== "dynamic-value" || typeof r.facts?.importedFrom !== "string" || typeof r.facts.importedName !== "string") return r;
+  if (
+    r.skipReason !== "dynamic-value" ||
+    typeof r.facts?.importedFrom !== "string" ||
+    typeof r.facts.importedName !== "string"
+  )
+    return r;
   const language = r.extractor === "js-code" ? "js" : "python";
   const byFile = new Map(modules.filter((m) => m.language === language).map((m) => [m.file, m]));
   const mod = resolveModuleFile(byFile, r.location.file, r.facts.importedFrom, language);
@@ -421,7 +594,11 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
     extractor: r.extractor,
     location: r.location,
     value: c.value,
-    ...(r.kind === "ollama-tag" || (mod.usesOllama && bare) ? { kind: "ollama-tag" as const } : r.kind === "modelscope-id" ? { kind: "modelscope-id" as const } : {}),
+    ...(r.kind === "ollama-tag" || (mod.usesOllama && bare)
+      ? { kind: "ollama-tag" as const }
+      : r.kind === "modelscope-id"
+        ? { kind: "modelscope-id" as const }
+        : {}),
     ...(r.role ? { role: r.role } : {}),
     ...(r.relation ? { relation: r.relation } : {}),
     ...(r.revision ? { revision: r.revision } : {}),
@@ -440,12 +617,16 @@ function resolveImportedConstant(r: ModelReference, modules: readonly CodeModule
  * `endpointTypes`). The first entry in file order wins; the number of candidates is kept.
  */
 function resolveEndpointConfig(references: ModelReference[]): ModelReference[] {
-  const entries = references.filter((e) => typeof e.facts?.endpointTypes === "string" && !e.skipReason && e.target).sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
+  const entries = references
+    .filter((e) => typeof e.facts?.endpointTypes === "string" && !e.skipReason && e.target)
+    .sort((a, b) => a.location.file.localeCompare(b.location.file) || (a.location.line ?? 0) - (b.location.line ?? 0));
   if (entries.length === 0) return references;
   return references.map((r) => {
     const type = r.facts?.endpointType;
     if (r.skipReason !== "dynamic-value" || typeof type !== "string") return r;
-    const hits = entries.filter((e) => e.facts?.key === r.facts?.configKey && String(e.facts?.endpointTypes).split("|").includes(type));
+    const hits = entries.filter(
+      (e) => e.facts?.key === r.facts?.configKey && String(e.facts?.endpointTypes).split("|").includes(type),
+    );
     return hits.length ? takeValue(r, hits, { resolvedFrom: "endpoint-config" }) : r;
   });
 }
@@ -468,7 +649,10 @@ function resolveFromCallers(references: ModelReference[]): ModelReference[] {
   if (callers.size === 0) return references;
   return references.map((r) => {
     if (r.skipReason !== "dynamic-value") return r;
-    const list = callers.get(r.location.file)?.get(r.location.line ?? 0)?.get(r.location.column ?? 0);
+    const list = callers
+      .get(r.location.file)
+      ?.get(r.location.line ?? 0)
+      ?.get(r.location.column ?? 0);
     if (!list?.length || list.some((c) => c.skipReason === "dynamic-value" || !c.target)) return r;
     return takeValue(r, list, { resolvedFrom: "callers" });
   });
@@ -519,7 +703,12 @@ function takeValue(r: ModelReference, from: readonly ModelReference[], how: Reco
     ...(chosen.target ? { target: chosen.target } : {}),
     ...(chosen.skipReason ? { skipReason: chosen.skipReason } : {}),
     ...(chosen.role && !r.role ? { role: chosen.role } : {}),
-    facts: { ...(r.facts ?? {}), ...how, definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`, candidates: new Set(from.map((h) => h.target)).size },
+    facts: {
+      ...(r.facts ?? {}),
+      ...how,
+      definedAt: `${chosen.location.file}:${chosen.location.line ?? 1}`,
+      candidates: new Set(from.map((h) => h.target)).size,
+    },
     definedAt: { file: chosen.location.file, line: chosen.location.line ?? 1 },
   };
 }
@@ -535,7 +724,10 @@ function dedupeComponents(xs: LocalComponent[]): LocalComponent[] {
 }
 
 /** Merges folder facts into a component's: later scalars win; lists (family hints from several files) are united. */
-function mergeFacts(a: LocalComponent["facts"], b: NonNullable<LocalComponent["facts"]>): NonNullable<LocalComponent["facts"]> {
+function mergeFacts(
+  a: LocalComponent["facts"],
+  b: NonNullable<LocalComponent["facts"]>,
+): NonNullable<LocalComponent["facts"]> {
   const out = { ...(a ?? {}) };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];

@@ -28,7 +28,10 @@ export function roleFromPath(path: string): ComponentRole {
  * file's name at the root; `adapter` for a root adapter config), with the role {@link roleFromPath} guesses.
  * `opts.line` locates it (1 for a file that was opened), `opts.facts` says why it was not read.
  */
-export function manifestStub(path: string, opts: { line?: number; facts?: Record<string, string> } = {}): LocalComponent {
+export function manifestStub(
+  path: string,
+  opts: { line?: number; facts?: Record<string, string> } = {},
+): LocalComponent {
   const dir = posix.dirname(path);
   const base = posix.basename(path);
   const manifest = base === "config.json" || base === "adapter_config.json";

@@ -65,7 +65,6 @@ async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext):
   return runExtractors(files, await extractorsFor(files.map((f) => f.path)), ctx);
 }
 
-
 /** An extraction fed file by file while the tree is walked. */
 export interface ExtractionPool {
   /** Takes one discovered file (walk order). */
@@ -109,7 +108,12 @@ export const WORKER_MEMORY_MB = 512;
  * is abandoned with a diagnostic naming it (`file-budget-exceeded`; its component or the product is undetermined), the
  * worker is replaced, and the rest of its batches run as usual.
  */
-export function createExtractionPool(ctx: ExtractContext, requested = defaultJobs(), maxThreads = availableParallelism(), limits: PoolLimits = {}): ExtractionPool {
+export function createExtractionPool(
+  ctx: ExtractContext,
+  requested = defaultJobs(),
+  maxThreads = availableParallelism(),
+  limits: PoolLimits = {},
+): ExtractionPool {
   // More threads than cores only add heaps and warm-ups (`--jobs 64` on 2 cores: 17 s, 2.5 GB): capped at the cores
   // (`maxThreads`, which tests raise to run workers on any machine).
   const jobs = Math.max(1, Math.min(requested, maxThreads));
@@ -156,7 +160,8 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
     workers.splice(workers.indexOf(w), 1);
     void w.terminate();
     const batch = seen ? Atomics.load(seen.progress, 0) : -1;
-    const split = kind && mine.has(batch) ? splitBatch(batches, batch, seen ? Atomics.load(seen.progress, 1) : -1) : undefined;
+    const split =
+      kind && mine.has(batch) ? splitBatch(batches, batch, seen ? Atomics.load(seen.progress, 1) : -1) : undefined;
     if (kind && split) {
       mine.delete(batch);
       const error = new FileBudgetError(kind, kind === "time" ? `${fileTimeMs / 1000} s` : `${memoryMb} MiB`);
@@ -180,15 +185,16 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       else failed.add(msg.id);
       dispatch();
     });
-    w.once("error", (err: Error & { code?: string }) => watched.has(w) && giveUp(w, err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : undefined));
+    w.once(
+      "error",
+      (err: Error & { code?: string }) =>
+        watched.has(w) && giveUp(w, err.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : undefined),
+    );
     workers.push(w);
   };
   const start = (): void => {
     for (let i = 0; i < jobs - 1; i++) spawn();
-    watchdog = setInterval(() => {
-      for (const w of overBudget(watched, fileTimeMs)) giveUp(w, "time");
-    }, Math.min(250, Math.max(10, fileTimeMs / 4)));
-    watchdog.unref();
+    watchdog = startWatchdog(watched, fileTimeMs, (w) => giveUp(w, "time"));
   };
   const enqueue = (files: DiscoveredFile[]): void => {
     batches.push(files);
@@ -225,34 +231,73 @@ export function createExtractionPool(ctx: ExtractContext, requested = defaultJob
       if (pending.length > 0) enqueue(pending.splice(0));
       // The main thread works through the queue beside the workers, yielding between batches so that a worker's
       // finished batch is answered with the next one at once. A worker given up on puts batches back in the queue.
-      for (;;) {
-        while (queue.length > 0) {
-          const id = queue.shift()!;
-          results[id] = await inProcess(batches[id]!, ctx);
-          await setImmediate();
-        }
-        if (inFlight() === 0) break;
-        await new Promise<void>((settled) => (onSettled = settled));
-      }
+      await workQueueInMainThread(queue, batches, results, ctx, inFlight, (settled) => (onSettled = settled));
       await Promise.all(abandoning);
       await close();
-      for (let i = 0; i < batches.length; i++) if (!results[i] || failed.has(i)) results[i] = await inProcess(batches[i]!, ctx);
+      for (let i = 0; i < batches.length; i++)
+        if (!results[i] || failed.has(i)) results[i] = await inProcess(batches[i]!, ctx);
       return mergeInOrder(results as ExtractionResult[], sorted);
     },
   };
+}
+
+/**
+ * The main thread's share of the work: it takes queued batches itself, yielding between them so that a worker's
+ * finished batch is answered with the next one at once, until the queue is empty and no worker holds a batch (a worker
+ * given up on puts its batches back in the queue). `waitSettled` registers the callback the pool calls when it settles.
+ */
+async function workQueueInMainThread(
+  queue: number[],
+  batches: DiscoveredFile[][],
+  results: (ExtractionResult | undefined)[],
+  ctx: ExtractContext,
+  inFlight: () => number,
+  waitSettled: (settled: () => void) => void,
+): Promise<void> {
+  for (;;) {
+    while (queue.length > 0) {
+      const id = queue.shift()!;
+      results[id] = await inProcess(batches[id]!, ctx);
+      await setImmediate();
+    }
+    if (inFlight() === 0) return;
+    await new Promise<void>((settled) => waitSettled(settled));
+  }
+}
+
+/** A timer (unref'd, every quarter budget, 10-250 ms) that gives up on every worker past its per-file time budget. */
+function startWatchdog(
+  watched: ReadonlyMap<Worker, { progress: Int32Array; batch: number; file: number; since: number }>,
+  fileTimeMs: number,
+  giveUp: (w: Worker) => void,
+): NodeJS.Timeout {
+  const timer = setInterval(
+    () => {
+      for (const w of overBudget(watched, fileTimeMs)) giveUp(w);
+    },
+    Math.min(250, Math.max(10, fileTimeMs / 4)),
+  );
+  timer.unref();
+  return timer;
 }
 
 /** A worker thread with a heap of `memoryMb` MiB, and the memory it shares to say which batch and file it is on. */
 function newWorker(file: string, memoryMb: number): { w: Worker; progress: Int32Array } {
   const shared = new SharedArrayBuffer(8);
   const progress = new Int32Array(shared).fill(-1);
-  const w = new Worker(file, { workerData: { progress: shared }, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+  const w = new Worker(file, {
+    workerData: { progress: shared },
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+  });
   w.unref();
   return { w, progress };
 }
 
 /** Workers on the same file for longer than `fileTimeMs` (each `seen` record is updated with what its worker is on). */
-function overBudget(watched: ReadonlyMap<Worker, { progress: Int32Array; batch: number; file: number; since: number }>, fileTimeMs: number): Worker[] {
+function overBudget(
+  watched: ReadonlyMap<Worker, { progress: Int32Array; batch: number; file: number; since: number }>,
+  fileTimeMs: number,
+): Worker[] {
   const now = performance.now();
   const out: Worker[] = [];
   for (const [w, seen] of watched) {
@@ -265,7 +310,11 @@ function overBudget(watched: ReadonlyMap<Worker, { progress: Int32Array; batch: 
 }
 
 /** Splits batch `batch` around its file `index`: the batch keeps that file alone, the rest is returned. */
-function splitBatch(batches: DiscoveredFile[][], batch: number, index: number): { culprit: DiscoveredFile; rest: DiscoveredFile[] } | undefined {
+function splitBatch(
+  batches: DiscoveredFile[][],
+  batch: number,
+  index: number,
+): { culprit: DiscoveredFile; rest: DiscoveredFile[] } | undefined {
   const files = batches[batch];
   if (!files || index < 0 || index >= files.length) return undefined;
   const culprit = files[index]!;
@@ -284,7 +333,16 @@ async function abandon(file: DiscoveredFile, error: FileBudgetError): Promise<Ex
  * is kept, as each batch lists a file's outputs together): the same result as one in-process run over `sorted`.
  */
 export function mergeInOrder(parts: readonly ExtractionResult[], sorted: readonly DiscoveredFile[]): ExtractionResult {
-  const out: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+  const out: ExtractionResult = {
+    outputs: [],
+    diagnostics: [],
+    filesScanned: 0,
+    bytesRead: 0,
+    byExtractor: {},
+    filesParsed: 0,
+    tooLarge: [],
+    binary: [],
+  };
   for (const p of parts) {
     for (const o of p.outputs) out.outputs.push(o);
     for (const d of p.diagnostics) out.diagnostics.push(d);

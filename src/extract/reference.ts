@@ -2,7 +2,14 @@
  * Helpers extractors share to build references and components with stable ids and redacted raw text.
  */
 import { isAbsolute, posix } from "node:path";
-import type { ComponentRole, EvidenceStrength, ModelReference, Relation, SkipReason, SourceLocation } from "../model/types.js";
+import type {
+  ComponentRole,
+  EvidenceStrength,
+  ModelReference,
+  Relation,
+  SkipReason,
+  SourceLocation,
+} from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { redact } from "../util/redact.js";
 import { FOLDER_NAMESPACES, parseHubId } from "../util/hub-id.js";
@@ -26,7 +33,8 @@ export interface ReferenceInput {
  * A Hugging Face cache folder: `models--org--name[/snapshots/<sha>]` (huggingface_hub cache layout,
  * https://huggingface.co/docs/huggingface_hub/guides/manage-cache). Groups: org, name, snapshot commit.
  */
-export const HF_CACHE = /(?:^|\/)models--([A-Za-z0-9](?:[\w.]|-(?!-))*)--([\w.-]+)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
+export const HF_CACHE =
+  /(?:^|\/)models--([A-Za-z0-9](?:[\w.]|-(?!-))*)--([\w.-]+)(?:\/(?:snapshots\/([0-9a-f]{40})|blobs|refs)|\/|$)/;
 
 const VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/;
 
@@ -51,22 +59,44 @@ export function makeReference(input: ReferenceInput): ModelReference {
     return { id, kind: "hub-id", ...base, skipReason: "missing-value" satisfies SkipReason };
   }
   if (VAR.test(raw) && /\$/.test(raw)) {
-    return { id, kind: "hub-id", ...base, skipReason: "dynamic-value", facts: { ...(input.facts ?? {}), expression: raw } };
+    return {
+      id,
+      kind: "hub-id",
+      ...base,
+      skipReason: "dynamic-value",
+      facts: { ...(input.facts ?? {}), expression: raw },
+    };
   }
   const cache = HF_CACHE.exec(raw.replace(/\\/g, "/"));
   if (cache) {
     // A relative cache path may point at a snapshot inside the scanned tree: the linking pass ties it to that folder.
     const placed = looksLikePath(raw) ? placePath(raw, input.baseDir ?? "") : undefined;
     const localPath = placed?.inside ? placed.path : undefined;
-    return { id, kind: "hub-id", ...base, target: `${cache[1]}/${cache[2]}`, ...(cache[3] ? { revision: cache[3] } : {}), facts: { ...(input.facts ?? {}), hfCachePath: true, ...(localPath ? { localPath } : {}) } };
+    return {
+      id,
+      kind: "hub-id",
+      ...base,
+      target: `${cache[1]}/${cache[2]}`,
+      ...(cache[3] ? { revision: cache[3] } : {}),
+      facts: { ...(input.facts ?? {}), hfCachePath: true, ...(localPath ? { localPath } : {}) },
+    };
   }
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
-  const hub = isUrl || /^(?:hf\.co\/|huggingface\.co\/|hf[-_]hub:)/i.test(raw) || !looksLikePath(raw) ? parseHubId(raw) : undefined;
+  const hub =
+    isUrl || /^(?:hf\.co\/|huggingface\.co\/|hf[-_]hub:)/i.test(raw) || !looksLikePath(raw)
+      ? parseHubId(raw)
+      : undefined;
   if (hub) return { id, kind: "hub-id", ...base, target: hub.id, ...(hub.revision ? { revision: hub.revision } : {}) };
   if (isUrl) return { id, kind: "url", ...base, target: raw, skipReason: "unsupported-syntax" };
   if (looksLikePath(raw)) {
     const placed = placePath(raw, input.baseDir ?? "");
-    return { id, kind: "local-path", ...base, target: placed.path, skipReason: placed.inside ? "local-path" : "local-path-outside-root" };
+    return {
+      id,
+      kind: "local-path",
+      ...base,
+      target: placed.path,
+      skipReason: placed.inside ? "local-path" : "local-path-outside-root",
+    };
   }
   return { id, kind: "known-component", ...base, target: raw, skipReason: "unknown-alias" };
 }

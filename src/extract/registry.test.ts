@@ -16,7 +16,9 @@ const EXTRACTORS = await loadExtractors();
 const DIR = join(import.meta.dirname, "extractors");
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)).map((f) => `${n}/${f}`) : [n]));
+  return readdirSync(dir).flatMap((n) =>
+    statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)).map((f) => `${n}/${f}`) : [n],
+  );
 }
 
 describe("extractor registry", () => {
@@ -49,19 +51,139 @@ describe("extractor registry", () => {
   });
 
   it("claims every path an extractor wants: generated names from the formats' own name pieces, in any case", () => {
-    const pieces = ["", ".", "-", "_", "config", "Config", "README", "readme", "model_card", "MODELCARD", "LICENSE", "licence", "NOTICE", "COPYING", "USE_POLICY", "Dockerfile", "containerfile", "compose", "docker-compose", "Modelfile", ".env", "env", "merge", "mergekit", "train", "sft", "lora", "axolotl", "tokenizer", "tokenizer_config", "special_tokens_map", "added_tokens", "chat_template", "model_index", "modules", "adapter_config", "generation_config", "preprocessor_config", "processor_config", "quantize_config", "open_clip_config", "pytorch_model.bin.index", "model.safetensors.index", "deploy", "statefulset", "k8s", "values", "settings", "package", "tsconfig", "x", "a.b"];
-    const extensions = ["", ".json", ".JSON", ".yaml", ".yml", ".YML", ".toml", ".md", ".MD", ".mdx", ".markdown", ".rst", ".txt", ".py", ".pyw", ".ipynb", ".js", ".cjs", ".mjs", ".jsx", ".ts", ".d.ts", ".tsx", ".mts", ".min.js", ".sh", ".bash", ".zsh", ".gguf", ".GGUF", ".safetensors", ".jinja", ".env", ".modelfile", ".Modelfile", ".dockerfile", ".Containerfile", ".bin", ".pth", ".png", ".css", ".lock"];
-    const dirs = ["", "a/", "scripts/", "bin/", "tools/", "docs/", "doc/", "k8s/", "helm/templates/", "charts/x/", "deploy/", ".github/", "locales/", "dist/", "vendor/", "models/m/"];
-    const name = fc.tuple(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 3 }), fc.constantFrom(...extensions), fc.boolean()).map(([p, e, upper]) => {
-      const n = p.join("") + e;
-      return upper ? n.toUpperCase() : n;
-    });
+    const pieces = [
+      "",
+      ".",
+      "-",
+      "_",
+      "config",
+      "Config",
+      "README",
+      "readme",
+      "model_card",
+      "MODELCARD",
+      "LICENSE",
+      "licence",
+      "NOTICE",
+      "COPYING",
+      "USE_POLICY",
+      "Dockerfile",
+      "containerfile",
+      "compose",
+      "docker-compose",
+      "Modelfile",
+      ".env",
+      "env",
+      "merge",
+      "mergekit",
+      "train",
+      "sft",
+      "lora",
+      "axolotl",
+      "tokenizer",
+      "tokenizer_config",
+      "special_tokens_map",
+      "added_tokens",
+      "chat_template",
+      "model_index",
+      "modules",
+      "adapter_config",
+      "generation_config",
+      "preprocessor_config",
+      "processor_config",
+      "quantize_config",
+      "open_clip_config",
+      "pytorch_model.bin.index",
+      "model.safetensors.index",
+      "deploy",
+      "statefulset",
+      "k8s",
+      "values",
+      "settings",
+      "package",
+      "tsconfig",
+      "x",
+      "a.b",
+    ];
+    const extensions = [
+      "",
+      ".json",
+      ".JSON",
+      ".yaml",
+      ".yml",
+      ".YML",
+      ".toml",
+      ".md",
+      ".MD",
+      ".mdx",
+      ".markdown",
+      ".rst",
+      ".txt",
+      ".py",
+      ".pyw",
+      ".ipynb",
+      ".js",
+      ".cjs",
+      ".mjs",
+      ".jsx",
+      ".ts",
+      ".d.ts",
+      ".tsx",
+      ".mts",
+      ".min.js",
+      ".sh",
+      ".bash",
+      ".zsh",
+      ".gguf",
+      ".GGUF",
+      ".safetensors",
+      ".jinja",
+      ".env",
+      ".modelfile",
+      ".Modelfile",
+      ".dockerfile",
+      ".Containerfile",
+      ".bin",
+      ".pth",
+      ".png",
+      ".css",
+      ".lock",
+    ];
+    const dirs = [
+      "",
+      "a/",
+      "scripts/",
+      "bin/",
+      "tools/",
+      "docs/",
+      "doc/",
+      "k8s/",
+      "helm/templates/",
+      "charts/x/",
+      "deploy/",
+      ".github/",
+      "locales/",
+      "dist/",
+      "vendor/",
+      "models/m/",
+    ];
+    const name = fc
+      .tuple(
+        fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...extensions),
+        fc.boolean(),
+      )
+      .map(([p, e, upper]) => {
+        const n = p.join("") + e;
+        return upper ? n.toUpperCase() : n;
+      });
     fc.assert(
       fc.property(fc.constantFrom(...dirs), name, (dir, base) => {
         if (base === "" || base.includes("/")) return;
         const claimed = new Set(claimantsOf(base));
         EXTRACTORS.forEach((x, i) => {
-          if (x.matches(dir + base, base)) expect(claimed.has(i), `${x.id} wants ${dir}${base} but its registry row does not claim it`).toBe(true);
+          if (x.matches(dir + base, base))
+            expect(claimed.has(i), `${x.id} wants ${dir}${base} but its registry row does not claim it`).toBe(true);
         });
       }),
       { numRuns: 20_000, seed: 13 },
@@ -69,11 +191,14 @@ describe("extractor registry", () => {
   });
 
   it("claims nothing for files no extractor reads, so they cost no path pattern", () => {
-    for (const base of ["logo.png", "site.css", "index.html", "data.csv", "weights.pt", "main.go", "Cargo.lock"]) expect(claimantsOf(base), base).toEqual([]);
+    for (const base of ["logo.png", "site.css", "index.html", "data.csv", "weights.pt", "main.go", "Cargo.lock"])
+      expect(claimantsOf(base), base).toEqual([]);
   });
 
   it("registers every extractor folder (no folder left out of the list)", () => {
-    const folders = readdirSync(DIR).filter((n) => statSync(join(DIR, n)).isDirectory()).sort();
+    const folders = readdirSync(DIR)
+      .filter((n) => statSync(join(DIR, n)).isDirectory())
+      .sort();
     expect(folders).toEqual(EXTRACTORS.map((x) => x.id));
   });
 
@@ -82,7 +207,8 @@ describe("extractor registry", () => {
 
     it("has a description and a path-only matches()", () => {
       expect(extractor.description.length).toBeGreaterThan(10);
-      for (const p of ["README.md", "a/b/config.json", "x.gguf", "", "deep/.env"]) expect(typeof extractor.matches(p, p.split("/").pop()!)).toBe("boolean");
+      for (const p of ["README.md", "a/b/config.json", "x.gguf", "", "deep/.env"])
+        expect(typeof extractor.matches(p, p.split("/").pop()!)).toBe("boolean");
     });
 
     it("has index.ts and a README.md that says what it reads and yields", () => {
@@ -110,7 +236,8 @@ describe("extractor registry", () => {
       expect(existsSync(sources), `${id}/fixtures/SOURCES.md is missing`).toBe(true);
       const text = readFileSync(sources, "utf8");
       // Every fixture's folder (or file) is named in SOURCES.md.
-      for (const f of files) expect(text.includes(f.split("/")[0]!), `${id}/fixtures/SOURCES.md does not mention ${f}`).toBe(true);
+      for (const f of files)
+        expect(text.includes(f.split("/")[0]!), `${id}/fixtures/SOURCES.md does not mention ${f}`).toBe(true);
     });
   });
 });

@@ -36,32 +36,150 @@ const JSON_YAML = ["json", "yaml", "yml"];
 
 /** Every registered extractor, sorted by id. */
 export const REGISTRY: readonly RegisteredExtractor[] = [
-  { id: "app-settings", claims: { extensions: [...JSON_YAML, "toml"] }, load: async () => (await import("./extractors/app-settings/index.js")).appSettingsExtractor },
-  { id: "attribution", claims: { prefixes: ["notice", "license", "licence", "copying", "use_policy", "acceptable_use_policy", "prohibited_use_policy", "readme"] }, load: async () => (await import("./extractors/attribution/index.js")).attributionExtractor },
-  { id: "chat-template", claims: { names: ["chat_template.jinja", "chat_template.json"] }, load: async () => (await import("./extractors/chat-template/index.js")).chatTemplateExtractor },
-  { id: "diffusers-pipeline", claims: { names: ["model_index.json"] }, load: async () => (await import("./extractors/diffusers-pipeline/index.js")).diffusersPipelineExtractor },
-  { id: "dotenv", claims: { prefixes: [".env"], extensions: ["env"] }, load: async () => (await import("./extractors/dotenv/index.js")).dotenvExtractor },
-  { id: "generation-config", claims: { names: ["generation_config.json"] }, load: async () => (await import("./extractors/generation-config/index.js")).generationConfigExtractor },
-  { id: "gguf", claims: { extensions: ["gguf"] }, load: async () => (await import("./extractors/gguf/index.js")).ggufExtractor },
-  { id: "hf-config", claims: { extensions: JSON_YAML }, load: async () => (await import("./extractors/hf-config/index.js")).hfConfigExtractor },
-  { id: "js-code", claims: { extensions: ["js", "cjs", "mjs", "jsx", "ts", "cts", "mts", "tsx"] }, load: async () => (await import("./extractors/js-code/index.js")).jsCodeExtractor },
-  { id: "mergekit", claims: { extensions: ["yaml", "yml"] }, load: async () => (await import("./extractors/mergekit/index.js")).mergekitExtractor },
-  { id: "model-card", claims: { prefixes: ["readme", "model_card", "modelcard"] }, load: async () => (await import("./extractors/model-card/index.js")).modelCardExtractor },
-  { id: "modelfile", claims: { prefixes: ["modelfile"], extensions: ["modelfile"] }, load: async () => (await import("./extractors/modelfile/index.js")).modelfileExtractor },
-  { id: "peft-adapter", claims: { names: ["adapter_config.json"] }, load: async () => (await import("./extractors/peft-adapter/index.js")).peftAdapterExtractor },
-  { id: "processor-config", claims: { names: ["preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json"] }, load: async () => (await import("./extractors/processor-config/index.js")).processorConfigExtractor },
-  { id: "python-code", claims: { extensions: ["py", "pyw", "ipynb"], extensionless: true }, load: async () => (await import("./extractors/python-code/index.js")).pythonCodeExtractor },
-  { id: "quantization-config", claims: { names: ["config.json", "quantize_config.json", "quant_config.json"] }, load: async () => (await import("./extractors/quantization-config/index.js")).quantizationConfigExtractor },
-  { id: "readme-mentions", claims: { prefixes: ["readme"], extensions: ["md", "mdx"] }, load: async () => (await import("./extractors/readme-mentions/index.js")).readmeMentionsExtractor },
-  { id: "safetensors-header", claims: { extensions: ["safetensors"] }, load: async () => (await import("./extractors/safetensors-header/index.js")).safetensorsHeaderExtractor },
-  { id: "safetensors-index", claims: { extensions: ["json"] }, load: async () => (await import("./extractors/safetensors-index/index.js")).safetensorsIndexExtractor },
-  { id: "sentence-transformers", claims: { names: ["modules.json", "config_sentence_transformers.json"] }, load: async () => (await import("./extractors/sentence-transformers/index.js")).sentenceTransformersExtractor },
-  { id: "serving", claims: { prefixes: ["dockerfile", "containerfile", "docker-compose", "compose"], extensions: ["dockerfile", "containerfile", "sh", "bash", "zsh", "yaml", "yml"] }, load: async () => (await import("./extractors/serving/index.js")).servingExtractor },
-  { id: "special-tokens-map", claims: { names: ["special_tokens_map.json", "added_tokens.json"] }, load: async () => (await import("./extractors/special-tokens-map/index.js")).specialTokensMapExtractor },
-  { id: "timm-open-clip", claims: { names: ["config.json", "open_clip_config.json"] }, load: async () => (await import("./extractors/timm-open-clip/index.js")).timmOpenClipExtractor },
-  { id: "tokenizer-config", claims: { names: ["tokenizer_config.json"] }, load: async () => (await import("./extractors/tokenizer-config/index.js")).tokenizerConfigExtractor },
-  { id: "tokenizer-json", claims: { names: ["tokenizer.json"] }, load: async () => (await import("./extractors/tokenizer-json/index.js")).tokenizerJsonExtractor },
-  { id: "training-recipe", claims: { extensions: JSON_YAML }, load: async () => (await import("./extractors/training-recipe/index.js")).trainingRecipeExtractor },
+  {
+    id: "app-settings",
+    claims: { extensions: [...JSON_YAML, "toml"] },
+    load: async () => (await import("./extractors/app-settings/index.js")).appSettingsExtractor,
+  },
+  {
+    id: "attribution",
+    claims: {
+      prefixes: [
+        "notice",
+        "license",
+        "licence",
+        "copying",
+        "use_policy",
+        "acceptable_use_policy",
+        "prohibited_use_policy",
+        "readme",
+      ],
+    },
+    load: async () => (await import("./extractors/attribution/index.js")).attributionExtractor,
+  },
+  {
+    id: "chat-template",
+    claims: { names: ["chat_template.jinja", "chat_template.json"] },
+    load: async () => (await import("./extractors/chat-template/index.js")).chatTemplateExtractor,
+  },
+  {
+    id: "diffusers-pipeline",
+    claims: { names: ["model_index.json"] },
+    load: async () => (await import("./extractors/diffusers-pipeline/index.js")).diffusersPipelineExtractor,
+  },
+  {
+    id: "dotenv",
+    claims: { prefixes: [".env"], extensions: ["env"] },
+    load: async () => (await import("./extractors/dotenv/index.js")).dotenvExtractor,
+  },
+  {
+    id: "generation-config",
+    claims: { names: ["generation_config.json"] },
+    load: async () => (await import("./extractors/generation-config/index.js")).generationConfigExtractor,
+  },
+  {
+    id: "gguf",
+    claims: { extensions: ["gguf"] },
+    load: async () => (await import("./extractors/gguf/index.js")).ggufExtractor,
+  },
+  {
+    id: "hf-config",
+    claims: { extensions: JSON_YAML },
+    load: async () => (await import("./extractors/hf-config/index.js")).hfConfigExtractor,
+  },
+  {
+    id: "js-code",
+    claims: { extensions: ["js", "cjs", "mjs", "jsx", "ts", "cts", "mts", "tsx"] },
+    load: async () => (await import("./extractors/js-code/index.js")).jsCodeExtractor,
+  },
+  {
+    id: "mergekit",
+    claims: { extensions: ["yaml", "yml"] },
+    load: async () => (await import("./extractors/mergekit/index.js")).mergekitExtractor,
+  },
+  {
+    id: "model-card",
+    claims: { prefixes: ["readme", "model_card", "modelcard"] },
+    load: async () => (await import("./extractors/model-card/index.js")).modelCardExtractor,
+  },
+  {
+    id: "modelfile",
+    claims: { prefixes: ["modelfile"], extensions: ["modelfile"] },
+    load: async () => (await import("./extractors/modelfile/index.js")).modelfileExtractor,
+  },
+  {
+    id: "peft-adapter",
+    claims: { names: ["adapter_config.json"] },
+    load: async () => (await import("./extractors/peft-adapter/index.js")).peftAdapterExtractor,
+  },
+  {
+    id: "processor-config",
+    claims: { names: ["preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json"] },
+    load: async () => (await import("./extractors/processor-config/index.js")).processorConfigExtractor,
+  },
+  {
+    id: "python-code",
+    claims: { extensions: ["py", "pyw", "ipynb"], extensionless: true },
+    load: async () => (await import("./extractors/python-code/index.js")).pythonCodeExtractor,
+  },
+  {
+    id: "quantization-config",
+    claims: { names: ["config.json", "quantize_config.json", "quant_config.json"] },
+    load: async () => (await import("./extractors/quantization-config/index.js")).quantizationConfigExtractor,
+  },
+  {
+    id: "readme-mentions",
+    claims: { prefixes: ["readme"], extensions: ["md", "mdx"] },
+    load: async () => (await import("./extractors/readme-mentions/index.js")).readmeMentionsExtractor,
+  },
+  {
+    id: "safetensors-header",
+    claims: { extensions: ["safetensors"] },
+    load: async () => (await import("./extractors/safetensors-header/index.js")).safetensorsHeaderExtractor,
+  },
+  {
+    id: "safetensors-index",
+    claims: { extensions: ["json"] },
+    load: async () => (await import("./extractors/safetensors-index/index.js")).safetensorsIndexExtractor,
+  },
+  {
+    id: "sentence-transformers",
+    claims: { names: ["modules.json", "config_sentence_transformers.json"] },
+    load: async () => (await import("./extractors/sentence-transformers/index.js")).sentenceTransformersExtractor,
+  },
+  {
+    id: "serving",
+    claims: {
+      prefixes: ["dockerfile", "containerfile", "docker-compose", "compose"],
+      extensions: ["dockerfile", "containerfile", "sh", "bash", "zsh", "yaml", "yml"],
+    },
+    load: async () => (await import("./extractors/serving/index.js")).servingExtractor,
+  },
+  {
+    id: "special-tokens-map",
+    claims: { names: ["special_tokens_map.json", "added_tokens.json"] },
+    load: async () => (await import("./extractors/special-tokens-map/index.js")).specialTokensMapExtractor,
+  },
+  {
+    id: "timm-open-clip",
+    claims: { names: ["config.json", "open_clip_config.json"] },
+    load: async () => (await import("./extractors/timm-open-clip/index.js")).timmOpenClipExtractor,
+  },
+  {
+    id: "tokenizer-config",
+    claims: { names: ["tokenizer_config.json"] },
+    load: async () => (await import("./extractors/tokenizer-config/index.js")).tokenizerConfigExtractor,
+  },
+  {
+    id: "tokenizer-json",
+    claims: { names: ["tokenizer.json"] },
+    load: async () => (await import("./extractors/tokenizer-json/index.js")).tokenizerJsonExtractor,
+  },
+  {
+    id: "training-recipe",
+    claims: { extensions: JSON_YAML },
+    load: async () => (await import("./extractors/training-recipe/index.js")).trainingRecipeExtractor,
+  },
 ];
 
 /** The claims of the registry as lookup tables: registry positions by extension, by exact name, by prefix. */

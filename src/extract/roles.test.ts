@@ -14,7 +14,7 @@ describe("role-key table", () => {
     expect(normaliseKey('cfg["model"]["vit_model"]')).toBe("vit_model");
     expect(normaliseKey("imageEncoderPath")).toBe("image_encoder_path");
     expect(normaliseKey("self.config.audio_model")).toBe("audio_model");
-    expect(normaliseKey("\"\"")).toBe("");
+    expect(normaliseKey('""')).toBe("");
   });
 
   it("gives the role of the part a key names, with or without a locator suffix", () => {
@@ -31,7 +31,9 @@ describe("role-key table", () => {
   });
 
   it("reads a reference's keyword, flag, variable, expression and pointer, nearest first", () => {
-    expect(contextNames({ facts: { variable: "vision_path", expression: "args.x" }, location: { pointer: "/a/b" } })).toEqual(["vision_path", "args.x", "b"]);
+    expect(
+      contextNames({ facts: { variable: "vision_path", expression: "args.x" }, location: { pointer: "/a/b" } }),
+    ).toEqual(["vision_path", "args.x", "b"]);
     expect(roleFromContext({ facts: { expression: "model_args.vision_tower" }, location: {} })).toBe("vision-encoder");
     expect(roleFromContext({ location: { pointer: "/model/vit_model" } })).toBe("vision-encoder");
     expect(roleFromContext({ location: { pointer: "/model/vision_tower/0" } })).toBe("vision-encoder");
@@ -40,7 +42,9 @@ describe("role-key table", () => {
 
   it("reads a name ending in a multi-word row after a qualifier, and the class a value is built with", () => {
     // DeepSeek-VL builds its towers as CLIPVisionTower(model_name="siglip_large_patch16_384", ...).
-    expect(roleFromContext({ facts: { keyword: "model_name", constructs: "CLIPVisionTower" }, location: {} })).toBe("vision-encoder");
+    expect(roleFromContext({ facts: { keyword: "model_name", constructs: "CLIPVisionTower" }, location: {} })).toBe(
+      "vision-encoder",
+    );
     expect(roleOfKey("siglip_vision_model")).toBe("vision-encoder");
     expect(roleOfKey("whisper_audio_encoder_path")).toBe("audio-encoder");
     // One-word rows are whole names only: `gpt_vit`-like tails and `my_tokenizer` take no role from the tail.

@@ -134,7 +134,21 @@ export const ROLE_KEYS: readonly RoleKeyRow[] = [
 const BY_KEY: ReadonlyMap<string, ComponentRole> = new Map(ROLE_KEYS.map((r) => [r.key, r.role]));
 
 /** Suffixes that name where a part lies rather than what it is (tried off one at a time, longest first). */
-const LOCATOR_SUFFIXES = ["_name_or_path", "_pretrained_path", "_model_path", "_ckpt_path", "_checkpoint", "_path", "_name", "_id", "_ckpt", "_dir", "_repo", "_file", "_weights"];
+const LOCATOR_SUFFIXES = [
+  "_name_or_path",
+  "_pretrained_path",
+  "_model_path",
+  "_ckpt_path",
+  "_checkpoint",
+  "_path",
+  "_name",
+  "_id",
+  "_ckpt",
+  "_dir",
+  "_repo",
+  "_file",
+  "_weights",
+];
 
 /**
  * A key as the table spells it: the last name of a dotted or subscripted access (`args.vision_tower`,
@@ -176,7 +190,9 @@ export function roleOfKey(name: string): ComponentRole | undefined {
 }
 
 /** Two-word rows by length, longest first: a name ending in one (`clip_vision_tower`) plays its part. */
-const TAIL_ROWS: readonly RoleKeyRow[] = ROLE_KEYS.filter((r) => r.key.includes("_") && !/\d$/.test(r.key)).sort((a, b) => b.key.length - a.key.length);
+const TAIL_ROWS: readonly RoleKeyRow[] = ROLE_KEYS.filter((r) => r.key.includes("_") && !/\d$/.test(r.key)).sort(
+  (a, b) => b.key.length - a.key.length,
+);
 
 /**
  * The role of a name that ends in a multi-word row of the table after a qualifier: `clip_vision_tower`,
@@ -194,11 +210,25 @@ function roleOfTail(k: string): ComponentRole | undefined {
  * reference's `facts` (`keyword`, `flag`, `key`, `variable`, `expression`, `settingsKey`, `constructs`) and
  * `location.pointer`.
  */
-export function contextNames(ref: { facts?: Record<string, string | number | boolean>; location: { pointer?: string } }): string[] {
+export function contextNames(ref: {
+  facts?: Record<string, string | number | boolean>;
+  location: { pointer?: string };
+}): string[] {
   const f = ref.facts ?? {};
   const out: string[] = [];
   // `constructs`: the class a value is passed to (`CLIPVisionTower(model_name=...)`) says what it builds.
-  for (const k of ["keyword", "flag", "cliFlag", "key", "argument", "variable", "field", "settingsKey", "expression", "constructs"]) {
+  for (const k of [
+    "keyword",
+    "flag",
+    "cliFlag",
+    "key",
+    "argument",
+    "variable",
+    "field",
+    "settingsKey",
+    "expression",
+    "constructs",
+  ]) {
     const v = f[k];
     if (typeof v === "string" && v.length <= 200) out.push(v);
   }
@@ -216,7 +246,10 @@ export function contextNames(ref: { facts?: Record<string, string | number | boo
  * The role the context of a reference gives it (first name of {@link contextNames} that the table knows), or
  * undefined.
  */
-export function roleFromContext(ref: { facts?: Record<string, string | number | boolean>; location: { pointer?: string } }): ComponentRole | undefined {
+export function roleFromContext(ref: {
+  facts?: Record<string, string | number | boolean>;
+  location: { pointer?: string };
+}): ComponentRole | undefined {
   for (const n of contextNames(ref)) {
     const r = roleOfKey(n);
     if (r) return r;

@@ -8,7 +8,14 @@ import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic, ModelReference } from "../model/types.js";
 import { makeReference } from "./reference.js";
-import { BinaryFileError, createFileReader, decodeText, FileTooLargeError, InvalidUtf8Error, type ReadCounter } from "./file-reader.js";
+import {
+  BinaryFileError,
+  createFileReader,
+  decodeText,
+  FileTooLargeError,
+  InvalidUtf8Error,
+  type ReadCounter,
+} from "./file-reader.js";
 import type { ExtractContext, Extractor, ExtractOutput } from "./types.js";
 import { isModelManifest, manifestStub } from "./manifest-stub.js";
 import { claimantsOf, registryPosition } from "./registry.js";
@@ -86,13 +93,15 @@ function load(file: DiscoveredFile, maxBytes: number, counter: ReadCounter): Loa
 }
 
 /** Words that show a file may hold a model reference (matched on the raw bytes read as Latin-1, case-insensitive). */
-const MODEL_WORDS = /pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors|\.pth?\b|\.bin\b|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|vllm|whisper|open_clip|torch\.hub|torch\.load|load_file|safe_open|modelscope|@xenova\/|@huggingface\//i;
+const MODEL_WORDS =
+  /pretrained|pipeline|model|checkpoint|ckpt|repo_id|tokenizer|huggingface|hf\.co|ollama|models--|\.gguf|\.safetensors|\.pth?\b|\.bin\b|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|vllm|whisper|open_clip|torch\.hub|torch\.load|load_file|safe_open|modelscope|@xenova\/|@huggingface\//i;
 
 /**
  * Words of model loaders and model files only: what a file too large to analyse is searched for. Generated and bundled
  * files say "model" everywhere (ORM models, view models); they load a model only through words like these.
  */
-const LOADER_WORDS = /from_pretrained|pipeline\(|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|huggingface\.co|hf\.co\/|ollama|models--|\.gguf|\.safetensors|@huggingface\/|@xenova\/|vllm|whisper\.load_model|open_clip|torch\.hub\.load|torch\.load|modelscope/i;
+const LOADER_WORDS =
+  /from_pretrained|pipeline\(|hf_hub_download|snapshot_download|SentenceTransformer|CrossEncoder|InferenceClient|huggingface\.co|hf\.co\/|ollama|models--|\.gguf|\.safetensors|@huggingface\/|@xenova\/|vllm|whisper\.load_model|open_clip|torch\.hub\.load|torch\.load|modelscope/i;
 
 /** Bytes searched per chunk when a file too large to parse is searched for {@link MODEL_WORDS} (1 MiB). */
 const SEARCH_CHUNK = 1024 * 1024;
@@ -101,15 +110,20 @@ const SEARCH_CHUNK = 1024 * 1024;
  * The first of `words` in a file's raw bytes (searched in bounded chunks, so a file of any size costs one chunk of
  * memory), or undefined when there is none. Throws when the file cannot be read.
  */
-async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefined, words: RegExp): Promise<string | undefined> {
+async function firstModelWord(
+  absolutePath: string,
+  bytes: Uint8Array | undefined,
+  words: RegExp,
+): Promise<string | undefined> {
   // UTF-16 text interleaves NUL bytes: the words are looked for with them taken out too.
-  const search = (text: string): string | undefined => words.exec(text)?.[0] ?? (text.includes("\0") ? words.exec(text.replace(/\0/g, ""))?.[0] : undefined);
+  const search = (text: string): string | undefined =>
+    words.exec(text)?.[0] ?? (text.includes("\0") ? words.exec(text.replace(/\0/g, ""))?.[0] : undefined);
   if (bytes) return search(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"));
   const fh = await open(absolutePath, "r");
   try {
     const buf = Buffer.allocUnsafe(SEARCH_CHUNK);
     let carry = "";
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const { bytesRead } = await fh.read(buf, 0, SEARCH_CHUNK, pos);
       if (bytesRead === 0) return undefined;
       pos += bytesRead;
@@ -128,20 +142,51 @@ async function firstModelWord(absolutePath: string, bytes: Uint8Array | undefine
  * The unresolved reference standing for a file that may hold model references but could not be read, or undefined
  * when its bytes hold no model word (then nothing was missed). Unopenable files always count.
  */
-async function unreadReference(file: DiscoveredFile, extractor: string, err: unknown, loaded: Loaded | undefined): Promise<ModelReference | undefined> {
+async function unreadReference(
+  file: DiscoveredFile,
+  extractor: string,
+  err: unknown,
+  loaded: Loaded | undefined,
+): Promise<ModelReference | undefined> {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why = err instanceof FileTooLargeError ? "too large to parse" : err instanceof AnalysisBudgetError ? "analysis exceeded its time budget" : err instanceof FileBudgetError ? `extraction exceeded its ${err.kind} budget` : err instanceof BinaryFileError ? "binary (NUL bytes)" : err instanceof InvalidUtf8Error ? "not valid UTF-8" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : undefined;
+  const why =
+    err instanceof FileTooLargeError
+      ? "too large to parse"
+      : err instanceof AnalysisBudgetError
+        ? "analysis exceeded its time budget"
+        : err instanceof FileBudgetError
+          ? `extraction exceeded its ${err.kind} budget`
+          : err instanceof BinaryFileError
+            ? "binary (NUL bytes)"
+            : err instanceof InvalidUtf8Error
+              ? "not valid UTF-8"
+              : code === "EACCES" || code === "EPERM"
+                ? "not readable (permission denied)"
+                : undefined;
   if (!why) return undefined;
   let word: string | undefined = "(unknown: the file could not be opened)";
   if (loaded?.error === undefined) {
     try {
-      word = await firstModelWord(file.absolutePath, loaded?.bytes, err instanceof FileTooLargeError ? LOADER_WORDS : MODEL_WORDS);
+      word = await firstModelWord(
+        file.absolutePath,
+        loaded?.bytes,
+        err instanceof FileTooLargeError ? LOADER_WORDS : MODEL_WORDS,
+      );
     } catch {
       word = "(unknown: the file could not be read)";
     }
   }
   if (!word) return undefined;
-  const { target: _none, skipReason: _alias, ...ref } = makeReference({ extractor, raw: `<${file.path} not read: ${why}>`, location: { file: file.path }, facts: { notRead: why, modelWord: word } });
+  const {
+    target: _none,
+    skipReason: _alias,
+    ...ref
+  } = makeReference({
+    extractor,
+    raw: `<${file.path} not read: ${why}>`,
+    location: { file: file.path },
+    facts: { notRead: why, modelWord: word },
+  });
   return { ...ref, kind: "hub-id", skipReason: "parse-error" };
 }
 
@@ -153,14 +198,40 @@ function isEmptyOutput(o: ExtractOutput): boolean {
 
 /** Maps a thrown error to a diagnostic. */
 function errorDiagnostic(file: string, extractor: string, err: unknown): Diagnostic {
-  if (err instanceof FileTooLargeError) return { code: "file-too-large", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
-  if (err instanceof BinaryFileError) return { code: "binary-file", severity: "error", message: `${err.message} (extractor ${extractor} expected a text manifest)`, location: { file } };
-  if (err instanceof InvalidUtf8Error) return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
-  if (err instanceof FileBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: err.message, location: { file } };
-  if (err instanceof AnalysisBudgetError) return { code: "file-budget-exceeded", severity: "warning", message: `${err.message} (extractor ${extractor})`, location: { file } };
+  if (err instanceof FileTooLargeError)
+    return {
+      code: "file-too-large",
+      severity: "warning",
+      message: `${err.message} (extractor ${extractor})`,
+      location: { file },
+    };
+  if (err instanceof BinaryFileError)
+    return {
+      code: "binary-file",
+      severity: "error",
+      message: `${err.message} (extractor ${extractor} expected a text manifest)`,
+      location: { file },
+    };
+  if (err instanceof InvalidUtf8Error)
+    return { code: "invalid-utf8", severity: "error", message: err.message, location: { file } };
+  if (err instanceof FileBudgetError)
+    return { code: "file-budget-exceeded", severity: "warning", message: err.message, location: { file } };
+  if (err instanceof AnalysisBudgetError)
+    return {
+      code: "file-budget-exceeded",
+      severity: "warning",
+      message: `${err.message} (extractor ${extractor})`,
+      location: { file },
+    };
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR") return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
-  return { code: "extractor-error", severity: "error", message: `${extractor}: ${(err as Error)?.message ?? String(err)}`, location: { file } };
+  if (e?.code === "EACCES" || e?.code === "EPERM" || e?.code === "EISDIR")
+    return { code: "unreadable", severity: "error", message: `cannot read file: ${e.code}`, location: { file } };
+  return {
+    code: "extractor-error",
+    severity: "error",
+    message: `${extractor}: ${(err as Error)?.message ?? String(err)}`,
+    location: { file },
+  };
 }
 
 /**
@@ -191,8 +262,21 @@ function claimantTable(extractors: readonly Extractor[]): (base: string) => read
  */
 export async function abandonedFile(file: DiscoveredFile, err: FileBudgetError): Promise<ExtractionResult> {
   const unread = await unreadReference(file, "extraction", err, undefined);
-  const output: ExtractOutput = { ...(isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {}), ...(unread ? { references: [unread] } : {}), diagnostics: [errorDiagnostic(file.path, "extraction", err)] };
-  return { outputs: [{ extractor: "extraction", file: file.path, output }], diagnostics: [], filesScanned: 1, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+  const output: ExtractOutput = {
+    ...(isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {}),
+    ...(unread ? { references: [unread] } : {}),
+    diagnostics: [errorDiagnostic(file.path, "extraction", err)],
+  };
+  return {
+    outputs: [{ extractor: "extraction", file: file.path, output }],
+    diagnostics: [],
+    filesScanned: 1,
+    bytesRead: 0,
+    byExtractor: {},
+    filesParsed: 0,
+    tooLarge: [],
+    binary: [],
+  };
 }
 
 /**
@@ -200,10 +284,25 @@ export async function abandonedFile(file: DiscoveredFile, err: FileBudgetError):
  * @param concurrency number of files read at once (default 16).
  * @param onFileStart called with the index (in `files`) of each file as its extraction starts (the pool's watchdog).
  */
-export async function runExtractors(files: readonly DiscoveredFile[], extractors: readonly Extractor[], ctx: ExtractContext, concurrency = 16, onFileStart?: (index: number) => void): Promise<ExtractionResult> {
+export async function runExtractors(
+  files: readonly DiscoveredFile[],
+  extractors: readonly Extractor[],
+  ctx: ExtractContext,
+  concurrency = 16,
+  onFileStart?: (index: number) => void,
+): Promise<ExtractionResult> {
   setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
-  const result: ExtractionResult = { outputs: [], diagnostics: [], filesScanned: 0, bytesRead: 0, byExtractor: {}, filesParsed: 0, tooLarge: [], binary: [] };
+  const result: ExtractionResult = {
+    outputs: [],
+    diagnostics: [],
+    filesScanned: 0,
+    bytesRead: 0,
+    byExtractor: {},
+    filesParsed: 0,
+    tooLarge: [],
+    binary: [],
+  };
   const parsedBefore = parsedFiles();
   const jobs: { file: DiscoveredFile; extractor: Extractor }[] = [];
   const claimants = claimantTable(extractors);
@@ -247,22 +346,37 @@ export async function runExtractors(files: readonly DiscoveredFile[], extractors
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
       try {
         if (loaded.error) throw loaded.error;
-        const reader = createFileReader(file.path, file.absolutePath, loaded.size, ctx.maxTextBytes, counter, loaded.text !== undefined ? { text: loaded.text } : loaded.bytes);
+        const reader = createFileReader(
+          file.path,
+          file.absolutePath,
+          loaded.size,
+          ctx.maxTextBytes,
+          counter,
+          loaded.text !== undefined ? { text: loaded.text } : loaded.bytes,
+        );
         slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };
       } catch (err) {
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
         if (err instanceof BinaryFileError) result.binary.push(file.path);
         // One file that cannot be opened is one problem, however many extractors wanted it.
         const unopened = loaded.error !== undefined;
-        const diag = unopened && reportedUnopened.has(file.path) ? undefined : errorDiagnostic(file.path, extractor.id, err);
+        const diag =
+          unopened && reportedUnopened.has(file.path) ? undefined : errorDiagnostic(file.path, extractor.id, err);
         if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
         const unparsable = isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {};
         // A file that may hold references but could not be read: unresolved, so that missing data is never a pass.
         const dataFile = err instanceof FileTooLargeError && extractor.largeFilesAreData;
-        const unread = extractor.holdsReferences && !dataFile && !unreadReported.has(file.path) ? await unreadReference(file, extractor.id, err, loaded) : undefined;
+        const unread =
+          extractor.holdsReferences && !dataFile && !unreadReported.has(file.path)
+            ? await unreadReference(file, extractor.id, err, loaded)
+            : undefined;
         if (unread) unreadReported.add(file.path);
-        slots[i] = { extractor: extractor.id, file: file.path, output: { ...unparsable, ...(unread ? { references: [unread] } : {}), diagnostics: diag ? [diag] : [] } };
+        slots[i] = {
+          extractor: extractor.id,
+          file: file.path,
+          output: { ...unparsable, ...(unread ? { references: [unread] } : {}), diagnostics: diag ? [diag] : [] },
+        };
       }
     }
   };

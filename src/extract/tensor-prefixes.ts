@@ -80,7 +80,11 @@ export function groupByPrefix(names: readonly string[]): PrefixGroup[] {
 /** Checkpoint layout: `current` when a multimodal prefix sits under `model.` (transformers >= 4.52), else `legacy`. */
 export function checkpointLayout(groups: readonly PrefixGroup[]): "current" | "legacy" | undefined {
   if (groups.length === 0) return undefined;
-  return groups.some((g) => /^model\.(?:visual|vision_tower|language_model|multi_modal_projector|audio_tower)\.$/.test(g.prefix)) ? "current" : "legacy";
+  return groups.some((g) =>
+    /^model\.(?:visual|vision_tower|language_model|multi_modal_projector|audio_tower)\.$/.test(g.prefix),
+  )
+    ? "current"
+    : "legacy";
 }
 
 /** Top-level name prefixes (first two segments for `model.*`, else the first), sorted: a compact layout summary. */

@@ -29,7 +29,8 @@ export async function extractFile(
   opts: { maxTextBytes?: number; pathTest?: boolean } = {},
 ): Promise<ExtractOutput> {
   const maxTextBytes = opts.maxTextBytes ?? TEST_TEXT_LIMIT;
-  if (opts.pathTest !== false && !extractor.matches(path, posix.basename(path))) throw new Error(`${extractor.id} does not want ${path}`);
+  if (opts.pathTest !== false && !extractor.matches(path, posix.basename(path)))
+    throw new Error(`${extractor.id} does not want ${path}`);
   const abs = join(root, path);
   const reader = createFileReader(path, abs, statSync(abs).size, maxTextBytes, { bytes: 0 });
   return extractor.extract(reader, { maxTextBytes });
@@ -47,7 +48,9 @@ export async function extractAndLink(root: string, jobs: readonly [Extractor, st
  * @param files absolute path and the root-relative path the scan would report.
  */
 export async function extractFiles(files: readonly { abs: string; rel: string }[]): Promise<LinkedInventory> {
-  const discovered = await Promise.all(files.map(async (f) => ({ path: f.rel, absolutePath: f.abs, size: (await stat(f.abs)).size })));
+  const discovered = await Promise.all(
+    files.map(async (f) => ({ path: f.rel, absolutePath: f.abs, size: (await stat(f.abs)).size })),
+  );
   const r = await runExtractors(discovered, await loadExtractors(), { maxTextBytes: TEST_TEXT_LIMIT });
   return link(r.outputs.map((o) => o.output));
 }

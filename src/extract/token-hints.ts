@@ -46,6 +46,7 @@ export function tokenFamilies(text: string): string[] {
 /** The string of a special-token entry, which is either a string or an AddedToken object `{content: ...}`. */
 export function tokenContent(v: unknown): string | undefined {
   if (typeof v === "string") return v;
-  if (typeof v === "object" && v !== null && typeof (v as { content?: unknown }).content === "string") return (v as { content: string }).content;
+  if (typeof v === "object" && v !== null && typeof (v as { content?: unknown }).content === "string")
+    return (v as { content: string }).content;
   return undefined;
 }

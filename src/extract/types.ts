@@ -8,7 +8,15 @@
  * a local path pointing at a model folder) are joined afterwards by the linking pass (`src/extract/link.ts`).
  */
 import type { Readable } from "node:stream";
-import type { ComponentRole, Diagnostic, Evidence, LocalComponent, Mention, ModelReference, SourceLocation } from "../model/types.js";
+import type {
+  ComponentRole,
+  Diagnostic,
+  Evidence,
+  LocalComponent,
+  Mention,
+  ModelReference,
+  SourceLocation,
+} from "../model/types.js";
 
 /** Bounded, read-only access to one file of the scanned tree. */
 export interface FileReader {

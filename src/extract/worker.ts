@@ -28,7 +28,8 @@ port.on("message", (msg: PoolRequest) => {
       .finally(() => Atomics.store(progress, 0, -1))
       .then(
         (result: ExtractionResult) => port.postMessage({ id: msg.id, result } satisfies PoolResponse),
-        (err: unknown) => port.postMessage({ id: msg.id, error: (err as Error)?.stack ?? String(err) } satisfies PoolResponse),
+        (err: unknown) =>
+          port.postMessage({ id: msg.id, error: (err as Error)?.stack ?? String(err) } satisfies PoolResponse),
       ),
   );
 });

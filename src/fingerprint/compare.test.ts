@@ -18,14 +18,28 @@ beforeAll(async () => {
   await writeModelFolder(dir("upstream"), up, "F32", generatedConfig({ seed: 1 }));
   // The upstream's vision tower, byte for byte, inside a different model with the current layout and its own LLM.
   const other = generateModel({ seed: 2, visionPrefix: null, textHidden: 96 });
-  await writeModelFolder(dir("reuse"), [...reprefix(upVision, "visual.", "model.visual."), ...reprefix(other, "model.", "model.language_model."), ...other.filter((t) => t.name === "lm_head.weight")], "F32", generatedConfig({ seed: 2, textHidden: 96 }));
+  await writeModelFolder(
+    dir("reuse"),
+    [
+      ...reprefix(upVision, "visual.", "model.visual."),
+      ...reprefix(other, "model.", "model.language_model."),
+      ...other.filter((t) => t.name === "lm_head.weight"),
+    ],
+    "F32",
+    generatedConfig({ seed: 2, textHidden: 96 }),
+  );
   await writeModelFolder(dir("finetune"), perturb(up, 0.5, 7), "F32", generatedConfig({ seed: 1 }));
   // Independently initialised, same shapes, LayerNorm weights all 1.0 (raw cosine there is 1).
   await writeModelFolder(dir("unrelated"), generateModel({ seed: 3 }), "F32", generatedConfig({ seed: 1 }));
   await writeModelFolder(dir("bf16"), up, "BF16", generatedConfig({ seed: 1 }));
   // Same function, neurons and heads reordered: element-wise the tensors no longer correlate.
   await writeModelFolder(dir("permuted"), permuteNeurons(up, 11), "F32", generatedConfig({ seed: 1 }));
-  await writeModelFolder(dir("permuted-finetune"), permuteNeurons(perturb(up, 0.5, 13), 12), "BF16", generatedConfig({ seed: 1 }));
+  await writeModelFolder(
+    dir("permuted-finetune"),
+    permuteNeurons(perturb(up, 0.5, 13), 12),
+    "BF16",
+    generatedConfig({ seed: 1 }),
+  );
   await writeModelFolder(dir("f16"), up, "F16", generatedConfig({ seed: 1 }));
   // Truncated: the last 1,000 bytes missing.
   const full = await readFile(join(dir("upstream"), "model.safetensors"));
@@ -33,7 +47,10 @@ beforeAll(async () => {
   await writeFile(join(dir("truncated"), "model.safetensors"), full.subarray(0, full.length - 1000));
   // A header that lies: the first tensor's offsets are shifted past the end of the buffer.
   const n = Number(full.readBigUInt64LE(0));
-  const header = JSON.parse(full.subarray(8, 8 + n).toString("utf8")) as Record<string, { data_offsets: [number, number] }>;
+  const header = JSON.parse(full.subarray(8, 8 + n).toString("utf8")) as Record<
+    string,
+    { data_offsets: [number, number] }
+  >;
   const first = Object.keys(header)[0]!;
   header[first]!.data_offsets = [header[first]!.data_offsets[0] + 4, header[first]!.data_offsets[1] + 4];
   const hb = Buffer.from(JSON.stringify(header));
@@ -124,14 +141,17 @@ describe("compareModels on generated models", () => {
     }
   });
 
-  it.each(["bf16", "f16"])("says identical for a copy re-serialized as %s (values equal up to rounding)", async (name) => {
-    const r = await compare("upstream", name);
-    const v = r.components[0]!;
-    expect(v.verdict).toBe("identical");
-    expect(v.reason).toBe("values-equal-up-to-dtype-rounding");
-    expect(v.hashes.equal).toBeLessThan(v.hashes.compared);
-    expect(v.similarity!.pearson).toBeGreaterThan(0.999);
-  });
+  it.each(["bf16", "f16"])(
+    "says identical for a copy re-serialized as %s (values equal up to rounding)",
+    async (name) => {
+      const r = await compare("upstream", name);
+      const v = r.components[0]!;
+      expect(v.verdict).toBe("identical");
+      expect(v.reason).toBe("values-equal-up-to-dtype-rounding");
+      expect(v.hashes.equal).toBeLessThan(v.hashes.compared);
+      expect(v.similarity!.pearson).toBeGreaterThan(0.999);
+    },
+  );
 
   it("says identical comparing the bf16 copy with itself the other way round", async () => {
     const r = await compare("bf16", "upstream");
@@ -142,13 +162,23 @@ describe("compareModels on generated models", () => {
     const r = await compare("upstream", "truncated");
     expect(r.components[0]!.verdict).toBe("undetermined");
     expect(r.components[0]!.reason).toBe("weights-unreadable-in-b");
-    expect(r.problems).toEqual([{ side: "b", file: "model.safetensors", message: expect.stringMatching(/MetadataIncompleteBuffer|InvalidOffset/) }]);
+    expect(r.problems).toEqual([
+      {
+        side: "b",
+        file: "model.safetensors",
+        message: expect.stringMatching(/MetadataIncompleteBuffer|InvalidOffset/),
+      },
+    ]);
   });
 
   it("reports a header that lies about offsets and leaves the verdict undetermined", async () => {
     const r = await compare("lying", "upstream");
     expect(r.components[0]!.verdict).toBe("undetermined");
-    expect(r.problems[0]).toMatchObject({ side: "a", file: "model.safetensors", message: expect.stringMatching(/InvalidOffset/) });
+    expect(r.problems[0]).toMatchObject({
+      side: "a",
+      file: "model.safetensors",
+      message: expect.stringMatching(/InvalidOffset/),
+    });
   });
 
   it("reads only the component's bytes plus headers", async () => {
@@ -175,18 +205,31 @@ describe("compareModels without comparable weights", () => {
     await mkdir(onlyConfig);
     await writeFile(join(onlyConfig, "config.json"), JSON.stringify(generatedConfig({ seed: 1 })));
     const r = await compare("upstream", "config-only");
-    expect(r.components[0]).toMatchObject({ verdict: "same-architecture-only", reason: "component-absent-in-b", config: { architectureEqual: true } });
+    expect(r.components[0]).toMatchObject({
+      verdict: "same-architecture-only",
+      reason: "component-absent-in-b",
+      config: { architectureEqual: true },
+    });
   });
 
   it("compares quantized tensors by hash only and says which dtypes were not decoded", async () => {
     const q = join(root, "int8");
     await mkdir(q);
     const { buildSafetensors } = await import("../formats/safetensors.js");
-    const tensors = generateModel({ seed: 1, textPrefix: null }).map((t) => ({ name: t.name, dtype: "I8", shape: t.shape, data: new Uint8Array(t.values.length).map((_, i) => i % 251) }));
+    const tensors = generateModel({ seed: 1, textPrefix: null }).map((t) => ({
+      name: t.name,
+      dtype: "I8",
+      shape: t.shape,
+      data: new Uint8Array(t.values.length).map((_, i) => i % 251),
+    }));
     await writeFile(join(q, "model.safetensors"), buildSafetensors(tensors));
     await writeFile(join(q, "config.json"), JSON.stringify(generatedConfig({ seed: 1 })));
     const r = await compare("upstream", "int8");
-    expect(r.components[0]).toMatchObject({ verdict: "same-architecture-only", reason: "dtype-not-compared", notCompared: { I8: 18 } });
+    expect(r.components[0]).toMatchObject({
+      verdict: "same-architecture-only",
+      reason: "dtype-not-compared",
+      notCompared: { I8: 18 },
+    });
   });
 });
 
@@ -195,7 +238,11 @@ describe("a standalone copy of a component (no prefix)", () => {
     const up = generateModel({ seed: 1 });
     await writeModelFolder(join(root, "standalone-tower"), reprefix(up, "visual.", ""), "BF16");
     const r = await compare("upstream", "standalone-tower");
-    expect(r.components[0]).toMatchObject({ component: "vision", verdict: "identical", reason: "values-equal-up-to-dtype-rounding" });
+    expect(r.components[0]).toMatchObject({
+      component: "vision",
+      verdict: "identical",
+      reason: "values-equal-up-to-dtype-rounding",
+    });
 
     const { createFingerprint, matchFingerprint } = await import("./entry.js");
     const sa = await openLocalModel(dir("upstream"));
@@ -222,7 +269,11 @@ describe("components made only of 1-D tensors", () => {
     await writeModelFolder(join(root, "norms-a"), norms(1), "F32");
     await writeModelFolder(join(root, "norms-b"), norms(9), "F32");
     const r = await compare("norms-a", "norms-b");
-    expect(r.components[0]).toMatchObject({ verdict: "undetermined", reason: "no-large-matrices", hashes: { equal: 7, compared: 7 } });
+    expect(r.components[0]).toMatchObject({
+      verdict: "undetermined",
+      reason: "no-large-matrices",
+      hashes: { equal: 7, compared: 7 },
+    });
     expect(r.components[0]!.smallCosine).toBeCloseTo(1, 6);
   });
 });
@@ -230,8 +281,22 @@ describe("components made only of 1-D tensors", () => {
 describe("the audio component", () => {
   it("finds an audio tower copied from the Qwen2.5-Omni layout (thinker.audio_tower.) to the MiniCPM-o one (apm.)", async () => {
     const tower = generateModel({ seed: 31, textPrefix: null });
-    await writeModelFolder(join(root, "omni"), [...reprefix(tower, "visual.", "thinker.audio_tower."), ...generateModel({ seed: 32, visionPrefix: null, textPrefix: "thinker.model." })], "F32");
-    await writeModelFolder(join(root, "minicpm-o"), [...reprefix(tower, "visual.", "apm."), ...generateModel({ seed: 33, visionPrefix: null, textPrefix: "llm.model." })], "BF16");
+    await writeModelFolder(
+      join(root, "omni"),
+      [
+        ...reprefix(tower, "visual.", "thinker.audio_tower."),
+        ...generateModel({ seed: 32, visionPrefix: null, textPrefix: "thinker.model." }),
+      ],
+      "F32",
+    );
+    await writeModelFolder(
+      join(root, "minicpm-o"),
+      [
+        ...reprefix(tower, "visual.", "apm."),
+        ...generateModel({ seed: 33, visionPrefix: null, textPrefix: "llm.model." }),
+      ],
+      "BF16",
+    );
     const r = await compare("omni", "minicpm-o", "all");
     expect(r.components.map((c) => [c.component, c.verdict])).toEqual([
       ["audio", "identical"],
@@ -243,7 +308,14 @@ describe("the audio component", () => {
 });
 
 describe("elementwiseVerdict (the decision after one read of every pair)", () => {
-  const measured = (over: Partial<ComponentComparison> & { pearson?: number; control?: number; degenerate?: boolean; elements?: number }): ComponentComparison => {
+  const measured = (
+    over: Partial<ComponentComparison> & {
+      pearson?: number;
+      control?: number;
+      degenerate?: boolean;
+      elements?: number;
+    },
+  ): ComponentComparison => {
     const { pearson, control = 0.001, degenerate = false, elements = MIN_POOLED_ELEMENTS, ...rest } = over;
     return {
       component: "vision",
@@ -256,30 +328,78 @@ describe("elementwiseVerdict (the decision after one read of every pair)", () =>
       smallOrOneDimensional: 0,
       ...(pearson === undefined
         ? {}
-        : { similarity: { elements, cosine: pearson, pearson, control: { cosine: control, pearson: control }, valuesEqual: false, maxAbsDiff: 1, nonFinite: 0, degenerate, matrices: 3, perTensorPearson: { min: pearson, median: pearson, max: pearson }, controlMaxAbsPearson: control } }),
+        : {
+            similarity: {
+              elements,
+              cosine: pearson,
+              pearson,
+              control: { cosine: control, pearson: control },
+              valuesEqual: false,
+              maxAbsDiff: 1,
+              nonFinite: 0,
+              degenerate,
+              matrices: 3,
+              perTensorPearson: { min: pearson, median: pearson, max: pearson },
+              controlMaxAbsPearson: control,
+            },
+          }),
       ...rest,
     };
   };
   const large = { large: [{} as PairSums], uncomparable: [] };
 
   it("needs a large matrix: equal norms alone are no weights (same architecture only when the configs agree)", () => {
-    expect(elementwiseVerdict(measured({ hashes: { compared: 2, equal: 2 } }), { large: [], uncomparable: [] }, 2)).toEqual({ verdict: "undetermined", reason: "no-large-matrices" });
-    expect(elementwiseVerdict(measured({ config: { architectureEqual: true } }), { large: [], uncomparable: [] }, 2)).toEqual({ verdict: "same-architecture-only", reason: "no-large-matrices" });
+    expect(
+      elementwiseVerdict(measured({ hashes: { compared: 2, equal: 2 } }), { large: [], uncomparable: [] }, 2),
+    ).toEqual({ verdict: "undetermined", reason: "no-large-matrices" });
+    expect(
+      elementwiseVerdict(measured({ config: { architectureEqual: true } }), { large: [], uncomparable: [] }, 2),
+    ).toEqual({ verdict: "same-architecture-only", reason: "no-large-matrices" });
   });
 
   it("says identical only when every tensor of A is in B", () => {
-    expect(elementwiseVerdict(measured({ hashes: { compared: 3, equal: 3 } }), large, 3)).toEqual({ verdict: "identical", reason: "all-hashes-equal" });
-    const extra = measured({ hashes: { compared: 3, equal: 3 }, layout: { common: 3, sameShape: 3, onlyA: 1, onlyB: 0, shapeMismatch: 0 }, pearson: 1 });
-    expect(elementwiseVerdict(extra, large, 3)).toEqual({ verdict: "derived", reason: "pearson-above-derived-threshold" });
-    expect(elementwiseVerdict(measured({ valuesEqual: true, pearson: 1 }), large, 3)).toEqual({ verdict: "identical", reason: "values-equal-up-to-dtype-rounding" });
+    expect(elementwiseVerdict(measured({ hashes: { compared: 3, equal: 3 } }), large, 3)).toEqual({
+      verdict: "identical",
+      reason: "all-hashes-equal",
+    });
+    const extra = measured({
+      hashes: { compared: 3, equal: 3 },
+      layout: { common: 3, sameShape: 3, onlyA: 1, onlyB: 0, shapeMismatch: 0 },
+      pearson: 1,
+    });
+    expect(elementwiseVerdict(extra, large, 3)).toEqual({
+      verdict: "derived",
+      reason: "pearson-above-derived-threshold",
+    });
+    expect(elementwiseVerdict(measured({ valuesEqual: true, pearson: 1 }), large, 3)).toEqual({
+      verdict: "identical",
+      reason: "values-equal-up-to-dtype-rounding",
+    });
   });
 
   it("leaves too few values, no variance, or a high control undecided, and asks for permutation alignment below the threshold", () => {
-    expect(elementwiseVerdict(measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1 }), large, 3)).toEqual({ verdict: "undetermined", reason: "no-large-matrices" });
-    expect(elementwiseVerdict(measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1, notCompared: { Q4_K: 1 } }), large, 3)).toEqual({ verdict: "undetermined", reason: "dtype-not-compared" });
-    expect(elementwiseVerdict(measured({ pearson: 0.99, degenerate: true }), large, 3)).toEqual({ verdict: "undetermined", reason: "no-variance" });
-    expect(elementwiseVerdict(measured({ pearson: DERIVED_MIN }), large, 3)).toEqual({ verdict: "derived", reason: "pearson-above-derived-threshold" });
-    expect(elementwiseVerdict(measured({ pearson: 0.99, control: UNRELATED_MAX * 2 }), large, 3)).toBe("check-permutation");
+    expect(elementwiseVerdict(measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1 }), large, 3)).toEqual({
+      verdict: "undetermined",
+      reason: "no-large-matrices",
+    });
+    expect(
+      elementwiseVerdict(
+        measured({ pearson: 0.99, elements: MIN_POOLED_ELEMENTS - 1, notCompared: { Q4_K: 1 } }),
+        large,
+        3,
+      ),
+    ).toEqual({ verdict: "undetermined", reason: "dtype-not-compared" });
+    expect(elementwiseVerdict(measured({ pearson: 0.99, degenerate: true }), large, 3)).toEqual({
+      verdict: "undetermined",
+      reason: "no-variance",
+    });
+    expect(elementwiseVerdict(measured({ pearson: DERIVED_MIN }), large, 3)).toEqual({
+      verdict: "derived",
+      reason: "pearson-above-derived-threshold",
+    });
+    expect(elementwiseVerdict(measured({ pearson: 0.99, control: UNRELATED_MAX * 2 }), large, 3)).toBe(
+      "check-permutation",
+    );
     expect(elementwiseVerdict(measured({ pearson: 0.0 }), large, 3)).toBe("check-permutation");
   });
 });

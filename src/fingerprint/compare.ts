@@ -18,7 +18,16 @@
 import { COMPARABLE_DTYPES, SafetensorsError } from "../formats/safetensors.js";
 import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
 import { configSignature, type ConfigSignature } from "./config-signature.js";
-import { CHUNK_ELEMENTS, compareTensors, elementsOf, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
+import {
+  CHUNK_ELEMENTS,
+  compareTensors,
+  elementsOf,
+  hashTensors,
+  isLargeMatrix,
+  statsOf,
+  type PairStats,
+  type PairSums,
+} from "./content.js";
 import type { ModelSource, SourceProblem, SourceTensor } from "./source.js";
 import { compareTokenizers, type TokenizerComparison, type TokenizerSignature } from "./tokenizer-signature.js";
 import { sourceTokenizer } from "./tokenizer-source.js";
@@ -52,7 +61,11 @@ export interface ComponentComparison {
   layout: { common: number; sameShape: number; onlyA: number; onlyB: number; shapeMismatch: number };
   hashes: { compared: number; equal: number };
   /** Pooled statistics over the large matrices (2-D+, >= MIN_MATRIX_ELEMENTS), with the control. */
-  similarity?: PairStats & { matrices: number; perTensorPearson: { min: number; median: number; max: number }; controlMaxAbsPearson: number };
+  similarity?: PairStats & {
+    matrices: number;
+    perTensorPearson: { min: number; median: number; max: number };
+    controlMaxAbsPearson: number;
+  };
   /** True when every compared tensor (1-D included) has equal values up to dtype rounding. */
   valuesEqual?: boolean;
   /** Same-shape tensors skipped because a dtype is not decoded (quantized or integer), by dtype. */
@@ -128,14 +141,19 @@ function configComparison(a: ModelSource, b: ModelSource, kind: ComponentKind): 
   return {
     ...(ca ? { a: ca } : {}),
     ...(cb ? { b: cb } : {}),
-    ...(ca && cb ? { architectureEqual: ca.architectureHash === cb.architectureHash, familyEqual: ca.familyHash === cb.familyHash } : {}),
+    ...(ca && cb
+      ? { architectureEqual: ca.architectureHash === cb.architectureHash, familyEqual: ca.familyHash === cb.familyHash }
+      : {}),
   };
 }
 
 type TensorPair = [SourceTensor, SourceTensor];
 
 /** Pairs A's tensors with B's of the same name inside the component; same-shape pairs are returned, the rest counted. */
-function pairByName(ta: readonly SourceTensor[], tb: readonly SourceTensor[]): { pairs: TensorPair[]; layout: ComponentComparison["layout"] } {
+function pairByName(
+  ta: readonly SourceTensor[],
+  tb: readonly SourceTensor[],
+): { pairs: TensorPair[]; layout: ComponentComparison["layout"] } {
   const byRelB = new Map(tb.map((t) => [t.relative, t]));
   const pairs: TensorPair[] = [];
   let common = 0;
@@ -147,7 +165,10 @@ function pairByName(ta: readonly SourceTensor[], tb: readonly SourceTensor[]): {
     if (x.shape.length === y.shape.length && x.shape.every((d, i) => d === y.shape[i])) pairs.push([x, y]);
     else shapeMismatch++;
   }
-  return { pairs, layout: { common, sameShape: pairs.length, onlyA: ta.length - common, onlyB: tb.length - common, shapeMismatch } };
+  return {
+    pairs,
+    layout: { common, sameShape: pairs.length, onlyA: ta.length - common, onlyB: tb.length - common, shapeMismatch },
+  };
 }
 
 const comparable = ([x, y]: TensorPair): boolean => COMPARABLE_DTYPES.has(x.dtype) && COMPARABLE_DTYPES.has(y.dtype);
@@ -172,11 +193,30 @@ interface Measurements {
  * decoded and small tensors into `base`.
  * @throws SafetensorsError when a tensor cannot be read.
  */
-async function measure(a: ModelSource, b: ModelSource, pairs: readonly TensorPair[], base: ComponentComparison): Promise<Measurements> {
+async function measure(
+  a: ModelSource,
+  b: ModelSource,
+  pairs: readonly TensorPair[],
+  base: ComponentComparison,
+): Promise<Measurements> {
   const buffers = { a: new Float32Array(CHUNK_ELEMENTS), b: new Float32Array(CHUNK_ELEMENTS) };
-  const m: Measurements = { large: [], small: [], perTensor: [], controls: [], uncomparable: pairs.filter((p) => !comparable(p)), allEqual: true, comparedValues: 0 };
-  const ha = await hashTensors(a, m.uncomparable.map((p) => p[0]));
-  const hb = await hashTensors(b, m.uncomparable.map((p) => p[1]));
+  const m: Measurements = {
+    large: [],
+    small: [],
+    perTensor: [],
+    controls: [],
+    uncomparable: pairs.filter((p) => !comparable(p)),
+    allEqual: true,
+    comparedValues: 0,
+  };
+  const ha = await hashTensors(
+    a,
+    m.uncomparable.map((p) => p[0]),
+  );
+  const hb = await hashTensors(
+    b,
+    m.uncomparable.map((p) => p[1]),
+  );
   for (const [x, y] of m.uncomparable) {
     const key = COMPARABLE_DTYPES.has(x.dtype) ? y.dtype : x.dtype;
     base.notCompared[key] = (base.notCompared[key] ?? 0) + 1;
@@ -207,8 +247,17 @@ async function measure(a: ModelSource, b: ModelSource, pairs: readonly TensorPai
 function summarise(base: ComponentComparison, m: Measurements): void {
   if (m.large.length > 0) {
     const pooled = statsOf(m.large);
-    const perTensorPearson = { min: m.perTensor.reduce((p, q) => Math.min(p, q), Infinity), median: median(m.perTensor), max: m.perTensor.reduce((p, q) => Math.max(p, q), -Infinity) };
-    base.similarity = { ...pooled, matrices: m.large.length, perTensorPearson, controlMaxAbsPearson: m.controls.reduce((p, q) => Math.max(p, q), 0) };
+    const perTensorPearson = {
+      min: m.perTensor.reduce((p, q) => Math.min(p, q), Infinity),
+      median: median(m.perTensor),
+      max: m.perTensor.reduce((p, q) => Math.max(p, q), -Infinity),
+    };
+    base.similarity = {
+      ...pooled,
+      matrices: m.large.length,
+      perTensorPearson,
+      controlMaxAbsPearson: m.controls.reduce((p, q) => Math.max(p, q), 0),
+    };
   }
   base.valuesEqual = m.comparedValues > 0 && m.allEqual;
   if (m.small.length > 0) base.smallCosine = statsOf(m.small).cosine;
@@ -221,20 +270,31 @@ type Decided = Pick<ComponentComparison, "verdict" | "reason">;
  * pooled Pearson, undetermined for too little or degenerate data; `check-permutation` when the weights do not
  * correlate element-wise, which a copy with reordered neurons or heads also shows.
  */
-export function elementwiseVerdict(base: ComponentComparison, m: Pick<Measurements, "large" | "uncomparable">, pairCount: number): Decided | "check-permutation" {
+export function elementwiseVerdict(
+  base: ComponentComparison,
+  m: Pick<Measurements, "large" | "uncomparable">,
+  pairCount: number,
+): Decided | "check-permutation" {
   const everyTensorOfA = base.layout.onlyA === 0 && base.layout.shapeMismatch === 0;
   const notDecoded = Object.keys(base.notCompared).length > 0;
-  const noWeights = (reason: string): Decided => ({ verdict: base.config.architectureEqual ? "same-architecture-only" : "undetermined", reason });
+  const noWeights = (reason: string): Decided => ({
+    verdict: base.config.architectureEqual ? "same-architecture-only" : "undetermined",
+    reason,
+  });
   // Equal 1-D tensors alone (all-ones norms, zero biases) prove nothing: identity needs a large matrix.
-  const substantive = m.large.length > 0 || m.uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
+  const substantive =
+    m.large.length > 0 || m.uncomparable.some(([x]) => x.shape.length >= 2 && elementsOf(x) >= MIN_MATRIX_ELEMENTS);
   if (!substantive) return noWeights("no-large-matrices");
   if (base.hashes.equal === pairCount && everyTensorOfA) return { verdict: "identical", reason: "all-hashes-equal" };
-  if (base.valuesEqual && everyTensorOfA && !notDecoded) return { verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
+  if (base.valuesEqual && everyTensorOfA && !notDecoded)
+    return { verdict: "identical", reason: "values-equal-up-to-dtype-rounding" };
   const sim = base.similarity;
-  if (!sim || sim.elements < MIN_POOLED_ELEMENTS) return noWeights(notDecoded ? "dtype-not-compared" : "no-large-matrices");
+  if (!sim || sim.elements < MIN_POOLED_ELEMENTS)
+    return noWeights(notDecoded ? "dtype-not-compared" : "no-large-matrices");
   // A side with no variance (constant, or nothing finite) has no correlation: that is no evidence either way.
   if (sim.degenerate) return { verdict: "undetermined", reason: "no-variance" };
-  if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX) return { verdict: "derived", reason: "pearson-above-derived-threshold" };
+  if (sim.pearson >= DERIVED_MIN && Math.abs(sim.control.pearson) <= UNRELATED_MAX)
+    return { verdict: "derived", reason: "pearson-above-derived-threshold" };
   return "check-permutation";
 }
 
@@ -243,20 +303,45 @@ export function elementwiseVerdict(base: ComponentComparison, m: Pick<Measuremen
  * matrices: derived (a permuted copy or fine-tune), unrelated only when both the element-wise and the aligned Pearson
  * stay at the control's level, else undetermined. Sets `base.permutation`.
  */
-async function permutationVerdict(a: ModelSource, b: ModelSource, pairs: readonly TensorPair[], base: ComponentComparison, elementwisePearson: number): Promise<Decided> {
+async function permutationVerdict(
+  a: ModelSource,
+  b: ModelSource,
+  pairs: readonly TensorPair[],
+  base: ComponentComparison,
+  elementwisePearson: number,
+): Promise<Decided> {
   const atControl = Math.abs(elementwisePearson) <= UNRELATED_MAX;
   const candidates = pairs
-    .filter(([x, y]) => isLargeMatrix(x, MIN_MATRIX_ELEMENTS) && COMPARABLE_DTYPES.has(y.dtype) && elementsOf(x) <= PERMUTATION_MAX_ELEMENTS)
+    .filter(
+      ([x, y]) =>
+        isLargeMatrix(x, MIN_MATRIX_ELEMENTS) &&
+        COMPARABLE_DTYPES.has(y.dtype) &&
+        elementsOf(x) <= PERMUTATION_MAX_ELEMENTS,
+    )
     .sort((p, q) => elementsOf(p[0]) - elementsOf(q[0]) || p[0].relative.localeCompare(q[0].relative))
     .slice(0, PERMUTATION_MATRICES);
   const aligned = [];
   for (const [x, y] of candidates) aligned.push(await gramPair({ source: a, tensor: x }, { source: b, tensor: y }));
-  if (aligned.length === 0) return { verdict: "undetermined", reason: atControl ? "permutation-not-checked" : "pearson-between-thresholds" };
+  if (aligned.length === 0)
+    return { verdict: "undetermined", reason: atControl ? "permutation-not-checked" : "pearson-between-thresholds" };
   const st = statsOf(aligned.map((p) => p.sums));
-  base.permutation = { pearson: st.pearson, matrices: aligned.length, elements: st.elements, axes: aligned.map((p) => `${p.tensor}:${p.axis}`) };
-  if (st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX) return { verdict: "derived", reason: st.pearson > 0.9999 ? "permuted-copy" : "pearson-after-permutation-alignment" };
-  if (atControl && Math.abs(st.pearson) <= UNRELATED_MAX) return { verdict: "unrelated", reason: "pearson-at-control-level" };
-  return { verdict: "undetermined", reason: atControl ? "permutation-aligned-pearson-between-thresholds" : "pearson-between-thresholds" };
+  base.permutation = {
+    pearson: st.pearson,
+    matrices: aligned.length,
+    elements: st.elements,
+    axes: aligned.map((p) => `${p.tensor}:${p.axis}`),
+  };
+  if (st.pearson >= DERIVED_MIN && Math.abs(st.control.pearson) <= UNRELATED_MAX)
+    return {
+      verdict: "derived",
+      reason: st.pearson > 0.9999 ? "permuted-copy" : "pearson-after-permutation-alignment",
+    };
+  if (atControl && Math.abs(st.pearson) <= UNRELATED_MAX)
+    return { verdict: "unrelated", reason: "pearson-at-control-level" };
+  return {
+    verdict: "undetermined",
+    reason: atControl ? "permutation-aligned-pearson-between-thresholds" : "pearson-between-thresholds",
+  };
 }
 
 /**
@@ -264,7 +349,11 @@ async function permutationVerdict(a: ModelSource, b: ModelSource, pairs: readonl
  * from the same bytes), then decides element-wise and, when the weights do not correlate, after permutation
  * alignment. Reads nothing outside the component; a read error makes the verdict undetermined (`read-error: ...`).
  */
-export async function compareComponent(a: ModelSource, b: ModelSource, kind: ComponentKind): Promise<ComponentComparison> {
+export async function compareComponent(
+  a: ModelSource,
+  b: ModelSource,
+  kind: ComponentKind,
+): Promise<ComponentComparison> {
   const [ta, tb] = componentTensors(a, b, kind);
   const config = configComparison(a, b, kind);
   const { pairs, layout } = pairByName(ta, tb);
@@ -280,7 +369,11 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
     notCompared: {},
     smallOrOneDimensional: 0,
   };
-  const noWeights = (reason: string): ComponentComparison => ({ ...base, verdict: config.architectureEqual ? "same-architecture-only" : "undetermined", reason });
+  const noWeights = (reason: string): ComponentComparison => ({
+    ...base,
+    verdict: config.architectureEqual ? "same-architecture-only" : "undetermined",
+    reason,
+  });
   if (ta.length === 0 && tb.length === 0) return noWeights("component-absent");
   if (ta.length === 0) return noWeights(a.problems.length > 0 ? "weights-unreadable-in-a" : "component-absent-in-a");
   if (tb.length === 0) return noWeights(b.problems.length > 0 ? "weights-unreadable-in-b" : "component-absent-in-b");
@@ -300,7 +393,11 @@ export async function compareComponent(a: ModelSource, b: ModelSource, kind: Com
 }
 
 /** Compares the selected components of two opened sources. */
-export async function compareModels(a: ModelSource, b: ModelSource, selector: ComponentSelector = "all"): Promise<ModelComparison> {
+export async function compareModels(
+  a: ModelSource,
+  b: ModelSource,
+  selector: ComponentSelector = "all",
+): Promise<ModelComparison> {
   const components: ComponentComparison[] = [];
   for (const kind of kindsFor(selector)) {
     const c = await compareComponent(a, b, kind);
@@ -310,16 +407,34 @@ export async function compareModels(a: ModelSource, b: ModelSource, selector: Co
   }
   const ta = await sourceTokenizer(a);
   const tb = await sourceTokenizer(b);
-  const problems: ModelComparison["problems"] = [...a.problems.map((p) => ({ ...p, side: "a" as const })), ...b.problems.map((p) => ({ ...p, side: "b" as const }))];
+  const problems: ModelComparison["problems"] = [
+    ...a.problems.map((p) => ({ ...p, side: "a" as const })),
+    ...b.problems.map((p) => ({ ...p, side: "b" as const })),
+  ];
   if (ta.problem) problems.push({ side: "a", file: "tokenizer.json", message: ta.problem });
   if (tb.problem) problems.push({ side: "b", file: "tokenizer.json", message: tb.problem });
-  const tokenizer = ta.signature || tb.signature ? { ...compareTokenizers(ta.signature, tb.signature, { ...(ta.vocabulary ? { a: ta.vocabulary } : {}), ...(tb.vocabulary ? { b: tb.vocabulary } : {}) }), ...(ta.signature ? { a: ta.signature } : {}), ...(tb.signature ? { b: tb.signature } : {}) } : undefined;
+  const tokenizer =
+    ta.signature || tb.signature
+      ? {
+          ...compareTokenizers(ta.signature, tb.signature, {
+            ...(ta.vocabulary ? { a: ta.vocabulary } : {}),
+            ...(tb.vocabulary ? { b: tb.vocabulary } : {}),
+          }),
+          ...(ta.signature ? { a: ta.signature } : {}),
+          ...(tb.signature ? { b: tb.signature } : {}),
+        }
+      : undefined;
   return {
     a: { label: a.label, files: a.files.length, bytes: a.totalBytes(), bytesRead: a.bytesRead() },
     b: { label: b.label, files: b.files.length, bytes: b.totalBytes(), bytesRead: b.bytesRead() },
     components,
     ...(tokenizer ? { tokenizer } : {}),
-    thresholds: { derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX, minMatrixElements: MIN_MATRIX_ELEMENTS, minPooledElements: MIN_POOLED_ELEMENTS },
+    thresholds: {
+      derivedMin: DERIVED_MIN,
+      unrelatedMax: UNRELATED_MAX,
+      minMatrixElements: MIN_MATRIX_ELEMENTS,
+      minPooledElements: MIN_POOLED_ELEMENTS,
+    },
     problems,
   };
 }

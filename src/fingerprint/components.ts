@@ -29,9 +29,38 @@ export const COMPONENT_PREFIXES: Readonly<Record<Exclude<ComponentKind, "other">
     "vpm.",
     "vision.",
   ],
-  audio: ["thinker.audio_tower.", "model.audio_tower.", "audio_tower.", "model.audio_encoder.", "audio_encoder.", "apm."],
-  projector: ["model.multi_modal_projector.", "multi_modal_projector.", "model.mm_projector.", "mm_projector.", "model.connector.", "resampler.", "mlp1.", "audio_projection_layer.", "projector."],
-  text: ["thinker.model.", "model.language_model.", "language_model.model.", "language_model.", "llm.model.", "llm.", "model.text_model.", "language.model.", "language.", "thinker.", "model."],
+  audio: [
+    "thinker.audio_tower.",
+    "model.audio_tower.",
+    "audio_tower.",
+    "model.audio_encoder.",
+    "audio_encoder.",
+    "apm.",
+  ],
+  projector: [
+    "model.multi_modal_projector.",
+    "multi_modal_projector.",
+    "model.mm_projector.",
+    "mm_projector.",
+    "model.connector.",
+    "resampler.",
+    "mlp1.",
+    "audio_projection_layer.",
+    "projector.",
+  ],
+  text: [
+    "thinker.model.",
+    "model.language_model.",
+    "language_model.model.",
+    "language_model.",
+    "llm.model.",
+    "llm.",
+    "model.text_model.",
+    "language.model.",
+    "language.",
+    "thinker.",
+    "model.",
+  ],
 };
 
 const OTHER_PREFIXES = ["talker.", "token2wav.", "code2wav.", "tts."];
@@ -50,7 +79,8 @@ export interface ComponentName {
  * LLM is the checkpoint's default), except `talker.`/`token2wav.` parts, which are `other`.
  */
 export function classifyTensor(name: string): ComponentName {
-  for (const p of OTHER_PREFIXES) if (name.startsWith(p)) return { kind: "other", prefix: p, relative: name.slice(p.length) };
+  for (const p of OTHER_PREFIXES)
+    if (name.startsWith(p)) return { kind: "other", prefix: p, relative: name.slice(p.length) };
   for (const kind of ["vision", "audio", "projector"] as const) {
     for (const p of COMPONENT_PREFIXES[kind]) {
       if (!name.startsWith(p)) continue;
@@ -61,6 +91,7 @@ export function classifyTensor(name: string): ComponentName {
       return { kind, prefix: p, relative };
     }
   }
-  for (const p of COMPONENT_PREFIXES.text) if (name.startsWith(p)) return { kind: "text", prefix: p, relative: name.slice(p.length) };
+  for (const p of COMPONENT_PREFIXES.text)
+    if (name.startsWith(p)) return { kind: "text", prefix: p, relative: name.slice(p.length) };
   return { kind: "text", prefix: "", relative: name };
 }

@@ -10,19 +10,72 @@ import type { ComponentKind } from "./components.js";
 
 /** Keys of the architecture hash (present ones only). */
 export const ARCHITECTURE_KEYS = [
-  "model_type", "architectures", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-  "num_key_value_heads", "head_dim", "hidden_act", "activation_function", "rms_norm_eps", "layer_norm_eps",
-  "norm_type", "rope_theta", "rope_scaling", "max_position_embeddings", "position_embedding_type", "vocab_size",
-  "tie_word_embeddings", "depth", "embed_dim", "num_heads", "hidden_dim", "patch_size", "spatial_patch_size",
-  "temporal_patch_size", "spatial_merge_size", "window_size", "fullatt_block_indexes", "in_chans", "in_channels",
-  "image_size", "d_model", "encoder_layers", "encoder_attention_heads", "encoder_ffn_dim", "num_mel_bins",
-  "max_source_positions", "n_window", "n_routed_experts", "num_experts", "num_local_experts", "num_experts_per_tok",
-  "moe_intermediate_size", "n_shared_experts", "first_k_dense_replace", "kv_lora_rank", "q_lora_rank",
-  "qk_rope_head_dim", "v_head_dim", "qk_nope_head_dim", "sliding_window", "attention_bias", "mlp_bias",
+  "model_type",
+  "architectures",
+  "hidden_size",
+  "intermediate_size",
+  "num_hidden_layers",
+  "num_attention_heads",
+  "num_key_value_heads",
+  "head_dim",
+  "hidden_act",
+  "activation_function",
+  "rms_norm_eps",
+  "layer_norm_eps",
+  "norm_type",
+  "rope_theta",
+  "rope_scaling",
+  "max_position_embeddings",
+  "position_embedding_type",
+  "vocab_size",
+  "tie_word_embeddings",
+  "depth",
+  "embed_dim",
+  "num_heads",
+  "hidden_dim",
+  "patch_size",
+  "spatial_patch_size",
+  "temporal_patch_size",
+  "spatial_merge_size",
+  "window_size",
+  "fullatt_block_indexes",
+  "in_chans",
+  "in_channels",
+  "image_size",
+  "d_model",
+  "encoder_layers",
+  "encoder_attention_heads",
+  "encoder_ffn_dim",
+  "num_mel_bins",
+  "max_source_positions",
+  "n_window",
+  "n_routed_experts",
+  "num_experts",
+  "num_local_experts",
+  "num_experts_per_tok",
+  "moe_intermediate_size",
+  "n_shared_experts",
+  "first_k_dense_replace",
+  "kv_lora_rank",
+  "q_lora_rank",
+  "qk_rope_head_dim",
+  "v_head_dim",
+  "qk_nope_head_dim",
+  "sliding_window",
+  "attention_bias",
+  "mlp_bias",
 ] as const;
 
 /** Keys of the looser family hash. */
-export const FAMILY_KEYS = ["model_type", "architectures", "hidden_act", "activation_function", "norm_type", "position_embedding_type", "rope_scaling"] as const;
+export const FAMILY_KEYS = [
+  "model_type",
+  "architectures",
+  "hidden_act",
+  "activation_function",
+  "norm_type",
+  "position_embedding_type",
+  "rope_scaling",
+] as const;
 
 export type { ConfigSignature } from "../model/fingerprint-entry.js";
 import type { ConfigSignature } from "../model/fingerprint-entry.js";
@@ -38,7 +91,11 @@ const SUBCONFIG_PATHS: Readonly<Record<ComponentKind, readonly string[][]>> = {
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 
@@ -57,15 +114,24 @@ function pick(obj: Record<string, unknown>, keys: readonly string[]): Record<str
  * The config signature of one component of a config.json object, or undefined when the config has no sub-config for
  * it (for `text`, the top level is used when no `text_config`-like key exists).
  */
-export function configSignature(config: Record<string, unknown> | undefined, kind: ComponentKind): ConfigSignature | undefined {
+export function configSignature(
+  config: Record<string, unknown> | undefined,
+  kind: ComponentKind,
+): ConfigSignature | undefined {
   if (!config) return undefined;
   for (const path of SUBCONFIG_PATHS[kind]) {
     let cur: unknown = config;
-    for (const seg of path) cur = cur && typeof cur === "object" && !Array.isArray(cur) ? (cur as Record<string, unknown>)[seg] : undefined;
+    for (const seg of path)
+      cur = cur && typeof cur === "object" && !Array.isArray(cur) ? (cur as Record<string, unknown>)[seg] : undefined;
     if (!cur || typeof cur !== "object" || Array.isArray(cur)) continue;
     const values = pick(cur as Record<string, unknown>, ARCHITECTURE_KEYS);
     if (Object.keys(values).length === 0) continue;
-    return { pointer: path.map((p) => `/${p}`).join(""), architectureHash: hash16(values), familyHash: hash16(pick(values, FAMILY_KEYS)), values };
+    return {
+      pointer: path.map((p) => `/${p}`).join(""),
+      architectureHash: hash16(values),
+      familyHash: hash16(pick(values, FAMILY_KEYS)),
+      values,
+    };
   }
   return undefined;
 }

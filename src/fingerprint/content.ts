@@ -25,10 +25,11 @@ export async function hashTensors(source: ModelSource, tensors: readonly SourceT
   for (const [file, list] of [...byFile.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     list.sort((a, b) => a.start - b.start);
     const jobs: { t: SourceTensor; start: number; end: number }[] = [];
-    for (const t of list) for (let p = t.start; p < t.end || (p === t.start && t.start === t.end); p += HASH_CHUNK_BYTES) {
-      jobs.push({ t, start: p, end: Math.min(t.end, p + HASH_CHUNK_BYTES) });
-      if (t.start === t.end) break;
-    }
+    for (const t of list)
+      for (let p = t.start; p < t.end || (p === t.start && t.start === t.end); p += HASH_CHUNK_BYTES) {
+        jobs.push({ t, start: p, end: Math.min(t.end, p + HASH_CHUNK_BYTES) });
+        if (t.start === t.end) break;
+      }
     let current: ReturnType<typeof createHash> | undefined;
     let currentName = "";
     let next = jobs.length > 0 ? source.read(file, jobs[0]!.start, jobs[0]!.end) : undefined;
@@ -62,7 +63,11 @@ export async function hashTensorAs(source: ModelSource, t: SourceTensor, dtype: 
   const buf = new Float32Array(CHUNK_ELEMENTS);
   for (let i = 0; i < n; i += CHUNK_ELEMENTS) {
     const m = Math.min(CHUNK_ELEMENTS, n - i);
-    const values = decodeFloats(await source.read(t.file, t.start + i * width, t.start + (i + m) * width), t.dtype, buf);
+    const values = decodeFloats(
+      await source.read(t.file, t.start + i * width, t.start + (i + m) * width),
+      t.dtype,
+      buf,
+    );
     const bytes = encodeFloats(values, dtype);
     const back = decodeFloats(bytes, dtype);
     for (let j = 0; j < values.length; j++) if (!Object.is(back[j], values[j])) return undefined;
@@ -107,7 +112,20 @@ export interface PairStats {
 
 /** Fresh zero sums. */
 export function emptySums(): PairSums {
-  return { n: 0, sa: 0, sb: 0, saa: 0, sbb: 0, sab: 0, sz: 0, szz: 0, saz: 0, differing: 0, maxAbsDiff: 0, nonFinite: 0 };
+  return {
+    n: 0,
+    sa: 0,
+    sb: 0,
+    saa: 0,
+    sbb: 0,
+    sab: 0,
+    sz: 0,
+    szz: 0,
+    saz: 0,
+    differing: 0,
+    maxAbsDiff: 0,
+    nonFinite: 0,
+  };
 }
 
 const SQRT3 = Math.sqrt(3);
@@ -158,7 +176,20 @@ function safeDiv(a: number, b: number): number {
  * different means never create correlation between unrelated models, the LayerNorm trap).
  */
 export function statsOf(list: readonly PairSums[]): PairStats {
-  let cov = 0, va = 0, vb = 0, dot = 0, na = 0, nb = 0, covZ = 0, vz = 0, dotR = 0, nr = 0, elements = 0, differing = 0, maxAbsDiff = 0, nonFinite = 0;
+  let cov = 0,
+    va = 0,
+    vb = 0,
+    dot = 0,
+    na = 0,
+    nb = 0,
+    covZ = 0,
+    vz = 0,
+    dotR = 0,
+    nr = 0,
+    elements = 0,
+    differing = 0,
+    maxAbsDiff = 0,
+    nonFinite = 0;
   for (const s of list) {
     nonFinite += s.nonFinite ?? 0;
     differing += s.n === 0 ? s.differing : 0;
@@ -203,7 +234,11 @@ export function equalityTolerance(dtypeA: string, dtypeB: string): number {
  * generator seeded by the tensor's relative name, so runs are reproducible.
  * @throws SafetensorsError when a dtype is not comparable or a read fails (truncated file).
  */
-export async function compareTensors(a: { source: ModelSource; tensor: SourceTensor }, b: { source: ModelSource; tensor: SourceTensor }, buffers?: { a: Float32Array; b: Float32Array }): Promise<PairSums & { sha256: { a: string; b: string } }> {
+export async function compareTensors(
+  a: { source: ModelSource; tensor: SourceTensor },
+  b: { source: ModelSource; tensor: SourceTensor },
+  buffers?: { a: Float32Array; b: Float32Array },
+): Promise<PairSums & { sha256: { a: string; b: string } }> {
   const ta = a.tensor;
   const tb = b.tensor;
   const wa = (ta.end - ta.start) / Math.max(1, elementsOf(ta));
@@ -218,7 +253,10 @@ export async function compareTensors(a: { source: ModelSource; tensor: SourceTen
   const hb = createHash("sha256");
   for (let i = 0; i < n; i += CHUNK_ELEMENTS) {
     const m = Math.min(CHUNK_ELEMENTS, n - i);
-    const [ba, bb] = await Promise.all([a.source.read(ta.file, ta.start + i * wa, ta.start + (i + m) * wa), b.source.read(tb.file, tb.start + i * wb, tb.start + (i + m) * wb)]);
+    const [ba, bb] = await Promise.all([
+      a.source.read(ta.file, ta.start + i * wa, ta.start + (i + m) * wa),
+      b.source.read(tb.file, tb.start + i * wb, tb.start + (i + m) * wb),
+    ]);
     ha.update(ba);
     hb.update(bb);
     accumulate(sums, decodeFloats(ba, ta.dtype, bufA), decodeFloats(bb, tb.dtype, bufB), tol, rand);

@@ -8,11 +8,29 @@
 import { COMPARABLE_DTYPES, decodeFloats } from "../formats/safetensors.js";
 import { COMPONENT_KINDS, type ComponentKind } from "./components.js";
 import { configSignature } from "./config-signature.js";
-import { accumulate, elementsOf, emptySums, equalityTolerance, hashTensorAs, hashTensors, isLargeMatrix, statsOf, type PairStats, type PairSums } from "./content.js";
+import {
+  accumulate,
+  elementsOf,
+  emptySums,
+  equalityTolerance,
+  hashTensorAs,
+  hashTensors,
+  isLargeMatrix,
+  statsOf,
+  type PairStats,
+  type PairSums,
+} from "./content.js";
 import { mulberry32, seedOf } from "./prng.js";
 import type { ModelSource, SourceTensor } from "./source.js";
 import { standalone } from "./compare.js";
-import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, MIN_POOLED_ELEMENTS, SKETCH_MATRICES, SKETCH_VALUES, UNRELATED_MAX } from "./thresholds.js";
+import {
+  DERIVED_MIN,
+  MIN_MATRIX_ELEMENTS,
+  MIN_POOLED_ELEMENTS,
+  SKETCH_MATRICES,
+  SKETCH_VALUES,
+  UNRELATED_MAX,
+} from "./thresholds.js";
 import type { TokenizerSignature } from "./tokenizer-signature.js";
 
 /** Version of the fingerprint entry format. */
@@ -41,14 +59,29 @@ async function readWindow(source: ModelSource, t: SourceTensor, offset: number, 
  * Builds an entry from a source: hashes every tensor of the chosen components (streaming) and sketches their large
  * matrices.
  */
-export async function createFingerprint(source: ModelSource, opts: { id: string; name?: string; repo?: string; revision?: string; components?: ComponentKind[]; knownComponents?: Partial<Record<ComponentKind, string>>; tokenizer?: TokenizerSignature; createdWith: string }): Promise<FingerprintEntry> {
+export async function createFingerprint(
+  source: ModelSource,
+  opts: {
+    id: string;
+    name?: string;
+    repo?: string;
+    revision?: string;
+    components?: ComponentKind[];
+    knownComponents?: Partial<Record<ComponentKind, string>>;
+    tokenizer?: TokenizerSignature;
+    createdWith: string;
+  },
+): Promise<FingerprintEntry> {
   const components: EntryComponent[] = [];
   for (const kind of opts.components ?? COMPONENT_KINDS) {
     const ts = source.tensors.filter((t) => t.kind === kind).sort((p, q) => p.relative.localeCompare(q.relative));
     if (ts.length === 0) continue;
     const hashes = await hashTensors(source, ts);
     const sketches: EntrySketch[] = [];
-    for (const t of evenlySpaced(ts.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)), SKETCH_MATRICES)) {
+    for (const t of evenlySpaced(
+      ts.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)),
+      SKETCH_MATRICES,
+    )) {
       const offset = sketchOffset(t.relative, elementsOf(t));
       const vals = await readWindow(source, t, offset, Math.min(SKETCH_VALUES, elementsOf(t)));
       sketches.push({ name: t.relative, offset, values: Array.from(vals, (v) => Number(v.toPrecision(9))) });
@@ -69,7 +102,11 @@ export async function createFingerprint(source: ModelSource, opts: { id: string;
     schemaVersion: FINGERPRINT_SCHEMA_VERSION,
     id: opts.id,
     name: opts.name ?? opts.id,
-    source: { ...(opts.repo ? { repo: opts.repo } : {}), ...(opts.revision ? { revision: opts.revision } : {}), ...(!opts.repo ? { folder: source.label } : {}) },
+    source: {
+      ...(opts.repo ? { repo: opts.repo } : {}),
+      ...(opts.revision ? { revision: opts.revision } : {}),
+      ...(!opts.repo ? { folder: source.label } : {}),
+    },
     createdWith: opts.createdWith,
     components,
     ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}),
@@ -95,11 +132,19 @@ export interface FingerprintMatch {
  * correlate and `hash` is set, also hashes the component's tensors named by the entry.
  * @returns the matching components (empty when nothing matches or nothing could be compared).
  */
-export async function matchFingerprint(source: ModelSource, entry: FingerprintEntry, opts: { hash?: boolean; inconclusive?: boolean } = {}): Promise<FingerprintMatch[]> {
+export async function matchFingerprint(
+  source: ModelSource,
+  entry: FingerprintEntry,
+  opts: { hash?: boolean; inconclusive?: boolean } = {},
+): Promise<FingerprintMatch[]> {
   const out: FingerprintMatch[] = [];
   for (const ec of entry.components) {
     let mine = source.tensors.filter((t) => t.kind === ec.component);
-    if (mine.length === 0) mine = standalone(source, ec.tensors.map((t) => ({ relative: t.name })));
+    if (mine.length === 0)
+      mine = standalone(
+        source,
+        ec.tensors.map((t) => ({ relative: t.name })),
+      );
     const local = new Map(mine.map((t) => [t.relative, t]));
     if (local.size === 0) continue;
     const shapes = new Map(ec.tensors.map((t) => [t.name, t]));
@@ -107,12 +152,25 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
     for (const s of ec.sketches) {
       const t = local.get(s.name);
       const et = shapes.get(s.name);
-      if (!t || !et || !COMPARABLE_DTYPES.has(t.dtype) || t.shape.length !== et.shape.length || !t.shape.every((d, i) => d === et.shape[i])) continue;
+      if (
+        !t ||
+        !et ||
+        !COMPARABLE_DTYPES.has(t.dtype) ||
+        t.shape.length !== et.shape.length ||
+        !t.shape.every((d, i) => d === et.shape[i])
+      )
+        continue;
       if (s.offset + s.values.length > elementsOf(t)) continue;
       const mine = await readWindow(source, t, s.offset, s.values.length);
       const sum = emptySums();
       // Argument order: entry first (A), local second (B), so the control is drawn with the local tensor's moments.
-      accumulate(sum, Float32Array.from(s.values), mine, equalityTolerance(et.dtype, t.dtype), mulberry32(seedOf(s.name)));
+      accumulate(
+        sum,
+        Float32Array.from(s.values),
+        mine,
+        equalityTolerance(et.dtype, t.dtype),
+        mulberry32(seedOf(s.name)),
+      );
       sums.push(sum);
     }
     if (sums.length === 0) continue;
@@ -123,7 +181,13 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
     if (!correlated && !(st.valuesEqual && st.pearson > 0.999)) {
       // Between the thresholds (or with a control that is not at chance) the data settles nothing either way.
       const unrelated = Math.abs(st.pearson) <= UNRELATED_MAX && !st.degenerate;
-      if (opts.inconclusive && st.elements >= MIN_POOLED_ELEMENTS && !unrelated) out.push({ entry, component: ec.component, strength: "inconclusive", sketch: { ...st, matrices: sums.length } });
+      if (opts.inconclusive && st.elements >= MIN_POOLED_ELEMENTS && !unrelated)
+        out.push({
+          entry,
+          component: ec.component,
+          strength: "inconclusive",
+          sketch: { ...st, matrices: sums.length },
+        });
       continue;
     }
     let strength: FingerprintMatch["strength"] = "weight-similar";
@@ -137,7 +201,11 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
         const want = shapes.get(t.relative)!;
         if (got.get(t.name) === want.sha256) equal++;
         // A copy re-serialised in a wider dtype (BF16 -> F32) is identical when its values re-encode to the bytes.
-        else if (t.dtype === "F32" && (want.dtype === "BF16" || want.dtype === "F16") && (await hashTensorAs(source, t, want.dtype)) === want.sha256) {
+        else if (
+          t.dtype === "F32" &&
+          (want.dtype === "BF16" || want.dtype === "F16") &&
+          (await hashTensorAs(source, t, want.dtype)) === want.sha256
+        ) {
           equal++;
           reencoded++;
         }
@@ -145,7 +213,13 @@ export async function matchFingerprint(source: ModelSource, entry: FingerprintEn
       hashes = { compared: named.length, equal, entryTensors: ec.tensors.length, ...(reencoded ? { reencoded } : {}) };
       if (equal === ec.tensors.length) strength = "weight-identical";
     }
-    out.push({ entry, component: ec.component, strength, sketch: { ...st, matrices: sums.length }, ...(hashes ? { hashes } : {}) });
+    out.push({
+      entry,
+      component: ec.component,
+      strength,
+      sketch: { ...st, matrices: sums.length },
+      ...(hashes ? { hashes } : {}),
+    });
   }
   return out;
 }

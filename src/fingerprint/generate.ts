@@ -66,7 +66,8 @@ export function generateModel(o: GenerateOptions): GeneratedTensor[] {
     for (let i = 0; i < (o.textLayers ?? 2); i++) {
       const l = `${tp}layers.${i}.`;
       out.push(tensor(`${l}input_layernorm.weight`, [th], "ones", rand));
-      for (const p of ["q_proj", "k_proj", "v_proj", "o_proj"]) out.push(tensor(`${l}self_attn.${p}.weight`, [th, th], "matrix", rand));
+      for (const p of ["q_proj", "k_proj", "v_proj", "o_proj"])
+        out.push(tensor(`${l}self_attn.${p}.weight`, [th, th], "matrix", rand));
       out.push(tensor(`${l}post_attention_layernorm.weight`, [th], "ones", rand));
       out.push(tensor(`${l}mlp.gate_proj.weight`, [2 * th, th], "matrix", rand));
       out.push(tensor(`${l}mlp.up_proj.weight`, [2 * th, th], "matrix", rand));
@@ -94,7 +95,17 @@ export function generatedConfig(o: GenerateOptions): Record<string, unknown> {
     rms_norm_eps: 1e-6,
     rope_theta: 1000000,
     vocab_size: o.vocab ?? 256,
-    vision_config: { depth: o.visionDepth ?? 2, hidden_size: vh, intermediate_size: 4 * vh, num_heads: 4, patch_size: 8, temporal_patch_size: 2, in_chans: 3, hidden_act: "silu", out_hidden_size: th },
+    vision_config: {
+      depth: o.visionDepth ?? 2,
+      hidden_size: vh,
+      intermediate_size: 4 * vh,
+      num_heads: 4,
+      patch_size: 8,
+      temporal_patch_size: 2,
+      in_chans: 3,
+      hidden_act: "silu",
+      out_hidden_size: th,
+    },
   };
 }
 
@@ -103,7 +114,8 @@ export function perturb(tensors: readonly GeneratedTensor[], scale: number, seed
   const rand = mulberry32(seed);
   return tensors.map((t) => {
     if (t.shape.length < 2) return t;
-    let s = 0, ss = 0;
+    let s = 0,
+      ss = 0;
     for (const v of t.values) {
       s += v;
       ss += v * v;
@@ -120,10 +132,20 @@ export function reprefix(tensors: readonly GeneratedTensor[], from: string, to: 
 }
 
 /** Writes `model.safetensors` (and `config.json` when given) into `dir`. */
-export async function writeModelFolder(dir: string, tensors: readonly GeneratedTensor[], dtype: "F32" | "F16" | "BF16", config?: Record<string, unknown>): Promise<string> {
+export async function writeModelFolder(
+  dir: string,
+  tensors: readonly GeneratedTensor[],
+  dtype: "F32" | "F16" | "BF16",
+  config?: Record<string, unknown>,
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, "model.safetensors");
-  await writeFile(file, buildSafetensors(tensors.map((t) => ({ name: t.name, dtype, shape: t.shape, data: encodeFloats(t.values, dtype) }))));
+  await writeFile(
+    file,
+    buildSafetensors(
+      tensors.map((t) => ({ name: t.name, dtype, shape: t.shape, data: encodeFloats(t.values, dtype) })),
+    ),
+  );
   if (config) await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return file;
 }
@@ -132,13 +154,42 @@ export async function writeModelFolder(dir: string, tensors: readonly GeneratedT
  * A small byte-level BPE `tokenizer.json` (tokenizers library serialisation) and a ChatML `tokenizer_config.json`:
  * `vocab` generated tokens `t0..`, the given `extra` tokens appended, merges pairing consecutive tokens.
  */
-export function generatedTokenizer(o: { vocab: number; extra?: string[]; chatTemplate?: string }): { tokenizerJson: string; tokenizerConfig: string } {
+export function generatedTokenizer(o: { vocab: number; extra?: string[]; chatTemplate?: string }): {
+  tokenizerJson: string;
+  tokenizerConfig: string;
+} {
   const tokens = [...Array.from({ length: o.vocab }, (_, i) => `t${i}`), ...(o.extra ?? [])];
   const vocab = Object.fromEntries(tokens.map((t, i) => [t, i]));
   const merges = tokens.slice(0, Math.min(64, tokens.length - 1)).map((t, i) => [t, tokens[i + 1]!]);
-  const specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"].map((content, i) => ({ id: tokens.length + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
-  const tokenizerJson = JSON.stringify({ version: "1.0", truncation: null, padding: null, added_tokens: specials, normalizer: null, pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true }, post_processor: null, decoder: { type: "ByteLevel" }, model: { type: "BPE", dropout: null, unk_token: null, vocab, merges } });
-  const tokenizerConfig = JSON.stringify({ tokenizer_class: "Qwen2Tokenizer", eos_token: "<|im_end|>", chat_template: o.chatTemplate ?? "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}", added_tokens_decoder: Object.fromEntries(specials.map((s) => [String(s.id), { content: s.content, special: true }])) });
+  const specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"].map((content, i) => ({
+    id: tokens.length + i,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
+  const tokenizerJson = JSON.stringify({
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: specials,
+    normalizer: null,
+    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: null,
+    decoder: { type: "ByteLevel" },
+    model: { type: "BPE", dropout: null, unk_token: null, vocab, merges },
+  });
+  const tokenizerConfig = JSON.stringify({
+    tokenizer_class: "Qwen2Tokenizer",
+    eos_token: "<|im_end|>",
+    chat_template:
+      o.chatTemplate ?? "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}",
+    added_tokens_decoder: Object.fromEntries(
+      specials.map((s) => [String(s.id), { content: s.content, special: true }]),
+    ),
+  });
   return { tokenizerJson, tokenizerConfig };
 }
 

@@ -5,7 +5,14 @@
  * `hubUrl`, `accessToken` and `fetch` come in through the context (never globals), as `@huggingface/hub` takes them.
  */
 import { MAX_REMOTE_HEADER_BYTES } from "../formats/safetensors.js";
-import { createRangeSource, SIDE_FILE_LIMIT, SIDE_FILES, type ModelSource, type RangeFile, type SourceProblem } from "./source.js";
+import {
+  createRangeSource,
+  SIDE_FILE_LIMIT,
+  SIDE_FILES,
+  type ModelSource,
+  type RangeFile,
+  type SourceProblem,
+} from "./source.js";
 
 /** Network context of a Hub source. */
 export interface HubContext {
@@ -20,11 +27,18 @@ export interface HubContext {
  * @throws the Hub client's errors (HubApiError) when the repo cannot be listed.
  */
 export async function openHubModel(repo: string, ctx: HubContext = {}): Promise<ModelSource> {
-  const common = { repo, ...(ctx.revision ? { revision: ctx.revision } : {}), ...(ctx.hubUrl ? { hubUrl: ctx.hubUrl } : {}), ...(ctx.accessToken ? { accessToken: ctx.accessToken } : {}), ...(ctx.fetch ? { fetch: ctx.fetch } : {}) };
+  const common = {
+    repo,
+    ...(ctx.revision ? { revision: ctx.revision } : {}),
+    ...(ctx.hubUrl ? { hubUrl: ctx.hubUrl } : {}),
+    ...(ctx.accessToken ? { accessToken: ctx.accessToken } : {}),
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  };
   // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
   const { downloadFile, listFiles } = await import("@huggingface/hub");
   const entries: { path: string; size: number }[] = [];
-  for await (const e of listFiles(common)) if (e.type === "file") entries.push({ path: e.path, size: e.lfs?.size ?? e.size });
+  for await (const e of listFiles(common))
+    if (e.type === "file") entries.push({ path: e.path, size: e.lfs?.size ?? e.size });
   const problems: SourceProblem[] = [];
   const files: RangeFile[] = [];
   for (const e of entries.filter((x) => x.path.endsWith(".safetensors")).sort((a, b) => a.path.localeCompare(b.path))) {
@@ -75,5 +89,16 @@ export async function openHubModel(repo: string, ctx: HubContext = {}): Promise<
       }
     })();
   };
-  return createRangeSource(repo, files, { ...(config ? { config } : {}), sideFiles, problems, sideStream, hub: { repo, ...(ctx.revision ? { revision: ctx.revision } : {}) } }, { maxHeader: MAX_REMOTE_HEADER_BYTES });
+  return createRangeSource(
+    repo,
+    files,
+    {
+      ...(config ? { config } : {}),
+      sideFiles,
+      problems,
+      sideStream,
+      hub: { repo, ...(ctx.revision ? { revision: ctx.revision } : {}) },
+    },
+    { maxHeader: MAX_REMOTE_HEADER_BYTES },
+  );
 }

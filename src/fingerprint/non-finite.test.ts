@@ -3,7 +3,7 @@ import { accumulate, emptySums, statsOf } from "./content.js";
 
 const rand = (() => {
   let s = 1;
-  return () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
 })();
 
 function noise(n: number, seed: number): Float32Array {

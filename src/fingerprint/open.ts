@@ -31,10 +31,22 @@ export async function openModel(arg: string, opts: OpenOptions): Promise<ModelSo
   if (st) throw new UsageError(`${arg}: not a folder (name the model folder that holds the *.safetensors files)`);
   const id = parseHubId(arg);
   if (!id) throw new UsageError(`${arg}: no such folder, and not a Hub id (org/name)`);
-  if (opts.offline) throw new UsageError(`${arg}: no such folder; reading it from the Hub needs the network (drop --offline / HF_HUB_OFFLINE)`);
-  const hub = createHubFetch({ hubUrl: opts.hubUrl, ...(opts.token ? { token: opts.token } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), env: opts.env });
+  if (opts.offline)
+    throw new UsageError(
+      `${arg}: no such folder; reading it from the Hub needs the network (drop --offline / HF_HUB_OFFLINE)`,
+    );
+  const hub = createHubFetch({
+    hubUrl: opts.hubUrl,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    env: opts.env,
+  });
   try {
-    return await openHubModel(id.id, { hubUrl: opts.hubUrl, fetch: hub.fetch, ...(id.revision ? { revision: id.revision } : {}) });
+    return await openHubModel(id.id, {
+      hubUrl: opts.hubUrl,
+      fetch: hub.fetch,
+      ...(id.revision ? { revision: id.revision } : {}),
+    });
   } catch (err) {
     // Not found, gated, unreachable: the tool cannot do its job for this argument; say so in one sentence.
     throw new UsageError(`${arg}: could not be read from ${opts.hubUrl}: ${(err as Error).message}`);

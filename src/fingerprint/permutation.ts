@@ -82,7 +82,10 @@ function pearsonOf(s: PairSums): number {
  * the columns). Reads both tensors whole; the caller bounds their size.
  * @throws SafetensorsError when a read fails or a dtype is not decoded.
  */
-export async function gramPair(a: { source: ModelSource; tensor: SourceTensor }, b: { source: ModelSource; tensor: SourceTensor }): Promise<GramPair> {
+export async function gramPair(
+  a: { source: ModelSource; tensor: SourceTensor },
+  b: { source: ModelSource; tensor: SourceTensor },
+): Promise<GramPair> {
   const rows = a.tensor.shape[0]!;
   const cols = elementsOf(a.tensor) / rows;
   const [ma, mb] = await Promise.all([loadMatrix(a.source, a.tensor), loadMatrix(b.source, b.tensor)]);

@@ -5,18 +5,39 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiskCache } from "../resolve/hub/cache.js";
 import { parseByteSize } from "../cli/options.js";
 import type { ComponentComparison } from "./compare.js";
-import { compareCommand, componentOutcome, overBudgetOutcome, sketchOutcome, sketchWindows, validCachedResult, type SettleCandidate } from "./settle.js";
+import {
+  compareCommand,
+  componentOutcome,
+  overBudgetOutcome,
+  sketchOutcome,
+  sketchWindows,
+  validCachedResult,
+  type SettleCandidate,
+} from "./settle.js";
 import type { SourceTensor } from "./source.js";
 import { DERIVED_MIN, MIN_MATRIX_ELEMENTS, UNRELATED_MAX } from "./thresholds.js";
 
 function matrix(name: string, shape: number[], dtype: "F32" | "BF16", start: number): SourceTensor {
   const width = dtype === "F32" ? 4 : 2;
-  return { name, dtype, shape, start, end: start + shape.reduce((a, d) => a * d, 1) * width, file: "model.safetensors", kind: "vision", prefix: "visual.", relative: name.slice("visual.".length) };
+  return {
+    name,
+    dtype,
+    shape,
+    start,
+    end: start + shape.reduce((a, d) => a * d, 1) * width,
+    file: "model.safetensors",
+    kind: "vision",
+    prefix: "visual.",
+    relative: name.slice("visual.".length),
+  };
 }
 
 describe("sketchWindows", () => {
   // 40 matrices of 1536x384 (F32 upstream, BF16 local), as a 4-block ViT's attention and MLP weights.
-  const pairs: [SourceTensor, SourceTensor][] = Array.from({ length: 40 }, (_, i) => [matrix(`visual.blocks.${i}.w`, [1536, 384], "BF16", i * 1536 * 384 * 2), matrix(`visual.blocks.${i}.w`, [1536, 384], "F32", i * 1536 * 384 * 4)]);
+  const pairs: [SourceTensor, SourceTensor][] = Array.from({ length: 40 }, (_, i) => [
+    matrix(`visual.blocks.${i}.w`, [1536, 384], "BF16", i * 1536 * 384 * 2),
+    matrix(`visual.blocks.${i}.w`, [1536, 384], "F32", i * 1536 * 384 * 4),
+  ]);
 
   it("reads the same whole rows on both sides, each window at least the smallest sample a verdict uses", () => {
     const ws = sketchWindows(pairs, "vision", 160_000);
@@ -51,7 +72,23 @@ describe("cached weight comparisons", () => {
   beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), "aiprov-settle-cache-"))));
   afterAll(async () => rm(dir, { recursive: true, force: true }));
   const key = { repo: "acme/upstream-vl", revision: "a".repeat(40), localHash: "b".repeat(64), part: "vision" };
-  const result = { outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch", statistic: { name: "pooled-pearson", value: 0.003, control: -0.002, elements: 49152, matrices: 12, derivedMin: 0.3, unrelatedMax: 0.1 }, upstreamBytes: 38_764_032, remoteBytes: 160_000, localBytes: 80_000 };
+  const result = {
+    outcome: "not-derived",
+    reason: "sketch-at-control-level",
+    phase: "sketch",
+    statistic: {
+      name: "pooled-pearson",
+      value: 0.003,
+      control: -0.002,
+      elements: 49152,
+      matrices: 12,
+      derivedMin: 0.3,
+      unrelatedMax: 0.1,
+    },
+    upstreamBytes: 38_764_032,
+    remoteBytes: 160_000,
+    localBytes: 80_000,
+  };
 
   it("returns what was stored, for the same key only", () => {
     const cache = new DiskCache(dir);
@@ -76,16 +113,34 @@ describe("cached weight comparisons", () => {
 });
 
 describe("compareCommand", () => {
-  const c: SettleCandidate = { subject: "m/config.json#/vision_config", kind: "vision", folder: "weights/my model", files: [], repo: "acme/upstream-vl", node: "known:acme-vit", via: "structural" };
+  const c: SettleCandidate = {
+    subject: "m/config.json#/vision_config",
+    kind: "vision",
+    folder: "weights/my model",
+    files: [],
+    repo: "acme/upstream-vl",
+    node: "known:acme-vit",
+    via: "structural",
+  };
   it("names the local folder under the root as the user wrote it, the repo at its commit, and a non-default Hub", () => {
-    expect(compareCommand(c, "./sub", "https://huggingface.co", "f".repeat(40))).toBe(`aiprov compare 'sub/weights/my model' acme/upstream-vl@${"f".repeat(40)} --component vision`);
-    expect(compareCommand({ ...c, folder: "." }, "sub", "http://127.0.0.1:9")).toBe("aiprov compare sub acme/upstream-vl --component vision --hub-url http://127.0.0.1:9");
+    expect(compareCommand(c, "./sub", "https://huggingface.co", "f".repeat(40))).toBe(
+      `aiprov compare 'sub/weights/my model' acme/upstream-vl@${"f".repeat(40)} --component vision`,
+    );
+    expect(compareCommand({ ...c, folder: "." }, "sub", "http://127.0.0.1:9")).toBe(
+      "aiprov compare sub acme/upstream-vl --component vision --hub-url http://127.0.0.1:9",
+    );
   });
 });
 
 describe("parseByteSize", () => {
   it("reads SI and IEC units and rejects anything else", () => {
-    expect([parseByteSize("0"), parseByteSize("500MB"), parseByteSize("2GiB"), parseByteSize("1.5 kB"), parseByteSize("64mib")]).toEqual([0, 500_000_000, 2 ** 31, 1500, 64 * 2 ** 20]);
+    expect([
+      parseByteSize("0"),
+      parseByteSize("500MB"),
+      parseByteSize("2GiB"),
+      parseByteSize("1.5 kB"),
+      parseByteSize("64mib"),
+    ]).toEqual([0, 500_000_000, 2 ** 31, 1500, 64 * 2 ** 20]);
     expect(() => parseByteSize("lots")).toThrow(/not a byte size/);
     expect(() => parseByteSize("-1MB")).toThrow(/not a byte size/);
     expect(() => parseByteSize("5 parsecs")).toThrow(/not a byte size/);
@@ -129,23 +184,59 @@ describe("settle outcomes (what each comparison pass decides)", () => {
       outcome: "derived",
       reason: "sketch-correlated",
       phase: "sketch",
-      statistic: { name: "pooled-pearson", value: 0.93, control: 0.001235, elements: 200_000, matrices: 4, derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX },
+      statistic: {
+        name: "pooled-pearson",
+        value: 0.93,
+        control: 0.001235,
+        elements: 200_000,
+        matrices: 4,
+        derivedMin: DERIVED_MIN,
+        unrelatedMax: UNRELATED_MAX,
+      },
     });
-    expect(sketchOutcome(comparison("unrelated", "pearson-at-control-level", 0.001))).toMatchObject({ outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch" });
+    expect(sketchOutcome(comparison("unrelated", "pearson-at-control-level", 0.001))).toMatchObject({
+      outcome: "not-derived",
+      reason: "sketch-at-control-level",
+      phase: "sketch",
+    });
     expect(sketchOutcome(comparison("undetermined", "read-error: truncated"))).toBe("read-error");
     expect(sketchOutcome(comparison("undetermined", "pearson-between-thresholds", 0.3))).toBeUndefined();
     expect(sketchOutcome(comparison("identical", "all-hashes-equal"))).toBeUndefined();
   });
 
   it("over budget, identical windows count as a copy and anything else stays undetermined", () => {
-    expect(overBudgetOutcome(comparison("identical", "all-hashes-equal"))).toEqual({ outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch" });
-    expect(overBudgetOutcome(comparison("undetermined", "pearson-between-thresholds", 0.3))).toMatchObject({ outcome: "undetermined", reason: "over-budget", phase: "sketch", statistic: { value: 0.3 } });
+    expect(overBudgetOutcome(comparison("identical", "all-hashes-equal"))).toEqual({
+      outcome: "derived",
+      reason: "sketch-identical-component-over-budget",
+      phase: "sketch",
+    });
+    expect(overBudgetOutcome(comparison("undetermined", "pearson-between-thresholds", 0.3))).toMatchObject({
+      outcome: "undetermined",
+      reason: "over-budget",
+      phase: "sketch",
+      statistic: { value: 0.3 },
+    });
   });
 
   it("the whole component maps compare's verdict, keeping its reason; a read error keeps no statistic", () => {
-    expect(componentOutcome(comparison("identical", "all-hashes-equal"))).toEqual({ outcome: "identical", reason: "all-hashes-equal", phase: "component" });
-    expect(componentOutcome(comparison("unrelated", "pearson-at-control-level", 0.0))).toMatchObject({ outcome: "not-derived", reason: "pearson-at-control-level" });
-    expect(componentOutcome(comparison("same-architecture-only", "no-large-matrices"))).toEqual({ outcome: "undetermined", reason: "no-large-matrices", phase: "component" });
-    expect(componentOutcome(comparison("undetermined", "read-error: gone", 0.5))).toEqual({ outcome: "undetermined", reason: "read-error", phase: "component" });
+    expect(componentOutcome(comparison("identical", "all-hashes-equal"))).toEqual({
+      outcome: "identical",
+      reason: "all-hashes-equal",
+      phase: "component",
+    });
+    expect(componentOutcome(comparison("unrelated", "pearson-at-control-level", 0.0))).toMatchObject({
+      outcome: "not-derived",
+      reason: "pearson-at-control-level",
+    });
+    expect(componentOutcome(comparison("same-architecture-only", "no-large-matrices"))).toEqual({
+      outcome: "undetermined",
+      reason: "no-large-matrices",
+      phase: "component",
+    });
+    expect(componentOutcome(comparison("undetermined", "read-error: gone", 0.5))).toEqual({
+      outcome: "undetermined",
+      reason: "read-error",
+      phase: "component",
+    });
   });
 });

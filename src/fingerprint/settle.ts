@@ -49,7 +49,13 @@ export const DEFAULT_WEIGHT_BUDGET = 2 * 1024 * 1024 * 1024;
 /** Most upstream repos compared per component (a configuration shared by several releases lists them all). */
 const MAX_REPOS_PER_COMPONENT = 4;
 
-const KIND_OF_ROLE: Partial<Record<ComponentRole, ComponentKind>> = { "vision-encoder": "vision", "audio-encoder": "audio", projector: "projector", backbone: "text", model: "text" };
+const KIND_OF_ROLE: Partial<Record<ComponentRole, ComponentKind>> = {
+  "vision-encoder": "vision",
+  "audio-encoder": "audio",
+  projector: "projector",
+  backbone: "text",
+  model: "text",
+};
 
 /** A component to settle: a local component with weights and an upstream it may derive from. */
 export interface SettleCandidate {
@@ -99,7 +105,11 @@ export interface SettleResult {
  * `*.safetensors` files and that has a checkpoint-level configuration match with a third-party known component (its
  * released repos), or a declared weight edge to a third-party Hub repo or known component.
  */
-export function settleCandidates(graph: LineageGraph, components: readonly LocalComponent[], files: readonly DiscoveredFile[]): SettleCandidate[] {
+export function settleCandidates(
+  graph: LineageGraph,
+  components: readonly LocalComponent[],
+  files: readonly DiscoveredFile[],
+): SettleCandidate[] {
   const byDir = new Map<string, DiscoveredFile[]>();
   for (const f of files) {
     if (!f.path.endsWith(".safetensors")) continue;
@@ -118,7 +128,16 @@ export function settleCandidates(graph: LineageGraph, components: readonly Local
       const key = `${c.key}\u0000${repo.toLowerCase()}`;
       if (seen.has(key) || out.filter((x) => x.subject === c.key).length >= MAX_REPOS_PER_COMPONENT) return;
       seen.add(key);
-      out.push({ subject: c.key, kind, folder, files: [...weightFiles].sort((a, b) => a.path.localeCompare(b.path)), repo, node, ...(knownComponent ? { knownComponent } : {}), via });
+      out.push({
+        subject: c.key,
+        kind,
+        folder,
+        files: [...weightFiles].sort((a, b) => a.path.localeCompare(b.path)),
+        repo,
+        node,
+        ...(knownComponent ? { knownComponent } : {}),
+        via,
+      });
     };
     for (const e of graph.edges) {
       if (e.from !== `local:${c.key}`) continue;
@@ -145,7 +164,12 @@ function shellWord(s: string): string {
 }
 
 /** The `aiprov compare` command that settles a candidate by hand. */
-export function compareCommand(c: SettleCandidate, displayRoot: string, hubUrl: string | undefined, revision?: string): string {
+export function compareCommand(
+  c: SettleCandidate,
+  displayRoot: string,
+  hubUrl: string | undefined,
+  revision?: string,
+): string {
   const folder = c.folder === "." ? displayRoot : posix.join(displayRoot.split("\\").join("/"), c.folder);
   const hub = hubUrl && hubUrl !== DEFAULT_HUB_URL ? ` --hub-url ${shellWord(hubUrl)}` : "";
   return `aiprov compare ${shellWord(folder)} ${shellWord(revision ? `${c.repo}@${revision}` : c.repo)} --component ${c.kind}${hub}`;
@@ -211,7 +235,14 @@ function layoutOf(local: ModelSource, upstream: ModelSource, kind: ComponentKind
     else shapeMismatch++;
   }
   pairs.sort((p, q) => p[0].relative.localeCompare(q[0].relative));
-  return { local: l, upstream: u, pairs, shapeMismatch, localLarge: l.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)).length, upstreamLarge: u.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)).length };
+  return {
+    local: l,
+    upstream: u,
+    pairs,
+    shapeMismatch,
+    localLarge: l.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)).length,
+    upstreamLarge: u.filter((t) => isLargeMatrix(t, MIN_MATRIX_ELEMENTS)).length,
+  };
 }
 
 function bytesOf(ts: readonly SourceTensor[]): number {
@@ -221,7 +252,13 @@ function bytesOf(ts: readonly SourceTensor[]): number {
 /** A window of whole leading-dimension rows [row, row + rows) of a tensor, as a tensor of its own. */
 function windowOf(t: SourceTensor, kind: ComponentKind, row: number, rows: number): SourceTensor {
   const rowBytes = (t.end - t.start) / t.shape[0]!;
-  return { ...t, kind, shape: [rows, ...t.shape.slice(1)], start: t.start + row * rowBytes, end: t.start + (row + rows) * rowBytes };
+  return {
+    ...t,
+    kind,
+    shape: [rows, ...t.shape.slice(1)],
+    start: t.start + row * rowBytes,
+    end: t.start + (row + rows) * rowBytes,
+  };
 }
 
 /**
@@ -229,10 +266,16 @@ function windowOf(t: SourceTensor, kind: ComponentKind, row: number, rows: numbe
  * rows of both tensors (at least {@link MIN_MATRIX_ELEMENTS} values), sized so the upstream side reads about
  * `target` bytes.
  */
-export function sketchWindows(pairs: readonly [SourceTensor, SourceTensor][], kind: ComponentKind, target: number): [SourceTensor, SourceTensor][] {
+export function sketchWindows(
+  pairs: readonly [SourceTensor, SourceTensor][],
+  kind: ComponentKind,
+  target: number,
+): [SourceTensor, SourceTensor][] {
   if (pairs.length === 0) return [];
-  const minRows = (t: SourceTensor): number => Math.min(t.shape[0]!, Math.ceil(MIN_MATRIX_ELEMENTS / (elementsOf(t) / t.shape[0]!)));
-  const minBytes = (p: [SourceTensor, SourceTensor]): number => minRows(p[1]) * ((p[1].end - p[1].start) / p[1].shape[0]!);
+  const minRows = (t: SourceTensor): number =>
+    Math.min(t.shape[0]!, Math.ceil(MIN_MATRIX_ELEMENTS / (elementsOf(t) / t.shape[0]!)));
+  const minBytes = (p: [SourceTensor, SourceTensor]): number =>
+    minRows(p[1]) * ((p[1].end - p[1].start) / p[1].shape[0]!);
   const typical = minBytes(pairs[Math.floor(pairs.length / 2)]!);
   const count = Math.max(1, Math.min(SKETCH_WINDOWS, pairs.length, Math.floor(target / Math.max(1, typical))));
   const chosen = Array.from({ length: count }, (_, i) => pairs[Math.floor((i * pairs.length) / count)]!);
@@ -252,7 +295,10 @@ function view(source: ModelSource, tensors: SourceTensor[]): ModelSource {
 }
 
 /** The cached part of a comparison (what an earlier scan found), validated on read. */
-type CachedResult = Pick<WeightComparison, "outcome" | "reason" | "phase" | "statistic" | "layout" | "upstreamBytes"> & { remoteBytes: number; localBytes: number };
+type CachedResult = Pick<
+  WeightComparison,
+  "outcome" | "reason" | "phase" | "statistic" | "layout" | "upstreamBytes"
+> & { remoteBytes: number; localBytes: number };
 
 const OUTCOMES = new Set(["identical", "derived", "not-derived", "undetermined"]);
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -261,13 +307,35 @@ const finite = (v: unknown): v is number => typeof v === "number" && Number.isFi
 export function validCachedResult(v: unknown): CachedResult | undefined {
   if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
   const r = v as Record<string, unknown>;
-  if (!OUTCOMES.has(r.outcome as string) || typeof r.reason !== "string" || !finite(r.remoteBytes) || !finite(r.localBytes)) return undefined;
+  if (
+    !OUTCOMES.has(r.outcome as string) ||
+    typeof r.reason !== "string" ||
+    !finite(r.remoteBytes) ||
+    !finite(r.localBytes)
+  )
+    return undefined;
   if (r.phase !== undefined && r.phase !== "sketch" && r.phase !== "component") return undefined;
   if (r.upstreamBytes !== undefined && !finite(r.upstreamBytes)) return undefined;
   const s = r.statistic as Record<string, unknown> | undefined;
-  if (s !== undefined && (typeof s !== "object" || s === null || s.name !== "pooled-pearson" || ![s.value, s.control, s.elements, s.matrices, s.derivedMin, s.unrelatedMax].every(finite))) return undefined;
+  if (
+    s !== undefined &&
+    (typeof s !== "object" ||
+      s === null ||
+      s.name !== "pooled-pearson" ||
+      ![s.value, s.control, s.elements, s.matrices, s.derivedMin, s.unrelatedMax].every(finite))
+  )
+    return undefined;
   const l = r.layout as Record<string, unknown> | undefined;
-  if (l !== undefined && (typeof l !== "object" || l === null || ![l.localTensors, l.upstreamTensors, l.paired, l.shapeMismatch].every(finite) || !Array.isArray(l.localPrefixes) || !Array.isArray(l.upstreamPrefixes) || ![...(l.localPrefixes as unknown[]), ...(l.upstreamPrefixes as unknown[])].every((p) => typeof p === "string"))) return undefined;
+  if (
+    l !== undefined &&
+    (typeof l !== "object" ||
+      l === null ||
+      ![l.localTensors, l.upstreamTensors, l.paired, l.shapeMismatch].every(finite) ||
+      !Array.isArray(l.localPrefixes) ||
+      !Array.isArray(l.upstreamPrefixes) ||
+      ![...(l.localPrefixes as unknown[]), ...(l.upstreamPrefixes as unknown[])].every((p) => typeof p === "string"))
+  )
+    return undefined;
   return v as CachedResult;
 }
 
@@ -275,11 +343,22 @@ function statisticOf(c: ComponentComparison): WeightComparison["statistic"] | un
   const s = c.similarity;
   if (!s) return undefined;
   const r6 = (x: number): number => Number(x.toFixed(6));
-  return { name: "pooled-pearson", value: r6(s.pearson), control: r6(s.control.pearson), elements: s.elements, matrices: s.matrices, derivedMin: DERIVED_MIN, unrelatedMax: UNRELATED_MAX };
+  return {
+    name: "pooled-pearson",
+    value: r6(s.pearson),
+    control: r6(s.control.pearson),
+    elements: s.elements,
+    matrices: s.matrices,
+    derivedMin: DERIVED_MIN,
+    unrelatedMax: UNRELATED_MAX,
+  };
 }
 
 /** Opens the local weight files of a candidate folder as one range source. */
-async function openLocal(files: readonly DiscoveredFile[], folder: string): Promise<{ source: ModelSource; close: () => Promise<void> }> {
+async function openLocal(
+  files: readonly DiscoveredFile[],
+  folder: string,
+): Promise<{ source: ModelSource; close: () => Promise<void> }> {
   const handles: Awaited<ReturnType<typeof open>>[] = [];
   const close = async (): Promise<void> => void (await Promise.all(handles.map((h) => h.close())));
   try {
@@ -329,7 +408,12 @@ function hubSide(opts: SettleOptions): HubSide {
     try {
       // Loaded on first use: a scan that compares no weights never loads the Hub client (start-up, issue 13).
       const { modelInfo } = await import("@huggingface/hub");
-      const info = (await modelInfo({ name: repo, hubUrl, fetch: fetch().fetch, additionalFields: ["sha"] as never[] })) as unknown as Record<string, unknown>;
+      const info = (await modelInfo({
+        name: repo,
+        hubUrl,
+        fetch: fetch().fetch,
+        additionalFields: ["sha"] as never[],
+      })) as unknown as Record<string, unknown>;
       const sha = typeof info.sha === "string" && SHA.test(info.sha) ? info.sha : undefined;
       if (!sha) return { reason: "hub-error", message: "the Hub did not return a commit sha" };
       try {
@@ -366,8 +450,10 @@ export interface SettleOutcome {
 export function sketchOutcome(sketch: ComponentComparison): SettleOutcome | "read-error" | undefined {
   const stat = statisticOf(sketch);
   const statistic = stat ? { statistic: stat } : {};
-  if (sketch.verdict === "derived") return { outcome: "derived", reason: "sketch-correlated", phase: "sketch", ...statistic };
-  if (sketch.verdict === "unrelated") return { outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch", ...statistic };
+  if (sketch.verdict === "derived")
+    return { outcome: "derived", reason: "sketch-correlated", phase: "sketch", ...statistic };
+  if (sketch.verdict === "unrelated")
+    return { outcome: "not-derived", reason: "sketch-at-control-level", phase: "sketch", ...statistic };
   if (sketch.reason.startsWith("read-error")) return "read-error";
   return undefined;
 }
@@ -379,7 +465,8 @@ export function sketchOutcome(sketch: ComponentComparison): SettleOutcome | "rea
 export function overBudgetOutcome(sketch: ComponentComparison): SettleOutcome {
   const stat = statisticOf(sketch);
   const statistic = stat ? { statistic: stat } : {};
-  if (sketch.verdict === "identical") return { outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch", ...statistic };
+  if (sketch.verdict === "identical")
+    return { outcome: "derived", reason: "sketch-identical-component-over-budget", phase: "sketch", ...statistic };
   return { outcome: "undetermined", reason: "over-budget", phase: "sketch", ...statistic };
 }
 
@@ -393,9 +480,15 @@ const OUTCOME_OF_VERDICT: Record<ComponentComparison["verdict"], WeightCompariso
 
 /** The outcome of a whole-component comparison (`compare`'s verdict and reason; a read error carries no statistic). */
 export function componentOutcome(full: ComponentComparison): SettleOutcome {
-  if (full.reason.startsWith("read-error")) return { outcome: "undetermined", reason: "read-error", phase: "component" };
+  if (full.reason.startsWith("read-error"))
+    return { outcome: "undetermined", reason: "read-error", phase: "component" };
   const stat = statisticOf(full);
-  return { outcome: OUTCOME_OF_VERDICT[full.verdict], reason: full.reason, phase: "component", ...(stat ? { statistic: stat } : {}) };
+  return {
+    outcome: OUTCOME_OF_VERDICT[full.verdict],
+    reason: full.reason,
+    phase: "component",
+    ...(stat ? { statistic: stat } : {}),
+  };
 }
 
 /** Why a layout cannot be compared (undetermined, never "unrelated"), or undefined when enough matrices pair. */
@@ -409,7 +502,14 @@ function layoutProblem(layout: Layout): string | undefined {
 function layoutFacts(layout: Layout): Pick<WeightComparison, "layout" | "upstreamBytes"> {
   const prefixes = (ts: readonly SourceTensor[]): string[] => [...new Set(ts.map((t) => t.prefix))].sort();
   return {
-    layout: { localTensors: layout.local.length, upstreamTensors: layout.upstream.length, paired: layout.pairs.length, shapeMismatch: layout.shapeMismatch, localPrefixes: prefixes(layout.local), upstreamPrefixes: prefixes(layout.upstream) },
+    layout: {
+      localTensors: layout.local.length,
+      upstreamTensors: layout.upstream.length,
+      paired: layout.pairs.length,
+      shapeMismatch: layout.shapeMismatch,
+      localPrefixes: prefixes(layout.local),
+      upstreamPrefixes: prefixes(layout.upstream),
+    },
     upstreamBytes: bytesOf(layout.upstream),
   };
 }
@@ -421,24 +521,56 @@ type Decision = SettleOutcome & { cache: boolean };
  * The comparison passes for one opened pair: layout, sketch windows, then the whole component when the sketches are
  * inconclusive and it fits in `remaining` bytes.
  */
-async function decide(c: SettleCandidate, local: ModelSource, upstream: ModelSource, layout: Layout, remaining: number, say: (d: Diagnostic) => void, label: string): Promise<Decision> {
+async function decide(
+  c: SettleCandidate,
+  local: ModelSource,
+  upstream: ModelSource,
+  layout: Layout,
+  remaining: number,
+  say: (d: Diagnostic) => void,
+  label: string,
+): Promise<Decision> {
   if (upstream.problems.length > 0 && layout.upstream.length === 0) {
-    say({ code: "weight-upstream-unreadable", severity: "warning", message: `${label}: ${upstream.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}` });
+    say({
+      code: "weight-upstream-unreadable",
+      severity: "warning",
+      message: `${label}: ${upstream.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`,
+    });
     return { outcome: "undetermined", reason: "upstream-unreadable", cache: false };
   }
   const problem = layoutProblem(layout);
   if (problem) return { outcome: "undetermined", reason: problem, cache: true };
   const componentBytes = bytesOf(layout.pairs.map((p) => p[1]));
-  const windows = sketchWindows(layout.pairs, c.kind, Math.min(SKETCH_MAX_BYTES, Math.floor(componentBytes * SKETCH_FRACTION)));
-  if (bytesOf(windows.map((w) => w[1])) > remaining - upstream.bytesRead()) return { outcome: "undetermined", reason: "over-budget", cache: false };
-  const sketch = await compareComponent(view(local, windows.map((w) => w[0])), view(upstream, windows.map((w) => w[1])), c.kind);
+  const windows = sketchWindows(
+    layout.pairs,
+    c.kind,
+    Math.min(SKETCH_MAX_BYTES, Math.floor(componentBytes * SKETCH_FRACTION)),
+  );
+  if (bytesOf(windows.map((w) => w[1])) > remaining - upstream.bytesRead())
+    return { outcome: "undetermined", reason: "over-budget", cache: false };
+  const sketch = await compareComponent(
+    view(
+      local,
+      windows.map((w) => w[0]),
+    ),
+    view(
+      upstream,
+      windows.map((w) => w[1]),
+    ),
+    c.kind,
+  );
   const early = sketchOutcome(sketch);
   if (early === "read-error") {
-    say({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.folder} / ${label}: ${sketch.reason}` });
+    say({
+      code: "weight-upstream-unreadable",
+      severity: "warning",
+      message: `${c.folder} / ${label}: ${sketch.reason}`,
+    });
     return { outcome: "undetermined", reason: "read-error", cache: false };
   }
   if (early) return { ...early, cache: true };
-  if (upstream.bytesRead() + bytesOf(layout.upstream) > remaining) return { ...overBudgetOutcome(sketch), cache: false };
+  if (upstream.bytesRead() + bytesOf(layout.upstream) > remaining)
+    return { ...overBudgetOutcome(sketch), cache: false };
   const full = await compareComponent(view(local, layout.local), view(upstream, layout.upstream), c.kind);
   const outcome = componentOutcome(full);
   if (outcome.reason === "read-error") {
@@ -448,7 +580,9 @@ async function decide(c: SettleCandidate, local: ModelSource, upstream: ModelSou
   return { ...outcome, cache: true };
 }
 
-type RecordInput = Omit<WeightComparison, "component" | "part" | "folder" | "upstream" | "budget" | "command"> & { revision?: string };
+type RecordInput = Omit<WeightComparison, "component" | "part" | "folder" | "upstream" | "budget" | "command"> & {
+  revision?: string;
+};
 
 /** One settle run's state: the result being built, the Hub side, and what is shared across candidates. */
 interface SettleRun {
@@ -463,10 +597,21 @@ interface SettleRun {
 
 /** Appends a comparison for the candidate to the result. */
 function recorder(c: SettleCandidate, run: SettleRun): (r: RecordInput) => WeightComparison {
-  const base = { component: c.subject, part: c.kind, folder: c.folder, upstream: { repo: c.repo, ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}), via: c.via }, budget: run.opts.budget };
+  const base = {
+    component: c.subject,
+    part: c.kind,
+    folder: c.folder,
+    upstream: { repo: c.repo, ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}), via: c.via },
+    budget: run.opts.budget,
+  };
   return (r) => {
     const { revision, ...rest } = r;
-    const w: WeightComparison = { ...base, upstream: { ...base.upstream, ...(revision ? { revision } : {}) }, ...rest, command: compareCommand(c, run.opts.displayRoot, run.opts.hubUrl, revision) };
+    const w: WeightComparison = {
+      ...base,
+      upstream: { ...base.upstream, ...(revision ? { revision } : {}) },
+      ...rest,
+      command: compareCommand(c, run.opts.displayRoot, run.opts.hubUrl, revision),
+    };
     run.out.comparisons.push(w);
     return w;
   };
@@ -478,7 +623,12 @@ function cachedResultOf(run: SettleRun, c: SettleCandidate, key: WeightCacheKey)
     const raw = run.opts.cache?.getWeightResult(key);
     if (raw === undefined) return undefined;
     const cached = validCachedResult(raw);
-    if (!cached) run.out.diagnostics.push({ code: "cache-record-invalid", severity: "warning", message: `cached weight comparison of ${c.folder} with ${c.repo}@${key.revision.slice(0, 12)} is malformed; compared again` });
+    if (!cached)
+      run.out.diagnostics.push({
+        code: "cache-record-invalid",
+        severity: "warning",
+        message: `cached weight comparison of ${c.folder} with ${c.repo}@${key.revision.slice(0, 12)} is malformed; compared again`,
+      });
     return cached;
   } catch {
     return undefined;
@@ -502,29 +652,67 @@ function storeResult(run: SettleRun, c: SettleCandidate, key: WeightCacheKey, w:
   try {
     run.opts.cache.putWeightResult(key, payload);
   } catch (err) {
-    run.out.diagnostics.push({ code: "cache-unwritable", severity: "warning", message: `the weight comparison of ${c.folder} could not be cached: ${(err as Error).message}` });
+    run.out.diagnostics.push({
+      code: "cache-unwritable",
+      severity: "warning",
+      message: `the weight comparison of ${c.folder} could not be cached: ${(err as Error).message}`,
+    });
   }
 }
 
 /** Opens both sides and compares them; whatever goes wrong with this pair, the scan goes on (undetermined, named). */
-async function compareWithUpstream(run: SettleRun, c: SettleCandidate, key: WeightCacheKey, record: (r: RecordInput) => WeightComparison): Promise<void> {
+async function compareWithUpstream(
+  run: SettleRun,
+  c: SettleCandidate,
+  key: WeightCacheKey,
+  record: (r: RecordInput) => WeightComparison,
+): Promise<void> {
   const { out } = run;
   const sha = key.revision;
   let local: { source: ModelSource; close: () => Promise<void> } | undefined;
   let upstream: ModelSource | undefined;
   try {
     local = await openLocal(c.files, c.folder);
-    for (const p of local.source.problems) out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${p.file}: ${p.message}`, location: { file: p.file } });
+    for (const p of local.source.problems)
+      out.diagnostics.push({
+        code: "weights-unreadable",
+        severity: "warning",
+        message: `${p.file}: ${p.message}`,
+        location: { file: p.file },
+      });
     const remaining = run.opts.budget - out.bytesRead;
     upstream = await openHubModel(c.repo, { hubUrl: run.hub.hubUrl, fetch: run.hub.fetch().fetch, revision: sha });
     const layout = layoutOf(local.source, upstream, c.kind);
-    const { cache, ...decided } = await decide(c, local.source, upstream, layout, remaining, (d) => out.diagnostics.push(d), `${c.repo}@${sha.slice(0, 12)}`);
-    const w = record({ ...decided, ...layoutFacts(layout), revision: sha, bytesRead: { remote: upstream.bytesRead(), local: local.source.bytesRead() } });
+    const { cache, ...decided } = await decide(
+      c,
+      local.source,
+      upstream,
+      layout,
+      remaining,
+      (d) => out.diagnostics.push(d),
+      `${c.repo}@${sha.slice(0, 12)}`,
+    );
+    const w = record({
+      ...decided,
+      ...layoutFacts(layout),
+      revision: sha,
+      bytesRead: { remote: upstream.bytesRead(), local: local.source.bytesRead() },
+    });
     if (cache) storeResult(run, c, key, w);
   } catch (err) {
     const f = failureOf(err);
-    out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${f.reason}: ${f.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
-    record({ outcome: "undetermined", reason: f.reason, revision: sha, bytesRead: { remote: upstream?.bytesRead() ?? 0, local: local?.source.bytesRead() ?? 0 } });
+    out.diagnostics.push({
+      code: "weight-upstream-unreadable",
+      severity: "warning",
+      message: `${c.repo}: weights not compared (${f.reason}: ${f.message}); ${c.folder} stays undetermined`,
+      location: { file: c.files[0]!.path },
+    });
+    record({
+      outcome: "undetermined",
+      reason: f.reason,
+      revision: sha,
+      bytesRead: { remote: upstream?.bytesRead() ?? 0, local: local?.source.bytesRead() ?? 0 },
+    });
   } finally {
     out.bytesRead += upstream?.bytesRead() ?? 0;
     await local?.close();
@@ -538,7 +726,12 @@ async function localHashOf(run: SettleRun, c: SettleCandidate): Promise<string |
     if (!h) run.localHashes.set(c.folder, (h = localWeightsHash(c.files)));
     return await h;
   } catch (err) {
-    run.out.diagnostics.push({ code: "weights-unreadable", severity: "warning", message: `${c.folder}: weights could not be read: ${(err as Error).message}`, location: { file: c.files[0]!.path } });
+    run.out.diagnostics.push({
+      code: "weights-unreadable",
+      severity: "warning",
+      message: `${c.folder}: weights could not be read: ${(err as Error).message}`,
+      location: { file: c.files[0]!.path },
+    });
     return undefined;
   }
 }
@@ -552,17 +745,30 @@ async function settleOne(run: SettleRun, c: SettleCandidate): Promise<void> {
   const rev = await run.hub.revisionOf(c.repo);
   if (!("sha" in rev)) {
     record({ outcome: "undetermined", reason: rev.reason, ...nothingRead });
-    if (!run.said.has(c.repo)) run.out.diagnostics.push({ code: "weight-upstream-unreadable", severity: "warning", message: `${c.repo}: weights not compared (${rev.reason}: ${rev.message}); ${c.folder} stays undetermined`, location: { file: c.files[0]!.path } });
+    if (!run.said.has(c.repo))
+      run.out.diagnostics.push({
+        code: "weight-upstream-unreadable",
+        severity: "warning",
+        message: `${c.repo}: weights not compared (${rev.reason}: ${rev.message}); ${c.folder} stays undetermined`,
+        location: { file: c.files[0]!.path },
+      });
     run.said.add(c.repo);
     return;
   }
   const localHash = await localHashOf(run, c);
-  if (localHash === undefined) return void record({ outcome: "undetermined", reason: "local-unreadable", revision: rev.sha, ...nothingRead });
+  if (localHash === undefined)
+    return void record({ outcome: "undetermined", reason: "local-unreadable", revision: rev.sha, ...nothingRead });
   const key: WeightCacheKey = { repo: c.repo, revision: rev.sha, localHash, part: c.kind };
   const cached = cachedResultOf(run, c, key);
   if (cached) {
     const { remoteBytes, localBytes, ...rest } = cached;
-    return void record({ ...rest, revision: rev.sha, cached: true, ...nothingRead, firstBytesRead: { remote: remoteBytes, local: localBytes } });
+    return void record({
+      ...rest,
+      revision: rev.sha,
+      cached: true,
+      ...nothingRead,
+      firstBytesRead: { remote: remoteBytes, local: localBytes },
+    });
   }
   await compareWithUpstream(run, c, key, record);
 }
@@ -573,7 +779,10 @@ async function settleOne(run: SettleRun, c: SettleCandidate): Promise<void> {
  * `undetermined` evidence on the configuration match otherwise. Never throws for a Hub or file problem: the
  * comparison is undetermined with the reason, and a diagnostic names the file or repo.
  */
-export async function settleWeights(candidates: readonly SettleCandidate[], opts: SettleOptions): Promise<SettleResult> {
+export async function settleWeights(
+  candidates: readonly SettleCandidate[],
+  opts: SettleOptions,
+): Promise<SettleResult> {
   const out: SettleResult = { comparisons: [], weights: [], diagnostics: [], bytesRead: 0 };
   if (candidates.length === 0) return out;
   const run: SettleRun = { opts, out, hub: hubSide(opts), localHashes: new Map(), said: new Set() };
@@ -584,24 +793,39 @@ export async function settleWeights(candidates: readonly SettleCandidate[], opts
 
 /** Human figures of a comparison, for evidence `raw` text. */
 export function comparisonSummary(w: WeightComparison): string {
-  const s = w.statistic ? `pooled Pearson ${w.statistic.value.toFixed(4)} (control ${w.statistic.control.toFixed(4)}) over ${w.statistic.matrices} matrices, ${w.statistic.elements} values` : "no statistic";
-  const read = w.cached ? `cached result (first comparison read ${w.firstBytesRead?.remote ?? 0} bytes of the upstream)` : `${w.bytesRead.remote} of ${w.upstreamBytes ?? "?"} upstream component bytes read`;
+  const s = w.statistic
+    ? `pooled Pearson ${w.statistic.value.toFixed(4)} (control ${w.statistic.control.toFixed(4)}) over ${w.statistic.matrices} matrices, ${w.statistic.elements} values`
+    : "no statistic";
+  const read = w.cached
+    ? `cached result (first comparison read ${w.firstBytesRead?.remote ?? 0} bytes of the upstream)`
+    : `${w.bytesRead.remote} of ${w.upstreamBytes ?? "?"} upstream component bytes read`;
   return `${w.part} vs ${w.upstream.repo}${w.upstream.revision ? `@${w.upstream.revision.slice(0, 12)}` : ""}: ${w.outcome} (${w.reason}${w.phase ? `, ${w.phase}` : ""}); ${s}; ${read}`;
 }
 
 /** Lineage evidence for the comparisons: one per (component, upstream node), the strongest outcome first. */
-function evidenceOf(comparisons: readonly WeightComparison[], candidates: readonly SettleCandidate[]): WeightEvidenceInput[] {
+function evidenceOf(
+  comparisons: readonly WeightComparison[],
+  candidates: readonly SettleCandidate[],
+): WeightEvidenceInput[] {
   const out: WeightEvidenceInput[] = [];
   for (const w of comparisons) {
     const c = candidates.find((x) => x.subject === w.component && x.repo === w.upstream.repo)!;
-    const strength = w.outcome === "identical" ? "weight-identical" : w.outcome === "derived" ? "weight-similar" : "structural";
+    const strength =
+      w.outcome === "identical" ? "weight-identical" : w.outcome === "derived" ? "weight-similar" : "structural";
     const args: Record<string, string | number | boolean | string[]> = {
       outcome: w.outcome,
       reason: w.reason,
       upstream: w.upstream.repo,
       ...(w.upstream.revision ? { revision: w.upstream.revision } : {}),
       component: w.part,
-      ...(w.statistic ? { pearson: w.statistic.value, controlPearson: w.statistic.control, values: w.statistic.elements, matrices: w.statistic.matrices } : {}),
+      ...(w.statistic
+        ? {
+            pearson: w.statistic.value,
+            controlPearson: w.statistic.control,
+            values: w.statistic.elements,
+            matrices: w.statistic.matrices,
+          }
+        : {}),
       bytesRead: w.bytesRead.remote,
       ...(w.upstreamBytes !== undefined ? { upstreamBytes: w.upstreamBytes } : {}),
       ...(w.cached ? { cached: true } : {}),
@@ -609,9 +833,22 @@ function evidenceOf(comparisons: readonly WeightComparison[], candidates: readon
     };
     out.push({
       subject: w.component,
-      target: { entry: `${w.upstream.repo}${w.upstream.revision ? `@${w.upstream.revision}` : ""}`, name: w.upstream.repo, role: "model", ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}), repo: w.upstream.repo, node: c.node },
+      target: {
+        entry: `${w.upstream.repo}${w.upstream.revision ? `@${w.upstream.revision}` : ""}`,
+        name: w.upstream.repo,
+        role: "model",
+        ...(c.knownComponent ? { knownComponent: c.knownComponent } : {}),
+        repo: w.upstream.repo,
+        node: c.node,
+      },
       outcome: w.outcome === "identical" || w.outcome === "derived" ? "derived" : w.outcome,
-      evidence: { code: "weight-comparison", strength, location: { file: c.files[0]!.path }, raw: comparisonSummary(w), args },
+      evidence: {
+        code: "weight-comparison",
+        strength,
+        location: { file: c.files[0]!.path },
+        raw: comparisonSummary(w),
+        args,
+      },
     });
   }
   return out;

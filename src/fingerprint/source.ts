@@ -50,7 +50,13 @@ export interface ModelSource {
 }
 
 /** Small side files read whole beside the weights (each capped at {@link SIDE_FILE_LIMIT} bytes). */
-export const SIDE_FILES = ["config.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja", "chat_template.json"] as const;
+export const SIDE_FILES = [
+  "config.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "chat_template.jinja",
+  "chat_template.json",
+] as const;
 /** Side files streamed, never read whole (tokenizer.json is often 5-30 MB). */
 export const STREAMED_SIDE_FILES = ["tokenizer.json"] as const;
 /** Cap on a side file (tokenizer.json is often 5-30 MB). */
@@ -71,7 +77,19 @@ function toTensors(file: string, tensors: TensorInfo[]): SourceTensor[] {
  * Builds a source from range readers: reads each file's header (8 + N bytes), checks coverage when `checkCoverage`,
  * and records a problem (never throws) for a file that is not valid safetensors.
  */
-export async function createRangeSource(label: string, files: readonly RangeFile[], side: { config?: Record<string, unknown>; sideFiles?: Map<string, string>; problems?: SourceProblem[]; close?: () => Promise<void>; hub?: { repo: string; revision?: string }; sideStream?: ModelSource["sideStream"] } = {}, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<ModelSource> {
+export async function createRangeSource(
+  label: string,
+  files: readonly RangeFile[],
+  side: {
+    config?: Record<string, unknown>;
+    sideFiles?: Map<string, string>;
+    problems?: SourceProblem[];
+    close?: () => Promise<void>;
+    hub?: { repo: string; revision?: string };
+    sideStream?: ModelSource["sideStream"];
+  } = {},
+  opts: { maxHeader?: number; checkCoverage?: boolean } = {},
+): Promise<ModelSource> {
   let bytes = 0;
   const byName = new Map(files.map((f) => [f.name, f]));
   const tensors: SourceTensor[] = [];
@@ -80,7 +98,8 @@ export async function createRangeSource(label: string, files: readonly RangeFile
   const read = async (file: string, start: number, end: number): Promise<Uint8Array> => {
     const f = byName.get(file);
     if (!f) throw new SafetensorsError(`${file}: not part of ${label}`);
-    if (start < 0 || end > f.size || start > end) throw new SafetensorsError(`${file}: range ${start}-${end} lies outside the ${f.size}-byte file`);
+    if (start < 0 || end > f.size || start > end)
+      throw new SafetensorsError(`${file}: range ${start}-${end} lies outside the ${f.size}-byte file`);
     let b: Uint8Array;
     try {
       b = await f.read(start, end);
@@ -89,7 +108,8 @@ export async function createRangeSource(label: string, files: readonly RangeFile
       throw new SafetensorsError(`${file}: read of bytes ${start}-${end} failed: ${(err as Error).message}`);
     }
     bytes += b.length;
-    if (b.length !== end - start) throw new SafetensorsError(`${file}: read ${b.length} of ${end - start} bytes at ${start} (file truncated?)`);
+    if (b.length !== end - start)
+      throw new SafetensorsError(`${file}: read ${b.length} of ${end - start} bytes at ${start} (file truncated?)`);
     return b;
   };
   for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -195,7 +215,8 @@ export async function openLocalModel(folder: string, label = folder): Promise<Mo
     ...(config ? { config } : {}),
     sideFiles,
     problems,
-    sideStream: (name) => (names.includes(name) ? createReadStream(join(folder, name), { highWaterMark: 1 << 20 }) : undefined),
+    sideStream: (name) =>
+      names.includes(name) ? createReadStream(join(folder, name), { highWaterMark: 1 << 20 }) : undefined,
     close: async () => {
       await Promise.all(handles.map((h) => h.close()));
     },

@@ -29,7 +29,13 @@ describe("shipped thresholds", () => {
     for (let i = 0; i < 200; i++) {
       const a = fillGaussian(new Float32Array(MIN_POOLED_ELEMENTS), rand, 0, 0.02);
       const noise = fillGaussian(new Float32Array(MIN_POOLED_ELEMENTS), rand, 0, 0.04);
-      expect(pearson(a, a.map((v, j) => v + noise[j]!), i)).toBeGreaterThanOrEqual(DERIVED_MIN);
+      expect(
+        pearson(
+          a,
+          a.map((v, j) => v + noise[j]!),
+          i,
+        ),
+      ).toBeGreaterThanOrEqual(DERIVED_MIN);
     }
   });
 });

@@ -50,7 +50,10 @@ function hashEntries(entries: readonly [number, string][]): string {
  */
 export function knownTokenizerNumbers(summary: TokenizerSummary): LocalTokenizerNumbers {
   const core = coreEntries(summary);
-  if (core.length === 0) throw new Error("tokenizer.json has no vocabulary entries outside its added tokens (or was read without collectEntries)");
+  if (core.length === 0)
+    throw new Error(
+      "tokenizer.json has no vocabulary entries outside its added tokens (or was read without collectEntries)",
+    );
   const specials = summary.specialTokens.map((t) => `${t.content}=${t.id}`);
   const signature: KnownTokenizerSignature = {
     model: summary.modelType ?? "unknown",
@@ -92,7 +95,10 @@ function containment(known: KnownTokenizerSignature, local: KnownTokenizerSignat
  * Compares a project tokenizer with every known tokenizer; strongest verdict first, then by id. Known entries that
  * share one core vocabulary (two releases of one tokenizer) are all returned: the evidence lists every candidate.
  */
-export function matchKnownTokenizers(local: LocalTokenizerNumbers, kb: Pick<KnowledgeBase, "tokenizers">): KnownTokenizerMatch[] {
+export function matchKnownTokenizers(
+  local: LocalTokenizerNumbers,
+  kb: Pick<KnowledgeBase, "tokenizers">,
+): KnownTokenizerMatch[] {
   const out: KnownTokenizerMatch[] = [];
   const prefixHashes = new Map<number, string>();
   const total = (s: KnownTokenizerSignature) => s.coreVocabSize + (s.addedTokens ?? 0);
@@ -103,7 +109,14 @@ export function matchKnownTokenizers(local: LocalTokenizerNumbers, kb: Pick<Know
     const mergesEqual = k.mergesHash && l.mergesHash ? k.mergesHash === l.mergesHash : undefined;
     const extra = Math.max(0, total(l) - total(k));
     if (k.coreVocabHash === l.coreVocabHash) {
-      out.push({ known, verdict: extra > 0 ? "extended" : "identical", overlap: 1, newTokens: extra, specialTokensDiffer: specialsDiffer, ...(mergesEqual !== undefined ? { mergesEqual } : {}) });
+      out.push({
+        known,
+        verdict: extra > 0 ? "extended" : "identical",
+        overlap: 1,
+        newTokens: extra,
+        specialTokensDiffer: specialsDiffer,
+        ...(mergesEqual !== undefined ? { mergesEqual } : {}),
+      });
       continue;
     }
     if (k.maxCoreId !== undefined && l.coreVocabSize > k.coreVocabSize) {
@@ -113,12 +126,27 @@ export function matchKnownTokenizers(local: LocalTokenizerNumbers, kb: Pick<Know
         prefixHashes.set(k.maxCoreId, h);
       }
       if (h === k.coreVocabHash) {
-        out.push({ known, verdict: "extended", overlap: 1, newTokens: extra, specialTokensDiffer: specialsDiffer, ...(mergesEqual !== undefined ? { mergesEqual } : {}) });
+        out.push({
+          known,
+          verdict: "extended",
+          overlap: 1,
+          newTokens: extra,
+          specialTokensDiffer: specialsDiffer,
+          ...(mergesEqual !== undefined ? { mergesEqual } : {}),
+        });
         continue;
       }
     }
     const c = containment(k, l);
-    if (c >= OVERLAP_CONTAINMENT) out.push({ known, verdict: "overlapping", overlap: Math.round(c * 1000) / 1000, newTokens: extra, specialTokensDiffer: specialsDiffer, ...(mergesEqual !== undefined ? { mergesEqual } : {}) });
+    if (c >= OVERLAP_CONTAINMENT)
+      out.push({
+        known,
+        verdict: "overlapping",
+        overlap: Math.round(c * 1000) / 1000,
+        newTokens: extra,
+        specialTokensDiffer: specialsDiffer,
+        ...(mergesEqual !== undefined ? { mergesEqual } : {}),
+      });
   }
   const rank = { identical: 0, extended: 1, overlapping: 2 } as const;
   return out.sort((a, b) => rank[a.verdict] - rank[b.verdict] || a.known.id.localeCompare(b.known.id));

@@ -32,7 +32,11 @@ export interface TokenizerEvidenceInput {
  * Compares each local tokenizer.json with every known tokenizer. Only the strongest verdict's matches are kept (an
  * identical Llama 3.1 tokenizer is not also reported as overlapping Llama 3's).
  */
-export async function matchLocalTokenizers(components: readonly LocalComponent[], files: readonly DiscoveredFile[], kb: Pick<KnowledgeBase, "tokenizers">): Promise<{ tokenizers: TokenizerEvidenceInput[]; diagnostics: Diagnostic[] }> {
+export async function matchLocalTokenizers(
+  components: readonly LocalComponent[],
+  files: readonly DiscoveredFile[],
+  kb: Pick<KnowledgeBase, "tokenizers">,
+): Promise<{ tokenizers: TokenizerEvidenceInput[]; diagnostics: Diagnostic[] }> {
   const out: TokenizerEvidenceInput[] = [];
   const diagnostics: Diagnostic[] = [];
   if (kb.tokenizers.length === 0) return { tokenizers: out, diagnostics };
@@ -61,7 +65,12 @@ export async function matchLocalTokenizers(components: readonly LocalComponent[]
       }
     } catch (err) {
       const message = err instanceof TokenizerError ? err.message : `could not be read: ${(err as Error).message}`;
-      diagnostics.push({ code: "tokenizer-unreadable", severity: "warning", message: `tokenizer not compared with known tokenizers: ${message}`, location: { file: c.location.file } });
+      diagnostics.push({
+        code: "tokenizer-unreadable",
+        severity: "warning",
+        message: `tokenizer not compared with known tokenizers: ${message}`,
+        location: { file: c.location.file },
+      });
     }
   }
   return { tokenizers: out, diagnostics };

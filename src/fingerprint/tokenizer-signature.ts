@@ -77,7 +77,10 @@ function chatTemplateText(config: Record<string, unknown> | undefined, jinja: st
  * Builds a signature from a tokenizer.json summary and the tokenizer side files (names as in the model folder:
  * `tokenizer_config.json`, `chat_template.jinja`). Returns undefined when there is nothing to sign.
  */
-export function tokenizerSignatureOf(summary: TokenizerSummaryInput | undefined, sideFiles: ReadonlyMap<string, string>): TokenizerSignature | undefined {
+export function tokenizerSignatureOf(
+  summary: TokenizerSummaryInput | undefined,
+  sideFiles: ReadonlyMap<string, string>,
+): TokenizerSignature | undefined {
   let config: Record<string, unknown> | undefined;
   const cfgText = sideFiles.get("tokenizer_config.json");
   if (cfgText !== undefined) {
@@ -93,7 +96,8 @@ export function tokenizerSignatureOf(summary: TokenizerSummaryInput | undefined,
   if (specials.length === 0 && config?.added_tokens_decoder && typeof config.added_tokens_decoder === "object") {
     for (const [id, v] of Object.entries(config.added_tokens_decoder as Record<string, unknown>)) {
       const o = v as { content?: unknown; special?: unknown };
-      if (typeof o?.content === "string" && o.special === true && /^\d+$/.test(id)) specials.push({ id: Number(id), content: o.content });
+      if (typeof o?.content === "string" && o.special === true && /^\d+$/.test(id))
+        specials.push({ id: Number(id), content: o.content });
     }
   }
   specials = specials.sort((a, b) => a.id - b.id || a.content.localeCompare(b.content));
@@ -131,7 +135,11 @@ export interface TokenizerComparison {
 }
 
 /** Jaccard similarity of two vocabularies: exact when both were read, else estimated from the MinHashes. */
-function vocabularyJaccard(a: TokenizerSignature | undefined, b: TokenizerSignature | undefined, vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> }): { jaccard: number; jaccardExact: boolean } | undefined {
+function vocabularyJaccard(
+  a: TokenizerSignature | undefined,
+  b: TokenizerSignature | undefined,
+  vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> },
+): { jaccard: number; jaccardExact: boolean } | undefined {
   if (vocab?.a && vocab.b) {
     const [small, large] = vocab.a.size <= vocab.b.size ? [vocab.a, vocab.b] : [vocab.b, vocab.a];
     let inter = 0;
@@ -139,7 +147,8 @@ function vocabularyJaccard(a: TokenizerSignature | undefined, b: TokenizerSignat
     const union = vocab.a.size + vocab.b.size - inter;
     return { jaccard: union === 0 ? 1 : inter / union, jaccardExact: true };
   }
-  if (a?.vocabMinHash && b?.vocabMinHash) return { jaccard: minHashJaccard(a.vocabMinHash, b.vocabMinHash), jaccardExact: false };
+  if (a?.vocabMinHash && b?.vocabMinHash)
+    return { jaccard: minHashJaccard(a.vocabMinHash, b.vocabMinHash), jaccardExact: false };
   return undefined;
 }
 
@@ -147,7 +156,11 @@ function vocabularyJaccard(a: TokenizerSignature | undefined, b: TokenizerSignat
  * The verdict from what is known: equal vocabulary hashes (and merges) make `identical` or `same-vocabulary`; else a
  * Jaccard of at least 0.5 is `overlapping`; nothing comparable is `undetermined`.
  */
-function tokenizerVerdict(vocabEq: boolean | undefined, mergesEq: boolean | undefined, jaccard: number | undefined): TokenizerComparison["verdict"] {
+function tokenizerVerdict(
+  vocabEq: boolean | undefined,
+  mergesEq: boolean | undefined,
+  jaccard: number | undefined,
+): TokenizerComparison["verdict"] {
   if (vocabEq === undefined && jaccard === undefined) return "undetermined";
   if (vocabEq) return mergesEq ? "identical" : "same-vocabulary";
   return jaccard !== undefined && jaccard >= 0.5 ? "overlapping" : "different";
@@ -162,12 +175,20 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
  * Compares two signatures; `vocab` gives the exact vocabularies when both were read (exact Jaccard), else the
  * MinHash estimate is used.
  */
-export function compareTokenizers(a: TokenizerSignature | undefined, b: TokenizerSignature | undefined, vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> }): TokenizerComparison {
-  const both = <T>(x: T | undefined, y: T | undefined): boolean | undefined => (x === undefined || y === undefined ? undefined : x === y);
+export function compareTokenizers(
+  a: TokenizerSignature | undefined,
+  b: TokenizerSignature | undefined,
+  vocab?: { a?: ReadonlySet<string>; b?: ReadonlySet<string> },
+): TokenizerComparison {
+  const both = <T>(x: T | undefined, y: T | undefined): boolean | undefined =>
+    x === undefined || y === undefined ? undefined : x === y;
   const overlap = vocabularyJaccard(a, b, vocab);
   const vocabEq = both(a?.vocabHash, b?.vocabHash);
   // A tokenizer without merges (WordPiece, Unigram) has nothing to differ in when the vocabularies compare.
-  const mergesEq = a?.mergesHash === undefined && b?.mergesHash === undefined && vocabEq !== undefined ? true : both(a?.mergesHash, b?.mergesHash);
+  const mergesEq =
+    a?.mergesHash === undefined && b?.mergesHash === undefined && vocabEq !== undefined
+      ? true
+      : both(a?.mergesHash, b?.mergesHash);
   return {
     verdict: tokenizerVerdict(vocabEq, mergesEq, overlap?.jaccard),
     ...defined("vocabHashEqual", vocabEq),

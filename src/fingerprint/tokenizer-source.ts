@@ -8,7 +8,9 @@ import type { ModelSource } from "./source.js";
 import { tokenizerSignatureOf, type TokenizerSignature, type TokenizerSummaryInput } from "./tokenizer-signature.js";
 
 /** A source's tokenizer signature, its vocabulary when read, and a problem when tokenizer.json is unreadable. */
-export async function sourceTokenizer(source: ModelSource): Promise<{ signature?: TokenizerSignature; vocabulary?: ReadonlySet<string>; problem?: string }> {
+export async function sourceTokenizer(
+  source: ModelSource,
+): Promise<{ signature?: TokenizerSignature; vocabulary?: ReadonlySet<string>; problem?: string }> {
   let summary: TokenizerSummaryInput | undefined;
   let problem: string | undefined;
   const stream = source.sideStream("tokenizer.json");
@@ -21,5 +23,9 @@ export async function sourceTokenizer(source: ModelSource): Promise<{ signature?
     }
   }
   const signature = tokenizerSignatureOf(summary, source.sideFiles);
-  return { ...(signature ? { signature } : {}), ...(summary?.vocabulary ? { vocabulary: summary.vocabulary } : {}), ...(problem ? { problem } : {}) };
+  return {
+    ...(signature ? { signature } : {}),
+    ...(summary?.vocabulary ? { vocabulary: summary.vocabulary } : {}),
+    ...(problem ? { problem } : {}),
+  };
 }

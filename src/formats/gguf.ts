@@ -55,8 +55,12 @@ export function checkGgufHeader(bytes: Uint8Array, fileSize: number): GgufHeader
   const available = Math.min(bytes.length, fileSize);
   let pos = 0;
   const need = (n: number, what: string): void => {
-    if (pos + n > fileSize) throw new GgufError(`${what} at byte ${pos} runs past the end of the ${fileSize}-byte file (truncated)`);
-    if (pos + n > available) throw Object.assign(new GgufError(`${what} at byte ${pos} lies past the ${available} bytes read`), { needMore: true });
+    if (pos + n > fileSize)
+      throw new GgufError(`${what} at byte ${pos} runs past the end of the ${fileSize}-byte file (truncated)`);
+    if (pos + n > available)
+      throw Object.assign(new GgufError(`${what} at byte ${pos} lies past the ${available} bytes read`), {
+        needMore: true,
+      });
   };
   const u32 = (what: string): number => {
     need(4, what);
@@ -68,7 +72,8 @@ export function checkGgufHeader(bytes: Uint8Array, fileSize: number): GgufHeader
     need(8, what);
     const v = view.getBigUint64(pos, true);
     pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new GgufError(`${what} at byte ${pos - 8} is ${v}, beyond any real file`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new GgufError(`${what} at byte ${pos - 8} is ${v}, beyond any real file`);
     return Number(v);
   };
   const skipString = (what: string, max = Number.MAX_SAFE_INTEGER): void => {
@@ -84,33 +89,42 @@ export function checkGgufHeader(bytes: Uint8Array, fileSize: number): GgufHeader
       pos += fixed;
     } else if (type === 8) skipString(what);
     else if (type === 9) {
-      if (depth >= GGUF_LIMITS.maxDepth) throw new GgufError(`${what}: arrays nested deeper than ${GGUF_LIMITS.maxDepth}`);
+      if (depth >= GGUF_LIMITS.maxDepth)
+        throw new GgufError(`${what}: arrays nested deeper than ${GGUF_LIMITS.maxDepth}`);
       const sub = u32(`${what} element type`);
       const n = u64(`${what} element count`);
       const w = SCALAR_BYTES[sub];
       if (w !== undefined) {
         // A fixed-width array must fit in what is left of the file: no loop over a claimed count.
-        if (n * w > fileSize - pos) throw new GgufError(`${what}: ${n} elements of ${w} bytes run past the end of the file (truncated or corrupt)`);
+        if (n * w > fileSize - pos)
+          throw new GgufError(
+            `${what}: ${n} elements of ${w} bytes run past the end of the file (truncated or corrupt)`,
+          );
         need(n * w, what);
         pos += n * w;
       } else {
         // Each variable element takes at least 8 bytes (its length): bound the count by the bytes left.
-        if (n * 8 > fileSize - pos) throw new GgufError(`${what}: ${n} elements cannot fit in the rest of the file (truncated or corrupt)`);
+        if (n * 8 > fileSize - pos)
+          throw new GgufError(`${what}: ${n} elements cannot fit in the rest of the file (truncated or corrupt)`);
         for (let i = 0; i < n; i++) skipValue(sub, what, depth + 1);
       }
     } else throw new GgufError(`${what}: unknown value type ${type}`);
   };
 
   need(4, "magic");
-  if (bytes[0] !== 0x47 || bytes[1] !== 0x47 || bytes[2] !== 0x55 || bytes[3] !== 0x46) throw new GgufError("not a GGUF file (magic is not 'GGUF')");
+  if (bytes[0] !== 0x47 || bytes[1] !== 0x47 || bytes[2] !== 0x55 || bytes[3] !== 0x46)
+    throw new GgufError("not a GGUF file (magic is not 'GGUF')");
   pos = 4;
   const version = u32("version");
   if (version === 1) throw new GgufError("GGUF version 1 (32-bit counts, obsolete since 2023) is not supported");
-  if (version !== 2 && version !== 3) throw new GgufError(`unsupported GGUF version ${version}${version > 0xffff ? " (a big-endian file?)" : ""}`);
+  if (version !== 2 && version !== 3)
+    throw new GgufError(`unsupported GGUF version ${version}${version > 0xffff ? " (a big-endian file?)" : ""}`);
   const tensorCount = u64("tensor count");
-  if (tensorCount > GGUF_LIMITS.maxTensors) throw new GgufError(`tensor count ${tensorCount} is over the ${GGUF_LIMITS.maxTensors} limit`);
+  if (tensorCount > GGUF_LIMITS.maxTensors)
+    throw new GgufError(`tensor count ${tensorCount} is over the ${GGUF_LIMITS.maxTensors} limit`);
   const kvCount = u64("metadata count");
-  if (kvCount > GGUF_LIMITS.maxKv) throw new GgufError(`metadata count ${kvCount} is over the ${GGUF_LIMITS.maxKv} limit`);
+  if (kvCount > GGUF_LIMITS.maxKv)
+    throw new GgufError(`metadata count ${kvCount} is over the ${GGUF_LIMITS.maxKv} limit`);
   for (let i = 0; i < kvCount; i++) {
     skipString(`metadata key #${i}`, GGUF_LIMITS.maxKeyBytes);
     skipValue(u32(`metadata #${i} type`), `metadata #${i}`, 0);
@@ -118,7 +132,8 @@ export function checkGgufHeader(bytes: Uint8Array, fileSize: number): GgufHeader
   for (let i = 0; i < tensorCount; i++) {
     skipString(`tensor #${i} name`, GGUF_LIMITS.maxKeyBytes);
     const dims = u32(`tensor #${i} n_dims`);
-    if (dims > GGUF_LIMITS.maxDims) throw new GgufError(`tensor #${i} has ${dims} dimensions, over the ${GGUF_LIMITS.maxDims} limit`);
+    if (dims > GGUF_LIMITS.maxDims)
+      throw new GgufError(`tensor #${i} has ${dims} dimensions, over the ${GGUF_LIMITS.maxDims} limit`);
     need(dims * 8 + 12, `tensor #${i} info`);
     pos += dims * 8 + 12;
   }

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildSafetensors, decodeFloats, encodeFloats, parseHeader, readSafetensorsHeader, SafetensorsError } from "./safetensors.js";
+import {
+  buildSafetensors,
+  decodeFloats,
+  encodeFloats,
+  parseHeader,
+  readSafetensorsHeader,
+  SafetensorsError,
+} from "./safetensors.js";
 
 const enc = new TextEncoder();
 
@@ -10,8 +17,16 @@ function readBytes(file: Uint8Array) {
 }
 
 const dtype = fc.constantFrom("F32", "F16", "BF16", "I8", "U8", "F64", "I64", "BOOL", "F4", "Q4", "");
-const entry = fc.record({ dtype, shape: fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 4 }), data_offsets: fc.array(fc.integer({ min: -5, max: 5000 }), { minLength: 0, maxLength: 3 }) });
-const header = fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(entry, fc.anything(), fc.dictionary(fc.string(), fc.string())), { maxKeys: 6 });
+const entry = fc.record({
+  dtype,
+  shape: fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 4 }),
+  data_offsets: fc.array(fc.integer({ min: -5, max: 5000 }), { minLength: 0, maxLength: 3 }),
+});
+const header = fc.dictionary(
+  fc.string({ maxLength: 12 }),
+  fc.oneof(entry, fc.anything(), fc.dictionary(fc.string(), fc.string())),
+  { maxKeys: 6 },
+);
 
 describe("safetensors header parser (property)", () => {
   it("random headers either parse or throw SafetensorsError, never anything else", () => {
@@ -35,16 +50,20 @@ describe("safetensors header parser (property)", () => {
       { name: "b.bias", dtype: "BF16", shape: [4], data: encodeFloats(new Float32Array(4), "BF16") },
     ]);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(valid.length), async (edits, cut) => {
-        const f = valid.slice(0, Math.max(cut, 1));
-        for (const [i, v] of edits) if (i < f.length) f[i] = v;
-        try {
-          const r = await readBytes(f);
-          for (const t of r.tensors) expect(t.end).toBeLessThanOrEqual(f.length);
-        } catch (err) {
-          expect(err).toBeInstanceOf(SafetensorsError);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.nat(valid.length),
+        async (edits, cut) => {
+          const f = valid.slice(0, Math.max(cut, 1));
+          for (const [i, v] of edits) if (i < f.length) f[i] = v;
+          try {
+            const r = await readBytes(f);
+            for (const t of r.tensors) expect(t.end).toBeLessThanOrEqual(f.length);
+          } catch (err) {
+            expect(err).toBeInstanceOf(SafetensorsError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

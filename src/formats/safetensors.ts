@@ -14,11 +14,31 @@ export const MAX_REMOTE_HEADER_BYTES = 25_000_000;
 
 /** Bits per element of each safetensors dtype (sub-byte types included). */
 export const DTYPE_BITS: Readonly<Record<string, number>> = {
-  BOOL: 8, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8, E8M0: 8,
-  I16: 16, U16: 16, F16: 16, BF16: 16,
-  I32: 32, U32: 32, F32: 32,
-  I64: 64, U64: 64, F64: 64, C64: 64,
-  F4: 4, FP4: 4, F6_E2M3: 6, F6_E3M2: 6, UE8: 8,
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
+  E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  I64: 64,
+  U64: 64,
+  F64: 64,
+  C64: 64,
+  F4: 4,
+  FP4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  UE8: 8,
 };
 
 /** One tensor entry of the header. Offsets are absolute in the file (8 + header length + relative offset). */
@@ -54,11 +74,18 @@ export class SafetensorsError extends Error {
  * @throws SafetensorsError when fewer than 8 bytes, zero, over `maxHeader`, or past the end of a `fileSize`-byte file.
  */
 export function readHeaderLength(first8: Uint8Array, fileSize: number, maxHeader = MAX_LOCAL_HEADER_BYTES): number {
-  if (first8.length < 8) throw new SafetensorsError(`file is ${first8.length} bytes, shorter than the 8-byte header length (HeaderTooSmall)`);
+  if (first8.length < 8)
+    throw new SafetensorsError(
+      `file is ${first8.length} bytes, shorter than the 8-byte header length (HeaderTooSmall)`,
+    );
   const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (n === 0n) throw new SafetensorsError("header length is 0");
-  if (n > BigInt(maxHeader)) throw new SafetensorsError(`header length ${n} exceeds the ${maxHeader}-byte limit (HeaderTooLarge)`);
-  if (8n + n > BigInt(fileSize)) throw new SafetensorsError(`header length ${n} runs past the end of the ${fileSize}-byte file (InvalidHeaderLength)`);
+  if (n > BigInt(maxHeader))
+    throw new SafetensorsError(`header length ${n} exceeds the ${maxHeader}-byte limit (HeaderTooLarge)`);
+  if (8n + n > BigInt(fileSize))
+    throw new SafetensorsError(
+      `header length ${n} runs past the end of the ${fileSize}-byte file (InvalidHeaderLength)`,
+    );
   return Number(n);
 }
 
@@ -82,13 +109,15 @@ export function parseHeader(header: Uint8Array, fileSize?: number): SafetensorsH
   } catch (err) {
     throw new SafetensorsError(`header is not valid JSON: ${(err as Error).message} (InvalidHeaderDeserialization)`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new SafetensorsError("header is not a JSON object");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new SafetensorsError("header is not a JSON object");
   const dataStart = 8 + header.length;
   const metadata: Record<string, string> = {};
   const tensors: TensorInfo[] = [];
   for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new SafetensorsError("__metadata__ is not an object");
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw new SafetensorsError("__metadata__ is not an object");
       for (const [k, mv] of Object.entries(v as Record<string, unknown>)) {
         if (typeof mv !== "string") throw new SafetensorsError(`__metadata__.${k} is not a string`);
         metadata[k] = mv;
@@ -97,24 +126,44 @@ export function parseHeader(header: Uint8Array, fileSize?: number): SafetensorsH
     }
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e !== "object" || e === null) throw new SafetensorsError(`tensor ${name}: entry is not an object`);
-    if (typeof e.dtype !== "string" || !(e.dtype in DTYPE_BITS)) throw new SafetensorsError(`tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= 2 ** 32)) throw new SafetensorsError(`tensor ${name}: invalid shape ${JSON.stringify(e.shape)}`);
-    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw new SafetensorsError(`tensor ${name}: invalid data_offsets ${JSON.stringify(e.data_offsets)}`);
+    if (typeof e.dtype !== "string" || !(e.dtype in DTYPE_BITS))
+      throw new SafetensorsError(`tensor ${name}: unknown dtype ${JSON.stringify(e.dtype)}`);
+    if (
+      !Array.isArray(e.shape) ||
+      !e.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= 2 ** 32)
+    )
+      throw new SafetensorsError(`tensor ${name}: invalid shape ${JSON.stringify(e.shape)}`);
+    if (
+      !Array.isArray(e.data_offsets) ||
+      e.data_offsets.length !== 2 ||
+      !e.data_offsets.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+    )
+      throw new SafetensorsError(`tensor ${name}: invalid data_offsets ${JSON.stringify(e.data_offsets)}`);
     const [b, en] = e.data_offsets as [number, number];
     if (en < b) throw new SafetensorsError(`tensor ${name}: data_offsets end ${en} before begin ${b} (InvalidOffset)`);
     const elements = (e.shape as number[]).reduce((a, d) => a * BigInt(d), 1n);
     const bits = elements * BigInt(DTYPE_BITS[e.dtype]!);
-    if (bits % 8n !== 0n) throw new SafetensorsError(`tensor ${name}: size is not a whole number of bytes (MisalignedSlice)`);
-    if (bits / 8n !== BigInt(en - b)) throw new SafetensorsError(`tensor ${name}: ${en - b} bytes for shape ${JSON.stringify(e.shape)} of ${e.dtype} needs ${bits / 8n} (TensorInvalidInfo)`);
+    if (bits % 8n !== 0n)
+      throw new SafetensorsError(`tensor ${name}: size is not a whole number of bytes (MisalignedSlice)`);
+    if (bits / 8n !== BigInt(en - b))
+      throw new SafetensorsError(
+        `tensor ${name}: ${en - b} bytes for shape ${JSON.stringify(e.shape)} of ${e.dtype} needs ${bits / 8n} (TensorInvalidInfo)`,
+      );
     tensors.push({ name, dtype: e.dtype, shape: e.shape as number[], start: dataStart + b, end: dataStart + en });
   }
   const sorted = [...tensors].sort((a, b) => a.start - b.start || a.end - b.end);
   let expected = dataStart;
   for (const t of sorted) {
-    if (t.start !== expected) throw new SafetensorsError(`tensor ${t.name}: starts at byte ${t.start - dataStart} of the buffer, expected ${expected - dataStart} (InvalidOffset: hole or overlap)`);
+    if (t.start !== expected)
+      throw new SafetensorsError(
+        `tensor ${t.name}: starts at byte ${t.start - dataStart} of the buffer, expected ${expected - dataStart} (InvalidOffset: hole or overlap)`,
+      );
     expected = t.end;
   }
-  if (fileSize !== undefined && expected !== fileSize) throw new SafetensorsError(`tensor data ends at byte ${expected} but the file has ${fileSize} bytes (MetadataIncompleteBuffer)`);
+  if (fileSize !== undefined && expected !== fileSize)
+    throw new SafetensorsError(
+      `tensor data ends at byte ${expected} but the file has ${fileSize} bytes (MetadataIncompleteBuffer)`,
+    );
   tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { headerLength: header.length, dataStart, metadata, tensors };
 }
@@ -124,7 +173,11 @@ export function parseHeader(header: Uint8Array, fileSize?: number): SafetensorsH
  * @param read returns bytes [start, end) of the file.
  * @throws SafetensorsError as {@link readHeaderLength} and {@link parseHeader}.
  */
-export async function readSafetensorsHeader(read: (start: number, end: number) => Promise<Uint8Array>, fileSize: number, opts: { maxHeader?: number; checkCoverage?: boolean } = {}): Promise<SafetensorsHeader> {
+export async function readSafetensorsHeader(
+  read: (start: number, end: number) => Promise<Uint8Array>,
+  fileSize: number,
+  opts: { maxHeader?: number; checkCoverage?: boolean } = {},
+): Promise<SafetensorsHeader> {
   const n = readHeaderLength(await read(0, Math.min(8, fileSize)), fileSize, opts.maxHeader ?? MAX_LOCAL_HEADER_BYTES);
   return parseHeader(await read(8, 8 + n), opts.checkCoverage === false ? undefined : fileSize);
 }
@@ -163,7 +216,10 @@ export function decodeFloats(bytes: Uint8Array, dtype: string, out?: Float32Arra
     else res.set(new Float32Array(bytes.slice(0, n * 4).buffer));
     return res;
   }
-  const u16 = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.slice(0, n * 2).buffer);
+  const u16 =
+    bytes.byteOffset % 2 === 0
+      ? new Uint16Array(bytes.buffer, bytes.byteOffset, n)
+      : new Uint16Array(bytes.slice(0, n * 2).buffer);
   if (dtype === "F16") {
     for (let i = 0; i < n; i++) res[i] = F16_TABLE[u16[i]!]!;
     return res;
@@ -179,7 +235,8 @@ export function decodeFloats(bytes: Uint8Array, dtype: string, out?: Float32Arra
  * @throws SafetensorsError for other dtypes.
  */
 export function encodeFloats(values: Float32Array, dtype: string): Uint8Array {
-  if (dtype === "F32") return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  if (dtype === "F32")
+    return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const out = new Uint16Array(values.length);
   const f = new Float32Array(1);
   const u = new Uint32Array(f.buffer);
@@ -215,7 +272,10 @@ function toHalf(v: number): number {
  * Builds a complete safetensors file in memory (header padded with spaces to a multiple of 8, tensors in the given
  * order). For tests, calibration and benchmarks; tensors are given as already-encoded bytes.
  */
-export function buildSafetensors(tensors: readonly { name: string; dtype: string; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): Uint8Array {
+export function buildSafetensors(
+  tensors: readonly { name: string; dtype: string; shape: number[]; data: Uint8Array }[],
+  metadata?: Record<string, string>,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let off = 0;

@@ -77,8 +77,11 @@ describe("readTokenizerJson", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-tok-"));
     const path = join(dir, "tokenizer.json");
     const out = createWriteStream(path);
-    out.write('{"version":"1.0","added_tokens":[{"id":200000,"content":"<|eot|>","special":true}],"model":{"type":"BPE","vocab":{');
-    for (let i = 0; i < 200_000; i++) out.write(`${i ? "," : ""}"tok_${i.toString(36)}_ĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠ":${i}`);
+    out.write(
+      '{"version":"1.0","added_tokens":[{"id":200000,"content":"<|eot|>","special":true}],"model":{"type":"BPE","vocab":{',
+    );
+    for (let i = 0; i < 200_000; i++)
+      out.write(`${i ? "," : ""}"tok_${i.toString(36)}_ĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠĠ":${i}`);
     out.write('},"merges":[');
     for (let i = 0; i < 150_000; i++) out.write(`${i ? "," : ""}["tok_${i.toString(36)}","x"]`);
     out.write("]}}");

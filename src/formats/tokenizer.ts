@@ -119,7 +119,8 @@ function mergePair(value: unknown): [string, string] | undefined {
     const i = value.indexOf(" ");
     return i >= 0 ? [value.slice(0, i), value.slice(i + 1)] : [value, ""];
   }
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") return [value[0], value[1]];
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string")
+    return [value[0], value[1]];
   return undefined;
 }
 
@@ -132,7 +133,10 @@ const COMPONENT_FIELDS = { pre_tokenizer: "preTokenizer", normalizer: "normalize
  * @throws TokenizerError when the JSON is invalid or truncated, the top level is not an object, or the input exceeds
  *   `maxBytes`.
  */
-export async function readTokenizerJson(source: AsyncIterable<Uint8Array | string>, opts: ReadTokenizerOptions = {}): Promise<TokenizerSummary> {
+export async function readTokenizerJson(
+  source: AsyncIterable<Uint8Array | string>,
+  opts: ReadTokenizerOptions = {},
+): Promise<TokenizerSummary> {
   const maxBytes = opts.maxBytes ?? MAX_TOKENIZER_BYTES;
   const vocab: [number, string][] = [];
   const merges = createHash("sha256");
@@ -163,7 +167,8 @@ export async function readTokenizerJson(source: AsyncIterable<Uint8Array | strin
       }
     } else if (top === "added_tokens" && depth === 2) {
       const o = value as Record<string, unknown>;
-      if (o && typeof o.id === "number" && typeof o.content === "string") added.push({ id: o.id, content: o.content, special: o.special === true });
+      if (o && typeof o.id === "number" && typeof o.content === "string")
+        added.push({ id: o.id, content: o.content, special: o.special === true });
     } else if (depth === 1 && typeof key === "string" && Object.hasOwn(COMPONENT_FIELDS, key)) {
       const d = describeComponent(value);
       if (d) summary[COMPONENT_FIELDS[key as keyof typeof COMPONENT_FIELDS]] = d;
@@ -176,7 +181,10 @@ export async function readTokenizerJson(source: AsyncIterable<Uint8Array | strin
       bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
       if (bytes > maxBytes) throw new TokenizerError(`tokenizer.json is larger than the ${maxBytes}-byte limit`);
       if (!topLevelSeen) {
-        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+        const text =
+          typeof chunk === "string"
+            ? chunk
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
         const first = /\S/.exec(text.replace(/^\uFEFF|^\xEF\xBB\xBF/, ""));
         if (first) {
           topLevelSeen = true;

@@ -7,6 +7,7 @@ describe("weight formats by file name", () => {
     expect(weightFormatOf("https://huggingface.co/o/m/resolve/main/m.Q4_K_M.GGUF?download=true")).toBe("gguf");
     expect(weightFormatOf("./ckpt/pytorch_model.bin")).toBe("pickle");
     expect(weightFormatOf("weights.pth#frag")).toBe("pickle");
-    for (const v of ["config.json", "model", "a.b/model", "model.onnx", ""]) expect(weightFormatOf(v), v).toBeUndefined();
+    for (const v of ["config.json", "model", "a.b/model", "model.onnx", ""])
+      expect(weightFormatOf(v), v).toBeUndefined();
   });
 });

@@ -104,12 +104,18 @@ function renamed(value: unknown): unknown {
   return out;
 }
 
-const NEST_KEY: Record<IdentificationCase["role"], string> = { "vision-encoder": "vision_config", "audio-encoder": "audio_config", "text-encoder": "text_config", backbone: "text_config" };
+const NEST_KEY: Record<IdentificationCase["role"], string> = {
+  "vision-encoder": "vision_config",
+  "audio-encoder": "audio_config",
+  "text-encoder": "text_config",
+  backbone: "text_config",
+};
 
 /** The block alone, names removed, inside an in-house config without a model_type of its own. */
 function nested(block: Json, role: IdentificationCase["role"]): { data: Json; pointer: string } {
   const inner: Json = {};
-  for (const [k, v] of Object.entries(block)) if (k !== "model_type" && k !== "architectures" && k !== "_name_or_path" && k !== "auto_map") inner[k] = v;
+  for (const [k, v] of Object.entries(block))
+    if (k !== "model_type" && k !== "architectures" && k !== "_name_or_path" && k !== "auto_map") inner[k] = v;
   const key = NEST_KEY[role];
   return { data: { acme_release: "2026.1", [key]: inner, acme_projector_dim: 2048 }, pointer: `/${key}` };
 }
@@ -124,7 +130,16 @@ interface Placed {
   control: boolean;
 }
 
-function place(root: string, id: string, form: Form, released: Json, releasedExt: string, pointer: string | undefined, role: IdentificationCase["role"], releasedText?: string): { file: string; pointer: string } {
+function place(
+  root: string,
+  id: string,
+  form: Form,
+  released: Json,
+  releasedExt: string,
+  pointer: string | undefined,
+  role: IdentificationCase["role"],
+  releasedText?: string,
+): { file: string; pointer: string } {
   const dir = join(root, id);
   mkdirSync(dir, { recursive: true });
   if (form === "nested") {
@@ -140,9 +155,15 @@ function place(root: string, id: string, form: Form, released: Json, releasedExt
 }
 
 /** Known entry ids matched structurally by the component at `file`/`pointer`. */
-function matchesOf(result: AuditResult, file: string, pointer: string): { component?: LocalComponent; known: string[] } {
+function matchesOf(
+  result: AuditResult,
+  file: string,
+  pointer: string,
+): { component?: LocalComponent; known: string[] } {
   const norm = (p: string | undefined) => (p ?? "").replace(/\/$/, "");
-  const component = result.components.find((c) => c.location.file === file && norm(c.location.pointer) === norm(pointer));
+  const component = result.components.find(
+    (c) => c.location.file === file && norm(c.location.pointer) === norm(pointer),
+  );
   if (!component) return { known: [] };
   const from = `local:${component.key}`;
   const known = new Set<string>();
@@ -195,7 +216,12 @@ export function contradicts(config: Json, known: KnownComponent): boolean {
 /** Expected entries plus every entry whose identity is equal to an expected one's (a recorded collision). */
 function rightAnswers(expect: readonly string[], kb: KnowledgeBase): Set<string> {
   const key = (k: KnownComponent) => JSON.stringify(Object.entries(k.identity).sort(([a], [b]) => a.localeCompare(b)));
-  const keys = new Set(expect.map((id) => kb.component(id)).filter((k): k is KnownComponent => k !== undefined).map(key));
+  const keys = new Set(
+    expect
+      .map((id) => kb.component(id))
+      .filter((k): k is KnownComponent => k !== undefined)
+      .map(key),
+  );
   return new Set([...expect, ...kb.components.filter((k) => keys.has(key(k))).map((k) => k.id)]);
 }
 
@@ -214,7 +240,10 @@ function classify(p: Placed, matched: string[], kb: KnowledgeBase, form: Form): 
 }
 
 /** Reads tests/identification/cases.yaml and controls.yaml (paths given). */
-export function loadIdentificationSet(casesFile: string, controlsFile: string): { cases: IdentificationCase[]; controls: IdentificationControl[]; base: string } {
+export function loadIdentificationSet(
+  casesFile: string,
+  controlsFile: string,
+): { cases: IdentificationCase[]; controls: IdentificationControl[]; base: string } {
   const cases = parseYaml(readFileSync(casesFile, "utf8")) as { cases: IdentificationCase[] };
   const controls = parseYaml(readFileSync(controlsFile, "utf8")) as { controls: IdentificationControl[] };
   return { cases: cases.cases, controls: controls.controls, base: dirname(casesFile) };
@@ -224,7 +253,11 @@ export function loadIdentificationSet(casesFile: string, controlsFile: string): 
  * Scans every case and control in one form (one temporary project, one offline scan) and classifies each.
  * Throws when a case's file cannot be read or a scan fails.
  */
-export async function evaluateForm(set: { cases: IdentificationCase[]; controls: IdentificationControl[]; base: string }, form: Form, kb: KnowledgeBase): Promise<CaseResult[]> {
+export async function evaluateForm(
+  set: { cases: IdentificationCase[]; controls: IdentificationControl[]; base: string },
+  form: Form,
+  kb: KnowledgeBase,
+): Promise<CaseResult[]> {
   const root = mkdtempSync(join(tmpdir(), `aiprov-ident-${form}-`));
   try {
     const placed: Placed[] = [];
@@ -233,7 +266,14 @@ export async function evaluateForm(set: { cases: IdentificationCase[]; controls:
       const released = readBlockFile(path);
       const ext = path.endsWith(".json") ? "json" : path.slice(path.lastIndexOf(".") + 1);
       const where = place(root, `case-${c.id}`, form, released, ext, c.pointer, c.role, readFileSync(path, "utf8"));
-      placed.push({ id: c.id, ...where, block: at(released, c.pointer), expect: c.expect, heldOut: c.heldOut === true, control: false });
+      placed.push({
+        id: c.id,
+        ...where,
+        block: at(released, c.pointer),
+        expect: c.expect,
+        heldOut: c.heldOut === true,
+        control: false,
+      });
     }
     for (const c of set.controls) {
       const where = place(root, `control-${c.id}`, form, c.config, "json", undefined, c.role);

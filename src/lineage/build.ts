@@ -20,7 +20,12 @@ import type { UpstreamInfo } from "../resolve/types.js";
 import type { TokenizerEvidenceInput } from "../fingerprint/tokenizer-match.js";
 import type { WeightEvidenceInput, WeightInconclusiveInput } from "../model/weight-evidence.js";
 import { GraphBuilder } from "./graph.js";
-import { addStructuralEvidence, addTokenizerEvidence, addWeightEvidence, type CheckedLog } from "./knowledge-evidence.js";
+import {
+  addStructuralEvidence,
+  addTokenizerEvidence,
+  addWeightEvidence,
+  type CheckedLog,
+} from "./knowledge-evidence.js";
 import { addReferences } from "./references.js";
 import { settleLocalStatuses, settleParts } from "./settle.js";
 
@@ -55,13 +60,25 @@ export function addLocalNodes(b: GraphBuilder, components: readonly LocalCompone
       ...(c.license ? { license: c.license } : {}),
       ...(c.claims ? { claims: c.claims } : {}),
       status: c.unparsable ? "undetermined" : "no-third-party-lineage",
-      ...(c.unparsable ? { statusReason: typeof c.facts?.notRead === "string" ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } } : { code: "manifest-unparsable", args: { file: c.location.file } } } : {}),
+      ...(c.unparsable
+        ? {
+            statusReason:
+              typeof c.facts?.notRead === "string"
+                ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } }
+                : { code: "manifest-unparsable", args: { file: c.location.file } },
+          }
+        : {}),
       inProduct: true,
     });
   }
   for (const c of components) {
     if (c.parent && b.nodes.has(`local:${c.parent}`)) {
-      b.addEdge(`local:${c.key}`, `local:${c.parent}`, "component-of", { code: "nested-component-config", strength: "declared", location: c.location, raw: c.location.pointer ?? "" });
+      b.addEdge(`local:${c.key}`, `local:${c.parent}`, "component-of", {
+        code: "nested-component-config",
+        strength: "declared",
+        location: c.location,
+        raw: c.location.pointer ?? "",
+      });
     }
   }
 }
@@ -78,6 +95,8 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
   settleLocalStatuses(b, unresolvedBy, checked, input.weightsInconclusive ?? []);
   settleParts(b);
   const nodes = [...b.nodes.values()].sort((a, c) => a.id.localeCompare(c.id));
-  const edges = [...b.edges.values()].sort((a, c) => a.from.localeCompare(c.from) || a.to.localeCompare(c.to) || a.relation.localeCompare(c.relation));
+  const edges = [...b.edges.values()].sort(
+    (a, c) => a.from.localeCompare(c.from) || a.to.localeCompare(c.to) || a.relation.localeCompare(c.relation),
+  );
   return { graph: { nodes, edges }, diagnostics: [] };
 }

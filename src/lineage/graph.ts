@@ -4,13 +4,27 @@
  * of {@link buildLineage} (src/lineage/build.ts) adds to one builder. Node ids: `local:<key>`, `hub:<org/name>`,
  * `known:<id>`, `hosted:<provider>/<model>`, `part:<repo>#<role>`, `ref:<reference id>`.
  */
-import type { ComponentRole, Evidence, EvidenceStrength, LineageEdge, LineageNode, ModelReference, Publisher, Relation } from "../model/types.js";
+import type {
+  ComponentRole,
+  Evidence,
+  EvidenceStrength,
+  LineageEdge,
+  LineageNode,
+  ModelReference,
+  Publisher,
+  Relation,
+} from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { hubOrg } from "../util/hub-id.js";
 import { toPublisher, type KnowledgeBase, type KnownComponent } from "../resolve/knowledge/knowledge-base.js";
 import type { UpstreamInfo } from "../resolve/types.js";
 
-const STRENGTH_ORDER: Record<EvidenceStrength, number> = { structural: 0, declared: 1, "weight-similar": 2, "weight-identical": 3 };
+const STRENGTH_ORDER: Record<EvidenceStrength, number> = {
+  structural: 0,
+  declared: 1,
+  "weight-similar": 2,
+  "weight-identical": 3,
+};
 
 /** The strongest of some strengths (weight evidence beats declarations, declarations beat structure). */
 export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStrength {
@@ -18,7 +32,15 @@ export function strongest(strengths: readonly EvidenceStrength[]): EvidenceStren
 }
 
 /** Sub-component roles for which a known component of the same role names the part, not the whole repo. */
-export const PART_ROLES: ReadonlySet<ComponentRole> = new Set(["vision-encoder", "audio-encoder", "projector", "text-encoder", "audio-decoder", "vision-decoder", "vae"]);
+export const PART_ROLES: ReadonlySet<ComponentRole> = new Set([
+  "vision-encoder",
+  "audio-encoder",
+  "projector",
+  "text-encoder",
+  "audio-decoder",
+  "vision-decoder",
+  "vae",
+]);
 
 /** Whether a publisher belongs to the applicant's organization. */
 export function isOwn(publisher: Publisher | undefined, organization: readonly string[], kb: KnowledgeBase): boolean {
@@ -49,7 +71,17 @@ export class GraphBuilder {
     const id = stableId([from, to, relation]);
     const e = this.edges.get(id);
     if (e) {
-      if (!e.evidence.some((x) => x.code === evidence.code && x.location.file === evidence.location.file && x.location.pointer === evidence.location.pointer && x.location.line === evidence.location.line && x.args?.upstream === evidence.args?.upstream)) e.evidence.push(evidence);
+      if (
+        !e.evidence.some(
+          (x) =>
+            x.code === evidence.code &&
+            x.location.file === evidence.location.file &&
+            x.location.pointer === evidence.location.pointer &&
+            x.location.line === evidence.location.line &&
+            x.args?.upstream === evidence.args?.upstream,
+        )
+      )
+        e.evidence.push(evidence);
       e.strength = strongest(e.evidence.map((x) => x.strength));
     } else this.edges.set(id, { id, from, to, relation, strength: evidence.strength, evidence: [evidence] });
   }
@@ -81,7 +113,13 @@ export class GraphBuilder {
       const parent = l.component ? kb.component(l.component) : undefined;
       const to = parent ? this.knownNode(parent) : l.repo ? this.hubNode(l.repo, false) : undefined;
       if (!to) continue;
-      this.addEdge(id, to, l.relation, { code: "knowledge-base-lineage", strength: "declared", location: { file: known.file }, raw: l.source.title, args: { source: l.source.url ?? l.source.title } });
+      this.addEdge(id, to, l.relation, {
+        code: "knowledge-base-lineage",
+        strength: "declared",
+        location: { file: known.file },
+        raw: l.source.title,
+        args: { source: l.source.url ?? l.source.title },
+      });
     }
     return id;
   }
@@ -92,7 +130,12 @@ export class GraphBuilder {
     if (this.nodes.has(id)) return id;
     const entry = this.ctx.kb.hostedProvider?.(providerId);
     const publisher: Publisher = entry
-      ? { org: providerId, entity: entry.entity, country: entry.country, source: entry.source.url ? `${entry.source.title} <${entry.source.url}>` : entry.source.title }
+      ? {
+          org: providerId,
+          entity: entry.entity,
+          country: entry.country,
+          source: entry.source.url ? `${entry.source.title} <${entry.source.url}>` : entry.source.title,
+        }
       : { org: providerId, entity: providerId, country: "unknown" };
     this.nodes.set(id, {
       id,
@@ -110,15 +153,36 @@ export class GraphBuilder {
   }
 
   /** The status of a Hub repo from what the resolver found: own, third-party, or undetermined with the reason. */
-  private hubStatus(info: UpstreamInfo | undefined, publisher: Publisher): Pick<LineageNode, "status" | "statusReason"> {
+  private hubStatus(
+    info: UpstreamInfo | undefined,
+    publisher: Publisher,
+  ): Pick<LineageNode, "status" | "statusReason"> {
     const own = this.own(publisher);
-    if (info?.state === "undetermined") return { status: "undetermined", statusReason: info.reason ?? { code: "unresolved" } };
+    if (info?.state === "undetermined")
+      return { status: "undetermined", statusReason: info.reason ?? { code: "unresolved" } };
     if (publisher.repackager && !info?.parents.length) {
       // A re-packager is never the origin: without its declared base, the origin is undetermined.
-      return { status: "undetermined", statusReason: { code: "repackager-origin-unresolved", args: { org: publisher.org, lookedUp: info?.lineageLookedUp ?? false, ...(info?.reason?.code === "unreachable" ? { why: "unreachable" } : {}) } } };
+      return {
+        status: "undetermined",
+        statusReason: {
+          code: "repackager-origin-unresolved",
+          args: {
+            org: publisher.org,
+            lookedUp: info?.lineageLookedUp ?? false,
+            ...(info?.reason?.code === "unreachable" ? { why: "unreachable" } : {}),
+          },
+        },
+      };
     }
     const status = own ? "own" : "third-party";
-    if (info && !info.lineageLookedUp && !own) return { status, statusReason: { code: "lineage-not-looked-up", args: { why: info.reason?.code === "unreachable" ? "unreachable" : "offline" } } };
+    if (info && !info.lineageLookedUp && !own)
+      return {
+        status,
+        statusReason: {
+          code: "lineage-not-looked-up",
+          args: { why: info.reason?.code === "unreachable" ? "unreachable" : "offline" },
+        },
+      };
     return { status };
   }
 
@@ -165,9 +229,16 @@ export class GraphBuilder {
     const { kb } = this.ctx;
     const lower = repo.toLowerCase();
     for (const entry of kb.components) {
-      if (!entry.parts?.length || !entry.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === lower))) continue;
+      if (!entry.parts?.length || !entry.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === lower)))
+        continue;
       for (const part of entry.parts) {
-        const evidence: Evidence = { code: "knowledge-base-composition", strength: "declared", location: { file: entry.file, ...(part.pointer ? { pointer: part.pointer } : {}) }, raw: part.source.title, args: { checkpoint: repo, role: part.role, source: part.source.url ?? part.source.title } };
+        const evidence: Evidence = {
+          code: "knowledge-base-composition",
+          strength: "declared",
+          location: { file: entry.file, ...(part.pointer ? { pointer: part.pointer } : {}) },
+          raw: part.source.title,
+          args: { checkpoint: repo, role: part.role, source: part.source.url ?? part.source.title },
+        };
         const known = part.component ? kb.component(part.component) : undefined;
         const origin = known ? this.knownNode(known) : part.repo ? this.hubNode(part.repo, false) : undefined;
         if (!origin) continue;
@@ -179,7 +250,16 @@ export class GraphBuilder {
         const id = `part:${repo}#${part.role}${part.name ? `/${part.name}` : ""}`;
         if (!this.nodes.has(id)) {
           const c = this.nodes.get(container)!;
-          this.nodes.set(id, { id, kind: "upstream", role: part.role, name: `${repo} ${part.name ?? part.role}`, ...(c.publisher ? { publisher: c.publisher } : {}), ...(c.license ? { license: c.license } : {}), status: c.status === "own" ? "own" : "third-party", inProduct: false });
+          this.nodes.set(id, {
+            id,
+            kind: "upstream",
+            role: part.role,
+            name: `${repo} ${part.name ?? part.role}`,
+            ...(c.publisher ? { publisher: c.publisher } : {}),
+            ...(c.license ? { license: c.license } : {}),
+            status: c.status === "own" ? "own" : "third-party",
+            inProduct: false,
+          });
         }
         this.addEdge(id, container, "component-of", evidence);
         this.addEdge(id, origin, part.relation, evidence);
@@ -190,14 +270,22 @@ export class GraphBuilder {
   /** The upstream node a reference from a component of `role` to `repo` points at (a known part, or the repo). */
   upstreamFor(repo: string, role: ComponentRole | undefined, inProduct: boolean): string {
     if (role && PART_ROLES.has(role)) {
-      const known = this.ctx.kb.components.find((k) => k.role === role && k.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === repo.toLowerCase())));
+      const known = this.ctx.kb.components.find(
+        (k) =>
+          k.role === role && k.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === repo.toLowerCase())),
+      );
       if (known) {
         const id = this.knownNode(known);
         // Loaded by the product itself (an `audio_model` the code loads): the part is in the product.
         if (inProduct) this.nodes.get(id)!.inProduct = true;
         // The part lives in that repo: keep the repo visible as the known component's container.
         const container = this.hubNode(repo, false);
-        this.addEdge(id, container, "component-of", { code: "knowledge-base-checkpoint", strength: "declared", location: { file: known.file }, args: { repo } });
+        this.addEdge(id, container, "component-of", {
+          code: "knowledge-base-checkpoint",
+          strength: "declared",
+          location: { file: known.file },
+          args: { repo },
+        });
         return id;
       }
     }

@@ -22,7 +22,13 @@ export type UnresolvedLog = Map<string, ModelReference[]>;
 
 /** The evidence a reference gives the edge it draws. */
 function referenceEvidence(r: ModelReference): Evidence {
-  return { code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}) };
+  return {
+    code: `reference:${r.extractor}`,
+    strength: r.strength,
+    location: r.location,
+    raw: r.raw,
+    ...(r.facts ? { args: { ...r.facts } as Record<string, string | number | boolean> } : {}),
+  };
 }
 
 /** Records that a reference names a node: its id and place, in file order (the first place is the node's). */
@@ -43,7 +49,9 @@ export function nameNode(b: GraphBuilder, id: string, r: ModelReference): void {
  */
 export function unresolvedKey(r: ModelReference): string {
   const fn = typeof r.facts?.function === "string" ? r.facts.function : "";
-  return (r.skipReason === "dynamic-value" ? [r.location.file, fn, r.kind, r.raw] : ["", "", r.kind, r.raw]).join("\u0000");
+  return (r.skipReason === "dynamic-value" ? [r.location.file, fn, r.kind, r.raw] : ["", "", r.kind, r.raw]).join(
+    "\u0000",
+  );
 }
 
 /** Load references by file, then line: where a write's `derivedFromLoad` location points. */
@@ -69,21 +77,46 @@ function loadsByPlace(references: readonly ModelReference[]): LoadsByPlace {
  */
 function addWrite(b: GraphBuilder, r: ModelReference, loadsAt: LoadsByPlace, unresolvedBy: UnresolvedLog): void {
   const load = r.derivedFromLoad ? loadsAt.get(r.derivedFromLoad.file)?.get(r.derivedFromLoad.line ?? 0) : undefined;
-  const hub = typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom) ? parseHubId(r.facts.derivedFrom)?.id : load?.kind === "hub-id" && !load.skipReason ? load.target : undefined;
+  const hub =
+    typeof r.facts?.derivedFrom === "string" && !hasPathPrefix(r.facts.derivedFrom)
+      ? parseHubId(r.facts.derivedFrom)?.id
+      : load?.kind === "hub-id" && !load.skipReason
+        ? load.target
+        : undefined;
   const written = r.localTarget && b.nodes.has(`local:${r.localTarget}`) ? `local:${r.localTarget}` : undefined;
   if (!written) return;
-  const parent = hub ? b.upstreamFor(hub, r.role, false) : load?.localTarget && b.nodes.has(`local:${load.localTarget}`) ? `local:${load.localTarget}` : undefined;
+  const parent = hub
+    ? b.upstreamFor(hub, r.role, false)
+    : load?.localTarget && b.nodes.has(`local:${load.localTarget}`)
+      ? `local:${load.localTarget}`
+      : undefined;
   if (parent) {
-    b.addEdge(written, parent, r.relation ?? "initialised-from", { ...referenceEvidence(r), code: "code-writes-derived-model" });
+    b.addEdge(written, parent, r.relation ?? "initialised-from", {
+      ...referenceEvidence(r),
+      code: "code-writes-derived-model",
+    });
     return;
   }
   const source = typeof r.facts?.derivedFrom === "string" ? r.facts.derivedFrom : undefined;
-  const reason = load?.skipReason ?? (source === undefined ? "dynamic-value" : isAbsolutePath(source) ? "local-path-outside-root" : hasPathPrefix(source) ? "local-path" : "unknown-alias");
+  const reason =
+    load?.skipReason ??
+    (source === undefined
+      ? "dynamic-value"
+      : isAbsolutePath(source)
+        ? "local-path-outside-root"
+        : hasPathPrefix(source)
+          ? "local-path"
+          : "unknown-alias");
   unresolvedBy.set(written, [...(unresolvedBy.get(written) ?? []), { ...r, raw: source ?? r.raw, skipReason: reason }]);
 }
 
 /** A load of a Hub repo: the repo's node (or its known part), the role it was loaded under, the declaring edge. */
-function addHubLoad(b: GraphBuilder, r: ModelReference & { target: string }, from: string | undefined, checked: CheckedLog): void {
+function addHubLoad(
+  b: GraphBuilder,
+  r: ModelReference & { target: string },
+  from: string | undefined,
+  checked: CheckedLog,
+): void {
   const subjectRole = from ? b.nodes.get(from)?.role : undefined;
   const role = r.role ?? (subjectRole && PART_ROLES.has(subjectRole) ? subjectRole : undefined);
   const to = b.upstreamFor(r.target, role, !from);
@@ -95,7 +128,13 @@ function addHubLoad(b: GraphBuilder, r: ModelReference & { target: string }, fro
   if (!from) return;
   const evidence = referenceEvidence(r);
   b.addEdge(from, to, r.relation ?? "initialised-from", evidence);
-  if (r.definedAt) b.addEdge(from, to, r.relation ?? "initialised-from", { code: "variable-definition", strength: r.strength, location: r.definedAt, raw: `${String(r.facts?.variable)}=${r.target}` });
+  if (r.definedAt)
+    b.addEdge(from, to, r.relation ?? "initialised-from", {
+      code: "variable-definition",
+      strength: r.strength,
+      location: r.definedAt,
+      raw: `${String(r.facts?.variable)}=${r.target}`,
+    });
   checked.get(from)?.push(`reference ${r.raw}`);
 }
 
@@ -113,7 +152,16 @@ function addUnresolved(b: GraphBuilder, r: ModelReference, groups: Map<string, s
   const id = `ref:${r.id}`;
   groups.set(key, id);
   // The name is the expression on one line (a call may span many); the reason keeps it as written.
-  b.nodes.set(id, { id, kind: "upstream", role: r.role ?? "model", name: r.raw.replace(/\s+/g, " ").trim(), location: r.location, status: "undetermined", statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } }, inProduct: true });
+  b.nodes.set(id, {
+    id,
+    kind: "upstream",
+    role: r.role ?? "model",
+    name: r.raw.replace(/\s+/g, " ").trim(),
+    location: r.location,
+    status: "undetermined",
+    statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } },
+    inProduct: true,
+  });
   nameNode(b, id, r);
 }
 
@@ -121,7 +169,11 @@ function addUnresolved(b: GraphBuilder, r: ModelReference, groups: Map<string, s
  * Adds every reference to the graph (see the module comment).
  * @returns the references that leave each component's origin open (settled in src/lineage/settle.ts).
  */
-export function addReferences(b: GraphBuilder, references: readonly ModelReference[], checked: CheckedLog): UnresolvedLog {
+export function addReferences(
+  b: GraphBuilder,
+  references: readonly ModelReference[],
+  checked: CheckedLog,
+): UnresolvedLog {
   const unresolvedBy: UnresolvedLog = new Map();
   const groups = new Map<string, string>();
   const loadsAt = loadsByPlace(references);
@@ -135,7 +187,8 @@ export function addReferences(b: GraphBuilder, references: readonly ModelReferen
     } else if (r.kind === "hosted-model" && r.target && r.provider && !r.skipReason) {
       const to = b.hostedNode(r.provider, r.target, r.role, r);
       if (from) b.addEdge(from, to, r.relation ?? "initialised-from", referenceEvidence(r));
-    } else if (r.kind === "hub-id" && r.target && !r.skipReason) addHubLoad(b, r as ModelReference & { target: string }, from, checked);
+    } else if (r.kind === "hub-id" && r.target && !r.skipReason)
+      addHubLoad(b, r as ModelReference & { target: string }, from, checked);
     else if (r.skipReason === "not-a-model") continue;
     else if (from) unresolvedBy.set(from, [...(unresolvedBy.get(from) ?? []), r]);
     else addUnresolved(b, r, groups);

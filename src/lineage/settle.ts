@@ -23,15 +23,33 @@ function settledByWeights(e: LineageEdge): boolean {
 /** A tokenizer-of edge to a third party whose vocabulary the project's equals or extends, or undefined. */
 function reusedTokenizer(b: GraphBuilder, node: LineageNode, own: readonly LineageEdge[]): LineageNode["statusReason"] {
   if (node.role !== "tokenizer") return undefined;
-  const tok = own.find((e) => e.relation === "tokenizer-of" && e.evidence.some((x) => x.args?.verdict === "identical" || x.args?.verdict === "extended") && b.nodes.get(e.to)?.status === "third-party");
+  const tok = own.find(
+    (e) =>
+      e.relation === "tokenizer-of" &&
+      e.evidence.some((x) => x.args?.verdict === "identical" || x.args?.verdict === "extended") &&
+      b.nodes.get(e.to)?.status === "third-party",
+  );
   if (!tok) return undefined;
   const ev = tok.evidence.find((x) => x.code === "tokenizer-fingerprint");
-  return { code: "tokenizer-of", args: { known: b.nodes.get(tok.to)!.name, verdict: String(ev?.args?.verdict ?? "identical"), newTokens: Number(ev?.args?.newTokens ?? 0) } };
+  return {
+    code: "tokenizer-of",
+    args: {
+      known: b.nodes.get(tok.to)!.name,
+      verdict: String(ev?.args?.verdict ?? "identical"),
+      newTokens: Number(ev?.args?.newTokens ?? 0),
+    },
+  };
 }
 
 /** A configuration equal to a third party's released checkpoint and not settled by weights: the reason, or undefined. */
 function checkpointMatch(b: GraphBuilder, own: readonly LineageEdge[]): LineageNode["statusReason"] {
-  const matching = own.filter((e) => e.relation === "same-architecture" && e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") && b.nodes.get(e.to)?.status === "third-party" && !settledByWeights(e));
+  const matching = own.filter(
+    (e) =>
+      e.relation === "same-architecture" &&
+      e.evidence.some((x) => x.code === "signature-match" && x.args?.level === "checkpoint") &&
+      b.nodes.get(e.to)?.status === "third-party" &&
+      !settledByWeights(e),
+  );
   const first = matching[0];
   if (!first) return undefined;
   const all = matching.map((e) => b.nodes.get(e.to)?.name ?? e.to);
@@ -41,7 +59,13 @@ function checkpointMatch(b: GraphBuilder, own: readonly LineageEdge[]): LineageN
     args: {
       known: all.length > 1 ? all.join(" / ") : (b.nodes.get(first.to)?.name ?? first.to),
       ...(all.length > 1 ? { candidates: all } : {}),
-      ...(pending.length > 0 ? { weights: [...new Set(pending.map((x) => String(x.args?.reason)))], upstreams: pending.map((x) => String(x.args?.upstream)), compare: pending.map((x) => String(x.args?.command)) } : {}),
+      ...(pending.length > 0
+        ? {
+            weights: [...new Set(pending.map((x) => String(x.args?.reason)))],
+            upstreams: pending.map((x) => String(x.args?.upstream)),
+            compare: pending.map((x) => String(x.args?.command)),
+          }
+        : {}),
     },
   };
 }
@@ -50,21 +74,49 @@ function checkpointMatch(b: GraphBuilder, own: readonly LineageEdge[]): LineageN
  * Sets the status of every component in the tree from its own edges and open references (see the module comment).
  * @param inconclusive weight comparisons between the thresholds, per component.
  */
-export function settleLocalStatuses(b: GraphBuilder, unresolvedBy: UnresolvedLog, checked: CheckedLog, inconclusive: readonly WeightInconclusiveInput[]): void {
+export function settleLocalStatuses(
+  b: GraphBuilder,
+  unresolvedBy: UnresolvedLog,
+  checked: CheckedLog,
+  inconclusive: readonly WeightInconclusiveInput[],
+): void {
   const edges = [...b.edges.values()];
   for (const node of b.nodes.values()) {
     if (node.kind !== "local" || node.status === "undetermined") continue;
     const own = edges.filter((e) => e.from === node.id && e.relation !== "component-of");
-    if (own.some((e) => WEIGHT_RELATIONS.has(e.relation) && ["third-party", "undetermined"].includes(b.nodes.get(e.to)?.status ?? ""))) {
+    if (
+      own.some(
+        (e) =>
+          WEIGHT_RELATIONS.has(e.relation) && ["third-party", "undetermined"].includes(b.nodes.get(e.to)?.status ?? ""),
+      )
+    ) {
       node.status = "third-party";
       continue;
     }
     // A tokenizer equal to, or extending, a known third party's is that party's tokenizer (a fact, not weights).
     const tokenizer = reusedTokenizer(b, node, own);
     const w = inconclusive.find((x) => `local:${x.subject}` === node.id);
-    const weights: LineageNode["statusReason"] = w ? { code: "weights-inconclusive", args: { entry: w.entry, name: w.name, component: w.component, pearson: w.pearson, controlPearson: w.controlPearson, values: w.values } } : undefined;
+    const weights: LineageNode["statusReason"] = w
+      ? {
+          code: "weights-inconclusive",
+          args: {
+            entry: w.entry,
+            name: w.name,
+            component: w.component,
+            pearson: w.pearson,
+            controlPearson: w.controlPearson,
+            values: w.values,
+          },
+        }
+      : undefined;
     const open = unresolvedBy.get(node.id) ?? [];
-    const unresolved: LineageNode["statusReason"] = open.length > 0 ? { code: "unresolved-reference", args: { reason: open[0]!.skipReason ?? "unresolved", raw: open[0]!.raw, count: open.length } } : undefined;
+    const unresolved: LineageNode["statusReason"] =
+      open.length > 0
+        ? {
+            code: "unresolved-reference",
+            args: { reason: open[0]!.skipReason ?? "unresolved", raw: open[0]!.raw, count: open.length },
+          }
+        : undefined;
     if (tokenizer) {
       node.status = "third-party";
       node.statusReason = tokenizer;
@@ -83,18 +135,25 @@ export function settleLocalStatuses(b: GraphBuilder, unresolvedBy: UnresolvedLog
 /** A model is no cleaner than its parts: a part's third-party or undetermined origin shows on the whole. */
 export function settleParts(b: GraphBuilder): void {
   const partsOf = new Map<string, string[]>();
-  for (const e of b.edges.values()) if (e.relation === "component-of" && b.nodes.get(e.from)?.kind === "local" && b.nodes.get(e.to)?.kind === "local") partsOf.set(e.to, [...(partsOf.get(e.to) ?? []), e.from]);
+  for (const e of b.edges.values())
+    if (e.relation === "component-of" && b.nodes.get(e.from)?.kind === "local" && b.nodes.get(e.to)?.kind === "local")
+      partsOf.set(e.to, [...(partsOf.get(e.to) ?? []), e.from]);
   const settle = (id: string, seen: Set<string>): LineageNode["status"] => {
     const node = b.nodes.get(id)!;
     if (seen.has(id) || node.status !== "no-third-party-lineage") return node.status;
     seen.add(id);
     // A reused tokenizer is reported on the tokenizer itself; it says nothing about the model's weights.
-    const parts = (partsOf.get(id) ?? []).map((p) => ({ id: p, status: settle(p, seen) })).filter((p) => b.nodes.get(p.id)!.statusReason?.code !== "tokenizer-of");
+    const parts = (partsOf.get(id) ?? [])
+      .map((p) => ({ id: p, status: settle(p, seen) }))
+      .filter((p) => b.nodes.get(p.id)!.statusReason?.code !== "tokenizer-of");
     const third = parts.filter((p) => p.status === "third-party").map((p) => b.nodes.get(p.id)!.name);
     const und = parts.filter((p) => p.status === "undetermined").map((p) => b.nodes.get(p.id)!.name);
     if (third.length > 0) {
       node.status = "third-party";
-      node.statusReason = { code: "part-third-party", args: { parts: third, ...(und.length ? { undetermined: und } : {}) } };
+      node.statusReason = {
+        code: "part-third-party",
+        args: { parts: third, ...(und.length ? { undetermined: und } : {}) },
+      };
     } else if (und.length > 0) {
       node.status = "undetermined";
       node.statusReason = { code: "part-undetermined", args: { parts: und } };

@@ -9,7 +9,11 @@ import { packagePath } from "../util/package-root.js";
 import { startLocalHub } from "./server.js";
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "0" }, fixtures: { type: "string" }, latency: { type: "string", default: "0" } },
+  options: {
+    port: { type: "string", default: "0" },
+    fixtures: { type: "string" },
+    latency: { type: "string", default: "0" },
+  },
 });
 const fixtures = values.fixtures ? resolve(values.fixtures) : packagePath("tests", "fixtures", "hub");
 const hub = await startLocalHub({ fixtures, port: Number(values.port), latencyMs: Number(values.latency) });

@@ -100,7 +100,9 @@ function frontMatter(text: string): Record<string, unknown> | undefined {
   if (!m) return undefined;
   try {
     const data = parseYaml(m[1]!) as unknown;
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+    return typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -112,7 +114,8 @@ function configDigest(files: Map<string, string>): Record<string, unknown> | und
   if (cfg) {
     try {
       const c = JSON.parse(readFileSync(cfg, "utf8")) as Record<string, unknown>;
-      for (const k of ["architectures", "model_type", "auto_map", "quantization_config"]) if (c[k] !== undefined) out[k] = c[k];
+      for (const k of ["architectures", "model_type", "auto_map", "quantization_config"])
+        if (c[k] !== undefined) out[k] = c[k];
     } catch {
       /* the Hub leaves config out when config.json does not parse */
     }
@@ -223,14 +226,19 @@ function exchangeOf(req: IncomingMessage, res: ServerResponse, requests: LoggedR
   const path = decodeURIComponent(url.pathname);
   const auth = req.headers.authorization;
   const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
-  const log = (status: number, logged = path): void => void requests.push({ method: req.method ?? "GET", path: logged, status, authorized: !!token });
+  const log = (status: number, logged = path): void =>
+    void requests.push({ method: req.method ?? "GET", path: logged, status, authorized: !!token });
   const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}): void => {
     log(status, `${path}${url.search}`);
     res.writeHead(status, { "Content-Length": String(Buffer.byteLength(body)), ...headers });
     res.end(req.method === "HEAD" ? undefined : body);
   };
   const error = (status: number, code: string | undefined, message: string): void =>
-    send(status, JSON.stringify({ error: message }), { "Content-Type": "application/json", ...(code ? { "X-Error-Code": code } : {}), "X-Error-Message": message });
+    send(status, JSON.stringify({ error: message }), {
+      "Content-Type": "application/json",
+      ...(code ? { "X-Error-Code": code } : {}),
+      "X-Error-Message": message,
+    });
   return { req, res, url, path, token, log: (status) => log(status), send, error };
 }
 
@@ -240,8 +248,16 @@ type ActiveFault = Fault & { used: number };
  * Applies the first injected fault matching the path: an error status is answered here (`answered`), a hang keeps the
  * response open (`answered`), a truncation is left to the file answer (`truncate`); undefined when none applies.
  */
-function applyFault(x: Exchange, faults: readonly ActiveFault[], hanging: Set<ServerResponse>): "answered" | "truncate" | undefined {
-  const fault = faults.find((f) => (typeof f.path === "string" ? x.path.includes(f.path) : f.path.test(x.path)) && (f.times === undefined || f.used < f.times));
+function applyFault(
+  x: Exchange,
+  faults: readonly ActiveFault[],
+  hanging: Set<ServerResponse>,
+): "answered" | "truncate" | undefined {
+  const fault = faults.find(
+    (f) =>
+      (typeof f.path === "string" ? x.path.includes(f.path) : f.path.test(x.path)) &&
+      (f.times === undefined || f.used < f.times),
+  );
   if (!fault) return undefined;
   fault.used++;
   if (fault.kind === "hang") {
@@ -260,7 +276,14 @@ function applyFault(x: Exchange, faults: readonly ActiveFault[], hanging: Set<Se
 /** `GET /api/models/<id>[/revision/<rev>]`: the model info, only the expanded fields when `expand` is given. */
 function answerInfo(x: Exchange, repo: Repo): void {
   const expand = x.url.searchParams.getAll("expand").concat(x.url.searchParams.getAll("expand[]"));
-  const body = expand.length === 0 ? repo.info : Object.fromEntries([["_id", repo.info._id], ["id", repo.info.id], ...expand.filter((k) => k in repo.info).map((k) => [k, repo.info[k]])]);
+  const body =
+    expand.length === 0
+      ? repo.info
+      : Object.fromEntries([
+          ["_id", repo.info._id],
+          ["id", repo.info.id],
+          ...expand.filter((k) => k in repo.info).map((k) => [k, repo.info[k]]),
+        ]);
   x.send(200, JSON.stringify(body), { "Content-Type": "application/json" });
 }
 
@@ -281,12 +304,21 @@ function answerTree(x: Exchange, repo: Repo, under: string | undefined): void {
 function answerFile(x: Exchange, repo: Repo, filePath: string, granted: ReadonlySet<string>, truncate: boolean): void {
   const gated = repo.info.gated === "auto" || repo.info.gated === "manual";
   if (gated && !(x.token && granted.has(x.token))) {
-    return x.error(x.token ? 403 : 401, "GatedRepo", `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+    return x.error(
+      x.token ? 403 : 401,
+      "GatedRepo",
+      `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+    );
   }
   const abs = repo.files.get(filePath);
   if (!abs) return x.error(404, "EntryNotFound", "Entry not found");
   const size = statSync(abs).size;
-  const headers: Record<string, string> = { ETag: etagOf(abs), "X-Repo-Commit": repo.sha, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" };
+  const headers: Record<string, string> = {
+    ETag: etagOf(abs),
+    "X-Repo-Commit": repo.sha,
+    "Accept-Ranges": "bytes",
+    "Content-Type": "application/octet-stream",
+  };
   const rangeHeader = x.req.headers.range;
   const range = rangeHeader ? /^bytes=(\d+)-(\d*)$/.exec(rangeHeader) : undefined;
   if (rangeHeader && !range) return x.error(416, undefined, "Range Not Satisfiable");
@@ -330,7 +362,8 @@ function route(x: Exchange, repos: ReadonlyMap<string, Repo>, granted: ReadonlyS
   const repo = repos.get(repoId.toLowerCase());
   if (!repo) return x.error(x.token ? 404 : 401, "RepoNotFound", "Repository not found");
   const rev = api?.[3] ?? file?.[3];
-  if (rev !== undefined && !["main", "HEAD", repo.sha].includes(rev)) return x.error(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
+  if (rev !== undefined && !["main", "HEAD", repo.sha].includes(rev))
+    return x.error(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
   if (api) return api[2] === "tree" ? answerTree(x, repo, api[4]) : answerInfo(x, repo);
   answerFile(x, repo, file![4]!, granted, truncate);
 }

@@ -14,7 +14,11 @@ describe("relations", () => {
   });
 
   it("weight relations exclude the structural ones; card relations are the Hub's four", () => {
-    expect(RELATIONS.filter((r) => !WEIGHT_RELATIONS.has(r))).toEqual(["component-of", "same-architecture", "tokenizer-of"]);
+    expect(RELATIONS.filter((r) => !WEIGHT_RELATIONS.has(r))).toEqual([
+      "component-of",
+      "same-architecture",
+      "tokenizer-of",
+    ]);
     expect([...CARD_RELATIONS].sort()).toEqual(["adapter", "finetune", "merge", "quantized"]);
     expect(cardRelation("quantized")).toBe("quantized");
     expect(cardRelation("distillation")).toBeUndefined();

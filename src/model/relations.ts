@@ -12,13 +12,30 @@
  */
 
 /** All relation values, in a stable order (the schemas' `relation` enums equal it; a test checks). */
-export const RELATIONS = ["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from", "component-of", "same-architecture", "tokenizer-of"] as const;
+export const RELATIONS = [
+  "finetune",
+  "adapter",
+  "merge",
+  "quantized",
+  "distillation",
+  "initialised-from",
+  "component-of",
+  "same-architecture",
+  "tokenizer-of",
+] as const;
 
 /** Type of a lineage edge (see the module comment). */
 export type Relation = (typeof RELATIONS)[number];
 
 /** Relations that carry weights from parent to child (everything but `component-of`, `same-architecture` and `tokenizer-of`). */
-export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set(["finetune", "adapter", "merge", "quantized", "distillation", "initialised-from"]);
+export const WEIGHT_RELATIONS: ReadonlySet<Relation> = new Set([
+  "finetune",
+  "adapter",
+  "merge",
+  "quantized",
+  "distillation",
+  "initialised-from",
+]);
 
 /** The values a model card's `base_model_relation` may take (the Hub's documented list, URL above). */
 export const CARD_RELATIONS: ReadonlySet<Relation> = new Set(["adapter", "merge", "quantized", "finetune"]);

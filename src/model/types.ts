@@ -101,7 +101,8 @@ export type ReferenceUsage = "load" | "write" | "transform" | "name";
  * Kind of reference target. `hosted-model`: a model reached over a provider's API (`gpt-4o` at OpenAI); its target
  * is the model name and {@link ModelReference.provider} the provider id of `rules/knowledge/hosted-providers.yaml`.
  */
-export type ReferenceKind = "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id" | "hosted-model";
+export type ReferenceKind =
+  "hub-id" | "local-path" | "ollama-tag" | "url" | "known-component" | "modelscope-id" | "hosted-model";
 
 /**
  * A reference from the scanned tree to a model, as an extractor found it. `subject` is the local component the
@@ -325,7 +326,11 @@ export interface Coverage {
   filesScanned: number;
   bytesRead: number;
   /** Files (or folders) skipped, with a reason from a closed list. */
-  skipped: { path: string; reason: "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest" }[];
+  skipped: {
+    path: string;
+    reason:
+      "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest";
+  }[];
   /** Count of skipped entries by reason (skipped may be truncated for large trees; these counts are not). */
   skippedByReason: Record<string, number>;
   /** Manifest files read per extractor. */
@@ -367,9 +372,24 @@ export interface WeightComparison {
   /** What decided: the sketch windows or the whole component. */
   phase?: "sketch" | "component";
   /** Pooled centred Pearson over the compared matrices, with its control and the thresholds it was judged by. */
-  statistic?: { name: "pooled-pearson"; value: number; control: number; elements: number; matrices: number; derivedMin: number; unrelatedMax: number };
+  statistic?: {
+    name: "pooled-pearson";
+    value: number;
+    control: number;
+    elements: number;
+    matrices: number;
+    derivedMin: number;
+    unrelatedMax: number;
+  };
   /** Tensor layouts of both sides under their component prefixes, and how many large matrices paired by name. */
-  layout?: { localTensors: number; upstreamTensors: number; paired: number; shapeMismatch: number; localPrefixes: string[]; upstreamPrefixes: string[] };
+  layout?: {
+    localTensors: number;
+    upstreamTensors: number;
+    paired: number;
+    shapeMismatch: number;
+    localPrefixes: string[];
+    upstreamPrefixes: string[];
+  };
   /** Bytes of the upstream component (the denominator of the share read). */
   upstreamBytes?: number;
   /** Weight bytes read in this scan: from the Hub (headers and tensors) and from the local files. */
@@ -387,7 +407,15 @@ export interface WeightComparison {
 export interface PolicyRun {
   pack: string;
   version: string;
-  rules: { id: string; title: string; severity: Severity; verdict?: "fail" | "undetermined"; source: { title: string; url?: string }; description: string; howToFix?: string }[];
+  rules: {
+    id: string;
+    title: string;
+    severity: Severity;
+    verdict?: "fail" | "undetermined";
+    source: { title: string; url?: string };
+    description: string;
+    howToFix?: string;
+  }[];
   parameters: Record<string, unknown>;
 }
 

@@ -12,21 +12,81 @@ const kb = loadKnowledgeBase();
 // Reference shapes as python-code writes them for an alignment-model registry and run-time loads (ids are public
 // Hub repos; the registry layout follows a language -> model dict such as whisperX's DEFAULT_ALIGN_MODELS_HF).
 function ref(over: Partial<ModelReference> & { id: string; raw: string }): ModelReference {
-  return { extractor: "python-code", kind: "hub-id", strength: "declared", location: { file: "app/align.py", line: 1 }, ...over };
+  return {
+    extractor: "python-code",
+    kind: "hub-id",
+    strength: "declared",
+    location: { file: "app/align.py", line: 1 },
+    ...over,
+  };
 }
-const registry = ["jonatasgrosman/wav2vec2-large-xlsr-53-japanese", "jonatasgrosman/wav2vec2-large-xlsr-53-dutch", "KBLab/wav2vec2-large-voxrex-swedish"].map((id, i) =>
-  ref({ id: `reg${i}`, raw: id, target: id, location: { file: "app/align.py", line: 10 + i, column: 11 }, facts: { registry: "ALIGN_MODELS", registryKey: ["ja", "nl", "sv"][i]! } }),
+const registry = [
+  "jonatasgrosman/wav2vec2-large-xlsr-53-japanese",
+  "jonatasgrosman/wav2vec2-large-xlsr-53-dutch",
+  "KBLab/wav2vec2-large-voxrex-swedish",
+].map((id, i) =>
+  ref({
+    id: `reg${i}`,
+    raw: id,
+    target: id,
+    location: { file: "app/align.py", line: 10 + i, column: 11 },
+    facts: { registry: "ALIGN_MODELS", registryKey: ["ja", "nl", "sv"][i]! },
+  }),
 );
-const direct = ref({ id: "direct", raw: "pyannote/segmentation", target: "pyannote/segmentation", location: { file: "app/vad.py", line: 5 } });
+const direct = ref({
+  id: "direct",
+  raw: "pyannote/segmentation",
+  target: "pyannote/segmentation",
+  location: { file: "app/vad.py", line: 5 },
+});
 const runTime = [
-  ref({ id: "rt1", kind: "local-path", raw: "model_path", skipReason: "dynamic-value", location: { file: "app/load.py", line: 3 }, facts: { function: "load", expression: "model_path" } }),
-  ref({ id: "rt2", kind: "local-path", raw: "args.checkpoint", skipReason: "dynamic-value", location: { file: "app/cli.py", line: 8 }, facts: { expression: "args.checkpoint" } }),
-  ref({ id: "rt3", kind: "local-path", raw: "/path/to/pretrained_checkpoint", skipReason: "local-path-outside-root", location: { file: "configs/train.yaml", line: 7 } }),
-  ref({ id: "rt4", kind: "local-path", raw: "pytorch_model-*.bin", skipReason: "unknown-alias", location: { file: "app/delta.py", line: 31 }, facts: { joinedWith: "model_path" } }),
+  ref({
+    id: "rt1",
+    kind: "local-path",
+    raw: "model_path",
+    skipReason: "dynamic-value",
+    location: { file: "app/load.py", line: 3 },
+    facts: { function: "load", expression: "model_path" },
+  }),
+  ref({
+    id: "rt2",
+    kind: "local-path",
+    raw: "args.checkpoint",
+    skipReason: "dynamic-value",
+    location: { file: "app/cli.py", line: 8 },
+    facts: { expression: "args.checkpoint" },
+  }),
+  ref({
+    id: "rt3",
+    kind: "local-path",
+    raw: "/path/to/pretrained_checkpoint",
+    skipReason: "local-path-outside-root",
+    location: { file: "configs/train.yaml", line: 7 },
+  }),
+  ref({
+    id: "rt4",
+    kind: "local-path",
+    raw: "pytorch_model-*.bin",
+    skipReason: "unknown-alias",
+    location: { file: "app/delta.py", line: 31 },
+    facts: { joinedWith: "model_path" },
+  }),
 ];
 const literal = [
-  ref({ id: "l1", kind: "local-path", raw: "qwen3.5:9b", skipReason: "unknown-alias", location: { file: "a.py", line: 4 } }),
-  ref({ id: "l2", kind: "local-path", raw: "qwen3.5:9b", skipReason: "unknown-alias", location: { file: "b.py", line: 9 } }),
+  ref({
+    id: "l1",
+    kind: "local-path",
+    raw: "qwen3.5:9b",
+    skipReason: "unknown-alias",
+    location: { file: "a.py", line: 4 },
+  }),
+  ref({
+    id: "l2",
+    kind: "local-path",
+    raw: "qwen3.5:9b",
+    skipReason: "unknown-alias",
+    location: { file: "b.py", line: 9 },
+  }),
 ];
 const references = [...registry, direct, ...runTime, ...literal];
 const { graph } = buildLineage({ components: [], references, kb, organization: [], upstream: new Map() });
@@ -55,7 +115,9 @@ describe("aggregateFindings", () => {
     expect(rt).toHaveLength(1);
     expect(rt[0]!.count).toBe(4);
     expect(rt[0]!.message.text).toMatch(/also 3 more model references read at run time/);
-    expect(new Set(rt[0]!.evidence.map((e) => e.location.file))).toEqual(new Set(["app/load.py", "app/cli.py", "configs/train.yaml", "app/delta.py"]));
+    expect(new Set(rt[0]!.evidence.map((e) => e.location.file))).toEqual(
+      new Set(["app/load.py", "app/cli.py", "configs/train.yaml", "app/delta.py"]),
+    );
     // The same literal in two files is one unresolved identity with both places; the count says how many nodes.
     const lit = und.find((f) => f.message.text.includes("qwen3.5:9b"))!;
     expect(lit.message.args.foldedAs).toBeUndefined();
@@ -68,17 +130,42 @@ describe("aggregateFindings", () => {
   });
 
   it("never folds a waived finding with one its waiver does not name", () => {
-    const waiver: LoadedWaiver = { rule: "third-party-model-used", component: "KBLab/*", reason: "risk-accepted", comment: "reviewed", owner: "a@b.c", source: { file: "aiprov.yaml", pointer: "/waivers/0" } };
-    const waived = applyWaivers(evaluated.findings, [waiver], graph.nodes, evaluated.runs, new Date("2026-12-07T00:00:00Z")).findings;
+    const waiver: LoadedWaiver = {
+      rule: "third-party-model-used",
+      component: "KBLab/*",
+      reason: "risk-accepted",
+      comment: "reviewed",
+      owner: "a@b.c",
+      source: { file: "aiprov.yaml", pointer: "/waivers/0" },
+    };
+    const waived = applyWaivers(
+      evaluated.findings,
+      [waiver],
+      graph.nodes,
+      evaluated.runs,
+      new Date("2026-12-07T00:00:00Z"),
+    ).findings;
     const used = aggregateFindings(waived, graph, references).filter((f) => f.rule === "third-party-model-used");
     expect(used.filter((f) => f.waived).map((f) => f.node)).toEqual(["hub:KBLab/wav2vec2-large-voxrex-swedish"]);
-    expect(used.find((f) => !f.waived && f.count === 2)?.nodes).not.toContain("hub:KBLab/wav2vec2-large-voxrex-swedish");
+    expect(used.find((f) => !f.waived && f.count === 2)?.nodes).not.toContain(
+      "hub:KBLab/wav2vec2-large-voxrex-swedish",
+    );
   });
 
   it("keeps each unread file its own finding (a bracketed sentence is no placeholder)", () => {
-    const unread = ["a.py", "b.py"].map((file, i) => ref({ id: `u${i}`, raw: `<${file} not read: not valid UTF-8>`, skipReason: "parse-error", location: { file }, facts: { notRead: "not valid UTF-8" } }));
+    const unread = ["a.py", "b.py"].map((file, i) =>
+      ref({
+        id: `u${i}`,
+        raw: `<${file} not read: not valid UTF-8>`,
+        skipReason: "parse-error",
+        location: { file },
+        facts: { notRead: "not valid UTF-8" },
+      }),
+    );
     const g = buildLineage({ components: [], references: unread, kb, organization: [], upstream: new Map() }).graph;
-    const f = aggregateFindings(evaluatePacks(g, packs, {}, { references: unread }).findings, g, unread).filter((x) => x.rule === "undetermined-lineage");
+    const f = aggregateFindings(evaluatePacks(g, packs, {}, { references: unread }).findings, g, unread).filter(
+      (x) => x.rule === "undetermined-lineage",
+    );
     expect(f.map((x) => x.count ?? 1)).toEqual([1, 1]);
   });
 

@@ -51,7 +51,9 @@ export function foldKey(raw: string): string {
 function registryOf(refs: readonly ModelReference[]): { key: string; label: string } | undefined {
   const loads = refs.filter((r) => r.usage !== "name");
   if (loads.length === 0) return undefined;
-  const keys = new Set(loads.map((r) => (typeof r.facts?.registry === "string" ? `${r.location.file}#${r.facts.registry}` : "")));
+  const keys = new Set(
+    loads.map((r) => (typeof r.facts?.registry === "string" ? `${r.location.file}#${r.facts.registry}` : "")),
+  );
   if (keys.size !== 1 || keys.has("")) return undefined;
   const r = loads[0]!;
   return { key: [...keys][0]!, label: `${String(r.facts!.registry)} in ${r.location.file}` };
@@ -100,8 +102,10 @@ function someNames(names: readonly string[], max = 3): string {
 function foldedText(first: Finding, group: FoldGroup, others: readonly string[]): string {
   const n = others.length;
   if (n === 0) return first.message.text;
-  if (group.kind === "run-time") return `${first.message.text}; also ${n} more model reference${n === 1 ? "" : "s"} read at run time, which models they load cannot be told from the code: ${someNames(others)}`;
-  if (group.kind === "registry") return `${first.message.text}; the same for ${n} more alternative${n === 1 ? "" : "s"} of the registry ${group.label}, of which the code loads one at run time: ${someNames(others)}`;
+  if (group.kind === "run-time")
+    return `${first.message.text}; also ${n} more model reference${n === 1 ? "" : "s"} read at run time, which models they load cannot be told from the code: ${someNames(others)}`;
+  if (group.kind === "registry")
+    return `${first.message.text}; the same for ${n} more alternative${n === 1 ? "" : "s"} of the registry ${group.label}, of which the code loads one at run time: ${someNames(others)}`;
   return first.message.text;
 }
 
@@ -112,7 +116,11 @@ function foldedText(first: Finding, group: FoldGroup, others: readonly string[])
  * @returns the findings, folded ones with `count` >= 2, `nodes`, merged evidence and `message.args.count`
  *   (`message.args.foldedAs`: same-text, run-time or registry).
  */
-export function aggregateFindings(findings: readonly Finding[], graph: LineageGraph, references: readonly ModelReference[]): Finding[] {
+export function aggregateFindings(
+  findings: readonly Finding[],
+  graph: LineageGraph,
+  references: readonly ModelReference[],
+): Finding[] {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const refById = new Map(references.map((r) => [r.id, r]));
   const groups = new Map<string, FoldGroup | undefined>();
@@ -132,7 +140,9 @@ export function aggregateFindings(findings: readonly Finding[], graph: LineageGr
       out.push(f);
       continue;
     }
-    const key = [f.pack, f.rule, f.message.id, group.kind, group.key, f.waived ? JSON.stringify(f.waived) : ""].join("\u0000");
+    const key = [f.pack, f.rule, f.message.id, group.kind, group.key, f.waived ? JSON.stringify(f.waived) : ""].join(
+      "\u0000",
+    );
     const first = byKey.get(key);
     if (!first) {
       const copy: Finding = { ...f, evidence: [...f.evidence], count: 1, nodes: [f.node] };
@@ -151,8 +161,14 @@ export function aggregateFindings(findings: readonly Finding[], graph: LineageGr
       continue;
     }
     const firstName = nodes.get(f.node)?.name;
-    const others = [...new Set(f.nodes!.slice(1).map((id) => nodes.get(id)?.name ?? id))].filter((x) => x !== firstName);
-    f.message = { ...f.message, text: foldedText(f, group, others), args: { ...f.message.args, count: f.count!, foldedAs: group.kind, ...(others.length ? { others } : {}) } };
+    const others = [...new Set(f.nodes!.slice(1).map((id) => nodes.get(id)?.name ?? id))].filter(
+      (x) => x !== firstName,
+    );
+    f.message = {
+      ...f.message,
+      text: foldedText(f, group, others),
+      args: { ...f.message.args, count: f.count!, foldedAs: group.kind, ...(others.length ? { others } : {}) },
+    };
     f.id = stableId([f.id, ...f.nodes!.slice(1)]);
   }
   return out;

@@ -26,16 +26,31 @@ const f = (over: Partial<Finding>): Finding => ({
 describe("baselines", () => {
   it("fingerprints ignore lines, columns and evidence, but not rule, component, target or file", () => {
     const base = findingFingerprint(f({}));
-    expect(findingFingerprint(f({ location: { file: "model/config.json", line: 40 }, evidence: [{ code: "c", strength: "declared", location: { file: "x" } }] }))).toBe(base);
+    expect(
+      findingFingerprint(
+        f({
+          location: { file: "model/config.json", line: 40 },
+          evidence: [{ code: "c", strength: "declared", location: { file: "x" } }],
+        }),
+      ),
+    ).toBe(base);
     expect(findingFingerprint(f({ rule: "other" }))).not.toBe(base);
     expect(findingFingerprint(f({ node: "local:model/config.json#/vision_config" }))).not.toBe(base);
-    expect(findingFingerprint(f({ path: ["local:model/config.json#/audio_config", "hub:deepseek-ai/DeepSeek-V3"] }))).not.toBe(base);
+    expect(
+      findingFingerprint(f({ path: ["local:model/config.json#/audio_config", "hub:deepseek-ai/DeepSeek-V3"] })),
+    ).not.toBe(base);
     expect(findingFingerprint(f({ location: { file: "other/config.json", line: 37 } }))).not.toBe(base);
   });
 
   it("marks findings new or existing against a previous report", () => {
     const file = join(tmp, "prev.json");
-    writeFileSync(file, JSON.stringify({ tool: { name: "aiprov" }, findings: [f({ location: { file: "model/config.json", line: 12 } })] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tool: { name: "aiprov" },
+        findings: [f({ location: { file: "model/config.json", line: 12 } })],
+      }),
+    );
     const marked = applyBaseline([f({}), f({ rule: "new-rule" })], loadBaseline(file));
     expect(marked.map((x) => x.baseline)).toEqual(["existing", "new"]);
   });

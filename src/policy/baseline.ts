@@ -29,11 +29,15 @@ export function loadBaseline(file: string): Set<string> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError("invalid baseline:", [`${file}: not JSON (${(err as Error).message}); write it with aiprov scan --format json`]);
+    throw new ConfigError("invalid baseline:", [
+      `${file}: not JSON (${(err as Error).message}); write it with aiprov scan --format json`,
+    ]);
   }
   const findings = (data as { findings?: unknown })?.findings;
   if (!Array.isArray(findings) || (data as { tool?: { name?: string } }).tool?.name !== "aiprov") {
-    throw new ConfigError("invalid baseline:", [`${file}:/findings: not an aiprov JSON report (write it with aiprov scan --format json)`]);
+    throw new ConfigError("invalid baseline:", [
+      `${file}:/findings: not an aiprov JSON report (write it with aiprov scan --format json)`,
+    ]);
   }
   const out = new Set<string>();
   findings.forEach((f: Finding) => {

@@ -2,7 +2,17 @@
  * The policy engine: evaluates every rule of every pack on every lineage node and returns findings.
  * Evaluation is a pure function of the graph, the packs and their parameters: no I/O, no clock.
  */
-import type { Evidence, Finding, LineageEdge, LineageGraph, LineageNode, LocalComponent, ModelReference, PolicyRun, Severity } from "../model/types.js";
+import type {
+  Evidence,
+  Finding,
+  LineageEdge,
+  LineageGraph,
+  LineageNode,
+  LocalComponent,
+  ModelReference,
+  PolicyRun,
+  Severity,
+} from "../model/types.js";
 import type { ProjectDocument } from "../extract/types.js";
 import { wildcardMatch } from "../util/glob.js";
 import { stableId } from "../util/hash.js";
@@ -52,7 +62,7 @@ interface GraphIndex {
 function indexReferences(graph: LineageGraph, refs: readonly ModelReference[]): Map<string, ModelReference[]> {
   const byRepo = new Map<string, string[]>();
   for (const n of graph.nodes) {
-    for (const r of [n.repo, ...(n.knownComponent ? [] : n.repos ?? [])]) {
+    for (const r of [n.repo, ...(n.knownComponent ? [] : (n.repos ?? []))]) {
       if (!r) continue;
       const k = r.toLowerCase();
       byRepo.set(k, [...(byRepo.get(k) ?? []), n.id]);
@@ -66,10 +76,11 @@ function indexReferences(graph: LineageGraph, refs: readonly ModelReference[]): 
   };
   const byId = new Map(refs.map((r) => [r.id, r]));
   // A node that groups several references (one unresolved expression in a function) lists their ids.
-  for (const n of graph.nodes) for (const id of n.references ?? []) {
-    const r = byId.get(id);
-    if (r) add(n.id, r);
-  }
+  for (const n of graph.nodes)
+    for (const id of n.references ?? []) {
+      const r = byId.get(id);
+      if (r) add(n.id, r);
+    }
   for (const r of refs) {
     add(`ref:${r.id}`, r);
     if (r.target) for (const id of byRepo.get(r.target.toLowerCase()) ?? []) add(id, r);
@@ -109,7 +120,6 @@ function list(value: ListOrParam, params: Record<string, unknown>): string[] {
   }
   return value;
 }
-
 
 // Third-party: an upstream with a known publisher that is not the applicant. A reference that resolved to nothing
 // (a path outside the tree, a bare alias) has no origin at all: it is undetermined, not someone else's model.
@@ -154,7 +164,8 @@ interface AnyPredicate {
 }
 
 const none = (): readonly Condition[] => [];
-const holds = (node: LineageNode, b: boolean): Match | undefined => (b ? { path: [node.id], evidence: [], relations: [] } : undefined);
+const holds = (node: LineageNode, b: boolean): Match | undefined =>
+  b ? { path: [node.id], evidence: [], relations: [] } : undefined;
 
 /**
  * Every predicate of the rule-pack language, one entry per key of {@link Condition}. `satisfies` makes the compiler
@@ -172,7 +183,8 @@ export const PREDICATES = {
         const args = { ...(acc.args ?? {}), ...(m.args ?? {}) };
         // The last lineage-following conjunct gives the finding its path and target (a later `ancestor` beats an
         // earlier structural `edge` check of the same length).
-        if (m.path.length > 1 && m.path.length >= acc.path.length) acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
+        if (m.path.length > 1 && m.path.length >= acc.path.length)
+          acc = { ...m, evidence: [...acc.evidence, ...m.evidence] };
         else acc.evidence.push(...m.evidence);
         if (Object.keys(args).length > 0) acc.args = args;
       }
@@ -191,44 +203,84 @@ export const PREDICATES = {
   },
   not: { children: (arg) => [arg], test: ({ arg, node, g, params }) => holds(node, !evaluate(arg, node, g, params)) },
   kind: { children: none, test: ({ arg, node }) => holds(node, node.kind === arg) },
-  role: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, list(arg, params).includes(node.role)) },
+  role: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) => holds(node, list(arg, params).includes(node.role)),
+  },
   status: { children: none, test: ({ arg, node }) => holds(node, arg.includes(node.status)) },
-  statusReason: { children: none, test: ({ arg, node }) => holds(node, !!node.statusReason && arg.includes(node.statusReason.code)) },
+  statusReason: {
+    children: none,
+    test: ({ arg, node }) => holds(node, !!node.statusReason && arg.includes(node.statusReason.code)),
+  },
   inProduct: { children: none, test: ({ arg, node }) => holds(node, node.inProduct === arg) },
   thirdParty: { children: none, test: ({ arg, node }) => holds(node, thirdParty(node) === arg) },
   knownComponent: { children: none, test: ({ arg, node }) => holds(node, !!node.knownComponent === arg) },
-  country: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, !!node.publisher && list(arg, params).includes(node.publisher.country)) },
+  country: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) =>
+      holds(node, !!node.publisher && list(arg, params).includes(node.publisher.country)),
+  },
   publisher: {
     param: "string-list",
     children: none,
     test: ({ arg, node, params }) => {
       const pub = node.publisher;
-      return holds(node, !!pub && list(arg, params).some((p) => wildcardMatch(p, pub.org) || wildcardMatch(p, pub.entity)));
+      return holds(
+        node,
+        !!pub && list(arg, params).some((p) => wildcardMatch(p, pub.org) || wildcardMatch(p, pub.entity)),
+      );
     },
   },
-  license: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, !!node.license && list(arg, params).some((p) => wildcardMatch(p, node.license!))) },
+  license: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) =>
+      holds(node, !!node.license && list(arg, params).some((p) => wildcardMatch(p, node.license!))),
+  },
   claims: {
     children: none,
     test: ({ arg, node }) => {
       const claim = arg.includes("from-scratch") ? node.claims?.fromScratch : undefined;
-      return claim ? { path: [node.id], evidence: [claim], relations: [], args: { claim: claim.raw ?? "from scratch" } } : undefined;
+      return claim
+        ? { path: [node.id], evidence: [claim], relations: [], args: { claim: claim.raw ?? "from scratch" } }
+        : undefined;
     },
   },
-  name: { param: "string-list", children: none, test: ({ arg, node, params }) => holds(node, list(arg, params).some((p) => wildcardMatch(p, node.name))) },
+  name: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, params }) =>
+      holds(
+        node,
+        list(arg, params).some((p) => wildcardMatch(p, node.name)),
+      ),
+  },
   repo: {
     param: "string-list",
     children: none,
     test: ({ arg, node, params }) => {
       const repos = [node.repo, ...(node.repos ?? [])].filter((r): r is string => !!r);
-      return holds(node, list(arg, params).some((p) => repos.some((r) => wildcardMatch(p, r))));
+      return holds(
+        node,
+        list(arg, params).some((p) => repos.some((r) => wildcardMatch(p, r))),
+      );
     },
   },
-  parameter: { param: "boolean", children: none, test: ({ arg, node, params }) => holds(node, params[arg.slice(1)] === true) },
+  parameter: {
+    param: "boolean",
+    children: none,
+    test: ({ arg, node, params }) => holds(node, params[arg.slice(1)] === true),
+  },
   fact: {
     children: none,
     test: ({ arg, node, g }) => {
       const facts = g.components.get(node.id)?.facts ?? {};
-      return holds(node, Object.entries(arg).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v))));
+      return holds(
+        node,
+        Object.entries(arg).every(([k, vals]) => vals.some((v) => factEquals(facts[k], v))),
+      );
     },
   },
   reference: { children: none, test: ({ arg, node, g }) => referenceMatch(arg, node, g) },
@@ -237,28 +289,56 @@ export const PREDICATES = {
     children: none,
     test: ({ arg, node, g, params }) => {
       const pats = list(arg, params);
-      const file = (g.ctx.files ?? []).find((f) => pats.some((p) => wildcardMatch(p, f) || wildcardMatch(p, f.split("/").pop()!)));
-      return file ? { path: [node.id], evidence: [{ code: "project-file", strength: "declared", location: { file } }], relations: [], args: { projectFile: file } } : undefined;
+      const file = (g.ctx.files ?? []).find((f) =>
+        pats.some((p) => wildcardMatch(p, f) || wildcardMatch(p, f.split("/").pop()!)),
+      );
+      return file
+        ? {
+            path: [node.id],
+            evidence: [{ code: "project-file", strength: "declared", location: { file } }],
+            relations: [],
+            args: { projectFile: file },
+          }
+        : undefined;
     },
   },
-  projectText: { param: "string-list", children: none, test: ({ arg, node, g, params }) => projectTextMatch(list(arg, params), node, g) },
-  someNode: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => someNodeMatch(arg.where, node, g, params) },
-  edge: { children: (arg) => (arg.to ? [arg.to] : []), test: ({ arg, node, g, params }) => edgeMatch(arg, node, g, params) },
+  projectText: {
+    param: "string-list",
+    children: none,
+    test: ({ arg, node, g, params }) => projectTextMatch(list(arg, params), node, g),
+  },
+  someNode: {
+    children: (arg) => [arg.where],
+    test: ({ arg, node, g, params }) => someNodeMatch(arg.where, node, g, params),
+  },
+  edge: {
+    children: (arg) => (arg.to ? [arg.to] : []),
+    test: ({ arg, node, g, params }) => edgeMatch(arg, node, g, params),
+  },
   ancestor: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => ancestorMatch(arg, node, g, params) },
-  subcomponent: { children: (arg) => [arg.where], test: ({ arg, node, g, params }) => subcomponentMatch(arg.where, node, g, params) },
+  subcomponent: {
+    children: (arg) => [arg.where],
+    test: ({ arg, node, g, params }) => subcomponentMatch(arg.where, node, g, params),
+  },
 } satisfies { [K in ConditionKey]: Predicate<K> };
 
 /** The one key of a condition and its predicate. @throws Error for a key no predicate handles (never a silent false). */
 export function predicateOf(cond: Condition): { key: ConditionKey; predicate: AnyPredicate; arg: AnyConditionArg } {
   const keys = Object.keys(cond);
   const key = keys[0];
-  if (keys.length !== 1 || key === undefined || !Object.hasOwn(PREDICATES, key)) throw new Error(`unknown policy condition ${JSON.stringify(keys)} (known: ${Object.keys(PREDICATES).join(", ")})`);
+  if (keys.length !== 1 || key === undefined || !Object.hasOwn(PREDICATES, key))
+    throw new Error(`unknown policy condition ${JSON.stringify(keys)} (known: ${Object.keys(PREDICATES).join(", ")})`);
   const k = key as ConditionKey;
   // The registry is indexed by the same key the value is read under, so each entry sees its own argument type.
   return { key: k, predicate: PREDICATES[k] as AnyPredicate, arg: (cond as Record<ConditionKey, AnyConditionArg>)[k] };
 }
 
-function evaluate(cond: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+function evaluate(
+  cond: Condition,
+  node: LineageNode,
+  g: GraphIndex,
+  params: Record<string, unknown>,
+): Match | undefined {
   const { predicate, arg } = predicateOf(cond);
   return predicate.test({ arg, node, g, params });
 }
@@ -271,42 +351,88 @@ function projectTextMatch(phrasesRaw: string[], node: LineageNode, g: GraphIndex
     const phrase = phrases.find((p) => flat.includes(p));
     if (!phrase) continue;
     const lineIdx = lines.findIndex((l) => normaliseText(l).includes(phrase.split(" ")[0]!));
-    return { path: [node.id], evidence: [{ code: "project-text", strength: "declared", location: { file: d.file, ...(lineIdx >= 0 ? { line: lineIdx + 1 } : {}) }, raw: phrase }], relations: [], args: { projectText: phrase, projectTextAt: d.file } };
+    return {
+      path: [node.id],
+      evidence: [
+        {
+          code: "project-text",
+          strength: "declared",
+          location: { file: d.file, ...(lineIdx >= 0 ? { line: lineIdx + 1 } : {}) },
+          raw: phrase,
+        },
+      ],
+      relations: [],
+      args: { projectText: phrase, projectTextAt: d.file },
+    };
   }
   return undefined;
 }
 
-function someNodeMatch(where: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+function someNodeMatch(
+  where: Condition,
+  node: LineageNode,
+  g: GraphIndex,
+  params: Record<string, unknown>,
+): Match | undefined {
   for (const other of g.nodes.values()) {
     if (other.id === node.id) continue;
     const m = evaluate(where, other, g, params);
     if (m) {
       const edgeEvidence: Evidence[] = [];
-      for (let i = 0; i + 1 < m.path.length; i++) for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) edgeEvidence.push(...e.evidence);
-      return { path: [node.id], evidence: [...m.evidence, ...edgeEvidence], relations: [], args: { ...(m.args ?? {}), other: other.name, otherPath: m.path.map((id) => g.nodes.get(id)?.name ?? id) } };
+      for (let i = 0; i + 1 < m.path.length; i++)
+        for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) edgeEvidence.push(...e.evidence);
+      return {
+        path: [node.id],
+        evidence: [...m.evidence, ...edgeEvidence],
+        relations: [],
+        args: { ...(m.args ?? {}), other: other.name, otherPath: m.path.map((id) => g.nodes.get(id)?.name ?? id) },
+      };
     }
   }
   return undefined;
 }
 
-function edgeMatch(edge: ConditionArg<"edge">, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+function edgeMatch(
+  edge: ConditionArg<"edge">,
+  node: LineageNode,
+  g: GraphIndex,
+  params: Record<string, unknown>,
+): Match | undefined {
   for (const e of g.out.get(node.id) ?? []) {
     if (!edge.relations.includes(e.relation)) continue;
-    const ev = e.evidence.filter((x) => (!edge.strengths || edge.strengths.includes(x.strength)) && (!edge.levels || edge.levels.includes(x.args?.level as "checkpoint" | "family")));
+    const ev = e.evidence.filter(
+      (x) =>
+        (!edge.strengths || edge.strengths.includes(x.strength)) &&
+        (!edge.levels || edge.levels.includes(x.args?.level as "checkpoint" | "family")),
+    );
     if (ev.length === 0) continue;
     const to = g.nodes.get(e.to);
     if (!to) continue;
     const m = edge.to ? evaluate(edge.to, to, g, params) : { path: [to.id], evidence: [], relations: [] };
-    if (m) return { path: [node.id, ...m.path], evidence: [...ev, ...m.evidence], target: m.target ?? to.id, relations: [e.relation, ...m.relations], ...(m.args ? { args: m.args } : {}) };
+    if (m)
+      return {
+        path: [node.id, ...m.path],
+        evidence: [...ev, ...m.evidence],
+        target: m.target ?? to.id,
+        relations: [e.relation, ...m.relations],
+        ...(m.args ? { args: m.args } : {}),
+      };
   }
   return undefined;
 }
 
-function ancestorMatch(anc: ConditionArg<"ancestor">, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+function ancestorMatch(
+  anc: ConditionArg<"ancestor">,
+  node: LineageNode,
+  g: GraphIndex,
+  params: Record<string, unknown>,
+): Match | undefined {
   const { via, strengths, where } = anc;
   const maxDepth = anc.maxDepth ?? 16;
   // Breadth-first, so the shortest path to a matching ancestor is reported.
-  const queue: { id: string; path: string[]; evidence: Evidence[]; relations: string[] }[] = [{ id: node.id, path: [node.id], evidence: [], relations: [] }];
+  const queue: { id: string; path: string[]; evidence: Evidence[]; relations: string[] }[] = [
+    { id: node.id, path: [node.id], evidence: [], relations: [] },
+  ];
   const seen = new Set([node.id]);
   // An index instead of shift(): shift is O(n) per step on a long frontier.
   for (let head = 0; head < queue.length; head++) {
@@ -319,16 +445,33 @@ function ancestorMatch(anc: ConditionArg<"ancestor">, node: LineageNode, g: Grap
       const to = g.nodes.get(e.to);
       if (!to) continue;
       seen.add(e.to);
-      const next = { id: e.to, path: [...cur.path, e.to], evidence: [...cur.evidence, ...ev], relations: [...cur.relations, e.relation] };
+      const next = {
+        id: e.to,
+        path: [...cur.path, e.to],
+        evidence: [...cur.evidence, ...ev],
+        relations: [...cur.relations, e.relation],
+      };
       const m = evaluate(where, to, g, params);
-      if (m) return { path: [...next.path, ...m.path.slice(1)], evidence: [...next.evidence, ...m.evidence], target: m.target ?? e.to, relations: [...next.relations, ...m.relations], ...(m.args ? { args: m.args } : {}) };
+      if (m)
+        return {
+          path: [...next.path, ...m.path.slice(1)],
+          evidence: [...next.evidence, ...m.evidence],
+          target: m.target ?? e.to,
+          relations: [...next.relations, ...m.relations],
+          ...(m.args ? { args: m.args } : {}),
+        };
       queue.push(next);
     }
   }
   return undefined;
 }
 
-function subcomponentMatch(where: Condition, node: LineageNode, g: GraphIndex, params: Record<string, unknown>): Match | undefined {
+function subcomponentMatch(
+  where: Condition,
+  node: LineageNode,
+  g: GraphIndex,
+  params: Record<string, unknown>,
+): Match | undefined {
   const stack = [...(g.parts.get(node.id) ?? [])];
   const seen = new Set<string>();
   while (stack.length > 0) {
@@ -338,7 +481,14 @@ function subcomponentMatch(where: Condition, node: LineageNode, g: GraphIndex, p
     const part = g.nodes.get(id);
     if (!part) continue;
     const m = evaluate(where, part, g, params);
-    if (m) return { path: [node.id, ...m.path], evidence: m.evidence, target: m.target ?? id, relations: ["has-part", ...m.relations], ...(m.args ? { args: m.args } : {}) };
+    if (m)
+      return {
+        path: [node.id, ...m.path],
+        evidence: m.evidence,
+        target: m.target ?? id,
+        relations: ["has-part", ...m.relations],
+        ...(m.args ? { args: m.args } : {}),
+      };
     stack.push(...(g.parts.get(id) ?? []));
   }
   return undefined;
@@ -346,12 +496,17 @@ function subcomponentMatch(where: Condition, node: LineageNode, g: GraphIndex, p
 
 /** Lower-case, collapse whitespace and strip quotes, so "Built  with\nLlama" and "built with Llama" match. */
 function normaliseText(s: string): string {
-  return s.toLowerCase().replace(/[“”"']/g, "").replace(/\s+/g, " ").trim();
+  return s
+    .toLowerCase()
+    .replace(/[“”"']/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function factEquals(actual: unknown, expected: string | boolean | number): boolean {
   if (Array.isArray(actual)) return actual.some((a) => factEquals(a, expected));
-  if (typeof expected === "string" && typeof actual === "string") return actual.toLowerCase() === expected.toLowerCase();
+  if (typeof expected === "string" && typeof actual === "string")
+    return actual.toLowerCase() === expected.toLowerCase();
   return actual === expected;
 }
 
@@ -370,7 +525,15 @@ function referenceMatch(rc: ReferenceCondition, node: LineageNode, g: GraphIndex
     if (rc.withoutFacts && rc.withoutFacts.some((k) => facts[k] !== undefined && facts[k] !== false)) continue;
     return {
       path: [node.id],
-      evidence: [{ code: `reference:${r.extractor}`, strength: r.strength, location: r.location, raw: r.raw, ...(r.facts ? { args: { ...r.facts } } : {}) }],
+      evidence: [
+        {
+          code: `reference:${r.extractor}`,
+          strength: r.strength,
+          location: r.location,
+          raw: r.raw,
+          ...(r.facts ? { args: { ...r.facts } } : {}),
+        },
+      ],
       relations: [],
       args: { reference: r.raw, referenceAt: `${r.location.file}${r.location.line ? `:${r.location.line}` : ""}` },
     };
@@ -396,7 +559,8 @@ export function renderMessage(template: string, args: Record<string, string | nu
 
 /** A rule's severity, reading a `$parameter` when it names one. */
 export function ruleSeverity(rule: Rule, params: Record<string, unknown>): Severity {
-  const s = typeof rule.severity === "string" && rule.severity.startsWith("$") ? params[rule.severity.slice(1)] : rule.severity;
+  const s =
+    typeof rule.severity === "string" && rule.severity.startsWith("$") ? params[rule.severity.slice(1)] : rule.severity;
   return s === "error" || s === "warning" || s === "note" ? s : "error";
 }
 
@@ -435,7 +599,15 @@ export function evaluatePacks(
       pack: pack.id,
       version: pack.version,
       parameters: params,
-      rules: pack.rules.map((r) => ({ id: r.id, title: r.title, severity: ruleSeverity(r, params), verdict: r.verdict, source: r.source, description: r.description, ...(r.howToFix ? { howToFix: r.howToFix } : {}) })),
+      rules: pack.rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: ruleSeverity(r, params),
+        verdict: r.verdict,
+        source: r.source,
+        description: r.description,
+        ...(r.howToFix ? { howToFix: r.howToFix } : {}),
+      })),
     });
     for (const rule of pack.rules) {
       const severity = severityFor(rule, pack, params);
@@ -466,15 +638,36 @@ export function evaluatePacks(
           for (const e of g.out.get(m.path[i]!) ?? []) if (e.to === m.path[i + 1]) m.evidence.push(...e.evidence);
         }
         const chain = originChain(m.target, g);
-        if (chain.names.length > 0) args.upstreamLineage = chain.names.length > 1 ? chain.names.join(" ← ") : `${chain.names[0]} (no further lineage known)`;
-        const checkpoints = [...new Set(m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])))];
+        if (chain.names.length > 0)
+          args.upstreamLineage =
+            chain.names.length > 1 ? chain.names.join(" ← ") : `${chain.names[0]} (no further lineage known)`;
+        const checkpoints = [
+          ...new Set(
+            m.evidence.flatMap((e) => (Array.isArray(e.args?.checkpoints) ? (e.args!.checkpoints as string[]) : [])),
+          ),
+        ];
         if (checkpoints.length > 0) args.checkpoints = checkpoints;
         // Structural matches: every known release sharing the configuration is named (never one picked), and keys
         // with no weight effect that differ are said.
-        const candidates = [...new Set(m.evidence.flatMap((e) => (e.code === "signature-match" && Array.isArray(e.args?.candidates) ? (e.args!.candidates as string[]) : [])))];
+        const candidates = [
+          ...new Set(
+            m.evidence.flatMap((e) =>
+              e.code === "signature-match" && Array.isArray(e.args?.candidates) ? (e.args!.candidates as string[]) : [],
+            ),
+          ),
+        ];
         const names = candidates.map((id) => g.nodes.get(`known:${id}`)?.name ?? id);
-        args.candidateNote = names.length > 1 ? `; ${names.length} known releases share this configuration, none is picked: ${names.join(", ")}` : "";
-        const differs = [...new Set(m.evidence.flatMap((e) => (e.code === "signature-match" && Array.isArray(e.args?.differs) ? (e.args!.differs as string[]) : [])))];
+        args.candidateNote =
+          names.length > 1
+            ? `; ${names.length} known releases share this configuration, none is picked: ${names.join(", ")}`
+            : "";
+        const differs = [
+          ...new Set(
+            m.evidence.flatMap((e) =>
+              e.code === "signature-match" && Array.isArray(e.args?.differs) ? (e.args!.differs as string[]) : [],
+            ),
+          ),
+        ];
         args.differNote = differs.length > 0 ? `; differs only in ${differs.join(", ")}` : "";
         const messageId = messageIdFor(rule, node, g, params);
         // Where the node entered the product: every reference that names it (or, for an ancestor no file names,
@@ -483,13 +676,27 @@ export function evaluatePacks(
         const declared = named.length > 0 || node.kind === "local" ? [] : entryEvidence(node.id, g);
         // A place an edge's own evidence already names is not repeated as a plain reference.
         const edgeAt = new Set(m.evidence.map((e) => `${e.location.file}:${e.location.line ?? ""}`));
-        const evidence = dedupeEvidence([...named.filter((e) => !edgeAt.has(`${e.location.file}:${e.location.line ?? ""}`)), ...m.evidence, ...chain.evidence, ...declared]);
+        const evidence = dedupeEvidence([
+          ...named.filter((e) => !edgeAt.has(`${e.location.file}:${e.location.line ?? ""}`)),
+          ...m.evidence,
+          ...chain.evidence,
+          ...declared,
+        ]);
         // The reviewer looks first where the strongest claim is made: declared and weight evidence before structure,
         // files of the scanned tree before knowledge-base records.
         const inTree = evidence.filter((e) => !e.location.hub && !e.code.startsWith("knowledge-base"));
-        const location = (inTree.find((e) => e.strength !== "structural") ?? inTree[0])?.location ?? node.location ?? fallbackLocation(g);
+        const location =
+          (inTree.find((e) => e.strength !== "structural") ?? inTree[0])?.location ??
+          node.location ??
+          fallbackLocation(g);
         findings.push({
-          id: stableId([pack.id, rule.id, node.id, m.target, ...evidence.map((e) => `${e.code}@${e.location.file}${e.location.pointer ?? ""}`).sort()]),
+          id: stableId([
+            pack.id,
+            rule.id,
+            node.id,
+            m.target,
+            ...evidence.map((e) => `${e.code}@${e.location.file}${e.location.pointer ?? ""}`).sort(),
+          ]),
           pack: pack.id,
           rule: rule.id,
           severity,
@@ -512,7 +719,13 @@ export function evaluatePacks(
 function referenceEvidence(nodeId: string, g: GraphIndex): Evidence[] {
   return (g.refsByNode.get(nodeId) ?? [])
     .filter((r) => r.usage !== "name")
-    .map((r) => ({ code: "referenced-at", strength: r.strength, location: r.location, raw: r.raw, args: { extractor: r.extractor } }));
+    .map((r) => ({
+      code: "referenced-at",
+      strength: r.strength,
+      location: r.location,
+      raw: r.raw,
+      args: { extractor: r.extractor },
+    }));
 }
 
 /**
@@ -532,7 +745,8 @@ function entryEvidence(nodeId: string, g: GraphIndex): Evidence[] {
         if (!from) continue;
         const refs = from.kind === "upstream" ? referenceEvidence(from.id, g) : [];
         if (refs.length > 0) return refs.map((x) => ({ ...x, code: "entered-product-through" }));
-        if (from.kind === "local" && from.location) return [{ code: "entered-product-through", strength: "declared", location: from.location, raw: from.name }];
+        if (from.kind === "local" && from.location)
+          return [{ code: "entered-product-through", strength: "declared", location: from.location, raw: from.name }];
         next.push(e.from);
       }
     }

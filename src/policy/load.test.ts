@@ -10,13 +10,29 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("loading packs", () => {
   it("ships the six packs, and test files are not packs", () => {
-    expect(bundledPackIds()).toEqual(["eu-ai-act-gpai", "kr-sovereign-from-scratch", "licence-duties", "supply-chain-hygiene", "unknown-provenance", "us-covered-adversary"]);
+    expect(bundledPackIds()).toEqual([
+      "eu-ai-act-gpai",
+      "kr-sovereign-from-scratch",
+      "licence-duties",
+      "supply-chain-hygiene",
+      "unknown-provenance",
+      "us-covered-adversary",
+    ]);
     expect(loadPacks(bundledPackIds())).toHaveLength(6);
   });
 
   it("checks config parameters against the applied packs: unknown names and wrong types, all listed", () => {
     const packs = loadPacks(["us-covered-adversary", "licence-duties"]);
-    const problems = parameterProblems(packs, { "us-covered-adversary": { coveredCountries: "CN", ancestorSeverity: "fatal", typo: 1 }, "licence-duties": { commercial: "yes" }, "eu-ai-act-gpai": { x: 1 }, "licence-dutys": { commercial: false } }, ".aiprovrc.yaml");
+    const problems = parameterProblems(
+      packs,
+      {
+        "us-covered-adversary": { coveredCountries: "CN", ancestorSeverity: "fatal", typo: 1 },
+        "licence-duties": { commercial: "yes" },
+        "eu-ai-act-gpai": { x: 1 },
+        "licence-dutys": { commercial: false },
+      },
+      ".aiprovrc.yaml",
+    );
     expect(problems).toEqual([
       ".aiprovrc.yaml:/parameters/licence-dutys: no such rule pack (bundled packs: eu-ai-act-gpai, kr-sovereign-from-scratch, licence-duties, supply-chain-hygiene, unknown-provenance, us-covered-adversary)",
       ".aiprovrc.yaml:/parameters/us-covered-adversary/coveredCountries: must be a list of strings (type string-list)",

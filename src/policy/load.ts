@@ -43,7 +43,10 @@ function conditionParamProblems(pack: RulePack, cond: Condition, where: string):
   for (const [p, type] of used) {
     const decl = pack.parameters?.[p];
     if (!decl) problems.push(`${where}: unknown parameter '$${p}'`);
-    else if (decl.type !== type) problems.push(`${where}: parameter '$${p}' is used as ${type === "boolean" ? "a boolean" : "a list"} but declared ${decl.type}`);
+    else if (decl.type !== type)
+      problems.push(
+        `${where}: parameter '$${p}' is used as ${type === "boolean" ? "a boolean" : "a list"} but declared ${decl.type}`,
+      );
   }
   return problems;
 }
@@ -61,13 +64,20 @@ function semanticProblems(pack: RulePack, file: string): string[] {
     const choices = typeof r.message === "string" ? [{ id: r.message }] : (r.message ?? []);
     choices.forEach((c, j) => {
       const where = typeof r.message === "string" ? "message" : `message/${j}`;
-      if (!Object.hasOwn(r.messages, c.id)) problems.push(`${file}:/rules/${i}/${where}${where === "message" ? "" : "/id"}: unknown message id '${c.id}' (messages: ${Object.keys(r.messages).join(", ")})`);
-      if ("when" in c && c.when) problems.push(...conditionParamProblems(pack, c.when, `${file}:/rules/${i}/${where}/when`));
+      if (!Object.hasOwn(r.messages, c.id))
+        problems.push(
+          `${file}:/rules/${i}/${where}${where === "message" ? "" : "/id"}: unknown message id '${c.id}' (messages: ${Object.keys(r.messages).join(", ")})`,
+        );
+      if ("when" in c && c.when)
+        problems.push(...conditionParamProblems(pack, c.when, `${file}:/rules/${i}/${where}/when`));
     });
     if (r.severity.startsWith("$")) {
       const decl = pack.parameters?.[r.severity.slice(1)];
       if (!decl) problems.push(`${file}:/rules/${i}/severity: unknown parameter '${r.severity}'`);
-      else if (decl.type !== "severity") problems.push(`${file}:/rules/${i}/severity: parameter '${r.severity}' must be declared with type severity, not ${decl.type}`);
+      else if (decl.type !== "severity")
+        problems.push(
+          `${file}:/rules/${i}/severity: parameter '${r.severity}' must be declared with type severity, not ${decl.type}`,
+        );
     }
   });
   for (const [k, p] of Object.entries(pack.parameters ?? {})) {
@@ -81,13 +91,17 @@ function semanticProblems(pack: RulePack, file: string): string[] {
 export function parameterTypeProblem(type: PackParameter["type"], value: unknown): string | undefined {
   switch (type) {
     case "string-list":
-      return Array.isArray(value) && value.every((x) => typeof x === "string") ? undefined : `must be a list of strings (type ${type})`;
+      return Array.isArray(value) && value.every((x) => typeof x === "string")
+        ? undefined
+        : `must be a list of strings (type ${type})`;
     case "boolean":
       return typeof value === "boolean" ? undefined : `must be true or false (type ${type})`;
     case "string":
       return typeof value === "string" ? undefined : `must be a string (type ${type})`;
     case "severity":
-      return value === "error" || value === "warning" || value === "note" ? undefined : `must be one of error, warning, note (type ${type})`;
+      return value === "error" || value === "warning" || value === "note"
+        ? undefined
+        : `must be one of error, warning, note (type ${type})`;
   }
 }
 
@@ -98,10 +112,16 @@ export function parameterTypeProblem(type: PackParameter["type"], value: unknown
  * every override of it).
  * @returns problems as `file:/parameters/<pack>/<name>: message` (empty when all are valid).
  */
-export function parameterProblems(packs: readonly RulePack[], overrides: Record<string, Record<string, unknown>>, file: string, knownPackIds: readonly string[] = bundledPackIds()): string[] {
+export function parameterProblems(
+  packs: readonly RulePack[],
+  overrides: Record<string, Record<string, unknown>>,
+  file: string,
+  knownPackIds: readonly string[] = bundledPackIds(),
+): string[] {
   const problems: string[] = [];
   for (const id of Object.keys(overrides)) {
-    if (!packs.some((p) => p.id === id) && !knownPackIds.includes(id)) problems.push(`${file}:/parameters/${id}: no such rule pack (bundled packs: ${knownPackIds.join(", ")})`);
+    if (!packs.some((p) => p.id === id) && !knownPackIds.includes(id))
+      problems.push(`${file}:/parameters/${id}: no such rule pack (bundled packs: ${knownPackIds.join(", ")})`);
   }
   for (const pack of packs) {
     for (const [name, value] of Object.entries(overrides[pack.id] ?? {})) {
@@ -109,7 +129,9 @@ export function parameterProblems(packs: readonly RulePack[], overrides: Record<
       const where = `${file}:/parameters/${pack.id}/${name}`;
       if (!decl) {
         const known = Object.keys(pack.parameters ?? {});
-        problems.push(`${where}: unknown parameter of pack ${pack.id}${known.length ? ` (parameters: ${known.join(", ")})` : " (it has none)"}`);
+        problems.push(
+          `${where}: unknown parameter of pack ${pack.id}${known.length ? ` (parameters: ${known.join(", ")})` : " (it has none)"}`,
+        );
         continue;
       }
       const problem = parameterTypeProblem(decl.type, value);
@@ -135,7 +157,9 @@ export function loadPacks(namesOrPaths: readonly string[]): RulePack[] {
     const text = readFileSync(file, "utf8");
     const doc = parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
-      problems.push(...doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`));
+      problems.push(
+        ...doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`),
+      );
       continue;
     }
     let data: unknown;

@@ -19,7 +19,9 @@ interface SchemaNode {
   $ref?: string;
   [k: string]: unknown;
 }
-const schema = JSON.parse(readFileSync(packagePath("schemas", "rule-pack.schema.json"), "utf8")) as { definitions: { condition: { properties: Record<string, SchemaNode> } } };
+const schema = JSON.parse(readFileSync(packagePath("schemas", "rule-pack.schema.json"), "utf8")) as {
+  definitions: { condition: { properties: Record<string, SchemaNode> } };
+};
 const schemaKeys = schema.definitions.condition.properties;
 
 /** Every `$ref` inside a schema node. */
@@ -67,8 +69,30 @@ describe("the predicate registry and the rule-pack schema", () => {
   });
 
   it("an unknown key is an error, never a condition that silently does not match", () => {
-    const graph: LineageGraph = { nodes: [{ id: "local:m", kind: "local", role: "model", name: "m", status: "own", inProduct: true }], edges: [] };
-    const pack = { id: "p", version: "1", title: "t", description: "d", undetermined: "fail" as const, file: "p.yaml", rules: [{ id: "r", title: "t", severity: "error" as const, verdict: "fail" as const, description: "d", source: { title: "s" }, messages: { m: "x" }, when: { bogus: true } as unknown as Condition }] };
+    const graph: LineageGraph = {
+      nodes: [{ id: "local:m", kind: "local", role: "model", name: "m", status: "own", inProduct: true }],
+      edges: [],
+    };
+    const pack = {
+      id: "p",
+      version: "1",
+      title: "t",
+      description: "d",
+      undetermined: "fail" as const,
+      file: "p.yaml",
+      rules: [
+        {
+          id: "r",
+          title: "t",
+          severity: "error" as const,
+          verdict: "fail" as const,
+          description: "d",
+          source: { title: "s" },
+          messages: { m: "x" },
+          when: { bogus: true } as unknown as Condition,
+        },
+      ],
+    };
     expect(() => evaluatePacks(graph, [pack])).toThrow(/unknown policy condition \["bogus"\]/);
   });
 });
@@ -103,11 +127,16 @@ ${message}
   it("by id, or by the first entry whose condition holds on the matched node", () => {
     const fixed = join(tmp, "chooser.yaml");
     writeFileSync(fixed, pack("    message: encoder"));
-    expect(evaluatePacks(graph, loadPacks([fixed])).findings.map((f) => [f.node, f.message.id, f.message.text])).toEqual([
+    expect(
+      evaluatePacks(graph, loadPacks([fixed])).findings.map((f) => [f.node, f.message.id, f.message.text]),
+    ).toEqual([
       ["local:a", "encoder", "a is an encoder"],
       ["local:b", "encoder", "b is an encoder"],
     ]);
-    writeFileSync(fixed, pack("    message:\n      - { id: encoder, when: { role: [vision-encoder] } }\n      - { id: generic }"));
+    writeFileSync(
+      fixed,
+      pack("    message:\n      - { id: encoder, when: { role: [vision-encoder] } }\n      - { id: generic }"),
+    );
     expect(evaluatePacks(graph, loadPacks([fixed])).findings.map((f) => [f.node, f.message.id])).toEqual([
       ["local:a", "encoder"],
       ["local:b", "generic"],
@@ -127,7 +156,10 @@ ${message}
     try {
       loadPacks([file]);
     } catch (e) {
-      expect((e as ConfigError).problems).toEqual([`${file}:/rules/0/message/0/when: unknown parameter '$roles'`, `${file}:/rules/0/message/1/id: unknown message id 'typo' (messages: generic, encoder)`]);
+      expect((e as ConfigError).problems).toEqual([
+        `${file}:/rules/0/message/0/when: unknown parameter '$roles'`,
+        `${file}:/rules/0/message/1/id: unknown message id 'typo' (messages: generic, encoder)`,
+      ]);
     }
   });
 });

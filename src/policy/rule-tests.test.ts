@@ -25,7 +25,8 @@ describe("every shipped pack's cases (the runner behind aiprov rules test)", () 
   }
 
   it("every shipped rule cites a source URL", () => {
-    for (const pack of loadPacks(bundledPackIds())) for (const r of pack.rules) expect(r.source.url, `${pack.id}/${r.id}`).toMatch(/^https:\/\//);
+    for (const pack of loadPacks(bundledPackIds()))
+      for (const r of pack.rules) expect(r.source.url, `${pack.id}/${r.id}`).toMatch(/^https:\/\//);
   });
 });
 
@@ -58,8 +59,12 @@ tests:
       "undetermined-ancestor coverage",
       "undetermined-component coverage",
     ]);
-    expect(failed.find((r) => r.kind === "invalid")?.problems).toEqual(["hub:x/y: expected severity error, got warning"]);
-    expect(failed.find((r) => r.kind === "valid")?.problems[0]).toMatch(/^expected no finding, got hub:x\/y \(countryUnknown\)/);
+    expect(failed.find((r) => r.kind === "invalid")?.problems).toEqual([
+      "hub:x/y: expected severity error, got warning",
+    ]);
+    expect(failed.find((r) => r.kind === "valid")?.problems[0]).toMatch(
+      /^expected no finding, got hub:x\/y \(countryUnknown\)/,
+    );
   });
 
   it("rejects an invalid test file with every problem, before running anything", () => {
@@ -80,7 +85,9 @@ tests:
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
-    expect(problems.some((p) => p.endsWith("/tests/undetermined-component/valid/0/nodes/0: unknown property 'colour'"))).toBe(true);
+    expect(
+      problems.some((p) => p.endsWith("/tests/undetermined-component/valid/0/nodes/0: unknown property 'colour'")),
+    ).toBe(true);
     write(`pack: unknown-provenance
 tests:
   no-such-rule:
@@ -95,10 +102,17 @@ tests:
       expect.unreachable();
     } catch (e) {
       const p = (e as ConfigError).problems;
-      expect(p.some((x) => x.endsWith("/tests/no-such-rule: pack unknown-provenance has no rule 'no-such-rule'"))).toBe(true);
+      expect(p.some((x) => x.endsWith("/tests/no-such-rule: pack unknown-provenance has no rule 'no-such-rule'"))).toBe(
+        true,
+      );
       expect(p.some((x) => x.endsWith("/tests/no-such-rule/invalid/0/edges/0/to: no node 'hub:missing'"))).toBe(true);
-      expect(p.some((x) => x.endsWith("/tests/undetermined-component/invalid/0/errors: an invalid case must list at least one expected finding"))).toBe(true);
+      expect(
+        p.some((x) =>
+          x.endsWith(
+            "/tests/undetermined-component/invalid/0/errors: an invalid case must list at least one expected finding",
+          ),
+        ),
+      ).toBe(true);
     }
   });
 });
-

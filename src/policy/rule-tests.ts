@@ -11,7 +11,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { ConfigError, UsageError } from "../errors.js";
-import type { Evidence, LineageEdge, LineageGraph, LineageNode, LocalComponent, ModelReference, Relation, EvidenceStrength, ComponentRole, Severity } from "../model/types.js";
+import type {
+  Evidence,
+  LineageEdge,
+  LineageGraph,
+  LineageNode,
+  LocalComponent,
+  ModelReference,
+  Relation,
+  EvidenceStrength,
+  ComponentRole,
+  Severity,
+} from "../model/types.js";
 import type { ProjectDocument } from "../extract/types.js";
 import { validate } from "../util/schema.js";
 import { evaluatePacks, type PolicyContext } from "./engine.js";
@@ -23,13 +34,50 @@ import { cutAtAny } from "../util/text.js";
 export interface RuleTestCase {
   name: string;
   parameters?: Record<string, unknown>;
-  nodes: { id: string; kind?: "local" | "upstream" | "hosted"; role?: string; name?: string; repo?: string; repos?: string[]; knownComponent?: string; publisher?: { org: string; entity?: string; country: string; repackager?: boolean }; license?: string; status?: LineageNode["status"]; statusReason?: string; inProduct?: boolean; claimsFromScratch?: boolean }[];
-  edges?: { from: string; to: string; relation: Relation; strength?: EvidenceStrength; level?: "checkpoint" | "family"; file?: string }[];
-  references?: { target: string; kind?: ModelReference["kind"]; raw?: string; revision?: string; subject?: string; extractor?: string; file?: string; line?: number; facts?: Record<string, string | number | boolean> }[];
+  nodes: {
+    id: string;
+    kind?: "local" | "upstream" | "hosted";
+    role?: string;
+    name?: string;
+    repo?: string;
+    repos?: string[];
+    knownComponent?: string;
+    publisher?: { org: string; entity?: string; country: string; repackager?: boolean };
+    license?: string;
+    status?: LineageNode["status"];
+    statusReason?: string;
+    inProduct?: boolean;
+    claimsFromScratch?: boolean;
+  }[];
+  edges?: {
+    from: string;
+    to: string;
+    relation: Relation;
+    strength?: EvidenceStrength;
+    level?: "checkpoint" | "family";
+    file?: string;
+  }[];
+  references?: {
+    target: string;
+    kind?: ModelReference["kind"];
+    raw?: string;
+    revision?: string;
+    subject?: string;
+    extractor?: string;
+    file?: string;
+    line?: number;
+    facts?: Record<string, string | number | boolean>;
+  }[];
   components?: { key: string; facts?: Record<string, string | number | boolean | string[]> }[];
   files?: string[];
   documents?: { file: string; text: string; kind?: ProjectDocument["kind"] }[];
-  errors?: { node: string; messageId: string; severity?: Severity; verdict?: "fail" | "undetermined"; target?: string }[];
+  errors?: {
+    node: string;
+    messageId: string;
+    severity?: Severity;
+    verdict?: "fail" | "undetermined";
+    target?: string;
+  }[];
 }
 
 /** A pack's test file. */
@@ -64,10 +112,30 @@ export function caseInput(c: RuleTestCase, file: string): { graph: LineageGraph;
       ...(n.repo ? { repo: n.repo } : {}),
       ...(n.repos ? { repos: n.repos } : {}),
       ...(n.knownComponent ? { knownComponent: n.knownComponent } : {}),
-      ...(n.publisher ? { publisher: { org: n.publisher.org, entity: n.publisher.entity ?? n.publisher.org, country: n.publisher.country, ...(n.publisher.repackager ? { repackager: true } : {}) } } : {}),
+      ...(n.publisher
+        ? {
+            publisher: {
+              org: n.publisher.org,
+              entity: n.publisher.entity ?? n.publisher.org,
+              country: n.publisher.country,
+              ...(n.publisher.repackager ? { repackager: true } : {}),
+            },
+          }
+        : {}),
       ...(n.license ? { license: n.license } : {}),
       ...(n.statusReason ? { statusReason: { code: n.statusReason } } : {}),
-      ...(n.claimsFromScratch ? { claims: { fromScratch: { code: "card-claims-from-scratch", strength: "declared", location: { file: "README.md", line: 1 }, raw: "trained from scratch" } satisfies Evidence } } : {}),
+      ...(n.claimsFromScratch
+        ? {
+            claims: {
+              fromScratch: {
+                code: "card-claims-from-scratch",
+                strength: "declared",
+                location: { file: "README.md", line: 1 },
+                raw: "trained from scratch",
+              } satisfies Evidence,
+            },
+          }
+        : {}),
       ...(kind === "local" ? { location: { file: cutAtAny(n.id.replace(/^local:/, ""), "#") } } : {}),
     };
     return node;
@@ -94,8 +162,18 @@ export function caseInput(c: RuleTestCase, file: string): { graph: LineageGraph;
     ...(r.subject ? { subject: r.subject } : {}),
     ...(r.facts ? { facts: r.facts } : {}),
   }));
-  const components: LocalComponent[] = (c.components ?? []).map((x) => ({ key: x.key, role: "model", name: x.key, location: { file: cutAtAny(x.key, "#") }, ...(x.facts ? { facts: x.facts } : {}) }));
-  const documents: ProjectDocument[] = (c.documents ?? []).map((d) => ({ file: d.file, text: d.text, kind: d.kind ?? "readme" }));
+  const components: LocalComponent[] = (c.components ?? []).map((x) => ({
+    key: x.key,
+    role: "model",
+    name: x.key,
+    location: { file: cutAtAny(x.key, "#") },
+    ...(x.facts ? { facts: x.facts } : {}),
+  }));
+  const documents: ProjectDocument[] = (c.documents ?? []).map((d) => ({
+    file: d.file,
+    text: d.text,
+    kind: d.kind ?? "readme",
+  }));
   const files = [...new Set([...(c.files ?? []), ...documents.map((d) => d.file)])];
   return { graph: { nodes, edges }, context: { references, components, files, documents } };
 }
@@ -119,7 +197,11 @@ function caseProblems(c: RuleTestCase, where: string): string[] {
  */
 export function loadRuleTests(file: string, pack: RulePack): RuleTestFile {
   const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError("invalid rule tests:", doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`));
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      "invalid rule tests:",
+      doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`),
+    );
   const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
   const errs = validate("rule-tests.schema.json", data, file);
   if (errs.length > 0) throw new ConfigError("invalid rule tests:", errs);
@@ -132,9 +214,20 @@ export function loadRuleTests(file: string, pack: RulePack): RuleTestFile {
     for (const kind of ["valid", "invalid"] as const) {
       cases[kind].forEach((c, i) => {
         problems.push(...caseProblems(c, `${file}:/tests/${rule}/${kind}/${i}`));
-        if (kind === "invalid" && !(c.errors?.length)) problems.push(`${file}:/tests/${rule}/invalid/${i}/errors: an invalid case must list at least one expected finding`);
-        if (kind === "valid" && c.errors) problems.push(`${file}:/tests/${rule}/valid/${i}/errors: a valid case expects no finding; move it to invalid`);
-        if (c.parameters) problems.push(...parameterProblems([pack], { [pack.id]: c.parameters }, `${file}:/tests/${rule}/${kind}/${i}`, [pack.id]).map((p) => p.replace(`/parameters/${pack.id}/`, "/parameters/")));
+        if (kind === "invalid" && !c.errors?.length)
+          problems.push(
+            `${file}:/tests/${rule}/invalid/${i}/errors: an invalid case must list at least one expected finding`,
+          );
+        if (kind === "valid" && c.errors)
+          problems.push(
+            `${file}:/tests/${rule}/valid/${i}/errors: a valid case expects no finding; move it to invalid`,
+          );
+        if (c.parameters)
+          problems.push(
+            ...parameterProblems([pack], { [pack.id]: c.parameters }, `${file}:/tests/${rule}/${kind}/${i}`, [
+              pack.id,
+            ]).map((p) => p.replace(`/parameters/${pack.id}/`, "/parameters/")),
+          );
       });
     }
   }
@@ -145,7 +238,13 @@ export function loadRuleTests(file: string, pack: RulePack): RuleTestFile {
 const key = (x: { node: string; messageId: string }): string => `${x.node} ${x.messageId}`;
 
 /** Runs one case of one rule. */
-function runCase(pack: RulePack, rule: string, kind: "valid" | "invalid", c: RuleTestCase, file: string): RuleTestResult {
+function runCase(
+  pack: RulePack,
+  rule: string,
+  kind: "valid" | "invalid",
+  c: RuleTestCase,
+  file: string,
+): RuleTestResult {
   const { graph, context } = caseInput(c, file);
   const one: RulePack = { ...pack, rules: pack.rules.filter((r) => r.id === rule) };
   const { findings } = evaluatePacks(graph, [one], { [pack.id]: c.parameters ?? {} }, context);
@@ -154,7 +253,14 @@ function runCase(pack: RulePack, rule: string, kind: "valid" | "invalid", c: Rul
     for (const f of findings) problems.push(`expected no finding, got ${f.node} (${f.message.id}): ${f.message.text}`);
   } else {
     const expected = [...(c.errors ?? [])];
-    const got = findings.map((f) => ({ node: f.node, messageId: f.message.id, severity: f.severity, verdict: f.verdict, target: f.path[f.path.length - 1]!, text: f.message.text }));
+    const got = findings.map((f) => ({
+      node: f.node,
+      messageId: f.message.id,
+      severity: f.severity,
+      verdict: f.verdict,
+      target: f.path[f.path.length - 1]!,
+      text: f.message.text,
+    }));
     for (const e of expected) {
       const i = got.findIndex((g) => key(g) === key(e));
       if (i < 0) {
@@ -162,8 +268,10 @@ function runCase(pack: RulePack, rule: string, kind: "valid" | "invalid", c: Rul
         continue;
       }
       const g = got.splice(i, 1)[0]!;
-      if (e.severity && g.severity !== e.severity) problems.push(`${e.node}: expected severity ${e.severity}, got ${g.severity}`);
-      if (e.verdict && g.verdict !== e.verdict) problems.push(`${e.node}: expected verdict ${e.verdict}, got ${g.verdict}`);
+      if (e.severity && g.severity !== e.severity)
+        problems.push(`${e.node}: expected severity ${e.severity}, got ${g.severity}`);
+      if (e.verdict && g.verdict !== e.verdict)
+        problems.push(`${e.node}: expected verdict ${e.verdict}, got ${g.verdict}`);
       if (e.target && g.target !== e.target) problems.push(`${e.node}: expected target ${e.target}, got ${g.target}`);
     }
     for (const g of got) problems.push(`unexpected finding on ${g.node} (${g.messageId}): ${g.text}`);
@@ -177,10 +285,18 @@ export function runPackTests(pack: RulePack, tests: RuleTestFile, file: string):
   for (const r of pack.rules) {
     const cases = tests.tests[r.id];
     if (!cases) {
-      results.push({ pack: pack.id, rule: r.id, kind: "coverage", name: "has valid and invalid cases", ok: false, problems: [`rule ${r.id} has no test cases in ${basename(file)}`] });
+      results.push({
+        pack: pack.id,
+        rule: r.id,
+        kind: "coverage",
+        name: "has valid and invalid cases",
+        ok: false,
+        problems: [`rule ${r.id} has no test cases in ${basename(file)}`],
+      });
       continue;
     }
-    for (const kind of ["valid", "invalid"] as const) for (const c of cases[kind]) results.push(runCase(pack, r.id, kind, c, file));
+    for (const kind of ["valid", "invalid"] as const)
+      for (const c of cases[kind]) results.push(runCase(pack, r.id, kind, c, file));
   }
   return results;
 }
@@ -194,7 +310,10 @@ export function packsWithTests(target: string): { packFile: string; testsFile: s
         .sort()
         .map((f) => join(target, f))
     : [target];
-  return packFiles.map((packFile) => ({ packFile, testsFile: join(dirname(packFile), basename(packFile).replace(/\.ya?ml$/, ".tests.yaml")) }));
+  return packFiles.map((packFile) => ({
+    packFile,
+    testsFile: join(dirname(packFile), basename(packFile).replace(/\.ya?ml$/, ".tests.yaml")),
+  }));
 }
 
 /**
@@ -229,7 +348,15 @@ export function testPacks(target: string): RuleTestResult[] {
   if (problems.length > 0) throw new ConfigError("invalid rule packs or tests (nothing was run):", problems);
   const results: RuleTestResult[] = [];
   for (const l of loaded) {
-    if (!l.tests) results.push({ pack: l.pack.id, rule: "*", kind: "coverage", name: "has a test file", ok: false, problems: [`no test file ${basename(l.testsFile)} beside ${basename(l.pack.file)}`] });
+    if (!l.tests)
+      results.push({
+        pack: l.pack.id,
+        rule: "*",
+        kind: "coverage",
+        name: "has a test file",
+        ok: false,
+        problems: [`no test file ${basename(l.testsFile)} beside ${basename(l.pack.file)}`],
+      });
     else results.push(...runPackTests(l.pack, l.tests, l.testsFile));
   }
   return results;

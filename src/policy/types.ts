@@ -52,8 +52,15 @@ export type Condition =
   | { country: ListOrParam }
   | { publisher: ListOrParam }
   | { license: ListOrParam }
-  | { claims: ("from-scratch")[] }
-  | { edge: { relations: Relation[]; strengths?: EvidenceStrength[]; levels?: ("checkpoint" | "family")[]; to?: Condition } }
+  | { claims: "from-scratch"[] }
+  | {
+      edge: {
+        relations: Relation[];
+        strengths?: EvidenceStrength[];
+        levels?: ("checkpoint" | "family")[];
+        to?: Condition;
+      };
+    }
   | { ancestor: { via: Relation[]; strengths?: EvidenceStrength[]; maxDepth?: number; where: Condition } }
   | { subcomponent: { where: Condition } }
   | { name: ListOrParam }

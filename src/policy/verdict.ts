@@ -29,7 +29,13 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
 
 /** The stable order of findings for the engine and every reporter: severity (errors first), pack, rule, node, id. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return compareSeverity(a.severity, b.severity) || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule) || a.node.localeCompare(b.node) || a.id.localeCompare(b.id);
+  return (
+    compareSeverity(a.severity, b.severity) ||
+    a.pack.localeCompare(b.pack) ||
+    a.rule.localeCompare(b.rule) ||
+    a.node.localeCompare(b.node) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** A sorted copy of `findings` ({@link compareFindings}). */
@@ -62,7 +68,10 @@ export function resultVerdict(result: Pick<AuditResult, "findings" | "settings">
 }
 
 /** One pack's verdict: {@link findingsVerdict} of its findings. */
-export function packVerdict(result: Pick<AuditResult, "findings" | "settings">, pack: Pick<PolicyRun, "pack">): "pass" | "fail" {
+export function packVerdict(
+  result: Pick<AuditResult, "findings" | "settings">,
+  pack: Pick<PolicyRun, "pack">,
+): "pass" | "fail" {
   return findingsVerdict(
     result.findings.filter((f) => f.pack === pack.pack),
     result.settings.failOn,

@@ -11,7 +11,15 @@ import { applyWaivers, isExpired, loadWaiversFile, waiverMatches, type LoadedWai
 const tmp = mkdtempSync(join(tmpdir(), "aiprov-waivers-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const node: LineageNode = { id: "local:encoders/audio/config.json#", kind: "local", role: "audio-encoder", name: "qwen2-audio-encoder", status: "third-party", inProduct: true, location: { file: "encoders/audio/config.json" } };
+const node: LineageNode = {
+  id: "local:encoders/audio/config.json#",
+  kind: "local",
+  role: "audio-encoder",
+  name: "qwen2-audio-encoder",
+  status: "third-party",
+  inProduct: true,
+  location: { file: "encoders/audio/config.json" },
+};
 const finding: Finding = {
   id: "f1",
   pack: "us-covered-adversary",
@@ -24,13 +32,30 @@ const finding: Finding = {
   evidence: [{ code: "path-segment", strength: "declared", location: { file: "encoders/audio/config.json" } }],
   location: { file: "encoders/audio/config.json", line: 8 },
 };
-const runs: PolicyRun[] = [{ pack: "us-covered-adversary", version: "1", parameters: {}, rules: [{ id: "covered-component", title: "t", severity: "error", source: { title: "s" }, description: "d" }] }];
-const w = (extra: Partial<LoadedWaiver>): LoadedWaiver => ({ rule: "covered-component", component: "encoders/audio/*", reason: "government-waiver", comment: "DoD waiver", owner: "o", source: { file: "w.yaml", pointer: "/waivers/0" }, ...extra });
+const runs: PolicyRun[] = [
+  {
+    pack: "us-covered-adversary",
+    version: "1",
+    parameters: {},
+    rules: [{ id: "covered-component", title: "t", severity: "error", source: { title: "s" }, description: "d" }],
+  },
+];
+const w = (extra: Partial<LoadedWaiver>): LoadedWaiver => ({
+  rule: "covered-component",
+  component: "encoders/audio/*",
+  reason: "government-waiver",
+  comment: "DoD waiver",
+  owner: "o",
+  source: { file: "w.yaml", pointer: "/waivers/0" },
+  ...extra,
+});
 
 describe("waivers", () => {
   it("match by rule (bare or pack/rule) and by component id, name, repo or file glob, and optionally path", () => {
     expect(waiverMatches(w({}), finding, node)).toBe(true);
-    expect(waiverMatches(w({ rule: "us-covered-adversary/covered-component", component: "qwen2-audio-*" }), finding, node)).toBe(true);
+    expect(
+      waiverMatches(w({ rule: "us-covered-adversary/covered-component", component: "qwen2-audio-*" }), finding, node),
+    ).toBe(true);
     expect(waiverMatches(w({ component: node.id }), finding, node)).toBe(true);
     expect(waiverMatches(w({ rule: "kr-sovereign-from-scratch/covered-component" }), finding, node)).toBe(false);
     expect(waiverMatches(w({ component: "encoders/vision/*" }), finding, node)).toBe(false);
@@ -45,10 +70,19 @@ describe("waivers", () => {
   });
 
   it("mark covered findings, report expired and stale waivers, and ignore waivers of packs not applied", () => {
-    const waivers = [w({ expires: "2026-12-31" }), w({ component: "gone/*", source: { file: "w.yaml", pointer: "/waivers/1" } }), w({ rule: "other-pack/x", source: { file: "w.yaml", pointer: "/waivers/2" } })];
+    const waivers = [
+      w({ expires: "2026-12-31" }),
+      w({ component: "gone/*", source: { file: "w.yaml", pointer: "/waivers/1" } }),
+      w({ rule: "other-pack/x", source: { file: "w.yaml", pointer: "/waivers/2" } }),
+    ];
     const now = new Date("2026-06-01");
     const r = applyWaivers([finding], waivers, [node], runs, now);
-    expect(r.findings[0]!.waived).toEqual({ reason: "government-waiver", comment: "DoD waiver", owner: "o", expires: "2026-12-31" });
+    expect(r.findings[0]!.waived).toEqual({
+      reason: "government-waiver",
+      comment: "DoD waiver",
+      owner: "o",
+      expires: "2026-12-31",
+    });
     expect(r.diagnostics.map((d) => `${d.code} ${d.location?.pointer}`)).toEqual(["waiver-stale /waivers/1"]);
     const later = applyWaivers([finding], waivers, [node], runs, new Date("2027-01-01"));
     expect(later.findings[0]!.waived).toBeUndefined();
@@ -57,10 +91,20 @@ describe("waivers", () => {
 
   it("load from a YAML file, and reject malformed ones with every problem", () => {
     const good = join(tmp, "good.yaml");
-    writeFileSync(good, "waivers:\n  - rule: covered-component\n    component: '*'\n    reason: risk-accepted\n    comment: pilot\n    owner: me\n    expires: 2026-12-31\n");
-    expect(loadWaiversFile(good)[0]).toMatchObject({ component: "*", expires: "2026-12-31", source: { file: good, pointer: "/waivers/0" } });
+    writeFileSync(
+      good,
+      "waivers:\n  - rule: covered-component\n    component: '*'\n    reason: risk-accepted\n    comment: pilot\n    owner: me\n    expires: 2026-12-31\n",
+    );
+    expect(loadWaiversFile(good)[0]).toMatchObject({
+      component: "*",
+      expires: "2026-12-31",
+      source: { file: good, pointer: "/waivers/0" },
+    });
     const bad = join(tmp, "bad.yaml");
-    writeFileSync(bad, "waivers:\n  - rule: covered-component\n    component: '*'\n    reason: because\n    owner: me\n    expires: 31/12/2026\n");
+    writeFileSync(
+      bad,
+      "waivers:\n  - rule: covered-component\n    component: '*'\n    reason: because\n    owner: me\n    expires: 31/12/2026\n",
+    );
     try {
       loadWaiversFile(bad);
       expect.unreachable();
@@ -75,8 +119,12 @@ describe("waivers", () => {
   });
 
   it("the config schema and the waivers schema define the same waiver", () => {
-    const a = JSON.parse(readFileSync(packagePath("schemas", "config.schema.json"), "utf8")) as { definitions: { waiver: unknown } };
-    const b = JSON.parse(readFileSync(packagePath("schemas", "waivers.schema.json"), "utf8")) as { definitions: { waiver: unknown } };
+    const a = JSON.parse(readFileSync(packagePath("schemas", "config.schema.json"), "utf8")) as {
+      definitions: { waiver: unknown };
+    };
+    const b = JSON.parse(readFileSync(packagePath("schemas", "waivers.schema.json"), "utf8")) as {
+      definitions: { waiver: unknown };
+    };
     expect(b.definitions.waiver).toEqual(a.definitions.waiver);
   });
 });

@@ -16,10 +16,25 @@ import { wildcardMatch } from "../util/glob.js";
 import { cutAtAny } from "../util/text.js";
 
 /** Why a finding is accepted (closed list; `schemas/waivers.schema.json`). */
-export type WaiverReason = "risk-accepted" | "false-positive" | "not-applicable" | "licence-obtained" | "government-waiver" | "mitigated" | "under-review";
+export type WaiverReason =
+  | "risk-accepted"
+  | "false-positive"
+  | "not-applicable"
+  | "licence-obtained"
+  | "government-waiver"
+  | "mitigated"
+  | "under-review";
 
 /** All waiver reasons, in a stable order. */
-export const WAIVER_REASONS: readonly WaiverReason[] = ["risk-accepted", "false-positive", "not-applicable", "licence-obtained", "government-waiver", "mitigated", "under-review"];
+export const WAIVER_REASONS: readonly WaiverReason[] = [
+  "risk-accepted",
+  "false-positive",
+  "not-applicable",
+  "licence-obtained",
+  "government-waiver",
+  "mitigated",
+  "under-review",
+];
 
 /** One waiver as written. */
 export interface Waiver {
@@ -58,12 +73,18 @@ export function loadWaiversFile(file: string): LoadedWaiver[] {
     throw new UsageError(`${file}: waivers file not found`);
   }
   const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError("invalid waivers file:", doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`));
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      "invalid waivers file:",
+      doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`),
+    );
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
-    throw new ConfigError("invalid waivers file:", [`${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`]);
+    throw new ConfigError("invalid waivers file:", [
+      `${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`,
+    ]);
   }
   const problems = validate("waivers.schema.json", data, file);
   if (problems.length > 0) throw new ConfigError("invalid waivers file:", problems);
@@ -81,7 +102,13 @@ export function isExpired(w: Waiver, now: Date): boolean {
 export function waiverMatches(w: Waiver, f: Finding, node: LineageNode | undefined): boolean {
   const rule = w.rule.includes("/") ? `${f.pack}/${f.rule}` : f.rule;
   if (rule !== w.rule) return false;
-  const names = [f.node, node?.name, node?.repo, node?.location?.file, cutAtAny(f.node.replace(/^local:/, ""), "#")].filter((x): x is string => !!x);
+  const names = [
+    f.node,
+    node?.name,
+    node?.repo,
+    node?.location?.file,
+    cutAtAny(f.node.replace(/^local:/, ""), "#"),
+  ].filter((x): x is string => !!x);
   if (!names.some((n) => wildcardMatch(w.component, n))) return false;
   if (w.path) {
     const files = [f.location?.file, ...f.evidence.map((e) => e.location.file)].filter((x): x is string => !!x);
@@ -95,20 +122,34 @@ export function waiverMatches(w: Waiver, f: Finding, node: LineageNode | undefin
  * (`waiver-expired`, `waiver-stale`, both warnings, located at the waiver in its file).
  * A waiver whose rule belongs to no applied pack is neither applied nor called stale.
  */
-export function applyWaivers(findings: readonly Finding[], waivers: readonly LoadedWaiver[], nodes: readonly LineageNode[], runs: readonly PolicyRun[], now: Date): { findings: Finding[]; diagnostics: Diagnostic[] } {
+export function applyWaivers(
+  findings: readonly Finding[],
+  waivers: readonly LoadedWaiver[],
+  nodes: readonly LineageNode[],
+  runs: readonly PolicyRun[],
+  now: Date,
+): { findings: Finding[]; diagnostics: Diagnostic[] } {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const diagnostics: Diagnostic[] = [];
   const used = new Set<LoadedWaiver>();
   const active = waivers.filter((w) => {
     if (!isExpired(w, now)) return true;
-    diagnostics.push({ code: "waiver-expired", severity: "warning", message: `waiver for ${w.rule} on ${w.component} (owner ${w.owner}) expired on ${w.expires}; it no longer applies`, location: w.source });
+    diagnostics.push({
+      code: "waiver-expired",
+      severity: "warning",
+      message: `waiver for ${w.rule} on ${w.component} (owner ${w.owner}) expired on ${w.expires}; it no longer applies`,
+      location: w.source,
+    });
     return false;
   });
   const out = findings.map((f) => {
     const w = active.find((x) => waiverMatches(x, f, byId.get(f.node)));
     if (!w) return f;
     used.add(w);
-    return { ...f, waived: { reason: w.reason, comment: w.comment, owner: w.owner, ...(w.expires ? { expires: w.expires } : {}) } };
+    return {
+      ...f,
+      waived: { reason: w.reason, comment: w.comment, owner: w.owner, ...(w.expires ? { expires: w.expires } : {}) },
+    };
   });
   const applied = new Set(runs.flatMap((r) => r.rules.flatMap((x) => [x.id, `${r.pack}/${x.id}`])));
   const appliedPacks = new Set(runs.map((r) => r.pack));
@@ -117,11 +158,21 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Loa
     // `pack/rule` for an applied pack that has no such rule is a typo: say so rather than ignore the waiver.
     const slash = w.rule.indexOf("/");
     if (!applied.has(w.rule) && slash > 0 && appliedPacks.has(w.rule.slice(0, slash))) {
-      diagnostics.push({ code: "waiver-unknown-rule", severity: "warning", message: `waiver names rule ${w.rule}, which pack ${w.rule.slice(0, slash)} does not have; it applies to nothing`, location: w.source });
+      diagnostics.push({
+        code: "waiver-unknown-rule",
+        severity: "warning",
+        message: `waiver names rule ${w.rule}, which pack ${w.rule.slice(0, slash)} does not have; it applies to nothing`,
+        location: w.source,
+      });
       continue;
     }
     if (!applied.has(w.rule)) continue;
-    diagnostics.push({ code: "waiver-stale", severity: "warning", message: `waiver for ${w.rule} on ${w.component} matches no finding; remove it`, location: w.source });
+    diagnostics.push({
+      code: "waiver-stale",
+      severity: "warning",
+      message: `waiver for ${w.rule} on ${w.component} matches no finding; remove it`,
+      location: w.source,
+    });
   }
   return { findings: out, diagnostics };
 }

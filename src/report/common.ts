@@ -2,7 +2,16 @@
  * Helpers shared by the reporters: graph indexes over the lineage, the product components and their origins, the
  * location a reviewer should look at first, verdicts per pack. Pure functions of the {@link AuditResult}.
  */
-import type { AuditWeakening, AuditResult, Evidence, Finding, LineageEdge, LineageNode, PolicyRun, SourceLocation } from "../model/types.js";
+import type {
+  AuditWeakening,
+  AuditResult,
+  Evidence,
+  Finding,
+  LineageEdge,
+  LineageNode,
+  PolicyRun,
+  SourceLocation,
+} from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import { trimEndChars } from "../util/text.js";
 
@@ -104,7 +113,12 @@ export function primaryLocation(f: Finding, g: GraphIndex): SourceLocation | und
   const own = f.location && isInTree(f.location) ? f.location : undefined;
   if (own?.line !== undefined) return own;
   const inTree = f.evidence.filter((e) => isInTree(e.location, e.code));
-  return inTree.find((e) => e.location.line !== undefined)?.location ?? own ?? inTree[0]?.location ?? g.nodes.get(f.node)?.location;
+  return (
+    inTree.find((e) => e.location.line !== undefined)?.location ??
+    own ??
+    inTree[0]?.location ??
+    g.nodes.get(f.node)?.location
+  );
 }
 
 /** Hub page of a file at a revision (`https://huggingface.co/<repo>/blob/<rev>/<file>`), for Hub-pinned evidence. */
@@ -121,7 +135,11 @@ export function pinnedSource(l: SourceLocation): string {
 }
 
 /** The verdict as the reports' headers print it. */
-export const VERDICT_LABEL: Record<"pass" | "fail" | "no-policy", string> = { fail: "FAIL", pass: "PASS", "no-policy": "no policy applied" };
+export const VERDICT_LABEL: Record<"pass" | "fail" | "no-policy", string> = {
+  fail: "FAIL",
+  pass: "PASS",
+  "no-policy": "no policy applied",
+};
 
 /** Display names along a finding's lineage path. */
 export function pathNames(f: Finding, g: GraphIndex): string[] {
@@ -159,7 +177,12 @@ const WEAKENING_LABEL: Record<AuditWeakening["kind"], string> = {
  */
 export function weakeningLines(result: AuditResult): string[] {
   return (result.settings.weakenings ?? []).map((w) => {
-    const who = w.origin === "project" ? "the project's own config" : w.origin === "command-line" ? "command line" : "the auditor's file";
+    const who =
+      w.origin === "project"
+        ? "the project's own config"
+        : w.origin === "command-line"
+          ? "command line"
+          : "the auditor's file";
     const from = w.source === "command line" ? who : `${w.source}, ${who}`;
     return `${WEAKENING_LABEL[w.kind]}: ${w.setting} (from ${from})${w.justification ? `: ${w.justification}` : ""}`;
   });

@@ -3,7 +3,9 @@ import { displaySafe, escapeControls, htmlEscape, markdownCode, markdownInline, 
 
 describe("escapers", () => {
   it("make every control character visible and leave the rest alone", () => {
-    expect(escapeControls("a\nb\r\tc\x1b[31m\x00\x7f\u0085\u2028\u202e\u2066ü漢")).toBe("a\\nb\\r\\tc\\x1b[31m\\x00\\x7f\\x85\\u2028\\u202e\\u2066ü漢");
+    expect(escapeControls("a\nb\r\tc\x1b[31m\x00\x7f\u0085\u2028\u202e\u2066ü漢")).toBe(
+      "a\\nb\\r\\tc\\x1b[31m\\x00\\x7f\\x85\\u2028\\u202e\\u2066ü漢",
+    );
     expect(escapeControls("Qwen/Qwen2.5-VL-7B-Instruct")).toBe("Qwen/Qwen2.5-VL-7B-Instruct");
   });
 
@@ -22,4 +24,3 @@ describe("escapers", () => {
     expect(dirty.list[0]).toBe("x\x1b");
   });
 });
-

@@ -70,7 +70,12 @@ function copyEscaped(v: unknown): unknown {
 
 /** Markdown inline text or table cell: backslashes, pipes, backticks (no span, no fence), angle brackets; controls visible. */
 export function markdownInline(s: string): string {
-  return escapeControls(s).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`");
+  return escapeControls(s)
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/`/g, "\\`");
 }
 
 /** A Markdown inline code span: backticks inside become single quotes (code spans escape nothing); controls visible. */
@@ -88,5 +93,10 @@ export function mermaidLabel(s: string): string {
 
 /** HTML (and SVG) character data and quoted attribute values: `& < > " '` as entities; controls visible. */
 export function htmlEscape(s: string): string {
-  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return escapeControls(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }

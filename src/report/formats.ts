@@ -16,7 +16,10 @@ export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "html", "cyc
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A renderer: a pure function of the audit result (`color` and `verbose` apply to `text` only, `sarifCategory` to `sarif`). */
-export type Renderer = (result: AuditResult, options: { color?: boolean; verbose?: boolean; sarifCategory?: string }) => string;
+export type Renderer = (
+  result: AuditResult,
+  options: { color?: boolean; verbose?: boolean; sarifCategory?: string },
+) => string;
 
 /** One registry entry: what its `--<format>-output` flag writes (none for `text`), and how to load its renderer. */
 interface Reporter {
@@ -31,7 +34,10 @@ const REPORTERS = {
       return (r, o) => renderText(r, { color: o.color ?? false, verbose: o.verbose ?? false });
     },
   },
-  json: { output: "the JSON result (schemas/report.schema.json)", load: async () => (r) => `${JSON.stringify(r, null, 2)}\n` },
+  json: {
+    output: "the JSON result (schemas/report.schema.json)",
+    load: async () => (r) => `${JSON.stringify(r, null, 2)}\n`,
+  },
   sarif: {
     output: "SARIF 2.1.0 for code scanning",
     load: async () => {
@@ -39,9 +45,15 @@ const REPORTERS = {
       return (r, o) => renderSarif(r, o.sarifCategory !== undefined ? { category: o.sarifCategory } : {});
     },
   },
-  markdown: { output: "a Markdown pull-request summary", load: async () => (await import("./markdown.js")).renderMarkdown },
+  markdown: {
+    output: "a Markdown pull-request summary",
+    load: async () => (await import("./markdown.js")).renderMarkdown,
+  },
   html: { output: "a self-contained HTML report", load: async () => (await import("./html.js")).renderHtml },
-  cyclonedx: { output: "a CycloneDX 1.6 JSON AI-BOM", load: async () => (await import("./cyclonedx.js")).renderCycloneDx },
+  cyclonedx: {
+    output: "a CycloneDX 1.6 JSON AI-BOM",
+    load: async () => (await import("./cyclonedx.js")).renderCycloneDx,
+  },
   spdx: { output: "an SPDX 3.0.1 JSON-LD AI-BOM", load: async () => (await import("./spdx.js")).renderSpdx },
   junit: { output: "JUnit XML", load: async () => (await import("./junit.js")).renderJunit },
 } satisfies Record<ReportFormat, Reporter>;
@@ -59,7 +71,8 @@ export async function loadRenderer(format: ReportFormat): Promise<Renderer> {
 }
 
 /** The `--<format>-output <file>` flags: commander option key, flag, format and what the file holds. */
-export const OUTPUT_FLAGS: readonly { key: string; flag: string; format: ReportFormat; what: string }[] = REPORT_FORMATS.flatMap((format) => {
-  const what = (REPORTERS[format] as Reporter).output;
-  return what ? [{ key: `${format}Output`, flag: `--${format}-output <file>`, format, what }] : [];
-});
+export const OUTPUT_FLAGS: readonly { key: string; flag: string; format: ReportFormat; what: string }[] =
+  REPORT_FORMATS.flatMap((format) => {
+    const what = (REPORTERS[format] as Reporter).output;
+    return what ? [{ key: `${format}Output`, flag: `--${format}-output <file>`, format, what }] : [];
+  });

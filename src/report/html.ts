@@ -88,7 +88,8 @@ function pathCode(s: string): string {
 
 function source(e: Evidence, hubUrl: string | undefined): string {
   const l = e.location;
-  if (l.hub) return `Hub ${link(hubFileUrl(l, hubUrl), `${l.hub.repo}@${l.hub.revision ?? "(no revision)"}`)} ${pathCode(l.file)}`;
+  if (l.hub)
+    return `Hub ${link(hubFileUrl(l, hubUrl), `${l.hub.repo}@${l.hub.revision ?? "(no revision)"}`)} ${pathCode(l.file)}`;
   const kb = e.code.startsWith("knowledge-base") ? ` <span class="meta">(aiprov knowledge base)</span>` : "";
   const line = `${l.line !== undefined ? `:${l.line}` : ""}${l.column !== undefined && l.line !== undefined ? `:${l.column}` : ""}`;
   return `${pathCode(`${l.file}${line}`)}${l.pointer ? ` <code>${h(l.pointer)}</code>` : ""}${kb}`;
@@ -102,7 +103,13 @@ function nodeWhere(n: LineageNode): string {
 }
 
 /** Counts the header shows, all taken from the inventory and findings the report itself lists. */
-export function headerCounts(result: AuditResult): { components: number; inTree: number; upstream: number; hosted: number; findings: number } {
+export function headerCounts(result: AuditResult): {
+  components: number;
+  inTree: number;
+  upstream: number;
+  hosted: number;
+  findings: number;
+} {
   const nodes = result.lineage.nodes;
   return {
     components: nodes.length,
@@ -118,7 +125,11 @@ function tocEntries(result: AuditResult): [string, string][] {
   const hasPolicy = result.settings.policies.length > 0;
   const entries: [string, string][] = [];
   if (hasPolicy) entries.push(["policies", "Verdict per pack"], ["findings", `Findings (${result.findings.length})`]);
-  entries.push(["inventory", `Inventory (${result.lineage.nodes.length})`], ["lineage", "Lineage"], ["evidence", "Evidence"]);
+  entries.push(
+    ["inventory", `Inventory (${result.lineage.nodes.length})`],
+    ["lineage", "Lineage"],
+    ["evidence", "Evidence"],
+  );
   if (hasPolicy) entries.push(["rules", "Rules"]);
   entries.push(["waivers", "Waivers"]);
   if (weakeningLines(result).length > 0) entries.push(["weakenings", "Weakening settings"]);
@@ -130,7 +141,11 @@ function headerSection(result: AuditResult): string[] {
   const s = result.summary;
   const c = headerCounts(result);
   const verdict = resultVerdict(result);
-  const kinds = [`${c.inTree} in the product tree`, `${c.upstream} upstream`, ...(c.hosted ? [`${c.hosted} hosted`] : [])].join(", ");
+  const kinds = [
+    `${c.inTree} in the product tree`,
+    `${c.upstream} upstream`,
+    ...(c.hosted ? [`${c.hosted} hosted`] : []),
+  ].join(", ");
   const waived = s.waived ? `, ${s.waived} waived` : "";
   return [
     `<header><h1>AI provenance report: <code>${h(result.root)}</code></h1>`,
@@ -146,7 +161,9 @@ function headerSection(result: AuditResult): string[] {
 
 function packsSection(result: AuditResult): string[] {
   const b = [`<section id="policies"><h2>Verdict per rule pack</h2>`];
-  b.push(`<table><thead><tr><th>Pack</th><th>Version</th><th>Verdict</th><th>Errors</th><th>Warnings</th><th>Notes</th><th>Waived</th></tr></thead><tbody>`);
+  b.push(
+    `<table><thead><tr><th>Pack</th><th>Version</th><th>Verdict</th><th>Errors</th><th>Warnings</th><th>Notes</th><th>Waived</th></tr></thead><tbody>`,
+  );
   for (const p of result.policies) {
     const fs = result.findings.filter((f) => f.pack === p.pack);
     const n = (sev: string): number => fs.filter((f) => f.severity === sev && !f.waived).length;
@@ -174,8 +191,13 @@ function findingBlock(f: Finding, g: GraphIndex, hubUrl: string | undefined, ope
   if (f.howToFix) b.push(`<p><i>How to fix:</i> ${h(f.howToFix.trim())}</p>`);
   if (f.evidence.length > 0) {
     b.push(`<details${open ? " open" : ""}><summary>Evidence (${f.evidence.length})</summary>`);
-    b.push(`<table><thead><tr><th style="width:10%">Strength</th><th style="width:22%">Evidence</th><th style="width:38%">Source</th><th>Text read</th></tr></thead><tbody>`);
-    for (const e of f.evidence) b.push(`<tr><td>${e.strength}</td><td><code>${h(e.code)}</code></td><td>${source(e, hubUrl)}</td><td><code>${h(e.raw ?? "")}</code></td></tr>`);
+    b.push(
+      `<table><thead><tr><th style="width:10%">Strength</th><th style="width:22%">Evidence</th><th style="width:38%">Source</th><th>Text read</th></tr></thead><tbody>`,
+    );
+    for (const e of f.evidence)
+      b.push(
+        `<tr><td>${e.strength}</td><td><code>${h(e.code)}</code></td><td>${source(e, hubUrl)}</td><td><code>${h(e.raw ?? "")}</code></td></tr>`,
+      );
     b.push(`</tbody></table></details>`);
   }
   b.push(`</div>`);
@@ -199,7 +221,10 @@ function inventorySection(result: AuditResult): string[] {
   );
   for (const n of result.lineage.nodes) {
     const reason = n.statusReason ? `: ${h(reasonText(n.statusReason))}` : "";
-    const checked = n.status === "no-third-party-lineage" && n.checked?.length ? `<br><span class="meta">checked: ${h(n.checked.join("; "))}</span>` : "";
+    const checked =
+      n.status === "no-third-party-lineage" && n.checked?.length
+        ? `<br><span class="meta">checked: ${h(n.checked.join("; "))}</span>`
+        : "";
     b.push(
       `<tr class="status-${n.status}"><td><b>${h(n.name)}</b>${n.inProduct ? "" : ` <span class="meta">(upstream)</span>`}</td><td>${n.kind}</td><td>${n.role}</td><td class="status">${STATUS_LABEL[n.status]}${reason}${checked}</td><td>${n.publisher ? h(n.publisher.entity) : ""}</td><td>${n.publisher ? h(n.publisher.country) : ""}</td><td>${h(n.license ?? "")}</td><td>${nodeWhere(n)}</td></tr>`,
     );
@@ -231,17 +256,31 @@ function lineageSection(result: AuditResult, g: GraphIndex): string[] {
     const nodes = sub.nodes.map((id) => g.nodes.get(id)).filter((n): n is LineageNode => n !== undefined);
     for (const n of nodes) drawnNodes.add(n.id);
     for (const e of sub.edges) drawnEdges.add(e.id);
-    b.push(`<h3>${h(root.name)} <span class="meta">(${h(root.role)}${root.location ? `, ${h(pinnedSource(root.location))}` : ""})</span></h3>`);
+    b.push(
+      `<h3>${h(root.name)} <span class="meta">(${h(root.role)}${root.location ? `, ${h(pinnedSource(root.location))}` : ""})</span></h3>`,
+    );
     b.push(`<div class="graph">${drawLineageSvg(`g${i}`, nodes, sub.edges, `Lineage of ${root.name}`)}</div>`);
   });
   const restEdges: LineageEdge[] = result.lineage.edges.filter((e) => !drawnEdges.has(e.id));
-  const restIds = new Set([...result.lineage.nodes.filter((n) => !drawnNodes.has(n.id)).map((n) => n.id), ...restEdges.flatMap((e) => [e.from, e.to])]);
+  const restIds = new Set([
+    ...result.lineage.nodes.filter((n) => !drawnNodes.has(n.id)).map((n) => n.id),
+    ...restEdges.flatMap((e) => [e.from, e.to]),
+  ]);
   if (restIds.size > 0) {
     b.push(`<h3>Other lineage <span class="meta">(not reached from a product component)</span></h3>`);
-    b.push(`<div class="graph">${drawLineageSvg("gx", result.lineage.nodes.filter((n) => restIds.has(n.id)), restEdges, "Other lineage")}</div>`);
+    b.push(
+      `<div class="graph">${drawLineageSvg(
+        "gx",
+        result.lineage.nodes.filter((n) => restIds.has(n.id)),
+        restEdges,
+        "Other lineage",
+      )}</div>`,
+    );
   }
   if (alone.length > 0) {
-    b.push(`<p id="no-lineage"><b>${alone.length} component${alone.length === 1 ? "" : "s"} without a lineage edge</b> (see the inventory for each one's status): ${alone.map((n) => `<span data-node="${h(n.id)}">${h(n.name)}</span>`).join(", ")}.</p>`);
+    b.push(
+      `<p id="no-lineage"><b>${alone.length} component${alone.length === 1 ? "" : "s"} without a lineage edge</b> (see the inventory for each one's status): ${alone.map((n) => `<span data-node="${h(n.id)}">${h(n.name)}</span>`).join(", ")}.</p>`,
+    );
   }
   if (result.lineage.nodes.length === 0) b.push(`<p>No lineage to draw.</p>`);
   b.push(`</section>`);
@@ -251,7 +290,9 @@ function lineageSection(result: AuditResult, g: GraphIndex): string[] {
 function evidenceSection(result: AuditResult, g: GraphIndex): string[] {
   const hubUrl = result.settings.hubUrl;
   const b = [`<section id="evidence"><h2>Evidence for every lineage edge</h2>`];
-  b.push(`<table><thead><tr><th>Component</th><th>Relation</th><th>Derives from</th><th>Strength</th><th>Evidence</th><th style="width:28%">Source (pinned)</th><th>Text read</th></tr></thead><tbody>`);
+  b.push(
+    `<table><thead><tr><th>Component</th><th>Relation</th><th>Derives from</th><th>Strength</th><th>Evidence</th><th style="width:28%">Source (pinned)</th><th>Text read</th></tr></thead><tbody>`,
+  );
   for (const e of result.lineage.edges) {
     const from = g.nodes.get(e.from)?.name ?? e.from;
     const to = g.nodes.get(e.to)?.name ?? e.to;
@@ -269,7 +310,9 @@ function evidenceSection(result: AuditResult, g: GraphIndex): string[] {
 function rulesSection(result: AuditResult): string[] {
   const b = [`<section id="rules"><h2>Rules applied</h2>`];
   for (const p of result.policies) {
-    b.push(`<h3 id="rules-${h(p.pack)}">Rules of ${h(p.pack)}</h3><table><thead><tr><th>Rule</th><th>Severity</th><th>Findings</th><th>What it checks</th><th>Source</th></tr></thead><tbody>`);
+    b.push(
+      `<h3 id="rules-${h(p.pack)}">Rules of ${h(p.pack)}</h3><table><thead><tr><th>Rule</th><th>Severity</th><th>Findings</th><th>What it checks</th><th>Source</th></tr></thead><tbody>`,
+    );
     for (const r of p.rules) {
       const count = result.findings.filter((f) => f.pack === p.pack && f.rule === r.id).length;
       b.push(
@@ -287,17 +330,24 @@ function waiversSection(result: AuditResult, g: GraphIndex): string[] {
   const b = [`<section id="waivers"><h2>Waivers (${waived.length})</h2>`];
   if (waived.length === 0) b.push(`<p>No finding was waived.</p>`);
   else {
-    b.push(`<table><thead><tr><th>Finding</th><th>Component</th><th>Reason</th><th>Comment</th><th>Owner</th><th>Expires</th></tr></thead><tbody>`);
+    b.push(
+      `<table><thead><tr><th>Finding</th><th>Component</th><th>Reason</th><th>Comment</th><th>Owner</th><th>Expires</th></tr></thead><tbody>`,
+    );
     for (const f of waived) {
       const w = f.waived!;
-      b.push(`<tr><td><a href="#finding-${h(f.id)}">${h(f.pack)}/${h(f.rule)}</a></td><td>${h(g.nodes.get(f.node)?.name ?? f.node)}</td><td>${h(w.reason)}</td><td>${h(w.comment)}</td><td>${h(w.owner)}</td><td>${h(w.expires ?? "never")}</td></tr>`);
+      b.push(
+        `<tr><td><a href="#finding-${h(f.id)}">${h(f.pack)}/${h(f.rule)}</a></td><td>${h(g.nodes.get(f.node)?.name ?? f.node)}</td><td>${h(w.reason)}</td><td>${h(w.comment)}</td><td>${h(w.owner)}</td><td>${h(w.expires ?? "never")}</td></tr>`,
+      );
     }
     b.push(`</tbody></table>`);
   }
   b.push(`</section>`);
   // Settings that weaken the audit (waivers, excludes, knowledge overrides, ...), whenever there is one.
   const weak = weakeningLines(result);
-  if (weak.length > 0) b.push(`<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2><ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul></section>`);
+  if (weak.length > 0)
+    b.push(
+      `<section id="weakenings"><h2>Settings that weaken this audit (${weak.length})</h2><ul>${weak.map((w) => `<li>${h(w)}</li>`).join("")}</ul></section>`,
+    );
   return b;
 }
 
@@ -315,18 +365,27 @@ function settingsSection(result: AuditResult): string[] {
   if (st.hubUrl) row("Hub endpoint", `<code>${h(st.hubUrl)}</code>`);
   row("Tool", `aiprov ${h(result.tool.version)}, knowledge base ${h(result.tool.knowledgeBaseVersion)}`);
   row("Created", h(result.createdAt));
-  for (const p of result.policies) if (Object.keys(p.parameters).length > 0) row(`Parameters of ${p.pack}`, `<code>${h(JSON.stringify(p.parameters))}</code>`);
+  for (const p of result.policies)
+    if (Object.keys(p.parameters).length > 0)
+      row(`Parameters of ${p.pack}`, `<code>${h(JSON.stringify(p.parameters))}</code>`);
   b.push(`</tbody></table>`);
   const cov = result.coverage;
   const skipped = Object.entries(cov.skippedByReason)
     .sort()
     .map(([k, v]) => `${v} ${k}`)
     .join(", ");
-  b.push(`<h3>Coverage</h3><p>${cov.filesSeen} files seen, ${cov.filesScanned} manifests read (${cov.bytesRead} bytes)${skipped ? `; skipped: ${h(skipped)}` : ""}.</p>`);
+  b.push(
+    `<h3>Coverage</h3><p>${cov.filesSeen} files seen, ${cov.filesScanned} manifests read (${cov.bytesRead} bytes)${skipped ? `; skipped: ${h(skipped)}` : ""}.</p>`,
+  );
   b.push(`<h3>Diagnostics (${result.diagnostics.length})</h3>`);
   if (result.diagnostics.length > 0) {
-    b.push(`<table><thead><tr><th style="width:9%">Severity</th><th style="width:18%">Code</th><th style="width:28%">Where</th><th>Message</th></tr></thead><tbody>`);
-    for (const d of result.diagnostics) b.push(`<tr><td>${d.severity}</td><td><code>${h(d.code)}</code></td><td>${d.location ? pathCode(pinnedSource(d.location)) : ""}</td><td>${h(d.message)}</td></tr>`);
+    b.push(
+      `<table><thead><tr><th style="width:9%">Severity</th><th style="width:18%">Code</th><th style="width:28%">Where</th><th>Message</th></tr></thead><tbody>`,
+    );
+    for (const d of result.diagnostics)
+      b.push(
+        `<tr><td>${d.severity}</td><td><code>${h(d.code)}</code></td><td>${d.location ? pathCode(pinnedSource(d.location)) : ""}</td><td>${h(d.message)}</td></tr>`,
+      );
     b.push(`</tbody></table>`);
   } else b.push(`<p>None.</p>`);
   b.push(`</section>`);
@@ -338,12 +397,26 @@ export function renderHtml(result: AuditResult): string {
   const g = indexGraph(result);
   const verdictText = VERDICT_LABEL[resultVerdict(result)];
   const hasPolicy = result.settings.policies.length > 0;
-  const b: string[] = [`<!DOCTYPE html>`, `<html lang="en">`, `<head>`, `<meta charset="utf-8">`, `<meta name="viewport" content="width=device-width, initial-scale=1">`];
+  const b: string[] = [
+    `<!DOCTYPE html>`,
+    `<html lang="en">`,
+    `<head>`,
+    `<meta charset="utf-8">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+  ];
   b.push(`<meta name="generator" content="aiprov ${h(result.tool.version)}">`);
-  b.push(`<title>aiprov provenance report: ${h(result.root)} (${verdictText})</title>`, `<style>${CSS}</style>`, `</head>`, `<body>`);
+  b.push(
+    `<title>aiprov provenance report: ${h(result.root)} (${verdictText})</title>`,
+    `<style>${CSS}</style>`,
+    `</head>`,
+    `<body>`,
+  );
   b.push(...headerSection(result));
   if (hasPolicy) b.push(...packsSection(result), ...findingsSection(result, g));
-  else b.push(`<section id="policies"><h2>Verdict</h2><p>No policy was applied: this report is an inventory and lineage only.</p></section>`);
+  else
+    b.push(
+      `<section id="policies"><h2>Verdict</h2><p>No policy was applied: this report is an inventory and lineage only.</p></section>`,
+    );
   b.push(...inventorySection(result), ...lineageSection(result, g), ...evidenceSection(result, g));
   if (hasPolicy) b.push(...rulesSection(result));
   b.push(...waiversSection(result, g), ...settingsSection(result), `</body>`, `</html>`);

@@ -46,7 +46,8 @@ export function renderJunit(result: AuditResult): string {
   const nodeNames = new Map<string, string>();
   const nameCount = new Map<string, number>();
   for (const n of result.lineage.nodes) nameCount.set(n.name, (nameCount.get(n.name) ?? 0) + 1);
-  for (const n of [...result.lineage.nodes].sort((a, b) => a.id.localeCompare(b.id))) nodeNames.set(n.id, nameCount.get(n.name)! > 1 ? `${n.name} [${n.id}]` : n.name);
+  for (const n of [...result.lineage.nodes].sort((a, b) => a.id.localeCompare(b.id)))
+    nodeNames.set(n.id, nameCount.get(n.name)! > 1 ? `${n.name} [${n.id}]` : n.name);
   for (const pack of result.policies) {
     const cases: Case[] = [];
     for (const rule of pack.rules) {
@@ -57,8 +58,15 @@ export function renderJunit(result: AuditResult): string {
       }
       for (const [nodeId, name] of nodeNames) {
         const own = findings.filter((f) => f.node === nodeId).map((f) => findingCase(result, f, g));
-        if (own.length === 0) cases.push({ name: `${rule.id}: ${name}`, classname: `aiprov.${pack.pack}`, body: "", kind: "pass" });
-        else cases.push({ ...own[0]!, name: `${rule.id}: ${name}`, kind: own.some((c) => c.kind === "failure") ? "failure" : own[0]!.kind, body: own.map((c) => c.body).join("\n\n") });
+        if (own.length === 0)
+          cases.push({ name: `${rule.id}: ${name}`, classname: `aiprov.${pack.pack}`, body: "", kind: "pass" });
+        else
+          cases.push({
+            ...own[0]!,
+            name: `${rule.id}: ${name}`,
+            kind: own.some((c) => c.kind === "failure") ? "failure" : own[0]!.kind,
+            body: own.map((c) => c.body).join("\n\n"),
+          });
       }
       // A finding on a node outside the lineage graph still gets its own case.
       for (const f of findings.filter((x) => !nodeNames.has(x.node))) cases.push(findingCase(result, f, g));
@@ -68,12 +76,22 @@ export function renderJunit(result: AuditResult): string {
   if (result.policies.length === 0) {
     suites.push({
       name: "aiprov.inventory",
-      cases: [{ name: `inventory: ${result.summary.components} components, ${result.summary.references} references (no policy applied)`, classname: "aiprov.inventory", body: "", kind: "pass" }],
+      cases: [
+        {
+          name: `inventory: ${result.summary.components} components, ${result.summary.references} references (no policy applied)`,
+          classname: "aiprov.inventory",
+          body: "",
+          kind: "pass",
+        },
+      ],
     });
   }
   const weak = weakeningLines(result);
   if (weak.length > 0) {
-    suites.push({ name: "aiprov.weakenings", cases: weak.map((w) => ({ name: w, classname: "aiprov.weakenings", body: w, kind: "skipped" as const })) });
+    suites.push({
+      name: "aiprov.weakenings",
+      cases: weak.map((w) => ({ name: w, classname: "aiprov.weakenings", body: w, kind: "skipped" as const })),
+    });
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
@@ -108,7 +126,10 @@ export function renderJunit(result: AuditResult): string {
       lines.push(`    <testcase ${attrs}>`);
       const [first = "", ...rest] = c.body.split("\n");
       if (c.kind === "skipped") lines.push(`      <skipped message="${xmlEscape(first)}"/>`);
-      else lines.push(`      <${c.kind} message="${xmlEscape(first)}" type="${c.kind === "error" ? "diagnostic" : "finding"}">${xmlEscape([first, ...rest].join("\n"))}</${c.kind}>`);
+      else
+        lines.push(
+          `      <${c.kind} message="${xmlEscape(first)}" type="${c.kind === "error" ? "diagnostic" : "finding"}">${xmlEscape([first, ...rest].join("\n"))}</${c.kind}>`,
+        );
       if (c.kind === "skipped") lines.push(`      <system-out>${xmlEscape(rest.join("\n"))}</system-out>`);
       lines.push(`    </testcase>`);
     }
@@ -128,7 +149,12 @@ function findingCase(result: AuditResult, f: Finding, g: ReturnType<typeof index
     ...f.evidence.map((e) => `evidence: ${evidenceText(e)}`),
     f.howToFix ? `fix: ${f.howToFix.trim()}` : "",
   ].filter(Boolean);
-  const base = { name: `${f.rule}: ${node}`, classname: `aiprov.${f.pack}`, ...(at && !at.hub ? { file: at.file } : {}), ...(at?.line !== undefined ? { line: at.line } : {}) };
+  const base = {
+    name: `${f.rule}: ${node}`,
+    classname: `aiprov.${f.pack}`,
+    ...(at && !at.hub ? { file: at.file } : {}),
+    ...(at?.line !== undefined ? { line: at.line } : {}),
+  };
   // A finding that does not fail the run (policy/verdict.ts decides) is a skipped case saying why, so the suite's
   // failures agree with the verdict every other format prints.
   const outcome = findingOutcome(f, result.settings.failOn);

@@ -56,7 +56,13 @@ function withoutParentheticals(s: string): string {
 /** The three lines of a node box: name, role (and kind of origin), publisher with country (or provider). */
 export function nodeLabelLines(n: LineageNode): [string, string, string] {
   const role = `${n.role}${n.kind === "local" ? " · in the product" : n.kind === "hosted" ? " · hosted" : ""}`;
-  const who = n.publisher ? publisherLabel(n.publisher.entity, n.publisher.country) : n.provider ? cutMiddle(n.provider.name, SUB_MAX) : n.kind === "local" ? "" : "publisher unknown";
+  const who = n.publisher
+    ? publisherLabel(n.publisher.entity, n.publisher.country)
+    : n.provider
+      ? cutMiddle(n.provider.name, SUB_MAX)
+      : n.kind === "local"
+        ? ""
+        : "publisher unknown";
   return [cutMiddle(n.name, NAME_MAX), cutMiddle(role, SUB_MAX), who];
 }
 
@@ -74,7 +80,12 @@ export function svgEdgeId(prefix: string, edgeId: string): string {
  * Draws nodes and edges (edges whose ends are not both in `nodes` are skipped) as an SVG element string laid out
  * left to right (derived component on the left, its origin on the right). `prefix` must be unique in the page.
  */
-export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], edges: readonly LineageEdge[], title: string): string {
+export function drawLineageSvg(
+  prefix: string,
+  nodes: readonly LineageNode[],
+  edges: readonly LineageEdge[],
+  title: string,
+): string {
   const g = new Graph({ multigraph: true, directed: true });
   g.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 90, edgesep: 16, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -85,7 +96,8 @@ export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], ed
     g.setNode(n.id, { width, height: NODE_H, label: n.name });
   }
   const drawn = edges.filter((e) => present.has(e.from) && present.has(e.to));
-  for (const e of drawn) g.setEdge(e.from, e.to, { label: e.relation, width: e.relation.length * 6.6 + 8, height: 16, labelpos: "c" }, e.id);
+  for (const e of drawn)
+    g.setEdge(e.from, e.to, { label: e.relation, width: e.relation.length * 6.6 + 8, height: 16, labelpos: "c" }, e.id);
   layout(g);
   const gw = Math.ceil(g.graph().width ?? 100);
   const gh = Math.ceil(g.graph().height ?? 60);
@@ -96,14 +108,17 @@ export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], ed
     `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker></defs>`,
   );
   for (const e of drawn) {
-    const le = g.edge({ v: e.from, w: e.to, name: e.id }) as { points?: { x: number; y: number }[]; x?: number; y?: number } | undefined;
+    const le = g.edge({ v: e.from, w: e.to, name: e.id }) as
+      { points?: { x: number; y: number }[]; x?: number; y?: number } | undefined;
     const pts = le?.points ?? [];
     const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
     parts.push(
       `<g class="edge rel-${e.relation} strength-${e.strength}" id="${svgEdgeId(prefix, e.id)}" data-from="${htmlEscape(e.from)}" data-to="${htmlEscape(e.to)}">` +
         `<title>${htmlEscape(`${e.relation} (${e.strength}), ${e.evidence.length} piece(s) of evidence`)}</title>` +
         `<path d="${d}" marker-end="url(#${prefix}-arrow)"/>` +
-        (le?.x !== undefined && le.y !== undefined ? `<text x="${le.x.toFixed(1)}" y="${(le.y + 4).toFixed(1)}" text-anchor="middle">${htmlEscape(e.relation)}</text>` : "") +
+        (le?.x !== undefined && le.y !== undefined
+          ? `<text x="${le.x.toFixed(1)}" y="${(le.y + 4).toFixed(1)}" text-anchor="middle">${htmlEscape(e.relation)}</text>`
+          : "") +
         `</g>`,
     );
   }
@@ -118,7 +133,9 @@ export function drawLineageSvg(prefix: string, nodes: readonly LineageNode[], ed
         `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${ln.width.toFixed(1)}" height="${ln.height.toFixed(1)}" rx="${n.kind === "local" ? 4 : 14}"/>` +
         `<text x="${ln.x.toFixed(1)}" y="${(ln.y - 11).toFixed(1)}" text-anchor="middle" class="name">${htmlEscape(name)}</text>` +
         `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 5).toFixed(1)}" text-anchor="middle" class="sub role">${htmlEscape(role)}</text>` +
-        (who ? `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 20).toFixed(1)}" text-anchor="middle" class="sub publisher">${htmlEscape(who)}</text>` : "") +
+        (who
+          ? `<text x="${ln.x.toFixed(1)}" y="${(ln.y + 20).toFixed(1)}" text-anchor="middle" class="sub publisher">${htmlEscape(who)}</text>`
+          : "") +
         `</g>`,
     );
   }

@@ -62,7 +62,8 @@ export function licenseRefId(value: string): string {
  */
 export function spdxLicense(value: string): SpdxLicense {
   const v = value.trim();
-  if (v && !/^(other|unknown|noassertion|none)$/i.test(v) && isSpdxExpression(v) && !/LicenseRef-/.test(v)) return { expression: v, listed: true, refs: [] };
+  if (v && !/^(other|unknown|noassertion|none)$/i.test(v) && isSpdxExpression(v) && !/LicenseRef-/.test(v))
+    return { expression: v, listed: true, refs: [] };
   const exact = CURRENT_BY_LOWER.get(v.toLowerCase());
   if (exact) return { expression: exact, listed: true, refs: [] };
   // A deprecated GNU id (`gpl-3.0`) means the -only licence (SPDX License List 3.0 release notes).
@@ -70,8 +71,13 @@ export function spdxLicense(value: string): SpdxLicense {
   if (only) return { expression: only, listed: true, refs: [] };
   if (/\d/.test(v) && v.length <= 100) {
     const corrected = spdxCorrect(v, { upgrade: true });
-    const stem = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, "").slice(0, 3);
-    if (corrected && isSpdxExpression(corrected) && stem(corrected) === stem(v)) return { expression: corrected, listed: true, refs: [] };
+    const stem = (s: string): string =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z]/g, "")
+        .slice(0, 3);
+    if (corrected && isSpdxExpression(corrected) && stem(corrected) === stem(v))
+      return { expression: corrected, listed: true, refs: [] };
   }
   const deprecated = DEPRECATED_BY_LOWER.get(v.toLowerCase());
   if (deprecated) return { expression: deprecated, listed: true, refs: [] };

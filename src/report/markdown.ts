@@ -49,12 +49,15 @@ export function mdProse(s: string): string {
   return parts.map((p, i) => (i % 2 === 1 ? (p.trim() ? mdCode(p) : mdEscape(`\`${p}\``)) : mdEscape(p))).join("");
 }
 
-
 function origin(n: LineageNode, g: GraphIndex): { origin: string; country: string; relation: string } {
   const edges = originEdges(n.id, g);
   if (edges.length === 0) {
     // No upstream edge of its own: say where it comes from (its publisher) or why its status is what it is.
-    const why = n.statusReason ? reasonText(n.statusReason) : n.status === "no-third-party-lineage" || n.status === "own" ? STATUS_LABEL[n.status] : "";
+    const why = n.statusReason
+      ? reasonText(n.statusReason)
+      : n.status === "no-third-party-lineage" || n.status === "own"
+        ? STATUS_LABEL[n.status]
+        : "";
     return { origin: n.publisher ? n.publisher.entity : why, country: n.publisher?.country ?? "", relation: "" };
   }
   const names: string[] = [];
@@ -66,7 +69,11 @@ function origin(n: LineageNode, g: GraphIndex): { origin: string; country: strin
     if (to?.publisher) countries.add(to.publisher.country);
     relations.push(`${e.relation} (${e.strength})`);
   }
-  return { origin: [...new Set(names)].join("; "), country: [...countries].join(", "), relation: [...new Set(relations)].join("; ") };
+  return {
+    origin: [...new Set(names)].join("; "),
+    country: [...countries].join(", "),
+    relation: [...new Set(relations)].join("; "),
+  };
 }
 
 /** Mermaid flowchart of the whole lineage graph (left to right; node ids are `n0`, `n1`, ... in result order). */
@@ -74,7 +81,9 @@ export function mermaidGraph(result: AuditResult): string {
   const ids = new Map(result.lineage.nodes.map((n, i) => [n.id, `n${i}`]));
   const lines = ["flowchart LR"];
   for (const n of result.lineage.nodes) {
-    const who = n.publisher ? `<br/>${n.publisher.entity.length > 40 ? `${n.publisher.entity.slice(0, 37)}...` : n.publisher.entity}, ${n.publisher.country}` : "";
+    const who = n.publisher
+      ? `<br/>${n.publisher.entity.length > 40 ? `${n.publisher.entity.slice(0, 37)}...` : n.publisher.entity}, ${n.publisher.country}`
+      : "";
     const label = `${mermaidLabel(n.name)}<br/><i>${n.role}</i>${mermaidLabel(who).replace(/#lt;br\/#gt;/g, "<br/>")}`;
     lines.push(n.kind === "local" ? `  ${ids.get(n.id)}["${label}"]` : `  ${ids.get(n.id)}(["${label}"])`);
   }
@@ -84,7 +93,11 @@ export function mermaidGraph(result: AuditResult): string {
   }
   const byStatus: Record<string, string[]> = {};
   for (const n of result.lineage.nodes) (byStatus[n.status] ??= []).push(ids.get(n.id)!);
-  lines.push("  classDef thirdparty fill:#fde2e1,stroke:#b42318", "  classDef undetermined fill:#fff4d6,stroke:#b54708", "  classDef clean fill:#e3f6e8,stroke:#067647");
+  lines.push(
+    "  classDef thirdparty fill:#fde2e1,stroke:#b42318",
+    "  classDef undetermined fill:#fff4d6,stroke:#b54708",
+    "  classDef clean fill:#e3f6e8,stroke:#067647",
+  );
   if (byStatus["third-party"]) lines.push(`  class ${byStatus["third-party"].join(",")} thirdparty`);
   if (byStatus.undetermined) lines.push(`  class ${byStatus.undetermined.join(",")} undetermined`);
   const clean = [...(byStatus.own ?? []), ...(byStatus["no-third-party-lineage"] ?? [])];
@@ -126,21 +139,40 @@ function componentRows(result: AuditResult, g: GraphIndex): LineageNode[] {
 
 /** The components table (at most {@link MARKDOWN_MAX_COMPONENT_ROWS} rows) and the datasets list. */
 function componentLines(result: AuditResult, g: GraphIndex): string[] {
-  const out = ["### Components", "", "| Component | Role | Status | Origin | Country | Licence | Relation |", "|---|---|---|---|---|---|---|"];
+  const out = [
+    "### Components",
+    "",
+    "| Component | Role | Status | Origin | Country | Licence | Relation |",
+    "|---|---|---|---|---|---|---|",
+  ];
   const rows = componentRows(result, g);
   for (const n of rows.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) {
     const o = origin(n, g);
-    const where = n.location ? ` <sub>${mdEscape(pinnedSource(n.location))}</sub>` : n.repo ? ` <sub>${mdEscape(n.repo)}${n.revision ? `@${n.revision.slice(0, 12)}` : ""}</sub>` : "";
-    out.push(`| **${mdEscape(n.name)}**${where} | ${n.role} | ${STATUS_LABEL[n.status]} | ${mdEscape(o.origin)} | ${mdEscape(o.country)} | ${mdEscape(n.license ?? "")} | ${mdEscape(o.relation)} |`);
+    const where = n.location
+      ? ` <sub>${mdEscape(pinnedSource(n.location))}</sub>`
+      : n.repo
+        ? ` <sub>${mdEscape(n.repo)}${n.revision ? `@${n.revision.slice(0, 12)}` : ""}</sub>`
+        : "";
+    out.push(
+      `| **${mdEscape(n.name)}**${where} | ${n.role} | ${STATUS_LABEL[n.status]} | ${mdEscape(o.origin)} | ${mdEscape(o.country)} | ${mdEscape(n.license ?? "")} | ${mdEscape(o.relation)} |`,
+    );
   }
   if (rows.length === 0) out.push("| _(no model or model component found)_ | | | | | | |");
-  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS) out.push("", `… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`);
+  if (rows.length > MARKDOWN_MAX_COMPONENT_ROWS)
+    out.push(
+      "",
+      `… ${rows.length - MARKDOWN_MAX_COMPONENT_ROWS} more components not shown (comment size limit); see the HTML or JSON report.`,
+    );
   out.push("");
   const datasets = result.datasets ?? [];
   if (datasets.length > 0) {
     out.push(`### Datasets (${datasets.length})`, "");
-    for (const d of datasets.slice(0, MARKDOWN_MAX_COMPONENT_ROWS)) out.push(`- ${mdCode(d.name)} (${mdEscape(d.loaders.join(", "))}) at ${mdCode(pinnedSource(d.locations[0]!))}${d.locations.length > 1 ? ` (+${d.locations.length - 1} more)` : ""}`);
-    if (datasets.length > MARKDOWN_MAX_COMPONENT_ROWS) out.push(`- … +${datasets.length - MARKDOWN_MAX_COMPONENT_ROWS} more; see the JSON report.`);
+    for (const d of datasets.slice(0, MARKDOWN_MAX_COMPONENT_ROWS))
+      out.push(
+        `- ${mdCode(d.name)} (${mdEscape(d.loaders.join(", "))}) at ${mdCode(pinnedSource(d.locations[0]!))}${d.locations.length > 1 ? ` (+${d.locations.length - 1} more)` : ""}`,
+      );
+    if (datasets.length > MARKDOWN_MAX_COMPONENT_ROWS)
+      out.push(`- … +${datasets.length - MARKDOWN_MAX_COMPONENT_ROWS} more; see the JSON report.`);
     out.push("");
   }
   return out;
@@ -151,9 +183,17 @@ function tailLines(result: AuditResult): string[] {
   const tail = ["<details><summary>Lineage graph</summary>", ""];
   const graph = mermaidGraph(result);
   if (graph.length <= MARKDOWN_MAX_MERMAID_CHARS) {
-    tail.push("```mermaid", graph, "```", "", "Solid arrows: declared or weight evidence; dashed: configuration (structural) only.");
+    tail.push(
+      "```mermaid",
+      graph,
+      "```",
+      "",
+      "Solid arrows: declared or weight evidence; dashed: configuration (structural) only.",
+    );
   } else {
-    tail.push(`The graph (${result.lineage.nodes.length} nodes, ${result.lineage.edges.length} edges) is too large for a comment; the HTML report draws it per product component.`);
+    tail.push(
+      `The graph (${result.lineage.nodes.length} nodes, ${result.lineage.edges.length} edges) is too large for a comment; the HTML report draws it per product component.`,
+    );
   }
   tail.push("", "</details>", "");
   const weak = weakeningLines(result);
@@ -163,10 +203,17 @@ function tailLines(result: AuditResult): string[] {
     tail.push("");
   }
   tail.push("<details><summary>Scan settings</summary>", "");
-  tail.push(`- aiprov ${mdEscape(result.tool.version)}, knowledge base ${mdEscape(result.tool.knowledgeBaseVersion)}, ${result.createdAt}`);
-  tail.push(`- policies: ${result.settings.policies.map(mdEscape).join(", ") || "none"}; fail on: ${result.settings.failOn}; offline: ${result.settings.offline ? "yes" : "no"}`);
-  if (result.settings.organization.length > 0) tail.push(`- organization: ${result.settings.organization.map(mdEscape).join(", ")}`);
-  tail.push(`- coverage: ${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} manifests read; ${result.diagnostics.length} diagnostics`);
+  tail.push(
+    `- aiprov ${mdEscape(result.tool.version)}, knowledge base ${mdEscape(result.tool.knowledgeBaseVersion)}, ${result.createdAt}`,
+  );
+  tail.push(
+    `- policies: ${result.settings.policies.map(mdEscape).join(", ") || "none"}; fail on: ${result.settings.failOn}; offline: ${result.settings.offline ? "yes" : "no"}`,
+  );
+  if (result.settings.organization.length > 0)
+    tail.push(`- organization: ${result.settings.organization.map(mdEscape).join(", ")}`);
+  tail.push(
+    `- coverage: ${result.coverage.filesSeen} files seen, ${result.coverage.filesScanned} manifests read; ${result.diagnostics.length} diagnostics`,
+  );
   tail.push("", "</details>");
   return tail;
 }
@@ -179,8 +226,14 @@ function findingItem(f: Finding, g: GraphIndex): string {
     `- ${mark} **${mdEscape(`${f.pack}/${f.rule}`)}** ${f.severity}${f.verdict === "undetermined" ? " (undetermined)" : ""}${at ? ` at ${mdCode(pinnedSource(at))}` : ""}`,
     `  ${mdEscape(f.message.text)}${f.count && f.count > 1 ? ` (×${f.count})` : ""}`,
   ];
-  if (f.waived) block.push(`  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`);
-  block.push(`  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`, "");
+  if (f.waived)
+    block.push(
+      `  _Waived by ${mdEscape(f.waived.owner)}${f.waived.expires ? ` until ${f.waived.expires}` : ""}: ${mdEscape(f.waived.reason)}: ${mdEscape(f.waived.comment)}_`,
+    );
+  block.push(
+    `  <details><summary>Evidence (${f.evidence.length}) · lineage: ${mdEscape(pathNames(f, g).join(" → "))}</summary>`,
+    "",
+  );
   for (const e of f.evidence) block.push(`  - ${mdCode(evidenceText(e, 120))}`);
   if (f.howToFix) block.push(`  - **How to fix:** ${mdProse(f.howToFix.trim())}`);
   block.push("", "  </details>");
@@ -202,7 +255,8 @@ function findingLines(result: AuditResult, g: GraphIndex, budget: number): strin
     used += text.length + 1;
     out.push(text);
   }
-  if (left > 0) out.push(`- … ${left} more findings not shown (comment size limit); see the SARIF, HTML or JSON report.`);
+  if (left > 0)
+    out.push(`- … ${left} more findings not shown (comment size limit); see the SARIF, HTML or JSON report.`);
   out.push("");
   return out;
 }
@@ -215,6 +269,9 @@ export function renderMarkdown(result: AuditResult): string {
   const g = indexGraph(result);
   const head = [...headerLines(result, g), ...componentLines(result, g)].join("\n");
   const tailText = `${tailLines(result).join("\n")}\n`;
-  const findings = result.settings.policies.length > 0 ? findingLines(result, g, MARKDOWN_MAX_CHARS - head.length - tailText.length - 400) : [];
+  const findings =
+    result.settings.policies.length > 0
+      ? findingLines(result, g, MARKDOWN_MAX_CHARS - head.length - tailText.length - 400)
+      : [];
   return `${head}\n${findings.length > 0 ? `${findings.join("\n")}\n` : ""}${tailText}`;
 }

@@ -40,7 +40,8 @@ export const SARIF_LIMITS = { results: 5000, relatedLocations: 100, tags: 10, ra
 export const TOOL_INFORMATION_URI = "https://www.npmjs.com/package/aiprov";
 
 /** The SARIF schema URI written into `$schema` (the OASIS errata01 schema, kept in `schemas/sarif-schema-2.1.0.json`). */
-export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+export const SARIF_SCHEMA_URI =
+  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 type Json = Record<string, unknown>;
 
@@ -50,7 +51,10 @@ type Json = Record<string, unknown>;
  * `problem.severity` (error, warning, recommendation) and `precision` (very-high, high, medium, low). A rule whose
  * verdict is undetermined says the data could not settle it: medium precision.
  */
-export function githubRuleProperties(severity: "error" | "warning" | "note", verdict: "fail" | "undetermined" | undefined): Json {
+export function githubRuleProperties(
+  severity: "error" | "warning" | "note",
+  verdict: "fail" | "undetermined" | undefined,
+): Json {
   return {
     "security-severity": severity === "error" ? "7.5" : severity === "warning" ? "5.0" : "2.0",
     "problem.severity": severity === "note" ? "recommendation" : severity,
@@ -74,7 +78,13 @@ function physical(result: AuditResult, l: SourceLocation, hubUrl: string | undef
   return { artifactLocation: { uri: artifactUri(result, l.file), uriBaseId: "%SRCROOT%" }, region };
 }
 
-function location(result: AuditResult, l: SourceLocation, hubUrl: string | undefined, message?: string, id?: number): Json {
+function location(
+  result: AuditResult,
+  l: SourceLocation,
+  hubUrl: string | undefined,
+  message?: string,
+  id?: number,
+): Json {
   return {
     ...(id !== undefined ? { id } : {}),
     physicalLocation: physical(result, l, hubUrl),
@@ -90,7 +100,9 @@ function resultFor(result: AuditResult, f: Finding, ruleIndex: number, g: GraphI
   const verdict = f.verdict === "undetermined" ? " (undetermined: the data cannot settle it)" : "";
   const text = `${f.message.text}${verdict}. Lineage: ${names.join(" → ")}.`;
   const related = f.evidence
-    .filter((e) => !(primary && !e.location.hub && e.location.file === primary.file && e.location.line === primary.line))
+    .filter(
+      (e) => !(primary && !e.location.hub && e.location.file === primary.file && e.location.line === primary.line),
+    )
     .slice(0, SARIF_LIMITS.relatedLocations)
     .map((e, i) =>
       isInTree(e.location, e.code) || e.location.hub
@@ -110,7 +122,11 @@ function resultFor(result: AuditResult, f: Finding, ruleIndex: number, g: GraphI
     level: review ? "none" : f.severity,
     kind: review ? "review" : "fail",
     message: { text: f.count && f.count > 1 ? `${text} (${f.count} places)` : text },
-    locations: [place ? location(result, place, hubUrl) : { physicalLocation: { artifactLocation: { uri: artifactUri(result, "") || ".", uriBaseId: "%SRCROOT%" } } }],
+    locations: [
+      place
+        ? location(result, place, hubUrl)
+        : { physicalLocation: { artifactLocation: { uri: artifactUri(result, "") || ".", uriBaseId: "%SRCROOT%" } } },
+    ],
     partialFingerprints: { "aiprovFindingId/v1": f.id },
     properties: {
       verdict: f.verdict,
@@ -130,7 +146,11 @@ function resultFor(result: AuditResult, f: Finding, ruleIndex: number, g: GraphI
         kind: "external",
         status: "accepted",
         justification: `${f.waived.reason}: ${f.waived.comment} (owner ${f.waived.owner}${f.waived.expires ? `, expires ${f.waived.expires}` : ""})`,
-        properties: { reason: f.waived.reason, owner: f.waived.owner, ...(f.waived.expires ? { expires: f.waived.expires } : {}) },
+        properties: {
+          reason: f.waived.reason,
+          owner: f.waived.owner,
+          ...(f.waived.expires ? { expires: f.waived.expires } : {}),
+        },
       },
     ];
   }
@@ -164,11 +184,19 @@ export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
   const rules = rulesById(result);
   const ruleIds = [...rules.keys()];
   // A finding whose rule is missing from the packs (a hand-edited result) still gets a descriptor.
-  for (const f of result.findings) if (!rules.has(`${f.pack}/${f.rule}`) && !ruleIds.includes(`${f.pack}/${f.rule}`)) ruleIds.push(`${f.pack}/${f.rule}`);
+  for (const f of result.findings)
+    if (!rules.has(`${f.pack}/${f.rule}`) && !ruleIds.includes(`${f.pack}/${f.rule}`))
+      ruleIds.push(`${f.pack}/${f.rule}`);
   const descriptors = ruleIds.map((id) => {
     const r = rules.get(id);
     if (!r) return { id, name: id.split("/")[1], shortDescription: { text: id } };
-    const helpText = [r.description.trim(), r.howToFix ? `How to fix: ${r.howToFix.trim()}` : "", `Source: ${r.source.title}${r.source.url ? ` <${r.source.url}>` : ""}`].filter(Boolean).join("\n\n");
+    const helpText = [
+      r.description.trim(),
+      r.howToFix ? `How to fix: ${r.howToFix.trim()}` : "",
+      `Source: ${r.source.title}${r.source.url ? ` <${r.source.url}>` : ""}`,
+    ]
+      .filter(Boolean)
+      .join("\n\n");
     const helpMarkdown = [
       r.description.trim(),
       r.howToFix ? `**How to fix:** ${r.howToFix.trim()}` : "",
@@ -187,7 +215,12 @@ export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
       ...(r.source.url ? { helpUri: r.source.url } : {}),
       help: { text: helpText, markdown: helpMarkdown },
       defaultConfiguration: { level: r.severity },
-      properties: { tags: ["provenance", r.pack].slice(0, SARIF_LIMITS.tags), pack: r.pack, source: r.source, ...githubRuleProperties(r.severity, r.verdict ?? verdictOf(result, id)) },
+      properties: {
+        tags: ["provenance", r.pack].slice(0, SARIF_LIMITS.tags),
+        pack: r.pack,
+        source: r.source,
+        ...githubRuleProperties(r.severity, r.verdict ?? verdictOf(result, id)),
+      },
     };
   });
   const findings = sortedFindings(result.findings);
@@ -212,7 +245,9 @@ export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
   if (kept.length < findings.length) {
     notifications.push({
       level: "warning",
-      message: { text: `${findings.length - kept.length} of ${findings.length} findings were left out of this SARIF log (GitHub code scanning shows at most ${SARIF_LIMITS.results} results per run); the JSON report has all of them.` },
+      message: {
+        text: `${findings.length - kept.length} of ${findings.length} findings were left out of this SARIF log (GitHub code scanning shows at most ${SARIF_LIMITS.results} results per run); the JSON report has all of them.`,
+      },
       descriptor: { id: "sarif-results-truncated" },
     });
   }
@@ -244,7 +279,13 @@ export function toSarif(result: AuditResult, options: SarifOptions = {}): Json {
             ...(configNotifications.length > 0 ? { toolConfigurationNotifications: configNotifications } : {}),
           },
         ],
-        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The folder aiprov was run from; result paths are the scanned root joined with the file's path inside it." } } },
+        originalUriBaseIds: {
+          "%SRCROOT%": {
+            description: {
+              text: "The folder aiprov was run from; result paths are the scanned root joined with the file's path inside it.",
+            },
+          },
+        },
         results: kept.map((f) => resultFor(result, f, ruleIds.indexOf(`${f.pack}/${f.rule}`), g)),
         columnKind: "unicodeCodePoints",
         properties: {

@@ -23,7 +23,15 @@
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
-import { type GraphIndex, STATUS_LABEL, indexGraph, isLocalPartEdge, pinnedSource, productRoots, weakeningLines } from "./common.js";
+import {
+  type GraphIndex,
+  STATUS_LABEL,
+  indexGraph,
+  isLocalPartEdge,
+  pinnedSource,
+  productRoots,
+  weakeningLines,
+} from "./common.js";
 import { spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
@@ -91,7 +99,14 @@ function newDoc(result: AuditResult): SpdxDoc {
 function addCreationInfo(d: SpdxDoc, result: AuditResult): void {
   const agentId = `${d.ns}:agent-aiprov`;
   const toolId = `${d.ns}:tool-aiprov`;
-  d.graph.push({ type: "CreationInfo", "@id": CREATION_INFO, specVersion: "3.0.1", created: d.created, createdBy: [agentId], createdUsing: [toolId] });
+  d.graph.push({
+    type: "CreationInfo",
+    "@id": CREATION_INFO,
+    specVersion: "3.0.1",
+    created: d.created,
+    createdBy: [agentId],
+    createdUsing: [toolId],
+  });
   d.element({ type: "SoftwareAgent", spdxId: agentId, name: "aiprov" });
   d.element({ type: "Tool", spdxId: toolId, name: `aiprov ${result.tool.version}` });
 }
@@ -99,7 +114,12 @@ function addCreationInfo(d: SpdxDoc, result: AuditResult): void {
 /** The supplier of a node: its publisher's Organization (added once per entity), else the NOASSERTION one. */
 function supplierFor(d: SpdxDoc, n: LineageNode): string {
   if (!n.publisher) {
-    d.unknownSupplier ??= d.element({ type: "Organization", spdxId: `${d.ns}:org-noassertion`, name: NOASSERTION, comment: "Supplier not determined by aiprov." });
+    d.unknownSupplier ??= d.element({
+      type: "Organization",
+      spdxId: `${d.ns}:org-noassertion`,
+      name: NOASSERTION,
+      comment: "Supplier not determined by aiprov.",
+    });
     return d.unknownSupplier;
   }
   const key = n.publisher.entity;
@@ -138,7 +158,9 @@ function aiPackage(d: SpdxDoc, result: AuditResult, n: LineageNode, pid: string,
     software_primaryPurpose: "model",
     releaseTime: n.releaseTime ? spdxDateTime(n.releaseTime) : d.created,
     suppliedBy: supplier,
-    software_downloadLocation: n.repo ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}` : NOASSERTION,
+    software_downloadLocation: n.repo
+      ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`
+      : NOASSERTION,
     software_packageVersion: n.revision ?? NOASSERTION,
   };
   if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
@@ -161,9 +183,18 @@ function declaredLicense(d: SpdxDoc, n: LineageNode): string {
   if (!n.license) return NO_ASSERTION_LICENSE;
   const lic = spdxLicense(n.license);
   const declaredAt = n.repo ? `https://huggingface.co/${n.repo}` : undefined;
-  const expr: Json = { type: "simplelicensing_LicenseExpression", spdxId: d.id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")), simplelicensing_licenseExpression: lic.expression };
+  const expr: Json = {
+    type: "simplelicensing_LicenseExpression",
+    spdxId: d.id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")),
+    simplelicensing_licenseExpression: lic.expression,
+  };
   if (!lic.listed) {
-    if (declaredAt) expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({ type: "DictionaryEntry", key: r.id, value: declaredAt }));
+    if (declaredAt)
+      expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({
+        type: "DictionaryEntry",
+        key: r.id,
+        value: declaredAt,
+      }));
     expr.comment = `Not on the SPDX License List: ${lic.refs.map((r) => `${r.id} is the licence declared as "${r.value}"`).join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
   }
   return d.element(expr);
@@ -176,8 +207,20 @@ function addPackages(d: SpdxDoc, result: AuditResult): void {
     d.pkgIds.set(n.id, pid);
     d.element(aiPackage(d, result, n, pid, supplierFor(d, n)));
     const declared = declaredLicense(d, n);
-    d.element({ type: "Relationship", spdxId: d.id("rel", n.id, "declared"), from: pid, to: [declared], relationshipType: "hasDeclaredLicense" });
-    d.element({ type: "Relationship", spdxId: d.id("rel", n.id, "concluded"), from: pid, to: [NO_ASSERTION_LICENSE], relationshipType: "hasConcludedLicense" });
+    d.element({
+      type: "Relationship",
+      spdxId: d.id("rel", n.id, "declared"),
+      from: pid,
+      to: [declared],
+      relationshipType: "hasDeclaredLicense",
+    });
+    d.element({
+      type: "Relationship",
+      spdxId: d.id("rel", n.id, "concluded"),
+      from: pid,
+      to: [NO_ASSERTION_LICENSE],
+      relationshipType: "hasConcludedLicense",
+    });
   }
   // Licence expressions are shared: keep one element per id (the first).
   const seenIds = new Set<string>();
@@ -231,16 +274,33 @@ function addProductAndDocument(d: SpdxDoc, result: AuditResult, g: GraphIndex): 
     spdxId: d.id("product", result.root),
     name: trimEndChars(result.root, "/").split("/").pop() || result.root,
     software_primaryPurpose: "application",
-    comment: `AI product scanned by aiprov at ${result.root}; verdict ${resultVerdict(result)}.${weakeningLines(result).map((w) => ` Weakening setting: ${w}.`).join("")}`,
+    comment: `AI product scanned by aiprov at ${result.root}; verdict ${resultVerdict(result)}.${weakeningLines(result)
+      .map((w) => ` Weakening setting: ${w}.`)
+      .join("")}`,
   });
   const roots = productRoots(result, g)
     .map((n) => d.pkgIds.get(n.id))
     .filter((x): x is string => x !== undefined);
-  if (roots.length > 0) d.element({ type: "Relationship", spdxId: d.id("rel", "product"), from: productId, to: roots, relationshipType: "contains" });
+  if (roots.length > 0)
+    d.element({
+      type: "Relationship",
+      spdxId: d.id("rel", "product"),
+      from: productId,
+      to: roots,
+      relationshipType: "contains",
+    });
   const sbomId = d.id("sbom", result.root);
   const docId = d.id("doc", result.root);
   const elements = d.graph.filter((x) => x.spdxId && x.type !== "SpdxDocument").map((x) => x.spdxId as string);
-  d.graph.push({ type: "software_Sbom", spdxId: sbomId, creationInfo: CREATION_INFO, name: `AI-BOM of ${result.root}`, software_sbomType: ["analyzed"], rootElement: [productId], element: elements });
+  d.graph.push({
+    type: "software_Sbom",
+    spdxId: sbomId,
+    creationInfo: CREATION_INFO,
+    name: `AI-BOM of ${result.root}`,
+    software_sbomType: ["analyzed"],
+    rootElement: [productId],
+    element: elements,
+  });
   d.graph.push({
     type: "SpdxDocument",
     spdxId: docId,

@@ -15,7 +15,13 @@ export function createOfflineResolver(kb: KnowledgeBase): Resolver {
       const out = new Map<string, UpstreamInfo>();
       for (const repo of repos) {
         const org = hubOrg(repo);
-        out.set(repo, { repo, publisher: toPublisher(org, kb.publisherForOrg(org)), state: "resolved", parents: [], lineageLookedUp: false });
+        out.set(repo, {
+          repo,
+          publisher: toPublisher(org, kb.publisherForOrg(org)),
+          state: "resolved",
+          parents: [],
+          lineageLookedUp: false,
+        });
       }
       return out;
     },

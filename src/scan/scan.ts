@@ -36,7 +36,14 @@ export const DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024;
 function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
-    const key = JSON.stringify([d.code, d.severity, d.message, d.location?.file, d.location?.line, d.location?.pointer]);
+    const key = JSON.stringify([
+      d.code,
+      d.severity,
+      d.message,
+      d.location?.file,
+      d.location?.line,
+      d.location?.pointer,
+    ]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -92,6 +99,124 @@ export interface ScanOptions {
 }
 
 /**
+ * Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component: it
+ * is undetermined, never silently absent. One extractor-shaped output per such manifest, with a warning naming it.
+ */
+function unreadManifests(skippedFiles: Awaited<ReturnType<typeof walk>>["skipped"]) {
+  return skippedFiles
+    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
+    .map((s) => ({
+      components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
+      diagnostics: [
+        {
+          code:
+            s.reason === "symlink-outside-root"
+              ? ("manifest-symlink-outside-root" as const)
+              : ("manifest-unreadable" as const),
+          severity: "warning" as const,
+          message:
+            s.reason === "symlink-outside-root"
+              ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined"
+              : "model manifest could not be read; its component is undetermined",
+          location: { file: s.path },
+        },
+      ],
+    }));
+}
+
+/**
+ * The scan's diagnostics: the stages' own, then what the walk and extraction say about coverage (nothing audited,
+ * model files skipped by ignore rules, folders and names that could not be read), then the caller's; deduplicated and
+ * ordered by file, line and code.
+ */
+function scanDiagnostics(
+  options: ScanOptions,
+  walked: Awaited<ReturnType<typeof walk>>,
+  extraction: { byExtractor: Record<string, number> },
+  notRead: ReturnType<typeof unreadManifests>,
+  stageDiagnostics: Diagnostic[],
+): Diagnostic[] {
+  const diagnostics = stageDiagnostics;
+  // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
+  if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
+    diagnostics.push({
+      code: "nothing-audited",
+      severity: "warning",
+      message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited`,
+    });
+  }
+  if (walked.ignoredModelLike.length > 0) {
+    diagnostics.push({
+      code: "model-files-ignored",
+      severity: "info",
+      message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}`,
+    });
+  }
+  // Folders that could not be listed and names that cannot be opened are named, not only counted.
+  for (const s of walked.skipped) {
+    if (s.reason === "unreadable" && !notRead.some((n) => n.components[0]?.location.file === s.path))
+      diagnostics.push({
+        code: "not-scanned",
+        severity: "warning",
+        message: /\uFFFD/.test(s.path)
+          ? "file or folder name is not valid UTF-8: it cannot be opened by name, not scanned"
+          : "could not be listed or read: not scanned",
+        location: { file: s.path },
+      });
+  }
+  diagnostics.push(...(options.diagnostics ?? []));
+  diagnostics.splice(0, diagnostics.length, ...dedupeDiagnostics(diagnostics));
+  diagnostics.sort(
+    (a, b) =>
+      (a.location?.file ?? "").localeCompare(b.location?.file ?? "") ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+  return diagnostics;
+}
+
+/** The settings a result records (what ran, and every setting that weakens the audit). */
+function settingsOf(options: ScanOptions): AuditResult["settings"] {
+  return {
+    policies: options.packs.map((p) => p.id),
+    failOn: options.failOn,
+    offline: options.offline,
+    organization: [...options.organization],
+    knowledge: [...(options.knowledgeDirs ?? [])],
+    ...(options.baseline ? { baseline: options.baseline.file } : {}),
+    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    ...(options.config ? { config: { ...options.config } } : {}),
+    ...(options.weakenings?.length ? { weakenings: options.weakenings.map((w) => ({ ...w })) } : {}),
+  };
+}
+
+/**
+ * What the scan covered: files seen, scanned and read (bytes), and every skipped file with its reason (the walk's,
+ * then files over the size limit and binary files found by extraction), sorted by path, with counts per reason.
+ */
+function coverageOf(
+  walked: Awaited<ReturnType<typeof walk>>,
+  extraction: Awaited<ReturnType<ReturnType<typeof createExtractionPool>["finish"]>>,
+): AuditResult["coverage"] {
+  const skipped = [
+    ...walked.skipped,
+    ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })),
+    ...extraction.binary.map((path) => ({ path, reason: "binary" as const })),
+  ].sort((a, b) => a.path.localeCompare(b.path));
+  const skippedByReason = { ...walked.skippedByReason };
+  for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
+  for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
+  return {
+    filesSeen: walked.filesSeen,
+    filesScanned: extraction.filesScanned,
+    bytesRead: extraction.bytesRead,
+    skipped,
+    skippedByReason,
+    byExtractor: extraction.byExtractor,
+  };
+}
+
+/**
  * Scans a tree and returns the audit result.
  * @throws UsageError when the root does not exist or is not a directory.
  */
@@ -107,7 +232,13 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     options.onStage?.(name, t - mark);
     mark = t;
   };
-  const walked = await walk(options.root, { onFile: (f) => (options.onFileListed?.(), pool.add(f)), ...(options.noIgnore ? { noIgnore: true } : {}), ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}) }).catch(async (err: unknown) => {
+  const walked = await walk(options.root, {
+    onFile: (f) => (options.onFileListed?.(), pool.add(f)),
+    ...(options.noIgnore ? { noIgnore: true } : {}),
+    ...(options.include ? { include: options.include } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.ownFiles ? { ownFiles: options.ownFiles } : {}),
+  }).catch(async (err: unknown) => {
     await pool.close();
     throw err;
   });
@@ -115,21 +246,18 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const extraction = await pool.finish(walked.files).finally(() => pool.close());
   stage("extract");
   options.onExtracted?.({ filesScanned: extraction.filesScanned, filesParsed: extraction.filesParsed });
-  // Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component:
-  // it is undetermined, never silently absent.
-  const notRead = walked.skipped
-    .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
-    .map((s) => ({
-      components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
-      diagnostics: [{ code: s.reason === "symlink-outside-root" ? ("manifest-symlink-outside-root" as const) : ("manifest-unreadable" as const), severity: "warning" as const, message: s.reason === "symlink-outside-root" ? "model manifest is a link to a file outside the scanned folder; not read, its component is undetermined" : "model manifest could not be read; its component is undetermined", location: { file: s.path } }],
-    }));
+  const notRead = unreadManifests(walked.skipped);
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
   stage("link");
   // Ollama library tags map to their upstream Hub models through the knowledge base's cited table.
   // Datasets leave the model references, and values that cannot name a model are marked as such.
   const separated = separateDatasets(mapOllamaTags(linked.references, options.kb));
   const inventory = { ...linked, references: separated.references };
-  const repos = [...new Set(inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!))].sort();
+  const repos = [
+    ...new Set(
+      inventory.references.filter((r) => r.kind === "hub-id" && r.target && !r.skipReason).map((r) => r.target!),
+    ),
+  ].sort();
   const resolver = options.resolver ?? createOfflineResolver(options.kb);
   const upstream = await resolver.resolve(repos);
   stage("resolve");
@@ -137,14 +265,31 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   stage("weights");
   const tokenizerStage = await matchLocalTokenizers(inventory.components, walked.files, options.kb);
   stage("tokenizers");
-  const lineageInput = { components: inventory.components, references: inventory.references, kb: options.kb, organization: options.organization, upstream, weights: weightStage.weights, weightsInconclusive: weightStage.inconclusive, tokenizers: tokenizerStage.tokenizers };
+  const lineageInput = {
+    components: inventory.components,
+    references: inventory.references,
+    kb: options.kb,
+    organization: options.organization,
+    upstream,
+    weights: weightStage.weights,
+    weightsInconclusive: weightStage.inconclusive,
+    tokenizers: tokenizerStage.tokenizers,
+  };
   let { graph, diagnostics: lineageDiagnostics } = buildLineage(lineageInput);
   stage("lineage");
   // A configuration match or a declared upstream of a component with weights is settled by comparing the weights with
   // the upstream's on the Hub; the graph is then built again with that evidence.
   const candidates = settleCandidates(graph, inventory.components, walked.files);
-  const settled = await settleWeights(candidates, { ...(options.weights ?? { budget: 0 }), offline: options.offline, displayRoot: options.weights?.displayRoot ?? options.root });
-  if (settled.weights.length > 0) ({ graph, diagnostics: lineageDiagnostics } = buildLineage({ ...lineageInput, weights: [...weightStage.weights, ...settled.weights] }));
+  const settled = await settleWeights(candidates, {
+    ...(options.weights ?? { budget: 0 }),
+    offline: options.offline,
+    displayRoot: options.weights?.displayRoot ?? options.root,
+  });
+  if (settled.weights.length > 0)
+    ({ graph, diagnostics: lineageDiagnostics } = buildLineage({
+      ...lineageInput,
+      weights: [...weightStage.weights, ...settled.weights],
+    }));
   stage("settle");
   const evaluated = evaluatePacks(graph, options.packs, options.parameters, {
     components: inventory.components,
@@ -158,25 +303,16 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const aggregated = aggregateFindings(waived.findings, graph, inventory.references);
   const findings = options.baseline ? applyBaseline(aggregated, options.baseline.fingerprints) : aggregated;
 
-  const skipped = [...walked.skipped, ...extraction.tooLarge.map((path) => ({ path, reason: "too-large" as const })), ...extraction.binary.map((path) => ({ path, reason: "binary" as const }))].sort((a, b) => a.path.localeCompare(b.path));
-  const skippedByReason = { ...walked.skippedByReason };
-  for (const _ of extraction.tooLarge) skippedByReason["too-large"] = (skippedByReason["too-large"] ?? 0) + 1;
-  for (const _ of extraction.binary) skippedByReason.binary = (skippedByReason.binary ?? 0) + 1;
-  const diagnostics = [...extraction.diagnostics, ...inventory.diagnostics, ...lineageDiagnostics, ...weightStage.diagnostics, ...tokenizerStage.diagnostics, ...settled.diagnostics, ...resolver.diagnostics(), ...waived.diagnostics];
-  // Attribution documents (README, LICENSE) are read for licence rules but are not model manifests.
-  if (!Object.entries(extraction.byExtractor).some(([id, n]) => id !== "attribution" && n > 0)) {
-    diagnostics.push({ code: "nothing-audited", severity: "warning", message: `no model manifest was found under ${options.root} (${walked.filesSeen} files seen${Object.keys(walked.skippedByReason).length ? `, some skipped: see coverage` : ""}): nothing was audited` });
-  }
-  if (walked.ignoredModelLike.length > 0) {
-    diagnostics.push({ code: "model-files-ignored", severity: "info", message: `${walked.ignoredModelLike.length} model-looking file(s) skipped by ignore rules (use --no-ignore to scan them): ${walked.ignoredModelLike.slice(0, 10).join(", ")}` });
-  }
-  // Folders that could not be listed and names that cannot be opened are named, not only counted.
-  for (const s of walked.skipped) {
-    if (s.reason === "unreadable" && !notRead.some((n) => n.components[0]?.location.file === s.path)) diagnostics.push({ code: "not-scanned", severity: "warning", message: /\uFFFD/.test(s.path) ? "file or folder name is not valid UTF-8: it cannot be opened by name, not scanned" : "could not be listed or read: not scanned", location: { file: s.path } });
-  }
-  diagnostics.push(...(options.diagnostics ?? []));
-  diagnostics.splice(0, diagnostics.length, ...dedupeDiagnostics(diagnostics));
-  diagnostics.sort((a, b) => (a.location?.file ?? "").localeCompare(b.location?.file ?? "") || (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.code.localeCompare(b.code));
+  const diagnostics = scanDiagnostics(options, walked, extraction, notRead, [
+    ...extraction.diagnostics,
+    ...inventory.diagnostics,
+    ...lineageDiagnostics,
+    ...weightStage.diagnostics,
+    ...tokenizerStage.diagnostics,
+    ...settled.diagnostics,
+    ...resolver.diagnostics(),
+    ...waived.diagnostics,
+  ]);
   const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) if (!f.waived) counts[f.severity]++;
   // Secrets found in scanned files never leave the tool, whatever field they ended up in.
@@ -186,17 +322,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     tool: { name: "aiprov", version: TOOL_VERSION, knowledgeBaseVersion: options.kb.version },
     createdAt: now().toISOString(),
     root: options.root,
-    settings: {
-      policies: options.packs.map((p) => p.id),
-      failOn: options.failOn,
-      offline: options.offline,
-      organization: [...options.organization],
-      knowledge: [...(options.knowledgeDirs ?? [])],
-      ...(options.baseline ? { baseline: options.baseline.file } : {}),
-      ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
-      ...(options.config ? { config: { ...options.config } } : {}),
-      ...(options.weakenings?.length ? { weakenings: options.weakenings.map((w) => ({ ...w })) } : {}),
-    },
+    settings: settingsOf(options),
     components: inventory.components,
     references: inventory.references,
     ...(separated.datasets.length > 0 ? { datasets: separated.datasets } : {}),
@@ -205,14 +331,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     policies: runs,
     findings,
     ...(settled.comparisons.length > 0 ? { weightComparisons: settled.comparisons } : {}),
-    coverage: {
-      filesSeen: walked.filesSeen,
-      filesScanned: extraction.filesScanned,
-      bytesRead: extraction.bytesRead,
-      skipped,
-      skippedByReason,
-      byExtractor: extraction.byExtractor,
-    },
+    coverage: coverageOf(walked, extraction),
     diagnostics,
     summary: {
       components: inventory.components.length,

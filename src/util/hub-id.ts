@@ -15,14 +15,40 @@ const WRAPPERS: RegExp[] = [
 ];
 
 /** File extensions and other shapes that look like `a/b` but are paths or MIME types, not model ids. */
-const NOT_A_MODEL = /\.(?:json|ya?ml|txt|md|py|js|ts|gguf|bin|pt|pth|ckpt|safetensors|onnx|jinja|csv|toml|html|png|jpe?g|wav|mp3|mar)$/i;
+const NOT_A_MODEL =
+  /\.(?:json|ya?ml|txt|md|py|js|ts|gguf|bin|pt|pth|ckpt|safetensors|onnx|jinja|csv|toml|html|png|jpe?g|wav|mp3|mar)$/i;
 const MIME_TYPES = /^(?:application|text|image|audio|video|multipart|font|model)\/[a-z0-9.+-]+$/;
 
 /**
  * First segments that name a project folder, not a Hub namespace (`models/Qwen3-4B` is a vendored folder):
  * values starting with one are paths.
  */
-export const FOLDER_NAMESPACES: ReadonlySet<string> = new Set(["models", "model", "checkpoints", "checkpoint", "ckpt", "ckpts", "weights", "data", "datasets", "outputs", "output", "local_data", "cache", "pretrained", "pretrained_models", "saved_models", "artifacts", "vocoder", "src", "assets", "static", "public", "tmp", "prompts"]);
+export const FOLDER_NAMESPACES: ReadonlySet<string> = new Set([
+  "models",
+  "model",
+  "checkpoints",
+  "checkpoint",
+  "ckpt",
+  "ckpts",
+  "weights",
+  "data",
+  "datasets",
+  "outputs",
+  "output",
+  "local_data",
+  "cache",
+  "pretrained",
+  "pretrained_models",
+  "saved_models",
+  "artifacts",
+  "vocoder",
+  "src",
+  "assets",
+  "static",
+  "public",
+  "tmp",
+  "prompts",
+]);
 
 /**
  * Returns the normalised `org/name` when `value` is shaped like a Hub model id (optionally wrapped in a Hub URL or
@@ -67,7 +93,7 @@ export function parseHubId(value: string): { id: string; revision?: string; tag?
   if (!m) return undefined;
   const [, org, name] = m as unknown as [string, string, string];
   if (org.includes("--") || org.includes("..") || name.includes("..")) return undefined;
-  if (org === "." || org === ".." ) return undefined;
+  if (org === "." || org === "..") return undefined;
   if (!wrapped && FOLDER_NAMESPACES.has(org.toLowerCase())) return undefined;
   return { id: `${org}/${name}`, ...(revision ? { revision } : {}), ...(tag ? { tag } : {}) };
 }

@@ -13,10 +13,19 @@ describe("knowledge snapshot", () => {
   it("holds every bundled knowledge document exactly as the YAML parser reads it", () => {
     const snap = buildKnowledgeSnapshot(BUNDLED_KNOWLEDGE_DIR);
     const yamlFiles = (dir: string, prefix = ""): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name), `${prefix}${e.name}/`) : /\.ya?ml$/.test(e.name) ? [`${prefix}${e.name}`] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? yamlFiles(join(dir, e.name), `${prefix}${e.name}/`)
+          : /\.ya?ml$/.test(e.name)
+            ? [`${prefix}${e.name}`]
+            : [],
+      );
     const all = yamlFiles(BUNDLED_KNOWLEDGE_DIR).sort();
     expect(Object.keys(snap.files).sort()).toEqual(all);
-    for (const rel of all) expect(snap.files[rel]!.data, rel).toEqual(parseYaml(readFileSync(join(BUNDLED_KNOWLEDGE_DIR, rel), "utf8"), { maxAliasCount: 100 }));
+    for (const rel of all)
+      expect(snap.files[rel]!.data, rel).toEqual(
+        parseYaml(readFileSync(join(BUNDLED_KNOWLEDGE_DIR, rel), "utf8"), { maxAliasCount: 100 }),
+      );
   });
 
   it("serves a document only while its file is unchanged, and a copy the caller may change", () => {
@@ -26,10 +35,15 @@ describe("knowledge snapshot", () => {
     writeFileSync(join(dir, "components", "a.yaml"), "id: a\nidentity: {hidden_size: 4096}\n");
     const file = join(tmp, "snapshot.json");
     writeFileSync(file, JSON.stringify(buildKnowledgeSnapshot(dir)));
-    const first = snapshotDocument(join(dir, "components", "a.yaml"), dir, file) as { identity: { hidden_size: number } };
+    const first = snapshotDocument(join(dir, "components", "a.yaml"), dir, file) as {
+      identity: { hidden_size: number };
+    };
     expect(first).toEqual({ id: "a", identity: { hidden_size: 4096 } });
     first.identity.hidden_size = 1;
-    expect(snapshotDocument(join(dir, "components", "a.yaml"), dir, file)).toEqual({ id: "a", identity: { hidden_size: 4096 } });
+    expect(snapshotDocument(join(dir, "components", "a.yaml"), dir, file)).toEqual({
+      id: "a",
+      identity: { hidden_size: 4096 },
+    });
     // Edited after the snapshot was made: parsed from its YAML again (undefined here).
     appendFileSync(join(dir, "publishers.yaml"), "# changed\n");
     expect(snapshotDocument(join(dir, "publishers.yaml"), dir, file)).toBeUndefined();

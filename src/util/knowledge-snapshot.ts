@@ -37,13 +37,16 @@ export const KNOWLEDGE_SNAPSHOT_FILE = packagePath("dist", "generated", "knowled
 export function buildKnowledgeSnapshot(dir: string): KnowledgeSnapshot {
   const files: Record<string, SnapshotEntry> = {};
   const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const abs = join(d, e.name);
       if (e.isDirectory()) visit(abs);
       else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
         const st = statSync(abs);
         const data: unknown = parseYaml(readFileSync(abs, "utf8"), { maxAliasCount: 100 });
-        if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? "null"), data)) files[relative(dir, abs).split("\\").join("/")] = { size: st.size, mtimeMs: st.mtimeMs, data };
+        if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? "null"), data))
+          files[relative(dir, abs).split("\\").join("/")] = { size: st.size, mtimeMs: st.mtimeMs, data };
       }
     }
   };

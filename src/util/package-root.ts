@@ -15,4 +15,6 @@ export function packagePath(...segments: string[]): string {
 }
 
 /** The tool's version from package.json. */
-export const TOOL_VERSION: string = (JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version;
+export const TOOL_VERSION: string = (
+  JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }
+).version;

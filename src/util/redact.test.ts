@@ -7,7 +7,9 @@ describe("redact", () => {
   it("removes Hub tokens, API keys and URL credentials", () => {
     expect(redact(`HF_TOKEN=${HF}`)).toBe("HF_TOKEN=[REDACTED]");
     expect(redact("sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")).toBe("[REDACTED]");
-    expect(redact(`https://user:${HF}@huggingface.co/Qwen/Qwen2-VL-7B`)).toBe("https://[REDACTED]@huggingface.co/Qwen/Qwen2-VL-7B");
+    expect(redact(`https://user:${HF}@huggingface.co/Qwen/Qwen2-VL-7B`)).toBe(
+      "https://[REDACTED]@huggingface.co/Qwen/Qwen2-VL-7B",
+    );
     expect(redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz")).toBe("Authorization: Bearer [REDACTED]");
   });
   it("removes tokens glued to other text (a token pasted into a repo name or a variable)", () => {
@@ -23,13 +25,40 @@ describe("redact", () => {
 
 describe("redactDeep", () => {
   it("redacts every string and every value under a credential key, deep", () => {
-    const out = redactDeep({ config: { hub_token: "anything", api_key: "x", eos_token: "<|im_end|>", license: HF, nested: [{ url: `https://a:${HF}@h/x` }] } });
-    expect(out).toEqual({ config: { hub_token: "[REDACTED]", api_key: "[REDACTED]", eos_token: "<|im_end|>", license: "[REDACTED]", nested: [{ url: "https://[REDACTED]@h/x" }] } });
+    const out = redactDeep({
+      config: {
+        hub_token: "anything",
+        api_key: "x",
+        eos_token: "<|im_end|>",
+        license: HF,
+        nested: [{ url: `https://a:${HF}@h/x` }],
+      },
+    });
+    expect(out).toEqual({
+      config: {
+        hub_token: "[REDACTED]",
+        api_key: "[REDACTED]",
+        eos_token: "<|im_end|>",
+        license: "[REDACTED]",
+        nested: [{ url: "https://[REDACTED]@h/x" }],
+      },
+    });
     expect(JSON.stringify(out)).not.toContain("hf_ABC");
   });
   it("treats special-token keys as data, credential keys as secrets", () => {
-    for (const k of ["pad_token", "eos_token", "bos_token", "tokenizer", "author", "auto_map"]) expect(SECRET_KEY.test(k), k).toBe(false);
-    for (const k of ["token", "hf_token", "HUGGING_FACE_HUB_TOKEN", "api_key", "OPENAI_API_KEY", "password", "access_token", "secret_key"]) expect(SECRET_KEY.test(k), k).toBe(true);
+    for (const k of ["pad_token", "eos_token", "bos_token", "tokenizer", "author", "auto_map"])
+      expect(SECRET_KEY.test(k), k).toBe(false);
+    for (const k of [
+      "token",
+      "hf_token",
+      "HUGGING_FACE_HUB_TOKEN",
+      "api_key",
+      "OPENAI_API_KEY",
+      "password",
+      "access_token",
+      "secret_key",
+    ])
+      expect(SECRET_KEY.test(k), k).toBe(true);
   });
 });
 

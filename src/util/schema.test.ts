@@ -13,7 +13,10 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 // generated at build time as from one compiled now with the same options.
 const INVALID: Record<string, unknown[]> = {
   "knowledge-component.schema.json": [{ id: "x", role: "nope", extra: 1 }, { id: 3 }, []],
-  "knowledge-publishers.schema.json": [{ publishers: [{ id: "a", orgs: "b" }] }, { publishers: [{ id: "a", entity: "A", country: "XX", orgs: [], source: { title: "t", url: "not a url" } }] }],
+  "knowledge-publishers.schema.json": [
+    { publishers: [{ id: "a", orgs: "b" }] },
+    { publishers: [{ id: "a", entity: "A", country: "XX", orgs: [], source: { title: "t", url: "not a url" } }] },
+  ],
   "config.schema.json": [{ failOn: "sometimes", jobs: -1, unknown: true }, { policy: 7 }],
   "rule-pack.schema.json": [{ id: "Bad Id", rules: [{}] }],
   "waivers.schema.json": [{ waivers: [{ rule: "r", expires: "not-a-date" }] }],
@@ -22,7 +25,9 @@ const INVALID: Record<string, unknown[]> = {
 describe("schema validators", () => {
   it("are generated at build time for every run-time schema, with the schema they were generated from", () => {
     for (const file of Object.keys(INVALID)) {
-      const generated = require(packagePath("dist", "generated", "validators", file.replace(/\.json$/, ".cjs"))) as { schemaSource: string };
+      const generated = require(packagePath("dist", "generated", "validators", file.replace(/\.json$/, ".cjs"))) as {
+        schemaSource: string;
+      };
       expect(generated.schemaSource).toBe(readFileSync(packagePath("schemas", file), "utf8"));
       expect(validatorFor(file), file).toBe(generated);
     }

@@ -20,7 +20,9 @@ const cache = new Map<string, ValidateFunction>();
 /** The validator generated at build time for `schemaFile`, when it was generated from exactly `source`. */
 function generatedValidator(schemaFile: string, source: string): ValidateFunction | undefined {
   try {
-    const v = require(packagePath("dist", "generated", "validators", schemaFile.replace(/\.json$/, ".cjs"))) as ValidateFunction & { schemaSource?: string };
+    const v = require(
+      packagePath("dist", "generated", "validators", schemaFile.replace(/\.json$/, ".cjs")),
+    ) as ValidateFunction & { schemaSource?: string };
     return v.schemaSource === source ? v : undefined;
   } catch {
     return undefined; // not built, or no generated validator for this schema
@@ -58,8 +60,10 @@ export function validatorFor(schemaFile: string): ValidateFunction {
 export function formatSchemaErrors(file: string, errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => {
     let msg = e.message ?? "is invalid";
-    if (e.keyword === "additionalProperties") msg = `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-    if (e.keyword === "enum") msg = `${msg}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(", ")}`;
+    if (e.keyword === "additionalProperties")
+      msg = `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === "enum")
+      msg = `${msg}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(", ")}`;
     return `${file}:${e.instancePath || "/"}: ${msg}`;
   });
 }

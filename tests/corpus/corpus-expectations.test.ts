@@ -19,12 +19,22 @@ describe("corpus expectation files", () => {
   });
 
   it("the checker rejects malformed files", () => {
-    expect(checkExpectation({ case: "x", source: "y", references: [{ target: "a/b" }] }, "x.yaml")).toEqual(["x.yaml: references[0] needs file"]);
+    expect(checkExpectation({ case: "x", source: "y", references: [{ target: "a/b" }] }, "x.yaml")).toEqual([
+      "x.yaml: references[0] needs file",
+    ]);
     expect(checkExpectation({ case: "x", source: "y", refs: [] }, "x.yaml")).toEqual(["x.yaml: unknown key refs"]);
   });
 
   it("the matcher compares only the fields an entry gives", () => {
-    const r = { id: "1", extractor: "model-card", kind: "hub-id", raw: "a/b", target: "a/b", strength: "declared", location: { file: "README.md", line: 3 } } satisfies ModelReference;
+    const r = {
+      id: "1",
+      extractor: "model-card",
+      kind: "hub-id",
+      raw: "a/b",
+      target: "a/b",
+      strength: "declared",
+      location: { file: "README.md", line: 3 },
+    } satisfies ModelReference;
     expect(referenceMatches({ file: "README.md", target: "a/b" }, r)).toBe(true);
     expect(referenceMatches({ file: "README.md", target: "a/b", line: 4 }, r)).toBe(false);
     expect(referenceMatches({ file: "other.md", target: "a/b" }, r)).toBe(false);
@@ -39,9 +49,16 @@ describe.each(cases)("corpus case $case", (exp) => {
     expect(compare(exp, result)).toEqual([]);
     // `pending` lists what a careful reader finds and aiprov does not yet (none today): one that is found now must move
     // to `references`, so the list never goes stale.
-    for (const e of exp.pending ?? []) expect(result.references.some((x) => referenceMatches(e, x)), `pending ${JSON.stringify(e)} is found: move it to references`).toBe(false);
+    for (const e of exp.pending ?? [])
+      expect(
+        result.references.some((x) => referenceMatches(e, x)),
+        `pending ${JSON.stringify(e)} is found: move it to references`,
+      ).toBe(false);
     if (exp.maxUnexpectedSkipped !== undefined && exp.references?.length) {
-      const skipped = exp.references.filter((e) => e.skipReason === undefined && result.references.some((x) => referenceMatches({ ...e }, x) && x.skipReason)).length;
+      const skipped = exp.references.filter(
+        (e) =>
+          e.skipReason === undefined && result.references.some((x) => referenceMatches({ ...e }, x) && x.skipReason),
+      ).length;
       expect(skipped / exp.references.length).toBeLessThanOrEqual(exp.maxUnexpectedSkipped);
     }
   });

@@ -10,7 +10,9 @@ import { aiprov, CORPUS } from "../helpers/cli.js";
 import { validate } from "../../src/util/schema.js";
 import type { AuditResult } from "../../src/model/types.js";
 
-const cases = readdirSync(CORPUS).filter((d) => statSync(join(CORPUS, d)).isDirectory()).sort();
+const cases = readdirSync(CORPUS)
+  .filter((d) => statSync(join(CORPUS, d)).isDirectory())
+  .sort();
 
 describe("aiprov scan <case> --format json over every case of shared/corpus", () => {
   it("finds the corpus", () => {

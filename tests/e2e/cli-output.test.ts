@@ -22,7 +22,15 @@ describe("CLI output streams", () => {
 
   it("--quiet prints only the verdict line and still writes the reports asked for", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-quiet-"));
-    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--quiet", "--json-output", join(dir, "r.json")]);
+    const r = aiprov([
+      "scan",
+      "examples/omni-submission",
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--quiet",
+      "--json-output",
+      join(dir, "r.json"),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("Verdict: FAIL (findings at or above --fail-on error)\n");
@@ -38,9 +46,17 @@ describe("CLI output streams", () => {
   });
 
   it("FORCE_COLOR colours the text report on a pipe; NO_COLOR alone leaves it plain", () => {
-    const forced = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], { env: { FORCE_COLOR: "1" } });
+    const forced = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], {
+      env: { FORCE_COLOR: "1" },
+    });
     expect(forced.stdout).toContain("\x1b[");
-    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"]).stdout).not.toContain("\x1b[");
-    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], { env: { FORCE_COLOR: "0" } }).stdout).not.toContain("\x1b[");
+    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"]).stdout).not.toContain(
+      "\x1b[",
+    );
+    expect(
+      aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch"], {
+        env: { FORCE_COLOR: "0" },
+      }).stdout,
+    ).not.toContain("\x1b[");
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiprov, REPO_ROOT } from "../helpers/cli.js";
-import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder, writeTokenizer } from "../../src/fingerprint/generate.js";
+import {
+  generateModel,
+  generatedConfig,
+  perturb,
+  reprefix,
+  writeModelFolder,
+  writeTokenizer,
+} from "../../src/fingerprint/generate.js";
 import type { ModelComparison } from "../../src/fingerprint/compare.js";
 import { decodeFloats, encodeFloats } from "../../src/formats/safetensors.js";
 import type { AuditResult } from "../../src/model/types.js";
@@ -18,22 +25,56 @@ beforeAll(async () => {
   const up = generateModel({ seed: 11 });
   await writeModelFolder(p("upstream"), up, "BF16", generatedConfig({ seed: 11 }));
   const other = generateModel({ seed: 12, visionPrefix: null, textHidden: 96 });
-  const ownText = [...reprefix(other, "model.", "model.language_model."), ...other.filter((t) => t.name === "lm_head.weight")];
+  const ownText = [
+    ...reprefix(other, "model.", "model.language_model."),
+    ...other.filter((t) => t.name === "lm_head.weight"),
+  ];
   // A submission whose vision tower is the upstream's, byte for byte, under the current layout.
-  await writeModelFolder(p("project-reuse", "vlm"), [...reprefix(up, "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
+  await writeModelFolder(
+    p("project-reuse", "vlm"),
+    [...reprefix(up, "visual.", "model.visual."), ...ownText],
+    "BF16",
+    generatedConfig({ seed: 12, textHidden: 96 }),
+  );
   // A submission whose vision tower was fine-tuned from the upstream's (noise of 0.3 sd).
-  await writeModelFolder(p("project-finetune", "vlm"), [...reprefix(perturb(up, 0.3, 5), "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
+  await writeModelFolder(
+    p("project-finetune", "vlm"),
+    [...reprefix(perturb(up, 0.3, 5), "visual.", "model.visual."), ...ownText],
+    "BF16",
+    generatedConfig({ seed: 12, textHidden: 96 }),
+  );
   // A submission trained from scratch with the same architecture (LayerNorm weights all 1.0).
-  await writeModelFolder(p("project-scratch", "vlm"), generateModel({ seed: 13 }), "BF16", generatedConfig({ seed: 11 }));
+  await writeModelFolder(
+    p("project-scratch", "vlm"),
+    generateModel({ seed: 13 }),
+    "BF16",
+    generatedConfig({ seed: 11 }),
+  );
   // The upstream's tower re-serialised as F32 (values exactly the BF16 ones), and one so far fine-tuned (noise of 4 sd)
   // that its correlation lies between the thresholds.
-  const asBf16 = up.map((t) => ({ ...t, values: Float32Array.from(decodeFloats(encodeFloats(t.values, "BF16"), "BF16")) }));
-  await writeModelFolder(p("project-f32", "vlm"), [...reprefix(asBf16, "visual.", "model.visual."), ...ownText], "F32", generatedConfig({ seed: 12, textHidden: 96 }));
-  await writeModelFolder(p("project-weak", "vlm"), [...reprefix(perturb(up, 4, 6), "visual.", "model.visual."), ...ownText], "BF16", generatedConfig({ seed: 12, textHidden: 96 }));
+  const asBf16 = up.map((t) => ({
+    ...t,
+    values: Float32Array.from(decodeFloats(encodeFloats(t.values, "BF16"), "BF16")),
+  }));
+  await writeModelFolder(
+    p("project-f32", "vlm"),
+    [...reprefix(asBf16, "visual.", "model.visual."), ...ownText],
+    "F32",
+    generatedConfig({ seed: 12, textHidden: 96 }),
+  );
+  await writeModelFolder(
+    p("project-weak", "vlm"),
+    [...reprefix(perturb(up, 4, 6), "visual.", "model.visual."), ...ownText],
+    "BF16",
+    generatedConfig({ seed: 12, textHidden: 96 }),
+  );
   // Tokenizers: the fine-tune keeps the upstream's; the scratch model extends it with 200 tokens of its own.
   await writeTokenizer(p("upstream"), { vocab: 1000 });
   await writeTokenizer(p("project-finetune", "vlm"), { vocab: 1000 });
-  await writeTokenizer(p("project-scratch", "vlm"), { vocab: 1000, extra: Array.from({ length: 200 }, (_, i) => `ko${i}`) });
+  await writeTokenizer(p("project-scratch", "vlm"), {
+    vocab: 1000,
+    extra: Array.from({ length: 200 }, (_, i) => `ko${i}`),
+  });
 });
 
 afterAll(async () => {
@@ -59,7 +100,10 @@ describe("aiprov compare (CLI)", () => {
   });
 
   it("gives the same verdicts as data with --format json", () => {
-    const verdict = (b: string): ModelComparison => JSON.parse(aiprov(["compare", p("upstream"), b, "--component", "vision", "--format", "json"]).stdout) as ModelComparison;
+    const verdict = (b: string): ModelComparison =>
+      JSON.parse(
+        aiprov(["compare", p("upstream"), b, "--component", "vision", "--format", "json"]).stdout,
+      ) as ModelComparison;
     const reuse = verdict(p("project-reuse", "vlm"));
     expect(reuse.components.map((c) => [c.component, c.verdict])).toEqual([["vision", "identical"]]);
     expect(reuse.components[0]!.similarity!.pearson).toBeGreaterThan(0.9999);
@@ -74,8 +118,18 @@ describe("aiprov compare (CLI)", () => {
   it("prints the tokenizer signals: identical for the fine-tune, overlapping with the exact Jaccard for the extension", () => {
     const ft = aiprov(["compare", p("upstream"), p("project-finetune", "vlm"), "--component", "vision"]);
     expect(ft.stdout).toMatch(/^tokenizer: IDENTICAL \(proves tokenizer lineage only, never weights\)/m);
-    const ext = JSON.parse(aiprov(["compare", p("upstream"), p("project-scratch", "vlm"), "--component", "vision", "--format", "json"]).stdout) as ModelComparison;
-    expect(ext.tokenizer).toMatchObject({ verdict: "overlapping", vocabHashEqual: false, specialTokensEqual: false, chatTemplateEqual: true, vocabSize: { a: 1000, b: 1200 }, jaccardExact: true });
+    const ext = JSON.parse(
+      aiprov(["compare", p("upstream"), p("project-scratch", "vlm"), "--component", "vision", "--format", "json"])
+        .stdout,
+    ) as ModelComparison;
+    expect(ext.tokenizer).toMatchObject({
+      verdict: "overlapping",
+      vocabHashEqual: false,
+      specialTokensEqual: false,
+      chatTemplateEqual: true,
+      vocabSize: { a: 1000, b: 1200 },
+      jaccardExact: true,
+    });
     expect(ext.tokenizer!.jaccard).toBeCloseTo(1000 / 1200, 6);
     // The tokenizer never changes the weight verdict.
     expect(ext.components[0]!.verdict).toBe("unrelated");
@@ -84,9 +138,13 @@ describe("aiprov compare (CLI)", () => {
   it("reports a malformed tokenizer.json as a problem and still compares the weights", async () => {
     await writeModelFolder(p("broken-tok"), generateModel({ seed: 11 }), "BF16", generatedConfig({ seed: 11 }));
     await writeFile(p("broken-tok", "tokenizer.json"), '{"model": {"type": "BPE", "vocab": {"a": 0,');
-    const r = JSON.parse(aiprov(["compare", p("upstream"), p("broken-tok"), "--component", "vision", "--format", "json"]).stdout) as ModelComparison;
+    const r = JSON.parse(
+      aiprov(["compare", p("upstream"), p("broken-tok"), "--component", "vision", "--format", "json"]).stdout,
+    ) as ModelComparison;
     expect(r.components[0]!.verdict).toBe("identical");
-    expect(r.problems).toEqual([{ side: "b", file: "tokenizer.json", message: expect.stringMatching(/invalid tokenizer\.json|truncated|JSON/) }]);
+    expect(r.problems).toEqual([
+      { side: "b", file: "tokenizer.json", message: expect.stringMatching(/invalid tokenizer\.json|truncated|JSON/) },
+    ]);
   });
 
   it("exits 2 for a missing folder while offline", () => {
@@ -99,26 +157,62 @@ describe("aiprov compare (CLI)", () => {
 describe("aiprov fingerprint + scan", () => {
   it("writes a schema-valid entry into a knowledge directory, and a scan turns a match into weight evidence", async () => {
     const kb = p("my-knowledge");
-    const w = aiprov(["fingerprint", p("upstream"), "--component", "vision", "--known", "vision=qwen2.5-vl-vit", "--id", "gen-upstream", "--out", kb]);
+    const w = aiprov([
+      "fingerprint",
+      p("upstream"),
+      "--component",
+      "vision",
+      "--known",
+      "vision=qwen2.5-vl-vit",
+      "--id",
+      "gen-upstream",
+      "--out",
+      kb,
+    ]);
     expect(w.code).toBe(0);
     expect(w.stderr).toMatch(/wrote .*fingerprints\/gen-upstream\.json: vision; 18 tensors hashed, 11 sketches/);
-    const entry = JSON.parse(await readFile(join(kb, "fingerprints", "gen-upstream.json"), "utf8")) as { tokenizer?: { vocabSize: number; vocabMinHash: number[]; specialTokens: unknown[] } };
+    const entry = JSON.parse(await readFile(join(kb, "fingerprints", "gen-upstream.json"), "utf8")) as {
+      tokenizer?: { vocabSize: number; vocabMinHash: number[]; specialTokens: unknown[] };
+    };
     expect(validate("knowledge-fingerprint.schema.json", entry, "entry")).toEqual([]);
-    expect(entry.tokenizer).toMatchObject({ vocabSize: 1000, specialTokens: [{ id: 1000, content: "<|endoftext|>" }, { id: 1001, content: "<|im_start|>" }, { id: 1002, content: "<|im_end|>" }] });
+    expect(entry.tokenizer).toMatchObject({
+      vocabSize: 1000,
+      specialTokens: [
+        { id: 1000, content: "<|endoftext|>" },
+        { id: 1001, content: "<|im_start|>" },
+        { id: 1002, content: "<|im_end|>" },
+      ],
+    });
     expect(entry.tokenizer!.vocabMinHash).toHaveLength(128);
     expect(loadKnowledgeBase([kb]).fingerprints.map((f) => f.id)).toEqual(["gen-upstream"]);
 
     const scan = (project: string): AuditResult => {
-      const r = aiprov(["scan", p(project), "--knowledge", kb, "--policy", "kr-sovereign-from-scratch", "--format", "json"]);
+      const r = aiprov([
+        "scan",
+        p(project),
+        "--knowledge",
+        kb,
+        "--policy",
+        "kr-sovereign-from-scratch",
+        "--format",
+        "json",
+      ]);
       const result = JSON.parse(r.stdout) as AuditResult;
       expect(validate("report.schema.json", result, "report")).toEqual([]);
       return result;
     };
-    const weightEdges = (r: AuditResult) => r.lineage.edges.filter((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"));
+    const weightEdges = (r: AuditResult) =>
+      r.lineage.edges.filter((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"));
 
     const reuse = scan("project-reuse");
-    expect(weightEdges(reuse).map((e) => [e.from, e.to, e.relation, e.strength])).toEqual([["local:vlm/config.json#/vision_config", "known:qwen2.5-vl-vit", "initialised-from", "weight-identical"]]);
-    expect(reuse.findings.some((f) => f.rule === "third-party-weights" && f.evidence.some((e) => e.strength === "weight-identical"))).toBe(true);
+    expect(weightEdges(reuse).map((e) => [e.from, e.to, e.relation, e.strength])).toEqual([
+      ["local:vlm/config.json#/vision_config", "known:qwen2.5-vl-vit", "initialised-from", "weight-identical"],
+    ]);
+    expect(
+      reuse.findings.some(
+        (f) => f.rule === "third-party-weights" && f.evidence.some((e) => e.strength === "weight-identical"),
+      ),
+    ).toBe(true);
 
     const ft = scan("project-finetune");
     expect(weightEdges(ft).map((e) => e.strength)).toEqual(["weight-similar"]);
@@ -136,7 +230,10 @@ describe("aiprov fingerprint + scan", () => {
     const weak = scan("project-weak");
     expect(weightEdges(weak)).toEqual([]);
     const tower = weak.lineage.nodes.find((n) => n.id === "local:vlm/config.json#/vision_config")!;
-    expect(tower).toMatchObject({ status: "undetermined", statusReason: { code: "weights-inconclusive", args: { entry: "gen-upstream", component: "vision" } } });
+    expect(tower).toMatchObject({
+      status: "undetermined",
+      statusReason: { code: "weights-inconclusive", args: { entry: "gen-upstream", component: "vision" } },
+    });
     const r = tower.statusReason!.args!.pearson as number;
     expect(r).toBeGreaterThan(0.1);
     expect(r).toBeLessThan(0.3);
@@ -152,8 +249,14 @@ describe("aiprov fingerprint + scan", () => {
     const r = aiprov(["scan", p("project-truncated"), "--knowledge", kb, "--format", "json"]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as AuditResult;
-    expect(result.diagnostics.find((d) => d.code === "weights-unreadable")).toMatchObject({ severity: "warning", location: { file: "vlm/model.safetensors" }, message: expect.stringMatching(/MetadataIncompleteBuffer/) });
-    expect(result.lineage.edges.filter((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"))).toEqual([]);
+    expect(result.diagnostics.find((d) => d.code === "weights-unreadable")).toMatchObject({
+      severity: "warning",
+      location: { file: "vlm/model.safetensors" },
+      message: expect.stringMatching(/MetadataIncompleteBuffer/),
+    });
+    expect(result.lineage.edges.filter((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"))).toEqual(
+      [],
+    );
   });
 
   it("never writes into the installed package", () => {

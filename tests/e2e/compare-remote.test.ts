@@ -28,7 +28,12 @@ beforeAll(async () => {
   const file = await writeModelFolder(join(root, "hub", "acme", "upstream-vl"), up, "F32", generatedConfig(SHAPE));
   fileSize = (await stat(file)).size;
   const other = generateModel({ seed: 22, visionPrefix: null });
-  await writeModelFolder(join(root, "reuse"), [...reprefix(up, "visual.", "model.visual."), ...reprefix(other, "model.", "model.language_model.")], "F32", generatedConfig({ seed: 22 }));
+  await writeModelFolder(
+    join(root, "reuse"),
+    [...reprefix(up, "visual.", "model.visual."), ...reprefix(other, "model.", "model.language_model.")],
+    "F32",
+    generatedConfig({ seed: 22 }),
+  );
   hub = await startLocalHub({ fixtures: join(root, "hub") });
 });
 
@@ -37,7 +42,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const weightRequests = () => hub.requests.filter((r) => r.path.includes("/resolve/") && r.path.endsWith(".safetensors"));
+const weightRequests = () =>
+  hub.requests.filter((r) => r.path.includes("/resolve/") && r.path.endsWith(".safetensors"));
 
 describe("remote comparison through the local Hub", () => {
   it("compares a Hub model's vision tower with a local one by range requests, reading only the component", async () => {
@@ -51,7 +57,11 @@ describe("remote comparison through the local Hub", () => {
     expect(remote.bytesRead()).toBe(header + vision);
     expect(remote.bytesRead() / fileSize).toBeLessThan(0.1);
     // Every weight request was a range request answered 206.
-    expect(weightRequests().filter((q) => q.method === "GET").every((q) => q.status === 206)).toBe(true);
+    expect(
+      weightRequests()
+        .filter((q) => q.method === "GET")
+        .every((q) => q.status === 206),
+    ).toBe(true);
     await local.close();
   });
 
@@ -65,20 +75,41 @@ describe("remote comparison through the local Hub", () => {
     expect(m.map((x) => [x.component, x.strength])).toEqual([["vision", "weight-similar"]]);
     expect(m[0]!.sketch.valuesEqual).toBe(true);
     expect(remote.bytesRead() / fileSize).toBeLessThan(0.01);
-    expect(weightRequests().filter((q) => q.method === "GET").every((q) => q.status === 206)).toBe(true);
+    expect(
+      weightRequests()
+        .filter((q) => q.method === "GET")
+        .every((q) => q.status === 206),
+    ).toBe(true);
   });
 
   it("aiprov compare <hub-id> <folder> --hub-url reports the verdict and the bytes read", async () => {
-    const r = await aiprovAsync(["compare", "acme/upstream-vl", join(root, "reuse"), "--component", "vision", "--hub-url", hub.url, "--format", "json"], { env: { HF_HUB_OFFLINE: "0" } });
+    const r = await aiprovAsync(
+      [
+        "compare",
+        "acme/upstream-vl",
+        join(root, "reuse"),
+        "--component",
+        "vision",
+        "--hub-url",
+        hub.url,
+        "--format",
+        "json",
+      ],
+      { env: { HF_HUB_OFFLINE: "0" } },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout) as ModelComparison;
     expect(c.components[0]!.verdict).toBe("identical");
     expect(c.a).toMatchObject({ label: "acme/upstream-vl", bytes: fileSize });
     expect(c.a.bytesRead / c.a.bytes).toBeLessThan(0.1);
-    const missing = await aiprovAsync(["compare", "acme/no-such-model", join(root, "reuse"), "--hub-url", hub.url], { env: { HF_HUB_OFFLINE: "0" } });
+    const missing = await aiprovAsync(["compare", "acme/no-such-model", join(root, "reuse"), "--hub-url", hub.url], {
+      env: { HF_HUB_OFFLINE: "0" },
+    });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^aiprov: acme\/no-such-model: could not be read from http:\/\/127\.0\.0\.1:\d+: .*RepoNotFound/);
+    expect(missing.stderr).toMatch(
+      /^aiprov: acme\/no-such-model: could not be read from http:\/\/127\.0\.0\.1:\d+: .*RepoNotFound/,
+    );
     const offline = await aiprovAsync(["compare", "acme/upstream-vl", join(root, "reuse"), "--hub-url", hub.url]);
     expect(offline.code).toBe(2);
     expect(offline.stderr).toMatch(/needs the network/);
@@ -86,7 +117,10 @@ describe("remote comparison through the local Hub", () => {
 
   it("builds a weight entry from a Hub model (the README procedure), and a scan finds the reused tower with it", async () => {
     const kb = join(root, "my-knowledge");
-    const w = await aiprovAsync(["fingerprint", "acme/upstream-vl", "--component", "vision", "--hub-url", hub.url, "--out", kb], { env: { HF_HUB_OFFLINE: "0" } });
+    const w = await aiprovAsync(
+      ["fingerprint", "acme/upstream-vl", "--component", "vision", "--hub-url", hub.url, "--out", kb],
+      { env: { HF_HUB_OFFLINE: "0" } },
+    );
     expect(w.code).toBe(0);
     const entry = JSON.parse(await readFile(join(kb, "fingerprints", "upstream-vl.json"), "utf8")) as FingerprintEntry;
     expect(entry.source).toEqual({ repo: "acme/upstream-vl" });
@@ -95,6 +129,11 @@ describe("remote comparison through the local Hub", () => {
     const r = await aiprovAsync(["scan", join(root, "project"), "--knowledge", kb, "--offline", "--format", "json"]);
     const result = JSON.parse(r.stdout) as AuditResult;
     const edge = result.lineage.edges.find((e) => e.evidence.some((x) => x.code === "weight-fingerprint-match"));
-    expect(edge).toMatchObject({ from: "local:weights/config.json#/vision_config", to: "hub:acme/upstream-vl", relation: "initialised-from", strength: "weight-identical" });
+    expect(edge).toMatchObject({
+      from: "local:weights/config.json#/vision_config",
+      to: "hub:acme/upstream-vl",
+      relation: "initialised-from",
+      strength: "weight-identical",
+    });
   });
 });

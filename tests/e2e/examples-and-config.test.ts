@@ -34,7 +34,18 @@ describe("examples", () => {
 
   it("--fail-on never exits 0 even with findings; --output writes the report to a file", async () => {
     const dir = await mkdtemp(join(tmpdir(), "aiprov-out-"));
-    const r = aiprov(["scan", OMNI, "--policy", "kr-sovereign-from-scratch", "--fail-on", "never", "--format", "json", "--output", join(dir, "r.json")]);
+    const r = aiprov([
+      "scan",
+      OMNI,
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--fail-on",
+      "never",
+      "--format",
+      "json",
+      "--output",
+      join(dir, "r.json"),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     await rm(dir, { recursive: true, force: true });
@@ -53,7 +64,10 @@ describe("configuration file", () => {
   it("a YAML .aiprovrc.yaml in the current folder sets the policy and organization", async () => {
     const d = join(cwd, "yaml");
     await mkdir(d);
-    await writeFile(join(d, ".aiprovrc.yaml"), "policy: [kr-sovereign-from-scratch]\norganization: [Qwen]\nformat: json\n");
+    await writeFile(
+      join(d, ".aiprovrc.yaml"),
+      "policy: [kr-sovereign-from-scratch]\norganization: [Qwen]\nformat: json\n",
+    );
     const r = aiprov(["scan", OMNI], { cwd: d });
     const res = JSON.parse(r.stdout) as AuditResult;
     expect(res.settings.policies).toEqual(["kr-sovereign-from-scratch"]);
@@ -74,7 +88,10 @@ describe("configuration file", () => {
 
   it("refuses JavaScript configuration, never executing it", async () => {
     const marker = join(cwd, "executed");
-    await writeFile(join(cwd, "aiprov.config.js"), `require("fs").writeFileSync(${JSON.stringify(marker)}, "x"); module.exports = {};`);
+    await writeFile(
+      join(cwd, "aiprov.config.js"),
+      `require("fs").writeFileSync(${JSON.stringify(marker)}, "x"); module.exports = {};`,
+    );
     const r = aiprov(["scan", OMNI, "--config", join(cwd, "aiprov.config.js")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/JavaScript configuration is not supported/);

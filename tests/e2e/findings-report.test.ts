@@ -17,14 +17,23 @@ import { aiprov, REPO_ROOT } from "../helpers/cli.js";
 
 const FIXTURE = join(REPO_ROOT, "tests", "fixtures", "findings-app");
 const APP = join(REPO_ROOT, "examples", "app-product");
-const PACKS = ["kr-sovereign-from-scratch", "unknown-provenance", "us-covered-adversary", "supply-chain-hygiene", "licence-duties", "eu-ai-act-gpai"].flatMap((p) => ["--policy", p]);
+const PACKS = [
+  "kr-sovereign-from-scratch",
+  "unknown-provenance",
+  "us-covered-adversary",
+  "supply-chain-hygiene",
+  "licence-duties",
+  "eu-ai-act-gpai",
+].flatMap((p) => ["--policy", p]);
 const cache = mkdtempSync(join(tmpdir(), "aiprov-findings-cache-"));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 const scan = (dir: string, extra: string[], format = "json"): { stdout: string; code: number | null } => {
   // Runs without --offline may reach the (unreachable) Hub named with --hub-url.
   const online = extra.includes("--offline") ? "1" : "0";
-  const r = aiprov(["scan", dir, ...PACKS, "--fail-on", "never", "--format", format, ...extra], { env: { SOURCE_DATE_EPOCH: "1764374400", AIPROV_CACHE_DIR: cache, HF_HUB_OFFLINE: online } });
+  const r = aiprov(["scan", dir, ...PACKS, "--fail-on", "never", "--format", format, ...extra], {
+    env: { SOURCE_DATE_EPOCH: "1764374400", AIPROV_CACHE_DIR: cache, HF_HUB_OFFLINE: online },
+  });
   expect(r.code).toBe(0);
   return r;
 };
@@ -52,15 +61,31 @@ describe("every finding is located, offline and with an unreachable Hub alike", 
       const result = json(APP, extra);
       expect(result.findings.length).toBeGreaterThan(5);
       expect(result.findings.filter((f) => !f.location || f.evidence.length === 0)).toEqual([]);
-      const sarif = JSON.parse(scan(APP, extra, "sarif").stdout) as { runs: { results: { kind: string; level: string; locations: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[]; tool: { driver: { rules: { properties: Record<string, unknown> }[] } } }[] };
+      const sarif = JSON.parse(scan(APP, extra, "sarif").stdout) as {
+        runs: {
+          results: {
+            kind: string;
+            level: string;
+            locations: { physicalLocation?: { artifactLocation?: { uri?: string } } }[];
+          }[];
+          tool: { driver: { rules: { properties: Record<string, unknown> }[] } };
+        }[];
+      };
       const results = sarif.runs[0]!.results;
       expect(results.length).toBe(result.findings.length);
       expect(results.filter((r) => !r.locations[0]?.physicalLocation?.artifactLocation?.uri)).toEqual([]);
       // Undetermined results are review items; rules carry GitHub's severity properties.
-      for (const r of results) expect(r.kind === "review" ? r.level : "fail").toBe(r.kind === "review" ? "none" : r.kind);
-      for (const rule of sarif.runs[0]!.tool.driver.rules) expect(Object.keys(rule.properties)).toEqual(expect.arrayContaining(["security-severity", "problem.severity", "precision"]));
+      for (const r of results)
+        expect(r.kind === "review" ? r.level : "fail").toBe(r.kind === "review" ? "none" : r.kind);
+      for (const rule of sarif.runs[0]!.tool.driver.rules)
+        expect(Object.keys(rule.properties)).toEqual(
+          expect.arrayContaining(["security-severity", "problem.severity", "precision"]),
+        );
     }
-    const ids = (extra: string[]): string[] => json(APP, extra).findings.map((f) => `${f.pack}/${f.rule} ${f.node} ${f.verdict}`).sort();
+    const ids = (extra: string[]): string[] =>
+      json(APP, extra)
+        .findings.map((f) => `${f.pack}/${f.rule} ${f.node} ${f.verdict}`)
+        .sort();
     expect(ids(unreachable)).toEqual(ids(["--offline"]));
     const hub = json(APP, unreachable).lineage.nodes.find((n) => n.id === "hub:BAAI/bge-m3");
     expect(hub?.statusReason).toEqual({ code: "lineage-not-looked-up", args: { why: "unreachable" } });
@@ -68,7 +93,9 @@ describe("every finding is located, offline and with an unreachable Hub alike", 
 
   it("a Hub model's finding carries every place that names it", () => {
     const result = json(FIXTURE, ["--offline"]);
-    const siglip = result.findings.find((f) => f.rule === "third-party-model-used" && f.node === "known:siglip-so400m-patch14-384")!;
+    const siglip = result.findings.find(
+      (f) => f.rule === "third-party-model-used" && f.node === "known:siglip-so400m-patch14-384",
+    )!;
     expect(siglip.location).toMatchObject({ file: "train/train.py", line: 8 });
     expect(siglip.evidence.filter((e) => e.code === "referenced-at").map((e) => e.location.line)).toEqual([8, 12]);
   });
@@ -78,18 +105,34 @@ describe("noise: grouping, folding, non-models, datasets, roles", () => {
   const result = json(FIXTURE, ["--offline"]);
 
   it("groups an unresolved expression per function and file, and folds its findings per rule with a count", () => {
-    const groups = result.lineage.nodes.filter((n) => n.statusReason?.code === "unresolved-reference").map((n) => n.locations!.map((l) => `${l.file}:${l.line}`));
-    expect(groups.sort()).toEqual([["serve/serve.py:12"], ["train/train.py:21"], ["train/train.py:25", "train/train.py:26"]]);
-    const folded = result.findings.filter((f) => f.pack === "unknown-provenance" && f.rule === "undetermined-component");
+    const groups = result.lineage.nodes
+      .filter((n) => n.statusReason?.code === "unresolved-reference")
+      .map((n) => n.locations!.map((l) => `${l.file}:${l.line}`));
+    expect(groups.sort()).toEqual([
+      ["serve/serve.py:12"],
+      ["train/train.py:21"],
+      ["train/train.py:25", "train/train.py:26"],
+    ]);
+    const folded = result.findings.filter(
+      (f) => f.pack === "unknown-provenance" && f.rule === "undetermined-component",
+    );
     expect(folded).toHaveLength(1);
     expect(folded[0]).toMatchObject({ count: 3, message: { args: { count: 3 } } });
     expect(folded[0]!.nodes).toHaveLength(3);
-    expect(new Set(folded[0]!.evidence.map((e) => `${e.location.file}:${e.location.line}`))).toEqual(new Set(["serve/serve.py:12", "train/train.py:21", "train/train.py:25", "train/train.py:26"]));
+    expect(new Set(folded[0]!.evidence.map((e) => `${e.location.file}:${e.location.line}`))).toEqual(
+      new Set(["serve/serve.py:12", "train/train.py:21", "train/train.py:25", "train/train.py:26"]),
+    );
   });
 
   it("keeps values that cannot name a model out of the lineage", () => {
-    const notModels = result.references.filter((r) => r.skipReason === "not-a-model").map((r) => [r.location.line, r.facts?.notAModel]);
-    expect(notModels).toEqual([[9, "empty-value"], [10, "object-construction"], [11, "option-word"]]);
+    const notModels = result.references
+      .filter((r) => r.skipReason === "not-a-model")
+      .map((r) => [r.location.line, r.facts?.notAModel]);
+    expect(notModels).toEqual([
+      [9, "empty-value"],
+      [10, "object-construction"],
+      [11, "option-word"],
+    ]);
     expect(result.lineage.nodes.some((n) => ["", "auto", "DataProto()"].includes(n.name))).toBe(false);
   });
 
@@ -100,9 +143,16 @@ describe("noise: grouping, folding, non-models, datasets, roles", () => {
     ]);
     const named = [...result.references.map((r) => r.target ?? r.raw), ...result.lineage.nodes.map((n) => n.name)];
     expect(named.filter((x) => /LLaVA-Instruct|MMBench/.test(x))).toEqual([]);
-    const bom = JSON.parse(scan(FIXTURE, ["--offline"], "cyclonedx").stdout) as { components: { type: string; name: string }[] };
-    expect(bom.components.filter((c) => c.type === "data").map((c) => c.name)).toEqual(["liuhaotian/LLaVA-Instruct-150K", "lmms-lab/MMBench"]);
-    expect(bom.components.filter((c) => c.type === "machine-learning-model" && /LLaVA-Instruct|MMBench/.test(c.name))).toEqual([]);
+    const bom = JSON.parse(scan(FIXTURE, ["--offline"], "cyclonedx").stdout) as {
+      components: { type: string; name: string }[];
+    };
+    expect(bom.components.filter((c) => c.type === "data").map((c) => c.name)).toEqual([
+      "liuhaotian/LLaVA-Instruct-150K",
+      "lmms-lab/MMBench",
+    ]);
+    expect(
+      bom.components.filter((c) => c.type === "machine-learning-model" && /LLaVA-Instruct|MMBench/.test(c.name)),
+    ).toEqual([]);
   });
 
   it("gives a model named under a role key its role", () => {
@@ -118,11 +168,15 @@ describe("the text report reads like an audit", () => {
     const text = scan(FIXTURE, ["--offline"], "text").stdout;
     const lines = text.split("\n");
     expect(lines[3]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 1 unresolved expression\)/);
-    expect(text).toMatch(/^ {2}vision-encoder +SigLIP so400m\/14 @384 vision tower +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m);
+    expect(text).toMatch(
+      /^ {2}vision-encoder +SigLIP so400m\/14 @384 vision tower +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m,
+    );
     expect(text).toMatch(/^ {4}"model_path" ×4 dynamic-value/m);
     expect(text).toMatch(/^Datasets \(2; read by the project, not models\)$/m);
     expect(text).toMatch(/unknown-provenance\/undetermined-component +1 \(3 places\) undetermined/);
-    expect(text).toMatch(/the origin of model_path \(model\) is undetermined \(unresolved-reference\) ×3 \(undetermined\)/);
+    expect(text).toMatch(
+      /the origin of model_path \(model\) is undetermined \(unresolved-reference\) ×3 \(undetermined\)/,
+    );
     const verbose = scan(FIXTURE, ["--offline", "--verbose"], "text").stdout;
     expect(verbose).toContain("Lineage");
     expect(verbose.split("\n").length).toBeGreaterThan(lines.length);

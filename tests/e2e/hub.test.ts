@@ -29,7 +29,10 @@ beforeEach(() => {
   // A product that ships a re-packager's GGUF of Merged-AGI-7B, declared in its model card.
   project = join(tmp, "project");
   mkdirSync(join(project, "model"), { recursive: true });
-  writeFileSync(join(project, "model", "README.md"), "---\nlicense: cc-by-nc-4.0\nbase_model: TheBloke/Merged-AGI-7B-GGUF\nbase_model_relation: quantized\n---\n# Our assistant\n");
+  writeFileSync(
+    join(project, "model", "README.md"),
+    "---\nlicense: cc-by-nc-4.0\nbase_model: TheBloke/Merged-AGI-7B-GGUF\nbase_model_relation: quantized\n---\n# Our assistant\n",
+  );
 });
 
 describe("aiprov explain against the local Hub", () => {
@@ -38,25 +41,45 @@ describe("aiprov explain against the local Hub", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
-    expect(lines[0]).toMatch(/^Q-bert\/Merged-AGI-7B@[0-9a-f]{7} {2}\[licence cc-by-nc-4\.0; publisher Q-bert, unknown\]/);
+    expect(lines[0]).toMatch(
+      /^Q-bert\/Merged-AGI-7B@[0-9a-f]{7} {2}\[licence cc-by-nc-4\.0; publisher Q-bert, unknown\]/,
+    );
     expect(r.stdout).toMatch(/[├└]─ merge Q-bert\/MetaMath-Cybertron-Starling@[0-9a-f]{7}/);
     expect(r.stdout).toMatch(/─ merge berkeley-nest\/Starling-LM-7B-alpha@/);
-    expect(r.stdout).toMatch(/─ finetune openchat\/openchat_3\.5@[0-9a-f]{7} {2}\[licence apache-2\.0; publisher openchat, unknown\] {2}via card-prose README\.md \(weak: card prose\)/);
+    expect(r.stdout).toMatch(
+      /─ finetune openchat\/openchat_3\.5@[0-9a-f]{7} {2}\[licence apache-2\.0; publisher openchat, unknown\] {2}via card-prose README\.md \(weak: card prose\)/,
+    );
     // openchat's own card names no base: the hop comes from Starling's card, and the evidence says so.
-    expect(r.stdout).toMatch(/└─ finetune mistralai\/Mistral-7B-v0\.1@[0-9a-f]{7} {2}\[licence apache-2\.0; publisher .*\(mistralai\), FR\] {2}via card-prose berkeley-nest\/Starling-LM-7B-alpha\/README\.md/);
+    expect(r.stdout).toMatch(
+      /└─ finetune mistralai\/Mistral-7B-v0\.1@[0-9a-f]{7} {2}\[licence apache-2\.0; publisher .*\(mistralai\), FR\] {2}via card-prose berkeley-nest\/Starling-LM-7B-alpha\/README\.md/,
+    );
     expect(r.stdout).toMatch(/merge Q-bert\/MetaMath-Cybertron .*UNDETERMINED: not-found-or-private/);
     // The tree is indented: Mistral sits four levels below the root.
     expect(lines.find((l) => l.includes("mistralai/Mistral-7B-v0.1"))).toMatch(/^(?:[│ ] {2}){3}└─ /);
   });
 
   it("--format json gives the tree as data", async () => {
-    const r = await aiprovAsync(["explain", "TheBloke/Merged-AGI-7B-GGUF", "--hub-url", hub.url, "--format", "json"], { env });
+    const r = await aiprovAsync(["explain", "TheBloke/Merged-AGI-7B-GGUF", "--hub-url", hub.url, "--format", "json"], {
+      env,
+    });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { root: string; hubUrl: string; tree: { repo: string; publisher: { repackager?: boolean }; parents: { repo: string; relation: string; evidence: { code: string; file: string }[] }[] } };
+    const out = JSON.parse(r.stdout) as {
+      root: string;
+      hubUrl: string;
+      tree: {
+        repo: string;
+        publisher: { repackager?: boolean };
+        parents: { repo: string; relation: string; evidence: { code: string; file: string }[] }[];
+      };
+    };
     expect(out.root).toBe("TheBloke/Merged-AGI-7B-GGUF");
     expect(out.hubUrl).toBe(hub.url);
     expect(out.tree.publisher.repackager).toBe(true);
-    expect(out.tree.parents[0]).toMatchObject({ repo: "Q-bert/Merged-AGI-7B", relation: "quantized", evidence: [{ code: "gguf-base-model", file: "merged-agi-7b.Q2_K.gguf" }] });
+    expect(out.tree.parents[0]).toMatchObject({
+      repo: "Q-bert/Merged-AGI-7B",
+      relation: "quantized",
+      evidence: [{ code: "gguf-base-model", file: "merged-agi-7b.Q2_K.gguf" }],
+    });
   });
 
   it("--offline makes no request; a bad id is a usage error", async () => {
@@ -79,8 +102,15 @@ describe("aiprov scan through the local Hub", () => {
     expect(validate("report.schema.json", result, "report")).toEqual([]);
     expect(result.settings).toMatchObject({ offline: false, hubUrl: hub.url });
     const node = (id: string) => result.lineage.nodes.find((n) => n.id === id);
-    expect(node("hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({ status: "third-party", publisher: { repackager: true } });
-    expect(node("hub:mistralai/Mistral-7B-v0.1")).toMatchObject({ status: "third-party", publisher: { country: "FR" }, license: "apache-2.0" });
+    expect(node("hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({
+      status: "third-party",
+      publisher: { repackager: true },
+    });
+    expect(node("hub:mistralai/Mistral-7B-v0.1")).toMatchObject({
+      status: "third-party",
+      publisher: { country: "FR" },
+      license: "apache-2.0",
+    });
     expect(node("hub:mistralai/Mistral-7B-v0.1")?.revision).toMatch(/^[0-9a-f]{40}$/);
     const edge = result.lineage.edges.find((e) => e.from === "hub:TheBloke/Merged-AGI-7B-GGUF");
     expect(edge).toMatchObject({ to: "hub:Q-bert/Merged-AGI-7B", relation: "quantized" });
@@ -97,7 +127,9 @@ describe("aiprov scan through the local Hub", () => {
 
   it("--offline and HF_HUB_OFFLINE=1 make zero requests", async () => {
     const a = await aiprovAsync(["scan", project, "--hub-url", hub.url, "--offline", "--format", "json"], { env });
-    const b = await aiprovAsync(["scan", project, "--hub-url", hub.url, "--format", "json"], { env: { ...env, HF_HUB_OFFLINE: "1" } });
+    const b = await aiprovAsync(["scan", project, "--hub-url", hub.url, "--format", "json"], {
+      env: { ...env, HF_HUB_OFFLINE: "1" },
+    });
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(hub.requests).toHaveLength(0);
@@ -106,11 +138,16 @@ describe("aiprov scan through the local Hub", () => {
 
   it("sends the token to the Hub but never prints or stores it; cache clear forgets everything", async () => {
     const token = "hf_e2eSecretToken000000000000000000";
-    const r = await aiprovAsync(["scan", project, "--hub-url", hub.url, "--format", "json"], { env: { ...env, HF_TOKEN: token } });
+    const r = await aiprovAsync(["scan", project, "--hub-url", hub.url, "--format", "json"], {
+      env: { ...env, HF_TOKEN: token },
+    });
     expect(r.code).toBe(0);
     expect(hub.requests.every((q) => q.authorized)).toBe(true);
     expect(r.stdout + r.stderr).not.toContain(token);
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+    const files = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)],
+      );
     for (const f of files(env.AIPROV_CACHE_DIR!)) expect(readFileSync(f, "utf8")).not.toContain(token);
 
     const cleared = await aiprovAsync(["cache", "clear"], { env });
@@ -130,14 +167,20 @@ describe("aiprov scan through the local Hub", () => {
       });
     });
     const started = Date.now();
-    const r = await aiprovAsync(["scan", project, "--hub-url", `http://127.0.0.1:${port}`, "--format", "json", "--timeout", "2"], { env });
+    const r = await aiprovAsync(
+      ["scan", project, "--hub-url", `http://127.0.0.1:${port}`, "--format", "json", "--timeout", "2"],
+      { env },
+    );
     // Generous bound (a loaded CI machine): the point is that it does not wait per repo or hang.
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as AuditResult;
     expect(result.diagnostics.filter((d) => d.code === "hub-unreachable")).toHaveLength(1);
     // As with --offline (the same findings), with the reason kept: the re-packager's origin was not looked up.
-    expect(result.lineage.nodes.find((n) => n.id === "hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({ status: "undetermined", statusReason: { code: "repackager-origin-unresolved", args: { lookedUp: false, why: "unreachable" } } });
+    expect(result.lineage.nodes.find((n) => n.id === "hub:TheBloke/Merged-AGI-7B-GGUF")).toMatchObject({
+      status: "undetermined",
+      statusReason: { code: "repackager-origin-unresolved", args: { lookedUp: false, why: "unreachable" } },
+    });
   });
 
   it("rejects a bad --timeout", async () => {

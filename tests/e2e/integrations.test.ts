@@ -27,8 +27,30 @@ describe("pre-commit hook", () => {
   const filter = new RegExp((hook.files as string).replace(/^\(\?i\)/, ""), "i");
 
   it("runs for every file an extractor reads, across the examples and fixtures (and extra names of each kind)", () => {
-    const paths = [...files(join(REPO_ROOT, "examples")), ...files(join(REPO_ROOT, "tests", "fixtures")), ...files(join(REPO_ROOT, "tests", "code-references"))].map((p) => relative(REPO_ROOT, p).split("\\").join("/"));
-    const extra = ["app/train.py", "web/src/model.ts", "nb/eval.ipynb", "Dockerfile", "deploy/Dockerfile.gpu", "ollama/Modelfile", "tok/tokenizer_config.json", "tok/tokenizer.json", "sd/model_index.json", "x/chat_template.jinja", "w/model.safetensors", "w/model.gguf", ".env.production", "scripts/download.sh", "LICENSE", "NOTICE", ".aiprovrc.yaml"];
+    const paths = [
+      ...files(join(REPO_ROOT, "examples")),
+      ...files(join(REPO_ROOT, "tests", "fixtures")),
+      ...files(join(REPO_ROOT, "tests", "code-references")),
+    ].map((p) => relative(REPO_ROOT, p).split("\\").join("/"));
+    const extra = [
+      "app/train.py",
+      "web/src/model.ts",
+      "nb/eval.ipynb",
+      "Dockerfile",
+      "deploy/Dockerfile.gpu",
+      "ollama/Modelfile",
+      "tok/tokenizer_config.json",
+      "tok/tokenizer.json",
+      "sd/model_index.json",
+      "x/chat_template.jinja",
+      "w/model.safetensors",
+      "w/model.gguf",
+      ".env.production",
+      "scripts/download.sh",
+      "LICENSE",
+      "NOTICE",
+      ".aiprovrc.yaml",
+    ];
     const read = [...paths, ...extra].filter((p) => EXTRACTORS.some((e) => e.matches(p, p.split("/").pop()!)));
     expect(read.length).toBeGreaterThan(100);
     expect(read.filter((p) => !filter.test(p))).toEqual([]);
@@ -49,14 +71,22 @@ describe("aiprov init", () => {
   it("writes pack paths relative to the config and no path of this machine; the config works from another folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-init-"));
     mkdirSync(join(dir, "project", "policy"), { recursive: true });
-    copyFileSync(join(REPO_ROOT, "rules", "unknown-provenance.yaml"), join(dir, "project", "policy", "unknown-provenance.yaml"));
-    const r = aiprov(["init", "--policy", "policy/unknown-provenance.yaml", "--policy", "licence-duties"], { cwd: join(dir, "project") });
+    copyFileSync(
+      join(REPO_ROOT, "rules", "unknown-provenance.yaml"),
+      join(dir, "project", "policy", "unknown-provenance.yaml"),
+    );
+    const r = aiprov(["init", "--policy", "policy/unknown-provenance.yaml", "--policy", "licence-duties"], {
+      cwd: join(dir, "project"),
+    });
     expect(r.stderr).toBe("");
     const text = readFileSync(join(dir, "project", ".aiprovrc.yaml"), "utf8");
     expect(text).toContain(`policy: ["./policy/unknown-provenance.yaml", "licence-duties"]`);
     expect(text).not.toContain(dir);
     expect(text).not.toContain(REPO_ROOT);
-    const scan = aiprov(["scan", join(REPO_ROOT, "examples", "omni-submission"), "--config", join(dir, "project", ".aiprovrc.yaml")], { cwd: dir });
+    const scan = aiprov(
+      ["scan", join(REPO_ROOT, "examples", "omni-submission"), "--config", join(dir, "project", ".aiprovrc.yaml")],
+      { cwd: dir },
+    );
     expect(scan.stderr).toBe("");
     expect(scan.stdout).toMatch(/Policies: .*licence-duties/);
   });
@@ -76,14 +106,19 @@ describe("SARIF category", () => {
     expect(action.inputs.category.default).toBe("aiprov");
     const steps = action.runs.steps as Record<string, any>[];
     expect(steps.find((s) => s.id === "scan")!.run).toContain(`--sarif-category "$AIPROV_CATEGORY"`);
-    expect(steps.find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif"))!.with.category).toBe("${{ inputs.category }}");
+    expect(steps.find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif"))!.with.category).toBe(
+      "${{ inputs.category }}",
+    );
   });
 });
 
 describe("GitLab CI snippet", () => {
   it("installs aiprov from this repository, never an npm name anyone could claim", () => {
     const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### GitLab CI"), readme.indexOf("\n## ", readme.indexOf("### GitLab CI")));
+    const section = readme.slice(
+      readme.indexOf("### GitLab CI"),
+      readme.indexOf("\n## ", readme.indexOf("### GitLab CI")),
+    );
     expect(section).not.toMatch(/npx (--yes )?aiprov/);
     expect(section).toMatch(/git clone|npm install [^\n]*git\+https|npm ci/);
   });

@@ -21,20 +21,42 @@ const json = (stdout: string): AuditResult => JSON.parse(stdout) as AuditResult;
 
 /** A waiver for each finding, matched by rule and the finding's node id. */
 function waiversFor(findings: Finding[], expires: string): Record<string, unknown>[] {
-  return findings.map((f) => ({ rule: `${f.pack}/${f.rule}`, component: f.node, reason: "risk-accepted", comment: "accepted for the pilot", owner: "compliance@example.com", expires }));
+  return findings.map((f) => ({
+    rule: `${f.pack}/${f.rule}`,
+    component: f.node,
+    reason: "risk-accepted",
+    comment: "accepted for the pilot",
+    owner: "compliance@example.com",
+    expires,
+  }));
 }
 
 describe("shipped packs on the examples", () => {
   it("the omni example fails kr-sovereign-from-scratch and us-covered-adversary", () => {
-    const r = aiprov(["scan", OMNI, "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary", "--format", "json"]);
+    const r = aiprov([
+      "scan",
+      OMNI,
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--policy",
+      "us-covered-adversary",
+      "--format",
+      "json",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const result = json(r.stdout);
     expect(validate("report.schema.json", result, "report")).toEqual([]);
-    const errors = (pack: string): string[] => result.findings.filter((f) => f.pack === pack && f.severity === "error").map((f) => f.rule);
-    expect(errors("kr-sovereign-from-scratch")).toEqual(expect.arrayContaining(["third-party-weights", "disclosure-inconsistent"]));
+    const errors = (pack: string): string[] =>
+      result.findings.filter((f) => f.pack === pack && f.severity === "error").map((f) => f.rule);
+    expect(errors("kr-sovereign-from-scratch")).toEqual(
+      expect.arrayContaining(["third-party-weights", "disclosure-inconsistent"]),
+    );
     const covered = result.findings.filter((f) => f.rule === "covered-component");
-    expect(covered.map((f) => f.node).sort()).toEqual(["local:encoders/audio/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json#", "local:model/config.json#/audio_config"]);
+    expect(covered.map((f) => f.node).sort()).toEqual([
+      "local:encoders/audio/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json#",
+      "local:model/config.json#/audio_config",
+    ]);
     for (const f of covered) expect(f.message.args).toMatchObject({ country: "CN", target: "Qwen2-Audio encoder" });
     // The vision encoders' configuration alone is undetermined, a warning under this pack.
     const arch = result.findings.filter((f) => f.rule === "covered-architecture-match");
@@ -71,17 +93,27 @@ describe("shipped packs on the examples", () => {
     cpSync(LLAMA, dir, { recursive: true });
     cpSync(join(dir, "acme-assist-8b"), join(dir, "Llama-3.1-Acme-Assist-8B"), { recursive: true });
     rmSync(join(dir, "acme-assist-8b"), { recursive: true });
-    writeFileSync(join(dir, "NOTICE"), "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\n");
+    writeFileSync(
+      join(dir, "NOTICE"),
+      "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\n",
+    );
     writeFileSync(join(dir, "README.md"), "# Acme\n\nBuilt with Llama.\n");
     // Offline, only the undetermined ancestry is left: a warning, below the default --fail-on error.
     const offline = aiprov(["scan", dir, "--policy", "licence-duties", "--format", "json"]);
-    expect(json(offline.stdout).findings.map((f) => `${f.rule} ${f.verdict} ${f.severity}`)).toEqual(["ancestor-lookup-failed undetermined warning"]);
+    expect(json(offline.stdout).findings.map((f) => `${f.rule} ${f.verdict} ${f.severity}`)).toEqual([
+      "ancestor-lookup-failed undetermined warning",
+    ]);
     expect(offline.code).toBe(0);
-    expect(aiprov(["scan", dir, "--policy", "licence-duties", "--fail-on", "warning", "--format", "json"]).code).toBe(1);
+    expect(aiprov(["scan", dir, "--policy", "licence-duties", "--fail-on", "warning", "--format", "json"]).code).toBe(
+      1,
+    );
     // With the lineage looked up on a (local) Hub that knows Llama 3.1 Instruct descends from Llama 3.1, it passes.
     const hubRepos = join(tmp, "llama-hub");
     for (const [id, card] of [
-      ["meta-llama/Llama-3.1-8B-Instruct", "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: finetune\n---\n# Llama 3.1 8B Instruct\n"],
+      [
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: finetune\n---\n# Llama 3.1 8B Instruct\n",
+      ],
       ["meta-llama/Llama-3.1-8B", "---\nlicense: llama3.1\n---\n# Llama 3.1 8B\n"],
     ] as const) {
       mkdirSync(join(hubRepos, id), { recursive: true });
@@ -90,7 +122,10 @@ describe("shipped packs on the examples", () => {
     const hub = await startLocalHub({ fixtures: hubRepos });
     try {
       const env = { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: join(tmp, "llama-cache"), HF_HOME: join(tmp, "llama-hf") };
-      const online = await aiprovAsync(["scan", dir, "--policy", "licence-duties", "--fail-on", "warning", "--hub-url", hub.url, "--format", "json"], { env });
+      const online = await aiprovAsync(
+        ["scan", dir, "--policy", "licence-duties", "--fail-on", "warning", "--hub-url", hub.url, "--format", "json"],
+        { env },
+      );
       expect(json(online.stdout).findings).toEqual([]);
       expect(online.code).toBe(0);
     } finally {
@@ -112,7 +147,12 @@ describe("waivers", () => {
     const result = json(r.stdout);
     expect(validate("report.schema.json", result, "report")).toEqual([]);
     expect(result.findings).toHaveLength(all.length);
-    for (const f of result.findings) expect(f.waived).toMatchObject({ reason: "risk-accepted", owner: "compliance@example.com", expires: "2026-12-31" });
+    for (const f of result.findings)
+      expect(f.waived).toMatchObject({
+        reason: "risk-accepted",
+        owner: "compliance@example.com",
+        expires: "2026-12-31",
+      });
     expect(result.summary.waived).toBe(all.length);
     expect(result.diagnostics.filter((d) => d.code.startsWith("waiver-"))).toEqual([]);
     const text = aiprov(["scan", OMNI, ...packs, "--waivers", file, "--now", "2026-06-01"]);
@@ -136,8 +176,20 @@ describe("waivers", () => {
   it("waivers in the config file apply too, and one that matches nothing is reported as stale", () => {
     const dir = join(tmp, "cfg");
     mkdirSync(dir, { recursive: true });
-    const waivers = [...waiversFor(all, "2026-12-31"), { rule: "covered-component", component: "hub:nobody/nothing", reason: "false-positive", comment: "old", owner: "me" }];
-    writeFileSync(join(dir, ".aiprovrc.yaml"), stringify({ policy: ["kr-sovereign-from-scratch", "us-covered-adversary"], waivers }));
+    const waivers = [
+      ...waiversFor(all, "2026-12-31"),
+      {
+        rule: "covered-component",
+        component: "hub:nobody/nothing",
+        reason: "false-positive",
+        comment: "old",
+        owner: "me",
+      },
+    ];
+    writeFileSync(
+      join(dir, ".aiprovrc.yaml"),
+      stringify({ policy: ["kr-sovereign-from-scratch", "us-covered-adversary"], waivers }),
+    );
     const r = aiprov(["scan", OMNI, "--format", "json", "--now", "2026-06-01"], { cwd: dir });
     expect(r.code).toBe(0);
     const stale = json(r.stdout).diagnostics.filter((d) => d.code === "waiver-stale");
@@ -147,7 +199,22 @@ describe("waivers", () => {
 
   it("a waiver with a malformed date exits 2 before scanning, naming the file and path", () => {
     const file = join(tmp, "bad-date.yaml");
-    writeFileSync(file, stringify({ waivers: [{ rule: "covered-component", component: "*", reason: "risk-accepted", comment: "c", owner: "o", expires: "2026-13-45" }, { rule: "x", component: "*", reason: "because", comment: "c", owner: "o" }] }));
+    writeFileSync(
+      file,
+      stringify({
+        waivers: [
+          {
+            rule: "covered-component",
+            component: "*",
+            reason: "risk-accepted",
+            comment: "c",
+            owner: "o",
+            expires: "2026-13-45",
+          },
+          { rule: "x", component: "*", reason: "because", comment: "c", owner: "o" },
+        ],
+      }),
+    );
     const r = aiprov(["scan", OMNI, ...packs, "--waivers", file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
@@ -160,18 +227,28 @@ describe("parameters", () => {
   it("an unknown parameter and a wrong type are both listed, exit 2, before scanning", () => {
     const dir = join(tmp, "params");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "aiprov.config.json"), JSON.stringify({ parameters: { "us-covered-adversary": { coveredCountry: ["CN"], ancestorSeverity: "fatal" } } }));
+    writeFileSync(
+      join(dir, "aiprov.config.json"),
+      JSON.stringify({ parameters: { "us-covered-adversary": { coveredCountry: ["CN"], ancestorSeverity: "fatal" } } }),
+    );
     const r = aiprov(["scan", OMNI, "--policy", "us-covered-adversary"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/aiprov\.config\.json:\/parameters\/us-covered-adversary\/coveredCountry: unknown parameter/);
-    expect(r.stderr).toMatch(/aiprov\.config\.json:\/parameters\/us-covered-adversary\/ancestorSeverity: must be one of error, warning, note/);
+    expect(r.stderr).toMatch(
+      /aiprov\.config\.json:\/parameters\/us-covered-adversary\/coveredCountry: unknown parameter/,
+    );
+    expect(r.stderr).toMatch(
+      /aiprov\.config\.json:\/parameters\/us-covered-adversary\/ancestorSeverity: must be one of error, warning, note/,
+    );
   });
 
   it("a parameter override changes the verdict (covered countries without CN)", () => {
     const dir = join(tmp, "params-ok");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "aiprov.config.json"), JSON.stringify({ parameters: { "us-covered-adversary": { coveredCountries: ["RU", "IR", "KP"] } } }));
+    writeFileSync(
+      join(dir, "aiprov.config.json"),
+      JSON.stringify({ parameters: { "us-covered-adversary": { coveredCountries: ["RU", "IR", "KP"] } } }),
+    );
     const r = aiprov(["scan", OMNI, "--policy", "us-covered-adversary", "--format", "json"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(json(r.stdout).findings.filter((f) => f.rule === "covered-component")).toEqual([]);
@@ -198,7 +275,18 @@ describe("baselines", () => {
     expect(aiprov(["scan", project, "--policy", "us-covered-adversary", "--baseline", base]).code).toBe(0);
 
     mkdirSync(join(project, "extra"), { recursive: true });
-    writeFileSync(join(project, "extra", "config.json"), JSON.stringify({ _name_or_path: "deepseek-ai/DeepSeek-V3", model_type: "deepseek_v3", architectures: ["DeepseekV3ForCausalLM"] }, null, 2));
+    writeFileSync(
+      join(project, "extra", "config.json"),
+      JSON.stringify(
+        {
+          _name_or_path: "deepseek-ai/DeepSeek-V3",
+          model_type: "deepseek_v3",
+          architectures: ["DeepseekV3ForCausalLM"],
+        },
+        null,
+        2,
+      ),
+    );
     const after = aiprov(["scan", project, "--policy", "us-covered-adversary", "--baseline", base, "--format", "json"]);
     expect(after.code).toBe(1);
     const fresh = json(after.stdout).findings.filter((f) => f.baseline === "new");
@@ -222,7 +310,15 @@ describe("rules and init commands", () => {
   it("rules list names every bundled pack", () => {
     const r = aiprov(["rules", "list"]);
     expect(r.code).toBe(0);
-    for (const p of ["kr-sovereign-from-scratch", "us-covered-adversary", "licence-duties", "eu-ai-act-gpai", "unknown-provenance", "supply-chain-hygiene"]) expect(r.stdout).toContain(p);
+    for (const p of [
+      "kr-sovereign-from-scratch",
+      "us-covered-adversary",
+      "licence-duties",
+      "eu-ai-act-gpai",
+      "unknown-provenance",
+      "supply-chain-hygiene",
+    ])
+      expect(r.stdout).toContain(p);
   });
 
   it("rules show gives a rule's source, rationale and fix", () => {
@@ -242,7 +338,10 @@ describe("rules and init commands", () => {
     const ok = aiprov(["rules", "test", dir]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\d+ passed, 0 failed/);
-    const tests = readFileSync(join(dir, "unknown-provenance.tests.yaml"), "utf8").replace("messageId: countryUnknown", "messageId: wrongMessage");
+    const tests = readFileSync(join(dir, "unknown-provenance.tests.yaml"), "utf8").replace(
+      "messageId: countryUnknown",
+      "messageId: wrongMessage",
+    );
     writeFileSync(join(dir, "unknown-provenance.tests.yaml"), tests);
     const bad = aiprov(["rules", "test", dir]);
     expect(bad.code).toBe(1);

@@ -19,8 +19,13 @@ import { omniWithWaiverAndHubPin } from "../helpers/results.js";
 const ARTIFACTS = join(REPO_ROOT, "test-artifacts");
 const available = hasChromium();
 if (!available) {
-  if (process.env.CI === "true") throw new Error(`CI=true but no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  console.warn(`[aiprov] HTML browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AIPROV_CHROMIUM)`);
+  if (process.env.CI === "true")
+    throw new Error(
+      `CI=true but no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
+    );
+  console.warn(
+    `[aiprov] HTML browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AIPROV_CHROMIUM)`,
+  );
 }
 
 describe.skipIf(!available)("HTML report in headless Chromium", () => {
@@ -34,7 +39,9 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     await browser?.close();
   });
 
-  async function open(file: string): Promise<{ page: import("playwright-core").Page; errors: string[]; requests: string[] }> {
+  async function open(
+    file: string,
+  ): Promise<{ page: import("playwright-core").Page; errors: string[]; requests: string[] }> {
     const page = await browser.context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -52,7 +59,16 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
   it("the acceptance scan writes an HTML report whose graph draws every component and edge, encoders linked to their upstreams", async () => {
     const html = join(work, "out.html");
     const json = join(work, "out.json");
-    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--html-output", html, "--json-output", json]);
+    const r = aiprov([
+      "scan",
+      "examples/omni-submission",
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--html-output",
+      html,
+      "--json-output",
+      json,
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const result = JSON.parse(readFileSync(json, "utf8")) as AuditResult;
@@ -64,21 +80,35 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
       const drawn = await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId(n.id)}"]`).count();
       const named = await page.locator(`#no-lineage [data-node="${n.id}"]`).count();
       expect(drawn + named, `node ${n.id}`).toBeGreaterThan(0);
-      expect(named === 0 || !result.lineage.edges.some((e) => e.from === n.id || e.to === n.id), `node ${n.id}`).toBe(true);
+      expect(named === 0 || !result.lineage.edges.some((e) => e.from === n.id || e.to === n.id), `node ${n.id}`).toBe(
+        true,
+      );
     }
-    for (const e of result.lineage.edges) expect(await page.locator(`svg.lineage g.edge[id$="-edge-${e.id}"]`).count(), `edge ${e.id}`).toBeGreaterThan(0);
+    for (const e of result.lineage.edges)
+      expect(await page.locator(`svg.lineage g.edge[id$="-edge-${e.id}"]`).count(), `edge ${e.id}`).toBeGreaterThan(0);
 
     // The vision and audio encoders are drawn with edges to the upstream models they match or come from.
-    const edgeTo = async (from: string, to: string): Promise<number> => page.locator(`svg.lineage g.edge[data-from="${from}"][data-to="${to}"]`).count();
-    const encoders = result.lineage.nodes.filter((n) => n.kind === "local" && (n.role === "vision-encoder" || n.role === "audio-encoder"));
-    expect(encoders.map((n) => n.role).sort()).toEqual(["audio-encoder", "audio-encoder", "vision-encoder", "vision-encoder"]);
+    const edgeTo = async (from: string, to: string): Promise<number> =>
+      page.locator(`svg.lineage g.edge[data-from="${from}"][data-to="${to}"]`).count();
+    const encoders = result.lineage.nodes.filter(
+      (n) => n.kind === "local" && (n.role === "vision-encoder" || n.role === "audio-encoder"),
+    );
+    expect(encoders.map((n) => n.role).sort()).toEqual([
+      "audio-encoder",
+      "audio-encoder",
+      "vision-encoder",
+      "vision-encoder",
+    ]);
     for (const n of encoders) {
       const upstream = n.role === "vision-encoder" ? "known:qwen2.5-vl-vit" : "known:qwen2-audio-encoder";
       expect(await edgeTo(n.id, upstream), `${n.id} -> ${upstream}`).toBeGreaterThan(0);
     }
     expect(await edgeTo("known:qwen2-audio-encoder", "known:whisper-large-v3-encoder")).toBeGreaterThan(0);
     // Drawn, not only present: the boxes have a size on the page.
-    const box = await page.locator(`svg.lineage g.node[id$="-node-${nodeDomId("known:qwen2.5-vl-vit")}"] rect`).first().boundingBox();
+    const box = await page
+      .locator(`svg.lineage g.node[id$="-node-${nodeDomId("known:qwen2.5-vl-vit")}"] rect`)
+      .first()
+      .boundingBox();
     expect(box!.width).toBeGreaterThan(20);
     await page.screenshot({ path: join(ARTIFACTS, "omni-report.png"), fullPage: true });
     await page.close();
@@ -86,7 +116,16 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
 
   it("shows the verdict and the first finding on the first screen at 1400x900 (the largest example), the header counts agreeing with the inventory", async () => {
     const html = join(work, "largest.html");
-    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--html-output", html, "--format", "json"]);
+    const r = aiprov([
+      "scan",
+      "examples/omni-submission",
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--html-output",
+      html,
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(1);
     const { page, errors } = await open(html);
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -102,7 +141,8 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     await inFirstScreen("#verdict");
     await inFirstScreen("#findings .finding");
     // The table of contents links to sections that exist.
-    for (const href of await page.locator("nav.toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!))) expect(await page.locator(href).count(), href).toBe(1);
+    for (const href of await page.locator("nav.toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!)))
+      expect(await page.locator(href).count(), href).toBe(1);
     const rows = await page.locator("#inventory tbody tr").count();
     expect(await page.locator("#counts").innerText()).toContain(`${rows} components`);
     await page.screenshot({ path: join(ARTIFACTS, "omni-first-screen.png") });
@@ -113,10 +153,31 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     const file = join(work, "labels.html");
     const result = omniWithWaiverAndHubPin();
     // A publisher name far longer than a box: the label abbreviates it, never the country.
-    const long = { ...result, lineage: { ...result.lineage, nodes: result.lineage.nodes.map((n) => (n.publisher ? { ...n, publisher: { ...n.publisher, entity: `${n.publisher.entity} International Holdings (Cayman Islands) Limited Partnership` } } : n)) } };
+    const long = {
+      ...result,
+      lineage: {
+        ...result.lineage,
+        nodes: result.lineage.nodes.map((n) =>
+          n.publisher
+            ? {
+                ...n,
+                publisher: {
+                  ...n.publisher,
+                  entity: `${n.publisher.entity} International Holdings (Cayman Islands) Limited Partnership`,
+                },
+              }
+            : n,
+        ),
+      },
+    };
     writeFileSync(file, renderHtml(long));
     const { page } = await open(file);
-    const labels = await page.locator("svg.lineage g.node").evaluateAll((gs) => gs.map((g) => ({ node: g.getAttribute("data-node")!, publisher: g.querySelector("text.publisher")?.textContent ?? null })));
+    const labels = await page.locator("svg.lineage g.node").evaluateAll((gs) =>
+      gs.map((g) => ({
+        node: g.getAttribute("data-node")!,
+        publisher: g.querySelector("text.publisher")?.textContent ?? null,
+      })),
+    );
     const byId = new Map(long.lineage.nodes.map((n) => [n.id, n]));
     let checked = 0;
     for (const l of labels) {
@@ -139,7 +200,10 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
   it("folds the evidence of many findings on screen and prints it open", async () => {
     const file = join(work, "many.html");
     const r = omniWithWaiverAndHubPin();
-    const many = { ...r, findings: Array.from({ length: 30 }, (_, i) => r.findings.map((f) => ({ ...f, id: `${f.id}-${i}` }))).flat() };
+    const many = {
+      ...r,
+      findings: Array.from({ length: 30 }, (_, i) => r.findings.map((f) => ({ ...f, id: `${f.id}-${i}` }))).flat(),
+    };
     writeFileSync(file, renderHtml(many));
     const { page } = await open(file);
     const table = page.locator("#findings .finding").first().locator("table");
@@ -158,7 +222,9 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     expect(waivers).toHaveLength(1);
     expect(waivers[0]).toContain("ml-platform@example.com");
     expect(waivers[0]).toContain("2026-06-30");
-    expect(await page.locator("#findings").innerText()).toContain("Qwen/Qwen2-Audio-7B-Instruct@0a095220c30b7b31434169c3086508ef3ea5bf0a");
+    expect(await page.locator("#findings").innerText()).toContain(
+      "Qwen/Qwen2-Audio-7B-Instruct@0a095220c30b7b31434169c3086508ef3ea5bf0a",
+    );
     await page.emulateMedia({ media: "print" });
     await page.pdf({ path: join(ARTIFACTS, "omni-report-waived.pdf") }).catch(() => undefined);
     await page.screenshot({ path: join(ARTIFACTS, "omni-report-waived.png"), fullPage: true });

@@ -21,7 +21,18 @@ const ALL = [
 describe("report outputs", () => {
   it("the acceptance command writes SARIF, HTML and CycloneDX and exits 1 for the omni example's findings", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-out-"));
-    const r = aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--sarif-output", join(dir, "out.sarif"), "--html-output", join(dir, "out.html"), "--cyclonedx-output", join(dir, "bom.json")]);
+    const r = aiprov([
+      "scan",
+      "examples/omni-submission",
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--sarif-output",
+      join(dir, "out.sarif"),
+      "--html-output",
+      join(dir, "out.html"),
+      "--cyclonedx-output",
+      join(dir, "bom.json"),
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Verdict: FAIL");
@@ -34,7 +45,20 @@ describe("report outputs", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-out-"));
     mkdirSync(join(dir, "reports"));
     const args = ALL.flatMap(([flag, file]) => [flag, `reports/${file}`]);
-    const r = aiprov(["scan", join(process.cwd(), "examples/omni-submission"), "--policy", "kr-sovereign-from-scratch", "--format", "markdown", "--output", "main.md", ...args], { cwd: dir });
+    const r = aiprov(
+      [
+        "scan",
+        join(process.cwd(), "examples/omni-submission"),
+        "--policy",
+        "kr-sovereign-from-scratch",
+        "--format",
+        "markdown",
+        "--output",
+        "main.md",
+        ...args,
+      ],
+      { cwd: dir },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
@@ -45,12 +69,17 @@ describe("report outputs", () => {
   it("report --from re-renders a saved result to the bytes the scan wrote, in every format", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-out-"));
     const scanArgs = ALL.flatMap(([flag, file]) => [flag, join(dir, `scan-${file}`)]);
-    expect(aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", ...scanArgs]).code).toBe(1);
+    expect(
+      aiprov(["scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", ...scanArgs]).code,
+    ).toBe(1);
     const reportArgs = ALL.flatMap(([flag, file]) => [flag, join(dir, `report-${file}`)]);
     const r = aiprov(["report", "--from", join(dir, "scan-r.json"), ...reportArgs]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    for (const [, file] of ALL) expect(readFileSync(join(dir, `report-${file}`), "utf8"), file).toBe(readFileSync(join(dir, `scan-${file}`), "utf8"));
+    for (const [, file] of ALL)
+      expect(readFileSync(join(dir, `report-${file}`), "utf8"), file).toBe(
+        readFileSync(join(dir, `scan-${file}`), "utf8"),
+      );
     const text = aiprov(["report", "--from", join(dir, "scan-r.json"), "--format", "sarif"]);
     expect(text.stdout).toBe(readFileSync(join(dir, "scan-out.sarif"), "utf8"));
   });
@@ -84,14 +113,24 @@ describe("report outputs", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--sarif-output");
     expect(r.stderr).toContain("does not exist");
-    const r2 = aiprov(["scan", "examples/omni-submission", "--html-output", "examples/omni-submission/model/config.json"]);
+    const r2 = aiprov([
+      "scan",
+      "examples/omni-submission",
+      "--html-output",
+      "examples/omni-submission/model/config.json",
+    ]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain("--html-output examples/omni-submission/model/config.json: refusing to overwrite");
   });
 
   it("recognises its own earlier reports inside the scanned folder and leaves them out of the next scan", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-own-"));
-    writeFileSync(join(dir, "config.json"), readFileSync("examples/omni-submission/encoders/audio/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json"));
+    writeFileSync(
+      join(dir, "config.json"),
+      readFileSync(
+        "examples/omni-submission/encoders/audio/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json",
+      ),
+    );
     const args = ALL.flatMap(([flag, file]) => [flag, join(dir, file)]);
     const first = aiprov(["scan", dir, "--policy", "kr-sovereign-from-scratch", ...args]);
     expect(first.stderr).toBe("");
@@ -106,7 +145,9 @@ describe("report outputs", () => {
   it("lists the formats and output flags in --help", () => {
     const r = aiprov(["scan", "--help"]);
     for (const [flag] of ALL) expect(r.stdout).toContain(flag);
-    expect(r.stdout.replace(/\s+/g, " ")).toContain('(choices: "text", "json", "sarif", "markdown", "html", "cyclonedx", "spdx", "junit")');
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(
+      '(choices: "text", "json", "sarif", "markdown", "html", "cyclonedx", "spdx", "junit")',
+    );
     expect(aiprov(["report", "--help"]).stdout).toContain("--from <file>");
   });
 });

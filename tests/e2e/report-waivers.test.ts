@@ -30,32 +30,70 @@ describe("waivers in every report", () => {
     );
     const out = (f: string): string => join(dir, f);
     const r = aiprov([
-      "scan", "examples/omni-submission", "--policy", "kr-sovereign-from-scratch", "--waivers", out("waivers.yaml"), "--now", "2026-01-15",
-      "--json-output", out("r.json"), "--sarif-output", out("r.sarif"), "--junit-output", out("r.xml"), "--html-output", out("r.html"),
-      "--markdown-output", out("r.md"), "--cyclonedx-output", out("r.cdx.json"), "--spdx-output", out("r.spdx.json"),
+      "scan",
+      "examples/omni-submission",
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--waivers",
+      out("waivers.yaml"),
+      "--now",
+      "2026-01-15",
+      "--json-output",
+      out("r.json"),
+      "--sarif-output",
+      out("r.sarif"),
+      "--junit-output",
+      out("r.xml"),
+      "--html-output",
+      out("r.html"),
+      "--markdown-output",
+      out("r.md"),
+      "--cyclonedx-output",
+      out("r.cdx.json"),
+      "--spdx-output",
+      out("r.spdx.json"),
     ]);
     expect(r.stderr).toBe("");
     const result = JSON.parse(readFileSync(out("r.json"), "utf8")) as AuditResult;
     const waived = result.findings.filter((f) => f.waived);
     expect(waived.length).toBeGreaterThan(0);
-    for (const f of waived) expect(f.waived).toMatchObject({ owner: "ml-platform@example.com", expires: "2026-06-30", reason: "under-review" });
+    for (const f of waived)
+      expect(f.waived).toMatchObject({
+        owner: "ml-platform@example.com",
+        expires: "2026-06-30",
+        reason: "under-review",
+      });
 
     const sarif = JSON.parse(readFileSync(out("r.sarif"), "utf8")) as Json;
     const suppressed = (sarif.runs[0].results as Json[]).filter((x) => x.suppressions);
-    expect(suppressed.map((x) => x.partialFingerprints["aiprovFindingId/v1"]).sort()).toEqual(waived.map((f) => f.id).sort());
-    for (const x of suppressed) expect(x.suppressions[0]).toMatchObject({ kind: "external", status: "accepted", properties: { owner: "ml-platform@example.com", expires: "2026-06-30" } });
+    expect(suppressed.map((x) => x.partialFingerprints["aiprovFindingId/v1"]).sort()).toEqual(
+      waived.map((f) => f.id).sort(),
+    );
+    for (const x of suppressed)
+      expect(x.suppressions[0]).toMatchObject({
+        kind: "external",
+        status: "accepted",
+        properties: { owner: "ml-platform@example.com", expires: "2026-06-30" },
+      });
 
     const junit = readFileSync(out("r.xml"), "utf8");
-    expect(junit.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30/g)).toHaveLength(waived.length);
+    expect(junit.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30/g)).toHaveLength(
+      waived.length,
+    );
 
     const html = readFileSync(out("r.html"), "utf8");
-    const table = html.slice(html.indexOf('<section id="waivers">'), html.indexOf("</section>", html.indexOf('<section id="waivers">')));
+    const table = html.slice(
+      html.indexOf('<section id="waivers">'),
+      html.indexOf("</section>", html.indexOf('<section id="waivers">')),
+    );
     expect(table).toContain(`Waivers (${waived.length})`);
     expect(table).toContain("ml-platform@example.com");
     expect(table).toContain("2026-06-30");
     expect(table).toContain("ViT re-initialisation log requested from the vendor");
 
-    expect(readFileSync(out("r.md"), "utf8")).toContain("_Waived by ml-platform@example.com until 2026-06-30: under-review:");
+    expect(readFileSync(out("r.md"), "utf8")).toContain(
+      "_Waived by ml-platform@example.com until 2026-06-30: under-review:",
+    );
     expect(readFileSync(out("r.cdx.json"), "utf8")).toContain("waived by ml-platform@example.com until 2026-06-30");
     expect(readFileSync(out("r.spdx.json"), "utf8")).toContain("waived by ml-platform@example.com until 2026-06-30");
   });

@@ -32,14 +32,35 @@ describe("aiprov scan on examples/app-product", () => {
       ]),
     );
     const compose = result.references.find((r) => r.location.file === "docker-compose.yaml" && r.location.line === 5)!;
-    expect(compose.facts).toMatchObject({ variable: "LLM_MODEL", definedAt: ".env:2", servedModelName: "assistant", trustRemoteCode: true });
-    expect(result.references.find((r) => r.location.file === "app/rag.py" && r.location.line === 14)?.revision).toBe("953dc6f6f85a1b2dbfca4c34a2796e7dde08d41e");
-    expect(result.references.find((r) => r.location.file === "ollama/Modelfile" && r.location.line === 2)?.facts).toMatchObject({ ollamaTag: "exaone3.5:7.8b", mappedBy: "https://ollama.com/library/exaone3.5" });
+    expect(compose.facts).toMatchObject({
+      variable: "LLM_MODEL",
+      definedAt: ".env:2",
+      servedModelName: "assistant",
+      trustRemoteCode: true,
+    });
+    expect(result.references.find((r) => r.location.file === "app/rag.py" && r.location.line === 14)?.revision).toBe(
+      "953dc6f6f85a1b2dbfca4c34a2796e7dde08d41e",
+    );
+    expect(
+      result.references.find((r) => r.location.file === "ollama/Modelfile" && r.location.line === 2)?.facts,
+    ).toMatchObject({ ollamaTag: "exaone3.5:7.8b", mappedBy: "https://ollama.com/library/exaone3.5" });
     // the Modelfile's ADAPTER points at the adapter folder inside the tree
-    expect(result.references.find((r) => r.location.file === "ollama/Modelfile" && r.location.line === 3)?.localTarget).toBe("model/adapter_config.json#");
+    expect(
+      result.references.find((r) => r.location.file === "ollama/Modelfile" && r.location.line === 3)?.localTarget,
+    ).toBe("model/adapter_config.json#");
     // prose stays a mention
     expect(result.mentions.map((m) => m.target)).toContain("LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct");
-    expect(result.mentions.every((m) => !result.references.some((r) => r.location.file === m.location.file && r.location.line === m.location.line && r.extractor === "readme-mentions"))).toBe(true);
+    expect(
+      result.mentions.every(
+        (m) =>
+          !result.references.some(
+            (r) =>
+              r.location.file === m.location.file &&
+              r.location.line === m.location.line &&
+              r.extractor === "readme-mentions",
+          ),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -55,7 +76,14 @@ describe("secrets in scanned files", () => {
     }
     const result = scanJson([FIX]);
     // the models beside the secrets are still found
-    expect(result.references.map((r) => r.target)).toEqual(expect.arrayContaining(["meta-llama/Llama-3.1-8B-Instruct", "BAAI/bge-m3", "HuggingFaceH4/zephyr-7b-beta", "Qwen/Qwen2.5-7B-Instruct"]));
+    expect(result.references.map((r) => r.target)).toEqual(
+      expect.arrayContaining([
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "BAAI/bge-m3",
+        "HuggingFaceH4/zephyr-7b-beta",
+        "Qwen/Qwen2.5-7B-Instruct",
+      ]),
+    );
   });
 });
 
@@ -64,10 +92,20 @@ describe("scan controls", () => {
     const root = mkdtempSync(join(tmpdir(), "aiprov-controls-"));
     writeFileSync(join(root, ".gitignore"), "models/\n*.log\n");
     mkdirSync(join(root, "models", "foo"), { recursive: true });
-    writeFileSync(join(root, "models", "foo", "config.json"), JSON.stringify({ model_type: "llama", architectures: ["LlamaForCausalLM"], _name_or_path: "meta-llama/Llama-3.2-1B" }));
+    writeFileSync(
+      join(root, "models", "foo", "config.json"),
+      JSON.stringify({
+        model_type: "llama",
+        architectures: ["LlamaForCausalLM"],
+        _name_or_path: "meta-llama/Llama-3.2-1B",
+      }),
+    );
     writeFileSync(join(root, "models", "foo", "model.safetensors"), "");
     writeFileSync(join(root, "models", "notes.txt"), "not a model file");
-    writeFileSync(join(root, "app.py"), 'from transformers import AutoModel\nAutoModel.from_pretrained("./models/foo")\n');
+    writeFileSync(
+      join(root, "app.py"),
+      'from transformers import AutoModel\nAutoModel.from_pretrained("./models/foo")\n',
+    );
     mkdirSync(join(root, "tools"));
     writeFileSync(join(root, "tools", "fetch.sh"), "huggingface-cli download BAAI/bge-m3\n");
     return root;
@@ -81,7 +119,10 @@ describe("scan controls", () => {
       expect(diag?.message).toContain("models/foo/config.json");
       expect(diag?.message).toContain("models/foo/model.safetensors");
       expect(diag?.message).not.toContain("notes.txt");
-      expect(hidden.references.find((r) => r.location.file === "app.py")).toMatchObject({ kind: "local-path", skipReason: "local-path" });
+      expect(hidden.references.find((r) => r.location.file === "app.py")).toMatchObject({
+        kind: "local-path",
+        skipReason: "local-path",
+      });
 
       const open = scanJson([root, "--no-ignore"]);
       expect(open.diagnostics.some((d) => d.code === "model-files-ignored")).toBe(false);

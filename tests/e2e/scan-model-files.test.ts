@@ -19,10 +19,14 @@ describe("aiprov scan over GGUF, safetensors and tokenizer files", () => {
     mkdirSync(join(root, "gguf"));
     mkdirSync(join(root, "embed"));
     mkdirSync(join(root, "broken"));
-    cpSync(join(X, "gguf", "fixtures", "EXAONE-3.5-7.8B-Instruct-abliterated-Q8_0.gguf"), join(root, "gguf", "exaone.gguf"));
+    cpSync(
+      join(X, "gguf", "fixtures", "EXAONE-3.5-7.8B-Instruct-abliterated-Q8_0.gguf"),
+      join(root, "gguf", "exaone.gguf"),
+    );
     cpSync(join(X, "safetensors-header", "fixtures", "model.safetensors"), join(root, "embed", "model.safetensors"));
     cpSync(join(X, "tokenizer-json", "fixtures", "tokenizer.json"), join(root, "embed", "tokenizer.json"));
-    for (const f of ["modules.json", "config_sentence_transformers.json"]) cpSync(join(X, "sentence-transformers", "fixtures", "all-MiniLM-L6-v2", f), join(root, "embed", f));
+    for (const f of ["modules.json", "config_sentence_transformers.json"])
+      cpSync(join(X, "sentence-transformers", "fixtures", "all-MiniLM-L6-v2", f), join(root, "embed", f));
     const gguf = readFileSync(join(root, "gguf", "exaone.gguf"));
     writeFileSync(join(root, "broken", "cut.gguf"), gguf.subarray(0, 100));
     const st = Buffer.alloc(16);
@@ -37,7 +41,11 @@ describe("aiprov scan over GGUF, safetensors and tokenizer files", () => {
     expect(validate("report.schema.json", result, "report")).toEqual([]);
 
     const source = result.references.find((x) => x.location.pointer === "/general.source.url");
-    expect(source).toMatchObject({ target: "huihui-ai/EXAONE-3.5-7.8B-Instruct-abliterated", relation: "quantized", location: { file: "gguf/exaone.gguf" } });
+    expect(source).toMatchObject({
+      target: "huihui-ai/EXAONE-3.5-7.8B-Instruct-abliterated",
+      relation: "quantized",
+      location: { file: "gguf/exaone.gguf" },
+    });
     const embedding = result.components.find((c) => c.role === "embedding");
     expect(embedding?.location.file).toMatch(/^embed\//);
     const tokenizer = result.components.find((c) => c.location.file === "embed/tokenizer.json");

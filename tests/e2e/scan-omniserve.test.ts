@@ -23,7 +23,11 @@ describe("aiprov scan on the OmniServe case (corpus hyperclovax-omniserve)", () 
     const strengths = new Set(audio?.evidence.map((e) => e.strength));
     expect(strengths).toEqual(new Set(["declared", "structural"]));
     const structural = audio!.evidence.find((e) => e.code === "signature-match")!;
-    expect(structural.location).toMatchObject({ file: "encoder/audio/track_b/app/model/weights/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json", line: 8, pointer: "/d_model" });
+    expect(structural.location).toMatchObject({
+      file: "encoder/audio/track_b/app/model/weights/qwen2-audio-encoder-from-qwen2-audio-7b-instruct/config.json",
+      line: 8,
+      pointer: "/d_model",
+    });
 
     const vision = result.findings.filter((f) => f.rule === "checkpoint-signature-match");
     expect(vision.map((f) => f.location?.file).sort()).toEqual([

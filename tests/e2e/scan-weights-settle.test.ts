@@ -13,7 +13,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalHub, type LocalHub } from "../../src/local-hub/server.js";
-import { generateModel, generatedConfig, perturb, reprefix, writeModelFolder, type GenerateOptions } from "../../src/fingerprint/generate.js";
+import {
+  generateModel,
+  generatedConfig,
+  perturb,
+  reprefix,
+  writeModelFolder,
+  type GenerateOptions,
+} from "../../src/fingerprint/generate.js";
 import type { AuditResult, WeightComparison } from "../../src/model/types.js";
 import { validate } from "../../src/util/schema.js";
 import { aiprovAsync } from "../helpers/cli.js";
@@ -38,7 +45,9 @@ async function writeKnowledge(dir: string, id = "acme-vit", repo = "acme/upstrea
       "match:",
       "  modelTypes: [qwen2_5_vl]",
       "identity:",
-      ...["depth", "hidden_size", "num_heads", "patch_size", "temporal_patch_size", "in_chans", "hidden_act"].map((k) => `  ${k}: ${JSON.stringify(v[k])}`),
+      ...["depth", "hidden_size", "num_heads", "patch_size", "temporal_patch_size", "in_chans", "hidden_act"].map(
+        (k) => `  ${k}: ${JSON.stringify(v[k])}`,
+      ),
       "checkpoints:",
       `  - repos: [${repo}]`,
       `    identity: { intermediate_size: ${JSON.stringify(v.intermediate_size)} }`,
@@ -58,18 +67,46 @@ beforeAll(async () => {
   const ownText = reprefix(text, "model.", "model.");
   const tower = (ts: ReturnType<typeof generateModel>) => reprefix(ts, "visual.", "visual.");
   // A fine-tune of the upstream tower: its weights plus noise of half their spread (expected Pearson 0.89).
-  await writeModelFolder(p("finetuned", "model"), [...tower(perturb(up, 0.5, 7)), ...ownText, ...text.filter((t) => t.name === "lm_head.weight")], "BF16", generatedConfig(SHAPE));
+  await writeModelFolder(
+    p("finetuned", "model"),
+    [...tower(perturb(up, 0.5, 7)), ...ownText, ...text.filter((t) => t.name === "lm_head.weight")],
+    "BF16",
+    generatedConfig(SHAPE),
+  );
   // The same architecture, initialised independently.
   const scratch = generateModel({ ...SHAPE, seed: 99 });
   await writeModelFolder(p("scratch", "model"), scratch, "BF16", generatedConfig(SHAPE));
   // The fine-tuned tower saved under the LLaVA-style prefix.
-  await writeModelFolder(p("reprefixed", "model"), [...reprefix(perturb(up, 0.5, 8), "visual.", "vision_tower."), ...ownText], "F32", generatedConfig(SHAPE));
+  await writeModelFolder(
+    p("reprefixed", "model"),
+    [...reprefix(perturb(up, 0.5, 8), "visual.", "vision_tower."), ...ownText],
+    "F32",
+    generatedConfig(SHAPE),
+  );
   // Tensor names that do not line up with the upstream's (HF-style block names): a layout mismatch, not "unrelated".
-  await writeModelFolder(p("renamed", "model"), [...scratch.filter((t) => t.name.startsWith("visual.")).map((t) => ({ ...t, name: t.name.replace("blocks.", "encoder.layer.").replace("attn.qkv", "attention.qkv") })), ...ownText], "F32", generatedConfig(SHAPE));
+  await writeModelFolder(
+    p("renamed", "model"),
+    [
+      ...scratch
+        .filter((t) => t.name.startsWith("visual."))
+        .map((t) => ({ ...t, name: t.name.replace("blocks.", "encoder.layer.").replace("attn.qkv", "attention.qkv") })),
+      ...ownText,
+    ],
+    "F32",
+    generatedConfig(SHAPE),
+  );
   // A model that declares the upstream (`_name_or_path`) and carries a fine-tune of its text model too.
-  await writeModelFolder(p("declared", "model"), perturb(up, 0.5, 9), "BF16", { ...generatedConfig(SHAPE), _name_or_path: "acme/upstream-vl" });
+  await writeModelFolder(p("declared", "model"), perturb(up, 0.5, 9), "BF16", {
+    ...generatedConfig(SHAPE),
+    _name_or_path: "acme/upstream-vl",
+  });
   // A gated release of the same configuration (its weights are never served without a granted token).
-  await writeModelFolder(p("hub", "acme", "gated-vl"), generateModel({ seed: 5, visionHidden: 16, textHidden: 16 }), "F32", generatedConfig(SHAPE));
+  await writeModelFolder(
+    p("hub", "acme", "gated-vl"),
+    generateModel({ seed: 5, visionHidden: 16, textHidden: 16 }),
+    "F32",
+    generatedConfig(SHAPE),
+  );
   await writeFile(p("hub", "acme", "gated-vl", "info.json"), JSON.stringify({ gated: "auto" }));
   await writeKnowledge(p("kb"));
   await writeKnowledge(p("kb-gated"), "acme-gated-vit", "acme/gated-vl");
@@ -81,11 +118,32 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const weightRequests = (): number => hub.requests.filter((r) => r.path.includes("/resolve/") && r.path.endsWith(".safetensors")).length;
+const weightRequests = (): number =>
+  hub.requests.filter((r) => r.path.includes("/resolve/") && r.path.endsWith(".safetensors")).length;
 
-async function scan(project: string, extra: string[] = [], env: Record<string, string> = {}, kb = p("kb")): Promise<{ code: number; result: AuditResult; text: string }> {
+async function scan(
+  project: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+  kb = p("kb"),
+): Promise<{ code: number; result: AuditResult; text: string }> {
   const json = p(`${project}-${Math.random().toString(36).slice(2)}.json`);
-  const r = await aiprovAsync(["scan", p(project), "--knowledge", kb, "--policy", "kr-sovereign-from-scratch", "--hub-url", hub.url, "--json-output", json, ...extra], { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", project), ...env } });
+  const r = await aiprovAsync(
+    [
+      "scan",
+      p(project),
+      "--knowledge",
+      kb,
+      "--policy",
+      "kr-sovereign-from-scratch",
+      "--hub-url",
+      hub.url,
+      "--json-output",
+      json,
+      ...extra,
+    ],
+    { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", project), ...env } },
+  );
   expect(r.stderr).toBe("");
   const { readFile } = await import("node:fs/promises");
   const result = JSON.parse(await readFile(json, "utf8")) as AuditResult;
@@ -93,7 +151,8 @@ async function scan(project: string, extra: string[] = [], env: Record<string, s
   return { code: r.code, result, text: r.stdout };
 }
 
-const vision = (r: AuditResult): WeightComparison[] => (r.weightComparisons ?? []).filter((w) => w.component === "model/config.json#/vision_config");
+const vision = (r: AuditResult): WeightComparison[] =>
+  (r.weightComparisons ?? []).filter((w) => w.component === "model/config.json#/vision_config");
 
 describe("scan settles a configuration match with the weights", () => {
   it("fails a fine-tuned copy of the upstream tower with weight-similar evidence (statistic, control, bytes read)", async () => {
@@ -101,13 +160,23 @@ describe("scan settles a configuration match with the weights", () => {
     const { code, result, text } = await scan("finetuned");
     expect(code).toBe(1);
     const [w] = vision(result);
-    expect(w).toMatchObject({ outcome: "derived", reason: "sketch-correlated", phase: "sketch", upstream: { repo: "acme/upstream-vl", knownComponent: "acme-vit", via: "structural" } });
+    expect(w).toMatchObject({
+      outcome: "derived",
+      reason: "sketch-correlated",
+      phase: "sketch",
+      upstream: { repo: "acme/upstream-vl", knownComponent: "acme-vit", via: "structural" },
+    });
     expect(w!.statistic!.value).toBeGreaterThan(0.8);
     expect(Math.abs(w!.statistic!.control)).toBeLessThan(0.1);
     expect(w!.bytesRead.remote).toBeGreaterThan(0);
-    const f = result.findings.find((x) => x.rule === "third-party-weights" && x.node === "local:model/config.json#/vision_config");
+    const f = result.findings.find(
+      (x) => x.rule === "third-party-weights" && x.node === "local:model/config.json#/vision_config",
+    );
     const ev = f?.evidence.find((e) => e.code === "weight-comparison");
-    expect(ev).toMatchObject({ strength: "weight-similar", args: { outcome: "derived", upstream: "acme/upstream-vl", bytesRead: w!.bytesRead.remote } });
+    expect(ev).toMatchObject({
+      strength: "weight-similar",
+      args: { outcome: "derived", upstream: "acme/upstream-vl", bytesRead: w!.bytesRead.remote },
+    });
     expect(ev!.args!.pearson).toBe(w!.statistic!.value);
     expect(typeof ev!.args!.controlPearson).toBe("number");
     expect(result.findings.some((x) => x.rule === "checkpoint-signature-match")).toBe(false);
@@ -125,12 +194,18 @@ describe("scan settles a configuration match with the weights", () => {
     expect(w!.upstreamBytes).toBeGreaterThan(30_000_000);
     expect(w!.bytesRead.remote / w!.upstreamBytes!).toBeLessThanOrEqual(0.01);
     // Every weight request was a range request.
-    expect(hub.requests.filter((r) => r.path.endsWith(".safetensors") && r.method === "GET").every((r) => r.status === 206)).toBe(true);
-    expect(result.findings.filter((f) => f.rule === "checkpoint-signature-match" || f.rule === "third-party-weights")).toEqual([]);
+    expect(
+      hub.requests.filter((r) => r.path.endsWith(".safetensors") && r.method === "GET").every((r) => r.status === 206),
+    ).toBe(true);
+    expect(
+      result.findings.filter((f) => f.rule === "checkpoint-signature-match" || f.rule === "third-party-weights"),
+    ).toEqual([]);
     const node = result.lineage.nodes.find((n) => n.id === "local:model/config.json#/vision_config")!;
     expect(node.status).toBe("no-third-party-lineage");
     const edge = result.lineage.edges.find((e) => e.from === node.id && e.relation === "same-architecture")!;
-    expect(edge.evidence.find((e) => e.code === "weight-comparison")).toMatchObject({ args: { outcome: "not-derived", upstream: "acme/upstream-vl" } });
+    expect(edge.evidence.find((e) => e.code === "weight-comparison")).toMatchObject({
+      args: { outcome: "not-derived", upstream: "acme/upstream-vl" },
+    });
     expect(code).toBe(0);
     expect(text).toMatch(/NOT DERIVED/);
     expect(text).toMatch(/Verdict: PASS/);
@@ -139,9 +214,16 @@ describe("scan settles a configuration match with the weights", () => {
   it("judges a copy under another tensor prefix (vision_tower. for visual.) derived", async () => {
     const { code, result } = await scan("reprefixed");
     const [w] = vision(result);
-    expect(w).toMatchObject({ outcome: "derived", layout: { localPrefixes: ["vision_tower."], upstreamPrefixes: ["visual."] } });
+    expect(w).toMatchObject({
+      outcome: "derived",
+      layout: { localPrefixes: ["vision_tower."], upstreamPrefixes: ["visual."] },
+    });
     expect(code).toBe(1);
-    expect(result.findings.some((f) => f.rule === "third-party-weights" && f.evidence.some((e) => e.strength === "weight-similar"))).toBe(true);
+    expect(
+      result.findings.some(
+        (f) => f.rule === "third-party-weights" && f.evidence.some((e) => e.strength === "weight-similar"),
+      ),
+    ).toBe(true);
   });
 
   it("reports tensor names that do not line up as a layout mismatch, undetermined, never 'not derived'", async () => {
@@ -150,7 +232,9 @@ describe("scan settles a configuration match with the weights", () => {
     expect(w).toMatchObject({ outcome: "undetermined", reason: "layout-mismatch" });
     expect(code).toBe(1);
     expect(result.findings.some((f) => f.rule === "checkpoint-signature-match")).toBe(true);
-    expect(text).toMatch(/layout: \d+ large matrices paired by name; local \d+ tensors under "visual\.", upstream \d+ under "visual\."/);
+    expect(text).toMatch(
+      /layout: \d+ large matrices paired by name; local \d+ tensors under "visual\.", upstream \d+ under "visual\."/,
+    );
   });
 
   it("makes no weight request on a second scan: the result is cached per local weights, repo and commit", async () => {
@@ -162,7 +246,12 @@ describe("scan settles a configuration match with the weights", () => {
     expect(weightRequests()).toBe(0);
     expect(hub.requests).toEqual([]);
     const [w] = vision(second.result);
-    expect(w).toMatchObject({ outcome: "not-derived", cached: true, bytesRead: { remote: 0, local: 0 }, firstBytesRead: vision(first.result)[0]!.bytesRead });
+    expect(w).toMatchObject({
+      outcome: "not-derived",
+      cached: true,
+      bytesRead: { remote: 0, local: 0 },
+      firstBytesRead: vision(first.result)[0]!.bytesRead,
+    });
     expect(second.code).toBe(0);
     expect(second.text).toMatch(/bytes read: 0 \(cached result; the first comparison read \d+ bytes from the Hub/);
   });
@@ -171,11 +260,17 @@ describe("scan settles a configuration match with the weights", () => {
     for (const project of ["finetuned", "scratch"]) {
       const offline = await scan(project, ["--offline"]);
       expect(offline.code).toBe(1);
-      expect(vision(offline.result)).toMatchObject([{ outcome: "undetermined", reason: "offline", bytesRead: { remote: 0 } }]);
+      expect(vision(offline.result)).toMatchObject([
+        { outcome: "undetermined", reason: "offline", bytesRead: { remote: 0 } },
+      ]);
       const f = offline.result.findings.find((x) => x.rule === "checkpoint-signature-match")!;
       expect(f.verdict).toBe("undetermined");
-      expect(f.evidence.find((e) => e.code === "weight-comparison")?.args?.command).toBe(`aiprov compare ${p(project, "model")} acme/upstream-vl --component vision --hub-url ${hub.url}`);
-      expect(offline.text).toContain(`compare them with: aiprov compare ${p(project, "model")} acme/upstream-vl --component vision`);
+      expect(f.evidence.find((e) => e.code === "weight-comparison")?.args?.command).toBe(
+        `aiprov compare ${p(project, "model")} acme/upstream-vl --component vision --hub-url ${hub.url}`,
+      );
+      expect(offline.text).toContain(
+        `compare them with: aiprov compare ${p(project, "model")} acme/upstream-vl --component vision`,
+      );
     }
     // A port nothing listens on.
     const port = await new Promise<number>((resolve) => {
@@ -186,10 +281,26 @@ describe("scan settles a configuration match with the weights", () => {
     });
     for (const project of ["finetuned", "scratch"]) {
       const dead = `http://127.0.0.1:${port}`;
-      const r = await aiprovAsync(["scan", p(project), "--knowledge", p("kb"), "--policy", "kr-sovereign-from-scratch", "--hub-url", dead, "--timeout", "2"], { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", "dead") } });
+      const r = await aiprovAsync(
+        [
+          "scan",
+          p(project),
+          "--knowledge",
+          p("kb"),
+          "--policy",
+          "kr-sovereign-from-scratch",
+          "--hub-url",
+          dead,
+          "--timeout",
+          "2",
+        ],
+        { env: { HF_HUB_OFFLINE: "0", AIPROV_CACHE_DIR: p("cache", "dead") } },
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/checkpoint-signature-match[^\n]* undetermined/);
-      expect(r.stdout).toContain(`compare by hand: aiprov compare ${p(project, "model")} acme/upstream-vl --component vision --hub-url ${dead}`);
+      expect(r.stdout).toContain(
+        `compare by hand: aiprov compare ${p(project, "model")} acme/upstream-vl --component vision --hub-url ${dead}`,
+      );
       expect(r.stdout).toMatch(/UNDETERMINED .*\[unreachable\]/);
     }
   });
@@ -197,8 +308,15 @@ describe("scan settles a configuration match with the weights", () => {
   it("compares a declared upstream as well: the model naming acme/upstream-vl gets weight evidence on that edge", async () => {
     const { code, result } = await scan("declared");
     const declared = (result.weightComparisons ?? []).find((w) => w.upstream.via === "declared")!;
-    expect(declared).toMatchObject({ component: "model/config.json#", part: "text", outcome: "derived", upstream: { repo: "acme/upstream-vl" } });
-    const edge = result.lineage.edges.find((e) => e.from === "local:model/config.json#" && e.to === "hub:acme/upstream-vl")!;
+    expect(declared).toMatchObject({
+      component: "model/config.json#",
+      part: "text",
+      outcome: "derived",
+      upstream: { repo: "acme/upstream-vl" },
+    });
+    const edge = result.lineage.edges.find(
+      (e) => e.from === "local:model/config.json#" && e.to === "hub:acme/upstream-vl",
+    )!;
     expect(edge.strength).toBe("weight-similar");
     expect(edge.evidence.map((e) => e.code)).toEqual(expect.arrayContaining(["weight-comparison"]));
     expect(vision(result)).toMatchObject([{ outcome: "derived" }]);
@@ -207,9 +325,15 @@ describe("scan settles a configuration match with the weights", () => {
 
   it("stays undetermined when the upstream is gated, and says so", async () => {
     const { code, result, text } = await scan("scratch", [], {}, p("kb-gated"));
-    expect(vision(result)).toMatchObject([{ outcome: "undetermined", reason: "gated", upstream: { repo: "acme/gated-vl" }, bytesRead: { remote: 0 } }]);
+    expect(vision(result)).toMatchObject([
+      { outcome: "undetermined", reason: "gated", upstream: { repo: "acme/gated-vl" }, bytesRead: { remote: 0 } },
+    ]);
     expect(code).toBe(1);
-    expect(result.diagnostics.some((d) => d.code === "weight-upstream-unreadable" && /acme\/gated-vl.*gated/.test(d.message))).toBe(true);
+    expect(
+      result.diagnostics.some(
+        (d) => d.code === "weight-upstream-unreadable" && /acme\/gated-vl.*gated/.test(d.message),
+      ),
+    ).toBe(true);
     expect(text).toContain(`compare by hand: aiprov compare ${p("scratch", "model")} acme/gated-vl@`);
   });
 

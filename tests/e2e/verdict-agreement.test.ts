@@ -33,7 +33,10 @@ function verdicts(dir: string, stdout: string): Record<string, string> {
     sarif: sarif.runs[0]!.properties.verdict,
     markdown: /aiprov: (PASS|FAIL)/.exec(read("r.md"))?.[1]!.toLowerCase() ?? "none",
     htmlHeader: /id="verdict">(PASS|FAIL)</.exec(html)?.[1]!.toLowerCase() ?? "none",
-    htmlPacks: packCells.length > 0 && packCells.every((v) => v === packCells[0]) ? packCells[0]! : `mixed ${packCells.join(",")}`,
+    htmlPacks:
+      packCells.length > 0 && packCells.every((v) => v === packCells[0])
+        ? packCells[0]!
+        : `mixed ${packCells.join(",")}`,
     cyclonedx: cdx.metadata.properties.find((p) => p.name.endsWith("verdict"))?.value ?? "none",
     spdx: /verdict (pass|fail)/.exec(spdx)?.[1] ?? "none",
     junit: /<testsuites [^>]*failures="(\d+)"/.exec(junit)?.[1] === "0" ? "pass" : "fail",
@@ -42,8 +45,26 @@ function verdicts(dir: string, stdout: string): Record<string, string> {
 
 function scanAll(project: string, baseline: string, out: string): { code: number; stdout: string } {
   mkdirSync(out, { recursive: true });
-  const flags = FORMATS.flatMap((f) => [`--${f}-output`, join(out, `r.${f === "cyclonedx" ? "cdx.json" : f === "spdx" ? "spdx.json" : f === "junit" ? "junit.xml" : f === "markdown" ? "md" : f}`)]);
-  const r = aiprov(["scan", project, "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary", "--baseline", baseline, "--json-output", join(out, "r.json"), ...flags]);
+  const flags = FORMATS.flatMap((f) => [
+    `--${f}-output`,
+    join(
+      out,
+      `r.${f === "cyclonedx" ? "cdx.json" : f === "spdx" ? "spdx.json" : f === "junit" ? "junit.xml" : f === "markdown" ? "md" : f}`,
+    ),
+  ]);
+  const r = aiprov([
+    "scan",
+    project,
+    "--policy",
+    "kr-sovereign-from-scratch",
+    "--policy",
+    "us-covered-adversary",
+    "--baseline",
+    baseline,
+    "--json-output",
+    join(out, "r.json"),
+    ...flags,
+  ]);
   return { code: r.code, stdout: r.stdout };
 }
 
@@ -53,7 +74,20 @@ describe("every report format states the same verdict under --baseline", () => {
   const base = join(tmp, "baseline.json");
 
   it("all PASS, exit 0, when every finding is in the baseline", () => {
-    expect(aiprov(["scan", project, "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary", "--format", "json", "--output", base]).code).toBe(1);
+    expect(
+      aiprov([
+        "scan",
+        project,
+        "--policy",
+        "kr-sovereign-from-scratch",
+        "--policy",
+        "us-covered-adversary",
+        "--format",
+        "json",
+        "--output",
+        base,
+      ]).code,
+    ).toBe(1);
     const r = scanAll(project, base, join(tmp, "pass"));
     expect(r.code).toBe(0);
     const v = verdicts(join(tmp, "pass"), r.stdout);
@@ -62,7 +96,18 @@ describe("every report format states the same verdict under --baseline", () => {
 
   it("all FAIL, exit 1, when one finding is new", () => {
     mkdirSync(join(project, "extra"), { recursive: true });
-    writeFileSync(join(project, "extra", "config.json"), JSON.stringify({ _name_or_path: "deepseek-ai/DeepSeek-V3", model_type: "deepseek_v3", architectures: ["DeepseekV3ForCausalLM"] }, null, 2));
+    writeFileSync(
+      join(project, "extra", "config.json"),
+      JSON.stringify(
+        {
+          _name_or_path: "deepseek-ai/DeepSeek-V3",
+          model_type: "deepseek_v3",
+          architectures: ["DeepseekV3ForCausalLM"],
+        },
+        null,
+        2,
+      ),
+    );
     const r = scanAll(project, base, join(tmp, "fail"));
     expect(r.code).toBe(1);
     const v = verdicts(join(tmp, "fail"), r.stdout);

@@ -30,7 +30,11 @@ export const CHROMIUM_ARGS = [
 /** Launches Chromium with a fresh profile; `close` also removes the profile. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "aiprov-chromium-"));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   return {
     context,
     close: async () => {

@@ -19,7 +19,14 @@ export function aiprov(args: string[], opts: { cwd?: string; env?: Record<string
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", HF_HUB_OFFLINE: "1", ...opts.env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      NO_COLOR: "1",
+      SOURCE_DATE_EPOCH: "1764374400",
+      HF_HUB_OFFLINE: "1",
+      ...opts.env,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -29,11 +36,21 @@ export function aiprov(args: string[], opts: { cwd?: string; env?: Record<string
  * Like {@link aiprov} but without blocking the event loop, for tests that serve something (the local Hub) from the
  * test process itself. Same clean environment; pass `HF_HUB_OFFLINE: "0"` in `env` to let it reach 127.0.0.1.
  */
-export function aiprovAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function aiprovAsync(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", HF_HUB_OFFLINE: "1", ...opts.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        NO_COLOR: "1",
+        SOURCE_DATE_EPOCH: "1764374400",
+        HF_HUB_OFFLINE: "1",
+        ...opts.env,
+      },
     });
     let stdout = "";
     let stderr = "";

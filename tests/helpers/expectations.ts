@@ -77,8 +77,30 @@ export interface CaseExpectation {
   maxUnexpectedSkipped?: number;
 }
 
-const TOP_KEYS = new Set(["case", "source", "references", "components", "mentions", "pending", "absentTargets", "maxUnexpectedSkipped"]);
-const REF_KEYS = new Set(["target", "kind", "file", "line", "pointer", "relation", "role", "skipReason", "revision", "extractor", "facts", "note"]);
+const TOP_KEYS = new Set([
+  "case",
+  "source",
+  "references",
+  "components",
+  "mentions",
+  "pending",
+  "absentTargets",
+  "maxUnexpectedSkipped",
+]);
+const REF_KEYS = new Set([
+  "target",
+  "kind",
+  "file",
+  "line",
+  "pointer",
+  "relation",
+  "role",
+  "skipReason",
+  "revision",
+  "extractor",
+  "facts",
+  "note",
+]);
 const COMP_KEYS = new Set(["file", "pointer", "role", "name", "modelType", "license", "facts", "note"]);
 const MENTION_KEYS = new Set(["target", "file", "line", "note"]);
 
@@ -96,7 +118,8 @@ export function checkExpectation(data: unknown, file: string): string[] {
     (d[name] as unknown[]).forEach((e, i) => {
       if (typeof e !== "object" || e === null) return problems.push(`${file}: ${name}[${i}] must be a map`);
       for (const k of Object.keys(e)) if (!keys.has(k)) problems.push(`${file}: ${name}[${i}] unknown key ${k}`);
-      for (const k of required) if ((e as Record<string, unknown>)[k] === undefined) problems.push(`${file}: ${name}[${i}] needs ${k}`);
+      for (const k of required)
+        if ((e as Record<string, unknown>)[k] === undefined) problems.push(`${file}: ${name}[${i}] needs ${k}`);
     });
   };
   list("references", REF_KEYS, ["file"]);
@@ -110,10 +133,13 @@ export function checkExpectation(data: unknown, file: string): string[] {
 export function loadExpectations(dir = EXPECTATIONS_DIR): CaseExpectation[] {
   const out: CaseExpectation[] = [];
   const problems: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".yaml")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".yaml"))
+    .sort()) {
     const data = parse(readFileSync(join(dir, name), "utf8")) as unknown;
     const p = checkExpectation(data, name);
-    if ((data as { case?: unknown })?.case !== name.replace(/\.yaml$/, "")) p.push(`${name}: case must equal the file name`);
+    if ((data as { case?: unknown })?.case !== name.replace(/\.yaml$/, ""))
+      p.push(`${name}: case must equal the file name`);
     problems.push(...p);
     if (p.length === 0) out.push(data as CaseExpectation);
   }
@@ -121,7 +147,10 @@ export function loadExpectations(dir = EXPECTATIONS_DIR): CaseExpectation[] {
   return out;
 }
 
-function factsMatch(expected: Record<string, Scalar | Scalar[]> | undefined, actual: Record<string, unknown> | undefined): boolean {
+function factsMatch(
+  expected: Record<string, Scalar | Scalar[]> | undefined,
+  actual: Record<string, unknown> | undefined,
+): boolean {
   if (!expected) return true;
   for (const [k, v] of Object.entries(expected)) {
     const a = actual?.[k];
@@ -167,13 +196,16 @@ export function mentionMatches(e: ExpectedMention, m: Mention): boolean {
 export function compare(exp: CaseExpectation, result: AuditResult): string[] {
   const missing: string[] = [];
   for (const e of exp.references ?? []) {
-    if (!result.references.some((r) => referenceMatches(e, r))) missing.push(`reference ${JSON.stringify({ ...e, note: undefined })}`);
+    if (!result.references.some((r) => referenceMatches(e, r)))
+      missing.push(`reference ${JSON.stringify({ ...e, note: undefined })}`);
   }
   for (const e of exp.components ?? []) {
-    if (!result.components.some((c) => componentMatches(e, c))) missing.push(`component ${JSON.stringify({ ...e, note: undefined })}`);
+    if (!result.components.some((c) => componentMatches(e, c)))
+      missing.push(`component ${JSON.stringify({ ...e, note: undefined })}`);
   }
   for (const e of exp.mentions ?? []) {
-    if (!result.mentions.some((m) => mentionMatches(e, m))) missing.push(`mention ${JSON.stringify({ ...e, note: undefined })}`);
+    if (!result.mentions.some((m) => mentionMatches(e, m)))
+      missing.push(`mention ${JSON.stringify({ ...e, note: undefined })}`);
   }
   for (const t of exp.absentTargets ?? []) {
     const hit = result.references.find((r) => r.target === t);

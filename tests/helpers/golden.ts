@@ -17,6 +17,12 @@ export function expectGolden(name: string, actual: string): void {
     writeFileSync(file, actual);
     return;
   }
-  if (!existsSync(file)) throw new Error(`golden file tests/golden/${name} is missing: run AIPROV_UPDATE_GOLDEN=1 npx vitest run tests/golden and review the new file`);
-  expect(actual, `output differs from tests/golden/${name} (if the change is intended: AIPROV_UPDATE_GOLDEN=1 npx vitest run tests/golden, then review the diff)`).toBe(readFileSync(file, "utf8"));
+  if (!existsSync(file))
+    throw new Error(
+      `golden file tests/golden/${name} is missing: run AIPROV_UPDATE_GOLDEN=1 npx vitest run tests/golden and review the new file`,
+    );
+  expect(
+    actual,
+    `output differs from tests/golden/${name} (if the change is intended: AIPROV_UPDATE_GOLDEN=1 npx vitest run tests/golden, then review the diff)`,
+  ).toBe(readFileSync(file, "utf8"));
 }

@@ -16,12 +16,22 @@ export function omniResult(): AuditResult {
 export function omniWithWaiverAndHubPin(): AuditResult {
   const r = omniResult();
   const vision = r.findings.find((f) => f.rule === "checkpoint-signature-match")!;
-  vision.waived = { reason: "architecture-only", comment: "ViT re-initialised; init log filed as INIT-2026-01", owner: "ml-platform@example.com", expires: "2026-06-30" };
+  vision.waived = {
+    reason: "architecture-only",
+    comment: "ViT re-initialised; init log filed as INIT-2026-01",
+    owner: "ml-platform@example.com",
+    expires: "2026-06-30",
+  };
   const audio = r.findings.find((f) => f.rule === "third-party-weights")! as Finding;
   audio.evidence.push({
     code: "hub-config-name",
     strength: "declared",
-    location: { file: "config.json", line: 3, pointer: "/_name_or_path", hub: { repo: "Qwen/Qwen2-Audio-7B-Instruct", revision: "0a095220c30b7b31434169c3086508ef3ea5bf0a" } },
+    location: {
+      file: "config.json",
+      line: 3,
+      pointer: "/_name_or_path",
+      hub: { repo: "Qwen/Qwen2-Audio-7B-Instruct", revision: "0a095220c30b7b31434169c3086508ef3ea5bf0a" },
+    },
     raw: "Qwen/Qwen2-Audio-7B-Instruct",
   });
   r.summary.waived = 1;

@@ -35,10 +35,25 @@ function load(): NonNullable<typeof cached> {
     // The model declares its shapes `owl:Class, sh:NodeShape`; SHACL's implicit class targets apply to SHACL instances
     // of rdfs:Class, and owl:Class is one (OWL 2 RDF semantics), which the shapes graph has to say for a SHACL engine.
     const { namedNode, quad } = DataFactory;
-    shapes.push(quad(namedNode("http://www.w3.org/2002/07/owl#Class"), namedNode(RDFS_SUBCLASS), namedNode("http://www.w3.org/2000/01/rdf-schema#Class")));
-    const context = JSON.parse(readFileSync(join(REPO_ROOT, "schemas", "spdx-context-3.0.1.jsonld"), "utf8")) as unknown;
-    const individuals = new Set(shapes.filter((q) => q.predicate.value === RDF_TYPE && q.object.value === OWL_INDIVIDUAL).map((q) => q.subject.value));
-    const ontology = shapes.filter((q) => q.predicate.value === RDFS_SUBCLASS || (q.predicate.value === RDF_TYPE && individuals.has(q.subject.value)));
+    shapes.push(
+      quad(
+        namedNode("http://www.w3.org/2002/07/owl#Class"),
+        namedNode(RDFS_SUBCLASS),
+        namedNode("http://www.w3.org/2000/01/rdf-schema#Class"),
+      ),
+    );
+    const context = JSON.parse(
+      readFileSync(join(REPO_ROOT, "schemas", "spdx-context-3.0.1.jsonld"), "utf8"),
+    ) as unknown;
+    const individuals = new Set(
+      shapes
+        .filter((q) => q.predicate.value === RDF_TYPE && q.object.value === OWL_INDIVIDUAL)
+        .map((q) => q.subject.value),
+    );
+    const ontology = shapes.filter(
+      (q) =>
+        q.predicate.value === RDFS_SUBCLASS || (q.predicate.value === RDF_TYPE && individuals.has(q.subject.value)),
+    );
     cached = { shapes, ontology, individuals, context };
   }
   return cached;
@@ -52,7 +67,10 @@ async function documentLoader(url: string): Promise<{ contextUrl: null; document
 
 /** The RDF quads of an SPDX JSON-LD document (N-Quads through `n3`, so the terms are RDF/JS terms). */
 export async function spdxToQuads(doc: object): Promise<Quad[]> {
-  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, { format: "application/n-quads", documentLoader: documentLoader as never })) as unknown as string;
+  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, {
+    format: "application/n-quads",
+    documentLoader: documentLoader as never,
+  })) as unknown as string;
   return new Parser({ format: "N-Quads" }).parse(nquads);
 }
 
@@ -69,5 +87,8 @@ export async function spdxShaclProblems(doc: object): Promise<string[]> {
   // document refers to them and the model defines them, without the creationInfo an element of a document carries.
   return report.results
     .filter((r) => !individuals.has(r.focusNode?.value ?? ""))
-    .map((r) => `${r.focusNode?.value ?? "?"} ${r.path?.value ?? ""}: ${r.message.map((m) => m.value).join("; ") || r.sourceConstraintComponent?.value}`);
+    .map(
+      (r) =>
+        `${r.focusNode?.value ?? "?"} ${r.path?.value ?? ""}: ${r.message.map((m) => m.value).join("; ") || r.sourceConstraintComponent?.value}`,
+    );
 }

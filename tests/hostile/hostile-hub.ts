@@ -4,7 +4,13 @@
  * answers, a reset connection, malformed, wrong-typed or oversized bodies, redirects to another origin, the request's
  * own headers echoed back). It records every Authorization header it receives and every request path.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** How the hostile Hub answers. `ok`: forward to the upstream; a number: that status with a short JSON error. */
@@ -35,12 +41,16 @@ export interface HostileHub {
 }
 
 /** Starts the hostile Hub in front of `upstream` (the local Hub's URL), plus a second origin redirects point at. */
-export async function startHostileHub(upstream: string): Promise<HostileHub & { other: { url: string; authorizations: string[] } }> {
+export async function startHostileHub(
+  upstream: string,
+): Promise<HostileHub & { other: { url: string; authorizations: string[] } }> {
   const sockets = new Set<Socket>();
   const otherAuth: string[] = [];
   const other = createServer((req, res) => {
     if (req.headers.authorization) otherAuth.push(req.headers.authorization);
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "x/y", sha: "0".repeat(40), cardData: { base_model: "Qwen/Qwen2.5-7B-Instruct" } }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ id: "x/y", sha: "0".repeat(40), cardData: { base_model: "Qwen/Qwen2.5-7B-Instruct" } }));
   });
   const hub: HostileHub = { url: "", mode: "ok", authorizations: [], paths: [], close: async () => undefined };
   const up = new URL(upstream);
@@ -49,16 +59,31 @@ export async function startHostileHub(upstream: string): Promise<HostileHub & { 
     hub.paths.push(req.url ?? "");
     const m = hub.mode;
     if (m === "ok") {
-      const p = httpRequest({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: { ...req.headers, host: up.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const p = httpRequest(
+        {
+          host: up.hostname,
+          port: up.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: up.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       p.on("error", () => res.destroy());
       req.pipe(p);
       return;
     }
     if (typeof m === "number") {
-      res.writeHead(m, { "content-type": "application/json", ...(m === 429 || m === 503 ? { "retry-after": "0" } : {}), ...(m >= 300 && m < 400 ? { location: "/elsewhere" } : {}) }).end(JSON.stringify({ error: `status ${m}` }));
+      res
+        .writeHead(m, {
+          "content-type": "application/json",
+          ...(m === 429 || m === 503 ? { "retry-after": "0" } : {}),
+          ...(m >= 300 && m < 400 ? { location: "/elsewhere" } : {}),
+        })
+        .end(JSON.stringify({ error: `status ${m}` }));
       return;
     }
     switch (m) {
@@ -76,7 +101,18 @@ export async function startHostileHub(upstream: string): Promise<HostileHub & { 
         res.writeHead(200, { "content-type": "application/json" }).end('{"id": "acme/qwen-ft", "sha": [1, 2,, }');
         return;
       case "wrong-typed-json":
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: 5, sha: { a: 1 }, cardData: "not an object", config: [1, 2], tags: "x", siblings: 7, gguf: "y", author: ["z"] }));
+        res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            id: 5,
+            sha: { a: 1 },
+            cardData: "not an object",
+            config: [1, 2],
+            tags: "x",
+            siblings: 7,
+            gguf: "y",
+            author: ["z"],
+          }),
+        );
         return;
       case "html":
         res.writeHead(200, { "content-type": "text/html" }).end("<html><body>maintenance</body></html>");
@@ -122,7 +158,19 @@ export async function startHostileHub(upstream: string): Promise<HostileHub & { 
         res.writeHead(302, { location: req.url ?? "/" }).end();
         return;
       case "header-echo":
-        res.writeHead(200, { "content-type": "application/json", "x-echo": String(req.headers.authorization ?? "") }).end(JSON.stringify({ id: `acme/${String(req.headers.authorization ?? "")}`, sha: String(req.headers.authorization ?? ""), author: String(req.headers.authorization ?? ""), cardData: { base_model: String(req.headers.authorization ?? ""), license: String(req.headers.authorization ?? "") } }));
+        res
+          .writeHead(200, { "content-type": "application/json", "x-echo": String(req.headers.authorization ?? "") })
+          .end(
+            JSON.stringify({
+              id: `acme/${String(req.headers.authorization ?? "")}`,
+              sha: String(req.headers.authorization ?? ""),
+              author: String(req.headers.authorization ?? ""),
+              cardData: {
+                base_model: String(req.headers.authorization ?? ""),
+                license: String(req.headers.authorization ?? ""),
+              },
+            }),
+          );
         return;
       case "slow-drip": {
         res.writeHead(200, { "content-type": "application/json" });
@@ -132,7 +180,8 @@ export async function startHostileHub(upstream: string): Promise<HostileHub & { 
       }
     }
   });
-  for (const s of [server, other]) s.on("connection", (c: Socket) => (sockets.add(c), c.on("close", () => sockets.delete(c))));
+  for (const s of [server, other])
+    s.on("connection", (c: Socket) => (sockets.add(c), c.on("close", () => sockets.delete(c))));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
   hub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

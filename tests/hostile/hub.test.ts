@@ -41,10 +41,19 @@ function filesUnder(dir: string): { path: string; text: string }[] {
   return out;
 }
 
-async function scan(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function scan(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await run(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: project, env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", ...env }, isTTY: false });
+  const code = await run(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: project,
+    env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", ...env },
+    isTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -55,11 +64,17 @@ beforeAll(async () => {
     mkdirSync(join(base, "hub", id), { recursive: true });
     writeFileSync(join(base, "hub", id, "README.md"), card);
   };
-  repo("acme/qwen-ft", "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B-Instruct\nbase_model_relation: finetune\n---\n# A fine-tune\n");
+  repo(
+    "acme/qwen-ft",
+    "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B-Instruct\nbase_model_relation: finetune\n---\n# A fine-tune\n",
+  );
   repo("Qwen/Qwen2.5-7B-Instruct", "---\nlicense: apache-2.0\n---\n# Qwen2.5\n");
   project = join(base, "project");
   mkdirSync(join(project, "model"), { recursive: true });
-  writeFileSync(join(project, "model", "config.json"), JSON.stringify({ _name_or_path: "acme/qwen-ft", architectures: ["LlamaForCausalLM"] }));
+  writeFileSync(
+    join(project, "model", "config.json"),
+    JSON.stringify({ _name_or_path: "acme/qwen-ft", architectures: ["LlamaForCausalLM"] }),
+  );
   upstream = await startLocalHub({ fixtures: join(base, "hub") });
   hub = await startHostileHub(upstream.url);
 });
@@ -68,59 +83,168 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const MODES: HostileMode[] = [400, 401, 403, 404, 405, 408, 410, 418, 429, 451, 500, 501, 502, 503, 504, 301, 302, 304, "hang", "reset", "reset-mid-body", "malformed-json", "wrong-typed-json", "html", "empty", "oversized", "oversized-no-length", "redirect-other-origin", "redirect-loop", "header-echo", "slow-drip"];
+const MODES: HostileMode[] = [
+  400,
+  401,
+  403,
+  404,
+  405,
+  408,
+  410,
+  418,
+  429,
+  451,
+  500,
+  501,
+  502,
+  503,
+  504,
+  301,
+  302,
+  304,
+  "hang",
+  "reset",
+  "reset-mid-body",
+  "malformed-json",
+  "wrong-typed-json",
+  "html",
+  "empty",
+  "oversized",
+  "oversized-no-length",
+  "redirect-other-origin",
+  "redirect-loop",
+  "header-echo",
+  "slow-drip",
+];
 
 describe("a hostile Hub never turns a failing audit into a pass", () => {
   it("fails with a healthy Hub (the baseline every hostile answer is compared with)", async () => {
     hub.mode = "ok";
     const cache = join(base, "cache-ok");
-    const r = await scan(["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--hub-url", hub.url, "--format", "json", "--jobs", "1"], { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf") });
+    const r = await scan(
+      [
+        "scan",
+        ".",
+        "--policy",
+        "us-covered-adversary",
+        "--fail-on",
+        "warning",
+        "--hub-url",
+        hub.url,
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+      ],
+      { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf") },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout) as AuditResult;
     expect(result.findings.some((f) => f.rule === "covered-ancestor" && f.verdict === "fail")).toBe(true);
   });
 
-
   for (const mode of MODES) {
-    it(`Hub answers ${String(mode)}: exit 1, a diagnostic names the repo, the token stays private`, { timeout: 20_000 }, async () => {
-      hub.mode = mode;
-      hub.authorizations.length = 0;
-      const cache = join(base, `cache-${String(mode)}`);
-      const r = await scan(["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--hub-url", hub.url, "--timeout", "1", "--format", "json", "--jobs", "1"], { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf-empty") });
-      expect(r.stderr).not.toContain("internal error");
-      expect(r.code, `${r.stderr}\n${JSON.stringify(r.code === 2 ? {} : { nodes: (JSON.parse(r.stdout) as AuditResult).lineage.nodes, findings: (JSON.parse(r.stdout) as AuditResult).findings.map((f) => [f.rule, f.severity, f.verdict]), diags: (JSON.parse(r.stdout) as AuditResult).diagnostics })}`).toBe(1);
-      const result = JSON.parse(r.stdout) as AuditResult;
-      expect(result.findings.some((f) => !f.waived && (f.severity === "error" || f.severity === "warning"))).toBe(true);
-      // A redirect to another origin is followed without the token (the Hub sends file downloads to its CDN); the
-      // other origin's answer is lineage like any other. Every other mode is a failure named in a diagnostic.
-      if (mode !== "redirect-other-origin") {
-        expect(result.diagnostics.some((d) => d.message.includes("acme/qwen-ft"))).toBe(true);
-        // The pack raises its undetermined finding on the ancestor that could not be had, and the summary counts it.
-        const undetermined = result.findings.filter((f) => f.rule === "ancestor-lookup-failed" && f.verdict === "undetermined" && f.path.includes("hub:acme/qwen-ft"));
-        expect(undetermined).toHaveLength(1);
-        expect(result.summary.findings.warning).toBeGreaterThanOrEqual(1);
-      }
-      // A 64 MB body ends at the size cap (named as such), not at the timeout.
-      if (mode === "oversized" || mode === "oversized-no-length") expect(result.diagnostics.some((d) => d.message.includes("acme/qwen-ft") && d.message.includes("oversized answer"))).toBe(true);
-      expect(r.stdout + r.stderr).not.toContain(TOKEN);
-      for (const f of filesUnder(cache)) {
-        expect(f.path).not.toContain(TOKEN);
-        expect(f.text).not.toContain(TOKEN);
-      }
-      expect(hub.other.authorizations.filter((a) => a.includes(TOKEN))).toEqual([]);
-    });
+    it(
+      `Hub answers ${String(mode)}: exit 1, a diagnostic names the repo, the token stays private`,
+      { timeout: 20_000 },
+      async () => {
+        hub.mode = mode;
+        hub.authorizations.length = 0;
+        const cache = join(base, `cache-${String(mode)}`);
+        const r = await scan(
+          [
+            "scan",
+            ".",
+            "--policy",
+            "us-covered-adversary",
+            "--fail-on",
+            "warning",
+            "--hub-url",
+            hub.url,
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+            "--jobs",
+            "1",
+          ],
+          { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: cache, HF_HOME: join(base, "hf-empty") },
+        );
+        expect(r.stderr).not.toContain("internal error");
+        expect(
+          r.code,
+          `${r.stderr}\n${JSON.stringify(r.code === 2 ? {} : { nodes: (JSON.parse(r.stdout) as AuditResult).lineage.nodes, findings: (JSON.parse(r.stdout) as AuditResult).findings.map((f) => [f.rule, f.severity, f.verdict]), diags: (JSON.parse(r.stdout) as AuditResult).diagnostics })}`,
+        ).toBe(1);
+        const result = JSON.parse(r.stdout) as AuditResult;
+        expect(result.findings.some((f) => !f.waived && (f.severity === "error" || f.severity === "warning"))).toBe(
+          true,
+        );
+        // A redirect to another origin is followed without the token (the Hub sends file downloads to its CDN); the
+        // other origin's answer is lineage like any other. Every other mode is a failure named in a diagnostic.
+        if (mode !== "redirect-other-origin") {
+          expect(result.diagnostics.some((d) => d.message.includes("acme/qwen-ft"))).toBe(true);
+          // The pack raises its undetermined finding on the ancestor that could not be had, and the summary counts it.
+          const undetermined = result.findings.filter(
+            (f) =>
+              f.rule === "ancestor-lookup-failed" &&
+              f.verdict === "undetermined" &&
+              f.path.includes("hub:acme/qwen-ft"),
+          );
+          expect(undetermined).toHaveLength(1);
+          expect(result.summary.findings.warning).toBeGreaterThanOrEqual(1);
+        }
+        // A 64 MB body ends at the size cap (named as such), not at the timeout.
+        if (mode === "oversized" || mode === "oversized-no-length")
+          expect(
+            result.diagnostics.some(
+              (d) => d.message.includes("acme/qwen-ft") && d.message.includes("oversized answer"),
+            ),
+          ).toBe(true);
+        expect(r.stdout + r.stderr).not.toContain(TOKEN);
+        for (const f of filesUnder(cache)) {
+          expect(f.path).not.toContain(TOKEN);
+          expect(f.text).not.toContain(TOKEN);
+        }
+        expect(hub.other.authorizations.filter((a) => a.includes(TOKEN))).toEqual([]);
+      },
+    );
   }
 
-  it("--offline and an unreachable Hub give the same findings, each undetermined with its reason, neither a pass", { timeout: 20_000 }, async () => {
-    hub.mode = "hang";
-    const common = ["scan", ".", "--policy", "us-covered-adversary", "--policy", "licence-duties", "--fail-on", "warning", "--format", "json", "--jobs", "1"];
-    const env = { AIPROV_CACHE_DIR: join(base, "cache-compare"), HF_HOME: join(base, "hf-empty") };
-    const unreachable = await scan([...common, "--hub-url", hub.url, "--timeout", "1"], env);
-    const offline = await scan([...common, "--offline"], env);
-    const ids = (stdout: string): string[] => (JSON.parse(stdout) as AuditResult).findings.map((f) => `${f.pack}/${f.rule} ${f.node} ${f.verdict} ${f.message.id}`).sort();
-    expect(ids(unreachable.stdout)).toEqual(ids(offline.stdout));
-    expect(ids(offline.stdout)).toEqual(expect.arrayContaining([expect.stringMatching(/^us-covered-adversary\/ancestor-lookup-failed .* undetermined ancestorNotLookedUp$/), expect.stringMatching(/^licence-duties\/ancestor-lookup-failed .* undetermined ancestorNotLookedUp$/)]));
-    expect([unreachable.code, offline.code]).toEqual([1, 1]);
-  });
+  it(
+    "--offline and an unreachable Hub give the same findings, each undetermined with its reason, neither a pass",
+    { timeout: 20_000 },
+    async () => {
+      hub.mode = "hang";
+      const common = [
+        "scan",
+        ".",
+        "--policy",
+        "us-covered-adversary",
+        "--policy",
+        "licence-duties",
+        "--fail-on",
+        "warning",
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+      ];
+      const env = { AIPROV_CACHE_DIR: join(base, "cache-compare"), HF_HOME: join(base, "hf-empty") };
+      const unreachable = await scan([...common, "--hub-url", hub.url, "--timeout", "1"], env);
+      const offline = await scan([...common, "--offline"], env);
+      const ids = (stdout: string): string[] =>
+        (JSON.parse(stdout) as AuditResult).findings
+          .map((f) => `${f.pack}/${f.rule} ${f.node} ${f.verdict} ${f.message.id}`)
+          .sort();
+      expect(ids(unreachable.stdout)).toEqual(ids(offline.stdout));
+      expect(ids(offline.stdout)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^us-covered-adversary\/ancestor-lookup-failed .* undetermined ancestorNotLookedUp$/),
+          expect.stringMatching(/^licence-duties\/ancestor-lookup-failed .* undetermined ancestorNotLookedUp$/),
+        ]),
+      );
+      expect([unreachable.code, offline.code]).toEqual([1, 1]);
+    },
+  );
 });

@@ -30,15 +30,17 @@ async function rulesFired(code: string, path = "src/extract/lint-probe.ts"): Pro
 
 /** A function of `lines` statements; `branches` of them are `if`s. */
 function functionOf(lines: number, branches = 0): string {
-  const body = Array.from({ length: lines }, (_, i) => (i < branches ? `  if (x === ${i}) y += ${i};` : `  y += ${i};`));
+  const body = Array.from({ length: lines }, (_, i) =>
+    i < branches ? `  if (x === ${i}) y += ${i};` : `  y += ${i};`,
+  );
   return `export function probe(x: number): number {\n  let y = 0;\n${body.join("\n")}\n  return y + x;\n}\n`;
 }
 
 describe("eslint.config.js", () => {
   it("rejects a super-linear regular expression in src/ and accepts its linear rewrite", async () => {
-    expect(await rulesFired('export const R = /^(a+)+$/;\n')).toContain("regexp/no-super-linear-backtracking");
-    expect(await rulesFired('export const R = /\\s*,\\s*$/;\n')).toContain("regexp/no-super-linear-move");
-    expect(await rulesFired('export const R = /^a+$/;\n')).toEqual([]);
+    expect(await rulesFired("export const R = /^(a+)+$/;\n")).toContain("regexp/no-super-linear-backtracking");
+    expect(await rulesFired("export const R = /\\s*,\\s*$/;\n")).toContain("regexp/no-super-linear-move");
+    expect(await rulesFired("export const R = /^a+$/;\n")).toEqual([]);
   });
 
   it("rejects a src/ function over 120 lines, not counting blank lines and comments", async () => {
@@ -55,14 +57,22 @@ describe("eslint.config.js", () => {
 
   it("keeps tests free of the size ceilings but not of the recommended set", async () => {
     expect(await rulesFired(functionOf(130, 60), "tests/e2e/lint-probe.test.ts")).toEqual([]);
-    expect(await rulesFired("const unused = 1;\n", "tests/e2e/lint-probe.test.ts")).toContain("@typescript-eslint/no-unused-vars");
+    expect(await rulesFired("const unused = 1;\n", "tests/e2e/lint-probe.test.ts")).toContain(
+      "@typescript-eslint/no-unused-vars",
+    );
   });
 
   it("runs typescript-eslint's recommended set over src/", async () => {
-    expect(await rulesFired("export function f(x: any) { return x; }\n")).toContain("@typescript-eslint/no-explicit-any");
-    expect(await rulesFired("import { readFileSync } from 'node:fs';\nexport const a = 1;\n")).toContain("@typescript-eslint/no-unused-vars");
+    expect(await rulesFired("export function f(x: any) { return x; }\n")).toContain(
+      "@typescript-eslint/no-explicit-any",
+    );
+    expect(await rulesFired("import { readFileSync } from 'node:fs';\nexport const a = 1;\n")).toContain(
+      "@typescript-eslint/no-unused-vars",
+    );
     // omitting a field by rest destructuring is the one unused binding allowed
-    expect(await rulesFired("export function f(o: { a: 1; b: 2 }) { const { a: _a, ...rest } = o; return rest; }\n")).toEqual([]);
+    expect(
+      await rulesFired("export function f(o: { a: 1; b: 2 }) { const { a: _a, ...rest } = o; return rest; }\n"),
+    ).toEqual([]);
   });
 
   it("exempts only files that still hold a function over the ceilings (remaining monoliths, issue 18)", async () => {

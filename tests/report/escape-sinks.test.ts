@@ -14,7 +14,12 @@ function hostileResult(): AuditResult {
   node.name = HOSTILE;
   const f = r.findings.find((x) => x.node === node.id) ?? r.findings[0]!;
   f.message.text = `${HOSTILE} uses weights of Qwen`;
-  r.diagnostics.push({ code: "extractor-error", severity: "warning", message: `${HOSTILE}/config.json: not valid JSON`, location: { file: `${HOSTILE}/config.json` } });
+  r.diagnostics.push({
+    code: "extractor-error",
+    severity: "warning",
+    message: `${HOSTILE}/config.json: not valid JSON`,
+    location: { file: `${HOSTILE}/config.json` },
+  });
   return r;
 }
 

@@ -39,7 +39,12 @@ describe("HTML report structure", () => {
     const c = headerCounts(r);
     expect(c.components).toBe(r.lineage.nodes.length);
     expect(c.inTree + c.upstream + c.hosted).toBe(c.components);
-    const rows = (html.split(`<section id="inventory">`)[1]!.split("</section>")[0]!.match(/<tr class="status-/g) ?? []).length;
+    const rows = (
+      html
+        .split(`<section id="inventory">`)[1]!
+        .split("</section>")[0]!
+        .match(/<tr class="status-/g) ?? []
+    ).length;
     expect(html).toContain(`${rows} components</a>`);
   });
 
@@ -52,7 +57,8 @@ describe("HTML report structure", () => {
     expect(at("inventory")).toBeLessThan(at("lineage"));
     expect(at("lineage")).toBeLessThan(at("rules"));
     const toc = html.split(`<nav class="toc"`)[1]!.split("</nav>")[0]!;
-    for (const id of ["policies", "findings", "inventory", "lineage", "evidence", "rules", "waivers", "settings"]) expect(toc).toContain(`href="#${id}"`);
+    for (const id of ["policies", "findings", "inventory", "lineage", "evidence", "rules", "waivers", "settings"])
+      expect(toc).toContain(`href="#${id}"`);
   });
 
   it("names components without any lineage edge in one line instead of drawing an empty graph for each", () => {

@@ -29,11 +29,15 @@ describe("Markdown reporter", () => {
     const r = omniResult();
     const g = mermaidGraph(r);
     r.lineage.nodes.forEach((_, i) => expect(g).toMatch(new RegExp(`^  n${i}[\\[(]`, "m")));
-    expect(g.split("\n").filter((l) => /^ {2}n\d+ (-->|-\.->)\|[a-z-]+\| n\d+$/.test(l))).toHaveLength(r.lineage.edges.length);
+    expect(g.split("\n").filter((l) => /^ {2}n\d+ (-->|-\.->)\|[a-z-]+\| n\d+$/.test(l))).toHaveLength(
+      r.lineage.edges.length,
+    );
   });
 
   it("shows waivers with owner and expiry", () => {
-    expect(renderMarkdown(omniWithWaiverAndHubPin())).toContain("_Waived by ml-platform@example.com until 2026-06-30: architecture-only:");
+    expect(renderMarkdown(omniWithWaiverAndHubPin())).toContain(
+      "_Waived by ml-platform@example.com until 2026-06-30: architecture-only:",
+    );
   });
 
   it("stays under GitHub's comment size with thousands of findings and components and says what it left out", () => {
@@ -42,8 +46,23 @@ describe("Markdown reporter", () => {
     const upstream = r.lineage.nodes.find((n) => n.kind === "upstream")!;
     for (let i = 0; i < 1000; i++) {
       const id = `local:synthetic/${i}/adapter_config.json#`;
-      r.lineage.nodes.push({ id, kind: "local", role: "adapter", name: `adapter-${i}`, status: "third-party", inProduct: true, location: { file: `synthetic/${i}/adapter_config.json`, line: 1 } });
-      r.lineage.edges.push({ id: `e${i}`, from: id, to: upstream.id, relation: "adapter", strength: "declared", evidence: [] });
+      r.lineage.nodes.push({
+        id,
+        kind: "local",
+        role: "adapter",
+        name: `adapter-${i}`,
+        status: "third-party",
+        inProduct: true,
+        location: { file: `synthetic/${i}/adapter_config.json`, line: 1 },
+      });
+      r.lineage.edges.push({
+        id: `e${i}`,
+        from: id,
+        to: upstream.id,
+        relation: "adapter",
+        strength: "declared",
+        evidence: [],
+      });
     }
     r.findings = Array.from({ length: 3000 }, (_, i): Finding => ({ ...f, id: `x${i}`, node: `${f.node}${i}` }));
     const md = renderMarkdown(r);
@@ -66,7 +85,10 @@ describe("Markdown How to fix", () => {
 
 /** The Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2's validator (xmllint-wasm); [] when valid. */
 async function validateJunit(xml: string): Promise<string[]> {
-  const r = await validateXML({ xml: [{ fileName: "junit.xml", contents: xml }], schema: [readFileSync(packagePath("schemas", "junit-jenkins-10.xsd"), "utf8")] });
+  const r = await validateXML({
+    xml: [{ fileName: "junit.xml", contents: xml }],
+    schema: [readFileSync(packagePath("schemas", "junit-jenkins-10.xsd"), "utf8")],
+  });
   return r.valid ? [] : r.errors.map((e) => e.message);
 }
 
@@ -90,7 +112,8 @@ describe("JUnit XML reporter", () => {
   it("names a finding's case as it names the passing case once the finding is fixed, so CI pairs them", () => {
     const r = omniResult();
     const f = r.findings.find((x) => !x.waived)!;
-    const name = (xml: string): string[] => [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"/g)].map((m) => `${m[2]} ${m[1]}`);
+    const name = (xml: string): string[] =>
+      [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"/g)].map((m) => `${m[2]} ${m[1]}`);
     const before = renderJunit(r);
     const caseName = `name="${f.rule}: ${r.lineage.nodes.find((n) => n.id === f.node)!.name}" classname="aiprov.${f.pack}" time="0"`;
     expect(before).toContain(`<testcase ${caseName}>\n      <failure `);
@@ -102,16 +125,25 @@ describe("JUnit XML reporter", () => {
 
   it("is valid against the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd), with waivers and diagnostics", async () => {
     const r = omniWithWaiverAndHubPin();
-    r.diagnostics.push({ code: "file-unreadable", severity: "error", message: "model/x.json: <bad> & \"worse\"", location: { file: "model/x.json", line: 2 } } as never);
+    r.diagnostics.push({
+      code: "file-unreadable",
+      severity: "error",
+      message: 'model/x.json: <bad> & "worse"',
+      location: { file: "model/x.json", line: 2 },
+    } as never);
     for (const xml of [renderJunit(omniResult()), renderJunit(r)]) expect(await validateJunit(xml)).toEqual([]);
     // The check can fail: the attributes the XSD leaves out are rejected.
-    expect(await validateJunit(renderJunit(omniResult()).replace("<testcase ", `<testcase file="a.py" `))).not.toEqual([]);
+    expect(await validateJunit(renderJunit(omniResult()).replace("<testcase ", `<testcase file="a.py" `))).not.toEqual(
+      [],
+    );
   });
 
   it("reports a waived finding as skipped with its owner and expiry", () => {
     const r = omniWithWaiverAndHubPin();
     const xml = renderJunit(r);
-    expect(xml.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30: architecture-only: [^"]*"\/>/g)).toHaveLength(1);
+    expect(
+      xml.match(/<skipped message="waived by ml-platform@example.com until 2026-06-30: architecture-only: [^"]*"\/>/g),
+    ).toHaveLength(1);
     const failing = new Set(r.findings.filter((f) => !f.waived).map((f) => `${f.pack}/${f.rule}/${f.node}`));
     expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${failing.size}"`));
     expect(xml.match(/<skipped /g)).toHaveLength(1);
@@ -119,7 +151,9 @@ describe("JUnit XML reporter", () => {
 });
 
 /** The published SPDX 3.0.1 JSON schema (schemas/spdx-json-schema-3.0.1.json, draft 2020-12), compiled once. */
-const validateSpdx = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(packagePath("schemas", "spdx-json-schema-3.0.1.json"), "utf8")) as object);
+const validateSpdx = new Ajv2020({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(packagePath("schemas", "spdx-json-schema-3.0.1.json"), "utf8")) as object,
+);
 
 describe("SPDX 3.0.1 reporter", () => {
   it("validates against the published SPDX 3.0.1 JSON schema, also with a waiver and a Hub pin", () => {
@@ -157,9 +191,14 @@ describe("SPDX 3.0.1 reporter", () => {
     const init = rels.find((x) => x.from === audio.spdxId && x.relationshipType === "descendantOf")!;
     expect(init.to).toEqual([qwen.spdxId]);
     expect(init.comment).toContain("initialised-from (declared)");
-    expect(byId.get(qwen.suppliedBy)!).toMatchObject({ type: "Organization", name: "Alibaba Cloud (Alibaba Group Holding Ltd.)" });
+    expect(byId.get(qwen.suppliedBy)!).toMatchObject({
+      type: "Organization",
+      name: "Alibaba Cloud (Alibaba Group Holding Ltd.)",
+    });
     // Every reference inside the graph resolves (licence individuals are IRIs outside the document).
-    for (const x of rels) for (const t of [x.from, ...x.to]) if (t !== "expandedlicensing_NoAssertionLicense") expect(byId.has(t), t).toBe(true);
+    for (const x of rels)
+      for (const t of [x.from, ...x.to])
+        if (t !== "expandedlicensing_NoAssertionLicense") expect(byId.has(t), t).toBe(true);
     const info = graph.find((x) => x.type === "CreationInfo")!;
     expect(info.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(info.specVersion).toBe("3.0.1");
@@ -173,6 +212,8 @@ describe("SPDX 3.0.1 reporter", () => {
     const graph = toSpdx(r)["@graph"] as Json[];
     const notes = graph.filter((x) => x.type === "Annotation");
     expect(notes).toHaveLength(r.findings.length);
-    expect(notes.filter((n) => String(n.statement).includes("waived by ml-platform@example.com until 2026-06-30"))).toHaveLength(1);
+    expect(
+      notes.filter((n) => String(n.statement).includes("waived by ml-platform@example.com until 2026-06-30")),
+    ).toHaveLength(1);
   });
 });

@@ -9,8 +9,11 @@ import { packagePath } from "../../src/util/package-root.js";
 import { SARIF_LIMITS, toSarif } from "../../src/report/sarif.js";
 
 // Both packages are CommonJS; under NodeNext their default export arrives as the module object.
-const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as typeof Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (a: Ajv) => Ajv;
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ??
+  AjvDraft04Module) as unknown as typeof Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  a: Ajv,
+) => Ajv;
 
 /** The official OASIS SARIF 2.1.0 schema (schemas/sarif-schema-2.1.0.json, draft-04), compiled once. */
 const validateSarif = (() => {
@@ -83,10 +86,18 @@ describe("SARIF 2.1.0 reporter", () => {
     const results = run(toSarif(omniWithWaiverAndHubPin())).results as Json[];
     const waived = results.filter((x) => x.suppressions);
     expect(waived).toHaveLength(1);
-    expect(waived[0]!.suppressions[0]).toMatchObject({ kind: "external", status: "accepted", properties: { owner: "ml-platform@example.com", expires: "2026-06-30" } });
+    expect(waived[0]!.suppressions[0]).toMatchObject({
+      kind: "external",
+      status: "accepted",
+      properties: { owner: "ml-platform@example.com", expires: "2026-06-30" },
+    });
     expect(waived[0]!.suppressions[0].justification).toContain("ml-platform@example.com");
-    const uris = results.flatMap((x) => (x.relatedLocations ?? []).map((l: Json) => l.physicalLocation?.artifactLocation?.uri));
-    expect(uris).toContain("https://huggingface.co/Qwen/Qwen2-Audio-7B-Instruct/blob/0a095220c30b7b31434169c3086508ef3ea5bf0a/config.json");
+    const uris = results.flatMap((x) =>
+      (x.relatedLocations ?? []).map((l: Json) => l.physicalLocation?.artifactLocation?.uri),
+    );
+    expect(uris).toContain(
+      "https://huggingface.co/Qwen/Qwen2-Audio-7B-Instruct/blob/0a095220c30b7b31434169c3086508ef3ea5bf0a/config.json",
+    );
   });
 
   it("keeps GitHub's display limit: at most 5,000 results, errors first, and says how many it left out", () => {
@@ -101,9 +112,15 @@ describe("SARIF 2.1.0 reporter", () => {
     const results = run(log).results as Json[];
     expect(results).toHaveLength(SARIF_LIMITS.results);
     // Severity is the level of a fail result and a property of a review (undetermined) one.
-    expect(results.filter((x) => (x.properties as Json).severity === "error")).toHaveLength((SARIF_LIMITS.results + 100) / 2);
+    expect(results.filter((x) => (x.properties as Json).severity === "error")).toHaveLength(
+      (SARIF_LIMITS.results + 100) / 2,
+    );
     const notes = run(log).invocations[0].toolExecutionNotifications as Json[];
-    expect(notes.some((n) => n.descriptor.id === "sarif-results-truncated" && String(n.message.text).startsWith("100 of 5100"))).toBe(true);
+    expect(
+      notes.some(
+        (n) => n.descriptor.id === "sarif-results-truncated" && String(n.message.text).startsWith("100 of 5100"),
+      ),
+    ).toBe(true);
     expect(validateSarif(log)).toBe(true);
   });
 });

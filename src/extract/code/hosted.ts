@@ -49,10 +49,20 @@ let table: Table | undefined;
 export function hostedTable(): Table {
   if (table) return table;
   // Parsed at build time when unchanged since (src/util/knowledge-snapshot.ts): every worker thread reads this table.
-  const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ?? parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
+  const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ??
+    parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
   const problems = validate("knowledge-hosted-providers.schema.json", data, HOSTED_PROVIDERS_FILE);
   if (problems.length) throw new Error(`invalid hosted provider table: ${problems.join("; ")}`);
-  const t: Table = { providers: data.providers, byId: new Map(), patterns: [], tokens: new Map(), pyModules: [], pyClasses: new Map(), jsPackages: new Map(), jsClasses: new Map() };
+  const t: Table = {
+    providers: data.providers,
+    byId: new Map(),
+    patterns: [],
+    tokens: new Map(),
+    pyModules: [],
+    pyClasses: new Map(),
+    jsPackages: new Map(),
+    jsClasses: new Map(),
+  };
   for (const p of data.providers) {
     t.byId.set(p.id, p);
     for (const re of p.modelPatterns ?? []) t.patterns.push({ provider: p.id, re: new RegExp(`^(?:${re})$`, "i") });
@@ -67,11 +77,27 @@ export function hostedTable(): Table {
   return (table = t);
 }
 
-const GENERIC_PIECES: ReadonlySet<string> = new Set(["generic", "compatible", "custom", "local", "localai", "lmstudio", "ollama", "litellm", "vllm", "llamacpp", "koboldcpp", "textgenwebui", "proxy"]);
+const GENERIC_PIECES: ReadonlySet<string> = new Set([
+  "generic",
+  "compatible",
+  "custom",
+  "local",
+  "localai",
+  "lmstudio",
+  "ollama",
+  "litellm",
+  "vllm",
+  "llamacpp",
+  "koboldcpp",
+  "textgenwebui",
+  "proxy",
+]);
 
 /** Test files and test scripts: the models they name are fixtures, not what the product calls. */
 export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:__tests__|__mocks__|tests?|spec|fixtures?)\/|(?:^|[/._-])(?:test|spec)(?:[._-][^/]*)?\.[cm]?[jt]sx?$|(?:^|\/)test_[^/]*\.py$|_test\.py$/.test(path);
+  return /(?:^|\/)(?:__tests__|__mocks__|tests?|spec|fixtures?)\/|(?:^|[/._-])(?:test|spec)(?:[._-][^/]*)?\.[cm]?[jt]sx?$|(?:^|\/)test_[^/]*\.py$|_test\.py$/.test(
+    path,
+  );
 }
 
 const normToken = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -87,7 +113,10 @@ export function providerOfModelName(name: string): string | undefined {
  */
 export function providerOfName(name: string): string | undefined {
   const t = hostedTable().tokens;
-  const pieces = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean).map((p) => p.toLowerCase());
+  const pieces = name
+    .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((p) => p.toLowerCase());
   // "Generic OpenAI", "OpenAI-compatible", a local server: the API shape, not the provider.
   if (pieces.some((p) => GENERIC_PIECES.has(p))) return undefined;
   for (let i = 0; i < pieces.length; i++) {
@@ -143,11 +172,18 @@ export function providerOfPath(path: string): string | undefined {
 }
 
 /** Words that sit under model-named keys without naming a model. */
-const NOT_A_MODEL = /^(?:true|false|none|null|undefined|auto|default|custom|latest|cpu|cuda|mps|text|chat|json|base|local|remote|model|models|string|number|select|other|\d+(?:\.\d+)?)$/i;
+const NOT_A_MODEL =
+  /^(?:true|false|none|null|undefined|auto|default|custom|latest|cpu|cuda|mps|text|chat|json|base|local|remote|model|models|string|number|select|other|\d+(?:\.\d+)?)$/i;
 
 /** True when `value` can be a provider's model name (`gpt-4o`, `llama3-8b-8192`, `sonar`, `eleven_multilingual_v2`). */
 export function isHostedModelName(value: string): boolean {
-  return /^[A-Za-z0-9][\w.:@/-]{1,100}$/.test(value) && /[A-Za-z]/.test(value) && !NOT_A_MODEL.test(value) && !/^\.{0,2}\//.test(value) && !/\.(?:json|ya?ml|txt|py|js|ts|bin|pt|pth|safetensors|gguf|onnx)$/i.test(value);
+  return (
+    /^[A-Za-z0-9][\w.:@/-]{1,100}$/.test(value) &&
+    /[A-Za-z]/.test(value) &&
+    !NOT_A_MODEL.test(value) &&
+    !/^\.{0,2}\//.test(value) &&
+    !/\.(?:json|ya?ml|txt|py|js|ts|bin|pt|pth|safetensors|gguf|onnx)$/i.test(value)
+  );
 }
 
 /** Where a value's provider may come from, strongest first. */
@@ -161,7 +197,17 @@ export interface HostedContext {
 }
 
 /** Providers that serve other publishers' models: their context wins over a model name's own shape. */
-const AGGREGATORS = new Set(["openrouter", "together", "fireworks", "groq", "aws-bedrock", "azure-openai", "replicate", "cerebras", "perplexity"]);
+const AGGREGATORS = new Set([
+  "openrouter",
+  "together",
+  "fireworks",
+  "groq",
+  "aws-bedrock",
+  "azure-openai",
+  "replicate",
+  "cerebras",
+  "perplexity",
+]);
 
 /**
  * The provider of a hosted model name in its context, or undefined when neither the context nor the name's shape

@@ -5,7 +5,14 @@
  * sizes, direct weight URLs) get their own kinds. Facts use the names the policy helpers read:
  * `trustRemoteCode`, `weightFormat` (`pickle` | `safetensors` | `gguf`), and the reference's `revision`.
  */
-import type { ComponentRole, ModelReference, ReferenceKind, ReferenceUsage, Relation, SourceLocation } from "../../model/types.js";
+import type {
+  ComponentRole,
+  ModelReference,
+  ReferenceKind,
+  ReferenceUsage,
+  Relation,
+  SourceLocation,
+} from "../../model/types.js";
 import { posix } from "node:path";
 import { stableId } from "../../util/hash.js";
 import { redact } from "../../util/redact.js";
@@ -14,10 +21,12 @@ import { looksLikePath, makeReference } from "../reference.js";
 import { weightFormatOf } from "../../formats/weight-format.js";
 
 /** Names of variables, keys and keyword arguments that hold a model (`model`, `model_id`, `EMBEDDING_MODEL`, ...). */
-export const MODEL_NAME = /^(?:model|models|model_?id|model_?name|model_?path|model_?name_?or_?path|pretrained_?model_?name_?or_?path|repo_?id|checkpoint|ckpt|tokenizer|tokenizer_?name|tokenizer_?path|.*[_-]model|.*[_-]model[_-]?(?:name|id|path|repo|version)|.*[_-]repo[_-]?id|.*Model(?:Name|Id|Path)?|.*_(?:MODEL|MODEL_NAME|MODEL_ID|MODEL_PATH|REPO_ID|CKPT)|MODEL_?(?:NAME|ID|PATH)?|embedding_?model|served_?model)$/i;
+export const MODEL_NAME =
+  /^(?:model|models|model_?id|model_?name|model_?path|model_?name_?or_?path|pretrained_?model_?name_?or_?path|repo_?id|checkpoint|ckpt|tokenizer|tokenizer_?name|tokenizer_?path|.*[_-]model|.*[_-]model[_-]?(?:name|id|path|repo|version)|.*[_-]repo[_-]?id|.*Model(?:Name|Id|Path)?|.*_(?:MODEL|MODEL_NAME|MODEL_ID|MODEL_PATH|REPO_ID|CKPT)|MODEL_?(?:NAME|ID|PATH)?|embedding_?model|served_?model)$/i;
 
 /** Names that contain "model" but never hold one. */
-export const NOT_MODEL_NAME = /(?:type|mode(?!l)|dir|cache|url|endpoint|prompt|template|format|kwargs|config|class|args|max|len|size|dtype|device|temperature|timeout|port|host|api|key|token$|_loaded|list|registry|spec|family)/i;
+export const NOT_MODEL_NAME =
+  /(?:type|mode(?!l)|dir|cache|url|endpoint|prompt|template|format|kwargs|config|class|args|max|len|size|dtype|device|temperature|timeout|port|host|api|key|token$|_loaded|list|registry|spec|family)/i;
 
 /** Input of {@link codeReference}. */
 export interface CodeReferenceInput {
@@ -48,7 +57,13 @@ export function codeReference(input: CodeReferenceInput): ModelReference {
   if (!input.usage || input.usage === "load") return ref;
   if (input.usage === "write" && ref.kind === "known-component" && ref.skipReason === "unknown-alias" && ref.target) {
     // A bare folder name the code writes to (`dest = "models"`) is a local folder, not a model alias.
-    return { ...ref, kind: "local-path", target: posix.join(input.baseDir ?? "", ref.target), skipReason: "local-path", usage: "write" };
+    return {
+      ...ref,
+      kind: "local-path",
+      target: posix.join(input.baseDir ?? "", ref.target),
+      skipReason: "local-path",
+      usage: "write",
+    };
   }
   return { ...ref, usage: input.usage };
 }
@@ -99,18 +114,41 @@ function genericReference(input: CodeReferenceInput, value: string, facts: Facts
  * undefined when the generic reading applies. An Ollama `hf.co/org/repo:quant` tag is the Hub repo itself.
  */
 function typedReference(input: CodeReferenceInput, value: string, facts: Facts): ModelReference | undefined {
-  const common = { id: codeReferenceId(input, value), extractor: input.extractor, raw: redact(value), strength: "declared" as const, location: input.location, ...roleAndRelation(input) };
+  const common = {
+    id: codeReferenceId(input, value),
+    extractor: input.extractor,
+    raw: redact(value),
+    strength: "declared" as const,
+    location: input.location,
+    ...roleAndRelation(input),
+  };
   const withFacts = Object.keys(facts).length > 0 ? { facts } : {};
   if (input.kind === "ollama-tag" && !value.includes("$")) {
     const hf = /^(?:hf\.co|huggingface\.co)\/([^:]+)(?::(.+))?$/.exec(value);
     const hub = hf ? parseHubId(hf[1]!) : undefined;
-    if (hub) return { ...common, kind: "hub-id", target: hub.id, ...withFacts, facts: { ...facts, ...(hf![2] ? { quantization: hf![2] } : {}), ollama: true } };
-    if (OLLAMA_TAG.test(value) && !looksLikePath(value)) return { ...common, kind: "ollama-tag", target: value.includes(":") ? value : `${value}:latest`, ...withFacts };
+    if (hub)
+      return {
+        ...common,
+        kind: "hub-id",
+        target: hub.id,
+        ...withFacts,
+        facts: { ...facts, ...(hf![2] ? { quantization: hf![2] } : {}), ollama: true },
+      };
+    if (OLLAMA_TAG.test(value) && !looksLikePath(value))
+      return { ...common, kind: "ollama-tag", target: value.includes(":") ? value : `${value}:latest`, ...withFacts };
   }
   const modelscope = input.kind === "modelscope-id" && !looksLikePath(value) ? parseHubId(value) : undefined;
-  if (modelscope) return { ...common, kind: "modelscope-id", target: modelscope.id, ...(input.revision ? { revision: input.revision } : {}), ...withFacts };
+  if (modelscope)
+    return {
+      ...common,
+      kind: "modelscope-id",
+      target: modelscope.id,
+      ...(input.revision ? { revision: input.revision } : {}),
+      ...withFacts,
+    };
   if (input.kind === "known-component") return { ...common, kind: "known-component", target: value, ...withFacts };
-  if (input.kind === "hosted-model" && input.provider) return { ...common, kind: "hosted-model", target: value, provider: input.provider, ...withFacts };
+  if (input.kind === "hosted-model" && input.provider)
+    return { ...common, kind: "hosted-model", target: value, provider: input.provider, ...withFacts };
   if (/^https?:\/\//i.test(value) && !parseHubId(value)) return { ...common, kind: "url", target: value, ...withFacts };
   return undefined;
 }
@@ -122,7 +160,12 @@ function buildCodeReference(input: CodeReferenceInput): ModelReference {
   if (value.includes("$") && /\$\{?[A-Za-z_]/.test(value)) {
     // `${VAR}` / `${VAR:-default}`: the linking pass resolves it from .env; keep the kind it will need.
     const ref = genericReference(input, value, facts);
-    return { ...ref, id: codeReferenceId(input, value), ...(input.kind ? { kind: input.kind } : {}), ...(input.revision ? { revision: input.revision } : {}) };
+    return {
+      ...ref,
+      id: codeReferenceId(input, value),
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.revision ? { revision: input.revision } : {}),
+    };
   }
   const wf = weightFormatOf(value);
   if (wf && !("weightFormat" in facts)) facts.weightFormat = wf;

@@ -40,7 +40,12 @@ export function loadGrammar(id: GrammarId): Promise<Language> {
  * Parses `text` with grammar `id` and hands the tree to `use`; the tree's WASM memory is freed afterwards.
  * Tree-sitter never throws on syntax errors: it yields ERROR nodes, so partial files still give their references.
  */
-export async function withTree<T>(id: GrammarId, text: string, use: (root: Node) => T, budgetMs = analysisBudgetMs()): Promise<T> {
+export async function withTree<T>(
+  id: GrammarId,
+  text: string,
+  use: (root: Node) => T,
+  budgetMs = analysisBudgetMs(),
+): Promise<T> {
   const lang = await loadGrammar(id);
   let parser = parsers.get(id);
   if (!parser) {

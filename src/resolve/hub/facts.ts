@@ -37,8 +37,19 @@ export interface Hint {
 }
 
 /** Location of a fact read from `file` of `repo` at `sha`. */
-export function hubLocation(repo: string, sha: string | undefined, file: string, pointer?: string, line?: number): Evidence["location"] {
-  return { file, ...(line ? { line } : {}), ...(pointer !== undefined ? { pointer } : {}), hub: { repo, ...(sha ? { revision: sha } : {}) } };
+export function hubLocation(
+  repo: string,
+  sha: string | undefined,
+  file: string,
+  pointer?: string,
+  line?: number,
+): Evidence["location"] {
+  return {
+    file,
+    ...(line ? { line } : {}),
+    ...(pointer !== undefined ? { pointer } : {}),
+    hub: { repo, ...(sha ? { revision: sha } : {}) },
+  };
 }
 
 /** Adds a parent, merging evidence when the repo is already listed. Self-references are dropped (cycles). */
@@ -46,7 +57,13 @@ export function addParent(list: Parent[], self: string, p: Parent): void {
   if (p.repo.toLowerCase() === self.toLowerCase()) return;
   const have = list.find((x) => x.repo.toLowerCase() === p.repo.toLowerCase());
   if (have) {
-    for (const e of p.evidence) if (!have.evidence.some((x) => x.code === e.code && x.location.file === e.location.file && x.location.pointer === e.location.pointer)) have.evidence.push(e);
+    for (const e of p.evidence)
+      if (
+        !have.evidence.some(
+          (x) => x.code === e.code && x.location.file === e.location.file && x.location.pointer === e.location.pointer,
+        )
+      )
+        have.evidence.push(e);
     return;
   }
   list.push({ ...p, evidence: [...p.evidence] });
@@ -66,7 +83,10 @@ function baseModelIds(value: unknown): { id: string; index?: number }[] {
 }
 
 /** Relations named by `base_model:<relation>:<id>` tags, keyed by lower-cased id; and legacy `base_model:<id>` ids. */
-export function tagRelations(tags: readonly string[]): { relations: Map<string, { relation: Relation; tag: string }>; legacy: { id: string; tag: string }[] } {
+export function tagRelations(tags: readonly string[]): {
+  relations: Map<string, { relation: Relation; tag: string }>;
+  legacy: { id: string; tag: string }[];
+} {
   const relations = new Map<string, { relation: Relation; tag: string }>();
   const legacy: { id: string; tag: string }[] = [];
   for (const tag of tags) {
@@ -97,7 +117,14 @@ export function inferRelation(traits: RepoTraits, baseCount: number): Relation {
 }
 
 /** Parents declared by card metadata (`cardData` or README front matter) and the Hub's tags. */
-export function cardParents(repo: string, sha: string | undefined, card: Record<string, unknown> | undefined, tags: readonly string[], traits: RepoTraits, cardLineOf?: (pointer: string) => number | undefined): Parent[] {
+export function cardParents(
+  repo: string,
+  sha: string | undefined,
+  card: Record<string, unknown> | undefined,
+  tags: readonly string[],
+  traits: RepoTraits,
+  cardLineOf?: (pointer: string) => number | undefined,
+): Parent[] {
   const out: Parent[] = [];
   const { relations, legacy } = tagRelations(tags);
   const ids = card ? baseModelIds(card.base_model) : [];
@@ -108,22 +135,66 @@ export function cardParents(repo: string, sha: string | undefined, card: Record<
     addParent(out, repo, {
       repo: id,
       relation,
-      evidence: [{ code: "card-base-model", strength: "declared", location: hubLocation(repo, sha, "README.md", pointer, cardLineOf?.(pointer)), raw: `base_model: ${id}`, args: { relationSource: declared ? "base_model_relation" : relations.has(id.toLowerCase()) ? "hub-tag" : "inferred" } }],
+      evidence: [
+        {
+          code: "card-base-model",
+          strength: "declared",
+          location: hubLocation(repo, sha, "README.md", pointer, cardLineOf?.(pointer)),
+          raw: `base_model: ${id}`,
+          args: {
+            relationSource: declared ? "base_model_relation" : relations.has(id.toLowerCase()) ? "hub-tag" : "inferred",
+          },
+        },
+      ],
     });
   }
   for (const [id, { relation, tag }] of relations) {
     if (ids.some((x) => x.id.toLowerCase() === id)) continue;
     const h = parseHubId(tag.slice(tag.indexOf(":", 11) + 1));
-    if (h) addParent(out, repo, { repo: h.id, relation, evidence: [{ code: "hub-tag-base-model", strength: "declared", location: hubLocation(repo, sha, "api/models", "/tags"), raw: tag }] });
+    if (h)
+      addParent(out, repo, {
+        repo: h.id,
+        relation,
+        evidence: [
+          {
+            code: "hub-tag-base-model",
+            strength: "declared",
+            location: hubLocation(repo, sha, "api/models", "/tags"),
+            raw: tag,
+          },
+        ],
+      });
   }
   if (ids.length === 0 && relations.size === 0) {
     for (const { id, tag } of legacy) {
-      addParent(out, repo, { repo: id, relation: inferRelation(traits, legacy.length), evidence: [{ code: "hub-tag-base-model", strength: "declared", location: hubLocation(repo, sha, "api/models", "/tags"), raw: tag }] });
+      addParent(out, repo, {
+        repo: id,
+        relation: inferRelation(traits, legacy.length),
+        evidence: [
+          {
+            code: "hub-tag-base-model",
+            strength: "declared",
+            location: hubLocation(repo, sha, "api/models", "/tags"),
+            raw: tag,
+          },
+        ],
+      });
     }
   }
   const ft = card?.finetuned_from;
   if (out.length === 0 && typeof ft === "string" && parseHubId(ft)) {
-    addParent(out, repo, { repo: parseHubId(ft)!.id, relation: "finetune", evidence: [{ code: "card-finetuned-from", strength: "declared", location: hubLocation(repo, sha, "README.md", "/finetuned_from"), raw: `finetuned_from: ${ft}` }] });
+    addParent(out, repo, {
+      repo: parseHubId(ft)!.id,
+      relation: "finetune",
+      evidence: [
+        {
+          code: "card-finetuned-from",
+          strength: "declared",
+          location: hubLocation(repo, sha, "README.md", "/finetuned_from"),
+          raw: `finetuned_from: ${ft}`,
+        },
+      ],
+    });
   }
   return out;
 }
@@ -133,7 +204,18 @@ export function peftParent(repo: string, sha: string | undefined, base: unknown,
   if (typeof base !== "string") return undefined;
   const h = parseHubId(base);
   if (!h) return undefined;
-  return { repo: h.id, relation: "adapter", evidence: [{ code: "peft-base-model", strength: "declared", location: hubLocation(repo, sha, file, "/base_model_name_or_path"), raw: redact(base) }] };
+  return {
+    repo: h.id,
+    relation: "adapter",
+    evidence: [
+      {
+        code: "peft-base-model",
+        strength: "declared",
+        location: hubLocation(repo, sha, file, "/base_model_name_or_path"),
+        raw: redact(base),
+      },
+    ],
+  };
 }
 
 /** Parents named by a mergekit configuration (YAML). Malformed YAML yields none. */
@@ -156,29 +238,63 @@ export function mergekitParents(repo: string, sha: string | undefined, text: str
     }
   };
   take(d.base_model, "/base_model");
-  if (Array.isArray(d.models)) d.models.forEach((m, i) => take((m as Record<string, unknown>)?.model, `/models/${i}/model`));
+  if (Array.isArray(d.models))
+    d.models.forEach((m, i) => take((m as Record<string, unknown>)?.model, `/models/${i}/model`));
   if (Array.isArray(d.slices)) {
     d.slices.forEach((s, i) => {
       const sources = (s as Record<string, unknown>)?.sources;
-      if (Array.isArray(sources)) sources.forEach((src, j) => take((src as Record<string, unknown>)?.model, `/slices/${i}/sources/${j}/model`));
+      if (Array.isArray(sources))
+        sources.forEach((src, j) => take((src as Record<string, unknown>)?.model, `/slices/${i}/sources/${j}/model`));
     });
   }
   const out: Parent[] = [];
-  for (const f of found) addParent(out, repo, { repo: f.id, relation: "merge", evidence: [{ code: "mergekit-config", strength: "declared", location: hubLocation(repo, sha, "mergekit_config.yml", f.pointer), raw: f.id }] });
+  for (const f of found)
+    addParent(out, repo, {
+      repo: f.id,
+      relation: "merge",
+      evidence: [
+        {
+          code: "mergekit-config",
+          strength: "declared",
+          location: hubLocation(repo, sha, "mergekit_config.yml", f.pointer),
+          raw: f.id,
+        },
+      ],
+    });
   return out;
 }
 
 /** Parents named by a GGUF header's `general.base_model.<i>.*` keys. */
-export function ggufParents(repo: string, sha: string | undefined, file: string, metadata: Record<string, unknown>): Parent[] {
+export function ggufParents(
+  repo: string,
+  sha: string | undefined,
+  file: string,
+  metadata: Record<string, unknown>,
+): Parent[] {
   const out: Parent[] = [];
   const count = Number(metadata["general.base_model.count"] ?? 0);
   for (let i = 0; i < Math.min(count, 32); i++) {
     const url = metadata[`general.base_model.${i}.repo_url`];
     const org = metadata[`general.base_model.${i}.organization`];
     const name = metadata[`general.base_model.${i}.name`];
-    const h = (typeof url === "string" ? parseHubId(url) : undefined) ?? (typeof org === "string" && typeof name === "string" ? parseHubId(`${org.replace(/\s+/g, "-")}/${name.replace(/\s+/g, "-")}`) : undefined);
+    const h =
+      (typeof url === "string" ? parseHubId(url) : undefined) ??
+      (typeof org === "string" && typeof name === "string"
+        ? parseHubId(`${org.replace(/\s+/g, "-")}/${name.replace(/\s+/g, "-")}`)
+        : undefined);
     if (!h) continue;
-    addParent(out, repo, { repo: h.id, relation: "quantized", evidence: [{ code: "gguf-base-model", strength: "declared", location: hubLocation(repo, sha, file, `/general.base_model.${i}`), raw: String(url ?? `${String(org)}/${String(name)}`) }] });
+    addParent(out, repo, {
+      repo: h.id,
+      relation: "quantized",
+      evidence: [
+        {
+          code: "gguf-base-model",
+          strength: "declared",
+          location: hubLocation(repo, sha, file, `/general.base_model.${i}`),
+          raw: String(url ?? `${String(org)}/${String(name)}`),
+        },
+      ],
+    });
   }
   return out;
 }
@@ -191,14 +307,28 @@ export function autoMapParents(repo: string, sha: string | undefined, autoMap: u
     for (const value of Array.isArray(v) ? v : [v]) {
       if (typeof value !== "string" || !value.includes("--")) continue;
       const h = parseHubId(value.split("--")[0]!);
-      if (h) addParent(out, repo, { repo: h.id, relation: "initialised-from", evidence: [{ code: "config-auto-map", strength: "declared", location: hubLocation(repo, sha, file, `/auto_map/${k}`), raw: value }] });
+      if (h)
+        addParent(out, repo, {
+          repo: h.id,
+          relation: "initialised-from",
+          evidence: [
+            {
+              code: "config-auto-map",
+              strength: "declared",
+              location: hubLocation(repo, sha, file, `/auto_map/${k}`),
+              raw: value,
+            },
+          ],
+        });
     }
   }
   return out;
 }
 
-const PROSE = /\b(fine-?tuned\s+(?:version\s+of|from(?:\s+model)?|on(?:\s+top\s+of)?)|trained\s+from|based\s+on|built\s+on(?:\s+top\s+of)?|merge\s+of|merged?\s+from|quantiz(?:ed|ation)\s+of|derived\s+from|continued\s+pre-?training\s+of)\b/gi;
-const LINK_OR_ID = /\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)(?![\w.-])[^)]*\)|https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)|`([A-Za-z0-9][\w.-]*\/[\w.-]+)`|\b([A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*[A-Za-z0-9])\b/g;
+const PROSE =
+  /\b(fine-?tuned\s+(?:version\s+of|from(?:\s+model)?|on(?:\s+top\s+of)?)|trained\s+from|based\s+on|built\s+on(?:\s+top\s+of)?|merge\s+of|merged?\s+from|quantiz(?:ed|ation)\s+of|derived\s+from|continued\s+pre-?training\s+of)\b/gi;
+const LINK_OR_ID =
+  /\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)(?![\w.-])[^)]*\)|https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)|`([A-Za-z0-9][\w.-]*\/[\w.-]+)`|\b([A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*[A-Za-z0-9])\b/g;
 
 function proseRelation(phrase: string): Relation {
   const p = phrase.toLowerCase();
@@ -211,7 +341,11 @@ function proseRelation(phrase: string): Relation {
  * Weak lineage from card prose (not the front matter): the first Hub id within the same line after a trigger phrase.
  * Returns parents of `repo` and hints about other repos.
  */
-export function proseParents(repo: string, sha: string | undefined, text: string): { parents: Parent[]; hints: Hint[] } {
+export function proseParents(
+  repo: string,
+  sha: string | undefined,
+  text: string,
+): { parents: Parent[]; hints: Hint[] } {
   const parents: Parent[] = [];
   const hints: Hint[] = [];
   const lines = text.split(/\r?\n/);
@@ -238,13 +372,21 @@ export function proseParents(repo: string, sha: string | undefined, text: string
       // Only ids close to the phrase (a link label may sit between them).
       if (idm.index > 120) continue;
       const relation = proseRelation(m[1]!);
-      const evidence: Evidence = { code: "card-prose", strength: "declared", location: hubLocation(repo, sha, "README.md", undefined, i + 1), raw: redact(line.trim().slice(0, 300)), args: { phrase: m[1]!.toLowerCase(), weak: true } };
+      const evidence: Evidence = {
+        code: "card-prose",
+        strength: "declared",
+        location: hubLocation(repo, sha, "README.md", undefined, i + 1),
+        raw: redact(line.trim().slice(0, 300)),
+        args: { phrase: m[1]!.toLowerCase(), weak: true },
+      };
       // "[Y](https://huggingface.co/Y) (based on [X](...))": the parenthesis speaks about Y.
       const before = line.slice(0, m.index);
-      const subject = /\]\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)\)\s*\(\s*$/.exec(before);
+      const subject =
+        /\]\(https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[\w.-]+)\)\s*\(\s*$/.exec(before);
       if (subject && parseHubId(subject[1]!)) {
         const sid = parseHubId(subject[1]!)!.id;
-        if (sid.toLowerCase() !== h.id.toLowerCase()) hints.push({ subject: sid, parent: { repo: h.id, relation, evidence: [evidence] } });
+        if (sid.toLowerCase() !== h.id.toLowerCase())
+          hints.push({ subject: sid, parent: { repo: h.id, relation, evidence: [evidence] } });
         continue;
       }
       addParent(parents, repo, { repo: h.id, relation, evidence: [evidence] });

@@ -23,17 +23,34 @@ export interface Failure {
  * no token grants it, `X-Error-Code: GatedRepo` for a gated one); an oversized or cut body is a `hub-error` naming it.
  */
 export function reasonOf(err: unknown): Failure {
-  if (err instanceof HubUnreachableError) return { missing: { code: "unreachable", args: { message: err.message } }, cacheable: false, unreachable: true };
+  if (err instanceof HubUnreachableError)
+    return { missing: { code: "unreachable", args: { message: err.message } }, cacheable: false, unreachable: true };
   if (err instanceof HubHttpError) {
-    if (err.errorCode === "GatedRepo") return { missing: { code: "gated", args: { status: err.status } }, cacheable: true };
-    if (err.status === 401) return { missing: { code: "not-found-or-private", args: { status: 401, ...(err.errorCode ? { errorCode: err.errorCode } : {}) } }, cacheable: true };
+    if (err.errorCode === "GatedRepo")
+      return { missing: { code: "gated", args: { status: err.status } }, cacheable: true };
+    if (err.status === 401)
+      return {
+        missing: {
+          code: "not-found-or-private",
+          args: { status: 401, ...(err.errorCode ? { errorCode: err.errorCode } : {}) },
+        },
+        cacheable: true,
+      };
     if (err.status === 403) return { missing: { code: "forbidden", args: { status: 403 } }, cacheable: true };
-    if (err.status === 404) return { missing: { code: "not-found", args: { status: 404, ...(err.errorCode ? { errorCode: err.errorCode } : {}) } }, cacheable: true };
+    if (err.status === 404)
+      return {
+        missing: { code: "not-found", args: { status: 404, ...(err.errorCode ? { errorCode: err.errorCode } : {}) } },
+        cacheable: true,
+      };
     if (err.status === 429) return { missing: { code: "rate-limited", args: { status: 429 } }, cacheable: false };
     return { missing: { code: "hub-error", args: { status: err.status } }, cacheable: false };
   }
-  if (err instanceof HubOversizedError || err instanceof HubTransferError) return { missing: { code: "hub-error", args: { message: err.message } }, cacheable: false };
-  return { missing: { code: "hub-error", args: { message: (err as Error)?.message ?? String(err) } }, cacheable: false };
+  if (err instanceof HubOversizedError || err instanceof HubTransferError)
+    return { missing: { code: "hub-error", args: { message: err.message } }, cacheable: false };
+  return {
+    missing: { code: "hub-error", args: { message: (err as Error)?.message ?? String(err) } },
+    cacheable: false,
+  };
 }
 
 /** Words for a failed lookup, naming the failure (status, timeout, reset, malformed or oversized answer). */

@@ -11,7 +11,10 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const [, how, n] = (req.url ?? "").split("/");
     const size = Number(n);
-    res.writeHead(200, { "content-type": "application/json", ...(how === "declared" ? { "content-length": String(size) } : {}) });
+    res.writeHead(200, {
+      "content-type": "application/json",
+      ...(how === "declared" ? { "content-length": String(size) } : {}),
+    });
     res.on("error", () => undefined);
     let sent = 0;
     const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -35,7 +38,8 @@ afterAll(async () => {
 });
 
 describe("Hub answer bodies are capped", () => {
-  const http = (): ReturnType<typeof createHubFetch> => createHubFetch({ hubUrl: url, maxBodyBytes: 1024 * 1024, retries: 0 });
+  const http = (): ReturnType<typeof createHubFetch> =>
+    createHubFetch({ hubUrl: url, maxBodyBytes: 1024 * 1024, retries: 0 });
 
   it("reads a body under the cap whole", async () => {
     const text = await (await http().fetch(`${url}/streamed/${500 * 1024}`)).text();
@@ -43,7 +47,9 @@ describe("Hub answer bodies are capped", () => {
   });
 
   it("refuses a declared length past the cap before reading it", async () => {
-    const err = await http().fetch(`${url}/declared/${64 * 1024 * 1024}`).catch((e: unknown) => e);
+    const err = await http()
+      .fetch(`${url}/declared/${64 * 1024 * 1024}`)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HubOversizedError);
     expect((err as Error).message).toContain("more than 1 MiB");
   });

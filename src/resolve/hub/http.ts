@@ -19,7 +19,8 @@
 import { createRequire } from "node:module";
 
 // undici (a tenth of a second to load) is loaded only when a proxy is configured: start-up cost, issue 13.
-const requireUndici = (): typeof import("undici") => createRequire(import.meta.url)("undici") as typeof import("undici");
+const requireUndici = (): typeof import("undici") =>
+  createRequire(import.meta.url)("undici") as typeof import("undici");
 
 /** A non-2xx answer from the Hub, with the headers `@huggingface/hub` would drop. */
 export class HubHttpError extends Error {
@@ -189,9 +190,14 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
     if (down) throw new HubUnreachableError(down);
     count++;
     options.onRequest?.(url);
-    const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    const signal = init.signal
+      ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
     try {
-      if (undici && dispatcher) return (await undici.fetch(url, { ...(init as object), signal, dispatcher } as Parameters<typeof undici.fetch>[1])) as unknown as Response;
+      if (undici && dispatcher)
+        return (await undici.fetch(url, { ...(init as object), signal, dispatcher } as Parameters<
+          typeof undici.fetch
+        >[1])) as unknown as Response;
       return await fetch(url, { ...init, signal });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
@@ -232,7 +238,12 @@ export function createHubFetch(options: HubFetchOptions): HubFetch {
             continue;
           }
         }
-        const error = new HubHttpError(res.status, url, res.headers.get("x-error-code") ?? undefined, res.headers.get("x-error-message") ?? undefined);
+        const error = new HubHttpError(
+          res.status,
+          url,
+          res.headers.get("x-error-code") ?? undefined,
+          res.headers.get("x-error-message") ?? undefined,
+        );
         await res.body?.cancel().catch(() => undefined);
         throw error;
       }

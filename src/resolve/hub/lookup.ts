@@ -41,34 +41,66 @@ function recordSources(ctx: LookupContext): RecordSources {
         // One GET per file: the file's URL at the commit is known, so the library's size/ETag probe
         // (`fileDownloadInfo`, a second request) is skipped; a missing file answers 404 EntryNotFound.
         const url = `${ctx.hubUrl}/${repo}/resolve/${encodeURIComponent(sha)}/${path.split("/").map(encodeURIComponent).join("/")}`;
-        const blob = await downloadFile({ repo, path, revision: sha, hubUrl: ctx.hubUrl, fetch: ctx.http.fetch, xet: false, downloadInfo: { url, etag: "", size: Number.MAX_SAFE_INTEGER } });
+        const blob = await downloadFile({
+          repo,
+          path,
+          revision: sha,
+          hubUrl: ctx.hubUrl,
+          fetch: ctx.http.fetch,
+          xet: false,
+          downloadInfo: { url, etag: "", size: Number.MAX_SAFE_INTEGER },
+        });
         // A Range request caps what is read (cards and configs are small; a huge one is cut, then fails to parse).
         return blob ? await blob.slice(0, MAX_FILE_BYTES).text() : undefined;
       } catch (err) {
         if (err instanceof HubHttpError && err.errorCode === "EntryNotFound") return undefined;
         if (err instanceof HubHttpError && err.status === 416) return "";
-        if (err instanceof HubHttpError || err instanceof HubUnreachableError || err instanceof HubOversizedError || attempt >= 1) throw err;
+        if (
+          err instanceof HubHttpError ||
+          err instanceof HubUnreachableError ||
+          err instanceof HubOversizedError ||
+          attempt >= 1
+        )
+          throw err;
         // A body cut short (connection reset mid-transfer): try once more.
       }
     }
   };
-  return { download, cachedFile: (repo, sha, path) => ctx.hfCache?.file(repo, sha, path), offline: ctx.offline, hubUrl: ctx.hubUrl, fetch: ctx.http.fetch, say: ctx.say };
+  return {
+    download,
+    cachedFile: (repo, sha, path) => ctx.hfCache?.file(repo, sha, path),
+    offline: ctx.offline,
+    hubUrl: ctx.hubUrl,
+    fetch: ctx.http.fetch,
+    say: ctx.say,
+  };
 }
 
-const unreachableSaid = (ctx: LookupContext, detail: unknown): Diagnostic => ({ code: "hub-unreachable", severity: "warning", message: `${ctx.http.unreachable() ?? String(detail)}: lineage beyond the knowledge base and caches is undetermined` });
+const unreachableSaid = (ctx: LookupContext, detail: unknown): Diagnostic => ({
+  code: "hub-unreachable",
+  severity: "warning",
+  message: `${ctx.http.unreachable() ?? String(detail)}: lineage beyond the knowledge base and caches is undetermined`,
+});
 
 /** The network lookup: model info at `main`, its shape checked, then the commit's cached record or a new one. */
 async function lookupNetwork(ctx: LookupContext, src: RecordSources, repo: string): Promise<Lookup> {
   let info: Record<string, unknown>;
   try {
-    info = (await modelInfo({ name: repo, hubUrl: ctx.hubUrl, revision: "main", fetch: ctx.http.fetch, additionalFields: INFO_FIELDS as never[] })) as unknown as Record<string, unknown>;
+    info = (await modelInfo({
+      name: repo,
+      hubUrl: ctx.hubUrl,
+      revision: "main",
+      fetch: ctx.http.fetch,
+      additionalFields: INFO_FIELDS as never[],
+    })) as unknown as Record<string, unknown>;
   } catch (err) {
     const r = reasonOf(err);
     if (r.unreachable) ctx.say("unreachable", unreachableSaid(ctx, r.missing.args?.message));
     return r;
   }
   const malformed = malformedInfo(info);
-  if (malformed) return { missing: { code: "hub-error", args: { message: `malformed answer: ${malformed}` } }, cacheable: false };
+  if (malformed)
+    return { missing: { code: "hub-error", args: { message: `malformed answer: ${malformed}` } }, cacheable: false };
   const sha = info.sha as string;
   // `--refresh` trusts nothing cached, not even the immutable record of a commit.
   const cached = ctx.refresh ? undefined : ctx.cache?.getRecord<RepoRecord>(repo, sha, isRepoRecord);
@@ -85,7 +117,18 @@ async function lookupNetwork(ctx: LookupContext, src: RecordSources, repo: strin
     if (r.unreachable) ctx.say("unreachable", unreachableSaid(ctx, r.missing.args?.message));
     if (r.unreachable || !r.cacheable) return r;
     // Gated or forbidden file: the repo exists, its lineage could not be read.
-    record = { v: 1, repo, sha, ...(typeof info.author === "string" ? { author: info.author } : {}), parents: [], hints: [], state: "undetermined", reason: r.missing, source: "hub", ...(r.missing.code === "gated" ? { gated: true } : {}) };
+    record = {
+      v: 1,
+      repo,
+      sha,
+      ...(typeof info.author === "string" ? { author: info.author } : {}),
+      parents: [],
+      hints: [],
+      state: "undetermined",
+      reason: r.missing,
+      source: "hub",
+      ...(r.missing.code === "gated" ? { gated: true } : {}),
+    };
   }
   ctx.cache?.putRecord(repo, sha, record);
   ctx.cache?.putLatest(repo, { sha, fetchedAt: Date.now() });
@@ -105,7 +148,11 @@ async function lookupCached(ctx: LookupContext, src: RecordSources, repo: string
   if (!hfSha) return undefined;
   const rec = ctx.cache?.getRecord<RepoRecord>(repo, hfSha, isRepoRecord);
   if (rec?.v === 1) return { record: rec };
-  if (ctx.hfCache?.file(repo, hfSha, "README.md") === undefined && ctx.hfCache?.file(repo, hfSha, "config.json") === undefined) return undefined;
+  if (
+    ctx.hfCache?.file(repo, hfSha, "README.md") === undefined &&
+    ctx.hfCache?.file(repo, hfSha, "config.json") === undefined
+  )
+    return undefined;
   try {
     const record = await buildRecord(src, repo, hfSha, undefined, "hf-cache");
     ctx.cache?.putRecord(repo, hfSha, record);

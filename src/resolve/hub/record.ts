@@ -11,7 +11,19 @@ import { cardLicense, findFrontMatter } from "../../extract/extractors/model-car
 import { hfConfigExtractor } from "../../extract/extractors/hf-config/index.js";
 import type { FileReader } from "../../extract/types.js";
 import type { UpstreamInfo } from "../types.js";
-import { addParent, autoMapParents, cardParents, ggufParents, hubLocation, mergekitParents, peftParent, proseParents, type Hint, type Parent, type RepoTraits } from "./facts.js";
+import {
+  addParent,
+  autoMapParents,
+  cardParents,
+  ggufParents,
+  hubLocation,
+  mergekitParents,
+  peftParent,
+  proseParents,
+  type Hint,
+  type Parent,
+  type RepoTraits,
+} from "./facts.js";
 import { HubUnreachableError } from "./http.js";
 
 /** What is cached per repo and commit. */
@@ -46,7 +58,8 @@ export interface RecordSources {
 }
 
 /** Architectures and model types of composite models (several pretrained parts), whose config.json is worth reading. */
-const COMPOSITE = /ForConditionalGeneration|VisionText|Vision|VL|Llava|Omni|Ultravox|Speech|Audio|Vlm|multimodal|mllama|qwen2_5_vl|qwen2_vl|idefics|paligemma|internvl/i;
+const COMPOSITE =
+  /ForConditionalGeneration|VisionText|Vision|VL|Llava|Omni|Ultravox|Speech|Audio|Vlm|multimodal|mllama|qwen2_5_vl|qwen2_vl|idefics|paligemma|internvl/i;
 
 /** Hugging Face commit hashes as the Hub writes them. */
 export const COMMIT_SHA = /^[0-9a-f]{40}$/;
@@ -79,7 +92,9 @@ interface RepoView {
 }
 
 function viewOf(src: RecordSources, repo: string, sha: string, info: Record<string, unknown> | undefined): RepoView {
-  const files = new Set<string>(Array.isArray(info?.siblings) ? (info.siblings as { rfilename?: string }[]).map((s) => s.rfilename ?? "") : []);
+  const files = new Set<string>(
+    Array.isArray(info?.siblings) ? (info.siblings as { rfilename?: string }[]).map((s) => s.rfilename ?? "") : [],
+  );
   return {
     repo,
     sha,
@@ -92,12 +107,18 @@ function viewOf(src: RecordSources, repo: string, sha: string, info: Record<stri
 }
 
 /** The model card: the info's `cardData`, else the README's front matter (read once; the README text is kept for prose). */
-async function readCard(src: RecordSources, v: RepoView): Promise<{ card?: Record<string, unknown>; readme?: string; lineOf?: (pointer: string) => number | undefined }> {
+async function readCard(
+  src: RecordSources,
+  v: RepoView,
+): Promise<{ card?: Record<string, unknown>; readme?: string; lineOf?: (pointer: string) => number | undefined }> {
   const card = v.info?.cardData as Record<string, unknown> | undefined;
   if (card || !v.haveFile("README.md")) return card ? { card } : {};
   const readme = await src.download(v.repo, v.sha, "README.md");
   const fm = readme ? safeFrontMatter(readme) : undefined;
-  return { ...(readme !== undefined ? { readme } : {}), ...(fm ? { card: fm.data, lineOf: (p: string) => fm.doc.locate(p)?.line } : {}) };
+  return {
+    ...(readme !== undefined ? { readme } : {}),
+    ...(fm ? { card: fm.data, lineOf: (p: string) => fm.doc.locate(p)?.line } : {}),
+  };
 }
 
 /** An adapter's base: the info's `config.peft`, else `adapter_config.json` when the card declared no parent. */
@@ -112,10 +133,20 @@ async function adapterPass(src: RecordSources, v: RepoView, parents: Parent[]): 
   const text = await src.download(v.repo, v.sha, "adapter_config.json");
   if (!text) return;
   try {
-    const p = peftParent(v.repo, v.sha, (JSON.parse(text) as Record<string, unknown>).base_model_name_or_path, "adapter_config.json");
+    const p = peftParent(
+      v.repo,
+      v.sha,
+      (JSON.parse(text) as Record<string, unknown>).base_model_name_or_path,
+      "adapter_config.json",
+    );
     if (p) addParent(parents, v.repo, p);
   } catch {
-    src.say(`bad-json:${v.repo}`, { code: "hub-file-unparsable", severity: "warning", message: `${v.repo}: adapter_config.json is not valid JSON`, location: hubLocation(v.repo, v.sha, "adapter_config.json") });
+    src.say(`bad-json:${v.repo}`, {
+      code: "hub-file-unparsable",
+      severity: "warning",
+      message: `${v.repo}: adapter_config.json is not valid JSON`,
+      location: hubLocation(v.repo, v.sha, "adapter_config.json"),
+    });
   }
 }
 
@@ -132,10 +163,16 @@ async function ggufPass(src: RecordSources, v: RepoView, parents: Parent[]): Pro
   const file = v.ggufFiles[0]!;
   try {
     const { metadata } = await gguf(`${src.hubUrl}/${v.repo}/resolve/${v.sha}/${file}`, { fetch: src.fetch });
-    for (const p of ggufParents(v.repo, v.sha, file, metadata as unknown as Record<string, unknown>)) addParent(parents, v.repo, p);
+    for (const p of ggufParents(v.repo, v.sha, file, metadata as unknown as Record<string, unknown>))
+      addParent(parents, v.repo, p);
   } catch (err) {
     if (err instanceof HubUnreachableError) throw err;
-    src.say(`gguf:${v.repo}`, { code: "hub-gguf-unreadable", severity: "warning", message: `${v.repo}: the GGUF header of ${file} could not be read (${(err as Error).message})`, location: hubLocation(v.repo, v.sha, file) });
+    src.say(`gguf:${v.repo}`, {
+      code: "hub-gguf-unreadable",
+      severity: "warning",
+      message: `${v.repo}: the GGUF header of ${file} could not be read (${(err as Error).message})`,
+      location: hubLocation(v.repo, v.sha, file),
+    });
   }
 }
 
@@ -150,7 +187,9 @@ async function configPass(src: RecordSources, v: RepoView, parents: Parent[]): P
   if (!(parents.length === 0 || composite) || !v.haveFile("config.json")) return;
   const text = await src.download(v.repo, v.sha, "config.json");
   if (!text) return;
-  const out = await hfConfigExtractor.extract(memoryReader("config.json", text), { maxTextBytes: 8 * 1024 * 1024 }).catch(() => ({ references: [] }));
+  const out = await hfConfigExtractor
+    .extract(memoryReader("config.json", text), { maxTextBytes: 8 * 1024 * 1024 })
+    .catch(() => ({ references: [] }));
   const hadCard = parents.length > 0;
   for (const r of out.references ?? []) {
     if (r.kind !== "hub-id" || !r.target || r.skipReason) continue;
@@ -160,15 +199,28 @@ async function configPass(src: RecordSources, v: RepoView, parents: Parent[]): P
       repo: r.target,
       relation: r.relation ?? "initialised-from",
       ...(r.role && r.role !== "model" ? { role: r.role } : {}),
-      evidence: [{ code: "config-reference", strength: r.strength, location: { ...r.location, hub: { repo: v.repo, revision: v.sha } }, raw: r.raw }],
+      evidence: [
+        {
+          code: "config-reference",
+          strength: r.strength,
+          location: { ...r.location, hub: { repo: v.repo, revision: v.sha } },
+          raw: r.raw,
+        },
+      ],
     });
   }
 }
 
 /** The card's prose: parents when nothing else declared one, hints ("Y (based on X)") always. */
-async function prosePass(src: RecordSources, v: RepoView, readme: string | undefined, parents: Parent[]): Promise<Hint[]> {
+async function prosePass(
+  src: RecordSources,
+  v: RepoView,
+  readme: string | undefined,
+  parents: Parent[],
+): Promise<Hint[]> {
   if (parents.length > 0) return readme ? proseParents(v.repo, v.sha, readme).hints : [];
-  const text = readme === undefined && v.haveFile("README.md") ? await src.download(v.repo, v.sha, "README.md") : readme;
+  const text =
+    readme === undefined && v.haveFile("README.md") ? await src.download(v.repo, v.sha, "README.md") : readme;
   if (!text) return [];
   const prose = proseParents(v.repo, v.sha, text);
   for (const p of prose.parents) addParent(parents, v.repo, p);
@@ -179,7 +231,13 @@ async function prosePass(src: RecordSources, v: RepoView, readme: string | undef
  * Builds the record of one repo at one commit from its info (undefined: from the Hugging Face cache) and, when needed,
  * a few of its files. @throws HubUnreachableError, HubHttpError (a gated or forbidden file) from the downloads
  */
-export async function buildRecord(src: RecordSources, repo: string, sha: string, info: Record<string, unknown> | undefined, source: string): Promise<RepoRecord> {
+export async function buildRecord(
+  src: RecordSources,
+  repo: string,
+  sha: string,
+  info: Record<string, unknown> | undefined,
+  source: string,
+): Promise<RepoRecord> {
   const v = viewOf(src, repo, sha, info);
   const { card, readme, lineOf } = await readCard(src, v);
   const traits: RepoTraits = {
@@ -191,13 +249,31 @@ export async function buildRecord(src: RecordSources, repo: string, sha: string,
   await adapterPass(src, v, parents);
   await mergePass(src, v, parents);
   await ggufPass(src, v, parents);
-  if (v.config?.auto_map && parents.length === 0) for (const p of autoMapParents(repo, sha, v.config.auto_map, "config.json")) addParent(parents, repo, p);
+  if (v.config?.auto_map && parents.length === 0)
+    for (const p of autoMapParents(repo, sha, v.config.auto_map, "config.json")) addParent(parents, repo, p);
   await configPass(src, v, parents);
   const hints = await prosePass(src, v, readme, parents);
   const license = card ? cardLicense(card) : undefined;
   const gated = info?.gated === "auto" || info?.gated === "manual";
-  const created = info?.createdAt instanceof Date ? info.createdAt.toISOString() : typeof info?.createdAt === "string" && !Number.isNaN(Date.parse(info.createdAt)) ? new Date(info.createdAt).toISOString() : undefined;
-  return { v: 1, repo, sha, ...(typeof info?.author === "string" ? { author: info.author } : {}), ...(created ? { createdAt: created } : {}), ...(license ? { license } : {}), ...(gated ? { gated } : {}), parents, hints, state: "resolved", source };
+  const created =
+    info?.createdAt instanceof Date
+      ? info.createdAt.toISOString()
+      : typeof info?.createdAt === "string" && !Number.isNaN(Date.parse(info.createdAt))
+        ? new Date(info.createdAt).toISOString()
+        : undefined;
+  return {
+    v: 1,
+    repo,
+    sha,
+    ...(typeof info?.author === "string" ? { author: info.author } : {}),
+    ...(created ? { createdAt: created } : {}),
+    ...(license ? { license } : {}),
+    ...(gated ? { gated } : {}),
+    parents,
+    hints,
+    state: "resolved",
+    source,
+  };
 }
 
 /** Shape check of a cached {@link RepoRecord}: a record of the wrong shape is ignored, never trusted. */
@@ -205,7 +281,13 @@ export function isRepoRecord(v: unknown): boolean {
   if (!v || typeof v !== "object") return false;
   const r = v as Record<string, unknown>;
   const str = (x: unknown): boolean => x === undefined || typeof x === "string";
-  const parentOk = (p: unknown): boolean => !!p && typeof p === "object" && typeof (p as Parent).repo === "string" && !!parseHubId((p as Parent).repo) && typeof (p as Parent).relation === "string" && Array.isArray((p as Parent).evidence);
+  const parentOk = (p: unknown): boolean =>
+    !!p &&
+    typeof p === "object" &&
+    typeof (p as Parent).repo === "string" &&
+    !!parseHubId((p as Parent).repo) &&
+    typeof (p as Parent).relation === "string" &&
+    Array.isArray((p as Parent).evidence);
   return (
     r.v === 1 &&
     typeof r.repo === "string" &&
@@ -217,7 +299,9 @@ export function isRepoRecord(v: unknown): boolean {
     Array.isArray(r.parents) &&
     r.parents.every(parentOk) &&
     Array.isArray(r.hints) &&
-    r.hints.every((h) => !!h && typeof h === "object" && typeof (h as Hint).subject === "string" && parentOk((h as Hint).parent)) &&
+    r.hints.every(
+      (h) => !!h && typeof h === "object" && typeof (h as Hint).subject === "string" && parentOk((h as Hint).parent),
+    ) &&
     (r.state === "resolved" || r.state === "undetermined") &&
     typeof r.source === "string"
   );
@@ -232,9 +316,13 @@ export function malformedInfo(info: unknown): string | undefined {
   if (!info || typeof info !== "object" || Array.isArray(info)) return "not a JSON object";
   const i = info as Record<string, unknown>;
   if (typeof i.sha !== "string" || !COMMIT_SHA.test(i.sha)) return "no commit sha of 40 hex digits";
-  if (i.author !== undefined && (typeof i.author !== "string" || !/^[A-Za-z0-9][\w.-]{0,95}$/.test(i.author))) return "author is not an organization or user name";
-  for (const k of ["cardData", "config", "gguf"]) if (i[k] !== undefined && i[k] !== null && (typeof i[k] !== "object" || Array.isArray(i[k]))) return `${k} is not an object`;
-  for (const k of ["tags", "siblings"]) if (i[k] !== undefined && i[k] !== null && !Array.isArray(i[k])) return `${k} is not a list`;
+  if (i.author !== undefined && (typeof i.author !== "string" || !/^[A-Za-z0-9][\w.-]{0,95}$/.test(i.author)))
+    return "author is not an organization or user name";
+  for (const k of ["cardData", "config", "gguf"])
+    if (i[k] !== undefined && i[k] !== null && (typeof i[k] !== "object" || Array.isArray(i[k])))
+      return `${k} is not an object`;
+  for (const k of ["tags", "siblings"])
+    if (i[k] !== undefined && i[k] !== null && !Array.isArray(i[k])) return `${k} is not a list`;
   return undefined;
 }
 

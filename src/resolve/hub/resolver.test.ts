@@ -34,38 +34,78 @@ beforeEach(() => {
 });
 
 const resolver = (extra: Partial<HubResolverOptions> = {}) =>
-  createHubResolver({ kb, hubUrl: hub.url, cache: new DiskCache(join(tmp, "cache")), hfCache: new HfCache(join(tmp, "hf", "hub")), backoffMs: 5, env: {}, ...extra });
+  createHubResolver({
+    kb,
+    hubUrl: hub.url,
+    cache: new DiskCache(join(tmp, "cache")),
+    hfCache: new HfCache(join(tmp, "hf", "hub")),
+    backoffMs: 5,
+    env: {},
+    ...extra,
+  });
 
-const parentsOf = (m: Map<string, UpstreamInfo>, repo: string) => Object.fromEntries((m.get(repo)?.parents ?? []).map((p) => [p.repo, p.relation]));
+const parentsOf = (m: Map<string, UpstreamInfo>, repo: string) =>
+  Object.fromEntries((m.get(repo)?.parents ?? []).map((p) => [p.repo, p.relation]));
 describe("Hub resolver on the local Hub", () => {
   it("follows Q-bert/Merged-AGI-7B down to mistralai/Mistral-7B-v0.1 (four hops) with the right relation on each edge", async () => {
     const r = resolver();
     const m = await r.resolve(["Q-bert/Merged-AGI-7B"]);
-    expect(parentsOf(m, "Q-bert/Merged-AGI-7B")).toEqual({ "Q-bert/MetaMath-Cybertron-Starling": "merge", "fblgit/juanako-7b-UNA": "merge" });
-    expect(parentsOf(m, "Q-bert/MetaMath-Cybertron-Starling")).toEqual({ "Q-bert/MetaMath-Cybertron": "merge", "berkeley-nest/Starling-LM-7B-alpha": "merge" });
+    expect(parentsOf(m, "Q-bert/Merged-AGI-7B")).toEqual({
+      "Q-bert/MetaMath-Cybertron-Starling": "merge",
+      "fblgit/juanako-7b-UNA": "merge",
+    });
+    expect(parentsOf(m, "Q-bert/MetaMath-Cybertron-Starling")).toEqual({
+      "Q-bert/MetaMath-Cybertron": "merge",
+      "berkeley-nest/Starling-LM-7B-alpha": "merge",
+    });
     expect(parentsOf(m, "berkeley-nest/Starling-LM-7B-alpha")).toEqual({ "openchat/openchat_3.5": "finetune" });
     expect(parentsOf(m, "openchat/openchat_3.5")).toEqual({ "mistralai/Mistral-7B-v0.1": "finetune" });
-    expect(m.get("mistralai/Mistral-7B-v0.1")).toMatchObject({ state: "resolved", license: "apache-2.0", publisher: { country: "FR" }, parents: [] });
+    expect(m.get("mistralai/Mistral-7B-v0.1")).toMatchObject({
+      state: "resolved",
+      license: "apache-2.0",
+      publisher: { country: "FR" },
+      parents: [],
+    });
 
     // Every fact names the repo, the file and the commit it was read at.
     const ev = m.get("Q-bert/Merged-AGI-7B")!.parents[0]!.evidence[0]!;
-    expect(ev).toMatchObject({ code: "card-base-model", strength: "declared", location: { file: "README.md", hub: { repo: "Q-bert/Merged-AGI-7B", revision: m.get("Q-bert/Merged-AGI-7B")!.revision } } });
+    expect(ev).toMatchObject({
+      code: "card-base-model",
+      strength: "declared",
+      location: {
+        file: "README.md",
+        hub: { repo: "Q-bert/Merged-AGI-7B", revision: m.get("Q-bert/Merged-AGI-7B")!.revision },
+      },
+    });
     expect(m.get("Q-bert/Merged-AGI-7B")!.revision).toMatch(/^[0-9a-f]{40}$/);
     // Starling's card declares its base only in prose: weak declared evidence with the line.
     const prose = m.get("berkeley-nest/Starling-LM-7B-alpha")!.parents[0]!.evidence[0]!;
-    expect(prose).toMatchObject({ code: "card-prose", location: { file: "README.md", line: 20, hub: { repo: "berkeley-nest/Starling-LM-7B-alpha" } }, args: { weak: true } });
+    expect(prose).toMatchObject({
+      code: "card-prose",
+      location: { file: "README.md", line: 20, hub: { repo: "berkeley-nest/Starling-LM-7B-alpha" } },
+      args: { weak: true },
+    });
     // "(based on Mistral-7B-v0.1)" after the openchat link speaks about openchat, from Starling's card.
-    expect(m.get("openchat/openchat_3.5")!.parents[0]!.evidence[0]!.location.hub?.repo).toBe("berkeley-nest/Starling-LM-7B-alpha");
+    expect(m.get("openchat/openchat_3.5")!.parents[0]!.evidence[0]!.location.hub?.repo).toBe(
+      "berkeley-nest/Starling-LM-7B-alpha",
+    );
 
     // A path of at least four hops from the model to Mistral.
     const hops = (from: string, to: string, seen = new Set<string>()): number => {
       if (from === to) return 0;
       seen.add(from);
-      return Math.max(-Infinity, ...(m.get(from)?.parents ?? []).filter((p) => !seen.has(p.repo)).map((p) => hops(p.repo, to, seen) + 1));
+      return Math.max(
+        -Infinity,
+        ...(m.get(from)?.parents ?? []).filter((p) => !seen.has(p.repo)).map((p) => hops(p.repo, to, seen) + 1),
+      );
     };
     expect(hops("Q-bert/Merged-AGI-7B", "mistralai/Mistral-7B-v0.1")).toBeGreaterThanOrEqual(4);
     // Publishers outside the knowledge base get the Hub author and an unknown country, never a guess.
-    expect(m.get("Q-bert/Merged-AGI-7B")!.publisher).toMatchObject({ org: "Q-bert", entity: "Q-bert", country: "unknown" });
+    expect(m.get("Q-bert/Merged-AGI-7B")!.publisher).toMatchObject({
+      org: "Q-bert",
+      entity: "Q-bert",
+      country: "unknown",
+    });
   });
 
   it("drops the self-reference of Merged-AGI-7B's base_model tag (cycle) and terminates", async () => {
@@ -78,10 +118,19 @@ describe("Hub resolver on the local Hub", () => {
 
   it("resolves a multi-parent VLM (InternVL3-1B: vision encoder and LLM) with its declared relation", async () => {
     const m = await resolver().resolve(["OpenGVLab/InternVL3-1B"]);
-    expect(parentsOf(m, "OpenGVLab/InternVL3-1B")).toEqual({ "OpenGVLab/InternViT-300M-448px-V2_5": "merge", "Qwen/Qwen2.5-0.5B": "merge" });
-    expect(m.get("OpenGVLab/InternVL3-1B")!.parents[0]!.evidence[0]!.args).toMatchObject({ relationSource: "base_model_relation" });
+    expect(parentsOf(m, "OpenGVLab/InternVL3-1B")).toEqual({
+      "OpenGVLab/InternViT-300M-448px-V2_5": "merge",
+      "Qwen/Qwen2.5-0.5B": "merge",
+    });
+    expect(m.get("OpenGVLab/InternVL3-1B")!.parents[0]!.evidence[0]!.args).toMatchObject({
+      relationSource: "base_model_relation",
+    });
     // Parents missing from the Hub are undetermined, with the reason, never a pass.
-    expect(m.get("Qwen/Qwen2.5-0.5B")).toMatchObject({ state: "undetermined", reason: { code: "not-found-or-private" }, publisher: { country: "CN" } });
+    expect(m.get("Qwen/Qwen2.5-0.5B")).toMatchObject({
+      state: "undetermined",
+      reason: { code: "not-found-or-private" },
+      publisher: { country: "CN" },
+    });
   });
 
   it("reads a GGUF header that names the base of a re-packager's upload, and follows it to the origin", async () => {
@@ -90,32 +139,58 @@ describe("Hub resolver on the local Hub", () => {
     expect(gguf.publisher.repackager).toBe(true);
     expect(gguf.parents).toHaveLength(1);
     expect(gguf.parents[0]).toMatchObject({ repo: "Q-bert/Merged-AGI-7B", relation: "quantized" });
-    expect(gguf.parents[0]!.evidence[0]!.location).toMatchObject({ file: "merged-agi-7b.Q2_K.gguf", pointer: "/general.base_model.0", hub: { repo: "TheBloke/Merged-AGI-7B-GGUF", revision: gguf.revision } });
+    expect(gguf.parents[0]!.evidence[0]!.location).toMatchObject({
+      file: "merged-agi-7b.Q2_K.gguf",
+      pointer: "/general.base_model.0",
+      hub: { repo: "TheBloke/Merged-AGI-7B-GGUF", revision: gguf.revision },
+    });
     expect(m.has("mistralai/Mistral-7B-v0.1")).toBe(true);
     const m2 = await resolver().resolve(["TheBloke/openchat_3.5-GGUF"]);
     expect(parentsOf(m2, "TheBloke/openchat_3.5-GGUF")).toEqual({ "openchat/openchat_3.5": "quantized" });
   });
 
   it("reads PEFT and mergekit declarations", async () => {
-    const m = await resolver().resolve(["DEVELOPERYUMIN/GeM2-14B-Korean-RAG-QLoRA", "YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP"]);
-    expect(parentsOf(m, "DEVELOPERYUMIN/GeM2-14B-Korean-RAG-QLoRA")).toEqual({ "vaiv/GeM2-Llamion-14B-Chat": "adapter" });
-    expect(parentsOf(m, "YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP")).toEqual({ "01-ai/Yi-1.5-6B-Chat": "merge", "01-ai/Yi-1.5-6B": "merge" });
+    const m = await resolver().resolve([
+      "DEVELOPERYUMIN/GeM2-14B-Korean-RAG-QLoRA",
+      "YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP",
+    ]);
+    expect(parentsOf(m, "DEVELOPERYUMIN/GeM2-14B-Korean-RAG-QLoRA")).toEqual({
+      "vaiv/GeM2-Llamion-14B-Chat": "adapter",
+    });
+    expect(parentsOf(m, "YouriLalain/2PRYMMAL-Yi1.5-6B-SLERP")).toEqual({
+      "01-ai/Yi-1.5-6B-Chat": "merge",
+      "01-ai/Yi-1.5-6B": "merge",
+    });
   });
 
   it("makes a gated repo undetermined with the reason, and reads it with a granted token", async () => {
     const m = await resolver().resolve(["meta-llama/Llama-3.2-11B-Vision-Instruct"]);
-    expect(m.get("meta-llama/Llama-3.2-11B-Vision-Instruct")).toMatchObject({ state: "undetermined", reason: { code: "gated", args: { status: 401 } } });
-    const denied = await resolver({ token: "hf_not_granted_token_000000000000", cache: new DiskCache(join(tmp, "denied")) }).resolve(["meta-llama/Llama-3.2-11B-Vision-Instruct"]);
-    expect(denied.get("meta-llama/Llama-3.2-11B-Vision-Instruct")!.reason).toMatchObject({ code: "gated", args: { status: 403 } });
+    expect(m.get("meta-llama/Llama-3.2-11B-Vision-Instruct")).toMatchObject({
+      state: "undetermined",
+      reason: { code: "gated", args: { status: 401 } },
+    });
+    const denied = await resolver({
+      token: "hf_not_granted_token_000000000000",
+      cache: new DiskCache(join(tmp, "denied")),
+    }).resolve(["meta-llama/Llama-3.2-11B-Vision-Instruct"]);
+    expect(denied.get("meta-llama/Llama-3.2-11B-Vision-Instruct")!.reason).toMatchObject({
+      code: "gated",
+      args: { status: 403 },
+    });
     hub.reset();
-    const granted = await resolver({ token: "hf_granted_test_token_0000000000", cache: new DiskCache(join(tmp, "other")) }).resolve(["meta-llama/Llama-3.2-11B-Vision-Instruct"]);
+    const granted = await resolver({
+      token: "hf_granted_test_token_0000000000",
+      cache: new DiskCache(join(tmp, "other")),
+    }).resolve(["meta-llama/Llama-3.2-11B-Vision-Instruct"]);
     expect(granted.get("meta-llama/Llama-3.2-11B-Vision-Instruct")!.state).toBe("resolved");
     expect(hub.requests.every((q) => q.authorized)).toBe(true);
     expect(JSON.stringify([...granted.values()])).not.toContain("hf_granted");
   });
 
   it("retries a 429 honouring Retry-After, then succeeds", async () => {
-    hub.setFaults([{ path: "/api/models/openchat/openchat_3.5", kind: 429, times: 1, retryAfter: 0, rateLimit: '"api";r=0;t=0' }]);
+    hub.setFaults([
+      { path: "/api/models/openchat/openchat_3.5", kind: 429, times: 1, retryAfter: 0, rateLimit: '"api";r=0;t=0' },
+    ]);
     const m = await resolver().resolve(["openchat/openchat_3.5"]);
     expect(m.get("openchat/openchat_3.5")!.state).toBe("resolved");
     const calls = hub.requests.filter((q) => q.path.startsWith("/api/models/openchat/openchat_3.5"));
@@ -141,9 +216,18 @@ describe("Hub resolver on the local Hub", () => {
 
   it("makes a missing repo undetermined (401 anonymous, 404 with a token), never a pass", async () => {
     const anon = await resolver().resolve(["nobody/does-not-exist"]);
-    expect(anon.get("nobody/does-not-exist")).toMatchObject({ state: "undetermined", reason: { code: "not-found-or-private", args: { errorCode: "RepoNotFound" } } });
-    const authed = await resolver({ token: "hf_some_token_0000000000000000000", cache: new DiskCache(join(tmp, "authed")) }).resolve(["nobody/does-not-exist"]);
-    expect(authed.get("nobody/does-not-exist")).toMatchObject({ state: "undetermined", reason: { code: "not-found", args: { status: 404 } } });
+    expect(anon.get("nobody/does-not-exist")).toMatchObject({
+      state: "undetermined",
+      reason: { code: "not-found-or-private", args: { errorCode: "RepoNotFound" } },
+    });
+    const authed = await resolver({
+      token: "hf_some_token_0000000000000000000",
+      cache: new DiskCache(join(tmp, "authed")),
+    }).resolve(["nobody/does-not-exist"]);
+    expect(authed.get("nobody/does-not-exist")).toMatchObject({
+      state: "undetermined",
+      reason: { code: "not-found", args: { status: 404 } },
+    });
   });
 
   it("offline makes zero requests; a second resolution with the same cache makes zero requests", async () => {
@@ -160,7 +244,10 @@ describe("Hub resolver on the local Hub", () => {
     const warm = resolver();
     const second = await warm.resolve(["Q-bert/Merged-AGI-7B", "nobody/does-not-exist"]);
     expect(hub.requests).toHaveLength(0);
-    const summary = (x: Map<string, UpstreamInfo>) => [...x.entries()].map(([k, v]) => [k, v.state, v.revision, v.parents.map((p) => `${p.relation}:${p.repo}`)]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const summary = (x: Map<string, UpstreamInfo>) =>
+      [...x.entries()]
+        .map(([k, v]) => [k, v.state, v.revision, v.parents.map((p) => `${p.relation}:${p.repo}`)])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(summary(second)).toEqual(summary(first));
     // And offline, the cache answers with the full lineage.
     const offCached = await resolver({ offline: true }).resolve(["Q-bert/Merged-AGI-7B"]);
@@ -171,7 +258,8 @@ describe("Hub resolver on the local Hub", () => {
     expect(hub.requests.some((q) => q.path.startsWith("/api/models/"))).toBe(true);
     expect(hub.requests.some((q) => !q.path.startsWith("/api/models/"))).toBe(true);
     // Atomic writes leave no temporary files behind.
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [e.name]));
+    const files = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [e.name]));
     expect(files(join(tmp, "cache")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
@@ -181,10 +269,19 @@ describe("Hub resolver on the local Hub", () => {
     mkdirSync(join(repoDir, "refs"), { recursive: true });
     mkdirSync(join(repoDir, "snapshots", sha), { recursive: true });
     writeFileSync(join(repoDir, "refs", "main"), sha);
-    writeFileSync(join(repoDir, "snapshots", sha, "README.md"), readFileSync(join(FIXTURES, "Q-bert", "MetaMath-Cybertron-Starling", "README.md")));
+    writeFileSync(
+      join(repoDir, "snapshots", sha, "README.md"),
+      readFileSync(join(FIXTURES, "Q-bert", "MetaMath-Cybertron-Starling", "README.md")),
+    );
     const m = await resolver({ maxDepth: 0 }).resolve(["Q-bert/MetaMath-Cybertron-Starling"]);
     expect(hub.requests).toHaveLength(0);
-    expect(m.get("Q-bert/MetaMath-Cybertron-Starling")).toMatchObject({ revision: sha, parents: [{ repo: "Q-bert/MetaMath-Cybertron", relation: "merge" }, { repo: "berkeley-nest/Starling-LM-7B-alpha", relation: "merge" }] });
+    expect(m.get("Q-bert/MetaMath-Cybertron-Starling")).toMatchObject({
+      revision: sha,
+      parents: [
+        { repo: "Q-bert/MetaMath-Cybertron", relation: "merge" },
+        { repo: "berkeley-nest/Starling-LM-7B-alpha", relation: "merge" },
+      ],
+    });
   });
 
   it("stops at the depth limit and says so", async () => {
@@ -206,7 +303,9 @@ describe("Hub resolver on the local Hub", () => {
     const r = resolver({ hubUrl: `http://127.0.0.1:${port}` });
     const m = await r.resolve(["Q-bert/Merged-AGI-7B", "openchat/openchat_3.5", "mistralai/Mistral-7B-v0.1"]);
     // As offline: the publisher from the knowledge base, the lineage not looked up, the reason kept.
-    expect([...m.values()].every((v) => v.state === "resolved" && !v.lineageLookedUp && v.reason?.code === "unreachable")).toBe(true);
+    expect(
+      [...m.values()].every((v) => v.state === "resolved" && !v.lineageLookedUp && v.reason?.code === "unreachable"),
+    ).toBe(true);
     expect(m.get("mistralai/Mistral-7B-v0.1")!.publisher.country).toBe("FR");
     expect(r.diagnostics().filter((d) => d.code === "hub-unreachable")).toHaveLength(1);
     // The breaker opens on the first failure: no request is sent after it.
@@ -240,7 +339,11 @@ describe("Hub resolver on the local Hub", () => {
       ["openai/whisper-large-v3-turbo", "initialised-from", "audio-encoder"],
       ["meta-llama/Llama-3.1-8B-Instruct", "initialised-from", "backbone"],
     ]);
-    expect(ps[0]!.evidence[0]!.location).toMatchObject({ file: "config.json", pointer: "/audio_config/_name_or_path", hub: { repo: "fixie-ai/ultravox-v0_6-llama-3_1-8b" } });
+    expect(ps[0]!.evidence[0]!.location).toMatchObject({
+      file: "config.json",
+      pointer: "/audio_config/_name_or_path",
+      hub: { repo: "fixie-ai/ultravox-v0_6-llama-3_1-8b" },
+    });
     expect(ps[0]!.evidence[0]!.location.line).toBeGreaterThan(1);
   });
 
@@ -249,10 +352,19 @@ describe("Hub resolver on the local Hub", () => {
     const proxy = createHttpServer((req, res) => {
       seen.push(req.url ?? "");
       const target = new URL(req.url ?? "");
-      const up = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+          method: req.method,
+          headers: req.headers,
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     // undici tunnels through the proxy with CONNECT, as corporate proxies expect.
@@ -276,7 +388,10 @@ describe("Hub resolver on the local Hub", () => {
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.every((x) => x === `CONNECT 127.0.0.1:${hub.port}` || x.startsWith(`${hub.url}/`))).toBe(true);
       seen.length = 0;
-      await resolver({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" }, cache: new DiskCache(join(tmp, "np")) }).resolve(["openchat/openchat_3.5"]);
+      await resolver({
+        env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" },
+        cache: new DiskCache(join(tmp, "np")),
+      }).resolve(["openchat/openchat_3.5"]);
       expect(seen).toEqual([]);
     } finally {
       proxy.closeAllConnections();

@@ -67,7 +67,12 @@ function publisherFor(kb: KnowledgeBase, repo: string, author: string | undefine
   const org = hubOrg(repo);
   const entry = kb.publisherForOrg(org);
   if (entry) return toPublisher(org, entry);
-  return { org, entity: author ?? org, country: "unknown", source: "Hugging Face Hub author (not in the knowledge base)" };
+  return {
+    org,
+    entity: author ?? org,
+    country: "unknown",
+    source: "Hugging Face Hub author (not in the knowledge base)",
+  };
 }
 
 /**
@@ -89,12 +94,27 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
   const say = (key: string, d: Diagnostic): void => {
     if (!diags.has(key)) diags.set(key, d);
   };
-  const lookup = createLookup({ hubUrl, http, offline: !!options.offline, refresh: !!options.refresh, cache: options.cache, hfCache: options.hfCache, say });
+  const lookup = createLookup({
+    hubUrl,
+    http,
+    offline: !!options.offline,
+    refresh: !!options.refresh,
+    cache: options.cache,
+    hfCache: options.hfCache,
+    say,
+  });
   const publisherOf = (repo: string, author: string | undefined): Publisher => publisherFor(options.kb, repo, author);
   return {
     network: !options.offline,
     requestCount: () => http.requestCount(),
-    diagnostics: () => [...diags.values(), ...[...new Set(options.cache?.problems ?? [])].map((message): Diagnostic => ({ code: "cache-problem", severity: "warning", message }))],
+    diagnostics: () => [
+      ...diags.values(),
+      ...[...new Set(options.cache?.problems ?? [])].map((message): Diagnostic => ({
+        code: "cache-problem",
+        severity: "warning",
+        message,
+      })),
+    ],
     async resolve(repos) {
       const walk = await walkLineage(repos, lookup, maxDepth, say, options.onProgress);
       return assembleUpstream(walk, maxDepth, publisherOf, say);

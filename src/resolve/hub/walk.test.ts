@@ -6,14 +6,30 @@ import type { RepoRecord } from "./record.js";
 import { assembleUpstream, walkLineage } from "./walk.js";
 
 const SHA = "a".repeat(40);
-const parent = (repo: string, relation: Parent["relation"] = "finetune"): Parent => ({ repo, relation, evidence: [{ code: "card-base-model", strength: "declared", location: { file: "README.md" } }] });
-const record = (repo: string, parents: Parent[], hints: RepoRecord["hints"] = []): Lookup => ({ record: { v: 1, repo, sha: SHA, parents, hints, state: "resolved", source: "hub" } });
-const publisher = (repo: string): Publisher => ({ org: repo.split("/")[0]!, entity: repo.split("/")[0]!, country: "unknown" });
+const parent = (repo: string, relation: Parent["relation"] = "finetune"): Parent => ({
+  repo,
+  relation,
+  evidence: [{ code: "card-base-model", strength: "declared", location: { file: "README.md" } }],
+});
+const record = (repo: string, parents: Parent[], hints: RepoRecord["hints"] = []): Lookup => ({
+  record: { v: 1, repo, sha: SHA, parents, hints, state: "resolved", source: "hub" },
+});
+const publisher = (repo: string): Publisher => ({
+  org: repo.split("/")[0]!,
+  entity: repo.split("/")[0]!,
+  country: "unknown",
+});
 
 /** A lookup over a fixed table (lowercase ids), counting calls per repo. */
 function table(entries: Record<string, Lookup>): { lookup: (repo: string) => Promise<Lookup>; calls: string[] } {
   const calls: string[] = [];
-  return { calls, lookup: async (repo) => (calls.push(repo), entries[repo.toLowerCase()] ?? { missing: { code: "not-found", args: { status: 404 } }, cacheable: true }) };
+  return {
+    calls,
+    lookup: async (repo) => (
+      calls.push(repo),
+      entries[repo.toLowerCase()] ?? { missing: { code: "not-found", args: { status: 404 } }, cacheable: true }
+    ),
+  };
 }
 
 describe("walkLineage", () => {
@@ -34,9 +50,18 @@ describe("walkLineage", () => {
 describe("assembleUpstream", () => {
   it("a hint stands in only for a repo that declares nothing itself; a repo at the depth limit is not looked up further", async () => {
     const hint = { subject: "x/quiet", parent: parent("y/origin") };
-    const t = table({ "a/ft": record("a/ft", [parent("x/quiet")], [hint]), "x/quiet": record("x/quiet", []), "y/origin": record("y/origin", []) });
+    const t = table({
+      "a/ft": record("a/ft", [parent("x/quiet")], [hint]),
+      "x/quiet": record("x/quiet", []),
+      "y/origin": record("y/origin", []),
+    });
     const walk = await walkLineage(["a/ft"], t.lookup, 10, () => undefined);
-    const out = assembleUpstream(walk, 10, (r) => publisher(r), () => undefined);
+    const out = assembleUpstream(
+      walk,
+      10,
+      (r) => publisher(r),
+      () => undefined,
+    );
     expect(out.get("x/quiet")?.parents.map((p) => p.repo)).toEqual(["y/origin"]);
     expect(out.get("a/ft")).toMatchObject({ state: "resolved", revision: SHA, lineageLookedUp: true });
   });
@@ -44,14 +69,35 @@ describe("assembleUpstream", () => {
   it("names every repo the Hub could not answer for; unreachable and offline repos keep their publisher with their lineage not looked up", async () => {
     const t = table({
       "a/ft": record("a/ft", [parent("b/gone"), parent("c/far"), parent("d/broken")]),
-      "c/far": { missing: { code: "unreachable", args: { message: "http://127.0.0.1:9 unreachable" } }, cacheable: false, unreachable: true },
-      "d/broken": { missing: { code: "hub-error", args: { message: "oversized answer (more than 16 MiB)" } }, cacheable: false },
+      "c/far": {
+        missing: { code: "unreachable", args: { message: "http://127.0.0.1:9 unreachable" } },
+        cacheable: false,
+        unreachable: true,
+      },
+      "d/broken": {
+        missing: { code: "hub-error", args: { message: "oversized answer (more than 16 MiB)" } },
+        cacheable: false,
+      },
     });
     const said = new Map<string, Diagnostic>();
     const walk = await walkLineage(["a/ft"], t.lookup, 10, () => undefined);
-    const out = assembleUpstream(walk, 10, (r) => publisher(r), (k, d) => void (said.has(k) || said.set(k, d)));
-    expect(out.get("b/gone")).toMatchObject({ state: "undetermined", reason: { code: "not-found" }, lineageLookedUp: false });
-    expect(out.get("c/far")).toMatchObject({ state: "resolved", reason: { code: "unreachable" }, lineageLookedUp: false, parents: [] });
+    const out = assembleUpstream(
+      walk,
+      10,
+      (r) => publisher(r),
+      (k, d) => void (said.has(k) || said.set(k, d)),
+    );
+    expect(out.get("b/gone")).toMatchObject({
+      state: "undetermined",
+      reason: { code: "not-found" },
+      lineageLookedUp: false,
+    });
+    expect(out.get("c/far")).toMatchObject({
+      state: "resolved",
+      reason: { code: "unreachable" },
+      lineageLookedUp: false,
+      parents: [],
+    });
     expect(out.get("d/broken")).toMatchObject({ state: "undetermined", reason: { code: "hub-error" } });
     const failed = [...said.values()].filter((d) => d.code === "hub-lookup-failed").map((d) => d.message);
     expect(failed).toEqual([
@@ -63,8 +109,18 @@ describe("assembleUpstream", () => {
 
   it("an offline repo is not a failure: no diagnostic, lineage not looked up", async () => {
     const said: Diagnostic[] = [];
-    const walk = await walkLineage(["a/model"], async () => ({ missing: { code: "offline" }, cacheable: false }), 10, () => undefined);
-    const out = assembleUpstream(walk, 10, (r) => publisher(r), (_k, d) => said.push(d));
+    const walk = await walkLineage(
+      ["a/model"],
+      async () => ({ missing: { code: "offline" }, cacheable: false }),
+      10,
+      () => undefined,
+    );
+    const out = assembleUpstream(
+      walk,
+      10,
+      (r) => publisher(r),
+      (_k, d) => said.push(d),
+    );
     expect(out.get("a/model")).toMatchObject({ state: "resolved", lineageLookedUp: false });
     expect(out.get("a/model")?.reason).toBeUndefined();
     expect(said).toEqual([]);

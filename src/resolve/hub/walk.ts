@@ -21,7 +21,13 @@ export interface Walk {
  * Looks up `repos` and every parent and hinted parent up to `maxDepth` hops (a hint counts two), each repo once.
  * A repo with parents at the depth limit is said (`hub-depth-limit`).
  */
-export async function walkLineage(repos: Iterable<string>, lookup: (repo: string) => Promise<Lookup>, maxDepth: number, say: (key: string, d: Diagnostic) => void, onProgress?: (done: number, total: number) => void): Promise<Walk> {
+export async function walkLineage(
+  repos: Iterable<string>,
+  lookup: (repo: string) => Promise<Lookup>,
+  maxDepth: number,
+  say: (key: string, d: Diagnostic) => void,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Walk> {
   const walk: Walk = { results: new Map(), depthOf: new Map(), canonical: new Map() };
   const pending = new Set<Promise<void>>();
   let done = 0;
@@ -36,7 +42,12 @@ export async function walkLineage(repos: Iterable<string>, lookup: (repo: string
       onProgress?.(done, walk.canonical.size);
       if (!("record" in r)) return;
       if (depth >= maxDepth) {
-        if (r.record.parents.length > 0) say(`depth:${key}`, { code: "hub-depth-limit", severity: "info", message: `${repo}: lineage not followed past ${maxDepth} hops` });
+        if (r.record.parents.length > 0)
+          say(`depth:${key}`, {
+            code: "hub-depth-limit",
+            severity: "info",
+            message: `${repo}: lineage not followed past ${maxDepth} hops`,
+          });
         return;
       }
       for (const parent of r.record.parents) schedule(parent.repo, depth + 1);
@@ -59,9 +70,17 @@ export async function walkLineage(repos: Iterable<string>, lookup: (repo: string
  * packs raise their undetermined finding on it); any other failure leaves the repo undetermined. Every repo the Hub
  * could not answer for is named in a `hub-lookup-failed` diagnostic: missing data is never silent.
  */
-export function assembleUpstream(walk: Walk, maxDepth: number, publisherOf: (repo: string, author: string | undefined) => Publisher, say: (key: string, d: Diagnostic) => void): Map<string, UpstreamInfo> {
+export function assembleUpstream(
+  walk: Walk,
+  maxDepth: number,
+  publisherOf: (repo: string, author: string | undefined) => Publisher,
+  say: (key: string, d: Diagnostic) => void,
+): Map<string, UpstreamInfo> {
   const hints = new Map<string, Parent[]>();
-  for (const r of walk.results.values()) if ("record" in r) for (const h of r.record.hints) hints.set(h.subject.toLowerCase(), [...(hints.get(h.subject.toLowerCase()) ?? []), h.parent]);
+  for (const r of walk.results.values())
+    if ("record" in r)
+      for (const h of r.record.hints)
+        hints.set(h.subject.toLowerCase(), [...(hints.get(h.subject.toLowerCase()) ?? []), h.parent]);
   const out = new Map<string, UpstreamInfo>();
   for (const [key, r] of walk.results) {
     const repo = walk.canonical.get(key)!;
@@ -77,22 +96,50 @@ export function assembleUpstream(walk: Walk, maxDepth: number, publisherOf: (rep
         ...(rec.license ? { license: rec.license } : {}),
         state: rec.state,
         ...(rec.reason ? { reason: rec.reason } : {}),
-        parents: own.map((p) => ({ repo: walk.canonical.get(p.repo.toLowerCase()) ?? p.repo, relation: p.relation, evidence: p.evidence, ...(p.role ? { role: p.role } : {}) })),
+        parents: own.map((p) => ({
+          repo: walk.canonical.get(p.repo.toLowerCase()) ?? p.repo,
+          relation: p.relation,
+          evidence: p.evidence,
+          ...(p.role ? { role: p.role } : {}),
+        })),
         lineageLookedUp: !beyond,
       });
       continue;
     }
-    const failed = (): void => say(`missing:${key}`, { code: "hub-lookup-failed", severity: "warning", message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined` });
+    const failed = (): void =>
+      say(`missing:${key}`, {
+        code: "hub-lookup-failed",
+        severity: "warning",
+        message: `${repo}: ${failureText(r.missing)}; its lineage is undetermined`,
+      });
     if (r.missing.code === "offline" || r.missing.code === "unreachable") {
       // As the offline resolver: the publisher is known, the repo's own lineage was not looked up. An unreachable
       // Hub gives the same findings as --offline; only the reason (kept here) and the per-repo diagnostic differ.
-      out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "resolved", ...(r.missing.code === "unreachable" ? { reason: r.missing } : {}), parents: [], lineageLookedUp: false });
+      out.set(repo, {
+        repo,
+        publisher: publisherOf(repo, undefined),
+        state: "resolved",
+        ...(r.missing.code === "unreachable" ? { reason: r.missing } : {}),
+        parents: [],
+        lineageLookedUp: false,
+      });
       if (r.missing.code === "unreachable") failed();
       continue;
     }
-    out.set(repo, { repo, publisher: publisherOf(repo, undefined), state: "undetermined", reason: r.missing, parents: [], lineageLookedUp: false });
+    out.set(repo, {
+      repo,
+      publisher: publisherOf(repo, undefined),
+      state: "undetermined",
+      reason: r.missing,
+      parents: [],
+      lineageLookedUp: false,
+    });
     if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
-      say(`missing:${r.missing.code}`, { code: `hub-${r.missing.code}`, severity: "warning", message: `${repo}: the Hub answered ${String(r.missing.args?.status ?? r.missing.args?.message ?? "an error")} after retries; its lineage is undetermined` });
+      say(`missing:${r.missing.code}`, {
+        code: `hub-${r.missing.code}`,
+        severity: "warning",
+        message: `${repo}: the Hub answered ${String(r.missing.args?.status ?? r.missing.args?.message ?? "an error")} after retries; its lineage is undetermined`,
+      });
     }
     failed();
   }

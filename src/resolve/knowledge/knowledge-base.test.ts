@@ -63,11 +63,17 @@ describe("loadKnowledgeBase", () => {
       "ollama-tags.yaml": `tags:\n  - { name: qwen2.5, default: 7b, upstream: { 7b: my-org/qwen-copy }, source: { title: mirror, url: "https://example.org/qwen" } }\n`,
     });
     const kb = loadKnowledgeBase([dir]);
-    expect(kb.version).toMatch(new RegExp(`^aiprov-bundled@[^+]+\\+${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}@unversioned$`));
+    expect(kb.version).toMatch(
+      new RegExp(`^aiprov-bundled@[^+]+\\+${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}@unversioned$`),
+    );
     expect(kb.publisherForOrg("deepseek-ai")?.entity).toBe("Renamed");
     expect(kb.ollamaUpstream?.("qwen2.5")?.repo).toBe("my-org/qwen-copy");
     // replaced by id, shadowing a bundled org, replaced tag; a fresh publisher is no override
-    expect(kb.overrides?.map((o) => `${o.kind}:${o.id}`).sort()).toEqual(["ollama-tag:qwen2.5", "publisher:deepseek", "publisher:in-house"]);
+    expect(kb.overrides?.map((o) => `${o.kind}:${o.id}`).sort()).toEqual([
+      "ollama-tag:qwen2.5",
+      "publisher:deepseek",
+      "publisher:in-house",
+    ]);
     expect(kb.overrides?.every((o) => o.dir === dir)).toBe(true);
   });
 

@@ -70,7 +70,12 @@ export interface KnownComponent {
   identity: Record<string, SignatureValue>;
   excluded?: string[];
   checkpoints: { repos: string[]; identity: Record<string, SignatureValue>; source: KnowledgeSource }[];
-  lineage?: { relation: "finetune" | "adapter" | "merge" | "quantized" | "distillation" | "initialised-from"; component?: string; repo?: string; source: KnowledgeSource }[];
+  lineage?: {
+    relation: "finetune" | "adapter" | "merge" | "quantized" | "distillation" | "initialised-from";
+    component?: string;
+    repo?: string;
+    source: KnowledgeSource;
+  }[];
   /** Parts of a released checkpoint, with their origins. */
   parts?: KnownPart[];
   notes?: string;
@@ -249,10 +254,14 @@ interface Section<E> {
   bundled?(entry: E, state: LoadState): void;
 }
 
-const single = (name: string) => (dir: string): string[] => (existsSync(join(dir, name)) ? [join(dir, name)] : []);
+const single =
+  (name: string) =>
+  (dir: string): string[] =>
+    existsSync(join(dir, name)) ? [join(dir, name)] : [];
 const YAML_FILE = /\.ya?ml$/;
 const publisherNames = (p: PublisherEntry): string[] => [...p.orgs, ...(p.aliases ?? [])].map((o) => o.toLowerCase());
-const asBackbone = (role: ComponentRole | "llm-backbone"): ComponentRole => (role === "llm-backbone" ? "backbone" : role);
+const asBackbone = (role: ComponentRole | "llm-backbone"): ComponentRole =>
+  role === "llm-backbone" ? "backbone" : role;
 
 const PUBLISHERS: Section<PublisherEntry> = {
   kind: "publisher",
@@ -280,12 +289,22 @@ const HOSTED_PROVIDERS: Section<HostedProviderEntry> = {
   kind: "hosted-provider",
   files: single("hosted-providers.yaml"),
   schema: "knowledge-hosted-providers.schema.json",
-  entries: (doc) => (doc as { providers: HostedProviderEntry[] }).providers.map((p) => ({ id: p.id, name: p.name, entity: p.entity, country: p.country, source: p.source })),
+  entries: (doc) =>
+    (doc as { providers: HostedProviderEntry[] }).providers.map((p) => ({
+      id: p.id,
+      name: p.name,
+      entity: p.entity,
+      country: p.country,
+      source: p.source,
+    })),
   id: (p) => p.id,
   store: (s) => s.hosted,
 };
 
-type ComponentDocument = Omit<KnownComponent, "file" | "identity" | "role"> & { identity?: KnownComponent["identity"]; role: ComponentRole | "llm-backbone" };
+type ComponentDocument = Omit<KnownComponent, "file" | "identity" | "role"> & {
+  identity?: KnownComponent["identity"];
+  role: ComponentRole | "llm-backbone";
+};
 
 const COMPONENTS: Section<KnownComponent> = {
   kind: "component",
@@ -328,7 +347,8 @@ function loadSection<E>(section: Section<E>, dir: string, user: boolean, state: 
     if (errs.length > 0 || !doc) continue;
     for (const entry of section.entries(doc, displayPath(dir, file))) {
       const id = section.id(entry);
-      if (user && (store.has(id) || section.shadows?.(entry, state))) state.overrides.push({ kind: section.kind, id, file, dir });
+      if (user && (store.has(id) || section.shadows?.(entry, state)))
+        state.overrides.push({ kind: section.kind, id, file, dir });
       if (!user) section.bundled?.(entry, state);
       store.set(id, entry);
     }
@@ -358,7 +378,9 @@ function isKnowledgeDirectory(dir: string, problems: string[]): boolean {
     return false;
   }
   if (!statSync(dir).isDirectory()) {
-    problems.push(`${dir}: is a file; --knowledge takes a directory holding manifest.yaml, publishers.yaml and components/*.yaml`);
+    problems.push(
+      `${dir}: is a file; --knowledge takes a directory holding manifest.yaml, publishers.yaml and components/*.yaml`,
+    );
     return false;
   }
   return true;
@@ -374,7 +396,8 @@ function readManifest(dir: string, user: boolean, state: LoadState): void {
   const m = readYaml(manifestFile, state.problems);
   const errs = validate("knowledge-manifest.schema.json", m, manifestFile);
   state.problems.push(...errs);
-  if (errs.length === 0 && m) state.versions.push(`${(m as { name: string }).name}@${(m as { version: string }).version}`);
+  if (errs.length === 0 && m)
+    state.versions.push(`${(m as { name: string }).name}@${(m as { version: string }).version}`);
 }
 
 /** Cross-references between entries: fingerprints, lineage and parts must name known components. */
@@ -382,11 +405,17 @@ function crossReferenceProblems(state: LoadState): string[] {
   const problems: string[] = [];
   const { components } = state;
   for (const f of state.fingerprints.values()) {
-    for (const c of f.components) if (c.knownComponent && !components.has(c.knownComponent)) problems.push(`${f.file}:/components: unknown known component '${c.knownComponent}'`);
+    for (const c of f.components)
+      if (c.knownComponent && !components.has(c.knownComponent))
+        problems.push(`${f.file}:/components: unknown known component '${c.knownComponent}'`);
   }
   for (const c of components.values()) {
-    for (const l of c.lineage ?? []) if (l.component && !components.has(l.component)) problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
-    for (const p of c.parts ?? []) if (p.component && !components.has(p.component)) problems.push(`${c.file}:/parts: unknown component '${p.component}'`);
+    for (const l of c.lineage ?? [])
+      if (l.component && !components.has(l.component))
+        problems.push(`${c.file}:/lineage: unknown component '${l.component}'`);
+    for (const p of c.parts ?? [])
+      if (p.component && !components.has(p.component))
+        problems.push(`${c.file}:/parts: unknown component '${p.component}'`);
   }
   return problems;
 }
@@ -395,8 +424,14 @@ function crossReferenceProblems(state: LoadState): string[] {
  * The Hub repo an Ollama tag packages, by the table's default size for a bare or `latest` tag; quantization
  * suffixes (`7b-instruct-q4_K_M`) keep their size prefix.
  */
-function ollamaUpstreamOf(ollama: ReadonlyMap<string, OllamaTagEntry>, tag: string): { repo: string; entry: OllamaTagEntry } | undefined {
-  const [name, size] = tag.toLowerCase().replace(/^registry\.ollama\.ai\/library\//, "").split(":") as [string, string | undefined];
+function ollamaUpstreamOf(
+  ollama: ReadonlyMap<string, OllamaTagEntry>,
+  tag: string,
+): { repo: string; entry: OllamaTagEntry } | undefined {
+  const [name, size] = tag
+    .toLowerCase()
+    .replace(/^registry\.ollama\.ai\/library\//, "")
+    .split(":") as [string, string | undefined];
   const entry = ollama.get(name);
   if (!entry) return undefined;
   const wanted = !size || size === "latest" ? entry.default : size;

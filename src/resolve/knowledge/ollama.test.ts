@@ -6,7 +6,8 @@ import { codeReference } from "../../extract/code/model-ref.js";
 import type { ModelReference } from "../../model/types.js";
 
 const kb = loadKnowledgeBase();
-const tag = (value: string, line = 1): ModelReference => codeReference({ extractor: "modelfile", location: { file: "Modelfile", line }, value, kind: "ollama-tag" });
+const tag = (value: string, line = 1): ModelReference =>
+  codeReference({ extractor: "modelfile", location: { file: "Modelfile", line }, value, kind: "ollama-tag" });
 
 describe("Ollama library tags (rules/knowledge/ollama-tags.yaml)", () => {
   it("loads the cited table: every entry names its ollama.com page and a default size", () => {
@@ -18,7 +19,17 @@ describe("Ollama library tags (rules/knowledge/ollama-tags.yaml)", () => {
   });
 
   it("maps sizes, latest and quantization suffixes to Hub repos, and leaves unknown tags unresolved", () => {
-    const out = mapOllamaTags([tag("qwen2.5:7b"), tag("llama3.1"), tag("exaone3.5:2.4b"), tag("bge-m3:567m-fp16"), tag("exaone"), tag("qwen2.5:999b")], kb);
+    const out = mapOllamaTags(
+      [
+        tag("qwen2.5:7b"),
+        tag("llama3.1"),
+        tag("exaone3.5:2.4b"),
+        tag("bge-m3:567m-fp16"),
+        tag("exaone"),
+        tag("qwen2.5:999b"),
+      ],
+      kb,
+    );
     expect(out.map((r) => [r.kind, r.target, r.skipReason ?? null])).toEqual([
       ["hub-id", "Qwen/Qwen2.5-7B-Instruct", null],
       ["hub-id", "meta-llama/Llama-3.1-8B-Instruct", null],
@@ -33,14 +44,42 @@ describe("Ollama library tags (rules/knowledge/ollama-tags.yaml)", () => {
 
 describe("linking code to settings keys and .env values", () => {
   it("resolves settings().a.b from the tree's settings file and ${VAR:-d} from .env, keeping the Ollama kind", () => {
-    const settings = codeReference({ extractor: "app-settings", location: { file: "settings.yaml", line: 4, pointer: "/huggingface/embedding_hf_model_name" }, value: "nomic-ai/nomic-embed-text-v1.5" });
-    const code = codeReference({ extractor: "python-code", location: { file: "scripts/setup", line: 9 }, expression: "settings().huggingface.embedding_hf_model_name" });
-    const env = codeReference({ extractor: "app-settings", location: { file: "settings-docker.yaml", line: 3 }, value: "${PGPT_OLLAMA_LLM_MODEL:-llama3.1}", kind: "ollama-tag" });
-    const linked = link([{ references: [settings, code, env] }, { variables: [{ name: "PGPT_OLLAMA_LLM_MODEL", value: "qwen2.5:7b", location: { file: ".env", line: 1 }, scope: "" }] }]);
+    const settings = codeReference({
+      extractor: "app-settings",
+      location: { file: "settings.yaml", line: 4, pointer: "/huggingface/embedding_hf_model_name" },
+      value: "nomic-ai/nomic-embed-text-v1.5",
+    });
+    const code = codeReference({
+      extractor: "python-code",
+      location: { file: "scripts/setup", line: 9 },
+      expression: "settings().huggingface.embedding_hf_model_name",
+    });
+    const env = codeReference({
+      extractor: "app-settings",
+      location: { file: "settings-docker.yaml", line: 3 },
+      value: "${PGPT_OLLAMA_LLM_MODEL:-llama3.1}",
+      kind: "ollama-tag",
+    });
+    const linked = link([
+      { references: [settings, code, env] },
+      {
+        variables: [
+          { name: "PGPT_OLLAMA_LLM_MODEL", value: "qwen2.5:7b", location: { file: ".env", line: 1 }, scope: "" },
+        ],
+      },
+    ]);
     const fromCode = linked.references.find((r) => r.location.file === "scripts/setup")!;
-    expect(fromCode).toMatchObject({ kind: "hub-id", target: "nomic-ai/nomic-embed-text-v1.5", facts: { settingsKey: "/huggingface/embedding_hf_model_name", definedAt: "settings.yaml:4" } });
+    expect(fromCode).toMatchObject({
+      kind: "hub-id",
+      target: "nomic-ai/nomic-embed-text-v1.5",
+      facts: { settingsKey: "/huggingface/embedding_hf_model_name", definedAt: "settings.yaml:4" },
+    });
     expect(fromCode.skipReason).toBeUndefined();
     const fromEnv = mapOllamaTags(linked.references, kb).find((r) => r.location.file === "settings-docker.yaml")!;
-    expect(fromEnv).toMatchObject({ kind: "hub-id", target: "Qwen/Qwen2.5-7B-Instruct", facts: { variable: "PGPT_OLLAMA_LLM_MODEL", definedAt: ".env:1" } });
+    expect(fromEnv).toMatchObject({
+      kind: "hub-id",
+      target: "Qwen/Qwen2.5-7B-Instruct",
+      facts: { variable: "PGPT_OLLAMA_LLM_MODEL", definedAt: ".env:1" },
+    });
   });
 });

@@ -13,6 +13,11 @@ export function mapOllamaTags(references: readonly ModelReference[], kb: Knowled
     if (r.kind !== "ollama-tag" || !r.target || r.skipReason) return r;
     const hit = kb.ollamaUpstream?.(r.target);
     if (!hit) return { ...r, skipReason: "unknown-alias" };
-    return { ...r, kind: "hub-id", target: hit.repo, facts: { ...(r.facts ?? {}), ollamaTag: r.target, mappedBy: hit.entry.source.url ?? hit.entry.source.title } };
+    return {
+      ...r,
+      kind: "hub-id",
+      target: hit.repo,
+      facts: { ...(r.facts ?? {}), ollamaTag: r.target, mappedBy: hit.entry.source.url ?? hit.entry.source.title },
+    };
   });
 }

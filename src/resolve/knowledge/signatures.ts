@@ -18,11 +18,29 @@ export interface SignatureMatch extends Omit<StructuralMatch, "matched"> {
  * All structural matches of a component against the knowledge base (exact and checkpoint matches first), and the
  * near misses. Components with no config facts match nothing.
  */
-export function identifyComponent(component: LocalComponent, kb: Pick<KnowledgeBase, "components">): { matches: SignatureMatch[]; nearMisses: NearMiss[] } {
+export function identifyComponent(
+  component: LocalComponent,
+  kb: Pick<KnowledgeBase, "components">,
+): { matches: SignatureMatch[]; nearMisses: NearMiss[] } {
   if (!component.config || Object.keys(component.config).length === 0) return { matches: [], nearMisses: [] };
-  const r = identifyBlock({ config: component.config, role: component.role, ...(component.modelType ? { modelType: component.modelType } : {}), ...(component.architectures ? { architectures: component.architectures } : {}) }, kb);
+  const r = identifyBlock(
+    {
+      config: component.config,
+      role: component.role,
+      ...(component.modelType ? { modelType: component.modelType } : {}),
+      ...(component.architectures ? { architectures: component.architectures } : {}),
+    },
+    kb,
+  );
   return {
-    matches: r.matches.map((m) => ({ ...m, matched: m.matched.map((x) => ({ key: x.blockKey ?? x.key, value: x.known, ...(x.defaulted ? { defaulted: true } : {}) })) })),
+    matches: r.matches.map((m) => ({
+      ...m,
+      matched: m.matched.map((x) => ({
+        key: x.blockKey ?? x.key,
+        value: x.known,
+        ...(x.defaulted ? { defaulted: true } : {}),
+      })),
+    })),
     nearMisses: r.nearMisses,
   };
 }
@@ -33,7 +51,10 @@ export function matchSignatures(component: LocalComponent, kb: Pick<KnowledgeBas
 }
 
 /** Known checkpoints whose repo name appears as a whole, dash-bounded part of a path segment (case-insensitive). */
-export function matchPathSegments(file: string, kb: KnowledgeBase): { segment: string; repo: string; known: KnownComponent; checkpoint: number }[] {
+export function matchPathSegments(
+  file: string,
+  kb: KnowledgeBase,
+): { segment: string; repo: string; known: KnownComponent; checkpoint: number }[] {
   const segments = file.split("/").slice(0, -1);
   const out: { segment: string; repo: string; known: KnownComponent; checkpoint: number }[] = [];
   // A checkpoint listed both by a component entry and by a composition (role `model`: Qwen2-Audio-7B-Instruct and its
@@ -49,12 +70,22 @@ export function matchPathSegments(file: string, kb: KnowledgeBase): { segment: s
           if (idx < 0) continue;
           const before = idx === 0 || /[-.]/.test(s[idx - 1]!);
           const after = idx + name.length === s.length || /[-.]/.test(s[idx + name.length]!);
-          if (before && after && !out.some((o) => o.segment === seg && o.repo === repo)) out.push({ segment: seg, repo, known, checkpoint: i });
+          if (before && after && !out.some((o) => o.segment === seg && o.repo === repo))
+            out.push({ segment: seg, repo, known, checkpoint: i });
         }
       });
     }
   }
   // Prefer the longest name within one segment: `...-from-qwen2-audio-7b-instruct` names the Instruct release,
   // not also `Qwen2-Audio-7B`.
-  return out.filter((o) => !out.some((p) => p !== o && p.segment === o.segment && p.repo.length > o.repo.length && p.repo.toLowerCase().startsWith(o.repo.toLowerCase())));
+  return out.filter(
+    (o) =>
+      !out.some(
+        (p) =>
+          p !== o &&
+          p.segment === o.segment &&
+          p.repo.length > o.repo.length &&
+          p.repo.toLowerCase().startsWith(o.repo.toLowerCase()),
+      ),
+  );
 }

@@ -128,7 +128,8 @@ function withDerived(norm: Norm, fam: ConfigFamily): Norm {
 
 function equal(a: unknown, b: SignatureValue): boolean {
   if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => equal(x, b[i]!));
-  if (typeof b === "number" && typeof a === "number") return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  if (typeof b === "number" && typeof a === "number")
+    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
   if (typeof b === "string" && typeof a === "string") return a.toLowerCase() === b.toLowerCase();
   return a === b;
 }
@@ -155,8 +156,11 @@ function prepare(known: KnownComponent): PreparedEntry | undefined {
   const excluded = new Set((known.excluded ?? []).map((k) => aliases.get(k) ?? k));
   const keep = (k: string) => !IGNORED_KEYS.has(k) && !excluded.has(k) && !(fam.ignore ?? []).includes(k);
   const identity = new Map<string, SignatureValue>();
-  for (const [k, { value }] of withDerived(normalise(known.identity, aliases), fam)) if (keep(k)) identity.set(k, value as SignatureValue);
-  const secondarySet = new Set([...SECONDARY_KEYS, ...(fam.secondary ?? [])].filter((k) => !(fam.identityOverride ?? []).includes(k)));
+  for (const [k, { value }] of withDerived(normalise(known.identity, aliases), fam))
+    if (keep(k)) identity.set(k, value as SignatureValue);
+  const secondarySet = new Set(
+    [...SECONDARY_KEYS, ...(fam.secondary ?? [])].filter((k) => !(fam.identityOverride ?? []).includes(k)),
+  );
   const secondary = new Set([...identity.keys()].filter((k) => secondarySet.has(k)));
   const checkpoints = known.checkpoints.map((cp) => {
     const m = new Map<string, SignatureValue>();
@@ -247,7 +251,12 @@ function declares(block: ConfigBlock, fam: ConfigFamily): boolean {
 }
 
 /** The block's value for a canonical key: written, or the family default (core keys only when declared). */
-function valueOf(norm: Norm, key: string, fam: ConfigFamily, declared: boolean): { value: unknown; blockKey?: string; defaulted?: boolean } | undefined {
+function valueOf(
+  norm: Norm,
+  key: string,
+  fam: ConfigFamily,
+  declared: boolean,
+): { value: unknown; blockKey?: string; defaulted?: boolean } | undefined {
   const w = norm.get(key);
   if (w) return { value: w.value, blockKey: w.key };
   if (!declared && fam.core.includes(key)) return undefined;
@@ -256,7 +265,8 @@ function valueOf(norm: Norm, key: string, fam: ConfigFamily, declared: boolean):
   if (typeof d === "function") {
     const flat: Record<string, unknown> = {};
     for (const [k, v] of norm) flat[k] = v.value;
-    for (const [k, v] of Object.entries(fam.defaults)) if (!(k in flat) && typeof v !== "function" && (declared || !fam.core.includes(k))) flat[k] = v;
+    for (const [k, v] of Object.entries(fam.defaults))
+      if (!(k in flat) && typeof v !== "function" && (declared || !fam.core.includes(k))) flat[k] = v;
     const v = d(flat);
     return v === undefined ? undefined : { value: v, defaulted: true };
   }
@@ -267,7 +277,13 @@ function valueOf(norm: Norm, key: string, fam: ConfigFamily, declared: boolean):
 function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: StructuralMatch; near?: NearMiss } {
   const declared = declares(block, p.fam);
   // A block of unknown role must show the entry's modality in its own keys (a ViT's sizes are not a Whisper encoder's).
-  if (!declared && (block.role === "model" || block.role === "other") && p.fam.markers && !p.fam.markers.some((k) => k in block.config)) return {};
+  if (
+    !declared &&
+    (block.role === "model" || block.role === "other") &&
+    p.fam.markers &&
+    !p.fam.markers.some((k) => k in block.config)
+  )
+    return {};
   const matched: KeyComparison[] = [];
   const differs: (KeyComparison & { value: SignatureValue })[] = [];
   const identityDiffers: (KeyComparison & { value: SignatureValue })[] = [];
@@ -279,7 +295,13 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
       if (!p.secondary.has(key)) missing.push(key);
       continue;
     }
-    const cmp: KeyComparison = { key, ...(got.blockKey ? { blockKey: got.blockKey } : {}), value: got.value as SignatureValue, known, ...(got.defaulted ? { defaulted: true } : {}) };
+    const cmp: KeyComparison = {
+      key,
+      ...(got.blockKey ? { blockKey: got.blockKey } : {}),
+      value: got.value as SignatureValue,
+      known,
+      ...(got.defaulted ? { defaulted: true } : {}),
+    };
     if (equal(got.value, known)) {
       if (!p.secondary.has(key)) {
         matched.push(cmp);
@@ -293,10 +315,18 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
   // Every identity key must be compared: a key the block does not give (and the family has no default for) may be the
   // one that tells two releases apart. Only a structural flag that configs often leave to a class default we have no
   // table for (tied embeddings, projection biases) may be absent; it is reported as not given.
-  if (identityDiffers.length === 0 && coreOk && enough && missing.every((k) => SOFT_KEYS.has(k)) && missing.length <= 1) {
+  if (
+    identityDiffers.length === 0 &&
+    coreOk &&
+    enough &&
+    missing.every((k) => SOFT_KEYS.has(k)) &&
+    missing.length <= 1
+  ) {
     const names: string[] = [];
-    if (block.modelType && (p.known.match?.modelTypes ?? p.fam.modelTypes).includes(block.modelType)) names.push(`model_type=${block.modelType}`);
-    for (const a of block.architectures ?? []) if (p.known.match?.architectures?.includes(a)) names.push(`architectures=${a}`);
+    if (block.modelType && (p.known.match?.modelTypes ?? p.fam.modelTypes).includes(block.modelType))
+      names.push(`model_type=${block.modelType}`);
+    for (const a of block.architectures ?? [])
+      if (p.known.match?.architectures?.includes(a)) names.push(`architectures=${a}`);
     const cps: number[] = [];
     p.checkpoints.forEach((cp, i) => {
       let ok = true;
@@ -307,7 +337,14 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
           ok = false;
           break;
         }
-        if (!matched.some((m) => m.key === key)) matched.push({ key, ...(got.blockKey ? { blockKey: got.blockKey } : {}), value: got.value as SignatureValue, known, ...(got.defaulted ? { defaulted: true } : {}) });
+        if (!matched.some((m) => m.key === key))
+          matched.push({
+            key,
+            ...(got.blockKey ? { blockKey: got.blockKey } : {}),
+            value: got.value as SignatureValue,
+            known,
+            ...(got.defaulted ? { defaulted: true } : {}),
+          });
       }
       if (ok) cps.push(i);
     });
@@ -324,7 +361,12 @@ function compare(block: ConfigBlock, norm: Norm, p: PreparedEntry): { match?: St
     };
     return { match };
   }
-  if (identityDiffers.length === 1 && missing.length === 0 && matched.length >= MIN_COMPARED && explicit >= MIN_EXPLICIT) {
+  if (
+    identityDiffers.length === 1 &&
+    missing.length === 0 &&
+    matched.length >= MIN_COMPARED &&
+    explicit >= MIN_EXPLICIT
+  ) {
     return { near: { known: p.known, equal: matched.length, total: matched.length + 1, differs: identityDiffers[0]! } };
   }
   return {};
@@ -371,6 +413,11 @@ export function identifyBlock(block: ConfigBlock, kb: Pick<KnowledgeBase, "compo
     });
   }
   for (const p of idx.linear) consider(p);
-  const list = [...matches.values()].sort((a, b) => Number(b.exact) - Number(a.exact) || (a.level === b.level ? 0 : a.level === "checkpoint" ? -1 : 1) || a.known.id.localeCompare(b.known.id));
+  const list = [...matches.values()].sort(
+    (a, b) =>
+      Number(b.exact) - Number(a.exact) ||
+      (a.level === b.level ? 0 : a.level === "checkpoint" ? -1 : 1) ||
+      a.known.id.localeCompare(b.known.id),
+  );
   return { matches: list, nearMisses: [...near.values()].sort((a, b) => a.known.id.localeCompare(b.known.id)) };
 }

@@ -42,12 +42,19 @@ describe("app-settings extractor", () => {
   it("reads LiteLLM provider prefixes", async () => {
     const refs = (await extractFile(appSettingsExtractor, FIX, "litellm_config.yaml")).references ?? [];
     // openai/gpt-4o is OpenAI's API; openai/whisper-large-v3 is a Hub repo of the openai org
-    expect(refs.map((r) => [r.kind, r.target])).toEqual([["hub-id", "meta-llama/Llama-3.1-8B-Instruct"], ["ollama-tag", "qwen2.5:7b"], ["hub-id", "openai/whisper-large-v3"]]);
+    expect(refs.map((r) => [r.kind, r.target])).toEqual([
+      ["hub-id", "meta-llama/Llama-3.1-8B-Instruct"],
+      ["ollama-tag", "qwen2.5:7b"],
+      ["hub-id", "openai/whisper-large-v3"],
+    ]);
   });
 
   it("reads TOML and JSON model lists with lines and pointers", async () => {
     const toml = (await extractFile(appSettingsExtractor, FIX, "app.toml")).references ?? [];
-    expect(toml.map((r) => [r.target, r.location.line])).toEqual([["BAAI/bge-m3", 3], ["Qwen/Qwen2.5-7B-Instruct", 6]]);
+    expect(toml.map((r) => [r.target, r.location.line])).toEqual([
+      ["BAAI/bge-m3", 3],
+      ["Qwen/Qwen2.5-7B-Instruct", 6],
+    ]);
     const json = (await extractFile(appSettingsExtractor, FIX, "models.json")).references ?? [];
     expect(json.map((r) => [r.target, r.location.pointer, r.location.line])).toEqual([
       ["NousResearch/Hermes-3-Llama-3.1-8B", "/models/0/name", 3],
@@ -57,6 +64,13 @@ describe("app-settings extractor", () => {
 
   it("leaves merge recipes to their extractor and skips files it does not own", async () => {
     expect((await extractFile(appSettingsExtractor, FIX, "mergekit.yaml")).references).toEqual([]);
-    for (const f of ["package.json", "config.json", "tokenizer_config.json", "docker-compose.yml", ".github/workflows/ci.yaml"]) expect(appSettingsExtractor.matches(f, f.split("/").pop()!)).toBe(false);
+    for (const f of [
+      "package.json",
+      "config.json",
+      "tokenizer_config.json",
+      "docker-compose.yml",
+      ".github/workflows/ci.yaml",
+    ])
+      expect(appSettingsExtractor.matches(f, f.split("/").pop()!)).toBe(false);
   });
 });

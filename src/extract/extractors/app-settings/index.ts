@@ -24,7 +24,8 @@ import { hasPathPrefix } from "../../../util/path-shape.js";
 const ID = "app-settings";
 
 /** Files other extractors own, or that never configure models. */
-const NOT_SETTINGS = /^(?:package(?:-lock)?\.json|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|composer\.(?:json|lock)|\.eslintrc.*|\.prettierrc.*|renovate\.json|lerna\.json|turbo\.json|vercel\.json|config\.json|adapter_config\.json|generation_config\.json|tokenizer(?:_config)?\.json|special_tokens_map\.json|added_tokens\.json|vocab\.json|preprocessor_config\.json|processor_config\.json|model_index\.json|modules\.json|config_sentence_transformers\.json|sentence_bert_config\.json|quantize_config\.json|.*\.safetensors\.index\.json|.*\.bin\.index\.json|(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml|pnpm-lock\.yaml|yarn\.lock|Cargo\.toml|Cargo\.lock|poetry\.lock|pyproject\.toml|.*\.schema\.json|\.pre-commit-config\.yaml|mkdocs\.ya?ml|codecov\.ya?ml|\.aiprovrc.*|aiprov\.config\..*)$/i;
+const NOT_SETTINGS =
+  /^(?:package(?:-lock)?\.json|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|composer\.(?:json|lock)|\.eslintrc.*|\.prettierrc.*|renovate\.json|lerna\.json|turbo\.json|vercel\.json|config\.json|adapter_config\.json|generation_config\.json|tokenizer(?:_config)?\.json|special_tokens_map\.json|added_tokens\.json|vocab\.json|preprocessor_config\.json|processor_config\.json|model_index\.json|modules\.json|config_sentence_transformers\.json|sentence_bert_config\.json|quantize_config\.json|.*\.safetensors\.index\.json|.*\.bin\.index\.json|(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml|pnpm-lock\.yaml|yarn\.lock|Cargo\.toml|Cargo\.lock|poetry\.lock|pyproject\.toml|.*\.schema\.json|\.pre-commit-config\.yaml|mkdocs\.ya?ml|codecov\.ya?ml|\.aiprovrc.*|aiprov\.config\..*)$/i;
 
 /** A value found under a model key, with where it sits. */
 interface Hit {
@@ -42,7 +43,8 @@ interface Hit {
 }
 
 /** A Hub file URL (`https://huggingface.co/<org>/<repo>/resolve/<rev>/<file>`): weights a catalog or app downloads. */
-const HUB_FILE_URL = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(?!datasets\/|spaces\/)[\w.-]+\/[\w.-]+\/(?:resolve|blob)\/[^\s]+$/;
+const HUB_FILE_URL =
+  /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/(?!datasets\/|spaces\/)[\w.-]+\/[\w.-]+\/(?:resolve|blob)\/[^\s]+$/;
 
 /** The Hub's `base_model` tags: `base_model:<id>` and `base_model:<relation>:<id>` (https://huggingface.co/docs/hub/model-cards#specifying-a-base-model). */
 const BASE_MODEL_TAG = /^base_model:(?:(adapter|finetune|merge|quantized):)?([\w.-]+\/[\w.-]+)$/;
@@ -70,8 +72,10 @@ function roleFor(path: (string | number)[], key: string): ComponentRole | undefi
 
 type Classified = { value: string; kind?: ReferenceKind; facts?: Record<string, string | boolean> };
 
-const LITELLM_PREFIX = /^(huggingface|ollama|ollama_chat|hosted_vllm|vllm|text-completion-openai|together_ai|openrouter|sagemaker|bedrock|openai|azure|anthropic|gemini|vertex_ai|groq|mistral|cohere)\/(.+)$/;
-const OPENAI_API_MODEL = /^(?:gpt-|o\d|chatgpt|text-embedding-|text-davinci|dall-e|whisper-1$|tts-|davinci|babbage|omni-moderation)/i;
+const LITELLM_PREFIX =
+  /^(huggingface|ollama|ollama_chat|hosted_vllm|vllm|text-completion-openai|together_ai|openrouter|sagemaker|bedrock|openai|azure|anthropic|gemini|vertex_ai|groq|mistral|cohere)\/(.+)$/;
+const OPENAI_API_MODEL =
+  /^(?:gpt-|o\d|chatgpt|text-embedding-|text-davinci|dall-e|whisper-1$|tts-|davinci|babbage|omni-moderation)/i;
 const HUB_SERVING_PROVIDERS = new Set(["huggingface", "hosted_vllm", "vllm", "together_ai", "openrouter"]);
 
 /**
@@ -97,7 +101,8 @@ function classifyProviderPrefixed(v: string, provider: string, model: string): C
     const id = provider === "openrouter" ? model.replace(/:free$/, "") : model;
     return parseHubId(id) ? { value: id, facts: { provider } } : undefined;
   }
-  if (provider === "ollama" || provider === "ollama_chat") return { value: model, kind: "ollama-tag", facts: { provider } };
+  if (provider === "ollama" || provider === "ollama_chat")
+    return { value: model, kind: "ollama-tag", facts: { provider } };
   return undefined;
 }
 
@@ -110,11 +115,15 @@ function classify(value: string, key: string, path: (string | number)[]): Classi
   if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}$/.test(v)) return classifyVariable(v, key, path);
   const lite = LITELLM_PREFIX.exec(v);
   if (lite) return classifyProviderPrefixed(v, lite[1]!, lite[2]!);
-  if (/^https?:\/\//i.test(v)) return parseHubId(v) && !/\/datasets\//.test(v) ? { value: v } : weightFormatOf(v) ? { value: v } : undefined;
+  if (/^https?:\/\//i.test(v))
+    return parseHubId(v) && !/\/datasets\//.test(v) ? { value: v } : weightFormatOf(v) ? { value: v } : undefined;
   if (/\.(?:ya?ml|json|txt|md|jinja2?|j2|prompt|tmpl|csv|html|py)$/i.test(v)) return undefined;
   const inOllama = path.some((p) => /ollama/i.test(String(p)));
   if (inOllama && /^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v)) return { value: v, kind: "ollama-tag" };
-  if (looksLikePath(v)) return /path|dir|_or_path|file|checkpoint|ckpt|folder|local/i.test(key) || hasPathPrefix(v) ? { value: v } : undefined;
+  if (looksLikePath(v))
+    return /path|dir|_or_path|file|checkpoint|ckpt|folder|local/i.test(key) || hasPathPrefix(v)
+      ? { value: v }
+      : undefined;
   if (parseHubId(v)) return { value: v };
   if (weightFormatOf(v) && /path|file|checkpoint|ckpt|weights|model/i.test(key)) return { value: v };
   return undefined;
@@ -132,7 +141,8 @@ const LIST_ITEM_KEYS = new Set(["name", "id", "model", "model_name", "modelId", 
 const NESTED_KEYS = new Set(["name", "id", "repo", "repo_id", "repoId", "repository", "path"]);
 
 function isModelKey(key: string, path: (string | number)[]): boolean {
-  if (/^(?:modelUrl|model_url|modelUrls|model_type|model_kwargs|model_max_length|model_format|modelType)$/.test(key)) return false;
+  if (/^(?:modelUrl|model_url|modelUrls|model_type|model_kwargs|model_max_length|model_format|modelType)$/.test(key))
+    return false;
   if (MODEL_NAME.test(key) && !NOT_MODEL_NAME.test(key)) return true;
   // The model a catalog entry or a derived model comes from.
   if (/^(?:parent_?id|parent_?model|source_?model|upstream_?model)$/i.test(key)) return true;
@@ -144,28 +154,65 @@ function isModelKey(key: string, path: (string | number)[]): boolean {
   return LIST_ITEM_KEYS.has(key) && /models?(?:_list)?$|MODELS$/i.test(parentList);
 }
 
-function collect(data: unknown, path: (string | number)[], out: Hit[], blobs: { key: string; text: string; path: (string | number)[] }[]): void {
+function collect(
+  data: unknown,
+  path: (string | number)[],
+  out: Hit[],
+  blobs: { key: string; text: string; path: (string | number)[] }[],
+): void {
   if (Array.isArray(data)) {
     data.forEach((d, i) => collect(d, [...path, i], out, blobs));
     return;
   }
   if (!data || typeof data !== "object") return;
   const endpoints = (data as { endpoints?: unknown }).endpoints;
-  const types = Array.isArray(endpoints) ? [...new Set(endpoints.map((e) => (e && typeof e === "object" ? (e as { type?: unknown }).type : undefined)).filter((t): t is string => typeof t === "string"))] : [];
+  const types = Array.isArray(endpoints)
+    ? [
+        ...new Set(
+          endpoints
+            .map((e) => (e && typeof e === "object" ? (e as { type?: unknown }).type : undefined))
+            .filter((t): t is string => typeof t === "string"),
+        ),
+      ]
+    : [];
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
     if (typeof v === "string") {
       const t = v.trim();
-      if ((t.startsWith("[") || t.startsWith("{")) && /model|name|tokenizer/i.test(t) && t.length < 4_000_000) blobs.push({ key: k, text: v, path: [...path, k] });
-      else if (isModelKey(k, path)) out.push({ key: k, value: v, pointer: toPointer([...path, k]), path, ...(types.length ? { endpointTypes: types.join("|") } : {}) });
+      if ((t.startsWith("[") || t.startsWith("{")) && /model|name|tokenizer/i.test(t) && t.length < 4_000_000)
+        blobs.push({ key: k, text: v, path: [...path, k] });
+      else if (isModelKey(k, path))
+        out.push({
+          key: k,
+          value: v,
+          pointer: toPointer([...path, k]),
+          path,
+          ...(types.length ? { endpointTypes: types.join("|") } : {}),
+        });
       // A Hub file URL under any key (a catalog's artifact `uri`): a GGUF file there is a quantized form of its repo.
-      else if (HUB_FILE_URL.test(t)) out.push({ key: k, value: t, pointer: toPointer([...path, k]), path, via: "file-url", ...(/\.gguf$/i.test(t) ? { relation: "quantized" as const } : {}) });
+      else if (HUB_FILE_URL.test(t))
+        out.push({
+          key: k,
+          value: t,
+          pointer: toPointer([...path, k]),
+          path,
+          via: "file-url",
+          ...(/\.gguf$/i.test(t) ? { relation: "quantized" as const } : {}),
+        });
     } else if (Array.isArray(v) && v.every((x) => typeof x === "string") && isModelKey(k, path) && /s$/.test(k)) {
       v.forEach((x, i) => out.push({ key: k, value: x as string, pointer: toPointer([...path, k, i]), path }));
     } else if (Array.isArray(v) && v.some((x) => typeof x === "string" && BASE_MODEL_TAG.test(x))) {
       // Hub tags copied into a catalog (`tags: [base_model:org/x]`).
       v.forEach((x, i) => {
         const m = typeof x === "string" ? BASE_MODEL_TAG.exec(x) : null;
-        if (m) out.push({ key: k, value: m[2]!, pointer: toPointer([...path, k, i]), path, via: "tag", ...(m[1] ? { relation: m[1] as Relation } : {}) });
+        if (m)
+          out.push({
+            key: k,
+            value: m[2]!,
+            pointer: toPointer([...path, k, i]),
+            path,
+            via: "tag",
+            ...(m[1] ? { relation: m[1] as Relation } : {}),
+          });
       });
     } else if (v && typeof v === "object") collect(v, [...path, k], out, blobs);
   }
@@ -175,7 +222,11 @@ function collect(data: unknown, path: (string | number)[], out: Hit[], blobs: { 
 function isRecipe(data: unknown): boolean {
   if (!data || typeof data !== "object" || Array.isArray(data)) return false;
   const d = data as Record<string, unknown>;
-  return "merge_method" in d || ("base_model" in d && ("datasets" in d || "adapter" in d || "sequence_len" in d)) || ("model_name_or_path" in d && ("stage" in d || "finetuning_type" in d));
+  return (
+    "merge_method" in d ||
+    ("base_model" in d && ("datasets" in d || "adapter" in d || "sequence_len" in d)) ||
+    ("model_name_or_path" in d && ("stage" in d || "finetuning_type" in d))
+  );
 }
 
 /** Parses a JSON blob embedded in a string (strict JSON first, then JSON with trailing commas and comments). */
@@ -191,7 +242,11 @@ export function parseBlob(text: string): unknown {
 }
 
 /** Model references in parsed settings data. */
-export function settingsReferences(data: unknown, ctx: SettingsContext, basePath: (string | number)[] = []): ModelReference[] {
+export function settingsReferences(
+  data: unknown,
+  ctx: SettingsContext,
+  basePath: (string | number)[] = [],
+): ModelReference[] {
   if (isRecipe(data)) return [];
   const hits: Hit[] = [];
   const blobs: { key: string; text: string; path: (string | number)[] }[] = [];
@@ -210,7 +265,12 @@ export function settingsReferences(data: unknown, ctx: SettingsContext, basePath
       value: c.value,
       ...(c.kind ? { kind: c.kind } : {}),
       ...(role ? { role } : {}),
-      facts: { key: h.key, ...(c.facts ?? {}), ...(h.endpointTypes ? { endpointTypes: h.endpointTypes } : {}), ...(h.via ? { via: h.via } : {}) },
+      facts: {
+        key: h.key,
+        ...(c.facts ?? {}),
+        ...(h.endpointTypes ? { endpointTypes: h.endpointTypes } : {}),
+        ...(h.via ? { via: h.via } : {}),
+      },
       ...(h.relation ? { relation: h.relation } : {}),
       baseDir: dir,
     });
@@ -222,12 +282,16 @@ export function settingsReferences(data: unknown, ctx: SettingsContext, basePath
     const blobPointer = toPointer(b.path);
     const base = ctx.locate(blobPointer, "") ?? { line: 1, column: 1 };
     refs.push(
-      ...settingsReferences(inner, {
-        file: ctx.file,
-        ...(ctx.extractor ? { extractor: ctx.extractor } : {}),
-        pointerPrefix: (ctx.pointerPrefix ?? "") + toPointer(b.path.slice(0, -1)),
-        locate: (_p, value, key) => ctx.locate(`${blobPointer}#${value}`, value, key) ?? base,
-      }, [b.key]).map((r) => ({ ...r, facts: { ...(r.facts ?? {}), embeddedJson: b.key } })),
+      ...settingsReferences(
+        inner,
+        {
+          file: ctx.file,
+          ...(ctx.extractor ? { extractor: ctx.extractor } : {}),
+          pointerPrefix: (ctx.pointerPrefix ?? "") + toPointer(b.path.slice(0, -1)),
+          locate: (_p, value, key) => ctx.locate(`${blobPointer}#${value}`, value, key) ?? base,
+        },
+        [b.key],
+      ).map((r) => ({ ...r, facts: { ...(r.facts ?? {}), embeddedJson: b.key } })),
     );
   }
   return refs;
@@ -259,7 +323,12 @@ function mentionsModelWords(raw: string): boolean {
 }
 
 /** Line of the first occurrence of `"value"` (or the bare value) at or after `fromLine` in `text`. */
-export function findValueLine(text: string, value: string, fromLine: number, key?: string): { line: number; column: number } | undefined {
+export function findValueLine(
+  text: string,
+  value: string,
+  fromLine: number,
+  key?: string,
+): { line: number; column: number } | undefined {
   if (!value) return undefined;
   const lines = text.split("\n");
   if (key) {
@@ -292,7 +361,8 @@ export const appSettingsExtractor: Extractor = {
   id: ID,
   holdsReferences: true,
   largeFilesAreData: true,
-  description: "Application settings (YAML, JSON, TOML, Helm values, LiteLLM): model-named keys with Hub ids, ${VAR:default}, model lists",
+  description:
+    "Application settings (YAML, JSON, TOML, Helm values, LiteLLM): model-named keys with Hub ids, ${VAR:default}, model lists",
   matches(path, base) {
     if (!/\.(?:ya?ml|json|toml)$/i.test(base) || NOT_SETTINGS.test(base)) return false;
     return !/(?:^|\/)(?:\.github|\.circleci|\.gitlab|locales?|i18n|translations?|fixtures?\/golden)\//.test(path);
@@ -309,7 +379,9 @@ export const appSettingsExtractor: Extractor = {
     try {
       if (/\.toml$/i.test(file.path)) {
         const data = parseToml(text);
-        references.push(...settingsReferences(data, { file: file.path, locate: (_p, v, k) => findValueLine(text, v, 1, k) }));
+        references.push(
+          ...settingsReferences(data, { file: file.path, locate: (_p, v, k) => findValueLine(text, v, 1, k) }),
+        );
       } else if (/\.json$/i.test(file.path)) {
         const doc = parseJsonDocument(text);
         references.push(...settingsReferences(doc.data, { file: file.path, locate: locator(text, doc) }));
@@ -320,13 +392,32 @@ export const appSettingsExtractor: Extractor = {
           if (part.trim()) {
             const doc = parseYamlDocument(part, offset);
             references.push(...settingsReferences(doc.data, { file: file.path, locate: locator(text, doc) }));
-            if (chartValues) variables.push(...helmValueVariables(doc.data, file.path, posix.dirname(file.path) === "." ? "" : posix.dirname(file.path), (pointer) => { const at = doc.locate(pointer); return at ? { file: file.path, line: at.line, pointer } : undefined; }));
+            if (chartValues)
+              variables.push(
+                ...helmValueVariables(
+                  doc.data,
+                  file.path,
+                  posix.dirname(file.path) === "." ? "" : posix.dirname(file.path),
+                  (pointer) => {
+                    const at = doc.locate(pointer);
+                    return at ? { file: file.path, line: at.line, pointer } : undefined;
+                  },
+                ),
+              );
           }
           offset += part.split("\n").length - 1 + 1;
         }
       }
     } catch (err) {
-      diagnostics.push({ code: "parse-error", severity: "warning", message: (err as Error).message, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } });
+      diagnostics.push({
+        code: "parse-error",
+        severity: "warning",
+        message: (err as Error).message,
+        location: {
+          file: file.path,
+          ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}),
+        },
+      });
     }
     return { references, diagnostics, ...(variables.length ? { variables } : {}) };
   },

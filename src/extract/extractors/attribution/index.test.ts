@@ -23,8 +23,14 @@ describe("attribution extractor", () => {
     const walked = await walk(ROOT, {});
     const r = await runExtractors(walked.files, [attributionExtractor], { maxTextBytes: 1 << 20 });
     const docs = r.outputs.flatMap((o) => o.output.documents ?? []).sort((a, b) => a.file.localeCompare(b.file));
-    expect(docs.map((d) => `${d.kind} ${d.file}`)).toEqual(["license model/LICENSE.txt", "notice NOTICE", "readme README.md"]);
-    expect(docs.find((d) => d.kind === "notice")!.text).toContain("Llama 3.1 is licensed under the Llama 3.1 Community License");
+    expect(docs.map((d) => `${d.kind} ${d.file}`)).toEqual([
+      "license model/LICENSE.txt",
+      "notice NOTICE",
+      "readme README.md",
+    ]);
+    expect(docs.find((d) => d.kind === "notice")!.text).toContain(
+      "Llama 3.1 is licensed under the Llama 3.1 Community License",
+    );
     expect(r.outputs.flatMap((o) => [...(o.output.references ?? []), ...(o.output.components ?? [])])).toEqual([]);
   });
 });

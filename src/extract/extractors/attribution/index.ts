@@ -29,7 +29,17 @@ export const attributionExtractor: Extractor = {
   },
   async extract(file): Promise<ExtractOutput> {
     const kind = attributionKind(file.path.split("/").pop()!)!;
-    if (file.size > MAX_BYTES) return { diagnostics: [{ code: "file-too-large", severity: "info", message: `attribution document larger than ${MAX_BYTES} bytes not read`, location: { file: file.path } }] };
+    if (file.size > MAX_BYTES)
+      return {
+        diagnostics: [
+          {
+            code: "file-too-large",
+            severity: "info",
+            message: `attribution document larger than ${MAX_BYTES} bytes not read`,
+            location: { file: file.path },
+          },
+        ],
+      };
     const text = await file.text(MAX_BYTES);
     return { documents: [{ file: file.path, kind, text }] };
   },

@@ -23,12 +23,22 @@ export const chatTemplateExtractor: Extractor = {
     if (file.path.endsWith(".json")) {
       try {
         const data = parseJsonDocument(text).data as { chat_template?: unknown };
-        template = typeof data?.chat_template === "string" ? data.chat_template : JSON.stringify(data?.chat_template ?? "");
+        template =
+          typeof data?.chat_template === "string" ? data.chat_template : JSON.stringify(data?.chat_template ?? "");
       } catch (err) {
         return { diagnostics: [parseErrorDiagnostic(file.path, err)] };
       }
     }
     const families = tokenFamilies(template);
-    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, line: 1 }, attachOnly: true, facts: { chatTemplateFile: file.path, ...(families.length ? { chatTemplateFamilies: families } : {}) } }] };
+    return {
+      folders: [
+        {
+          dir: dirOf(file.path),
+          location: { file: file.path, line: 1 },
+          attachOnly: true,
+          facts: { chatTemplateFile: file.path, ...(families.length ? { chatTemplateFamilies: families } : {}) },
+        },
+      ],
+    };
   },
 };

@@ -7,11 +7,19 @@ const FIX = join(import.meta.dirname, "fixtures");
 
 describe("diffusers-pipeline extractor", () => {
   it("yields EasyAnimate's pipeline with a Qwen2-VL text encoder part", async () => {
-    const out = await extractFile(diffusersPipelineExtractor, FIX, "diffusers-easyanimate-qwen2vl-textencoder/model_index.json");
+    const out = await extractFile(
+      diffusersPipelineExtractor,
+      FIX,
+      "diffusers-easyanimate-qwen2vl-textencoder/model_index.json",
+    );
     const [pipeline, ...parts] = out.components!;
     expect(pipeline).toMatchObject({ role: "diffusion", name: "EasyAnimateControlPipeline" });
     const te = parts.find((p) => p.facts?.subfolder === "text_encoder")!;
-    expect(te).toMatchObject({ role: "text-encoder", parent: pipeline!.key, facts: { library: "transformers", class: "Qwen2VLForConditionalGeneration" } });
+    expect(te).toMatchObject({
+      role: "text-encoder",
+      parent: pipeline!.key,
+      facts: { library: "transformers", class: "Qwen2VLForConditionalGeneration" },
+    });
     expect(te.location.line).toBeGreaterThan(1);
     expect(parts.find((p) => p.facts?.subfolder === "vae")?.role).toBe("vae");
     expect(parts.find((p) => p.facts?.subfolder === "transformer")?.role).toBe("diffusion");
@@ -24,7 +32,11 @@ describe("diffusers-pipeline extractor", () => {
   });
 
   it("records parts set to null (a removed safety checker) as absent, not as components", async () => {
-    const out = await extractFile(diffusersPipelineExtractor, FIX, "diffusers-realistic-vision-v51-repost/model_index.json");
+    const out = await extractFile(
+      diffusersPipelineExtractor,
+      FIX,
+      "diffusers-realistic-vision-v51-repost/model_index.json",
+    );
     expect(out.components!.some((c) => c.facts?.subfolder === "unet" && c.role === "diffusion")).toBe(true);
     expect(out.components![0]!.facts?.["absent.image_encoder"]).toBe(true);
     expect(out.components!.some((c) => c.facts?.subfolder === "image_encoder")).toBe(false);

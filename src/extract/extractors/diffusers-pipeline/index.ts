@@ -27,7 +27,8 @@ export function partRole(key: string, cls: string): ComponentRole {
 
 export const diffusersPipelineExtractor: Extractor = {
   id: ID,
-  description: "diffusers model_index.json: the pipeline and each part (text encoders, UNet/transformer, VAE) with library and class",
+  description:
+    "diffusers model_index.json: the pipeline and each part (text encoders, UNet/transformer, VAE) with library and class",
   matches(_path, base) {
     return base === "model_index.json";
   },
@@ -43,7 +44,10 @@ export const diffusersPipelineExtractor: Extractor = {
       role: "diffusion",
       name: pipelineClass ?? (dir === "" ? "pipeline" : posix.basename(dir)),
       location: { file: file.path, line: 1, column: 1, pointer: "" },
-      facts: { ...(pipelineClass ? { pipelineClass } : {}), ...(str(data._diffusers_version) ? { diffusersVersion: data._diffusers_version as string } : {}) },
+      facts: {
+        ...(pipelineClass ? { pipelineClass } : {}),
+        ...(str(data._diffusers_version) ? { diffusersVersion: data._diffusers_version as string } : {}),
+      },
     };
     const parts: LocalComponent[] = [];
     for (const [k, v] of Object.entries(data)) {
@@ -54,12 +58,26 @@ export const diffusersPipelineExtractor: Extractor = {
         continue;
       }
       if (typeof library !== "string" || typeof cls !== "string") continue;
-      parts.push({ key: `${file.path}#/${k}`, role: partRole(k, cls), name: `${pipeline.name}/${k}`, location: loc([k]), parent: key, facts: { library, class: cls, subfolder: k } });
+      parts.push({
+        key: `${file.path}#/${k}`,
+        role: partRole(k, cls),
+        name: `${pipeline.name}/${k}`,
+        location: loc([k]),
+        parent: key,
+        facts: { library, class: cls, subfolder: k },
+      });
     }
     const references: ModelReference[] = [];
     const origin = str(data._name_or_path);
     if (origin) {
-      const ref = makeReference({ extractor: ID, raw: origin, location: loc(["_name_or_path"]), relation: "initialised-from", subject: key, baseDir: dir });
+      const ref = makeReference({
+        extractor: ID,
+        raw: origin,
+        location: loc(["_name_or_path"]),
+        relation: "initialised-from",
+        subject: key,
+        baseDir: dir,
+      });
       if (ref.kind === "hub-id" || (ref.kind === "local-path" && ref.target !== dir)) references.push(ref);
     }
     return { components: [pipeline, ...parts], references };

@@ -28,7 +28,10 @@ describe("dotenv extractor", () => {
   });
 
   it("handles quotes and export", () => {
-    const vars = parseDotenv('export A="x/y" # c\nB=\'p q\'\n# C=z\n', ".env", "");
-    expect(vars.map((v) => [v.name, v.value])).toEqual([["A", "x/y"], ["B", "p q"]]);
+    const vars = parseDotenv("export A=\"x/y\" # c\nB='p q'\n# C=z\n", ".env", "");
+    expect(vars.map((v) => [v.name, v.value])).toEqual([
+      ["A", "x/y"],
+      ["B", "p q"],
+    ]);
   });
 });

@@ -30,7 +30,14 @@ writeFileSync(join(FIX, ".env"), ENV);
 describe("dotenv extractor", () => {
   it("defines variables, including multi-line backtick values", async () => {
     const out = await extractFile(dotenvExtractor, FIX, ".env");
-    expect(out.variables?.map((v) => [v.name, v.location.line])).toEqual([["HF_TOKEN", 2], ["LLAMA_MODEL", 3], ["CACHE_DIR", 4], ["MODELS", 5], ["TEXT_EMBEDDING_MODELS", 11], ["OLD_MODELS", 14]]);
+    expect(out.variables?.map((v) => [v.name, v.location.line])).toEqual([
+      ["HF_TOKEN", 2],
+      ["LLAMA_MODEL", 3],
+      ["CACHE_DIR", 4],
+      ["MODELS", 5],
+      ["TEXT_EMBEDDING_MODELS", 11],
+      ["OLD_MODELS", 14],
+    ]);
     expect(out.variables?.find((v) => v.name === "CACHE_DIR")?.value).toBe("/data/hf cache");
   });
 
@@ -46,6 +53,9 @@ describe("dotenv extractor", () => {
   });
 
   it("strips comments after unquoted values and handles export", () => {
-    expect(parseDotenv("export A=b # c\nB='x y'\n", ".env", "").map((v) => [v.name, v.value])).toEqual([["A", "b"], ["B", "x y"]]);
+    expect(parseDotenv("export A=b # c\nB='x y'\n", ".env", "").map((v) => [v.name, v.value])).toEqual([
+      ["A", "b"],
+      ["B", "x y"],
+    ]);
   });
 });

@@ -70,6 +70,7 @@ export const dotenvExtractor: Extractor = {
 /** An unquoted value without its ` # comment` (a `#` after whitespace) or all of it when it starts with `#`. */
 function stripInlineComment(value: string): string {
   if (value.startsWith("#")) return "";
-  for (let i = 1; i < value.length; i++) if (value[i] === "#" && /\s/.test(value[i - 1]!)) return value.slice(0, i).trimEnd();
+  for (let i = 1; i < value.length; i++)
+    if (value[i] === "#" && /\s/.test(value[i - 1]!)) return value.slice(0, i).trimEnd();
   return value;
 }

@@ -8,7 +8,10 @@ const FIX = join(import.meta.dirname, "fixtures");
 describe("generation-config extractor", () => {
   it("reads Qwen2.5-VL's token ids (Qwen2 vocabulary layout)", async () => {
     const out = await extractFile(generationConfigExtractor, FIX, "qwen2.5-vl-7b-instruct/generation_config.json");
-    expect(out.folders?.[0]?.facts).toMatchObject({ "generation.bos_token_id": 151643, "generation.eos_token_id": ["151645", "151643"] });
+    expect(out.folders?.[0]?.facts).toMatchObject({
+      "generation.bos_token_id": 151643,
+      "generation.eos_token_id": ["151645", "151643"],
+    });
   });
 
   it("reads Ultravox's Llama 3.1 ids", async () => {

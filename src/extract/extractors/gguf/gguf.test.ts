@@ -24,7 +24,14 @@ describe("gguf extractor", () => {
       role: "model",
       name: "Meta Llama 3.1 8B Instruct",
       license: "llama3.1",
-      facts: { architecture: "llama", generalType: "model", tokenizerModel: "gpt2", tokenizerPre: "llama-bpe", fileType: 15, tensorCount: 0 },
+      facts: {
+        architecture: "llama",
+        generalType: "model",
+        tokenizerModel: "gpt2",
+        tokenizerPre: "llama-bpe",
+        fileType: 15,
+        tensorCount: 0,
+      },
     });
     expect(out.references).toEqual([]);
   });
@@ -33,16 +40,31 @@ describe("gguf extractor", () => {
     const out = await extractFile(ggufExtractor, FIX, EXAONE);
     expect(out.components?.[0]?.license).toBe("other:exaone");
     const source = out.references!.find((r) => r.location.pointer === "/general.source.url");
-    expect(source).toMatchObject({ kind: "hub-id", target: "huihui-ai/EXAONE-3.5-7.8B-Instruct-abliterated", relation: "quantized", location: { pointer: "/general.source.url" } });
+    expect(source).toMatchObject({
+      kind: "hub-id",
+      target: "huihui-ai/EXAONE-3.5-7.8B-Instruct-abliterated",
+      relation: "quantized",
+      location: { pointer: "/general.source.url" },
+    });
     const bases = out.references!.filter((r) => r.location.pointer?.startsWith("/general.base_model"));
-    expect(bases.find((r) => r.kind === "hub-id")).toMatchObject({ target: "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", relation: "finetune" });
-    expect(bases.find((r) => r.kind !== "hub-id")).toMatchObject({ kind: "known-component", skipReason: "unknown-alias", facts: { organization: "Bartowski", organizationMayBeRepackager: true } });
+    expect(bases.find((r) => r.kind === "hub-id")).toMatchObject({
+      target: "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct",
+      relation: "finetune",
+    });
+    expect(bases.find((r) => r.kind !== "hub-id")).toMatchObject({
+      kind: "known-component",
+      skipReason: "unknown-alias",
+      facts: { organization: "Bartowski", organizationMayBeRepackager: true },
+    });
     expect(bases.length).toBe(2);
   });
 
   it("an mmproj file is the vision tower of a multimodal model", async () => {
     const out = await extractFile(ggufExtractor, FIX, "mmproj-model-f16.gguf");
-    expect(out.components?.[0]).toMatchObject({ role: "vision-encoder", facts: { generalType: "mmproj", projectorType: "qwen2.5vl_merger" } });
+    expect(out.components?.[0]).toMatchObject({
+      role: "vision-encoder",
+      facts: { generalType: "mmproj", projectorType: "qwen2.5vl_merger" },
+    });
     expect(out.references?.[0]?.target).toBe("Qwen/Qwen2.5-VL-7B-Instruct");
   });
 
@@ -63,12 +85,16 @@ describe("gguf extractor", () => {
   it("property: corrupted bytes never throw or hang; counts and lengths are bounded by the file", async () => {
     const good = readFileSync(join(FIX, LLAMA));
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), async (at, byte) => {
-        const bad = Buffer.from(good);
-        bad[at] = byte;
-        const out = await run(bad);
-        expect((out.diagnostics?.length ?? 0) + (out.components?.length ?? 0)).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: good.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        async (at, byte) => {
+          const bad = Buffer.from(good);
+          bad[at] = byte;
+          const out = await run(bad);
+          expect((out.diagnostics?.length ?? 0) + (out.components?.length ?? 0)).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -27,13 +27,20 @@ type Scalar = string | number | boolean;
 
 /** A metadata value as a JSON-safe scalar (bigints become numbers when safe, else strings); arrays are dropped. */
 function scalar(v: unknown): Scalar | undefined {
-  if (typeof v === "bigint") return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (typeof v === "bigint")
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
   return undefined;
 }
 
-const ROLE_BY_TYPE: Record<string, ComponentRole> = { model: "model", adapter: "adapter", mmproj: "vision-encoder", imatrix: "other", vocab: "tokenizer" };
+const ROLE_BY_TYPE: Record<string, ComponentRole> = {
+  model: "model",
+  adapter: "adapter",
+  mmproj: "vision-encoder",
+  imatrix: "other",
+  vocab: "tokenizer",
+};
 
 export const ggufExtractor: Extractor = {
   id: ID,
@@ -42,10 +49,23 @@ export const ggufExtractor: Extractor = {
     return base.toLowerCase().endsWith(".gguf");
   },
   async extract(file): Promise<ExtractOutput> {
-    const diag = (message: string) => ({ diagnostics: [{ code: "invalid-gguf" as const, severity: "error" as const, message, location: { file: file.path } }] });
+    const diag = (message: string) => ({
+      diagnostics: [
+        { code: "invalid-gguf" as const, severity: "error" as const, message, location: { file: file.path } },
+      ],
+    });
     const head = await file.head(Math.min(file.size, HEAD_FIRST));
     if (Buffer.from(head.subarray(0, 60)).toString("latin1").startsWith("version https://git-lfs.github.com/spec/v1")) {
-      return { diagnostics: [{ code: "git-lfs-pointer", severity: "warning", message: "GGUF file is a Git LFS pointer; the weights were not checked out", location: { file: file.path } }] };
+      return {
+        diagnostics: [
+          {
+            code: "git-lfs-pointer",
+            severity: "warning",
+            message: "GGUF file is a Git LFS pointer; the weights were not checked out",
+            location: { file: file.path },
+          },
+        ],
+      };
     }
     try {
       try {
@@ -55,7 +75,10 @@ export const ggufExtractor: Extractor = {
         checkGgufHeader(await file.head(Math.min(file.size, HEAD_MAX)), file.size);
       }
     } catch (err) {
-      if (err instanceof GgufError) return diag(`invalid GGUF file: ${err.message}${(err as { needMore?: boolean }).needMore ? ` (header larger than the ${HEAD_MAX}-byte read limit)` : ""}`);
+      if (err instanceof GgufError)
+        return diag(
+          `invalid GGUF file: ${err.message}${(err as { needMore?: boolean }).needMore ? ` (header larger than the ${HEAD_MAX}-byte read limit)` : ""}`,
+        );
       throw err;
     }
     let metadata: Record<string, unknown>;
@@ -94,12 +117,27 @@ export const ggufExtractor: Extractor = {
       name: String(get("general.name") ?? posix.basename(file.path)),
       location: { file: file.path, pointer: "" },
       facts,
-      ...(typeof license === "string" ? { license: license === "other" && typeof get("general.license.name") === "string" ? `other:${String(get("general.license.name"))}` : license } : {}),
+      ...(typeof license === "string"
+        ? {
+            license:
+              license === "other" && typeof get("general.license.name") === "string"
+                ? `other:${String(get("general.license.name"))}`
+                : license,
+          }
+        : {}),
     };
     const references: ModelReference[] = [];
     const loc = (k: string) => ({ file: file.path, pointer: `/${k}` });
     const ref = (k: string, raw: string, relation: ModelReference["relation"], extra: Record<string, Scalar>) =>
-      makeReference({ extractor: ID, raw, location: loc(k), ...(relation ? { relation } : {}), subject: key, baseDir: dirOf(file.path), facts: extra });
+      makeReference({
+        extractor: ID,
+        raw,
+        location: loc(k),
+        ...(relation ? { relation } : {}),
+        subject: key,
+        baseDir: dirOf(file.path),
+        facts: extra,
+      });
     // The checkpoint this file was converted from.
     for (const k of ["general.source.huggingface.repository", "general.source.repo_url", "general.source.url"]) {
       const v = get(k);
@@ -115,13 +153,19 @@ export const ggufExtractor: Extractor = {
       const url = get(`${p}.repo_url`);
       const name = get(`${p}.name`);
       const org = get(`${p}.organization`);
-      const extra: Record<string, Scalar> = { metadataKey: `${p}.*`, ...(typeof name === "string" ? { name } : {}), ...(typeof org === "string" ? { organization: org, organizationMayBeRepackager: true } : {}) };
+      const extra: Record<string, Scalar> = {
+        metadataKey: `${p}.*`,
+        ...(typeof name === "string" ? { name } : {}),
+        ...(typeof org === "string" ? { organization: org, organizationMayBeRepackager: true } : {}),
+      };
       const relation = type === "adapter" ? "adapter" : "finetune";
       if (typeof url === "string") references.push(ref(`${p}.repo_url`, url, relation, extra));
       else if (typeof name === "string") {
         const r = ref(`${p}.name`, name, relation, extra);
         // A display name is not an id: keep it, unresolved.
-        references.push(r.kind === "hub-id" ? r : { ...r, kind: "known-component", target: name, skipReason: "unknown-alias" });
+        references.push(
+          r.kind === "hub-id" ? r : { ...r, kind: "known-component", target: name, skipReason: "unknown-alias" },
+        );
       }
     }
     return { components: [component], references };

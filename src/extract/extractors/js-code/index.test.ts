@@ -9,25 +9,58 @@ describe("js-code extractor", () => {
   it("reads transformers.js pipeline calls: constants resolve, run-time models and revisions stay dynamic", async () => {
     const out = await extractFile(jsCodeExtractor, FIX, "worker.js");
     const refs = out.references ?? [];
-    expect(refs.find((r) => r.location.line === 9)).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "this.model" } });
+    expect(refs.find((r) => r.location.line === 9)).toMatchObject({
+      skipReason: "dynamic-value",
+      facts: { expression: "this.model" },
+    });
     expect(refs.find((r) => r.location.line === 9)?.facts?.revisionExpression).toMatch(/no_attentions/);
-    expect(refs.find((r) => r.location.line === 19)).toMatchObject({ target: "Xenova/all-MiniLM-L6-v2", facts: { variable: "EMBEDDER", library: "@xenova/transformers" } });
-    expect(refs.find((r) => r.location.line === 20)).toMatchObject({ target: "Xenova/vit-gpt2-image-captioning", revision: "main", facts: { dtype: "q8" } });
+    expect(refs.find((r) => r.location.line === 19)).toMatchObject({
+      target: "Xenova/all-MiniLM-L6-v2",
+      facts: { variable: "EMBEDDER", library: "@xenova/transformers" },
+    });
+    expect(refs.find((r) => r.location.line === 20)).toMatchObject({
+      target: "Xenova/vit-gpt2-image-captioning",
+      revision: "main",
+      facts: { dtype: "q8" },
+    });
   });
 
   it("reads ids built at run time, conditional revisions and the names a model is tested against", async () => {
     const refs = (await extractFile(jsCodeExtractor, FIX, "transcribe.js")).references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // `model.startsWith("distil-whisper/")` names an organization, without loading anything
-    expect(at(5)).toMatchObject([{ usage: "name", raw: "distil-whisper/", facts: { test: "startsWith", subject: "model", organization: "distil-whisper" } }]);
+    expect(at(5)).toMatchObject([
+      {
+        usage: "name",
+        raw: "distil-whisper/",
+        facts: { test: "startsWith", subject: "model", organization: "distil-whisper" },
+      },
+    ]);
     expect(at(5)[0]!.target).toBeUndefined();
     // `let modelName = model; modelName += ".en"`: the concatenation, honestly a run-time value
-    expect(at(6)).toMatchObject([{ skipReason: "dynamic-value", facts: { variable: "modelName", built: "concatenation", appends: ".en", expression: 'model + ".en"' } }]);
+    expect(at(6)).toMatchObject([
+      {
+        skipReason: "dynamic-value",
+        facts: { variable: "modelName", built: "concatenation", appends: ".en", expression: 'model + ".en"' },
+      },
+    ]);
     // the revision and dtype conditionals: their choices, and the line they are read from
-    expect(at(10)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { revisionCandidates: "no_attentions|main", revisionAt: "transcribe.js:12", dtypeCandidates: "q8|fp32", dtypeAt: "transcribe.js:13" } });
-    expect(at(12)).toMatchObject([{ usage: "name", raw: "/whisper-medium", facts: { repository: "whisper-medium", subject: "modelName" } }]);
+    expect(at(10)[0]).toMatchObject({
+      skipReason: "dynamic-value",
+      facts: {
+        revisionCandidates: "no_attentions|main",
+        revisionAt: "transcribe.js:12",
+        dtypeCandidates: "q8|fp32",
+        dtypeAt: "transcribe.js:13",
+      },
+    });
+    expect(at(12)).toMatchObject([
+      { usage: "name", raw: "/whisper-medium", facts: { repository: "whisper-medium", subject: "modelName" } },
+    ]);
     // a comparison with a Hub id names that model
-    expect(at(15)).toMatchObject([{ usage: "name", kind: "hub-id", target: "Xenova/whisper-tiny", facts: { test: "comparison" } }]);
+    expect(at(15)).toMatchObject([
+      { usage: "name", kind: "hub-id", target: "Xenova/whisper-tiny", facts: { test: "comparison" } },
+    ]);
     // a string test on a value that is not model-named is nothing
     expect(at(16)).toEqual([]);
   });
@@ -36,9 +69,19 @@ describe("js-code extractor", () => {
     const refs = (await extractFile(jsCodeExtractor, FIX, "SettingsMenu.tsx")).references ?? [];
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     // options mapped from the menu's keys (through a filter): the menu's ids, the first standing for them
-    expect(at(10).find((r) => r.facts?.setter)).toMatchObject({ target: "Xenova/whisper-tiny", facts: { choices: "Xenova/whisper-tiny|Xenova/whisper-small|distil-whisper/distil-large-v2", optionsFrom: "models", resolvedFrom: "select-options" } });
+    expect(at(10).find((r) => r.facts?.setter)).toMatchObject({
+      target: "Xenova/whisper-tiny",
+      facts: {
+        choices: "Xenova/whisper-tiny|Xenova/whisper-small|distil-whisper/distil-large-v2",
+        optionsFrom: "models",
+        resolvedFrom: "select-options",
+      },
+    });
     // constant options: only model-shaped values
-    expect(at(17)[0]).toMatchObject({ target: "onnx-community/whisper-base", facts: { choices: "onnx-community/whisper-base" } });
+    expect(at(17)[0]).toMatchObject({
+      target: "onnx-community/whisper-base",
+      facts: { choices: "onnx-community/whisper-base" },
+    });
     // a free-text input is a run-time value
     expect(at(21)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { setter: "setModel" } });
   });
@@ -50,15 +93,29 @@ describe("js-code extractor", () => {
 
   it("reads a model menu whose keys are Hub ids (TSX)", async () => {
     const out = await extractFile(jsCodeExtractor, FIX, "AudioManager.tsx");
-    expect(out.references?.filter((r) => !r.skipReason).map((r) => r.target)).toEqual(["Xenova/whisper-tiny", "Xenova/whisper-base", "distil-whisper/distil-medium.en"]);
+    expect(out.references?.filter((r) => !r.skipReason).map((r) => r.target)).toEqual([
+      "Xenova/whisper-tiny",
+      "Xenova/whisper-base",
+      "distil-whisper/distil-medium.en",
+    ]);
     // The menu's setter chooses the model at run time.
-    expect(out.references?.filter((r) => r.skipReason)).toMatchObject([{ skipReason: "dynamic-value", location: { line: 8 }, facts: { setter: "setModel", expression: "e.target.value" } }]);
+    expect(out.references?.filter((r) => r.skipReason)).toMatchObject([
+      {
+        skipReason: "dynamic-value",
+        location: { line: 8 },
+        facts: { setter: "setModel", expression: "e.target.value" },
+      },
+    ]);
   });
 
   it("reads @huggingface/inference calls and from_pretrained, with process.env as ${VAR}", async () => {
     const out = await extractFile(jsCodeExtractor, FIX, "inference.mjs");
     const refs = out.references ?? [];
-    expect(refs.map((r) => r.target ?? r.raw)).toEqual(["meta-llama/Llama-3.1-8B-Instruct", "onnx-community/Qwen2.5-0.5B-Instruct", "${TOKENIZER_ID}"]);
+    expect(refs.map((r) => r.target ?? r.raw)).toEqual([
+      "meta-llama/Llama-3.1-8B-Instruct",
+      "onnx-community/Qwen2.5-0.5B-Instruct",
+      "${TOKENIZER_ID}",
+    ]);
     expect(refs[2]).toMatchObject({ role: "tokenizer", skipReason: "dynamic-value" });
   });
 
@@ -87,7 +144,10 @@ describe("js-code extractor", () => {
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     expect(at(3)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "modelName" } });
     expect(at(6)).toEqual([]);
-    expect(at(8)[0]).toMatchObject({ skipReason: "dynamic-value", facts: { expression: "cfg.id", through: "embed", loader: "pipeline" } });
+    expect(at(8)[0]).toMatchObject({
+      skipReason: "dynamic-value",
+      facts: { expression: "cfg.id", through: "embed", loader: "pipeline" },
+    });
     expect(at(9)[0]).toMatchObject({ target: "Xenova/all-MiniLM-L6-v2", facts: { through: "embed" } });
     expect(at(11)[0]).toMatchObject({ target: "Xenova/vit-gpt2-image-captioning" });
   });
@@ -116,6 +176,9 @@ describe("js-code: hosted models and environment fallbacks (issue 17)", () => {
 describe("js-code: members and local runtimes (issue 17)", () => {
   it("reads a Hub id set on this.model and an Ollama tag from an environment fallback", async () => {
     const out = await extractFile(jsCodeExtractor, FIX, "hosted/local.js");
-    expect((out.references ?? []).map((r) => [r.kind, r.target])).toEqual([["hub-id", "Xenova/ms-marco-MiniLM-L-6-v2"], ["ollama-tag", "llama3:latest"]]);
+    expect((out.references ?? []).map((r) => [r.kind, r.target])).toEqual([
+      ["hub-id", "Xenova/ms-marco-MiniLM-L-6-v2"],
+      ["ollama-tag", "llama3:latest"],
+    ]);
   });
 });

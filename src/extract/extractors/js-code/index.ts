@@ -22,13 +22,16 @@ function moduleConstants(root: SyntaxNode, scope: Scope): Record<string, { value
   const take = (name: string, key: string, v: SyntaxNode | null): void => {
     if (!v || (v.type !== "string" && v.type !== "template_string")) return;
     const r = resolve(v, scope);
-    if ("value" in r && (isModelKey(key) || isModelShaped(r.value))) out[name] = { value: r.value, line: v.startPosition.row + 1 };
+    if ("value" in r && (isModelKey(key) || isModelShaped(r.value)))
+      out[name] = { value: r.value, line: v.startPosition.row + 1 };
   };
   for (const top of root.namedChildren) {
     if (top?.type !== "export_statement") continue;
     const decl = top.childForFieldName("declaration");
     if (decl?.type === "lexical_declaration") {
-      for (const d of decl.namedChildren) if (d?.type === "variable_declarator" && d.childForFieldName("name")?.type === "identifier") take(d.childForFieldName("name")!.text, d.childForFieldName("name")!.text, d.childForFieldName("value"));
+      for (const d of decl.namedChildren)
+        if (d?.type === "variable_declarator" && d.childForFieldName("name")?.type === "identifier")
+          take(d.childForFieldName("name")!.text, d.childForFieldName("name")!.text, d.childForFieldName("value"));
     }
     const value = top.childForFieldName("value");
     if (value?.type === "object") {
@@ -55,20 +58,31 @@ function markEndpointConfig(refs: ModelReference[], root: SyntaxNode, text: stri
   const types = /\.literal\(/.test(text) && scope.parsed.size > 0 ? endpointTypes(root) : [];
   if (types.length !== 1) return refs;
   return refs.map((r) => {
-    const m = r.skipReason === "dynamic-value" ? /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/.exec(String(r.facts?.expression ?? "")) : null;
-    return m && scope.parsed.has(m[1]!) ? { ...r, facts: { ...(r.facts ?? {}), endpointType: types[0]!, configKey: m[2]! } } : r;
+    const m =
+      r.skipReason === "dynamic-value"
+        ? /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/.exec(String(r.facts?.expression ?? ""))
+        : null;
+    return m && scope.parsed.has(m[1]!)
+      ? { ...r, facts: { ...(r.facts ?? {}), endpointType: types[0]!, configKey: m[2]! } }
+      : r;
   });
 }
 
 /** References of a JS/TS module and the model constants it exports (for importers in other files). */
-export async function extractJsModule(text: string, file: string): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
+export async function extractJsModule(
+  text: string,
+  file: string,
+): Promise<{ references: ModelReference[]; module: CodeModuleFacts }> {
   return withTree(grammarFor(file), text, (root) => {
     const scope = collectJsScope(root);
     const ctx = createJsContext(file, scope);
     walkNamed(root, (n) => visit(ctx, n), MAIN_TYPES);
     followFlows(ctx);
     const constants = moduleConstants(root, scope);
-    return { references: markEndpointConfig(ctx.refs, root, text, scope), module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) } };
+    return {
+      references: markEndpointConfig(ctx.refs, root, text, scope),
+      module: { file, language: "js" as const, ...(Object.keys(constants).length ? { constants } : {}) },
+    };
   });
 }
 
@@ -80,7 +94,12 @@ function endpointTypes(root: SyntaxNode): string[] {
     const v = p.childForFieldName("value");
     const fn = v?.type === "call_expression" ? v.childForFieldName("function") : undefined;
     const arg = v?.childForFieldName("arguments")?.namedChildren[0];
-    if (fn?.type === "member_expression" && fn.childForFieldName("property")?.text === "literal" && arg?.type === "string") out.add(arg.namedChildren.map((c) => c?.text ?? "").join(""));
+    if (
+      fn?.type === "member_expression" &&
+      fn.childForFieldName("property")?.text === "literal" &&
+      arg?.type === "string"
+    )
+      out.add(arg.namedChildren.map((c) => c?.text ?? "").join(""));
   }
   return [...out];
 }
@@ -88,9 +107,15 @@ function endpointTypes(root: SyntaxNode): string[] {
 export const jsCodeExtractor: Extractor = {
   id: ID,
   holdsReferences: true,
-  description: "JavaScript/TypeScript (tree-sitter): transformers.js pipeline/from_pretrained, @huggingface/inference, LangChain.js",
+  description:
+    "JavaScript/TypeScript (tree-sitter): transformers.js pipeline/from_pretrained, @huggingface/inference, LangChain.js",
   matches(path, base) {
-    return /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(base) && !/\.d\.[cm]?ts$/.test(base) && !/\.min\.js$/.test(base) && !/(?:^|\/)(?:dist|build|vendor)\//.test(path);
+    return (
+      /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(base) &&
+      !/\.d\.[cm]?ts$/.test(base) &&
+      !/\.min\.js$/.test(base) &&
+      !/(?:^|\/)(?:dist|build|vendor)\//.test(path)
+    );
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));

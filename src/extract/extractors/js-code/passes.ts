@@ -15,7 +15,20 @@ import { stableId } from "../../../util/hash.js";
 import { hasPathPrefix } from "../../../util/path-shape.js";
 import { hostedCandidate, HOSTED_TYPES } from "./hosted.js";
 import { selectChoices } from "./select-menu.js";
-import { constantChoices, enclosingFunction, importFacts, isModelKey, isModelValue, keyName, objectProp, resolve, STRING_TESTS, useStateInit, type Scope, type Value } from "./scope.js";
+import {
+  constantChoices,
+  enclosingFunction,
+  importFacts,
+  isModelKey,
+  isModelValue,
+  keyName,
+  objectProp,
+  resolve,
+  STRING_TESTS,
+  useStateInit,
+  type Scope,
+  type Value,
+} from "./scope.js";
 
 const ID = "js-code";
 
@@ -38,8 +51,19 @@ export interface JsContext {
 
 /** A new context for one module. */
 export function createJsContext(file: string, scope: Scope): JsContext {
-  const sdks = new Set([...scope.importSyms.values()].map((s) => providerOfJs(undefined, s.module)).filter((p): p is string => !!p));
-  return { file, baseDir: posix.dirname(file) === "." ? "" : posix.dirname(file), scope, refs: [], seen: new Set(), calls: [], flows: new Map(), fileProvider: providerOfPath(file) ?? (sdks.size === 1 ? [...sdks][0] : undefined) };
+  const sdks = new Set(
+    [...scope.importSyms.values()].map((s) => providerOfJs(undefined, s.module)).filter((p): p is string => !!p),
+  );
+  return {
+    file,
+    baseDir: posix.dirname(file) === "." ? "" : posix.dirname(file),
+    scope,
+    refs: [],
+    seen: new Set(),
+    calls: [],
+    flows: new Map(),
+    fileProvider: providerOfPath(file) ?? (sdks.size === 1 ? [...sdks][0] : undefined),
+  };
 }
 
 interface EmitOptions {
@@ -55,7 +79,11 @@ interface EmitOptions {
 }
 
 /** A loader option's constant, or the constants a conditional picks from, as facts with the option's line. */
-function optionFacts(ctx: JsContext, opts: SyntaxNode | undefined, name: "revision" | "dtype"): { facts: Facts; value?: string } {
+function optionFacts(
+  ctx: JsContext,
+  opts: SyntaxNode | undefined,
+  name: "revision" | "dtype",
+): { facts: Facts; value?: string } {
   const node = objectProp(opts, name);
   if (!node) return { facts: {} };
   const v = resolve(node, ctx.scope);
@@ -75,7 +103,12 @@ export function emit(ctx: JsContext, arg: SyntaxNode, opts: EmitOptions): void {
   const v: Value = opts.value !== undefined ? { value: opts.value } : resolve(arg, ctx.scope);
   const rev = optionFacts(ctx, opts.options, "revision");
   const dtype = optionFacts(ctx, opts.options, "dtype");
-  const facts: Facts = { ...(opts.facts ?? {}), ...("value" in v ? v.facts ?? {} : importFacts(arg, ctx.scope)), ...rev.facts, ...dtype.facts };
+  const facts: Facts = {
+    ...(opts.facts ?? {}),
+    ...("value" in v ? (v.facts ?? {}) : importFacts(arg, ctx.scope)),
+    ...rev.facts,
+    ...dtype.facts,
+  };
   const ref = codeReference({
     extractor: ID,
     location: { file: ctx.file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
@@ -109,7 +142,16 @@ function emitName(ctx: JsContext, lit: SyntaxNode, test: string, subject: string
   const part = /^([A-Za-z0-9][\w.-]*)\/$/.exec(text) ?? /^\/([A-Za-z0-9][\w.-]*)$/.exec(text);
   if (!part) return;
   ctx.seen.add(lit.startIndex);
-  ctx.refs.push({ id: stableId([ID, ctx.file, location.line, location.column, text]), extractor: ID, kind: "hub-id", raw: text, strength: "declared", location, usage: "name", facts: { ...facts, [text.endsWith("/") ? "organization" : "repository"]: part[1]! } });
+  ctx.refs.push({
+    id: stableId([ID, ctx.file, location.line, location.column, text]),
+    extractor: ID,
+    kind: "hub-id",
+    raw: text,
+    strength: "declared",
+    location,
+    usage: "name",
+    facts: { ...facts, [text.endsWith("/") ? "organization" : "repository"]: part[1]! },
+  });
 }
 
 /**
@@ -121,7 +163,11 @@ function flowsFrom(ctx: JsContext, arg: SyntaxNode, loader: string, feeds?: Sour
   const f = enclosingFunction(arg);
   const index = f?.params.indexOf(arg.text) ?? -1;
   if (!f || index < 0 || ctx.flows.has(f.name)) return index >= 0;
-  ctx.flows.set(f.name, { index, loader, feeds: feeds ?? { file: ctx.file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 } });
+  ctx.flows.set(f.name, {
+    index,
+    loader,
+    feeds: feeds ?? { file: ctx.file, line: arg.startPosition.row + 1, column: arg.startPosition.column + 1 },
+  });
   return true;
 }
 
@@ -148,8 +194,16 @@ function pipelineCall(ctx: JsContext, c: JsCall): boolean {
 function fromPretrained(ctx: JsContext, c: JsCall): boolean {
   if (c.name !== "from_pretrained" || !c.args[0]) return false;
   flowsFrom(ctx, c.args[0], `${c.owner}.from_pretrained`);
-  const role: ComponentRole | undefined = /Tokenizer/.test(c.owner) ? "tokenizer" : /Processor/.test(c.owner) ? "processor" : undefined;
-  emit(ctx, c.args[0], { options: c.args[1], ...(role ? { role } : {}), facts: { loader: `${c.owner}.from_pretrained`, ...(/Config$/.test(c.owner) ? { configOnly: true } : {}) } });
+  const role: ComponentRole | undefined = /Tokenizer/.test(c.owner)
+    ? "tokenizer"
+    : /Processor/.test(c.owner)
+      ? "processor"
+      : undefined;
+  emit(ctx, c.args[0], {
+    options: c.args[1],
+    ...(role ? { role } : {}),
+    facts: { loader: `${c.owner}.from_pretrained`, ...(/Config$/.test(c.owner) ? { configOnly: true } : {}) },
+  });
   return true;
 }
 
@@ -169,7 +223,14 @@ function modelSetter(ctx: JsContext, c: JsCall): boolean {
   if (!/^set(?:[A-Z]\w*)?Model(?:Name|Id|Path)?$/.test(c.name) || c.args.length !== 1) return false;
   const arg = c.args[0]!;
   const choices = /\.(?:current)?[Tt]arget\.value$/.test(arg.text) ? selectChoices(c.node, ctx.scope) : undefined;
-  const chosen = choices ? { choices: choices.values.join("|"), resolvedFrom: "select-options", expression: arg.text, ...(choices.from ? { optionsFrom: choices.from } : {}) } : {};
+  const chosen = choices
+    ? {
+        choices: choices.values.join("|"),
+        resolvedFrom: "select-options",
+        expression: arg.text,
+        ...(choices.from ? { optionsFrom: choices.from } : {}),
+      }
+    : {};
   emit(ctx, arg, { ...(choices ? { value: choices.values[0]! } : {}), facts: { setter: c.name, ...chosen } });
   return true;
 }
@@ -179,7 +240,12 @@ function loaderClass(ctx: JsContext, c: JsCall): boolean {
   const row = loadersFor("js", c.name, c.name)[0];
   if (!row || c.args[0]?.type !== "object") return false;
   const m = row.keywords.map((k) => objectProp(c.args[0], k)).find((x) => x);
-  if (m) emit(ctx, m, { ...(row.role ? { role: row.role } : {}), ...(row.kind ? { kind: row.kind } : {}), facts: { loader: c.name } });
+  if (m)
+    emit(ctx, m, {
+      ...(row.role ? { role: row.role } : {}),
+      ...(row.kind ? { kind: row.kind } : {}),
+      facts: { loader: c.name },
+    });
   return true;
 }
 
@@ -191,15 +257,30 @@ function inferenceModel(ctx: JsContext, c: JsCall): boolean {
   return true;
 }
 
-const CALL_RULES: readonly ((ctx: JsContext, c: JsCall) => boolean)[] = [pipelineCall, fromPretrained, stringTest, modelSetter, loaderClass, inferenceModel];
+const CALL_RULES: readonly ((ctx: JsContext, c: JsCall) => boolean)[] = [
+  pipelineCall,
+  fromPretrained,
+  stringTest,
+  modelSetter,
+  loaderClass,
+  inferenceModel,
+];
 
 function callPass(ctx: JsContext, n: SyntaxNode): void {
   const fn = n.childForFieldName(n.type === "call_expression" ? "function" : "constructor");
   if (!fn) return;
-  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter(
+    (a): a is SyntaxNode => !!a && a.type !== "comment",
+  );
   if (fn.type === "identifier" && n.type === "call_expression") ctx.calls.push({ callee: fn.text, node: n });
   const member = fn.type === "member_expression";
-  const c: JsCall = { node: n, fn, args, name: member ? fn.childForFieldName("property")?.text ?? "" : fn.text, owner: member ? fn.childForFieldName("object")?.text ?? "" : "" };
+  const c: JsCall = {
+    node: n,
+    fn,
+    args,
+    name: member ? (fn.childForFieldName("property")?.text ?? "") : fn.text,
+    owner: member ? (fn.childForFieldName("object")?.text ?? "") : "",
+  };
   CALL_RULES.some((rule) => rule(ctx, c));
 }
 
@@ -221,7 +302,12 @@ function pairPass(ctx: JsContext, n: SyntaxNode): void {
   if (keyNode?.type === "string" && parseHubId(k) && !hasPathPrefix(k)) {
     // An object whose keys are Hub ids (a model menu: { "Xenova/whisper-tiny": [41, 152] }).
     const holder = n.parent?.parent;
-    const holderName = holder?.type === "variable_declarator" ? holder.childForFieldName("name")?.text ?? "" : holder?.type === "pair" ? keyName(holder.childForFieldName("key")) ?? "" : "";
+    const holderName =
+      holder?.type === "variable_declarator"
+        ? (holder.childForFieldName("name")?.text ?? "")
+        : holder?.type === "pair"
+          ? (keyName(holder.childForFieldName("key")) ?? "")
+          : "";
     if (/model/i.test(holderName)) emit(ctx, keyNode, { facts: { key: holderName } });
     return;
   }
@@ -240,7 +326,11 @@ function comparisonPass(ctx: JsContext, n: SyntaxNode): void {
 /** `{ model }` handing a model-named state or constant on (`postMessage({ audio, model })`). */
 function shorthandPass(ctx: JsContext, n: SyntaxNode): void {
   const { scope } = ctx;
-  if (isModelKey(n.text) && (scope.states.has(n.text) || (scope.consts.get(n.text)?.length === 1 && "value" in resolve(n, scope)))) emit(ctx, n, { facts: { key: n.text } });
+  if (
+    isModelKey(n.text) &&
+    (scope.states.has(n.text) || (scope.consts.get(n.text)?.length === 1 && "value" in resolve(n, scope)))
+  )
+    emit(ctx, n, { facts: { key: n.text } });
 }
 
 /** Declarations: a model-named React state's initial value, an id built by `+=`, a model-named constant. */
@@ -249,15 +339,23 @@ function declaratorPass(ctx: JsContext, n: SyntaxNode): void {
   const value = n.childForFieldName("value");
   const init = pattern?.type === "array_pattern" ? useStateInit(value) : undefined;
   const state = pattern?.namedChildren[0];
-  if (init && state?.type === "identifier" && isModelKey(state.text)) return emit(ctx, init, { facts: { state: state.text } });
+  if (init && state?.type === "identifier" && isModelKey(state.text))
+    return emit(ctx, init, { facts: { state: state.text } });
   const name = pattern?.text ?? "";
   // `let modelName = model; modelName += ".en"`: an id built by concatenation at run time.
   const appended = ctx.scope.appends.get(name);
   if (value && appended && isModelKey(name) && !isText(value)) {
     const v = resolve(value, ctx.scope);
     const expression = [value.text, ...appended.map((a) => a.text)].join(" + ");
-    const suffixes = appended.map((a) => resolve(a, ctx.scope)).filter((x): x is { value: string } => "value" in x).map((x) => x.value);
-    if (!("value" in v)) emit(ctx, value, { expression, facts: { variable: name, built: "concatenation", ...(suffixes.length ? { appends: suffixes.join("|") } : {}) } });
+    const suffixes = appended
+      .map((a) => resolve(a, ctx.scope))
+      .filter((x): x is { value: string } => "value" in x)
+      .map((x) => x.value);
+    if (!("value" in v))
+      emit(ctx, value, {
+        expression,
+        facts: { variable: name, built: "concatenation", ...(suffixes.length ? { appends: suffixes.join("|") } : {}) },
+      });
     return;
   }
   if (value) namedConstant(ctx, value, name, { variable: name });
@@ -266,7 +364,11 @@ function declaratorPass(ctx: JsContext, n: SyntaxNode): void {
 /** A hosted model name (`model: "gpt-4o"` beside an OpenAI client), from `hosted.ts`. */
 function hostedPass(ctx: JsContext, n: SyntaxNode): void {
   const h = hostedCandidate(n, ctx.file, (local) => ctx.scope.importSyms.get(local)?.module, ctx.fileProvider);
-  if (h) emit(ctx, h.literal, { ...(h.provider ? { kind: "hosted-model" as const, provider: h.provider } : h.kind ? { kind: h.kind } : {}), facts: h.facts });
+  if (h)
+    emit(ctx, h.literal, {
+      ...(h.provider ? { kind: "hosted-model" as const, provider: h.provider } : h.kind ? { kind: h.kind } : {}),
+      facts: h.facts,
+    });
 }
 
 const PASSES: Readonly<Record<string, (ctx: JsContext, n: SyntaxNode) => void>> = {
@@ -279,7 +381,12 @@ const PASSES: Readonly<Record<string, (ctx: JsContext, n: SyntaxNode) => void>> 
 };
 
 /** The node types the passes visit. */
-export const MAIN_TYPES: ReadonlySet<string> = new Set([...Object.keys(PASSES), "assignment_expression", "object_assignment_pattern", "assignment_pattern"]);
+export const MAIN_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(PASSES),
+  "assignment_expression",
+  "object_assignment_pattern",
+  "assignment_pattern",
+]);
 
 /** Runs the hosted-model pass and the node's own pass on one node. */
 export function visit(ctx: JsContext, n: SyntaxNode): void {
@@ -293,7 +400,11 @@ export function followFlows(ctx: JsContext): void {
     before = ctx.flows.size;
     for (const { callee, node } of ctx.calls) {
       const flow = ctx.flows.get(callee);
-      const arg = flow ? (node.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment")[flow.index] : undefined;
+      const arg = flow
+        ? (node.childForFieldName("arguments")?.namedChildren ?? []).filter(
+            (a): a is SyntaxNode => !!a && a.type !== "comment",
+          )[flow.index]
+        : undefined;
       if (!flow || !arg || flowsFrom(ctx, arg, flow.loader, flow.feeds)) continue;
       emit(ctx, arg, { facts: { loader: flow.loader, through: callee }, feeds: flow.feeds });
     }

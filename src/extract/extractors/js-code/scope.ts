@@ -25,10 +25,12 @@ export interface Scope {
   parsed: Set<string>;
 }
 
-
-
 function stringOf(n: SyntaxNode, scope: Scope, depth: number): string | undefined {
-  if (n.type === "string") return n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => (c.type === "escape_sequence" ? c.text.slice(1) : c.text)).join("");
+  if (n.type === "string")
+    return n.namedChildren
+      .filter((c): c is SyntaxNode => !!c)
+      .map((c) => (c.type === "escape_sequence" ? c.text.slice(1) : c.text))
+      .join("");
   if (n.type === "template_string") {
     let out = "";
     for (const c of n.namedChildren) {
@@ -66,7 +68,16 @@ export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
     const defs = scope.consts.get(n.text) ?? [];
     if (defs.length === 1 && !scope.params.has(n.text)) {
       const v = resolve(defs[0]!, scope, depth + 1);
-      if ("value" in v) return { value: v.value, facts: { ...(v.facts ?? {}), variable: n.text, definedAtLine: defs[0]!.startPosition.row + 1, ...(scope.states.has(n.text) ? { resolvedFrom: "initial-state" } : {}) } };
+      if ("value" in v)
+        return {
+          value: v.value,
+          facts: {
+            ...(v.facts ?? {}),
+            variable: n.text,
+            definedAtLine: defs[0]!.startPosition.row + 1,
+            ...(scope.states.has(n.text) ? { resolvedFrom: "initial-state" } : {}),
+          },
+        };
     }
   }
   return { expression: n.text };
@@ -93,7 +104,6 @@ export function importFacts(n: SyntaxNode, scope: Scope, depth = 0): Record<stri
   return {};
 }
 
-
 /** The tree-sitter grammar of a file by its extension. */
 export function grammarFor(path: string): GrammarId {
   if (/\.tsx$/.test(path)) return "tsx";
@@ -106,8 +116,15 @@ export const isModelKey = (k: string): boolean => MODEL_NAME.test(k) && !NOT_MOD
 
 /** `useState(init)` / `React.useState<T>(init)`: the initial value, or undefined for another call. */
 export function useStateInit(value: SyntaxNode | null): SyntaxNode | undefined {
-  if (value?.type !== "call_expression" || !/^(?:React\.)?useState$/.test(value.childForFieldName("function")?.text ?? "")) return undefined;
-  return value.childForFieldName("arguments")?.namedChildren.find((a): a is SyntaxNode => !!a && a.type !== "comment") ?? undefined;
+  if (
+    value?.type !== "call_expression" ||
+    !/^(?:React\.)?useState$/.test(value.childForFieldName("function")?.text ?? "")
+  )
+    return undefined;
+  return (
+    value.childForFieldName("arguments")?.namedChildren.find((a): a is SyntaxNode => !!a && a.type !== "comment") ??
+    undefined
+  );
 }
 
 /** The name of an object key (identifier or string). */
@@ -122,7 +139,8 @@ export function keyName(k: SyntaxNode | null): string | undefined {
 export function objectProp(obj: SyntaxNode | undefined, name: string): SyntaxNode | undefined {
   if (obj?.type !== "object") return undefined;
   for (const p of obj.namedChildren) {
-    if (p?.type === "pair" && keyName(p.childForFieldName("key")) === name) return p.childForFieldName("value") ?? undefined;
+    if (p?.type === "pair" && keyName(p.childForFieldName("key")) === name)
+      return p.childForFieldName("value") ?? undefined;
     if (p?.type === "shorthand_property_identifier" && p.text === name) return p;
   }
   return undefined;
@@ -137,7 +155,8 @@ function bindDeclarator(scope: Scope, n: SyntaxNode): void {
     if (name.type === "identifier") scope.parsed.add(name.text);
     for (const p of name.type === "object_pattern" ? name.namedChildren : []) {
       if (p?.type === "shorthand_property_identifier_pattern") scope.parsed.add(p.text);
-      else if (p?.type === "pair_pattern" && p.childForFieldName("value")?.type === "identifier") scope.parsed.add(p.childForFieldName("value")!.text);
+      else if (p?.type === "pair_pattern" && p.childForFieldName("value")?.type === "identifier")
+        scope.parsed.add(p.childForFieldName("value")!.text);
     }
   }
   const init = name?.type === "array_pattern" ? useStateInit(value) : undefined;
@@ -164,7 +183,8 @@ function bindAssignment(scope: Scope, n: SyntaxNode): void {
   const right = n.childForFieldName("right");
   if (n.type === "augmented_assignment_expression" && !right) return;
   pushTo(scope.consts, left.text, n);
-  if (right && n.type === "augmented_assignment_expression" && n.childForFieldName("operator")?.text === "+=") pushTo(scope.appends, left.text, right);
+  if (right && n.type === "augmented_assignment_expression" && n.childForFieldName("operator")?.text === "+=")
+    pushTo(scope.appends, left.text, right);
 }
 
 /** Imported names with their module and exported name (`default`, `*`, or the export). */
@@ -174,7 +194,8 @@ function bindImport(scope: Scope, n: SyntaxNode): void {
   for (const s of n.descendantsOfType("import_specifier")) {
     const local = s?.childForFieldName("alias")?.text ?? s?.childForFieldName("name")?.text;
     if (local) scope.imports.set(local, src);
-    if (local && s?.childForFieldName("name")) scope.importSyms.set(local, { module: spec, name: s.childForFieldName("name")!.text });
+    if (local && s?.childForFieldName("name"))
+      scope.importSyms.set(local, { module: spec, name: s.childForFieldName("name")!.text });
   }
   const clause = n.namedChildren.find((c) => c?.type === "import_clause");
   for (const c of clause?.namedChildren ?? []) {
@@ -195,7 +216,15 @@ const SCOPE_TYPES: ReadonlySet<string> = new Set(Object.keys(BINDERS));
 
 /** Reads what a module binds: `const`s, parameters with and without defaults, React state, imports, appends. */
 export function collectJsScope(root: SyntaxNode): Scope {
-  const scope: Scope = { consts: new Map(), imports: new Map(), importSyms: new Map(), states: new Set(), params: new Set(), appends: new Map(), parsed: new Set() };
+  const scope: Scope = {
+    consts: new Map(),
+    imports: new Map(),
+    importSyms: new Map(),
+    states: new Set(),
+    params: new Set(),
+    appends: new Map(),
+    parsed: new Set(),
+  };
   walkNamed(root, (n) => BINDERS[n.type]?.(scope, n), SCOPE_TYPES);
   return scope;
 }
@@ -219,10 +248,23 @@ export function parameterOf(n: SyntaxNode): { name: string; value?: SyntaxNode }
 /** The named function (declaration, or a `const f = (...) => ...`) that encloses a node, with its parameter names. */
 export function enclosingFunction(n: SyntaxNode): { name: string; params: string[] } | undefined {
   for (let p = n.parent; p; p = p.parent) {
-    if (p.type !== "function_declaration" && p.type !== "arrow_function" && p.type !== "function_expression" && p.type !== "function") continue;
-    const name = p.type === "function_declaration" ? p.childForFieldName("name")?.text : p.parent?.type === "variable_declarator" ? p.parent.childForFieldName("name")?.text : undefined;
+    if (
+      p.type !== "function_declaration" &&
+      p.type !== "arrow_function" &&
+      p.type !== "function_expression" &&
+      p.type !== "function"
+    )
+      continue;
+    const name =
+      p.type === "function_declaration"
+        ? p.childForFieldName("name")?.text
+        : p.parent?.type === "variable_declarator"
+          ? p.parent.childForFieldName("name")?.text
+          : undefined;
     if (!name) return undefined;
-    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) => (c ? parameterOf(c)?.name ?? "" : ""));
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) =>
+      c ? (parameterOf(c)?.name ?? "") : "",
+    );
     return { name, params };
   }
   return undefined;
@@ -232,7 +274,10 @@ export function isSchemaParse(n: SyntaxNode | null | undefined): boolean {
   const call = n?.type === "await_expression" ? n.namedChildren[0] : n;
   if (call?.type !== "call_expression") return false;
   const fn = call.childForFieldName("function");
-  return fn?.type === "member_expression" && /^(?:parse|safeParse|parseAsync|safeParseAsync)$/.test(fn.childForFieldName("property")?.text ?? "");
+  return (
+    fn?.type === "member_expression" &&
+    /^(?:parse|safeParse|parseAsync|safeParseAsync)$/.test(fn.childForFieldName("property")?.text ?? "")
+  );
 }
 
 /** String methods whose argument, tested against a model id, names a model, an organization or a repository. */
@@ -252,7 +297,8 @@ export function isModelValue(n: SyntaxNode | null | undefined): boolean {
  */
 export function constantChoices(n: SyntaxNode, scope: Scope, depth = 0): string[] | undefined {
   if (depth > 6) return undefined;
-  if (n.type === "parenthesized_expression" && n.namedChildren[0]) return constantChoices(n.namedChildren[0], scope, depth + 1);
+  if (n.type === "parenthesized_expression" && n.namedChildren[0])
+    return constantChoices(n.namedChildren[0], scope, depth + 1);
   if (n.type === "ternary_expression") {
     const a = n.childForFieldName("consequence");
     const b = n.childForFieldName("alternative");
@@ -263,4 +309,3 @@ export function constantChoices(n: SyntaxNode, scope: Scope, depth = 0): string[
   const v = resolve(n, scope);
   return "value" in v ? [v.value] : undefined;
 }
-

@@ -17,8 +17,15 @@ describe("js-code select options rule", () => {
     ].join("\n");
     const refs = await extractJsSource(src, "src/Menu.jsx");
     const set = refs.find((r) => r.facts?.setter === "setModel")!;
-    expect(set).toMatchObject({ target: "Xenova/whisper-tiny", facts: { resolvedFrom: "select-options", optionsFrom: "MODELS" } });
-    expect(String(set.facts?.choices).split("|").sort()).toEqual(["Xenova/whisper-base", "Xenova/whisper-small", "Xenova/whisper-tiny"]);
+    expect(set).toMatchObject({
+      target: "Xenova/whisper-tiny",
+      facts: { resolvedFrom: "select-options", optionsFrom: "MODELS" },
+    });
+    expect(String(set.facts?.choices).split("|").sort()).toEqual([
+      "Xenova/whisper-base",
+      "Xenova/whisper-small",
+      "Xenova/whisper-tiny",
+    ]);
   });
 
   it("a setter outside a <select> stays a run-time value", async () => {

@@ -15,7 +15,11 @@ import { keyName, parameterOf, resolve, type Scope } from "./scope.js";
  */
 export function selectChoices(call: SyntaxNode, scope: Scope): { values: string[]; from?: string } | undefined {
   let el: SyntaxNode | null = call.parent;
-  while (el && !(el.type === "jsx_element" && el.childForFieldName("open_tag")?.childForFieldName("name")?.text === "select")) el = el.parent;
+  while (
+    el &&
+    !(el.type === "jsx_element" && el.childForFieldName("open_tag")?.childForFieldName("name")?.text === "select")
+  )
+    el = el.parent;
   if (!el) return undefined;
   const values: string[] = [];
   let from: string | undefined;
@@ -44,23 +48,39 @@ export function selectChoices(call: SyntaxNode, scope: Scope): { values: string[
 function mappedKeysOf(id: SyntaxNode, scope: Scope): { name: string; keys: string[] } | undefined {
   for (let p = id.parent; p; p = p.parent) {
     if (p.type !== "arrow_function" && p.type !== "function_expression") continue;
-    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) => (c ? parameterOf(c)?.name : undefined));
+    const params = (p.childForFieldName("parameters")?.namedChildren ?? []).map((c) =>
+      c ? parameterOf(c)?.name : undefined,
+    );
     const param = p.childForFieldName("parameter")?.text;
     if (params[0] !== id.text && param !== id.text) continue;
     // The callback of `<receiver>.map(...)`; the receiver chain ends in `Object.keys(menu)`.
     let call = p.parent?.parent;
-    if (call?.type !== "call_expression" || call.childForFieldName("function")?.childForFieldName("property")?.text !== "map") return undefined;
+    if (
+      call?.type !== "call_expression" ||
+      call.childForFieldName("function")?.childForFieldName("property")?.text !== "map"
+    )
+      return undefined;
     let recv = call.childForFieldName("function")?.childForFieldName("object");
-    while (recv?.type === "call_expression" && /^(?:filter|sort|slice|reverse|concat)$/.test(recv.childForFieldName("function")?.childForFieldName("property")?.text ?? "")) {
+    while (
+      recv?.type === "call_expression" &&
+      /^(?:filter|sort|slice|reverse|concat)$/.test(
+        recv.childForFieldName("function")?.childForFieldName("property")?.text ?? "",
+      )
+    ) {
       call = recv;
       recv = recv.childForFieldName("function")?.childForFieldName("object");
     }
-    const menu = recv?.type === "call_expression" && recv.childForFieldName("function")?.text === "Object.keys" ? recv.childForFieldName("arguments")?.namedChildren[0] : undefined;
-    const defs = menu?.type === "identifier" ? scope.consts.get(menu.text) ?? [] : [];
+    const menu =
+      recv?.type === "call_expression" && recv.childForFieldName("function")?.text === "Object.keys"
+        ? recv.childForFieldName("arguments")?.namedChildren[0]
+        : undefined;
+    const defs = menu?.type === "identifier" ? (scope.consts.get(menu.text) ?? []) : [];
     if (defs.length !== 1 || defs[0]!.type !== "object") return undefined;
-    const keys = defs[0]!.namedChildren.filter((c) => c?.type === "pair" && c.childForFieldName("key")?.type === "string").map((c) => keyName(c!.childForFieldName("key"))!).filter((k) => parseHubId(k) && !hasPathPrefix(k));
+    const keys = defs[0]!.namedChildren
+      .filter((c) => c?.type === "pair" && c.childForFieldName("key")?.type === "string")
+      .map((c) => keyName(c!.childForFieldName("key"))!)
+      .filter((k) => parseHubId(k) && !hasPathPrefix(k));
     return keys.length ? { name: menu!.text, keys } : undefined;
   }
   return undefined;
 }
-

@@ -19,16 +19,27 @@ const ID = "mergekit";
 export function isMergekitConfig(data: unknown): data is Record<string, unknown> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
   const d = data as Record<string, unknown>;
-  return typeof d.merge_method === "string" || Array.isArray(d.slices) || (Array.isArray(d.models) && d.base_model !== undefined) || (Array.isArray(d.experts) && d.base_model !== undefined);
+  return (
+    typeof d.merge_method === "string" ||
+    Array.isArray(d.slices) ||
+    (Array.isArray(d.models) && d.base_model !== undefined) ||
+    (Array.isArray(d.experts) && d.base_model !== undefined)
+  );
 }
 
 /**
  * References of one mergekit recipe.
  * @param subject the component the recipe builds (normally `folder:<dir>`); @param facts extra facts for each.
  */
-export function mergekitReferences(doc: ParsedDocument, file: string, subject: string, facts: Record<string, string | number | boolean> = {}): ModelReference[] {
+export function mergekitReferences(
+  doc: ParsedDocument,
+  file: string,
+  subject: string,
+  facts: Record<string, string | number | boolean> = {},
+): ModelReference[] {
   const data = doc.data as Record<string, unknown>;
-  const method = typeof data.merge_method === "string" ? data.merge_method : Array.isArray(data.experts) ? "moe" : "unknown";
+  const method =
+    typeof data.merge_method === "string" ? data.merge_method : Array.isArray(data.experts) ? "moe" : "unknown";
   const out: ModelReference[] = [];
   const add = (tokens: (string | number)[], value: unknown, extra: Record<string, string | number | boolean>) => {
     if (typeof value !== "string" || value.trim() === "") return;
@@ -36,22 +47,53 @@ export function mergekitReferences(doc: ParsedDocument, file: string, subject: s
     const location = { file, pointer, ...(doc.locate(pointer) ?? {}) };
     const [model, lora] = value.split("+", 2) as [string, string | undefined];
     const common = { extractor: ID, location, subject, baseDir: dirOf(file) };
-    out.push(makeReference({ ...common, raw: model, relation: "merge", facts: { ...facts, mergeMethod: method, ...extra } }));
-    if (lora) out.push(makeReference({ ...common, raw: lora, relation: "adapter", role: "adapter", facts: { ...facts, mergeMethod: method, loraOf: model, ...extra } }));
+    out.push(
+      makeReference({ ...common, raw: model, relation: "merge", facts: { ...facts, mergeMethod: method, ...extra } }),
+    );
+    if (lora)
+      out.push(
+        makeReference({
+          ...common,
+          raw: lora,
+          relation: "adapter",
+          role: "adapter",
+          facts: { ...facts, mergeMethod: method, loraOf: model, ...extra },
+        }),
+      );
   };
-  if (Array.isArray(data.models)) data.models.forEach((m, i) => (typeof m === "string" ? add(["models", i], m, {}) : add(["models", i, "model"], (m as { model?: unknown })?.model, {})));
+  if (Array.isArray(data.models))
+    data.models.forEach((m, i) =>
+      typeof m === "string"
+        ? add(["models", i], m, {})
+        : add(["models", i, "model"], (m as { model?: unknown })?.model, {}),
+    );
   if (Array.isArray(data.slices)) {
     data.slices.forEach((s, i) => {
       const sources = (s as { sources?: unknown })?.sources;
-      if (Array.isArray(sources)) sources.forEach((src, j) => add(["slices", i, "sources", j, "model"], (src as { model?: unknown })?.model, {}));
+      if (Array.isArray(sources))
+        sources.forEach((src, j) => add(["slices", i, "sources", j, "model"], (src as { model?: unknown })?.model, {}));
     });
   }
-  if (Array.isArray(data.experts)) data.experts.forEach((e, i) => add(["experts", i, "source_model"], (e as { source_model?: unknown })?.source_model, { expert: true }));
+  if (Array.isArray(data.experts))
+    data.experts.forEach((e, i) =>
+      add(["experts", i, "source_model"], (e as { source_model?: unknown })?.source_model, { expert: true }),
+    );
   add(["base_model"], data.base_model, { mergeBase: true });
   const tok = data.tokenizer_source;
   if (typeof tok === "string" && tok.includes("/")) {
     const pointer = "/tokenizer_source";
-    out.push(makeReference({ extractor: ID, raw: tok, location: { file, pointer, ...(doc.locate(pointer) ?? {}) }, relation: "initialised-from", role: "tokenizer", subject, baseDir: dirOf(file), facts: { ...facts, mergeMethod: method } }));
+    out.push(
+      makeReference({
+        extractor: ID,
+        raw: tok,
+        location: { file, pointer, ...(doc.locate(pointer) ?? {}) },
+        relation: "initialised-from",
+        role: "tokenizer",
+        subject,
+        baseDir: dirOf(file),
+        facts: { ...facts, mergeMethod: method },
+      }),
+    );
   }
   return out;
 }
@@ -60,7 +102,13 @@ export function mergekitReferences(doc: ParsedDocument, file: string, subject: s
  * Splits YAML text into its `---`-separated documents and parses each mergekit recipe among them.
  * @param lineOffset lines before `text` in its file (a fenced block inside a card).
  */
-export function mergekitReferencesInText(text: string, file: string, subject: string, lineOffset = 0, facts: Record<string, string | number | boolean> = {}): ModelReference[] {
+export function mergekitReferencesInText(
+  text: string,
+  file: string,
+  subject: string,
+  lineOffset = 0,
+  facts: Record<string, string | number | boolean> = {},
+): ModelReference[] {
   const lines = text.split(/\r?\n/);
   const out: ModelReference[] = [];
   let start = 0;
@@ -94,9 +142,12 @@ export const mergekitExtractor: Extractor = {
       doc = parseYamlDocument(text);
     } catch (err) {
       // A multi-document file is legal for recipes collected in one place.
-      if (/multiple documents/i.test((err as Error).message)) return { references: mergekitReferencesInText(text, file.path, folderSubject(file.path)) };
+      if (/multiple documents/i.test((err as Error).message))
+        return { references: mergekitReferencesInText(text, file.path, folderSubject(file.path)) };
       // Only a file that reads like a recipe deserves a diagnostic; `automerge.yml` templates and the like do not.
-      return /^[ \t]*(?:merge_method|slices)[ \t]*:/m.test(text) ? { diagnostics: [parseErrorDiagnostic(file.path, err)] } : {};
+      return /^[ \t]*(?:merge_method|slices)[ \t]*:/m.test(text)
+        ? { diagnostics: [parseErrorDiagnostic(file.path, err)] }
+        : {};
     }
     if (!isMergekitConfig(doc.data)) return {};
     return { references: mergekitReferences(doc, file.path, folderSubject(file.path)) };

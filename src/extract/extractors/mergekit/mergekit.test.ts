@@ -35,11 +35,18 @@ describe("mergekit extractor", () => {
 
   it("model_stock of three Llama-3.1 derivatives", async () => {
     const out = await extractFile(mergekitExtractor, FIX, "mergekit-model-stock-llama31-8b/mergekit_config.yml");
-    expect(new Set(out.references!.map((r) => r.target))).toEqual(new Set(["arcee-ai/Llama-3.1-SuperNova-Lite", "DreadPoor/Heart_Stolen-8B-Model_Stock", "Dampfinchen/Llama-3.1-8B-Ultra-Instruct"]));
+    expect(new Set(out.references!.map((r) => r.target))).toEqual(
+      new Set([
+        "arcee-ai/Llama-3.1-SuperNova-Lite",
+        "DreadPoor/Heart_Stolen-8B-Model_Stock",
+        "Dampfinchen/Llama-3.1-8B-Ultra-Instruct",
+      ]),
+    );
   });
 
   it("splits model+lora entries, reads multi-document text and keeps absolute paths unresolved", () => {
-    const text = "models:\n  - model: a/base+b/lora\nmerge_method: linear\nbase_model: /home/x/Models/c_d\n---\nmodels:\n  - model: e/f\nmerge_method: ties\nbase_model: e/f\n";
+    const text =
+      "models:\n  - model: a/base+b/lora\nmerge_method: linear\nbase_model: /home/x/Models/c_d\n---\nmodels:\n  - model: e/f\nmerge_method: ties\nbase_model: e/f\n";
     const refs = mergekitReferencesInText(text, "README.md", "folder:", 10);
     expect(refs.map((r) => [r.target, r.relation, r.location.line])).toEqual([
       ["a/base", "merge", 12],

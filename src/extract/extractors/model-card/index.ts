@@ -15,7 +15,23 @@ import { cardRelation } from "../../../model/relations.js";
 const ID = "model-card";
 
 /** Keys that make a YAML block a model card's metadata rather than some other document. */
-const CARD_KEYS = ["license", "base_model", "tags", "pipeline_tag", "library_name", "language", "datasets", "model-index", "license_name", "base_model_relation", "inference", "widget", "finetuned_from", "model_name", "extra_gated_prompt"];
+const CARD_KEYS = [
+  "license",
+  "base_model",
+  "tags",
+  "pipeline_tag",
+  "library_name",
+  "language",
+  "datasets",
+  "model-index",
+  "license_name",
+  "base_model_relation",
+  "inference",
+  "widget",
+  "finetuned_from",
+  "model_name",
+  "extra_gated_prompt",
+];
 
 /** A front-matter block: its parsed document and the line it starts on (1-based, first content line). */
 export interface FrontMatter {
@@ -45,7 +61,12 @@ export function findFrontMatter(text: string): FrontMatter | undefined {
     try {
       const doc = parseYamlDocument(body, start + 1);
       if (typeof doc.data === "object" && doc.data !== null && !Array.isArray(doc.data)) {
-        return { doc, data: doc.data as Record<string, unknown>, startLine: start + 2, leadingBlankLines: lines.slice(0, start).some((l) => l.trim() === "") && start > 0 };
+        return {
+          doc,
+          data: doc.data as Record<string, unknown>,
+          startLine: start + 2,
+          leadingBlankLines: lines.slice(0, start).some((l) => l.trim() === "") && start > 0,
+        };
       }
     } catch (err) {
       firstError ??= err as Error;
@@ -57,7 +78,11 @@ export function findFrontMatter(text: string): FrontMatter | undefined {
 
 /** Licence of a card as one string: the SPDX-style id, or `other:<license_name>` for custom licences. */
 export function cardLicense(data: Record<string, unknown>): string | undefined {
-  const lic = Array.isArray(data.license) ? data.license.filter((x) => typeof x === "string").join(" AND ") : typeof data.license === "string" ? data.license : undefined;
+  const lic = Array.isArray(data.license)
+    ? data.license.filter((x) => typeof x === "string").join(" AND ")
+    : typeof data.license === "string"
+      ? data.license
+      : undefined;
   const name = typeof data.license_name === "string" ? data.license_name : undefined;
   if (lic === "other" && name) return `other:${name}`;
   return lic ?? (name ? `other:${name}` : undefined);
@@ -79,16 +104,37 @@ export const modelCardExtractor: Extractor = {
       // Metadata that names a base model but does not parse leaves the model's lineage undetermined.
       return {
         folders: [{ dir, location: { file: file.path, line: (err as { line?: number }).line ?? 1 }, unparsable: true }],
-        diagnostics: [{ code: "parse-error", severity: "error", message: `model card front matter: ${(err as Error).message}`, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }],
+        diagnostics: [
+          {
+            code: "parse-error",
+            severity: "error",
+            message: `model card front matter: ${(err as Error).message}`,
+            location: {
+              file: file.path,
+              ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}),
+            },
+          },
+        ],
       };
     }
     const recipes = fencedMergekitReferences(text, file.path, `folder:${dir}`);
     if (!fm) {
       // An opening fence on the first line that is never closed: the Hub would not read this metadata either.
-      if (/^---\s*\r?\n/.test(text) && /^(?:base_model|license)\s*:/m.test(text.split(/\r?\n/).slice(1, 200).join("\n"))) {
+      if (
+        /^---\s*\r?\n/.test(text) &&
+        /^(?:base_model|license)\s*:/m.test(text.split(/\r?\n/).slice(1, 200).join("\n"))
+      ) {
         return {
           folders: [{ dir, location: { file: file.path, line: 1 }, unparsable: true }],
-          diagnostics: [{ code: "front-matter-unclosed", severity: "error", message: "model card front matter opens with '---' on line 1 but is never closed; its metadata could not be read", location: { file: file.path, line: 1 } }],
+          diagnostics: [
+            {
+              code: "front-matter-unclosed",
+              severity: "error",
+              message:
+                "model card front matter opens with '---' on line 1 but is never closed; its metadata could not be read",
+              location: { file: file.path, line: 1 },
+            },
+          ],
         };
       }
       return recipes.length ? { references: recipes } : {};
@@ -107,14 +153,27 @@ export const modelCardExtractor: Extractor = {
     let badBase = false;
     const wrongType = (tokens: (string | number)[], v: unknown): void => {
       badBase = true;
-      diagnostics.push({ code: "unsupported-value", severity: "error", message: `${tokens.join(".")} should be a Hub model id (a string), found ${JSON.stringify(v)}; the base model is undetermined`, location: loc(tokens) });
+      diagnostics.push({
+        code: "unsupported-value",
+        severity: "error",
+        message: `${tokens.join(".")} should be a Hub model id (a string), found ${JSON.stringify(v)}; the base model is undetermined`,
+        location: loc(tokens),
+      });
     };
     if (typeof data.base_model === "string") bases.push({ raw: data.base_model, tokens: ["base_model"] });
-    else if (Array.isArray(data.base_model)) data.base_model.forEach((b, i) => (typeof b === "string" ? bases.push({ raw: b, tokens: ["base_model", i] }) : wrongType(["base_model", i], b)));
+    else if (Array.isArray(data.base_model))
+      data.base_model.forEach((b, i) =>
+        typeof b === "string" ? bases.push({ raw: b, tokens: ["base_model", i] }) : wrongType(["base_model", i], b),
+      );
     else if (data.base_model !== undefined && data.base_model !== null) wrongType(["base_model"], data.base_model);
     if (typeof data.finetuned_from === "string") bases.push({ raw: data.finetuned_from, tokens: ["finetuned_from"] });
     // The Hub infers the relation when it is absent; a mergekit card with several bases is a merge.
-    const inferred: Relation = tags.some((t) => /^(?:merge|mergekit)$/i.test(t)) && bases.length > 1 ? "merge" : tags.includes("peft") || data.library_name === "peft" ? "adapter" : "finetune";
+    const inferred: Relation =
+      tags.some((t) => /^(?:merge|mergekit)$/i.test(t)) && bases.length > 1
+        ? "merge"
+        : tags.includes("peft") || data.library_name === "peft"
+          ? "adapter"
+          : "finetune";
     for (const b of bases) {
       references.push(
         makeReference({
@@ -139,19 +198,32 @@ export const modelCardExtractor: Extractor = {
     };
     const claim = fromScratchClaim(text, file.path);
     if (claim) folder.claims = { fromScratch: claim };
-    if (fm.leadingBlankLines) diagnostics.push({ code: "front-matter-not-at-start", severity: "info", message: "model card front matter does not start on the first line; the Hub may not read it", location: { file: file.path, line: fm.startLine - 1 } });
+    if (fm.leadingBlankLines)
+      diagnostics.push({
+        code: "front-matter-not-at-start",
+        severity: "info",
+        message: "model card front matter does not start on the first line; the Hub may not read it",
+        location: { file: file.path, line: fm.startLine - 1 },
+      });
     return { references: [...references, ...recipes], folders: [folder], diagnostics };
   },
 };
 
-const FROM_SCRATCH = /\b(?:trained|pre-?trained|built|developed)\s+(?:entirely\s+|fully\s+|completely\s+)?from\s+scratch\b|\bfrom-scratch\b|처음부터\s*학습|독자\s*(?:기술|개발)로?\s*(?:학습|개발)/i;
+const FROM_SCRATCH =
+  /\b(?:trained|pre-?trained|built|developed)\s+(?:entirely\s+|fully\s+|completely\s+)?from\s+scratch\b|\bfrom-scratch\b|처음부터\s*학습|독자\s*(?:기술|개발)로?\s*(?:학습|개발)/i;
 
 /** A "from scratch" claim in a card's prose, as declared evidence (for disclosure-consistency rules). */
 function fromScratchClaim(text: string, file: string): Evidence | undefined {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const m = FROM_SCRATCH.exec(lines[i]!);
-    if (m) return { code: "card-claims-from-scratch", strength: "declared", location: { file, line: i + 1, column: m.index + 1 }, raw: lines[i]!.trim().slice(0, 200) };
+    if (m)
+      return {
+        code: "card-claims-from-scratch",
+        strength: "declared",
+        location: { file, line: i + 1, column: m.index + 1 },
+        raw: lines[i]!.trim().slice(0, 200),
+      };
   }
   return undefined;
 }
@@ -173,7 +245,9 @@ function fencedMergekitReferences(text: string, file: string, subject: string): 
       let found = mergekitReferencesInText(blockLines.join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
       for (let cut = blockLines.length - 1; found.length === 0 && cut > 0; cut--) {
         if (blockLines[cut]!.trim() !== "") continue;
-        found = mergekitReferencesInText(blockLines.slice(0, cut).join("\n"), file, subject, i + 1, { embeddedIn: "model-card" });
+        found = mergekitReferencesInText(blockLines.slice(0, cut).join("\n"), file, subject, i + 1, {
+          embeddedIn: "model-card",
+        });
       }
       out.push(...found);
     }

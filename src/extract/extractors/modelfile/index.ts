@@ -37,7 +37,12 @@ export function parseModelfile(text: string): ModelfileInstruction[] {
       }
       value = body.slice(0, body.includes('"""') ? body.indexOf('"""') : undefined);
     } else value = value.trim().replace(/^"(.*)"$/, "$1");
-    out.push({ keyword: m[2]!.toUpperCase(), value, line: start + 1, column: m[1]!.length + m[2]!.length + m[3]!.length + 1 });
+    out.push({
+      keyword: m[2]!.toUpperCase(),
+      value,
+      line: start + 1,
+      column: m[1]!.length + m[2]!.length + m[3]!.length + 1,
+    });
   }
   return out;
 }
@@ -53,7 +58,13 @@ export const modelfileExtractor: Extractor = {
     const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
     const key = `${file.path}#`;
     const instructions = parseModelfile(await file.text(ctx.maxTextBytes));
-    const component: LocalComponent = { key, role: "model", name: dir === "" ? "Modelfile" : posix.basename(dir), location: { file: file.path, line: 1, column: 1, pointer: "" }, facts: { runtime: "ollama" } };
+    const component: LocalComponent = {
+      key,
+      role: "model",
+      name: dir === "" ? "Modelfile" : posix.basename(dir),
+      location: { file: file.path, line: 1, column: 1, pointer: "" },
+      facts: { runtime: "ollama" },
+    };
     const references: ModelReference[] = [];
     for (const ins of instructions) {
       if (ins.keyword === "FROM" || ins.keyword === "ADAPTER") {
@@ -72,7 +83,10 @@ export const modelfileExtractor: Extractor = {
         });
         references.push({ ...ref, raw: value, subject: key });
       } else if (ins.keyword === "LICENSE") {
-        const first = ins.value.split("\n").map((l) => l.trim()).find((l) => l !== "");
+        const first = ins.value
+          .split("\n")
+          .map((l) => l.trim())
+          .find((l) => l !== "");
         if (first && !component.license) component.license = first.slice(0, 200);
       }
     }

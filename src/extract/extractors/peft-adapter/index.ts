@@ -28,12 +28,32 @@ export const peftAdapterExtractor: Extractor = {
     } catch (err) {
       return {
         components: [manifestStub(file.path, { line: 1 })],
-        diagnostics: [{ code: "parse-error", severity: "error", message: (err as Error).message, location: { file: file.path, ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}) } }],
+        diagnostics: [
+          {
+            code: "parse-error",
+            severity: "error",
+            message: (err as Error).message,
+            location: {
+              file: file.path,
+              ...((err as { line?: number }).line ? { line: (err as { line: number }).line } : {}),
+            },
+          },
+        ],
       };
     }
     const data = doc.data as Record<string, unknown>;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      return { components: [manifestStub(file.path, { line: 1 })], diagnostics: [{ code: "not-an-object", severity: "error", message: "adapter_config.json is not a JSON object", location: { file: file.path, line: 1 } }] };
+      return {
+        components: [manifestStub(file.path, { line: 1 })],
+        diagnostics: [
+          {
+            code: "not-an-object",
+            severity: "error",
+            message: "adapter_config.json is not a JSON object",
+            location: { file: file.path, line: 1 },
+          },
+        ],
+      };
     }
     const component: LocalComponent = {
       key,
@@ -58,9 +78,17 @@ export const peftAdapterExtractor: Extractor = {
       baseDir: dir,
     });
     if (typeof data.revision === "string" && data.revision) ref.revision = data.revision;
-    const diagnostics = raw !== undefined && raw !== null && typeof raw !== "string"
-      ? [{ code: "unsupported-value" as const, severity: "error" as const, message: `base_model_name_or_path should be a Hub id or a path, found ${JSON.stringify(raw)}; the adapter's base is undetermined`, location: ref.location }]
-      : [];
+    const diagnostics =
+      raw !== undefined && raw !== null && typeof raw !== "string"
+        ? [
+            {
+              code: "unsupported-value" as const,
+              severity: "error" as const,
+              message: `base_model_name_or_path should be a Hub id or a path, found ${JSON.stringify(raw)}; the adapter's base is undetermined`,
+              location: ref.location,
+            },
+          ]
+        : [];
     return { components: [component], references: [ref], diagnostics };
   },
 };

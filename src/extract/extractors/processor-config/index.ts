@@ -23,9 +23,14 @@ const CLASS_KEYS: Record<string, string> = {
 
 export const processorConfigExtractor: Extractor = {
   id: ID,
-  description: "preprocessor_config.json / processor_config.json: processor, image-processor and feature-extractor classes",
+  description:
+    "preprocessor_config.json / processor_config.json: processor, image-processor and feature-extractor classes",
   matches(_path, base) {
-    return base === "preprocessor_config.json" || base === "processor_config.json" || base === "video_preprocessor_config.json";
+    return (
+      base === "preprocessor_config.json" ||
+      base === "processor_config.json" ||
+      base === "video_preprocessor_config.json"
+    );
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const parsed = await readMapDocument(file, ctx.maxTextBytes, posix.basename(file.path));
@@ -36,26 +41,58 @@ export const processorConfigExtractor: Extractor = {
     const facts: NonNullable<LocalComponent["facts"]> = {};
     for (const [k, f] of Object.entries(CLASS_KEYS)) if (str(data[k])) facts[f] = data[k] as string;
     const nested = data.image_processor;
-    if (typeof nested === "object" && nested !== null && str((nested as Record<string, unknown>).image_processor_type)) facts.imageProcessorType = (nested as Record<string, string>).image_processor_type!;
+    if (typeof nested === "object" && nested !== null && str((nested as Record<string, unknown>).image_processor_type))
+      facts.imageProcessorType = (nested as Record<string, string>).image_processor_type!;
     const references: ModelReference[] = [];
     for (const k of ["_name_or_path", "name_or_path", "processor_name_or_path"]) {
       const v = str(data[k]);
       if (!v) continue;
-      const ref = makeReference({ extractor: ID, raw: v, location: loc([k]), relation: "initialised-from", role: "processor", subject: key, baseDir: dir });
+      const ref = makeReference({
+        extractor: ID,
+        raw: v,
+        location: loc([k]),
+        relation: "initialised-from",
+        role: "processor",
+        subject: key,
+        baseDir: dir,
+      });
       // `./` names the folder itself (InfiMM's processor): not a reference to anything else.
-      if (ref.kind !== "known-component" && !(ref.kind === "local-path" && (ref.target === dir || ref.target === "" || ref.target === "."))) references.push(ref);
+      if (
+        ref.kind !== "known-component" &&
+        !(ref.kind === "local-path" && (ref.target === dir || ref.target === "" || ref.target === "."))
+      )
+        references.push(ref);
     }
     if (typeof data.auto_map === "object" && data.auto_map !== null) {
       for (const [cls, target] of Object.entries(data.auto_map as Record<string, unknown>)) {
         if (typeof target === "string" && !target.includes("--")) facts[`autoMap.${cls}`] = target;
         (Array.isArray(target) ? target : [target]).forEach((t, i) => {
           if (typeof t !== "string" || !t.includes("--")) return;
-          references.push(makeReference({ extractor: ID, raw: t.split("--")[0]!, location: loc(Array.isArray(target) ? ["auto_map", cls, i] : ["auto_map", cls]), relation: "same-architecture", role: "processor", subject: key, facts: { remoteCode: true, autoMapClass: cls, autoMapValue: t } }));
+          references.push(
+            makeReference({
+              extractor: ID,
+              raw: t.split("--")[0]!,
+              location: loc(Array.isArray(target) ? ["auto_map", cls, i] : ["auto_map", cls]),
+              relation: "same-architecture",
+              role: "processor",
+              subject: key,
+              facts: { remoteCode: true, autoMapClass: cls, autoMapValue: t },
+            }),
+          );
         });
       }
     }
     return {
-      components: [{ key, role: "processor", name: dir === "" ? "processor" : `${posix.basename(dir)}/processor`, location: { file: file.path, line: 1, column: 1, pointer: "" }, parent: folderSubject(file.path), facts }],
+      components: [
+        {
+          key,
+          role: "processor",
+          name: dir === "" ? "processor" : `${posix.basename(dir)}/processor`,
+          location: { file: file.path, line: 1, column: 1, pointer: "" },
+          parent: folderSubject(file.path),
+          facts,
+        },
+      ],
       references,
     };
   },

@@ -29,7 +29,11 @@ function familyPatch(ctx: ModuleContext, c: CallSite): boolean {
   const pm = /^(?:monkey_?patch|patch|replace|apply)_(\w+)$/i.exec(c.fn.text);
   const family = pm?.[1]!.split("_").find((t) => FAMILY_TOKEN.test(t));
   if (!family || ctx.seen.has(c.fn.startIndex)) return false;
-  emitValue(ctx, c.fn, family, { kind: "known-component", usage: "name", facts: { patch: c.fn.text, claims: "architecture", ...importFacts(c.fn, ctx.scope) } });
+  emitValue(ctx, c.fn, family, {
+    kind: "known-component",
+    usage: "name",
+    facts: { patch: c.fn.text, claims: "architecture", ...importFacts(c.fn, ctx.scope) },
+  });
   return true;
 }
 
@@ -45,7 +49,13 @@ function fromPretrained(ctx: ModuleContext, c: CallSite): boolean {
   const arg = pick(a, ["pretrained_model_name_or_path", "model_name_or_path", "model_id"], 0);
   const role = roleOfClass(c.owner);
   const modelscope = c.q.startsWith("modelscope.") ? { kind: "modelscope-id" as const } : {};
-  if (arg) emit(ctx, arg, { ...(role ? { role } : {}), call: a, ...modelscope, facts: { loader: `${c.owner}.from_pretrained`, ...(/Config$/.test(c.owner) ? { configOnly: true } : {}) } });
+  if (arg)
+    emit(ctx, arg, {
+      ...(role ? { role } : {}),
+      call: a,
+      ...modelscope,
+      facts: { loader: `${c.owner}.from_pretrained`, ...(/Config$/.test(c.owner) ? { configOnly: true } : {}) },
+    });
   const tok = a.keywords.get("tokenizer");
   if (tok && (tok.type === "string" || tok.type === "identifier")) emit(ctx, tok, { role: "tokenizer", call: a });
   return true;
@@ -70,7 +80,12 @@ function hubDownload(ctx: ModuleContext, c: CallSite): boolean {
   const rtv = rt ? resolve(rt, ctx.scope) : undefined;
   const dataset = rtv && "value" in rtv && rtv.value === "dataset";
   const modelscope = c.q.startsWith("modelscope.");
-  if (arg) emit(ctx, arg, { call: c.args, ...(modelscope ? { kind: "modelscope-id" as const } : {}), facts: { loader: modelscope ? `modelscope.${c.last}` : c.last, ...(dataset ? { repoType: "dataset" } : {}) } });
+  if (arg)
+    emit(ctx, arg, {
+      call: c.args,
+      ...(modelscope ? { kind: "modelscope-id" as const } : {}),
+      facts: { loader: modelscope ? `modelscope.${c.last}` : c.last, ...(dataset ? { repoType: "dataset" } : {}) },
+    });
   downloadDestination(ctx, c, arg, dataset === true);
   return true;
 }
@@ -88,21 +103,59 @@ function downloadDestination(ctx: ModuleContext, c: CallSite, repo: SyntaxNode |
 }
 
 /** Core loaders named by one argument: `[last names], keywords, position, facts`. */
-const SIMPLE_LOADERS: readonly { calls: RegExp; qualified?: true; keywords: readonly string[]; position: number; facts: (c: CallSite) => Facts; role?: (c: CallSite) => "reranker" | "embedding"; tokenizer?: boolean }[] = [
+const SIMPLE_LOADERS: readonly {
+  calls: RegExp;
+  qualified?: true;
+  keywords: readonly string[];
+  position: number;
+  facts: (c: CallSite) => Facts;
+  role?: (c: CallSite) => "reranker" | "embedding";
+  tokenizer?: boolean;
+}[] = [
   { calls: /^from_model_id$/, keywords: ["model_id"], position: 0, facts: (c) => ({ loader: c.q }) },
-  { calls: /^(?:SentenceTransformer|CrossEncoder|SparseEncoder)$/, keywords: ["model_name_or_path", "model_name"], position: 0, facts: (c) => ({ loader: c.last }), role: (c) => (c.last === "CrossEncoder" ? "reranker" : "embedding") },
+  {
+    calls: /^(?:SentenceTransformer|CrossEncoder|SparseEncoder)$/,
+    keywords: ["model_name_or_path", "model_name"],
+    position: 0,
+    facts: (c) => ({ loader: c.last }),
+    role: (c) => (c.last === "CrossEncoder" ? "reranker" : "embedding"),
+  },
   // `datasets.load_dataset(path, ...)`, https://huggingface.co/docs/datasets/package_reference/loading_methods:
   // recorded as a dataset so it is never taken for a model.
-  { calls: /^(?:load_dataset|load_from_disk)$/, keywords: ["path", "dataset_path"], position: 0, facts: (c) => ({ loader: c.last, repoType: "dataset" }) },
-  { calls: /^(?:InferenceClient|AsyncInferenceClient)$/, keywords: ["model"], position: 0, facts: (c) => ({ loader: c.last }) },
-  { calls: /^(?:EngineArgs|AsyncEngineArgs)$/, keywords: ["model"], position: 0, facts: (c) => ({ loader: `vllm.${c.last}` }), tokenizer: true },
-  { calls: /^(?:torch\.load|safetensors\.torch\.load_file|load_file|safe_open|safetensors\.safe_open)$/, qualified: true, keywords: ["f", "filename"], position: 0, facts: (c) => ({ loader: c.q, weightFormat: c.q === "torch.load" ? "pickle" : "safetensors" }) },
+  {
+    calls: /^(?:load_dataset|load_from_disk)$/,
+    keywords: ["path", "dataset_path"],
+    position: 0,
+    facts: (c) => ({ loader: c.last, repoType: "dataset" }),
+  },
+  {
+    calls: /^(?:InferenceClient|AsyncInferenceClient)$/,
+    keywords: ["model"],
+    position: 0,
+    facts: (c) => ({ loader: c.last }),
+  },
+  {
+    calls: /^(?:EngineArgs|AsyncEngineArgs)$/,
+    keywords: ["model"],
+    position: 0,
+    facts: (c) => ({ loader: `vllm.${c.last}` }),
+    tokenizer: true,
+  },
+  {
+    calls: /^(?:torch\.load|safetensors\.torch\.load_file|load_file|safe_open|safetensors\.safe_open)$/,
+    qualified: true,
+    keywords: ["f", "filename"],
+    position: 0,
+    facts: (c) => ({ loader: c.q, weightFormat: c.q === "torch.load" ? "pickle" : "safetensors" }),
+  },
 ];
 
 /** A core loader of {@link SIMPLE_LOADERS} (vLLM's `LLM` only when imported from vllm). */
 function simpleLoader(ctx: ModuleContext, c: CallSite): boolean {
   const vllm = c.last === "LLM" && c.q.startsWith("vllm");
-  const row = vllm ? SIMPLE_LOADERS.find((r) => r.tokenizer) : SIMPLE_LOADERS.find((r) => r.calls.test(r.qualified ? c.q : c.last));
+  const row = vllm
+    ? SIMPLE_LOADERS.find((r) => r.tokenizer)
+    : SIMPLE_LOADERS.find((r) => r.calls.test(r.qualified ? c.q : c.last));
   if (!row) return false;
   const arg = pick(c.args, row.keywords, row.position);
   const role = row.role?.(c);
@@ -118,7 +171,8 @@ function loadPretrainedModel(ctx: ModuleContext, c: CallSite): boolean {
   const path = pick(c.args, ["model_path"], 0);
   if (path) emit(ctx, path, { call: c.args, facts: { loader: "load_pretrained_model" } });
   const base = pick(c.args, ["model_base"], 1);
-  if (base && base.type !== "none") emit(ctx, base, { call: c.args, relation: "adapter", facts: { loader: "load_pretrained_model", modelBase: true } });
+  if (base && base.type !== "none")
+    emit(ctx, base, { call: c.args, relation: "adapter", facts: { loader: "load_pretrained_model", modelBase: true } });
   return true;
 }
 
@@ -126,19 +180,32 @@ function loadPretrainedModel(ctx: ModuleContext, c: CallSite): boolean {
 export function emitLoader(ctx: ModuleContext, row: LoaderRow, c: CallSite): void {
   if (row.dataset) return;
   const a = c.args;
-  const arg = row.position === undefined ? row.keywords.map((k) => a.keywords.get(k)).find((x) => x) : pick(a, row.keywords, row.position);
+  const arg =
+    row.position === undefined
+      ? row.keywords.map((k) => a.keywords.get(k)).find((x) => x)
+      : pick(a, row.keywords, row.position);
   const facts: Facts = { loader: c.q, library: row.library, ...constantKeywords(ctx, a, row.factKeywords ?? []) };
   const common = { ...(row.role ? { role: row.role } : {}), ...(row.relation ? { relation: row.relation } : {}) };
   if (!arg) {
     // The library's default model (`FaceAnalysis()` loads buffalo_l).
-    if (row.defaultValue) emitValue(ctx, c.node, row.defaultValue, { kind: "known-component", ...common, facts: { ...facts, libraryDefault: true, ...(row.upstream ? { upstream: row.upstream.replace("{}", row.defaultValue) } : {}) } });
+    if (row.defaultValue)
+      emitValue(ctx, c.node, row.defaultValue, {
+        kind: "known-component",
+        ...common,
+        facts: {
+          ...facts,
+          libraryDefault: true,
+          ...(row.upstream ? { upstream: row.upstream.replace("{}", row.defaultValue) } : {}),
+        },
+      });
     return;
   }
   const v = resolve(arg, ctx.scope);
   const value = "value" in v ? v.value : undefined;
   const aliased = value !== undefined && row.value === "size-alias" ? row.aliases?.[value] : undefined;
   if (aliased && value !== undefined) {
-    if (row.aliasAsComponent) emit(ctx, arg, { kind: "known-component", ...common, call: a, facts: { ...facts, upstream: aliased } });
+    if (row.aliasAsComponent)
+      emit(ctx, arg, { kind: "known-component", ...common, call: a, facts: { ...facts, upstream: aliased } });
     else emitValue(ctx, arg, aliased, { ...common, facts: { ...facts, sizeAlias: value } });
     return;
   }
@@ -146,12 +213,25 @@ export function emitLoader(ctx: ModuleContext, row: LoaderRow, c: CallSite): voi
   const ev = entry ? resolve(entry, ctx.scope) : undefined;
   if (value !== undefined && ev && "value" in ev) {
     // torch.hub: `<repo>:<entry point>`; raw is the repository argument as written.
-    const ref = emitValue(ctx, arg, `${value}:${ev.value}`, { kind: "known-component", facts: { ...facts, repo: value, entrypoint: ev.value } });
+    const ref = emitValue(ctx, arg, `${value}:${ev.value}`, {
+      kind: "known-component",
+      facts: { ...facts, repo: value, entrypoint: ev.value },
+    });
     if (ref) ref.raw = value;
     return;
   }
-  if ((row.value === "model-pack" || row.value === "architecture") && value !== undefined && !isModelShaped(value) && !/^hf[-_]hub:/i.test(value)) {
-    emit(ctx, arg, { kind: "known-component", ...common, call: a, facts: { ...facts, ...(row.upstream ? { upstream: row.upstream.replace("{}", value) } : {}) } });
+  if (
+    (row.value === "model-pack" || row.value === "architecture") &&
+    value !== undefined &&
+    !isModelShaped(value) &&
+    !/^hf[-_]hub:/i.test(value)
+  ) {
+    emit(ctx, arg, {
+      kind: "known-component",
+      ...common,
+      call: a,
+      facts: { ...facts, ...(row.upstream ? { upstream: row.upstream.replace("{}", value) } : {}) },
+    });
     return;
   }
   emit(ctx, arg, { ...common, ...(row.kind ? { kind: row.kind } : {}), call: a, facts });
@@ -188,16 +268,23 @@ function argparseDefault(ctx: ModuleContext, c: CallSite): boolean {
   const flag = flags.find((p) => /^['"]--/.test(p.text)) ?? flags[0];
   const def = c.args.keywords.get("default");
   const flagName = flag ? (stringValue(flag, ctx.scope, 0) ?? "").replace(/^-+/, "").replace(/-/g, "_") : "";
-  if (!def || (def.type !== "string" && def.type !== "concatenated_string") || !(isModelParam(flagName) || MODEL_FLAG.test(flagName))) return true;
+  if (
+    !def ||
+    (def.type !== "string" && def.type !== "concatenated_string") ||
+    !(isModelParam(flagName) || MODEL_FLAG.test(flagName))
+  )
+    return true;
   const dv = resolve(def, ctx.scope);
   const alias = "value" in dv ? sizeAliasUpstream(dv.value, ctx.scope.imports.values()) : undefined;
-  if (alias && "value" in dv) emitValue(ctx, def, alias.repo, { facts: { cliFlag: flagName, sizeAlias: dv.value, library: alias.row.library } });
+  if (alias && "value" in dv)
+    emitValue(ctx, def, alias.repo, { facts: { cliFlag: flagName, sizeAlias: dv.value, library: alias.row.library } });
   else emit(ctx, def, { ...hostedOf(ctx, def, { name: flagName }), facts: { cliFlag: flagName } });
   return true;
 }
 
 /** Weight downloads through a helper (`download_weights(url, dest)`, Cog's `pget`) and vocoder checkpoints. */
-const DOWNLOADER = /download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$|^load_state_dict_from_url$|^download_url_to_file$/i;
+const DOWNLOADER =
+  /download_?(?:weights?|models?|ckpts?|checkpoints?)|(?:weights?|models?|checkpoints?)_?download|^pget$|^load_state_dict_from_url$|^download_url_to_file$/i;
 
 /** Rule "download helper": the URL or id downloaded, the folder it lands in, and a config file handed along. */
 function downloadHelper(ctx: ModuleContext, c: CallSite): boolean {
@@ -208,8 +295,14 @@ function downloadHelper(ctx: ModuleContext, c: CallSite): boolean {
   const role = vocoder ? { role: "audio-decoder" as const } : {};
   if (arg) emit(ctx, arg, { call: a, ...role, facts: { loader: c.last } });
   // The download's destination, when it is a known folder: the weights are written there.
-  const dest = vocoder ? undefined : a.positional[1] ?? a.keywords.get("dest") ?? a.keywords.get("local_dir") ?? a.keywords.get("destination");
-  if (dest && "value" in resolve(dest, ctx.scope)) emit(ctx, dest, { usage: "write", facts: { writer: c.last, ...(arg ? { downloadedFrom: arg.text.slice(0, 120) } : {}) } });
+  const dest = vocoder
+    ? undefined
+    : (a.positional[1] ?? a.keywords.get("dest") ?? a.keywords.get("local_dir") ?? a.keywords.get("destination"));
+  if (dest && "value" in resolve(dest, ctx.scope))
+    emit(ctx, dest, {
+      usage: "write",
+      facts: { writer: c.last, ...(arg ? { downloadedFrom: arg.text.slice(0, 120) } : {}) },
+    });
   // A config file read with open() and handed to the loader (`CodeHiFiGANVocoder(ckpt, json.load(f))`).
   for (const other of [...a.positional.slice(1), ...a.keywords.values()]) {
     const path = openedFile(other, ctx.scope);
@@ -219,18 +312,41 @@ function downloadHelper(ctx: ModuleContext, c: CallSite): boolean {
 }
 
 /** The rules that claim a call, in order. */
-const CALL_RULES: readonly CallRule[] = [...WRITE_RULES, familyPatch, fromPretrained, pipelineCall, hubDownload, simpleLoader, loadPretrainedModel, loaderTable, argparseDefault, downloadHelper];
+const CALL_RULES: readonly CallRule[] = [
+  ...WRITE_RULES,
+  familyPatch,
+  fromPretrained,
+  pipelineCall,
+  hubDownload,
+  simpleLoader,
+  loadPretrainedModel,
+  loaderTable,
+  argparseDefault,
+  downloadHelper,
+];
 
 /**
  * A class of another module (or of this file) built with no model argument: its constructor default may name the
  * model; the linking pass looks the class up.
  */
 function pendingConstructor(ctx: ModuleContext, c: CallSite): void {
-  if (c.fn.type !== "identifier" || !/^[A-Z]/.test(c.fn.text) || c.args.positional.length > 0 || [...c.args.keywords.keys()].some(isModelParam)) return;
+  if (
+    c.fn.type !== "identifier" ||
+    !/^[A-Z]/.test(c.fn.text) ||
+    c.args.positional.length > 0 ||
+    [...c.args.keywords.keys()].some(isModelParam)
+  )
+    return;
   const imported = ctx.scope.imports.get(c.fn.text);
   const dot = imported?.lastIndexOf(".") ?? -1;
-  const base = { extractor: ctx.extractor, language: "python" as const, location: lineOf(c.node, ctx.o), via: "constructor" as const };
-  if (imported && dot > 0) ctx.pending.push({ ...base, module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
+  const base = {
+    extractor: ctx.extractor,
+    language: "python" as const,
+    location: lineOf(c.node, ctx.o),
+    via: "constructor" as const,
+  };
+  if (imported && dot > 0)
+    ctx.pending.push({ ...base, module: imported.slice(0, dot), symbol: imported.slice(dot + 1) });
   else if (!imported && ctx.localClasses.has(c.fn.text)) ctx.pending.push({ ...base, module: "", symbol: c.fn.text });
 }
 
@@ -247,7 +363,8 @@ function weightFileJoin(ctx: ModuleContext, c: CallSite): void {
     tail.unshift(pv.value);
   }
   const joined = tail.join("/");
-  if (tail.length < c.args.positional.length && WEIGHT_FILE.test(joined)) emitValue(ctx, c.node, joined, { facts: { joinedWith: c.args.positional[0]!.text.slice(0, 120) }, baseDir: true });
+  if (tail.length < c.args.positional.length && WEIGHT_FILE.test(joined))
+    emitValue(ctx, c.node, joined, { facts: { joinedWith: c.args.positional[0]!.text.slice(0, 120) }, baseDir: true });
 }
 
 /**
@@ -278,7 +395,8 @@ function modelKeywords(ctx: ModuleContext, c: CallSite): void {
     const r = resolve(v, ctx.scope);
     if (!("value" in r)) continue;
     const tag = ollama && !isModelShaped(r.value) && /^[\w.-]+(?::[\w.-]+)?$/.test(r.value);
-    if (isModelShaped(r.value) || tag) emit(ctx, v, { call: a, ...(tag ? { kind: "ollama-tag" as const } : {}), facts: { keyword: k } });
+    if (isModelShaped(r.value) || tag)
+      emit(ctx, v, { call: a, ...(tag ? { kind: "ollama-tag" as const } : {}), facts: { keyword: k } });
   }
 }
 
@@ -294,7 +412,13 @@ function constructorHubId(ctx: ModuleContext, c: CallSite): void {
   const first = c.args.positional[0];
   if (c.fn.type !== "identifier" || !/^[A-Z]/.test(c.fn.text) || !ctx.scope.imports.has(c.fn.text) || !first) return;
   const v = resolve(first, ctx.scope);
-  if (!("value" in v) || !/^[A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*$/.test(v.value) || /\.[a-z0-9]{2,5}$/i.test(v.value) || !isModelShaped(v.value)) return;
+  if (
+    !("value" in v) ||
+    !/^[A-Za-z0-9][\w-]*\/[A-Za-z0-9][\w.-]*$/.test(v.value) ||
+    /\.[a-z0-9]{2,5}$/i.test(v.value) ||
+    !isModelShaped(v.value)
+  )
+    return;
   emit(ctx, first, { call: c.args, facts: { loader: c.q } });
 }
 

@@ -5,9 +5,22 @@
  * {@link emit} turns a model argument into references (one per value it may take).
  */
 import { posix } from "node:path";
-import type { ComponentRole, ModelReference, ReferenceKind, ReferenceUsage, Relation, SourceLocation } from "../../../model/types.js";
+import type {
+  ComponentRole,
+  ModelReference,
+  ReferenceKind,
+  ReferenceUsage,
+  Relation,
+  SourceLocation,
+} from "../../../model/types.js";
 import { codeReference, isModelShaped } from "../../code/model-ref.js";
-import { hostedProviderOf, isTestPath, providerOfName, providerOfPath, providersOfPythonImports } from "../../code/hosted.js";
+import {
+  hostedProviderOf,
+  isTestPath,
+  providerOfName,
+  providerOfPath,
+  providersOfPythonImports,
+} from "../../code/hosted.js";
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import type { PendingCodeReference } from "../../types.js";
 import { weightFormatOf } from "../../../formats/weight-format.js";
@@ -68,7 +81,12 @@ export function createContext(o: PythonSourceOptions, scope: Scope, localClasses
 
 /** The location of a node in its file (1-based line and column, with the notebook cell's pointer). */
 export function lineOf(n: SyntaxNode, o: PythonSourceOptions): SourceLocation & { line: number; column: number } {
-  return { file: o.file, line: n.startPosition.row + 1 + (o.lineOffset ?? 0), column: n.startPosition.column + 1, ...(o.pointer ? { pointer: o.pointer } : {}) };
+  return {
+    file: o.file,
+    line: n.startPosition.row + 1 + (o.lineOffset ?? 0),
+    column: n.startPosition.column + 1,
+    ...(o.pointer ? { pointer: o.pointer } : {}),
+  };
 }
 
 /** The location of a 0-based row of the parsed text in its file. */
@@ -92,7 +110,8 @@ export function claim(ctx: ModuleContext, n: SyntaxNode): boolean {
 /** Key of a model object: its text within its function (`self.x` within its class). */
 export function objectKey(obj: SyntaxNode): string {
   let scopeNode: SyntaxNode | null = enclosingFunction(obj);
-  if (obj.text.startsWith("self.")) for (let p = obj.parent; p; p = p.parent) if (p.type === "class_definition") scopeNode = p;
+  if (obj.text.startsWith("self."))
+    for (let p = obj.parent; p; p = p.parent) if (p.type === "class_definition") scopeNode = p;
   return `${scopeNode?.startIndex ?? -1}:${obj.text}`;
 }
 
@@ -103,10 +122,18 @@ export function pick(a: Args, kws: readonly string[], pos: number | undefined): 
 }
 
 /** Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. */
-export function hostedOf(ctx: ModuleContext, value: SyntaxNode, c: { call?: string; name?: string }): { kind: "hosted-model"; provider: string } | undefined {
+export function hostedOf(
+  ctx: ModuleContext,
+  value: SyntaxNode,
+  c: { call?: string; name?: string },
+): { kind: "hosted-model"; provider: string } | undefined {
   const v = resolve(value, ctx.scope);
   if (!("value" in v) || isModelShaped(v.value) || isTestPath(ctx.o.file)) return undefined;
-  const provider = hostedProviderOf(v.value, { call: c.call, name: c.name ? providerOfName(c.name) : undefined, file: ctx.fileProvider });
+  const provider = hostedProviderOf(v.value, {
+    call: c.call,
+    name: c.name ? providerOfName(c.name) : undefined,
+    file: ctx.fileProvider,
+  });
   return provider ? { kind: "hosted-model", provider } : undefined;
 }
 
@@ -153,7 +180,8 @@ export function callFacts(ctx: ModuleContext, call: Args | undefined): { facts: 
   if (fv && "value" in fv) facts.filename = fv.value;
   if (isTrue(call.keywords.get("local_files_only"))) facts.localFilesOnly = true;
   const quant = quantizationOf(call, ctx.scope);
-  if (quant) Object.assign(facts, { quantization: quant.value, quantizationAt: atOf(ctx, quant.node.startPosition.row) });
+  if (quant)
+    Object.assign(facts, { quantization: quant.value, quantizationAt: atOf(ctx, quant.node.startPosition.row) });
   return { facts, ...(revision ? { revision } : {}) };
 }
 
@@ -164,7 +192,15 @@ function valuesOf(ctx: ModuleContext, arg: SyntaxNode): Value[] {
   const many = resolveMany(arg, ctx.scope);
   if (many.length === 0) return [single];
   const expr = single.expression.slice(0, 300);
-  return many.map((m) => ({ value: m.value, facts: { ...m.facts, expression: expr, ...(many.length > 1 ? { values: many.length } : {}), ...Object.fromEntries(Object.entries(m.rows).map(([k, r]) => [k, atOf(ctx, r)])) } }));
+  return many.map((m) => ({
+    value: m.value,
+    facts: {
+      ...m.facts,
+      expression: expr,
+      ...(many.length > 1 ? { values: many.length } : {}),
+      ...Object.fromEntries(Object.entries(m.rows).map(([k, r]) => [k, atOf(ctx, r)])),
+    },
+  }));
 }
 
 /**
@@ -177,12 +213,18 @@ export function emit(ctx: ModuleContext, arg: SyntaxNode, opts: EmitOptions): Mo
   const { facts: fromCall, revision } = callFacts(ctx, opts.call);
   const out: ModelReference[] = [];
   for (const v of valuesOf(ctx, arg)) {
-    const f: Facts = { ...(opts.facts ?? {}), ...fromCall, ...("value" in v ? v.facts ?? {} : importFacts(arg, ctx.scope)) };
-    if (opts.usage && opts.usage !== "load" && "value" in v && typeof f.definedAtLine === "number" && !f.definedAt) f.definedAt = atOf(ctx, f.definedAtLine - 1);
+    const f: Facts = {
+      ...(opts.facts ?? {}),
+      ...fromCall,
+      ...("value" in v ? (v.facts ?? {}) : importFacts(arg, ctx.scope)),
+    };
+    if (opts.usage && opts.usage !== "load" && "value" in v && typeof f.definedAtLine === "number" && !f.definedAt)
+      f.definedAt = atOf(ctx, f.definedAtLine - 1);
     // A run-time value is one unknown per function: the report groups its occurrences by file, function and text.
     const fnName = "value" in v ? undefined : enclosingFunction(loc)?.childForFieldName("name")?.text;
     if (fnName) f.function = fnName;
-    if ("value" in v && /(?:^|\/)modules\.(?:tar(?:\.gz)?|tgz|zip)$/.test(v.value)) Object.assign(f, { hfModulesCache: true, remoteCode: true });
+    if ("value" in v && /(?:^|\/)modules\.(?:tar(?:\.gz)?|tgz|zip)$/.test(v.value))
+      Object.assign(f, { hfModulesCache: true, remoteCode: true });
     const ref = codeReference({
       extractor: ctx.extractor,
       location: lineOf(loc, ctx.o),
@@ -206,10 +248,28 @@ export function emit(ctx: ModuleContext, arg: SyntaxNode, opts: EmitOptions): Mo
 }
 
 /** Emits a reference built directly (a value the rule computed, not an argument's), once per node. */
-export function emitValue(ctx: ModuleContext, at: SyntaxNode, value: string, extra: { kind?: ReferenceKind; role?: ComponentRole; relation?: Relation; usage?: ReferenceUsage; facts?: Facts; baseDir?: boolean }): ModelReference | undefined {
+export function emitValue(
+  ctx: ModuleContext,
+  at: SyntaxNode,
+  value: string,
+  extra: {
+    kind?: ReferenceKind;
+    role?: ComponentRole;
+    relation?: Relation;
+    usage?: ReferenceUsage;
+    facts?: Facts;
+    baseDir?: boolean;
+  },
+): ModelReference | undefined {
   if (!claim(ctx, at)) return undefined;
   const { baseDir, ...rest } = extra;
-  const ref = codeReference({ extractor: ctx.extractor, location: lineOf(at, ctx.o), value, ...rest, ...(baseDir ? { baseDir: ctx.baseDir } : {}) });
+  const ref = codeReference({
+    extractor: ctx.extractor,
+    location: lineOf(at, ctx.o),
+    value,
+    ...rest,
+    ...(baseDir ? { baseDir: ctx.baseDir } : {}),
+  });
   ctx.refs.push(ref);
   return ref;
 }

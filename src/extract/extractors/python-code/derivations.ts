@@ -43,9 +43,14 @@ export function loadedFrom(obj: SyntaxNode, scope: Scope): { node: SyntaxNode; l
   if (!call || !fn) return undefined;
   const q = qualify(fn, scope);
   const last = q.split(".").pop() ?? "";
-  if (!/^(?:from_pretrained|from_quantized|load_model|load_pretrained_model|pipeline|LLM)$/.test(last)) return undefined;
+  if (!/^(?:from_pretrained|from_quantized|load_model|load_pretrained_model|pipeline|LLM)$/.test(last))
+    return undefined;
   const a = callArgs(call);
-  const node = a.keywords.get("pretrained_model_name_or_path") ?? a.keywords.get("model_path") ?? a.keywords.get("model") ?? a.positional[0];
+  const node =
+    a.keywords.get("pretrained_model_name_or_path") ??
+    a.keywords.get("model_path") ??
+    a.keywords.get("model") ??
+    a.positional[0];
   return node ? { node, loader: q } : undefined;
 }
 
@@ -71,7 +76,7 @@ export function recipeFacts(recipe: SyntaxNode | undefined, scope: Scope): Recor
   if (!recipe) return {};
   const v = resolve(recipe, scope);
   if ("value" in v) return { recipe: v.value };
-  const node = recipe.type === "identifier" ? scope.assignments.get(recipe.text)?.[0] ?? recipe : recipe;
+  const node = recipe.type === "identifier" ? (scope.assignments.get(recipe.text)?.[0] ?? recipe) : recipe;
   const out: Record<string, string> = {};
   const modifiers: string[] = [];
   for (const c of [node, ...node.descendantsOfType("call")]) {
@@ -103,15 +108,23 @@ export function familyKeyOf(n: SyntaxNode, scope: Scope, depth = 0): string | un
     const c = callBoundTo(n, scope);
     const defs = scope.assignments.get(n.text) ?? [];
     if (c) return familyKeyOf(c, scope, depth + 1);
-    if (defs.length === 1 && !scope.unknownBindings.has(n.text) && defs[0]!.type !== "identifier") return familyKeyOf(defs[0]!, scope, depth + 1);
+    if (defs.length === 1 && !scope.unknownBindings.has(n.text) && defs[0]!.type !== "identifier")
+      return familyKeyOf(defs[0]!, scope, depth + 1);
     return undefined;
   } else if (n.type === "subscript") {
     const k = n.childForFieldName("subscript");
     key = k?.type === "string" ? stringValue(k, scope, 0) : undefined;
   } else if (n.type === "call") {
     const fn = n.childForFieldName("function");
-    const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-    const k = fn?.text === "getattr" ? args[1] : fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "get" ? args[0] : undefined;
+    const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter(
+      (a): a is SyntaxNode => !!a && a.type !== "comment",
+    );
+    const k =
+      fn?.text === "getattr"
+        ? args[1]
+        : fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "get"
+          ? args[0]
+          : undefined;
     key = k?.type === "string" ? stringValue(k, scope, 0) : undefined;
   }
   return key && FAMILY_KEY.test(key) ? key : undefined;
@@ -126,30 +139,33 @@ export function openedFile(n: SyntaxNode, scope: Scope): SyntaxNode | undefined 
   const fq = call ? qualify(call.childForFieldName("function")!, scope) : "";
   if (!call || !/^(?:json\.loads?|yaml\.(?:safe_)?load|tomllib\.load|toml\.load)$/.test(fq)) return undefined;
   let handle = callArgs(call).positional[0];
-  if (handle?.type === "call" && handle.childForFieldName("function")?.type === "attribute") handle = handle.childForFieldName("function")!.childForFieldName("object") ?? undefined;
+  if (handle?.type === "call" && handle.childForFieldName("function")?.type === "attribute")
+    handle = handle.childForFieldName("function")!.childForFieldName("object") ?? undefined;
   if (handle?.type !== "identifier") return undefined;
   for (let p = call.parent; p; p = p.parent) {
     if (p.type !== "with_statement") continue;
     for (const item of p.descendantsOfType("as_pattern")) {
       if (item?.childForFieldName("alias")?.text !== handle.text) continue;
       const opener = item.namedChildren[0];
-      if (opener?.type === "call" && /^(?:open|io\.open)$/.test(opener.childForFieldName("function")?.text ?? "")) return callArgs(opener).positional[0];
+      if (opener?.type === "call" && /^(?:open|io\.open)$/.test(opener.childForFieldName("function")?.text ?? ""))
+        return callArgs(opener).positional[0];
     }
   }
   return undefined;
 }
 
 /** Config keys and settings names whose value is a model family key, not a model id. */
-export const FAMILY_KEY = /^(?:model_type|architectures?|(?:\w+_)?(?:model|encoder|decoder|backbone|tower|arch)_?type)$/i;
+export const FAMILY_KEY =
+  /^(?:model_type|architectures?|(?:\w+_)?(?:model|encoder|decoder|backbone|tower|arch)_?type)$/i;
 
 /**
  * A model family token in a function name (`patch_qwen3vl_rope` -> `qwen3vl`): a known family word, alone or followed
  * by a version or `vl` (so `optimizer` or `clipping` are not families).
  */
-export const FAMILY_TOKEN = /^(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|gpt|opt|t5|bert|roberta|clip|siglip|whisper|llava|internvl|mllama|idefics|paligemma|deepseek|baichuan|chatglm|glm|exaone|cohere|olmo|starcoder|mpt|florence|blip|smolvlm|minicpm|pixtral|molmo|aria|janus|kimi)(?:\d\w*|_?vl\w*)?$/i;
+export const FAMILY_TOKEN =
+  /^(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|bloom|gpt|opt|t5|bert|roberta|clip|siglip|whisper|llava|internvl|mllama|idefics|paligemma|deepseek|baichuan|chatglm|glm|exaone|cohere|olmo|starcoder|mpt|florence|blip|smolvlm|minicpm|pixtral|molmo|aria|janus|kimi)(?:\d\w*|_?vl\w*)?$/i;
 
 /** True when the node is the literal `True`. */
 export function isTrue(n: SyntaxNode | undefined): boolean {
   return n?.type === "true";
 }
-

@@ -66,7 +66,8 @@ function bindImportFrom(scope: Scope, n: SyntaxNode): void {
   const mod = n.childForFieldName("module_name")?.text ?? "";
   if (/ollama/i.test(mod)) scope.usesOllama = true;
   for (const c of n.childrenForFieldName("name")) {
-    if (c?.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
+    if (c?.type === "aliased_import")
+      scope.imports.set(c.childForFieldName("alias")?.text ?? "", `${mod}.${c.childForFieldName("name")?.text ?? ""}`);
     else if (c) scope.imports.set(c.text.split(".").pop() ?? c.text, `${mod}.${c.text}`);
   }
 }
@@ -76,7 +77,8 @@ function bindImport(scope: Scope, n: SyntaxNode): void {
   for (const c of n.childrenForFieldName("name")) {
     if (!c) continue;
     if (/ollama/i.test(c.text)) scope.usesOllama = true;
-    if (c.type === "aliased_import") scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
+    if (c.type === "aliased_import")
+      scope.imports.set(c.childForFieldName("alias")?.text ?? "", c.childForFieldName("name")?.text ?? "");
     else scope.imports.set(c.text.split(".")[0]!, c.text.split(".")[0]!);
   }
 }
@@ -86,9 +88,11 @@ function bindAssignment(scope: Scope, n: SyntaxNode): void {
   const left = n.childForFieldName("left");
   const right = n.childForFieldName("right");
   if (left?.type === "identifier" && right) assign(scope, left.text, right);
-  else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self") assign(scope, left.text, right);
+  else if (left?.type === "attribute" && right && left.childForFieldName("object")?.text === "self")
+    assign(scope, left.text, right);
   else if (left?.type === "subscript") scope.mutated.add(left.childForFieldName("value")?.text ?? "");
-  else if (left && left.type !== "attribute") for (const id of left.descendantsOfType("identifier")) if (id) rebind(scope, id.text);
+  else if (left && left.type !== "attribute")
+    for (const id of left.descendantsOfType("identifier")) if (id) rebind(scope, id.text);
 }
 
 function bindAugmented(scope: Scope, n: SyntaxNode): void {
@@ -106,11 +110,15 @@ function bindDefaultParameter(scope: Scope, n: SyntaxNode): void {
 }
 
 function bindParameters(scope: Scope, n: SyntaxNode): void {
-  for (const p of n.namedChildren) if (p && (p.type === "identifier" || p.type === "typed_parameter")) scope.unknownBindings.add(p.type === "identifier" ? p.text : p.namedChildren[0]?.text ?? "");
+  for (const p of n.namedChildren)
+    if (p && (p.type === "identifier" || p.type === "typed_parameter"))
+      scope.unknownBindings.add(p.type === "identifier" ? p.text : (p.namedChildren[0]?.text ?? ""));
 }
 
 function bindLoopTarget(scope: Scope, n: SyntaxNode): void {
-  for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ?? []) if (id) scope.unknownBindings.add(id.text);
+  for (const id of (n.type === "for_statement" ? n.childForFieldName("left") : n)?.descendantsOfType("identifier") ??
+    [])
+    if (id) scope.unknownBindings.add(id.text);
 }
 
 /** argparse `add_argument` destination (`dest=` or the long flag) and default. */
@@ -135,7 +143,7 @@ function bindCall(scope: Scope, n: SyntaxNode): void {
   const fn = n.childForFieldName("function");
   const args = n.childForFieldName("arguments");
   if (fn?.type === "identifier" && args) pushTo(scope.calls, fn.text, args);
-  const method = fn?.type === "attribute" ? fn.childForFieldName("attribute")?.text ?? "" : "";
+  const method = fn?.type === "attribute" ? (fn.childForFieldName("attribute")?.text ?? "") : "";
   if (/^(?:update|setdefault|pop|clear)$/.test(method)) scope.mutated.add(fn!.childForFieldName("object")?.text ?? "");
   const arg = method === "add_argument" && args ? argparseDefaultOf(args) : undefined;
   if (arg) scope.argDefaults.set(arg.dest, arg.def);
@@ -157,7 +165,19 @@ const SCOPE_TYPES: ReadonlySet<string> = new Set(Object.keys(BINDERS));
 
 /** Reads a module's imports, assignments, parameters, loop and `with` bindings, plain-name calls and argparse defaults. */
 export function collectScope(root: SyntaxNode): Scope {
-  const scope: Scope = { imports: new Map(), assignments: new Map(), unknownBindings: new Set(), parameterDefaults: new Map(), usesOllama: false, calls: new Map(), argDefaults: new Map(), rebound: new Set(), mutated: new Set(), defsByFunction: new Map(), resolved: new Map() };
+  const scope: Scope = {
+    imports: new Map(),
+    assignments: new Map(),
+    unknownBindings: new Set(),
+    parameterDefaults: new Map(),
+    usesOllama: false,
+    calls: new Map(),
+    argDefaults: new Map(),
+    rebound: new Set(),
+    mutated: new Set(),
+    defsByFunction: new Map(),
+    resolved: new Map(),
+  };
   walkNamed(root, (n) => BINDERS[n.type]?.(scope, n), SCOPE_TYPES);
   return scope;
 }
@@ -172,7 +192,13 @@ function enclosingParameter(n: SyntaxNode, name: string): { fn: string; index: n
     if (p.type !== "function_definition") continue;
     const fn = p.childForFieldName("name")?.text;
     const params = (p.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c);
-    const names = params.map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+    const names = params.map((c) =>
+      c.type === "identifier"
+        ? c.text
+        : c.type === "typed_parameter"
+          ? (c.namedChildren[0]?.text ?? "")
+          : (c.childForFieldName("name")?.text ?? ""),
+    );
     if (fn === "__init__" && names[0] === "self") {
       let cls = p.parent;
       while (cls && cls.type !== "class_definition" && cls.type !== "function_definition") cls = cls.parent;
@@ -199,7 +225,8 @@ const MAX_VALUES = 16;
 
 /** The elements of a list or tuple literal (directly, or bound once to the name), or undefined. */
 function literalElements(n: SyntaxNode, scope: Scope, depth: number): SyntaxNode[] | undefined {
-  if (n.type === "list" || n.type === "tuple") return n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment");
+  if (n.type === "list" || n.type === "tuple")
+    return n.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment");
   if (n.type === "identifier" && depth < 6) {
     const defs = scope.assignments.get(n.text) ?? [];
     if (defs.length === 1 && !scope.unknownBindings.has(n.text)) return literalElements(defs[0]!, scope, depth + 1);
@@ -211,10 +238,17 @@ function literalElements(n: SyntaxNode, scope: Scope, depth: number): SyntaxNode
  * The expressions a name may be bound to, each with how (`definedAt`: an assignment, `itemAt`: an element of the
  * list a `for` loop walks, `callerAt`: an argument a same-file caller passes the parameter). Undefined when unknown.
  */
-function bindingsOf(id: SyntaxNode, scope: Scope, depth: number): { node: SyntaxNode; how: "definedAt" | "itemAt" | "callerAt" }[] | undefined {
+function bindingsOf(
+  id: SyntaxNode,
+  scope: Scope,
+  depth: number,
+): { node: SyntaxNode; how: "definedAt" | "itemAt" | "callerAt" }[] | undefined {
   const defs = scope.assignments.get(id.text) ?? [];
   if (scope.rebound.has(id.text)) return undefined;
-  if (id.type !== "identifier") return defs.length && !scope.unknownBindings.has(id.text) ? defs.map((node) => ({ node, how: "definedAt" as const })) : undefined;
+  if (id.type !== "identifier")
+    return defs.length && !scope.unknownBindings.has(id.text)
+      ? defs.map((node) => ({ node, how: "definedAt" as const }))
+      : undefined;
   // Names are looked up in the function that uses them, then at module level.
   const fn = enclosingFunction(id);
   for (let p = id.parent; p && p !== fn; p = p.parent) {
@@ -243,16 +277,29 @@ function isParameterDefault(n: SyntaxNode): boolean {
  * function body assigns it); undefined when unknown (no default and no caller, a caller with `*args`/`**kwargs`, a
  * caller that omits a parameter without default).
  */
-function parameterBindings(id: SyntaxNode, scope: Scope): { node: SyntaxNode; how: "definedAt" | "callerAt" }[] | undefined | null {
+function parameterBindings(
+  id: SyntaxNode,
+  scope: Scope,
+): { node: SyntaxNode; how: "definedAt" | "callerAt" }[] | undefined | null {
   if (id.type !== "identifier" || scope.rebound.has(id.text)) return null;
   const fn = enclosingFunction(id);
   const params = fn?.childForFieldName("parameters");
   if (!fn || !params || (id.startIndex >= params.startIndex && id.endIndex <= params.endIndex)) return null;
   if (!parameterNames(fn).includes(id.text)) return null;
-  if (definitionsIn(scope, id.text, fn).some((d) => !isParameterDefault(d) || enclosingFunction(d)?.startIndex !== fn.startIndex)) return null;
+  if (
+    definitionsIn(scope, id.text, fn).some(
+      (d) => !isParameterDefault(d) || enclosingFunction(d)?.startIndex !== fn.startIndex,
+    )
+  )
+    return null;
   let def: SyntaxNode | undefined;
   for (const p of params.namedChildren) {
-    if (p && (p.type === "default_parameter" || p.type === "typed_default_parameter") && p.childForFieldName("name")?.text === id.text) def = p.childForFieldName("value") ?? undefined;
+    if (
+      p &&
+      (p.type === "default_parameter" || p.type === "typed_default_parameter") &&
+      p.childForFieldName("name")?.text === id.text
+    )
+      def = p.childForFieldName("value") ?? undefined;
   }
   const out: { node: SyntaxNode; how: "definedAt" | "callerAt" }[] = def ? [{ node: def, how: "definedAt" }] : [];
   const at = enclosingParameter(id, id.text);
@@ -260,7 +307,10 @@ function parameterBindings(id: SyntaxNode, scope: Scope): { node: SyntaxNode; ho
   for (const args of scope.calls.get(at.fn) ?? []) {
     const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
     if (list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return undefined;
-    const arg = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
+    const arg =
+      list
+        .find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === id.text)
+        ?.childForFieldName("value") ?? list.filter((a) => a.type !== "keyword_argument")[at.index];
     if (arg) out.push({ node: arg, how: "callerAt" });
     else if (!def) return undefined;
   }
@@ -309,7 +359,11 @@ function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | un
   if (n.type === "subscript") {
     obj = n.childForFieldName("value");
     key = n.childForFieldName("subscript");
-  } else if (n.type === "call" && n.childForFieldName("function")?.type === "attribute" && n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get") {
+  } else if (
+    n.type === "call" &&
+    n.childForFieldName("function")?.type === "attribute" &&
+    n.childForFieldName("function")?.childForFieldName("attribute")?.text === "get"
+  ) {
     const a = callArgs(n);
     if (a.keywords.size > 0 || a.positional.length < 1 || a.positional.length > 2) return undefined;
     obj = n.childForFieldName("function")?.childForFieldName("object");
@@ -317,7 +371,9 @@ function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | un
     fallback = a.positional[1];
   }
   const entries = obj && key ? dictEntries(obj, scope, depth + 1) : undefined;
-  return entries && entries.length > 0 ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) } : undefined;
+  return entries && entries.length > 0
+    ? { name: obj!.text, entries, key: key!, ...(fallback ? { fallback } : {}) }
+    : undefined;
 }
 
 /**
@@ -327,13 +383,21 @@ function dictAccess(n: SyntaxNode, scope: Scope, depth: number): DictAccess | un
 function dictValues(access: DictAccess, scope: Scope, depth: number): ManyValue[] {
   const keys = resolveMany(access.key, scope, depth + 1);
   const fallback = access.fallback ? [{ key: undefined, value: access.fallback }] : [];
-  const chosen: ({ key: string | undefined; value: SyntaxNode } | undefined)[] = keys.length ? keys.map((k) => access.entries.find((e) => e.key === k.value) ?? fallback[0]) : [...access.entries, ...fallback];
+  const chosen: ({ key: string | undefined; value: SyntaxNode } | undefined)[] = keys.length
+    ? keys.map((k) => access.entries.find((e) => e.key === k.value) ?? fallback[0])
+    : [...access.entries, ...fallback];
   const out: ManyValue[] = [];
   for (const e of chosen) {
     if (!e) return [];
     const vs = resolveMany(e.value, scope, depth + 1);
     if (vs.length === 0) return [];
-    out.push(...vs.map((v) => ({ ...v, facts: { ...v.facts, variable: access.name, ...(e.key !== undefined ? { dictKey: e.key } : {}) }, rows: { ...v.rows, itemAt: e.value.startPosition.row } })));
+    out.push(
+      ...vs.map((v) => ({
+        ...v,
+        facts: { ...v.facts, variable: access.name, ...(e.key !== undefined ? { dictKey: e.key } : {}) },
+        rows: { ...v.rows, itemAt: e.value.startPosition.row },
+      })),
+    );
   }
   return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
 }
@@ -351,7 +415,14 @@ function formatBraces(template: string, positional: string[], keywords: Map<stri
     if (m === "{{") return "{";
     if (m === "}}") return "}";
     const f = field ?? "";
-    const v = f === "" ? positional[auto++] : /^\d+$/.test(f) ? positional[Number(f)] : /^[A-Za-z_]\w*$/.test(f) ? keywords.get(f) : undefined;
+    const v =
+      f === ""
+        ? positional[auto++]
+        : /^\d+$/.test(f)
+          ? positional[Number(f)]
+          : /^[A-Za-z_]\w*$/.test(f)
+            ? keywords.get(f)
+            : undefined;
     if (v === undefined) ok = false;
     return v ?? "";
   });
@@ -375,11 +446,15 @@ function percentValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] 
   // printf-style: `"%s/%s" % (ORG, NAME)`.
   const right = n.childForFieldName("right")!;
   const left = resolveMany(n.childForFieldName("left")!, scope, depth + 1);
-  const items = right.type === "tuple" ? right.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment") : [right];
+  const items =
+    right.type === "tuple" ? right.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment") : [right];
   const parts = items.map((c) => resolveMany(c, scope, depth + 1));
   if (left.length === 0 || parts.some((p) => p.length === 0)) return [];
   const out: ManyValue[] = [];
-  for (const v of product([left, ...parts], (vs) => formatPercent(vs[0]!, vs.slice(1)) ?? "\u0000", ["templateAt", ...parts.map(() => "partAt")])) {
+  for (const v of product([left, ...parts], (vs) => formatPercent(vs[0]!, vs.slice(1)) ?? "\u0000", [
+    "templateAt",
+    ...parts.map(() => "partAt"),
+  ])) {
     if (v.value.includes("\u0000")) return [];
     out.push(v);
   }
@@ -389,18 +464,31 @@ function percentValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] 
 /** The values of `template.format(...)` over constant parts, or none. See {@link formatBraces}. */
 function formatValues(n: SyntaxNode, scope: Scope, depth: number): ManyValue[] {
   const fn = n.childForFieldName("function")!;
-  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter(
+    (a): a is SyntaxNode => !!a && a.type !== "comment",
+  );
   if (args.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")) return [];
   // `"{}/{}".format(ORG, NAME)`, `"{org}/{name}".format(org=ORG, name=NAME)`.
-  const names = args.map((a) => (a.type === "keyword_argument" ? a.childForFieldName("name")?.text ?? "" : undefined));
-  const parts = [fn.childForFieldName("object")!, ...args.map((a) => (a.type === "keyword_argument" ? a.childForFieldName("value")! : a))].map((a) => resolveMany(a, scope, depth + 1));
+  const names = args.map((a) =>
+    a.type === "keyword_argument" ? (a.childForFieldName("name")?.text ?? "") : undefined,
+  );
+  const parts = [
+    fn.childForFieldName("object")!,
+    ...args.map((a) => (a.type === "keyword_argument" ? a.childForFieldName("value")! : a)),
+  ].map((a) => resolveMany(a, scope, depth + 1));
   if (parts.some((p) => p.length === 0)) return [];
   const out: ManyValue[] = [];
-  const joined = product(parts, (vs) => {
-    const positional = vs.slice(1).filter((_, i) => names[i] === undefined);
-    const keywords = new Map(vs.slice(1).flatMap((v, i) => (names[i] !== undefined ? [[names[i]!, v] as [string, string]] : [])));
-    return formatBraces(vs[0]!, positional, keywords) ?? "\u0000";
-  }, ["templateAt", ...args.map(() => "partAt")]);
+  const joined = product(
+    parts,
+    (vs) => {
+      const positional = vs.slice(1).filter((_, i) => names[i] === undefined);
+      const keywords = new Map(
+        vs.slice(1).flatMap((v, i) => (names[i] !== undefined ? [[names[i]!, v] as [string, string]] : [])),
+      );
+      return formatBraces(vs[0]!, positional, keywords) ?? "\u0000";
+    },
+    ["templateAt", ...args.map(() => "partAt")],
+  );
   for (const v of joined) {
     if (v.value.includes("\u0000")) return [];
     out.push(v);
@@ -415,17 +503,27 @@ export function enclosingFunction(n: SyntaxNode): SyntaxNode | null {
 }
 
 function parameterNames(fn: SyntaxNode): string[] {
-  return (fn.childForFieldName("parameters")?.namedChildren ?? []).filter((c): c is SyntaxNode => !!c).map((c) => (c.type === "identifier" ? c.text : c.type === "typed_parameter" ? c.namedChildren[0]?.text ?? "" : c.childForFieldName("name")?.text ?? ""));
+  return (fn.childForFieldName("parameters")?.namedChildren ?? [])
+    .filter((c): c is SyntaxNode => !!c)
+    .map((c) =>
+      c.type === "identifier"
+        ? c.text
+        : c.type === "typed_parameter"
+          ? (c.namedChildren[0]?.text ?? "")
+          : (c.childForFieldName("name")?.text ?? ""),
+    );
 }
 
 function product(parts: ManyValue[][], join: (values: string[]) => string, roles: (string | undefined)[]): ManyValue[] {
-  let acc: { values: string[]; facts: ManyValue["facts"]; rows: ManyValue["rows"] }[] = [{ values: [], facts: {}, rows: {} }];
+  let acc: { values: string[]; facts: ManyValue["facts"]; rows: ManyValue["rows"] }[] = [
+    { values: [], facts: {}, rows: {} },
+  ];
   parts.forEach((options, i) => {
     const next: typeof acc = [];
     for (const a of acc) {
       for (const o of options) {
         const rows = { ...a.rows };
-        for (const [k, r] of Object.entries(o.rows)) rows[k === "definedAt" ? roles[i] ?? "partAt" : k] = r;
+        for (const [k, r] of Object.entries(o.rows)) rows[k === "definedAt" ? (roles[i] ?? "partAt") : k] = r;
         // A part's own variable bookkeeping describes the part, not the whole: only its other facts carry over.
         const { variable: _v, resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...partFacts } = o.facts;
         next.push({ values: [...a.values, o.value], facts: { ...a.facts, ...partFacts }, rows });
@@ -459,7 +557,14 @@ function numberText(n: SyntaxNode): string | undefined {
 export function resolveMany(n: SyntaxNode, scope: Scope, depth = 0): ManyValue[] {
   if (depth > 10) return [];
   const single = resolve(n, scope, depth);
-  if ("value" in single) return [{ value: single.value, facts: { ...(single.facts ?? {}) }, rows: typeof single.facts?.definedAtLine === "number" ? { definedAt: single.facts.definedAtLine - 1 } : {} }];
+  if ("value" in single)
+    return [
+      {
+        value: single.value,
+        facts: { ...(single.facts ?? {}) },
+        rows: typeof single.facts?.definedAtLine === "number" ? { definedAt: single.facts.definedAtLine - 1 } : {},
+      },
+    ];
   return MANY_RULES[n.type]?.(n, scope, depth) ?? [];
 }
 
@@ -484,7 +589,8 @@ const fStringValues: ManyRule = (n, scope, depth) => {
     }
     if (c.type !== "interpolation") continue;
     const expr = c.childForFieldName("expression");
-    const vs = expr && !c.namedChildren.some((x) => x?.type === "format_specifier") ? resolveMany(expr, scope, depth + 1) : [];
+    const vs =
+      expr && !c.namedChildren.some((x) => x?.type === "format_specifier") ? resolveMany(expr, scope, depth + 1) : [];
     if (vs.length === 0) return [];
     parts.push(vs);
     roles.push("partAt");
@@ -509,28 +615,45 @@ function stringMethodValues(fn: SyntaxNode, args: SyntaxNode[], scope: Scope, de
   if (consts.some((c) => !("value" in c))) return [];
   const c = consts.map((x) => ("value" in x ? x.value : ""));
   const apply: ((s: string) => string) | undefined =
-    method === "replace" && c.length === 2 ? (s) => s.split(c[0]!).join(c[1]!)
-    : method === "lower" && c.length === 0 ? (s) => s.toLowerCase()
-    : method === "upper" && c.length === 0 ? (s) => s.toUpperCase()
-    : method === "strip" && c.length === 0 ? (s) => s.trim()
-    : undefined;
-  return apply ? resolveMany(fn.childForFieldName("object")!, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) })) : [];
+    method === "replace" && c.length === 2
+      ? (s) => s.split(c[0]!).join(c[1]!)
+      : method === "lower" && c.length === 0
+        ? (s) => s.toLowerCase()
+        : method === "upper" && c.length === 0
+          ? (s) => s.toUpperCase()
+          : method === "strip" && c.length === 0
+            ? (s) => s.trim()
+            : undefined;
+  return apply
+    ? resolveMany(fn.childForFieldName("object")!, scope, depth + 1).map((v) => ({ ...v, value: apply(v.value) }))
+    : [];
 }
 
 /** Calls: `.format`, dict reads, `os.path.join`, `str()`, string methods. */
 const callValues: ManyRule = (n, scope, depth) => {
   const fn = n.childForFieldName("function");
-  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-  if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format") return formatValues(n, scope, depth);
+  const args = (n.childForFieldName("arguments")?.namedChildren ?? []).filter(
+    (a): a is SyntaxNode => !!a && a.type !== "comment",
+  );
+  if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format")
+    return formatValues(n, scope, depth);
   const access = dictAccess(n, scope, depth);
   if (access) return dictValues(access, scope, depth);
-  if (!fn || args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")) return [];
+  if (
+    !fn ||
+    args.some((a) => a.type === "keyword_argument" || a.type === "list_splat" || a.type === "dictionary_splat")
+  )
+    return [];
   const q = qualify(fn, scope);
   if (q === "os.path.join" || q === "posixpath.join") {
     const parts = args.map((a) => resolveMany(a, scope, depth + 1));
     if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
     const roles = parts.map((_, i) => (i === 0 ? "rootAt" : i === parts.length - 1 ? "nameAt" : "partAt"));
-    return product(parts, (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${trimEndChars(acc, "/")}/${p}`)), roles);
+    return product(
+      parts,
+      (v) => v.reduce((acc, p) => (p.startsWith("/") ? p : `${trimEndChars(acc, "/")}/${p}`)),
+      roles,
+    );
   }
   if (q === "str" && args.length === 1) return resolveMany(args[0]!, scope, depth + 1);
   return fn.type === "attribute" ? stringMethodValues(fn, args, scope, depth) : [];
@@ -543,7 +666,7 @@ function constructedAttributeValues(n: SyntaxNode, scope: Scope, depth: number):
   if (obj.type !== "identifier") return [];
   const out: ManyValue[] = [];
   for (const b of bindingsOf(obj, scope, depth + 1) ?? []) {
-    const targets = b.node.type === "identifier" ? bindingsOf(b.node, scope, depth + 1) ?? [] : [b];
+    const targets = b.node.type === "identifier" ? (bindingsOf(b.node, scope, depth + 1) ?? []) : [b];
     for (const t of targets) {
       const kw = t.node.type === "call" ? callArgs(t.node).keywords.get(attr) : undefined;
       const vs = kw ? resolveMany(kw, scope, depth + 1) : [];
@@ -556,17 +679,20 @@ function constructedAttributeValues(n: SyntaxNode, scope: Scope, depth: number):
 
 /** A name: every value of every expression it may be bound to (loop items, parameter defaults, callers). */
 const nameValues: ManyRule = (n, scope, depth) => {
-  if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self") return constructedAttributeValues(n, scope, depth);
+  if (n.type === "attribute" && n.childForFieldName("object")?.text !== "self")
+    return constructedAttributeValues(n, scope, depth);
   const bound = bindingsOf(n, scope, depth + 1);
   if (!bound) return [];
   const out: ManyValue[] = [];
   for (const b of bound) {
     const vs = b.node.text === n.text ? [] : resolveMany(b.node, scope, depth + 1);
     if (vs.length === 0) return [];
-    out.push(...vs.map((v) => {
-      const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
-      return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
-    }));
+    out.push(
+      ...vs.map((v) => {
+        const { resolvedFrom: _r, definedAtLine: _d, definitions: _n, ...facts } = v.facts;
+        return { ...v, facts: { ...facts, variable: n.text }, rows: { ...v.rows, [b.how]: b.node.startPosition.row } };
+      }),
+    );
   }
   return [...new Map(out.map((v) => [v.value, v])).values()].slice(0, MAX_VALUES);
 };
@@ -574,7 +700,8 @@ const nameValues: ManyRule = (n, scope, depth) => {
 const MANY_RULES: Readonly<Record<string, ManyRule>> = {
   integer: numberValues,
   float: numberValues,
-  parenthesized_expression: (n, scope, depth) => (n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : []),
+  parenthesized_expression: (n, scope, depth) =>
+    n.namedChildren[0] ? resolveMany(n.namedChildren[0], scope, depth + 1) : [],
   concatenated_string: (n, scope, depth) => {
     const parts = n.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => resolveMany(c, scope, depth + 1));
     return parts.some((p) => p.length === 0) ? [] : product(parts, (v) => v.join(""), []);
@@ -639,7 +766,8 @@ function envLookup(n: SyntaxNode): string | undefined {
 type ResolveRule = (n: SyntaxNode, scope: Scope, depth: number) => Value | undefined;
 
 const kept = (n: SyntaxNode): Value => ({ expression: n.text });
-const operatorOf = (n: SyntaxNode): string | undefined => (n.type === "binary_operator" ? n.childForFieldName("operator")?.text : undefined);
+const operatorOf = (n: SyntaxNode): string | undefined =>
+  n.type === "binary_operator" ? n.childForFieldName("operator")?.text : undefined;
 
 /** String literals, implicit concatenation and f-strings of constants. */
 const stringLiteral: ResolveRule = (n, scope, depth) => {
@@ -654,7 +782,10 @@ const environmentRead: ResolveRule = (n) => {
   return env ? { value: env, facts: { envLookup: true } } : undefined;
 };
 
-const parenthesized: ResolveRule = (n, scope, depth) => (n.type === "parenthesized_expression" && n.namedChildren[0] ? resolve(n.namedChildren[0], scope, depth + 1) : undefined);
+const parenthesized: ResolveRule = (n, scope, depth) =>
+  n.type === "parenthesized_expression" && n.namedChildren[0]
+    ? resolve(n.namedChildren[0], scope, depth + 1)
+    : undefined;
 
 /** `a + b` of constants. */
 const concatenation: ResolveRule = (n, scope, depth) => {
@@ -674,7 +805,10 @@ const pathJoin: ResolveRule = (n, scope, depth) => {
   const r = resolve(n.childForFieldName("right")!, scope, depth + 1);
   if (!("value" in l) || !("value" in r)) return kept(n);
   const joined = `${trimEndChars(l.value, "/")}/${r.value}`;
-  return { value: hasPathPrefix(joined) || joined.startsWith("${") ? joined : `./${joined}`, facts: { ...(l.facts ?? {}), pathJoin: true } };
+  return {
+    value: hasPathPrefix(joined) || joined.startsWith("${") ? joined : `./${joined}`,
+    facts: { ...(l.facts ?? {}), pathJoin: true },
+  };
 };
 
 /** `args.model` where `args = parser.parse_args()` and `add_argument("--model", default="...")`. */
@@ -684,9 +818,12 @@ const argparseDefault: ResolveRule = (n, scope, depth) => {
   const dest = n.childForFieldName("attribute")?.text ?? "";
   const def = scope.argDefaults.get(dest);
   const source = def ? boundTo(obj, scope) : undefined;
-  if (!def || source?.type !== "call" || !/\.parse_args$/.test(source.childForFieldName("function")?.text ?? "")) return undefined;
+  if (!def || source?.type !== "call" || !/\.parse_args$/.test(source.childForFieldName("function")?.text ?? ""))
+    return undefined;
   const v = resolve(def, scope, depth + 1);
-  return "value" in v ? { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } } : undefined;
+  return "value" in v
+    ? { value: v.value, facts: { ...(v.facts ?? {}), resolvedFrom: "argparse-default", cliFlag: dest } }
+    : undefined;
 };
 
 /** `"%s/%s" % (a, b)` and `"{}/{}".format(a, b)` with one possible value. */
@@ -704,9 +841,20 @@ const dictEntry: ResolveRule = (n, scope, depth) => {
   if (!access) return undefined;
   const k = resolve(access.key, scope, depth + 1);
   const hit = "value" in k ? access.entries.find((e) => e.key === k.value) : undefined;
-  const v = hit ? resolve(hit.value, scope, depth + 1) : "value" in k && access.fallback ? resolve(access.fallback, scope, depth + 1) : undefined;
+  const v = hit
+    ? resolve(hit.value, scope, depth + 1)
+    : "value" in k && access.fallback
+      ? resolve(access.fallback, scope, depth + 1)
+      : undefined;
   if (!v || !("value" in v)) return kept(n);
-  return { value: v.value, facts: { ...(v.facts ?? {}), variable: access.name, ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}) } };
+  return {
+    value: v.value,
+    facts: {
+      ...(v.facts ?? {}),
+      variable: access.name,
+      ...(hit ? { dictKey: hit.key, resolvedFrom: "dict-entry", definedAtLine: hit.value.startPosition.row + 1 } : {}),
+    },
+  };
 };
 
 /** A parameter of the function it is used in: its default and what callers pass, when they all agree. */
@@ -715,15 +863,35 @@ const functionParameter: ResolveRule = (n, scope, depth) => {
   if (bound === null) return undefined;
   const values = (bound ?? []).map((b) => resolve(b.node, scope, depth + 1));
   const first = values[0];
-  if (!bound || !first || !("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return kept(n);
-  if (bound.length === 1 && bound[0]!.how === "definedAt") return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "parameter-default", definedAtLine: bound[0]!.node.startPosition.row + 1 } };
+  if (!bound || !first || !("value" in first) || !values.every((v) => "value" in v && v.value === first.value))
+    return kept(n);
+  if (bound.length === 1 && bound[0]!.how === "definedAt")
+    return {
+      value: first.value,
+      facts: {
+        ...(first.facts ?? {}),
+        variable: n.text,
+        resolvedFrom: "parameter-default",
+        definedAtLine: bound[0]!.node.startPosition.row + 1,
+      },
+    };
   const callers = bound.filter((b) => b.how === "callerAt").length;
-  return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: enclosingParameter(n, n.text)?.fn ?? "", callers } };
+  return {
+    value: first.value,
+    facts: {
+      ...(first.facts ?? {}),
+      variable: n.text,
+      resolvedFrom: "caller",
+      through: enclosingParameter(n, n.text)?.fn ?? "",
+      callers,
+    },
+  };
 };
 
 /** `str(x)`, `Path(x)`: the value of `x`. */
 const conversion: ResolveRule = (n, scope, depth) => {
-  if (n.type !== "call" || !/^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? "")) return undefined;
+  if (n.type !== "call" || !/^(?:str|Path|pathlib\.Path)$/.test(n.childForFieldName("function")?.text ?? ""))
+    return undefined;
   const a = n.childForFieldName("arguments")?.namedChildren[0];
   return a && a.type !== "keyword_argument" ? resolve(a, scope, depth + 1) : undefined;
 };
@@ -740,14 +908,26 @@ function assignedValue(n: SyntaxNode, scope: Scope, depth: number): Value | null
   if (cached && cached.depth <= depth) return cached.result;
   let result: Value | null = null;
   const first = resolve(defs[0]!, scope, depth + 1);
-  const agree = "value" in first && defs.slice(1).every((d) => {
-    const v = resolve(d, scope, depth + 1);
-    return "value" in v && v.value === first.value;
-  });
+  const agree =
+    "value" in first &&
+    defs.slice(1).every((d) => {
+      const v = resolve(d, scope, depth + 1);
+      return "value" in v && v.value === first.value;
+    });
   if (agree && "value" in first) {
     const at = defs[0]!.parent?.type?.includes("parameter") ? "parameter-default" : "assignment";
-    result = { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: at, definedAtLine: defs[0]!.startPosition.row + 1, ...(defs.length > 1 ? { definitions: defs.length } : {}) } };
-  } else if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier") result = { expression: first.expression };
+    result = {
+      value: first.value,
+      facts: {
+        ...(first.facts ?? {}),
+        variable: n.text,
+        resolvedFrom: at,
+        definedAtLine: defs[0]!.startPosition.row + 1,
+        ...(defs.length > 1 ? { definitions: defs.length } : {}),
+      },
+    };
+  } else if (defs.length === 1 && "expression" in first && defs[0]!.type !== "identifier")
+    result = { expression: first.expression };
   scope.resolved.set(n.text, { depth, result });
   return result;
 }
@@ -755,16 +935,30 @@ function assignedValue(n: SyntaxNode, scope: Scope, depth: number): Value | null
 /** A parameter of a plain function: the value every caller in this file hands it, when they all agree. */
 function callerValue(n: SyntaxNode, scope: Scope, depth: number): Value | undefined {
   const at = enclosingParameter(n, n.text);
-  const callers = at && at.index >= 0 ? scope.calls.get(at.fn) ?? [] : [];
+  const callers = at && at.index >= 0 ? (scope.calls.get(at.fn) ?? []) : [];
   const values = callers.map((args) => {
     const list = args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment");
-    const kw = list.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)?.childForFieldName("value");
+    const kw = list
+      .find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === n.text)
+      ?.childForFieldName("value");
     const arg = kw ?? list.filter((a) => a.type !== "keyword_argument")[at!.index];
-    return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat") ? resolve(arg, scope, depth + 1) : undefined;
+    return arg && !list.some((a) => a.type === "list_splat" || a.type === "dictionary_splat")
+      ? resolve(arg, scope, depth + 1)
+      : undefined;
   });
   const first = values[0];
-  if (!first || !("value" in first) || !values.every((v) => v && "value" in v && v.value === first.value)) return undefined;
-  return { value: first.value, facts: { ...(first.facts ?? {}), variable: n.text, resolvedFrom: "caller", through: at!.fn, callers: values.length } };
+  if (!first || !("value" in first) || !values.every((v) => v && "value" in v && v.value === first.value))
+    return undefined;
+  return {
+    value: first.value,
+    facts: {
+      ...(first.facts ?? {}),
+      variable: n.text,
+      resolvedFrom: "caller",
+      through: at!.fn,
+      callers: values.length,
+    },
+  };
 }
 
 /** `self.model` set only by a base class: the constructor parameters named `model` in this file, when they agree. */
@@ -774,20 +968,37 @@ function inheritedAttribute(n: SyntaxNode, scope: Scope, depth: number): Value |
   const values = params.map((d) => resolve(d, scope, depth + 1));
   const first = values[0]!;
   if (!("value" in first) || !values.every((v) => "value" in v && v.value === first.value)) return undefined;
-  return { value: first.value, facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 } };
+  return {
+    value: first.value,
+    facts: { variable: n.text, resolvedFrom: "parameter-default", definedAtLine: params[0]!.startPosition.row + 1 },
+  };
 }
 
 /** A name or `self.attr`: its assignments, else its callers' values (a parameter), else a base class's default. */
 const boundName: ResolveRule = (n, scope, depth) => {
-  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self")) return undefined;
+  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self"))
+    return undefined;
   const assigned = assignedValue(n, scope, depth);
   if (assigned) return assigned;
-  const fromCallers = n.type === "identifier" && scope.unknownBindings.has(n.text) ? callerValue(n, scope, depth) : undefined;
+  const fromCallers =
+    n.type === "identifier" && scope.unknownBindings.has(n.text) ? callerValue(n, scope, depth) : undefined;
   return fromCallers ?? (n.type === "attribute" ? inheritedAttribute(n, scope, depth) : undefined) ?? kept(n);
 };
 
 /** The rules of {@link resolve}, in order: the first that applies gives the value. */
-const RESOLVE_RULES: readonly ResolveRule[] = [stringLiteral, environmentRead, parenthesized, concatenation, pathJoin, argparseDefault, formatting, dictEntry, functionParameter, conversion, boundName];
+const RESOLVE_RULES: readonly ResolveRule[] = [
+  stringLiteral,
+  environmentRead,
+  parenthesized,
+  concatenation,
+  pathJoin,
+  argparseDefault,
+  formatting,
+  dictEntry,
+  functionParameter,
+  conversion,
+  boundName,
+];
 
 /** Resolves an expression to a constant string when it is one (or a single-assignment variable holding one). */
 export function resolve(n: SyntaxNode, scope: Scope, depth = 0): Value {
@@ -807,11 +1018,14 @@ export function importFacts(n: SyntaxNode, scope: Scope): Record<string, string>
     const obj = n.childForFieldName("object")!;
     const attr = n.childForFieldName("attribute")?.text ?? "";
     const direct = importFacts(obj, scope);
-    if (direct.importedName) return { importedFrom: direct.importedFrom!, importedName: `${direct.importedName}.${attr}` };
+    if (direct.importedName)
+      return { importedFrom: direct.importedFrom!, importedName: `${direct.importedName}.${attr}` };
     const call = callBoundTo(obj, scope);
     const callee = call?.childForFieldName("function");
-    const viaCall = callee?.type === "identifier" && enclosingFunction(call!) === null ? importFacts(callee, scope) : {};
-    if (viaCall.importedName) return { importedFrom: viaCall.importedFrom!, importedName: `${viaCall.importedName}().${attr}` };
+    const viaCall =
+      callee?.type === "identifier" && enclosingFunction(call!) === null ? importFacts(callee, scope) : {};
+    if (viaCall.importedName)
+      return { importedFrom: viaCall.importedFrom!, importedName: `${viaCall.importedName}().${attr}` };
     return {};
   }
   if (n.type !== "identifier") return {};
@@ -828,7 +1042,12 @@ export function boundTo(id: SyntaxNode, scope: Scope): SyntaxNode | undefined {
   if (defs.length > 0 || !scope.unknownBindings.has(id.text)) return undefined;
   const at = enclosingParameter(id, id.text);
   if (!at || at.index < 0) return undefined;
-  const args = (scope.calls.get(at.fn) ?? []).map((list) => list.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment" && a.type !== "keyword_argument")[at.index]);
+  const args = (scope.calls.get(at.fn) ?? []).map(
+    (list) =>
+      list.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== "comment" && a.type !== "keyword_argument")[
+        at.index
+      ],
+  );
   const first = args[0];
   return first && args.every((a) => a?.text === first.text) ? first : undefined;
 }
@@ -868,7 +1087,8 @@ export function qualify(fn: SyntaxNode, scope: Scope): string {
  */
 export function callBoundTo(n: SyntaxNode, scope: Scope): SyntaxNode | undefined {
   if (n.type === "call") return n;
-  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self")) return undefined;
+  if (n.type !== "identifier" && !(n.type === "attribute" && n.childForFieldName("object")?.text === "self"))
+    return undefined;
   if (scope.rebound.has(n.text)) return undefined;
   const defs = scope.assignments.get(n.text) ?? [];
   let candidates = defs;
@@ -878,4 +1098,3 @@ export function callBoundTo(n: SyntaxNode, scope: Scope): SyntaxNode | undefined
   }
   return candidates.length === 1 && candidates[0]!.type === "call" ? candidates[0] : undefined;
 }
-

@@ -27,7 +27,16 @@ export { fieldDefault } from "./settings.js";
 
 const ID = "python-code";
 
-const MAIN_TYPES: ReadonlySet<string> = new Set(["call", "assignment", "default_parameter", "typed_default_parameter", "pair", "for_statement", "comparison_operator", "if_statement"]);
+const MAIN_TYPES: ReadonlySet<string> = new Set([
+  "call",
+  "assignment",
+  "default_parameter",
+  "typed_default_parameter",
+  "pair",
+  "for_statement",
+  "comparison_operator",
+  "if_statement",
+]);
 const MAIN_TYPES_WITH_STRINGS: ReadonlySet<string> = new Set([...MAIN_TYPES, "string"]);
 
 /** The pass for each syntax node type the walk visits. */
@@ -80,7 +89,8 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
 }
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
-const PREFILTER = /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
+const PREFILTER =
+  /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
 
 function isPythonPath(path: string, base: string): boolean {
   if (/\.(?:py|pyw|ipynb)$/.test(base)) return true;
@@ -92,13 +102,21 @@ function isPythonPath(path: string, base: string): boolean {
 function notebookCells(text: string): { pointer: string; source: string }[] {
   const data = parseJsonDocument(text).data as { cells?: unknown } | null;
   const out: { pointer: string; source: string }[] = [];
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("notebook is not a JSON object (nbformat: https://nbformat.readthedocs.io/)");
-  if (data.cells !== undefined && !Array.isArray(data.cells)) throw new Error("notebook 'cells' is not a list (nbformat)");
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new Error("notebook is not a JSON object (nbformat: https://nbformat.readthedocs.io/)");
+  if (data.cells !== undefined && !Array.isArray(data.cells))
+    throw new Error("notebook 'cells' is not a list (nbformat)");
   ((data.cells ?? []) as { cell_type?: string; source?: string | string[] }[]).forEach((c, i) => {
     if (c?.cell_type !== "code") return;
     const src = Array.isArray(c.source) ? c.source.join("") : typeof c.source === "string" ? c.source : "";
     // IPython magics and shell escapes are not Python: blank them, keeping line numbers.
-    out.push({ pointer: `/cells/${i}/source`, source: src.split("\n").map((l) => (/^\s*[%!]/.test(l) ? "" : l)).join("\n") });
+    out.push({
+      pointer: `/cells/${i}/source`,
+      source: src
+        .split("\n")
+        .map((l) => (/^\s*[%!]/.test(l) ? "" : l))
+        .join("\n"),
+    });
   });
   return out;
 }
@@ -106,7 +124,8 @@ function notebookCells(text: string): { pointer: string; source: string }[] {
 export const pythonCodeExtractor: Extractor = {
   id: ID,
   holdsReferences: true,
-  description: "Python source and notebooks (tree-sitter): from_pretrained, pipeline, hub downloads, LangChain, vLLM, Ollama, whisper",
+  description:
+    "Python source and notebooks (tree-sitter): from_pretrained, pipeline, hub downloads, LangChain, vLLM, Ollama, whisper",
   matches(path, base) {
     return isPythonPath(path, base);
   },
@@ -122,13 +141,19 @@ export const pythonCodeExtractor: Extractor = {
       try {
         cells = notebookCells(text);
       } catch (err) {
-        const d: Diagnostic = { code: "parse-error", severity: "warning", message: `notebook: ${(err as Error).message}`, location: { file: file.path } };
+        const d: Diagnostic = {
+          code: "parse-error",
+          severity: "warning",
+          message: `notebook: ${(err as Error).message}`,
+          location: { file: file.path },
+        };
         return { diagnostics: [d] };
       }
       const codeBytes = cells.reduce((n, c) => n + Buffer.byteLength(c.source), 0);
       if (codeBytes > CODE_ANALYSIS_MAX_BYTES) throw new FileTooLargeError(codeBytes, CODE_ANALYSIS_MAX_BYTES);
       const references: ModelReference[] = [];
-      for (const c of cells) references.push(...(await extractPythonSource(c.source, { file: file.path, pointer: c.pointer })));
+      for (const c of cells)
+        references.push(...(await extractPythonSource(c.source, { file: file.path, pointer: c.pointer })));
       return { references };
     }
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
@@ -136,7 +161,13 @@ export const pythonCodeExtractor: Extractor = {
     // those words defines no model-named constant or constructor default either.)
     if (!PREFILTER.test(text)) return {};
     const r = await extractPythonModule(text, { file: file.path });
-    const keep = r.module.constants !== undefined || (r.module.classes ?? []).some((c) => c.modelDefaults.length > 0 || c.bases.length > 0);
-    return { references: r.references, ...(keep ? { codeModules: [r.module] } : {}), ...(r.pending.length ? { pendingCode: r.pending } : {}) };
+    const keep =
+      r.module.constants !== undefined ||
+      (r.module.classes ?? []).some((c) => c.modelDefaults.length > 0 || c.bases.length > 0);
+    return {
+      references: r.references,
+      ...(keep ? { codeModules: [r.module] } : {}),
+      ...(r.pending.length ? { pendingCode: r.pending } : {}),
+    };
   },
 };

@@ -15,7 +15,7 @@ export const isModelParam = (name: string): boolean => MODEL_NAME.test(name) && 
 
 /** The definition inside a decorated one (`@dataclass class X`), else the node itself. */
 function undecorated(n: SyntaxNode): SyntaxNode {
-  return n.type === "decorated_definition" ? n.childForFieldName("definition") ?? n : n;
+  return n.type === "decorated_definition" ? (n.childForFieldName("definition") ?? n) : n;
 }
 
 function topLevel(root: SyntaxNode): SyntaxNode[] {
@@ -36,7 +36,11 @@ function initDefaults(cls: SyntaxNode, scope: Scope): CodeClassFacts["modelDefau
     const pv = p.childForFieldName("value");
     if (!pv || !isModelParam(pn) || pv.type === "none") continue;
     const v = resolve(pv, scope);
-    out.push({ param: pn, ...("value" in v ? { value: v.value } : { expression: v.expression }), line: pv.startPosition.row + 1 });
+    out.push({
+      param: pn,
+      ...("value" in v ? { value: v.value } : { expression: v.expression }),
+      line: pv.startPosition.row + 1,
+    });
   }
   return out;
 }
@@ -47,7 +51,9 @@ export function moduleClasses(root: SyntaxNode, scope: Scope): CodeClassFacts[] 
   for (const cls of topLevel(root)) {
     const name = cls.type === "class_definition" ? cls.childForFieldName("name")?.text : undefined;
     if (!name) continue;
-    const bases = (cls.childForFieldName("superclasses")?.namedChildren ?? []).filter((b): b is SyntaxNode => b?.type === "identifier" || b?.type === "attribute").map((b) => qualify(b, scope));
+    const bases = (cls.childForFieldName("superclasses")?.namedChildren ?? [])
+      .filter((b): b is SyntaxNode => b?.type === "identifier" || b?.type === "attribute")
+      .map((b) => qualify(b, scope));
     const defaults = initDefaults(cls, scope);
     out.push({ name, bases, hasInit: defaults !== undefined, modelDefaults: defaults ?? [] });
   }
@@ -71,14 +77,22 @@ function classBodyConstants(cls: SyntaxNode, scope: Scope): Record<string, Const
 /** The class a top-level statement makes an object of: `def factory(): return Class(...)` or `obj = Class(...)`. */
 function objectOf(t: SyntaxNode, scope: Scope): { prefix: string; cls: string | undefined } | undefined {
   if (t.type === "function_definition") {
-    const body = t.childForFieldName("body")?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== "comment" && c.type !== "expression_statement") ?? [];
+    const body =
+      t
+        .childForFieldName("body")
+        ?.namedChildren.filter(
+          (c): c is SyntaxNode => !!c && c.type !== "comment" && c.type !== "expression_statement",
+        ) ?? [];
     const ret = body.length === 1 && body[0]!.type === "return_statement" ? body[0]!.namedChildren[0] : undefined;
-    return ret?.type === "call" ? { prefix: `${t.childForFieldName("name")?.text}()`, cls: ret.childForFieldName("function")?.text } : undefined;
+    return ret?.type === "call"
+      ? { prefix: `${t.childForFieldName("name")?.text}()`, cls: ret.childForFieldName("function")?.text }
+      : undefined;
   }
   const a = t.type === "expression_statement" ? t.namedChildren[0] : undefined;
   const left = a?.type === "assignment" ? a.childForFieldName("left") : undefined;
   const right = a?.childForFieldName("right");
-  if (left?.type === "identifier" && right?.type === "call" && (scope.assignments.get(left.text)?.length ?? 0) === 1) return { prefix: left.text, cls: right.childForFieldName("function")?.text };
+  if (left?.type === "identifier" && right?.type === "call" && (scope.assignments.get(left.text)?.length ?? 0) === 1)
+    return { prefix: left.text, cls: right.childForFieldName("function")?.text };
   return undefined;
 }
 

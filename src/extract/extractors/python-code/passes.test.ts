@@ -9,22 +9,53 @@ const at = (refs: Awaited<ReturnType<typeof refsOf>>, line: number) => refs.filt
 
 describe("python-code writes.ts rules", () => {
   it("guarded producer: Path(P).exists() and os.path.isdir(P) guards name the step that writes P; other guards do not", async () => {
-    const refs = await refsOf(["import os", "from pathlib import Path", 'OUT = "models/merged"', "if not Path(OUT).exists():", "    from steps import merge", "if not os.path.isdir(OUT + '-2'):", "    import train", "if not ready(OUT):", "    import other"].join("\n"));
-    expect(at(refs, 5)[0]).toMatchObject({ usage: "write", target: "app/models/merged", facts: { producedBy: "steps" } });
+    const refs = await refsOf(
+      [
+        "import os",
+        "from pathlib import Path",
+        'OUT = "models/merged"',
+        "if not Path(OUT).exists():",
+        "    from steps import merge",
+        "if not os.path.isdir(OUT + '-2'):",
+        "    import train",
+        "if not ready(OUT):",
+        "    import other",
+      ].join("\n"),
+    );
+    expect(at(refs, 5)[0]).toMatchObject({
+      usage: "write",
+      target: "app/models/merged",
+      facts: { producedBy: "steps" },
+    });
     expect(at(refs, 7)[0]).toMatchObject({ usage: "write", facts: { producedBy: "train" } });
     expect(at(refs, 9)).toEqual([]);
   });
 
   it("save: a write records the load it derives from as a typed location, never a file:line string", async () => {
-    const refs = await refsOf(["from transformers import AutoModel", "m = AutoModel.from_pretrained(BASE)", 'm.save_pretrained("out/ft")'].join("\n"));
+    const refs = await refsOf(
+      ["from transformers import AutoModel", "m = AutoModel.from_pretrained(BASE)", 'm.save_pretrained("out/ft")'].join(
+        "\n",
+      ),
+    );
     const w = at(refs, 3)[0]!;
     expect(w).toMatchObject({ usage: "write", derivedFromLoad: { file: "app/x.py", line: 2 } });
     expect(w.facts?.derivedFromLoad).toBeUndefined();
   });
 
   it("quantize in place: only on an object the file loaded", async () => {
-    const refs = await refsOf(["from awq import AutoAWQForCausalLM", 'm = AutoAWQForCausalLM.from_pretrained("Qwen/Qwen2.5-7B-Instruct")', "m.quantize(tok)", "other.quantize(tok)"].join("\n"));
-    expect(at(refs, 3)[0]).toMatchObject({ usage: "transform", relation: "quantized", target: "Qwen/Qwen2.5-7B-Instruct" });
+    const refs = await refsOf(
+      [
+        "from awq import AutoAWQForCausalLM",
+        'm = AutoAWQForCausalLM.from_pretrained("Qwen/Qwen2.5-7B-Instruct")',
+        "m.quantize(tok)",
+        "other.quantize(tok)",
+      ].join("\n"),
+    );
+    expect(at(refs, 3)[0]).toMatchObject({
+      usage: "transform",
+      relation: "quantized",
+      target: "Qwen/Qwen2.5-7B-Instruct",
+    });
     expect(at(refs, 4)).toEqual([]);
   });
 });
@@ -36,60 +67,136 @@ describe("python-code calls.ts: former recognisers as loader-table rows", () => 
   });
 
   it("openai-whisper sizes are known components with their repository; whisperx sizes are faster-whisper repositories", async () => {
-    const refs = await refsOf(["import whisper, whisperx", 'a = whisper.load_model("turbo")', 'b = whisperx.load_model("large-v2", "cuda")', "c = whisper.load_model(path)"].join("\n"));
-    expect(at(refs, 2)[0]).toMatchObject({ kind: "known-component", target: "turbo", role: "audio-encoder", facts: { upstream: "openai/whisper-large-v3-turbo" } });
+    const refs = await refsOf(
+      [
+        "import whisper, whisperx",
+        'a = whisper.load_model("turbo")',
+        'b = whisperx.load_model("large-v2", "cuda")',
+        "c = whisper.load_model(path)",
+      ].join("\n"),
+    );
+    expect(at(refs, 2)[0]).toMatchObject({
+      kind: "known-component",
+      target: "turbo",
+      role: "audio-encoder",
+      facts: { upstream: "openai/whisper-large-v3-turbo" },
+    });
     expect(at(refs, 3)[0]).toMatchObject({ kind: "hub-id", target: "Systran/faster-whisper-large-v2" });
     expect(at(refs, 4)[0]).toMatchObject({ skipReason: "dynamic-value", role: "audio-encoder" });
   });
 
   it("an argparse size-alias default of a script importing openai-whisper becomes its repository", async () => {
     const refs = await refsOf(["import whisper", "p.add_argument('--model', default='medium.en')"].join("\n"));
-    expect(at(refs, 2)[0]).toMatchObject({ target: "openai/whisper-medium.en", facts: { sizeAlias: "medium.en", library: "openai-whisper" } });
+    expect(at(refs, 2)[0]).toMatchObject({
+      target: "openai/whisper-medium.en",
+      facts: { sizeAlias: "medium.en", library: "openai-whisper" },
+    });
   });
 
   it("torch.hub: repository and entry point when both are constant, else the repository alone", async () => {
-    const refs = await refsOf(["import torch", 'a = torch.hub.load("snakers4/silero-vad", model="silero_vad")', 'b = torch.hub.load("facebookresearch/dinov2", name)'].join("\n"));
-    expect(at(refs, 2)[0]).toMatchObject({ kind: "known-component", target: "snakers4/silero-vad:silero_vad", raw: "snakers4/silero-vad", facts: { entrypoint: "silero_vad" } });
+    const refs = await refsOf(
+      [
+        "import torch",
+        'a = torch.hub.load("snakers4/silero-vad", model="silero_vad")',
+        'b = torch.hub.load("facebookresearch/dinov2", name)',
+      ].join("\n"),
+    );
+    expect(at(refs, 2)[0]).toMatchObject({
+      kind: "known-component",
+      target: "snakers4/silero-vad:silero_vad",
+      raw: "snakers4/silero-vad",
+      facts: { entrypoint: "silero_vad" },
+    });
     expect(at(refs, 3)[0]).toMatchObject({ kind: "hub-id", target: "facebookresearch/dinov2" });
   });
 
   it("open_clip: an architecture name with its pretrained tag; an hf-hub: name is a Hub repository", async () => {
-    const refs = await refsOf(["import open_clip", 'm = open_clip.create_model("ViT-L-14", pretrained="openai")', 'n = open_clip.create_model_from_pretrained("hf-hub:timm/ViT-SO400M-14-SigLIP")'].join("\n"));
-    expect(at(refs, 2)[0]).toMatchObject({ kind: "known-component", target: "ViT-L-14", facts: { pretrained: "openai", library: "open_clip" } });
+    const refs = await refsOf(
+      [
+        "import open_clip",
+        'm = open_clip.create_model("ViT-L-14", pretrained="openai")',
+        'n = open_clip.create_model_from_pretrained("hf-hub:timm/ViT-SO400M-14-SigLIP")',
+      ].join("\n"),
+    );
+    expect(at(refs, 2)[0]).toMatchObject({
+      kind: "known-component",
+      target: "ViT-L-14",
+      facts: { pretrained: "openai", library: "open_clip" },
+    });
     expect(at(refs, 3)[0]?.kind).not.toBe("known-component");
   });
 });
 
 describe("python-code settings.ts and module-facts.ts", () => {
   it("family comparison names a family; a comparison with a non-family key does not", async () => {
-    const refs = await refsOf(['if config.model_type == "qwen2_vl":', "    pass", 'if args.mode == "train":', "    pass"].join("\n"));
+    const refs = await refsOf(
+      ['if config.model_type == "qwen2_vl":', "    pass", 'if args.mode == "train":', "    pass"].join("\n"),
+    );
     expect(at(refs, 1)[0]).toMatchObject({ usage: "name", kind: "known-component", target: "qwen2_vl" });
     expect(at(refs, 3)).toEqual([]);
   });
 
   it("module facts: class fields, factory fields and __init__ model defaults", async () => {
-    const src = ["class Cfg:", '    vision_tower = "openai/clip-vit-large-patch14"', "def get_cfg():", "    return Cfg()", "class Enc:", '    def __init__(self, model_name="BAAI/bge-m3", dim=3):', "        pass"].join("\n");
+    const src = [
+      "class Cfg:",
+      '    vision_tower = "openai/clip-vit-large-patch14"',
+      "def get_cfg():",
+      "    return Cfg()",
+      "class Enc:",
+      '    def __init__(self, model_name="BAAI/bge-m3", dim=3):',
+      "        pass",
+    ].join("\n");
     const { module } = await extractPythonModule(src, { file: "cfg.py" });
-    expect(module.constants).toMatchObject({ "Cfg.vision_tower": { value: "openai/clip-vit-large-patch14", line: 2 }, "get_cfg().vision_tower": { line: 2 } });
-    expect(module.classes?.find((c) => c.name === "Enc")).toMatchObject({ hasInit: true, modelDefaults: [{ param: "model_name", value: "BAAI/bge-m3", line: 6 }] });
+    expect(module.constants).toMatchObject({
+      "Cfg.vision_tower": { value: "openai/clip-vit-large-patch14", line: 2 },
+      "get_cfg().vision_tower": { line: 2 },
+    });
+    expect(module.classes?.find((c) => c.name === "Enc")).toMatchObject({
+      hasInit: true,
+      modelDefaults: [{ param: "model_name", value: "BAAI/bge-m3", line: 6 }],
+    });
   });
 });
 
 describe("python-code issue 17 rules found on the extra part", () => {
   it("download destination: snapshot_download(..., local_dir=P) writes P from the repository; a dataset download does not", async () => {
-    const refs = await refsOf(["from modelscope import snapshot_download", "snapshot_download('iic/CosyVoice-300M', local_dir='pretrained_models/CosyVoice-300M')", "snapshot_download('org/data', repo_type='dataset', local_dir='data/x')"].join("\n"));
-    expect(at(refs, 2).find((r) => r.usage === "write")).toMatchObject({ kind: "local-path", facts: { derivedFrom: "iic/CosyVoice-300M", writer: "snapshot_download" } });
+    const refs = await refsOf(
+      [
+        "from modelscope import snapshot_download",
+        "snapshot_download('iic/CosyVoice-300M', local_dir='pretrained_models/CosyVoice-300M')",
+        "snapshot_download('org/data', repo_type='dataset', local_dir='data/x')",
+      ].join("\n"),
+    );
+    expect(at(refs, 2).find((r) => r.usage === "write")).toMatchObject({
+      kind: "local-path",
+      facts: { derivedFrom: "iic/CosyVoice-300M", writer: "snapshot_download" },
+    });
     expect(at(refs, 3).filter((r) => r.usage === "write")).toEqual([]);
   });
 
   it("a model folder keyword (model_dir=) is a reference; other *_dir keywords are not", async () => {
-    const refs = await refsOf(["from cosyvoice.cli.cosyvoice import AutoModel", "m = AutoModel(model_dir='pretrained_models/CosyVoice2-0.5B', fp16=True)", "w = Writer(log_dir='logs/run1')"].join("\n"));
+    const refs = await refsOf(
+      [
+        "from cosyvoice.cli.cosyvoice import AutoModel",
+        "m = AutoModel(model_dir='pretrained_models/CosyVoice2-0.5B', fp16=True)",
+        "w = Writer(log_dir='logs/run1')",
+      ].join("\n"),
+    );
     expect(at(refs, 2)[0]).toMatchObject({ kind: "local-path", facts: { keyword: "model_dir" } });
     expect(at(refs, 3)).toEqual([]);
   });
 
   it("hub id to a constructor: an imported class built with an org/name constant loads it; files and local classes do not", async () => {
-    const refs = await refsOf(["from funasr_onnx import SenseVoiceSmall", "from PIL import Image", 'a = SenseVoiceSmall("iic/SenseVoiceSmall", quantize=False)', 'b = Image("assets/cat.png")', "class Local: pass", 'c = Local("org/name")'].join("\n"));
+    const refs = await refsOf(
+      [
+        "from funasr_onnx import SenseVoiceSmall",
+        "from PIL import Image",
+        'a = SenseVoiceSmall("iic/SenseVoiceSmall", quantize=False)',
+        'b = Image("assets/cat.png")',
+        "class Local: pass",
+        'c = Local("org/name")',
+      ].join("\n"),
+    );
     expect(at(refs, 3)[0]).toMatchObject({ target: "iic/SenseVoiceSmall" });
     expect(at(refs, 4)).toEqual([]);
     expect(at(refs, 6)).toEqual([]);

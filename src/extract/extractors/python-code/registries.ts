@@ -9,8 +9,10 @@ import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { stringValue, type Scope } from "./flow.js";
 
 /** Names of registries: a plural or collective model word (`MODELS`, `_MODELS`, `model_zoo`, `CHECKPOINTS`, `*_MODELS_HF`). */
-const REGISTRY_NAME = /(?:^|_)(?:models?|checkpoints?|ckpts?|weights|model_?zoo|pretrained(?:_models?)?|encoders|backbones)(?:_|$)|(?:Models|Checkpoints)$/i;
-const NOT_REGISTRY = /(?:type|kwargs|config|class|args|dtype|device|prompt|template|dir|url|size|len|max|cache|price|cost|limit|token)/i;
+const REGISTRY_NAME =
+  /(?:^|_)(?:models?|checkpoints?|ckpts?|weights|model_?zoo|pretrained(?:_models?)?|encoders|backbones)(?:_|$)|(?:Models|Checkpoints)$/i;
+const NOT_REGISTRY =
+  /(?:type|kwargs|config|class|args|dtype|device|prompt|template|dir|url|size|len|max|cache|price|cost|limit|token)/i;
 
 /** True when `name` names a table of models. */
 export function isRegistryName(name: string): boolean {
@@ -34,7 +36,12 @@ const ALIAS = /^[A-Za-z][\w.-]{2,80}$/;
  * dict, list or tuple literal of strings. An alias-shaped value counts when it is a bundle constant (upper case) or
  * `hosted` says it is a hosted model name.
  */
-export function registryEntries(left: SyntaxNode | null, right: SyntaxNode | null, scope: Scope, hosted?: (value: string) => boolean): RegistryEntry[] {
+export function registryEntries(
+  left: SyntaxNode | null,
+  right: SyntaxNode | null,
+  scope: Scope,
+  hosted?: (value: string) => boolean,
+): RegistryEntry[] {
   if (!left || !right || left.type !== "identifier" || !isRegistryName(left.text)) return [];
   // Alias tables are module or class constants; inside a function only Hub ids and paths count.
   let inFunction = false;
@@ -45,7 +52,8 @@ export function registryEntries(left: SyntaxNode | null, right: SyntaxNode | nul
       if (p?.type !== "pair") continue;
       const v = p.childForFieldName("value");
       const k = p.childForFieldName("key");
-      if (v?.type === "string") items.push({ node: v, ...(k?.type === "string" ? { key: stringValue(k, scope, 0) ?? "" } : {}) });
+      if (v?.type === "string")
+        items.push({ node: v, ...(k?.type === "string" ? { key: stringValue(k, scope, 0) ?? "" } : {}) });
     }
   } else if (right.type === "list" || right.type === "tuple") {
     for (const c of right.namedChildren) if (c?.type === "string") items.push({ node: c });
@@ -55,8 +63,16 @@ export function registryEntries(left: SyntaxNode | null, right: SyntaxNode | nul
     const value = stringValue(it.node, scope, 0);
     // A cache folder name (`models--org--name.tar`) is read by its own rule, which knows archives.
     if (!value || value.includes("models--")) continue;
-    if (isModelShaped(value)) out.push({ node: it.node, value, shape: "model", ...(it.key !== undefined ? { key: it.key } : {}) });
-    else if (ALIAS.test(value) && /\d/.test(value) && /[_-]/.test(value) && !inFunction && (hosted?.(value) || /^[A-Z][A-Z0-9_]+$/.test(value))) out.push({ node: it.node, value, shape: "alias", ...(it.key !== undefined ? { key: it.key } : {}) });
+    if (isModelShaped(value))
+      out.push({ node: it.node, value, shape: "model", ...(it.key !== undefined ? { key: it.key } : {}) });
+    else if (
+      ALIAS.test(value) &&
+      /\d/.test(value) &&
+      /[_-]/.test(value) &&
+      !inFunction &&
+      (hosted?.(value) || /^[A-Z][A-Z0-9_]+$/.test(value))
+    )
+      out.push({ node: it.node, value, shape: "alias", ...(it.key !== undefined ? { key: it.key } : {}) });
   }
   return out;
 }

@@ -20,7 +20,8 @@ import { WEIGHT_FILE } from "./calls.js";
 export function fieldDefault(value: SyntaxNode | null, scope: Scope): SyntaxNode | null {
   if (value?.type !== "call") return value;
   const fq = qualify(value.childForFieldName("function")!, scope);
-  if (!/^(?:dataclasses\.field|field|pydantic\.Field|pydantic\.fields\.Field|Field|attr\.ib|attrs\.field)$/.test(fq)) return value;
+  if (!/^(?:dataclasses\.field|field|pydantic\.Field|pydantic\.fields\.Field|Field|attr\.ib|attrs\.field)$/.test(fq))
+    return value;
   const a = callArgs(value);
   return a.keywords.get("default") ?? (/Field$/.test(fq) ? a.positional[0] : undefined) ?? value;
 }
@@ -30,7 +31,11 @@ const isPartName = (name: string): boolean => roleOfKey(name) !== undefined && r
 
 /** A setting name that holds a model: a model word, a `_PATH`/`_CKPT`/`_REPO` constant, or a part's name. */
 export function isModelSettingName(bare: string): boolean {
-  const named = MODEL_NAME.test(bare) || /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) || /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare) || isPartName(bare);
+  const named =
+    MODEL_NAME.test(bare) ||
+    /(?:_PATH|_VERSION|_CKPT|_REPO)$/.test(bare) ||
+    /MODEL_?(?:PATH|DIR|NAME|ID)/i.test(bare) ||
+    isPartName(bare);
   return named && !NOT_MODEL_NAME.test(bare.replace(/_PATH$|_VERSION$|_PATH_.*$/, ""));
 }
 
@@ -40,10 +45,14 @@ export function isModelSettingName(bare: string): boolean {
  * whatever its name.
  */
 export function isModelPathSetting(n: SyntaxNode, bare: string, value: string): boolean {
-  const typeText = n.type === "typed_default_parameter" || n.type === "assignment" ? n.childForFieldName("type")?.text : undefined;
+  const typeText =
+    n.type === "typed_default_parameter" || n.type === "assignment" ? n.childForFieldName("type")?.text : undefined;
   if (/Model\b|Checkpoint\b/.test(typeText ?? "")) return true;
-  if (!/(?:_|^)(?:path|file)$/i.test(bare) || !(WEIGHT_FILE.test(value) || /ckpt|checkpoint|weight/i.test(bare))) return false;
-  return !/(?:^|_)(?:data|dataset|log|output|save|out|config|cfg|json|yaml|csv|txt|audio|image|video|wav|img)(?:_|$)/i.test(bare);
+  if (!/(?:_|^)(?:path|file)$/i.test(bare) || !(WEIGHT_FILE.test(value) || /ckpt|checkpoint|weight/i.test(bare)))
+    return false;
+  return !/(?:^|_)(?:data|dataset|log|output|save|out|config|cfg|json|yaml|csv|txt|audio|image|video|wav|img)(?:_|$)/i.test(
+    bare,
+  );
 }
 
 /**
@@ -58,7 +67,12 @@ export function familyComparison(ctx: ModuleContext, n: SyntaxNode): void {
   const other = lit === l ? r : l;
   const key = lit && other.type !== "string" ? familyKeyOf(other, ctx.scope) : undefined;
   const v = lit && key ? stringValue(lit, ctx.scope, 0) : undefined;
-  if (lit && key && v && /^[A-Za-z][\w.-]{0,60}$/.test(v)) emitValue(ctx, lit, v, { kind: "known-component", usage: "name", facts: { familyKey: key, comparedWith: other.text.slice(0, 120) } });
+  if (lit && key && v && /^[A-Za-z][\w.-]{0,60}$/.test(v))
+    emitValue(ctx, lit, v, {
+      kind: "known-component",
+      usage: "name",
+      facts: { familyKey: key, comparedWith: other.text.slice(0, 120) },
+    });
 }
 
 const ARCHIVE = /\.(?:tar(?:\.gz)?|tgz|zip)$/;
@@ -67,7 +81,12 @@ const ARCHIVE = /\.(?:tar(?:\.gz)?|tgz|zip)$/;
 export function cacheFolderName(ctx: ModuleContext, n: SyntaxNode): boolean {
   if (ctx.seen.has(n.startIndex) || n.parent?.type === "concatenated_string") return false;
   const v = stringValue(n, ctx.scope, 0);
-  if (!v || !/(?:^|\/)models--[\w.-]+--[\w.-]+/.test(v) || /^(?:assignment|keyword_argument|argument_list)$/.test(n.parent?.type ?? "")) return false;
+  if (
+    !v ||
+    !/(?:^|\/)models--[\w.-]+--[\w.-]+/.test(v) ||
+    /^(?:assignment|keyword_argument|argument_list)$/.test(n.parent?.type ?? "")
+  )
+    return false;
   emitValue(ctx, n, v.replace(ARCHIVE, ""), { facts: ARCHIVE.test(v) ? { archive: true } : {}, baseDir: true });
   return true;
 }
@@ -92,18 +111,28 @@ function settingOf(n: SyntaxNode, scope: Scope): { name: string; value: SyntaxNo
 
 /** Rule "registry": a table of models picked by key at run time; every entry may be the one loaded. */
 function registry(ctx: ModuleContext, n: SyntaxNode, name: string, value: SyntaxNode): boolean {
-  const isHosted = (v: string): boolean => hostedProviderOf(v, { name: providerOfName(name), file: ctx.fileProvider }) !== undefined;
+  const isHosted = (v: string): boolean =>
+    hostedProviderOf(v, { name: providerOfName(name), file: ctx.fileProvider }) !== undefined;
   const entries = registryEntries(n.childForFieldName("left"), value, ctx.scope, isHosted);
-  for (const e of entries) emit(ctx, e.node, { ...(e.shape === "alias" ? hostedOf(ctx, e.node, { name }) ?? { kind: "known-component" as const } : {}), facts: { registry: name, ...(e.key !== undefined ? { registryKey: e.key } : {}) } });
+  for (const e of entries)
+    emit(ctx, e.node, {
+      ...(e.shape === "alias" ? (hostedOf(ctx, e.node, { name }) ?? { kind: "known-component" as const }) : {}),
+      facts: { registry: name, ...(e.key !== undefined ? { registryKey: e.key } : {}) },
+    });
   return entries.length > 0;
 }
 
 /** A setting whose value is not a string literal: an environment read, or a recorded model (`{"lora_base": X}`). */
 function nonLiteralSetting(ctx: ModuleContext, n: SyntaxNode, bare: string, value: SyntaxNode, named: boolean): void {
-  if (n.type === "pair" && (value.type === "identifier" || value.type === "attribute") && (named || /(?:^|_)base(?:_|$)/i.test(bare))) {
+  if (
+    n.type === "pair" &&
+    (value.type === "identifier" || value.type === "attribute") &&
+    (named || /(?:^|_)base(?:_|$)/i.test(bare))
+  ) {
     // A record the code writes (`json.dump({"lora_base": LORA_MODEL}, f)`) names the model it came from.
     const r = resolve(value, ctx.scope);
-    if ("value" in r && isModelShaped(r.value)) emit(ctx, value, { usage: "name", facts: { key: bare, recorded: true } });
+    if ("value" in r && isModelShaped(r.value))
+      emit(ctx, value, { usage: "name", facts: { key: bare, recorded: true } });
     return;
   }
   if (!named || !MODEL_NAME.test(bare)) return;
@@ -114,7 +143,11 @@ function nonLiteralSetting(ctx: ModuleContext, n: SyntaxNode, bare: string, valu
     return;
   }
   // A model-named setting read from the environment (`X: str = os.environ["X"]`, a default `env.X_MODEL`).
-  const envLike = "value" in r ? /^\$\{/.test(r.value) : /^(?:os\.environ|os\.getenv|env\.|settings\.|config\.)/.test(value.text) || /\.[A-Z][A-Z0-9_]*$/.test(value.text);
+  const envLike =
+    "value" in r
+      ? /^\$\{/.test(r.value)
+      : /^(?:os\.environ|os\.getenv|env\.|settings\.|config\.)/.test(value.text) ||
+        /\.[A-Z][A-Z0-9_]*$/.test(value.text);
   if (envLike) emit(ctx, value, { facts: { variable: bare } });
 }
 
@@ -131,10 +164,12 @@ export function settingPass(ctx: ModuleContext, n: SyntaxNode): void {
   if (FAMILY_KEY.test(bare) && value.type === "string") {
     // A family key (`SLM_MODEL_TYPE = "qwen3"`, `{"model_type": "llava"}`): names a family, loads nothing.
     const fv = stringValue(value, ctx.scope, 0);
-    if (fv && /^[A-Za-z][\w.-]{0,60}$/.test(fv) && !/^(?:none|null|auto|default|custom|true|false)$/i.test(fv)) emit(ctx, value, { kind: "known-component", usage: "name", facts: { variable: bare, familyKey: true } });
+    if (fv && /^[A-Za-z][\w.-]{0,60}$/.test(fv) && !/^(?:none|null|auto|default|custom|true|false)$/i.test(fv))
+      emit(ctx, value, { kind: "known-component", usage: "name", facts: { variable: bare, familyKey: true } });
     return;
   }
-  if (value.type !== "string" && value.type !== "concatenated_string") return nonLiteralSetting(ctx, n, bare, value, named);
+  if (value.type !== "string" && value.type !== "concatenated_string")
+    return nonLiteralSetting(ctx, n, bare, value, named);
   const v = stringValue(value, ctx.scope, 0);
   if (v === undefined) return;
   if (/models--[\w.-]+--[\w.-]+/.test(v) || ((named || isModelPathSetting(n, bare, v)) && isModelShaped(v))) {
@@ -145,5 +180,8 @@ export function settingPass(ctx: ModuleContext, n: SyntaxNode): void {
   // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, a hosted model where the
   // variable, the file or the name's shape names a provider, else an alias we keep.
   const h = ctx.scope.usesOllama ? undefined : hostedOf(ctx, value, { name: bare });
-  emit(ctx, value, { ...(h ?? { kind: ctx.scope.usesOllama ? "ollama-tag" : "known-component" }), facts: { variable: bare } });
+  emit(ctx, value, {
+    ...(h ?? { kind: ctx.scope.usesOllama ? "ollama-tag" : "known-component" }),
+    facts: { variable: bare },
+  });
 }

@@ -33,14 +33,35 @@ export function stateDictMerge(ctx: ModuleContext, n: SyntaxNode): void {
   for (const asg of body.descendantsOfType("assignment")) {
     const l = asg?.childForFieldName("left");
     const r = asg?.childForFieldName("right");
-    if (!asg || !r || l?.type !== "subscript" || (r.type !== "binary_operator" && r.descendantsOfType("binary_operator").length === 0)) continue;
+    if (
+      !asg ||
+      !r ||
+      l?.type !== "subscript" ||
+      (r.type !== "binary_operator" && r.descendantsOfType("binary_operator").length === 0)
+    )
+      continue;
     const into = stateDictOwner(l.childForFieldName("value"), ctx.scope);
     if (!into || into.text === from.text) continue;
     const src = loadedFrom(from, ctx.scope);
     const dst = loadedFrom(into, ctx.scope);
     const dv = dst ? resolve(dst.node, ctx.scope) : undefined;
-    const merged: Facts = dv ? ("value" in dv ? { mergedInto: dv.value } : { mergedIntoExpression: dv.expression }) : {};
-    emit(ctx, src?.node ?? from, { at: right, usage: "transform", relation: "merge", facts: { transform: "state-dict-arithmetic", operation: r.text.slice(0, 120), object: into.text, mergedFrom: from.text, ...merged } });
+    const merged: Facts = dv
+      ? "value" in dv
+        ? { mergedInto: dv.value }
+        : { mergedIntoExpression: dv.expression }
+      : {};
+    emit(ctx, src?.node ?? from, {
+      at: right,
+      usage: "transform",
+      relation: "merge",
+      facts: {
+        transform: "state-dict-arithmetic",
+        operation: r.text.slice(0, 120),
+        object: into.text,
+        mergedFrom: from.text,
+        ...merged,
+      },
+    });
     ctx.transforms.set(objectKey(into), { relation: "merge", row: right.startPosition.row });
     return;
   }
@@ -51,10 +72,12 @@ function testedPath(ctx: ModuleContext, test: SyntaxNode): SyntaxNode | undefine
   const f = test.type === "call" ? test.childForFieldName("function") : undefined;
   if (!f) return undefined;
   if (/^os\.path\.(?:exists|isdir|isfile)$/.test(qualify(f, ctx.scope))) return callArgs(test).positional[0];
-  if (f.type !== "attribute" || !/^(?:exists|is_dir)$/.test(f.childForFieldName("attribute")?.text ?? "")) return undefined;
+  if (f.type !== "attribute" || !/^(?:exists|is_dir)$/.test(f.childForFieldName("attribute")?.text ?? ""))
+    return undefined;
   const obj = f.childForFieldName("object");
-  const isPathCall = obj?.type === "call" && /^(?:Path|pathlib\.Path)$/.test(qualify(obj.childForFieldName("function")!, ctx.scope));
-  return isPathCall ? callArgs(obj).positional[0] : obj ?? undefined;
+  const isPathCall =
+    obj?.type === "call" && /^(?:Path|pathlib\.Path)$/.test(qualify(obj.childForFieldName("function")!, ctx.scope));
+  return isPathCall ? callArgs(obj).positional[0] : (obj ?? undefined);
 }
 
 /**
@@ -65,11 +88,16 @@ export function guardedProducer(ctx: ModuleContext, n: SyntaxNode): void {
   const cond = n.childForFieldName("condition");
   const inner = cond?.type === "not_operator" ? cond.childForFieldName("argument") : undefined;
   const path = inner ? testedPath(ctx, inner) : undefined;
-  const imp = n.childForFieldName("consequence")?.namedChildren.find((c) => c?.type === "import_from_statement" || c?.type === "import_statement");
+  const imp = n
+    .childForFieldName("consequence")
+    ?.namedChildren.find((c) => c?.type === "import_from_statement" || c?.type === "import_statement");
   if (!path || !imp) return;
   const v = resolve(path, ctx.scope);
   if (!("value" in v) || !isModelShaped(v.value)) return;
-  const mod = imp.type === "import_from_statement" ? imp.childForFieldName("module_name")?.text : imp.childForFieldName("name")?.text;
+  const mod =
+    imp.type === "import_from_statement"
+      ? imp.childForFieldName("module_name")?.text
+      : imp.childForFieldName("name")?.text;
   emit(ctx, path, { at: imp, usage: "write", facts: { producedBy: mod ?? imp.text, guard: cond!.text.slice(0, 120) } });
 }
 
@@ -82,9 +110,26 @@ function saveWrite(ctx: ModuleContext, c: CallSite): boolean {
   const src = loadedFrom(obj, ctx.scope);
   const sv = src ? resolve(src.node, ctx.scope) : undefined;
   const role = roleOfClass(src?.loader.split(".").slice(-2, -1)[0] ?? "");
-  const derived: Facts = sv ? ("value" in sv ? { derivedFrom: sv.value } : { derivedFromExpression: sv.expression }) : {};
-  const facts = { writer: `${obj.text}.${c.last}`, object: obj.text, objectKey: objectKey(obj), ...derived, ...(isTrue(c.args.keywords.get("save_compressed")) ? { saveCompressed: true } : {}) };
-  ctx.writes.push(...emit(ctx, arg, { usage: "write", ...(role ? { role } : {}), facts, ...(src ? { derivedFromLoad: rowLocation(ctx, src.node.startPosition.row) } : {}) }));
+  const derived: Facts = sv
+    ? "value" in sv
+      ? { derivedFrom: sv.value }
+      : { derivedFromExpression: sv.expression }
+    : {};
+  const facts = {
+    writer: `${obj.text}.${c.last}`,
+    object: obj.text,
+    objectKey: objectKey(obj),
+    ...derived,
+    ...(isTrue(c.args.keywords.get("save_compressed")) ? { saveCompressed: true } : {}),
+  };
+  ctx.writes.push(
+    ...emit(ctx, arg, {
+      usage: "write",
+      ...(role ? { role } : {}),
+      facts,
+      ...(src ? { derivedFromLoad: rowLocation(ctx, src.node.startPosition.row) } : {}),
+    }),
+  );
   return true;
 }
 
@@ -94,11 +139,23 @@ function oneshotTransform(ctx: ModuleContext, c: CallSite): boolean {
   const m = pick(c.args, ["model"], 0);
   if (m) {
     const src = loadedFrom(m, ctx.scope);
-    emit(ctx, src?.node ?? m, { at: m, usage: "transform", relation: "quantized", facts: { transform: c.q, object: m.text, ...recipeFacts(c.args.keywords.get("recipe"), ctx.scope) } });
+    emit(ctx, src?.node ?? m, {
+      at: m,
+      usage: "transform",
+      relation: "quantized",
+      facts: { transform: c.q, object: m.text, ...recipeFacts(c.args.keywords.get("recipe"), ctx.scope) },
+    });
     ctx.transforms.set(objectKey(m), { relation: "quantized", row: c.node.startPosition.row });
   }
   const out = c.args.keywords.get("output_dir");
-  if (out) ctx.writes.push(...emit(ctx, out, { usage: "write", relation: "quantized", facts: { writer: c.q, ...(m ? { object: m.text, objectKey: objectKey(m) } : {}) } }));
+  if (out)
+    ctx.writes.push(
+      ...emit(ctx, out, {
+        usage: "write",
+        relation: "quantized",
+        facts: { writer: c.q, ...(m ? { object: m.text, objectKey: objectKey(m) } : {}) },
+      }),
+    );
   return true;
 }
 
@@ -108,14 +165,23 @@ function quantizeTransform(ctx: ModuleContext, c: CallSite): boolean {
   const obj = c.fn.childForFieldName("object");
   const src = obj ? loadedFrom(obj, ctx.scope) : undefined;
   if (obj && src) {
-    emit(ctx, src.node, { at: c.fn.childForFieldName("attribute") ?? c.fn, usage: "transform", relation: "quantized", facts: { transform: `${src.loader}.quantize`, object: obj.text } });
+    emit(ctx, src.node, {
+      at: c.fn.childForFieldName("attribute") ?? c.fn,
+      usage: "transform",
+      relation: "quantized",
+      facts: { transform: `${src.loader}.quantize`, object: obj.text },
+    });
     ctx.transforms.set(objectKey(obj), { relation: "quantized", row: c.node.startPosition.row });
   }
   return true;
 }
 
 /** The write and transform rules over calls, in order; each returns true when the call was its own. */
-export const WRITE_RULES: readonly ((ctx: ModuleContext, c: CallSite) => boolean)[] = [saveWrite, oneshotTransform, quantizeTransform];
+export const WRITE_RULES: readonly ((ctx: ModuleContext, c: CallSite) => boolean)[] = [
+  saveWrite,
+  oneshotTransform,
+  quantizeTransform,
+];
 
 /** A write of an object transformed earlier takes the transform's relation (a quantized model saved after). */
 export function linkWritesToTransforms(ctx: ModuleContext): void {

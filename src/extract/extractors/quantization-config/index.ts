@@ -17,26 +17,44 @@ const ID = "quantization-config";
 type Facts = NonNullable<FolderFacts["facts"]>;
 
 /** The quantization block of a parsed config, and its JSON pointer, or undefined. */
-export function quantizationBlock(data: Record<string, unknown>, base: string): { block: Record<string, unknown>; pointer: string; flavour: string } | undefined {
+export function quantizationBlock(
+  data: Record<string, unknown>,
+  base: string,
+): { block: Record<string, unknown>; pointer: string; flavour: string } | undefined {
   const obj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (base === "quantize_config.json" && obj(data)) return { block: data, pointer: "", flavour: "auto-gptq" };
   if (base === "quant_config.json" && obj(data)) return { block: data, pointer: "", flavour: "autoawq" };
-  if (obj(data.quantization_config)) return { block: data.quantization_config, pointer: "/quantization_config", flavour: "transformers" };
-  if (obj(data.quantization) && ("bits" in data.quantization || "group_size" in data.quantization)) return { block: data.quantization, pointer: "/quantization", flavour: "mlx" };
+  if (obj(data.quantization_config))
+    return { block: data.quantization_config, pointer: "/quantization_config", flavour: "transformers" };
+  if (obj(data.quantization) && ("bits" in data.quantization || "group_size" in data.quantization))
+    return { block: data.quantization, pointer: "/quantization", flavour: "mlx" };
   return undefined;
 }
 
 /** Facts of a quantization block: method, weight/activation bits, format, group size, modules left unquantized. */
 export function describeQuantization(block: Record<string, unknown>, flavour: string): Facts {
   const facts: Facts = { quantized: true };
-  const method = typeof block.quant_method === "string" ? block.quant_method : flavour === "mlx" ? "mlx" : flavour === "auto-gptq" ? "gptq" : flavour === "autoawq" ? "awq" : "unknown";
+  const method =
+    typeof block.quant_method === "string"
+      ? block.quant_method
+      : flavour === "mlx"
+        ? "mlx"
+        : flavour === "auto-gptq"
+          ? "gptq"
+          : flavour === "autoawq"
+            ? "awq"
+            : "unknown";
   facts.quantMethod = method;
   const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-  const bits = num(block.bits) ?? num(block.w_bit) ?? (block.load_in_4bit === true ? 4 : block.load_in_8bit === true ? 8 : undefined);
+  const bits =
+    num(block.bits) ??
+    num(block.w_bit) ??
+    (block.load_in_4bit === true ? 4 : block.load_in_8bit === true ? 8 : undefined);
   if (bits !== undefined) facts.quantBits = bits;
   const group = num(block.group_size) ?? num(block.q_group_size);
   if (group !== undefined) facts.quantGroupSize = group;
-  if (typeof block.bnb_4bit_quant_type === "string" && block.load_in_4bit === true) facts.quantType = block.bnb_4bit_quant_type;
+  if (typeof block.bnb_4bit_quant_type === "string" && block.load_in_4bit === true)
+    facts.quantType = block.bnb_4bit_quant_type;
   if (typeof block.format === "string") facts.quantFormat = block.format;
   if (typeof block.version === "string") facts.quantVersion = block.version;
   // compressed-tensors: config_groups.<g>.weights.num_bits / input_activations.num_bits -> W8A8-style scheme.
@@ -52,14 +70,16 @@ export function describeQuantization(block: Record<string, unknown>, flavour: st
       }
     }
   }
-  const skipped = [block.llm_int8_skip_modules, block.ignore, block.modules_to_not_convert].find(Array.isArray) as unknown[] | undefined;
+  const skipped = [block.llm_int8_skip_modules, block.ignore, block.modules_to_not_convert].find(Array.isArray) as
+    unknown[] | undefined;
   if (skipped) facts.quantSkippedModules = skipped.filter((x): x is string => typeof x === "string").slice(0, 64);
   return facts;
 }
 
 export const quantizationConfigExtractor: Extractor = {
   id: ID,
-  description: "quantization_config blocks (GPTQ, AWQ, bitsandbytes, compressed-tensors, MLX) and quantize_config.json: the folder's model is quantized",
+  description:
+    "quantization_config blocks (GPTQ, AWQ, bitsandbytes, compressed-tensors, MLX) and quantize_config.json: the folder's model is quantized",
   matches(_path, base) {
     return base === "config.json" || base === "quantize_config.json" || base === "quant_config.json";
   },
@@ -76,6 +96,14 @@ export const quantizationConfigExtractor: Extractor = {
     const q = quantizationBlock(parsed.data, base);
     if (!q) return {};
     const at = parsed.doc.locate(q.pointer) ?? { line: 1, column: 1 };
-    return { folders: [{ dir: dirOf(file.path), location: { file: file.path, pointer: q.pointer, ...at }, facts: { ...describeQuantization(q.block, q.flavour), quantConfigFile: file.path, quantConfigLine: at.line } }] };
+    return {
+      folders: [
+        {
+          dir: dirOf(file.path),
+          location: { file: file.path, pointer: q.pointer, ...at },
+          facts: { ...describeQuantization(q.block, q.flavour), quantConfigFile: file.path, quantConfigLine: at.line },
+        },
+      ],
+    };
   },
 };

@@ -16,7 +16,12 @@ describe("quantization-config extractor", () => {
 
   it("EXAONE W8A8: compressed-tensors scheme from config_groups", async () => {
     const out = await extractFile(quantizationConfigExtractor, FIX, "exaone-4.0-1.2b-quantized-derivative/config.json");
-    expect(out.folders?.[0]?.facts).toMatchObject({ quantMethod: "compressed-tensors", quantScheme: "W8A8", quantFormat: "int-quantized", quantSkippedModules: ["lm_head"] });
+    expect(out.folders?.[0]?.facts).toMatchObject({
+      quantMethod: "compressed-tensors",
+      quantScheme: "W8A8",
+      quantFormat: "int-quantized",
+      quantSkippedModules: ["lm_head"],
+    });
   });
 
   it("AutoGPTQ quantize_config.json and MLX quantization blocks", async () => {
@@ -33,8 +38,14 @@ describe("quantization-config extractor", () => {
     writeFileSync(join(root, "config.json"), '{"model_type": "llama", "_name_or_path": "meta-llama/Llama-3.1-8B"}');
     expect(await extractFile(quantizationConfigExtractor, root, "config.json")).toEqual({});
     // With a block, hf-config marks the root _name_or_path as the model that was quantized.
-    writeFileSync(join(root, "config.json"), '{"model_type": "llama", "_name_or_path": "meta-llama/Llama-3.1-8B", "quantization_config": {"quant_method": "awq", "bits": 4}}');
-    const linked = await extractAndLink(root, [[hfConfigExtractor, "config.json"], [quantizationConfigExtractor, "config.json"]]);
+    writeFileSync(
+      join(root, "config.json"),
+      '{"model_type": "llama", "_name_or_path": "meta-llama/Llama-3.1-8B", "quantization_config": {"quant_method": "awq", "bits": 4}}',
+    );
+    const linked = await extractAndLink(root, [
+      [hfConfigExtractor, "config.json"],
+      [quantizationConfigExtractor, "config.json"],
+    ]);
     expect(linked.references[0]).toMatchObject({ target: "meta-llama/Llama-3.1-8B", relation: "quantized" });
     expect(linked.components[0]?.facts).toMatchObject({ quantMethod: "awq", quantBits: 4 });
   });

@@ -20,14 +20,34 @@ describe("readme-mentions extractor", () => {
   it("skips front matter, dataset URLs, MIME types and folders", async () => {
     const out = await extractFile(readmeMentionsExtractor, FIX, "README.md");
     const targets = out.mentions?.map((m) => m.target) ?? [];
-    for (const t of ["Qwen/Qwen2.5-7B-Instruct", "HAERAE-HUB/KMMLU", "image/png", "models/Qwen3-4B", "input/output", "docs/setup"]) expect(targets).not.toContain(t);
+    for (const t of [
+      "Qwen/Qwen2.5-7B-Instruct",
+      "HAERAE-HUB/KMMLU",
+      "image/png",
+      "models/Qwen3-4B",
+      "input/output",
+      "docs/setup",
+    ])
+      expect(targets).not.toContain(t);
   });
 });
 
 describe("readme-mentions: Python setup blocks", () => {
   it("reads a README's Python block: Hub ids it downloads and the folders it downloads into are references", async () => {
     const { pythonBlocks } = await import("./index.js");
-    const md = ["# Setup", "```python", "from huggingface_hub import snapshot_download", "snapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')", "```", "text"].join("\n");
-    expect(pythonBlocks(md)).toEqual([{ text: "from huggingface_hub import snapshot_download\nsnapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')", lineOffset: 2 }]);
+    const md = [
+      "# Setup",
+      "```python",
+      "from huggingface_hub import snapshot_download",
+      "snapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')",
+      "```",
+      "text",
+    ].join("\n");
+    expect(pythonBlocks(md)).toEqual([
+      {
+        text: "from huggingface_hub import snapshot_download\nsnapshot_download('FunAudioLLM/CosyVoice2-0.5B', local_dir='pretrained_models/CosyVoice2-0.5B')",
+        lineOffset: 2,
+      },
+    ]);
   });
 });

@@ -16,10 +16,28 @@ import { trimEndChars } from "../../../util/text.js";
 
 const ID = "readme-mentions";
 
-const URL = /https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*)(?:\/(?:resolve|blob|tree|raw)\/[^\s)"'>\]]+)?/g;
+const URL =
+  /https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*)(?:\/(?:resolve|blob|tree|raw)\/[^\s)"'>\]]+)?/g;
 const CODE_SPAN = /`([^`\s]{3,200})`/g;
 const BARE = /(?<![\w./:@-])([A-Za-z0-9][\w-]{1,40}\/[A-Za-z0-9][\w.-]{1,95})(?![\w/])/g;
-const NON_MODEL_URL_ORGS = new Set(["datasets", "spaces", "docs", "blog", "papers", "settings", "join", "login", "pricing", "learn", "tasks", "collections", "organizations", "api", "models", "chat"]);
+const NON_MODEL_URL_ORGS = new Set([
+  "datasets",
+  "spaces",
+  "docs",
+  "blog",
+  "papers",
+  "settings",
+  "join",
+  "login",
+  "pricing",
+  "learn",
+  "tasks",
+  "collections",
+  "organizations",
+  "api",
+  "models",
+  "chat",
+]);
 
 /** Finds the mentions in Markdown text. Front matter lines (the first `---` block) are skipped. */
 export function findMentions(text: string, file: string): Mention[] {
@@ -49,11 +67,17 @@ export function findMentions(text: string, file: string): Mention[] {
       if (id) add(id.id, i + 1, m.index! + 1, m[0]);
       covered.push([m.index!, m.index! + m[0].length]);
     }
-    const inUrl = (at: number): boolean => covered.some(([a, b]) => at >= a && at < b) || /https?:\/\/\S*$/.test(l.slice(0, at));
+    const inUrl = (at: number): boolean =>
+      covered.some(([a, b]) => at >= a && at < b) || /https?:\/\/\S*$/.test(l.slice(0, at));
     for (const m of l.matchAll(CODE_SPAN)) {
       if (inUrl(m.index!)) continue;
       const v = m[1]!;
-      if (v.split("/").length !== 2 || FOLDER_NAMESPACES.has(v.split("/")[0]!.toLowerCase()) || !/[\d-]/.test(v.split("/")[1]!)) continue;
+      if (
+        v.split("/").length !== 2 ||
+        FOLDER_NAMESPACES.has(v.split("/")[0]!.toLowerCase()) ||
+        !/[\d-]/.test(v.split("/")[1]!)
+      )
+        continue;
       const id = parseHubId(v);
       if (id) {
         add(id.id, i + 1, m.index! + 2, v);
@@ -64,7 +88,13 @@ export function findMentions(text: string, file: string): Mention[] {
       if (inUrl(m.index!)) continue;
       const v = trimEndChars(m[1]!, ".,;:");
       const [org, name] = v.split("/") as [string, string];
-      if (FOLDER_NAMESPACES.has(org.toLowerCase()) || !/\d/.test(name) || !/-/.test(name) || /^v?\d+(?:\.\d+)*$/.test(org)) continue;
+      if (
+        FOLDER_NAMESPACES.has(org.toLowerCase()) ||
+        !/\d/.test(name) ||
+        !/-/.test(name) ||
+        /^v?\d+(?:\.\d+)*$/.test(org)
+      )
+        continue;
       const id = parseHubId(v);
       if (id) add(id.id, i + 1, m.index! + 1, v);
     }
@@ -95,7 +125,13 @@ function fencedBlocks(text: string, fence: RegExp): { text: string; lineOffset: 
     let end = start;
     while (end < lines.length && !lines[end]!.trim().startsWith(open[1]!)) end++;
     // `$ cmd` prompts of console blocks are dropped; output lines are not commands but rarely look like one.
-    out.push({ text: lines.slice(start, end).map((l) => l.replace(/^\s*\$\s+/, "")).join("\n"), lineOffset: start });
+    out.push({
+      text: lines
+        .slice(start, end)
+        .map((l) => l.replace(/^\s*\$\s+/, ""))
+        .join("\n"),
+      lineOffset: start,
+    });
     i = end;
   }
   return out;
@@ -105,7 +141,10 @@ export const readmeMentionsExtractor: Extractor = {
   id: ID,
   description: "README and docs prose: Hub model ids and URLs, reported as mentions (not references)",
   matches(path, base) {
-    return /^readme(?:[._-][\w-]+)?\.(?:md|markdown|mdx|rst|txt)$/i.test(base) || (/\.(?:md|mdx)$/i.test(base) && /(?:^|\/)docs?\//.test(path));
+    return (
+      /^readme(?:[._-][\w-]+)?\.(?:md|markdown|mdx|rst|txt)$/i.test(base) ||
+      (/\.(?:md|mdx)$/i.test(base) && /(?:^|\/)docs?\//.test(path))
+    );
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(ctx.maxTextBytes);
@@ -114,19 +153,41 @@ export const readmeMentionsExtractor: Extractor = {
     const references: ModelReference[] = [];
     for (const block of shellBlocks(text)) {
       const o = await shellOutput(block.text, file.path, block.lineOffset);
-      for (const r of o.references ?? []) if (r.kind === "hub-id" && r.target && !r.skipReason) references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
+      for (const r of o.references ?? [])
+        if (r.kind === "hub-id" && r.target && !r.skipReason)
+          references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
     }
     // Python blocks are setup code a user runs (`snapshot_download("org/x", local_dir="models/x")`): their Hub ids
     // and the folders they download into are references (the linking pass names what code loads from those folders).
     for (const block of pythonBlocks(text)) {
-      const refs = await extractPythonSource(block.text, { file: file.path, lineOffset: block.lineOffset, extractor: ID }).catch(() => []);
-      for (const r of refs) if ((r.kind === "hub-id" || r.kind === "modelscope-id") && r.target && !r.skipReason && !r.usage) references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
+      const refs = await extractPythonSource(block.text, {
+        file: file.path,
+        lineOffset: block.lineOffset,
+        extractor: ID,
+      }).catch(() => []);
+      for (const r of refs)
+        if ((r.kind === "hub-id" || r.kind === "modelscope-id") && r.target && !r.skipReason && !r.usage)
+          references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
       // A size alias of a library (`whisper.load_model("large-v3")`) names the repository the library maps it to.
       for (const r of refs) {
-        const upstream = r.kind === "known-component" && !r.usage && typeof r.facts?.upstream === "string" ? r.facts.upstream : undefined;
-        if (upstream && parseHubId(upstream)) references.push(makeReference({ extractor: ID, raw: upstream, location: r.location, ...(r.role ? { role: r.role } : {}), facts: { ...(r.facts ?? {}), sizeAlias: r.raw, readmeCodeBlock: true } }));
+        const upstream =
+          r.kind === "known-component" && !r.usage && typeof r.facts?.upstream === "string"
+            ? r.facts.upstream
+            : undefined;
+        if (upstream && parseHubId(upstream))
+          references.push(
+            makeReference({
+              extractor: ID,
+              raw: upstream,
+              location: r.location,
+              ...(r.role ? { role: r.role } : {}),
+              facts: { ...(r.facts ?? {}), sizeAlias: r.raw, readmeCodeBlock: true },
+            }),
+          );
       }
-      for (const r of refs) if (r.usage === "write" && typeof r.facts?.derivedFrom === "string") references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
+      for (const r of refs)
+        if (r.usage === "write" && typeof r.facts?.derivedFrom === "string")
+          references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
     }
     const referenced = new Set(references.map((r) => `${r.target}@${r.location.line}`));
     const mentions = findMentions(text, file.path).filter((m) => !referenced.has(`${m.target}@${m.location.line}`));

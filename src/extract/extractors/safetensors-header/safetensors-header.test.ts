@@ -25,14 +25,22 @@ describe("safetensors-header extractor", () => {
   it("reads a Qwen2.5-VL-shaped header: tensor count, dtypes, the visual.* group", async () => {
     const out = await extractFile(safetensorsHeaderExtractor, FIX, "model.safetensors");
     const [weights, ...parts] = out.components!;
-    expect(weights).toMatchObject({ role: "other", facts: { tensorCount: 6, dtypes: ["BF16"], "metadata.format": "pt" } });
-    expect(parts.map((p) => [p.role, p.facts?.tensorPrefix, p.facts?.tensorCount])).toEqual([["vision-encoder", "visual.", 3]]);
+    expect(weights).toMatchObject({
+      role: "other",
+      facts: { tensorCount: 6, dtypes: ["BF16"], "metadata.format": "pt" },
+    });
+    expect(parts.map((p) => [p.role, p.facts?.tensorPrefix, p.facts?.tensorCount])).toEqual([
+      ["vision-encoder", "visual.", 3],
+    ]);
     expect(out.diagnostics ?? []).toEqual([]);
   });
 
   it("copies kohya LoRA metadata naming the base model", async () => {
     const out = await extractFile(safetensorsHeaderExtractor, FIX, "lora-kohya.safetensors");
-    expect(out.components![0]!.facts).toMatchObject({ "metadata.ss_sd_model_name": "runwayml/stable-diffusion-v1-5", "metadata.ss_base_model_version": "sd_v1" });
+    expect(out.components![0]!.facts).toMatchObject({
+      "metadata.ss_sd_model_name": "runwayml/stable-diffusion-v1-5",
+      "metadata.ss_base_model_version": "sd_v1",
+    });
   });
 
   it("malformed files yield a diagnostic, never an exception", async () => {
@@ -42,7 +50,14 @@ describe("safetensors-header extractor", () => {
       ["200 MB claimed header", header(200_000_000n, "{}")],
       ["invalid UTF-8", header(4n, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))],
       ["not JSON", header(4n, "{abc")],
-      ["lying offsets", header(BigInt('{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}'.length), '{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}', 8)],
+      [
+        "lying offsets",
+        header(
+          BigInt('{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}'.length),
+          '{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}',
+          8,
+        ),
+      ],
       ["truncated data", GOOD.subarray(0, GOOD.length - 3)],
     ];
     for (const [what, bytes] of cases) {
@@ -54,14 +69,19 @@ describe("safetensors-header extractor", () => {
 
   it("property: any truncation or byte corruption of a valid file is a diagnostic or a valid reading", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: GOOD.length - 1 }), fc.integer({ min: 0, max: GOOD.length - 1 }), fc.integer({ min: 0, max: 255 }), async (cut, at, byte) => {
-        const truncated = await run(GOOD.subarray(0, cut));
-        expect(truncated.diagnostics?.[0]?.code).toBe("invalid-safetensors");
-        const corrupt = Buffer.from(GOOD);
-        corrupt[at] = byte;
-        const out = await run(corrupt);
-        expect(out.diagnostics?.length === 1 || out.components!.length >= 1).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: GOOD.length - 1 }),
+        fc.integer({ min: 0, max: GOOD.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        async (cut, at, byte) => {
+          const truncated = await run(GOOD.subarray(0, cut));
+          expect(truncated.diagnostics?.[0]?.code).toBe("invalid-safetensors");
+          const corrupt = Buffer.from(GOOD);
+          corrupt[at] = byte;
+          const out = await run(corrupt);
+          expect(out.diagnostics?.length === 1 || out.components!.length >= 1).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -15,7 +15,8 @@ const ID = "safetensors-index";
 
 export const safetensorsIndexExtractor: Extractor = {
   id: ID,
-  description: "model.safetensors.index.json / pytorch_model.bin.index.json: components revealed by tensor-name prefixes",
+  description:
+    "model.safetensors.index.json / pytorch_model.bin.index.json: components revealed by tensor-name prefixes",
   matches(_path, base) {
     return /\.safetensors\.index\.json$/.test(base) || base === "pytorch_model.bin.index.json";
   },
@@ -25,7 +26,16 @@ export const safetensorsIndexExtractor: Extractor = {
     const { data, loc } = parsed;
     const map = data.weight_map;
     if (typeof map !== "object" || map === null || Array.isArray(map)) {
-      return { diagnostics: [{ code: "not-a-checkpoint-index", severity: "warning", message: "index has no weight_map object", location: { file: file.path, line: 1 } }] };
+      return {
+        diagnostics: [
+          {
+            code: "not-a-checkpoint-index",
+            severity: "warning",
+            message: "index has no weight_map object",
+            location: { file: file.path, line: 1 },
+          },
+        ],
+      };
     }
     const names = Object.keys(map);
     const shards = new Set(Object.values(map).filter((v): v is string => typeof v === "string"));

@@ -15,7 +15,8 @@ const ID = "sentence-transformers";
 
 export const sentenceTransformersExtractor: Extractor = {
   id: ID,
-  description: "sentence-transformers modules.json and config_sentence_transformers.json: embedding model and its modules",
+  description:
+    "sentence-transformers modules.json and config_sentence_transformers.json: embedding model and its modules",
   matches(_path, base) {
     return base === "modules.json" || base === "config_sentence_transformers.json";
   },
@@ -40,7 +41,17 @@ export const sentenceTransformersExtractor: Extractor = {
     } catch (err) {
       return { diagnostics: [parseErrorDiagnostic(file.path, err)] };
     }
-    if (!Array.isArray(data)) return { diagnostics: [{ code: "not-a-module-list", severity: "warning", message: "modules.json is not a list of modules", location: { file: file.path, line: 1 } }] };
+    if (!Array.isArray(data))
+      return {
+        diagnostics: [
+          {
+            code: "not-a-module-list",
+            severity: "warning",
+            message: "modules.json is not a list of modules",
+            location: { file: file.path, line: 1 },
+          },
+        ],
+      };
     const components: LocalComponent[] = [];
     data.forEach((m, i) => {
       if (typeof m !== "object" || m === null) return;
@@ -58,6 +69,19 @@ export const sentenceTransformersExtractor: Extractor = {
         facts: { moduleType: type, ...(typeof path === "string" ? { path } : {}) },
       });
     });
-    return { components, folders: [{ dir, location: { file: file.path, line: 1 }, role: "embedding", facts: { library: "sentence-transformers", modules: components.map((c) => String(c.facts!.moduleType).split(".").pop()!) } }] };
+    return {
+      components,
+      folders: [
+        {
+          dir,
+          location: { file: file.path, line: 1 },
+          role: "embedding",
+          facts: {
+            library: "sentence-transformers",
+            modules: components.map((c) => String(c.facts!.moduleType).split(".").pop()!),
+          },
+        },
+      ],
+    };
   },
 };

@@ -14,7 +14,10 @@ describe("sentence-transformers extractor", () => {
       ["other", "sentence_transformers.models.Normalize"],
     ]);
     expect(out.components![1]!.location).toMatchObject({ pointer: "/1", line: 8 });
-    expect(out.folders?.[0]).toMatchObject({ role: "embedding", facts: { modules: ["Transformer", "Pooling", "Normalize"] } });
+    expect(out.folders?.[0]).toMatchObject({
+      role: "embedding",
+      facts: { modules: ["Transformer", "Pooling", "Normalize"] },
+    });
   });
 
   it("config_sentence_transformers.json: versions; linked, the folder gets an embedding component", async () => {
@@ -23,7 +26,10 @@ describe("sentence-transformers extractor", () => {
       [sentenceTransformersExtractor, "all-MiniLM-L6-v2/modules.json"],
     ]);
     const owner = linked.components.find((c) => c.parent === undefined)!;
-    expect(owner).toMatchObject({ role: "embedding", facts: { "version.sentence_transformers": "2.0.0", library: "sentence-transformers" } });
+    expect(owner).toMatchObject({
+      role: "embedding",
+      facts: { "version.sentence_transformers": "2.0.0", library: "sentence-transformers" },
+    });
     expect(linked.components.filter((c) => c.parent === owner.key)).toHaveLength(3);
   });
 });

@@ -10,15 +10,23 @@ const refsOf = (line: string) => {
 
 describe("splitShell readers", () => {
   it("keeps $(...) and nested ${...} whole, unquotes, joins continuations and returns heredoc bodies apart", () => {
-    const { commands, heredocs } = splitShell('A="${B:-${C}/x}" run $(dirname "$0") \'q w\' \\\n  --flag\ncat <<-EOF\n\tbody\n\tEOF\necho done');
-    expect(commands.map((c) => c.map((w) => w.text))).toEqual([['A=${B:-${C}/x}', "run", '$(dirname "$0")', "q w", "--flag"], ["cat"], ["echo", "done"]]);
+    const { commands, heredocs } = splitShell(
+      'A="${B:-${C}/x}" run $(dirname "$0") \'q w\' \\\n  --flag\ncat <<-EOF\n\tbody\n\tEOF\necho done',
+    );
+    expect(commands.map((c) => c.map((w) => w.text))).toEqual([
+      ["A=${B:-${C}/x}", "run", '$(dirname "$0")', "q w", "--flag"],
+      ["cat"],
+      ["echo", "done"],
+    ]);
     expect(heredocs).toEqual([{ text: "\tbody", startLine: 4, command: "cat" }]);
   });
 });
 
 describe("model-word flags (issue 17)", () => {
   it("reads flags named by a model word when the value is a model id or a path to a model", () => {
-    const refs = refsOf("python train.py --vision_path google/siglip-so400m-patch14-384 --llm_path ./ckpt/Qwen2-7B --audio_model openai/whisper-large-v3 --data_path data/train.json --output_path out/run1 --image_path a/b");
+    const refs = refsOf(
+      "python train.py --vision_path google/siglip-so400m-patch14-384 --llm_path ./ckpt/Qwen2-7B --audio_model openai/whisper-large-v3 --data_path data/train.json --output_path out/run1 --image_path a/b",
+    );
     expect(refs.map((r) => [r.raw, r.facts?.cliFlag])).toEqual([
       ["google/siglip-so400m-patch14-384", "vision_path"],
       ["./ckpt/Qwen2-7B", "llm_path"],

@@ -300,7 +300,12 @@ function expandParameter(value: string, op: string): string | undefined {
     let replaced = false;
     while (k < value.length) {
       let hit = -1;
-      if (!replaced || all) for (let e = value.length; e > k; e--) if (re.test(value.slice(k, e))) { hit = e; break; }
+      if (!replaced || all)
+        for (let e = value.length; e > k; e--)
+          if (re.test(value.slice(k, e))) {
+            hit = e;
+            break;
+          }
       if (hit < 0) {
         out += value[k++];
         continue;
@@ -332,13 +337,16 @@ const escapeRegex = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\
 
 /** Evaluates `$(basename X [suffix])` and `$(dirname X)` whose arguments are known text (no `$`, no backquote). */
 function evaluatePathCommands(text: string): string {
-  return text.replace(/\$\(\s*(basename|dirname)\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+)(?:\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+))?\s*\)/g, (m, cmd: string, a: string, b: string | undefined) => {
-    const arg = unquote(a);
-    if (cmd === "dirname") return b === undefined ? posixDirname(arg) : m;
-    const base = posixBasename(arg);
-    const suffix = b === undefined ? "" : unquote(b);
-    return suffix && base !== suffix && base.endsWith(suffix) ? base.slice(0, -suffix.length) : base;
-  });
+  return text.replace(
+    /\$\(\s*(basename|dirname)\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+)(?:\s+("[^"$`]*"|'[^']*'|[^\s"'$`()]+))?\s*\)/g,
+    (m, cmd: string, a: string, b: string | undefined) => {
+      const arg = unquote(a);
+      if (cmd === "dirname") return b === undefined ? posixDirname(arg) : m;
+      const base = posixBasename(arg);
+      const suffix = b === undefined ? "" : unquote(b);
+      return suffix && base !== suffix && base.endsWith(suffix) ? base.slice(0, -suffix.length) : base;
+    },
+  );
 }
 
 const unquote = (w: string): string => (/^(["']).*\1$/s.test(w) ? w.slice(1, -1) : w);
@@ -359,7 +367,8 @@ function posixDirname(p: string): string {
   return trimEndChars(t.slice(0, k), "/") || "/";
 }
 
-const LLAMA_CPP = /^(?:.*\/)?(?:llama-(?:server|cli|run|simple|mtmd-cli|embedding|bench)|llama-cpp-server|main|server)$/;
+const LLAMA_CPP =
+  /^(?:.*\/)?(?:llama-(?:server|cli|run|simple|mtmd-cli|embedding|bench)|llama-cpp-server|main|server)$/;
 
 /** Flags whose value names a model, with the role of what they name. */
 const MODEL_FLAGS: Record<string, { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind }> = {
@@ -408,7 +417,18 @@ export interface CommandContext {
   pointer?: string;
 }
 
-function ref(ctx: CommandContext, w: Word, value: string, extra: { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; revision?: string; facts?: Record<string, string | number | boolean> }): ModelReference {
+function ref(
+  ctx: CommandContext,
+  w: Word,
+  value: string,
+  extra: {
+    role?: ComponentRole;
+    relation?: Relation;
+    kind?: ReferenceKind;
+    revision?: string;
+    facts?: Record<string, string | number | boolean>;
+  },
+): ModelReference {
   const resolved = substitute(value, ctx.vars);
   const facts = { ...(extra.facts ?? {}), ...(resolved !== value ? { expression: value } : {}) };
   return codeReference({
@@ -427,7 +447,12 @@ function ref(ctx: CommandContext, w: Word, value: string, extra: { role?: Compon
 /** The program of a command and its arguments: leading `VAR=value`, `sudo`, `exec`, `env`, `nohup`, `time` skipped. */
 function programOf(words: readonly Word[]): { argv: readonly Word[]; bare: boolean; prog: string } {
   let k = 0;
-  while (k < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) || /^(?:sudo|exec|env|nohup|time|command|CUDA_VISIBLE_DEVICES=.*)$/.test(words[k]!.text))) k++;
+  while (
+    k < words.length &&
+    (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text) ||
+      /^(?:sudo|exec|env|nohup|time|command|CUDA_VISIBLE_DEVICES=.*)$/.test(words[k]!.text))
+  )
+    k++;
   const argv = words.slice(k);
   // A bare argument list (Compose `command:` for an image's entrypoint, exec-form CMD) starts with a flag.
   const bare = argv[0]?.text.startsWith("-") ?? false;
@@ -442,9 +467,16 @@ function commandFacts(argv: readonly Word[], bare: boolean, prog: string): Commo
   let revision: string | undefined;
   for (let j = bare ? 0 : 1; j < argv.length; j++) {
     const t = argv[j]!.text;
-    const [flag, inline] = t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
+    const [flag, inline] =
+      t.startsWith("--") && t.includes("=")
+        ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)]
+        : [t, undefined];
     const next = inline ?? argv[j + 1]?.text;
-    if ((flag === "--trust-remote-code" || flag === "--trust_remote_code") && (inline === undefined || /^(?:true|1)$/i.test(inline))) facts.trustRemoteCode = true;
+    if (
+      (flag === "--trust-remote-code" || flag === "--trust_remote_code") &&
+      (inline === undefined || /^(?:true|1)$/i.test(inline))
+    )
+      facts.trustRemoteCode = true;
     if ((flag === "--revision" || flag === "--code-revision") && next !== undefined) revision = next;
     if (flag === "--served-model-name" && next !== undefined) facts.servedModelName = next;
     if ((flag === "--hf-file" || flag === "-hff") && next !== undefined) facts.filename = next;
@@ -453,18 +485,42 @@ function commandFacts(argv: readonly Word[], bare: boolean, prog: string): Commo
 }
 
 /** Positional forms: `vllm serve <model>`, `ollama pull <tag>`, `huggingface-cli download <repo> [files]`. */
-function positionalReferences(ctx: CommandContext, argv: readonly Word[], prog: string, common: Common): ModelReference[] {
+function positionalReferences(
+  ctx: CommandContext,
+  argv: readonly Word[],
+  prog: string,
+  common: Common,
+): ModelReference[] {
   const sub = argv[1]?.text;
   const third = argv[2] && !argv[2].text.startsWith("-") ? argv[2] : undefined;
   if ((prog === "vllm" || prog === "sglang") && sub === "serve" && third) return [ref(ctx, third, third.text, common)];
-  if (prog === "ollama" && (sub === "pull" || sub === "run" || sub === "show" || sub === "cp" || sub === "push") && third) return [ref(ctx, third, third.text, { kind: "ollama-tag", facts: { program: `ollama ${sub}` } })];
+  if (
+    prog === "ollama" &&
+    (sub === "pull" || sub === "run" || sub === "show" || sub === "cp" || sub === "push") &&
+    third
+  )
+    return [ref(ctx, third, third.text, { kind: "ollama-tag", facts: { program: `ollama ${sub}` } })];
   // `ollama create <name> -f Modelfile`: the name is the product's own tag; the Modelfile says what it is built from.
   if ((prog !== "huggingface-cli" && prog !== "hf") || sub !== "download" || !third) return [];
   const repoType = argv.findIndex((w) => w.text === "--repo-type" || w.text.startsWith("--repo-type="));
-  const type = repoType >= 0 ? (argv[repoType]!.text.includes("=") ? argv[repoType]!.text.split("=")[1] : argv[repoType + 1]?.text) : "model";
+  const type =
+    repoType >= 0
+      ? argv[repoType]!.text.includes("=")
+        ? argv[repoType]!.text.split("=")[1]
+        : argv[repoType + 1]?.text
+      : "model";
   if (type !== "model") return [];
-  const wf = argv.slice(3).filter((w) => !w.text.startsWith("-")).map((w) => w.text).find((f) => weightFormatOf(f) !== undefined);
-  return [ref(ctx, third, third.text, { ...common, facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) } })];
+  const wf = argv
+    .slice(3)
+    .filter((w) => !w.text.startsWith("-"))
+    .map((w) => w.text)
+    .find((f) => weightFormatOf(f) !== undefined);
+  return [
+    ref(ctx, third, third.text, {
+      ...common,
+      facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) },
+    }),
+  ];
 }
 
 /**
@@ -472,24 +528,36 @@ function positionalReferences(ctx: CommandContext, argv: readonly Word[], prog: 
  * `--image_tower`, `--base_model_id`): a model when the value is a model id or a path to a model (issue 17). Names of
  * data, outputs, logs and media files are not.
  */
-const MODEL_WORD_FLAG = /^--?[A-Za-z][\w-]*?[_-](?:path|model|model[_-]?(?:name|path)|name[_-]or[_-]path|tower|id|ckpt|checkpoint)$/i;
-const NOT_MODEL_FLAG = /(?:^|[_-])(?:data|dataset|train|eval|test|valid|output|out|save|log|logging|cache|config|cfg|yaml|json|csv|txt|image|img|video|audio|wav|result|pred|prompt|template|feature|feat|manifest|run|job|deepspeed|report|wandb|seed|device|gpu|port|host)(?:[_-]|$)/i;
+const MODEL_WORD_FLAG =
+  /^--?[A-Za-z][\w-]*?[_-](?:path|model|model[_-]?(?:name|path)|name[_-]or[_-]path|tower|id|ckpt|checkpoint)$/i;
+const NOT_MODEL_FLAG =
+  /(?:^|[_-])(?:data|dataset|train|eval|test|valid|output|out|save|log|logging|cache|config|cfg|yaml|json|csv|txt|image|img|video|audio|wav|result|pred|prompt|template|feature|feat|manifest|run|job|deepspeed|report|wandb|seed|device|gpu|port|host)(?:[_-]|$)/i;
 
 /** Settings about a part that are not the part (`--freeze_audio_encoder`, `--vision_tower_lr`, `--mm_projector_type`). */
-const NOT_PART_FLAG = /(?:^|[_-])(?:data|dataset|output|out|save|log|cache|config|cfg|freeze|tune|train|lr|type|dim|size|num|layers?|select|feature)(?:[_-]|$)/i;
+const NOT_PART_FLAG =
+  /(?:^|[_-])(?:data|dataset|output|out|save|log|cache|config|cfg|freeze|tune|train|lr|type|dim|size|num|layers?|select|feature)(?:[_-]|$)/i;
 
 /** The flag spec of a flag: the table's, `-m` of llama.cpp, or a model-word flag whose value looks like a model. */
-function flagSpec(flag: string, prog: string, value: string | undefined): { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; modelWord?: true } | undefined {
+function flagSpec(
+  flag: string,
+  prog: string,
+  value: string | undefined,
+): { role?: ComponentRole; relation?: Relation; kind?: ReferenceKind; modelWord?: true } | undefined {
   const spec = MODEL_FLAGS[flag];
   if (spec) return spec;
   if (flag === "-m" && LLAMA_CPP.test(prog)) return {};
   // A flag named as a model part in the role-key table (`--audio_encoder`, `--speech_encoder`, `--vocoder_path`):
   // like `--vision_tower`, its value is that part, whatever its shape (a local folder name included).
-  const part = flag.startsWith("--") && value && !value.startsWith("-") && !/^(?:true|false|none|null|\d+(?:\.\d+)?)$/i.test(value) ? roleOfKey(flag.slice(2)) : undefined;
-  if (part && part !== "model" && part !== "processor" && !NOT_PART_FLAG.test(flag.slice(2))) return { role: part, modelWord: true };
+  const part =
+    flag.startsWith("--") && value && !value.startsWith("-") && !/^(?:true|false|none|null|\d+(?:\.\d+)?)$/i.test(value)
+      ? roleOfKey(flag.slice(2))
+      : undefined;
+  if (part && part !== "model" && part !== "processor" && !NOT_PART_FLAG.test(flag.slice(2)))
+    return { role: part, modelWord: true };
   // Path-like names (`_path`, `_id`, `_ckpt`) of data, outputs and media are not models; `_model` / `_tower` names are.
   const pathLike = /[_-](?:path|id|ckpt|checkpoint)$/i.test(flag);
-  if (!value || !MODEL_WORD_FLAG.test(flag) || (pathLike && NOT_MODEL_FLAG.test(flag.replace(/^-+/, "")))) return undefined;
+  if (!value || !MODEL_WORD_FLAG.test(flag) || (pathLike && NOT_MODEL_FLAG.test(flag.replace(/^-+/, ""))))
+    return undefined;
   // A model id or a path to a model: Hub-id shaped, a weight file, or a folder (no other file extension).
   const fileExt = /\.([A-Za-z0-9]{1,8})$/.exec(trimEndChars(value, "/"))?.[1];
   const looksModel = isModelShaped(value) && (!fileExt || weightFormatOf(value) !== undefined || /^\d/.test(fileExt));
@@ -497,12 +565,39 @@ function flagSpec(flag: string, prog: string, value: string | undefined): { role
 }
 
 /** `--output_dir <dir>`: a write of the folder (kept by the caller only when the command names a model). */
-function outputFolder(ctx: CommandContext, w: Word, next: Word | undefined, eq: number, prog: string, flag: string): { ref?: ModelReference; consumed: boolean } {
-  const out = eq > 0 ? { word: { ...w, column: w.column + eq + 1 }, value: w.text.slice(eq + 1) } : next && !next.text.startsWith("-") ? { word: next, value: next.text } : undefined;
+function outputFolder(
+  ctx: CommandContext,
+  w: Word,
+  next: Word | undefined,
+  eq: number,
+  prog: string,
+  flag: string,
+): { ref?: ModelReference; consumed: boolean } {
+  const out =
+    eq > 0
+      ? { word: { ...w, column: w.column + eq + 1 }, value: w.text.slice(eq + 1) }
+      : next && !next.text.startsWith("-")
+        ? { word: next, value: next.text }
+        : undefined;
   if (!out || out.value === "") return { consumed: !!out && eq < 0 };
   const resolved = substitute(out.value, ctx.vars);
-  const location = { file: ctx.file, line: out.word.line, column: out.word.column, ...(ctx.pointer ? { pointer: ctx.pointer } : {}) };
-  return { ref: folderReference(resolved, location, ctx.baseDir, "write", { program: prog, flag, ...(resolved !== out.value ? { expression: out.value } : {}) }, ctx.extractor), consumed: eq < 0 };
+  const location = {
+    file: ctx.file,
+    line: out.word.line,
+    column: out.word.column,
+    ...(ctx.pointer ? { pointer: ctx.pointer } : {}),
+  };
+  return {
+    ref: folderReference(
+      resolved,
+      location,
+      ctx.baseDir,
+      "write",
+      { program: prog, flag, ...(resolved !== out.value ? { expression: out.value } : {}) },
+      ctx.extractor,
+    ),
+    consumed: eq < 0,
+  };
 }
 
 /** `--lora-modules name=path ...` (vLLM): each adapter. */
@@ -510,13 +605,22 @@ function loraModules(ctx: CommandContext, argv: readonly Word[], j: number, prog
   const out: ModelReference[] = [];
   for (let q = j + 1; q < argv.length && !argv[q]!.text.startsWith("-"); q++) {
     const m = /^([^=]+)=(.+)$/.exec(argv[q]!.text);
-    if (m) out.push(ref(ctx, argv[q]!, m[2]!, { role: "adapter", relation: "adapter", facts: { program: prog, loraName: m[1]! } }));
+    if (m)
+      out.push(
+        ref(ctx, argv[q]!, m[2]!, { role: "adapter", relation: "adapter", facts: { program: prog, loraName: m[1]! } }),
+      );
   }
   return out;
 }
 
 /** The flags of a command that name a model, an adapter or an output folder. */
-function flagReferences(ctx: CommandContext, argv: readonly Word[], bare: boolean, prog: string, common: Common): ModelReference[] {
+function flagReferences(
+  ctx: CommandContext,
+  argv: readonly Word[],
+  bare: boolean,
+  prog: string,
+  common: Common,
+): ModelReference[] {
   const refs: ModelReference[] = [];
   for (let j = bare ? 0 : 1; j < argv.length; j++) {
     const w = argv[j]!;
@@ -535,8 +639,14 @@ function flagReferences(ctx: CommandContext, argv: readonly Word[], bare: boolea
     const usable = valueWord && value !== undefined && !(eq < 0 && value.startsWith("-"));
     const spec = flagSpec(flag, prog, usable ? substitute(value, ctx.vars) : undefined);
     if (!spec || !usable) continue;
-    const extra: { role?: ComponentRole; relation?: Relation; revision?: string; facts: Record<string, string | number | boolean> } = { ...(spec.role ? { role: spec.role } : {}), ...(spec.relation ? { relation: spec.relation } : {}), ...common };
-    if (LLAMA_CPP.test(prog) && (flag === "-hf" || flag === "--hf-repo" || flag === "-hfr")) extra.facts = { ...extra.facts, weightFormat: "gguf" };
+    const extra: {
+      role?: ComponentRole;
+      relation?: Relation;
+      revision?: string;
+      facts: Record<string, string | number | boolean>;
+    } = { ...(spec.role ? { role: spec.role } : {}), ...(spec.relation ? { relation: spec.relation } : {}), ...common };
+    if (LLAMA_CPP.test(prog) && (flag === "-hf" || flag === "--hf-repo" || flag === "-hfr"))
+      extra.facts = { ...extra.facts, weightFormat: "gguf" };
     if (spec.modelWord) extra.facts = { ...extra.facts, cliFlag: flag.replace(/^-+/, "") };
     refs.push(ref(ctx, valueWord, value, extra));
     if (eq < 0) j++;
@@ -563,12 +673,30 @@ const PLACEHOLDER = /<[^<>\s/]+>/;
  * A reference to a folder (an output folder, a root that holds models): always a local path, whatever its shape
  * (`ckpt/run1` is not a Hub id here); a `<placeholder>` segment makes it `missing-value`.
  */
-export function folderReference(value: string, location: SourceLocation, baseDir: string, usage: "write" | "name", facts: Record<string, string | number | boolean>, extractor = "serving"): ModelReference {
+export function folderReference(
+  value: string,
+  location: SourceLocation,
+  baseDir: string,
+  usage: "write" | "name",
+  facts: Record<string, string | number | boolean>,
+  extractor = "serving",
+): ModelReference {
   const ref = codeReference({ extractor, location, value, usage, facts, baseDir });
   const placeholder = PLACEHOLDER.test(value);
   if ((ref.kind === "local-path" && !placeholder) || value.includes("$")) return ref;
   const norm = value.replace(/\\/g, "/");
-  const target = posix.isAbsolute(norm) || placeholder ? norm : posix.normalize(posix.join(baseDir, norm)).replace(/\/$/, "");
-  const skipReason = placeholder ? "missing-value" : target.startsWith("../") || posix.isAbsolute(target) ? "local-path-outside-root" : "local-path";
-  return { ...ref, kind: "local-path", target, skipReason, facts: { ...(ref.facts ?? {}), ...(placeholder ? { placeholder: true } : {}) } };
+  const target =
+    posix.isAbsolute(norm) || placeholder ? norm : posix.normalize(posix.join(baseDir, norm)).replace(/\/$/, "");
+  const skipReason = placeholder
+    ? "missing-value"
+    : target.startsWith("../") || posix.isAbsolute(target)
+      ? "local-path-outside-root"
+      : "local-path";
+  return {
+    ...ref,
+    kind: "local-path",
+    target,
+    skipReason,
+    facts: { ...(ref.facts ?? {}), ...(placeholder ? { placeholder: true } : {}) },
+  };
 }

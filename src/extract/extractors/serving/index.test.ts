@@ -10,14 +10,28 @@ describe("serving extractor", () => {
   it("reads shell scripts: HF CLI, ollama, vllm serve, llama.cpp, and Python heredocs", async () => {
     const refs = (await extractFile(servingExtractor, FIX, "download_model.sh")).references ?? [];
     const by = (line: number) => refs.filter((r) => r.location.line === line);
-    expect(by(18)[0]).toMatchObject({ target: "LGAI-EXAONE/EXAONE-4.5-33B", revision: "main", facts: { embeddedPython: true } });
-    expect(by(26)[0]).toMatchObject({ target: "lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF", facts: { weightFormat: "gguf" } });
+    expect(by(18)[0]).toMatchObject({
+      target: "LGAI-EXAONE/EXAONE-4.5-33B",
+      revision: "main",
+      facts: { embeddedPython: true },
+    });
+    expect(by(26)[0]).toMatchObject({
+      target: "lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF",
+      facts: { weightFormat: "gguf" },
+    });
     expect(by(27)[0]).toMatchObject({ kind: "ollama-tag", target: "qwen2.5:7b" });
-    expect(by(28).map((r) => [r.target, r.role])).toEqual([["Qwen/Qwen2.5-7B-Instruct", undefined], ["Qwen/Qwen2.5-7B-Instruct", "tokenizer"]]);
+    expect(by(28).map((r) => [r.target, r.role])).toEqual([
+      ["Qwen/Qwen2.5-7B-Instruct", undefined],
+      ["Qwen/Qwen2.5-7B-Instruct", "tokenizer"],
+    ]);
     expect(by(28)[0]?.facts).toMatchObject({ servedModelName: "chat", trustRemoteCode: true });
     // the served name is an alias, never a reference of its own
     expect(refs.some((r) => r.raw === "chat")).toBe(false);
-    expect(by(29)[0]).toMatchObject({ kind: "local-path", target: "models/model-q4_k_m.gguf", facts: { weightFormat: "gguf" } });
+    expect(by(29)[0]).toMatchObject({
+      kind: "local-path",
+      target: "models/model-q4_k_m.gguf",
+      facts: { weightFormat: "gguf" },
+    });
     expect(by(30)[0]).toMatchObject({ target: "bartowski/Llama-3.2-3B-Instruct-GGUF" });
   });
 
@@ -38,9 +52,19 @@ describe("serving extractor", () => {
   it("reads Compose commands and environment, keeping ${VAR} for the linking pass", async () => {
     const out = await extractFile(servingExtractor, FIX, "docker-compose.yaml");
     const refs = out.references ?? [];
-    expect(refs.find((r) => r.location.line === 5)).toMatchObject({ skipReason: "dynamic-value", raw: "${LLM_MODEL:-Qwen/Qwen2.5-7B-Instruct}", facts: { servedModelName: "llm" } });
-    expect(refs.find((r) => r.location.line === 16)).toMatchObject({ target: "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", facts: { trustRemoteCode: true } });
-    expect(refs.find((r) => r.location.line === 21)).toMatchObject({ target: "google/gemma-2-9b-it", facts: { variable: "MODEL_ID" } });
+    expect(refs.find((r) => r.location.line === 5)).toMatchObject({
+      skipReason: "dynamic-value",
+      raw: "${LLM_MODEL:-Qwen/Qwen2.5-7B-Instruct}",
+      facts: { servedModelName: "llm" },
+    });
+    expect(refs.find((r) => r.location.line === 16)).toMatchObject({
+      target: "LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct",
+      facts: { trustRemoteCode: true },
+    });
+    expect(refs.find((r) => r.location.line === 21)).toMatchObject({
+      target: "google/gemma-2-9b-it",
+      facts: { variable: "MODEL_ID" },
+    });
     // pass-through `X: ${X}` entries define nothing
     expect(out.variables?.map((v) => v.name)).toEqual(["MODEL_ID"]);
   });
@@ -55,15 +79,32 @@ describe("serving extractor", () => {
 
   it("takes Kubernetes YAML by folder or by a workload's file name, not any YAML", () => {
     const m = (p: string): boolean => servingExtractor.matches(p, p.split("/").pop()!);
-    expect(["k8s/app.yaml", "deploy.yaml", "vllm-deployment.yml", "ops/statefulset.yaml", "pod.yaml", "llm.k8s.yaml"].filter(m)).toEqual(["k8s/app.yaml", "deploy.yaml", "vllm-deployment.yml", "ops/statefulset.yaml", "pod.yaml", "llm.k8s.yaml"]);
+    expect(
+      ["k8s/app.yaml", "deploy.yaml", "vllm-deployment.yml", "ops/statefulset.yaml", "pod.yaml", "llm.k8s.yaml"].filter(
+        m,
+      ),
+    ).toEqual([
+      "k8s/app.yaml",
+      "deploy.yaml",
+      "vllm-deployment.yml",
+      "ops/statefulset.yaml",
+      "pod.yaml",
+      "llm.k8s.yaml",
+    ]);
     expect(["settings.yaml", "podcast.yaml", "jobs-config.json", "deployer/notes.md"].filter(m)).toEqual([]);
   });
 
   it("splits shell words with quotes, continuations and comments", () => {
     const { commands } = splitShell('A=1 vllm serve "org/m" \\\n  --lora-modules ko=./lora  # comment\necho hi');
-    expect(commands.map((c) => c.map((w) => w.text))).toEqual([["A=1", "vllm", "serve", "org/m", "--lora-modules", "ko=./lora"], ["echo", "hi"]]);
+    expect(commands.map((c) => c.map((w) => w.text))).toEqual([
+      ["A=1", "vllm", "serve", "org/m", "--lora-modules", "ko=./lora"],
+      ["echo", "hi"],
+    ]);
     const refs = analyseCommand(commands[0]!, { extractor: "serving", file: "x.sh", baseDir: "", vars: new Map() });
-    expect(refs.map((r) => [r.target, r.relation ?? null])).toEqual([["org/m", null], ["lora", "adapter"]]);
+    expect(refs.map((r) => [r.target, r.relation ?? null])).toEqual([
+      ["org/m", null],
+      ["lora", "adapter"],
+    ]);
   });
 
   it("terminates on a `<<` without a heredoc tag (found by the property test: it used to loop forever)", () => {

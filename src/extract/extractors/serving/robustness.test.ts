@@ -26,14 +26,19 @@ describe("part-B parsers on arbitrary input", () => {
           expect(w.line).toBeLessThanOrEqual(lines);
         }
         for (const h of heredocs) expect(h.startLine).toBeLessThanOrEqual(lines + 1);
-        for (const c of commands) analyseCommand(c, { extractor: "serving", file: "x.sh", baseDir: "", vars: new Map() });
+        for (const c of commands)
+          analyseCommand(c, { extractor: "serving", file: "x.sh", baseDir: "", vars: new Map() });
       }),
       { numRuns: 300 },
     );
   });
 
   it("substitute never throws, leaves text without known variables or path commands as written, and ends", () => {
-    const vars = new Map([["A", "org/name-1"], ["B", ""], ["C", "/x/y/z"]]);
+    const vars = new Map([
+      ["A", "org/name-1"],
+      ["B", ""],
+      ["C", "/x/y/z"],
+    ]);
     fc.assert(
       fc.property(shellish, (text) => {
         expect(typeof substitute(text, vars)).toBe("string");

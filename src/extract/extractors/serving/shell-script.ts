@@ -35,17 +35,37 @@ export const MODEL_PATH_VAR = /MODEL_?(?:DIR|PATH|ROOT)|(?:^|_)(?:CKPT|CHECKPOIN
 /** Variables whose name says they hold an output folder. */
 const OUTPUT_VAR = /(?:^|_)(?:OUTPUT|OUT|SAVE)_?(?:DIR|PATH|FOLDER)$/i;
 
-const isModelVarName = (name: string): boolean => (MODEL_PATH_VAR.test(name) && !/CACHE/i.test(name)) || (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name));
+const isModelVarName = (name: string): boolean =>
+  (MODEL_PATH_VAR.test(name) && !/CACHE/i.test(name)) || (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name));
 
 /** A model-named variable holding a model-shaped value is a reference of its own. */
-export function variableReference(name: string, value: string, file: string, line: number, column: number, pointer?: string): ModelReference | undefined {
+export function variableReference(
+  name: string,
+  value: string,
+  file: string,
+  line: number,
+  column: number,
+  pointer?: string,
+): ModelReference | undefined {
   if (/TOKEN|SECRET|PASSWORD|KEY$/i.test(name)) return undefined;
   if (MODEL_PATH_VAR.test(name) && !/CACHE/i.test(name) && isModelShaped(value) && !value.includes("$")) {
-    return codeReference({ extractor: ID, location: { file, line, column, ...(pointer ? { pointer } : {}) }, value, facts: { variable: name }, baseDir: dirOf(file) });
+    return codeReference({
+      extractor: ID,
+      location: { file, line, column, ...(pointer ? { pointer } : {}) },
+      value,
+      facts: { variable: name },
+      baseDir: dirOf(file),
+    });
   }
   if (!MODEL_NAME.test(name) || NOT_MODEL_NAME.test(name)) return undefined;
   if (!isModelShaped(value) || value.includes("$")) return undefined;
-  return codeReference({ extractor: ID, location: { file, line, column, ...(pointer ? { pointer } : {}) }, value, facts: { variable: name }, baseDir: dirOf(file) });
+  return codeReference({
+    extractor: ID,
+    location: { file, line, column, ...(pointer ? { pointer } : {}) },
+    value,
+    facts: { variable: name },
+    baseDir: dirOf(file),
+  });
 }
 
 /** One command with the compound-command nesting it sits in. */
@@ -107,7 +127,15 @@ function assignmentsOf(s: Statement): Assignment[] {
       if (!declared) break;
       continue;
     }
-    out.push({ name: m[1]!, raw: m[2]!, word: w, column: w.column + m[1]!.length + 1, standalone: declared || all, ifDepth: s.ifDepth, loopDepth: s.loopDepth });
+    out.push({
+      name: m[1]!,
+      raw: m[2]!,
+      word: w,
+      column: w.column + m[1]!.length + 1,
+      standalone: declared || all,
+      ifDepth: s.ifDepth,
+      loopDepth: s.loopDepth,
+    });
   }
   return out;
 }
@@ -123,7 +151,11 @@ function expandedNames(text: string): string[] {
  */
 function encodedNames(text: string): string[] {
   const all = expandedNames(text);
-  return all.filter((n) => text.replace(new RegExp(`\\$(?:\\{${n}\\}|${n}(?![A-Za-z0-9_]))/`, "g"), "").match(new RegExp(`\\$\\{?${n}(?![A-Za-z0-9_])`)));
+  return all.filter((n) =>
+    text
+      .replace(new RegExp(`\\$(?:\\{${n}\\}|${n}(?![A-Za-z0-9_]))/`, "g"), "")
+      .match(new RegExp(`\\$\\{?${n}(?![A-Za-z0-9_])`)),
+  );
 }
 
 /** `X="${X:-default}"`: the default, or undefined when the value is not this form. */
@@ -140,7 +172,8 @@ function selfDefault(name: string, raw: string): string | undefined {
 }
 
 /** A value that only rewrites one other variable (`${ID//\//_}`, `$(basename "$P")`): an alias, not a name. */
-const PURE_DERIVATION = /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?:[/#%][^}]*)?\}|\$\(\s*(?:basename|dirname)\s+"?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"?(?:\s+\S+)?\s*\))$/;
+const PURE_DERIVATION =
+  /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?:[/#%][^}]*)?\}|\$\(\s*(?:basename|dirname)\s+"?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"?(?:\s+\S+)?\s*\))$/;
 
 /** A model this script defines, as a text to look for in names: its target (Hub id or path) and the variable. */
 interface ScriptModel {
@@ -177,34 +210,74 @@ function atOf(st: ScriptState, line: number, column: number): SourceLocation {
 }
 
 /** `${ROOT}/org/name`: the model lies under a root folder variable; the other roots the script may pick are kept. */
-function rootFacts(st: ScriptState, name: string, defaulted: string, current: string): Record<string, string | number | boolean> {
+function rootFacts(
+  st: ScriptState,
+  name: string,
+  defaulted: string,
+  current: string,
+): Record<string, string | number | boolean> {
   const rooted = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\/(.+)$/.exec(defaulted.trim());
   // Only a tail that names a model (`org/name`) makes the prefix a model root: `${X}/checkpoints/run` does not.
   if (!rooted || !isModelVarName(name) || current.includes("$") || !parseHubId(rooted[2]!)) return {};
   const alts = st.candidates.get(rooted[1]!);
   st.roots.set(rooted[1]!, [...(st.roots.get(rooted[1]!) ?? []), name]);
-  return { modelRoot: rooted[1]!, pathTail: rooted[2]!, ...(alts && alts.length > 1 ? { candidates: alts.map((c) => targetOf(`${c}/${rooted[2]}`, st.baseDir)).join("|") } : {}) };
+  return {
+    modelRoot: rooted[1]!,
+    pathTail: rooted[2]!,
+    ...(alts && alts.length > 1
+      ? { candidates: alts.map((c) => targetOf(`${c}/${rooted[2]}`, st.baseDir)).join("|") }
+      : {}),
+  };
 }
 
 /** The reference a model-named assignment makes, if any (with `${X:-d}` kept for the linking pass). */
-function assignmentReference(st: ScriptState, a: Assignment, current: string, facts: Record<string, string | number | boolean>): void {
+function assignmentReference(
+  st: ScriptState,
+  a: Assignment,
+  current: string,
+  facts: Record<string, string | number | boolean>,
+): void {
   const { name, raw, word: w, column: valueCol } = a;
   let r = variableReference(name, current, st.file, w.line, valueCol, st.pointer);
   const envDefault = selfDefault(name, raw);
   if (r && envDefault !== undefined && !current.includes("$")) {
     // The environment may set it: `${X:-<default>}` lets the linking pass read an `.env` first.
-    r = codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), value: `\${${name}:-${current}}`, facts: { variable: name, ...facts }, baseDir: st.baseDir });
+    r = codeReference({
+      extractor: ID,
+      location: atOf(st, w.line, valueCol),
+      value: `\${${name}:-${current}}`,
+      facts: { variable: name, ...facts },
+      baseDir: st.baseDir,
+    });
   } else if (r) r = { ...r, facts: { ...(r.facts ?? {}), ...facts } };
   if (r) {
     st.references.push(r);
     if (!st.models.has(name)) st.models.set(name, { variable: name, value: r.target ?? current, ref: r });
-  } else if (isModelVarName(name) && !/CACHE|TOKEN|KEY/i.test(name) && /\$/.test(current) && endsWithRepoPath(current)) {
+  } else if (
+    isModelVarName(name) &&
+    !/CACHE|TOKEN|KEY/i.test(name) &&
+    /\$/.test(current) &&
+    endsWithRepoPath(current)
+  ) {
     // A path under a root only known at run time (`${THIRD_PARTY_ROOT}/org/name`): kept, with its tail.
-    st.references.push(codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), expression: raw, facts: { variable: name, pathTail: current.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") } }));
+    st.references.push(
+      codeReference({
+        extractor: ID,
+        location: atOf(st, w.line, valueCol),
+        expression: raw,
+        facts: { variable: name, pathTail: current.replace(/^.*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?/, "") },
+      }),
+    );
   } else if (MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name) && /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.test(raw)) {
     const d = /\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]+)\}/.exec(raw)![1]!;
     if (!isModelShaped(d) || d.includes("$")) return;
-    const ref = codeReference({ extractor: ID, location: atOf(st, w.line, valueCol), value: raw.trim(), facts: { variable: name }, baseDir: st.baseDir });
+    const ref = codeReference({
+      extractor: ID,
+      location: atOf(st, w.line, valueCol),
+      value: raw.trim(),
+      facts: { variable: name },
+      baseDir: st.baseDir,
+    });
     st.references.push(ref);
     if (!st.models.has(name)) st.models.set(name, { variable: name, value: d, ref });
   }
@@ -216,7 +289,10 @@ function readAssignment(st: ScriptState, a: Assignment): void {
   const count = st.byName.get(name)?.length ?? 0;
   // `$(cd "$(dirname "$0")/.." && pwd)`: a folder relative to the script, known without running it (kept relative
   // to the script's own folder, as every path in this file is resolved).
-  const scriptDir = /^\$\(cd\s+"?\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\)((?:\/\.\.?)*)\/?"?\s*&&\s*pwd\)$/.exec(raw);
+  const scriptDir =
+    /^\$\(cd\s+"?\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE\[0\]\}|BASH_SOURCE)"?\)((?:\/\.\.?)*)\/?"?\s*&&\s*pwd\)$/.exec(
+      raw,
+    );
   if (scriptDir && count === 1) {
     st.vars.set(name, `.${scriptDir[1] ?? ""}`);
     return;
@@ -230,7 +306,7 @@ function readAssignment(st: ScriptState, a: Assignment): void {
     if (!st.vars.has(name)) st.vars.set(name, value);
   } else if (count === 1 && !/\$\(/.test(value)) st.vars.set(name, value);
   // A branch's own value is its reference; the first branch's value is what later lines see.
-  const current = isBranched ? value : st.vars.get(name) ?? value;
+  const current = isBranched ? value : (st.vars.get(name) ?? value);
   const facts = rootFacts(st, name, defaulted, current);
   if (current !== raw && !current.includes("$")) facts.expression = raw;
   assignmentReference(st, a, current, facts);
@@ -242,8 +318,16 @@ function readStatements(st: ScriptState, stmts: ReturnType<typeof statements>): 
     const assigns = assignmentsOf(s).filter((a) => a.standalone);
     for (const a of assigns) readAssignment(st, a);
     if (assigns.length === s.words.length) continue;
-    const found = analyseCommand(s.words, { extractor: ID, file: st.file, baseDir: st.baseDir, vars: st.vars, ...(st.pointer ? { pointer: st.pointer } : {}) });
-    for (const r of found) if (r.usage === "write") for (const n of expandedNames(String(r.facts?.expression ?? ""))) st.outputFlagVars.add(n);
+    const found = analyseCommand(s.words, {
+      extractor: ID,
+      file: st.file,
+      baseDir: st.baseDir,
+      vars: st.vars,
+      ...(st.pointer ? { pointer: st.pointer } : {}),
+    });
+    for (const r of found)
+      if (r.usage === "write")
+        for (const n of expandedNames(String(r.facts?.expression ?? ""))) st.outputFlagVars.add(n);
     st.references.push(...found);
   }
 }
@@ -284,16 +368,49 @@ function encodedNamesPass(st: ScriptState): void {
     if (enc.length === 0 || PURE_DERIVATION.test(a.raw.trim())) continue;
     const encodes = enc.map((e) => e.model.value).join("|");
     if (OUTPUT_VAR.test(name)) {
-      if (!st.outputFlagVars.has(name)) st.references.push(folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "write", { variable: name, expression: a.raw, encodes }));
+      if (!st.outputFlagVars.has(name))
+        st.references.push(
+          folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "write", {
+            variable: name,
+            expression: a.raw,
+            encodes,
+          }),
+        );
       continue;
     }
-    for (const e of enc) st.references.push(codeReference({ extractor: ID, location: atOf(st, a.word.line, a.column), value: e.model.value, usage: "name", role: e.model.ref.role, facts: { variable: name, encodedBy: e.model.variable, encodedAs: e.encodedAs, evaluated: value, expression: a.raw }, baseDir: st.baseDir }));
+    for (const e of enc)
+      st.references.push(
+        codeReference({
+          extractor: ID,
+          location: atOf(st, a.word.line, a.column),
+          value: e.model.value,
+          usage: "name",
+          role: e.model.ref.role,
+          facts: {
+            variable: name,
+            encodedBy: e.model.variable,
+            encodedAs: e.encodedAs,
+            evaluated: value,
+            expression: a.raw,
+          },
+          baseDir: st.baseDir,
+        }),
+      );
   }
   // Output folders named by a command's flag, with the models they encode.
   for (const [k, r] of st.references.entries()) {
     if (r.usage !== "write" || r.facts?.variable !== undefined || !r.target) continue;
-    const enc = [...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) => (st.models.has(n) ? [{ model: st.models.get(n)!, encodedAs: "flow" as const }] : encodings(n))), ...literalEncodings(r.target, spelled)];
-    if (enc.length) st.references[k] = { ...r, facts: { ...(r.facts ?? {}), encodes: [...new Set(enc.map((e) => e.model.value))].join("|") } };
+    const enc = [
+      ...encodedNames(String(r.facts?.expression ?? "")).flatMap((n) =>
+        st.models.has(n) ? [{ model: st.models.get(n)!, encodedAs: "flow" as const }] : encodings(n),
+      ),
+      ...literalEncodings(r.target, spelled),
+    ];
+    if (enc.length)
+      st.references[k] = {
+        ...r,
+        facts: { ...(r.facts ?? {}), encodes: [...new Set(enc.map((e) => e.model.value))].join("|") },
+      };
   }
 }
 
@@ -304,28 +421,71 @@ function rootsAndSlots(st: ScriptState): void {
     const alts = st.candidates.get(root) ?? [];
     for (const { a, value } of st.evaluated.get(root) ?? []) {
       if (value.includes("$")) continue;
-      st.references.push(folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "name", { variable: root, modelRootOf: [...new Set(users)].join("|"), ...(alts.length > 1 ? { candidates: alts.map((c) => targetOf(c, st.baseDir)).join("|") } : {}) }));
+      st.references.push(
+        folderReference(value, atOf(st, a.word.line, a.column), st.baseDir, "name", {
+          variable: root,
+          modelRootOf: [...new Set(users)].join("|"),
+          ...(alts.length > 1 ? { candidates: alts.map((c) => targetOf(c, st.baseDir)).join("|") } : {}),
+        }),
+      );
     }
   }
   // An optional model slot: `X2="${X2:-}"` beside an `X` that holds a model, or a model-named `X="${X:-}"`.
   for (const [name, list] of st.evaluated) {
     if (list.length !== 1 || st.models.has(name) || selfDefault(name, list[0]!.a.raw) !== "") continue;
     const sibling = withoutNumberSuffix(name);
-    if (!(MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name)) && !(sibling !== name && st.models.has(sibling))) continue;
+    if (!(MODEL_NAME.test(name) && !NOT_MODEL_NAME.test(name)) && !(sibling !== name && st.models.has(sibling)))
+      continue;
     const { a } = list[0]!;
     const sib = st.models.get(sibling);
-    st.references.push({ ...codeReference({ extractor: ID, location: atOf(st, a.word.line, a.column), expression: a.raw.trim(), facts: { variable: name, optional: true, ...(sib ? { siblingOf: sibling } : {}) }, ...(sib?.ref.role ? { role: sib.ref.role } : {}) }), raw: a.raw.trim(), skipReason: "missing-value" });
+    st.references.push({
+      ...codeReference({
+        extractor: ID,
+        location: atOf(st, a.word.line, a.column),
+        expression: a.raw.trim(),
+        facts: { variable: name, optional: true, ...(sib ? { siblingOf: sibling } : {}) },
+        ...(sib?.ref.role ? { role: sib.ref.role } : {}),
+      }),
+      raw: a.raw.trim(),
+      skipReason: "missing-value",
+    });
   }
 }
 
 /** Evaluates a shell script's variables and commands (see the module comment), in named passes. */
-export async function shellOutput(text: string, file: string, lineOffset = 0, inherited: Map<string, string> = new Map(), pointer?: string): Promise<ExtractOutput> {
+export async function shellOutput(
+  text: string,
+  file: string,
+  lineOffset = 0,
+  inherited: Map<string, string> = new Map(),
+  pointer?: string,
+): Promise<ExtractOutput> {
   const { commands, heredocs } = splitShell(text, lineOffset);
   const stmts = statements(commands);
   const byName = new Map<string, Assignment[]>();
   for (const s of stmts) for (const a of assignmentsOf(s)) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
-  const branchedNames = new Set([...byName].filter(([, list]) => list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0))).map(([n]) => n));
-  const st: ScriptState = { file, baseDir: dirOf(file), ...(pointer ? { pointer } : {}), vars: new Map(inherited), references: [], byName, branchedNames, candidates: new Map(), evaluated: new Map(), models: new Map(), roots: new Map(), outputFlagVars: new Set() };
+  const branchedNames = new Set(
+    [...byName]
+      .filter(
+        ([, list]) =>
+          list.length > 1 && list.every((a, k) => a.standalone && a.loopDepth === 0 && (a.ifDepth > 0 || k === 0)),
+      )
+      .map(([n]) => n),
+  );
+  const st: ScriptState = {
+    file,
+    baseDir: dirOf(file),
+    ...(pointer ? { pointer } : {}),
+    vars: new Map(inherited),
+    references: [],
+    byName,
+    branchedNames,
+    candidates: new Map(),
+    evaluated: new Map(),
+    models: new Map(),
+    roots: new Map(),
+    outputFlagVars: new Set(),
+  };
   readStatements(st, stmts);
   encodedNamesPass(st);
   rootsAndSlots(st);
@@ -357,7 +517,12 @@ interface Spelling {
 function spellings(models: Iterable<ScriptModel>): Spelling[] {
   const out: Spelling[] = [];
   for (const m of models) {
-    const id = m.ref.kind === "hub-id" && m.ref.target && !m.ref.skipReason ? m.ref.target : parseHubId(m.value) && !m.value.includes("$") ? m.value : undefined;
+    const id =
+      m.ref.kind === "hub-id" && m.ref.target && !m.ref.skipReason
+        ? m.ref.target
+        : parseHubId(m.value) && !m.value.includes("$")
+          ? m.value
+          : undefined;
     if (id) out.push({ model: m, id, underscore: id.replace("/", "_"), repo: id.slice(id.indexOf("/") + 1) });
   }
   return out;

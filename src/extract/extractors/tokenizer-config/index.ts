@@ -15,7 +15,15 @@ import { posix } from "node:path";
 
 const ID = "tokenizer-config";
 
-const SPECIAL_KEYS = ["bos_token", "eos_token", "unk_token", "pad_token", "cls_token", "sep_token", "mask_token"] as const;
+const SPECIAL_KEYS = [
+  "bos_token",
+  "eos_token",
+  "unk_token",
+  "pad_token",
+  "cls_token",
+  "sep_token",
+  "mask_token",
+] as const;
 
 export const tokenizerConfigExtractor: Extractor = {
   id: ID,
@@ -42,15 +50,26 @@ export const tokenizerConfigExtractor: Extractor = {
         specials.push(t);
       }
     }
-    const added = typeof data.added_tokens_decoder === "object" && data.added_tokens_decoder !== null ? Object.entries(data.added_tokens_decoder as Record<string, unknown>) : [];
+    const added =
+      typeof data.added_tokens_decoder === "object" && data.added_tokens_decoder !== null
+        ? Object.entries(data.added_tokens_decoder as Record<string, unknown>)
+        : [];
     if (added.length) {
       facts.addedTokenCount = added.length;
-      const special = added.filter(([, v]) => (v as { special?: unknown })?.special === true).map(([id, v]) => `${tokenContent(v) ?? "?"}=${id}`);
+      const special = added
+        .filter(([, v]) => (v as { special?: unknown })?.special === true)
+        .map(([id, v]) => `${tokenContent(v) ?? "?"}=${id}`);
       if (special.length) facts.specialTokens = special.slice(0, 64);
       for (const [, v] of added) specials.push(tokenContent(v) ?? "");
     }
-    if (Array.isArray(data.additional_special_tokens)) specials.push(...data.additional_special_tokens.map((t) => tokenContent(t) ?? ""));
-    const template = typeof data.chat_template === "string" ? data.chat_template : Array.isArray(data.chat_template) ? JSON.stringify(data.chat_template) : undefined;
+    if (Array.isArray(data.additional_special_tokens))
+      specials.push(...data.additional_special_tokens.map((t) => tokenContent(t) ?? ""));
+    const template =
+      typeof data.chat_template === "string"
+        ? data.chat_template
+        : Array.isArray(data.chat_template)
+          ? JSON.stringify(data.chat_template)
+          : undefined;
     if (template) facts.chatTemplate = true;
     const families = tokenFamilies(`${specials.join("\n")}\n${template ?? ""}`);
     if (families.length) facts.tokenFamilies = families;
@@ -66,14 +85,33 @@ export const tokenizerConfigExtractor: Extractor = {
     for (const k of ["name_or_path", "_name_or_path"]) {
       const v = str(data[k]);
       if (!v) continue;
-      const ref = makeReference({ extractor: ID, raw: v, location: loc([k]), relation: "initialised-from", role: "tokenizer", subject: key, baseDir: dir });
-      if (ref.kind !== "known-component" && !(ref.kind === "local-path" && (ref.target === dir || ref.target === ""))) references.push(ref);
+      const ref = makeReference({
+        extractor: ID,
+        raw: v,
+        location: loc([k]),
+        relation: "initialised-from",
+        role: "tokenizer",
+        subject: key,
+        baseDir: dir,
+      });
+      if (ref.kind !== "known-component" && !(ref.kind === "local-path" && (ref.target === dir || ref.target === "")))
+        references.push(ref);
     }
     if (typeof data.auto_map === "object" && data.auto_map !== null) {
       for (const [cls2, target] of Object.entries(data.auto_map as Record<string, unknown>)) {
         (Array.isArray(target) ? target : [target]).forEach((t, i) => {
           if (typeof t !== "string" || !t.includes("--")) return;
-          references.push(makeReference({ extractor: ID, raw: t.split("--")[0]!, location: loc(Array.isArray(target) ? ["auto_map", cls2, i] : ["auto_map", cls2]), relation: "same-architecture", role: "tokenizer", subject: key, facts: { remoteCode: true, autoMapClass: cls2, autoMapValue: t } }));
+          references.push(
+            makeReference({
+              extractor: ID,
+              raw: t.split("--")[0]!,
+              location: loc(Array.isArray(target) ? ["auto_map", cls2, i] : ["auto_map", cls2]),
+              relation: "same-architecture",
+              role: "tokenizer",
+              subject: key,
+              facts: { remoteCode: true, autoMapClass: cls2, autoMapValue: t },
+            }),
+          );
         });
       }
     }

@@ -22,17 +22,35 @@ export const tokenizerJsonExtractor: Extractor = {
   async extract(file): Promise<ExtractOutput> {
     const head = Buffer.from(await file.head(200)).toString("latin1");
     if (/^version https:\/\/git-lfs\.github\.com\/spec\/v1/.test(head)) {
-      return { diagnostics: [{ code: "git-lfs-pointer", severity: "warning", message: "tokenizer.json is a Git LFS pointer; the real file was not checked out", location: { file: file.path, line: 1 } }] };
+      return {
+        diagnostics: [
+          {
+            code: "git-lfs-pointer",
+            severity: "warning",
+            message: "tokenizer.json is a Git LFS pointer; the real file was not checked out",
+            location: { file: file.path, line: 1 },
+          },
+        ],
+      };
     }
     let s;
     try {
       s = await readTokenizerJson(file.stream());
     } catch (err) {
-      if (err instanceof TokenizerError) return { diagnostics: [{ code: "parse-error", severity: "error", message: err.message, location: { file: file.path } }] };
+      if (err instanceof TokenizerError)
+        return {
+          diagnostics: [
+            { code: "parse-error", severity: "error", message: err.message, location: { file: file.path } },
+          ],
+        };
       throw err;
     }
     const dir = dirOf(file.path);
-    const facts: NonNullable<LocalComponent["facts"]> = { vocabSize: s.vocabSize, idSpace: s.idSpace, mergesCount: s.mergesCount };
+    const facts: NonNullable<LocalComponent["facts"]> = {
+      vocabSize: s.vocabSize,
+      idSpace: s.idSpace,
+      mergesCount: s.mergesCount,
+    };
     if (s.modelType) facts.tokenizerModel = s.modelType;
     if (s.vocabHash) facts.vocabHash = s.vocabHash;
     if (s.mergesHash) facts.mergesHash = s.mergesHash;

@@ -35,12 +35,14 @@ const KEYS: Record<string, { relation?: Relation; role?: ComponentRole; list?: b
   mm_vision_tower: { relation: "initialised-from", role: "vision-encoder" },
 };
 
-const NAME = /(?:train|sft|dpo|orpo|kto|ppo|grpo|finetun|fine_tun|fft|lora|axolotl|llama_?factory|pretrain)[^/]*\.(?:ya?ml|json)$/i;
+const NAME =
+  /(?:train|sft|dpo|orpo|kto|ppo|grpo|finetun|fine_tun|fft|lora|axolotl|llama_?factory|pretrain)[^/]*\.(?:ya?ml|json)$/i;
 
 /** Which tool wrote the recipe, from its top-level keys. */
 function flavour(d: Record<string, unknown>): string {
   if ("finetuning_type" in d || "stage" in d || "template" in d) return "llama-factory";
-  if ("base_model" in d && ("sequence_len" in d || "micro_batch_size" in d || "datasets" in d || "adapter" in d)) return "axolotl";
+  if ("base_model" in d && ("sequence_len" in d || "micro_batch_size" in d || "datasets" in d || "adapter" in d))
+    return "axolotl";
   if ("output_dir" in d || "learning_rate" in d || "per_device_train_batch_size" in d) return "transformers-trainer";
   return "other";
 }
@@ -60,7 +62,9 @@ export const trainingRecipeExtractor: Extractor = {
       // A broken file that names none of the recipe keys is someone else's format: no noise.
       if (parsed.code === "not-an-object") return {};
       const text = await file.text(ctx.maxTextBytes);
-      return Object.keys(KEYS).some((k) => text.includes(k)) ? { diagnostics: [{ ...parsed, severity: "warning" }] } : {};
+      return Object.keys(KEYS).some((k) => text.includes(k))
+        ? { diagnostics: [{ ...parsed, severity: "warning" }] }
+        : {};
     }
     const { doc, data } = parsed;
     // A mergekit recipe is the mergekit extractor's (merge parents, not a training start).
@@ -75,13 +79,29 @@ export const trainingRecipeExtractor: Extractor = {
       for (const [k, v] of Object.entries(node)) {
         const spec = KEYS[k];
         if (spec && typeof v === "string" && v.trim() !== "") {
-          const values = spec.list ? v.split(",").map((x) => x.trim()).filter(Boolean) : [v];
+          const values = spec.list
+            ? v
+                .split(",")
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : [v];
           for (const raw of values) {
             // A key nested under `processor:` / `tokenizer:` (colpali-style configs) names that part's source.
             const parent = String(tokens[tokens.length - 1] ?? "");
-            const role = spec.role ?? (/processor/i.test(parent) ? "processor" : /tokenizer/i.test(parent) ? "tokenizer" : undefined);
+            const role =
+              spec.role ??
+              (/processor/i.test(parent) ? "processor" : /tokenizer/i.test(parent) ? "tokenizer" : undefined);
             const relation = spec.relation ?? (role ? "initialised-from" : lora ? "adapter" : "initialised-from");
-            const ref = makeReference({ extractor: ID, raw, location: locate(doc, file.path, [...tokens, k]), relation, ...(role ? { role } : {}), subject, baseDir: dirOf(file.path), facts: { recipe: tool, key: k } });
+            const ref = makeReference({
+              extractor: ID,
+              raw,
+              location: locate(doc, file.path, [...tokens, k]),
+              relation,
+              ...(role ? { role } : {}),
+              subject,
+              baseDir: dirOf(file.path),
+              facts: { recipe: tool, key: k },
+            });
             if (ref.kind !== "known-component") references.push(ref);
           }
         } else if (typeof v === "object") walk(v, [...tokens, k], depth + 1);

@@ -25,12 +25,21 @@ describe("training-recipe extractor", () => {
   it("LLaMA-Factory LoRA SFT: the base, relation adapter", async () => {
     const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_sft.yaml");
     expect(out.references).toHaveLength(1);
-    expect(out.references![0]).toMatchObject({ target: "meta-llama/Meta-Llama-3-8B-Instruct", relation: "adapter", location: { line: 2 }, facts: { recipe: "llama-factory" } });
+    expect(out.references![0]).toMatchObject({
+      target: "meta-llama/Meta-Llama-3-8B-Instruct",
+      relation: "adapter",
+      location: { line: 2 },
+      facts: { recipe: "llama-factory" },
+    });
   });
 
   it("LLaMA-Factory merge: a *_merge.yaml is read by content, and adapter_name_or_path is an adapter reference", async () => {
     const out = await extractFile(trainingRecipeExtractor, FIX, "llama-factory/llama3_lora_merge.yaml");
-    expect(out.references!.find((r) => r.role === "adapter")).toMatchObject({ kind: "local-path", relation: "adapter", location: { line: 5 } });
+    expect(out.references!.find((r) => r.role === "adapter")).toMatchObject({
+      kind: "local-path",
+      relation: "adapter",
+      location: { line: 5 },
+    });
   });
 
   it("a mergekit recipe with a merge name is left to the mergekit extractor", async () => {
@@ -39,7 +48,10 @@ describe("training-recipe extractor", () => {
     const { join } = await import("node:path");
     const dir = await mkdtemp(join(tmpdir(), "aiprov-merge-"));
     try {
-      await writeFile(join(dir, "lora_merge.yaml"), "merge_method: slerp\nbase_model: org/a\nmodels:\n  - model: org/a\n  - model: org/b\n");
+      await writeFile(
+        join(dir, "lora_merge.yaml"),
+        "merge_method: slerp\nbase_model: org/a\nmodels:\n  - model: org/a\n  - model: org/b\n",
+      );
       const out = await extractFile(trainingRecipeExtractor, dir, "lora_merge.yaml");
       expect(out.references ?? []).toEqual([]);
     } finally {
@@ -49,6 +61,10 @@ describe("training-recipe extractor", () => {
 
   it("axolotl: base_model with the tokenizer type as a fact", async () => {
     const out = await extractFile(trainingRecipeExtractor, FIX, "axolotl/lora-8b.yml");
-    expect(out.references![0]).toMatchObject({ target: "NousResearch/Meta-Llama-3-8B", relation: "adapter", facts: { recipe: "axolotl", tokenizerType: "AutoTokenizer" } });
+    expect(out.references![0]).toMatchObject({
+      target: "NousResearch/Meta-Llama-3-8B",
+      relation: "adapter",
+      facts: { recipe: "axolotl", tokenizerType: "AutoTokenizer" },
+    });
   });
 });
