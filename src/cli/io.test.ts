@@ -19,7 +19,9 @@ beforeEach(() => {
 describe("the output guard compares real paths", () => {
   it("a scanned file cannot be overwritten through a symlinked root", () => {
     // aiprov scan link --output tree/model/config.json: the root is named through its link, the output directly.
-    expect(() => checkOutputPath("tree/model/config.json", base, join(base, "link"))).toThrow(/refusing to overwrite a file inside the scanned folder/);
+    expect(() => checkOutputPath("tree/model/config.json", base, join(base, "link"))).toThrow(
+      /refusing to overwrite a file inside the scanned folder/,
+    );
     expect(() => checkOutputPath("link/model/config.json", base, join(base, "tree"))).toThrow(/refusing to overwrite/);
     expect(readFileSync(join(base, "tree", "model", "config.json"), "utf8")).toBe(MANIFEST);
   });
@@ -29,10 +31,32 @@ describe("the output guard compares real paths", () => {
     expect(() => checkOutputPath("out/report.json", base, join(base, "tree"))).toThrow(/refusing to overwrite/);
   });
 
+  it("a folder link planted in the scanned tree is never written through (the Action's aiprov-reports folder)", () => {
+    mkdirSync(join(base, "out", "victims"));
+    symlinkSync(join(base, "out", "victims"), join(base, "tree", "aiprov-reports"));
+    expect(() => checkOutputPath("aiprov-reports/aiprov.json", join(base, "tree"), join(base, "tree"))).toThrow(
+      /aiprov-reports is a symbolic link inside the scanned folder/,
+    );
+    // Named through the symlinked root as well.
+    expect(() => checkOutputPath("link/aiprov-reports/aiprov.json", base, join(base, "link"))).toThrow(
+      /symbolic link inside the scanned folder/,
+    );
+    // A real folder of the tree, and a folder outside it, are still fine.
+    mkdirSync(join(base, "tree", "reports"));
+    expect(checkOutputPath("reports/aiprov.json", join(base, "tree"), join(base, "tree"))).toBe(
+      join(base, "tree", "reports", "aiprov.json"),
+    );
+    expect(checkOutputPath("out/aiprov.json", base, join(base, "tree"))).toBe(join(base, "out", "aiprov.json"));
+  });
+
   it("a symbolic link planted in the scanned tree is never written through, wherever it points", () => {
     symlinkSync(join(base, "out", "victim.txt"), join(base, "tree", "aiprov-report.json"));
-    expect(() => checkOutputPath("tree/aiprov-report.json", base, join(base, "tree"))).toThrow(/symbolic link inside the scanned folder/);
-    expect(() => checkOutputPath("link/aiprov-report.json", base, join(base, "link"))).toThrow(/symbolic link inside the scanned folder/);
+    expect(() => checkOutputPath("tree/aiprov-report.json", base, join(base, "tree"))).toThrow(
+      /symbolic link inside the scanned folder/,
+    );
+    expect(() => checkOutputPath("link/aiprov-report.json", base, join(base, "link"))).toThrow(
+      /symbolic link inside the scanned folder/,
+    );
   });
 
   it("a FIFO inside the tree is refused without being read (reading it would block)", () => {

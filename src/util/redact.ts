@@ -22,7 +22,8 @@ const PATTERNS: RegExp[] = [
 function redactUserinfo(text: string): string {
   let out = "";
   let pos = 0;
-  const stop = (c: string | undefined, colon: boolean): boolean => c === undefined || c === "/" || c === "@" || (colon && c === ":") || /\s/.test(c);
+  const stop = (c: string | undefined, colon: boolean): boolean =>
+    c === undefined || c === "/" || c === "@" || (colon && c === ":") || /\s/.test(c);
   for (let i = text.indexOf("://"); i >= 0; i = text.indexOf("://", i + 3)) {
     if (i === 0 || !/[A-Za-z0-9+.-]/.test(text[i - 1]!)) continue;
     const user = i + 3;
@@ -52,7 +53,10 @@ export function redact(text: string): string {
   let out = text;
   for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join("[REDACTED]");
   out = redactUserinfo(out);
-  for (const re of PATTERNS) out = out.replace(re, (m, bearer: unknown) => (typeof bearer === "string" && m.startsWith(bearer) ? `${bearer}[REDACTED]` : "[REDACTED]"));
+  for (const re of PATTERNS)
+    out = out.replace(re, (m, bearer: unknown) =>
+      typeof bearer === "string" && m.startsWith(bearer) ? `${bearer}[REDACTED]` : "[REDACTED]",
+    );
   return out;
 }
 
@@ -78,8 +82,9 @@ export function redactDeep<T>(value: T): T {
   return walk(value) as T;
 }
 
-/** True when `text` holds a secret-looking token. */
+/** True when `text` holds a known secret (the Hub token, see {@link registerSecret}) or a secret-looking token. */
 export function hasSecret(text: string): boolean {
+  for (const s of knownSecrets) if (text.includes(s)) return true;
   return PATTERNS.some((re) => {
     re.lastIndex = 0;
     const hit = re.test(text);
@@ -101,7 +106,8 @@ export function printableDeep<T>(value: T): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return printable(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [printable(k), walk(x)]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [printable(k), walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -80,7 +80,9 @@ export interface WeightResultKey {
 
 /** SHA-256 of a value's JSON text: a record whose result was edited or cut short no longer matches it. */
 function contentHash(v: unknown): string {
-  return createHash("sha256").update(JSON.stringify(v) ?? "").digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(v) ?? "")
+    .digest("hex");
 }
 
 /** aiprov's on-disk cache. */
@@ -100,13 +102,28 @@ export class DiskCache {
   private recordFile(repo: string, sha: string): string | undefined {
     if (!parseHubId(repo) || repo.includes("@") || !COMMIT.test(sha)) return undefined;
     const [org, name] = repo.split("/");
-    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "records", safe(org ?? ""), safe(name ?? ""), `${safe(sha)}.json`);
+    return join(
+      this.dir,
+      "hub-v1",
+      ...(this.namespace ? ["endpoints", safe(this.namespace)] : []),
+      "records",
+      safe(org ?? ""),
+      safe(name ?? ""),
+      `${safe(sha)}.json`,
+    );
   }
 
   private latestFile(repo: string): string | undefined {
     if (!parseHubId(repo) || repo.includes("@")) return undefined;
     const [org, name] = repo.split("/");
-    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "latest", safe(org ?? ""), `${safe(name ?? "")}.json`);
+    return join(
+      this.dir,
+      "hub-v1",
+      ...(this.namespace ? ["endpoints", safe(this.namespace)] : []),
+      "latest",
+      safe(org ?? ""),
+      `${safe(name ?? "")}.json`,
+    );
   }
 
   /** Reads and checks an envelope; a file that is absent is undefined, one that fails a check is a problem too. */
@@ -118,12 +135,15 @@ export class DiskCache {
       if (statSync(file).size > MAX_CACHE_FILE_BYTES) throw new Error("larger than any record");
       text = readFileSync(file, "utf8");
     } catch (err) {
-      this.problems.push(`${file}: cache entry could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); asked again`);
+      this.problems.push(
+        `${file}: cache entry could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); asked again`,
+      );
       return undefined;
     }
     try {
       const env = JSON.parse(text) as { v?: unknown; hash?: unknown; data?: unknown };
-      if (env?.v !== 2 || typeof env.hash !== "string" || env.hash !== envelopeHash(key, env.data) || !check(env.data)) throw new Error("fails its hash or schema check");
+      if (env?.v !== 2 || typeof env.hash !== "string" || env.hash !== envelopeHash(key, env.data) || !check(env.data))
+        throw new Error("fails its hash or schema check");
       return env.data;
     } catch (err) {
       this.problems.push(`${file}: cache entry ignored (${(err as Error).message.split("\n")[0]}); asked again`);
@@ -134,13 +154,17 @@ export class DiskCache {
   /** Writes an envelope; never a secret; a failure is a problem reported once, and the scan goes on. */
   private write(file: string | undefined, key: string, data: unknown): void {
     if (!file || this.writeFailed) return;
+    // A repo id that holds the token (a hostile Hub echoing the Authorization header as a base model) names no file.
+    if (hasSecret(file)) return;
     const clean = redactDeep(data);
     if (hasSecret(JSON.stringify(clean))) return;
     try {
       writeAtomic(file, { v: 2, hash: envelopeHash(key, clean), data: clean });
     } catch (err) {
       this.writeFailed = true;
-      this.problems.push(`${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); Hub answers were not cached`);
+      this.problems.push(
+        `${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); Hub answers were not cached`,
+      );
     }
   }
 
@@ -172,7 +196,16 @@ export class DiskCache {
 
   private weightFile(k: WeightResultKey): string {
     const [org, name] = k.repo.split("/");
-    return join(this.dir, "hub-v1", ...(this.namespace ? ["endpoints", safe(this.namespace)] : []), "weights", safe(org ?? ""), safe(name ?? ""), safe(k.revision), `${safe(k.part)}-${safe(k.localHash)}.json`);
+    return join(
+      this.dir,
+      "hub-v1",
+      ...(this.namespace ? ["endpoints", safe(this.namespace)] : []),
+      "weights",
+      safe(org ?? ""),
+      safe(name ?? ""),
+      safe(k.revision),
+      `${safe(k.part)}-${safe(k.localHash)}.json`,
+    );
   }
 
   /**
@@ -189,7 +222,16 @@ export class DiskCache {
     } catch {
       return null;
     }
-    if (!r || typeof r !== "object" || r.v !== 1 || r.repo !== k.repo || r.revision !== k.revision || r.localHash !== k.localHash || r.part !== k.part) return null;
+    if (
+      !r ||
+      typeof r !== "object" ||
+      r.v !== 1 ||
+      r.repo !== k.repo ||
+      r.revision !== k.revision ||
+      r.localHash !== k.localHash ||
+      r.part !== k.part
+    )
+      return null;
     if (r.sha256 !== contentHash(r.result)) return null;
     return r.result;
   }
@@ -201,7 +243,9 @@ export class DiskCache {
       writeAtomic(this.weightFile(k), { v: 1, ...k, result, sha256: contentHash(result) });
     } catch (err) {
       this.writeFailed = true;
-      this.problems.push(`${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); a weight comparison was not cached`);
+      this.problems.push(
+        `${this.dir}: the cache folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); a weight comparison was not cached`,
+      );
     }
   }
 
@@ -219,7 +263,11 @@ function isLatestEntry(v: unknown): boolean {
   const e = v as Record<string, unknown>;
   if (typeof e.fetchedAt !== "number" || !Number.isFinite(e.fetchedAt)) return false;
   if (e.sha !== undefined && (typeof e.sha !== "string" || !COMMIT.test(e.sha))) return false;
-  if (e.missing !== undefined && (typeof e.missing !== "object" || e.missing === null || typeof (e.missing as { code?: unknown }).code !== "string")) return false;
+  if (
+    e.missing !== undefined &&
+    (typeof e.missing !== "object" || e.missing === null || typeof (e.missing as { code?: unknown }).code !== "string")
+  )
+    return false;
   return e.sha !== undefined || e.missing !== undefined;
 }
 
