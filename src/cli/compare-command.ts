@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { compareModels, type ComponentSelector } from "../fingerprint/compare.js";
 import { openModel } from "../fingerprint/open.js";
 import { renderComparisonText } from "../report/comparison-text.js";
-import { addHubOptions, hubSettings } from "./hub-options.js";
+import { addHubOptions, modelOpenOptions } from "./hub-options.js";
 import type { CliIO } from "./io.js";
 import { displaySafe } from "../report/escape.js";
 
@@ -40,15 +40,7 @@ Examples:
         b: string,
         opts: { component: ComponentSelector; format: "text" | "json"; offline?: boolean },
       ) => {
-        const hub = hubSettings(opts, io.env);
-        const open = {
-          cwd: io.cwd,
-          env: io.env,
-          offline: hub.offline,
-          hubUrl: hub.hubUrl,
-          timeoutMs: hub.timeoutMs,
-          ...(hub.token ? { token: hub.token } : {}),
-        };
+        const open = modelOpenOptions(opts, io);
         const sa = await openModel(a, open);
         try {
           const sb = await openModel(b, open);

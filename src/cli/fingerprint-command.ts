@@ -13,7 +13,7 @@ import { openModel } from "../fingerprint/open.js";
 import { sourceTokenizer } from "../fingerprint/tokenizer-source.js";
 import { PACKAGE_ROOT, TOOL_VERSION } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
-import { addHubOptions, hubSettings } from "./hub-options.js";
+import { addHubOptions, modelOpenOptions } from "./hub-options.js";
 import type { CliIO } from "./io.js";
 import { collect } from "./options.js";
 import { cutAtAny, trimEndChars } from "../util/text.js";
@@ -89,15 +89,7 @@ Examples:
           offline?: boolean;
         },
       ) => {
-        const hub = hubSettings(opts, io.env);
-        const open = {
-          cwd: io.cwd,
-          env: io.env,
-          offline: hub.offline,
-          hubUrl: hub.hubUrl,
-          timeoutMs: hub.timeoutMs,
-          ...(hub.token ? { token: hub.token } : {}),
-        };
+        const open = modelOpenOptions(opts, io);
         const id =
           opts.id ??
           basename(cutAtAny(trimEndChars(model, "\\/"), "@"))

@@ -13,6 +13,7 @@ import { DEFAULT_HUB_URL } from "../resolve/hub/endpoint.js";
 import type { Resolver } from "../resolve/types.js";
 import type { AiprovConfig } from "../config/config.js";
 import type { CliIO } from "./io.js";
+import type { OpenOptions } from "../fingerprint/open.js";
 import { trimEndChars } from "../util/text.js";
 
 /** Resolved Hub settings. */
@@ -22,6 +23,25 @@ export interface HubSettings {
   token?: string;
   timeoutMs: number;
   refresh: boolean;
+}
+
+/**
+ * How `compare` and `fingerprint` open a model named by path or Hub id: the command's Hub settings (flag, environment,
+ * default endpoint; see {@link hubSettings}) with the folder names are resolved against.
+ */
+export function modelOpenOptions(
+  opts: Record<string, unknown>,
+  io: { cwd: string; env: NodeJS.ProcessEnv },
+): OpenOptions {
+  const hub = hubSettings(opts, io.env);
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    offline: hub.offline,
+    hubUrl: hub.hubUrl,
+    timeoutMs: hub.timeoutMs,
+    ...(hub.token ? { token: hub.token } : {}),
+  };
 }
 
 /** Adds `--hub-url`, `--token`, `--timeout`, `--refresh` to a command (`--offline` is declared by each command). */

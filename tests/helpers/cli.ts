@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { run } from "../../src/cli/main.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The shared corpus beside the checkout (`AIPROV_CORPUS` overrides); only `npm run test:corpus` reads it. */
@@ -59,4 +60,25 @@ export function aiprovAsync(
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * Runs `aiprov <args>` in this process through the CLI's own entry (`run`), not a child: what a test needs when it
+ * serves a local Hub from the same event loop. No colour, fixed clock, not a TTY; `env` is the whole environment
+ * beside those two (nothing of the test runner's environment leaks in).
+ */
+export async function aiprovInProcess(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: opts.cwd,
+    env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", ...opts.env },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
 }

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { aiprovInProcess, type CliRun } from "../helpers/cli.js";
 import { startLocalHub, type LocalHub } from "../../src/local-hub/server.js";
 import type { AuditResult } from "../../src/model/types.js";
 
@@ -45,27 +45,12 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-async function scan(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
+/** `aiprov <args>` in this process, from inside the scanned tree, with the token in the environment. */
+function scan(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return aiprovInProcess(args, {
     cwd: tree,
-    env: {
-      NO_COLOR: "1",
-      SOURCE_DATE_EPOCH: "1764374400",
-      HF_TOKEN: TOKEN,
-      AIPROV_CACHE_DIR: join(base, "cache"),
-      HF_HOME: join(base, "hf"),
-      ...env,
-    },
-    isTTY: false,
+    env: { HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: join(base, "cache"), HF_HOME: join(base, "hf"), ...env },
   });
-  return { code, stdout, stderr };
 }
 
 beforeAll(async () => {

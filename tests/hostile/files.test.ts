@@ -23,7 +23,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { aiprovInProcess } from "../helpers/cli.js";
 import type { AuditResult } from "../../src/model/types.js";
 
 const GOOD = "Qwen/Qwen2.5-7B-Instruct";
@@ -348,21 +348,10 @@ describe("hostile files never crash, hang, hide the good reference or change the
       }
       tree.fs?.(root);
       const before = treeDigest(root);
-      let stdout = "";
-      let stderr = "";
-      const code = await run(["scan", root, "--offline", "--format", "json", "--jobs", "1", "--no-project-config"], {
-        stdout: (t) => void (stdout += t),
-        stderr: (t) => void (stderr += t),
-        cwd: base,
-        env: {
-          NO_COLOR: "1",
-          SOURCE_DATE_EPOCH: "1764374400",
-          HF_HUB_OFFLINE: "1",
-          HF_TOKEN: TOKEN,
-          AIPROV_CACHE_DIR: join(root, "..", `cache${i}`),
-        },
-        isTTY: false,
-      });
+      const { code, stdout, stderr } = await aiprovInProcess(
+        ["scan", root, "--offline", "--format", "json", "--jobs", "1", "--no-project-config"],
+        { cwd: base, env: { HF_HUB_OFFLINE: "1", HF_TOKEN: TOKEN, AIPROV_CACHE_DIR: join(root, "..", `cache${i}`) } },
+      );
       expect(stderr).toBe("");
       expect(code).toBe(0);
       const result = JSON.parse(stdout) as AuditResult;

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { aiprovInProcess, type CliRun } from "../helpers/cli.js";
 import { startLocalHub, type LocalHub } from "../../src/local-hub/server.js";
 import type { AuditResult } from "../../src/model/types.js";
 import { startHostileHub, type HostileHub, type HostileMode } from "./hostile-hub.js";
@@ -41,20 +41,9 @@ function filesUnder(dir: string): { path: string; text: string }[] {
   return out;
 }
 
-async function scan(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd: project,
-    env: { NO_COLOR: "1", SOURCE_DATE_EPOCH: "1764374400", ...env },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+/** `aiprov <args>` in this process, from the project folder. */
+function scan(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return aiprovInProcess(args, { cwd: project, env });
 }
 
 beforeAll(async () => {
