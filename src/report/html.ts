@@ -216,9 +216,9 @@ function findingBlock(f: Finding, g: GraphIndex, hubUrl: string | undefined, ope
 
 /**
  * The findings. Up to {@link OPEN_EVIDENCE_MAX}: one card each, evidence open. Beyond that (a scan of many
- * repositories: 286 findings), grouped by rule as the text report groups them: a summary table (rule, severity,
- * count, title) with links, then one folded group per rule, the first open so the first finding is on the first
- * screen. Folded groups print open.
+ * repositories: 286 findings), grouped by rule as the text report groups them: one folded group per rule whose
+ * one-line summary reads severity, rule, count and title (so the closed groups are the rule summary), the first
+ * group open so the first finding is on the first screen; evidence folded. Folded groups print open.
  */
 function findingsSection(result: AuditResult, g: GraphIndex): string[] {
   const b = [`<section id="findings"><h2>Findings (${result.findings.length})</h2>`];
@@ -232,19 +232,11 @@ function findingsSection(result: AuditResult, g: GraphIndex): string[] {
   const byRule = new Map<string, Finding[]>();
   for (const f of sorted) byRule.set(`${f.pack}/${f.rule}`, [...(byRule.get(`${f.pack}/${f.rule}`) ?? []), f]);
   const rules = rulesById(result);
-  const anchor = (id: string): string => `rule-findings-${stableId(["rule", id], 10)}`;
-  b.push(
-    `<table class="by-rule"><thead><tr><th>Rule</th><th>Severity</th><th>Findings</th><th>Title</th></tr></thead><tbody>`,
-  );
-  for (const [id, list] of byRule)
-    b.push(
-      `<tr><td><a href="#${anchor(id)}"><code>${h(id)}</code></a></td><td><span class="sev-${list[0]!.severity}">${list[0]!.severity}</span></td><td>${list.length}</td><td>${h(rules.get(id)?.title ?? "")}</td></tr>`,
-    );
-  b.push(`</tbody></table>`);
   let first = true;
   for (const [id, list] of byRule) {
+    const sev = list[0]!.severity;
     b.push(
-      `<details class="rule-group" id="${anchor(id)}"${first ? " open" : ""}><summary><b>${h(id)}</b> · ${list.length} finding${list.length === 1 ? "" : "s"}${rules.get(id)?.title ? ` · ${h(rules.get(id)!.title)}` : ""}</summary>`,
+      `<details class="rule-group" id="rule-findings-${stableId(["rule", id], 10)}" data-count="${list.length}"${first ? " open" : ""}><summary><span class="sev-${sev}">${sev}</span> <b>${h(id)}</b> · ${list.length} finding${list.length === 1 ? "" : "s"}${rules.get(id)?.title ? ` · ${h(rules.get(id)!.title)}` : ""}</summary>`,
     );
     for (const f of list) b.push(...findingBlock(f, g, result.settings.hubUrl, false));
     b.push(`</details>`);
