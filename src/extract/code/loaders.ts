@@ -203,7 +203,11 @@ export const LOADERS: readonly LoaderRow[] = [
     modules: ["whisper_timestamped"],
     keywords: ["method", "vad"],
     value: "size-alias",
-    aliases: { silero: "snakers4/silero-vad", "silero:v3.1": "snakers4/silero-vad", "silero:v4.0": "snakers4/silero-vad" },
+    aliases: {
+      silero: "snakers4/silero-vad",
+      "silero:v3.1": "snakers4/silero-vad",
+      "silero:v4.0": "snakers4/silero-vad",
+    },
     source: "https://github.com/linto-ai/whisper-timestamped#options-that-may-improve-results",
   },
   {

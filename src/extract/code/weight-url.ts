@@ -8,6 +8,7 @@
  * (`.json`, `.jsonl`, `.csv`, `.parquet`, images, audio) and pages are not weights. Pure string tests.
  */
 import { parseHubId } from "../../util/hub-id.js";
+import { trimEndChars } from "../../util/text.js";
 
 /** Weight-file extensions of a downloaded checkpoint (lower case, without the dot). */
 const WEIGHT_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -70,7 +71,7 @@ const URL_TOKEN = /https?:\/\/[^\s"'<>()[\]`]+/g;
 export function weightUrlsIn(text: string): { at: number; found: WeightUrl }[] {
   const out: { at: number; found: WeightUrl }[] = [];
   for (const m of text.matchAll(URL_TOKEN)) {
-    const raw = m[0].replace(/[.,;:]+$/, "");
+    const raw = trimEndChars(m[0], ".,;:");
     const found = weightUrl(raw);
     if (found) out.push({ at: m.index, found });
   }

@@ -74,7 +74,11 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     const scope = collectScope(root);
     const classes = moduleClasses(root, scope);
     const ctx = createContext({ ...o, extractor: o.extractor ?? ID }, scope, new Set(classes.map((c) => c.name)));
-    walkNamed(root, (n) => PASSES[n.type]?.(ctx, n), text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
+    walkNamed(
+      root,
+      (n) => PASSES[n.type]?.(ctx, n),
+      text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES,
+    );
     linkWritesToTransforms(ctx);
     const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
     const module: CodeModuleFacts = {

@@ -259,8 +259,16 @@ describe("python-code loader rows added in session 3", () => {
     );
     expect(at(refs, 5)[0]).toMatchObject({ kind: "known-component", target: "EVA02-CLIP-L-14-336" });
     expect(at(refs, 6)[0]).toMatchObject({ kind: "known-component", target: "retinaface_resnet50" });
-    expect(at(refs, 7)[0]).toMatchObject({ kind: "known-component", target: "bisenet", facts: { library: "facexlib" } });
-    expect(at(refs, 8)[0]).toMatchObject({ kind: "hub-id", target: "snakers4/silero-vad", facts: { sizeAlias: "silero" } });
+    expect(at(refs, 7)[0]).toMatchObject({
+      kind: "known-component",
+      target: "bisenet",
+      facts: { library: "facexlib" },
+    });
+    expect(at(refs, 8)[0]).toMatchObject({
+      kind: "hub-id",
+      target: "snakers4/silero-vad",
+      facts: { sizeAlias: "silero" },
+    });
     expect(at(refs, 9)).toEqual([]);
   });
 });

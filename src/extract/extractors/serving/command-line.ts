@@ -504,7 +504,11 @@ function downloadedUrls(ctx: CommandContext, argv: readonly Word[], prog: string
   for (const w of argv.slice(1)) {
     const found = weightUrl(substitute(w.text, ctx.vars));
     if (found)
-      out.push(ref(ctx, w, found.url, { facts: { program: prog, weightUrl: true, file: found.file, ...(dest ? { downloadTo: dest } : {}) } }));
+      out.push(
+        ref(ctx, w, found.url, {
+          facts: { program: prog, weightUrl: true, file: found.file, ...(dest ? { downloadTo: dest } : {}) },
+        }),
+      );
   }
   return out;
 }
