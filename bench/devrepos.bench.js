@@ -21,6 +21,8 @@
 //        (at the commit each file names) instead of the development set.
 //        [--part extra] without --extra: the same repositories, checked out at their commits from git snapshots
 //        (<owner+name>/repo git directories under $AIPROV_EXTRA_REPOS or a `.mirror` folder above this checkout).
+//        [--part holdout]: the held-out repositories of bench/devrepos/holdout/*.yaml (or $AIPROV_HOLDOUT_DIR), checked
+//        out from git snapshots the same way; never part of a default run, and meant to be run once, not tuned on.
 // Needs `npm run build`. Where ../shared/devrepos (or $AIPROV_DEVREPOS) is absent it prints "skipped" and exits 0.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -34,6 +36,11 @@ const root = join(here, "..");
 const gtDir = join(here, "devrepos", "ground-truth");
 // Ground truth for repositories outside the development set (checked out by the user into the `--extra` folder).
 const extraDir = join(here, "devrepos", "extra");
+// Ground truth of the held-out part (read by nobody who tunes aiprov); $AIPROV_HOLDOUT_DIR replaces it (bench self-test).
+const holdoutDir = process.env.AIPROV_HOLDOUT_DIR
+  ? resolve(process.env.AIPROV_HOLDOUT_DIR)
+  : join(here, "devrepos", "holdout");
+const PARTS = ["tuned", "aside", "extra", "holdout"];
 const cli = join(root, "bin", "aiprov.js");
 const ENCODER_ROLES = new Set(["vision-encoder", "audio-encoder", "text-encoder"]);
 
@@ -52,13 +59,13 @@ for (let i = 0; i < argv.length; i++) {
     continue; // a filter forwarded by bench/run.js
   else {
     console.error(
-      `devrepos bench: unknown argument ${a} (use --json, --part tuned|aside, --repo <s>, --policy <pack>|none)`,
+      `devrepos bench: unknown argument ${a} (use --json, --part tuned|aside|extra|holdout, --repo <s>, --policy <pack>|none)`,
     );
     process.exit(2);
   }
 }
-if (opts.part !== undefined && opts.part !== "tuned" && opts.part !== "aside" && opts.part !== "extra") {
-  console.error(`devrepos bench: --part must be tuned or aside, not ${opts.part}`);
+if (opts.part !== undefined && !PARTS.includes(opts.part)) {
+  console.error(`devrepos bench: --part must be one of ${PARTS.join(", ")}, not ${opts.part}`);
   process.exit(2);
 }
 
@@ -76,7 +83,9 @@ function findDevrepos() {
   return undefined;
 }
 
-const devrepos = opts.extra ? resolve(opts.extra) : findDevrepos();
+// Parts read from git snapshots (extra, holdout) do not need the development-set archive.
+const fromSnapshots = !opts.extra && (opts.part === "extra" || opts.part === "holdout");
+const devrepos = opts.extra ? resolve(opts.extra) : fromSnapshots ? "git snapshots" : findDevrepos();
 if (!devrepos) {
   const msg = "skipped: ../shared/devrepos not found (set AIPROV_DEVREPOS to the folder holding repos.tgz)";
   console.log(opts.json ? JSON.stringify({ skipped: msg }) : msg);
@@ -201,7 +210,7 @@ function score(gt, report, textLines) {
   };
 }
 
-// ---- extra part from git snapshots ----------------------------------------------------------------------------
+// ---- extra and holdout parts from git snapshots ----------------------------------------------------------------------------
 /** The git directory of a snapshot of `folder` (`<owner+name>/repo`): under $AIPROV_EXTRA_REPOS, else a `.mirror`
  * folder beside this checkout or one of its parents. */
 function findSnapshot(folder) {
@@ -232,8 +241,7 @@ function checkoutExtra(g, dest) {
 }
 
 // ---- run -------------------------------------------------------------------------------------------------------
-const fromSnapshots = !opts.extra && opts.part === "extra";
-const gtFrom = opts.extra || fromSnapshots ? extraDir : gtDir;
+const gtFrom = opts.part === "holdout" ? holdoutDir : opts.extra || fromSnapshots ? extraDir : gtDir;
 const gtFiles = existsSync(gtFrom)
   ? readdirSync(gtFrom)
       .filter((f) => f.endsWith(".yaml"))
@@ -338,7 +346,7 @@ function total(rs) {
     textLinesMax: Math.max(0, ...ok.map((r) => r.textLines ?? 0)),
   };
 }
-const parts = ["tuned", "aside", "extra"].filter((p) => !opts.part || opts.part === p);
+const parts = PARTS.filter((p) => !opts.part || opts.part === p);
 const out = { policies, parts: {} };
 for (const p of parts) {
   const rs = results.filter((r) => r.part === p);
@@ -353,6 +361,12 @@ for (const p of parts) {
       : rs;
   out.parts[p] = { repos: shown, total: total(rs) };
 }
+const PART_TITLES = {
+  tuned: "tuned part",
+  aside: "set-aside part",
+  extra: "extra repositories (--extra)",
+  holdout: "held-out part (--part holdout)",
+};
 if (opts.json) {
   console.log(JSON.stringify(out, null, 2));
 } else {
@@ -385,9 +399,7 @@ if (opts.json) {
   for (const p of parts) {
     const part = out.parts[p];
     if (!part) continue;
-    console.log(
-      `\n-- ${p === "tuned" ? "tuned part" : p === "extra" ? "extra repositories (--extra)" : "set-aside part"} --`,
-    );
+    console.log(`\n-- ${PART_TITLES[p]} --`);
     console.log(head);
     for (const r of part.repos) console.log(cols(r.folder, r));
     console.log(cols(`TOTAL ${p}`, part.total));

@@ -123,6 +123,20 @@ export interface OllamaTagEntry {
   source: KnowledgeSource;
 }
 
+/**
+ * Bare model names that stand for a Hub repository (`hub-aliases.yaml`, `schemas/knowledge-hub-aliases.schema.json`):
+ * the Hub's legacy un-namespaced ids and a library's short names, completed as `<org>/<name>`.
+ */
+export interface HubAliasEntry {
+  id: string;
+  org: string;
+  /** The names mapped (compared case-insensitively); absent: every bare name passed to one of `loaders`. */
+  names?: string[];
+  /** Only names passed to one of these calls (the call's last name). */
+  loaders?: string[];
+  source: KnowledgeSource;
+}
+
 /** A hosted model provider (`hosted-providers.yaml`, `schemas/knowledge-hosted-providers.schema.json`). */
 export interface HostedProviderEntry {
   id: string;
@@ -157,6 +171,12 @@ export interface KnowledgeBase {
    */
   ollamaUpstream?(tag: string): { repo: string; entry: OllamaTagEntry } | undefined;
   /**
+   * The Hub repo a bare name stands for (`gpt2` -> `openai-community/gpt2`; `all-mpnet-base-v2` passed to
+   * `SentenceTransformer` -> `sentence-transformers/all-mpnet-base-v2`), with the entry that says so; undefined for
+   * names not in `hub-aliases.yaml`. `loader` is the call the name is passed to, as the extractor recorded it.
+   */
+  hubAlias?(name: string, loader?: string): { repo: string; entry: HubAliasEntry } | undefined;
+  /**
    * Entries of user directories that replace or shadow a bundled fact: a publisher, component, Ollama tag or
    * fingerprint with a bundled id, or a publisher claiming an org or alias a bundled publisher holds. Such an entry
    * changes verdicts, so every report lists it.
@@ -166,7 +186,7 @@ export interface KnowledgeBase {
 
 /** A user knowledge entry that replaces a bundled one (see {@link KnowledgeBase.overrides}). */
 export interface KnowledgeOverride {
-  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "fingerprint" | "hosted-provider";
+  kind: "publisher" | "component" | "tokenizer" | "ollama-tag" | "hub-alias" | "fingerprint" | "hosted-provider";
   id: string;
   /** The overriding file. */
   file: string;
@@ -228,6 +248,7 @@ interface LoadState {
   components: Map<string, KnownComponent>;
   tokenizers: Map<string, KnownTokenizer>;
   ollama: Map<string, OllamaTagEntry>;
+  aliases: Map<string, HubAliasEntry>;
   fingerprints: Map<string, FingerprintEntry>;
   hosted: Map<string, HostedProviderEntry>;
   /** Orgs and aliases (lower case) the bundled publishers hold: a user publisher claiming one shadows a bundled fact. */
@@ -283,6 +304,15 @@ const OLLAMA_TAGS: Section<OllamaTagEntry> = {
   entries: (doc) => (doc as { tags: OllamaTagEntry[] }).tags,
   id: (t) => t.name,
   store: (s) => s.ollama,
+};
+
+const HUB_ALIASES: Section<HubAliasEntry> = {
+  kind: "hub-alias",
+  files: single("hub-aliases.yaml"),
+  schema: "knowledge-hub-aliases.schema.json",
+  entries: (doc) => (doc as { aliases: HubAliasEntry[] }).aliases,
+  id: (a) => a.id,
+  store: (s) => s.aliases,
 };
 
 const HOSTED_PROVIDERS: Section<HostedProviderEntry> = {
@@ -365,6 +395,7 @@ const loaderOf =
 const SECTIONS: readonly SectionLoader[] = [
   loaderOf(PUBLISHERS),
   loaderOf(OLLAMA_TAGS),
+  loaderOf(HUB_ALIASES),
   loaderOf(HOSTED_PROVIDERS),
   loaderOf(COMPONENTS),
   loaderOf(TOKENIZERS),
@@ -439,6 +470,27 @@ function ollamaUpstreamOf(
   return key ? { repo: entry.upstream[key]!, entry } : undefined;
 }
 
+/**
+ * The Hub repo a bare name stands for: an entry listing the name (restricted to its loaders when it names any), else
+ * an entry for every name passed to the loader. Names with an organisation, a path or a tag are never aliases.
+ */
+function hubAliasOf(
+  aliases: ReadonlyMap<string, HubAliasEntry>,
+  name: string,
+  loader: string | undefined,
+): { repo: string; entry: HubAliasEntry } | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
+  const call = loader?.split(".").pop();
+  const lower = name.toLowerCase();
+  const byLoader = (e: HubAliasEntry): boolean => !e.loaders || (call !== undefined && e.loaders.includes(call));
+  const entries = [...aliases.values()];
+  const listed = entries.find((e) => e.names?.some((n) => n.toLowerCase() === lower) && byLoader(e));
+  const hit = listed ?? entries.find((e) => !e.names && byLoader(e));
+  if (!hit) return undefined;
+  const canonical = hit.names?.find((n) => n.toLowerCase() === lower) ?? name;
+  return { repo: `${hit.org}/${canonical}`, entry: hit };
+}
+
 const byId = <T extends { id: string }>(xs: Iterable<T>): T[] => [...xs].sort((a, b) => a.id.localeCompare(b.id));
 
 /** The knowledge base over what was read. */
@@ -460,12 +512,14 @@ function knowledgeBaseOf(state: LoadState, dirs: string[]): KnowledgeBase {
     overrides: state.overrides,
     hostedProvider: (id) => state.hosted.get(id),
     ollamaUpstream: (tag) => ollamaUpstreamOf(state.ollama, tag),
+    hubAlias: (name, loader) => hubAliasOf(state.aliases, name, loader),
   };
 }
 
 /**
  * Loads the bundled knowledge base and then each user directory in order.
- * A user directory may hold `manifest.yaml`, `publishers.yaml`, `ollama-tags.yaml`, `hosted-providers.yaml`,
+ * A user directory may hold `manifest.yaml`, `publishers.yaml`, `ollama-tags.yaml`, `hub-aliases.yaml`,
+ * `hosted-providers.yaml`,
  * `components/*.yaml`, `tokenizers/*.yaml` and `fingerprints/*.json|yaml` (weight fingerprint entries written by
  * `aiprov fingerprint`), any of them. Entries replace earlier ones with the same id; a user entry that replaces or
  * shadows a bundled fact is listed in `overrides`.
@@ -480,6 +534,7 @@ export function loadKnowledgeBase(userDirs: readonly string[] = []): KnowledgeBa
     components: new Map(),
     tokenizers: new Map(),
     ollama: new Map(),
+    aliases: new Map(),
     fingerprints: new Map(),
     hosted: new Map(),
     bundledOrgs: new Set(),

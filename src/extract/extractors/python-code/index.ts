@@ -18,9 +18,10 @@ import { collectScope } from "./flow.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 import { createContext, type ModuleContext, type PythonSourceOptions } from "./context.js";
 import { callPass } from "./calls.js";
-import { cacheFolderName, familyComparison, settingPass } from "./settings.js";
+import { cacheFolderName, familyComparison, settingPass, weightUrlLiteral } from "./settings.js";
 import { guardedProducer, linkWritesToTransforms, stateDictMerge } from "./writes.js";
 import { moduleClasses, moduleConstants, moduleFields } from "./module-facts.js";
+import { holdsWords, PYTHON_CODE_WORDS } from "../../prefilters.js";
 
 export type { PythonSourceOptions } from "./context.js";
 export { fieldDefault } from "./settings.js";
@@ -45,7 +46,7 @@ const PASSES: Readonly<Record<string, (ctx: ModuleContext, n: SyntaxNode) => voi
   comparison_operator: familyComparison,
   if_statement: guardedProducer,
   call: callPass,
-  string: (ctx, n) => void cacheFolderName(ctx, n),
+  string: (ctx, n) => void (cacheFolderName(ctx, n) || weightUrlLiteral(ctx, n)),
   assignment: settingPass,
   default_parameter: settingPass,
   typed_default_parameter: settingPass,
@@ -74,7 +75,11 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     const scope = collectScope(root);
     const classes = moduleClasses(root, scope);
     const ctx = createContext({ ...o, extractor: o.extractor ?? ID }, scope, new Set(classes.map((c) => c.name)));
-    walkNamed(root, (n) => PASSES[n.type]?.(ctx, n), text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
+    walkNamed(
+      root,
+      (n) => PASSES[n.type]?.(ctx, n),
+      text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES,
+    );
     linkWritesToTransforms(ctx);
     ctx.refs = modelScopeVariables(ctx.refs);
     const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
@@ -112,8 +117,7 @@ export function modelScopeVariables(refs: ModelReference[]): ModelReference[] {
 }
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
-const PREFILTER =
-  /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
+const PREFILTER = PYTHON_CODE_WORDS;
 
 function isPythonPath(path: string, base: string): boolean {
   if (/\.(?:py|pyw|ipynb)$/.test(base)) return true;
@@ -182,7 +186,7 @@ export const pythonCodeExtractor: Extractor = {
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
     // those words defines no model-named constant or constructor default either.)
-    if (!PREFILTER.test(text)) return {};
+    if (!holdsWords(PREFILTER, text)) return {};
     const r = await extractPythonModule(text, { file: file.path });
     const keep =
       r.module.constants !== undefined ||
