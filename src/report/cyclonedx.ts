@@ -115,7 +115,13 @@ const sharedNamesOf = new WeakMap<ComponentIndex, Set<string>>();
 function sharedNamesIn(ci: ComponentIndex): Set<string> {
   let shared = sharedNamesOf.get(ci);
   if (!shared)
-    sharedNamesOf.set(ci, (shared = sharedNames(ci.groups.flatMap((x) => x.nodes), ci.canon)));
+    sharedNamesOf.set(
+      ci,
+      (shared = sharedNames(
+        ci.groups.flatMap((x) => x.nodes),
+        ci.canon,
+      )),
+    );
   return shared;
 }
 

@@ -604,9 +604,7 @@ export function renderText(input: AuditResult, options: TextOptions): string {
       : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."),
   );
   const counts = componentCounts(result);
-  lines.push(
-    `Components: ${counts.total} (${counts.inProduct} used by the product, ${counts.upstream} upstream)`,
-  );
+  lines.push(`Components: ${counts.total} (${counts.inProduct} used by the product, ${counts.upstream} upstream)`);
   lines.push("");
   bomSection(x);
   unresolvedSection(x);
