@@ -44,6 +44,8 @@ export interface PolicyContext {
   files?: readonly string[];
   /** README / NOTICE / LICENSE / USE_POLICY texts (kept in memory only, never in the report). */
   documents?: readonly ProjectDocument[];
+  /** Judge test-scope nodes (named only by test or benchmark code) too; by default the packs skip them. */
+  includeTestCode?: boolean;
 }
 
 /** Indexes over the graph, built once per evaluation. */
@@ -613,6 +615,7 @@ export function evaluatePacks(
       const severity = severityFor(rule, pack, params);
       if (!severity) continue;
       for (const node of graph.nodes) {
+        if (node.scope === "test" && !context.includeTestCode) continue;
         const m = evaluate(rule.when, node, g, params);
         if (!m) continue;
         // A rule that follows no edge is about the node itself: it is its own target (publisher, licence, ...).
