@@ -151,7 +151,9 @@ export const LOADERS: readonly LoaderRow[] = [
     library: "open_clip",
     language: "python",
     call: /^(?:create_model(?:_and_transforms|_from_pretrained)?|get_tokenizer)$/,
-    modules: ["open_clip"],
+    // eva_clip: the EVA-CLIP package (https://github.com/baaivision/EVA/tree/master/EVA-CLIP), vendored by many
+    // repositories, keeps open_clip's factory API and model-name registry.
+    modules: ["open_clip", "eva_clip"],
     keywords: ["model_name"],
     position: 0,
     factKeywords: ["pretrained"],
@@ -169,6 +171,44 @@ export const LOADERS: readonly LoaderRow[] = [
     value: "model-pack",
     upstream: "insightface/{}",
     source: "https://github.com/deepinsight/insightface/tree/master/python-package#model-zoo",
+  },
+  // facexlib face helpers: detectors and parsers named by a registry key, weights downloaded by the library.
+  {
+    library: "facexlib",
+    language: "python",
+    call: "FaceRestoreHelper",
+    modules: ["facexlib"],
+    keywords: ["det_model"],
+    defaultValue: "retinaface_resnet50",
+    role: "vision-encoder",
+    value: "architecture",
+    source: "https://github.com/xinntao/facexlib/blob/master/facexlib/utils/face_restoration_helper.py",
+  },
+  {
+    library: "facexlib",
+    language: "python",
+    call: /^init_(?:detection|parsing|alignment|headpose|matting|recognition)_model$/,
+    modules: ["facexlib"],
+    keywords: ["model_name"],
+    position: 0,
+    role: "vision-encoder",
+    value: "architecture",
+    source: "https://github.com/xinntao/facexlib#-functions",
+  },
+  // whisper-timestamped's VAD: `method="silero"` loads Silero VAD through torch.hub (snakers4/silero-vad).
+  {
+    library: "whisper-timestamped",
+    language: "python",
+    call: /^(?:get_vad_segments|transcribe(?:_timestamped)?)$/,
+    modules: ["whisper_timestamped"],
+    keywords: ["method", "vad"],
+    value: "size-alias",
+    aliases: {
+      silero: "snakers4/silero-vad",
+      "silero:v3.1": "snakers4/silero-vad",
+      "silero:v4.0": "snakers4/silero-vad",
+    },
+    source: "https://github.com/linto-ai/whisper-timestamped#options-that-may-improve-results",
   },
   {
     library: "timm",

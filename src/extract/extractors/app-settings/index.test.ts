@@ -29,13 +29,15 @@ describe("app-settings extractor", () => {
     ]);
   });
 
-  it("reads a model catalog: parent_id, base_model tags (with their relation) and Hub file URLs, not dataset or other URLs", async () => {
+  it("reads a model catalog: parent_id, base_model tags (with their relation), Hub file URLs and other GGUF file URLs, not dataset URLs", async () => {
     const refs = (await extractFile(appSettingsExtractor, FIX, "catalog-manifest.yaml")).references ?? [];
     expect(refs.map((r) => [r.target, r.location.line, r.relation ?? null, r.facts?.via ?? null])).toEqual([
       ["upstage/SOLAR-10.7B-Instruct-v1.0", 2, null, null],
       ["upstage/SOLAR-10.7B-v1.0", 6, null, "tag"],
       ["upstage/SOLAR-10.7B-v1.0", 7, "finetune", "tag"],
       ["TheBloke/SOLAR-10.7B-Instruct-v1.0-GGUF", 13, "quantized", "file-url"],
+      // A GGUF file downloaded from elsewhere is a weight download too (weight-url rule), not a Hub repository.
+      ["https://example.com/resolve/main/x.gguf", 16, null, "weight-url"],
     ]);
   });
 
@@ -72,5 +74,21 @@ describe("app-settings extractor", () => {
       ".github/workflows/ci.yaml",
     ])
       expect(appSettingsExtractor.matches(f, f.split("/").pop()!)).toBe(false);
+  });
+});
+
+describe("app-settings weight URLs (issue 17)", () => {
+  it("reads a weight download URL under any key; data files, pages and archives without a checkpoint word are not models", async () => {
+    const refs = (await extractFile(appSettingsExtractor, FIX, "weight-urls.yaml")).references ?? [];
+    expect(refs.map((r) => [r.kind, r.target, r.location.line, r.facts?.via])).toEqual([
+      [
+        "url",
+        "https://storage.googleapis.com/sfr-vision-language-research/BLIP/models/model_base_caption_capfilt_large.pth",
+        6,
+        "weight-url",
+      ],
+      ["url", "https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth", 9, "weight-url"],
+      ["hub-id", "guozinan/PuLID", 10, "file-url"],
+    ]);
   });
 });

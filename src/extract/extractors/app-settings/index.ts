@@ -20,6 +20,7 @@ import { parseHubId } from "../../../util/hub-id.js";
 import type { Extractor, ExtractOutput, VariableDefinition } from "../../types.js";
 import { helmToYaml, helmValueVariables, isHelmTemplate } from "../../helm.js";
 import { hasPathPrefix } from "../../../util/path-shape.js";
+import { weightUrl } from "../../code/weight-url.js";
 
 const ID = "app-settings";
 
@@ -39,7 +40,7 @@ interface Hit {
   /** How the settings' model relates to the target, when the value says it (`base_model:quantized:<id>`). */
   relation?: Relation;
   /** The value was read from a Hub tag (`base_model:<id>`) or a Hub file URL, not from a model-named key. */
-  via?: "tag" | "file-url";
+  via?: "tag" | "file-url" | "weight-url";
 }
 
 /** A Hub file URL (`https://huggingface.co/<org>/<repo>/resolve/<rev>/<file>`): weights a catalog or app downloads. */
@@ -198,6 +199,8 @@ function collect(
           via: "file-url",
           ...(/\.gguf$/i.test(t) ? { relation: "quantized" as const } : {}),
         });
+      // A weight download URL under any key (`pretrained: 'https://.../model_base.pth'`, src/extract/code/weight-url.ts).
+      else if (weightUrl(t)) out.push({ key: k, value: t, pointer: toPointer([...path, k]), path, via: "weight-url" });
     } else if (Array.isArray(v) && v.every((x) => typeof x === "string") && isModelKey(k, path) && /s$/.test(k)) {
       v.forEach((x, i) => out.push({ key: k, value: x as string, pointer: toPointer([...path, k, i]), path }));
     } else if (Array.isArray(v) && v.some((x) => typeof x === "string" && BASE_MODEL_TAG.test(x))) {
@@ -371,7 +374,7 @@ export const appSettingsExtractor: Extractor = {
     const raw = await file.text(ctx.maxTextBytes);
     // A Helm chart's values file gives `.Values.a.b` to the chart's templates, whatever its keys are named.
     const chartValues = HELM_VALUES_FILE.test(posix.basename(file.path));
-    if (!chartValues && !mentionsModelWords(raw)) return {};
+    if (!chartValues && !mentionsModelWords(raw) && !raw.includes("://")) return {};
     const text = isHelmTemplate(file.path, raw) ? helmToYaml(raw) : raw;
     const diagnostics: Diagnostic[] = [];
     const references: ModelReference[] = [];

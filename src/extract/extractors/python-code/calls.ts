@@ -291,13 +291,18 @@ function downloadHelper(ctx: ModuleContext, c: CallSite): boolean {
   const vocoder = /Vocoder$/.test(c.last);
   if (!vocoder && !DOWNLOADER.test(c.last)) return false;
   const a = c.args;
-  const arg = a.positional[0];
+  // torch.hub.load_state_dict_from_url(url=...) / download_url_to_file(url, dst) name the URL by keyword too.
+  const arg = a.positional[0] ?? a.keywords.get("url");
   const role = vocoder ? { role: "audio-decoder" as const } : {};
   if (arg) emit(ctx, arg, { call: a, ...role, facts: { loader: c.last } });
   // The download's destination, when it is a known folder: the weights are written there.
   const dest = vocoder
     ? undefined
-    : (a.positional[1] ?? a.keywords.get("dest") ?? a.keywords.get("local_dir") ?? a.keywords.get("destination"));
+    : (a.positional[1] ??
+      a.keywords.get("dest") ??
+      a.keywords.get("dst") ??
+      a.keywords.get("local_dir") ??
+      a.keywords.get("destination"));
   if (dest && "value" in resolve(dest, ctx.scope))
     emit(ctx, dest, {
       usage: "write",

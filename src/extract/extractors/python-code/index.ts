@@ -18,7 +18,7 @@ import { collectScope } from "./flow.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput, PendingCodeReference } from "../../types.js";
 import { createContext, type ModuleContext, type PythonSourceOptions } from "./context.js";
 import { callPass } from "./calls.js";
-import { cacheFolderName, familyComparison, settingPass } from "./settings.js";
+import { cacheFolderName, familyComparison, settingPass, weightUrlLiteral } from "./settings.js";
 import { guardedProducer, linkWritesToTransforms, stateDictMerge } from "./writes.js";
 import { moduleClasses, moduleConstants, moduleFields } from "./module-facts.js";
 
@@ -45,7 +45,7 @@ const PASSES: Readonly<Record<string, (ctx: ModuleContext, n: SyntaxNode) => voi
   comparison_operator: familyComparison,
   if_statement: guardedProducer,
   call: callPass,
-  string: (ctx, n) => void cacheFolderName(ctx, n),
+  string: (ctx, n) => void (cacheFolderName(ctx, n) || weightUrlLiteral(ctx, n)),
   assignment: settingPass,
   default_parameter: settingPass,
   typed_default_parameter: settingPass,
@@ -74,7 +74,11 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     const scope = collectScope(root);
     const classes = moduleClasses(root, scope);
     const ctx = createContext({ ...o, extractor: o.extractor ?? ID }, scope, new Set(classes.map((c) => c.name)));
-    walkNamed(root, (n) => PASSES[n.type]?.(ctx, n), text.includes("models--") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES);
+    walkNamed(
+      root,
+      (n) => PASSES[n.type]?.(ctx, n),
+      text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES,
+    );
     linkWritesToTransforms(ctx);
     const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
     const module: CodeModuleFacts = {

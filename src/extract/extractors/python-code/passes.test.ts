@@ -202,3 +202,73 @@ describe("python-code issue 17 rules found on the extra part", () => {
     expect(at(refs, 6)).toEqual([]);
   });
 });
+
+describe("python-code issue 17 session 3: weight URLs", () => {
+  it("weight URL literal: a checkpoint URL in any variable, a load_state_dict_from_url(url=) and docstring wget lines; pages and data files are not", async () => {
+    const refs = await refsOf(
+      [
+        '"""',
+        "Download the weights beforehand",
+        "wget https://storage.googleapis.com/sfr/BLIP/models/model_base_caption.pth",
+        "wget https://storage.googleapis.com/sfr/datasets/train.json",
+        '"""',
+        "import torch",
+        "model_url = 'https://storage.googleapis.com/sfr/BLIP/models/model_base_capfilt_large.pth'",
+        "model = blip_decoder(pretrained=model_url, image_size=384)",
+        'page = "https://github.com/salesforce/BLIP"',
+        "ann = 'https://storage.googleapis.com/sfr/datasets/coco_karpathy_train.json'",
+        'ck = torch.hub.load_state_dict_from_url(url="https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth")',
+        'w = "https://huggingface.co/guozinan/PuLID/resolve/main/pulid_v1.bin"',
+      ].join("\n"),
+    );
+    expect(at(refs, 3)).toMatchObject([
+      { kind: "url", target: "https://storage.googleapis.com/sfr/BLIP/models/model_base_caption.pth" },
+    ]);
+    expect(at(refs, 4)).toEqual([]);
+    expect(at(refs, 7)).toMatchObject([
+      {
+        kind: "url",
+        target: "https://storage.googleapis.com/sfr/BLIP/models/model_base_capfilt_large.pth",
+        facts: { weightUrl: true, file: "model_base_capfilt_large.pth", weightFormat: "pickle" },
+      },
+    ]);
+    expect(at(refs, 9)).toEqual([]);
+    expect(at(refs, 10)).toEqual([]);
+    expect(at(refs, 11)[0]).toMatchObject({
+      kind: "url",
+      target: "https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth",
+    });
+    expect(at(refs, 12)[0]).toMatchObject({ kind: "hub-id", target: "guozinan/PuLID" });
+  });
+});
+
+describe("python-code loader rows added in session 3", () => {
+  it("eva_clip (open_clip's API), facexlib helpers and whisper-timestamped's silero VAD are table rows", async () => {
+    const refs = await refsOf(
+      [
+        "from eva_clip import create_model_and_transforms",
+        "from facexlib.parsing import init_parsing_model",
+        "from facexlib.utils.face_restoration_helper import FaceRestoreHelper",
+        "from whisper_timestamped.transcribe import get_vad_segments",
+        "model, _, _ = create_model_and_transforms('EVA02-CLIP-L-14-336', 'eva_clip', force_custom_clip=True)",
+        "helper = FaceRestoreHelper(upscale_factor=1, face_size=512, det_model='retinaface_resnet50')",
+        "parse = init_parsing_model(model_name='bisenet', device='cuda')",
+        "segs = get_vad_segments(audio, output_sample=True, method='silero')",
+        "other = FaceRestoreHelper2(det_model='x')",
+      ].join("\n"),
+    );
+    expect(at(refs, 5)[0]).toMatchObject({ kind: "known-component", target: "EVA02-CLIP-L-14-336" });
+    expect(at(refs, 6)[0]).toMatchObject({ kind: "known-component", target: "retinaface_resnet50" });
+    expect(at(refs, 7)[0]).toMatchObject({
+      kind: "known-component",
+      target: "bisenet",
+      facts: { library: "facexlib" },
+    });
+    expect(at(refs, 8)[0]).toMatchObject({
+      kind: "hub-id",
+      target: "snakers4/silero-vad",
+      facts: { sizeAlias: "silero" },
+    });
+    expect(at(refs, 9)).toEqual([]);
+  });
+});

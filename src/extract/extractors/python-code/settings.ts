@@ -3,14 +3,15 @@
  * fields and dictionary keys; registries of models; family keys and family comparisons; HF cache folder names.
  * Each value-flow rule is a named function.
  */
-import { isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
+import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
 import { hostedProviderOf, providerOfName } from "../../code/hosted.js";
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { roleOfKey } from "../../roles.js";
 import { callArgs, qualify, resolve, stringValue, type Scope } from "./flow.js";
 import { registryEntries } from "./registries.js";
 import { FAMILY_KEY, familyKeyOf } from "./derivations.js";
-import { emit, emitValue, hostedOf, type ModuleContext } from "./context.js";
+import { emit, emitValue, hostedOf, rowLocation, type ModuleContext } from "./context.js";
+import { weightUrl, weightUrlsIn } from "../../code/weight-url.js";
 import { WEIGHT_FILE } from "./calls.js";
 
 /**
@@ -88,6 +89,37 @@ export function cacheFolderName(ctx: ModuleContext, n: SyntaxNode): boolean {
   )
     return false;
   emitValue(ctx, n, v.replace(ARCHIVE, ""), { facts: ARCHIVE.test(v) ? { archive: true } : {}, baseDir: true });
+  return true;
+}
+
+/**
+ * Rule "weight URL literal" (`src/extract/code/weight-url.ts`): a string constant that is a weight download URL
+ * (`'https://storage.googleapis.com/.../model_base.pth'`, a Hub `/resolve/` file URL), wherever it sits and whatever
+ * names it, is a reference when no other rule claimed it; a docstring's `wget <url>` lines (setup instructions) name
+ * each URL they hold.
+ */
+export function weightUrlLiteral(ctx: ModuleContext, n: SyntaxNode): boolean {
+  if (ctx.seen.has(n.startIndex) || n.parent?.type === "concatenated_string") return false;
+  const v = stringValue(n, ctx.scope, 0);
+  if (!v || !v.includes("://")) return false;
+  const one = weightUrl(v);
+  if (one) {
+    emitValue(ctx, n, one.url, { facts: { weightUrl: true, file: one.file } });
+    return true;
+  }
+  if (n.parent?.type !== "expression_statement") return false;
+  ctx.seen.add(n.startIndex);
+  for (const { at, found } of weightUrlsIn(v)) {
+    const row = n.startPosition.row + (v.slice(0, at).match(/\n/g)?.length ?? 0);
+    ctx.refs.push(
+      codeReference({
+        extractor: ctx.extractor,
+        location: { ...rowLocation(ctx, row), ...(ctx.o.pointer ? { pointer: ctx.o.pointer } : {}) },
+        value: found.url,
+        facts: { weightUrl: true, file: found.file, inDocstring: true },
+      }),
+    );
+  }
   return true;
 }
 

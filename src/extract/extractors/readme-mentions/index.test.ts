@@ -51,3 +51,16 @@ describe("readme-mentions: Python setup blocks", () => {
     ]);
   });
 });
+
+describe("readme-mentions weight URLs (issue 17)", () => {
+  it("links to checkpoint files and checkpoint archives are mentions; a wget of a weight file in a shell block is a reference", async () => {
+    const out = await extractFile(readmeMentionsExtractor, FIX, "weights-by-url/README.md");
+    expect(out.mentions?.map((m) => [m.target, m.location.line])).toEqual([
+      ["https://storage.googleapis.com/sfr-vision-language-research/BLIP/models/model_base_14M.pth", 6],
+      ["https://myshell-public-repo-host.s3.amazonaws.com/openvoice/checkpoints_1226.zip", 8],
+    ]);
+    expect(out.references?.map((r) => [r.kind, r.target, r.location.line, r.facts?.downloadTo])).toEqual([
+      ["url", "https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth", 13, "pretrained/"],
+    ]);
+  });
+});

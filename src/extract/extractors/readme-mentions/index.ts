@@ -13,6 +13,7 @@ import { redact } from "../../../util/redact.js";
 import type { Extractor, ExtractOutput } from "../../types.js";
 import { makeReference } from "../../reference.js";
 import { trimEndChars } from "../../../util/text.js";
+import { weightUrlsIn } from "../../code/weight-url.js";
 
 const ID = "readme-mentions";
 
@@ -67,6 +68,8 @@ export function findMentions(text: string, file: string): Mention[] {
       if (id) add(id.id, i + 1, m.index! + 1, m[0]);
       covered.push([m.index!, m.index! + m[0].length]);
     }
+    // A checkpoint downloaded by plain URL (`[Download](https://.../model_base.pth)`): the URL names the weights.
+    for (const { at, found } of weightUrlsIn(l)) if (!found.hubId) add(found.url, i + 1, at + 1, found.url);
     const inUrl = (at: number): boolean =>
       covered.some(([a, b]) => at >= a && at < b) || /https?:\/\/\S*$/.test(l.slice(0, at));
     for (const m of l.matchAll(CODE_SPAN)) {
@@ -154,7 +157,7 @@ export const readmeMentionsExtractor: Extractor = {
     for (const block of shellBlocks(text)) {
       const o = await shellOutput(block.text, file.path, block.lineOffset);
       for (const r of o.references ?? [])
-        if (r.kind === "hub-id" && r.target && !r.skipReason)
+        if (((r.kind === "hub-id" && !r.skipReason) || (r.kind === "url" && r.facts?.weightUrl)) && r.target)
           references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
     }
     // Python blocks are setup code a user runs (`snapshot_download("org/x", local_dir="models/x")`): their Hub ids

@@ -12,6 +12,7 @@ import { posix } from "node:path";
 import type { ModelReference, ReferenceKind, ComponentRole, Relation, SourceLocation } from "../../../model/types.js";
 import { codeReference, isModelShaped } from "../../code/model-ref.js";
 import { trimEndChars } from "../../../util/text.js";
+import { weightUrl } from "../../code/weight-url.js";
 import { weightFormatOf } from "../../../formats/weight-format.js";
 import { roleOfKey } from "../../roles.js";
 
@@ -484,6 +485,34 @@ function commandFacts(argv: readonly Word[], bare: boolean, prog: string): Commo
   return { ...(revision ? { revision } : {}), facts };
 }
 
+/** Programs that download a URL (`wget URL`, `curl -L -o f URL`, `aria2c URL`). */
+const DOWNLOADERS: ReadonlySet<string> = new Set(["wget", "curl", "aria2c", "axel"]);
+
+/**
+ * Rule "weight URL download" (`src/extract/code/weight-url.ts`): each weight URL a downloader fetches, with the file or
+ * folder it lands in (`-O` / `-o` / `-P` / `--output` / `--directory-prefix` / `-d`) as a fact.
+ */
+function downloadedUrls(ctx: CommandContext, argv: readonly Word[], prog: string): ModelReference[] {
+  const out: ModelReference[] = [];
+  let dest: string | undefined;
+  for (let j = 1; j < argv.length; j++) {
+    const t = argv[j]!.text;
+    if (/^(?:-O|-o|-P|-d|--output|--output-document|--directory-prefix|--dir)$/.test(t) && argv[j + 1])
+      dest = argv[j + 1]!.text;
+    else if (/^--(?:output|output-document|directory-prefix|dir)=/.test(t)) dest = t.slice(t.indexOf("=") + 1);
+  }
+  for (const w of argv.slice(1)) {
+    const found = weightUrl(substitute(w.text, ctx.vars));
+    if (found)
+      out.push(
+        ref(ctx, w, found.url, {
+          facts: { program: prog, weightUrl: true, file: found.file, ...(dest ? { downloadTo: dest } : {}) },
+        }),
+      );
+  }
+  return out;
+}
+
 /** Positional forms: `vllm serve <model>`, `ollama pull <tag>`, `huggingface-cli download <repo> [files]`. */
 function positionalReferences(
   ctx: CommandContext,
@@ -491,6 +520,7 @@ function positionalReferences(
   prog: string,
   common: Common,
 ): ModelReference[] {
+  if (DOWNLOADERS.has(prog)) return downloadedUrls(ctx, argv, prog);
   const sub = argv[1]?.text;
   const third = argv[2] && !argv[2].text.startsWith("-") ? argv[2] : undefined;
   if ((prog === "vllm" || prog === "sglang") && sub === "serve" && third) return [ref(ctx, third, third.text, common)];
