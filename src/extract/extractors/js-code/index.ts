@@ -119,7 +119,7 @@ export const jsCodeExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
-    if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
+    if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova|Embedding|Rerank/i.test(text)) return {};
     const r = await extractJsModule(text, file.path);
     return { references: r.references, ...(r.module.constants ? { codeModules: [r.module] } : {}) };
   },

@@ -254,6 +254,7 @@ export function emitValue(
   value: string,
   extra: {
     kind?: ReferenceKind;
+    provider?: string;
     role?: ComponentRole;
     relation?: Relation;
     usage?: ReferenceUsage;
