@@ -159,7 +159,8 @@ describe("download destinations (issue 17 session 3)", () => {
       { file: "app.py" },
     );
     const out = resolveDownloadedFolders([...docs, ...code]);
-    const loadAt = (line: number) => out.find((r) => r.location.file === "app.py" && r.location.line === line && !r.usage);
+    const loadAt = (line: number) =>
+      out.find((r) => r.location.file === "app.py" && r.location.line === line && !r.usage);
     expect(loadAt(4)).toMatchObject({
       kind: "url",
       target: "https://myshell-public-repo-host.s3.amazonaws.com/openvoice/checkpoints_1226.zip",

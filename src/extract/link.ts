@@ -678,7 +678,8 @@ export function resolveDownloadedFolders(references: ModelReference[]): ModelRef
   for (const w of references) {
     const from = w.facts?.derivedFrom;
     // A write names a folder whatever its shape (`checkpoints` is a folder here, not an alias).
-    const placed = w.usage === "write" && w.kind === "local-path" && typeof from === "string" ? placePath(w.raw, "") : undefined;
+    const placed =
+      w.usage === "write" && w.kind === "local-path" && typeof from === "string" ? placePath(w.raw, "") : undefined;
     const path = placed?.inside && placed.path !== "." ? trimEndChars(placed.path, "/") : undefined;
     if (!path || (sources.has(path) && !w.facts?.downloadedFile)) continue;
     const src = /^https?:\/\//i.test(from as string)

@@ -621,7 +621,7 @@ export function evaluatePacks(
           node: node.name,
           role: node.role,
           status: node.status,
-          ...(node.statusReason ? { reason: node.statusReason.code } : {}),
+          ...(node.statusReason ? { reason: node.statusReason.code, ...lookupArg(node) } : {}),
           ...(target ? { target: target.name, targetRole: target.role } : {}),
           ...(target?.publisher ? { publisher: target.publisher.entity, country: target.publisher.country } : {}),
           ...(node.publisher ? { nodePublisher: node.publisher.entity, nodeCountry: node.publisher.country } : {}),
@@ -713,6 +713,33 @@ export function evaluatePacks(
   }
   findings.sort(compareFindings);
   return { findings, runs };
+}
+
+/** Status reasons of a Hub repo whose own record could not be had (src/resolve/hub/failures.ts). */
+const LOOKUP_FAILURES: ReadonlySet<string> = new Set([
+  "not-found",
+  "not-found-or-private",
+  "gated",
+  "forbidden",
+  "rate-limited",
+  "hub-error",
+  "unreachable",
+]);
+
+/**
+ * The `lookup` message argument: why a node's own Hub record is missing, in words a reader can act on
+ * (`hub-error, HTTP 500`, `not-found, HTTP 404`, `hub-error, <transfer error>`, `offline`, `the Hub could not be
+ * reached`); nothing for a node whose record was had.
+ */
+function lookupArg(node: LineageNode): { lookup?: string } {
+  const r = node.statusReason;
+  if (!r) return {};
+  const a = r.args ?? {};
+  if (r.code === "lineage-not-looked-up")
+    return { lookup: a.why === "unreachable" ? "the Hub could not be reached" : "offline" };
+  if (!LOOKUP_FAILURES.has(r.code)) return {};
+  const detail = a.status !== undefined ? `HTTP ${String(a.status)}` : a.message !== undefined ? String(a.message) : "";
+  return { lookup: detail ? `${r.code}, ${detail}` : r.code };
 }
 
 /** Evidence of every reference that names a node (loads, downloads, keys), in file order: code `referenced-at`. */

@@ -19,6 +19,8 @@ let upstream: LocalHub;
 let hub: HostileHub & { other: { url: string; authorizations: string[] } };
 let base: string;
 let project: string;
+/** A product that loads a Hub model as is, whose Qwen ancestry only the Hub's card says (the model's own record). */
+let direct: string;
 
 /** Every file under `dir`, with its text (for token searches). */
 function filesUnder(dir: string): { path: string; text: string }[] {
@@ -42,8 +44,8 @@ function filesUnder(dir: string): { path: string; text: string }[] {
 }
 
 /** `aiprov <args>` in this process, from the project folder. */
-function scan(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return aiprovInProcess(args, { cwd: project, env });
+function scan(args: string[], env: Record<string, string>, cwd = project): Promise<CliRun> {
+  return aiprovInProcess(args, { cwd, env });
 }
 
 beforeAll(async () => {
@@ -63,6 +65,17 @@ beforeAll(async () => {
   writeFileSync(
     join(project, "model", "config.json"),
     JSON.stringify({ _name_or_path: "acme/qwen-ft", architectures: ["LlamaForCausalLM"] }),
+  );
+  // NVIDIA's OpenReasoning-Nemotron-7B card declares Qwen2.5-7B-Instruct as its base model (huggingface.co model card).
+  repo(
+    "nvidia/OpenReasoning-Nemotron-7B",
+    "---\nlicense: cc-by-4.0\nbase_model: Qwen/Qwen2.5-7B-Instruct\n---\n# OpenReasoning-Nemotron-7B\n",
+  );
+  direct = join(base, "direct");
+  mkdirSync(direct, { recursive: true });
+  writeFileSync(
+    join(direct, "app.py"),
+    'from transformers import AutoModelForCausalLM\n\nmodel = AutoModelForCausalLM.from_pretrained("nvidia/OpenReasoning-Nemotron-7B")\n',
   );
   upstream = await startLocalHub({ fixtures: join(base, "hub") });
   hub = await startHostileHub(upstream.url);
@@ -236,4 +249,88 @@ describe("a hostile Hub never turns a failing audit into a pass", () => {
       expect([unreachable.code, offline.code]).toEqual([1, 1]);
     },
   );
+});
+
+describe("a Hub failure on the product's own Hub model is never a pass", () => {
+  const args = (extra: string[]): string[] => [
+    "scan",
+    ".",
+    "--policy",
+    "us-covered-adversary",
+    "--fail-on",
+    "warning",
+    "--format",
+    "json",
+    "--jobs",
+    "1",
+    ...extra,
+  ];
+  const env = (name: string): Record<string, string> => ({
+    HF_TOKEN: TOKEN,
+    AIPROV_CACHE_DIR: join(base, `cache-direct-${name}`),
+    HF_HOME: join(base, "hf-empty"),
+  });
+
+  it("fails with a healthy Hub: the loaded model descends from Qwen", async () => {
+    hub.mode = "ok";
+    const r = await scan(args(["--hub-url", hub.url]), env("ok"), direct);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(
+      result.findings.some((f) => f.rule === "covered-ancestor" && f.node === "hub:nvidia/OpenReasoning-Nemotron-7B"),
+    ).toBe(true);
+  });
+
+  const cases: { mode: HostileMode | "offline"; reason: RegExp }[] = [
+    { mode: 500, reason: /hub-error, HTTP 500/ },
+    { mode: 404, reason: /not-found, HTTP 404/ },
+    { mode: 429, reason: /rate-limited, HTTP 429/ },
+    { mode: "malformed-json", reason: /hub-error/ },
+    { mode: "hang", reason: /the Hub could not be reached/ },
+    { mode: "offline", reason: /\(offline\)/ },
+  ];
+  for (const { mode, reason } of cases) {
+    it(
+      `Hub ${String(mode)}: one undetermined finding on the loaded model naming it and why, exit 1`,
+      { timeout: 20_000 },
+      async () => {
+        if (mode !== "offline") hub.mode = mode;
+        const extra = mode === "offline" ? ["--offline"] : ["--hub-url", hub.url, "--timeout", "1"];
+        const r = await scan(args(extra), env(String(mode)), direct);
+        expect(r.stderr).not.toContain("internal error");
+        expect(r.code, r.stdout).toBe(1);
+        const result = JSON.parse(r.stdout) as AuditResult;
+        const own = result.findings.filter((f) => f.rule === "ancestor-lookup-failed");
+        expect(own.map((f) => [f.node, f.verdict, f.severity])).toEqual([
+          ["hub:nvidia/OpenReasoning-Nemotron-7B", "undetermined", "warning"],
+        ]);
+        expect(own[0]!.message.text).toContain("nvidia/OpenReasoning-Nemotron-7B");
+        expect(own[0]!.message.text).toMatch(reason);
+        expect(own[0]!.location?.file).toBe("app.py");
+        expect(result.summary.findings.warning).toBeGreaterThanOrEqual(1);
+        if (mode !== "offline")
+          expect(result.diagnostics.some((d) => d.message.includes("nvidia/OpenReasoning-Nemotron-7B"))).toBe(true);
+        expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      },
+    );
+  }
+
+  it("SARIF and text say which repo and why", { timeout: 20_000 }, async () => {
+    hub.mode = 500;
+    const base_ = args(["--hub-url", hub.url, "--timeout", "1"]).filter(
+      (a, i, all) => a !== "json" && all[i] !== "--format",
+    );
+    const text = await scan([...base_, "--format", "text"], env("text"), direct);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(
+      /nvidia\/OpenReasoning-Nemotron-7B could not be looked up on the Hub \(hub-error, HTTP 500\)/,
+    );
+    const sarif = await scan([...base_, "--format", "sarif"], env("sarif"), direct);
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] };
+    const hit = log.runs[0]!.results.find((x) => x.ruleId.endsWith("ancestor-lookup-failed"));
+    expect(hit?.message.text).toMatch(
+      /nvidia\/OpenReasoning-Nemotron-7B could not be looked up on the Hub \(hub-error, HTTP 500\)/,
+    );
+  });
 });

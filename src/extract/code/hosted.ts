@@ -77,7 +77,8 @@ export function hostedTable(): Table {
     for (const c of p.python?.classes ?? []) if (!t.pyClasses.has(c)) t.pyClasses.set(c, p.id);
     for (const m of p.js?.packages ?? []) t.jsPackages.set(m, p.id);
     for (const c of p.js?.classes ?? []) if (!t.jsClasses.has(c)) t.jsClasses.set(c, p.id);
-    for (const d of p.classDefaults ?? []) t.defaults.set(`${d.language}:${d.class}`, { provider: p.id, model: d.model });
+    for (const d of p.classDefaults ?? [])
+      t.defaults.set(`${d.language}:${d.class}`, { provider: p.id, model: d.model });
   }
   t.pyModules.sort((a, b) => b.prefix.length - a.prefix.length);
   return (table = t);

@@ -197,7 +197,13 @@ describe("js-code library defaults (issue 17)", () => {
     );
     const at = (line: number) => refs.filter((r) => r.location.line === line);
     expect(at(2)).toMatchObject([
-      { kind: "hosted-model", target: "text-embedding-ada-002", provider: "openai", role: "embedding", facts: { libraryDefault: true } },
+      {
+        kind: "hosted-model",
+        target: "text-embedding-ada-002",
+        provider: "openai",
+        role: "embedding",
+        facts: { libraryDefault: true },
+      },
     ]);
     expect(at(3)).toMatchObject([{ target: "text-embedding-ada-002", facts: { libraryDefault: true } }]);
     expect(at(4)).toMatchObject([{ kind: "hosted-model", target: "text-embedding-3-small", provider: "openai" }]);

@@ -452,7 +452,8 @@ function constructorHubId(ctx: ModuleContext, c: CallSite): void {
 
 /** Calls and keywords that load weights by their name (`load_ckpt`, `load_weights`, `restore`, `pretrained=`). */
 const LOADS_WEIGHTS = /load|restore|ckpt|checkpoint|weights?$|from_file|^get_model$/i;
-const WEIGHTS_KEYWORD = /^(?:pretrained|weights?|ckpt|checkpoint|\w+_(?:ckpt|checkpoint|weights?)(?:_path)?|(?:ckpt|checkpoint|weights?)_(?:path|file))$/i;
+const WEIGHTS_KEYWORD =
+  /^(?:pretrained|weights?|ckpt|checkpoint|\w+_(?:ckpt|checkpoint|weights?)(?:_path)?|(?:ckpt|checkpoint|weights?)_(?:path|file))$/i;
 
 /**
  * Rule "weight file argument": a constant local weight file (`.pth`, `.safetensors`, ...) handed to a call that loads

@@ -289,12 +289,20 @@ describe("python-code hosted library defaults (issue 17)", () => {
       ].join("\n"),
     );
     expect(at(refs, 5)).toMatchObject([
-      { kind: "hosted-model", target: "text-embedding-ada-002", provider: "openai", role: "embedding", facts: { libraryDefault: true } },
+      {
+        kind: "hosted-model",
+        target: "text-embedding-ada-002",
+        provider: "openai",
+        role: "embedding",
+        facts: { libraryDefault: true },
+      },
     ]);
     expect(at(refs, 6)).toMatchObject([{ target: "text-embedding-ada-002", provider: "openai" }]);
     expect(at(refs, 7)).toMatchObject([{ kind: "hosted-model", target: "text-embedding-3-large", provider: "openai" }]);
     expect(at(refs, 7)[0]?.facts?.libraryDefault).toBeUndefined();
-    expect(at(refs, 8)).toMatchObject([{ kind: "hosted-model", target: "jina-embeddings-v2-base-en", provider: "jina" }]);
+    expect(at(refs, 8)).toMatchObject([
+      { kind: "hosted-model", target: "jina-embeddings-v2-base-en", provider: "jina" },
+    ]);
     expect(at(refs, 9)).toMatchObject([{ kind: "hosted-model", target: "rerank-english-v3.0", provider: "cohere" }]);
   });
 });
@@ -313,7 +321,9 @@ describe("python-code click options and weight-file arguments (issue 17)", () =>
         "conv.load_ckpt('checkpoints/converter/config.json')",
       ].join("\n"),
     );
-    expect(at(refs, 2)).toMatchObject([{ kind: "local-path", raw: "checkpoints/fish-speech-1.4", facts: { cliFlag: "base_weight" } }]);
+    expect(at(refs, 2)).toMatchObject([
+      { kind: "local-path", raw: "checkpoints/fish-speech-1.4", facts: { cliFlag: "base_weight" } },
+    ]);
     expect(at(refs, 3)).toEqual([]);
     expect(at(refs, 5)).toMatchObject([{ kind: "local-path", raw: "checkpoints/model_base_caption.pth" }]);
     expect(at(refs, 6)).toMatchObject([{ kind: "local-path", raw: "checkpoints/converter/checkpoint.pth" }]);

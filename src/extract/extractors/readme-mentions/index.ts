@@ -125,11 +125,18 @@ export function extractedFolders(text: string, file: string): ModelReference[] {
       const folder = m[1]!;
       if (!FOLDER_SPAN.test(folder) || /\.(?:zip|tar|gz|pth|py|sh|md)$/i.test(folder)) continue;
       out.push(
-        folderReference(folder, { file, line: i + 1, column: verb.index + m.index + 2 }, "", "write", {
-          derivedFrom: archive.found.url,
-          downloadsTree: true,
-          extractedArchive: archive.found.file,
-        }, ID),
+        folderReference(
+          folder,
+          { file, line: i + 1, column: verb.index + m.index + 2 },
+          "",
+          "write",
+          {
+            derivedFrom: archive.found.url,
+            downloadsTree: true,
+            extractedArchive: archive.found.file,
+          },
+          ID,
+        ),
       );
       break;
     }

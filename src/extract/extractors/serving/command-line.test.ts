@@ -57,7 +57,9 @@ describe("download commands (issue 17)", () => {
       "setup.sh",
     );
     const refs = o.references ?? [];
-    expect(refs.map((r) => [r.location.line, r.usage ?? "load", r.kind, r.target, r.facts?.downloadsTree ?? null])).toEqual([
+    expect(
+      refs.map((r) => [r.location.line, r.usage ?? "load", r.kind, r.target, r.facts?.downloadsTree ?? null]),
+    ).toEqual([
       [1, "load", "hub-id", "fishaudio/s2-pro", null],
       [1, "write", "local-path", "checkpoints/s2-pro", true],
       [2, "load", "hub-id", "org/x", null],
