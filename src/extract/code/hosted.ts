@@ -136,6 +136,16 @@ export function providerOfName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a provider's model-name patterns allow `name`: true when the name matches one of them, or when the table
+ * lists no pattern for the provider (nothing to check against).
+ */
+export function fitsProviderNames(provider: string, name: string): boolean {
+  const t = hostedTable();
+  const own = t.patterns.filter((p) => p.provider === provider);
+  return own.length === 0 || own.some((p) => p.re.test(name));
+}
+
 /** The provider of a Python call by its qualified name (`langchain_openai.ChatOpenAI`, `anthropic.Anthropic`). */
 export function providerOfPythonCall(qualified: string): string | undefined {
   const t = hostedTable();

@@ -292,7 +292,7 @@ function argparseDefault(ctx: ModuleContext, c: CallSite): boolean {
   const alias = "value" in dv ? sizeAliasUpstream(dv.value, ctx.scope.imports.values()) : undefined;
   if (alias && "value" in dv)
     emitValue(ctx, def, alias.repo, { facts: { cliFlag: flagName, sizeAlias: dv.value, library: alias.row.library } });
-  else emit(ctx, def, { ...hostedOf(ctx, def, { name: flagName }), facts: { cliFlag: flagName } });
+  else emit(ctx, def, { ...hostedOf(ctx, def, { name: flagName, overridable: true }), facts: { cliFlag: flagName } });
   return true;
 }
 
