@@ -81,6 +81,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES,
     );
     linkWritesToTransforms(ctx);
+    ctx.refs = modelScopeVariables(ctx.refs);
     const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
     const module: CodeModuleFacts = {
       file: o.file,
@@ -91,6 +92,28 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
     };
     return { references: ctx.refs, module, pending: ctx.pending };
   });
+}
+
+/**
+ * A model-named variable (`model_id = "qwen/Qwen-VL-Chat"`) whose value the module hands to a ModelScope loader
+ * (`snapshot_download(model_id)` imported from `modelscope`) names a ModelScope repo, not a Hugging Face one: its
+ * reference takes the `modelscope-id` kind of that load (ids compared without case, as both hubs do). A variable read
+ * by no loader keeps its kind.
+ */
+export function modelScopeVariables(refs: ModelReference[]): ModelReference[] {
+  const modelscope = new Set(
+    refs.filter((r) => r.kind === "modelscope-id" && r.target).map((r) => r.target!.toLowerCase()),
+  );
+  if (modelscope.size === 0) return refs;
+  return refs.map((r) =>
+    r.kind === "hub-id" &&
+    r.target &&
+    typeof r.facts?.variable === "string" &&
+    r.facts.loader === undefined &&
+    modelscope.has(r.target.toLowerCase())
+      ? { ...r, kind: "modelscope-id" as const }
+      : r,
+  );
 }
 
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
