@@ -8,10 +8,10 @@
 
 /** Words one of the recognised Python loaders or model-named settings needs; a file without any is not parsed. */
 export const PYTHON_CODE_WORDS =
-  /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
+  /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Rerank|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin|onnx)\b/i;
 
 /** Words a JavaScript or TypeScript module that loads a model holds; a file without any is not parsed. */
-export const JS_CODE_WORDS = /pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i;
+export const JS_CODE_WORDS = /pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova|Embedding|Rerank/i;
 
 /** The last text each prefilter was asked about, with its answer. */
 const lastAnswer = new Map<RegExp, { text: string; hit: boolean }>();

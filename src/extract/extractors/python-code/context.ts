@@ -267,6 +267,7 @@ export function emitValue(
   value: string,
   extra: {
     kind?: ReferenceKind;
+    provider?: string;
     role?: ComponentRole;
     relation?: Relation;
     usage?: ReferenceUsage;
