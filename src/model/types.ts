@@ -329,7 +329,18 @@ export interface Coverage {
   skipped: {
     path: string;
     reason:
-      "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest";
+      | "ignored"
+      | "too-large"
+      | "symlink-outside-root"
+      | "unreadable"
+      | "excluded-dir"
+      | "binary"
+      | "not-a-manifest"
+      /** Not a regular file (never opened): a named pipe, a socket, a block or character device. */
+      | "fifo"
+      | "socket"
+      | "block-device"
+      | "character-device";
   }[];
   /** Count of skipped entries by reason (skipped may be truncated for large trees; these counts are not). */
   skippedByReason: Record<string, number>;
