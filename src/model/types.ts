@@ -438,7 +438,17 @@ export type ConfigOrigin = "user" | "project";
 
 /** A setting that weakens the audit (see `AuditResult.settings.weakenings`). */
 export interface AuditWeakening {
-  kind: "waiver" | "exclude" | "include" | "knowledge-override" | "parameter" | "fail-on" | "hub-url" | "offline";
+  kind:
+    | "waiver"
+    | "exclude"
+    | "include"
+    | "knowledge-override"
+    | "parameter"
+    | "fail-on"
+    | "hub-url"
+    | "offline"
+    /** Any other setting of a project's own config that changes what is reported (packs, own orgs, format, ...). */
+    | "project-setting";
   /** The setting as written: a glob, `pack/rule on component`, `pack.parameter = value`, a knowledge entry id. */
   setting: string;
   /** File that set it (a config, waivers or knowledge file), or `command line`. */
