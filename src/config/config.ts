@@ -10,7 +10,7 @@
  */
 import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, extname, resolve, sep } from "node:path";
-import { parseDocument } from "yaml";
+import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { validate } from "../util/schema.js";
 import type { ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
@@ -89,7 +89,7 @@ export const CONFIG_SEARCH_PLACES = [
 
 /** Parses a YAML configuration text (`.aiprovrc`, `.yaml`, `.yml`). @throws ConfigError naming the file and line. */
 function parseYamlConfig(file: string, content: string): unknown {
-  const doc = parseDocument(content, { uniqueKeys: true });
+  const doc = yaml().parseDocument(content, { uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
       "invalid configuration file:",

@@ -133,3 +133,41 @@ describe("link pass: download destinations", () => {
     expect(out[0]).toBe(write);
   });
 });
+
+describe("download destinations (issue 17 session 3)", () => {
+  it("names loads under a downloaded tree and of a downloaded file by their source; other files of a shared folder stay local", async () => {
+    const { extractPythonSource } = await import("./extractors/python-code/index.js");
+    const { extractedFolders } = await import("./extractors/readme-mentions/index.js");
+    const { resolveDownloadedFolders } = await import("./link.js");
+    const docs = extractedFolders(
+      "Download the checkpoint from [here](https://myshell-public-repo-host.s3.amazonaws.com/openvoice/checkpoints_1226.zip) and extract it to the `checkpoints` folder.\n",
+      "docs/USAGE.md",
+    );
+    expect(docs).toMatchObject([{ usage: "write", raw: "checkpoints", facts: { downloadsTree: true } }]);
+    const code = await extractPythonSource(
+      [
+        "from huggingface_hub import hf_hub_download, snapshot_download",
+        "import insightface, torch",
+        "ckpt_converter = 'checkpoints/converter'",
+        "tone_color_converter.load_ckpt(f'{ckpt_converter}/checkpoint.pth')",
+        "snapshot_download('DIAMONIK7777/antelopev2', local_dir='models/antelopev2')",
+        "handler = insightface.model_zoo.get_model('models/antelopev2/glintr100.onnx')",
+        "hf_hub_download('guozinan/PuLID', 'pulid_v1.bin', local_dir='models')",
+        "state = torch.load('models/pulid_v1.bin')",
+        "other = torch.load('models/other.bin')",
+      ].join("\n"),
+      { file: "app.py" },
+    );
+    const out = resolveDownloadedFolders([...docs, ...code]);
+    const loadAt = (line: number) =>
+      out.find((r) => r.location.file === "app.py" && r.location.line === line && !r.usage);
+    expect(loadAt(4)).toMatchObject({
+      kind: "url",
+      target: "https://myshell-public-repo-host.s3.amazonaws.com/openvoice/checkpoints_1226.zip",
+      facts: { resolvedFrom: "download-destination" },
+    });
+    expect(loadAt(6)).toMatchObject({ kind: "hub-id", target: "DIAMONIK7777/antelopev2" });
+    expect(loadAt(8)).toMatchObject({ kind: "hub-id", target: "guozinan/PuLID" });
+    expect(loadAt(9)).toMatchObject({ kind: "local-path" });
+  });
+});

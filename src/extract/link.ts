@@ -665,26 +665,45 @@ function rootPath(r: ModelReference): string | undefined {
 }
 
 /**
- * Pass 2d, download destinations: a folder the setup fills from a repository (`snapshot_download("org/x",
- * local_dir="models/x")` in a script or a README's Python block; a write with `derivedFrom`) names what code elsewhere
- * loads from that folder when the folder is not in the tree: the load takes the repository, with where the download
- * is (`definedAt`) and `resolvedFrom: "download-destination"`.
+ * Pass 2d, download destinations: a folder the setup fills from a repository or a URL (`snapshot_download("org/x",
+ * local_dir="models/x")` in a script or a README's Python block, `huggingface-cli download org/x --local-dir models/x`,
+ * a checkpoint archive the README says to extract into a folder; a write with `derivedFrom`) names what code elsewhere
+ * loads from that folder when the folder is not in the tree: the load takes the repository or URL, with where the
+ * download is (`definedAt`) and `resolvedFrom: "download-destination"`. A download of a whole tree (`downloadsTree`:
+ * a snapshot, an extracted archive) also names loads of files and folders under it (`checkpoints/converter/x.pth`
+ * under `checkpoints`); the deepest such folder wins.
  */
 export function resolveDownloadedFolders(references: ModelReference[]): ModelReference[] {
-  const sources = new Map<string, ModelReference>();
+  const sources = new Map<string, { src: ModelReference; tree: boolean }>();
   for (const w of references) {
     const from = w.facts?.derivedFrom;
-    const path = w.usage === "write" && w.kind === "local-path" && typeof from === "string" ? rootPath(w) : undefined;
-    if (!path || sources.has(path)) continue;
-    const src = makeReference({ extractor: w.extractor, raw: from as string, location: w.location });
-    if (src.kind === "hub-id" && !src.skipReason) sources.set(path, src);
+    // A write names a folder whatever its shape (`checkpoints` is a folder here, not an alias).
+    const placed =
+      w.usage === "write" && w.kind === "local-path" && typeof from === "string" ? placePath(w.raw, "") : undefined;
+    const path = placed?.inside && placed.path !== "." ? trimEndChars(placed.path, "/") : undefined;
+    if (!path || (sources.has(path) && !w.facts?.downloadedFile)) continue;
+    const src = /^https?:\/\//i.test(from as string)
+      ? codeReference({ extractor: w.extractor, value: from as string, location: w.location })
+      : makeReference({ extractor: w.extractor, raw: from as string, location: w.location });
+    if ((src.kind !== "hub-id" && src.kind !== "url") || src.skipReason) continue;
+    if (!sources.has(path)) sources.set(path, { src, tree: w.facts?.downloadsTree === true });
+    const file = w.facts?.downloadedFile;
+    if (typeof file === "string" && !sources.has(`${path}/${file}`))
+      sources.set(`${path}/${file}`, { src, tree: false });
   }
   if (sources.size === 0) return references;
+  const under = (path: string): ModelReference | undefined => {
+    for (let p = posix.dirname(path); p !== "." && p !== "/" && p !== ""; p = posix.dirname(p)) {
+      const s = sources.get(p);
+      if (s?.tree) return s.src;
+    }
+    return undefined;
+  };
   return references.map((r) => {
     if (r.usage || r.kind !== "local-path" || r.localTarget) return r;
     const path = rootPath(r);
-    const byRoot = path ? sources.get(path) : undefined;
-    const src = byRoot ?? (r.target ? sources.get(trimEndChars(r.target, "/")) : undefined);
+    const byRoot = path ? (sources.get(path)?.src ?? under(path)) : undefined;
+    const src = byRoot ?? (r.target ? sources.get(trimEndChars(r.target, "/"))?.src : undefined);
     return src ? takeValue(r, [src], { resolvedFrom: "download-destination", localPath: r.target ?? r.raw }) : r;
   });
 }

@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { walk } from "../discover/walk.js";
-import { createExtractionPool, PARALLEL_MIN_FILES } from "./pool.js";
+import { createExtractionPool } from "./pool.js";
+
+/** Enough files that the walk yields and the main thread extracts in several batches. */
+const MANY_FILES = 2000;
 import { loadExtractors } from "./registry.js";
 import { runExtractors } from "./run.js";
 
@@ -16,7 +19,7 @@ beforeAll(() => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), body);
   };
-  for (let i = 0; i < PARALLEL_MIN_FILES + 600; i++) {
+  for (let i = 0; i < MANY_FILES + 600; i++) {
     const pkg = `pkg-${i % 37}`;
     if (i % 50 === 0)
       write(
@@ -40,7 +43,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("the extraction pool", () => {
   it("gives the same result, in the same order, with worker threads and the main thread as in one thread", async () => {
     const ctx = { maxTextBytes: 8 * 1024 * 1024 };
-    const pool = createExtractionPool(ctx, 3, 3);
+    // Workers start at once (no costly-work threshold), so that every batch kind runs in a worker too.
+    const pool = createExtractionPool(ctx, 3, 3, { parallelMinBytes: 0 });
     const walked = await walk(root, { onFile: (f) => pool.add(f) });
     const parallel = await pool.finish(walked.files);
     // The built worker exists because `npm test` builds first; without it the pool runs in-process and this says so.
@@ -59,7 +63,7 @@ describe("the extraction pool", () => {
     // a worker whose heap is capped at 64 MiB. The worker dies on it; the pool names it and runs the rest again.
     const hostile = mkdtempSync(join(tmpdir(), "aiprov-pool-hostile-"));
     try {
-      for (let i = 0; i < PARALLEL_MIN_FILES + 100; i++)
+      for (let i = 0; i < MANY_FILES + 100; i++)
         writeFileSync(
           join(hostile, `noise_${i}.py`),
           i % 100 === 0

@@ -1,14 +1,17 @@
 /**
- * Parallel extraction: on a large tree, files are handed in batches to worker threads (`node:worker_threads`,
- * `./worker.ts`) that run them through the extractor registry, each with its own tree-sitter parsers, while the main
- * thread is still listing the tree; once the listing is done, the main thread takes batches too. Reading and parsing tens of thousands of files is CPU-
- * and syscall-bound, so the batches run side by side on the machine's cores (ripgrep, Semgrep and Trivy parallelise
- * the same way). The result is the same, in the same order, as one in-process {@link runExtractors} over the sorted
- * file list: outputs are put back in sorted-path order, extractor order within a file.
+ * Extraction scheduled by the work it takes. The main thread extracts files while the tree is still being listed, in
+ * batches between the walk's yields: it reads each file once and decides from its bytes, before any parse, whether it
+ * is costly work (a file an extractor would parse as code, its prefilter passing, or a large file) or cheap (every
+ * other file: most are rejected by a prefilter or read as a small manifest). Cheap files are extracted there and then.
+ * Costly files are handed in batches to worker threads (`node:worker_threads`, `./worker.ts`, each with its own
+ * tree-sitter parsers and hard per-file budgets), started only once the costly work found is large enough to pay for a
+ * thread's start-up ({@link PARALLEL_MIN_BYTES}); once the listing is done the main thread takes costly batches too.
+ * Parsing is CPU-bound, so those batches run side by side on the machine's cores (ripgrep, Semgrep and Trivy
+ * parallelise the same way). The result is the same, in the same order, as one in-process {@link runExtractors} over
+ * the sorted file list: outputs are put back in sorted-path order, extractor order within a file.
  *
- * Small trees (fewer than {@link PARALLEL_MIN_FILES} files), `jobs <= 1`, or a missing built worker (running from
- * the TypeScript sources) use the in-process path. A worker that dies hands its batch back to the in-process path, so a
- * crash in one thread never loses files.
+ * `jobs <= 1` or a missing built worker (running from the TypeScript sources) extract everything in the main thread.
+ * A worker that dies hands its batch back to the in-process path, so a crash in one thread never loses files.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -17,9 +20,9 @@ import { setImmediate } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { DiscoveredFile } from "../discover/walk.js";
 import { packagePath } from "../util/package-root.js";
-import type { ExtractionResult } from "./run.js";
+import type { Deferral, ExtractionResult, LoadedContent } from "./run.js";
 import type { ExtractContext } from "./types.js";
-import { claimantsOf } from "./registry.js";
+import { claimantsOf, parsesAsCode, registryPosition } from "./registry.js";
 import { FileBudgetError } from "./budget.js";
 
 /** A batch sent to a worker. */
@@ -36,11 +39,21 @@ export interface PoolResponse {
   error?: string;
 }
 
-/** Below this many files a scan runs in-process: starting workers (about 0.1 s of CPU each) would cost more than it saves. */
-export const PARALLEL_MIN_FILES = 2000;
+/**
+ * Costly work (bytes of the files to parse, or of large files) found before worker threads are started, 192 KiB:
+ * about 60 modules of ordinary code, half a second or more of parsing. A worker's start-up (loading the extractors and
+ * a grammar, compiling the queries, warming up the analysis) costs about as much, so less work stays in the main thread.
+ */
+export const PARALLEL_MIN_BYTES = 192 * 1024;
 
-/** Files per batch: small enough to keep every worker busy to the end, large enough that messages cost little. */
-const BATCH_FILES = 400;
+/** Files the main thread reads and extracts between two yields of the walk. */
+const CHEAP_BATCH_FILES = 256;
+
+/** Costly files per worker batch: a few tenths of a second of parsing, so every thread stays busy to the end. */
+const COSTLY_BATCH_FILES = 16;
+
+/** A file at least this large is costly whatever it holds (256 KiB): it goes where the hard per-file budgets are. */
+const COSTLY_FILE_BYTES = 256 * 1024;
 
 /**
  * Default number of threads that read and parse files, the main thread included: the cores Node may use, at most 3.
@@ -59,10 +72,30 @@ function workerFile(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
-/** Runs the registry over `files` in this thread (only the extractors their names call for are loaded). */
-async function inProcess(files: readonly DiscoveredFile[], ctx: ExtractContext): Promise<ExtractionResult> {
+/**
+ * Runs the registry over `files` in this thread (only the extractors their names call for are loaded), leaving the
+ * files `deferral` wants to another run.
+ */
+async function inProcess(
+  files: readonly DiscoveredFile[],
+  ctx: ExtractContext,
+  deferral?: Deferral,
+): Promise<ExtractionResult> {
   const [{ runExtractors }, { extractorsFor }] = await Promise.all([import("./run.js"), import("./registry.js")]);
-  return runExtractors(files, await extractorsFor(files.map((f) => f.path)), ctx);
+  return runExtractors(files, await extractorsFor(files.map((f) => f.path)), ctx, 16, undefined, deferral);
+}
+
+/**
+ * True when a file is costly to extract: large, or (by its first read, before any decode) a file an extractor would
+ * parse as code.
+ */
+function isCostly(file: DiscoveredFile, content: LoadedContent): boolean {
+  if (content.size >= COSTLY_FILE_BYTES) return true;
+  const base = file.path.slice(file.path.lastIndexOf("/") + 1);
+  if (content.text !== undefined) return parsesAsCode(base, content.text);
+  if (!content.bytes) return false;
+  const b = content.bytes;
+  return parsesAsCode(base, Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1"));
 }
 
 /** An extraction fed file by file while the tree is walked. */
@@ -89,6 +122,8 @@ export interface PoolLimits {
   fileTimeMs?: number;
   /** Heap (old generation) of each worker thread, in MiB (default {@link WORKER_MEMORY_MB}). */
   memoryMb?: number;
+  /** Costly work, in bytes, found before workers are started (default {@link PARALLEL_MIN_BYTES}). */
+  parallelMinBytes?: number;
 }
 
 /**
@@ -101,12 +136,13 @@ export const HARD_FILE_BUDGET_MS = 30_000;
 export const WORKER_MEMORY_MB = 512;
 
 /**
- * Creates an extraction pool of `requested` threads (at most `maxThreads`, the cores): one fewer workers, started
- * once {@link PARALLEL_MIN_FILES} files have been added (small scans never pay for them), and the main thread, which
- * takes batches itself once the walk is done. A watchdog reads, from memory each worker shares (no messages), which
- * file it is on: a file that keeps a worker past `limits.fileTimeMs`, or during which the worker runs out of its heap,
- * is abandoned with a diagnostic naming it (`file-budget-exceeded`; its component or the product is undetermined), the
- * worker is replaced, and the rest of its batches run as usual.
+ * Creates an extraction pool of `requested` threads (at most `maxThreads`, the cores). The main thread extracts the
+ * cheap files while the tree is walked and sets the costly ones aside (see the module comment); one fewer workers than
+ * threads are started once `limits.parallelMinBytes` of costly work is found (small scans never pay for them), and the
+ * main thread takes costly batches too once the walk is done. A watchdog reads, from memory each worker shares (no
+ * messages), which file it is on: a file that keeps a worker past `limits.fileTimeMs`, or during which the worker runs
+ * out of its heap, is abandoned with a diagnostic naming it (`file-budget-exceeded`; its component or the product is
+ * undetermined), the worker is replaced, and the rest of its batches run as usual.
  */
 export function createExtractionPool(
   ctx: ExtractContext,
@@ -117,19 +153,89 @@ export function createExtractionPool(
   // More threads than cores only add heaps and warm-ups (`--jobs 64` on 2 cores: 17 s, 2.5 GB): capped at the cores
   // (`maxThreads`, which tests raise to run workers on any machine).
   const jobs = Math.max(1, Math.min(requested, maxThreads));
-  const file = jobs > 1 ? workerFile() : undefined;
+  const workers = createWorkers(ctx, jobs, jobs > 1 ? workerFile() : undefined, limits);
+  const minBytes = limits.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  // Files claimed by an extractor, not yet extracted; results of the main thread's runs; the costly files set aside.
+  const cheap: DiscoveredFile[] = [];
+  const mainResults: ExtractionResult[] = [];
+  const costly: DiscoveredFile[] = [];
+  let costlyBytes = 0;
+  const deferral: Deferral | undefined = workers.possible
+    ? {
+        files: costly,
+        wants(file, content) {
+          if (!isCostly(file, content)) return false;
+          costlyBytes += content.size;
+          return true;
+        },
+      }
+    : undefined;
+  // The main thread's runs, one after the other (a run's parse count is read from a per-thread counter).
+  let chain: Promise<void> = Promise.resolve();
+  const runMain = (files: DiscoveredFile[]): void => {
+    chain = chain.then(async () => {
+      mainResults.push(await inProcess(files, ctx, deferral));
+      if (workers.started === 0 && costlyBytes >= minBytes) workers.start();
+      if (workers.started > 0)
+        while (costly.length >= COSTLY_BATCH_FILES) workers.enqueue(costly.splice(0, COSTLY_BATCH_FILES));
+    });
+    // A failure is reported by `finish`, which awaits the chain; never as an unhandled rejection in between.
+    chain.catch(() => undefined);
+  };
+
+  return {
+    get workers() {
+      return workers.started;
+    },
+    add(f) {
+      // A file no extractor claims by name (images, styles, data) is read by none.
+      if (workers.closed || claimantsOf(f.path.slice(f.path.lastIndexOf("/") + 1)).length === 0) return;
+      cheap.push(f);
+      if (cheap.length >= CHEAP_BATCH_FILES) runMain(cheap.splice(0));
+    },
+    close: () => workers.close(),
+    async finish(sorted) {
+      if (cheap.length > 0) runMain(cheap.splice(0));
+      await chain;
+      if (workers.started === 0) {
+        await workers.close();
+        if (costly.length > 0) mainResults.push(await inProcess(costly.splice(0), ctx));
+        return mergeInOrder(mainResults, sorted);
+      }
+      while (costly.length > 0) workers.enqueue(costly.splice(0, COSTLY_BATCH_FILES));
+      return mergeInOrder([...mainResults, ...(await workers.drain())], sorted);
+    },
+  };
+}
+
+/** The worker threads of a pool: started on demand, fed batches, drained with the main thread's help. */
+interface Workers {
+  /** True when this pool may start workers (more than one thread, and the built worker module is there). */
+  readonly possible: boolean;
+  /** Workers started so far. */
+  readonly started: number;
+  readonly closed: boolean;
+  /** Starts the workers (once). */
+  start(): void;
+  /** Queues a batch for the workers. */
+  enqueue(files: DiscoveredFile[]): void;
+  /** Works the queue in the main thread too until every batch is done, stops the workers, returns each batch's result. */
+  drain(): Promise<ExtractionResult[]>;
+  close(): Promise<void>;
+}
+
+/** The worker threads of a pool of `jobs` threads (`file`: the built worker module, undefined for none). */
+function createWorkers(ctx: ExtractContext, jobs: number, file: string | undefined, limits: PoolLimits): Workers {
   const fileTimeMs = limits.fileTimeMs ?? HARD_FILE_BUDGET_MS;
   const memoryMb = limits.memoryMb ?? WORKER_MEMORY_MB;
   const workers: Worker[] = [];
   const held = new Map<Worker, Set<number>>();
   const watched = new Map<Worker, { progress: Int32Array; batch: number; file: number; since: number }>();
-  const pending: DiscoveredFile[] = [];
   const queue: number[] = [];
   const batches: DiscoveredFile[][] = [];
   const results: (ExtractionResult | undefined)[] = [];
   const failed = new Set<number>();
   const abandoning: Promise<void>[] = [];
-  let added = 0;
   let started = 0;
   let closed = false;
   let watchdog: NodeJS.Timeout | undefined;
@@ -192,15 +298,6 @@ export function createExtractionPool(
     );
     workers.push(w);
   };
-  const start = (): void => {
-    for (let i = 0; i < jobs - 1; i++) spawn();
-    watchdog = startWatchdog(watched, fileTimeMs, (w) => giveUp(w, "time"));
-  };
-  const enqueue = (files: DiscoveredFile[]): void => {
-    batches.push(files);
-    queue.push(batches.length - 1);
-    dispatch();
-  };
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
@@ -208,27 +305,26 @@ export function createExtractionPool(
     watched.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   };
-
   return {
-    get workers() {
+    possible: file !== undefined,
+    get started() {
       return started;
     },
-    add(f) {
-      // Without workers the walk's own sorted list is all `finish` needs: nothing is kept here. A file no extractor
-      // claims by name (images, styles, data) is never sent to a thread: it would be read by none.
-      if (!file || closed || claimantsOf(f.path.slice(f.path.lastIndexOf("/") + 1)).length === 0) return;
-      added++;
-      pending.push(f);
-      if (started === 0 && added >= PARALLEL_MIN_FILES) start();
-      if (started > 0 && pending.length >= BATCH_FILES) enqueue(pending.splice(0));
+    get closed() {
+      return closed;
+    },
+    start() {
+      if (started > 0 || closed || !file) return;
+      for (let i = 0; i < jobs - 1; i++) spawn();
+      watchdog = startWatchdog(watched, fileTimeMs, (w) => giveUp(w, "time"));
+    },
+    enqueue(files) {
+      batches.push(files);
+      queue.push(batches.length - 1);
+      dispatch();
     },
     close,
-    async finish(sorted) {
-      if (started === 0) {
-        await close();
-        return inProcess(sorted, ctx);
-      }
-      if (pending.length > 0) enqueue(pending.splice(0));
+    async drain() {
       // The main thread works through the queue beside the workers, yielding between batches so that a worker's
       // finished batch is answered with the next one at once. A worker given up on puts batches back in the queue.
       await workQueueInMainThread(queue, batches, results, ctx, inFlight, (settled) => (onSettled = settled));
@@ -236,7 +332,7 @@ export function createExtractionPool(
       await close();
       for (let i = 0; i < batches.length; i++)
         if (!results[i] || failed.has(i)) results[i] = await inProcess(batches[i]!, ctx);
-      return mergeInOrder(results as ExtractionResult[], sorted);
+      return results as ExtractionResult[];
     },
   };
 }
@@ -343,18 +439,32 @@ export function mergeInOrder(parts: readonly ExtractionResult[], sorted: readonl
     tooLarge: [],
     binary: [],
   };
+  const rank = new Map<string, number>();
+  sorted.forEach((f, i) => rank.set(f.path, i));
+  // Counts per extractor, keyed in the order one run over `sorted` meets them: by the rank of the first file each
+  // extractor ran on; within one file a run meets them in registry order.
+  const counts = new Map<string, { n: number; first: number; file: string }>();
   for (const p of parts) {
     for (const o of p.outputs) out.outputs.push(o);
     for (const d of p.diagnostics) out.diagnostics.push(d);
     out.filesScanned += p.filesScanned;
     out.bytesRead += p.bytesRead;
     out.filesParsed += p.filesParsed;
-    for (const [k, n] of Object.entries(p.byExtractor)) out.byExtractor[k] = (out.byExtractor[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(p.byExtractor)) {
+      const file = p.firstFiles?.[k] ?? "";
+      const first = rank.get(file) ?? Number.MAX_SAFE_INTEGER;
+      const c = counts.get(k);
+      if (!c) counts.set(k, { n, first, file });
+      else Object.assign(c, { n: c.n + n }, first < c.first ? { first, file } : {});
+    }
     out.tooLarge.push(...p.tooLarge);
     out.binary.push(...p.binary);
   }
-  const rank = new Map<string, number>();
-  sorted.forEach((f, i) => rank.set(f.path, i));
+  const keys = [...counts.entries()].map(([k, c], i) => ({ k, c, i }));
+  const position = (k: string): number => registryPosition(k) ?? Number.MAX_SAFE_INTEGER;
+  keys.sort((a, b) => a.c.first - b.c.first || position(a.k) - position(b.k) || a.i - b.i);
+  out.byExtractor = Object.fromEntries(keys.map(({ k, c }) => [k, c.n]));
+  out.firstFiles = Object.fromEntries(keys.map(({ k, c }) => [k, c.file]));
   const order = out.outputs.map((o, i) => ({ o, i, r: rank.get(o.file) ?? Number.MAX_SAFE_INTEGER }));
   order.sort((a, b) => a.r - b.r || a.i - b.i);
   out.outputs = order.map((x) => x.o);

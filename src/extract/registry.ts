@@ -12,6 +12,7 @@
  * its row claims.
  */
 import type { Extractor } from "./types.js";
+import { holdsWords, JS_CODE_WORDS, PYTHON_CODE_WORDS } from "./prefilters.js";
 
 /**
  * Which base names an extractor may want, as a superset of its `matches()`: a name is claimed when its extension
@@ -29,6 +30,12 @@ export interface PathClaims {
 export interface RegisteredExtractor {
   readonly id: string;
   readonly claims: PathClaims;
+  /**
+   * The extractor's content prefilter when it parses files as code (the costly part of extraction): a file whose text
+   * holds none of these words is not parsed. Used to schedule work only (see {@link parsesAsCode}); the extractor
+   * applies the same test itself.
+   */
+  readonly parses?: RegExp;
   load(): Promise<Extractor>;
 }
 
@@ -90,6 +97,7 @@ export const REGISTRY: readonly RegisteredExtractor[] = [
   {
     id: "js-code",
     claims: { extensions: ["js", "cjs", "mjs", "jsx", "ts", "cts", "mts", "tsx"] },
+    parses: JS_CODE_WORDS,
     load: async () => (await import("./extractors/js-code/index.js")).jsCodeExtractor,
   },
   {
@@ -120,6 +128,7 @@ export const REGISTRY: readonly RegisteredExtractor[] = [
   {
     id: "python-code",
     claims: { extensions: ["py", "pyw", "ipynb"], extensionless: true },
+    parses: PYTHON_CODE_WORDS,
     load: async () => (await import("./extractors/python-code/index.js")).pythonCodeExtractor,
   },
   {
@@ -220,6 +229,19 @@ export function claimantsOf(base: string): number[] {
   for (const i of table.byName.get(lower) ?? []) found.add(i);
   for (const p of table.prefixes) if (lower.startsWith(p.prefix)) found.add(p.index);
   return found.size === 0 ? [] : [...found].sort((a, b) => a - b);
+}
+
+/**
+ * True when an extractor claiming a file named `base` would parse it as code: its content prefilter
+ * ({@link RegisteredExtractor.parses}) finds a word in `content` (the decoded text, or the raw bytes read as Latin-1;
+ * the prefilters are ASCII, so both give the same answer). Scheduling only: the extractor has the last word.
+ */
+export function parsesAsCode(base: string, content: string): boolean {
+  for (const i of claimantsOf(base)) {
+    const words = REGISTRY[i]!.parses;
+    if (words && holdsWords(words, content)) return true;
+  }
+  return false;
 }
 
 /** Registry positions by extractor id. */

@@ -32,6 +32,31 @@ export interface ExtractionResult {
   filesParsed: number;
   tooLarge: string[];
   binary: string[];
+  /**
+   * For each extractor counted in `byExtractor`, the first file (in the order of `files`) it was run on: lets the pool
+   * merge batch counts in the order one run over the sorted list would give (see `mergeInOrder` in `./pool.ts`).
+   */
+  firstFiles?: Record<string, string>;
+}
+
+/**
+ * A file's content as first read, shown to a {@link Deferral}: its size, and its text (small UTF-8 files) or its raw
+ * bytes (other files up to 1 MiB); neither for a larger file.
+ */
+export interface LoadedContent {
+  readonly size: number;
+  readonly text?: string;
+  readonly bytes?: Uint8Array;
+}
+
+/**
+ * Files a run leaves to another (the pool's costly work for its worker threads): `wants` is asked once per file,
+ * right after its first read; a file it wants is not extracted here (not counted, its bytes not counted) and is
+ * appended to `files`.
+ */
+export interface Deferral {
+  wants(file: DiscoveredFile, content: LoadedContent): boolean;
+  readonly files: DiscoveredFile[];
 }
 
 /** Files up to this size are read once and shared by the extractors that want them (1 MiB). */
@@ -283,6 +308,7 @@ export async function abandonedFile(file: DiscoveredFile, err: FileBudgetError):
  * Runs every extractor whose `matches` accepts a file.
  * @param concurrency number of files read at once (default 16).
  * @param onFileStart called with the index (in `files`) of each file as its extraction starts (the pool's watchdog).
+ * @param deferral files to leave to another run, decided after their first read (see {@link Deferral}).
  */
 export async function runExtractors(
   files: readonly DiscoveredFile[],
@@ -290,6 +316,7 @@ export async function runExtractors(
   ctx: ExtractContext,
   concurrency = 16,
   onFileStart?: (index: number) => void,
+  deferral?: Deferral,
 ): Promise<ExtractionResult> {
   setAnalysisBudget(ctx.analysisBudgetMs ?? ANALYSIS_BUDGET_MS);
   const counter: ReadCounter = { bytes: 0 };
@@ -323,9 +350,22 @@ export async function runExtractors(
   const remaining = new Map<DiscoveredFile, number>();
   for (const j of jobs) remaining.set(j.file, (remaining.get(j.file) ?? 0) + 1);
   const cache = new Map<DiscoveredFile, Loaded>();
-  const preload = (file: DiscoveredFile): Loaded => {
+  const deferred = new Set<DiscoveredFile>();
+  const firstFiles: Record<string, string> = {};
+  const preload = (file: DiscoveredFile): Loaded | undefined => {
     let loaded = cache.get(file);
-    if (!loaded) loaded = load(file, Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes), counter);
+    if (!loaded) {
+      const before = counter.bytes;
+      loaded = load(file, Math.min(PRELOAD_MAX_BYTES, ctx.maxTextBytes), counter);
+      if (deferral && loaded.error === undefined && deferral.wants(file, loaded)) {
+        // Left to another run, which reads and counts it: as if this run had never seen it.
+        counter.bytes = before;
+        deferred.add(file);
+        deferral.files.push(file);
+        result.filesScanned--;
+        return undefined;
+      }
+    }
     const left = (remaining.get(file) ?? 1) - 1;
     remaining.set(file, left);
     if (left > 0) cache.set(file, loaded);
@@ -341,9 +381,12 @@ export async function runExtractors(
     while (next < jobs.length) {
       const i = next++;
       const { file, extractor } = jobs[i]!;
+      if (deferred.has(file)) continue;
       onFileStart?.(fileIndex.get(file)!);
       const loaded = preload(file);
+      if (!loaded) continue;
       result.byExtractor[extractor.id] = (result.byExtractor[extractor.id] ?? 0) + 1;
+      firstFiles[extractor.id] ??= file.path;
       try {
         if (loaded.error) throw loaded.error;
         const reader = createFileReader(
@@ -392,5 +435,6 @@ export async function runExtractors(
   for (const s of slots) if (s && !isEmptyOutput(s.output)) result.outputs.push(s);
   result.bytesRead = counter.bytes;
   result.filesParsed = parsedFiles() - parsedBefore;
+  result.firstFiles = firstFiles;
   return result;
 }

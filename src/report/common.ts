@@ -188,3 +188,163 @@ export function weakeningLines(result: AuditResult): string[] {
     return `${WEAKENING_LABEL[w.kind]}: ${w.setting} (from ${from})${w.justification ? `: ${w.justification}` : ""}`;
   });
 }
+
+/** Where a component's identity lives: a Hugging Face Hub repo, a ModelScope repo, a provider's API, or neither. */
+export type ComponentHub = "huggingface" | "modelscope" | "hosted" | "none";
+
+/**
+ * One component of every report: the lineage nodes that name one model identity. `id` is the representative node's
+ * id (the component's ref in every format); `nodes` are all the nodes folded into it, the representative first.
+ */
+export interface ComponentGroup {
+  id: string;
+  key: string;
+  hub: ComponentHub;
+  /** The repo id as the component is named: the Hub's spelling where a resolved node carries it, else the first seen. */
+  repo?: string;
+  nodes: LineageNode[];
+  /** True when any folded node is part of the product. */
+  inProduct: boolean;
+}
+
+/** The components of a result and, for every node id, the id of the component it belongs to. */
+export interface ComponentIndex {
+  groups: ComponentGroup[];
+  canon: Map<string, string>;
+  byId: Map<string, ComponentGroup>;
+}
+
+/** The expression text of an unresolved reference node, or undefined for any other node. */
+function unresolvedRaw(n: LineageNode): string | undefined {
+  if (n.repo || n.statusReason?.code !== "unresolved-reference") return undefined;
+  return String(n.statusReason.args?.raw ?? n.name).replace(/\s+/g, " ");
+}
+
+/** True when every reference of a node that the result lists is a ModelScope id (`modelscope.snapshot_download`). */
+function namesModelScope(n: LineageNode, kinds: ReadonlyMap<string, string>): boolean {
+  const ks = (n.references ?? []).map((r) => kinds.get(r)).filter((k): k is string => k !== undefined);
+  return ks.length > 0 && ks.every((k) => k === "modelscope-id");
+}
+
+/** `org/name` with one slash, each side a Hub name (letters, digits, `-_.`): the shape of a Hub or ModelScope id. */
+function isRepoId(s: string): boolean {
+  return /^[\w.-]+\/[\w.-]+$/.test(s) && !s.startsWith(".") && !s.includes("..");
+}
+
+/**
+ * The identity key of a node, the one function every report folds components with:
+ * - a Hub repo: `huggingface:<repo, lower case>` (Hub ids are case-insensitive: `qwen/Qwen-VL-Chat` and
+ *   `Qwen/Qwen-VL-Chat` are one repo), plus the role suffix of a part node (`//vision-encoder`);
+ * - a model at a provider's API: `hosted:<provider>/<model, lower case>`;
+ * - an unresolved reference that only ModelScope loaders read: `modelscope:<id, lower case>` (a ModelScope repo is
+ *   not a Hugging Face one, even under the same name);
+ * - another unresolved reference: the Hub repo of the scan whose id equals its text, or whose name equals it when
+ *   exactly one Hub repo of the scan has that name (`vicuna-7b-v1.5` beside `lmsys/vicuna-7b-v1.5`), else
+ *   `ref:<expression text>` (one expression, wherever it is read);
+ * - anything else (a local component, a known component): its node id.
+ */
+export function componentKey(
+  n: LineageNode,
+  ctx: { referenceKinds: ReadonlyMap<string, string>; hubByName: ReadonlyMap<string, string | null> },
+): { key: string; hub: ComponentHub } {
+  if (n.repo) {
+    const role = n.id.indexOf("//");
+    return { key: `huggingface:${n.repo.toLowerCase()}${role >= 0 ? n.id.slice(role) : ""}`, hub: "huggingface" };
+  }
+  if (n.kind === "hosted" && n.provider)
+    return { key: `hosted:${n.provider.id}/${n.name.toLowerCase()}`, hub: "hosted" };
+  const raw = unresolvedRaw(n);
+  if (raw === undefined) return { key: n.id, hub: "none" };
+  if (isRepoId(raw) && namesModelScope(n, ctx.referenceKinds))
+    return { key: `modelscope:${raw.toLowerCase()}`, hub: "modelscope" };
+  const hubRepo = ctx.hubByName.get(raw.toLowerCase());
+  if (hubRepo) return { key: `huggingface:${hubRepo.toLowerCase()}`, hub: "huggingface" };
+  return { key: `ref:${raw}`, hub: "none" };
+}
+
+/** Rank of a node as a group's representative: a node resolved on the Hub, then any Hub node, then the rest. */
+function representativeRank(n: LineageNode): number {
+  if (n.repo && (n.revision || n.releaseTime)) return 0;
+  if (n.repo) return 1;
+  return 2;
+}
+
+const componentIndexes = new WeakMap<AuditResult, ComponentIndex>();
+
+/**
+ * The components of a result, by {@link componentKey}: node order kept (a group sits where its first node is), the
+ * representative of each group the node the Hub resolved (its spelling is the Hub's), else the Hub node most
+ * references name (the spelling the project uses most), else the first node. Every
+ * report (CycloneDX, SPDX, HTML, Markdown, text) lists and counts these, so their counts agree. Computed once per
+ * result object.
+ */
+export function componentIndex(result: AuditResult): ComponentIndex {
+  const cached = componentIndexes.get(result);
+  if (cached) return cached;
+  const referenceKinds = new Map((result.references ?? []).map((r) => [r.id, r.kind as string]));
+  // Hub repos by full id and by name (null when two repos share the name).
+  const hubByName = new Map<string, string | null>();
+  for (const n of result.lineage.nodes) {
+    if (!n.repo || n.id.includes("//")) continue;
+    const lower = n.repo.toLowerCase();
+    hubByName.set(lower, n.repo);
+    const short = lower.slice(lower.indexOf("/") + 1);
+    if (short !== lower) {
+      const prev = hubByName.get(short);
+      hubByName.set(short, prev === undefined || prev?.toLowerCase() === lower ? n.repo : null);
+    }
+  }
+  const ctx = { referenceKinds, hubByName };
+  const byKey = new Map<string, ComponentGroup>();
+  const groups: ComponentGroup[] = [];
+  for (const n of result.lineage.nodes) {
+    const { key, hub } = componentKey(n, ctx);
+    let g = byKey.get(key);
+    if (!g) {
+      g = { id: n.id, key, hub, nodes: [], inProduct: false };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    g.nodes.push(n);
+    g.inProduct ||= n.inProduct;
+  }
+  const canon = new Map<string, string>();
+  const byId = new Map<string, ComponentGroup>();
+  for (const g of groups) {
+    const rep = [...g.nodes].sort(
+      (a, b) =>
+        representativeRank(a) - representativeRank(b) || (b.references?.length ?? 0) - (a.references?.length ?? 0),
+    )[0]!;
+    g.nodes = [rep, ...g.nodes.filter((x) => x !== rep)];
+    g.id = rep.id;
+    const repo = rep.repo ?? (g.hub === "modelscope" ? unresolvedRaw(rep) : undefined);
+    if (repo) g.repo = repo;
+    for (const n of g.nodes) canon.set(n.id, g.id);
+    byId.set(g.id, g);
+  }
+  const index = { groups, canon, byId };
+  componentIndexes.set(result, index);
+  return index;
+}
+
+/**
+ * The component counts every report prints: all components, those the product uses (in the tree, loaded from a
+ * hub, reached over an API, or named by an unresolved expression) and the upstream ones only its lineage reaches.
+ */
+export function componentCounts(result: AuditResult): {
+  total: number;
+  inProduct: number;
+  local: number;
+  hosted: number;
+  upstream: number;
+} {
+  const { groups } = componentIndex(result);
+  const product = groups.filter((g) => g.inProduct);
+  return {
+    total: groups.length,
+    inProduct: product.length,
+    local: product.filter((g) => g.nodes[0]!.kind === "local").length,
+    hosted: product.filter((g) => g.nodes[0]!.kind === "hosted").length,
+    upstream: groups.length - product.length,
+  };
+}

@@ -30,7 +30,9 @@ import { PackageURL } from "packageurl-js";
 import type { AuditResult, ComponentRole, Evidence, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import {
+  type ComponentIndex,
   type GraphIndex,
+  componentIndex,
   STATUS_LABEL,
   indexGraph,
   isLocalPartEdge,
@@ -96,8 +98,7 @@ function namedOnly(n: LineageNode): boolean {
  * their location (see {@link identityOf}), so consumers that key components on name and version keep them apart.
  * Nodes folded into another component (see {@link canonicalNodeIds}) are not components and do not count.
  */
-function sharedNames(nodes: readonly LineageNode[]): Set<string> {
-  const canon = canonicalNodeIds({ lineage: { nodes } } as unknown as AuditResult);
+function sharedNames(nodes: readonly LineageNode[], canon: ReadonlyMap<string, string>): Set<string> {
   const seen = new Set<string>();
   const shared = new Set<string>();
   for (const n of nodes) {
@@ -108,32 +109,63 @@ function sharedNames(nodes: readonly LineageNode[]): Set<string> {
   return shared;
 }
 
-const sharedNamesOf = new WeakMap<GraphIndex, Set<string>>();
+const sharedNamesOf = new WeakMap<ComponentIndex, Set<string>>();
 
-/** {@link sharedNames} of a graph's nodes, computed once per graph. */
-function sharedNamesIn(g: GraphIndex): Set<string> {
-  let shared = sharedNamesOf.get(g);
-  if (!shared) sharedNamesOf.set(g, (shared = sharedNames([...g.nodes.values()])));
+/** {@link sharedNames} of a result's components, computed once per result. */
+function sharedNamesIn(ci: ComponentIndex): Set<string> {
+  let shared = sharedNamesOf.get(ci);
+  if (!shared)
+    sharedNamesOf.set(
+      ci,
+      (shared = sharedNames(
+        ci.groups.flatMap((x) => x.nodes),
+        ci.canon,
+      )),
+    );
   return shared;
 }
 
 /**
- * Name, group, version and purl of a node: what identifies it (a Hub repo by its purl, anything else by its name; a
- * name that another component carries too is followed by the node's location, `name (file#pointer)`).
+ * `pkg:generic/<org>/<name>?download_url=https://www.modelscope.cn/models/<org>/<name>` for a ModelScope repo: the
+ * purl spec has no ModelScope type, and its `generic` type names the download place with the `download_url`
+ * qualifier (https://github.com/package-url/purl-spec, types/generic-definition.json).
  */
-function identityOf(n: LineageNode, g: GraphIndex): { name: string; group?: string; version?: string; purl?: string } {
+export function modelscopePurl(repo: string): string {
+  const [org, ...rest] = repo.split("/");
+  const name = rest.join("/");
+  const url = `https://www.modelscope.cn/models/${org}/${name}`;
+  return new PackageURL("generic", org, name, undefined, { download_url: url }, undefined).toString();
+}
+
+/**
+ * Name, group, version and purl of a component (by its representative node; see {@link componentIndex}): a Hub repo
+ * by its purl in the spelling the Hub resolved (else the first seen), a ModelScope repo by its generic purl, anything
+ * else by its name; a name that another component carries too is followed by the node's location,
+ * `name (file#pointer)`.
+ */
+function identityOf(
+  n: LineageNode,
+  ci: ComponentIndex,
+): { name: string; group?: string; version?: string; purl?: string } {
   // A hosted model is the provider's: the same model name at two providers is two services.
   if (n.kind === "hosted" && n.provider) return { name: n.name, group: n.provider.id };
-  if (!n.repo) {
-    if (!n.location || !sharedNamesIn(g).has(n.name)) return { name: n.name };
+  const comp = ci.byId.get(ci.canon.get(n.id) ?? n.id);
+  const repo = comp?.repo ?? n.repo;
+  if (comp?.hub === "modelscope" && repo) {
+    const slash = repo.indexOf("/");
+    return { name: repo.slice(slash + 1), group: repo.slice(0, slash), purl: modelscopePurl(repo) };
+  }
+  if (!repo) {
+    if (!n.location || !sharedNamesIn(ci).has(n.name)) return { name: n.name };
     return { name: `${n.name} (${n.location.file}${n.location.pointer ? `#${n.location.pointer}` : ""})` };
   }
-  const slash = n.repo.indexOf("/");
+  const rep = comp?.nodes[0] ?? n;
+  const slash = repo.indexOf("/");
   return {
-    name: slash > 0 ? n.repo.slice(slash + 1) : n.repo,
-    ...(slash > 0 ? { group: n.repo.slice(0, slash) } : {}),
-    ...(n.revision ? { version: n.revision } : {}),
-    purl: huggingfacePurl(n.repo, n.revision),
+    name: slash > 0 ? repo.slice(slash + 1) : repo,
+    ...(slash > 0 ? { group: repo.slice(0, slash) } : {}),
+    ...(rep.revision ? { version: rep.revision } : {}),
+    purl: huggingfacePurl(repo, rep.revision),
   };
 }
 
@@ -152,8 +184,8 @@ function isCountryCode(c: string | undefined): c is string {
   return c !== undefined && /^[A-Z]{2}$/.test(c);
 }
 
-function componentFor(result: AuditResult, n: LineageNode, g: GraphIndex): CDX.Models.Component {
-  const id = identityOf(n, g);
+function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component {
+  const id = identityOf(n, componentIndex(result));
   const supplier = supplierOf(n);
   const c = new CDX.Models.Component(CDX.Enums.ComponentType.MachineLearningModel, id.name, {
     bomRef: n.id,
@@ -162,12 +194,14 @@ function componentFor(result: AuditResult, n: LineageNode, g: GraphIndex): CDX.M
     ...(id.purl ? { purl: id.purl } : {}),
     ...(supplier ? { supplier: new CDX.Models.OrganizationalEntity({ name: supplier.name }) } : {}),
     description: `${n.role}; ${STATUS_LABEL[n.status]}`,
+    // Named only by test or benchmark code: not part of the delivered product (like a development dependency).
+    ...(n.scope === "test" ? { scope: CDX.Enums.ComponentScope.Excluded } : {}),
   });
   if (n.license) c.licenses.add(licenseFor(n.license));
   c.properties.add(prop("kind", n.kind));
   c.properties.add(prop("role", n.role));
   c.properties.add(prop("status", n.status));
-  c.properties.add(prop("in-product", String(n.inProduct)));
+  c.properties.add(prop("in-product", String(componentIndex(result).byId.get(n.id)?.inProduct ?? n.inProduct)));
   if (n.statusReason) c.properties.add(prop("status-reason", n.statusReason.code));
   if (n.location) c.properties.add(prop("location", pinnedSource(n.location)));
   if (n.knownComponent) c.properties.add(prop("known-component", n.knownComponent));
@@ -205,13 +239,22 @@ function addFolded(c: CDX.Models.Component, result: AuditResult, n: LineageNode)
   addFindings(c, result, n.id);
 }
 
-/** Edges that make up a pedigree: what the weights come from (not a configuration or vocabulary match). */
-function pedigreeEdges(n: LineageNode, g: GraphIndex): ReturnType<typeof originEdges> {
-  const seen = new Set<string>();
-  return originEdges(n.id, g).filter(
-    (e) =>
-      e.relation !== "same-architecture" && e.relation !== "tokenizer-of" && !seen.has(e.to) && (seen.add(e.to), true),
-  );
+/**
+ * Edges that make up a component's pedigree: what the weights of any of its nodes come from (not a configuration or
+ * vocabulary match), one per ancestor component, never the component itself.
+ */
+function pedigreeEdges(n: LineageNode, g: GraphIndex, ci: ComponentIndex): ReturnType<typeof originEdges> {
+  const self = ci.canon.get(n.id) ?? n.id;
+  const members = ci.byId.get(self)?.nodes ?? [n];
+  const seen = new Set<string>([self]);
+  return members
+    .flatMap((m) => originEdges(m.id, g))
+    .filter((e) => {
+      const to = ci.canon.get(e.to) ?? e.to;
+      if (e.relation === "same-architecture" || e.relation === "tokenizer-of" || seen.has(to)) return false;
+      seen.add(to);
+      return true;
+    });
 }
 
 /**
@@ -219,11 +262,12 @@ function pedigreeEdges(n: LineageNode, g: GraphIndex): ReturnType<typeof originE
  * version, purl and supplier as its top-level component, no bom-ref of its own) and `aiprov:ref` = that component's
  * bom-ref.
  */
-export function pedigreeFor(n: LineageNode, g: GraphIndex): Json[] {
-  return pedigreeEdges(n, g).map((e) => {
+export function pedigreeFor(n: LineageNode, g: GraphIndex, ci: ComponentIndex): Json[] {
+  return pedigreeEdges(n, g, ci).map((e) => {
     const to = g.nodes.get(e.to);
-    const id = to ? identityOf(to, g) : { name: e.to };
-    const supplier = to ? supplierOf(to) : undefined;
+    const rep = to ? (g.nodes.get(ci.canon.get(to.id) ?? to.id) ?? to) : undefined;
+    const id = rep ? identityOf(rep, ci) : { name: e.to };
+    const supplier = rep ? supplierOf(rep) : undefined;
     return {
       type: "machine-learning-model",
       ...id,
@@ -231,7 +275,7 @@ export function pedigreeFor(n: LineageNode, g: GraphIndex): Json[] {
         ? { supplier: { name: supplier.name, ...(supplier.country ? { address: { country: supplier.country } } : {}) } }
         : {}),
       properties: [
-        jsonProp("ref", e.to),
+        jsonProp("ref", ci.canon.get(e.to) ?? e.to),
         jsonProp("relation", e.relation),
         jsonProp("strength", e.strength),
         ...e.evidence.map((ev) => jsonProp("evidence", evidenceValue(ev))),
@@ -271,7 +315,9 @@ export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex)
   if (datasets.length > 0) params.datasets = datasets;
   const props = [
     jsonProp("role", n.role),
-    ...pedigreeEdges(n, g).map((e) => jsonProp("base-model", `${e.relation} ${e.to}`)),
+    ...pedigreeEdges(n, g, componentIndex(result)).map((e) =>
+      jsonProp("base-model", `${e.relation} ${componentIndex(result).canon.get(e.to) ?? e.to}`),
+    ),
     ...(n.license ? [jsonProp("declared-license", n.license)] : []),
   ];
   if (!n.repo && Object.keys(params).length === 0 && props.length === 1) return undefined;
@@ -279,23 +325,12 @@ export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex)
 }
 
 /**
- * The component each lineage node is written as: itself, except that unresolved references with the same expression
- * text (`model_path` read in eleven functions) fold into the first such node, as the text report folds them: the BOM
- * cannot tell them apart, so they are one identity with every place as an `aiprov:location`.
+ * The component each lineage node is written as (node id -> the id of its component's representative): the shared
+ * identity of every report ({@link componentIndex}: Hub ids case-insensitive, one unresolved expression one
+ * component, a ModelScope id apart from a Hugging Face one).
  */
 export function canonicalNodeIds(result: AuditResult): Map<string, string> {
-  const firstByRaw = new Map<string, string>();
-  const canon = new Map<string, string>();
-  for (const n of result.lineage.nodes) {
-    if (n.repo || n.statusReason?.code !== "unresolved-reference") {
-      canon.set(n.id, n.id);
-      continue;
-    }
-    const raw = String(n.statusReason.args?.raw ?? n.name);
-    if (!firstByRaw.has(raw)) firstByRaw.set(raw, n.id);
-    canon.set(n.id, firstByRaw.get(raw)!);
-  }
-  return canon;
+  return componentIndex(result).canon;
 }
 
 /** The BOM ref of the product (the scanned project, `metadata.component`). */
@@ -429,7 +464,7 @@ function addUnmodelledFields(normalized: Json, result: AuditResult, g: GraphInde
     if (!n) continue;
     const country = supplierOf(n)?.country;
     if (country && c.supplier) (c.supplier as Json).address = { country };
-    const ancestors = pedigreeFor(n, g);
+    const ancestors = pedigreeFor(n, g, componentIndex(result));
     if (ancestors.length > 0) c.pedigree = { ancestors };
     const card = modelCardFor(n, result, g);
     if (card) c.modelCard = card;
@@ -453,7 +488,7 @@ export function toCycloneDx(result: AuditResult): Json {
   bom.metadata.component = product;
   const refs = new Map<string, CDX.Models.Component>([[PRODUCT_REF, product]]);
   const canon = canonicalNodeIds(result);
-  for (const n of result.lineage.nodes) if (canon.get(n.id) === n.id) refs.set(n.id, componentFor(result, n, g));
+  for (const n of result.lineage.nodes) if (canon.get(n.id) === n.id) refs.set(n.id, componentFor(result, n));
   for (const n of result.lineage.nodes) if (canon.get(n.id) !== n.id) addFolded(refs.get(canon.get(n.id)!)!, result, n);
   for (const d of result.datasets ?? []) refs.set(`dataset:${d.name}`, datasetComponent(d));
   for (const [ref, c] of refs) if (ref !== PRODUCT_REF) bom.components.add(c);

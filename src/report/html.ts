@@ -18,8 +18,11 @@
  */
 import type { AuditResult, Evidence, Finding, LineageEdge, LineageNode } from "../model/types.js";
 import {
+  type ComponentGroup,
   type GraphIndex,
   VERDICT_LABEL,
+  componentCounts,
+  componentIndex,
   STATUS_LABEL,
   hubFileUrl,
   indexGraph,
@@ -27,6 +30,7 @@ import {
   pinnedSource,
   primaryLocation,
   productRoots,
+  rulesById,
   subgraphOf,
   weakeningLines,
 } from "./common.js";
@@ -34,6 +38,7 @@ import { packVerdict, resultVerdict, sortedFindings } from "../policy/verdict.js
 import { htmlEscape as h } from "./html-escape.js";
 import { drawLineageSvg } from "./layout.js";
 import { reasonText } from "./text.js";
+import { stableId } from "../util/hash.js";
 
 const CSS = `
 :root{--fg:#1d2939;--muted:#667085;--line:#d0d5dd;--bad:#b42318;--badbg:#fde2e1;--warn:#b54708;--warnbg:#fff4d6;--ok:#067647;--okbg:#e3f6e8}
@@ -56,6 +61,7 @@ nav.toc ol{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4p
 .finding.sev-error-box{border-left-color:var(--bad)}.finding.sev-warning-box{border-left-color:var(--warn)}
 .finding h3{margin:2px 0 4px}.finding p{margin:3px 0}
 details>summary{cursor:pointer;color:var(--muted)}
+details.rule-group{border-top:1px solid var(--line);padding:4px 0}details.rule-group>summary{color:var(--fg);font-size:14px;padding:4px 0}
 .graph{overflow:auto;max-height:80vh;border:1px solid var(--line);border-radius:6px;padding:8px;margin:6px 0 14px}
 svg.lineage{display:block;font:12px system-ui,sans-serif}
 svg.lineage .node rect{fill:#fff;stroke:#475467;stroke-width:1.2}
@@ -67,6 +73,7 @@ svg.lineage .edge path{fill:none;stroke:#475467;stroke-width:1.3}svg.lineage .ed
 svg.lineage .edge text{fill:#344054;font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg.lineage .arrow{fill:#475467}
 .legend{color:var(--muted);font-size:12px}
+table.inventory{table-layout:fixed}table.inventory td{overflow-wrap:anywhere}
 table.inventory col.c-component{width:16%}table.inventory col.c-kind{width:8%}table.inventory col.c-role{width:8%}table.inventory col.c-status{width:15%}
 table.inventory col.c-publisher{width:14%}table.inventory col.c-country{width:7%}table.inventory col.c-licence{width:8%}table.inventory col.c-where{width:24%}
 @media print{
@@ -102,20 +109,26 @@ function nodeWhere(n: LineageNode): string {
   return "";
 }
 
-/** Counts the header shows, all taken from the inventory and findings the report itself lists. */
+/**
+ * Counts the header shows, all taken from the inventory and findings the report itself lists: the components (the
+ * shared identity of every report, {@link componentCounts}), those the product uses (of them, in the scanned tree and
+ * reached over an API) and the upstream ones only lineage reaches.
+ */
 export function headerCounts(result: AuditResult): {
   components: number;
+  inProduct: number;
   inTree: number;
-  upstream: number;
   hosted: number;
+  upstream: number;
   findings: number;
 } {
-  const nodes = result.lineage.nodes;
+  const c = componentCounts(result);
   return {
-    components: nodes.length,
-    inTree: nodes.filter((n) => n.kind === "local").length,
-    upstream: nodes.filter((n) => n.kind === "upstream").length,
-    hosted: nodes.filter((n) => n.kind === "hosted").length,
+    components: c.total,
+    inProduct: c.inProduct,
+    inTree: c.local,
+    hosted: c.hosted,
+    upstream: c.upstream,
     findings: result.findings.length,
   };
 }
@@ -126,7 +139,7 @@ function tocEntries(result: AuditResult): [string, string][] {
   const entries: [string, string][] = [];
   if (hasPolicy) entries.push(["policies", "Verdict per pack"], ["findings", `Findings (${result.findings.length})`]);
   entries.push(
-    ["inventory", `Inventory (${result.lineage.nodes.length})`],
+    ["inventory", `Inventory (${componentIndex(result).groups.length})`],
     ["lineage", "Lineage"],
     ["evidence", "Evidence"],
   );
@@ -141,11 +154,8 @@ function headerSection(result: AuditResult): string[] {
   const s = result.summary;
   const c = headerCounts(result);
   const verdict = resultVerdict(result);
-  const kinds = [
-    `${c.inTree} in the product tree`,
-    `${c.upstream} upstream`,
-    ...(c.hosted ? [`${c.hosted} hosted`] : []),
-  ].join(", ");
+  const within = [`${c.inTree} in the scanned tree`, ...(c.hosted ? [`${c.hosted} over an API`] : [])].join(", ");
+  const kinds = `${c.inProduct} used by the product (${within}), ${c.upstream} upstream`;
   const waived = s.waived ? `, ${s.waived} waived` : "";
   return [
     `<header><h1>AI provenance report: <code>${h(result.root)}</code></h1>`,
@@ -204,32 +214,63 @@ function findingBlock(f: Finding, g: GraphIndex, hubUrl: string | undefined, ope
   return b;
 }
 
+/**
+ * The findings. Up to {@link OPEN_EVIDENCE_MAX}: one card each, evidence open. Beyond that (a scan of many
+ * repositories: 286 findings), grouped by rule as the text report groups them: one folded group per rule whose
+ * one-line summary reads severity, rule, count and title (so the closed groups are the rule summary), the first
+ * group open so the first finding is on the first screen; evidence folded. Folded groups print open.
+ */
 function findingsSection(result: AuditResult, g: GraphIndex): string[] {
   const b = [`<section id="findings"><h2>Findings (${result.findings.length})</h2>`];
   if (result.findings.length === 0) b.push(`<p>No findings.</p>`);
-  const open = result.findings.length <= OPEN_EVIDENCE_MAX;
-  for (const f of sortedFindings(result.findings)) b.push(...findingBlock(f, g, result.settings.hubUrl, open));
+  const sorted = sortedFindings(result.findings);
+  if (sorted.length <= OPEN_EVIDENCE_MAX) {
+    for (const f of sorted) b.push(...findingBlock(f, g, result.settings.hubUrl, true));
+    b.push(`</section>`);
+    return b;
+  }
+  const byRule = new Map<string, Finding[]>();
+  for (const f of sorted) byRule.set(`${f.pack}/${f.rule}`, [...(byRule.get(`${f.pack}/${f.rule}`) ?? []), f]);
+  const rules = rulesById(result);
+  let first = true;
+  for (const [id, list] of byRule) {
+    const sev = list[0]!.severity;
+    b.push(
+      `<details class="rule-group" id="rule-findings-${stableId(["rule", id], 10)}" data-count="${list.length}"${first ? " open" : ""}><summary><span class="sev-${sev}">${sev}</span> <b>${h(id)}</b> · ${list.length} finding${list.length === 1 ? "" : "s"}${rules.get(id)?.title ? ` · ${h(rules.get(id)!.title)}` : ""}</summary>`,
+    );
+    for (const f of list) b.push(...findingBlock(f, g, result.settings.hubUrl, false));
+    b.push(`</details>`);
+    first = false;
+  }
   b.push(`</section>`);
   return b;
 }
 
+/** The other names a component is read under (`qwen/Qwen-VL-Chat` beside `Qwen/Qwen-VL-Chat`), for its inventory row. */
+function alsoNamed(group: ComponentGroup): string {
+  const names = [...new Set(group.nodes.slice(1).map((m) => m.name))].filter((x) => x !== group.nodes[0]!.name);
+  return names.length > 0 ? `<br><span class="meta">also named ${names.map((x) => h(x)).join(", ")}</span>` : "";
+}
+
 function inventorySection(result: AuditResult): string[] {
-  const b = [`<section id="inventory"><h2>Inventory (${result.lineage.nodes.length} components)</h2>`];
+  const { groups } = componentIndex(result);
+  const b = [`<section id="inventory"><h2>Inventory (${groups.length} components)</h2>`];
   b.push(
     `<table class="inventory"><colgroup>${["component", "kind", "role", "status", "publisher", "country", "licence", "where"].map((c) => `<col class="c-${c}">`).join("")}</colgroup>`,
     `<thead><tr><th>Component</th><th>Kind</th><th>Role</th><th>Status</th><th>Publisher</th><th>Country</th><th>Licence</th><th>Where</th></tr></thead><tbody>`,
   );
-  for (const n of result.lineage.nodes) {
+  for (const group of groups) {
+    const n = group.nodes[0]!;
     const reason = n.statusReason ? `: ${h(reasonText(n.statusReason))}` : "";
     const checked =
       n.status === "no-third-party-lineage" && n.checked?.length
         ? `<br><span class="meta">checked: ${h(n.checked.join("; "))}</span>`
         : "";
     b.push(
-      `<tr class="status-${n.status}"><td><b>${h(n.name)}</b>${n.inProduct ? "" : ` <span class="meta">(upstream)</span>`}</td><td>${n.kind}</td><td>${n.role}</td><td class="status">${STATUS_LABEL[n.status]}${reason}${checked}</td><td>${n.publisher ? h(n.publisher.entity) : ""}</td><td>${n.publisher ? h(n.publisher.country) : ""}</td><td>${h(n.license ?? "")}</td><td>${nodeWhere(n)}</td></tr>`,
+      `<tr class="status-${n.status}"><td><b>${h(n.name)}</b>${group.inProduct ? "" : ` <span class="meta">(upstream)</span>`}${alsoNamed(group)}</td><td>${n.kind}</td><td>${n.role}</td><td class="status">${STATUS_LABEL[n.status]}${reason}${checked}</td><td>${n.publisher ? h(n.publisher.entity) : ""}</td><td>${n.publisher ? h(n.publisher.country) : ""}</td><td>${h(n.license ?? "")}</td><td>${nodeWhere(n)}</td></tr>`,
     );
   }
-  if (result.lineage.nodes.length === 0) b.push(`<tr><td colspan="8">No model or model component found.</td></tr>`);
+  if (groups.length === 0) b.push(`<tr><td colspan="8">No model or model component found.</td></tr>`);
   b.push(`</tbody></table></section>`);
   return b;
 }

@@ -10,6 +10,8 @@ import {
   VERDICT_LABEL,
   type GraphIndex,
   STATUS_LABEL,
+  componentCounts,
+  componentIndex,
   evidenceText,
   indexGraph,
   originEdges,
@@ -105,8 +107,11 @@ export function mermaidGraph(result: AuditResult): string {
   return lines.join("\n");
 }
 
-/** The heading line (verdict and packs) and the counts line (the components count is the table's rows, before any cut). */
-function headerLines(result: AuditResult, g: GraphIndex): string[] {
+/**
+ * The heading line (verdict and packs) and the counts line: every component and how many of them the product uses
+ * (the shared identity and counts of every report, {@link componentCounts}).
+ */
+function headerLines(result: AuditResult): string[] {
   const s = result.summary;
   const verdict = resultVerdict(result);
   const icon = verdict === "fail" ? "❌" : verdict === "pass" ? "✅" : "ℹ️";
@@ -114,19 +119,25 @@ function headerLines(result: AuditResult, g: GraphIndex): string[] {
     `## ${icon} aiprov: ${VERDICT_LABEL[verdict]}${result.settings.policies.length > 0 ? ` · ${result.settings.policies.map(mdEscape).join(", ")}` : ""}`,
     "",
     `**${s.findings.error}** error · **${s.findings.warning}** warning · **${s.findings.note}** note` +
-      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${componentRows(result, g).length} components · scanned ${mdCode(result.root)}` +
+      `${s.waived ? ` · ${s.waived} waived` : ""} · ${s.undetermined} undetermined · ${componentCounts(result).total} components (${componentCounts(result).inProduct} used by the product) · scanned ${mdCode(result.root)}` +
       (result.settings.policies.length > 0 ? ` · fails on ${result.settings.failOn}` : ""),
     "",
   ];
 }
 
-/** The product's components in table order: each top-level component, then its nested local parts (depth first). */
+/**
+ * The product's components in table order: each top-level component, then its nested local parts (depth first); one
+ * row per component ({@link componentIndex}: `qwen/x` and `Qwen/x` are one row, under the representative's name).
+ */
 function componentRows(result: AuditResult, g: GraphIndex): LineageNode[] {
   const rows: LineageNode[] = [];
   const seen = new Set<string>();
-  const addRow = (n: LineageNode): void => {
-    if (seen.has(n.id)) return;
-    seen.add(n.id);
+  const { canon } = componentIndex(result);
+  const addRow = (node: LineageNode): void => {
+    const id = canon.get(node.id) ?? node.id;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const n = g.nodes.get(id) ?? node;
     rows.push(n);
     for (const e of g.in.get(n.id) ?? []) {
       const from = g.nodes.get(e.from);
@@ -267,7 +278,7 @@ function findingLines(result: AuditResult, g: GraphIndex, budget: number): strin
  */
 export function renderMarkdown(result: AuditResult): string {
   const g = indexGraph(result);
-  const head = [...headerLines(result, g), ...componentLines(result, g)].join("\n");
+  const head = [...headerLines(result), ...componentLines(result, g)].join("\n");
   const tailText = `${tailLines(result).join("\n")}\n`;
   const findings =
     result.settings.policies.length > 0

@@ -26,6 +26,7 @@ import { stableId } from "../util/hash.js";
 import {
   type GraphIndex,
   STATUS_LABEL,
+  componentIndex,
   indexGraph,
   isLocalPartEdge,
   pinnedSource,
@@ -200,12 +201,22 @@ function declaredLicense(d: SpdxDoc, n: LineageNode): string {
   return d.element(expr);
 }
 
-/** Pass 2: one package per lineage node, with its supplier and exactly one declared and one concluded licence. */
+/**
+ * Pass 2: one package per component (the shared identity of every report, {@link componentIndex}: nodes of one model
+ * identity share its package), with its supplier and exactly one declared and one concluded licence.
+ */
 function addPackages(d: SpdxDoc, result: AuditResult): void {
-  for (const n of result.lineage.nodes) {
+  for (const group of componentIndex(result).groups) {
+    const n = group.nodes[0]!;
     const pid = d.id("pkg", n.id);
-    d.pkgIds.set(n.id, pid);
-    d.element(aiPackage(d, result, n, pid, supplierFor(d, n)));
+    for (const m of group.nodes) d.pkgIds.set(m.id, pid);
+    const pkg = aiPackage(d, result, n, pid, supplierFor(d, n));
+    if (group.nodes.length > 1)
+      pkg.comment = `${String(pkg.comment)} Also named as ${group.nodes
+        .slice(1)
+        .map((m) => m.id)
+        .join(", ")}.`;
+    d.element(pkg);
     const declared = declaredLicense(d, n);
     d.element({
       type: "Relationship",
@@ -234,10 +245,13 @@ function addPackages(d: SpdxDoc, result: AuditResult): void {
 
 /** Pass 3: the lineage as relationships (descendantOf, contains, other), each naming aiprov's relation and evidence. */
 function addLineage(d: SpdxDoc, result: AuditResult, g: GraphIndex): void {
+  const written = new Set<string>();
   for (const e of result.lineage.edges) {
     const from = d.pkgIds.get(e.from);
     const to = d.pkgIds.get(e.to);
-    if (!from || !to) continue;
+    // Two nodes of one component: no relationship of a package with itself; one per pair and relation.
+    if (!from || !to || from === to || written.has(`${from} ${to} ${e.relation}`)) continue;
+    written.add(`${from} ${to} ${e.relation}`);
     const type = relationshipType(e);
     const [a, b] = type === "contains" ? [to, from] : [from, to];
     const evidence = e.evidence.map((x) => `${x.strength} ${x.code} at ${pinnedSource(x.location)}`).join("; ");
@@ -278,9 +292,13 @@ function addProductAndDocument(d: SpdxDoc, result: AuditResult, g: GraphIndex): 
       .map((w) => ` Weakening setting: ${w}.`)
       .join("")}`,
   });
-  const roots = productRoots(result, g)
-    .map((n) => d.pkgIds.get(n.id))
-    .filter((x): x is string => x !== undefined);
+  const roots = [
+    ...new Set(
+      productRoots(result, g)
+        .map((n) => d.pkgIds.get(n.id))
+        .filter((x): x is string => x !== undefined),
+    ),
+  ];
   if (roots.length > 0)
     d.element({
       type: "Relationship",

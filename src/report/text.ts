@@ -16,7 +16,7 @@ import type {
   SourceLocation,
   WeightComparison,
 } from "../model/types.js";
-import { STATUS_LABEL, rulesById, weakeningLines } from "./common.js";
+import { STATUS_LABEL, componentCounts, componentIndex, rulesById, weakeningLines } from "./common.js";
 import { resultVerdict } from "../policy/verdict.js";
 
 /** Options of {@link renderText}. */
@@ -267,7 +267,13 @@ function unresolvedExpressions(
 /** Section 1: the bill of materials by role (a loaded checkpoint followed by its known parts). */
 function bomSection(x: TextCtx): void {
   const { result, c, verbose, lim, nodes, out, parts, isPart, locals, direct, unresolved, statusColor, lines } = x;
-  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")];
+  // One row per component (the shared identity of every report: `qwen/x` and `Qwen/x` are one row).
+  const { canon } = componentIndex(result);
+  const rowOf = new Set<string>();
+  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")].filter((n) => {
+    const id = canon.get(n.id) ?? n.id;
+    return !rowOf.has(id) && (rowOf.add(id), true);
+  });
   const roleRank = (r: string): number => (ROLE_ORDER.indexOf(r) < 0 ? ROLE_ORDER.length : ROLE_ORDER.indexOf(r));
   bom.sort(
     (a, b) =>
@@ -285,7 +291,7 @@ function bomSection(x: TextCtx): void {
   const byRaw = unresolvedExpressions(unresolved);
   lines.push(
     c.bold(
-      `Bill of materials (${locals.length} in the tree, ${direct.length - unresolved.length} loaded from elsewhere${byRaw.size ? `, ${byRaw.size} unresolved expression${byRaw.size === 1 ? "" : "s"}` : ""})`,
+      `Bill of materials (${locals.length} in the tree, ${bom.length - locals.length} loaded from elsewhere${byRaw.size ? `, ${byRaw.size} unresolved expression${byRaw.size === 1 ? "" : "s"}` : ""})`,
     ),
   );
   if (bom.length === 0 && unresolved.length === 0 && !result.lineage.nodes.some((n) => n.kind === "hosted"))
@@ -320,7 +326,9 @@ function bomSection(x: TextCtx): void {
       ),
     );
     for (const r of shown) {
-      const via = r.origin && (r.n.kind === "local" || r.knownPart) ? c.dim(` ← ${r.origin.name}`) : "";
+      const via =
+        (r.origin && (r.n.kind === "local" || r.knownPart) ? c.dim(` ← ${r.origin.name}`) : "") +
+        (r.n.scope === "test" ? c.dim(" (test code only: not judged)") : "");
       lines.push(
         `  ${pad(r.role, wr)}${pad(r.name, wn)}${pad(r.pub, wp)}${pad(r.country, wc)}${statusColor(r.n)}${via}${r.where ? c.dim(` · ${r.where}`) : ""}`,
       );
@@ -599,6 +607,8 @@ export function renderText(input: AuditResult, options: TextOptions): string {
       ? `Policies: ${result.settings.policies.join(", ")}`
       : c.yellow("No policy applied: inventory and lineage only (use --policy <pack>)."),
   );
+  const counts = componentCounts(result);
+  lines.push(`Components: ${counts.total} (${counts.inProduct} used by the product, ${counts.upstream} upstream)`);
   lines.push("");
   bomSection(x);
   unresolvedSection(x);

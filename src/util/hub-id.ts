@@ -14,9 +14,12 @@ const WRAPPERS: RegExp[] = [
   /^hf[-_]hub:/i,
 ];
 
-/** File extensions and other shapes that look like `a/b` but are paths or MIME types, not model ids. */
+/**
+ * File extensions that make `a/b.ext` a file path, not a model id: configs, code, weights, vocabularies, archives
+ * and compressed files (`bpe/bpe_simple_vocab_16e6.txt.gz`, a tokenizer vocabulary), data and media.
+ */
 const NOT_A_MODEL =
-  /\.(?:json|ya?ml|txt|md|py|js|ts|gguf|bin|pt|pth|ckpt|safetensors|onnx|jinja|csv|toml|html|png|jpe?g|wav|mp3|mar)$/i;
+  /\.(?:json|jsonl|ya?ml|txt|md|py|js|ts|gguf|bin|pt|pth|ckpt|safetensors|onnx|jinja|csv|tsv|toml|html|xml|png|jpe?g|gif|webp|wav|mp3|flac|mp4|mar|gz|tgz|zip|tar|bz2|xz|zst|7z|npy|npz|pkl|pickle|h5|tflite|parquet|arrow|vocab|tiktoken|log|pdf)$/i;
 const MIME_TYPES = /^(?:application|text|image|audio|video|multipart|font|model)\/[a-z0-9.+-]+$/;
 
 /**

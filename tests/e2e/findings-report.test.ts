@@ -167,7 +167,8 @@ describe("the text report reads like an audit", () => {
   it("opens with the bill of materials, groups findings by rule, cuts lists unless --verbose", () => {
     const text = scan(FIXTURE, ["--offline"], "text").stdout;
     const lines = text.split("\n");
-    expect(lines[3]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 1 unresolved expression\)/);
+    expect(lines[2]).toMatch(/^Components: \d+ \(\d+ used by the product, \d+ upstream\)$/);
+    expect(lines[4]).toMatch(/^Bill of materials \(0 in the tree, 3 loaded from elsewhere, 1 unresolved expression\)/);
     expect(text).toMatch(
       /^ {2}vision-encoder +SigLIP so400m\/14 @384 vision tower +Google LLC +US +third-party origin found · train\/train.py:8:\d+ \(\+1 more\)$/m,
     );

@@ -213,6 +213,45 @@ describe.skipIf(!available)("HTML report in headless Chromium", () => {
     await page.close();
   });
 
+  it("groups a long report's findings by rule, first finding on the first screen, and never scrolls sideways", async () => {
+    // Every example under every bundled pack: dozens of findings over tens of components, as a multi-repo scan.
+    const html = join(work, "long.html");
+    const json = join(work, "long.json");
+    const packs = ["eu-ai-act-gpai", "kr-sovereign-from-scratch", "licence-duties", "supply-chain-hygiene"];
+    const packArgs = [...packs, "unknown-provenance", "us-covered-adversary"].flatMap((p) => ["--policy", p]);
+    const r = aiprov(["scan", "examples", "--offline", ...packArgs, "--html-output", html, "--json-output", json]);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(readFileSync(json, "utf8")) as AuditResult;
+    expect(result.findings.length).toBeGreaterThan(25);
+    const { page, errors } = await open(html);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    expect(errors).toEqual([]);
+    const rules = new Set(result.findings.map((f) => `${f.pack}/${f.rule}`));
+    expect(await page.locator("#findings details.rule-group").count()).toBe(rules.size);
+    expect(await page.locator("#findings details.rule-group[open]").count()).toBe(1);
+    const counted = await page
+      .locator("#findings details.rule-group")
+      .evaluateAll((ds) => ds.reduce((a, d) => a + Number(d.getAttribute("data-count")), 0));
+    expect(counted).toBe(result.findings.length);
+    const first = await page.locator("#findings .finding").first().boundingBox();
+    expect(first!.y + Math.min(first!.height, 60)).toBeLessThanOrEqual(900);
+    await page.screenshot({ path: join(ARTIFACTS, "examples-long-first-screen.png") });
+    // Nothing wider than the page at any width: no sideways scroll, the inventory inside the body's content box.
+    for (const width of [1400, 1000, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      // A string, so the page's DOM types stay out of the test's typing.
+      const widths = (await page.evaluate(`(() => {
+        const body = document.body.getBoundingClientRect();
+        const inv = document.querySelector("table.inventory").getBoundingClientRect();
+        const pad = parseFloat(getComputedStyle(document.body).paddingRight);
+        return { scroll: document.documentElement.scrollWidth, view: window.innerWidth, inv: inv.right, body: body.right - pad };
+      })()`)) as { scroll: number; view: number; inv: number; body: number };
+      expect(widths.scroll, `${width} px`).toBeLessThanOrEqual(widths.view);
+      expect(widths.inv, `${width} px`).toBeLessThanOrEqual(widths.body + 0.5);
+    }
+    await page.close();
+  });
+
   it("shows waivers with owner and expiry and Hub evidence pinned to its commit", async () => {
     const file = join(work, "waived.html");
     writeFileSync(file, renderHtml(omniWithWaiverAndHubPin()));

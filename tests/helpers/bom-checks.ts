@@ -12,6 +12,8 @@
  *   component per identity (bom-ref, purl, name/version; pedigree ancestors name their top-level component), every
  *   component reachable from the product along `dependencies`, no tool error text in component data (it belongs in
  *   annotations or metadata properties).
+ * - Every format of one scan: the same component count (CycloneDX model components, SPDX AI packages, the HTML header
+ *   and inventory rows, the Markdown and text headers), see {@link componentCountProblems}.
  * - JUnit: the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2 (xmllint-wasm).
  */
 import { readFileSync } from "node:fs";
@@ -124,9 +126,12 @@ export function allComponents(bom: Json): Json[] {
   return out;
 }
 
-/** An identity: the purl when there is one, else group/name@version. */
+/**
+ * An identity: the purl when there is one, else group/name@version; compared without case, because Hub ids are
+ * case-insensitive (`qwen/Qwen-VL-Chat` and `Qwen/Qwen-VL-Chat` are one repo, the Hub redirects one to the other).
+ */
 function identity(c: Json): string {
-  return (c.purl as string | undefined) ?? `${c.group ?? ""}/${c.name}@${c.version ?? ""}`;
+  return ((c.purl as string | undefined) ?? `${c.group ?? ""}/${c.name}@${c.version ?? ""}`).toLowerCase();
 }
 
 /** What a tool error looks like in text: an HTTP status, a Hub error code, a Node network error, an exception. */
@@ -193,4 +198,41 @@ export async function junitProblems(xml: string): Promise<string[]> {
   junitXsd ??= readFileSync(join(REPO_ROOT, "schemas", "junit-jenkins-10.xsd"), "utf8");
   const v = await validateXML({ xml: [{ fileName: "junit.xml", contents: xml }], schema: [junitXsd] });
   return v.errors.map((e) => e.message);
+}
+
+/** The component count each format of one scan states or lists (see {@link componentCountProblems}). */
+export interface FormatCounts {
+  cyclonedx: number;
+  spdx: number;
+  htmlHeader: number;
+  htmlRows: number;
+  markdown: number;
+  text: number;
+}
+
+/** Reads the component count of each rendered format of one scan; NaN where a format states none. */
+export function formatComponentCounts(o: {
+  cyclonedx: Json;
+  spdx: Json;
+  html: string;
+  markdown: string;
+  text: string;
+}): FormatCounts {
+  const inventory = o.html.split(`<section id="inventory">`)[1]?.split("</section>")[0] ?? "";
+  const num = (m: RegExpExecArray | null): number => (m ? Number(m[1]) : Number.NaN);
+  return {
+    cyclonedx: ((o.cyclonedx.components ?? []) as Json[]).filter((c) => c.type === "machine-learning-model").length,
+    spdx: (o.spdx["@graph"] as Json[]).filter((x) => x.type === "ai_AIPackage").length,
+    htmlHeader: num(/(\d+) components<\/a>/.exec(o.html)),
+    htmlRows: (inventory.match(/<tr class="status-/g) ?? []).length,
+    markdown: num(/· (\d+) components \(/.exec(o.markdown)),
+    text: num(/^Components: (\d+) /m.exec(o.text)),
+  };
+}
+
+/** One problem per format whose count differs from CycloneDX's (all formats must count the same components). */
+export function componentCountProblems(counts: FormatCounts): string[] {
+  return Object.entries(counts)
+    .filter(([, n]) => n !== counts.cyclonedx)
+    .map(([format, n]) => `${format} counts ${n} components, CycloneDX ${counts.cyclonedx}`);
 }

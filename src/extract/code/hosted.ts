@@ -6,7 +6,7 @@
  * name's own shape (`claude-...`). Pure lookups over that table; nothing here reads the scanned tree.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../../util/yaml.js";
 import { packagePath } from "../../util/package-root.js";
 import { snapshotDocument } from "../../util/knowledge-snapshot.js";
 import { validate } from "../../util/schema.js";
@@ -24,6 +24,8 @@ export interface HostedProvider {
   js?: { packages?: string[]; classes?: string[] };
   hosts?: string[];
   tokens?: string[];
+  /** The model a client class uses when the code names none (the library's documented default). */
+  classDefaults?: { class: string; language: "python" | "js"; model: string; source: string }[];
 }
 
 /** The bundled provider table's file. */
@@ -38,6 +40,8 @@ interface Table {
   pyClasses: Map<string, string>;
   jsPackages: Map<string, string>;
   jsClasses: Map<string, string>;
+  /** `<language>:<class>` -> the provider and the model the class uses by default. */
+  defaults: Map<string, { provider: string; model: string }>;
 }
 
 let table: Table | undefined;
@@ -50,7 +54,7 @@ export function hostedTable(): Table {
   if (table) return table;
   // Parsed at build time when unchanged since (src/util/knowledge-snapshot.ts): every worker thread reads this table.
   const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ??
-    parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
+    yaml().parse(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
   const problems = validate("knowledge-hosted-providers.schema.json", data, HOSTED_PROVIDERS_FILE);
   if (problems.length) throw new Error(`invalid hosted provider table: ${problems.join("; ")}`);
   const t: Table = {
@@ -62,6 +66,7 @@ export function hostedTable(): Table {
     pyClasses: new Map(),
     jsPackages: new Map(),
     jsClasses: new Map(),
+    defaults: new Map(),
   };
   for (const p of data.providers) {
     t.byId.set(p.id, p);
@@ -72,6 +77,8 @@ export function hostedTable(): Table {
     for (const c of p.python?.classes ?? []) if (!t.pyClasses.has(c)) t.pyClasses.set(c, p.id);
     for (const m of p.js?.packages ?? []) t.jsPackages.set(m, p.id);
     for (const c of p.js?.classes ?? []) if (!t.jsClasses.has(c)) t.jsClasses.set(c, p.id);
+    for (const d of p.classDefaults ?? [])
+      t.defaults.set(`${d.language}:${d.class}`, { provider: p.id, model: d.model });
   }
   t.pyModules.sort((a, b) => b.prefix.length - a.prefix.length);
   return (table = t);
@@ -129,6 +136,16 @@ export function providerOfName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a provider's model-name patterns allow `name`: true when the name matches one of them, or when the table
+ * lists no pattern for the provider (nothing to check against).
+ */
+export function fitsProviderNames(provider: string, name: string): boolean {
+  const t = hostedTable();
+  const own = t.patterns.filter((p) => p.provider === provider);
+  return own.length === 0 || own.some((p) => p.re.test(name));
+}
+
 /** The provider of a Python call by its qualified name (`langchain_openai.ChatOpenAI`, `anthropic.Anthropic`). */
 export function providerOfPythonCall(qualified: string): string | undefined {
   const t = hostedTable();
@@ -136,6 +153,21 @@ export function providerOfPythonCall(qualified: string): string | undefined {
   const mod = t.pyModules.find((m) => qualified === m.prefix || qualified.startsWith(`${m.prefix}.`));
   if (mod) return mod.provider;
   return t.pyClasses.get(last);
+}
+
+/**
+ * Value-flow rule "library default": the hosted model a client class of `language` sends requests to when the code
+ * names none (`OpenAIEmbeddings()` embeds with `text-embedding-ada-002`), from the provider table's `classDefaults`;
+ * with the role its class name implies (`*Embedding(s)` embedding, `*Rerank*` reranker).
+ */
+export function hostedClassDefault(
+  language: "python" | "js",
+  className: string,
+): { provider: string; model: string; role?: "embedding" | "reranker" } | undefined {
+  const d = hostedTable().defaults.get(`${language}:${className}`);
+  if (!d) return undefined;
+  const role = /Rerank/.test(className) ? "reranker" : /Embedding/.test(className) ? "embedding" : undefined;
+  return { ...d, ...(role ? { role } : {}) };
 }
 
 /** Providers whose SDK a Python module imports (by the imported modules' qualified names). */

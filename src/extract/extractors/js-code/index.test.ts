@@ -182,3 +182,32 @@ describe("js-code: members and local runtimes (issue 17)", () => {
     ]);
   });
 });
+
+describe("js-code library defaults (issue 17)", () => {
+  it("new OpenAIEmbeddings() without a model key uses the class's documented default; a named model is read as written", async () => {
+    const refs = await extractJsSource(
+      [
+        "import { OpenAIEmbeddings } from 'langchain/embeddings/openai';",
+        "const a = new OpenAIEmbeddings();",
+        "const b = new OpenAIEmbeddings({ batchSize: 512 });",
+        "const c = new OpenAIEmbeddings({ modelName: 'text-embedding-3-small' });",
+        "const d = new SomethingElse();",
+      ].join("\n"),
+      "pages/api/chat.ts",
+    );
+    const at = (line: number) => refs.filter((r) => r.location.line === line);
+    expect(at(2)).toMatchObject([
+      {
+        kind: "hosted-model",
+        target: "text-embedding-ada-002",
+        provider: "openai",
+        role: "embedding",
+        facts: { libraryDefault: true },
+      },
+    ]);
+    expect(at(3)).toMatchObject([{ target: "text-embedding-ada-002", facts: { libraryDefault: true } }]);
+    expect(at(4)).toMatchObject([{ kind: "hosted-model", target: "text-embedding-3-small", provider: "openai" }]);
+    expect(at(4)[0]?.facts?.libraryDefault).toBeUndefined();
+    expect(at(5)).toEqual([]);
+  });
+});

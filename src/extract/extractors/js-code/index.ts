@@ -9,6 +9,7 @@
  */
 import type { ModelReference } from "../../../model/types.js";
 import { isModelShaped } from "../../code/model-ref.js";
+import { holdsWords, JS_CODE_WORDS } from "../../prefilters.js";
 import { CODE_ANALYSIS_MAX_BYTES, withTree, walkNamed, type SyntaxNode } from "../../code/tree-sitter.js";
 import type { CodeModuleFacts, Extractor, ExtractOutput } from "../../types.js";
 import { collectJsScope, grammarFor, isModelKey, keyName, resolve, type Scope } from "./scope.js";
@@ -119,7 +120,7 @@ export const jsCodeExtractor: Extractor = {
   },
   async extract(file, ctx): Promise<ExtractOutput> {
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
-    if (!/pretrained|pipeline|model|Ollama|HuggingFace|@huggingface|@xenova/i.test(text)) return {};
+    if (!holdsWords(JS_CODE_WORDS, text)) return {};
     const r = await extractJsModule(text, file.path);
     return { references: r.references, ...(r.module.constants ? { codeModules: [r.module] } : {}) };
   },

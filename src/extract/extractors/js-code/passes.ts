@@ -7,7 +7,7 @@
 import { posix } from "node:path";
 import type { ComponentRole, ModelReference, ReferenceKind, SourceLocation } from "../../../model/types.js";
 import { codeReference, isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { providerOfJs, providerOfPath } from "../../code/hosted.js";
+import { hostedClassDefault, providerOfJs, providerOfPath } from "../../code/hosted.js";
 import { loadersFor } from "../../code/loaders.js";
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { parseHubId } from "../../../util/hub-id.js";
@@ -257,7 +257,28 @@ function inferenceModel(ctx: JsContext, c: JsCall): boolean {
   return true;
 }
 
+/**
+ * Rule "library default" (`hostedClassDefault`): `new OpenAIEmbeddings()` or `new OpenAIEmbeddings({ batchSize })`
+ * with no model key sends its requests to the class's documented default model.
+ */
+function hostedDefault(ctx: JsContext, c: JsCall): boolean {
+  if (c.node.type !== "new_expression" || c.fn.type !== "identifier") return false;
+  const d = hostedClassDefault("js", c.name);
+  const opts = c.args[0];
+  if (!d || (opts && opts.type !== "object") || (opts && ["model", "modelName"].some((k) => objectProp(opts, k))))
+    return false;
+  emit(ctx, c.node, {
+    value: d.model,
+    kind: "hosted-model",
+    provider: d.provider,
+    ...(d.role ? { role: d.role } : {}),
+    facts: { loader: c.name, libraryDefault: true },
+  });
+  return true;
+}
+
 const CALL_RULES: readonly ((ctx: JsContext, c: JsCall) => boolean)[] = [
+  hostedDefault,
   pipelineCall,
   fromPretrained,
   stringTest,

@@ -5,7 +5,7 @@
  * built from another module, a weight-file join and model-named keyword arguments.
  */
 import { isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { providerOfPythonCall } from "../../code/hosted.js";
+import { hostedClassDefault, providerOfPythonCall } from "../../code/hosted.js";
 import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { callArgs, importFacts, qualify, resolve, stringValue, type Args } from "./flow.js";
@@ -99,7 +99,18 @@ function downloadDestination(ctx: ModuleContext, c: CallSite, repo: SyntaxNode |
   const dest = c.args.keywords.get("local_dir");
   const rv = repo ? resolve(repo, ctx.scope) : undefined;
   if (!dest || dataset || !rv || !("value" in rv) || !("value" in resolve(dest, ctx.scope))) return;
-  emit(ctx, dest, { usage: "write", facts: { writer: c.last, derivedFrom: rv.value } });
+  // hf_hub_download(repo, filename, local_dir=D) writes D/<filename>; snapshot_download the whole repository under D.
+  const fileArg = c.last === "hf_hub_download" ? pick(c.args, ["filename"], 1) : undefined;
+  const fv = fileArg ? resolve(fileArg, ctx.scope) : undefined;
+  emit(ctx, dest, {
+    usage: "write",
+    facts: {
+      writer: c.last,
+      derivedFrom: rv.value,
+      ...(c.last === "snapshot_download" ? { downloadsTree: true } : {}),
+      ...(fv && "value" in fv ? { downloadedFile: fv.value } : {}),
+    },
+  });
 }
 
 /** Core loaders named by one argument: `[last names], keywords, position, facts`. */
@@ -259,11 +270,14 @@ function loaderTable(ctx: ModuleContext, c: CallSite): boolean {
 const MODEL_FLAG = /model|ckpt|checkpoint|adapter|base|encoder|tower|tokenizer|lora|vocoder/i;
 
 /**
- * Rule "argparse default": `add_argument("--model-path", default="...")` names the model a script loads by default
- * (the long flag names the destination); a size alias of a library the script imports becomes its repository.
+ * Rule "argparse default": `add_argument("--model-path", default="...")` (and click / typer options) names the model a
+ * script loads by default (the long flag names the destination); a size alias of a library the script imports becomes
+ * its repository.
  */
 function argparseDefault(ctx: ModuleContext, c: CallSite): boolean {
-  if (c.last !== "add_argument") return false;
+  // click / typer options declare flags the same way (`@click.option("--base-weight", default="checkpoints/x")`).
+  const option = c.last === "option" && /^(?:click|typer)\./.test(c.q);
+  if (c.last !== "add_argument" && !option && !(c.last === "Option" && c.q.startsWith("typer."))) return false;
   const flags = c.args.positional.filter((p) => p.type === "string");
   const flag = flags.find((p) => /^['"]--/.test(p.text)) ?? flags[0];
   const def = c.args.keywords.get("default");
@@ -278,7 +292,7 @@ function argparseDefault(ctx: ModuleContext, c: CallSite): boolean {
   const alias = "value" in dv ? sizeAliasUpstream(dv.value, ctx.scope.imports.values()) : undefined;
   if (alias && "value" in dv)
     emitValue(ctx, def, alias.repo, { facts: { cliFlag: flagName, sizeAlias: dv.value, library: alias.row.library } });
-  else emit(ctx, def, { ...hostedOf(ctx, def, { name: flagName }), facts: { cliFlag: flagName } });
+  else emit(ctx, def, { ...hostedOf(ctx, def, { name: flagName, overridable: true }), facts: { cliFlag: flagName } });
   return true;
 }
 
@@ -379,6 +393,15 @@ function weightFileJoin(ctx: ModuleContext, c: CallSite): void {
 function modelKeywords(ctx: ModuleContext, c: CallSite): void {
   const a = c.args;
   const callProvider = providerOfPythonCall(c.q);
+  const named = [...a.keywords.keys()].some((k) => isModelParam(k) || MODEL_NAME.test(k));
+  const byDefault = callProvider && !a.positional[0] && !named ? hostedClassDefault("python", c.last) : undefined;
+  if (byDefault)
+    emitValue(ctx, c.node, byDefault.model, {
+      kind: "hosted-model",
+      provider: byDefault.provider,
+      ...(byDefault.role ? { role: byDefault.role } : {}),
+      facts: { loader: c.q, libraryDefault: true },
+    });
   if (callProvider && a.positional[0] && ![...a.keywords.keys()].some(isModelParam)) {
     const h = hostedOf(ctx, a.positional[0], { call: callProvider });
     if (h) emit(ctx, a.positional[0], { ...h, call: a, facts: { loader: c.q } });
@@ -427,6 +450,29 @@ function constructorHubId(ctx: ModuleContext, c: CallSite): void {
   emit(ctx, first, { call: c.args, facts: { loader: c.q } });
 }
 
+/** Calls and keywords that load weights by their name (`load_ckpt`, `load_weights`, `restore`, `pretrained=`). */
+const LOADS_WEIGHTS = /load|restore|ckpt|checkpoint|weights?$|from_file|^get_model$/i;
+const WEIGHTS_KEYWORD =
+  /^(?:pretrained|weights?|ckpt|checkpoint|\w+_(?:ckpt|checkpoint|weights?)(?:_path)?|(?:ckpt|checkpoint|weights?)_(?:path|file))$/i;
+
+/**
+ * Rule "weight file argument": a constant local weight file (`.pth`, `.safetensors`, ...) handed to a call that loads
+ * by its name (`converter.load_ckpt(f"{ckpt_dir}/checkpoint.pth")`) or under a weights keyword
+ * (`blip_decoder(pretrained="checkpoints/model_base.pth")`) is a load of that file.
+ */
+function weightFileArgument(ctx: ModuleContext, c: CallSite): void {
+  const candidates: SyntaxNode[] = [];
+  if (/^(?:save|write|export|dump|upload|store|push|convert)/i.test(c.last)) return;
+  if (LOADS_WEIGHTS.test(c.last) && c.args.positional[0]) candidates.push(c.args.positional[0]);
+  for (const [k, v] of c.args.keywords) if (WEIGHTS_KEYWORD.test(k)) candidates.push(v);
+  for (const arg of candidates) {
+    if (ctx.seen.has(arg.startIndex)) continue;
+    const r = resolve(arg, ctx.scope);
+    if ("value" in r && WEIGHT_FILE.test(r.value) && !/^[a-z]+:\/\//i.test(r.value))
+      emit(ctx, arg, { call: c.args, facts: { loader: c.q } });
+  }
+}
+
 /** The call pass over one `call` node. */
 export function callPass(ctx: ModuleContext, n: SyntaxNode): void {
   const fn = n.childForFieldName("function");
@@ -439,4 +485,5 @@ export function callPass(ctx: ModuleContext, n: SyntaxNode): void {
   constructorHubId(ctx, c);
   weightFileJoin(ctx, c);
   modelKeywords(ctx, c);
+  weightFileArgument(ctx, c);
 }

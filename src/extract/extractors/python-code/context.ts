@@ -15,6 +15,7 @@ import type {
 } from "../../../model/types.js";
 import { codeReference, isModelShaped } from "../../code/model-ref.js";
 import {
+  fitsProviderNames,
   hostedProviderOf,
   isTestPath,
   providerOfName,
@@ -121,11 +122,20 @@ export function pick(a: Args, kws: readonly string[], pos: number | undefined): 
   return pos === undefined ? undefined : a.positional[pos];
 }
 
-/** Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. */
+/** Where a value comes from when a run can replace it: a default of a parameter or a command-line flag, a caller. */
+const OVERRIDABLE: ReadonlySet<unknown> = new Set(["caller", "argparse-default", "parameter-default"]);
+
+/**
+ * Value-flow rule "hosted model": a constant bare model name whose call, key or file names a provider. A value that
+ * reaches the call only as a default a run can replace (a parameter's or flag's default, a caller's argument;
+ * `overridable` for a flag's own default) is one of the values the call may get, not proof that the provider serves
+ * it: it is that provider's model only when it fits the provider's model-name patterns (a local
+ * `SentenceTransformer` name that also feeds an OpenAI branch is not an OpenAI model).
+ */
 export function hostedOf(
   ctx: ModuleContext,
   value: SyntaxNode,
-  c: { call?: string; name?: string },
+  c: { call?: string; name?: string; overridable?: boolean },
 ): { kind: "hosted-model"; provider: string } | undefined {
   const v = resolve(value, ctx.scope);
   if (!("value" in v) || isModelShaped(v.value) || isTestPath(ctx.o.file)) return undefined;
@@ -134,7 +144,10 @@ export function hostedOf(
     name: c.name ? providerOfName(c.name) : undefined,
     file: ctx.fileProvider,
   });
-  return provider ? { kind: "hosted-model", provider } : undefined;
+  if (!provider) return undefined;
+  const overridable = c.overridable === true || OVERRIDABLE.has(v.facts?.resolvedFrom);
+  if (overridable && !fitsProviderNames(provider, v.value)) return undefined;
+  return { kind: "hosted-model", provider };
 }
 
 /** One call as the rules see it. */
@@ -254,6 +267,7 @@ export function emitValue(
   value: string,
   extra: {
     kind?: ReferenceKind;
+    provider?: string;
     role?: ComponentRole;
     relation?: Relation;
     usage?: ReferenceUsage;

@@ -427,4 +427,54 @@ describe("python-code: environment defaults in dict entries and long argparse fl
     });
     expect(at(51)[0]).toMatchObject({ target: "Qwen/Qwen-VL-Chat", facts: { cliFlag: "checkpoint_path" } });
   });
+  it("takes a flag's default that also feeds an OpenAI branch for a local model unless it fits OpenAI's names", async () => {
+    // Shape of lm-sys/FastChat fastchat/serve/monitor/topic_clustering.py: one `--model` flag, an OpenAI embeddings
+    // branch for "text-embedding-ada-002" and a SentenceTransformer for everything else.
+    const src = [
+      "import argparse",
+      "from openai import OpenAI",
+      "from sentence_transformers import SentenceTransformer",
+      "",
+      "def get_embeddings(texts, model_name):",
+      '    if model_name == "text-embedding-ada-002":',
+      "        client = OpenAI()",
+      "        return client.embeddings.create(input=texts, model=model_name).data",
+      "    model = SentenceTransformer(model_name)",
+      "    return model.encode(texts)",
+      "",
+      'if __name__ == "__main__":',
+      "    parser = argparse.ArgumentParser()",
+      '    parser.add_argument("--model", type=str, default="all-mpnet-base-v2")',
+      "    args = parser.parse_args()",
+      "    get_embeddings([], args.model)",
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "topic_clustering.py" });
+    expect(refs.filter((r) => r.raw === "all-mpnet-base-v2" && r.kind === "hosted-model")).toEqual([]);
+    expect(refs.some((r) => r.raw === "all-mpnet-base-v2" && r.location.line === 9)).toBe(true);
+    // A default that fits the provider's names stays its hosted model.
+    const gpt = await extractPythonSource(src.replace("all-mpnet-base-v2", "gpt-4o-mini"), { file: "t.py" });
+    expect(gpt.some((r) => r.kind === "hosted-model" && r.target === "gpt-4o-mini" && r.provider === "openai")).toBe(
+      true,
+    );
+  });
+  it("reads a model-named variable handed to a ModelScope loader as a ModelScope id", async () => {
+    // Shape of QwenLM/Qwen-VL README.md, section "ModelScope" (ids as published there).
+    const src = [
+      "from modelscope import (",
+      "    snapshot_download, AutoModelForCausalLM, AutoTokenizer, GenerationConfig",
+      ")",
+      "model_id = 'qwen/Qwen-VL-Chat'",
+      "revision = 'v1.0.0'",
+      "model_dir = snapshot_download(model_id, revision=revision)",
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "README.md" });
+    const named = refs.filter((r) => r.target?.toLowerCase() === "qwen/qwen-vl-chat");
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    expect(named.every((r) => r.kind === "modelscope-id")).toBe(true);
+    // The same variable without a ModelScope loader stays a Hub id.
+    const alone = await extractPythonSource("model_id = 'qwen/Qwen-VL-Chat'\n", { file: "README.md" });
+    expect(alone.map((r) => r.kind)).toEqual(["hub-id"]);
+  });
 });

@@ -21,6 +21,7 @@ import { callPass } from "./calls.js";
 import { cacheFolderName, familyComparison, settingPass, weightUrlLiteral } from "./settings.js";
 import { guardedProducer, linkWritesToTransforms, stateDictMerge } from "./writes.js";
 import { moduleClasses, moduleConstants, moduleFields } from "./module-facts.js";
+import { holdsWords, PYTHON_CODE_WORDS } from "../../prefilters.js";
 
 export type { PythonSourceOptions } from "./context.js";
 export { fieldDefault } from "./settings.js";
@@ -80,6 +81,7 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
       text.includes("models--") || text.includes("://") ? MAIN_TYPES_WITH_STRINGS : MAIN_TYPES,
     );
     linkWritesToTransforms(ctx);
+    ctx.refs = modelScopeVariables(ctx.refs);
     const constants = { ...moduleFields(root, scope), ...moduleConstants(root, scope) };
     const module: CodeModuleFacts = {
       file: o.file,
@@ -92,9 +94,30 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
   });
 }
 
+/**
+ * A model-named variable (`model_id = "qwen/Qwen-VL-Chat"`) whose value the module hands to a ModelScope loader
+ * (`snapshot_download(model_id)` imported from `modelscope`) names a ModelScope repo, not a Hugging Face one: its
+ * reference takes the `modelscope-id` kind of that load (ids compared without case, as both hubs do). A variable read
+ * by no loader keeps its kind.
+ */
+export function modelScopeVariables(refs: ModelReference[]): ModelReference[] {
+  const modelscope = new Set(
+    refs.filter((r) => r.kind === "modelscope-id" && r.target).map((r) => r.target!.toLowerCase()),
+  );
+  if (modelscope.size === 0) return refs;
+  return refs.map((r) =>
+    r.kind === "hub-id" &&
+    r.target &&
+    typeof r.facts?.variable === "string" &&
+    r.facts.loader === undefined &&
+    modelscope.has(r.target.toLowerCase())
+      ? { ...r, kind: "modelscope-id" as const }
+      : r,
+  );
+}
+
 /** Words one of the recognised loaders or model-named settings needs; a file without any is not parsed. */
-const PREFILTER =
-  /pretrained|pipeline|model|download|Transformer|Encoder|Client|hub|whisper|ollama|repo_id|ckpt|checkpoint|LLM|Embedding|Vocoder|open_clip|torch\.load|load_file|safe_open|pget|models--|\.(?:gguf|safetensors|pt|pth|bin)\b/i;
+const PREFILTER = PYTHON_CODE_WORDS;
 
 function isPythonPath(path: string, base: string): boolean {
   if (/\.(?:py|pyw|ipynb)$/.test(base)) return true;
@@ -163,7 +186,7 @@ export const pythonCodeExtractor: Extractor = {
     const text = await file.text(Math.min(ctx.maxTextBytes, CODE_ANALYSIS_MAX_BYTES));
     // Cheap pre-filter: a file that names no model-ish word has nothing for us; skip the parse. (A module without
     // those words defines no model-named constant or constructor default either.)
-    if (!PREFILTER.test(text)) return {};
+    if (!holdsWords(PREFILTER, text)) return {};
     const r = await extractPythonModule(text, { file: file.path });
     const keep =
       r.module.constants !== undefined ||

@@ -272,3 +272,62 @@ describe("python-code loader rows added in session 3", () => {
     expect(at(refs, 9)).toEqual([]);
   });
 });
+
+describe("python-code hosted library defaults (issue 17)", () => {
+  it("OpenAIEmbeddings() / OpenAIEmbedding() without a model use the documented default; Jina and Cohere classes name their provider", async () => {
+    const refs = await refsOf(
+      [
+        "from langchain_openai import OpenAIEmbeddings",
+        "from llama_index.embeddings.openai import OpenAIEmbedding",
+        "from langchain_community.embeddings import JinaEmbeddings",
+        "from langchain_cohere import CohereRerank",
+        "e1 = OpenAIEmbeddings()",
+        "e2 = OpenAIEmbedding(embed_batch_size=10)",
+        "e3 = OpenAIEmbeddings(model='text-embedding-3-large')",
+        "e4 = JinaEmbeddings(jina_api_key=k, model_name='jina-embeddings-v2-base-en')",
+        "r = CohereRerank(model='rerank-english-v3.0', top_n=3)",
+      ].join("\n"),
+    );
+    expect(at(refs, 5)).toMatchObject([
+      {
+        kind: "hosted-model",
+        target: "text-embedding-ada-002",
+        provider: "openai",
+        role: "embedding",
+        facts: { libraryDefault: true },
+      },
+    ]);
+    expect(at(refs, 6)).toMatchObject([{ target: "text-embedding-ada-002", provider: "openai" }]);
+    expect(at(refs, 7)).toMatchObject([{ kind: "hosted-model", target: "text-embedding-3-large", provider: "openai" }]);
+    expect(at(refs, 7)[0]?.facts?.libraryDefault).toBeUndefined();
+    expect(at(refs, 8)).toMatchObject([
+      { kind: "hosted-model", target: "jina-embeddings-v2-base-en", provider: "jina" },
+    ]);
+    expect(at(refs, 9)).toMatchObject([{ kind: "hosted-model", target: "rerank-english-v3.0", provider: "cohere" }]);
+  });
+});
+
+describe("python-code click options and weight-file arguments (issue 17)", () => {
+  it("a click option default names a model like an argparse default; a weight file handed to a loading call or a weights keyword is a load", async () => {
+    const refs = await refsOf(
+      [
+        "import click",
+        '@click.option("--base-weight", type=str, default="checkpoints/fish-speech-1.4")',
+        '@click.option("--output", type=str, default="out/merged")',
+        "def main(base_weight, output): ...",
+        "model = blip_decoder(pretrained='checkpoints/model_base_caption.pth', vit='base')",
+        "conv.load_ckpt('checkpoints/converter/checkpoint.pth')",
+        "conv.save_ckpt('checkpoints/converter/checkpoint.pth')",
+        "conv.load_ckpt('checkpoints/converter/config.json')",
+      ].join("\n"),
+    );
+    expect(at(refs, 2)).toMatchObject([
+      { kind: "local-path", raw: "checkpoints/fish-speech-1.4", facts: { cliFlag: "base_weight" } },
+    ]);
+    expect(at(refs, 3)).toEqual([]);
+    expect(at(refs, 5)).toMatchObject([{ kind: "local-path", raw: "checkpoints/model_base_caption.pth" }]);
+    expect(at(refs, 6)).toMatchObject([{ kind: "local-path", raw: "checkpoints/converter/checkpoint.pth" }]);
+    expect(at(refs, 7)).toEqual([]);
+    expect(at(refs, 8)).toEqual([]);
+  });
+});

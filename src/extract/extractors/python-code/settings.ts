@@ -211,7 +211,9 @@ export function settingPass(ctx: ModuleContext, n: SyntaxNode): void {
   if (!named || !MODEL_NAME.test(bare) || !/^[A-Za-z0-9][\w.-]*(?::[\w.-]+)?$/.test(v) || NOT_A_NAME.test(v)) return;
   // A bare name under a model-named variable: an Ollama tag where the file uses Ollama, a hosted model where the
   // variable, the file or the name's shape names a provider, else an alias we keep.
-  const h = ctx.scope.usesOllama ? undefined : hostedOf(ctx, value, { name: bare });
+  // A parameter's default is one value a caller may replace (see hostedOf).
+  const overridable = n.type === "default_parameter" || n.type === "typed_default_parameter";
+  const h = ctx.scope.usesOllama ? undefined : hostedOf(ctx, value, { name: bare, overridable });
   emit(ctx, value, {
     ...(h ?? { kind: ctx.scope.usesOllama ? "ollama-tag" : "known-component" }),
     facts: { variable: bare },

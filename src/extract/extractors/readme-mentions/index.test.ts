@@ -61,6 +61,12 @@ describe("readme-mentions weight URLs (issue 17)", () => {
     ]);
     expect(out.references?.map((r) => [r.kind, r.target, r.location.line, r.facts?.downloadTo])).toEqual([
       ["url", "https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth", 13, "pretrained/"],
+      // "extract it to the `checkpoints` folder": a write of that folder from the archive's URL.
+      ["local-path", "checkpoints", 8, undefined],
     ]);
+    expect(out.references?.[1]?.facts).toMatchObject({
+      derivedFrom: "https://myshell-public-repo-host.s3.amazonaws.com/openvoice/checkpoints_1226.zip",
+      downloadsTree: true,
+    });
   });
 });

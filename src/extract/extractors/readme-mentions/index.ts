@@ -14,6 +14,7 @@ import type { Extractor, ExtractOutput } from "../../types.js";
 import { makeReference } from "../../reference.js";
 import { trimEndChars } from "../../../util/text.js";
 import { weightUrlsIn } from "../../code/weight-url.js";
+import { folderReference } from "../serving/command-line.js";
 
 const ID = "readme-mentions";
 
@@ -105,6 +106,44 @@ export function findMentions(text: string, file: string): Mention[] {
   return out;
 }
 
+const EXTRACT_VERB = /\b(?:extract|unzip|untar|unpack|decompress|put|place|save|move|copy|download)/i;
+const FOLDER_SPAN = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
+
+/**
+ * Rule "archive extracted into a folder": a prose line that links a checkpoint archive and says where to extract it
+ * ("Download the checkpoint from [here](https://.../checkpoints_1226.zip) and extract it to the `checkpoints`
+ * folder") writes that folder from the URL (a `write` with `derivedFrom` and `downloadsTree`), so the linking pass
+ * can name what code loads from the folder. The folder is the first code span after the verb.
+ */
+export function extractedFolders(text: string, file: string): ModelReference[] {
+  const out: ModelReference[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const archive = weightUrlsIn(l).find((u) => !u.found.hubId && /\.(?:zip|tar|tgz|gz|xz|7z)$/i.test(u.found.file));
+    const verb = archive ? EXTRACT_VERB.exec(l) : null;
+    if (!archive || !verb) return;
+    for (const m of l.slice(verb.index).matchAll(CODE_SPAN)) {
+      const folder = m[1]!;
+      if (!FOLDER_SPAN.test(folder) || /\.(?:zip|tar|gz|pth|py|sh|md)$/i.test(folder)) continue;
+      out.push(
+        folderReference(
+          folder,
+          { file, line: i + 1, column: verb.index + m.index + 2 },
+          "",
+          "write",
+          {
+            derivedFrom: archive.found.url,
+            downloadsTree: true,
+            extractedArchive: archive.found.file,
+          },
+          ID,
+        ),
+      );
+      break;
+    }
+  });
+  return out;
+}
+
 const SHELL_FENCE = /^\s*(```|~~~)\s*(bash|sh|shell|console|zsh|shell-session)\s*$/i;
 const PYTHON_FENCE = /^\s*(```|~~~)\s*(python|py|python3)\s*$/i;
 
@@ -157,7 +196,10 @@ export const readmeMentionsExtractor: Extractor = {
     for (const block of shellBlocks(text)) {
       const o = await shellOutput(block.text, file.path, block.lineOffset);
       for (const r of o.references ?? [])
-        if (((r.kind === "hub-id" && !r.skipReason) || (r.kind === "url" && r.facts?.weightUrl)) && r.target)
+        if (
+          (((r.kind === "hub-id" && !r.skipReason) || (r.kind === "url" && r.facts?.weightUrl)) && r.target) ||
+          (r.usage === "write" && typeof r.facts?.derivedFrom === "string")
+        )
           references.push({ ...r, extractor: ID, facts: { ...(r.facts ?? {}), readmeShellBlock: true } });
     }
     // Python blocks are setup code a user runs (`snapshot_download("org/x", local_dir="models/x")`): their Hub ids
@@ -192,6 +234,7 @@ export const readmeMentionsExtractor: Extractor = {
         if (r.usage === "write" && typeof r.facts?.derivedFrom === "string")
           references.push({ ...r, facts: { ...(r.facts ?? {}), readmeCodeBlock: true } });
     }
+    references.push(...extractedFolders(text, file.path));
     const referenced = new Set(references.map((r) => `${r.target}@${r.location.line}`));
     const mentions = findMentions(text, file.path).filter((m) => !referenced.has(`${m.target}@${m.location.line}`));
     return { mentions, ...(references.length ? { references } : {}) };

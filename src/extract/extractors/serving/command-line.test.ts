@@ -43,3 +43,29 @@ describe("model-word flags (issue 17)", () => {
     expect(refsOf("python x.py --tokenizer_config_path conf/tok.yaml --prompt_path p.txt --model_id")).toEqual([]);
   });
 });
+
+describe("download commands (issue 17)", () => {
+  it("huggingface-cli download --local-dir writes the folder from the repository; wget of a weight URL is a reference", async () => {
+    const { shellOutput } = await import("./shell-script.js");
+    const o = await shellOutput(
+      [
+        "hf download fishaudio/s2-pro --local-dir checkpoints/s2-pro",
+        "huggingface-cli download org/x model.safetensors --local-dir models",
+        "wget https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth -O pretrained/deit.pth",
+        "wget https://example.org/index.html",
+      ].join("\n"),
+      "setup.sh",
+    );
+    const refs = o.references ?? [];
+    expect(
+      refs.map((r) => [r.location.line, r.usage ?? "load", r.kind, r.target, r.facts?.downloadsTree ?? null]),
+    ).toEqual([
+      [1, "load", "hub-id", "fishaudio/s2-pro", null],
+      [1, "write", "local-path", "checkpoints/s2-pro", true],
+      [2, "load", "hub-id", "org/x", null],
+      [2, "write", "local-path", "models", null],
+      [3, "load", "url", "https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth", null],
+    ]);
+    expect(refs[4]?.facts?.downloadTo).toBe("pretrained/deit.pth");
+  });
+});

@@ -545,12 +545,30 @@ function positionalReferences(
     .filter((w) => !w.text.startsWith("-"))
     .map((w) => w.text)
     .find((f) => weightFormatOf(f) !== undefined);
-  return [
-    ref(ctx, third, third.text, {
-      ...common,
-      facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) },
-    }),
-  ];
+  const load = ref(ctx, third, third.text, {
+    ...common,
+    facts: { ...common.facts, ...(wf ? { filename: wf, weightFormat: weightFormatOf(wf)! } : {}) },
+  });
+  // `--local-dir D`: the repository (or the files named) lands in D; a whole repository is a tree under D.
+  const at = argv.findIndex((w) => w.text === "--local-dir" || w.text.startsWith("--local-dir="));
+  const dirWord = at >= 0 ? (argv[at]!.text.includes("=") ? argv[at] : argv[at + 1]) : undefined;
+  const dir = dirWord ? substitute(dirWord.text.replace(/^--local-dir=/, ""), ctx.vars) : undefined;
+  if (!dirWord || !dir || dir.includes("$")) return [load];
+  let files = false;
+  for (let j = 3; j < argv.length; j++) {
+    const t = argv[j]!.text;
+    if (t.startsWith("-")) j += t.includes("=") ? 0 : 1;
+    else files = true;
+  }
+  const write = folderReference(
+    dir,
+    { file: ctx.file, line: dirWord.line, column: dirWord.column },
+    ctx.baseDir,
+    "write",
+    { writer: `${prog} download`, derivedFrom: third.text, ...(files ? {} : { downloadsTree: true }) },
+    ctx.extractor,
+  );
+  return [load, write];
 }
 
 /**

@@ -42,8 +42,14 @@ describe("serving extractor", () => {
       ["meta-llama/Llama-3.1-8B-Instruct", 4],
       ["BAAI/bge-m3", 6],
       ["BAAI/bge-reranker-v2-m3", 7],
+      // --local-dir: where the downloaded repository lands (a write the linking pass names loads of by the repository).
+      ["/models/reranker", 9],
       ["meta-llama/Llama-3.1-8B-Instruct", 10],
     ]);
+    expect(refs[3]).toMatchObject({
+      usage: "write",
+      facts: { derivedFrom: "BAAI/bge-reranker-v2-m3", downloadsTree: true },
+    });
     expect(refs[2]?.revision).toBe("953dc6f6f85a1b2dbfca4c34a2796e7dde08d41e");
     expect(JSON.stringify(refs)).not.toContain("hf_FakeToken");
     expect(out.variables?.map((v) => v.name)).toEqual(["REVISION", "MODEL_ID", "HF_TOKEN", "EMBEDDING_MODEL"]);
