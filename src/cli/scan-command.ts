@@ -84,6 +84,10 @@ export function registerScanCommand(program: Command, io: CliIO, state: { exitCo
     .option("--organization <name>", "a name or Hub org that counts as the applicant's own (repeatable)", collect)
     .option("--no-ignore", "do not apply .gitignore files (vendored weights are often git-ignored)")
     .option(
+      "--include-test-code",
+      "judge models named only by test or benchmark code (tests/, test_*.py, *.spec.ts, conftest.py, benchmarks/) with the rule packs too; by default they are listed with scope test and raise no finding",
+    )
+    .option(
       "-j, --jobs <n>",
       "threads that read and parse files on large trees, the main thread included (default: the usable cores, at most 3; never more than the cores; 1: no worker threads)",
       parseJobs,
@@ -328,6 +332,7 @@ function scanOptions(
     waivers: s.waivers,
     ...(s.baseline ? { baseline: s.baseline } : {}),
     ...(opts.ignore === false || config.noIgnore ? { noIgnore: true } : {}),
+    ...(opts.includeTestCode === true ? { includeTestCode: true } : {}),
     ...(include ? { include } : {}),
     ...(exclude.length > 0 ? { exclude } : {}),
     ...(s.ownFiles.length > 0 ? { ownFiles: s.ownFiles } : {}),

@@ -11,7 +11,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { dirname, extname, resolve, sep } from "node:path";
 import { cosmiconfig, type Loader } from "cosmiconfig";
-import { parseDocument } from "yaml";
+import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { validate } from "../util/schema.js";
 import type { ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
@@ -89,7 +89,7 @@ export const CONFIG_SEARCH_PLACES = [
 ];
 
 const yamlLoader: Loader = (file, content) => {
-  const doc = parseDocument(content, { uniqueKeys: true });
+  const doc = yaml().parseDocument(content, { uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
       "invalid configuration file:",

@@ -13,7 +13,8 @@ import {
   findNodeAtLocation,
   getNodeValue,
 } from "jsonc-parser";
-import { parseDocument, isMap, isSeq, isScalar, LineCounter, type Node as YamlNode, isPair } from "yaml";
+import type { Node as YamlNode } from "yaml";
+import { yaml } from "../util/yaml.js";
 
 /** A parsed document: its data and a way to find where a JSON pointer sits in the text. */
 export interface ParsedDocument {
@@ -196,8 +197,8 @@ export function parseYamlDocument(text: string, lineOffset = 0): ParsedDocument 
       `invalid YAML at line ${depth.line + lineOffset}: flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`,
       depth.line + lineOffset,
     );
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const at = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
@@ -224,12 +225,14 @@ export function parseYamlDocument(text: string, lineOffset = 0): ParsedDocument 
       let node: unknown = doc.contents;
       let keyNode: unknown;
       for (const token of parsePointer(pointer)) {
-        if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && String(isScalar(p.key) ? p.key.value : p.key) === token);
+        if (yaml().isMap(node)) {
+          const pair = node.items.find(
+            (p) => yaml().isPair(p) && String(yaml().isScalar(p.key) ? p.key.value : p.key) === token,
+          );
           if (!pair) return undefined;
           keyNode = pair.key;
           node = pair.value;
-        } else if (isSeq(node)) {
+        } else if (yaml().isSeq(node)) {
           const item = node.items[Number(token)];
           if (item === undefined) return undefined;
           keyNode = undefined;

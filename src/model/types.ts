@@ -264,6 +264,12 @@ export interface LineageNode {
   checked?: string[];
   /** True for nodes that are part of the product (local nodes and upstreams the product loads directly). */
   inProduct: boolean;
+  /**
+   * `test`: named only by test or benchmark code (tests/, test_*.py, *.spec.ts, conftest.py, benchmarks/), or reached
+   * only through such nodes (src/lineage/scope.ts). Listed in the inventory; policy packs judge it only when the scan
+   * includes test code (`--include-test-code`). Absent for the product.
+   */
+  scope?: "test";
   /** Claims made by the component's own documentation. */
   claims?: { fromScratch?: Evidence };
 }

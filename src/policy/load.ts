@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { parseDocument } from "yaml";
+import { yaml } from "../util/yaml.js";
 import { ConfigError } from "../errors.js";
 import { packagePath } from "../util/package-root.js";
 import { validate } from "../util/schema.js";
@@ -155,7 +155,7 @@ export function loadPacks(namesOrPaths: readonly string[]): RulePack[] {
       continue;
     }
     const text = readFileSync(file, "utf8");
-    const doc = parseDocument(text, { uniqueKeys: true });
+    const doc = yaml().parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
       problems.push(
         ...doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`),

@@ -8,7 +8,7 @@
  * as stale. Dates are read against the one clock (`src/util/clock.ts`: `--now`, `SOURCE_DATE_EPOCH`).
  */
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import type { Diagnostic, Finding, LineageNode, PolicyRun } from "../model/types.js";
 import { validate } from "../util/schema.js";
@@ -72,7 +72,7 @@ export function loadWaiversFile(file: string): LoadedWaiver[] {
   } catch {
     throw new UsageError(`${file}: waivers file not found`);
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
       "invalid waivers file:",

@@ -194,6 +194,8 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
     ...(id.purl ? { purl: id.purl } : {}),
     ...(supplier ? { supplier: new CDX.Models.OrganizationalEntity({ name: supplier.name }) } : {}),
     description: `${n.role}; ${STATUS_LABEL[n.status]}`,
+    // Named only by test or benchmark code: not part of the delivered product (like a development dependency).
+    ...(n.scope === "test" ? { scope: CDX.Enums.ComponentScope.Excluded } : {}),
   });
   if (n.license) c.licenses.add(licenseFor(n.license));
   c.properties.add(prop("kind", n.kind));

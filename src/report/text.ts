@@ -324,7 +324,9 @@ function bomSection(x: TextCtx): void {
       ),
     );
     for (const r of shown) {
-      const via = r.origin && (r.n.kind === "local" || r.knownPart) ? c.dim(` ← ${r.origin.name}`) : "";
+      const via =
+        (r.origin && (r.n.kind === "local" || r.knownPart) ? c.dim(` ← ${r.origin.name}`) : "") +
+        (r.n.scope === "test" ? c.dim(" (test code only: not judged)") : "");
       lines.push(
         `  ${pad(r.role, wr)}${pad(r.name, wn)}${pad(r.pub, wp)}${pad(r.country, wc)}${statusColor(r.n)}${via}${r.where ? c.dim(` · ${r.where}`) : ""}`,
       );

@@ -67,6 +67,8 @@ export interface ScanOptions {
   hubUrl?: string;
   maxTextBytes?: number;
   noIgnore?: boolean;
+  /** Judge nodes named only by test or benchmark code (`scope: "test"`) with the packs too (default: inventory only). */
+  includeTestCode?: boolean;
   include?: string[];
   exclude?: string[];
   /** Waivers (config file and `--waivers`), applied after evaluation. */
@@ -298,6 +300,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     references: inventory.references,
     files: walked.files.map((f) => f.path),
     documents: inventory.documents,
+    ...(options.includeTestCode ? { includeTestCode: true } : {}),
   });
   const runs = evaluated.runs;
   const waived = applyWaivers(evaluated.findings, options.waivers ?? [], graph.nodes, runs, now());

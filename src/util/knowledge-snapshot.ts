@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "./yaml.js";
 import { packagePath } from "./package-root.js";
 
 /** One parsed document with the size (bytes) and modification time (ms since 1970) of its file when parsed. */
@@ -44,7 +44,7 @@ export function buildKnowledgeSnapshot(dir: string): KnowledgeSnapshot {
       if (e.isDirectory()) visit(abs);
       else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
         const st = statSync(abs);
-        const data: unknown = parseYaml(readFileSync(abs, "utf8"), { maxAliasCount: 100 });
+        const data: unknown = yaml().parse(readFileSync(abs, "utf8"), { maxAliasCount: 100 });
         if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? "null"), data))
           files[relative(dir, abs).split("\\").join("/")] = { size: st.size, mtimeMs: st.mtimeMs, data };
       }

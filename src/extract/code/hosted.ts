@@ -6,7 +6,7 @@
  * name's own shape (`claude-...`). Pure lookups over that table; nothing here reads the scanned tree.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../../util/yaml.js";
 import { packagePath } from "../../util/package-root.js";
 import { snapshotDocument } from "../../util/knowledge-snapshot.js";
 import { validate } from "../../util/schema.js";
@@ -54,7 +54,7 @@ export function hostedTable(): Table {
   if (table) return table;
   // Parsed at build time when unchanged since (src/util/knowledge-snapshot.ts): every worker thread reads this table.
   const data = (snapshotDocument(HOSTED_PROVIDERS_FILE, packagePath("rules", "knowledge")) ??
-    parseYaml(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
+    yaml().parse(readFileSync(HOSTED_PROVIDERS_FILE, "utf8"))) as { providers: HostedProvider[] };
   const problems = validate("knowledge-hosted-providers.schema.json", data, HOSTED_PROVIDERS_FILE);
   if (problems.length) throw new Error(`invalid hosted provider table: ${problems.join("; ")}`);
   const t: Table = {

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../../util/yaml.js";
 import { ConfigError } from "../../errors.js";
 import { validate } from "../../util/schema.js";
 import { packagePath } from "../../util/package-root.js";
@@ -204,7 +204,7 @@ function readYaml(file: string, problems: string[]): unknown {
     if (parsed !== undefined) return parsed;
   }
   try {
-    return parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 100 });
+    return yaml().parse(readFileSync(file, "utf8"), { maxAliasCount: 100 });
   } catch (err) {
     problems.push(`${file}: invalid YAML: ${(err as Error).message.split("\n")[0]}`);
     return undefined;
