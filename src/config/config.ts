@@ -8,9 +8,9 @@
  * ignored while a token is set), never an output path, and never a knowledge folder outside its own folder. What it
  * weakens is listed in every report (see `weakenings` in scan-command.ts); `--no-project-config` ignores it.
  */
-import { realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, extname, resolve, sep } from "node:path";
-import { cosmiconfig, type Loader } from "cosmiconfig";
+import type { Loader } from "cosmiconfig";
 import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { validate } from "../util/schema.js";
@@ -76,6 +76,9 @@ function realInside(path: string, dir: string): boolean {
   }
 }
 
+/** A cosmiconfig explorer. */
+type Explorer = ReturnType<typeof import("cosmiconfig").cosmiconfig>;
+
 /** File names searched, in order, in the current directory. */
 export const CONFIG_SEARCH_PLACES = [
   ".aiprovrc",
@@ -121,23 +124,25 @@ export async function loadConfig(
   explicit?: string,
   options: { noProjectConfig?: boolean; tokenSet?: boolean } = {},
 ): Promise<LoadedConfig> {
-  const explorer = cosmiconfig("aiprov", {
-    searchPlaces: CONFIG_SEARCH_PLACES,
-    searchStrategy: "none",
-    loaders: {
-      ".json": jsonLoader,
-      ".yaml": yamlLoader,
-      ".yml": yamlLoader,
-      noExt: yamlLoader,
-      ".js": refuse,
-      ".mjs": refuse,
-      ".cjs": refuse,
-      ".ts": refuse,
-      ".mts": refuse,
-      ".cts": refuse,
-    },
-    cache: false,
-  });
+  // cosmiconfig (with its parsers) is loaded only when there is a file to read: most scans have no config file.
+  const explorer = async (): Promise<Explorer> =>
+    (await import("cosmiconfig")).cosmiconfig("aiprov", {
+      searchPlaces: CONFIG_SEARCH_PLACES,
+      searchStrategy: "none",
+      loaders: {
+        ".json": jsonLoader,
+        ".yaml": yamlLoader,
+        ".yml": yamlLoader,
+        noExt: yamlLoader,
+        ".js": refuse,
+        ".mjs": refuse,
+        ".cjs": refuse,
+        ".ts": refuse,
+        ".mts": refuse,
+        ".cts": refuse,
+      },
+      cache: false,
+    });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   if (explicit) {
     const ext = extname(explicit).toLowerCase();
@@ -147,7 +152,7 @@ export async function loadConfig(
       );
     checkSettingsFile(resolve(cwd, explicit), "--config");
     try {
-      found = await explorer.load(resolve(cwd, explicit));
+      found = await (await explorer()).load(resolve(cwd, explicit));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT")
         throw new UsageError(`${explicit}: configuration file not found`);
@@ -175,10 +180,8 @@ export async function loadConfig(
 }
 
 /** cosmiconfig's search, after checking each candidate is a bounded regular file (a FIFO would block the read). */
-async function searchBounded(
-  explorer: ReturnType<typeof cosmiconfig>,
-  cwd: string,
-): ReturnType<ReturnType<typeof cosmiconfig>["search"]> {
+async function searchBounded(explorer: () => Promise<Explorer>, cwd: string): ReturnType<Explorer["search"]> {
+  let any = false;
   for (const name of CONFIG_SEARCH_PLACES) {
     const candidate = resolve(cwd, name);
     let st;
@@ -192,8 +195,12 @@ async function searchBounded(
       throw new ConfigError("invalid configuration file:", [
         `${candidate}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`,
       ]);
+    // A package.json holds a configuration only under an "aiprov" key: without the word (or a JSON escape that could
+    // spell it), there is nothing to load.
+    const text = name === "package.json" ? readFileSync(candidate, "latin1") : undefined;
+    if (text === undefined || text.includes('"aiprov"') || text.includes("\\u")) any = true;
   }
-  return explorer.search(cwd);
+  return any ? (await explorer()).search(cwd) : null;
 }
 
 /**
