@@ -9,7 +9,8 @@
  * 3. references: every reference as an edge to a Hub, known, hosted or in-tree node, or an unresolved `ref:` node
  *    (src/lineage/references.ts);
  * 4. settlement: each component's status from its edges and open references, then from its parts
- *    (src/lineage/settle.ts).
+ *    (src/lineage/settle.ts);
+ * 5. scope: nodes named only by test or benchmark code are marked `scope: "test"` (src/lineage/scope.ts).
  * Node ids are stable across runs: `local:<file>#<pointer>` for components in the tree, `hub:<org/name>` for Hub
  * repos, `known:<id>` for known pretrained components of the knowledge base, `ref:<reference id>` for references that
  * could not be resolved to anything.
@@ -28,6 +29,7 @@ import {
 } from "./knowledge-evidence.js";
 import { addReferences } from "./references.js";
 import { settleLocalStatuses, settleParts } from "./settle.js";
+import { markTestScope } from "./scope.js";
 
 export type { WeightEvidenceInput };
 
@@ -63,9 +65,11 @@ export function addLocalNodes(b: GraphBuilder, components: readonly LocalCompone
       ...(c.unparsable
         ? {
             statusReason:
-              typeof c.facts?.notRead === "string"
-                ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } }
-                : { code: "manifest-unparsable", args: { file: c.location.file } },
+              c.facts?.notRead === "folder-unreadable"
+                ? { code: "folder-not-read", args: { folder: c.location.file } }
+                : typeof c.facts?.notRead === "string"
+                  ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } }
+                  : { code: "manifest-unparsable", args: { file: c.location.file } },
           }
         : {}),
       inProduct: true,
@@ -98,5 +102,7 @@ export function buildLineage(input: BuildInput): { graph: LineageGraph; diagnost
   const edges = [...b.edges.values()].sort(
     (a, c) => a.from.localeCompare(c.from) || a.to.localeCompare(c.to) || a.relation.localeCompare(c.relation),
   );
-  return { graph: { nodes, edges }, diagnostics: [] };
+  const graph = { nodes, edges };
+  markTestScope(graph);
+  return { graph, diagnostics: [] };
 }

@@ -244,6 +244,10 @@ export interface LineageNode {
   revision?: string;
   /** When the upstream repo was published (the Hub's `createdAt`, ISO 8601 UTC), when known. */
   releaseTime?: string;
+  /** The Hub's task of a Hub model (its `pipeline_tag`: `text-generation`), when its info or card states one. */
+  task?: string;
+  /** Training datasets a Hub model's card declares (Hub dataset ids, card order). */
+  datasets?: string[];
   location?: SourceLocation;
   /**
    * Every place in the tree that names this node (the references it entered the product through), in file order;
@@ -264,6 +268,12 @@ export interface LineageNode {
   checked?: string[];
   /** True for nodes that are part of the product (local nodes and upstreams the product loads directly). */
   inProduct: boolean;
+  /**
+   * `test`: named only by test or benchmark code (tests/, test_*.py, *.spec.ts, conftest.py, benchmarks/), or reached
+   * only through such nodes (src/lineage/scope.ts). Listed in the inventory; policy packs judge it only when the scan
+   * includes test code (`--include-test-code`). Absent for the product.
+   */
+  scope?: "test";
   /** Claims made by the component's own documentation. */
   claims?: { fromScratch?: Evidence };
 }
@@ -329,7 +339,18 @@ export interface Coverage {
   skipped: {
     path: string;
     reason:
-      "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest";
+      | "ignored"
+      | "too-large"
+      | "symlink-outside-root"
+      | "unreadable"
+      | "excluded-dir"
+      | "binary"
+      | "not-a-manifest"
+      /** Not a regular file (never opened): a named pipe, a socket, a block or character device. */
+      | "fifo"
+      | "socket"
+      | "block-device"
+      | "character-device";
   }[];
   /** Count of skipped entries by reason (skipped may be truncated for large trees; these counts are not). */
   skippedByReason: Record<string, number>;
@@ -427,7 +448,17 @@ export type ConfigOrigin = "user" | "project";
 
 /** A setting that weakens the audit (see `AuditResult.settings.weakenings`). */
 export interface AuditWeakening {
-  kind: "waiver" | "exclude" | "include" | "knowledge-override" | "parameter" | "fail-on" | "hub-url" | "offline";
+  kind:
+    | "waiver"
+    | "exclude"
+    | "include"
+    | "knowledge-override"
+    | "parameter"
+    | "fail-on"
+    | "hub-url"
+    | "offline"
+    /** Any other setting of a project's own config that changes what is reported (packs, own orgs, format, ...). */
+    | "project-setting";
   /** The setting as written: a glob, `pack/rule on component`, `pack.parameter = value`, a knowledge entry id. */
   setting: string;
   /** File that set it (a config, waivers or knowledge file), or `command line`. */

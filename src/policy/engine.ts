@@ -44,6 +44,8 @@ export interface PolicyContext {
   files?: readonly string[];
   /** README / NOTICE / LICENSE / USE_POLICY texts (kept in memory only, never in the report). */
   documents?: readonly ProjectDocument[];
+  /** Judge test-scope nodes (named only by test or benchmark code) too; by default the packs skip them. */
+  includeTestCode?: boolean;
 }
 
 /** Indexes over the graph, built once per evaluation. */
@@ -579,8 +581,27 @@ export function packParameters(pack: RulePack, overrides: Record<string, unknown
   return out;
 }
 
+/** The report's record of one pack run: its parameters and every rule with its effective severity. */
+function policyRunOf(pack: RulePack, params: Record<string, unknown>): PolicyRun {
+  return {
+    pack: pack.id,
+    version: pack.version,
+    parameters: params,
+    rules: pack.rules.map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: ruleSeverity(r, params),
+      verdict: r.verdict,
+      source: r.source,
+      description: r.description,
+      ...(r.howToFix ? { howToFix: r.howToFix } : {}),
+    })),
+  };
+}
+
 /**
- * Evaluates packs over a graph.
+ * Evaluates packs over a graph. Test-scope nodes (named only by test or benchmark code) are judged only when
+ * `context.includeTestCode` is set.
  * @param overrides parameter overrides per pack id.
  * @returns findings sorted by severity, pack, rule, node; and the policy runs for the report.
  */
@@ -593,26 +614,14 @@ export function evaluatePacks(
   const g = indexGraph(graph, context);
   const findings: Finding[] = [];
   const runs: PolicyRun[] = [];
+  const judged = context.includeTestCode ? graph.nodes : graph.nodes.filter((n) => n.scope !== "test");
   for (const pack of packs) {
     const params = packParameters(pack, overrides[pack.id]);
-    runs.push({
-      pack: pack.id,
-      version: pack.version,
-      parameters: params,
-      rules: pack.rules.map((r) => ({
-        id: r.id,
-        title: r.title,
-        severity: ruleSeverity(r, params),
-        verdict: r.verdict,
-        source: r.source,
-        description: r.description,
-        ...(r.howToFix ? { howToFix: r.howToFix } : {}),
-      })),
-    });
+    runs.push(policyRunOf(pack, params));
     for (const rule of pack.rules) {
       const severity = severityFor(rule, pack, params);
       if (!severity) continue;
-      for (const node of graph.nodes) {
+      for (const node of judged) {
         const m = evaluate(rule.when, node, g, params);
         if (!m) continue;
         // A rule that follows no edge is about the node itself: it is its own target (publisher, licence, ...).
