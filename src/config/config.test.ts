@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "./config.js";
 
-// The project config search reads cosmiconfig's places in the current folder; cosmiconfig itself is loaded only when
-// one of them may hold a configuration (issue 13), so these check that the lookup still finds each kind.
+// The project config search in the current folder: an ordinary folder or npm project has no configuration, and each
+// place that may hold one is still found (a package.json key spelt with a JSON escape included).
 let dir: string;
 const fresh = (): string => (dir = mkdtempSync(join(tmpdir(), "aiprov-config-")));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
