@@ -88,10 +88,14 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
       io.stderr(`aiprov: ${err.message}\n`);
       return EXIT.error;
     }
-    // One clear line; the stack only on request (AIPROV_DEBUG=1), for a bug report.
-    io.stderr(
-      `aiprov: internal error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}${rawIo.env.AIPROV_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : ""}\n`,
-    );
+    // One clear line, the reason included (a message's later lines joined, never dropped); the stack only on
+    // request (AIPROV_DEBUG=1), for a bug report.
+    const reason = (err instanceof Error ? err.message : String(err))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .join(" ");
+    io.stderr(`aiprov: internal error: ${reason}${rawIo.env.AIPROV_DEBUG ? `\n${(err as Error)?.stack ?? ""}` : ""}\n`);
     return EXIT.error;
   }
 }

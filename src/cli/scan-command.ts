@@ -433,6 +433,33 @@ export function listWeakenings(s: {
   if (s.config.offline === true && !s.opts.offline) out.push({ kind: "offline", setting: "offline: true", ...cfg });
   if (s.hubUrlFromConfig && s.config.hubUrl !== undefined)
     out.push({ kind: "hub-url", setting: s.config.hubUrl, ...cfg });
+  if (s.configOrigin === "project") out.push(...projectSettings(s.config, s.opts, s.failOn, cfg));
+  return out;
+}
+
+/**
+ * The other settings a project's own config chose that change what is reported (issue 11: the scanned tree decides
+ * nothing unseen): which packs run, which organisations count as the applicant's own, knowledge folders, the report
+ * format, the `--fail-on` threshold, `noIgnore` and the Hub timeout. A setting a command-line flag overrides is not
+ * in effect and not listed; `failOn: never`, `offline`, `hubUrl`, waivers, globs, parameters and knowledge overrides
+ * have their own kinds ({@link listWeakenings}).
+ */
+function projectSettings(
+  config: AiprovConfig,
+  opts: Record<string, unknown>,
+  failOn: Severity | "never",
+  cfg: { source: string; origin: ConfigOrigin },
+): AuditWeakening[] {
+  const out: AuditWeakening[] = [];
+  const add = (setting: string): void => void out.push({ kind: "project-setting", setting, ...cfg });
+  const list = (v: string | string[]): string => JSON.stringify([v].flat());
+  if (config.policy !== undefined && opts.policy === undefined) add(`policy: ${list(config.policy)}`);
+  if (config.organization?.length) add(`organization: ${list(config.organization)}`);
+  if (config.knowledge?.length) add(`knowledge: ${list(config.knowledge)}`);
+  if (config.format !== undefined && opts.format === undefined) add(`format: ${config.format}`);
+  if (config.failOn !== undefined && opts.failOn === undefined && failOn !== "never") add(`failOn: ${config.failOn}`);
+  if (config.noIgnore === true) add("noIgnore: true");
+  if (config.timeout !== undefined && opts.timeout === undefined) add(`timeout: ${config.timeout}`);
   return out;
 }
 

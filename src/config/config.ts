@@ -1,6 +1,6 @@
 /**
- * The configuration file, found with cosmiconfig in the current directory only (or named with `--config`).
- * YAML and JSON only: a JavaScript config would execute code from the repository being audited.
+ * The configuration file, found in the current directory only (or named with `--config`). YAML and JSON only, read
+ * as text by aiprov: a JavaScript config would execute code from the repository being audited.
  *
  * Trust boundary (issue 11): a config named with `--config` is the auditor's own. A config that is found (in the
  * current folder, which in CI is the checked-out repository under audit) is the project's declaration: it may choose
@@ -8,9 +8,8 @@
  * ignored while a token is set), never an output path, and never a knowledge folder outside its own folder. What it
  * weakens is listed in every report (see `weakenings` in scan-command.ts); `--no-project-config` ignores it.
  */
-import { realpathSync, statSync } from "node:fs";
-import { dirname, extname, resolve, sep } from "node:path";
-import { cosmiconfig, type Loader } from "cosmiconfig";
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, extname, resolve, sep } from "node:path";
 import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { validate } from "../util/schema.js";
@@ -88,7 +87,8 @@ export const CONFIG_SEARCH_PLACES = [
   "package.json",
 ];
 
-const yamlLoader: Loader = (file, content) => {
+/** Parses a YAML configuration text (`.aiprovrc`, `.yaml`, `.yml`). @throws ConfigError naming the file and line. */
+function parseYamlConfig(file: string, content: string): unknown {
   const doc = yaml().parseDocument(content, { uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
@@ -102,18 +102,44 @@ const yamlLoader: Loader = (file, content) => {
       `${file}: ${(err as Error).message.split("\n")[0]} (too many YAML alias expansions)`,
     ]);
   }
-};
-const jsonLoader: Loader = (file, content) => {
+}
+
+/** Parses a JSON configuration text. @throws ConfigError naming the file and the parser's reason. */
+function parseJsonConfig(file: string, content: string): unknown {
   try {
     return JSON.parse(content) as unknown;
   } catch (err) {
     throw new ConfigError("invalid configuration file:", [`${file}: ${(err as Error).message}`]);
   }
-};
+}
+
+/** A configuration file read: its settings (undefined when the file is empty) and path. */
+interface FoundConfig {
+  config: unknown;
+  filepath: string;
+  isEmpty?: boolean;
+}
 
 /**
- * Loads the config: the named file, or the first of {@link CONFIG_SEARCH_PLACES} in `cwd`.
- * Relative `knowledge` paths are resolved against the config file's folder.
+ * Reads one configuration file: JSON for `.json`, YAML otherwise; in a `package.json`, only its `aiprov` key (null
+ * when it has none). JavaScript is never loaded (the files are read as text, nothing is imported or required).
+ * @throws ConfigError for content that does not parse.
+ */
+function readConfigFile(file: string): FoundConfig | null {
+  const content = readFileSync(file, "utf8");
+  if (content.trim() === "") return { config: undefined, filepath: file, isEmpty: true };
+  const loaded =
+    extname(file).toLowerCase() === ".json" ? parseJsonConfig(file, content) : parseYamlConfig(file, content);
+  if (basename(file) !== "package.json") return { config: loaded, filepath: file };
+  const own = loaded !== null && typeof loaded === "object" ? (loaded as Record<string, unknown>).aiprov : undefined;
+  return own === undefined || own === null ? null : { config: own, filepath: file };
+}
+
+/**
+ * Loads the config: the named file, or the first of {@link CONFIG_SEARCH_PLACES} in `cwd` (an empty file, or a
+ * `package.json` with no `aiprov` key, does not count). Relative `knowledge` paths are resolved against the config
+ * file's folder. The files are read as YAML or JSON text by aiprov itself: no configuration loader runs (cosmiconfig,
+ * used before, also searched the current folder for `.config/config.js` and executed it).
  * @throws UsageError for a JavaScript/TypeScript config or a missing named file; ConfigError for invalid content.
  */
 export async function loadConfig(
@@ -121,24 +147,8 @@ export async function loadConfig(
   explicit?: string,
   options: { noProjectConfig?: boolean; tokenSet?: boolean } = {},
 ): Promise<LoadedConfig> {
-  const explorer = cosmiconfig("aiprov", {
-    searchPlaces: CONFIG_SEARCH_PLACES,
-    searchStrategy: "none",
-    loaders: {
-      ".json": jsonLoader,
-      ".yaml": yamlLoader,
-      ".yml": yamlLoader,
-      noExt: yamlLoader,
-      ".js": refuse,
-      ".mjs": refuse,
-      ".cjs": refuse,
-      ".ts": refuse,
-      ".mts": refuse,
-      ".cts": refuse,
-    },
-    cache: false,
-  });
-  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  let found: FoundConfig | null;
+  let searched: Diagnostic[] = [];
   if (explicit) {
     const ext = extname(explicit).toLowerCase();
     if ([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"].includes(ext))
@@ -147,7 +157,7 @@ export async function loadConfig(
       );
     checkSettingsFile(resolve(cwd, explicit), "--config");
     try {
-      found = await explorer.load(resolve(cwd, explicit));
+      found = readConfigFile(resolve(cwd, explicit));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT")
         throw new UsageError(`${explicit}: configuration file not found`);
@@ -156,10 +166,12 @@ export async function loadConfig(
   } else if (options.noProjectConfig) {
     return { config: {} };
   } else {
-    found = await searchBounded(explorer, cwd);
+    ({ found, diagnostics: searched } = searchProjectConfig(cwd));
   }
   const origin: ConfigOrigin = explicit ? "user" : "project";
-  if (!found || found.isEmpty) return found ? { config: {}, file: found.filepath, origin } : { config: {} };
+  const none = (): LoadedConfig => ({ config: {}, ...(searched.length ? { diagnostics: searched } : {}) });
+  if (!found) return none();
+  if (found.isEmpty) return { ...none(), file: found.filepath, origin };
   const problems = validate("config.schema.json", found.config, found.filepath);
   if (problems.length > 0) throw new ConfigError("invalid configuration file:", problems);
   const config = found.config as AiprovConfig;
@@ -171,16 +183,46 @@ export async function loadConfig(
   if (config.policy !== undefined)
     config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
   if (origin === "user") return { config, file, origin };
-  return { ...confineProjectConfig(config, file, options.tokenSet ?? false), file, origin };
+  const confined = confineProjectConfig(config, file, options.tokenSet ?? false);
+  return { ...confined, diagnostics: [...searched, ...confined.diagnostics], file, origin };
 }
 
-/** cosmiconfig's search, after checking each candidate is a bounded regular file (a FIFO would block the read). */
-async function searchBounded(
-  explorer: ReturnType<typeof cosmiconfig>,
-  cwd: string,
-): ReturnType<ReturnType<typeof cosmiconfig>["search"]> {
+/** A project-config candidate that is not read, with the words for the diagnostic (or undefined when it may be read). */
+function refusedCandidate(candidate: string, cwd: string): string | undefined {
+  const st = lstatSync(candidate);
+  // A link to a file outside the project folder would read (and echo into reports) a file the project does not hold.
+  if (st.isSymbolicLink() && !realInside(candidate, cwd))
+    return "a symbolic link to a file outside the project folder (or a dangling one): not read";
+  return undefined;
+}
+
+/**
+ * The project config in `cwd`: the first of {@link CONFIG_SEARCH_PLACES} that holds settings. Each candidate is
+ * checked before it is read: a bounded regular file (a FIFO would block the read; @throws ConfigError), not a link
+ * out of the folder (refused with a diagnostic naming it; the scan runs with no project config). A `package.json`
+ * that does not parse is an npm manifest first: a diagnostic names it and the search goes on without it.
+ */
+function searchProjectConfig(cwd: string): { found: FoundConfig | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ignored = (file: string, why: string): void =>
+    void diagnostics.push({
+      code: "project-config-ignored",
+      severity: "warning",
+      message: `${why}; the scan runs with no project configuration from it`,
+      location: { file },
+    });
   for (const name of CONFIG_SEARCH_PLACES) {
     const candidate = resolve(cwd, name);
+    let refused: string | undefined;
+    try {
+      refused = refusedCandidate(candidate, cwd);
+    } catch {
+      continue;
+    }
+    if (refused) {
+      ignored(candidate, refused);
+      return { found: null, diagnostics };
+    }
     let st;
     try {
       st = statSync(candidate);
@@ -192,8 +234,18 @@ async function searchBounded(
       throw new ConfigError("invalid configuration file:", [
         `${candidate}: ${st.size} bytes, more than the ${MAX_SETTINGS_FILE_BYTES} aiprov reads`,
       ]);
+    let found: FoundConfig | null;
+    try {
+      found = readConfigFile(candidate);
+    } catch (err) {
+      if (name !== "package.json" || !(err instanceof ConfigError)) throw err;
+      const reasons = err.problems.map((p) => (p.startsWith(`${candidate}: `) ? p.slice(candidate.length + 2) : p));
+      ignored(candidate, `not valid JSON (${reasons.join("; ")})`);
+      continue;
+    }
+    if (found && !found.isEmpty) return { found, diagnostics };
   }
-  return explorer.search(cwd);
+  return { found: null, diagnostics };
 }
 
 /**
@@ -243,9 +295,3 @@ function confineProjectConfig(
   }
   return { config: out, diagnostics };
 }
-
-const refuse: Loader = (file) => {
-  throw new UsageError(
-    `${file}: JavaScript configuration is not supported (aiprov never executes code from the scanned repository); use YAML or JSON`,
-  );
-};

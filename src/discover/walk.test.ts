@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nameOnly, walk } from "./walk.js";
@@ -22,6 +24,26 @@ async function put(rel: string, text = "{}"): Promise<void> {
 }
 
 describe("walk", () => {
+  it("skips a FIFO, a socket and a link to a FIFO under their kind, without opening them", async () => {
+    await put("config.json");
+    execFileSync("mkfifo", [join(root, "pipe.json")]);
+    await symlink("pipe.json", join(root, "to-pipe.json"));
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(root, "s.sock"), r));
+    try {
+      const r = await walk(root);
+      expect(r.files.map((f) => f.path)).toEqual(["config.json"]);
+      expect(r.skipped).toEqual([
+        { path: "pipe.json", reason: "fifo" },
+        { path: "s.sock", reason: "socket" },
+        { path: "to-pipe.json", reason: "fifo" },
+      ]);
+      expect(r.unreadableFolders).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it("honours .gitignore at every level, skips VCS, node_modules, virtualenvs and caches, and reports why", async () => {
     await put(".gitignore", "models/\n*.log\n");
     await put("sub/.gitignore", "secret.json\n");

@@ -89,6 +89,11 @@ export interface WalkResult {
   skippedByReason: Record<string, number>;
   /** Files that look like model files or manifests but were skipped by ignore rules (worth a `--no-ignore`). */
   ignoredModelLike: string[];
+  /**
+   * Folders inside the root that could not be listed (no permission, an I/O error, a name that is not valid UTF-8),
+   * root-relative and sorted: what they hold is unknown, so the scan makes each an undetermined component.
+   */
+  unreadableFolders: string[];
 }
 
 /** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
@@ -104,6 +109,25 @@ interface Entry {
   isDir: boolean;
   isFile: boolean;
   isLink: boolean;
+  /** A FIFO, socket or device: never opened (a FIFO with no writer would block the read forever). */
+  special?: SpecialKind;
+}
+
+/** What a non-regular file is, in the words of a diagnostic. */
+export type SpecialKind = "fifo" | "socket" | "block-device" | "character-device";
+
+/** The kind of a non-regular file from its listing or `stat` (undefined for files, folders and links). */
+function specialKind(d: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isBlockDevice(): boolean;
+  isCharacterDevice(): boolean;
+}): SpecialKind | undefined {
+  if (d.isFIFO()) return "fifo";
+  if (d.isSocket()) return "socket";
+  if (d.isBlockDevice()) return "block-device";
+  if (d.isCharacterDevice()) return "character-device";
+  return undefined;
 }
 
 /** What one walk shares between its passes: the settings, the matchers built from them, and the result so far. */
@@ -128,7 +152,14 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   const rootStat = await stat(rootReal);
   if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
   const maxSkip = options.maxSkipRecords ?? 1000;
-  const result: WalkResult = { files: [], filesSeen: 0, skipped: [], skippedByReason: {}, ignoredModelLike: [] };
+  const result: WalkResult = {
+    files: [],
+    filesSeen: 0,
+    skipped: [],
+    skippedByReason: {},
+    ignoredModelLike: [],
+    unreadableFolders: [],
+  };
   const state: WalkState = {
     rootReal,
     options,
@@ -144,6 +175,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   };
   await visitFolder(state, rootReal, "", []);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  result.unreadableFolders.sort();
   return result;
 }
 
@@ -181,14 +213,19 @@ function listFolder(
 ): { entries: Entry[]; matchers: Matcher[] } | undefined {
   let entries: Entry[];
   try {
-    entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => ({
-      name: d.name,
-      isDir: d.isDirectory(),
-      isFile: d.isFile(),
-      isLink: d.isSymbolicLink(),
-    }));
+    entries = readdirSync(dirAbs, { withFileTypes: true }).map((d) => {
+      const special = specialKind(d);
+      return {
+        name: d.name,
+        isDir: d.isDirectory(),
+        isFile: d.isFile(),
+        isLink: d.isSymbolicLink(),
+        ...(special ? { special } : {}),
+      };
+    });
   } catch {
     state.skip(dirRel || ".", "unreadable");
+    if (dirRel !== "") state.result.unreadableFolders.push(dirRel);
     return undefined;
   }
   if (dirRel !== "" && entries.some((e) => e.name === "pyvenv.cfg" && e.isFile)) {
@@ -220,7 +257,7 @@ async function followLink(
   state: WalkState,
   abs: string,
   rel: string,
-): Promise<{ abs: string; isFile: boolean } | undefined> {
+): Promise<{ abs: string; isFile: boolean; special?: SpecialKind } | undefined> {
   let target: string;
   try {
     target = await realpath(abs);
@@ -234,7 +271,8 @@ async function followLink(
   }
   const st = await stat(target);
   if (st.isDirectory()) return undefined;
-  return { abs: target, isFile: st.isFile() };
+  const special = specialKind(st);
+  return { abs: target, isFile: st.isFile(), ...(special ? { special } : {}) };
 }
 
 /**
@@ -261,20 +299,22 @@ async function visitFolder(
     // A name that is not valid UTF-8 comes back with U+FFFD in it and cannot be opened by that name.
     if (e.name.includes("\uFFFD")) {
       state.skip(rel, "unreadable");
+      if (e.isDir) state.result.unreadableFolders.push(rel);
       continue;
     }
     // dirAbs is a normalised absolute path: concatenation is all path.join would do here.
     let abs = dirAbs + sep + e.name;
     let isFile = e.isFile;
+    let special = e.special;
     if (e.isLink) {
       const followed = await followLink(state, abs, rel);
       if (!followed) continue;
-      ({ abs, isFile } = followed);
+      ({ abs, isFile, special } = followed);
     } else if (e.isDir) {
       await enterFolder(state, abs, rel, e.name, listed.matchers, onlyTracked);
       continue;
     }
-    if (isFile) keepFile(state, abs, rel, e.name, listed.matchers, onlyTracked);
+    if (isFile || special) keepFile(state, abs, rel, e.name, listed.matchers, onlyTracked, special);
   }
 }
 
@@ -314,7 +354,10 @@ async function enterFolder(
   await visitFolder(state, abs, rel, matchers, onlyTracked);
 }
 
-/** Decides a file: counted as seen, then skipped with its reason (ignore rules, excludes, includes) or kept. */
+/**
+ * Decides a file: counted as seen, then skipped with its reason (ignore rules, excludes, includes) or kept. A FIFO,
+ * socket or device (`special`) is never kept: it is skipped under its kind, and never opened.
+ */
 function keepFile(
   state: WalkState,
   abs: string,
@@ -322,6 +365,7 @@ function keepFile(
   name: string,
   matchers: Matcher[],
   onlyTracked: boolean,
+  special?: SpecialKind,
 ): void {
   const { options, result, tracked } = state;
   if (options.ownFiles?.includes(rel)) return;
@@ -334,6 +378,11 @@ function keepFile(
   }
   if (state.exclude?.ignores(rel) || (state.include && !state.include.ignores(rel))) {
     state.skip(rel, "ignored");
+    return;
+  }
+  // Named, never opened: reading a FIFO with no writer blocks forever, a device can be endless.
+  if (special) {
+    state.skip(rel, special);
     return;
   }
   const file: DiscoveredFile = { path: rel, absolutePath: abs };

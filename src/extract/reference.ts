@@ -4,6 +4,7 @@
 import { isAbsolute, posix } from "node:path";
 import type {
   ComponentRole,
+  Diagnostic,
   EvidenceStrength,
   ModelReference,
   Relation,
@@ -39,6 +40,44 @@ export const HF_CACHE =
 const VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?/;
 
 /**
+ * Characters no model id or path is written with, that make a value read as another id or hide part of it: C0 and
+ * C1 controls (tab, newline and carriage return aside), the soft hyphen, zero-width and other invisible format
+ * characters (U+200B-U+200F, U+2060-U+2064, U+FEFF, variation selectors, tag characters), bidirectional embeddings,
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069, U+061C), Hangul fillers, and the full-width letters, digits
+ * and id punctuation (`－．／＿`) of the Halfwidth and Fullwidth Forms block (`Ｑwen` is not `Qwen`; full-width
+ * commas and colons of CJK prose are left alone). Unicode character database, General_Category Cc/Cf. One character
+ * class: a linear scan.
+ */
+const HIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uff0d-\uff19\uff21-\uff3a\uff3f\uff41-\uff5a\uffa0\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * The hidden or look-alike characters of a value as code points (`U+200B, U+FF31`), at most five, or undefined when
+ * it has none. Such a value is never normalised into another id: its reference stays unresolved ({@link makeReference}).
+ */
+export function hiddenCharacters(value: string): string | undefined {
+  const found = [...new Set(value.match(HIDDEN) ?? [])];
+  if (found.length === 0) return undefined;
+  const names = found.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+  return names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ");
+}
+
+/**
+ * One warning per reference whose value holds hidden or look-alike characters, naming the file and the key (or line)
+ * where it is written and the code points: the reference is unresolved and its component undetermined.
+ */
+export function hiddenCharacterDiagnostics(references: readonly ModelReference[] | undefined): Diagnostic[] {
+  return (references ?? [])
+    .filter((r) => typeof r.facts?.hiddenCharacters === "string")
+    .map((r) => ({
+      code: "hidden-characters" as const,
+      severity: "warning" as const,
+      message: `${r.location.pointer ? `${r.location.pointer} holds` : "the model value holds"} ${String(r.facts!.hiddenCharacters)} (invisible, control, bidirectional or full-width characters): not read as a model id, the reference is unresolved`,
+      location: r.location,
+    }));
+}
+
+/**
  * Classifies a model value as written and builds the reference: a Hub id, a local path (resolved against `baseDir`
  * to a root-relative path, or marked outside the root), a `${VAR}` (kept for the linking pass), or an empty value.
  */
@@ -58,6 +97,16 @@ export function makeReference(input: ReferenceInput): ModelReference {
   if (raw === "" || raw === "null" || raw === "None") {
     return { id, kind: "hub-id", ...base, skipReason: "missing-value" satisfies SkipReason };
   }
+  // `Qwen/Qwen2.5-7B\u200b-Instruct` or `Ｑwen/...` is neither that id nor another: unresolved, said, never normalised.
+  const hidden = hiddenCharacters(raw);
+  if (hidden)
+    return {
+      id,
+      kind: "hub-id",
+      ...base,
+      skipReason: "unsupported-syntax",
+      facts: { ...(input.facts ?? {}), hiddenCharacters: hidden },
+    };
   if (VAR.test(raw) && /\$/.test(raw)) {
     return {
       id,

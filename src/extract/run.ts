@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { posix } from "node:path";
 import type { DiscoveredFile } from "../discover/walk.js";
 import type { Diagnostic, ModelReference } from "../model/types.js";
-import { makeReference } from "./reference.js";
+import { hiddenCharacterDiagnostics, makeReference } from "./reference.js";
 import {
   BinaryFileError,
   createFileReader,
@@ -397,7 +397,14 @@ export async function runExtractors(
           counter,
           loaded.text !== undefined ? { text: loaded.text } : loaded.bytes,
         );
-        slots[i] = { extractor: extractor.id, file: file.path, output: await extractor.extract(reader, ctx) };
+        const output = await extractor.extract(reader, ctx);
+        // A model value with hidden or look-alike characters is said wherever an extractor found it.
+        const hidden = hiddenCharacterDiagnostics(output.references);
+        slots[i] = {
+          extractor: extractor.id,
+          file: file.path,
+          output: hidden.length ? { ...output, diagnostics: [...(output.diagnostics ?? []), ...hidden] } : output,
+        };
       } catch (err) {
         if (err instanceof FileTooLargeError) result.tooLarge.push(file.path);
         if (err instanceof BinaryFileError) result.binary.push(file.path);

@@ -65,9 +65,11 @@ export function addLocalNodes(b: GraphBuilder, components: readonly LocalCompone
       ...(c.unparsable
         ? {
             statusReason:
-              typeof c.facts?.notRead === "string"
-                ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } }
-                : { code: "manifest-unparsable", args: { file: c.location.file } },
+              c.facts?.notRead === "folder-unreadable"
+                ? { code: "folder-not-read", args: { folder: c.location.file } }
+                : typeof c.facts?.notRead === "string"
+                  ? { code: "manifest-not-read", args: { file: c.location.file, reason: c.facts.notRead } }
+                  : { code: "manifest-unparsable", args: { file: c.location.file } },
           }
         : {}),
       inProduct: true,

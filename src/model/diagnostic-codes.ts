@@ -15,6 +15,7 @@ export const DIAGNOSTIC_CODES = [
   "front-matter-not-at-start",
   "front-matter-unclosed",
   "git-lfs-pointer",
+  "hidden-characters",
   "hub-depth-limit",
   "hub-file-unparsable",
   "hub-gguf-unreadable",

@@ -335,7 +335,18 @@ export interface Coverage {
   skipped: {
     path: string;
     reason:
-      "ignored" | "too-large" | "symlink-outside-root" | "unreadable" | "excluded-dir" | "binary" | "not-a-manifest";
+      | "ignored"
+      | "too-large"
+      | "symlink-outside-root"
+      | "unreadable"
+      | "excluded-dir"
+      | "binary"
+      | "not-a-manifest"
+      /** Not a regular file (never opened): a named pipe, a socket, a block or character device. */
+      | "fifo"
+      | "socket"
+      | "block-device"
+      | "character-device";
   }[];
   /** Count of skipped entries by reason (skipped may be truncated for large trees; these counts are not). */
   skippedByReason: Record<string, number>;
@@ -433,7 +444,17 @@ export type ConfigOrigin = "user" | "project";
 
 /** A setting that weakens the audit (see `AuditResult.settings.weakenings`). */
 export interface AuditWeakening {
-  kind: "waiver" | "exclude" | "include" | "knowledge-override" | "parameter" | "fail-on" | "hub-url" | "offline";
+  kind:
+    | "waiver"
+    | "exclude"
+    | "include"
+    | "knowledge-override"
+    | "parameter"
+    | "fail-on"
+    | "hub-url"
+    | "offline"
+    /** Any other setting of a project's own config that changes what is reported (packs, own orgs, format, ...). */
+    | "project-setting";
   /** The setting as written: a glob, `pack/rule on component`, `pack.parameter = value`, a knowledge entry id. */
   setting: string;
   /** File that set it (a config, waivers or knowledge file), or `command line`. */

@@ -169,6 +169,7 @@ const WEAKENING_LABEL: Record<AuditWeakening["kind"], string> = {
   "fail-on": "fail-on",
   "hub-url": "Hub endpoint chosen by the project's config",
   offline: "Hub lookups turned off by the config",
+  "project-setting": "setting chosen by the project's config",
 };
 
 /**

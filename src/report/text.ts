@@ -60,6 +60,8 @@ export function reasonText(r: LineageNode["statusReason"]): string {
       return `${String(a.org)} is a re-packager; its upstream origin was not resolved`;
     case "manifest-not-read":
       return `its manifest ${String(a.file)} was not read (${String(a.reason)})`;
+    case "folder-not-read":
+      return `the folder ${String(a.folder)} could not be listed; what it holds (a model included) is unknown`;
     case "part-third-party":
       return `its part(s) ${[a.parts].flat().join(", ")} have a third-party origin`;
     case "part-undetermined":

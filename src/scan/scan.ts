@@ -3,6 +3,7 @@
  * Library code: it never prints and never exits; the CLI maps its errors to exit codes.
  */
 import { stat } from "node:fs/promises";
+import { posix } from "node:path";
 import type { AuditResult, AuditWeakening, ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
 import { SCHEMA_VERSION } from "../model/types.js";
 import { walk } from "../discover/walk.js";
@@ -104,9 +105,12 @@ export interface ScanOptions {
 /**
  * Model manifests the walk could not read (a link out of the root, an unreadable file) still describe a component: it
  * is undetermined, never silently absent. One extractor-shaped output per such manifest, with a warning naming it.
+ * A folder the walk could not list may hold anything, a model included: it is an undetermined component too (as
+ * Trivy and osv-scanner name a folder they could not walk; here it also keeps the audit from passing on what it may
+ * hold), with the `not-scanned` warning that names it ({@link scanDiagnostics}).
  */
-function unreadManifests(skippedFiles: Awaited<ReturnType<typeof walk>>["skipped"]) {
-  return skippedFiles
+function unreadManifests(walked: Pick<Awaited<ReturnType<typeof walk>>, "skipped" | "unreadableFolders">) {
+  const manifests = walked.skipped
     .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
     .map((s) => ({
       components: [manifestStub(s.path, { facts: { notRead: s.reason } })],
@@ -125,7 +129,38 @@ function unreadManifests(skippedFiles: Awaited<ReturnType<typeof walk>>["skipped
         },
       ],
     }));
+  const folders = walked.unreadableFolders.map((folder) => ({
+    components: [
+      {
+        key: `${folder}/`,
+        role: "model" as const,
+        name: posix.basename(folder),
+        location: { file: folder },
+        unparsable: true,
+        facts: { notRead: "folder-unreadable" },
+      },
+    ],
+    diagnostics: [
+      {
+        code: "not-scanned" as const,
+        severity: "warning" as const,
+        message: /\uFFFD/.test(folder)
+          ? "folder name is not valid UTF-8: it cannot be opened by name, not scanned; what it holds is undetermined"
+          : "folder could not be listed: not scanned; what it holds is undetermined",
+        location: { file: folder },
+      },
+    ],
+  }));
+  return [...manifests, ...folders];
 }
+
+/** Words for the skip reasons of files that are not regular files (the walk never opens them). */
+const SPECIAL_WORDS: Readonly<Record<string, string>> = {
+  fifo: "a named pipe (FIFO)",
+  socket: "a socket",
+  "block-device": "a block device",
+  "character-device": "a character device",
+};
 
 /**
  * The scan's diagnostics: the stages' own, then what the walk and extraction say about coverage (nothing audited,
@@ -164,6 +199,13 @@ function scanDiagnostics(
         message: /\uFFFD/.test(s.path)
           ? "file or folder name is not valid UTF-8: it cannot be opened by name, not scanned"
           : "could not be listed or read: not scanned",
+        location: { file: s.path },
+      });
+    else if (s.reason in SPECIAL_WORDS)
+      diagnostics.push({
+        code: "not-scanned",
+        severity: "warning",
+        message: `${SPECIAL_WORDS[s.reason]}, not a regular file: never opened, not scanned`,
         location: { file: s.path },
       });
   }
@@ -249,7 +291,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   const extraction = await pool.finish(walked.files).finally(() => pool.close());
   stage("extract");
   options.onExtracted?.({ filesScanned: extraction.filesScanned, filesParsed: extraction.filesParsed });
-  const notRead = unreadManifests(walked.skipped);
+  const notRead = unreadManifests(walked);
   const linked = link([...extraction.outputs.map((o) => o.output), ...notRead]);
   stage("link");
   // Ollama library tags and bare names (legacy Hub ids, a library's short names) map to the Hub models they stand for

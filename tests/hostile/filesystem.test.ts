@@ -1,0 +1,149 @@
+/**
+ * Hostile-input suite, the file system (issue 11): what the walk cannot or must not read is named, never silently
+ * dropped, and never passes the audit.
+ * - A named pipe, a socket, or a link to a named pipe inside the tree is never opened (a FIFO with no writer blocks
+ *   a read forever): each is a `not-scanned` diagnostic naming it, and the good manifest beside them is still read.
+ * - A folder that cannot be listed is an undetermined component (what it holds, a model included, is unknown): a
+ *   diagnostic names it and the packs raise their undetermined finding on it, so the verdict cannot pass silently.
+ *   Root ignores file permissions, so when the suite runs as root the scan runs as `nobody` (uid 65534).
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN } from "../helpers/cli.js";
+import type { AuditResult } from "../../src/model/types.js";
+
+let base: string;
+let sockets: Server[] = [];
+
+/** `aiprov <args>` from `cwd`, offline, as `nobody` when this process is root (so that permissions apply). */
+function scanAs(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const root = process.getuid?.() === 0;
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 20_000,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: join(base, "home"),
+      AIPROV_CACHE_DIR: join(base, "home", "cache"),
+      NO_COLOR: "1",
+      SOURCE_DATE_EPOCH: "1764374400",
+      HF_HUB_OFFLINE: "1",
+    },
+    ...(root ? { uid: 65534, gid: 65534 } : {}),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A project with a good manifest (a Qwen fine-tune) beside whatever the test adds. */
+function project(name: string): string {
+  const dir = join(base, name);
+  mkdirSync(join(dir, "good"), { recursive: true });
+  writeFileSync(
+    join(dir, "good", "config.json"),
+    JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B-Instruct", architectures: ["Qwen2ForCausalLM"] }),
+  );
+  return dir;
+}
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), "aiprov-hostile-fs-"));
+  // Readable (and the home writable) for `nobody` when the suite runs as root.
+  chmodSync(base, 0o755);
+  mkdirSync(join(base, "home"), { mode: 0o777 });
+  chmodSync(join(base, "home"), 0o777);
+});
+afterAll(async () => {
+  for (const s of sockets) await new Promise((r) => s.close(r));
+  sockets = [];
+  // A folder left without permissions cannot be removed by a non-root user.
+  for (const d of readdirSync(base)) chmodSync(join(base, d), 0o755);
+  for (const d of ["unlisted", "unlisted/models"]) {
+    try {
+      chmodSync(join(base, d, "secret"), 0o755);
+    } catch {
+      // not made by this run
+    }
+  }
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe("special files are named and never opened", () => {
+  it("a FIFO, a socket and a link to a FIFO: one not-scanned diagnostic each, no hang, the good manifest still read", async () => {
+    const dir = project("special");
+    mkdirSync(join(dir, "weights"));
+    const fifo = spawnSync("mkfifo", [join(dir, "weights", "model.safetensors"), join(dir, "config.json")]);
+    expect(fifo.status, String(fifo.stderr)).toBe(0);
+    symlinkSync("config.json", join(dir, "linked-pipe.json"));
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(dir, "hub.sock"), r));
+    sockets.push(server);
+    const r = scanAs(dir, ["scan", ".", "--policy", "us-covered-adversary", "--format", "json", "--jobs", "1"]);
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    const named = result.diagnostics
+      .filter((d) => d.code === "not-scanned")
+      .map((d) => [d.location?.file, d.message.split(",")[0]]);
+    expect(named).toEqual([
+      ["config.json", "a named pipe (FIFO)"],
+      ["hub.sock", "a socket"],
+      ["linked-pipe.json", "a named pipe (FIFO)"],
+      ["weights/model.safetensors", "a named pipe (FIFO)"],
+    ]);
+    expect(result.coverage.skippedByReason).toMatchObject({ fifo: 3, socket: 1 });
+    // The good manifest beside them is still read: the Qwen fine-tune fails the pack.
+    expect(result.findings.some((f) => f.rule === "covered-component" && f.node === "local:good/config.json#")).toBe(
+      true,
+    );
+  });
+});
+
+describe("a folder that cannot be listed is undetermined, never a silent pass", () => {
+  it("names the folder, makes it an undetermined component, and fails the audit that passed without it", () => {
+    const dir = join(base, "unlisted");
+    mkdirSync(join(dir, "models", "secret"), { recursive: true });
+    chmodSync(dir, 0o755);
+    // A model the product uses whose origin is fine (US): the scan passes while every folder can be read.
+    writeFileSync(
+      join(dir, "models", "config.json"),
+      JSON.stringify({ _name_or_path: "meta-llama/Llama-3.1-8B", architectures: ["LlamaForCausalLM"] }),
+    );
+    writeFileSync(
+      join(dir, "models", "secret", "config.json"),
+      JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B-Instruct" }),
+    );
+    const args = ["scan", ".", "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary"];
+    const json = [...args, "--format", "json", "--jobs", "1"];
+    const readable = JSON.parse(scanAs(dir, json).stdout) as AuditResult;
+    expect(readable.findings.some((f) => f.rule === "covered-component")).toBe(true);
+
+    chmodSync(join(dir, "models", "secret"), 0o000);
+    const r = scanAs(dir, json);
+    expect(r.stderr).not.toContain("internal error");
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "not-scanned", severity: "warning", location: { file: "models/secret" } }),
+    );
+    const node = result.lineage.nodes.find((n) => n.id === "local:models/secret/");
+    expect(node).toMatchObject({ status: "undetermined", statusReason: { code: "folder-not-read" } });
+    const onFolder = result.findings
+      .filter((f) => f.node === "local:models/secret/" || f.nodes?.includes("local:models/secret/"))
+      .map((f) => `${f.pack}/${f.rule} ${f.verdict}`)
+      .sort();
+    expect(onFolder).toEqual([
+      "kr-sovereign-from-scratch/undetermined-lineage undetermined",
+      "us-covered-adversary/origin-country-unknown undetermined",
+    ]);
+    expect(result.summary.undetermined).toBeGreaterThanOrEqual(1);
+    // us-covered-adversary alone under --fail-on warning: the folder's undetermined warning fails the run.
+    const us = scanAs(dir, ["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--jobs", "1"]);
+    expect(us.code, us.stdout).toBe(1);
+    expect(us.stdout).toContain("the folder models/secret could not be listed");
+  });
+});
