@@ -45,7 +45,8 @@ function knownSpellings(kb: KnowledgeBase): Map<string, string> {
 /**
  * Spells each Hub id one way: the Hub resolves repo ids case-insensitively (`qwen/Qwen-VL-Chat` and
  * `Qwen/Qwen-VL-Chat` are one repo), so references that differ only in case name one model. The spelling kept is the
- * knowledge base's, else the most frequent in the scan (ties: the first in code-point order); a rewritten reference
+ * knowledge base's, else one whose organisation is spelled as a known publisher spells it (`Qwen`), else the most
+ * frequent in the scan (ties: the first in code-point order); a rewritten reference
  * keeps its spelling in `facts.writtenAs`. Pure.
  */
 export function canonicalHubCase(references: readonly ModelReference[], kb: KnowledgeBase): ModelReference[] {
@@ -57,9 +58,13 @@ export function canonicalHubCase(references: readonly ModelReference[], kb: Know
     byCase.set(r.target, (byCase.get(r.target) ?? 0) + 1);
     counts.set(r.target.toLowerCase(), byCase);
   }
+  const orgs = new Set(kb.publishers.flatMap((p) => p.orgs));
+  const orgRank = (id: string): number => (orgs.has(id.split("/")[0]!) ? 0 : 1);
   const spelling = new Map<string, string>();
   for (const [lower, byCase] of counts) {
-    const best = [...byCase].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0]![0];
+    const best = [...byCase].sort(
+      (a, b) => orgRank(a[0]) - orgRank(b[0]) || b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    )[0]![0];
     spelling.set(lower, known.get(lower) ?? best);
   }
   return references.map((r) => {
