@@ -198,6 +198,8 @@ export class GraphBuilder {
     const info = upstream.get(repo);
     const publisher = info?.publisher ?? toPublisher(hubOrg(repo), kb.publisherForOrg(hubOrg(repo)));
     const { status, statusReason } = this.hubStatus(info, publisher);
+    // The card's licence, else (offline, or a card that states none) the one the knowledge base cites for the repo.
+    const license = info?.license ?? this.knownLicense(repo);
     this.nodes.set(id, {
       id,
       kind: "upstream",
@@ -205,9 +207,11 @@ export class GraphBuilder {
       name: repo,
       repo,
       publisher,
-      ...(info?.license ? { license: info.license } : {}),
+      ...(license ? { license } : {}),
       ...(info?.revision ? { revision: info.revision } : {}),
       ...(info?.releaseTime ? { releaseTime: info.releaseTime } : {}),
+      ...(info?.task ? { task: info.task } : {}),
+      ...(info?.datasets?.length ? { datasets: info.datasets } : {}),
       status,
       ...(statusReason ? { statusReason } : {}),
       inProduct,
@@ -218,6 +222,14 @@ export class GraphBuilder {
     }
     this.expandComposition(repo, id);
     return id;
+  }
+
+  /** The licence the knowledge base gives the component a Hub repo is a checkpoint of (ids compared without case). */
+  private knownLicense(repo: string): string | undefined {
+    const lower = repo.toLowerCase();
+    return this.ctx.kb.components.find(
+      (k) => k.license && k.checkpoints.some((c) => c.repos.some((r) => r.toLowerCase() === lower)),
+    )?.license;
   }
 
   /**

@@ -244,6 +244,10 @@ export interface LineageNode {
   revision?: string;
   /** When the upstream repo was published (the Hub's `createdAt`, ISO 8601 UTC), when known. */
   releaseTime?: string;
+  /** The Hub's task of a Hub model (its `pipeline_tag`: `text-generation`), when its info or card states one. */
+  task?: string;
+  /** Training datasets a Hub model's card declares (Hub dataset ids, card order). */
+  datasets?: string[];
   location?: SourceLocation;
   /**
    * Every place in the tree that names this node (the references it entered the product through), in file order;

@@ -295,29 +295,45 @@ const ROLE_TASK: Partial<Record<ComponentRole, string>> = {
 /** Roles that are models (a tokenizer or processor is a component of one, not a model with a card). */
 const NOT_A_MODEL: ReadonlySet<ComponentRole> = new Set(["tokenizer", "processor"]);
 
+/** Hub dataset page of a dataset id, on the Hub the scan used. */
+function hubDatasetUrl(result: AuditResult, id: string): string {
+  return `${trimEndChars(result.settings.hubUrl ?? "https://huggingface.co", "/")}/datasets/${id}`;
+}
+
 /**
- * `modelCard` of a model node with what the result knows: `modelParameters` (task from the role, architecture family
- * and class from the config of a local model, the datasets the project reads for a product model) and properties for
- * the role, each base model (`<relation> <ref>`, the pedigree in short) and the declared licence. Every Hub model has
- * one; undefined for a tokenizer or processor, and for another node of which nothing is known beyond its role.
+ * `modelCard` of a model node with what the result knows: `modelParameters` (the task the Hub gives the model, its
+ * `pipeline_tag`, else the task its role implies; architecture family and class from the config of a local model;
+ * the training datasets the Hub card declares, inline as `dataset` data with their Hub page, and for a product model
+ * the datasets the project reads, by ref) and properties for the role, each base model (`<relation> <ref>`, the
+ * pedigree in short), the Hub task's source and the declared licence. Every Hub model has one; undefined for a
+ * tokenizer or processor, and for another node of which nothing is known beyond its role. Facts of every node folded
+ * into the component count (see {@link componentIndex}).
  */
 export function modelCardFor(n: LineageNode, result: AuditResult, g: GraphIndex): Json | undefined {
   if (NOT_A_MODEL.has(n.role)) return undefined;
+  const ci = componentIndex(result);
+  const members = ci.byId.get(ci.canon.get(n.id) ?? n.id)?.nodes ?? [n];
   const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
   const comp = key ? result.components.find((c) => c.key === key) : undefined;
   const params: Json = {};
-  const task = ROLE_TASK[n.role];
+  const hubTask = members.find((m) => m.task)?.task;
+  const task = hubTask ?? ROLE_TASK[n.role];
   if (task) params.task = task;
   if (comp?.modelType) params.architectureFamily = comp.modelType;
   if (comp?.architectures?.length) params.modelArchitecture = comp.architectures.join(", ");
-  const datasets =
+  const trained = [...new Set(members.flatMap((m) => m.datasets ?? []))].map((id) => ({
+    type: "dataset",
+    name: id,
+    contents: { url: hubDatasetUrl(result, id) },
+  }));
+  const read =
     n.kind === "local" && n.inProduct ? (result.datasets ?? []).map((d) => ({ ref: `dataset:${d.name}` })) : [];
-  if (datasets.length > 0) params.datasets = datasets;
+  if (trained.length + read.length > 0) params.datasets = [...trained, ...read];
   const props = [
     jsonProp("role", n.role),
-    ...pedigreeEdges(n, g, componentIndex(result)).map((e) =>
-      jsonProp("base-model", `${e.relation} ${componentIndex(result).canon.get(e.to) ?? e.to}`),
-    ),
+    ...pedigreeEdges(n, g, ci).map((e) => jsonProp("base-model", `${e.relation} ${ci.canon.get(e.to) ?? e.to}`)),
+    ...(hubTask ? [jsonProp("task-source", "the Hub's pipeline_tag")] : []),
+    ...(trained.length > 0 ? [jsonProp("datasets-source", "the Hub model card's datasets")] : []),
     ...(n.license ? [jsonProp("declared-license", n.license)] : []),
   ];
   if (!n.repo && Object.keys(params).length === 0 && props.length === 1) return undefined;

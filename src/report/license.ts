@@ -84,3 +84,30 @@ export function spdxLicense(value: string): SpdxLicense {
   const id = licenseRefId(v);
   return { expression: id, listed: false, refs: [{ id, value: v }] };
 }
+
+/**
+ * Model licences that are not on the SPDX License List but that the Hugging Face Hub names by id (its licence table,
+ * https://huggingface.co/docs/hub/repositories-licenses): full name and the publisher's page with the licence text.
+ */
+const KNOWN_MODEL_LICENSES: Readonly<Record<string, { name: string; url: string }>> = {
+  llama2: { name: "Llama 2 Community License Agreement", url: "https://ai.meta.com/llama/license/" },
+  llama3: { name: "Llama 3 Community License Agreement", url: "https://www.llama.com/llama3/license/" },
+  "llama3.1": { name: "Llama 3.1 Community License Agreement", url: "https://www.llama.com/llama3_1/license/" },
+  "llama3.2": { name: "Llama 3.2 Community License Agreement", url: "https://www.llama.com/llama3_2/license/" },
+  "llama3.3": { name: "Llama 3.3 Community License Agreement", url: "https://www.llama.com/llama3_3/license/" },
+  gemma: { name: "Gemma Terms of Use", url: "https://ai.google.dev/gemma/terms" },
+  "creativeml-openrail-m": {
+    name: "CreativeML OpenRAIL-M",
+    url: "https://huggingface.co/spaces/CompVis/stable-diffusion-license",
+  },
+};
+
+/** The full name of a well-known model licence by its Hub id (`llama3.1`), case-insensitive; undefined otherwise. */
+export function knownLicenseName(value: string): string | undefined {
+  return KNOWN_MODEL_LICENSES[value.trim().toLowerCase()]?.name;
+}
+
+/** The page holding a well-known model licence's text, by its Hub id, case-insensitive; undefined otherwise. */
+export function knownLicenseUrl(value: string): string | undefined {
+  return KNOWN_MODEL_LICENSES[value.trim().toLowerCase()]?.url;
+}

@@ -2,28 +2,34 @@
  * SPDX 3.0.1 JSON-LD document with the AI profile (https://spdx.github.io/spdx-spec/v3.0.1/; serialisation:
  * https://spdx.github.io/spdx-spec/v3.0.1/serializations/; JSON schema https://spdx.org/schema/3.0.1/spdx-json-schema.json).
  *
- * Every lineage node is an `ai_AIPackage` (primary purpose `model`) supplied by an `Organization` (the publisher;
- * SPDX has no country field, so the headquarters country is in the organization's `comment`). The lineage is
- * written as `Relationship`s: derivations (finetune, adapter, merge, quantized, distillation, initialised-from) as
- * `descendantOf` from the derived package to its parent, `component-of` as `contains` from the whole to the part,
- * `same-architecture` as `other`; each relationship's `comment` names aiprov's relation type, strength and evidence.
- * Each package has exactly one `hasDeclaredLicense` and one `hasConcludedLicense` relationship, as the AI profile's
- * conformance clause requires (NoAssertionLicense where unknown; aiprov concludes nothing). Declared licences are SPDX
- * licence expressions (./license.ts: `spdx-expression-parse`, `spdx-license-ids`, `spdx-correct`); a licence that is
- * not on the SPDX License List (`llama3.1`, `gemma`, `creativeml-openrail-m`) is a `LicenseRef-` whose
- * `simplelicensing_customIdToUri` entry links the Hub page that declares it.
+ * One package per component (the shared identity of every report, `componentIndex` in ./common.ts: the nodes of one
+ * model identity share it), primary purpose `model`, supplied by an `Organization` (the publisher; SPDX has no country
+ * field, so the headquarters country is in the organization's `comment`). The lineage is written as `Relationship`s:
+ * derivations (finetune, adapter, merge, quantized, distillation, initialised-from) as `descendantOf` from the derived
+ * package to its parent, `component-of` as `contains` from the whole to the part, `same-architecture` as `other`; each
+ * relationship's `comment` names aiprov's relation type, strength and evidence. Each package has exactly one
+ * `hasDeclaredLicense` and one `hasConcludedLicense` relationship, as the AI profile's conformance clause requires
+ * (NoAssertionLicense where unknown; aiprov concludes nothing). Declared licences are SPDX licence expressions
+ * (./license.ts: `spdx-expression-parse`, `spdx-license-ids`, `spdx-correct`); a licence that is not on the SPDX
+ * License List (`llama3.1`, `gemma`, `creativeml-openrail-m`) is a `LicenseRef-` whose `simplelicensing_customIdToUri`
+ * entry links the licence's text where it is a well-known model licence, else the Hub page that declares it.
  *
- * Every `ai_AIPackage` carries the properties the AI profile makes mandatory (AIPackage "External properties cardinality
- * updates", https://spdx.github.io/spdx-spec/v3.0.1/model/AI/Classes/AIPackage/): `releaseTime` (the Hub repo's
- * creation time; where aiprov knows none, the audit time, said so in the package comment), `suppliedBy` (the publisher
- * organization, or an Organization named NOASSERTION), `software_downloadLocation` (the Hub URL, else NOASSERTION),
- * `software_packageVersion` (the pinned commit, else NOASSERTION) and `software_primaryPurpose` (`model`).
+ * A model whose release time is known (the Hub's `createdAt`) is an `ai_AIPackage` with every property the AI profile
+ * requires (AIPackage "External properties restrictions", minCount 1, https://spdx.github.io/spdx-spec/v3.0.1/model/
+ * AI/Classes/AIPackage/): `releaseTime`, `suppliedBy` (the publisher organization, or an Organization named
+ * NOASSERTION), `software_downloadLocation` (the Hub or ModelScope page, else NOASSERTION),
+ * `software_packageVersion` (the commit the facts were read at, else NOASSERTION) and `software_primaryPurpose`; its
+ * Hub task (`pipeline_tag`) and the card's training datasets are `ai_informationAboutApplication` and
+ * `ai_informationAboutTraining`. A model whose release time nobody knows (offline, an unresolved reference, a model
+ * in the tree) is a `software_Package` with purpose `model`: the audit time stamped as a release time would say
+ * nothing true, and an AI package without one would break the profile.
  * Findings are `review` annotations on their package. A `software_Sbom` of type `analyzed` holds the product and its
  * components.
  */
 import type { AuditResult, LineageEdge, LineageNode } from "../model/types.js";
 import { stableId } from "../util/hash.js";
 import {
+  type ComponentGroup,
   type GraphIndex,
   STATUS_LABEL,
   componentIndex,
@@ -33,7 +39,7 @@ import {
   productRoots,
   weakeningLines,
 } from "./common.js";
-import { spdxLicense } from "./license.js";
+import { knownLicenseName, knownLicenseUrl, spdxLicense } from "./license.js";
 import { reasonText } from "./text.js";
 import { trimEndChars } from "../util/text.js";
 import { resultVerdict } from "../policy/verdict.js";
@@ -138,12 +144,40 @@ function supplierFor(d: SpdxDoc, n: LineageNode): string {
   return o;
 }
 
-/** The `ai_AIPackage` of a lineage node, with the AI profile's mandatory properties and the config's hyperparameters. */
-function aiPackage(d: SpdxDoc, result: AuditResult, n: LineageNode, pid: string, supplier: string): Json {
+/** Where a component can be downloaded: its Hub page, a ModelScope repo's page, else NOASSERTION. */
+function downloadLocation(n: LineageNode, group: ComponentGroup | undefined): string {
+  if (n.repo) return `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`;
+  if (group?.hub === "modelscope" && group.repo) return `https://www.modelscope.cn/models/${group.repo}`;
+  return NOASSERTION;
+}
+
+/**
+ * The package of a component (its representative node `n`, facts of every folded node counted). A model whose release
+ * time is known (the Hub's `createdAt`) is an `ai_AIPackage` with every property the AI profile requires and the
+ * config's hyperparameters; the Hub's task (`pipeline_tag`) is its `ai_informationAboutApplication` and the card's
+ * training datasets its `ai_informationAboutTraining`. A model whose release time nobody knows (offline, an
+ * unresolved reference, a model in the tree) is a `software_Package` with primary purpose `model`: the AI profile
+ * requires `releaseTime` of every AI package (AIPackage "External properties restrictions", minCount 1), and a
+ * stamped audit time would say nothing true.
+ */
+function aiPackage(
+  d: SpdxDoc,
+  result: AuditResult,
+  n: LineageNode,
+  pid: string,
+  supplier: string,
+  group?: ComponentGroup,
+): Json {
+  const members = group?.nodes ?? [n];
   const key = n.kind === "local" && n.id.startsWith("local:") ? n.id.slice("local:".length) : undefined;
   const comp = key ? result.components.find((c) => c.key === key) : undefined;
+  const releaseTime = members.find((m) => m.releaseTime)?.releaseTime;
+  const task = members.find((m) => m.task)?.task;
+  const datasets = [...new Set(members.flatMap((m) => m.datasets ?? []))];
+  const application = task ? `Hub task (pipeline_tag): ${task}.` : "";
+  const training = datasets.length ? `Training datasets declared by the Hub model card: ${datasets.join(", ")}.` : "";
   const pkg: Json = {
-    type: "ai_AIPackage",
+    type: releaseTime ? "ai_AIPackage" : "software_Package",
     spdxId: pid,
     name: n.name,
     summary: `${n.role}; ${STATUS_LABEL[n.status]}`,
@@ -152,18 +186,25 @@ function aiPackage(d: SpdxDoc, result: AuditResult, n: LineageNode, pid: string,
       n.location ? `Defined at ${pinnedSource(n.location)}.` : "",
       n.repos?.length ? `Released in ${n.repos.join(", ")}.` : "",
       n.checked?.length ? `Checked: ${n.checked.join("; ")}.` : "",
-      n.releaseTime ? "" : "Release time not known: releaseTime is the time of this audit.",
+      releaseTime
+        ? ""
+        : "An AI model whose release time is not known: a software Package with purpose model, not an AI package (the AI profile requires a release time).",
+      releaseTime ? "" : `${application} ${training}`.trim(),
+      !releaseTime && comp?.modelType
+        ? `Configuration: model_type ${comp.modelType}${comp.architectures?.length ? `, architectures ${comp.architectures.join(", ")}` : ""}.`
+        : "",
     ]
       .filter(Boolean)
       .join(" "),
     software_primaryPurpose: "model",
-    releaseTime: n.releaseTime ? spdxDateTime(n.releaseTime) : d.created,
+    ...(releaseTime ? { releaseTime: spdxDateTime(releaseTime) } : {}),
     suppliedBy: supplier,
-    software_downloadLocation: n.repo
-      ? `https://huggingface.co/${n.repo}${n.revision ? `/tree/${n.revision}` : ""}`
-      : NOASSERTION,
-    software_packageVersion: n.revision ?? NOASSERTION,
+    software_downloadLocation: downloadLocation(n, group),
+    software_packageVersion: members.find((m) => m.revision)?.revision ?? NOASSERTION,
   };
+  if (!releaseTime) return pkg;
+  if (application) pkg.ai_informationAboutApplication = application;
+  if (training) pkg.ai_informationAboutTraining = training;
   if (comp?.modelType) pkg.ai_typeOfModel = [comp.modelType];
   if (comp?.config) {
     const entries = Object.entries(comp.config)
@@ -184,19 +225,26 @@ function declaredLicense(d: SpdxDoc, n: LineageNode): string {
   if (!n.license) return NO_ASSERTION_LICENSE;
   const lic = spdxLicense(n.license);
   const declaredAt = n.repo ? `https://huggingface.co/${n.repo}` : undefined;
+  // The licence's own text where it is a well-known model licence, else the Hub page that declares it.
+  const linkOf = (r: { value: string }): string | undefined => knownLicenseUrl(r.value) ?? declaredAt;
   const expr: Json = {
     type: "simplelicensing_LicenseExpression",
-    spdxId: d.id("lic", lic.expression, lic.listed ? "" : (declaredAt ?? "")),
+    spdxId: d.id("lic", lic.expression, lic.listed ? "" : lic.refs.map((r) => linkOf(r) ?? "").join(" ")),
     simplelicensing_licenseExpression: lic.expression,
   };
   if (!lic.listed) {
-    if (declaredAt)
-      expr.simplelicensing_customIdToUri = lic.refs.map((r) => ({
-        type: "DictionaryEntry",
-        key: r.id,
-        value: declaredAt,
-      }));
-    expr.comment = `Not on the SPDX License List: ${lic.refs.map((r) => `${r.id} is the licence declared as "${r.value}"`).join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
+    const linked = lic.refs.flatMap((r) => {
+      const url = linkOf(r);
+      return url ? [{ type: "DictionaryEntry", key: r.id, value: url }] : [];
+    });
+    if (linked.length > 0) expr.simplelicensing_customIdToUri = linked;
+    expr.comment = `Not on the SPDX License List: ${lic.refs
+      .map((r) => {
+        const name = knownLicenseName(r.value);
+        const url = knownLicenseUrl(r.value);
+        return `${r.id} is the licence declared as "${r.value}"${name ? ` (${name}${url ? `, text at ${url}` : ""})` : ""}`;
+      })
+      .join("; ")}${declaredAt ? ` (declared on ${declaredAt})` : ""}.`;
   }
   return d.element(expr);
 }
@@ -210,7 +258,7 @@ function addPackages(d: SpdxDoc, result: AuditResult): void {
     const n = group.nodes[0]!;
     const pid = d.id("pkg", n.id);
     for (const m of group.nodes) d.pkgIds.set(m.id, pid);
-    const pkg = aiPackage(d, result, n, pid, supplierFor(d, n));
+    const pkg = aiPackage(d, result, n, pid, supplierFor(d, n), group);
     if (group.nodes.length > 1)
       pkg.comment = `${String(pkg.comment)} Also named as ${group.nodes
         .slice(1)

@@ -14,6 +14,10 @@ export interface UpstreamInfo {
   releaseTime?: string;
   publisher: Publisher;
   license?: string;
+  /** The Hub's task of the model (`pipeline_tag`), when its info or card states one. */
+  task?: string;
+  /** Training datasets its card declares (Hub dataset ids). */
+  datasets?: string[];
   /**
    * `resolved`: facts were read (from the Hub, the cache or the knowledge base);
    * `undetermined`: the repo could not be read (gated, private, missing, rate-limited, offline).

@@ -12,7 +12,7 @@
  *   component per identity (bom-ref, purl, name/version; pedigree ancestors name their top-level component), every
  *   component reachable from the product along `dependencies`, no tool error text in component data (it belongs in
  *   annotations or metadata properties).
- * - Every format of one scan: the same component count (CycloneDX model components, SPDX AI packages, the HTML header
+ * - Every format of one scan: the same component count (CycloneDX model components, SPDX model packages, the HTML header
  *   and inventory rows, the Markdown and text headers), see {@link componentCountProblems}.
  * - JUnit: the common Jenkins JUnit XSD (schemas/junit-jenkins-10.xsd) through libxml2 (xmllint-wasm).
  */
@@ -55,8 +55,11 @@ export function spdxProfileProblems(doc: Json): string[] {
   const graph = doc["@graph"] as Json[];
   const ids = new Set(graph.map((x) => x.spdxId).filter(Boolean));
   const rels = graph.filter((x) => x.type === "Relationship");
+  const created = (graph.find((x) => x.type === "CreationInfo") ?? {}).created as string | undefined;
   for (const p of graph.filter((x) => x.type === "ai_AIPackage")) {
     for (const k of AI_REQUIRED) if (!p[k]) problems.push(`${p.name} lacks ${k}`);
+    // A release time equal to the document's creation is the audit's time stamped on the model, not its release.
+    if (created && p.releaseTime === created) problems.push(`${p.name}: releaseTime is the document's creation time`);
     if (!ids.has(p.suppliedBy)) problems.push(`${p.name}: supplier ${p.suppliedBy} is not an element of the document`);
     for (const t of ["hasDeclaredLicense", "hasConcludedLicense"]) {
       const n = rels.filter((x) => x.from === p.spdxId && x.relationshipType === t).length;
@@ -222,7 +225,7 @@ export function formatComponentCounts(o: {
   const num = (m: RegExpExecArray | null): number => (m ? Number(m[1]) : Number.NaN);
   return {
     cyclonedx: ((o.cyclonedx.components ?? []) as Json[]).filter((c) => c.type === "machine-learning-model").length,
-    spdx: (o.spdx["@graph"] as Json[]).filter((x) => x.type === "ai_AIPackage").length,
+    spdx: (o.spdx["@graph"] as Json[]).filter((x) => x.software_primaryPurpose === "model").length,
     htmlHeader: num(/(\d+) components<\/a>/.exec(o.html)),
     htmlRows: (inventory.match(/<tr class="status-/g) ?? []).length,
     markdown: num(/· (\d+) components \(/.exec(o.markdown)),

@@ -125,13 +125,20 @@ describe("SPDX 3.0.1 of every example and fixture", () => {
 
   it("validates against the JSON schema and meets the AI profile's mandatory properties and licence relationships", () => {
     let packages = 0;
+    let models = 0;
     for (const [name, r] of results) {
       const doc = toSpdx(r) as Json;
       expect(spdxSchemaProblems(doc), name).toEqual([]);
       expect(spdxProfileProblems(doc), name).toEqual([]);
-      packages += (doc["@graph"] as Json[]).filter((x) => x.type === "ai_AIPackage").length;
+      const graph = doc["@graph"] as Json[];
+      packages += graph.filter((x) => x.type === "ai_AIPackage").length;
+      models += graph.filter((x) => x.software_primaryPurpose === "model").length;
+      // An AI package is written exactly where the Hub gave the model's release time, and carries that time.
+      const released = new Set(r.lineage.nodes.filter((n) => n.releaseTime).map((n) => n.name));
+      for (const p of graph.filter((x) => x.type === "ai_AIPackage")) expect(released, name).toContain(p.name);
     }
-    expect(packages).toBeGreaterThan(30);
+    expect(packages).toBeGreaterThan(15);
+    expect(models).toBeGreaterThan(30);
   });
 
   it("writes every licence as an SPDX expression that spdx-expression-parse accepts, each LicenseRef- named and linked", () => {
@@ -165,12 +172,14 @@ describe("SPDX 3.0.1 of every example and fixture", () => {
     expect(problems.some((p) => p.includes("Core/relationshipType"))).toBe(true);
   });
 
-  it("the checks can fail: a package without releaseTime or with a lower-case id is caught", () => {
+  it("the checks can fail: a package without releaseTime, or stamped with the audit's time, or with a lower-case id is caught", () => {
     const doc = toSpdx(results.get("hub-product")!) as Json;
-    const pkg = (doc["@graph"] as Json[]).find((x) => x.type === "ai_AIPackage")!;
-    delete pkg.releaseTime;
-    expect(AI_REQUIRED.every((k) => pkg[k])).toBe(false);
-    expect(spdxProfileProblems(doc)).toContain(`${pkg.name} lacks releaseTime`);
+    const [pkg, stamped] = (doc["@graph"] as Json[]).filter((x) => x.type === "ai_AIPackage");
+    delete pkg!.releaseTime;
+    expect(AI_REQUIRED.every((k) => pkg![k])).toBe(false);
+    expect(spdxProfileProblems(doc)).toContain(`${pkg!.name} lacks releaseTime`);
+    stamped!.releaseTime = (doc["@graph"] as Json[]).find((x) => x.type === "CreationInfo")!.created;
+    expect(spdxProfileProblems(doc)).toContain(`${stamped!.name}: releaseTime is the document's creation time`);
     expect(() => parse("llama3.1")).toThrow();
     expect(() => parse("apache-2.0")).toThrow();
   });
@@ -241,6 +250,34 @@ describe("CycloneDX 1.6 of every example and fixture", () => {
       }
     }
     expect(hubModels).toBeGreaterThan(30);
+  });
+
+  it("puts the Hub's task and the card's training datasets into the model card (CycloneDX) and the AI package (SPDX)", () => {
+    const r = results.get("hub-product")!;
+    const bom = toCycloneDx(r) as Json;
+    const byRef = new Map(allComponents(bom).map((c) => [c["bom-ref"] as string, c]));
+    // Q-bert/MetaMath-Cybertron-Starling's card (tests/fixtures/hub): pipeline_tag text-generation, MetaMathQA.
+    const starling = byRef.get("hub:Q-bert/MetaMath-Cybertron-Starling")!.modelCard.modelParameters;
+    expect(starling.task).toBe("text-generation");
+    expect(starling.datasets).toContainEqual({
+      type: "dataset",
+      name: "meta-math/MetaMathQA",
+      contents: { url: expect.stringMatching(/\/datasets\/meta-math\/MetaMathQA$/) },
+    });
+    const withTask = r.lineage.nodes.filter((n) => n.task);
+    expect(withTask.length).toBeGreaterThan(3);
+    for (const n of withTask) expect(byRef.get(n.id)?.modelCard?.modelParameters?.task, n.id).toBe(n.task);
+    const spdx = (toSpdx(r) as Json)["@graph"] as Json[];
+    const pkg = spdx.find((x) => x.type === "ai_AIPackage" && x.name === "Q-bert/MetaMath-Cybertron-Starling")!;
+    expect(pkg.ai_informationAboutApplication).toContain("text-generation");
+    expect(pkg.ai_informationAboutTraining).toContain("meta-math/MetaMathQA");
+    // An AI package carries the Hub's commit and creation time, never the audit's time.
+    expect(pkg.software_packageVersion).toMatch(/^[0-9a-f]{40}$/);
+    expect(pkg.releaseTime).toBe(
+      r.lineage.nodes
+        .find((n) => n.id === "hub:Q-bert/MetaMath-Cybertron-Starling")!
+        .releaseTime!.replace(/\.\d+Z$/, "Z"),
+    );
   });
 
   it("the checks can fail: a second ref for a model, an unreachable component and an error description are caught", () => {

@@ -119,3 +119,23 @@ describe("one component per model identity (real-repository shapes)", () => {
     ]);
   });
 });
+
+describe("licences of well-known models offline", () => {
+  it("takes a Hub model's licence from the knowledge base offline, and links a LicenseRef to the licence's text", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "aiprov-lic-"));
+    const out = join(tmp, "r.json");
+    const r = await aiprovAsync(["scan", "examples/llama-finetune", "--offline", "--json-output", out, "--quiet"], {
+      env: { HF_HUB_OFFLINE: "1", AIPROV_CACHE_DIR: join(tmp, "cache") },
+    });
+    expect(r.code, r.stderr).toBeLessThan(2);
+    const res = JSON.parse(readFileSync(out, "utf8")) as AuditResult;
+    // rules/knowledge/components/llama-3.1-8b.yaml: license llama3.1 for its checkpoints.
+    expect(res.lineage.nodes.find((n) => n.repo === "meta-llama/Llama-3.1-8B-Instruct")?.license).toBe("llama3.1");
+    const graph = (toSpdx(res) as Json)["@graph"] as Json[];
+    const ref = graph.find((x) => x.simplelicensing_licenseExpression === "LicenseRef-llama3.1")!;
+    expect(ref.simplelicensing_customIdToUri).toEqual([
+      { type: "DictionaryEntry", key: "LicenseRef-llama3.1", value: "https://www.llama.com/llama3_1/license/" },
+    ]);
+    expect(ref.comment).toContain("Llama 3.1 Community License Agreement");
+  }, 60_000);
+});

@@ -168,17 +168,20 @@ describe("SPDX 3.0.1 reporter", () => {
     (doc["@graph"] as Json[]).find((x) => x.type === "Relationship")!.relationshipType = "derivedFrom";
     expect(validateSpdx(doc)).toBe(false);
     const doc2 = toSpdx(omniResult()) as Json;
-    delete (doc2["@graph"] as Json[]).find((x) => x.type === "ai_AIPackage")!.creationInfo;
+    delete (doc2["@graph"] as Json[]).find((x) => x.software_primaryPurpose === "model")!.creationInfo;
     expect(validateSpdx(doc2)).toBe(false);
   });
 
-  it("writes an AIPackage per lineage node, lineage relationships, and the AI profile's licence relationships", () => {
+  it("writes a model package per component, lineage relationships, and the AI profile's licence relationships", () => {
     const r = omniResult();
     const doc = toSpdx(r) as Json;
     expect(doc["@context"]).toBe(SPDX_CONTEXT);
     const graph = doc["@graph"] as Json[];
     const byId = new Map(graph.filter((x) => x.spdxId).map((x) => [x.spdxId as string, x]));
-    const pkgs = graph.filter((x) => x.type === "ai_AIPackage");
+    const pkgs = graph.filter((x) => x.software_primaryPurpose === "model");
+    // Offline, no release time is known: software packages with purpose model, no AI package with a made-up time.
+    expect(graph.filter((x) => x.type === "ai_AIPackage")).toEqual([]);
+    expect(pkgs.every((p) => p.type === "software_Package" && p.releaseTime === undefined)).toBe(true);
     expect(pkgs.map((p) => p.name).sort()).toEqual(r.lineage.nodes.map((n) => n.name).sort());
     const rels = graph.filter((x) => x.type === "Relationship");
     for (const p of pkgs) {

@@ -4,7 +4,9 @@
  * weight download when its file name has a weight-file extension (pickle `.pth` / `.pt` / `.bin` / `.ckpt` / `.pkl`,
  * `.safetensors`, `.gguf`, `.onnx`, `.npz`, `.h5`, `.tflite`), or is an archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`)
  * whose path names a checkpoint (`checkpoints_1226.zip`, `.../models/x.tar`). A Hugging Face file URL
- * (`https://huggingface.co/<org>/<name>/resolve/<rev>/<file>`) names its repository, whatever the file. Data files
+ * (`https://huggingface.co/<org>/<name>/resolve/<rev>/<file>`) and an `hf://<org>/<name>/<file>` path (huggingface_hub's
+ * `HfFileSystem`, `cached_path`; https://huggingface.co/docs/huggingface_hub/guides/hf_file_system) name their
+ * repository, whatever the file. Data files
  * (`.json`, `.jsonl`, `.csv`, `.parquet`, images, audio) and pages are not weights. Pure string tests.
  */
 import { parseHubId } from "../../util/hub-id.js";
@@ -48,6 +50,11 @@ export interface WeightUrl {
  */
 export function weightUrl(value: string): WeightUrl | undefined {
   const v = value.trim();
+  const hf = /^hf:\/\/(?!datasets\/|spaces\/)(?:models\/)?([\w.-]+\/[\w.-]+)\/(\S+)$/.exec(v);
+  if (hf && v.length <= 500) {
+    const hub = parseHubId(hf[1]!);
+    return hub ? { url: v, file: hf[2]!.slice(hf[2]!.lastIndexOf("/") + 1), hubId: hub.id } : undefined;
+  }
   if (v.length > 500 || !/^https?:\/\/[^\s/]+\/\S+$/i.test(v)) return undefined;
   const q = v.search(/[?#]/);
   const url = q >= 0 ? v.slice(0, q) : v;

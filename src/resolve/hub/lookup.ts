@@ -28,7 +28,18 @@ export interface LookupContext {
 /** Most bytes read from one Hub file (8 MiB, the scan's own text limit). */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-const INFO_FIELDS = ["author", "cardData", "config", "tags", "gguf", "gated", "sha", "createdAt", "siblings"];
+const INFO_FIELDS = [
+  "author",
+  "cardData",
+  "config",
+  "tags",
+  "gguf",
+  "gated",
+  "sha",
+  "createdAt",
+  "siblings",
+  "pipeline_tag",
+];
 
 /** The file sources of {@link buildRecord}: the Hugging Face cache first, then one GET per file. */
 function recordSources(ctx: LookupContext): RecordSources {

@@ -36,6 +36,10 @@ export interface RepoRecord {
   gated?: boolean;
   /** When the repo was created on the Hub (ISO 8601, from the info's `createdAt`): its release time. */
   createdAt?: string;
+  /** The Hub's task of the model: the info's `pipeline_tag`, else the card's (`text-generation`). */
+  task?: string;
+  /** Training datasets the card declares (`datasets:` in its metadata; Hub dataset ids), in card order. */
+  datasets?: string[];
   parents: Parent[];
   hints: Hint[];
   state: "resolved" | "undetermined";
@@ -261,12 +265,15 @@ export async function buildRecord(
       : typeof info?.createdAt === "string" && !Number.isNaN(Date.parse(info.createdAt))
         ? new Date(info.createdAt).toISOString()
         : undefined;
+  const { task, datasets } = cardFacts(info, card);
   return {
     v: 1,
     repo,
     sha,
     ...(typeof info?.author === "string" ? { author: info.author } : {}),
     ...(created ? { createdAt: created } : {}),
+    ...(task ? { task } : {}),
+    ...(datasets.length > 0 ? { datasets } : {}),
     ...(license ? { license } : {}),
     ...(gated ? { gated } : {}),
     parents,
@@ -274,6 +281,32 @@ export async function buildRecord(
     state: "resolved",
     source,
   };
+}
+
+/** A Hub task name (`text-generation`, `automatic-speech-recognition`): lower-case words joined by `-`. */
+const TASK = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * The task and the training datasets a repo's card states (Hub model-card metadata, https://huggingface.co/docs/hub/
+ * model-cards#model-card-metadata: `pipeline_tag`, `datasets`): the info's `pipeline_tag` first, then the card's; the
+ * datasets as Hub dataset ids (a single string or a list; anything else, and duplicates, left out; at most 64).
+ */
+export function cardFacts(
+  info: Record<string, unknown> | undefined,
+  card: Record<string, unknown> | undefined,
+): { task?: string; datasets: string[] } {
+  const tag = [info?.pipeline_tag, card?.pipeline_tag].find((t): t is string => typeof t === "string" && TASK.test(t));
+  const raw = card?.datasets;
+  const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : [];
+  const datasets = [
+    ...new Set(list.filter((d): d is string => typeof d === "string" && isDatasetId(d.trim())).map((d) => d.trim())),
+  ].slice(0, 64);
+  return { ...(tag ? { task: tag } : {}), datasets };
+}
+
+/** A Hub dataset id: `name` or `org/name` (letters, digits, `-_.`), at most 200 characters. */
+function isDatasetId(d: string): boolean {
+  return d.length > 0 && d.length <= 200 && /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/.test(d);
 }
 
 /** Shape check of a cached {@link RepoRecord}: a record of the wrong shape is ignored, never trusted. */
@@ -295,6 +328,9 @@ export function isRepoRecord(v: unknown): boolean {
     COMMIT_SHA.test(r.sha) &&
     str(r.author) &&
     str(r.license) &&
+    (r.task === undefined || (typeof r.task === "string" && TASK.test(r.task))) &&
+    (r.datasets === undefined ||
+      (Array.isArray(r.datasets) && r.datasets.every((d) => typeof d === "string" && isDatasetId(d)))) &&
     (r.gated === undefined || typeof r.gated === "boolean") &&
     Array.isArray(r.parents) &&
     r.parents.every(parentOk) &&

@@ -12,6 +12,7 @@ import { startLocalHub, type LocalHub } from "../../local-hub/server.js";
 import { loadKnowledgeBase } from "../knowledge/knowledge-base.js";
 import { DiskCache, HfCache } from "./cache.js";
 import { createHubResolver, type HubResolverOptions } from "./resolver.js";
+import { cardFacts, isRepoRecord } from "./record.js";
 import { retryDelayMs } from "./http.js";
 import type { UpstreamInfo } from "../types.js";
 
@@ -228,6 +229,37 @@ describe("Hub resolver on the local Hub", () => {
       state: "undetermined",
       reason: { code: "not-found", args: { status: 404 } },
     });
+  });
+
+  it("keeps the Hub's task and the card's training datasets, also when the answer comes from the cache offline", async () => {
+    const on = await resolver().resolve(["openchat/openchat_3.5"]);
+    // openchat_3.5's released card (tests/fixtures/hub/openchat/openchat_3.5): pipeline_tag and ten datasets.
+    expect(on.get("openchat/openchat_3.5")).toMatchObject({ task: "text-generation" });
+    expect(on.get("openchat/openchat_3.5")!.datasets).toHaveLength(10);
+    expect(on.get("openchat/openchat_3.5")!.datasets![0]).toBe("openchat/openchat_sharegpt4_dataset");
+    hub.reset();
+    const cached = await resolver({ offline: true }).resolve(["openchat/openchat_3.5"]);
+    expect(hub.requests).toHaveLength(0);
+    expect(cached.get("openchat/openchat_3.5")).toMatchObject({ task: "text-generation" });
+    expect(cached.get("openchat/openchat_3.5")!.datasets).toEqual(on.get("openchat/openchat_3.5")!.datasets);
+  });
+
+  it("reads the task and datasets only in their documented shapes", () => {
+    expect(cardFacts({ pipeline_tag: "text-generation" }, { datasets: "org/one" })).toEqual({
+      task: "text-generation",
+      datasets: ["org/one"],
+    });
+    // The info's pipeline_tag wins over the card's; a task or dataset of another shape is left out.
+    expect(cardFacts({ pipeline_tag: "image-text-to-text" }, { pipeline_tag: "text-generation" }).task).toBe(
+      "image-text-to-text",
+    );
+    expect(cardFacts(undefined, { pipeline_tag: "Text Generation", datasets: ["a/b", 3, "../x", "a/b", "c"] })).toEqual(
+      { datasets: ["a/b", "c"] },
+    );
+    const record = { v: 1, repo: "a/b", sha: "0".repeat(40), parents: [], hints: [], state: "resolved", source: "hub" };
+    expect(isRepoRecord({ ...record, task: "text-generation", datasets: ["org/x"] })).toBe(true);
+    expect(isRepoRecord({ ...record, datasets: [{ evil: true }] })).toBe(false);
+    expect(isRepoRecord({ ...record, task: "<script>" })).toBe(false);
   });
 
   it("offline makes zero requests; a second resolution with the same cache makes zero requests", async () => {

@@ -94,6 +94,8 @@ export function assembleUpstream(
         ...(rec.createdAt ? { releaseTime: rec.createdAt } : {}),
         publisher: publisherOf(repo, rec.author),
         ...(rec.license ? { license: rec.license } : {}),
+        ...(rec.task ? { task: rec.task } : {}),
+        ...(rec.datasets?.length ? { datasets: rec.datasets } : {}),
         state: rec.state,
         ...(rec.reason ? { reason: rec.reason } : {}),
         parents: own.map((p) => ({

@@ -219,8 +219,16 @@ describe("python-code issue 17 session 3: weight URLs", () => {
         "ann = 'https://storage.googleapis.com/sfr/datasets/coco_karpathy_train.json'",
         'ck = torch.hub.load_state_dict_from_url(url="https://dl.fbaipublicfiles.com/deit/deit_base_patch16_224-b5f2ef4d.pth")',
         'w = "https://huggingface.co/guozinan/PuLID/resolve/main/pulid_v1.bin"',
+        'ckpt_file = str(cached_path("hf://SomeOrg/Some-TTS/Base/model_1200000.safetensors"))',
+        'data = "hf://datasets/SomeOrg/some-data/train.parquet"',
       ].join("\n"),
     );
+    expect(at(refs, 13)[0]).toMatchObject({
+      kind: "hub-id",
+      target: "SomeOrg/Some-TTS",
+      facts: { file: "model_1200000.safetensors" },
+    });
+    expect(at(refs, 14)).toEqual([]);
     expect(at(refs, 3)).toMatchObject([
       { kind: "url", target: "https://storage.googleapis.com/sfr/BLIP/models/model_base_caption.pth" },
     ]);

@@ -104,7 +104,9 @@ export function weightUrlLiteral(ctx: ModuleContext, n: SyntaxNode): boolean {
   if (!v || !v.includes("://")) return false;
   const one = weightUrl(v);
   if (one) {
-    emitValue(ctx, n, one.url, { facts: { weightUrl: true, file: one.file } });
+    emitValue(ctx, n, one.hubId ?? one.url, {
+      facts: { weightUrl: true, file: one.file, ...(one.hubId ? { url: one.url } : {}) },
+    });
     return true;
   }
   if (n.parent?.type !== "expression_statement") return false;

@@ -70,3 +70,25 @@ describe("readme-mentions weight URLs (issue 17)", () => {
     });
   });
 });
+
+describe("readme-mentions Python in a shell fence (issue 17)", () => {
+  it("a block fenced as shell whose first line is a Python import is read as Python", async () => {
+    const { pythonBlocks } = await import("./index.js");
+    const md = [
+      "2. Download the `Whisper-large-v3` model.",
+      "```shell",
+      "import whisper",
+      'model = whisper.load_model("large-v3", download_root="models/speech_encoder/")',
+      "```",
+      "```shell",
+      "pip install whisper",
+      "```",
+    ].join("\n");
+    expect(pythonBlocks(md)).toEqual([
+      {
+        text: 'import whisper\nmodel = whisper.load_model("large-v3", download_root="models/speech_encoder/")',
+        lineOffset: 2,
+      },
+    ]);
+  });
+});

@@ -152,9 +152,18 @@ export function shellBlocks(text: string): { text: string; lineOffset: number }[
   return fencedBlocks(text, SHELL_FENCE);
 }
 
-/** Fenced Python blocks (```python, ```py), with the line before each. */
+/** Python written in a block fenced as shell (a README's "```shell" around `import whisper`): its first code line. */
+const PYTHON_START = /^\s*(?:import\s+[\w.]+|from\s+[\w.]+\s+import\s)/;
+
+/**
+ * Fenced Python blocks (```python, ```py), with the line before each; a shell-fenced block whose first code line is a
+ * Python import is Python too.
+ */
 export function pythonBlocks(text: string): { text: string; lineOffset: number }[] {
-  return fencedBlocks(text, PYTHON_FENCE);
+  const mislabelled = shellBlocks(text).filter((b) =>
+    PYTHON_START.test(b.text.split("\n").find((l) => l.trim()) ?? ""),
+  );
+  return [...fencedBlocks(text, PYTHON_FENCE), ...mislabelled].sort((a, b) => a.lineOffset - b.lineOffset);
 }
 
 function fencedBlocks(text: string, fence: RegExp): { text: string; lineOffset: number }[] {
