@@ -77,7 +77,10 @@ export function findGitDir(dir: string): { gitDir: string; top: string } | undef
     const dotGit = join(d, ".git");
     if (existsSync(dotGit)) {
       try {
-        if (statSync(dotGit).isDirectory()) return { gitDir: dotGit, top: d };
+        const st = statSync(dotGit);
+        if (st.isDirectory()) return { gitDir: dotGit, top: d };
+        // Only a regular file is read: a FIFO planted as `.git` would block the read forever.
+        if (!st.isFile() || st.size > 4096) return undefined;
         // A linked worktree or submodule: `.git` is a file `gitdir: <path>`.
         const line = readFileSync(dotGit, "utf8")
           .split("\n")
@@ -103,7 +106,9 @@ export function trackedFiles(root: string): TrackedFiles | undefined {
   const indexPath = join(found.gitDir, "index");
   let buf: Buffer;
   try {
-    if (statSync(indexPath).size > MAX_INDEX_BYTES) return undefined;
+    const st = statSync(indexPath);
+    // A FIFO or device planted as the index would block the read or never end: regular files only.
+    if (!st.isFile() || st.size > MAX_INDEX_BYTES) return undefined;
     buf = readFileSync(indexPath);
   } catch {
     return undefined;

@@ -233,7 +233,9 @@ function listFolder(
     return undefined;
   }
   let local = matchers;
-  if (!state.options.noIgnore && entries.some((e) => e.name === ".gitignore")) {
+  // A regular `.gitignore` only: a FIFO in its place would block the read forever, and git itself ignores a
+  // `.gitignore` that is a symbolic link (git 2.32 release notes).
+  if (!state.options.noIgnore && entries.some((e) => e.name === ".gitignore" && e.isFile)) {
     try {
       const text = readFileSync(join(dirAbs, ".gitignore"), "utf8");
       local = [

@@ -130,11 +130,13 @@ export function allComponents(bom: Json): Json[] {
 }
 
 /**
- * An identity: the purl when there is one, else group/name@version; compared without case, because Hub ids are
- * case-insensitive (`qwen/Qwen-VL-Chat` and `Qwen/Qwen-VL-Chat` are one repo, the Hub redirects one to the other).
+ * An identity: the purl when there is one, compared without case, because Hub ids are case-insensitive
+ * (`qwen/Qwen-VL-Chat` and `Qwen/Qwen-VL-Chat` are one repo, the Hub redirects one to the other); else
+ * group/name@version as written.
  */
 function identity(c: Json): string {
-  return ((c.purl as string | undefined) ?? `${c.group ?? ""}/${c.name}@${c.version ?? ""}`).toLowerCase();
+  // Only a repo id is case-insensitive: two expressions `model` and `Model` in code are two names.
+  return c.purl ? String(c.purl).toLowerCase() : `${c.group ?? ""}/${c.name}@${c.version ?? ""}`;
 }
 
 /** What a tool error looks like in text: an HTTP status, a Hub error code, a Node network error, an exception. */

@@ -3,6 +3,7 @@
  * dropped, and never passes the audit.
  * - A named pipe, a socket, or a link to a named pipe inside the tree is never opened (a FIFO with no writer blocks
  *   a read forever): each is a `not-scanned` diagnostic naming it, and the good manifest beside them is still read.
+ *   Nor is a FIFO read where aiprov opens a file by name (a `.gitignore`, `.git`, `.git/index`, a knowledge file).
  * - A folder that cannot be listed is an undetermined component (what it holds, a model included, is unknown): a
  *   diagnostic names it and the packs raise their undetermined finding on it, so the verdict cannot pass silently.
  *   Root ignores file permissions, so when the suite runs as root the scan runs as `nobody` (uid 65534).
@@ -101,6 +102,43 @@ describe("special files are named and never opened", () => {
     expect(result.findings.some((f) => f.rule === "covered-component" && f.node === "local:good/config.json#")).toBe(
       true,
     );
+  });
+});
+
+describe("named pipes where aiprov reads a file by name, not by walking", () => {
+  const fifo = (path: string): void => {
+    const r = spawnSync("mkfifo", [path]);
+    expect(r.status, String(r.stderr)).toBe(0);
+  };
+
+  it("a FIFO as a .gitignore, as .git, or as .git/index: the scan ends (no hang) and the manifest is audited", () => {
+    const cases: [string, (dir: string) => void][] = [
+      ["gitignore", (dir) => (mkdirSync(join(dir, "sub")), fifo(join(dir, "sub", ".gitignore")))],
+      ["dot-git", (dir) => fifo(join(dir, ".git"))],
+      ["git-index", (dir) => (mkdirSync(join(dir, ".git")), fifo(join(dir, ".git", "index")))],
+    ];
+    for (const [name, plant] of cases) {
+      const dir = project(`pipe-${name}`);
+      plant(dir);
+      const r = scanAs(dir, ["scan", ".", "--policy", "us-covered-adversary", "--format", "json", "--jobs", "1"]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+      const result = JSON.parse(r.stdout) as AuditResult;
+      expect(result.findings.some((f) => f.rule === "covered-component")).toBe(true);
+      if (name === "gitignore")
+        expect(result.diagnostics).toContainEqual(
+          expect.objectContaining({ code: "not-scanned", location: { file: "sub/.gitignore" } }),
+        );
+    }
+  });
+
+  it("a FIFO in a project's knowledge folder is a problem naming it (exit 2), never a hang", () => {
+    const dir = project("pipe-knowledge");
+    writeFileSync(join(dir, ".aiprovrc.yaml"), "knowledge: [kb]\n");
+    mkdirSync(join(dir, "kb", "components"), { recursive: true });
+    fifo(join(dir, "kb", "components", "x.yaml"));
+    const r = scanAs(dir, ["scan", ".", "--policy", "us-covered-adversary", "--jobs", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/kb\/components\/x\.yaml: not a regular file/);
   });
 });
 

@@ -197,12 +197,28 @@ export interface KnowledgeOverride {
 /** The bundled knowledge directory inside the package. */
 export const BUNDLED_KNOWLEDGE_DIR = packagePath("rules", "knowledge");
 
+/**
+ * True for a regular file; else a problem naming it. A knowledge folder may lie in the scanned project, and a FIFO
+ * named `x.yaml` there would block the read forever.
+ */
+function regularFile(file: string, problems: string[]): boolean {
+  try {
+    if (statSync(file).isFile()) return true;
+  } catch (err) {
+    problems.push(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return false;
+  }
+  problems.push(`${file}: not a regular file (a named pipe, socket or device is never read)`);
+  return false;
+}
+
 function readYaml(file: string, problems: string[]): unknown {
   // The bundled files were parsed at build time (start-up cost, issue 13); what is served is validated as usual.
   if (file.startsWith(BUNDLED_KNOWLEDGE_DIR)) {
     const parsed = snapshotDocument(file, BUNDLED_KNOWLEDGE_DIR);
     if (parsed !== undefined) return parsed;
   }
+  if (!regularFile(file, problems)) return undefined;
   try {
     return yaml().parse(readFileSync(file, "utf8"), { maxAliasCount: 100 });
   } catch (err) {
@@ -212,6 +228,7 @@ function readYaml(file: string, problems: string[]): unknown {
 }
 
 function readJson(file: string, problems: string[]): unknown {
+  if (!regularFile(file, problems)) return undefined;
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
