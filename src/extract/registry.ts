@@ -203,8 +203,8 @@ function buildTable(): ClaimTable {
   const t: ClaimTable = { byExtension: new Map(), byName: new Map(), prefixes: [], extensionless: [] };
   const add = (m: Map<string, number[]>, k: string, i: number): void => {
     const list = m.get(k);
-    if (list) list.push(i);
-    else m.set(k, [i]);
+    if (!list) m.set(k, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
   };
   REGISTRY.forEach((r, i) => {
     for (const e of r.claims.extensions ?? []) add(t.byExtension, e, i);
@@ -221,15 +221,22 @@ let table: ClaimTable | undefined;
  * Registry positions (ascending) of the extractors that may want a file with base name `base`: one lookup by
  * extension, one by name, and the few name prefixes. Empty for most files of a code tree (images, styles, data).
  */
-export function claimantsOf(base: string): number[] {
+export function claimantsOf(base: string): readonly number[] {
   table ??= buildTable();
   const lower = base.toLowerCase();
   const dot = lower.lastIndexOf(".");
-  const found = new Set<number>(dot < 0 ? table.extensionless : (table.byExtension.get(lower.slice(dot + 1)) ?? []));
-  for (const i of table.byName.get(lower) ?? []) found.add(i);
-  for (const p of table.prefixes) if (lower.startsWith(p.prefix)) found.add(p.index);
-  return found.size === 0 ? [] : [...found].sort((a, b) => a - b);
+  const byExtension = dot < 0 ? table.extensionless : (table.byExtension.get(lower.slice(dot + 1)) ?? NONE);
+  const byName = table.byName.get(lower);
+  let byPrefix: number[] | undefined;
+  for (const p of table.prefixes) if (lower.startsWith(p.prefix)) (byPrefix ??= []).push(p.index);
+  // Most names are claimed by their extension alone: that list is already sorted and is returned as it is.
+  if (!byName && !byPrefix) return byExtension;
+  const found = new Set<number>([...byExtension, ...(byName ?? []), ...(byPrefix ?? [])]);
+  return [...found].sort((a, b) => a - b);
 }
+
+/** The empty claim list. */
+const NONE: readonly number[] = [];
 
 /**
  * True when an extractor claiming a file named `base` would parse it as code: its content prefilter
