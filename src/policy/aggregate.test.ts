@@ -6,6 +6,7 @@ import { applyWaivers, type LoadedWaiver } from "./waivers.js";
 import { buildLineage } from "../lineage/build.js";
 import { loadKnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import type { ModelReference } from "../model/types.js";
+import { createOfflineResolver } from "../resolve/offline.js";
 
 const kb = loadKnowledgeBase();
 
@@ -167,6 +168,37 @@ describe("aggregateFindings", () => {
       (x) => x.rule === "undetermined-lineage",
     );
     expect(f.map((x) => x.count ?? 1)).toEqual([1, 1]);
+  });
+
+  it("folds the undetermined findings an offline run leaves on every Hub model into one per rule; failures stay apart", async () => {
+    const hub = [
+      ref({
+        id: "h1",
+        raw: "Qwen/Qwen2.5-7B-Instruct",
+        target: "Qwen/Qwen2.5-7B-Instruct",
+        location: { file: "a.py" },
+      }),
+      ref({ id: "h2", raw: "meta-llama/Llama-3.1-8B", target: "meta-llama/Llama-3.1-8B", location: { file: "b.py" } }),
+      ref({ id: "h3", raw: "google/gemma-2-9b-it", target: "google/gemma-2-9b-it", location: { file: "c.py" } }),
+    ];
+    const upstream = await createOfflineResolver(kb).resolve(hub.map((r) => r.target!));
+    const g = buildLineage({ components: [], references: hub, kb, organization: [], upstream }).graph;
+    expect(g.nodes.filter((n) => n.statusReason?.code === "lineage-not-looked-up")).toHaveLength(3);
+    const lookupPacks = loadPacks(["kr-sovereign-from-scratch", "licence-duties", "eu-ai-act-gpai"]);
+    const raw = evaluatePacks(g, lookupPacks, {}, { references: hub }).findings;
+    const f = aggregateFindings(raw, g, hub);
+    const lookup = f.filter((x) => x.rule === "ancestor-lookup-failed");
+    expect(raw.filter((x) => x.rule === "ancestor-lookup-failed")).toHaveLength(6);
+    expect(lookup.map((x) => [x.pack, x.count, x.message.args.foldedAs])).toEqual([
+      ["licence-duties", 3, "not-looked-up"],
+      ["eu-ai-act-gpai", 3, "not-looked-up"],
+    ]);
+    expect(lookup[0]!.message.text).toMatch(
+      /the same for 2 more models whose lineage .* was not looked up \(offline\)/,
+    );
+    expect(new Set(lookup[0]!.evidence.map((e) => e.location.file))).toEqual(new Set(["a.py", "b.py", "c.py"]));
+    // What fails stays one finding per model: each is its own fact.
+    expect(f.filter((x) => x.rule === "third-party-model-used").map((x) => x.count ?? 1)).toEqual([1, 1, 1]);
   });
 
   it("reads `?.` and an empty fallback as the same expression", () => {

@@ -12,7 +12,11 @@
  *   each still a node of the JSON and a location of the finding;
  * - **registry alternatives**: models named only as entries of one registry (a dict or list of ids the code indexes
  *   at run time, `DEFAULT_ALIGN_MODELS_HF["ja"]`): the product loads one of them; per rule they are one finding
- *   naming the registry and every alternative.
+ *   naming the registry and every alternative;
+ * - **not looked up**: undetermined findings on Hub models whose lineage was not looked up for one reason of the run
+ *   (offline, or the Hub could not be reached): the cause is the run, not each model, so per rule they are one
+ *   finding naming every model (each still a node of the JSON and a location of the finding). Failures of one repo's
+ *   own lookup (404, 500) stay one finding per repo, and so do findings that fail.
  * Findings on other nodes pass unchanged. Waived findings fold only with findings under the same waiver, so a waiver
  * never covers a node it does not name.
  */
@@ -26,7 +30,7 @@ const RUN_TIME_REASONS: ReadonlySet<string> = new Set(["dynamic-value"]);
 
 /** How a node's findings fold: the kind of group, its key within a rule, and a label for messages. */
 export interface FoldGroup {
-  kind: "same-text" | "run-time" | "registry";
+  kind: "same-text" | "run-time" | "registry" | "not-looked-up";
   key: string;
   /** Registry: its name and file (`DEFAULT_ALIGN_MODELS_HF in whisperx/alignment.py`). */
   label?: string;
@@ -86,6 +90,21 @@ export function foldGroupOf(node: LineageNode | undefined, refs: readonly ModelR
   return undefined;
 }
 
+/**
+ * The group of an undetermined finding whose open question is a lookup the run did not make (its node's or its
+ * target's lineage not looked up, offline or with the Hub unreachable); undefined for any other finding.
+ */
+export function notLookedUpGroup(f: Finding, nodes: ReadonlyMap<string, LineageNode>): FoldGroup | undefined {
+  if (f.verdict !== "undetermined") return undefined;
+  const target = f.path.length > 0 ? nodes.get(f.path[f.path.length - 1]!) : undefined;
+  const reason = [nodes.get(f.node)?.statusReason, target?.statusReason].find(
+    (r) => r?.code === "lineage-not-looked-up",
+  );
+  if (!reason) return undefined;
+  const why = reason.args?.why === "unreachable" ? "unreachable" : "offline";
+  return { kind: "not-looked-up", key: why, label: why === "unreachable" ? "the Hub could not be reached" : "offline" };
+}
+
 /** A name as a message shows it: one line, at most 60 characters (an expression may span a whole call). */
 function shortName(name: string): string {
   const one = name.replace(/\s+/g, " ").trim();
@@ -104,6 +123,8 @@ function foldedText(first: Finding, group: FoldGroup, others: readonly string[])
   if (n === 0) return first.message.text;
   if (group.kind === "run-time")
     return `${first.message.text}; also ${n} more model reference${n === 1 ? "" : "s"} read at run time, which models they load cannot be told from the code: ${someNames(others)}`;
+  if (group.kind === "not-looked-up")
+    return `${first.message.text}; the same for ${n} more model${n === 1 ? "" : "s"} whose lineage (or an ancestor's) was not looked up (${group.label ?? "offline"}): ${someNames(others)}`;
   if (group.kind === "registry")
     return `${first.message.text}; the same for ${n} more alternative${n === 1 ? "" : "s"} of the registry ${group.label}, of which the code loads one at run time: ${someNames(others)}`;
   return first.message.text;
@@ -114,7 +135,7 @@ function foldedText(first: Finding, group: FoldGroup, others: readonly string[])
  * place of its first member).
  * @param references every model reference of the inventory (to tell registries and run-time values).
  * @returns the findings, folded ones with `count` >= 2, `nodes`, merged evidence and `message.args.count`
- *   (`message.args.foldedAs`: same-text, run-time or registry).
+ *   (`message.args.foldedAs`: same-text, run-time, registry or not-looked-up).
  */
 export function aggregateFindings(
   findings: readonly Finding[],
@@ -135,7 +156,7 @@ export function aggregateFindings(
   const out: Finding[] = [];
   const byKey = new Map<string, { f: Finding; group: FoldGroup }>();
   for (const f of findings) {
-    const group = groupOf(f.node);
+    const group = notLookedUpGroup(f, nodes) ?? groupOf(f.node);
     if (!group) {
       out.push(f);
       continue;

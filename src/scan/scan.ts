@@ -23,7 +23,7 @@ import type { RulePack } from "../policy/types.js";
 import type { KnowledgeBase } from "../resolve/knowledge/knowledge-base.js";
 import { createOfflineResolver } from "../resolve/offline.js";
 import { mapOllamaTags } from "../resolve/knowledge/ollama.js";
-import { mapHubAliases } from "../resolve/knowledge/aliases.js";
+import { canonicalHubCase, mapHubAliases } from "../resolve/knowledge/aliases.js";
 import type { Resolver } from "../resolve/types.js";
 import { UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../util/package-root.js";
@@ -297,7 +297,9 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
   // Ollama library tags and bare names (legacy Hub ids, a library's short names) map to the Hub models they stand for
   // through the knowledge base's cited tables. Datasets leave the model references, and values that cannot name a
   // model are marked as such.
-  const separated = separateDatasets(mapHubAliases(mapOllamaTags(linked.references, options.kb), options.kb));
+  // A Hub id written in several cases is one repo, spelled one way.
+  const mapped = canonicalHubCase(mapHubAliases(mapOllamaTags(linked.references, options.kb), options.kb), options.kb);
+  const separated = separateDatasets(mapped);
   const inventory = { ...linked, references: separated.references };
   const repos = [
     ...new Set(

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadKnowledgeBase } from "./knowledge-base.js";
-import { mapHubAliases } from "./aliases.js";
+import { canonicalHubCase, mapHubAliases } from "./aliases.js";
 import { mapOllamaTags } from "./ollama.js";
 import { extractFiles } from "../../extract/testing.js";
 
@@ -110,5 +110,30 @@ describe("bare names that stand for Hub repositories (rules/knowledge/hub-aliase
       expect(r.facts?.ollamaTag).toBe("qwen3.5:9b");
     }
     for (const r of refs.filter((x) => x.raw === "house-model:v2")) expect(r.kind).not.toBe("hub-id");
+  });
+
+  it("spells a Hub id written in several cases one way: the knowledge base's, else the most frequent", async () => {
+    const refs = canonicalHubCase(
+      await mapped(
+        "demo.py",
+        [
+          "from transformers import AutoModelForCausalLM, AutoTokenizer",
+          'a = AutoModelForCausalLM.from_pretrained("qwen/Qwen-VL-Chat", trust_remote_code=True)',
+          'b = AutoTokenizer.from_pretrained("Qwen/Qwen-VL-Chat", trust_remote_code=True)',
+          'c = AutoModelForCausalLM.from_pretrained("Qwen/Qwen-VL-Chat", trust_remote_code=True)',
+          'd = AutoModelForCausalLM.from_pretrained("google-bert/BERT-base-uncased")',
+          "",
+        ].join("\n"),
+      ),
+      kb,
+    );
+    const targets = refs.filter((r) => r.kind === "hub-id").map((r) => [r.raw, r.target, r.facts?.writtenAs]);
+    expect(targets).toEqual([
+      ["qwen/Qwen-VL-Chat", "Qwen/Qwen-VL-Chat", "qwen/Qwen-VL-Chat"],
+      ["Qwen/Qwen-VL-Chat", "Qwen/Qwen-VL-Chat", undefined],
+      ["Qwen/Qwen-VL-Chat", "Qwen/Qwen-VL-Chat", undefined],
+      // The knowledge base lists google-bert/bert-base-uncased: its spelling wins even when written once.
+      ["google-bert/BERT-base-uncased", "google-bert/bert-base-uncased", "google-bert/BERT-base-uncased"],
+    ]);
   });
 });
