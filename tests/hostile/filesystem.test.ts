@@ -6,7 +6,8 @@
  *   Nor is a FIFO read where aiprov opens a file by name (a `.gitignore`, `.git`, `.git/index`, a knowledge file).
  * - A folder that cannot be listed is an undetermined component (what it holds, a model included, is unknown): a
  *   diagnostic names it and the packs raise their undetermined finding on it, so the verdict cannot pass silently.
- *   Root ignores file permissions, so when the suite runs as root the scan runs as `nobody` (uid 65534).
+ *   Root ignores file permissions, so when the suite runs as root that scan runs as `nobody` (uid 65534); a folder
+ *   whose name is not valid UTF-8 (it cannot be opened by that name) is the same case for any user.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -20,9 +21,22 @@ import type { AuditResult } from "../../src/model/types.js";
 let base: string;
 let sockets: Server[] = [];
 
-/** `aiprov <args>` from `cwd`, offline, as `nobody` when this process is root (so that permissions apply). */
-function scanAs(cwd: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const root = process.getuid?.() === 0;
+const ROOT = process.getuid?.() === 0;
+/** `nobody` can run the checkout's CLI (a checkout inside a 0700 folder cannot be: permissions then cannot apply). */
+const NOBODY_CAN_RUN =
+  ROOT &&
+  spawnSync(process.execPath, ["-e", `require("fs").accessSync(${JSON.stringify(BIN)}, 4)`], {
+    uid: 65534,
+    gid: 65534,
+  }).status === 0;
+/** Whether a folder with its permissions removed is unreadable to the scan: not root, or root scanning as `nobody`. */
+const PERMISSIONS_APPLY = !ROOT || NOBODY_CAN_RUN;
+
+/**
+ * `aiprov <args>` from `cwd`, offline; with `asNobody`, as `nobody` when this process is root (so that file
+ * permissions apply to the scan).
+ */
+function scanAs(cwd: string, args: string[], asNobody = false): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: "utf8",
@@ -35,7 +49,7 @@ function scanAs(cwd: string, args: string[]): { code: number; stdout: string; st
       SOURCE_DATE_EPOCH: "1764374400",
       HF_HUB_OFFLINE: "1",
     },
-    ...(root ? { uid: 65534, gid: 65534 } : {}),
+    ...(asNobody && NOBODY_CAN_RUN ? { uid: 65534, gid: 65534 } : {}),
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -143,45 +157,90 @@ describe("named pipes where aiprov reads a file by name, not by walking", () => 
 });
 
 describe("a folder that cannot be listed is undetermined, never a silent pass", () => {
-  it("names the folder, makes it an undetermined component, and fails the audit that passed without it", () => {
-    const dir = join(base, "unlisted");
-    mkdirSync(join(dir, "models", "secret"), { recursive: true });
-    chmodSync(dir, 0o755);
-    // A model the product uses whose origin is fine (US): the scan passes while every folder can be read.
+  it("a folder whose name is not valid UTF-8 cannot be opened by name: undetermined component and warning", () => {
+    const dir = join(base, "bad-name");
+    mkdirSync(join(dir, "models"), { recursive: true });
     writeFileSync(
       join(dir, "models", "config.json"),
       JSON.stringify({ _name_or_path: "meta-llama/Llama-3.1-8B", architectures: ["LlamaForCausalLM"] }),
     );
+    // `models/q\xff` (Latin-1 ÿ, invalid as UTF-8): readdir hands back U+FFFD and the name cannot be opened.
+    const bad = Buffer.concat([Buffer.from(join(dir, "models", "q")), Buffer.from([0xff])]);
+    mkdirSync(bad);
     writeFileSync(
-      join(dir, "models", "secret", "config.json"),
-      JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B-Instruct" }),
+      Buffer.concat([bad, Buffer.from("/config.json")]),
+      JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B" }),
     );
-    const args = ["scan", ".", "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary"];
-    const json = [...args, "--format", "json", "--jobs", "1"];
-    const readable = JSON.parse(scanAs(dir, json).stdout) as AuditResult;
-    expect(readable.findings.some((f) => f.rule === "covered-component")).toBe(true);
-
-    chmodSync(join(dir, "models", "secret"), 0o000);
-    const r = scanAs(dir, json);
-    expect(r.stderr).not.toContain("internal error");
-    const result = JSON.parse(r.stdout) as AuditResult;
-    expect(result.diagnostics).toContainEqual(
-      expect.objectContaining({ code: "not-scanned", severity: "warning", location: { file: "models/secret" } }),
-    );
-    const node = result.lineage.nodes.find((n) => n.id === "local:models/secret/");
-    expect(node).toMatchObject({ status: "undetermined", statusReason: { code: "folder-not-read" } });
-    const onFolder = result.findings
-      .filter((f) => f.node === "local:models/secret/" || f.nodes?.includes("local:models/secret/"))
-      .map((f) => `${f.pack}/${f.rule} ${f.verdict}`)
-      .sort();
-    expect(onFolder).toEqual([
-      "kr-sovereign-from-scratch/undetermined-lineage undetermined",
-      "us-covered-adversary/origin-country-unknown undetermined",
+    const r = scanAs(dir, [
+      "scan",
+      ".",
+      "--policy",
+      "us-covered-adversary",
+      "--fail-on",
+      "warning",
+      "--format",
+      "json",
     ]);
-    expect(result.summary.undetermined).toBeGreaterThanOrEqual(1);
-    // us-covered-adversary alone under --fail-on warning: the folder's undetermined warning fails the run.
-    const us = scanAs(dir, ["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--jobs", "1"]);
-    expect(us.code, us.stdout).toBe(1);
-    expect(us.stdout).toContain("the folder models/secret could not be listed");
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.lineage.nodes.find((n) => n.id === "local:models/q\uFFFD/")).toMatchObject({
+      status: "undetermined",
+      statusReason: { code: "folder-not-read" },
+    });
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "not-scanned", location: { file: "models/q\uFFFD" } }),
+    );
+    expect(result.findings.map((f) => `${f.rule} ${f.node}`)).toContain("origin-country-unknown local:models/q\uFFFD/");
   });
+
+  // Root reads any folder: the permission case runs where permissions apply (not root, or root able to scan as
+  // nobody); the name case above runs everywhere.
+  it.runIf(PERMISSIONS_APPLY)(
+    "names the folder, makes it an undetermined component, and fails the audit that passed without it",
+    () => {
+      const dir = join(base, "unlisted");
+      mkdirSync(join(dir, "models", "secret"), { recursive: true });
+      chmodSync(dir, 0o755);
+      // A model the product uses whose origin is fine (US): the scan passes while every folder can be read.
+      writeFileSync(
+        join(dir, "models", "config.json"),
+        JSON.stringify({ _name_or_path: "meta-llama/Llama-3.1-8B", architectures: ["LlamaForCausalLM"] }),
+      );
+      writeFileSync(
+        join(dir, "models", "secret", "config.json"),
+        JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B-Instruct" }),
+      );
+      const args = ["scan", ".", "--policy", "kr-sovereign-from-scratch", "--policy", "us-covered-adversary"];
+      const json = [...args, "--format", "json", "--jobs", "1"];
+      const readable = JSON.parse(scanAs(dir, json, true).stdout) as AuditResult;
+      expect(readable.findings.some((f) => f.rule === "covered-component")).toBe(true);
+
+      chmodSync(join(dir, "models", "secret"), 0o000);
+      const r = scanAs(dir, json, true);
+      expect(r.stderr).not.toContain("internal error");
+      const result = JSON.parse(r.stdout) as AuditResult;
+      expect(result.diagnostics).toContainEqual(
+        expect.objectContaining({ code: "not-scanned", severity: "warning", location: { file: "models/secret" } }),
+      );
+      const node = result.lineage.nodes.find((n) => n.id === "local:models/secret/");
+      expect(node).toMatchObject({ status: "undetermined", statusReason: { code: "folder-not-read" } });
+      const onFolder = result.findings
+        .filter((f) => f.node === "local:models/secret/" || f.nodes?.includes("local:models/secret/"))
+        .map((f) => `${f.pack}/${f.rule} ${f.verdict}`)
+        .sort();
+      expect(onFolder).toEqual([
+        "kr-sovereign-from-scratch/undetermined-lineage undetermined",
+        "us-covered-adversary/origin-country-unknown undetermined",
+      ]);
+      expect(result.summary.undetermined).toBeGreaterThanOrEqual(1);
+      // us-covered-adversary alone under --fail-on warning: the folder's undetermined warning fails the run.
+      const us = scanAs(
+        dir,
+        ["scan", ".", "--policy", "us-covered-adversary", "--fail-on", "warning", "--jobs", "1"],
+        true,
+      );
+      expect(us.code, us.stdout).toBe(1);
+      expect(us.stdout).toContain("the folder models/secret could not be listed");
+    },
+  );
 });
