@@ -477,4 +477,19 @@ describe("python-code: environment defaults in dict entries and long argparse fl
     const alone = await extractPythonSource("model_id = 'qwen/Qwen-VL-Chat'\n", { file: "README.md" });
     expect(alone.map((r) => r.kind)).toEqual(["hub-id"]);
   });
+  it("credits a model sent through an OpenAI-shaped client to the provider its base_url names", async () => {
+    // Shape of 2noise/ChatTTS examples/ipynb/colab.ipynb: the repo's own ChatOpenAI wrapper pointed at DeepSeek's API.
+    const src = [
+      "from ChatTTS.tools.llm import ChatOpenAI",
+      'client = ChatOpenAI(api_key="sk-...", base_url="https://api.deepseek.com", model="deepseek-chat")',
+      'other = ChatOpenAI(api_key="sk-...", model="gpt-4o-mini")',
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "colab.py" });
+    expect(refs.find((r) => r.target === "deepseek-chat")).toMatchObject({
+      kind: "hosted-model",
+      provider: "deepseek",
+    });
+    expect(refs.find((r) => r.target === "gpt-4o-mini")).toMatchObject({ kind: "hosted-model", provider: "openai" });
+  });
 });
