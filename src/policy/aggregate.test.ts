@@ -201,6 +201,34 @@ describe("aggregateFindings", () => {
     expect(f.filter((x) => x.rule === "third-party-model-used").map((x) => x.count ?? 1)).toEqual([1, 1, 1]);
   });
 
+  it("folds literals no table identifies into one finding per rule naming each, apart from run-time values", () => {
+    const names = ["buffalo_l", "eva_clip_g", "https://example.org/ckpt/model_final.pth"].map((raw, i) =>
+      ref({
+        id: `n${i}`,
+        kind: "known-component",
+        raw,
+        target: raw,
+        skipReason: "unknown-alias",
+        location: { file: `m${i}.py`, line: 3 },
+      }),
+    );
+    const refs = [...names, ...runTime];
+    const g = buildLineage({ components: [], references: refs, kb, organization: [], upstream: new Map() }).graph;
+    const und = aggregateFindings(evaluatePacks(g, packs, {}, { references: refs }).findings, g, refs).filter(
+      (x) => x.rule === "undetermined-lineage",
+    );
+    expect(und.map((x) => [x.message.args.foldedAs, x.count])).toEqual([
+      ["unidentified", 3],
+      ["run-time", 4],
+    ]);
+    const lit = und[0]!;
+    expect(lit.verdict).toBe("undetermined");
+    expect(lit.message.text).toMatch(
+      /the same for 2 more model references written in the tree that aiprov could not identify/,
+    );
+    expect(lit.evidence.map((e) => e.location.file).sort()).toEqual(["m0.py", "m1.py", "m2.py"]);
+  });
+
   it("reads `?.` and an empty fallback as the same expression", () => {
     expect(foldKey('settings?.ModelPref || ""')).toBe("settings.ModelPref");
     expect(foldKey("cfg.get('m') or None")).toBe("cfg.get('m')");

@@ -13,6 +13,9 @@
  * - **registry alternatives**: models named only as entries of one registry (a dict or list of ids the code indexes
  *   at run time, `DEFAULT_ALIGN_MODELS_HF["ja"]`): the product loads one of them; per rule they are one finding
  *   naming the registry and every alternative;
+ * - **unidentified**: unresolved references written as literals (an alias, a path, a URL, a checkpoint name) that no
+ *   table identifies: each is one node wherever it is written, and per rule they are one finding naming every one
+ *   (the open question is the same: which models these names are), each still a node and a location;
  * - **not looked up**: undetermined findings on Hub models whose lineage was not looked up for one reason of the run
  *   (offline, or the Hub could not be reached): the cause is the run, not each model, so per rule they are one
  *   finding naming every model (each still a node of the JSON and a location of the finding). Failures of one repo's
@@ -30,7 +33,7 @@ const RUN_TIME_REASONS: ReadonlySet<string> = new Set(["dynamic-value"]);
 
 /** How a node's findings fold: the kind of group, its key within a rule, and a label for messages. */
 export interface FoldGroup {
-  kind: "same-text" | "run-time" | "registry" | "not-looked-up";
+  kind: "same-text" | "run-time" | "registry" | "not-looked-up" | "unidentified";
   key: string;
   /** Registry: its name and file (`DEFAULT_ALIGN_MODELS_HF in whisperx/alignment.py`). */
   label?: string;
@@ -86,8 +89,10 @@ export function foldGroupOf(node: LineageNode | undefined, refs: readonly ModelR
   if (unresolved && readAtRunTime(node, refs)) return { kind: "run-time", key: "run-time" };
   if (registry) return { kind: "registry", key: registry.key, label: registry.label };
   const raw = node.statusReason?.args?.raw;
-  if (unresolved && typeof raw === "string") return { kind: "same-text", key: foldKey(raw) };
-  return undefined;
+  if (!unresolved || typeof raw !== "string") return undefined;
+  // An unread file is its own open question; any other literal is a name aiprov could not identify.
+  if (node.statusReason?.args?.reason === "parse-error") return { kind: "same-text", key: foldKey(raw) };
+  return { kind: "unidentified", key: "unidentified" };
 }
 
 /**
@@ -123,6 +128,8 @@ function foldedText(first: Finding, group: FoldGroup, others: readonly string[])
   if (n === 0) return first.message.text;
   if (group.kind === "run-time")
     return `${first.message.text}; also ${n} more model reference${n === 1 ? "" : "s"} read at run time, which models they load cannot be told from the code: ${someNames(others)}`;
+  if (group.kind === "unidentified")
+    return `${first.message.text}; the same for ${n} more model reference${n === 1 ? "" : "s"} written in the tree that aiprov could not identify: ${someNames(others)}`;
   if (group.kind === "not-looked-up")
     return `${first.message.text}; the same for ${n} more model${n === 1 ? "" : "s"} whose lineage (or an ancestor's) was not looked up (${group.label ?? "offline"}): ${someNames(others)}`;
   if (group.kind === "registry")
@@ -135,7 +142,7 @@ function foldedText(first: Finding, group: FoldGroup, others: readonly string[])
  * place of its first member).
  * @param references every model reference of the inventory (to tell registries and run-time values).
  * @returns the findings, folded ones with `count` >= 2, `nodes`, merged evidence and `message.args.count`
- *   (`message.args.foldedAs`: same-text, run-time, registry or not-looked-up).
+ *   (`message.args.foldedAs`: same-text, run-time, registry, unidentified or not-looked-up).
  */
 export function aggregateFindings(
   findings: readonly Finding[],

@@ -74,8 +74,8 @@ svg.lineage .edge text{fill:#344054;font-size:11px;paint-order:stroke;stroke:#ff
 svg.lineage .arrow{fill:#475467}
 .legend{color:var(--muted);font-size:12px}
 table.inventory{table-layout:fixed}table.inventory td{overflow-wrap:anywhere}
-table.inventory col.c-component{width:16%}table.inventory col.c-kind{width:8%}table.inventory col.c-role{width:8%}table.inventory col.c-status{width:15%}
-table.inventory col.c-publisher{width:14%}table.inventory col.c-country{width:7%}table.inventory col.c-licence{width:8%}table.inventory col.c-where{width:24%}
+table.inventory col.c-component{width:15%}table.inventory col.c-kind{width:8.5%}table.inventory col.c-role{width:10.5%}table.inventory col.c-status{width:15%}
+table.inventory col.c-publisher{width:13%}table.inventory col.c-country{width:8%}table.inventory col.c-licence{width:8%}table.inventory col.c-where{width:22%}
 @media print{
 body{max-width:none;padding:0;font-size:10.5px}h2{break-after:avoid}tr,.finding{break-inside:avoid}a{color:inherit;text-decoration:none}
 nav.toc{display:none}.graph{border:none;overflow:visible;max-height:none}svg.lineage{max-width:100%;height:auto}

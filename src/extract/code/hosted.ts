@@ -25,7 +25,7 @@ export interface HostedProvider {
   hosts?: string[];
   tokens?: string[];
   /** The model a client class uses when the code names none (the library's documented default). */
-  classDefaults?: { class: string; language: "python" | "js"; model: string; source: string }[];
+  classDefaults?: { class: string; language: "python" | "js"; model: string; modules?: string[]; source: string }[];
 }
 
 /** The bundled provider table's file. */
@@ -41,7 +41,7 @@ interface Table {
   jsPackages: Map<string, string>;
   jsClasses: Map<string, string>;
   /** `<language>:<class>` -> the provider and the model the class uses by default. */
-  defaults: Map<string, { provider: string; model: string }>;
+  defaults: Map<string, { provider: string; model: string; modules?: string[] }[]>;
 }
 
 let table: Table | undefined;
@@ -78,7 +78,10 @@ export function hostedTable(): Table {
     for (const m of p.js?.packages ?? []) t.jsPackages.set(m, p.id);
     for (const c of p.js?.classes ?? []) if (!t.jsClasses.has(c)) t.jsClasses.set(c, p.id);
     for (const d of p.classDefaults ?? [])
-      t.defaults.set(`${d.language}:${d.class}`, { provider: p.id, model: d.model });
+      t.defaults.set(`${d.language}:${d.class}`, [
+        ...(t.defaults.get(`${d.language}:${d.class}`) ?? []),
+        { provider: p.id, model: d.model, ...(d.modules ? { modules: d.modules } : {}) },
+      ]);
   }
   t.pyModules.sort((a, b) => b.prefix.length - a.prefix.length);
   return (table = t);
@@ -158,16 +161,20 @@ export function providerOfPythonCall(qualified: string): string | undefined {
 /**
  * Value-flow rule "library default": the hosted model a client class of `language` sends requests to when the code
  * names none (`OpenAIEmbeddings()` embeds with `text-embedding-ada-002`), from the provider table's `classDefaults`;
- * with the role its class name implies (`*Embedding(s)` embedding, `*Rerank*` reranker).
+ * with the role its class name implies (`*Embedding(s)` embedding, `*Rerank*` reranker). A default limited to some
+ * modules applies only when `qualified` (the class as the file imports it) comes from one of them.
  */
 export function hostedClassDefault(
   language: "python" | "js",
   className: string,
+  qualified?: string,
 ): { provider: string; model: string; role?: "embedding" | "reranker" } | undefined {
-  const d = hostedTable().defaults.get(`${language}:${className}`);
+  const d = hostedTable()
+    .defaults.get(`${language}:${className}`)
+    ?.find((x) => !x.modules || x.modules.some((m) => qualified?.startsWith(`${m}.`)));
   if (!d) return undefined;
   const role = /Rerank/.test(className) ? "reranker" : /Embedding/.test(className) ? "embedding" : undefined;
-  return { ...d, ...(role ? { role } : {}) };
+  return { provider: d.provider, model: d.model, ...(role ? { role } : {}) };
 }
 
 /** Providers whose SDK a Python module imports (by the imported modules' qualified names). */

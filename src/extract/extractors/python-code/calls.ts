@@ -394,7 +394,7 @@ function modelKeywords(ctx: ModuleContext, c: CallSite): void {
   const a = c.args;
   const callProvider = providerOfPythonCall(c.q);
   const named = [...a.keywords.keys()].some((k) => isModelParam(k) || MODEL_NAME.test(k));
-  const byDefault = callProvider && !a.positional[0] && !named ? hostedClassDefault("python", c.last) : undefined;
+  const byDefault = callProvider && !a.positional[0] && !named ? hostedClassDefault("python", c.last, c.q) : undefined;
   if (byDefault)
     emitValue(ctx, c.node, byDefault.model, {
       kind: "hosted-model",

@@ -294,8 +294,17 @@ describe("python-code hosted library defaults (issue 17)", () => {
         "e3 = OpenAIEmbeddings(model='text-embedding-3-large')",
         "e4 = JinaEmbeddings(jina_api_key=k, model_name='jina-embeddings-v2-base-en')",
         "r = CohereRerank(model='rerank-english-v3.0', top_n=3)",
+        "r2 = CohereRerank(top_n=3)",
       ].join("\n"),
     );
+    // langchain_cohere's CohereRerank has no default model; langchain_community's has one (module-scoped row).
+    expect(at(refs, 10)).toEqual([]);
+    const community = await refsOf(
+      ["from langchain.retrievers.document_compressors import CohereRerank", "compressor = CohereRerank()"].join("\n"),
+    );
+    expect(at(community, 2)).toMatchObject([
+      { kind: "hosted-model", target: "rerank-english-v2.0", provider: "cohere", role: "reranker" },
+    ]);
     expect(at(refs, 5)).toMatchObject([
       {
         kind: "hosted-model",
