@@ -220,13 +220,24 @@ function componentFor(result: AuditResult, n: LineageNode): CDX.Models.Component
   return c;
 }
 
+/**
+ * A finding's message without the tool's error detail (`HTTP 401`, `status=500`): why a lookup failed is the tool's
+ * account and lives in the component's annotation (see {@link annotationsFor}), never in component data.
+ */
+function withoutToolError(text: string): string {
+  return text
+    .replace(/,\s*(?:HTTP|status=?)\s?[45]\d\d\b/g, "")
+    .replace(/ ?\((?:HTTP|status=?) ?[45]\d\d\)/g, "")
+    .replace(/,\s*[^,()]{0,80}\bE(?:NOTFOUND|CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN)\b[^,()]{0,80}/g, "");
+}
+
 /** The findings on a node, as `aiprov:finding` properties of its component. */
 function addFindings(c: CDX.Models.Component, result: AuditResult, nodeId: string): void {
   for (const f of result.findings.filter((x) => x.node === nodeId)) {
     c.properties.add(
       prop(
         "finding",
-        `${f.pack}/${f.rule} ${f.severity} ${f.verdict}${f.waived ? ` waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}` : ""}: ${f.message.text}`,
+        `${f.pack}/${f.rule} ${f.severity} ${f.verdict}${f.waived ? ` waived by ${f.waived.owner}${f.waived.expires ? ` until ${f.waived.expires}` : ""}` : ""}: ${withoutToolError(f.message.text)}`,
       ),
     );
   }

@@ -80,7 +80,7 @@ table.inventory col.c-publisher{width:13%}table.inventory col.c-country{width:8%
 body{max-width:none;padding:0;font-size:10.5px}h2{break-after:avoid}tr,.finding{break-inside:avoid}a{color:inherit;text-decoration:none}
 nav.toc{display:none}.graph{border:none;overflow:visible;max-height:none}svg.lineage{max-width:100%;height:auto}
 table{table-layout:fixed}th,td{padding:2px 4px;overflow-wrap:anywhere}code{font-size:9.5px}
-details>summary{display:none}details::details-content{content-visibility:visible;display:block}
+details>summary{display:none}details.rule-group>summary{display:block;font-weight:600}details::details-content{content-visibility:visible;display:block}
 }
 `;
 
@@ -303,6 +303,13 @@ function lineageSection(result: AuditResult, g: GraphIndex): string[] {
     b.push(`<div class="graph">${drawLineageSvg(`g${i}`, nodes, sub.edges, `Lineage of ${root.name}`)}</div>`);
   });
   const restEdges: LineageEdge[] = result.lineage.edges.filter((e) => !drawnEdges.has(e.id));
+  // A node no edge touches (a hosted model the product calls) has no lineage to draw: it joins the one-line list.
+  const touched = new Set(result.lineage.edges.flatMap((e) => [e.from, e.to]));
+  for (const n of result.lineage.nodes)
+    if (!drawnNodes.has(n.id) && !touched.has(n.id)) {
+      alone.push(n);
+      drawnNodes.add(n.id);
+    }
   const restIds = new Set([
     ...result.lineage.nodes.filter((n) => !drawnNodes.has(n.id)).map((n) => n.id),
     ...restEdges.flatMap((e) => [e.from, e.to]),

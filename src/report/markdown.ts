@@ -126,8 +126,8 @@ function headerLines(result: AuditResult): string[] {
 }
 
 /**
- * The product's components in table order: each top-level component, then its nested local parts (depth first); one
- * row per component ({@link componentIndex}: `qwen/x` and `Qwen/x` are one row, under the representative's name).
+ * The product's components in table order: each top-level component, then its nested local parts (depth first), then
+ * the hosted models it calls; one row per component ({@link componentIndex}: `qwen/x` and `Qwen/x` are one row, under the representative's name).
  */
 function componentRows(result: AuditResult, g: GraphIndex): LineageNode[] {
   const rows: LineageNode[] = [];
@@ -145,6 +145,8 @@ function componentRows(result: AuditResult, g: GraphIndex): LineageNode[] {
     }
   };
   for (const r of productRoots(result, g)) addRow(r);
+  // Models the product calls over an API: components too (kind hosted), after the loaded ones.
+  for (const n of result.lineage.nodes) if (n.kind === "hosted" && n.inProduct) addRow(n);
   return rows;
 }
 

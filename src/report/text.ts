@@ -270,10 +270,10 @@ function bomSection(x: TextCtx): void {
   // One row per component (the shared identity of every report: `qwen/x` and `Qwen/x` are one row).
   const { canon } = componentIndex(result);
   const rowOf = new Set<string>();
-  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")].filter((n) => {
-    const id = canon.get(n.id) ?? n.id;
-    return !rowOf.has(id) && (rowOf.add(id), true);
-  });
+  // The component's representative (its name and places, as every format shows it), once.
+  const bom = [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")]
+    .map((n) => nodes.get(canon.get(n.id) ?? n.id) ?? n)
+    .filter((n) => !rowOf.has(n.id) && (rowOf.add(n.id), true));
   const roleRank = (r: string): number => (ROLE_ORDER.indexOf(r) < 0 ? ROLE_ORDER.length : ROLE_ORDER.indexOf(r));
   bom.sort(
     (a, b) =>

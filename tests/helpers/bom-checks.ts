@@ -241,3 +241,18 @@ export function componentCountProblems(counts: FormatCounts): string[] {
     .filter(([, n]) => n !== counts.cyclonedx)
     .map(([format, n]) => `${format} counts ${n} components, CycloneDX ${counts.cyclonedx}`);
 }
+
+/**
+ * The Markdown components table against its own header: the rows plus the "… N more components not shown" line
+ * must make the header's "(P used by the product)"; one problem when they do not.
+ */
+export function markdownTableProblems(markdown: string): string[] {
+  const used = /components \((\d+) used by the product\)/.exec(markdown);
+  if (!used) return ["Markdown header states no product count"];
+  const table = markdown.split("### Components")[1]?.split(/\n### /)[0] ?? "";
+  const rows = (table.match(/^\| \*\*/gm) ?? []).length;
+  const more = Number(/… (\d+) more components not shown/.exec(table)?.[1] ?? 0);
+  return rows + more === Number(used[1])
+    ? []
+    : [`Markdown lists ${rows} rows + ${more} more, its header ${used[1]} used by the product`];
+}

@@ -83,7 +83,12 @@ beforeAll(async () => {
   const runs: [string, string, string[]][] = [
     ...CASES.map((c): [string, string, string[]] => [c, c, ["--hub-url", hub.url]]),
     ["hub-product", product, ["--hub-url", hub.url]],
-    ["hub-product (Hub answers 500)", product, ["--hub-url", failingHub.url, "--timeout", "5"]],
+    // Every pack whose messages name a failed lookup, so a tool error in a finding's text would reach a component.
+    [
+      "hub-product (Hub answers 500)",
+      product,
+      ["--hub-url", failingHub.url, "--timeout", "5", "--policy", "licence-duties", "--policy", "us-covered-adversary"],
+    ],
     ["hub-product (offline)", product, ["--offline"]],
   ];
   for (const [i, [name, c, extra]] of runs.entries()) {

@@ -18,6 +18,7 @@ import {
   componentCountProblems,
   cyclonedxGraphProblems,
   formatComponentCounts,
+  markdownTableProblems,
   spdxProfileProblems,
 } from "../helpers/bom-checks.js";
 import { aiprovAsync, REPO_ROOT } from "../helpers/cli.js";
@@ -79,7 +80,10 @@ describe("one component per model identity (real-repository shapes)", () => {
   });
 
   it("credits no local model to a hosted provider, and reads no vocabulary file as a Hub id", () => {
-    expect(result.lineage.nodes.filter((n) => n.kind === "hosted").map((n) => n.id)).toEqual([]);
+    // The one hosted model is the one written at an OpenAI call (monitor/summarize.py).
+    expect(result.lineage.nodes.filter((n) => n.kind === "hosted").map((n) => n.id)).toEqual([
+      "hosted:openai/gpt-4o-mini",
+    ]);
     expect(result.lineage.nodes.some((n) => n.name === "all-mpnet-base-v2")).toBe(true);
     expect(result.references.filter((r) => r.raw.includes("bpe_simple_vocab"))).toEqual([]);
   });
@@ -93,6 +97,9 @@ describe("one component per model identity (real-repository shapes)", () => {
       text: renderText(result, { color: false }),
     });
     expect(componentCountProblems(counts)).toEqual([]);
+    // The Markdown table lists every component the product uses, the hosted model included.
+    expect(markdownTableProblems(renderMarkdown(result))).toEqual([]);
+    expect(renderMarkdown(result)).toMatch(/^\| \*\*gpt-4o-mini\*\*/m);
     expect(counts.cyclonedx).toBe(componentIndex(result).groups.length);
     // Fewer components than lineage nodes: the folds above happened.
     expect(counts.cyclonedx).toBeLessThan(result.lineage.nodes.length);
