@@ -179,7 +179,7 @@ export async function loadConfig(
   const dir = dirname(file);
   if (config.knowledge) config.knowledge = config.knowledge.map((k) => resolve(dir, k));
   // Pack files named by path are relative to the config file, as knowledge folders are (bundled ids stay ids).
-  const packPath = (p: string): string => (/[\\/]|\.ya?ml$/.test(p) ? resolve(dir, p) : p);
+  const packPath = (p: string): string => (isPackPath(p) ? resolve(dir, p) : p);
   if (config.policy !== undefined)
     config.policy = Array.isArray(config.policy) ? config.policy.map(packPath) : packPath(config.policy);
   if (origin === "user") return { config, file, origin };
@@ -248,9 +248,14 @@ function searchProjectConfig(cwd: string): { found: FoundConfig | null; diagnost
   return { found: null, diagnostics };
 }
 
+/** True for a `policy` entry naming a pack file (a path, or a `.yaml` name), not a bundled pack id. */
+function isPackPath(p: string): boolean {
+  return /[\\/]|\.ya?ml$/.test(p);
+}
+
 /**
  * Applies the trust boundary to a config the project holds: drops `output`, a `hubUrl` while a token is set, and
- * knowledge folders outside the config's folder, each with a warning diagnostic naming the file.
+ * pack files and knowledge folders outside the config's folder, each with a warning diagnostic naming the file.
  */
 function confineProjectConfig(
   config: AiprovConfig,
@@ -278,6 +283,24 @@ function confineProjectConfig(
       location: at("/hubUrl"),
     });
     delete out.hubUrl;
+  }
+  if (out.policy !== undefined) {
+    // Pack files it names (paths; bundled ids stay ids) are read only inside its folder, as knowledge folders are.
+    const all = [out.policy].flat();
+    const kept = all.filter((p, i) => {
+      if (!isPackPath(p) || realInside(p, dir)) return true;
+      diagnostics.push({
+        code: "project-config-ignored",
+        severity: "warning",
+        message: `policy file '${p}' ignored: a configuration found in the project reads only inside its own folder`,
+        location: at(Array.isArray(out.policy) ? `/policy/${i}` : "/policy"),
+      });
+      return false;
+    });
+    if (kept.length !== all.length) {
+      if (kept.length > 0) out.policy = kept;
+      else delete out.policy;
+    }
   }
   if (out.knowledge) {
     const kept: string[] = [];

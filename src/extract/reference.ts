@@ -63,6 +63,20 @@ export function hiddenCharacters(value: string): string | undefined {
 }
 
 /**
+ * Non-ASCII characters of a value shaped like a Hub id (not a path, not a URL), as code points, or undefined. Hub ids
+ * are ASCII (letters, digits, `-_.`, one `/`), so `Qwеn/Qwen2.5-7B` (Cyrillic е), a Braille blank, a non-breaking
+ * hyphen or a division slash in one is a look-alike of another id, never that id. Paths may be non-ASCII (a folder
+ * named in Chinese) and are left alone.
+ */
+function lookAlikeCharacters(value: string): string | undefined {
+  if (looksLikePath(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
+  const found = [...new Set(value.match(/[^\x20-\x7e]/gu) ?? [])];
+  if (found.length === 0) return undefined;
+  const names = found.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+  return names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ");
+}
+
+/**
  * One warning per reference whose value holds hidden or look-alike characters, naming the file and the key (or line)
  * where it is written and the code points: the reference is unresolved and its component undetermined.
  */
@@ -98,7 +112,7 @@ export function makeReference(input: ReferenceInput): ModelReference {
     return { id, kind: "hub-id", ...base, skipReason: "missing-value" satisfies SkipReason };
   }
   // `Qwen/Qwen2.5-7B\u200b-Instruct` or `Ｑwen/...` is neither that id nor another: unresolved, said, never normalised.
-  const hidden = hiddenCharacters(raw);
+  const hidden = hiddenCharacters(raw) ?? lookAlikeCharacters(raw);
   if (hidden)
     return {
       id,

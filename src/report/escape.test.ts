@@ -12,6 +12,10 @@ describe("escapers", () => {
   it("escape each format's metacharacters", () => {
     expect(markdownInline("a|b `c` <d>\ne")).toBe("a\\|b \\`c\\` &lt;d&gt;\\\\ne");
     expect(markdownCode("x`y\nz")).toBe("`x'y\\nz`");
+    // An image, a link and mentions written as a model value (issue 11 fresh-clone attack): literal text, no markup.
+    expect(
+      markdownInline("![PASS](https://evil.example/p.svg) [x](javascript:alert(1)) @octocat @github/security"),
+    ).toBe("!\\[PASS\\](https://evil.example/p.svg) \\[x\\](javascript:alert(1)) \\@octocat \\@github/security");
     expect(mermaidLabel('a"b<c>`d\n```')).toBe("a#quot;b#lt;c#gt;#96;d\\n#96;#96;#96;");
     expect(htmlEscape(`<a href='x'>&"\x1b`)).toBe("&lt;a href=&#39;x&#39;&gt;&amp;&quot;\\x1b");
   });

@@ -68,14 +68,22 @@ function copyEscaped(v: unknown): unknown {
   return v;
 }
 
-/** Markdown inline text or table cell: backslashes, pipes, backticks (no span, no fence), angle brackets; controls visible. */
+/** Markdown inline text or table cell: backslashes, pipes, backticks (no span, no fence), angle brackets, link brackets and @; controls visible. */
 export function markdownInline(s: string): string {
-  return escapeControls(s)
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/`/g, "\\`");
+  return (
+    escapeControls(s)
+      .replace(/\\/g, "\\\\")
+      .replace(/\|/g, "\\|")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/`/g, "\\`")
+      // Links and images (`[text](url)`, `![alt](url)`) and @-mentions of users and teams: escaped brackets and at
+      // signs render as themselves (CommonMark backslash escapes), so a name from the scanned tree can neither show a
+      // remote image or a link nor notify anyone when the report is posted as a pull-request comment.
+      .replace(/[[\]]/g, (c) => `\\${c}`)
+      // A mention starts an @ that no word character precedes (an e-mail address or `name@version` is no mention).
+      .replace(/(?<![\w.+-])@/g, "\\@")
+  );
 }
 
 /** A Markdown inline code span: backticks inside become single quotes (code spans escape nothing); controls visible. */

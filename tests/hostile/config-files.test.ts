@@ -83,6 +83,26 @@ describe("configuration files written by the audited project", () => {
     expect(ok.settings.organization).toEqual(["acme"]);
   });
 
+  it("never reads a pack file a project config names outside its folder", async () => {
+    mkdirSync(join(base, "outside-pack"), { recursive: true });
+    writeFileSync(join(base, "outside-pack", "secret.yaml"), "secret-line-1: TOPSECRET\n");
+    const dir = project("outside-policy", {
+      ".aiprovrc.yaml": `policy: [../outside-pack/secret.yaml, /etc/passwd, us-covered-adversary]\n`,
+    });
+    const r = await aiprovInProcess(["scan", ".", "--offline", "--format", "json", "--jobs", "1"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("TOPSECRET");
+    expect(r.stdout).not.toContain("secret-line-1");
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.settings.policies).toEqual(["us-covered-adversary"]);
+    const ignored = result.diagnostics.filter((d) => d.code === "project-config-ignored").map((d) => d.location);
+    expect(ignored).toEqual([
+      { file: ".aiprovrc.yaml", pointer: "/policy/0" },
+      { file: ".aiprovrc.yaml", pointer: "/policy/1" },
+    ]);
+  });
+
   it("a truncated package.json is a diagnostic naming it, and the models beside it are still audited", async () => {
     const dir = project("truncated-package", { "package.json": '{"name": "app", "aiprov": {"failOn": "ne' });
     const r = await aiprovInProcess([...scanArgs, "--format", "json"], { cwd: dir });

@@ -39,6 +39,10 @@ const DISGUISES: [string, string, string][] = [
   ["bell control character", "Qwen/Qwen2.5-7B-Instruct\u0007", "U+0007"],
   ["right-to-left override", "\u202eQwen/Qwen2.5-7B-Instruct", "U+202E"],
   ["full-width letter", "\uff31wen/Qwen2.5-7B-Instruct", "U+FF31"],
+  // Look-alikes (second fresh-clone attack): a Cyrillic е, a Braille blank, a division slash in place of `/`.
+  ["Cyrillic homoglyph", "Qw\u0435n/Qwen2.5-7B-Instruct", "U+0435"],
+  ["Braille pattern blank", "Qwen/Qwen2.5-7B-Instruct\u2800", "U+2800"],
+  ["division slash", "Qwen\u2215Qwen2.5-7B-Instruct", "U+2215"],
 ];
 
 async function scanJson(dir: string): Promise<AuditResult> {
@@ -80,4 +84,12 @@ describe("model ids with hidden or look-alike characters", () => {
       expect(result.findings.some((f) => f.verdict === "undetermined" && f.severity === "warning")).toBe(true);
     });
   }
+
+  it("an ASCII value shaped like an id that is none is an unresolved reference, not silence", async () => {
+    for (const [i, id] of ["Qwen/Qwen2.5 7B", "Qwen//Qwen2.5-7B"].entries()) {
+      const result = await scanJson(tree(`ascii-${i}`, id));
+      expect(result.lineage.nodes.find((n) => n.id === "local:llm/config.json#")?.status, id).toBe("undetermined");
+      expect(result.findings.some((f) => f.rule === "origin-country-unknown")).toBe(true);
+    }
+  });
 });

@@ -436,7 +436,12 @@ function nameKeyReference(
   // A bare word (`default`, `llava`) under a name key is not a model reference; keep only ids and paths.
   // `./` (InfiMM's `_name_or_path`) names the config's own folder: not a reference to anything else.
   const self = ref.kind === "local-path" && (ref.target === posix.dirname(at.path) || ref.target === ".");
-  return !self && (ref.kind !== "known-component" || k === "eva_model_name" || k === "model_name") ? ref : undefined;
+  // A value shaped like an id that is none (`Qwen/Qwen2.5 7B`, `Qwen//Qwen2.5-7B`) is an unresolved reference, not
+  // silence: only a bare word is dropped.
+  const idShaped = ref.kind === "known-component" && ref.raw.includes("/");
+  return !self && (ref.kind !== "known-component" || idShaped || k === "eva_model_name" || k === "model_name")
+    ? ref
+    : undefined;
 }
 
 /** A model id of the wrong type (`"_name_or_path": 5`) is not "no reference": it is one that cannot be resolved. */
