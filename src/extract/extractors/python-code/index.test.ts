@@ -492,4 +492,27 @@ describe("python-code: environment defaults in dict entries and long argparse fl
     });
     expect(refs.find((r) => r.target === "gpt-4o-mini")).toMatchObject({ kind: "hosted-model", provider: "openai" });
   });
+  it("reads a model-named constant as a ModelScope id when every load of the module is ModelScope's", async () => {
+    // Shape of QwenLM/Qwen-VL web_demo_mm.py: modelscope's AutoModelForCausalLM, the id an argparse default.
+    const src = [
+      "from argparse import ArgumentParser",
+      "from modelscope import AutoModelForCausalLM, AutoTokenizer",
+      "DEFAULT_CKPT_PATH = 'qwen/Qwen-VL-Chat'",
+      "parser = ArgumentParser()",
+      'parser.add_argument("-c", "--checkpoint-path", type=str, default=DEFAULT_CKPT_PATH)',
+      "args = parser.parse_args()",
+      "tokenizer = AutoTokenizer.from_pretrained(args.checkpoint_path, trust_remote_code=True)",
+      "model = AutoModelForCausalLM.from_pretrained(args.checkpoint_path, revision='master').eval()",
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "web_demo_mm.py" });
+    const named = refs.filter((r) => r.raw === "qwen/Qwen-VL-Chat");
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((r) => r.kind === "modelscope-id")).toBe(true);
+    // With transformers' loader instead, the same constant is a Hub id.
+    const hf = await extractPythonSource(src.replace("from modelscope import", "from transformers import"), {
+      file: "web_demo.py",
+    });
+    expect(hf.filter((r) => r.raw === "qwen/Qwen-VL-Chat").some((r) => r.kind === "hub-id")).toBe(true);
+  });
 });
