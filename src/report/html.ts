@@ -189,6 +189,14 @@ function packsSection(result: AuditResult): string[] {
 /** Findings folded beyond this many (their evidence in a closed `<details>`), so the list stays scannable. */
 const OPEN_EVIDENCE_MAX = 25;
 
+/** Escaped text whose backtick spans (`aiprov compare a b`, as pack authors write commands) become `<code>`. */
+function withCode(text: string): string {
+  return text
+    .split("`")
+    .map((part, i, all) => (i % 2 === 1 && i < all.length - 1 ? `<code>${h(part)}</code>` : h(part)))
+    .join("");
+}
+
 function findingBlock(f: Finding, g: GraphIndex, hubUrl: string | undefined, open: boolean): string[] {
   const at = primaryLocation(f, g);
   const node = g.nodes.get(f.node);
@@ -198,7 +206,7 @@ function findingBlock(f: Finding, g: GraphIndex, hubUrl: string | undefined, ope
     `<p>${h(f.message.text)}</p>`,
     `<p class="meta">${at ? `Where: ${pathCode(pinnedSource(at))} · ` : ""}lineage: ${h(pathNames(f, g).join(" → "))}</p>`,
   ];
-  if (f.howToFix) b.push(`<p><i>How to fix:</i> ${h(f.howToFix.trim())}</p>`);
+  if (f.howToFix) b.push(`<p><i>How to fix:</i> ${withCode(f.howToFix.trim())}</p>`);
   if (f.evidence.length > 0) {
     b.push(`<details${open ? " open" : ""}><summary>Evidence (${f.evidence.length})</summary>`);
     b.push(
@@ -364,7 +372,7 @@ function rulesSection(result: AuditResult): string[] {
     for (const r of p.rules) {
       const count = result.findings.filter((f) => f.pack === p.pack && f.rule === r.id).length;
       b.push(
-        `<tr id="rule-${h(p.pack)}-${h(r.id)}"><td><b>${h(r.id)}</b><br>${h(r.title)}</td><td class="sev-${r.severity}">${r.severity}</td><td>${count}</td><td>${h(r.description.trim())}${r.howToFix ? `<br><i>How to fix:</i> ${h(r.howToFix.trim())}` : ""}</td><td>${link(r.source.url, r.source.title)}</td></tr>`,
+        `<tr id="rule-${h(p.pack)}-${h(r.id)}"><td><b>${h(r.id)}</b><br>${h(r.title)}</td><td class="sev-${r.severity}">${r.severity}</td><td>${count}</td><td>${h(r.description.trim())}${r.howToFix ? `<br><i>How to fix:</i> ${withCode(r.howToFix.trim())}` : ""}</td><td>${link(r.source.url, r.source.title)}</td></tr>`,
       );
     }
     b.push(`</tbody></table>`);

@@ -69,4 +69,11 @@ describe("HTML report structure", () => {
     expect(html).not.toContain(`<svg`);
     expect(html).toContain(`${lonely.lineage.nodes.length} components without a lineage edge`);
   });
+
+  it("shows a How to fix command as code, not with its backticks", () => {
+    const html = renderHtml(omniResult());
+    // kr-sovereign-from-scratch's fix text names `aiprov compare <your-component-folder> <upstream>`.
+    expect(html).toContain("<code>aiprov compare &lt;your-component-folder&gt; &lt;upstream&gt;</code>");
+    expect(html).not.toMatch(/How to fix:<\/i>[^<]*`/);
+  });
 });
