@@ -149,6 +149,22 @@ export function fitsProviderNames(provider: string, name: string): boolean {
   return own.length === 0 || own.some((p) => p.re.test(name));
 }
 
+/**
+ * The provider whose API host a URL names (`https://api.deepseek.com/v1` -> deepseek; a subdomain of a listed host
+ * counts), from the table's `hosts`; undefined for any other URL or a value that is not an http(s) URL.
+ */
+export function providerOfHost(url: string): string | undefined {
+  let host: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== "https:" && u.protocol !== "http:") return undefined;
+    host = u.hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  return hostedTable().providers.find((p) => (p.hosts ?? []).some((h) => host === h || host.endsWith(`.${h}`)))?.id;
+}
+
 /** The provider of a Python call by its qualified name (`langchain_openai.ChatOpenAI`, `anthropic.Anthropic`). */
 export function providerOfPythonCall(qualified: string): string | undefined {
   const t = hostedTable();

@@ -5,7 +5,7 @@
  * built from another module, a weight-file join and model-named keyword arguments.
  */
 import { isModelShaped, MODEL_NAME, NOT_MODEL_NAME } from "../../code/model-ref.js";
-import { hostedClassDefault, providerOfPythonCall } from "../../code/hosted.js";
+import { hostedClassDefault, providerOfHost, providerOfPythonCall } from "../../code/hosted.js";
 import { loadersFor, sizeAliasUpstream, type LoaderRow } from "../../code/loaders.js";
 import type { SyntaxNode } from "../../code/tree-sitter.js";
 import { callArgs, importFacts, qualify, resolve, stringValue, type Args } from "./flow.js";
@@ -386,13 +386,21 @@ function weightFileJoin(ctx: ModuleContext, c: CallSite): void {
     emitValue(ctx, c.node, joined, { facts: { joinedWith: c.args.positional[0]!.text.slice(0, 120) }, baseDir: true });
 }
 
+/** Keyword arguments that name the API endpoint a client sends requests to. */
+const BASE_URL_KEYS = ["base_url", "api_base", "openai_api_base", "base_path"];
+
 /**
  * Rule "model keyword": a model-named keyword argument with a model-shaped constant (a registry dataclass), or a
  * hosted model name sent to a provider (`ChatOpenAI(model="gpt-4o")`, `client.messages.create(model=...)`).
  */
 function modelKeywords(ctx: ModuleContext, c: CallSite): void {
   const a = c.args;
-  const callProvider = providerOfPythonCall(c.q);
+  // An OpenAI-shaped client pointed at another provider's API host (`base_url="https://api.deepseek.com"`) calls
+  // that provider, whatever the client class is called.
+  const base = BASE_URL_KEYS.map((k) => a.keywords.get(k)).find((v) => v !== undefined);
+  const baseValue = base ? resolve(base, ctx.scope) : undefined;
+  const callProvider =
+    (baseValue && "value" in baseValue ? providerOfHost(baseValue.value) : undefined) ?? providerOfPythonCall(c.q);
   const named = [...a.keywords.keys()].some((k) => isModelParam(k) || MODEL_NAME.test(k));
   const byDefault = callProvider && !a.positional[0] && !named ? hostedClassDefault("python", c.last, c.q) : undefined;
   if (byDefault)

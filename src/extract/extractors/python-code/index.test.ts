@@ -477,4 +477,42 @@ describe("python-code: environment defaults in dict entries and long argparse fl
     const alone = await extractPythonSource("model_id = 'qwen/Qwen-VL-Chat'\n", { file: "README.md" });
     expect(alone.map((r) => r.kind)).toEqual(["hub-id"]);
   });
+  it("credits a model sent through an OpenAI-shaped client to the provider its base_url names", async () => {
+    // Shape of 2noise/ChatTTS examples/ipynb/colab.ipynb: the repo's own ChatOpenAI wrapper pointed at DeepSeek's API.
+    const src = [
+      "from ChatTTS.tools.llm import ChatOpenAI",
+      'client = ChatOpenAI(api_key="sk-...", base_url="https://api.deepseek.com", model="deepseek-chat")',
+      'other = ChatOpenAI(api_key="sk-...", model="gpt-4o-mini")',
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "colab.py" });
+    expect(refs.find((r) => r.target === "deepseek-chat")).toMatchObject({
+      kind: "hosted-model",
+      provider: "deepseek",
+    });
+    expect(refs.find((r) => r.target === "gpt-4o-mini")).toMatchObject({ kind: "hosted-model", provider: "openai" });
+  });
+  it("reads a model-named constant as a ModelScope id when every load of the module is ModelScope's", async () => {
+    // Shape of QwenLM/Qwen-VL web_demo_mm.py: modelscope's AutoModelForCausalLM, the id an argparse default.
+    const src = [
+      "from argparse import ArgumentParser",
+      "from modelscope import AutoModelForCausalLM, AutoTokenizer",
+      "DEFAULT_CKPT_PATH = 'qwen/Qwen-VL-Chat'",
+      "parser = ArgumentParser()",
+      'parser.add_argument("-c", "--checkpoint-path", type=str, default=DEFAULT_CKPT_PATH)',
+      "args = parser.parse_args()",
+      "tokenizer = AutoTokenizer.from_pretrained(args.checkpoint_path, trust_remote_code=True)",
+      "model = AutoModelForCausalLM.from_pretrained(args.checkpoint_path, revision='master').eval()",
+      "",
+    ].join("\n");
+    const refs = await extractPythonSource(src, { file: "web_demo_mm.py" });
+    const named = refs.filter((r) => r.raw === "qwen/Qwen-VL-Chat");
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((r) => r.kind === "modelscope-id")).toBe(true);
+    // With transformers' loader instead, the same constant is a Hub id.
+    const hf = await extractPythonSource(src.replace("from modelscope import", "from transformers import"), {
+      file: "web_demo.py",
+    });
+    expect(hf.filter((r) => r.raw === "qwen/Qwen-VL-Chat").some((r) => r.kind === "hub-id")).toBe(true);
+  });
 });

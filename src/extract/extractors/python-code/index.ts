@@ -97,20 +97,25 @@ export async function extractPythonModule(text: string, o: PythonSourceOptions):
 /**
  * A model-named variable (`model_id = "qwen/Qwen-VL-Chat"`) whose value the module hands to a ModelScope loader
  * (`snapshot_download(model_id)` imported from `modelscope`) names a ModelScope repo, not a Hugging Face one: its
- * reference takes the `modelscope-id` kind of that load (ids compared without case, as both hubs do). A variable read
- * by no loader keeps its kind.
+ * reference takes the `modelscope-id` kind of that load (ids compared without case, as both hubs do); so does every
+ * model-named constant of a module whose loads all go through ModelScope loaders (the id reaches them through an
+ * argparse default). A variable of a module with other loaders keeps its kind.
  */
 export function modelScopeVariables(refs: ModelReference[]): ModelReference[] {
   const modelscope = new Set(
     refs.filter((r) => r.kind === "modelscope-id" && r.target).map((r) => r.target!.toLowerCase()),
   );
-  if (modelscope.size === 0) return refs;
+  // A module whose every load goes through a ModelScope loader (web_demo_mm.py: `from modelscope import
+  // AutoModelForCausalLM`, the checkpoint an argparse default) hands its model-named constants to ModelScope.
+  const loads = refs.filter((r) => typeof r.facts?.loader === "string");
+  const allModelScope = loads.length > 0 && loads.every((r) => r.kind === "modelscope-id");
+  if (modelscope.size === 0 && !allModelScope) return refs;
   return refs.map((r) =>
     r.kind === "hub-id" &&
     r.target &&
     typeof r.facts?.variable === "string" &&
     r.facts.loader === undefined &&
-    modelscope.has(r.target.toLowerCase())
+    (allModelScope || modelscope.has(r.target.toLowerCase()))
       ? { ...r, kind: "modelscope-id" as const }
       : r,
   );
