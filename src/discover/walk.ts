@@ -94,6 +94,8 @@ export interface WalkResult {
    * root-relative and sorted: what they hold is unknown, so the scan makes each an undetermined component.
    */
   unreadableFolders: string[];
+  /** Folders inside the root that are symbolic links to folders outside it (never followed), root-relative, sorted. */
+  linkedOutFolders: string[];
 }
 
 /** Paths that look like model files or manifests (weights, HF repo configs, Modelfiles). */
@@ -159,6 +161,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
     skippedByReason: {},
     ignoredModelLike: [],
     unreadableFolders: [],
+    linkedOutFolders: [],
   };
   const state: WalkState = {
     rootReal,
@@ -176,6 +179,7 @@ export async function walk(root: string, options: WalkOptions = {}): Promise<Wal
   await visitFolder(state, rootReal, "", []);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.unreadableFolders.sort();
+  result.linkedOutFolders.sort();
   return result;
 }
 
@@ -269,6 +273,13 @@ async function followLink(
   }
   if (target !== state.rootReal && !target.startsWith(state.rootReal + sep)) {
     state.skip(rel, "symlink-outside-root");
+    // A folder linked out of the tree (a model folder pointing at a cache snapshot elsewhere) may hold a model:
+    // never read, and undetermined like a folder that cannot be listed.
+    try {
+      if ((await stat(target)).isDirectory()) state.result.linkedOutFolders.push(rel);
+    } catch {
+      // gone meanwhile: the skip record says enough
+    }
     return undefined;
   }
   const st = await stat(target);

@@ -109,7 +109,9 @@ export interface ScanOptions {
  * Trivy and osv-scanner name a folder they could not walk; here it also keeps the audit from passing on what it may
  * hold), with the `not-scanned` warning that names it ({@link scanDiagnostics}).
  */
-function unreadManifests(walked: Pick<Awaited<ReturnType<typeof walk>>, "skipped" | "unreadableFolders">) {
+function unreadManifests(
+  walked: Pick<Awaited<ReturnType<typeof walk>>, "skipped" | "unreadableFolders" | "linkedOutFolders">,
+) {
   const manifests = walked.skipped
     .filter((s) => (s.reason === "symlink-outside-root" || s.reason === "unreadable") && isModelManifest(s.path))
     .map((s) => ({
@@ -129,7 +131,8 @@ function unreadManifests(walked: Pick<Awaited<ReturnType<typeof walk>>, "skipped
         },
       ],
     }));
-  const folders = walked.unreadableFolders.map((folder) => ({
+  const linkedOut = new Set(walked.linkedOutFolders);
+  const folders = [...walked.unreadableFolders, ...walked.linkedOutFolders].map((folder) => ({
     components: [
       {
         key: `${folder}/`,
@@ -144,9 +147,11 @@ function unreadManifests(walked: Pick<Awaited<ReturnType<typeof walk>>, "skipped
       {
         code: "not-scanned" as const,
         severity: "warning" as const,
-        message: /\uFFFD/.test(folder)
-          ? "folder name is not valid UTF-8: it cannot be opened by name, not scanned; what it holds is undetermined"
-          : "folder could not be listed: not scanned; what it holds is undetermined",
+        message: linkedOut.has(folder)
+          ? "folder is a symbolic link to a folder outside the scanned folder: not followed, not scanned; what it holds is undetermined"
+          : /\uFFFD/.test(folder)
+            ? "folder name is not valid UTF-8: it cannot be opened by name, not scanned; what it holds is undetermined"
+            : "folder could not be listed: not scanned; what it holds is undetermined",
         location: { file: folder },
       },
     ],

@@ -193,6 +193,33 @@ describe("a folder that cannot be listed is undetermined, never a silent pass", 
     expect(result.findings.map((f) => `${f.rule} ${f.node}`)).toContain("origin-country-unknown local:models/q\uFFFD/");
   });
 
+  it("a model folder that is a link to a folder outside the tree: never followed, undetermined, never a pass", () => {
+    const dir = join(base, "linked-out");
+    mkdirSync(join(dir, "models"), { recursive: true });
+    mkdirSync(join(base, "elsewhere-model"), { recursive: true });
+    writeFileSync(
+      join(base, "elsewhere-model", "config.json"),
+      JSON.stringify({ _name_or_path: "Qwen/Qwen2.5-7B", architectures: ["Qwen2ForCausalLM"] }),
+    );
+    symlinkSync(join(base, "elsewhere-model"), join(dir, "models", "llm"));
+    const r = scanAs(dir, [
+      "scan",
+      ".",
+      "--policy",
+      "us-covered-adversary",
+      "--fail-on",
+      "warning",
+      "--format",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.lineage.nodes.find((n) => n.id === "local:models/llm/")?.status).toBe("undetermined");
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "not-scanned", location: { file: "models/llm" } }),
+    );
+  });
+
   // Root reads any folder: the permission case runs where permissions apply (not root, or root able to scan as
   // nobody); the name case above runs everywhere.
   it.runIf(PERMISSIONS_APPLY)(

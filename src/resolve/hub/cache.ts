@@ -132,7 +132,10 @@ export class DiskCache {
     let text: string;
     try {
       if (!existsSync(file)) return undefined;
-      if (statSync(file).size > MAX_CACHE_FILE_BYTES) throw new Error("larger than any record");
+      const st = statSync(file);
+      // A FIFO or device in the cache would block the read forever: regular files only.
+      if (!st.isFile()) throw new Error("not a regular file");
+      if (st.size > MAX_CACHE_FILE_BYTES) throw new Error("larger than any record");
       text = readFileSync(file, "utf8");
     } catch (err) {
       this.problems.push(
@@ -217,7 +220,8 @@ export class DiskCache {
     let r: Record<string, unknown> | undefined;
     try {
       if (!existsSync(file)) return undefined;
-      if (statSync(file).size > MAX_CACHE_FILE_BYTES) return null;
+      const st = statSync(file);
+      if (!st.isFile() || st.size > MAX_CACHE_FILE_BYTES) return null;
       r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     } catch {
       return null;
@@ -282,7 +286,10 @@ export class HfCache {
   /** The commit a ref (default `main`) points at in the local cache. */
   ref(repo: string, ref = "main"): string | undefined {
     try {
-      const sha = readFileSync(join(this.repoDir(repo), "refs", ref), "utf8").trim();
+      const file = join(this.repoDir(repo), "refs", ref);
+      // A FIFO in the Hugging Face cache (often inside the CI workspace) would block the read forever.
+      if (!statSync(file).isFile()) return undefined;
+      const sha = readFileSync(file, "utf8").trim();
       return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
     } catch {
       return undefined;
@@ -292,7 +299,9 @@ export class HfCache {
   /** A file of the snapshot at `sha` as text, when present. */
   file(repo: string, sha: string, path: string): string | undefined {
     try {
-      return readFileSync(join(this.repoDir(repo), "snapshots", sha, ...path.split("/")), "utf8");
+      const file = join(this.repoDir(repo), "snapshots", sha, ...path.split("/"));
+      if (!statSync(file).isFile()) return undefined;
+      return readFileSync(file, "utf8");
     } catch {
       return undefined;
     }
