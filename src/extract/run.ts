@@ -417,11 +417,9 @@ export async function runExtractors(
         if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
         const unparsable = isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {};
-        // A file that may hold references but could not be read: unresolved, so that missing data is never a pass.
+        // A file that may hold references (or an oversized declaration) not read: unresolved, never a pass.
         const dataFile = err instanceof FileTooLargeError && extractor.largeFilesAreData;
-        // A declaration file (config, card, recipe) not read is unresolved; a model manifest already is a stub above.
-        const declaration =
-          extractor.declaresModels === true && err instanceof FileTooLargeError && !unparsable.components;
+        const declaration = !!extractor.declaresModels && err instanceof FileTooLargeError && !unparsable.components;
         const unread =
           (extractor.holdsReferences || declaration) && !dataFile && !unreadReported.has(file.path)
             ? await unreadReference(file, extractor.id, err, loaded, declaration)
