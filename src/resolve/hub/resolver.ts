@@ -23,7 +23,7 @@ import { DiskCache, HfCache } from "./cache.js";
 import { DEFAULT_HUB_URL } from "./endpoint.js";
 import { createHubFetch, type HubFetch } from "./http.js";
 import { createLookup } from "./lookup.js";
-import { assembleUpstream, walkLineage } from "./walk.js";
+import { assembleUpstream, DEFAULT_HUB_LOOKUP_BUDGET, walkLineage } from "./walk.js";
 import { trimEndChars } from "../../util/text.js";
 
 /** Default Hub endpoint. */
@@ -44,6 +44,8 @@ export interface HubResolverOptions {
   concurrency?: number;
   /** Maximum hops followed from the repos asked for (default 10). */
   maxDepth?: number;
+  /** Maximum repos looked up per resolution (default {@link DEFAULT_HUB_LOOKUP_BUDGET}, 500); past it: undetermined. */
+  lookupBudget?: number;
   /** aiprov cache (undefined: no disk cache). */
   cache?: DiskCache;
   /** Hugging Face cache to read first (undefined: none). */
@@ -116,7 +118,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
       })),
     ],
     async resolve(repos) {
-      const walk = await walkLineage(repos, lookup, maxDepth, say, options.onProgress);
+      const walk = await walkLineage(repos, lookup, maxDepth, say, options.onProgress, options.lookupBudget);
       return assembleUpstream(walk, maxDepth, publisherOf, say);
     },
   };
