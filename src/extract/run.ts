@@ -172,6 +172,7 @@ async function unreadReference(
   extractor: string,
   err: unknown,
   loaded: Loaded | undefined,
+  declaration = false,
 ): Promise<ModelReference | undefined> {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why =
@@ -190,7 +191,8 @@ async function unreadReference(
                 : undefined;
   if (!why) return undefined;
   let word: string | undefined = "(unknown: the file could not be opened)";
-  if (loaded?.error === undefined) {
+  if (declaration && err instanceof FileTooLargeError) word = "(a declaration file: not read)";
+  else if (loaded?.error === undefined) {
     try {
       word = await firstModelWord(
         file.absolutePath,
@@ -415,11 +417,12 @@ export async function runExtractors(
         if (unopened) reportedUnopened.add(file.path);
         // A model manifest that could not be read still describes a component: it becomes undetermined.
         const unparsable = isModelManifest(file.path) ? { components: [manifestStub(file.path)] } : {};
-        // A file that may hold references but could not be read: unresolved, so that missing data is never a pass.
+        // A file that may hold references (or an oversized declaration) not read: unresolved, never a pass.
         const dataFile = err instanceof FileTooLargeError && extractor.largeFilesAreData;
+        const declaration = !!extractor.declaresModels && err instanceof FileTooLargeError && !unparsable.components;
         const unread =
-          extractor.holdsReferences && !dataFile && !unreadReported.has(file.path)
-            ? await unreadReference(file, extractor.id, err, loaded)
+          (extractor.holdsReferences || declaration) && !dataFile && !unreadReported.has(file.path)
+            ? await unreadReference(file, extractor.id, err, loaded, declaration)
             : undefined;
         if (unread) unreadReported.add(file.path);
         slots[i] = {

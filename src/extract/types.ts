@@ -167,6 +167,12 @@ export interface Extractor {
   /** With {@link holdsReferences}: a file over the size limit is data (a dataset dump), not a file that was missed. */
   readonly largeFilesAreData?: boolean;
   /**
+   * True for declaration formats (a model config, model card, merge recipe, Modelfile, `.env`): their whole content
+   * is model declarations, so one over the read limit is an unresolved reference (skip reason `parse-error`) whatever
+   * its bytes hold, never a silent drop (issue 11, break B6: padding a declaration past the limit hid it).
+   */
+  readonly declaresModels?: boolean;
+  /**
    * Parses the file. Problems with the file become diagnostics in the output (or a thrown error, which the core
    * turns into a diagnostic naming the file); nothing is ever written.
    */

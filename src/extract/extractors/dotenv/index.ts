@@ -40,6 +40,7 @@ export function parseDotenv(text: string, file: string, scope: string): Variable
 
 export const dotenvExtractor: Extractor = {
   id: ID,
+  declaresModels: true,
   holdsReferences: true,
   description: "Environment files (.env, .env.example): variables for ${VAR} resolution",
   matches(_path, base) {

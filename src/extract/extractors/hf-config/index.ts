@@ -201,6 +201,7 @@ export function parseConfigText(path: string, text: string): ParsedDocument {
 
 export const hfConfigExtractor: Extractor = {
   id: ID,
+  declaresModels: true,
   description:
     "Hugging Face config.json and configs of the same shape: components, nested component configs, _name_or_path, auto_map",
   matches(path, base) {

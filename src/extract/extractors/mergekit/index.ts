@@ -130,6 +130,7 @@ export function mergekitReferencesInText(
 
 export const mergekitExtractor: Extractor = {
   id: ID,
+  declaresModels: true,
   holdsReferences: true,
   description: "mergekit recipes (mergekit_config.yml, *merge*.yml): merge parents, base model, method",
   matches(_path, base) {

@@ -90,6 +90,7 @@ export function cardLicense(data: Record<string, unknown>): string | undefined {
 
 export const modelCardExtractor: Extractor = {
   id: ID,
+  declaresModels: true,
   description: "Model cards (README.md YAML front matter): base_model, base_model_relation, license",
   matches(_path, base) {
     return /^(?:README|MODEL_CARD|MODELCARD)(?:_[a-z]{2})?\.md$/i.test(base);

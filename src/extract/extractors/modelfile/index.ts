@@ -49,6 +49,7 @@ export function parseModelfile(text: string): ModelfileInstruction[] {
 
 export const modelfileExtractor: Extractor = {
   id: ID,
+  declaresModels: true,
   holdsReferences: true,
   description: "Ollama Modelfile: FROM (library tag, hf.co repo, GGUF file), ADAPTER, LICENSE",
   matches(_path, base) {
