@@ -76,6 +76,12 @@ export async function run(argv: readonly string[], rawIo: CliIO): Promise<number
       io.stdout(program.helpInformation());
       return EXIT.error;
     }
+    const group = argv.length === 1 ? program.commands.find((c) => c.name() === argv[0]) : undefined;
+    if (group && group.commands.length > 0) {
+      // A command group without its subcommand (`aiprov rules`): the same, with the group's usage.
+      io.stdout(group.helpInformation());
+      return EXIT.error;
+    }
     await program.parseAsync([...argv], { from: "user" });
     return state.exitCode;
   } catch (err) {

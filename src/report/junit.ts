@@ -14,8 +14,16 @@
  * rule. A suite `aiprov.diagnostics` holds the tool's error diagnostics as `error` test cases, so a scan that could
  * not read something is not a silent pass.
  */
-import type { AuditResult, Finding } from "../model/types.js";
-import { evidenceText, indexGraph, pathNames, pinnedSource, primaryLocation, weakeningLines } from "./common.js";
+import type { AuditResult, Finding, LineageNode } from "../model/types.js";
+import {
+  componentKey,
+  evidenceText,
+  indexGraph,
+  pathNames,
+  pinnedSource,
+  primaryLocation,
+  weakeningLines,
+} from "./common.js";
 import { findingOutcome, sortedFindings } from "../policy/verdict.js";
 
 /** Escapes text for XML attributes and character data (and drops characters XML 1.0 forbids). */
@@ -38,16 +46,29 @@ interface Case {
   kind: "pass" | "failure" | "skipped" | "error";
 }
 
+const NO_HUB_NAMES: ReadonlyMap<string, string | null> = new Map();
+
+/**
+ * The node part of a test-case name, from the node alone so that a finding keeps its case name whatever else the scan
+ * holds: a Hugging Face repo node is named by its repo id; any other node by its name and its identity key
+ * ({@link componentKey} read without the other nodes: `modelscope:qwen/qwen-vl-chat`, `hosted:openai/gpt-4o`,
+ * `ref:<expression>`, or the node id), so a ModelScope id and a Hub repo of the same name never share a case.
+ */
+export function caseNodeName(n: LineageNode, referenceKinds: ReadonlyMap<string, string> = new Map()): string {
+  if (n.repo && n.name === n.repo && !n.id.includes("//")) return n.name;
+  const { key } = componentKey(n, { referenceKinds, hubByName: NO_HUB_NAMES });
+  return `${n.name} [${key}]`;
+}
+
 /** Renders the result as a JUnit XML document (UTF-8, trailing newline). Pure and deterministic. */
 export function renderJunit(result: AuditResult): string {
   const g = indexGraph(result);
   const suites: { name: string; cases: Case[] }[] = [];
-  // Test-case names per node: the node's name, with its id where two nodes share a name (stable across runs).
+  // Test-case names per node, from the node alone (stable across runs and whatever else the scan holds).
+  const kinds = new Map((result.references ?? []).map((r) => [r.id, r.kind as string]));
   const nodeNames = new Map<string, string>();
-  const nameCount = new Map<string, number>();
-  for (const n of result.lineage.nodes) nameCount.set(n.name, (nameCount.get(n.name) ?? 0) + 1);
   for (const n of [...result.lineage.nodes].sort((a, b) => a.id.localeCompare(b.id)))
-    nodeNames.set(n.id, nameCount.get(n.name)! > 1 ? `${n.name} [${n.id}]` : n.name);
+    nodeNames.set(n.id, caseNodeName(n, kinds));
   for (const pack of result.policies) {
     const cases: Case[] = [];
     for (const rule of pack.rules) {

@@ -20,6 +20,16 @@ describe("CLI output streams", () => {
     expect(none.stderr).toBe("");
   });
 
+  it("prints a command group's usage on stdout and exits 2 when its subcommand is missing (break-14 B12)", () => {
+    for (const group of ["rules", "cache"]) {
+      const r = aiprov([group]);
+      expect(r.code, group).toBe(2);
+      expect(r.stdout, group).toMatch(new RegExp(`^Usage: aiprov ${group} `));
+      expect(r.stderr, group).toBe("");
+    }
+    expect(aiprov(["rules", "--help"]).code).toBe(0);
+  });
+
   it("--quiet prints only the verdict line and still writes the reports asked for", () => {
     const dir = mkdtempSync(join(tmpdir(), "aiprov-quiet-"));
     const r = aiprov([

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { validateXML } from "xmllint-wasm";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/types.js";
-import { renderJunit } from "../../src/report/junit.js";
+import { caseNodeName, renderJunit } from "../../src/report/junit.js";
 import { MARKDOWN_MAX_CHARS, mdProse, mermaidGraph, renderMarkdown } from "../../src/report/markdown.js";
 import { SPDX_CONTEXT, toSpdx } from "../../src/report/spdx.js";
 import { packagePath } from "../../src/util/package-root.js";
@@ -115,7 +115,7 @@ describe("JUnit XML reporter", () => {
     const name = (xml: string): string[] =>
       [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"/g)].map((m) => `${m[2]} ${m[1]}`);
     const before = renderJunit(r);
-    const caseName = `name="${f.rule}: ${r.lineage.nodes.find((n) => n.id === f.node)!.name}" classname="aiprov.${f.pack}" time="0"`;
+    const caseName = `name="${f.rule}: ${caseNodeName(r.lineage.nodes.find((n) => n.id === f.node)!)}" classname="aiprov.${f.pack}" time="0"`;
     expect(before).toContain(`<testcase ${caseName}>\n      <failure `);
     r.findings = r.findings.filter((x) => !(x.rule === f.rule && x.node === f.node));
     const after = renderJunit(r);
@@ -218,5 +218,41 @@ describe("SPDX 3.0.1 reporter", () => {
     expect(
       notes.filter((n) => String(n.statement).includes("waived by ml-platform@example.com until 2026-06-30")),
     ).toHaveLength(1);
+  });
+});
+
+describe("JUnit test-case names (break-14 B11)", () => {
+  const hubCases = (xml: string, repo: string): string[] =>
+    [...xml.matchAll(/<testcase name="([^"]*)"/g)]
+      .map((m) => m[1]!)
+      .filter((n) => n.includes(repo) && !n.includes("[modelscope:"));
+
+  it("keeps a Hub node's case names when a same-named ModelScope reference comes or goes", () => {
+    const r = omniResult();
+    const hub = r.lineage.nodes.find((n) => n.repo)!;
+    const before = hubCases(renderJunit(r), hub.name);
+    expect(before.length).toBeGreaterThan(0);
+    r.references.push({ id: "ms1", kind: "modelscope-id", raw: "args.ckpt" } as never);
+    r.lineage.nodes.push({
+      id: "ref:0123456789abcdef",
+      kind: "upstream",
+      name: hub.name,
+      inProduct: true,
+      status: "undetermined",
+      statusReason: { code: "unresolved-reference", args: { raw: hub.name } },
+      references: ["ms1"],
+    } as never);
+    const xml = renderJunit(r);
+    expect(hubCases(xml, hub.name)).toEqual(before);
+    expect(xml).toContain(`${hub.name} [modelscope:${hub.name.toLowerCase()}]`);
+  });
+
+  it("names a local component by its id whether or not another of the same name is present", () => {
+    const r = omniResult();
+    const local = r.lineage.nodes.find((n) => n.kind === "local")!;
+    const name = `${local.name} [${local.id}]`;
+    expect(renderJunit(r)).toContain(`: ${name}"`);
+    r.lineage.nodes.push({ ...local, id: `${local.id}x` });
+    expect(renderJunit(r)).toContain(`: ${name}"`);
   });
 });
