@@ -23,7 +23,7 @@ import { DiskCache, HfCache } from "./cache.js";
 import { DEFAULT_HUB_URL } from "./endpoint.js";
 import { createHubFetch, type HubFetch } from "./http.js";
 import { createLookup } from "./lookup.js";
-import { assembleUpstream, DEFAULT_HUB_LOOKUP_BUDGET, walkLineage } from "./walk.js";
+import { assembleUpstream, walkLineage } from "./walk.js";
 import { trimEndChars } from "../../util/text.js";
 
 /** Default Hub endpoint. */
@@ -44,7 +44,7 @@ export interface HubResolverOptions {
   concurrency?: number;
   /** Maximum hops followed from the repos asked for (default 10). */
   maxDepth?: number;
-  /** Maximum repos looked up per resolution (default {@link DEFAULT_HUB_LOOKUP_BUDGET}, 500); past it: undetermined. */
+  /** Maximum repos looked up per resolution (default 500, `DEFAULT_HUB_LOOKUP_BUDGET` in walk.ts); past it: undetermined. */
   lookupBudget?: number;
   /** aiprov cache (undefined: no disk cache). */
   cache?: DiskCache;
