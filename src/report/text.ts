@@ -223,7 +223,16 @@ function textCtx(result: AuditResult, options: TextOptions): TextCtx {
   );
   const locals = result.lineage.nodes.filter((n) => n.kind === "local");
   const direct = result.lineage.nodes.filter((n) => n.kind === "upstream" && n.inProduct);
-  const unresolved = direct.filter((n) => n.statusReason?.code === "unresolved-reference");
+  // An unresolved reference folded into a component the bill of materials lists (`vicuna-7b-v1.5` beside
+  // `lmsys/vicuna-7b-v1.5`) is that row's, not another entry: the sections sum to the header's component count.
+  const { canon } = componentIndex(result);
+  const groupOf = (n: LineageNode): string => canon.get(n.id) ?? n.id;
+  const rowGroups = new Set(
+    [...locals, ...direct.filter((n) => n.statusReason?.code !== "unresolved-reference")].map(groupOf),
+  );
+  const unresolved = direct.filter(
+    (n) => n.statusReason?.code === "unresolved-reference" && !rowGroups.has(groupOf(n)),
+  );
   const statusColor = (n: LineageNode): string => {
     const t = STATUS_LABEL[n.status];
     return n.status === "third-party" ? c.red(t) : n.status === "undetermined" ? c.yellow(t) : c.green(t);

@@ -105,6 +105,20 @@ describe("one component per model identity (real-repository shapes)", () => {
     expect(counts.cyclonedx).toBeLessThan(result.lineage.nodes.length);
   });
 
+  it("lists a reference folded into a bill-of-materials row once: the text sections sum to the component count (break-14 B15)", () => {
+    const text = renderText(result, { color: false });
+    const bom =
+      /Bill of materials \((\d+) in the tree, (\d+) loaded from elsewhere(?:, (\d+) unresolved expressions?)?\)/.exec(
+        text,
+      );
+    const hosted = /Hosted models \((\d+)/.exec(text);
+    const total = Number(/Components: (\d+)/.exec(text)?.[1]);
+    const sum = [bom?.[1], bom?.[2], bom?.[3], hosted?.[1]].reduce((a, b) => a + Number(b ?? 0), 0);
+    expect(sum).toBe(total);
+    expect(text).not.toMatch(/^ {4}"vicuna-7b-v1\.5"/m);
+    expect(text).toMatch(/^ {4}"qwen\/Qwen-VL-Chat"/m);
+  });
+
   it("the checks can fail: a case variant of a Hub purl and a format that counts nodes are caught", () => {
     const bom = toCycloneDx(result) as Json;
     const hub = (bom.components as Json[]).find((c) => String(c.purl).startsWith("pkg:huggingface/lmsys/"))!;
