@@ -23,6 +23,8 @@ export interface HubSettings {
   token?: string;
   timeoutMs: number;
   refresh: boolean;
+  /** Most Hub repos one scan looks up (`--hub-lookup-budget`; undefined: the resolver's default, 500). */
+  lookupBudget?: number;
 }
 
 /**
@@ -44,7 +46,10 @@ export function modelOpenOptions(
   };
 }
 
-/** Adds `--hub-url`, `--token`, `--timeout`, `--refresh` to a command (`--offline` is declared by each command). */
+/**
+ * Adds `--hub-url`, `--token`, `--timeout`, `--refresh`, `--hub-lookup-budget` to a command (`--offline` is declared by
+ * each command). The budget is a flag only: a scanned project's config cannot raise it.
+ */
 export function addHubOptions(cmd: Command): Command {
   return cmd
     .option("--hub-url <url>", "Hugging Face Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)")
@@ -53,7 +58,11 @@ export function addHubOptions(cmd: Command): Command {
       "Hub access token for gated or private repos (default: HF_TOKEN); never printed or stored",
     )
     .addOption(new Option("--timeout <seconds>", "timeout of one Hub request, in seconds (default 5)"))
-    .option("--refresh", "ignore cached 'latest commit' entries and ask the Hub again");
+    .option("--refresh", "ignore cached 'latest commit' entries and ask the Hub again")
+    .option(
+      "--hub-lookup-budget <n>",
+      "most Hub repos one run looks up; ancestors past it are undetermined (default 500)",
+    );
 }
 
 /** The Hub URL without credentials, query or trailing slash. @throws UsageError when it is not an http(s) URL. */
@@ -102,12 +111,17 @@ export function hubSettings(
         `the Hub token (${opts.token !== undefined ? "--token" : "HF_TOKEN"}) contains spaces or control characters; it was not used`,
       );
   }
+  const rawBudget = opts.hubLookupBudget as string | undefined;
+  const budget = rawBudget !== undefined ? Number(rawBudget) : undefined;
+  if (budget !== undefined && (!Number.isInteger(budget) || budget < 1))
+    throw new UsageError(`--hub-lookup-budget: '${rawBudget}' is not a whole number of at least 1`);
   return {
     offline,
     hubUrl,
     ...(token ? { token } : {}),
     timeoutMs: Math.round(seconds * 1000),
     refresh: Boolean(opts.refresh),
+    ...(budget !== undefined ? { lookupBudget: budget } : {}),
   };
 }
 
@@ -131,6 +145,7 @@ export async function makeResolver(
     offline: s.offline,
     refresh: s.refresh,
     timeoutMs: s.timeoutMs,
+    ...(s.lookupBudget !== undefined ? { lookupBudget: s.lookupBudget } : {}),
     cache: new DiskCache(
       aiprovCacheDir(env),
       undefined,

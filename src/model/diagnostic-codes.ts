@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = [
   "hub-file-unparsable",
   "hub-gguf-unreadable",
   "hub-hub-error",
+  "hub-lookup-budget",
   "hub-lookup-failed",
   "hub-rate-limited",
   "hub-unreachable",

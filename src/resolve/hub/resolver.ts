@@ -44,6 +44,8 @@ export interface HubResolverOptions {
   concurrency?: number;
   /** Maximum hops followed from the repos asked for (default 10). */
   maxDepth?: number;
+  /** Maximum repos looked up per resolution (default 500, `DEFAULT_HUB_LOOKUP_BUDGET` in walk.ts); past it: undetermined. */
+  lookupBudget?: number;
   /** aiprov cache (undefined: no disk cache). */
   cache?: DiskCache;
   /** Hugging Face cache to read first (undefined: none). */
@@ -116,7 +118,7 @@ export function createHubResolver(options: HubResolverOptions): HubResolver {
       })),
     ],
     async resolve(repos) {
-      const walk = await walkLineage(repos, lookup, maxDepth, say, options.onProgress);
+      const walk = await walkLineage(repos, lookup, maxDepth, say, options.onProgress, options.lookupBudget);
       return assembleUpstream(walk, maxDepth, publisherOf, say);
     },
   };

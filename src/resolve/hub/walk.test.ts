@@ -47,6 +47,51 @@ describe("walkLineage", () => {
   });
 });
 
+describe("lookup budget (issue 11, break-11 B10)", () => {
+  it("cards that fan out 8 ways stop at the budget: the rest is undetermined, the budget is named once", async () => {
+    // Every acme/mK declares acme/m(8K+1) .. acme/m(8K+8) as its bases: 8^depth repos without a budget.
+    const calls: string[] = [];
+    const lookup = async (repo: string): Promise<Lookup> => {
+      calls.push(repo);
+      const k = Number(repo.slice("acme/m".length));
+      return record(
+        repo,
+        Array.from({ length: 8 }, (_, i) => parent(`acme/m${8 * k + i + 1}`)),
+      );
+    };
+    const said: Array<[string, Diagnostic]> = [];
+    const walk = await walkLineage(["acme/m0"], lookup, 10, (k, d) => said.push([k, d]), undefined, 50);
+    expect(calls.length).toBe(50);
+    const budget = said.filter(([, d]) => d.code === "hub-lookup-budget");
+    expect(new Set(budget.map(([k]) => k)).size).toBe(1);
+    expect(budget[0]![1].message).toMatch(/--hub-lookup-budget 50/);
+    const out = assembleUpstream(
+      walk,
+      10,
+      (r) => publisher(r),
+      () => undefined,
+    );
+    // The repos whose parents were not looked up are undetermined, naming the budget; the root's first layer is kept.
+    const spent = [...out.values()].filter((u) => u.reason?.code === "lookup-budget-exceeded");
+    expect(spent.length).toBeGreaterThan(0);
+    expect(spent.every((u) => u.state === "undetermined" && u.reason?.args?.budget === 50)).toBe(true);
+    expect(out.get("acme/m0")?.state).toBe("resolved");
+  });
+
+  it("a repo asked for past the budget is undetermined without a lookup", async () => {
+    const t = table({ "a/one": record("a/one", []), "b/two": record("b/two", []) });
+    const walk = await walkLineage(["a/one", "b/two"], t.lookup, 10, () => undefined, undefined, 1);
+    expect(t.calls).toEqual(["a/one"]);
+    const out = assembleUpstream(
+      walk,
+      10,
+      (r) => publisher(r),
+      () => undefined,
+    );
+    expect(out.get("b/two")).toMatchObject({ state: "undetermined", reason: { code: "lookup-budget-exceeded" } });
+  });
+});
+
 describe("assembleUpstream", () => {
   it("a hint stands in only for a repo that declares nothing itself; a repo at the depth limit is not looked up further", async () => {
     const hint = { subject: "x/quiet", parent: parent("y/origin") };

@@ -15,11 +15,21 @@ export interface Walk {
   results: Map<string, Lookup>;
   depthOf: Map<string, number>;
   canonical: Map<string, string>;
+  /** Repos (lowercase ids) with parents left unlooked-up because the lookup budget was spent: undetermined. */
+  overBudget?: Set<string>;
+  /** The lookup budget of the walk. */
+  budget?: number;
 }
+
+/** Default number of repos one scan may look up on the Hub (`--hub-lookup-budget`). */
+export const DEFAULT_HUB_LOOKUP_BUDGET = 500;
 
 /**
  * Looks up `repos` and every parent and hinted parent up to `maxDepth` hops (a hint counts two), each repo once.
- * A repo with parents at the depth limit is said (`hub-depth-limit`).
+ * A repo with parents at the depth limit is said (`hub-depth-limit`). At most `budget` repos are looked up per walk
+ * (cards that fan out would otherwise cost their width to the power of the depth): a repo whose parents are past the
+ * budget is undetermined (`overBudget`), a repo asked for past it fails with `lookup-budget-exceeded`, and the budget
+ * is named once (`hub-lookup-budget`).
  */
 export async function walkLineage(
   repos: Iterable<string>,
@@ -27,13 +37,28 @@ export async function walkLineage(
   maxDepth: number,
   say: (key: string, d: Diagnostic) => void,
   onProgress?: (done: number, total: number) => void,
+  budget = DEFAULT_HUB_LOOKUP_BUDGET,
 ): Promise<Walk> {
-  const walk: Walk = { results: new Map(), depthOf: new Map(), canonical: new Map() };
+  const walk: Walk = { results: new Map(), depthOf: new Map(), canonical: new Map(), overBudget: new Set(), budget };
   const pending = new Set<Promise<void>>();
   let done = 0;
-  const schedule = (repo: string, depth: number): void => {
+  let looked = 0;
+  const schedule = (repo: string, depth: number, from?: string): void => {
     const key = repo.toLowerCase();
     if (walk.canonical.has(key)) return;
+    if (looked >= budget) {
+      say("lookup-budget", {
+        code: "hub-lookup-budget",
+        severity: "warning",
+        message: `more than ${budget} Hub repos in the lineage: the lookup budget (--hub-lookup-budget ${budget}) is spent, the ancestors past it are undetermined`,
+      });
+      if (from !== undefined) return void walk.overBudget!.add(from);
+      walk.canonical.set(key, repo);
+      walk.depthOf.set(key, depth);
+      walk.results.set(key, { missing: { code: "lookup-budget-exceeded", args: { budget } }, cacheable: false });
+      return;
+    }
+    looked++;
     walk.canonical.set(key, repo);
     walk.depthOf.set(key, depth);
     const p = lookup(repo).then((r) => {
@@ -50,8 +75,8 @@ export async function walkLineage(
           });
         return;
       }
-      for (const parent of r.record.parents) schedule(parent.repo, depth + 1);
-      for (const h of r.record.hints) schedule(h.parent.repo, depth + 2);
+      for (const parent of r.record.parents) schedule(parent.repo, depth + 1, key);
+      for (const h of r.record.hints) schedule(h.parent.repo, depth + 2, key);
     });
     pending.add(p);
     void p.finally(() => pending.delete(p));
@@ -88,6 +113,7 @@ export function assembleUpstream(
       const rec = r.record;
       const own = rec.parents.length > 0 ? rec.parents : (hints.get(key) ?? []);
       const beyond = (walk.depthOf.get(key) ?? 0) >= maxDepth && own.length > 0;
+      const budgetSpent = walk.overBudget?.has(key) === true;
       out.set(repo, {
         repo,
         revision: rec.sha,
@@ -96,8 +122,12 @@ export function assembleUpstream(
         ...(rec.license ? { license: rec.license } : {}),
         ...(rec.task ? { task: rec.task } : {}),
         ...(rec.datasets?.length ? { datasets: rec.datasets } : {}),
-        state: rec.state,
-        ...(rec.reason ? { reason: rec.reason } : {}),
+        state: budgetSpent ? "undetermined" : rec.state,
+        ...(budgetSpent
+          ? { reason: { code: "lookup-budget-exceeded", args: { budget: walk.budget ?? DEFAULT_HUB_LOOKUP_BUDGET } } }
+          : rec.reason
+            ? { reason: rec.reason }
+            : {}),
         parents: own.map((p) => ({
           repo: walk.canonical.get(p.repo.toLowerCase()) ?? p.repo,
           relation: p.relation,
@@ -136,6 +166,8 @@ export function assembleUpstream(
       parents: [],
       lineageLookedUp: false,
     });
+    // Past the lookup budget: named once by the walk (`hub-lookup-budget`), not per repo.
+    if (r.missing.code === "lookup-budget-exceeded") continue;
     if (r.missing.code === "rate-limited" || r.missing.code === "hub-error") {
       say(`missing:${r.missing.code}`, {
         code: `hub-${r.missing.code}`,
