@@ -194,9 +194,9 @@ describe("ModelScope ids (break-14 B13)", () => {
     addReferences(
       b,
       [
-        ref({ id: "ms", kind: "modelscope-id", raw: "qwen/Qwen-VL-Chat", skipReason: "unresolved" }),
-        ref({ id: "unknown", kind: "modelscope-id", raw: "someone-unlisted/model-x", skipReason: "unresolved" }),
-        ref({ id: "expr", kind: "modelscope-id", raw: "args.checkpoint_path", skipReason: "unresolved" }),
+        ref({ id: "ms", kind: "modelscope-id", raw: "qwen/Qwen-VL-Chat" }),
+        ref({ id: "unknown", kind: "modelscope-id", raw: "someone-unlisted/model-x" }),
+        ref({ id: "expr", kind: "modelscope-id", raw: "args.checkpoint_path" }),
       ],
       new Map(),
     );
