@@ -187,3 +187,23 @@ describe("lineage pass: status settlement", () => {
     expect(b.nodes.get(`local:${model.key}`)?.checked).toBeUndefined();
   });
 });
+
+describe("ModelScope ids (break-14 B13)", () => {
+  it("gives a literal ModelScope id the publisher the knowledge base knows for its org, and no other reference", () => {
+    const b = builder();
+    addReferences(
+      b,
+      [
+        ref({ id: "ms", kind: "modelscope-id", raw: "qwen/Qwen-VL-Chat" }),
+        ref({ id: "unknown", kind: "modelscope-id", raw: "someone-unlisted/model-x" }),
+        ref({ id: "expr", kind: "modelscope-id", raw: "args.checkpoint_path" }),
+      ],
+      new Map(),
+    );
+    const byName = new Map([...b.nodes.values()].map((n) => [n.name, n]));
+    expect(byName.get("qwen/Qwen-VL-Chat")?.publisher?.country).toBe("CN");
+    expect(byName.get("qwen/Qwen-VL-Chat")?.publisher?.entity).toMatch(/Alibaba/);
+    expect(byName.get("someone-unlisted/model-x")?.publisher).toBeUndefined();
+    expect(byName.get("args.checkpoint_path")?.publisher).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ import type { Evidence, ModelReference } from "../model/types.js";
 import { parseHubId } from "../util/hub-id.js";
 import { hasPathPrefix, isAbsolutePath } from "../util/path-shape.js";
 import { PART_ROLES, type GraphBuilder } from "./graph.js";
+import { toPublisher } from "../resolve/knowledge/knowledge-base.js";
 import type { CheckedLog } from "./knowledge-evidence.js";
 import type { ComponentRole } from "../model/types.js";
 
@@ -161,8 +162,20 @@ function addUnresolved(b: GraphBuilder, r: ModelReference, groups: Map<string, s
     status: "undetermined",
     statusReason: { code: "unresolved-reference", args: { reason: r.skipReason ?? "unresolved", raw: r.raw } },
     inProduct: true,
+    ...modelScopePublisher(b, r),
   });
   nameNode(b, id, r);
+}
+
+/**
+ * The publisher of a literal ModelScope id whose org the knowledge base knows (`qwen/Qwen-VL-Chat` -> Alibaba Cloud,
+ * CN; its publishers list ModelScope orgs too): the repo is not resolved, but who publishes under that org is known.
+ */
+function modelScopePublisher(b: GraphBuilder, r: ModelReference): { publisher?: ReturnType<typeof toPublisher> } {
+  if (r.kind !== "modelscope-id" || !/^[\w.-]+\/[\w.-]+$/.test(r.raw)) return {};
+  const org = r.raw.slice(0, r.raw.indexOf("/"));
+  const entry = b.ctx.kb.publisherForOrg(org);
+  return entry ? { publisher: toPublisher(org, entry) } : {};
 }
 
 /**
