@@ -8,8 +8,8 @@
  * ignored while a token is set), never an output path, and never a knowledge folder outside its own folder. What it
  * weakens is listed in every report (see `weakenings` in scan-command.ts); `--no-project-config` ignores it.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, extname, resolve, sep } from "node:path";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { yaml } from "../util/yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { validate } from "../util/schema.js";
@@ -73,6 +73,32 @@ function realInside(path: string, dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Entries under `folder` (its knowledge files and their section folders, two levels) whose real path is outside
+ * `dir`, as `dir`-relative paths: a knowledge folder inside the tree may still hold links out of it (break-11 B8).
+ * At most 1,000 entries are looked at; an unreadable folder adds nothing (the loader names it).
+ */
+function linksOutOf(folder: string, dir: string): string[] {
+  const out: string[] = [];
+  let seen = 0;
+  const visit = (at: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(at).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (++seen > 1000) return;
+      const full = join(at, name);
+      if (!realInside(full, dir)) out.push(relative(dir, full).split(sep).join("/"));
+      else if (depth > 0 && statSync(full, { throwIfNoEntry: false })?.isDirectory()) visit(full, depth - 1);
+    }
+  };
+  visit(folder, 1);
+  return out;
 }
 
 /** File names searched, in order, in the current directory. */
@@ -305,7 +331,15 @@ function confineProjectConfig(
   if (out.knowledge) {
     const kept: string[] = [];
     out.knowledge.forEach((k, i) => {
-      if (realInside(k, dir)) kept.push(k);
+      const outside = realInside(k, dir) ? linksOutOf(k, dir) : [];
+      if (outside.length > 0)
+        diagnostics.push({
+          code: "project-config-ignored",
+          severity: "warning",
+          message: `knowledge folder '${k}' ignored: it holds links out of the configuration's folder (${outside.join(", ")}); a configuration found in the project reads only inside its own folder`,
+          location: at(`/knowledge/${i}`),
+        });
+      else if (realInside(k, dir)) kept.push(k);
       else
         diagnostics.push({
           code: "project-config-ignored",

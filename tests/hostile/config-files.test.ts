@@ -83,6 +83,35 @@ describe("configuration files written by the audited project", () => {
     expect(ok.settings.organization).toEqual(["acme"]);
   });
 
+  it("refuses a knowledge folder inside the tree whose files link out of it, naming them (break-11 B8)", async () => {
+    mkdirSync(join(base, "outside-kb"), { recursive: true });
+    writeFileSync(
+      join(base, "outside-kb", "publishers.yaml"),
+      [
+        "publishers:",
+        "  - id: alibaba-qwen",
+        "    entity: OUTSIDE-FILE-CONTENT",
+        "    country: US",
+        "    orgs: [Qwen]",
+        "    aliases: [Qwen]",
+        '    source: { title: "x", url: "https://example.com" }',
+        "",
+      ].join("\n"),
+    );
+    const dir = project("kb-links-out", { ".aiprovrc.yaml": "knowledge: [kb]\n" });
+    mkdirSync(join(dir, "kb"), { recursive: true });
+    symlinkSync(join(base, "outside-kb", "publishers.yaml"), join(dir, "kb", "publishers.yaml"));
+    const r = await aiprovInProcess([...scanArgs, "--format", "json"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    // The outside file does not relabel Qwen as a US publisher: the fine-tune still fails the strict pack.
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("OUTSIDE-FILE-CONTENT");
+    const result = JSON.parse(r.stdout) as AuditResult;
+    const d = result.diagnostics.find((x) => x.code === "project-config-ignored");
+    expect(d?.location).toEqual({ file: ".aiprovrc.yaml", pointer: "/knowledge/0" });
+    expect(d?.message).toContain("kb/publishers.yaml");
+  });
+
   it("never reads a pack file a project config names outside its folder", async () => {
     mkdirSync(join(base, "outside-pack"), { recursive: true });
     writeFileSync(join(base, "outside-pack", "secret.yaml"), "secret-line-1: TOPSECRET\n");
