@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aiprov } from "../helpers/cli.js";
+import { aiprov, REPO_ROOT } from "../helpers/cli.js";
 
 describe("CLI output streams", () => {
   it("prints usage on stdout for --help and for no arguments (exit 0 and 2), nothing on stderr", () => {
@@ -28,6 +28,14 @@ describe("CLI output streams", () => {
       expect(r.stderr, group).toBe("");
     }
     expect(aiprov(["rules", "--help"]).code).toBe(0);
+  });
+
+  it("the README's scan synopsis lists every option of scan --help (break-14 B20)", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const synopsis = readme.slice(readme.indexOf("aiprov scan [path]"), readme.indexOf("aiprov report --from"));
+    const options = [...aiprov(["scan", "--help"]).stdout.matchAll(/^ +(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
+    expect(options).toContain("--sarif-category");
+    expect(options.filter((o) => o !== "--help" && !synopsis.includes(o))).toEqual([]);
   });
 
   it("--quiet prints only the verdict line and still writes the reports asked for", () => {
