@@ -2,11 +2,13 @@
  * The scan pipeline: discover -> extract -> link -> resolve -> lineage -> policy, producing one {@link AuditResult}.
  * Library code: it never prints and never exits; the CLI maps its errors to exit codes.
  */
+import { realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import type { AuditResult, AuditWeakening, ConfigOrigin, Diagnostic, Severity } from "../model/types.js";
 import { SCHEMA_VERSION } from "../model/types.js";
-import { walk } from "../discover/walk.js";
+import { walk, type WalkResult } from "../discover/walk.js";
+import { trackedFiles } from "../discover/git-index.js";
 import { createExtractionPool } from "../extract/pool.js";
 import { separateDatasets } from "../extract/datasets.js";
 import { link } from "../extract/link.js";
@@ -225,8 +227,36 @@ function scanDiagnostics(
   return diagnostics;
 }
 
+/**
+ * The tree's own `.gitignore` as a weakening, when it kept model-looking files out of the audit of a tree that is not a
+ * git checkout (a release tarball, `git archive` output, a Docker build context): there nothing is tracked, so the
+ * scanned tree alone chose what is not audited (break-11 B4). In a checkout, tracked files are audited whatever
+ * `.gitignore` says, so it weakens nothing. `--no-ignore` audits everything.
+ */
+function treeIgnoreWeakening(walked: WalkResult, options: ScanOptions): AuditWeakening[] {
+  if (options.noIgnore || walked.ignoredModelLike.length === 0) return [];
+  let real: string;
+  try {
+    real = realpathSync(options.root);
+  } catch {
+    return [];
+  }
+  if (trackedFiles(real) !== undefined) return [];
+  const shown = walked.ignoredModelLike.slice(0, 5).join(", ");
+  const more = walked.ignoredModelLike.length > 5 ? ", ..." : "";
+  return [
+    {
+      kind: "exclude",
+      setting: `ignore rules of a tree that is not a git checkout: ${walked.ignoredModelLike.length} model-looking file(s) not audited (${shown}${more}); --no-ignore audits them`,
+      source: ".gitignore",
+      origin: "project",
+    },
+  ];
+}
+
 /** The settings a result records (what ran, and every setting that weakens the audit). */
-function settingsOf(options: ScanOptions): AuditResult["settings"] {
+function settingsOf(options: ScanOptions, found: readonly AuditWeakening[] = []): AuditResult["settings"] {
+  const weakenings = [...(options.weakenings ?? []), ...found];
   return {
     policies: options.packs.map((p) => p.id),
     failOn: options.failOn,
@@ -236,7 +266,7 @@ function settingsOf(options: ScanOptions): AuditResult["settings"] {
     ...(options.baseline ? { baseline: options.baseline.file } : {}),
     ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ...(options.config ? { config: { ...options.config } } : {}),
-    ...(options.weakenings?.length ? { weakenings: options.weakenings.map((w) => ({ ...w })) } : {}),
+    ...(weakenings.length ? { weakenings: weakenings.map((w) => ({ ...w })) } : {}),
   };
 }
 
@@ -376,7 +406,7 @@ export async function scan(options: ScanOptions): Promise<AuditResult> {
     tool: { name: "aiprov", version: TOOL_VERSION, knowledgeBaseVersion: options.kb.version },
     createdAt: now().toISOString(),
     root: options.root,
-    settings: settingsOf(options),
+    settings: settingsOf(options, treeIgnoreWeakening(walked, options)),
     components: inventory.components,
     references: inventory.references,
     ...(separated.datasets.length > 0 ? { datasets: separated.datasets } : {}),
