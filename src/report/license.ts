@@ -120,9 +120,15 @@ export function knownLicenseUrl(value: string): string | undefined {
  * Undefined for a single licence or an expression with parentheses or `WITH`.
  */
 function compoundLicense(v: string): SpdxLicense | undefined {
-  if (/[()]/.test(v) || /\sWITH\s/i.test(v) || v.length > 200) return undefined;
-  const tokens = v.split(/\s+(AND|OR)\s+/i);
-  if (tokens.length < 3) return undefined;
+  if (/[()]/.test(v) || v.length > 200) return undefined;
+  const words = v.split(/\s/).filter((w) => w !== "");
+  if (words.some((w) => w.toUpperCase() === "WITH")) return undefined;
+  // Operands between the operators (a licence name may have spaces: `Apache License 2.0 OR MIT`).
+  const tokens: string[] = [""];
+  for (const w of words)
+    if (/^(and|or)$/i.test(w)) tokens.push(w, "");
+    else tokens[tokens.length - 1] = `${tokens[tokens.length - 1]} ${w}`.trim();
+  if (tokens.length < 3 || tokens.some((t) => t === "")) return undefined;
   const parts = tokens.map((t, i) => (i % 2 === 1 ? t.toUpperCase() : spdxLicense(t)));
   const licences = parts.filter((p): p is SpdxLicense => typeof p !== "string");
   const expression = parts.map((p) => (typeof p === "string" ? p : p.expression)).join(" ");
