@@ -85,6 +85,32 @@ describe("model ids with hidden or look-alike characters", () => {
     });
   }
 
+  it("a .env model variable with hidden or look-alike characters gets the same warning (break-11 B2 addendum)", async () => {
+    const plain = join(base, "env-plain");
+    mkdirSync(plain, { recursive: true });
+    writeFileSync(join(plain, ".env"), "MODEL_ID=Qwen/Qwen2.5-7B-Instruct\n");
+    expect((await scanJson(plain)).diagnostics.filter((d) => d.code === "hidden-characters")).toEqual([]);
+    for (const [label, id, codePoint] of DISGUISES) {
+      const dir = join(base, `env-${label.replace(/\W+/g, "-")}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, ".env"), `MODEL_ID=${id}\n`);
+      const result = await scanJson(dir);
+      const said = result.diagnostics.filter((d) => d.code === "hidden-characters");
+      expect(
+        said.map((d) => [d.location?.file, d.message.includes(codePoint)]),
+        label,
+      ).toEqual([[".env", true]]);
+      expect(
+        result.lineage.nodes.some((n) => n.id === "hub:Qwen/Qwen2.5-7B-Instruct"),
+        label,
+      ).toBe(false);
+      expect(
+        result.findings.some((f) => f.verdict === "undetermined"),
+        label,
+      ).toBe(true);
+    }
+  });
+
   it("an ASCII value shaped like an id that is none is an unresolved reference, not silence", async () => {
     for (const [i, id] of ["Qwen/Qwen2.5 7B", "Qwen//Qwen2.5-7B"].entries()) {
       const result = await scanJson(tree(`ascii-${i}`, id));

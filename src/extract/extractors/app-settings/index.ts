@@ -257,7 +257,13 @@ export function settingsReferences(
   const dir = posix.dirname(ctx.file) === "." ? "" : posix.dirname(ctx.file);
   const refs: ModelReference[] = [];
   for (const h of hits) {
-    const c = classify(h.value, h.key, h.path);
+    // A value that reads as an id only once its non-ASCII characters are taken as letters (`Qwеn/Qwen2.5-7B` with a
+    // Cyrillic е, a trailing Braille blank) or as slashes (a division slash) is a look-alike: kept as written, so the reference says it (break-11 B2).
+    const lookAlike = /[^\x20-\x7e]/u.test(h.value)
+      ? (classify(h.value.replace(/[^\x20-\x7e]/gu, "a"), h.key, h.path) ??
+        classify(h.value.replace(/[^\x20-\x7e]/gu, "/"), h.key, h.path))
+      : undefined;
+    const c = classify(h.value, h.key, h.path) ?? (lookAlike ? { ...lookAlike, value: h.value.trim() } : undefined);
     if (!c) continue;
     const pointer = (ctx.pointerPrefix ?? "") + h.pointer;
     const at = ctx.locate(h.pointer, h.value, h.key) ?? { line: 1, column: 1 };
