@@ -64,6 +64,8 @@ export function spdxLicense(value: string): SpdxLicense {
   const v = value.trim();
   if (v && !/^(other|unknown|noassertion|none)$/i.test(v) && isSpdxExpression(v) && !/LicenseRef-/.test(v))
     return { expression: v, listed: true, refs: [] };
+  const compound = compoundLicense(v);
+  if (compound) return compound;
   const exact = CURRENT_BY_LOWER.get(v.toLowerCase());
   if (exact) return { expression: exact, listed: true, refs: [] };
   // A deprecated GNU id (`gpl-3.0`) means the -only licence (SPDX License List 3.0 release notes).
@@ -110,4 +112,26 @@ export function knownLicenseName(value: string): string | undefined {
 /** The page holding a well-known model licence's text, by its Hub id, case-insensitive; undefined otherwise. */
 export function knownLicenseUrl(value: string): string | undefined {
   return KNOWN_MODEL_LICENSES[value.trim().toLowerCase()]?.url;
+}
+
+/**
+ * A flat `AND` / `OR` expression written in other case (`apache-2.0 OR mit`, as Hub cards write it): each operand read
+ * on its own ({@link spdxLicense}) and the operators kept, so a choice of licences never shrinks to its first one.
+ * Undefined for a single licence or an expression with parentheses or `WITH`.
+ */
+function compoundLicense(v: string): SpdxLicense | undefined {
+  if (/[()]/.test(v) || v.length > 200) return undefined;
+  const words = v.split(/\s/).filter((w) => w !== "");
+  if (words.some((w) => w.toUpperCase() === "WITH")) return undefined;
+  // Operands between the operators (a licence name may have spaces: `Apache License 2.0 OR MIT`).
+  const tokens: string[] = [""];
+  for (const w of words)
+    if (/^(and|or)$/i.test(w)) tokens.push(w, "");
+    else tokens[tokens.length - 1] = `${tokens[tokens.length - 1]} ${w}`.trim();
+  if (tokens.length < 3 || tokens.some((t) => t === "")) return undefined;
+  const parts = tokens.map((t, i) => (i % 2 === 1 ? t.toUpperCase() : spdxLicense(t)));
+  const licences = parts.filter((p): p is SpdxLicense => typeof p !== "string");
+  const expression = parts.map((p) => (typeof p === "string" ? p : p.expression)).join(" ");
+  if (!isSpdxExpression(expression)) return undefined;
+  return { expression, listed: licences.every((l) => l.listed), refs: licences.flatMap((l) => l.refs) };
 }
